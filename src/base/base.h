@@ -1,0 +1,128 @@
+/*
+ * base: the project's foundation with no domain knowledge. One error type for the whole
+ * project, checked allocation, a growable string buffer, a strict CSV reader and small
+ * text helpers (UTF-8 validation, "did you mean" suggestions). Every other module builds on it.
+ */
+#ifndef HSS_BASE_H
+#define HSS_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- errors ------------------------------------------------------------------------------ */
+
+/* Error codes. 0 is success; every fallible function returns one of these and fills an
+ * hss_error with a message that names the cause (file:line, column, value, why). */
+typedef enum {
+    HSS_OK = 0,
+    HSS_EINVAL,    /* bad input: malformed file, unknown code, impossible value */
+    HSS_ENOTFOUND, /* a referenced thing does not exist */
+    HSS_EIO,       /* file or network I/O failed */
+    HSS_EDB,       /* the database refused or failed */
+    HSS_ENOMEM,    /* allocation failed */
+    HSS_ECONFLICT, /* state does not allow this (duplicate, invalid transition) */
+    HSS_EDENIED,   /* not allowed for this user or scope */
+    HSS_EUNKNOWN   /* anything else */
+} hss_code;
+
+typedef struct hss_error {
+    hss_code code;  /* HSS_OK when nothing went wrong */
+    char msg[1024]; /* human-readable cause; empty when code == HSS_OK */
+} hss_error;
+
+/* Sets err (if not NULL) and returns code, so callers can write `return hss_fail(...)`. */
+hss_code hss_fail(hss_error *err, hss_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void hss_error_clear(hss_error *err);
+const char *hss_code_name(hss_code code);
+
+/* ---- memory ------------------------------------------------------------------------------ */
+
+/* Allocation that aborts with a message on exhaustion: a health-data import that cannot get
+ * memory has no sensible way to continue, and checking every small allocation hides logic. */
+void *hss_xmalloc(size_t n);
+void *hss_xcalloc(size_t n, size_t size);
+void *hss_xrealloc(void *p, size_t n);
+char *hss_xstrdup(const char *s);
+char *hss_xstrndup(const char *s, size_t n);
+
+/* Growable array of fixed-size items: `items` holds `len` of `cap` slots. */
+typedef struct hss_vec {
+    void *items;
+    size_t len, cap, item_size;
+} hss_vec;
+void hss_vec_init(hss_vec *v, size_t item_size);
+void *hss_vec_push(hss_vec *v); /* returns a zeroed new slot */
+void hss_vec_free(hss_vec *v);
+#define HSS_VEC_AT(v, type, i) (((type *)(v)->items)[(i)])
+
+/* ---- strings ------------------------------------------------------------------------------- */
+
+/* A growable, always NUL-terminated byte string. */
+typedef struct hss_buf {
+    char *data;
+    size_t len, cap;
+} hss_buf;
+void hss_buf_init(hss_buf *b);
+void hss_buf_free(hss_buf *b);
+void hss_buf_reset(hss_buf *b);
+void hss_buf_append(hss_buf *b, const char *s, size_t n);
+void hss_buf_puts(hss_buf *b, const char *s);
+void hss_buf_putc(hss_buf *b, char c);
+void hss_buf_printf(hss_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *hss_buf_steal(hss_buf *b); /* returns data (caller frees) and resets b */
+
+/* True when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
+int hss_utf8_valid(const char *s, size_t n);
+/* Levenshtein distance between two ASCII/UTF-8 byte strings. */
+size_t hss_edit_distance(const char *a, const char *b);
+/* The closest of `n` candidates to `word` if it is close enough to be a likely typo, else NULL. */
+const char *hss_suggest(const char *word, const char *const *candidates, size_t n);
+
+/* Strict number parsing: the whole string must be the number. Return 0 on success. */
+int hss_parse_int64(const char *s, int64_t *out);
+int hss_parse_double(const char *s, double *out);
+
+/* ---- CSV --------------------------------------------------------------------------------- */
+
+/* A strict RFC 4180 CSV reader. It reads a header row, then one record at a time; it rejects
+ * invalid UTF-8, bare quotes inside unquoted fields, unterminated quotes and records whose
+ * field count differs from the header, naming file:line in the error. A UTF-8 BOM is skipped. */
+typedef struct hss_csv hss_csv;
+
+hss_csv *hss_csv_open_file(const char *path, hss_error *err);
+/* Reads from memory (not copied: `data` must outlive the reader). `name` is used in errors. */
+hss_csv *hss_csv_open_mem(const char *name, const char *data, size_t len);
+void hss_csv_close(hss_csv *csv);
+/* Reads the header. Returns HSS_OK, or an error for an empty file or a malformed header. */
+hss_code hss_csv_read_header(hss_csv *csv, hss_error *err);
+/* Reads the next record: 1 when a record was read, 0 at end of file, -1 on error (err set). */
+int hss_csv_next(hss_csv *csv, hss_error *err);
+size_t hss_csv_ncols(const hss_csv *csv);
+const char *hss_csv_header(const hss_csv *csv, size_t col);
+/* The index of a header column, or -1. */
+int hss_csv_col(const hss_csv *csv, const char *name);
+/* Field `col` of the current record (never NULL; "" when empty). */
+const char *hss_csv_field(const hss_csv *csv, size_t col);
+/* Field by header name, or NULL when the column is absent. */
+const char *hss_csv_get(const hss_csv *csv, const char *name);
+/* The physical line where the current record started (1-based, header is line 1). */
+size_t hss_csv_line(const hss_csv *csv);
+const char *hss_csv_name(const hss_csv *csv);
+/* Checks that every column in `required` (NULL-terminated) is in the header. */
+hss_code hss_csv_require(hss_csv *csv, const char *const *required, hss_error *err);
+
+/* Writes one CSV field, quoted when needed. */
+void hss_csv_write_field(FILE *out, const char *s);
+
+/* ---- files ------------------------------------------------------------------------------- */
+
+/* Reads a whole file (gzip-transparent when it ends in .gz). Caller frees. */
+char *hss_read_file(const char *path, size_t *len, hss_error *err);
+
+/* Monotonic clock in seconds, for progress and benchmarks. */
+double hss_now(void);
+
+#endif

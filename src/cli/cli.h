@@ -1,0 +1,45 @@
+/*
+ * cli: the `hss` command. Thin by design (see STYLE.md, curl): each subcommand parses its
+ * options, calls a module, prints the result and maps errors to exit codes.
+ * Exit codes: 0 success, 1 failure reported on stderr, 2 usage error.
+ */
+#ifndef HSS_CLI_H
+#define HSS_CLI_H
+
+#include "base/base.h"
+#include "report/report.h"
+#include "store/store.h"
+
+/* One subcommand per module file cmd_<module>.c. argv[0] is the subcommand name. */
+int hss_cmd_import(int argc, char **argv);
+int hss_cmd_export(int argc, char **argv);
+int hss_cmd_areas(int argc, char **argv);
+int hss_cmd_facilities(int argc, char **argv);
+int hss_cmd_summary(int argc, char **argv);
+int hss_cmd_demo(int argc, char **argv);
+int hss_cmd_policy(int argc, char **argv);
+int hss_cmd_evaluate(int argc, char **argv);
+int hss_cmd_roads(int argc, char **argv);
+int hss_cmd_access(int argc, char **argv);
+int hss_cmd_site(int argc, char **argv);
+int hss_cmd_data(int argc, char **argv);
+int hss_cmd_indicators(int argc, char **argv);
+int hss_cmd_surveil(int argc, char **argv);
+int hss_cmd_residents(int argc, char **argv);
+int hss_cmd_care(int argc, char **argv);
+int hss_cmd_worklist(int argc, char **argv);
+int hss_cmd_serve(int argc, char **argv);
+int hss_cmd_user(int argc, char **argv);
+int hss_cmd_audit(int argc, char **argv);
+
+/* Shared helpers. */
+/* Prints "hss: <msg>" to stderr and returns 1. */
+int hss_cli_fail(const hss_error *err);
+/* Prints a usage message for `cmd` to stderr and returns 2. */
+int hss_cli_usage(const char *usage);
+/* Opens an existing database named by --db, printing the error on failure. */
+hss_store *hss_cli_open_db(const char *path, int create);
+/* Parses --format into *out, printing an error for a bad value. Returns 0 on success. */
+int hss_cli_format(const char *s, hss_format *out);
+
+#endif
