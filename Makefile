@@ -21,6 +21,9 @@ BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all test asan check fuzz bench clean demo reference
+
+# Module-specific targets (e.g. `make reference`, the web build) live in mk/<module>.mk.
+-include mk/*.mk
 all: $(BUILD)/hss
 
 $(BUILD)/libhss.a: $(LIB_OBJ)

@@ -117,6 +117,30 @@ hss_code hss_csv_require(hss_csv *csv, const char *const *required, hss_error *e
 /* Writes one CSV field, quoted when needed. */
 void hss_csv_write_field(FILE *out, const char *s);
 
+/* ---- YAML documents -------------------------------------------------------------------- */
+
+/* A YAML document loaded (with libyaml) into a plain tree that remembers the line of every
+ * node, so that rule files (policy packs, indicator definitions, care rules) can report
+ * "file:line: reason". Anchors and aliases are refused: rule files must read as written. */
+typedef enum { HSS_YAML_SCALAR, HSS_YAML_SEQ, HSS_YAML_MAP } hss_yaml_type;
+
+typedef struct hss_yaml {
+    hss_yaml_type type;
+    size_t line;             /* 1-based line where the node starts */
+    char *scalar;            /* HSS_YAML_SCALAR: the text */
+    char **keys;             /* HSS_YAML_MAP: keys[i] names items[i] */
+    struct hss_yaml **items; /* HSS_YAML_SEQ / HSS_YAML_MAP children */
+    size_t n;
+} hss_yaml;
+
+/* Loads the first document of a YAML file (or of `text` when text != NULL, named `name`). */
+hss_yaml *hss_yaml_load(const char *name, const char *text, hss_error *err);
+void hss_yaml_free(hss_yaml *y);
+/* The value under `key` in a map, or NULL (also NULL when y is not a map). */
+const hss_yaml *hss_yaml_get(const hss_yaml *y, const char *key);
+/* The scalar under `key`, or NULL when absent or not a scalar. */
+const char *hss_yaml_str(const hss_yaml *y, const char *key);
+
 /* ---- files ------------------------------------------------------------------------------- */
 
 /* Reads a whole file (gzip-transparent when it ends in .gz). Caller frees. */

@@ -1,0 +1,58 @@
+/*
+ * region: the region model's import, validation, export and queries (areas, facilities,
+ * staff, vehicles, boundaries). Imports are strict and transactional: on any error nothing
+ * changes and the error names file:line, column, value and why.
+ *
+ * CONTRACT (used by cli/ and server/; implemented in src/region/*.c):
+ */
+#ifndef HSS_REGION_H
+#define HSS_REGION_H
+
+#include "base/base.h"
+#include "report/report.h"
+#include "store/store.h"
+
+/* What can be imported and exported. */
+typedef enum {
+    HSS_KIND_AREAS,
+    HSS_KIND_FACILITIES,
+    HSS_KIND_STAFF,
+    HSS_KIND_VEHICLES,
+    HSS_KIND_BOUNDARIES /* GeoJSON FeatureCollection; feature id or properties.code = area code */
+} hss_region_kind;
+
+/* Parses "areas" ... "boundaries". Returns 0 on success. */
+int hss_region_kind_parse(const char *s, hss_region_kind *out);
+
+typedef struct hss_import_stats {
+    size_t rows;     /* records read */
+    size_t inserted; /* new rows */
+    size_t updated;  /* existing rows (by code) replaced */
+} hss_import_stats;
+
+/* Imports one file in one transaction. With dry_run, validates only. `generated` marks
+ * rows as generated (demo data). */
+hss_code hss_region_import(hss_store *st, hss_region_kind kind, const char *path, int dry_run,
+                           hss_import_stats *stats, hss_error *err);
+
+/* Filters shared by the queries. NULL/0 fields do not filter. */
+typedef struct hss_region_filter {
+    const char *under; /* area code: this area and everything below it */
+    const char *level; /* area level */
+    const char *type;  /* facility type */
+    size_t limit;      /* 0 = no limit */
+    size_t offset;
+} hss_region_filter;
+
+/* Query results as tables whose column names are the CSV column names. */
+hss_code hss_region_areas(hss_store *st, const hss_region_filter *f, hss_table **out, hss_error *err);
+hss_code hss_region_facilities(hss_store *st, const hss_region_filter *f, hss_table **out, hss_error *err);
+/* Per area (the `under` area's children, or the level asked for): residents, facilities by
+ * type, approved/open beds, staff by category, ambulances, with a total row that adds up. */
+hss_code hss_region_summary(hss_store *st, const hss_region_filter *f, hss_table **out, hss_error *err);
+
+/* Exports a kind in CSV (areas/facilities/staff/vehicles) or GeoJSON (boundaries) to `out`;
+ * with json != 0, a JSON array of objects with the CSV column names. */
+hss_code hss_region_export(hss_store *st, hss_region_kind kind, int json, FILE *out, hss_error *err);
+
+#endif
