@@ -2,7 +2,7 @@
  * policy: policy packs (declarative rules, each citing its source document and sentence) and
  * the planning evaluation of a stored region against them.
  *
- * CONTRACT (used by cli/ and server/; implemented in src/policy/*.c):
+ * CONTRACT (used by cli/ and server/; implemented in the src/policy/ files):
  */
 #ifndef HSS_POLICY_H
 #define HSS_POLICY_H

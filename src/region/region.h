@@ -3,7 +3,7 @@
  * staff, vehicles, boundaries). Imports are strict and transactional: on any error nothing
  * changes and the error names file:line, column, value and why.
  *
- * CONTRACT (used by cli/ and server/; implemented in src/region/*.c):
+ * CONTRACT (used by cli/ and server/; implemented in the src/region/ files):
  */
 #ifndef HSS_REGION_H
 #define HSS_REGION_H
