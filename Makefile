@@ -57,7 +57,7 @@ asan:
 check: test asan
 
 bench: $(BUILD)/hss $(BENCH_BIN)
-	bench/run.sh
+	bench/run.sh $(BENCH)
 
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 fuzz:
