@@ -141,6 +141,19 @@ const hss_yaml *hss_yaml_get(const hss_yaml *y, const char *key);
 /* The scalar under `key`, or NULL when absent or not a scalar. */
 const char *hss_yaml_str(const hss_yaml *y, const char *key);
 
+/* ---- deterministic random numbers ------------------------------------------------------ */
+
+/* xoshiro256** seeded through splitmix64: the same seed gives the same generated data on
+ * every machine, which is what makes demo regions reproducible and testable. */
+typedef struct hss_rng {
+    uint64_t s[4];
+} hss_rng;
+void hss_rng_seed(hss_rng *r, uint64_t seed);
+uint64_t hss_rng_next(hss_rng *r);
+double hss_rng_uniform(hss_rng *r);                 /* [0, 1) */
+double hss_rng_normal(hss_rng *r);                  /* standard normal */
+uint64_t hss_rng_below(hss_rng *r, uint64_t n);     /* [0, n), n > 0 */
+
 /* ---- files ------------------------------------------------------------------------------- */
 
 /* Reads a whole file (gzip-transparent when it ends in .gz). Caller frees. */

