@@ -160,7 +160,7 @@ static void decodes_echarts_compressed_rings(void **state)
         for (int k = 0; k < 2; k++) {
             long q = lround(pts[i][k] * 1024), d = q - prev[k];
             prev[k] = q;
-            long z = (d << 1) ^ (d >> 63);
+            long z = d >= 0 ? 2 * d : -2 * d - 1; /* zigzag */
             enc[n++] = (char)(z + 64); /* small deltas stay ASCII */
         }
     enc[n] = '\0';
