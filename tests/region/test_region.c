@@ -129,6 +129,13 @@ static void listings_filter(void **state)
     assert_non_null(strstr(err.msg, "did you mean 'general_hospital'"));
     hss_region_filter nowhere = {.under = "339999"};
     assert_int_equal(hss_region_areas(st, &nowhere, &t, &err), HSS_ENOTFOUND);
+    /* Point in area: inside 331102's rectangle, outside it, and no boundary above 331100. */
+    char *b = NULL;
+    assert_int_equal(hss_region_point_in_area(st, "331102101001", 119.8, 28.3, &b), 1);
+    assert_string_equal(b, "331102");
+    free(b);
+    assert_int_equal(hss_region_point_in_area(st, "331102101001", 120.3, 28.3, NULL), 0);
+    assert_int_equal(hss_region_point_in_area(st, "331100", 119.8, 28.3, NULL), -1);
     hss_store_close(st);
 }
 
@@ -212,6 +219,23 @@ static void summary_totals(void **state)
     assert_int_equal(cell(t, hss_table_rows(t) - 1, "facilities"), 3);
     assert_totals_add_up(t);
     hss_table_free(t);
+    /* For a terminal: Chinese labels, all-zero breakdown columns left out. */
+    hss_region_filter disp = {.under = "331100", .display = 1};
+    assert_int_equal(hss_region_summary(st, &disp, &t, &err), HSS_OK);
+    char *text = hss_table_render(t, HSS_FORMAT_TABLE);
+    assert_non_null(strstr(text, "县(市、区)"));
+    assert_non_null(strstr(text, "丽水市(本级)"));
+    assert_non_null(strstr(text, "注册护士"));
+    assert_null(strstr(text, "传染病医院"));
+    free(text);
+    hss_table_free(t);
+    /* An empty database summarises to a zero total. */
+    hss_store *empty = fresh_db("empty.db");
+    assert_int_equal(hss_region_summary(empty, NULL, &t, &err), HSS_OK);
+    assert_int_equal(hss_table_rows(t), 1);
+    assert_string_equal(hss_table_cell(t, 0, 0), "total");
+    hss_table_free(t);
+    hss_store_close(empty);
     hss_store_close(st);
 }
 
@@ -319,6 +343,23 @@ static void dry_run_changes_nothing(void **state)
     assert_string_equal(before, after);
     free(before);
     free(after);
+    hss_store_close(st);
+}
+
+static void generated_flag(void **state)
+{
+    (void)state;
+    hss_store *st = sample_db("gen.db");
+    hss_error err;
+    const char *csv = "code,parent_code,level,name,kind,population,lon,lat\n"
+                      "331102102,331102,township,生成镇,rural,100,,\n";
+    assert_int_equal(hss_region_import_mem(st, HSS_KIND_AREAS, "g.csv", csv, strlen(csv), HSS_IMPORT_GENERATED, NULL, &err), HSS_OK);
+    assert_int_equal(hss_test_query_int(st, "SELECT generated FROM area WHERE code='331102102'"), 1);
+    const char *csv2 = "code,parent_code,level,name,kind,population,lon,lat,generated\n"
+                       "331102103,331102,township,真镇,rural,100,,,0\n";
+    assert_int_equal(hss_region_import_mem(st, HSS_KIND_AREAS, "g.csv", csv2, strlen(csv2), HSS_IMPORT_GENERATED, NULL, &err), HSS_OK);
+    assert_int_equal(hss_test_query_int(st, "SELECT generated FROM area WHERE code='331102103'"), 0);
+    assert_int_equal(hss_test_query_int(st, "SELECT sum(generated) FROM area"), 1);
     hss_store_close(st);
 }
 
@@ -439,6 +480,8 @@ static const bad_case BAD[] = {
     {HSS_KIND_BOUNDARIES, "b.geojson", "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"id\":\"339999\","
      "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[" RING "]}}]}",
      "b.geojson: feature 1 (area 339999): is not a known area (import areas first)"},
+    {HSS_KIND_BOUNDARIES, "b.geojson", "{\"type\":\"FeatureCollection\",\"features\":[],\"name\":\"\xff\"}",
+     "b.geojson: bad encoding (not UTF-8 text)"},
     {HSS_KIND_BOUNDARIES, "b.geojson", "{\"type\":\"Feature\"}", "b.geojson: not a GeoJSON FeatureCollection"},
     {HSS_KIND_BOUNDARIES, "b.geojson", "{\"type\":\"FeatureCollection\",", "b.geojson: not valid JSON"},
     /* encoding and file shape */
@@ -566,6 +609,7 @@ int main(void)
         cmocka_unit_test(reimport_updates_by_code),
         cmocka_unit_test(dry_run_changes_nothing),
         cmocka_unit_test(nested_import_in_caller_transaction),
+        cmocka_unit_test(generated_flag),
         cmocka_unit_test(bad_files_change_nothing),
         cmocka_unit_test(cli_import_query_export),
     };
