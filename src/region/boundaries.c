@@ -46,6 +46,40 @@ static const char *feature_code(const cJSON *f, char *buf, size_t n, const char 
     return buf;
 }
 
+/* Every stored area and facility location under `code` must lie inside the boundary that
+ * now applies to it (this one, or a descendant's own). */
+static hss_code recheck_locations(rg_import *im, size_t feature, const char *code)
+{
+    hss_error *err = im->err;
+    sqlite3_stmt *q = hss_store_prepare(im->st,
+        "WITH RECURSIVE sub(code) AS (SELECT code FROM area WHERE code=?1 "
+        "UNION ALL SELECT a.code FROM area a JOIN sub ON a.parent_code = sub.code) "
+        "SELECT 'area', code, code, lon, lat FROM area WHERE code IN (SELECT code FROM sub) AND lon IS NOT NULL "
+        "UNION ALL SELECT 'facility', code, area_code, lon, lat FROM facility "
+        "WHERE area_code IN (SELECT code FROM sub) AND lon IS NOT NULL", err);
+    if (!q)
+        return HSS_EDB;
+    sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
+    hss_code rc = HSS_OK;
+    while (rc == HSS_OK && sqlite3_step(q) == SQLITE_ROW) {
+        const char *what = (const char *)sqlite3_column_text(q, 0);
+        const char *id = (const char *)sqlite3_column_text(q, 1);
+        double lon = sqlite3_column_double(q, 3), lat = sqlite3_column_double(q, 4);
+        char *b = NULL;
+        if (rg_point_in_area(im->st, im->geo, (const char *)sqlite3_column_text(q, 2), lon, lat, &b) == 0) {
+            char msg[400], x[40], y[40];
+            rg_fmt_double(x, sizeof x, lon);
+            rg_fmt_double(y, sizeof y, lat);
+            snprintf(msg, sizeof msg, "the stored %s %s at lon %s, lat %s lies outside %s", what, id, x, y,
+                     strcmp(b, code) == 0 ? "this boundary" : "the boundary of its area");
+            rc = bad_feature(im, feature, code, msg);
+        }
+        free(b);
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
 hss_code rg_import_boundaries(rg_import *im, const char *data, size_t len)
 {
     const char *end = NULL;
@@ -146,6 +180,9 @@ hss_code rg_import_boundaries(rg_import *im, const char *data, size_t len)
                 im->stats->updated++;
             else
                 im->stats->inserted++;
+            rg_geo_cache_forget(im->geo, code);
+            if (!rc)
+                rc = recheck_locations(im, i, code);
         }
         cJSON_free(text);
     }

@@ -139,6 +139,7 @@ int rg_geom_contains(const rg_geom *g, double x, double y)
 struct rg_geo_cache {
     rg_map *index;      /* area code -> slot in geoms */
     rg_geom *geoms;
+    unsigned char *stale; /* 1: the stored boundary changed since it was loaded */
     size_t n;
     sqlite3_stmt *nearest, *load;
 };
@@ -157,6 +158,7 @@ void rg_geo_cache_free(rg_geo_cache *c)
     for (size_t i = 0; i < c->n; i++)
         rg_geom_free(&c->geoms[i]);
     free(c->geoms);
+    free(c->stale);
     rg_map_free(c->index);
     sqlite3_finalize(c->nearest);
     sqlite3_finalize(c->load);
@@ -189,7 +191,8 @@ int rg_point_in_area(hss_store *st, rg_geo_cache *c, const char *area_code, doub
     char *code = hss_xstrdup((const char *)sqlite3_column_text(c->nearest, 0));
     sqlite3_reset(c->nearest);
     size_t slot;
-    if (!rg_map_get(c->index, code, &slot)) {
+    int have = rg_map_get(c->index, code, &slot);
+    if (!have || c->stale[slot]) {
         sqlite3_reset(c->load);
         sqlite3_bind_text(c->load, 1, code, -1, SQLITE_TRANSIENT);
         cJSON *j = NULL;
@@ -206,10 +209,18 @@ int rg_point_in_area(hss_store *st, rg_geo_cache *c, const char *area_code, doub
             free(code);
             return -1;
         }
-        c->geoms = hss_xrealloc(c->geoms, (c->n + 1) * sizeof *c->geoms);
-        c->geoms[c->n] = g;
-        slot = c->n++;
-        rg_map_put(c->index, code, slot);
+        if (have) {
+            rg_geom_free(&c->geoms[slot]);
+            c->geoms[slot] = g;
+            c->stale[slot] = 0;
+        } else {
+            c->geoms = hss_xrealloc(c->geoms, (c->n + 1) * sizeof *c->geoms);
+            c->stale = hss_xrealloc(c->stale, c->n + 1);
+            c->geoms[c->n] = g;
+            c->stale[c->n] = 0;
+            slot = c->n++;
+            rg_map_put(c->index, code, slot);
+        }
     }
     int in = rg_geom_contains(&c->geoms[slot], lon, lat);
     if (boundary_area)
@@ -217,6 +228,13 @@ int rg_point_in_area(hss_store *st, rg_geo_cache *c, const char *area_code, doub
     else
         free(code);
     return in;
+}
+
+void rg_geo_cache_forget(rg_geo_cache *c, const char *area_code)
+{
+    size_t slot;
+    if (rg_map_get(c->index, area_code, &slot))
+        c->stale[slot] = 1;
 }
 
 int hss_region_point_in_area(hss_store *st, const char *area_code, double lon, double lat,

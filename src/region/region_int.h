@@ -45,6 +45,8 @@ int rg_geom_contains(const rg_geom *g, double lon, double lat);
 typedef struct rg_geo_cache rg_geo_cache;
 rg_geo_cache *rg_geo_cache_new(void);
 void rg_geo_cache_free(rg_geo_cache *c);
+/* Marks an area's cached boundary as changed (it is reloaded on next use). */
+void rg_geo_cache_forget(rg_geo_cache *c, const char *area_code);
 /* As hss_region_point_in_area, with a cache. */
 int rg_point_in_area(hss_store *st, rg_geo_cache *c, const char *area_code, double lon,
                      double lat, char **boundary_area);

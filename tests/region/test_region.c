@@ -482,6 +482,9 @@ static const bad_case BAD[] = {
      "b.geojson: feature 1 (area 339999): is not a known area (import areas first)"},
     {HSS_KIND_BOUNDARIES, "b.geojson", "{\"type\":\"FeatureCollection\",\"features\":[],\"name\":\"\xff\"}",
      "b.geojson: bad encoding (not UTF-8 text)"},
+    {HSS_KIND_BOUNDARIES, "b.geojson", "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"id\":\"331102\","
+     "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[119.7,28.2],[119.9,28.2],[119.9,28.6],[119.7,28.6],[119.7,28.2]]]}}]}",
+     "b.geojson: feature 1 (area 331102): the stored area 331102 at lon 119.91, lat 28.45 lies outside this boundary"},
     {HSS_KIND_BOUNDARIES, "b.geojson", "{\"type\":\"Feature\"}", "b.geojson: not a GeoJSON FeatureCollection"},
     {HSS_KIND_BOUNDARIES, "b.geojson", "{\"type\":\"FeatureCollection\",", "b.geojson: not valid JSON"},
     /* encoding and file shape */
