@@ -105,6 +105,12 @@ int hss_cmd_import(int argc, char **argv)
     hss_region_kind kind;
     if (kind_arg(o.pos[0], &kind))
         return 2;
+    FILE *probe = fopen(o.pos[1], "rb"); /* fail before creating a database for nothing */
+    if (!probe) {
+        perror(o.pos[1]);
+        return 1;
+    }
+    fclose(probe);
     hss_store *st = hss_cli_open_db(o.db, 1);
     if (!st)
         return 1;

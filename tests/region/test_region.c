@@ -579,6 +579,15 @@ static void cli_import_query_export(void **state)
     assert_int_equal(hss_test_run(cmd, &out), 1);
     assert_non_null(strstr(out, "did you mean 'general_hospital'"));
     free(out);
+    /* Usage errors exit 2; a missing input file creates no database. */
+    snprintf(cmd, sizeof cmd, "%s import --db %s people %s 2>&1", bin, db, bad);
+    assert_int_equal(hss_test_run(cmd, &out), 2);
+    assert_non_null(strstr(out, "KIND must be areas, facilities, staff, vehicles or boundaries, not 'people'"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s import --db %s/none.db areas %s/missing.csv 2>&1; test -e %s/none.db", bin, tmp, tmp, tmp);
+    assert_int_equal(hss_test_run(cmd, &out), 1);
+    assert_non_null(strstr(out, "missing.csv: No such file"));
+    free(out);
     /* Export -> import into a fresh database -> identical exports. */
     snprintf(cmd, sizeof cmd,
              "set -e; cd %s; for k in areas facilities staff vehicles; do %s export --db %s $k --output e1_$k.csv; done; "
