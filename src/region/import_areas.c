@@ -126,6 +126,10 @@ static hss_code one_row(rg_import *im, stmts *s)
         }
         if (why)
             return rg_bad(im, "code", code, "is not a %s code: %s", level, why);
+        if (lv != HSS_LEVEL_PROVINCE && stored_level(s->level_of, implied) == lv - 1)
+            return rg_bad(im, "parent_code", "",
+                          "is empty, but area '%s' (the parent its code names) is stored: give it as parent_code",
+                          implied);
     }
     int old = stored_level(s->level_of, code);
     if (old >= 0 && old != lv) {

@@ -423,6 +423,8 @@ static const bad_case BAD[] = {
      "column 'level': value 'village' does not fit under parent '331102', which is a county (a township is one level up)"},
     {HSS_KIND_AREAS, "areas.csv", AREA_H "331102102,,township,无父镇,rural,100,,\n",
      "column 'parent_code': value '' is empty: a township needs its parent"},
+    {HSS_KIND_AREAS, "areas.csv", AREA_H "331122,,county,无父县,rural,100,,\n",
+     "areas.csv:2: column 'parent_code': value '' is empty, but area '331100' (the parent its code names) is stored: give it as parent_code"},
     {HSS_KIND_FACILITIES, "facilities.csv", FAC_H "F101,医院,general_hospital,3A,government,331199,119.9,28.4,10,10\n",
      "facilities.csv:2: column 'area_code': value '331199' is not a known area (import areas first)"},
     {HSS_KIND_STAFF, "staff.csv", STAFF_H "F001,pharmacist,5\nF999,pharmacist,5\n",
