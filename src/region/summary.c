@@ -26,7 +26,7 @@ typedef struct {
     const char *code, *name, *level;
     int res_known;
     int64_t res;
-    int64_t facilities, beds_approved, beds_open, beds_unreported, ambulances;
+    int64_t facilities, beds_approved, beds_open, beds_unreported, ambulances, negative_pressure;
     int64_t *by_type, *by_staff;
 } row;
 
@@ -176,6 +176,8 @@ static hss_code count_resources(hss_store *st, const hss_region_filter *f, ctx *
                     r->by_staff[s] += sqlite3_column_int64(q, 2);
             } else if (hss_vehicle_is_ambulance(what)) {
                 r->ambulances += sqlite3_column_int64(q, 2);
+                if (strcmp(what, "negative_pressure_ambulance") == 0)
+                    r->negative_pressure += sqlite3_column_int64(q, 2);
             }
         }
         sqlite3_finalize(q);
@@ -278,6 +280,7 @@ hss_code hss_region_summary(hss_store *st, const hss_region_filter *f, hss_table
         total.beds_open += x->beds_open;
         total.beds_unreported += x->beds_unreported;
         total.ambulances += x->ambulances;
+        total.negative_pressure += x->negative_pressure;
         for (size_t k = 0; k < c.ntypes; k++)
             total.by_type[k] += x->by_type[k];
         for (size_t k = 0; k < c.nstaff; k++)
@@ -301,6 +304,7 @@ hss_code hss_region_summary(hss_store *st, const hss_region_filter *f, hss_table
         staff_col[k] = f->display && total.by_staff[k] == 0 ? -1
                        : (int)hss_table_add_col(t, staff[k].id, staff[k].zh, HSS_COL_INT);
     size_t c_amb = hss_table_add_col(t, "ambulances", "救护车(含负压)", HSS_COL_INT);
+    size_t c_np = hss_table_add_col(t, "negative_pressure_ambulances", "其中负压", HSS_COL_INT);
     for (size_t r = show_leftover ? 0 : 1; r <= c.nrows; r++) {
         row *x = r < c.nrows ? &c.rows[r] : &total;
         hss_table_add_row(t);
@@ -322,6 +326,7 @@ hss_code hss_region_summary(hss_store *st, const hss_region_filter *f, hss_table
             if (staff_col[k] >= 0)
                 hss_table_set_int(t, (size_t)staff_col[k], x->by_staff[k]);
         hss_table_set_int(t, c_amb, x->ambulances);
+        hss_table_set_int(t, c_np, x->negative_pressure);
     }
     free(type_col);
     free(staff_col);

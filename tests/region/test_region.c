@@ -191,6 +191,7 @@ static void summary_totals(void **state)
     assert_int_equal(cell(t, 1, "licensed_physician"), 762);
     assert_int_equal(cell(t, 1, "registered_nurse"), 1110);
     assert_int_equal(cell(t, 1, "ambulances"), 10); /* 4 + 2 negative-pressure + 3 + 1 */
+    assert_int_equal(cell(t, 1, "negative_pressure_ambulances"), 2);
     assert_int_equal(cell(t, 2, "population"), 20900);
     assert_int_equal(cell(t, 2, "psychiatrist"), 3);
     assert_int_equal(cell(t, 3, "population"), 45400);
