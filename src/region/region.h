@@ -28,6 +28,7 @@ typedef struct hss_import_stats {
     size_t rows;     /* records read */
     size_t inserted; /* new rows */
     size_t updated;  /* existing rows (by code) replaced */
+    size_t unchanged; /* existing rows (by code) whose values were already the same */
 } hss_import_stats;
 
 /* Imports one file in one transaction. With dry_run, validates only. `generated` marks
@@ -42,6 +43,9 @@ typedef struct hss_region_filter {
     const char *type;  /* facility type */
     size_t limit;      /* 0 = no limit */
     size_t offset;
+    int display;       /* 1: for a terminal table: vocabulary values shown as Chinese labels and
+                        * the summary's all-zero breakdown columns left out (CSV/JSON keep ids
+                        * and every column) */
 } hss_region_filter;
 
 /* Query results as tables whose column names are the CSV column names. */
@@ -54,5 +58,31 @@ hss_code hss_region_summary(hss_store *st, const hss_region_filter *f, hss_table
 /* Exports a kind in CSV (areas/facilities/staff/vehicles) or GeoJSON (boundaries) to `out`;
  * with json != 0, a JSON array of objects with the CSV column names. */
 hss_code hss_region_export(hss_store *st, hss_region_kind kind, int json, FILE *out, hss_error *err);
+
+/* ---- additions beyond the first contract ------------------------------------------------- */
+
+/* Import flags. */
+enum {
+    HSS_IMPORT_DRY_RUN = 1,  /* validate only: everything is rolled back */
+    HSS_IMPORT_GENERATED = 2 /* rows without a `generated` column are marked generated (demo) */
+};
+
+/* Imports `len` bytes of `data` (CSV, or GeoJSON for boundaries) named `name` in messages.
+ * When the caller already has a transaction open on `st`, the import runs inside a savepoint
+ * of it (on error only the import is undone; the caller commits); otherwise it is its own
+ * transaction. The data version is bumped when a row was inserted or changed. */
+hss_code hss_region_import_mem(hss_store *st, hss_region_kind kind, const char *name,
+                               const char *data, size_t len, int flags, hss_import_stats *stats,
+                               hss_error *err);
+
+/* The kind's name ("areas" ...). */
+const char *hss_region_kind_name(hss_region_kind kind);
+
+/* Whether (lon, lat) lies inside the boundary stored for `area_code` or, when it has none, for
+ * its nearest ancestor with one. Returns 1 inside, 0 outside, -1 when no boundary applies or
+ * on a database error. When `boundary_area` is not NULL it receives the code (malloc'd) of the
+ * area whose boundary was tested. */
+int hss_region_point_in_area(hss_store *st, const char *area_code, double lon, double lat,
+                             char **boundary_area);
 
 #endif

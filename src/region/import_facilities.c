@@ -1,0 +1,209 @@
+/*
+ * import_facilities.c: facilities.csv — institutions with type, grade, ownership, area,
+ * location, beds, medical-community membership and service flags. The area must be stored;
+ * the location must lie inside the boundary of the area (or of its nearest ancestor that has
+ * one); beds must be possible (open beds at most 5 x approved, infectious beds within the
+ * others).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "region/region_int.h"
+
+static const char *const REQUIRED[] = {"code", "name", "type", "grade", "ownership", "area_code",
+                                       "lon", "lat", "beds_approved", "beds_open", NULL};
+static const char *const OPTIONAL[] = {"beds_infectious", "medcom_code", "medcom_lead", "central",
+                                       "sub_centre", "services", "generated", NULL};
+
+/* More beds than any single institution has (the largest hospitals have about 10,000). */
+#define MAX_BEDS 50000
+
+/* Checks the ';'-separated service ids and writes them, in vocabulary order, into out. */
+static hss_code services(rg_import *im, hss_buf *out)
+{
+    const char *v = hss_csv_get(im->csv, "services");
+    hss_buf_reset(out);
+    if (!v || !*v)
+        return HSS_OK;
+    size_t n;
+    const hss_term *t = hss_model_terms(HSS_VOCAB_SERVICE, &n);
+    unsigned char seen[64] = {0};
+    const char *p = v;
+    for (;;) {
+        const char *end = strchr(p, ';');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char *one = hss_xstrndup(p, len);
+        int i = hss_model_find(HSS_VOCAB_SERVICE, one);
+        hss_code rc = HSS_OK;
+        if (i < 0) {
+            const char *s = hss_model_suggest(HSS_VOCAB_SERVICE, one);
+            hss_buf list;
+            hss_buf_init(&list);
+            for (size_t k = 0; k < n; k++)
+                hss_buf_printf(&list, "%s%s", k ? ", " : "", t[k].id);
+            if (s)
+                rc = rg_bad(im, "services", v, "names '%s', which is not a service (did you mean '%s'?)", one, s);
+            else
+                rc = rg_bad(im, "services", v, "names '%s', which is not a service (one of: %s; separate them with ';')",
+                            one, list.data);
+            hss_buf_free(&list);
+        } else if (seen[i]) {
+            rc = rg_bad(im, "services", v, "names '%s' twice", one);
+        }
+        free(one);
+        if (rc)
+            return rc;
+        seen[i] = 1;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    for (size_t k = 0; k < n && k < 64; k++)
+        if (seen[k])
+            hss_buf_printf(out, "%s%s", out->len ? ";" : "", t[k].id);
+    return HSS_OK;
+}
+
+typedef struct {
+    sqlite3_stmt *area, *exists, *ins, *upd;
+    hss_buf svc;
+} stmts;
+
+static void bind_int_or_null(sqlite3_stmt *s, int i, int is_null, int64_t v)
+{
+    if (is_null)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_int64(s, i, v);
+}
+
+static hss_code one_row(rg_import *im, stmts *s)
+{
+    const char *code, *name, *type, *grade, *own, *area, *medcom;
+    int64_t ba, bo, bi;
+    int ba_null, bo_null, bi_null, has_loc, lead, central, sub, generated;
+    double lon = 0, lat = 0;
+    if (rg_code(im, "code", 1, &code) || rg_unique(im, "code", code, code) ||
+        rg_text(im, "name", 1, &name) || rg_vocab(im, "type", HSS_VOCAB_FACILITY_TYPE, &type) ||
+        rg_vocab(im, "grade", HSS_VOCAB_GRADE, &grade) ||
+        rg_vocab(im, "ownership", HSS_VOCAB_OWNERSHIP, &own) ||
+        rg_code(im, "area_code", 1, &area) || rg_lonlat(im, &lon, &lat, &has_loc) ||
+        rg_count(im, "beds_approved", MAX_BEDS, 1, &ba, &ba_null) ||
+        rg_count(im, "beds_open", MAX_BEDS, 1, &bo, &bo_null) ||
+        rg_count(im, "beds_infectious", MAX_BEDS, 1, &bi, &bi_null) ||
+        rg_code(im, "medcom_code", 0, &medcom) || rg_flag(im, "medcom_lead", 0, &lead) ||
+        rg_flag(im, "central", 0, &central) || rg_flag(im, "sub_centre", 0, &sub) ||
+        services(im, &s->svc) || rg_flag(im, "generated", im->generated, &generated))
+        return HSS_EINVAL;
+    if (!ba_null && !bo_null && bo > 5 * ba)
+        return rg_bad(im, "beds_open", hss_csv_get(im->csv, "beds_open"),
+                      "is impossible: more than 5 times beds_approved (%lld)", (long long)ba);
+    if (!bi_null && (ba_null || bi > ba) && (bo_null || bi > bo) && !(ba_null && bo_null))
+        return rg_bad(im, "beds_infectious", hss_csv_get(im->csv, "beds_infectious"),
+                      "is impossible: more than both beds_approved and beds_open");
+    if (lead && !medcom)
+        return rg_bad(im, "medcom_lead", "1", "needs a medcom_code (the community it leads)");
+    sqlite3_reset(s->area);
+    sqlite3_bind_text(s->area, 1, area, -1, SQLITE_TRANSIENT);
+    int found = sqlite3_step(s->area) == SQLITE_ROW;
+    sqlite3_reset(s->area);
+    if (!found)
+        return rg_bad(im, "area_code", area, "is not a known area (import areas first)");
+    sqlite3_reset(s->exists);
+    sqlite3_bind_text(s->exists, 1, code, -1, SQLITE_TRANSIENT);
+    int old = sqlite3_step(s->exists) == SQLITE_ROW;
+    sqlite3_reset(s->exists);
+
+    sqlite3_stmt *w = old ? s->upd : s->ins;
+    sqlite3_reset(w);
+    sqlite3_bind_text(w, 1, code, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(w, 2, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(w, 3, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w, 4, grade, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w, 5, own, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w, 6, area, -1, SQLITE_TRANSIENT);
+    if (has_loc) {
+        sqlite3_bind_double(w, 7, lon);
+        sqlite3_bind_double(w, 8, lat);
+    } else {
+        sqlite3_bind_null(w, 7);
+        sqlite3_bind_null(w, 8);
+    }
+    bind_int_or_null(w, 9, ba_null, ba);
+    bind_int_or_null(w, 10, bo_null, bo);
+    bind_int_or_null(w, 11, bi_null, bi);
+    if (medcom)
+        sqlite3_bind_text(w, 12, medcom, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(w, 12);
+    sqlite3_bind_int(w, 13, lead);
+    sqlite3_bind_int(w, 14, central);
+    sqlite3_bind_int(w, 15, sub);
+    sqlite3_bind_text(w, 16, s->svc.data ? s->svc.data : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(w, 17, generated);
+    if (sqlite3_step(w) != SQLITE_DONE) {
+        hss_store_error(im->st, im->err, "storing facility");
+        return hss_fail(im->err, HSS_EDB, "%s:%zu: %s", im->name, hss_csv_line(im->csv), im->err->msg);
+    }
+    if (!old)
+        im->stats->inserted++;
+    else if (sqlite3_changes(hss_store_sqlite(im->st)) > 0)
+        im->stats->updated++;
+    else
+        im->stats->unchanged++;
+    if (has_loc) {
+        char *b = NULL;
+        int in = rg_point_in_area(im->st, im->geo, area, lon, lat, &b);
+        if (in == 0) {
+            char shown[64];
+            snprintf(shown, sizeof shown, "%s", hss_csv_get(im->csv, "lon"));
+            hss_code rc = rg_bad(im, "lon", shown,
+                                 "(lat %s) lies outside the boundary of area %s, which contains area_code %s",
+                                 hss_csv_get(im->csv, "lat"), b, area);
+            free(b);
+            return rc;
+        }
+        free(b);
+    }
+    return HSS_OK;
+}
+
+hss_code rg_import_facilities(rg_import *im)
+{
+    if (rg_header(im, REQUIRED, OPTIONAL))
+        return HSS_EINVAL;
+    stmts s = {0};
+    hss_buf_init(&s.svc);
+    s.area = hss_store_prepare(im->st, "SELECT 1 FROM area WHERE code=?1", im->err);
+    s.exists = hss_store_prepare(im->st, "SELECT 1 FROM facility WHERE code=?1", im->err);
+    s.ins = hss_store_prepare(im->st,
+        "INSERT INTO facility(code,name,type,grade,ownership,area_code,lon,lat,beds_approved,"
+        "beds_open,beds_infectious,medcom_code,medcom_lead,central,sub_centre,services,generated) "
+        "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)", im->err);
+    s.upd = hss_store_prepare(im->st,
+        "UPDATE facility SET name=?2,type=?3,grade=?4,ownership=?5,area_code=?6,lon=?7,lat=?8,"
+        "beds_approved=?9,beds_open=?10,beds_infectious=?11,medcom_code=?12,medcom_lead=?13,"
+        "central=?14,sub_centre=?15,services=?16,generated=?17 WHERE code=?1 AND NOT ("
+        "name IS ?2 AND type IS ?3 AND grade IS ?4 AND ownership IS ?5 AND area_code IS ?6 AND "
+        "lon IS ?7 AND lat IS ?8 AND beds_approved IS ?9 AND beds_open IS ?10 AND "
+        "beds_infectious IS ?11 AND medcom_code IS ?12 AND medcom_lead IS ?13 AND central IS ?14 "
+        "AND sub_centre IS ?15 AND services IS ?16 AND generated IS ?17)", im->err);
+    hss_code rc = HSS_OK;
+    if (!s.area || !s.exists || !s.ins || !s.upd)
+        rc = HSS_EDB;
+    while (rc == HSS_OK) {
+        int r = hss_csv_next(im->csv, im->err);
+        if (r < 0)
+            rc = HSS_EINVAL;
+        if (r <= 0)
+            break;
+        im->stats->rows++;
+        rc = one_row(im, &s);
+    }
+    sqlite3_finalize(s.area);
+    sqlite3_finalize(s.exists);
+    sqlite3_finalize(s.ins);
+    sqlite3_finalize(s.upd);
+    hss_buf_free(&s.svc);
+    return rc;
+}
