@@ -58,7 +58,7 @@ int hss_cmd_demo(int argc, char **argv)
     printf("  %zu county-level units, %zu townships/streets, %zu villages/communities\n",
            res.counties, res.townships, res.villages);
     printf("  %lld residents (2020 census), %zu facilities (generated)\n\n", res.residents, res.facilities);
-    hss_region_filter f = {.under = spec->root_code};
+    hss_region_filter f = {.under = spec->root_code, .display = 1};
     hss_table *t = NULL;
     if (hss_region_summary(st, &f, &t, &err) == HSS_OK) {
         hss_table_write(t, HSS_FORMAT_TABLE, stdout);
