@@ -337,7 +337,7 @@ static void place_county(demo_region *r, demo_area *county)
             tw->lon = county->lon;
             tw->lat = county->lat;
         } else {
-            double best = -1;
+            double best = -INFINITY;
             for (int k = 0; k < 12; k++) {
                 double x, y;
                 geo_random_point(shape, &r->rng, &x, &y);

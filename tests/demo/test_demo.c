@@ -3,6 +3,7 @@
 #include "testutil.h"
 #include "demo/demo.h"
 #include "model/model.h"
+#include "region/region.h"
 
 static hss_store *build(const char *region, uint64_t seed, const char *path)
 {
@@ -74,6 +75,28 @@ static void facilities_follow_the_institution_rules(void **state)
         "JOIN facility f ON f.code=v.facility_code WHERE f.code LIKE a.code || '-%' "
         "AND v.kind IN ('ambulance','negative_pressure_ambulance')) < (3*a.population+29999)/30000") > 0);
     assert_true(hss_test_query_int(st, "SELECT count(*) FROM facility WHERE sub_centre=1") > 0);
+    hss_store_close(st);
+}
+
+static void generated_points_lie_inside_real_boundaries(void **state)
+{
+    (void)state;
+    hss_store *st = build("lishui", 0, ":memory:");
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT code, lon, lat FROM area WHERE level IN ('township','village') "
+        "UNION ALL SELECT area_code, lon, lat FROM facility", NULL);
+    size_t n = 0, outside = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        n++;
+        if (hss_region_point_in_area(st, (const char *)sqlite3_column_text(s, 0), sqlite3_column_double(s, 1),
+                                     sqlite3_column_double(s, 2), NULL) != 1)
+            outside++;
+    }
+    sqlite3_finalize(s);
+    assert_true(n > 3000);
+    /* Facilities are jittered around their seat; allow a handful on the wrong side of a border. */
+    if (outside * 200 > n)
+        fail_msg("%zu of %zu generated points lie outside their county", outside, n);
     hss_store_close(st);
 }
 
@@ -177,6 +200,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lishui_has_real_totals),
         cmocka_unit_test(facilities_follow_the_institution_rules),
+        cmocka_unit_test(generated_points_lie_inside_real_boundaries),
         cmocka_unit_test(same_seed_same_region),
         cmocka_unit_test(all_four_regions_build),
         cmocka_unit_test(errors_leave_the_store_unchanged),
