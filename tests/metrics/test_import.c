@@ -264,6 +264,43 @@ static void generate_is_labelled_and_deterministic(void **state)
     free(db2);
 }
 
+static void indicators_command_formats_and_errors(void **state)
+{
+    (void)state;
+    char args[1200], *out;
+    snprintf(args, sizeof args, "data import --db %s tests/data/metrics/values.csv", db);
+    assert_int_equal(hss(args, NULL), 0);
+    snprintf(args, sizeof args, "indicators --db %s --period 2025Q1 --indicator contracting_rate "
+                                "--format json", db);
+    assert_int_equal(hss(args, &out), 0);
+    /* city and both counties; 青田县 62 % passes Liaocheng's 60 % */
+    assert_non_null(strstr(out, "\"indicator\":\t\"contracting_rate\""));
+    assert_non_null(strstr(out, "\"area\":\t\"331121\""));
+    assert_non_null(strstr(out, "\"period\":\t\"2025Q1\""));
+    assert_non_null(strstr(out, "\"value\":\t62,"));
+    assert_non_null(strstr(out, "\"numerator\":\t3100,"));
+    assert_non_null(strstr(out, "\"denominator\":\t5000,"));
+    assert_non_null(strstr(out, "\"target\":\t60,"));
+    assert_non_null(strstr(out, "\"status\":\t\"pass\""));
+    free(out);
+    snprintf(args, sizeof args, "indicators --db %s --period 2025Q5", db);
+    assert_int_equal(hss(args, &out), 1);
+    assert_non_null(strstr(out, "2025Q5"));
+    free(out);
+    snprintf(args, sizeof args, "indicators --db %s --indicator contracting_rat", db);
+    assert_int_equal(hss(args, &out), 1);
+    assert_non_null(strstr(out, "did you mean 'contracting_rate'"));
+    free(out);
+    snprintf(args, sizeof args, "indicators --db %s --under 999999", db);
+    assert_int_equal(hss(args, &out), 1);
+    assert_non_null(strstr(out, "999999"));
+    free(out);
+    snprintf(args, sizeof args, "data elements --format csv");
+    assert_int_equal(hss(args, &out), 0);
+    assert_non_null(strstr(out, "contracted_key_group_residents,重点人群签约人数"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +308,7 @@ int main(void)
         cmocka_unit_test(bad_rows_are_refused_and_change_nothing),
         cmocka_unit_test(delete_subtracts),
         cmocka_unit_test(validate_reports_offending_rows),
+        cmocka_unit_test(indicators_command_formats_and_errors),
         cmocka_unit_test(generate_is_labelled_and_deterministic),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
