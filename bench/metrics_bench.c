@@ -310,7 +310,7 @@ int main(int argc, char **argv)
            "+ validation + aggregates; median of 3)\n", inc[1], rows);
 
     /* dashboard query: every indicator for the city and its counties, one quarter */
-    double qt[5];
+    double qt[5], q_dashboard;
     size_t qrows = 0;
     for (int k = 0; k < 5; k++) {
         hss_metrics_query dq = {.under = "339900", .period = "2025Q1"};
@@ -322,8 +322,24 @@ int main(int argc, char **argv)
         hss_table_free(t);
     }
     qsort(qt, 5, sizeof *qt, cmpd);
+    q_dashboard = qt[2];
     printf("hss dashboard query:     %8.4f s  (%zu indicator rows: city + %d counties, 2025Q1, "
-           "with targets and change; median of 5)\n", qt[2], qrows, COUNTIES);
+           "with targets and change; median of 5)\n", q_dashboard, qrows, COUNTIES);
+
+    /* drill-down: a township, its health centre and its ten village clinics (facility rows
+     * read straight from data_value) */
+    for (int k = 0; k < 5; k++) {
+        hss_metrics_query dq = {.under = "339905001", .period = "2025Q1"};
+        hss_table *t;
+        t0 = hss_now();
+        check(hss_metrics_indicators(st, &dq, &t, &err), &err, "query");
+        qt[k] = hss_now() - t0;
+        qrows = hss_table_rows(t);
+        hss_table_free(t);
+    }
+    qsort(qt, 5, sizeof *qt, cmpd);
+    printf("hss drill-down query:    %8.4f s  (%zu indicator rows: a township and its 11 "
+           "facilities; median of 5)\n", qt[2], qrows);
 
     /* peer: plain SQL GROUP BY over the area tree */
     t0 = hss_now();
@@ -365,7 +381,7 @@ int main(int argc, char **argv)
     printf("targets: full build < 5 s: %s; incremental < 0.1 s: %s; query < 0.01 s: %s; "
            "full build >= 10x faster than SQL: %s (%.1fx)\n",
            t_build < 5 ? "met" : "MISSED", inc[1] < 0.1 ? "met" : "MISSED",
-           qt[2] < 0.01 ? "met" : "MISSED", t_sql >= 10 * t_build ? "met" : "MISSED",
+           q_dashboard < 0.01 ? "met" : "MISSED", t_sql >= 10 * t_build ? "met" : "MISSED",
            t_sql / t_build);
     hss_store_close(st);
     free(orgs);

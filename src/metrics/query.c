@@ -92,52 +92,89 @@ static hss_code ensure_loaded(mx_ctx *c, mx_node n, int year, hss_error *err)
     if (n.fac < 0)
         return mx_agg_load(c->st, &c->aggs, &c->tree, n.area, year, err);
     const mx_fac *f = &c->tree.facs[n.fac];
+    hss_error local;
+    int64_t org = mx_org_id(c->st, f->code, 0, &local);
+    if (org <= 0)
+        return HSS_OK; /* the facility never reported */
+    /* One primary-key range per facility element: (element, org, period). */
     sqlite3_stmt *s = hss_store_prepare(
-        c->st, "SELECT d.element_id, d.period, d.value FROM data_value d JOIN metric_org o "
-               "ON o.id = d.org_id WHERE o.code = ? AND d.period BETWEEN ? AND ?", err);
+        c->st, "SELECT period, value FROM data_value WHERE element_id = ? AND org_id = ? "
+               "AND period BETWEEN ? AND ?", err);
     if (!s)
         return err->code;
-    sqlite3_bind_text(s, 1, f->code, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 2, year * 100 + 1);
-    sqlite3_bind_int(s, 3, year * 100 + 12);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        int el = sqlite3_column_int(s, 0), ym = sqlite3_column_int(s, 1);
-        double v = sqlite3_column_double(s, 2);
-        mx_agg_add(mx_aggmap_get(&c->aggs, fac_key(n.fac), year, el, 0, 1), ym % 100, v, 1);
-        if (f->basic)
-            mx_agg_add(mx_aggmap_get(&c->aggs, fac_key(n.fac), year, el, 1, 1), ym % 100, v, 1);
+    size_t ne;
+    const hss_metrics_element *els = hss_metrics_elements(&ne);
+    for (size_t i = 0; i < ne; i++) {
+        if (els[i].org_kind != HSS_ORG_FACILITY)
+            continue;
+        sqlite3_bind_int(s, 1, els[i].id);
+        sqlite3_bind_int64(s, 2, org);
+        sqlite3_bind_int(s, 3, year * 100 + 1);
+        sqlite3_bind_int(s, 4, year * 100 + 12);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            int ym = sqlite3_column_int(s, 0);
+            double v = sqlite3_column_double(s, 1);
+            mx_agg_add(mx_aggmap_get(&c->aggs, fac_key(n.fac), year, els[i].id, 0, 1), ym % 100,
+                       v, 1);
+            if (f->basic)
+                mx_agg_add(mx_aggmap_get(&c->aggs, fac_key(n.fac), year, els[i].id, 1, 1),
+                           ym % 100, v, 1);
+        }
+        sqlite3_reset(s);
     }
     sqlite3_finalize(s);
     return HSS_OK;
 }
 
+/* Staff sums per facility and per area (over its subtree) for every staff category the
+ * definitions use, read in one pass over the staff table on first use. */
 static staff_sum *staff_for(mx_ctx *c, const char *category, hss_error *err)
 {
+    if (!c->staff) {
+        for (size_t i = 0; i < c->defs.nind; i++)
+            for (int side = 0; side < 2; side++) {
+                const mx_expr *e = side ? &c->defs.ind[i].den : &c->defs.ind[i].num;
+                for (size_t k = 0; k < e->n; k++) {
+                    if (e->terms[k].kind != MX_TERM_STAFF)
+                        continue;
+                    size_t j = 0;
+                    while (j < c->nstaff && strcmp(c->staff[j].category, e->terms[k].staff))
+                        j++;
+                    if (j < c->nstaff)
+                        continue;
+                    c->staff = hss_xrealloc(c->staff, (c->nstaff + 1) * sizeof *c->staff);
+                    staff_sum *ss = &c->staff[c->nstaff++];
+                    ss->category = hss_xstrdup(e->terms[k].staff);
+                    ss->area = hss_xcalloc(c->tree.na + 1, sizeof(double));
+                    ss->fac = hss_xcalloc(c->tree.nf + 1, sizeof(double));
+                }
+            }
+        sqlite3_stmt *s =
+            hss_store_prepare(c->st, "SELECT facility_code, category, count FROM staff", err);
+        if (!s)
+            return NULL;
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            const char *cat = (const char *)sqlite3_column_text(s, 1);
+            size_t j = 0;
+            while (j < c->nstaff && strcmp(c->staff[j].category, cat))
+                j++;
+            int area, fac;
+            if (j == c->nstaff ||
+                !mx_tree_find(&c->tree, (const char *)sqlite3_column_text(s, 0), &area, &fac) ||
+                fac < 0)
+                continue;
+            double v = sqlite3_column_double(s, 2);
+            c->staff[j].fac[fac] += v;
+            for (int a = area; a >= 0; a = c->tree.areas[a].parent)
+                c->staff[j].area[a] += v;
+        }
+        sqlite3_finalize(s);
+    }
     for (size_t i = 0; i < c->nstaff; i++)
         if (strcmp(c->staff[i].category, category) == 0)
             return &c->staff[i];
-    sqlite3_stmt *s = hss_store_prepare(
-        c->st, "SELECT facility_code, count FROM staff WHERE category = ?", err);
-    if (!s)
-        return NULL;
-    c->staff = hss_xrealloc(c->staff, (c->nstaff + 1) * sizeof *c->staff);
-    staff_sum *ss = &c->staff[c->nstaff++];
-    ss->category = hss_xstrdup(category);
-    ss->area = hss_xcalloc(c->tree.na + 1, sizeof(double));
-    ss->fac = hss_xcalloc(c->tree.nf + 1, sizeof(double));
-    sqlite3_bind_text(s, 1, category, -1, SQLITE_STATIC);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        int area, fac;
-        if (!mx_tree_find(&c->tree, (const char *)sqlite3_column_text(s, 0), &area, &fac) ||
-            fac < 0)
-            continue;
-        double v = sqlite3_column_double(s, 1);
-        ss->fac[fac] += v;
-        for (int a = area; a >= 0; a = c->tree.areas[a].parent)
-            ss->area[a] += v;
-    }
-    sqlite3_finalize(s);
-    return ss;
+    hss_fail(err, HSS_EINVAL, "staff category '%s' is not used by any indicator", category);
+    return NULL;
 }
 
 static double beds(mx_ctx *c, mx_node n, int approved)
