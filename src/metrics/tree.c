@@ -92,7 +92,7 @@ hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
 {
     memset(t, 0, sizeof *t);
     sqlite3_stmt *s = hss_store_prepare(
-        st, "SELECT code, parent_code, level, name, population FROM area ORDER BY code", err);
+        st, "SELECT code, parent_code, level, name, population FROM area", err);
     if (!s)
         return err->code;
     hss_vec areas, parents;
@@ -107,8 +107,8 @@ hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
         a->level = level_of((const char *)sqlite3_column_text(s, 2));
         a->name = hss_xstrdup((const char *)sqlite3_column_text(s, 3));
         a->population = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 4);
-        h = fnv(a->code, h);
-        h = fnv(p ? p : "-", h);
+        /* order-independent: a sum of one hash per row */
+        h += fnv(p ? p : "-", fnv(a->code, 1469598103934665603ULL));
     }
     sqlite3_finalize(s);
     t->areas = areas.items;
@@ -144,7 +144,7 @@ hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
     }
 
     s = hss_store_prepare(st, "SELECT code, name, type, area_code, beds_open, beds_approved "
-                              "FROM facility ORDER BY code", err);
+                              "FROM facility", err);
     if (!s) {
         mx_tree_free(t);
         return err->code;
@@ -165,9 +165,7 @@ hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
         f->beds_open = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 4);
         f->beds_approved =
             sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 5);
-        h = fnv(f->code, h);
-        h = fnv(ac, h);
-        h = fnv(f->type, h);
+        h += fnv(f->type, fnv(ac, fnv(f->code, 7)));
     }
     sqlite3_finalize(s);
     t->facs = facs.items;

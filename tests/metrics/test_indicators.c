@@ -182,6 +182,44 @@ static void table_targets_status_and_change(void **state)
     hss_table_free(t);
 }
 
+/* Mistakes in an indicator file are reported with file:line. */
+static void bad_definitions_name_the_line(void **state)
+{
+    (void)state;
+    static const struct { const char *yaml, *want; } cases[] = {
+        {"indicators:\n  - id: x\n    zh: x\n    en: x\n    unit: '%'\n"
+         "    numerator: outpatient_visit\n    denominator: outpatient_visits\n",
+         "bad.yaml:6: 'outpatient_visit' is neither a data element"},
+        {"indicators:\n  - id: x\n    zh: x\n    en: x\n    unit: '%'\n"
+         "    numerator: outpatient_visits +\n    denominator: population\n",
+         "incomplete expression"},
+        {"indicators:\n  - id: x\n    zh: x\n    en: x\n    unit: '%'\n"
+         "    numerator: staff.surgeon\n    denominator: population\n",
+         "unknown staff category"},
+        {"indicators:\n  - id: x\n    zh: x\n    en: x\n    unit: '%'\n"
+         "    numerator: referrals_up\n    denominator: population\n",
+         "has no citation"},
+        {"indicators:\n  - id: x\n    zh: x\n    en: x\n    unit: '%'\n"
+         "    numerator: referrals_up\n    denominator: population\n"
+         "    citation: {document: d, quote: q}\n"
+         "    targets:\n      liaocheng: {op: '>', value: 3, document: d, quote: q}\n",
+         "bad.yaml:10: op must be >= or <="},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *f = hss_test_write(dir, "bad.yaml", cases[i].yaml);
+        setenv("HSS_INDICATORS", f, 1);
+        hss_error err;
+        hss_error_clear(&err);
+        double v;
+        assert_int_equal(hss_metrics_value(st, "x", "331102", "2025", &v, NULL, NULL, &err),
+                         HSS_EINVAL);
+        if (!strstr(err.msg, cases[i].want))
+            fail_msg("case %zu: got '%s'", i, err.msg);
+        free(f);
+    }
+    unsetenv("HSS_INDICATORS");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,6 +229,7 @@ int main(void)
         cmocka_unit_test(facility_level_and_facts),
         cmocka_unit_test(no_data_is_not_found),
         cmocka_unit_test(table_targets_status_and_change),
+        cmocka_unit_test(bad_definitions_name_the_line),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
