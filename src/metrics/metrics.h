@@ -88,6 +88,16 @@ typedef struct hss_metrics_query {
 hss_code hss_metrics_indicators(hss_store *st, const hss_metrics_query *q, hss_table **out,
                                 hss_error *err);
 
+/* The indicator rules of a policy pack as findings, in the columns of hss_policy_findings
+ * (rule, title, measure, area, facility, status, observed, target, gap, unit, gap_text,
+ * document, quote) so that `hss evaluate` can append them: one row per indicator with a
+ * target from `pack` ("liaocheng", "yiwu") and per area at county level and above under
+ * `under` (NULL = everywhere). The period is `year` (the year to date when `year` is the year
+ * of the latest data and not complete; 0 = the latest data's year). rule = "<pack>.<indicator>";
+ * status unknown when there is no data. */
+hss_code hss_metrics_findings(hss_store *st, const char *pack, int year, const char *under,
+                              hss_table **out, hss_error *err);
+
 /* Checks the rules between values (referrals_up <= outpatient_visits, contracted <= residents
  * ...) over every stored facility/area month. One row per violation: check, rule, org,
  * period, left, right. */

@@ -522,3 +522,109 @@ hss_code hss_metrics_indicators(hss_store *st, const hss_metrics_query *q, hss_t
     *out = t;
     return HSS_OK;
 }
+
+/* ---- findings in the policy module's shape ------------------------------------------------- */
+
+hss_code hss_metrics_findings(hss_store *st, const char *pack, int year, const char *under,
+                              hss_table **out, hss_error *err)
+{
+    *out = NULL;
+    mx_ctx c;
+    hss_code rc = ctx_open(&c, st, err);
+    if (rc)
+        return rc;
+    mx_period latest = {MX_MONTH, 0, 0}, p;
+    hss_error none;
+    if (latest_month(st, &latest, &none) != HSS_OK) {
+        latest.year = 0; /* no data: every finding is unknown */
+    }
+    if (year <= 0)
+        year = latest.year ? latest.year : 0;
+    if (latest.year == year && latest.n < 12)
+        p = (mx_period){MX_YTD, year, latest.n};
+    else
+        p = (mx_period){MX_YEAR, year, 0};
+    int root = -1, fac = -1;
+    if (under && !mx_tree_find(&c.tree, under, &root, &fac))
+        rc = hss_fail(err, HSS_EINVAL, "no area with code '%s'", under);
+    else if (under && fac >= 0)
+        root = -1, rc = hss_fail(err, HSS_EINVAL, "'%s' is a facility, not an area", under);
+    hss_table *t = NULL;
+    if (rc == HSS_OK) {
+        t = hss_table_new();
+        static const char *const cols[] = {"rule", "title", "measure", "area", "facility",
+                                           "status", "observed", "target", "gap", "unit",
+                                           "gap_text", "document", "quote"};
+        for (size_t i = 0; i < 13; i++)
+            hss_table_add_col(t, cols[i], NULL,
+                              i >= 6 && i <= 8 ? HSS_COL_REAL : HSS_COL_TEXT);
+    }
+    char pbuf[32];
+    mx_period_format(&p, pbuf, sizeof pbuf);
+    for (size_t i = 0; rc == HSS_OK && i < c.defs.nind; i++) {
+        const mx_indicator *ind = &c.defs.ind[i];
+        const mx_target *tg = target_of(ind, pack);
+        if (!tg)
+            continue;
+        for (size_t a = 0; rc == HSS_OK && a < c.tree.na; a++) {
+            if (c.tree.areas[a].level > HSS_LEVEL_COUNTY)
+                continue;
+            int inside = root < 0;
+            for (int x = (int)a; x >= 0 && !inside; x = c.tree.areas[x].parent)
+                inside = x == root;
+            mx_node n = {(int)a, -1};
+            if (!inside || !applies(&c, ind, n))
+                continue;
+            double v = 0, nu, de, target = tg->value;
+            int ok = 0, tok = 1;
+            if (year > 0)
+                rc = eval_indicator(&c, ind, n, &p, &v, &nu, &de, &ok, err);
+            if (rc == HSS_OK && tg->relative) {
+                mx_period ly = p;
+                ly.year--;
+                double lv = 0;
+                rc = year > 0 ? eval_indicator(&c, ind, n, &ly, &lv, &nu, &de, &tok, err) : rc;
+                tok = year > 0 && tok;
+                target = lv + tg->value;
+            }
+            if (rc)
+                break;
+            int ge = strcmp(tg->op, ">=") == 0;
+            const char *status = !ok || !tok ? "unknown"
+                                 : (ge ? v >= target - 1e-9 : v <= target + 1e-9) ? "pass"
+                                                                                   : "fail";
+            char rule[160], text[512];
+            snprintf(rule, sizeof rule, "%s.%s", pack, ind->id);
+            hss_table_add_row(t);
+            hss_table_set_text(t, 0, rule);
+            hss_table_set_text(t, 1, ind->zh);
+            hss_table_set_text(t, 2, ind->id);
+            hss_table_set_text(t, 3, c.tree.areas[a].code);
+            hss_table_set_text(t, 5, status);
+            if (ok)
+                hss_table_set_real(t, 6, v, 2);
+            if (tok)
+                hss_table_set_real(t, 7, target, 2);
+            if (ok && tok)
+                hss_table_set_real(t, 8, ge ? (v < target ? target - v : 0)
+                                            : (v > target ? v - target : 0), 2);
+            hss_table_set_text(t, 9, ind->unit);
+            if (ok && tok)
+                snprintf(text, sizeof text, "%s %s %s: %.2f %s (目标 %s %.2f)",
+                         c.tree.areas[a].name, ind->zh, pbuf, v, ind->unit, tg->op, target);
+            else
+                snprintf(text, sizeof text, "%s %s %s: 无数据", c.tree.areas[a].name, ind->zh,
+                         pbuf);
+            hss_table_set_text(t, 10, text);
+            hss_table_set_text(t, 11, tg->document);
+            hss_table_set_text(t, 12, tg->quote);
+        }
+    }
+    ctx_close(&c);
+    if (rc) {
+        hss_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return HSS_OK;
+}

@@ -182,6 +182,46 @@ static void table_targets_status_and_change(void **state)
     hss_table_free(t);
 }
 
+/* Liaocheng's indicator rules as findings for `hss evaluate`. */
+static void findings_for_policy(void **state)
+{
+    (void)state;
+    hss_table *t;
+    hss_error err;
+    hss_error_clear(&err);
+    assert_int_equal(hss_metrics_findings(st, "liaocheng", 0, NULL, &t, &err), HSS_OK);
+    int seen = 0;
+    for (size_t r = 0; r < hss_table_rows(t); r++) {
+        const char *rule = hss_table_cell(t, r, 0), *area = hss_table_cell(t, r, 3);
+        if (!strcmp(rule, "liaocheng.basic_level_visit_share") && !strcmp(area, "331102")) {
+            /* the latest data are March 2025: the year to date is the first quarter */
+            assert_string_equal(hss_table_cell(t, r, 5), "fail");
+            assert_string_equal(hss_table_cell(t, r, 6), "45.45");
+            assert_string_equal(hss_table_cell(t, r, 7), "65");
+            assert_string_equal(hss_table_cell(t, r, 8), "19.55");
+            assert_non_null(strstr(hss_table_cell(t, r, 10), "YTD2025-03"));
+            assert_string_equal(hss_table_cell(t, r, 11), "004_e14da291fa1a9871.txt");
+            seen++;
+        }
+        if (!strcmp(rule, "liaocheng.contracting_rate") && !strcmp(area, "331121")) {
+            assert_string_equal(hss_table_cell(t, r, 5), "pass");
+            seen++;
+        }
+        if (!strcmp(rule, "liaocheng.health_literacy_rate") && !strcmp(area, "331100")) {
+            assert_string_equal(hss_table_cell(t, r, 5), "unknown");
+            seen++;
+        }
+        assert_true(strcmp(area, "331102001") != 0); /* townships are not in the evaluation */
+    }
+    assert_int_equal(seen, 3);
+    hss_table_free(t);
+    /* a pack with a relative target: Yiwu's +2 points needs last year's value */
+    assert_int_equal(hss_metrics_findings(st, "yiwu", 2025, "331102", &t, &err), HSS_OK);
+    assert_true(hss_table_rows(t) >= 1);
+    assert_string_equal(hss_table_cell(t, 0, 3), "331102");
+    hss_table_free(t);
+}
+
 /* Mistakes in an indicator file are reported with file:line. */
 static void bad_definitions_name_the_line(void **state)
 {
@@ -229,6 +269,7 @@ int main(void)
         cmocka_unit_test(facility_level_and_facts),
         cmocka_unit_test(no_data_is_not_found),
         cmocka_unit_test(table_targets_status_and_change),
+        cmocka_unit_test(findings_for_policy),
         cmocka_unit_test(bad_definitions_name_the_line),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
