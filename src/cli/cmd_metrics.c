@@ -13,6 +13,8 @@
 static const char *DATA_USAGE =
     "hss data import --db F [--delete] FILE.csv   (columns element,org,period,value[,category])\n"
     "       hss data delete --db F FILE.csv            (columns element,org,period[,category])\n"
+    "       hss data values --db F [--element E] [--org CODE] [--from YYYY-MM] [--to YYYY-MM]\n"
+    "                                   [--format table|csv|json]   (csv = the import format)\n"
     "       hss data validate --db F [--format table|csv|json]\n"
     "       hss data generate --db F [--seed N]\n"
     "       hss data rebuild --db F\n"
@@ -20,10 +22,12 @@ static const char *DATA_USAGE =
 
 static const char *IND_USAGE =
     "hss indicators --db F [--under CODE] [--period 2025-03|2025Q1|2025|YTD2025-03]\n"
-    "       [--indicator ID] [--pack liaocheng|yiwu] [--lang zh|en] [--format table|csv|json]";
+    "       [--indicator ID] [--pack liaocheng|yiwu] [--trend N] [--lang zh|en]\n"
+    "       [--format table|csv|json]";
 
 typedef struct opts {
-    const char *db, *file, *format, *seed, *under, *period, *indicator, *pack, *lang;
+    const char *db, *file, *format, *seed, *under, *period, *indicator, *pack, *lang, *trend;
+    const char *element, *org, *from, *to;
     int del;
 } opts;
 
@@ -51,6 +55,16 @@ static int parse(int argc, char **argv, int from, opts *o, const char *usage)
             dst = &o->pack;
         else if (strcmp(a, "--lang") == 0)
             dst = &o->lang;
+        else if (strcmp(a, "--trend") == 0)
+            dst = &o->trend;
+        else if (strcmp(a, "--element") == 0)
+            dst = &o->element;
+        else if (strcmp(a, "--org") == 0)
+            dst = &o->org;
+        else if (strcmp(a, "--from") == 0)
+            dst = &o->from;
+        else if (strcmp(a, "--to") == 0)
+            dst = &o->to;
         else if (strcmp(a, "--delete") == 0) {
             o->del = 1;
             continue;
@@ -127,6 +141,7 @@ int hss_cmd_data(int argc, char **argv)
         return cmd_elements(&o);
     int is_import = strcmp(sub, "import") == 0, is_delete = strcmp(sub, "delete") == 0;
     if (!is_import && !is_delete && strcmp(sub, "validate") && strcmp(sub, "generate") &&
+        strcmp(sub, "values") &&
         strcmp(sub, "rebuild")) {
         fprintf(stderr, "hss: unknown 'data' subcommand '%s'\n", sub);
         return hss_cli_usage(DATA_USAGE);
@@ -150,6 +165,12 @@ int hss_cmd_data(int argc, char **argv)
         else
             fprintf(stderr, "%s %zu data values from %s\n", del ? "deleted" : "imported", n,
                     o.file);
+    } else if (strcmp(sub, "values") == 0) {
+        hss_table *t;
+        if (hss_metrics_values(st, o.element, o.org, o.from, o.to, &t, &err))
+            rc = hss_cli_fail(&err);
+        else
+            print_table(t, o.format);
     } else if (strcmp(sub, "validate") == 0) {
         hss_table *t;
         if (hss_metrics_validate(st, &t, &err))
@@ -203,7 +224,15 @@ int hss_cmd_indicators(int argc, char **argv)
     hss_store *st = hss_cli_open_db(o.db, 0);
     if (!st)
         return 1;
-    hss_metrics_query q = {o.under, o.period, o.indicator, o.pack, o.lang && !strcmp(o.lang, "en")};
+    int64_t trend = 1;
+    if (o.trend && (hss_parse_int64(o.trend, &trend) != 0 || trend < 1 || trend > 120)) {
+        fprintf(stderr, "hss: --trend must be a number of periods from 1 to 120, not '%s'\n",
+                o.trend);
+        hss_store_close(st);
+        return 2;
+    }
+    hss_metrics_query q = {o.under, o.period, o.indicator, o.pack,
+                           o.lang && !strcmp(o.lang, "en"), (int)trend};
     hss_table *t;
     hss_error err;
     hss_error_clear(&err);

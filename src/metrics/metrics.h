@@ -53,6 +53,12 @@ const hss_metrics_element *hss_metrics_element_find(const char *code);
 hss_code hss_metrics_import(hss_store *st, const char *path, int delete_rows, size_t *changed,
                             hss_error *err);
 
+/* The stored values in the import format (element, org, period, value, category, generated),
+ * optionally only one element, one facility or everything under an area, and months
+ * from..to (YYYY-MM, inclusive). */
+hss_code hss_metrics_values(hss_store *st, const char *element, const char *org,
+                            const char *from, const char *to, hss_table **out, hss_error *err);
+
 /* Recomputes every aggregate from the stored data values (what imports maintain
  * incrementally). Used after a region change and by tests and the benchmark. */
 hss_code hss_metrics_rebuild(hss_store *st, hss_error *err);
@@ -80,6 +86,9 @@ typedef struct hss_metrics_query {
     const char *indicator; /* NULL = every indicator */
     const char *pack;      /* whose targets: "liaocheng" (default) or "yiwu" */
     int english;           /* labels in English instead of Chinese */
+    int trend;             /* > 1: that many periods ending with `period`, oldest first
+                              (months, quarters or years; YTD: the same months of earlier
+                              years) */
 } hss_metrics_query;
 
 /* One row per indicator and area (or facility): indicator, name, area, area_name, period,

@@ -509,8 +509,16 @@ hss_code hss_metrics_indicators(hss_store *st, const hss_metrics_query *q, hss_t
             continue;
         for (size_t j = 0; rc == HSS_OK && j < nodes.len; j++) {
             mx_node n = HSS_VEC_AT(&nodes, mx_node, j);
-            if (applies(&c, ind, n))
-                rc = add_rows(&c, t, ind, n, &p, pack, q->english, err);
+            if (!applies(&c, ind, n))
+                continue;
+            /* --trend N: the N periods ending with p, oldest first */
+            int nt = q->trend > 1 ? (q->trend > 120 ? 120 : q->trend) : 1;
+            mx_period ps[120];
+            ps[nt - 1] = p;
+            for (int k = nt - 2; k >= 0; k--)
+                ps[k] = mx_period_prev(&ps[k + 1]);
+            for (int k = 0; rc == HSS_OK && k < nt; k++)
+                rc = add_rows(&c, t, ind, n, &ps[k], pack, q->english, err);
         }
     }
     hss_vec_free(&nodes);

@@ -152,6 +152,36 @@ static void bad_rows_are_refused_and_change_nothing(void **state)
     free(before);
 }
 
+/* `hss data values --format csv` writes the import format: exporting and re-importing changes
+ * nothing; filters by area subtree and months. */
+static void values_round_trip(void **state)
+{
+    (void)state;
+    char args[1200], *out;
+    snprintf(args, sizeof args, "data import --db %s tests/data/metrics/values.csv", db);
+    assert_int_equal(hss(args, NULL), 0);
+    char *before = state_of();
+    char csv[800];
+    snprintf(csv, sizeof csv, "%s/export.csv", dir);
+    snprintf(args, sizeof args, "data values --db %s --format csv > %s", db, csv);
+    assert_int_equal(hss(args, NULL), 0);
+    snprintf(args, sizeof args, "data import --db %s %s", db, csv);
+    assert_int_equal(hss(args, &out), 0);
+    free(out);
+    char *after = state_of();
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    snprintf(args, sizeof args, "data values --db %s --org 331102001 --from 2025-02 --to 2025-02 "
+                                "--format csv", db);
+    assert_int_equal(hss(args, &out), 0);
+    assert_non_null(strstr(out, "outpatient_visits,V1,2025-02,20,0-14,0"));
+    assert_non_null(strstr(out, "contracted_residents,331102001,2025-02,2100,,0"));
+    assert_null(strstr(out, "H1"));
+    assert_null(strstr(out, "2025-01"));
+    free(out);
+}
+
 static void delete_subtracts(void **state)
 {
     (void)state;
@@ -306,6 +336,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(import_then_reimport_replaces),
         cmocka_unit_test(bad_rows_are_refused_and_change_nothing),
+        cmocka_unit_test(values_round_trip),
         cmocka_unit_test(delete_subtracts),
         cmocka_unit_test(validate_reports_offending_rows),
         cmocka_unit_test(indicators_command_formats_and_errors),

@@ -174,6 +174,17 @@ static void table_targets_status_and_change(void **state)
     assert_string_equal(hss_table_cell(t, 0, 12), "pass");
     hss_table_free(t);
 
+    /* the trend: the three months to March, oldest first */
+    q = (hss_metrics_query){.under = "331102", .period = "2025-03",
+                            .indicator = "in_county_treatment_rate", .trend = 3};
+    assert_int_equal(hss_metrics_indicators(st, &q, &t, &err), HSS_OK);
+    assert_int_equal(hss_table_rows(t), 3);
+    assert_string_equal(hss_table_cell(t, 0, 5), "2025-01");
+    assert_string_equal(hss_table_cell(t, 2, 5), "2025-03");
+    /* March: inside (900 + 250 + 50 + 500) + 60 = 1760 of 1760 + 90 */
+    assert_string_equal(hss_table_cell(t, 2, 6), "95.14");
+    hss_table_free(t);
+
     /* drill-down under a township lists its village and its facilities */
     q = (hss_metrics_query){.under = "331102001", .period = "2025Q1",
                             .indicator = "referrals_up_per_100_visits"};
