@@ -184,11 +184,36 @@ static void region_change_triggers_rebuild(void **state)
     free(dir);
 }
 
+/* Queries are served from the maintained aggregates, not by re-reading the values: after the
+ * value table is emptied behind the module's back, area figures still answer (a rebuild then
+ * brings them to the emptied truth). */
+static void queries_read_the_aggregates(void **state)
+{
+    (void)state;
+    char *dir = hss_test_tmpdir();
+    hss_store *st = mtest_region(dir, "srv", NULL);
+    hss_error err;
+    assert_int_equal(hss_metrics_import(st, "tests/data/metrics/values.csv", 0, NULL, &err),
+                     HSS_OK);
+    assert_int_equal(hss_store_exec(st, "DELETE FROM data_value", &err), HSS_OK);
+    double num, den;
+    assert_true(fabs(mtest_value(st, "in_county_treatment_rate", "331102", "2025Q1", &num, &den) -
+                     5100.0 / 5460 * 100) < 1e-9);
+    assert_int_equal(hss_metrics_rebuild(st, &err), HSS_OK);
+    double v;
+    assert_int_equal(hss_metrics_value(st, "in_county_treatment_rate", "331102", "2025Q1", &v,
+                                       NULL, NULL, &err),
+                     HSS_ENOTFOUND);
+    hss_store_close(st);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(random_rounds),
         cmocka_unit_test(region_change_triggers_rebuild),
+        cmocka_unit_test(queries_read_the_aggregates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
