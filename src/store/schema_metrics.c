@@ -1,4 +1,52 @@
-/* schema_metrics.c: tables of the metrics module. */
+/*
+ * schema_metrics.c: tables of the metrics module (monthly activity data and its aggregates).
+ *
+ * metric_element  the data-element catalogue as stored ids (the catalogue itself lives in
+ *                 src/metrics/catalog.c; ids there never change), so SQL users can join names.
+ * metric_org      a small integer id for every facility or area code that holds data values,
+ *                 so that the 10-million-row value table stays compact.
+ * data_value      one reported number: (element, org, month, category) -> value. period is the
+ *                 month as the integer YYYYMM; category '' means "not disaggregated".
+ *                 generated = 1 marks values HSS made up (demo data).
+ * metric_agg      the maintained aggregates: for an area, a calendar year, an element and a
+ *                 slice (0 = all facilities, 1 = basic-level facilities only) one blob of
+ *                 17 sums then 17 counts (doubles): months 1-12, quarters 1-4, the year.
+ *                 Kept equal to a full rebuild by applying old->new deltas on every import.
+ * data_value_v    a readable view of data_value with codes and YYYY-MM periods.
+ */
 #include "store/schema.h"
 
-HSS_SCHEMA_EMPTY(hss_schema_metrics, "metrics");
+HSS_SCHEMA(hss_schema_metrics, "metrics",
+    "CREATE TABLE metric_element("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  name_zh TEXT NOT NULL,"
+    "  name_en TEXT NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  org_kind TEXT NOT NULL CHECK(org_kind IN ('facility','area'))"
+    ");"
+    "CREATE TABLE metric_org("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE"
+    ");"
+    "CREATE TABLE data_value("
+    "  element_id INTEGER NOT NULL,"
+    "  org_id INTEGER NOT NULL,"
+    "  period INTEGER NOT NULL CHECK(period BETWEEN 190001 AND 210012),"
+    "  category TEXT NOT NULL DEFAULT '',"
+    "  value REAL NOT NULL CHECK(value >= 0),"
+    "  generated INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY(element_id, org_id, period, category)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE metric_agg("
+    "  area TEXT NOT NULL,"
+    "  year INTEGER NOT NULL,"
+    "  element_id INTEGER NOT NULL,"
+    "  slice INTEGER NOT NULL,"
+    "  data BLOB NOT NULL,"
+    "  PRIMARY KEY(area, year, element_id, slice)"
+    ") WITHOUT ROWID;"
+    "CREATE VIEW data_value_v AS SELECT e.code AS element, o.code AS org,"
+    "  printf('%04d-%02d', d.period / 100, d.period % 100) AS period, d.category, d.value,"
+    "  d.generated FROM data_value d JOIN metric_element e ON e.id = d.element_id"
+    "  JOIN metric_org o ON o.id = d.org_id;");

@@ -1,0 +1,392 @@
+/*
+ * agg.c: the maintained aggregates. An aggregate is the sum (and count) of one element's
+ * values over every facility and area under an area, per month, quarter and year of one
+ * calendar year (slice 1: basic-level facilities only). The same function, mx_agg_apply,
+ * serves the full rebuild (every stored value added once) and the incremental import (the
+ * difference new - old of each changed value added), which is what keeps the two equal:
+ * replacing a value adds (new - old, 0), deleting adds (-old, -1), inserting (new, +1).
+ * Stored rows are blobs of 17 sums then 17 counts as native doubles (metric_agg.data).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/internal.h"
+
+static uint64_t key_hash(int area, int year, int element, int slice)
+{
+    uint64_t h = (uint64_t)(uint32_t)area * 0x9E3779B97F4A7C15ULL;
+    h ^= ((uint64_t)(uint32_t)year << 20 | (uint64_t)(uint32_t)element << 1 | (uint64_t)slice) *
+         0xC2B2AE3D27D4EB4FULL;
+    return h ^ (h >> 29);
+}
+
+void mx_aggmap_init(mx_aggmap *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+void mx_aggmap_free(mx_aggmap *m)
+{
+    free(m->items);
+    free(m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+static void rehash(mx_aggmap *m)
+{
+    size_t n = m->nslots ? m->nslots * 2 : 1024;
+    int32_t *slots = hss_xcalloc(n, sizeof *slots);
+    for (size_t i = 0; i < m->len; i++) {
+        mx_agg *a = &m->items[i];
+        size_t j = key_hash(a->area, a->year, a->element, a->slice) & (n - 1);
+        while (slots[j])
+            j = (j + 1) & (n - 1);
+        slots[j] = (int32_t)i + 1;
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->nslots = n;
+}
+
+/* Index of the entry, or -1 when absent and not created. */
+static long agg_index(mx_aggmap *m, int area, int year, int element, int slice, int create)
+{
+    if ((m->len + 1) * 2 > m->nslots)
+        rehash(m);
+    size_t j = key_hash(area, year, element, slice) & (m->nslots - 1);
+    while (m->slots[j]) {
+        mx_agg *a = &m->items[m->slots[j] - 1];
+        if (a->area == area && a->year == year && a->element == element && a->slice == slice)
+            return m->slots[j] - 1;
+        j = (j + 1) & (m->nslots - 1);
+    }
+    if (!create)
+        return -1;
+    if (m->len == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 256;
+        m->items = hss_xrealloc(m->items, m->cap * sizeof *m->items);
+    }
+    mx_agg *a = &m->items[m->len];
+    memset(a, 0, sizeof *a);
+    a->area = area;
+    a->year = year;
+    a->element = element;
+    a->slice = slice;
+    m->slots[j] = (int32_t)m->len + 1;
+    return (long)m->len++;
+}
+
+mx_agg *mx_aggmap_get(mx_aggmap *m, int area, int year, int element, int slice, int create)
+{
+    long i = agg_index(m, area, year, element, slice, create);
+    return i < 0 ? NULL : &m->items[i];
+}
+
+void mx_agg_add(mx_agg *a, int month, double dsum, double dcnt)
+{
+    int q = 12 + (month - 1) / 3;
+    a->sum[month - 1] += dsum;
+    a->sum[q] += dsum;
+    a->sum[16] += dsum;
+    a->cnt[month - 1] += dcnt;
+    a->cnt[q] += dcnt;
+    a->cnt[16] += dcnt;
+}
+
+void mx_agg_apply(mx_aggmap *m, const mx_tree *t, int element, int area, int fac, int yyyymm,
+                  double dsum, double dcnt)
+{
+    int year = yyyymm / 100, month = yyyymm % 100;
+    int basic = fac >= 0 && t->facs[fac].basic;
+    for (int a = area; a >= 0; a = t->areas[a].parent) {
+        mx_agg_add(mx_aggmap_get(m, a, year, element, 0, 1), month, dsum, dcnt);
+        if (basic)
+            mx_agg_add(mx_aggmap_get(m, a, year, element, 1, 1), month, dsum, dcnt);
+    }
+}
+
+double mx_agg_value(const mx_agg *a, const hss_metrics_element *e, const mx_period *p, int *has)
+{
+    *has = 0;
+    if (!a)
+        return 0;
+    int first = 1, last = 12;
+    switch (p->type) {
+    case MX_MONTH:
+        first = last = p->n;
+        break;
+    case MX_QUARTER:
+        if (!e->stock) {
+            *has = a->cnt[12 + p->n - 1] > 0;
+            return a->sum[12 + p->n - 1];
+        }
+        first = 3 * p->n - 2;
+        last = 3 * p->n;
+        break;
+    case MX_YEAR:
+        if (!e->stock) {
+            *has = a->cnt[16] > 0;
+            return a->sum[16];
+        }
+        break;
+    case MX_YTD:
+        last = p->n;
+        break;
+    }
+    if (e->stock) {
+        /* A stock (people contracted at month end): the last month of the period with data. */
+        for (int mo = last; mo >= first; mo--)
+            if (a->cnt[mo - 1] > 0) {
+                *has = 1;
+                return a->sum[mo - 1];
+            }
+        return 0;
+    }
+    double s = 0;
+    for (int mo = first; mo <= last; mo++) {
+        s += a->sum[mo - 1];
+        if (a->cnt[mo - 1] > 0)
+            *has = 1;
+    }
+    return s;
+}
+
+/* ---- storage ------------------------------------------------------------------------------ */
+
+static void blob_to(mx_agg *a, const void *blob, int n)
+{
+    if (n == (int)(2 * MX_SLOTS * sizeof(double))) {
+        memcpy(a->sum, blob, sizeof a->sum);
+        memcpy(a->cnt, (const char *)blob + sizeof a->sum, sizeof a->cnt);
+    }
+}
+
+hss_code mx_agg_load(hss_store *st, mx_aggmap *m, const mx_tree *t, int area, int year,
+                     hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(
+        st, "SELECT element_id, slice, data FROM metric_agg WHERE area = ? AND year = ?", err);
+    if (!s)
+        return err->code;
+    sqlite3_bind_text(s, 1, t->areas[area].code, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, year);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        mx_agg *a = mx_aggmap_get(m, area, year, sqlite3_column_int(s, 0),
+                                  sqlite3_column_int(s, 1), 1);
+        blob_to(a, sqlite3_column_blob(s, 2), sqlite3_column_bytes(s, 2));
+    }
+    sqlite3_finalize(s);
+    return HSS_OK;
+}
+
+static int agg_empty(const mx_agg *a)
+{
+    for (int i = 0; i < MX_SLOTS; i++)
+        if (a->cnt[i] != 0)
+            return 0;
+    return 1;
+}
+
+static void bind_key(sqlite3_stmt *s, const mx_tree *t, const mx_agg *a)
+{
+    sqlite3_bind_text(s, 1, t->areas[a->area].code, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, a->year);
+    sqlite3_bind_int(s, 3, a->element);
+    sqlite3_bind_int(s, 4, a->slice);
+}
+
+hss_code mx_agg_store_add(hss_store *st, mx_aggmap *m, const mx_tree *t, hss_error *err)
+{
+    sqlite3_stmt *get = hss_store_prepare(
+        st, "SELECT data FROM metric_agg WHERE area=? AND year=? AND element_id=? AND slice=?",
+        err);
+    sqlite3_stmt *put = get ? hss_store_prepare(st, "INSERT OR REPLACE INTO metric_agg"
+                                                    "(area, year, element_id, slice, data) "
+                                                    "VALUES(?,?,?,?,?)", err)
+                            : NULL;
+    sqlite3_stmt *del = put ? hss_store_prepare(st, "DELETE FROM metric_agg WHERE area=? AND "
+                                                    "year=? AND element_id=? AND slice=?", err)
+                            : NULL;
+    hss_code rc = HSS_OK;
+    if (!del) {
+        rc = err->code;
+        goto done;
+    }
+    for (size_t i = 0; i < m->len; i++) {
+        mx_agg *d = &m->items[i];
+        mx_agg cur;
+        memset(&cur, 0, sizeof cur);
+        bind_key(get, t, d);
+        if (sqlite3_step(get) == SQLITE_ROW)
+            blob_to(&cur, sqlite3_column_blob(get, 0), sqlite3_column_bytes(get, 0));
+        sqlite3_reset(get);
+        for (int k = 0; k < MX_SLOTS; k++) {
+            cur.sum[k] += d->sum[k];
+            cur.cnt[k] += d->cnt[k];
+            if (cur.cnt[k] == 0)
+                cur.sum[k] = 0; /* no values left: no rounding residue either */
+        }
+        sqlite3_stmt *w = agg_empty(&cur) ? del : put;
+        bind_key(w, t, d);
+        if (w == put) {
+            double buf[2 * MX_SLOTS];
+            memcpy(buf, cur.sum, sizeof cur.sum);
+            memcpy(buf + MX_SLOTS, cur.cnt, sizeof cur.cnt);
+            sqlite3_bind_blob(put, 5, buf, sizeof buf, SQLITE_TRANSIENT);
+        }
+        if (sqlite3_step(w) != SQLITE_DONE) {
+            rc = hss_store_error(st, err, "updating aggregates");
+            goto done;
+        }
+        sqlite3_reset(w);
+    }
+done:
+    sqlite3_finalize(get);
+    sqlite3_finalize(put);
+    sqlite3_finalize(del);
+    return rc;
+}
+
+/* ---- full rebuild ------------------------------------------------------------------------- */
+
+/* org id (metric_org) -> tree position: area index and facility index (-1), or area -1 when
+ * the org is no longer in the region (its values are kept but not aggregated). */
+typedef struct { int area, fac; } org_pos;
+
+static org_pos *load_orgs(hss_store *st, const mx_tree *t, size_t *n, hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT max(id) FROM metric_org", err);
+    if (!s)
+        return NULL;
+    sqlite3_step(s);
+    size_t max = (size_t)sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    org_pos *pos = hss_xmalloc((max + 1) * sizeof *pos);
+    for (size_t i = 0; i <= max; i++)
+        pos[i] = (org_pos){-1, -1};
+    s = hss_store_prepare(st, "SELECT id, code FROM metric_org", err);
+    if (!s) {
+        free(pos);
+        return NULL;
+    }
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
+        int area, fac;
+        if (id >= 0 && (size_t)id <= max &&
+            mx_tree_find(t, (const char *)sqlite3_column_text(s, 1), &area, &fac))
+            pos[id] = (org_pos){area, fac};
+    }
+    sqlite3_finalize(s);
+    *n = max + 1;
+    return pos;
+}
+
+hss_code mx_rebuild_locked(hss_store *st, const mx_tree *t, hss_error *err)
+{
+    size_t norg = 0;
+    org_pos *pos = load_orgs(st, t, &norg, err);
+    if (!pos)
+        return err->code;
+    sqlite3_stmt *s =
+        hss_store_prepare(st, "SELECT element_id, org_id, period, value FROM data_value", err);
+    if (!s) {
+        free(pos);
+        return err->code;
+    }
+    mx_aggmap m;
+    mx_aggmap_init(&m);
+    /* Rows come in key order (element, org, period), so consecutive rows share their chain of
+     * aggregate entries; the chain (indexes, stable under growth) is looked up once per run. */
+    long chain[16][2];
+    int nchain = 0, c_el = -1, c_year = -1;
+    int64_t c_org = -1;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int el = sqlite3_column_int(s, 0);
+        int64_t org = sqlite3_column_int64(s, 1);
+        int ym = sqlite3_column_int(s, 2);
+        double v = sqlite3_column_double(s, 3);
+        if (org < 0 || (size_t)org >= norg || pos[org].area < 0)
+            continue;
+        int year = ym / 100, month = ym % 100;
+        if (el != c_el || org != c_org || year != c_year) {
+            c_el = el;
+            c_org = org;
+            c_year = year;
+            nchain = 0;
+            int basic = pos[org].fac >= 0 && t->facs[pos[org].fac].basic;
+            for (int a = pos[org].area; a >= 0 && nchain < 16; a = t->areas[a].parent) {
+                chain[nchain][0] = agg_index(&m, a, year, el, 0, 1);
+                chain[nchain][1] = basic ? agg_index(&m, a, year, el, 1, 1) : -1;
+                nchain++;
+            }
+        }
+        for (int i = 0; i < nchain; i++) {
+            mx_agg_add(&m.items[chain[i][0]], month, v, 1);
+            if (chain[i][1] >= 0)
+                mx_agg_add(&m.items[chain[i][1]], month, v, 1);
+        }
+    }
+    sqlite3_finalize(s);
+    free(pos);
+    hss_code rc = hss_store_exec(st, "DELETE FROM metric_agg", err);
+    sqlite3_stmt *put = rc ? NULL : hss_store_prepare(st, "INSERT INTO metric_agg(area, year, "
+                                                          "element_id, slice, data) "
+                                                          "VALUES(?,?,?,?,?)", err);
+    if (!put)
+        rc = err->code;
+    for (size_t i = 0; put && i < m.len; i++) {
+        mx_agg *a = &m.items[i];
+        bind_key(put, t, a);
+        double buf[2 * MX_SLOTS];
+        memcpy(buf, a->sum, sizeof a->sum);
+        memcpy(buf + MX_SLOTS, a->cnt, sizeof a->cnt);
+        sqlite3_bind_blob(put, 5, buf, sizeof buf, SQLITE_STATIC);
+        if (sqlite3_step(put) != SQLITE_DONE) {
+            rc = hss_store_error(st, err, "storing aggregates");
+            break;
+        }
+        sqlite3_reset(put);
+    }
+    sqlite3_finalize(put);
+    mx_aggmap_free(&m);
+    if (rc == HSS_OK)
+        rc = mx_agg_mark(st, t, err);
+    return rc;
+}
+
+int mx_agg_current(hss_store *st, const mx_tree *t)
+{
+    char want[32];
+    snprintf(want, sizeof want, "%016llx", (unsigned long long)t->fingerprint);
+    char *have = hss_store_meta_get(st, "metrics.aggregates_tree");
+    int ok = have && strcmp(have, want) == 0;
+    free(have);
+    return ok;
+}
+
+hss_code mx_agg_mark(hss_store *st, const mx_tree *t, hss_error *err)
+{
+    char fp[32];
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)t->fingerprint);
+    return hss_store_meta_set(st, "metrics.aggregates_tree", fp, err);
+}
+
+hss_code hss_metrics_rebuild(hss_store *st, hss_error *err)
+{
+    mx_tree t;
+    hss_code rc = mx_tree_load(st, &t, err);
+    if (rc)
+        return rc;
+    rc = hss_store_begin(st, err);
+    if (rc == HSS_OK) {
+        rc = mx_rebuild_locked(st, &t, err);
+        if (rc == HSS_OK)
+            rc = hss_store_commit(st, err);
+        else
+            hss_store_rollback(st);
+    }
+    mx_tree_free(&t);
+    return rc;
+}

@@ -1,0 +1,209 @@
+/*
+ * tree.c: the region as the aggregates see it. Loads areas (with their parent links) and
+ * facilities (with their area and whether they are basic-level) into arrays, indexes every
+ * code, fills in area populations from children where an area has none stored, and hashes
+ * the tree's shape so that aggregates built for another shape are detected and rebuilt.
+ * Also the small string->int hash map used for code lookups.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics/internal.h"
+#include "model/model.h"
+
+static uint64_t fnv(const char *s, uint64_t h)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static void strmap_grow(mx_strmap *m)
+{
+    size_t ncap = m->cap ? m->cap * 2 : 64;
+    char **keys = hss_xcalloc(ncap, sizeof *keys);
+    int *vals = hss_xcalloc(ncap, sizeof *vals);
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        size_t j = fnv(m->keys[i], 1469598103934665603ULL) & (ncap - 1);
+        while (keys[j])
+            j = (j + 1) & (ncap - 1);
+        keys[j] = m->keys[i];
+        vals[j] = m->vals[i];
+    }
+    free(m->keys);
+    free(m->vals);
+    m->keys = keys;
+    m->vals = vals;
+    m->cap = ncap;
+}
+
+void mx_strmap_put(mx_strmap *m, const char *key, int val)
+{
+    if ((m->len + 1) * 2 > m->cap)
+        strmap_grow(m);
+    size_t j = fnv(key, 1469598103934665603ULL) & (m->cap - 1);
+    while (m->keys[j]) {
+        if (strcmp(m->keys[j], key) == 0) {
+            m->vals[j] = val;
+            return;
+        }
+        j = (j + 1) & (m->cap - 1);
+    }
+    m->keys[j] = hss_xstrdup(key);
+    m->vals[j] = val;
+    m->len++;
+}
+
+int mx_strmap_get(const mx_strmap *m, const char *key, int *val)
+{
+    if (!m->cap)
+        return 0;
+    size_t j = fnv(key, 1469598103934665603ULL) & (m->cap - 1);
+    while (m->keys[j]) {
+        if (strcmp(m->keys[j], key) == 0) {
+            *val = m->vals[j];
+            return 1;
+        }
+        j = (j + 1) & (m->cap - 1);
+    }
+    return 0;
+}
+
+void mx_strmap_free(mx_strmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->keys[i]);
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+static int level_of(const char *s)
+{
+    int i = hss_model_find(HSS_VOCAB_LEVEL, s);
+    return i < 0 ? HSS_LEVEL_VILLAGE : i;
+}
+
+hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
+{
+    memset(t, 0, sizeof *t);
+    sqlite3_stmt *s = hss_store_prepare(
+        st, "SELECT code, parent_code, level, name, population FROM area", err);
+    if (!s)
+        return err->code;
+    hss_vec areas, parents;
+    hss_vec_init(&areas, sizeof(mx_area));
+    hss_vec_init(&parents, sizeof(char *));
+    uint64_t h = 1469598103934665603ULL;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        mx_area *a = hss_vec_push(&areas);
+        a->code = hss_xstrdup((const char *)sqlite3_column_text(s, 0));
+        const char *p = (const char *)sqlite3_column_text(s, 1);
+        *(char **)hss_vec_push(&parents) = p ? hss_xstrdup(p) : NULL;
+        a->level = level_of((const char *)sqlite3_column_text(s, 2));
+        a->name = hss_xstrdup((const char *)sqlite3_column_text(s, 3));
+        a->population = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 4);
+        /* order-independent: a sum of one hash per row */
+        h += fnv(p ? p : "-", fnv(a->code, 1469598103934665603ULL));
+    }
+    sqlite3_finalize(s);
+    t->areas = areas.items;
+    t->na = areas.len;
+    for (size_t i = 0; i < t->na; i++)
+        mx_strmap_put(&t->index, t->areas[i].code, (int)i);
+    for (size_t i = 0; i < t->na; i++) {
+        char *p = HSS_VEC_AT(&parents, char *, i);
+        int pi = -1;
+        if (p && !mx_strmap_get(&t->index, p, &pi))
+            pi = -1;
+        t->areas[i].parent = pi;
+        free(p);
+    }
+    hss_vec_free(&parents);
+    /* Populations: an area without a stored population gets the sum of its children's, deepest
+     * level first so that sums propagate up. */
+    for (int lv = HSS_LEVEL_VILLAGE; lv > HSS_LEVEL_PROVINCE; lv--) {
+        int64_t *sum = hss_xcalloc(t->na, sizeof *sum);
+        char *any = hss_xcalloc(t->na, 1);
+        for (size_t i = 0; i < t->na; i++) {
+            mx_area *a = &t->areas[i];
+            if (a->level == lv && a->parent >= 0 && a->population >= 0) {
+                sum[a->parent] += a->population;
+                any[a->parent] = 1;
+            }
+        }
+        for (size_t i = 0; i < t->na; i++)
+            if (t->areas[i].population < 0 && any[i])
+                t->areas[i].population = sum[i];
+        free(sum);
+        free(any);
+    }
+
+    s = hss_store_prepare(st, "SELECT code, name, type, area_code, beds_open, beds_approved "
+                              "FROM facility", err);
+    if (!s) {
+        mx_tree_free(t);
+        return err->code;
+    }
+    hss_vec facs;
+    hss_vec_init(&facs, sizeof(mx_fac));
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int ai;
+        const char *ac = (const char *)sqlite3_column_text(s, 3);
+        if (!mx_strmap_get(&t->index, ac, &ai))
+            continue; /* the region module's foreign key prevents this */
+        mx_fac *f = hss_vec_push(&facs);
+        f->code = hss_xstrdup((const char *)sqlite3_column_text(s, 0));
+        f->name = hss_xstrdup((const char *)sqlite3_column_text(s, 1));
+        f->type = hss_xstrdup((const char *)sqlite3_column_text(s, 2));
+        f->area = ai;
+        f->basic = hss_facility_type_is_basic(f->type);
+        f->beds_open = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 4);
+        f->beds_approved =
+            sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 5);
+        h += fnv(f->type, fnv(ac, fnv(f->code, 7)));
+    }
+    sqlite3_finalize(s);
+    t->facs = facs.items;
+    t->nf = facs.len;
+    for (size_t i = 0; i < t->nf; i++)
+        mx_strmap_put(&t->index, t->facs[i].code, -(int)i - 1);
+    t->fingerprint = h;
+    return HSS_OK;
+}
+
+void mx_tree_free(mx_tree *t)
+{
+    for (size_t i = 0; i < t->na; i++) {
+        free(t->areas[i].code);
+        free(t->areas[i].name);
+    }
+    for (size_t i = 0; i < t->nf; i++) {
+        free(t->facs[i].code);
+        free(t->facs[i].name);
+        free(t->facs[i].type);
+    }
+    free(t->areas);
+    free(t->facs);
+    mx_strmap_free(&t->index);
+    memset(t, 0, sizeof *t);
+}
+
+int mx_tree_find(const mx_tree *t, const char *code, int *area, int *fac)
+{
+    int v;
+    if (!mx_strmap_get(&t->index, code, &v))
+        return 0;
+    if (v >= 0) {
+        *area = v;
+        *fac = -1;
+    } else {
+        *fac = -v - 1;
+        *area = t->facs[*fac].area;
+    }
+    return 1;
+}
