@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "demo/build.h"
+#include "metrics/metrics.h"
 #include "model/model.h"
 
 static const hss_demo_region REGIONS[] = {
@@ -709,6 +710,10 @@ hss_code hss_demo_build(hss_store *st, const hss_demo_options *opt, hss_demo_res
         demo_generate_facilities(&r);
         progress(opt, "writing the region in one transaction");
         rc = write_region(st, &r, err);
+    }
+    if (!rc) {
+        progress(opt, "generating 24 months of activity data (indicators)");
+        rc = hss_metrics_generate_demo(st, opt->seed ? opt->seed : HSS_DEMO_DEFAULT_SEED, err);
     }
     if (!rc && res) {
         memset(res, 0, sizeof *res);

@@ -41,6 +41,8 @@ static void lishui_has_real_totals(void **state)
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM boundary"), 9);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM facility WHERE generated=0"), 0);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM area WHERE level='village' AND generated=0"), 0);
+    /* 24 months of generated activity data feed the monitoring indicators. */
+    assert_int_equal(hss_test_query_int(st, "SELECT count(DISTINCT period) FROM data_value WHERE generated=1"), 24);
     char *src = hss_store_meta_get(st, "region_source");
     assert_non_null(strstr(src, "generated"));
     free(src);
