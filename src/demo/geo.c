@@ -220,8 +220,23 @@ static hss_code load_feature(const cJSON *f, double scale, int encoded, geo_shap
         s->cx = cJSON_GetArrayItem(cp, 0)->valuedouble;
         s->cy = cJSON_GetArrayItem(cp, 1)->valuedouble;
     } else {
-        s->cx = (s->minx + s->maxx) / 2;
-        s->cy = (s->miny + s->maxy) / 2;
+        /* The inside point of a 64 × 64 grid nearest the bounding box's centre (a concave county
+         * can have its box centre outside it). */
+        double mx = (s->minx + s->maxx) / 2, my = (s->miny + s->maxy) / 2, best = INFINITY;
+        s->cx = mx;
+        s->cy = my;
+        for (int i = 0; i <= 64; i++)
+            for (int j = 0; j <= 64; j++) {
+                double x = s->minx + (s->maxx - s->minx) * i / 64, y = s->miny + (s->maxy - s->miny) * j / 64;
+                double d = hypot(x - mx, y - my);
+                x = geo_round(x);
+                y = geo_round(y);
+                if (d < best && geo_contains(s, x, y)) {
+                    best = d;
+                    s->cx = x;
+                    s->cy = y;
+                }
+            }
     }
     s->geometry_json = shape_geometry_json(s);
     return HSS_OK;
@@ -298,30 +313,23 @@ static int ring_contains(const geo_ring *r, double x, double y)
     return in;
 }
 
+/* Even-odd rule over every ring of every polygon, the rule the region importer validates
+ * locations with: the boundary files encode some holes and enclaves as separate polygons. */
 int geo_contains(const geo_shape *s, double x, double y)
 {
     if (x < s->minx || x > s->maxx || y < s->miny || y > s->maxy)
         return 0;
-    for (size_t p = 0; p < s->npolys; p++) {
-        size_t end = p + 1 < s->npolys ? s->poly_start[p + 1] : s->nrings;
-        size_t first = s->poly_start[p];
-        if (first >= end || !ring_contains(&s->rings[first], x, y))
-            continue;
-        int in_hole = 0;
-        for (size_t h = first + 1; h < end; h++)
-            if (ring_contains(&s->rings[h], x, y))
-                in_hole = 1;
-        if (!in_hole)
-            return 1;
-    }
-    return 0;
+    int in = 0;
+    for (size_t r = 0; r < s->nrings; r++)
+        in ^= ring_contains(&s->rings[r], x, y);
+    return in;
 }
 
 void geo_random_point(const geo_shape *s, hss_rng *rng, double *x, double *y)
 {
     for (int tries = 0; tries < 100000; tries++) {
-        double px = s->minx + (s->maxx - s->minx) * hss_rng_uniform(rng);
-        double py = s->miny + (s->maxy - s->miny) * hss_rng_uniform(rng);
+        double px = geo_round(s->minx + (s->maxx - s->minx) * hss_rng_uniform(rng));
+        double py = geo_round(s->miny + (s->maxy - s->miny) * hss_rng_uniform(rng));
         if (geo_contains(s, px, py)) {
             *x = px;
             *y = py;
@@ -330,6 +338,11 @@ void geo_random_point(const geo_shape *s, hss_rng *rng, double *x, double *y)
     }
     *x = s->cx;
     *y = s->cy;
+}
+
+double geo_round(double deg)
+{
+    return round(deg * 1e6) / 1e6;
 }
 
 double geo_area_km2(const geo_shape *s)

@@ -40,6 +40,9 @@ geo_shape *geo_find(geo_collection *c, const char *code);
 int geo_contains(const geo_shape *s, double x, double y);
 /* A uniformly random point inside the shape (rejection sampling in the bounding box). */
 void geo_random_point(const geo_shape *s, hss_rng *rng, double *x, double *y);
+/* Rounds a coordinate to the 6 decimals (about 0.1 m) locations are stored with. Points are
+ * rounded before they are tested, so a point near a border stays on the side it was tested on. */
+double geo_round(double deg);
 /* Area in km² (equirectangular approximation, fine at county scale). */
 double geo_area_km2(const geo_shape *s);
 

@@ -96,8 +96,7 @@ static void generated_points_lie_inside_real_boundaries(void **state)
     }
     sqlite3_finalize(s);
     assert_true(n > 3000);
-    /* Facilities are jittered around their seat; allow a handful on the wrong side of a border. */
-    if (outside * 200 > n)
+    if (outside > 0)
         fail_msg("%zu of %zu generated points lie outside their county", outside, n);
     hss_store_close(st);
 }
