@@ -275,8 +275,321 @@ static int cmd_detect(int argc, char **argv)
     return 0;
 }
 
+/* Generic "--name value" option lookup for the database commands. */
+static const char *opt(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i + 1 < argc; i++)
+        if (!strcmp(argv[i], name))
+            return argv[i + 1];
+    return NULL;
+}
+
+static int has_flag(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], name))
+            return 1;
+    return 0;
+}
+
+/* Checks that every argument is a known option (with a value unless listed in flags). */
+static int check_opts(int argc, char **argv, const char *const *known, const char *const *flags,
+                      int positional, const char *usage)
+{
+    int pos = 0;
+    for (int i = 1; i < argc; i++) {
+        int ok = 0;
+        for (const char *const *f = flags; f && *f; f++)
+            if (!strcmp(argv[i], *f))
+                ok = 1;
+        if (ok)
+            continue;
+        for (const char *const *k = known; *k; k++)
+            if (!strcmp(argv[i], *k) && i + 1 < argc) {
+                ok = 1;
+                i++;
+                break;
+            }
+        if (!ok && argv[i][0] != '-' && pos < positional) {
+            pos++;
+            continue;
+        }
+        if (!ok) {
+            fprintf(stderr, "hss: unexpected argument '%s'\n", argv[i]);
+            return hss_cli_usage(usage);
+        }
+    }
+    return 0;
+}
+
+#define IMPORT_USAGE "hss surveil import --db FILE COUNTS.csv   (columns date,area_code,signal,source,count)"
+
+static int cmd_import(int argc, char **argv)
+{
+    static const char *const known[] = {"--db", NULL};
+    if (check_opts(argc, argv, known, NULL, 1, IMPORT_USAGE))
+        return 2;
+    const char *file = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--db")) {
+            i++;
+            continue;
+        }
+        file = argv[i];
+    }
+    if (!file)
+        return hss_cli_usage(IMPORT_USAGE);
+    hss_store *st = hss_cli_open_db(opt(argc, argv, "--db"), 1);
+    if (!st)
+        return 1;
+    hss_error err;
+    hss_error_clear(&err);
+    size_t rows = 0;
+    hss_code rc = hss_surveil_import(st, file, &rows, &err);
+    hss_store_close(st);
+    if (rc) {
+        fprintf(stderr, "hss: nothing imported: ");
+        return hss_cli_fail(&err);
+    }
+    printf("imported %zu daily counts from %s\n", rows, file);
+    return 0;
+}
+
+#define EXCLUDE_USAGE "hss surveil exclude --db FILE --signal S --from DATE --to DATE [--area CODE|*] [--note TEXT]"
+
+static int cmd_exclude(int argc, char **argv)
+{
+    static const char *const known[] = {"--db", "--signal", "--from", "--to", "--area", "--note", NULL};
+    if (check_opts(argc, argv, known, NULL, 0, EXCLUDE_USAGE))
+        return 2;
+    const char *sig = opt(argc, argv, "--signal"), *from = opt(argc, argv, "--from"), *to = opt(argc, argv, "--to");
+    const char *area = opt(argc, argv, "--area");
+    if (!sig || !from || !to)
+        return hss_cli_usage(EXCLUDE_USAGE);
+    hss_store *st = hss_cli_open_db(opt(argc, argv, "--db"), 0);
+    if (!st)
+        return 1;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_code rc = hss_surveil_exclude(st, area ? area : "*", sig, from, to, opt(argc, argv, "--note"), &err);
+    hss_store_close(st);
+    if (rc)
+        return hss_cli_fail(&err);
+    printf("excluded %s..%s for signal %s in %s from the baselines\n", from, to, sig, area ? area : "every area");
+    return 0;
+}
+
+#define RUN_USAGE "hss surveil run --db FILE --date YYYY-MM-DD [--config surveil/signals.yaml] [--now ISO-TIME] [--format table|csv|json]"
+
+static int cmd_run(int argc, char **argv)
+{
+    static const char *const known[] = {"--db", "--date", "--config", "--now", "--format", NULL};
+    if (check_opts(argc, argv, known, NULL, 0, RUN_USAGE))
+        return 2;
+    const char *date = opt(argc, argv, "--date"), *cfgpath = opt(argc, argv, "--config");
+    hss_format fmt;
+    if (!date)
+        return hss_cli_usage(RUN_USAGE);
+    if (hss_cli_format(opt(argc, argv, "--format") ? opt(argc, argv, "--format") : "table", &fmt))
+        return 2;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_surveil_config cfg;
+    if (hss_surveil_config_load(cfgpath ? cfgpath : "surveil/signals.yaml", &cfg, &err))
+        return hss_cli_fail(&err);
+    hss_store *st = hss_cli_open_db(opt(argc, argv, "--db"), 0);
+    if (!st) {
+        hss_surveil_config_free(&cfg);
+        return 1;
+    }
+    hss_surveil_run_stats S;
+    double t0 = hss_now();
+    hss_code rc = hss_surveil_run(st, &cfg, date, opt(argc, argv, "--now"), &S, &err);
+    double secs = hss_now() - t0;
+    if (rc) {
+        hss_surveil_run_stats_free(&S);
+        hss_surveil_config_free(&cfg);
+        hss_store_close(st);
+        return hss_cli_fail(&err);
+    }
+    if (S.notes.len)
+        fprintf(stderr, "%s", S.notes.data);
+    fprintf(stderr, "%s: %zu series, %zu checked, %zu signalled, %zu with too little history, %zu without a count for the day; "
+                    "%zu alerts, %zu county alerts, %zu suppressed (%.3f s)\n",
+            date, S.series, S.checked, S.signals, S.too_little_history, S.missing_today, S.alerts,
+            S.county_alerts, S.suppressed, secs);
+    if (S.too_little_history)
+        fprintf(stderr, "hss: warning: %zu series have too little history: they were not checked, which is not the same as no alarm\n",
+                S.too_little_history);
+    if (S.missing_today)
+        fprintf(stderr, "hss: warning: %zu series have no count for %s yet: they were not checked\n", S.missing_today, date);
+    hss_table *t = hss_surveil_alerts_table(st, NULL, &err);
+    if (t) {
+        /* today's alerts only */
+        hss_table *today = hss_table_new();
+        for (size_t c = 0; c < hss_table_cols(t); c++)
+            hss_table_add_col(today, hss_table_col_name(t, c), NULL, c == 0 ? HSS_COL_INT : HSS_COL_TEXT);
+        for (size_t r = 0; r < hss_table_rows(t); r++) {
+            if (strcmp(hss_table_cell(t, r, 1), date) != 0)
+                continue;
+            hss_table_add_row(today);
+            for (size_t c = 0; c < hss_table_cols(t); c++) {
+                if (hss_table_is_null(t, r, c))
+                    continue;
+                if (c == 0)
+                    hss_table_set_int(today, c, atoll(hss_table_cell(t, r, c)));
+                else
+                    hss_table_set_text(today, c, hss_table_cell(t, r, c));
+            }
+        }
+        hss_table_write(today, fmt, stdout);
+        hss_table_free(today);
+        hss_table_free(t);
+    }
+    hss_surveil_run_stats_free(&S);
+    hss_surveil_config_free(&cfg);
+    hss_store_close(st);
+    return 0;
+}
+
+#define ALERTS_USAGE "hss surveil alerts --db FILE [--status new|assigned|investigating|confirmed|dismissed] [--response] [--format table|csv|json]"
+
+static int cmd_alerts(int argc, char **argv)
+{
+    static const char *const known[] = {"--db", "--status", "--format", NULL};
+    static const char *const flags[] = {"--response", NULL};
+    if (check_opts(argc, argv, known, flags, 0, ALERTS_USAGE))
+        return 2;
+    hss_format fmt;
+    if (hss_cli_format(opt(argc, argv, "--format") ? opt(argc, argv, "--format") : "table", &fmt))
+        return 2;
+    const char *status = opt(argc, argv, "--status");
+    static const char *const statuses[] = {"new", "assigned", "investigating", "confirmed", "dismissed"};
+    if (status) {
+        int ok = 0;
+        for (int i = 0; i < 5; i++)
+            ok |= !strcmp(status, statuses[i]);
+        if (!ok) {
+            fprintf(stderr, "hss: --status must be new, assigned, investigating, confirmed or dismissed, not '%s'\n", status);
+            return 2;
+        }
+    }
+    hss_store *st = hss_cli_open_db(opt(argc, argv, "--db"), 0);
+    if (!st)
+        return 1;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_table *t = has_flag(argc, argv, "--response") ? hss_surveil_response_table(st, &err)
+                                                      : hss_surveil_alerts_table(st, status, &err);
+    hss_store_close(st);
+    if (!t)
+        return hss_cli_fail(&err);
+    hss_table_write(t, fmt, stdout);
+    hss_table_free(t);
+    return 0;
+}
+
+#define ALERT_USAGE "hss surveil alert ID assign|investigate|confirm|dismiss --db FILE --by USER [--note TEXT] [--at ISO-TIME]\n" \
+                    "       hss surveil alert ID history --db FILE [--format table|csv|json]"
+
+static int cmd_alert(int argc, char **argv)
+{
+    static const char *const known[] = {"--db", "--by", "--note", "--at", "--format", NULL};
+    if (argc < 3 || check_opts(argc, argv, known, NULL, 2, ALERT_USAGE))
+        return argc < 3 ? hss_cli_usage(ALERT_USAGE) : 2;
+    int64_t id;
+    if (hss_parse_int64(argv[1], &id) != 0) {
+        fprintf(stderr, "hss: alert ID must be a number, not '%s'\n", argv[1]);
+        return 2;
+    }
+    const char *action = argv[2];
+    hss_store *st = hss_cli_open_db(opt(argc, argv, "--db"), 0);
+    if (!st)
+        return 1;
+    hss_error err;
+    hss_error_clear(&err);
+    if (!strcmp(action, "history")) {
+        hss_format fmt;
+        if (hss_cli_format(opt(argc, argv, "--format") ? opt(argc, argv, "--format") : "table", &fmt)) {
+            hss_store_close(st);
+            return 2;
+        }
+        hss_table *t = hss_surveil_alert_events_table(st, id, &err);
+        hss_store_close(st);
+        if (!t)
+            return hss_cli_fail(&err);
+        hss_table_write(t, fmt, stdout);
+        hss_table_free(t);
+        return 0;
+    }
+    hss_code rc = hss_surveil_alert_act(st, id, action, opt(argc, argv, "--by"), opt(argc, argv, "--note"),
+                                        opt(argc, argv, "--at"), &err);
+    hss_store_close(st);
+    if (rc)
+        return hss_cli_fail(&err);
+    printf("alert %lld: %s by %s\n", (long long)id, action, opt(argc, argv, "--by"));
+    return 0;
+}
+
+#define EVALUATE_USAGE "hss surveil evaluate [--methods ears-c1,ears-c2,ears-c3,cusum,cdc,farrington,farrington-noufaily,mpm]\n" \
+                       "       [--series N] [--weeks N] [--monitored N] [--k OUTBREAK_SIZE] [--seed S] [--format table|csv|json]"
+
+static int cmd_evaluate(int argc, char **argv)
+{
+    static const char *const known[] = {"--methods", "--series", "--weeks", "--monitored", "--k", "--seed", "--format", NULL};
+    if (check_opts(argc, argv, known, NULL, 0, EVALUATE_USAGE))
+        return 2;
+    hss_surveil_eval_opts o = {50, 624, 52, 1, 5};
+    int seed = 1;
+    if ((opt(argc, argv, "--series") && int_arg("--series", opt(argc, argv, "--series"), &o.series)) ||
+        (opt(argc, argv, "--weeks") && int_arg("--weeks", opt(argc, argv, "--weeks"), &o.weeks)) ||
+        (opt(argc, argv, "--monitored") && int_arg("--monitored", opt(argc, argv, "--monitored"), &o.eval_weeks)) ||
+        (opt(argc, argv, "--k") && num_arg("--k", opt(argc, argv, "--k"), &o.outbreak_k)) ||
+        (opt(argc, argv, "--seed") && int_arg("--seed", opt(argc, argv, "--seed"), &seed)))
+        return 2;
+    o.seed = (unsigned long)seed;
+    hss_format fmt;
+    if (hss_cli_format(opt(argc, argv, "--format") ? opt(argc, argv, "--format") : "table", &fmt))
+        return 2;
+    const char *methods = opt(argc, argv, "--methods");
+    char *list = hss_xstrdup(methods ? methods : "ears-c1,ears-c2,ears-c3,cusum,cdc,farrington,farrington-noufaily,mpm");
+    hss_surveil_params settings[32];
+    const char *labels[32];
+    size_t n = 0;
+    for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok && n < 32; tok = strtok_r(NULL, ",", &save)) {
+        hss_surveil_method m;
+        int nouf = !strcmp(tok, "farrington-noufaily");
+        if (nouf)
+            m = HSS_SURVEIL_FARRINGTON;
+        else if (hss_surveil_method_parse(tok, &m) != 0 || m == HSS_SURVEIL_FIXED) {
+            fprintf(stderr, "hss: --methods: unknown method '%s'\n", tok);
+            free(list);
+            return 2;
+        }
+        hss_surveil_params_default(&settings[n], m, 52);
+        if (nouf)
+            hss_surveil_params_noufaily(&settings[n]);
+        if (m == HSS_SURVEIL_MPM)
+            settings[n].percentile = 80;
+        labels[n] = tok;
+        n++;
+    }
+    hss_error err;
+    hss_error_clear(&err);
+    hss_table *t = hss_surveil_evaluate(&o, settings, labels, n, &err);
+    if (!t) {
+        free(list);
+        return hss_cli_fail(&err);
+    }
+    printf("%s", fmt == HSS_FORMAT_TABLE ? "generated data: simulated series after Noufaily et al. 2013, one outbreak per series in the monitored weeks\n" : "");
+    hss_table_write(t, fmt, stdout);
+    hss_table_free(t);
+    free(list);
+    return 0;
+}
+
 #define SURVEIL_USAGE                                                          \
-    "hss surveil detect|import|run|alerts|alert|evaluate ... (--help on each)"
+    "hss surveil detect|import|exclude|run|alerts|alert|evaluate ... (--help on each)"
 
 int hss_cmd_surveil(int argc, char **argv)
 {
@@ -285,6 +598,25 @@ int hss_cmd_surveil(int argc, char **argv)
     const char *sub = argv[1];
     if (!strcmp(sub, "detect"))
         return cmd_detect(argc - 1, argv + 1);
+    if (argc > 2 && !strcmp(argv[2], "--help")) {
+        const char *u = !strcmp(sub, "detect") ? DETECT_USAGE : !strcmp(sub, "import") ? IMPORT_USAGE : !strcmp(sub, "run") ? RUN_USAGE
+                      : !strcmp(sub, "alerts") ? ALERTS_USAGE : !strcmp(sub, "alert") ? ALERT_USAGE
+                      : !strcmp(sub, "evaluate") ? EVALUATE_USAGE : !strcmp(sub, "exclude") ? EXCLUDE_USAGE : SURVEIL_USAGE;
+        printf("usage: %s\n", u);
+        return 0;
+    }
+    if (!strcmp(sub, "import"))
+        return cmd_import(argc - 1, argv + 1);
+    if (!strcmp(sub, "exclude"))
+        return cmd_exclude(argc - 1, argv + 1);
+    if (!strcmp(sub, "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(sub, "alerts"))
+        return cmd_alerts(argc - 1, argv + 1);
+    if (!strcmp(sub, "alert"))
+        return cmd_alert(argc - 1, argv + 1);
+    if (!strcmp(sub, "evaluate"))
+        return cmd_evaluate(argc - 1, argv + 1);
     if (!strcmp(sub, "--help")) {
         printf("usage: %s\n", SURVEIL_USAGE);
         return 0;

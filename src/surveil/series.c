@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Days since 1970-01-01 of an ISO date YYYY-MM-DD; -1 (and *ok = 0) when s is not one. */
-long hss_surveil_day_number(const char *s, int *ok);
 long hss_surveil_day_number(const char *s, int *ok)
 {
     int y, m, d;
@@ -30,6 +28,25 @@ long hss_surveil_day_number(const char *s, int *ok)
     long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     *ok = 1;
     return era * 146097 + doe - 719468;
+}
+
+void hss_surveil_day_string(long day, char out[11])
+{
+    /* civil from days (proleptic Gregorian) */
+    long z = day + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp + (mp < 10 ? 3 : -9);
+    y += m <= 2;
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%04ld-%02ld-%02ld", y % 10000, m % 100, d % 100);
+    memcpy(out, tmp, 10);
+    out[10] = 0;
 }
 
 void hss_surveil_series_free(hss_surveil_series *s)

@@ -12,7 +12,10 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "base/base.h"
+#include "report/report.h"
 #include "store/store.h"
 
 /* ---- algorithms on one series ------------------------------------------------------------ */
@@ -113,5 +116,112 @@ typedef struct hss_surveil_series {
 } hss_surveil_series;
 hss_code hss_surveil_series_read(const char *path, hss_surveil_series *s, hss_error *err);
 void hss_surveil_series_free(hss_surveil_series *s);
+
+
+/* ---- dates ---------------------------------------------------------------------------------- */
+
+/* Days since 1970-01-01 of an ISO date YYYY-MM-DD; *ok = 0 when s is not a valid date. */
+long hss_surveil_day_number(const char *s, int *ok);
+/* Writes the ISO date of a day number into out (11 bytes). */
+void hss_surveil_day_string(long day, char out[11]);
+
+/* ---- stored daily counts (store.c, import.c) ------------------------------------------------ */
+
+/* Imports daily counts from a CSV with columns date,area_code,signal,source,count, as one
+ * transaction: counts must be non-negative integers, area codes must exist in table `area`,
+ * each series' dates must be consecutive (a series may continue the stored one, or correct
+ * stored days, but not leave a gap). *rows gets the number of rows read. */
+hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_error *err);
+/* Writes n consecutive daily counts of a series starting at first_day (creating the series),
+ * inside the caller's transaction. For generators and benchmarks; no gap checks. */
+hss_code hss_surveil_put_series(hss_store *st, const char *area_code, const char *signal,
+                                const char *source, long first_day, const int32_t *counts,
+                                size_t n, hss_error *err);
+/* Reads counts of a series for days [from_day, to_day] into out (-1 where not stored). */
+hss_code hss_surveil_load(hss_store *st, int64_t series_id, long from_day, long to_day,
+                          int32_t *out, hss_error *err);
+/* Records a known outbreak period to leave out of baselines (area "*" = every area). */
+hss_code hss_surveil_exclude(hss_store *st, const char *area_code, const char *signal,
+                             const char *from_date, const char *to_date, const char *note,
+                             hss_error *err);
+
+/* ---- per-signal configuration (config.c): surveil/signals.yaml ------------------------------ */
+
+typedef struct hss_surveil_signal_cfg {
+    char *signal;           /* signal code, or "default" */
+    char *name;             /* label shown to users (Chinese) */
+    hss_surveil_params params; /* method and parameters (frequency 365: daily counts) */
+    int k_sources;          /* alert when at least K sources signal ... */
+    int within_days;        /* ... within W days */
+    int county_townships;   /* county alert when this many of its townships alerted in W days */
+    int suppress_days;      /* repeated alerts for the same area and signal suppressed (7) */
+} hss_surveil_signal_cfg;
+
+typedef struct hss_surveil_config {
+    hss_surveil_signal_cfg *signals;
+    size_t n;
+    hss_surveil_signal_cfg fallback; /* the `default:` entry, used for unlisted signals */
+    char *citation;                  /* the document sentence the configuration implements */
+} hss_surveil_config;
+
+hss_code hss_surveil_config_load(const char *path, hss_surveil_config *cfg, hss_error *err);
+void hss_surveil_config_free(hss_surveil_config *cfg);
+const hss_surveil_signal_cfg *hss_surveil_config_find(const hss_surveil_config *cfg, const char *signal);
+
+/* ---- the daily run (run.c) -------------------------------------------------------------- */
+
+typedef struct hss_surveil_run_stats {
+    size_t series;             /* series with data */
+    size_t checked;            /* series checked for the day */
+    size_t signals;            /* series that signalled (alarm) */
+    size_t too_little_history; /* series skipped: not enough history for their method */
+    size_t missing_today;      /* series without a count for the day */
+    size_t alerts;             /* area alerts raised */
+    size_t county_alerts;      /* county alerts raised from townships */
+    size_t suppressed;         /* alerts not raised because one was raised in the last days */
+    hss_buf notes;             /* human-readable lines: which series had too little history */
+} hss_surveil_run_stats;
+
+/* Runs every stored series for `date` (ISO), records per-source signals, raises alerts per area
+ * and signal (K sources within W days), county alerts from townships, with suppression, all
+ * in one transaction. `now` (ISO 8601 UTC) stamps raised_at; NULL = the current time. */
+hss_code hss_surveil_run(hss_store *st, const hss_surveil_config *cfg, const char *date,
+                         const char *now, hss_surveil_run_stats *stats, hss_error *err);
+void hss_surveil_run_stats_free(hss_surveil_run_stats *stats);
+
+/* ---- alert lifecycle (alert.c) ------------------------------------------------------------ */
+
+/* Applies an action (assign, investigate, confirm, dismiss) to an alert: new -> assigned ->
+ * investigating -> confirmed | dismissed (dismiss also from new and assigned). Invalid
+ * transitions are refused with HSS_ECONFLICT. Every action is recorded in surveil_alert_event
+ * with who, when (at; NULL = now) and the note. */
+hss_code hss_surveil_alert_act(hss_store *st, int64_t id, const char *action, const char *by,
+                               const char *note, const char *at, hss_error *err);
+/* Alerts (status NULL = all), newest first: id, date, area, level, signal, sources, status ... */
+hss_table *hss_surveil_alerts_table(hss_store *st, const char *status, hss_error *err);
+/* The audit trail of one alert. */
+hss_table *hss_surveil_alert_events_table(hss_store *st, int64_t id, hss_error *err);
+/* Time to response as CIDARS reports it: alerts, responded, share responded, median hours
+ * from raising to the first action, share responded within 24 hours; per level. */
+hss_table *hss_surveil_response_table(hss_store *st, hss_error *err);
+/* The current time as ISO 8601 UTC (out: 21 bytes). */
+void hss_surveil_now_iso(char out[21]);
+
+/* ---- evaluation on simulated outbreaks (evaluate.c) --------------------------------------- */
+
+typedef struct hss_surveil_eval_opts {
+    int series;        /* simulated series per scenario (areas) */
+    int weeks;         /* length of each series (weekly) */
+    int eval_weeks;    /* the last eval_weeks are monitored */
+    unsigned long seed;
+    double outbreak_k; /* outbreak size in baseline standard deviations (Noufaily: 2..10) */
+} hss_surveil_eval_opts;
+
+/* Simulates Noufaily-2013 baseline series (negative binomial with trend and seasonality) for
+ * a set of scenarios, injects one outbreak per series in the monitored period, runs each
+ * method setting and reports sensitivity, specificity, false alerts per area-week and median
+ * days to detection. */
+hss_table *hss_surveil_evaluate(const hss_surveil_eval_opts *o, const hss_surveil_params *settings,
+                                const char *const *labels, size_t nsettings, hss_error *err);
 
 #endif

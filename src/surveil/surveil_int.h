@@ -59,4 +59,8 @@ hss_code hss_surveil_mpm(const double *y, size_t n, const hss_surveil_params *p,
 hss_code hss_surveil_fixed(const double *y, size_t n, const hss_surveil_params *p,
                            size_t from, size_t to, hss_surveil_result *r, hss_error *err);
 
+/* ---- stored counts (store.c) ---- */
+sqlite3_stmt *hss_surveil_load_prepare(hss_store *st, hss_error *err);
+void hss_surveil_load_with(sqlite3_stmt *s, int64_t series_id, long from_day, long to_day, int32_t *out);
+
 #endif
