@@ -5,7 +5,8 @@
  *                   first_date/last_date bound its stored days.
  *  surveil_year     the daily counts of one series in one calendar year as a blob of 366
  *                   little-endian int32 (index = day of year - 1; -1 = not reported), so that
- *                   appending a day rewrites one small row and a run reads a few rows per series.
+ *                   appending a day rewrites one small row and a run reads a few rows per series
+ *                   (a rowid table: 1.5 kB rows do not suit WITHOUT ROWID's B-tree leaves).
  *  surveil_exclusion known outbreak periods left out of the baselines.
  *  surveil_signal   per-source alarms of the daily run (one row per series and day that alarmed).
  *  surveil_alert    alerts per area and signal (township or county level) and their status.
@@ -24,11 +25,11 @@ HSS_SCHEMA(hss_schema_surveil, "surveil",
     "  UNIQUE(area_code, signal, source)"
     ");"
     "CREATE TABLE surveil_year("
+    "  key INTEGER PRIMARY KEY,"   /* series_id * 10000 + year: one B-tree lookup per row */
     "  series_id INTEGER NOT NULL REFERENCES surveil_series(id) ON DELETE CASCADE,"
     "  year INTEGER NOT NULL,"
-    "  counts BLOB NOT NULL,"
-    "  PRIMARY KEY(series_id, year)"
-    ") WITHOUT ROWID;"
+    "  counts BLOB NOT NULL"
+    ");"
     "CREATE TABLE surveil_exclusion("
     "  id INTEGER PRIMARY KEY,"
     "  area_code TEXT NOT NULL,"   /* '*' = every area */

@@ -68,11 +68,13 @@ static int wls(hss_glm *g, const double *w, const double *z, double *xtx, double
     for (size_t i = 0; i < g->n; i++) {
         if (w[i] <= 0)
             continue;
-        const double *x = g->X + i * p;
-        for (size_t a = 0; a < p; a++) {
-            beta[a] += w[i] * x[a] * z[i];
-            for (size_t b = 0; b <= a; b++)
-                xtx[a * p + b] += w[i] * x[a] * x[b];
+        const size_t *c = g->nzc + i * p;
+        const double *v = g->nzv + i * p;
+        for (size_t a = 0; a < g->nnz[i]; a++) {
+            beta[c[a]] += w[i] * v[a] * z[i];
+            for (size_t b = 0; b < g->nnz[i]; b++)
+                if (c[b] <= c[a])
+                    xtx[c[a] * p + c[b]] += w[i] * v[a] * v[b];
         }
     }
     for (size_t a = 0; a < p; a++)
@@ -94,6 +96,16 @@ int hss_glm_fit(hss_glm *g)
     double *eta = hss_xcalloc(n ? n : 1, sizeof *eta);
     double *z = hss_xcalloc(n ? n : 1, sizeof *z);
     double *xtx = hss_xcalloc(p * p, sizeof *xtx);
+    g->nnz = hss_xcalloc(n ? n : 1, sizeof *g->nnz);
+    g->nzc = hss_xcalloc(n * p + 1, sizeof *g->nzc);
+    g->nzv = hss_xcalloc(n * p + 1, sizeof *g->nzv);
+    for (size_t i = 0; i < n; i++)
+        for (size_t a = 0; a < p; a++)
+            if (g->X[i * p + a] != 0) {
+                g->nzc[i * p + g->nnz[i]] = a;
+                g->nzv[i * p + g->nnz[i]] = g->X[i * p + a];
+                g->nnz[i]++;
+            }
     size_t ngood = 0;
     for (size_t i = 0; i < n; i++) {
         g->mu[i] = g->y[i] + 0.1;
@@ -117,8 +129,8 @@ int hss_glm_fit(hss_glm *g)
         }
         for (size_t i = 0; i < n; i++) {
             double s = 0;
-            for (size_t a = 0; a < p; a++)
-                s += g->X[i * p + a] * g->beta[a];
+            for (size_t a = 0; a < g->nnz[i]; a++)
+                s += g->nzv[i * p + a] * g->beta[g->nzc[i * p + a]];
             eta[i] = s;
             g->mu[i] = exp(s);
         }
@@ -162,7 +174,12 @@ void hss_glm_free(hss_glm *g)
     free(g->mu);
     free(g->wwork);
     free(g->cov);
+    free(g->nnz);
+    free(g->nzc);
+    free(g->nzv);
     g->beta = g->mu = g->wwork = g->cov = NULL;
+    g->nnz = g->nzc = NULL;
+    g->nzv = NULL;
 }
 
 double hss_glm_quad(const hss_glm *g, const double *x0)
@@ -178,5 +195,12 @@ double hss_glm_hat(const hss_glm *g, size_t i)
 {
     if (g->wwork[i] <= 0)
         return 0;
-    return g->wwork[i] * hss_glm_quad(g, g->X + i * g->p);
+    size_t p = g->p;
+    const size_t *c = g->nzc + i * p;
+    const double *v = g->nzv + i * p;
+    double s = 0;
+    for (size_t a = 0; a < g->nnz[i]; a++)
+        for (size_t b = 0; b < g->nnz[i]; b++)
+            s += v[a] * g->cov[c[a] * p + c[b]] * v[b];
+    return g->wwork[i] * s;
 }

@@ -95,7 +95,7 @@ static hss_code check_series(hss_store *st, const hss_surveil_config *cfg, long 
     sqlite3_stmt *load = list ? hss_surveil_load_prepare(st, err) : NULL;
     sqlite3_stmt *sig = load ? hss_store_prepare(st,
         "INSERT OR REPLACE INTO surveil_signal(series_id, date, method, observed, upperbound) VALUES(?,?,?,?,?)", err) : NULL;
-    sqlite3_stmt *unsig = sig ? hss_store_prepare(st, "DELETE FROM surveil_signal WHERE series_id=? AND date=?", err) : NULL;
+    sqlite3_stmt *unsig = sig ? hss_store_prepare(st, "DELETE FROM surveil_signal WHERE date=?", err) : NULL;
     if (!unsig) {
         sqlite3_finalize(list);
         sqlite3_finalize(load);
@@ -103,6 +103,10 @@ static hss_code check_series(hss_store *st, const hss_surveil_config *cfg, long 
         return HSS_EDB;
     }
     hss_code rc = HSS_OK;
+    /* a re-run of the day replaces that day's signals */
+    sqlite3_bind_text(unsig, 1, date, -1, SQLITE_STATIC);
+    if (sqlite3_step(unsig) != SQLITE_DONE)
+        rc = hss_store_error(st, err, "clearing signals");
     size_t cap = 0;
     int32_t *days = NULL;
     double *y = NULL;
@@ -121,6 +125,11 @@ static hss_code check_series(hss_store *st, const hss_surveil_config *cfg, long 
         hss_surveil_params p = c->params;
         long plen = p.frequency == 52 ? 7 : p.frequency == 12 ? 30 : 1;
         size_t need = hss_surveil_min_history(&p);
+        /* CUSUM in the daily run: m is the mean of the 28 periods before the last 7, over
+         * which the sum accumulates; the day's alarm is the last one. */
+        int cusum = p.method == HSS_SURVEIL_CUSUM;
+        if (cusum)
+            need = isnan(p.cusum_m) ? 28 + 6 : 6;
         size_t span = need + 1;
         long ndays = (long)span * plen;
         if (last < D || first > D) {
@@ -168,7 +177,8 @@ static hss_code check_series(hss_store *st, const hss_surveil_config *cfg, long 
         }
         if (flags[span - 1])
             continue; /* the day itself lies in a known outbreak */
-        p.range_from = p.range_to = span - 1;
+        p.range_from = cusum ? span - 7 : span - 1;
+        p.range_to = span - 1;
         p.exclude = nex ? flags : NULL;
         hss_surveil_result r;
         hss_error derr;
@@ -180,21 +190,22 @@ static hss_code check_series(hss_store *st, const hss_surveil_config *cfg, long 
             continue;
         }
         S->checked++;
-        sqlite3_stmt *w = r.alarm[0] == 1 ? sig : unsig;
-        sqlite3_bind_int64(w, 1, id);
-        sqlite3_bind_text(w, 2, date, -1, SQLITE_STATIC);
-        if (r.alarm[0] == 1) {
+        size_t L = r.n - 1; /* the day itself */
+        sqlite3_stmt *w = sig;
+        if (r.alarm[L] == 1) {
+            sqlite3_bind_int64(w, 1, id);
+            sqlite3_bind_text(w, 2, date, -1, SQLITE_STATIC);
             S->signals++;
             sqlite3_bind_text(w, 3, hss_surveil_method_name(p.method), -1, SQLITE_STATIC);
-            sqlite3_bind_double(w, 4, r.observed[0]);
-            if (isnan(r.upperbound[0]))
+            sqlite3_bind_double(w, 4, r.observed[L]);
+            if (isnan(r.upperbound[L]))
                 sqlite3_bind_null(w, 5);
             else
-                sqlite3_bind_double(w, 5, r.upperbound[0]);
+                sqlite3_bind_double(w, 5, r.upperbound[L]);
+            if (sqlite3_step(w) != SQLITE_DONE)
+                rc = hss_store_error(st, err, "storing signal");
+            sqlite3_reset(w);
         }
-        if (sqlite3_step(w) != SQLITE_DONE)
-            rc = hss_store_error(st, err, "storing signal");
-        sqlite3_reset(w);
         hss_surveil_result_free(&r);
     }
     if (notes > 20)

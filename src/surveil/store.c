@@ -10,23 +10,31 @@
 
 #define YEAR_SLOTS 366
 
+/* Day number of January 1st of a year (days from civil, proleptic Gregorian). */
 static long jan1_of(int year)
 {
-    char s[32];
-    int ok;
-    snprintf(s, sizeof s, "%04d-01-01", year % 10000);
-    return hss_surveil_day_number(s, &ok);
+    long y = year - 1; /* January: counted in the previous March-based year */
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + 306; /* March 1 + 306 days = January 1 */
+    return era * 146097 + doe - 719468;
 }
 
 /* Calendar year and 0-based day of year of a day number. */
 static void year_of(long day, int *year, int *doy)
 {
-    char s[11];
-    hss_surveil_day_string(day, s);
-    *year = atoi(s);
-    *doy = (int)(day - jan1_of(*year));
+    long z = day + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400;
+    long d = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * d + 2) / 153;
+    if (mp >= 10)
+        y++;
+    *year = (int)y;
+    *doy = (int)(day - jan1_of((int)y));
 }
-
 
 static void blob_decode(const void *blob, int bytes, int32_t *out)
 {
@@ -82,8 +90,8 @@ static hss_code series_upsert(hss_store *st, const char *area, const char *signa
 /* Writes counts[0..n) for days first..first+n-1 of series id, merging into stored years. */
 static hss_code write_days(hss_store *st, int64_t id, long first, const int32_t *counts, size_t n, hss_error *err)
 {
-    sqlite3_stmt *get = hss_store_prepare(st, "SELECT counts FROM surveil_year WHERE series_id=? AND year=?", err);
-    sqlite3_stmt *put = get ? hss_store_prepare(st, "INSERT OR REPLACE INTO surveil_year(series_id, year, counts) VALUES(?,?,?)", err) : NULL;
+    sqlite3_stmt *get = hss_store_prepare(st, "SELECT counts FROM surveil_year WHERE key=?", err);
+    sqlite3_stmt *put = get ? hss_store_prepare(st, "INSERT OR REPLACE INTO surveil_year(key, series_id, year, counts) VALUES(?,?,?,?)", err) : NULL;
     if (!put) {
         sqlite3_finalize(get);
         return HSS_EDB;
@@ -95,8 +103,7 @@ static hss_code write_days(hss_store *st, int64_t id, long first, const int32_t 
     while (i < n && !rc) {
         int year, doy;
         year_of(first + (long)i, &year, &doy);
-        sqlite3_bind_int64(get, 1, id);
-        sqlite3_bind_int(get, 2, year);
+        sqlite3_bind_int64(get, 1, id * 10000 + year);
         if (sqlite3_step(get) == SQLITE_ROW)
             blob_decode(sqlite3_column_blob(get, 0), sqlite3_column_bytes(get, 0), slots);
         else
@@ -106,9 +113,10 @@ static hss_code write_days(hss_store *st, int64_t id, long first, const int32_t 
         for (; i < n && first + (long)i < next; i++)
             slots[first + (long)i - j1] = counts[i];
         blob_encode(slots, blob);
-        sqlite3_bind_int64(put, 1, id);
-        sqlite3_bind_int(put, 2, year);
-        sqlite3_bind_blob(put, 3, blob, sizeof blob, SQLITE_STATIC);
+        sqlite3_bind_int64(put, 1, id * 10000 + year);
+        sqlite3_bind_int64(put, 2, id);
+        sqlite3_bind_int(put, 3, year);
+        sqlite3_bind_blob(put, 4, blob, sizeof blob, SQLITE_STATIC);
         if (sqlite3_step(put) != SQLITE_DONE)
             rc = hss_store_error(st, err, "storing counts");
         sqlite3_reset(put);
@@ -131,7 +139,7 @@ hss_code hss_surveil_put_series(hss_store *st, const char *area_code, const char
 
 sqlite3_stmt *hss_surveil_load_prepare(hss_store *st, hss_error *err)
 {
-    return hss_store_prepare(st, "SELECT year, counts FROM surveil_year WHERE series_id=? AND year BETWEEN ? AND ?", err);
+    return hss_store_prepare(st, "SELECT year, counts FROM surveil_year WHERE key BETWEEN ? AND ?", err);
 }
 
 void hss_surveil_load_with(sqlite3_stmt *s, int64_t series_id, long from_day, long to_day, int32_t *out)
@@ -141,9 +149,8 @@ void hss_surveil_load_with(sqlite3_stmt *s, int64_t series_id, long from_day, lo
     year_of(to_day, &y1, &d);
     for (long i = 0; i <= to_day - from_day; i++)
         out[i] = -1;
-    sqlite3_bind_int64(s, 1, series_id);
-    sqlite3_bind_int(s, 2, y0);
-    sqlite3_bind_int(s, 3, y1);
+    sqlite3_bind_int64(s, 1, series_id * 10000 + y0);
+    sqlite3_bind_int64(s, 2, series_id * 10000 + y1);
     int32_t slots[YEAR_SLOTS];
     while (sqlite3_step(s) == SQLITE_ROW) {
         int year = sqlite3_column_int(s, 0);

@@ -35,6 +35,11 @@ typedef struct {
     int df_residual;
     int converged;
     int iterations;
+    /* private: the non-zero entries of each row of X (design matrices here have at most a few
+     * non-zeros per row: intercept, trend, one seasonal dummy), so the fit is O(n) per step */
+    size_t *nnz;
+    size_t *nzc;
+    double *nzv;
 } hss_glm;
 /* Allocates outputs and fits. Returns 0 when the fit ran (check converged), -1 when singular. */
 int hss_glm_fit(hss_glm *g);
