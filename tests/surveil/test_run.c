@@ -169,6 +169,33 @@ static void import_is_validated_and_atomic(void **state)
     free(later);
 }
 
+static void counts_cross_years_and_leap_days(void **state)
+{
+    fixture *f = *state;
+    int32_t c[70];
+    for (int i = 0; i < 70; i++)
+        c[i] = i;
+    hss_error err;
+    assert_int_equal(hss_store_begin(f->st, &err), HSS_OK);
+    /* 2023-12-01 .. 2024-02-08: crosses a year and stores 2024's rows with a leap year ahead */
+    assert_int_equal(hss_surveil_put_series(f->st, "331102001", "ili", "lab", day("2023-12-01"), c, 70, &err), HSS_OK);
+    assert_int_equal(hss_store_commit(f->st, &err), HSS_OK);
+    int32_t got[72];
+    assert_int_equal(hss_surveil_load(f->st, 1, day("2023-11-30"), day("2024-02-09"), got, &err), HSS_OK);
+    assert_int_equal(got[0], -1); /* not stored */
+    for (int i = 0; i < 70; i++)
+        assert_int_equal(got[i + 1], i);
+    assert_int_equal(got[71], -1);
+    assert_int_equal(count(f, "SELECT count(*) FROM surveil_year"), 2);
+    assert_int_equal(count(f, "SELECT count(*) FROM surveil_series WHERE first_date='2023-12-01' AND last_date='2024-02-08'"), 1);
+    char s[11];
+    hss_surveil_day_string(day("2024-02-29"), s);
+    assert_string_equal(s, "2024-02-29");
+    int ok;
+    hss_surveil_day_number("2023-02-29", &ok);
+    assert_false(ok);
+}
+
 static void k_sources_within_w_days(void **state)
 {
     fixture *f = *state;
@@ -186,8 +213,8 @@ static void k_sources_within_w_days(void **state)
     put(f, "331102003", "ili", "hospital", "2024-03-01", 10, 1, h1, 1);
     put(f, "331102003", "ili", "pharmacy", "2024-03-01", 10, 1, p3, 5);
     for (int d = 1; d <= 10; d++) {
-        char date[16];
-        snprintf(date, sizeof date, "2024-03-%02d", d);
+        char date[32];
+        snprintf(date, sizeof date, "2024-03-%02d", d % 100);
         run(f, date, &S);
         hss_surveil_run_stats_free(&S);
     }
@@ -356,6 +383,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(import_is_validated_and_atomic, setup, teardown),
+        cmocka_unit_test_setup_teardown(counts_cross_years_and_leap_days, setup, teardown),
         cmocka_unit_test_setup_teardown(k_sources_within_w_days, setup, teardown),
         cmocka_unit_test_setup_teardown(county_alert_and_suppression, setup, teardown),
         cmocka_unit_test_setup_teardown(too_little_history_is_reported, setup, teardown),
