@@ -21,9 +21,6 @@ BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all test asan check fuzz bench clean demo reference
-
-# Module-specific targets (e.g. `make reference`, the web build) live in mk/<module>.mk.
--include mk/*.mk
 all: $(BUILD)/hss
 
 $(BUILD)/libhss.a: $(LIB_OBJ)
@@ -78,3 +75,7 @@ node_modules/.package-lock.json: package-lock.json
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# Module-specific targets (e.g. `make reference`, the web build) live in mk/<module>.mk; they
+# are included last so that `all` stays the default goal.
+-include mk/*.mk

@@ -1,6 +1,4 @@
 # mk/surveil.mk: `make reference` regenerates the surveil reference outputs with R's
 # `surveillance` package (apt: r-base-core r-cran-surveillance). Not needed by `make test`.
-# (mk files are included before `all`, so keep `all` the default goal.)
-.DEFAULT_GOAL := all
 reference:
 	Rscript tests/data/surveil/make_reference.R tests/data/surveil
