@@ -29,7 +29,7 @@ typedef struct {
     size_t body_len;
 } http_resp;
 
-static void http_resp_free(http_resp *r)
+static inline void http_resp_free(http_resp *r)
 {
     free(r->headers);
     free(r->body);
@@ -37,7 +37,7 @@ static void http_resp_free(http_resp *r)
 }
 
 /* Creates dir/r.db with the test region; returns its path. */
-static char *make_region_db(const char *dir)
+static inline char *make_region_db(const char *dir)
 {
     char path[700];
     snprintf(path, sizeof path, "%s/r.db", dir);
@@ -54,7 +54,7 @@ static char *make_region_db(const char *dir)
 }
 
 /* `hss user add` through the CLI; returns its exit status and output in *out (may be NULL). */
-static int add_user(const char *db, const char *name, const char *role, const char *scope, const char *pw, char **out)
+static inline int add_user(const char *db, const char *name, const char *role, const char *scope, const char *pw, char **out)
 {
     char cmd[2048];
     snprintf(cmd, sizeof cmd, "printf '%%s\\n' '%s' | %s user add '%s' --role '%s' --scope '%s' --password-stdin --db '%s' 2>&1",
@@ -63,7 +63,7 @@ static int add_user(const char *db, const char *name, const char *role, const ch
 }
 
 /* Starts `hss serve --db db --port 0 [extra args]` and reads the URL it prints. */
-static test_server start_server(const char *db, const char *const *extra)
+static inline test_server start_server(const char *db, const char *const *extra)
 {
     int fds[2];
     assert_int_equal(pipe(fds), 0);
@@ -94,7 +94,7 @@ static test_server start_server(const char *db, const char *const *extra)
 }
 
 /* Stops the server and checks that it exited cleanly (under ASan: without leaks). */
-static void stop_server(test_server *s)
+static inline void stop_server(test_server *s)
 {
     kill(s->pid, SIGTERM);
     int st = 0;
@@ -104,7 +104,7 @@ static void stop_server(test_server *s)
 }
 
 /* Sends raw bytes and reads the whole response (the request should ask Connection: close). */
-static void http_raw(int port, const char *req, size_t len, http_resp *out)
+static inline void http_raw(int port, const char *req, size_t len, http_resp *out)
 {
     memset(out, 0, sizeof *out);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -148,7 +148,7 @@ static void http_raw(int port, const char *req, size_t len, http_resp *out)
 }
 
 /* A request with optional session cookie, CSRF token, extra header lines and JSON body. */
-static void http_req(int port, const char *method, const char *path, const char *cookie, const char *csrf,
+static inline void http_req(int port, const char *method, const char *path, const char *cookie, const char *csrf,
                      const char *body, http_resp *out)
 {
     hss_buf b;
@@ -167,13 +167,13 @@ static void http_req(int port, const char *method, const char *path, const char 
     hss_buf_free(&b);
 }
 
-static void http_get(int port, const char *path, const char *cookie, http_resp *out)
+static inline void http_get(int port, const char *path, const char *cookie, http_resp *out)
 {
     http_req(port, "GET", path, cookie, NULL, NULL, out);
 }
 
 /* Header value (case-insensitive name) copied into buf, or NULL. */
-static const char *header(const http_resp *r, const char *name, char *buf, size_t n)
+static inline const char *header(const http_resp *r, const char *name, char *buf, size_t n)
 {
     size_t len = strlen(name);
     for (const char *p = r->headers; p && *p;) {
@@ -198,7 +198,7 @@ typedef struct {
 } session;
 
 /* Logs in; returns the HTTP status and fills s on success. */
-static int login(int port, const char *user, const char *pw, session *s)
+static inline int login(int port, const char *user, const char *pw, session *s)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "username", user);
