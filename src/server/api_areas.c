@@ -49,9 +49,9 @@ enum MHD_Result hss_api_areas(hss_req *r)
         return hss_respond_error(r, 400, "level: must be province, city, county, township or village");
     hss_prefix_range(under, lo, hi);
     /* Without a level the tree stops at townships: villages come with /areas/{township}. */
-    sqlite3_stmt *s = hss_store_prepare(r->st,
+    sqlite3_stmt *s = hss_stmt(r,
         "SELECT " AREA_COLS " FROM area a WHERE a.code>=?1 AND a.code<?2 AND "
-        "(?3 IS NULL AND a.level<>'village' OR a.level=?3) ORDER BY a.code", NULL);
+        "(?3 IS NULL AND a.level<>'village' OR a.level=?3) ORDER BY a.code");
     if (!s)
         return db_error(r);
     sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
@@ -61,7 +61,7 @@ enum MHD_Result hss_api_areas(hss_req *r)
     cJSON *arr = cJSON_CreateArray();
     while (sqlite3_step(s) == SQLITE_ROW)
         cJSON_AddItemToArray(arr, area_json(s));
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", under);
     cJSON_AddItemToObject(o, "areas", arr);
@@ -76,25 +76,25 @@ enum MHD_Result hss_api_area(hss_req *r, const char *code)
         return MHD_YES;
     if (!hss_scope_contains(r->scope, code))
         return hss_respond_error(r, 403, "area %s is outside your scope", code);
-    sqlite3_stmt *s = hss_store_prepare(r->st, "SELECT " AREA_COLS " FROM area a WHERE a.code=?", NULL);
+    sqlite3_stmt *s = hss_stmt(r, "SELECT " AREA_COLS " FROM area a WHERE a.code=?");
     if (!s)
         return db_error(r);
     sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(s) != SQLITE_ROW) {
-        sqlite3_finalize(s);
+        sqlite3_reset(s);
         return hss_respond_error(r, 404, "no area %s", code);
     }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "area", area_json(s));
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
 
     /* Breadcrumbs: ancestors from the top of the caller's scope down to the area. */
     cJSON *path = cJSON_CreateArray();
-    s = hss_store_prepare(r->st,
+    s = hss_stmt(r,
         "WITH RECURSIVE up(code,parent_code,level,name,depth) AS ("
         " SELECT code,parent_code,level,name,0 FROM area WHERE code=?1"
         " UNION ALL SELECT a.code,a.parent_code,a.level,a.name,up.depth+1 FROM area a JOIN up ON a.code=up.parent_code"
-        "  WHERE up.depth<8) SELECT code,level,name FROM up ORDER BY depth DESC", NULL);
+        "  WHERE up.depth<8) SELECT code,level,name FROM up ORDER BY depth DESC");
     if (s) {
         sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
         while (sqlite3_step(s) == SQLITE_ROW) {
@@ -107,25 +107,25 @@ enum MHD_Result hss_api_area(hss_req *r, const char *code)
             cJSON_AddStringToObject(a, "name", (const char *)sqlite3_column_text(s, 2));
             cJSON_AddItemToArray(path, a);
         }
-        sqlite3_finalize(s);
+        sqlite3_reset(s);
     }
     cJSON_AddItemToObject(o, "path", path);
 
     cJSON *kids = cJSON_CreateArray();
-    s = hss_store_prepare(r->st, "SELECT " AREA_COLS " FROM area a WHERE a.parent_code=? ORDER BY a.code", NULL);
+    s = hss_stmt(r, "SELECT " AREA_COLS " FROM area a WHERE a.parent_code=? ORDER BY a.code");
     if (s) {
         sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
         while (sqlite3_step(s) == SQLITE_ROW)
             cJSON_AddItemToArray(kids, area_json(s));
-        sqlite3_finalize(s);
+        sqlite3_reset(s);
     }
     cJSON_AddItemToObject(o, "children", kids);
 
     char lo[13], hi[14];
     hss_prefix_range(code, lo, hi);
     cJSON *types = cJSON_CreateArray();
-    s = hss_store_prepare(r->st,
-        "SELECT type,count(*) FROM facility WHERE area_code>=? AND area_code<? GROUP BY type ORDER BY type", NULL);
+    s = hss_stmt(r,
+        "SELECT type,count(*) FROM facility WHERE area_code>=? AND area_code<? GROUP BY type ORDER BY type");
     if (s) {
         sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
@@ -137,7 +137,7 @@ enum MHD_Result hss_api_area(hss_req *r, const char *code)
             cJSON_AddNumberToObject(a, "count", sqlite3_column_int(s, 1));
             cJSON_AddItemToArray(types, a);
         }
-        sqlite3_finalize(s);
+        sqlite3_reset(s);
     }
     cJSON_AddItemToObject(o, "facilities_by_type", types);
     char *js = cJSON_PrintUnformatted(o);
@@ -151,7 +151,7 @@ enum MHD_Result hss_api_summary(hss_req *r)
     char under[16];
     if (hss_resolve_under(r, hss_arg(r, "under"), under))
         return MHD_YES;
-    sqlite3_stmt *s = hss_store_prepare(r->st,
+    sqlite3_stmt *s = hss_stmt(r,
         "WITH k AS (SELECT code,name,level,population,"
         "  CASE WHEN length(code)=6 AND substr(code,3)='0000' THEN substr(code,1,2)"
         "       WHEN length(code)=6 AND substr(code,5)='00' THEN substr(code,1,4) ELSE code END AS p"
@@ -164,7 +164,7 @@ enum MHD_Result hss_api_summary(hss_req *r)
         "   WHERE f.area_code>=k.p AND f.area_code<k.p||':'),"
         " (SELECT sum(v.count) FROM vehicle v JOIN facility f ON f.code=v.facility_code"
         "   WHERE v.kind IN ('ambulance','negative_pressure_ambulance') AND f.area_code>=k.p AND f.area_code<k.p||':')"
-        " FROM k ORDER BY k.code", NULL);
+        " FROM k ORDER BY k.code");
     if (!s)
         return db_error(r);
     sqlite3_bind_text(s, 1, under, -1, SQLITE_STATIC);
@@ -189,7 +189,7 @@ enum MHD_Result hss_api_summary(hss_req *r)
             }
         }
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     hss_table_add_row(t);
     hss_table_set_text(t, 0, "total");
     hss_table_set_text(t, 1, "合计");
@@ -220,10 +220,10 @@ enum MHD_Result hss_api_boundaries(hss_req *r)
     cJSON_AddStringToObject(fc, "type", "FeatureCollection");
     cJSON *feats = cJSON_AddArrayToObject(fc, "features");
     for (int pass = 0; pass < 2 && cJSON_GetArraySize(feats) == 0; pass++) {
-        sqlite3_stmt *s = hss_store_prepare(r->st,
+        sqlite3_stmt *s = hss_stmt(r,
             "SELECT a.code,a.name,a.level,a.population,b.geometry FROM boundary b JOIN area a ON a.code=b.area_code "
             "WHERE a.code>=?1 AND a.code<?2 AND (CASE WHEN ?3 IS NOT NULL THEN a.level=?3 "
-            "WHEN ?5 THEN a.code=?4 ELSE a.parent_code=?4 END) ORDER BY a.code", NULL);
+            "WHEN ?5 THEN a.code=?4 ELSE a.parent_code=?4 END) ORDER BY a.code");
         if (!s)
             break;
         sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
@@ -248,7 +248,7 @@ enum MHD_Result hss_api_boundaries(hss_req *r)
             cJSON_AddItemToObject(f, "geometry", geom);
             cJSON_AddItemToArray(feats, f);
         }
-        sqlite3_finalize(s);
+        sqlite3_reset(s);
         if (level)
             break;
     }

@@ -143,20 +143,20 @@ enum MHD_Result hss_api_facility(hss_req *r, const char *code)
 {
     if (strlen(code) > 64 || !hss_utf8_valid(code, strlen(code)))
         return hss_respond_error(r, 400, "facility code: at most 64 bytes of UTF-8");
-    sqlite3_stmt *s = hss_store_prepare(r->st,
+    sqlite3_stmt *s = hss_stmt(r,
         "SELECT f.code,f.name,f.type,f.grade,f.ownership,f.area_code,a.name,f.lon,f.lat,f.beds_approved,f.beds_open,"
         "f.beds_infectious,f.medcom_code,f.medcom_lead,f.central,f.sub_centre,f.services,f.generated "
-        "FROM facility f LEFT JOIN area a ON a.code=f.area_code WHERE f.code=?", NULL);
+        "FROM facility f LEFT JOIN area a ON a.code=f.area_code WHERE f.code=?");
     if (!s)
         return hss_respond_error(r, 500, "database error");
     sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(s) != SQLITE_ROW) {
-        sqlite3_finalize(s);
+        sqlite3_reset(s);
         return hss_respond_error(r, 404, "no facility %s", code);
     }
     const char *area = (const char *)sqlite3_column_text(s, 5);
     if (!hss_scope_contains(r->scope, area)) {
-        sqlite3_finalize(s);
+        sqlite3_reset(s);
         hss_audit_log(r->st, r->user, r->ip, "read_denied", r->url, 403, "facility outside scope", NULL);
         return hss_respond_error(r, 403, "facility %s is outside your scope", code);
     }
@@ -175,7 +175,7 @@ enum MHD_Result hss_api_facility(hss_req *r, const char *code)
     }
     char fcode[200];
     snprintf(fcode, sizeof fcode, "%s", (const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     const char *type = cJSON_GetObjectItem(o, "type")->valuestring;
     cJSON_AddStringToObject(o, "type_zh", hss_model_zh(HSS_VOCAB_FACILITY_TYPE, type));
     cJSON_AddItemToObject(o, "staff", counts(r->st, "SELECT category,count FROM staff WHERE facility_code=? ORDER BY category",

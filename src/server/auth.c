@@ -134,9 +134,11 @@ void hss_auth_session(hss_req *r)
         return;
     char h[65];
     hash_token(tok, h);
-    sqlite3_stmt *s = hss_store_prepare(r->st,
-        "SELECT u.name,u.role,u.scope,s.csrf FROM app_session s JOIN app_user u ON u.name=s.user_name "
-        "WHERE s.token_hash=? AND s.expires>? AND u.disabled=0", NULL);
+    if (hss_session_lookup(r, h))
+        return;
+    sqlite3_stmt *s = hss_stmt(r,
+        "SELECT u.name,u.role,u.scope,s.csrf,s.expires FROM app_session s JOIN app_user u ON u.name=s.user_name "
+        "WHERE s.token_hash=? AND s.expires>? AND u.disabled=0");
     if (!s)
         return;
     sqlite3_bind_text(s, 1, h, -1, SQLITE_STATIC);
@@ -147,8 +149,9 @@ void hss_auth_session(hss_req *r)
         snprintf(r->scope, sizeof r->scope, "%s", (const char *)sqlite3_column_text(s, 2));
         snprintf(r->csrf, sizeof r->csrf, "%s", (const char *)sqlite3_column_text(s, 3));
         r->authed = 1;
+        hss_session_remember(r, h, sqlite3_column_int64(s, 4));
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
 }
 
 static long long count_failures(hss_store *st, const char *col_user, const char *value, long long since)
@@ -225,14 +228,14 @@ static enum MHD_Result session_json(hss_req *r, unsigned status, const char *con
     cJSON_AddStringToObject(o, "role", r->role);
     cJSON_AddStringToObject(o, "scope", r->scope);
     cJSON_AddStringToObject(o, "csrf", r->csrf);
-    sqlite3_stmt *s = hss_store_prepare(r->st, "SELECT name,level FROM area WHERE code=?", NULL);
+    sqlite3_stmt *s = hss_stmt(r, "SELECT name,level FROM area WHERE code=?");
     if (s) {
         sqlite3_bind_text(s, 1, r->scope, -1, SQLITE_STATIC);
         if (sqlite3_step(s) == SQLITE_ROW) {
             cJSON_AddStringToObject(o, "scope_name", (const char *)sqlite3_column_text(s, 0));
             cJSON_AddStringToObject(o, "scope_level", (const char *)sqlite3_column_text(s, 1));
         }
-        sqlite3_finalize(s);
+        sqlite3_reset(s);
     }
     char *js = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);

@@ -39,7 +39,10 @@ enum MHD_Result hss_respond(hss_req *r, unsigned status, const char *type, const
     for (size_t i = 0; headers && headers[i]; i += 2)
         MHD_add_response_header(resp, headers[i], headers[i + 1]);
     enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
-    MHD_destroy_response(resp);
+    if (r->cache_key && status < 500)
+        hss_cache_store(r, status, resp);
+    else
+        MHD_destroy_response(resp);
     r->responded = (int)status;
     return ret;
 }
@@ -127,20 +130,54 @@ int hss_resolve_under(hss_req *r, const char *under, char out[16])
 
 /* ---- per-thread database connections ---------------------------------------------------- */
 
-static void close_store(void *p)
+static void close_thread_db(void *p)
 {
-    hss_store_close(p);
+    hss_thread_db *t = p;
+    hss_cache_clear(t);
+    for (size_t i = 0; i < HSS_STMT_CACHE; i++)
+        sqlite3_finalize(t->cache[i].stmt);
+    hss_store_close(t->st);
+    free(t);
 }
 
-static hss_store *thread_store(hss_server *srv, hss_error *err)
+static hss_thread_db *thread_db(hss_server *srv, hss_error *err)
 {
-    hss_store *st = pthread_getspecific(srv->store_key);
-    if (st)
-        return st;
-    st = hss_store_open_existing(srv->db_path, err);
-    if (st)
-        pthread_setspecific(srv->store_key, st);
-    return st;
+    hss_thread_db *t = pthread_getspecific(srv->store_key);
+    if (t)
+        return t;
+    hss_store *st = hss_store_open_existing(srv->db_path, err);
+    if (!st)
+        return NULL;
+    t = hss_xcalloc(1, sizeof *t);
+    t->st = st;
+    pthread_setspecific(srv->store_key, t);
+    return t;
+}
+
+sqlite3_stmt *hss_stmt(hss_req *r, const char *sql)
+{
+    hss_thread_db *t = r->tdb;
+    size_t i;
+    for (i = 0; i < HSS_STMT_CACHE && t->cache[i].sql; i++) {
+        if (t->cache[i].sql == sql) {
+            sqlite3_reset(t->cache[i].stmt);
+            sqlite3_clear_bindings(t->cache[i].stmt);
+            return t->cache[i].stmt;
+        }
+    }
+    sqlite3_stmt *s = hss_store_prepare(t->st, sql, NULL);
+    if (s && i < HSS_STMT_CACHE) {
+        t->cache[i].sql = sql;
+        t->cache[i].stmt = s;
+    }
+    return s; /* (a full cache never happens: the server has fewer statements than slots) */
+}
+
+/* Ends every statement the request used, so that no read transaction outlives the request. */
+static void reset_stmts(hss_thread_db *t)
+{
+    for (size_t i = 0; i < HSS_STMT_CACHE && t->cache[i].sql; i++)
+        sqlite3_reset(t->cache[i].stmt);
 }
 
 /* ---- routing ------------------------------------------------------------------------------ */
@@ -203,12 +240,25 @@ static enum MHD_Result route_api(hss_req *r)
         {"/geo/boundaries", hss_api_boundaries},
         {"/geo/facilities", hss_api_geo_facilities},
     };
-    for (size_t i = 0; i < sizeof gets / sizeof *gets; i++)
-        if (strcmp(p, gets[i].path) == 0)
-            return get ? gets[i].fn(r) : method_not_allowed(r, "GET");
+    for (size_t i = 0; i < sizeof gets / sizeof *gets; i++) {
+        if (strcmp(p, gets[i].path) == 0) {
+            if (!get)
+                return method_not_allowed(r, "GET");
+            enum MHD_Result ret;
+            if (i > 0 && gets[i].fn != hss_api_findings && hss_cache_serve(r, &ret))
+                return ret;
+            return gets[i].fn(r);
+        }
+    }
     const char *seg;
-    if ((seg = segment_after(p, "/areas/")))
-        return get ? hss_api_area(r, seg) : method_not_allowed(r, "GET");
+    if ((seg = segment_after(p, "/areas/"))) {
+        if (!get)
+            return method_not_allowed(r, "GET");
+        enum MHD_Result ret;
+        if (hss_cache_serve(r, &ret))
+            return ret;
+        return hss_api_area(r, seg);
+    }
     if ((seg = segment_after(p, "/facilities/")))
         return get ? hss_api_facility(r, seg) : method_not_allowed(r, "GET");
     if ((seg = segment_after(p, "/export/"))) {
@@ -227,15 +277,27 @@ static enum MHD_Result route_api(hss_req *r)
     return hss_respond_error(r, 404, "no such endpoint: %s", r->url);
 }
 
+static enum MHD_Result handle_db(hss_req *r);
+
 static enum MHD_Result handle(hss_req *r)
 {
     if (r->too_big)
         return hss_respond_error(r, 413, "request body over the limit of %zu bytes", r->srv->cfg.body_limit);
     hss_error err;
     hss_error_clear(&err);
-    r->st = thread_store(r->srv, &err);
-    if (!r->st)
+    r->tdb = thread_db(r->srv, &err);
+    if (!r->tdb)
         return hss_respond_error(r, 500, "database unavailable");
+    r->st = r->tdb->st;
+    hss_cache_validate(r);
+    enum MHD_Result ret = handle_db(r);
+    reset_stmts(r->tdb);
+    hss_cache_after(r);
+    return ret;
+}
+
+static enum MHD_Result handle_db(hss_req *r)
+{
     if (strcmp(r->url, "/api/v1") == 0 || strncmp(r->url, "/api/v1/", 8) == 0) {
         enum MHD_Result ret = route_api(r);
         /* Every write (successful or not) leaves a trace, as do logins (in auth.c). */
@@ -320,6 +382,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!r)
         return;
     hss_buf_free(&r->body);
+    free(r->cache_key);
     free(r);
     *con_cls = NULL;
 }
@@ -364,7 +427,7 @@ hss_server *hss_server_start(const hss_server_config *cfg, hss_error *err)
     srv->cfg.db_path = srv->db_path;
     srv->cfg.web_dir = srv->web_root;
     srv->cfg.bind = NULL;
-    pthread_key_create(&srv->store_key, close_store);
+    pthread_key_create(&srv->store_key, close_thread_db);
 
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);

@@ -18,6 +18,36 @@ struct hss_server {
     pthread_key_t store_key; /* per-thread hss_store */
 };
 
+/* What each worker thread keeps: its own connection and its prepared statements (keyed by the
+ * address of the SQL literal), reset after every request so no read transaction stays open. */
+#define HSS_STMT_CACHE 48
+#define HSS_SESS_CACHE 32
+#define HSS_RESP_CACHE 64
+typedef struct hss_thread_db {
+    hss_store *st;
+    struct {
+        const char *sql;
+        sqlite3_stmt *stmt;
+    } cache[HSS_STMT_CACHE];
+    /* Caches of sessions and of read responses (cache.c). Both are dropped whenever the
+     * database changes: PRAGMA data_version moves when another connection commits, and
+     * sqlite3_total_changes when this one writes. So a logout, a `hss user add` from the CLI or
+     * an import takes effect on the next request. */
+    sqlite3_int64 seen_version, seen_changes;
+    struct {
+        char hash[65]; /* hex BLAKE2b of the cookie token; "" = free slot */
+        char user[128], role[16], scope[16], csrf[72];
+        sqlite3_int64 expires;
+    } sess[HSS_SESS_CACHE];
+    size_t sess_next;
+    struct {
+        char *key; /* scope, path and arguments */
+        struct MHD_Response *resp;
+        unsigned status;
+    } resp[HSS_RESP_CACHE];
+    size_t resp_next;
+} hss_thread_db;
+
 /* One request. */
 typedef struct hss_req {
     hss_server *srv;
@@ -25,6 +55,7 @@ typedef struct hss_req {
     const char *method;
     const char *url;       /* decoded path */
     hss_store *st;         /* this thread's connection */
+    hss_thread_db *tdb;    /* and its statement cache */
     char ip[64];
     hss_buf body;          /* request body (bounded by body_limit) */
     int too_big;           /* body went over the limit */
@@ -35,6 +66,7 @@ typedef struct hss_req {
     char role[16];
     char scope[16];        /* area code */
     char csrf[72];
+    char *cache_key;       /* set while producing a cacheable response */
 } hss_req;
 
 /* Responses. Every response carries the security headers. `data` is copied. */
@@ -45,6 +77,22 @@ enum MHD_Result hss_respond_error(hss_req *r, unsigned status, const char *fmt, 
     __attribute__((format(printf, 3, 4)));
 /* Takes ownership of a malloc'd JSON string. */
 enum MHD_Result hss_respond_json(hss_req *r, unsigned status, char *json);
+
+/* A prepared statement for `sql` (a string literal) from the thread's cache, reset and with
+ * bindings cleared; do not finalize it. NULL on error. */
+sqlite3_stmt *hss_stmt(hss_req *r, const char *sql);
+
+/* cache.c */
+void hss_cache_validate(hss_req *r);  /* at the start of a request */
+void hss_cache_after(hss_req *r);     /* at its end */
+void hss_cache_clear(hss_thread_db *t);
+int hss_session_lookup(hss_req *r, const char *hash);
+void hss_session_remember(hss_req *r, const char *hash, sqlite3_int64 expires);
+/* For a cacheable GET: serves a cached response and returns 1, or sets r->cache_key and
+ * returns 0 so that hss_respond keeps what the endpoint produces. */
+int hss_cache_serve(hss_req *r, enum MHD_Result *ret);
+/* Keeps `resp` (taking the caller's reference) under r->cache_key. */
+void hss_cache_store(hss_req *r, unsigned status, struct MHD_Response *resp);
 
 /* A query-string argument, or NULL. */
 const char *hss_arg(hss_req *r, const char *name);

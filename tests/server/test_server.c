@@ -266,6 +266,32 @@ static void facilities_are_filtered_and_paged(void **state)
     assert_true(db_int("SELECT count(*) FROM audit WHERE user_name='liandu' AND action='read_denied'") >= 1);
 }
 
+static void cached_reads_follow_data_changes(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 3; i++) /* warm the per-thread response caches */
+        expect_status("/api/v1/facilities?type=clinic", &liandu, 200);
+    cJSON *j = get_json("/api/v1/facilities?type=clinic", &liandu, 200);
+    assert_int_equal(cJSON_GetObjectItem(j, "total")->valueint, 0);
+    cJSON_Delete(j);
+    hss_error err;
+    hss_store *st = hss_store_open_existing(db, &err);
+    assert_int_equal(hss_store_exec(st, "INSERT INTO facility(code,name,type,ownership,area_code) "
+                                        "VALUES('F9','紫北诊所','clinic','private','331102001')", &err), HSS_OK);
+    hss_store_close(st);
+    for (int i = 0; i < 4; i++) { /* every worker thread sees it */
+        j = get_json("/api/v1/facilities?type=clinic", &liandu, 200);
+        assert_int_equal(cJSON_GetObjectItem(j, "total")->valueint, 1);
+        cJSON_Delete(j);
+    }
+    st = hss_store_open_existing(db, &err);
+    assert_int_equal(hss_store_exec(st, "DELETE FROM facility WHERE code='F9'", &err), HSS_OK);
+    hss_store_close(st);
+    j = get_json("/api/v1/facilities?type=clinic", &liandu, 200);
+    assert_int_equal(cJSON_GetObjectItem(j, "total")->valueint, 0);
+    cJSON_Delete(j);
+}
+
 static void summary_adds_up(void **state)
 {
     (void)state;
@@ -529,6 +555,7 @@ int main(void)
         cmocka_unit_test(malformed_requests),
         cmocka_unit_test(county_user_sees_only_own_county),
         cmocka_unit_test(facilities_are_filtered_and_paged),
+        cmocka_unit_test(cached_reads_follow_data_changes),
         cmocka_unit_test(summary_adds_up),
         cmocka_unit_test(geojson_is_scoped),
         cmocka_unit_test(exports_are_scoped_and_typed),
