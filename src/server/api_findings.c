@@ -47,8 +47,8 @@ typedef struct {
     const char *status, *measure, *area;
 } filters;
 
-/* A copy of the rows of `t` that pass the filters and lie in `scope`. */
-static hss_table *filtered(const hss_table *t, const filters *f, const char *scope)
+/* A copy of the rows of `t` that pass the filters and lie in `scope` and `under`. */
+static hss_table *filtered(const hss_table *t, const filters *f, const char *scope, const char *under)
 {
     hss_table *o = hss_table_new();
     for (size_t c = 0; c < hss_table_cols(t); c++)
@@ -56,7 +56,7 @@ static hss_table *filtered(const hss_table *t, const filters *f, const char *sco
     int cs = col_index(t, "status"), cm = col_index(t, "measure"), ca = col_index(t, "area");
     for (size_t r = 0; r < hss_table_rows(t); r++) {
         const char *area = ca >= 0 ? hss_table_cell(t, r, (size_t)ca) : "";
-        if (area[0] && !hss_scope_contains(scope, area))
+        if (area[0] && (!hss_scope_contains(scope, area) || !hss_scope_contains(under, area)))
             continue;
         if (f->area && (!area[0] || !hss_scope_contains(f->area, area)))
             continue;
@@ -127,7 +127,7 @@ static hss_table *findings(hss_req *r, char under[16], char pack[48], long long 
         e->table = t;
         e->version = *version;
     }
-    hss_table *out = filtered(e->table, &f, r->scope);
+    hss_table *out = filtered(e->table, &f, r->scope, under);
     pthread_mutex_unlock(&cache_lock);
     return out;
 }

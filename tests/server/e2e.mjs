@@ -66,6 +66,9 @@ try {
   await page.waitForSelector('#facility-table tbody tr');
   await until(page, () => document.getElementById('progress').hidden);
   await page.screenshot({ path: join(artifacts, 'dashboard-county.png'), fullPage: false });
+  await page.locator('#findings').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, 'dashboard-findings.png'), fullPage: false });
+  await page.evaluate(() => document.getElementById('main').scrollTo(0, 0));
 
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-facilities-csv')]);
   const csvPath = join(artifacts, csv.suggestedFilename());

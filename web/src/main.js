@@ -11,7 +11,7 @@ import { t, toggleLang, idLabel, getLang } from './i18n.js';
 
 echarts.use([ScatterChart, GeoComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
-const state = { me: null, csrf: null, area: null, findings: null, findingsError: null, measures: [], filters: {}, facOffset: 0, facType: '' };
+const state = { names: {}, me: null, csrf: null, area: null, findings: null, findingsError: null, measures: [], filters: {}, facOffset: 0, facType: '' };
 let chart = null;
 let pending = 0;
 
@@ -114,7 +114,7 @@ function shell(crumbs) {
 async function renderTree(side, current) {
   const data = await api('/areas' + qs({ under: state.me.scope }));
   const byParent = {};
-  for (const a of data.areas) (byParent[a.parent_code] ||= []).push(a);
+  for (const a of data.areas) { (byParent[a.parent_code] ||= []).push(a); state.names[a.code] = a.name; }
   const root = data.areas.find((a) => a.code === state.me.scope) || data.areas[0];
   const build = (a, depth) => h('li', {},
     h('a', { href: '#/area/' + a.code, class: a.code === current ? 'current' : null, 'data-code': a.code }, a.name),
@@ -136,8 +136,8 @@ async function renderArea(code) {
   const facilities = h('section', { class: 'panel', id: 'facilities' }, h('h2', {}, t('facilities')));
   main.append(title, cards, h('div', { class: 'row' }, mapBox, summary), findings, facilities);
   state.filters = {}; state.facOffset = 0; state.facType = '';
+  await renderTree(side, code).catch((e) => console.error(e));
   await Promise.all([
-    renderTree(side, code),
     renderMap(code),
     renderSummary(code, summary, cards),
     loadFindings(code).then(() => { renderCards(cards); renderFindings(findings); }),
@@ -225,7 +225,7 @@ function renderCards(cards) {
   if (state.findingsError) cards.append(h('div', { class: 'card warn' }, h('div', { class: 'label' }, t('noFindings') + state.findingsError)));
   for (const [measure, v] of top)
     cards.append(h('a', { class: 'card gap', href: '#', onclick: (ev) => { ev.preventDefault(); state.filters = { status: 'fail', measure }; refreshFindings(); } },
-      h('div', { class: 'num' }, v.n), h('div', { class: 'label' }, `${v.title} · ${t('failCount')}`)));
+      h('div', { class: 'num' }, v.n), h('div', { class: 'label' }, `${v.title} · ${t('failuresFor')}`)));
 }
 
 async function refreshFindings() {
@@ -261,7 +261,7 @@ function renderFindings(box) {
     h('thead', {}, h('tr', {}, [t('rule'), t('area'), t('facility'), t('status'), t('observed'), t('target'), t('gap'), t('source')].map((l) => h('th', {}, l)))),
     h('tbody', {}, rows.slice(0, 500).map((r) => h('tr', { class: 'st-' + r.status },
       h('td', {}, h('div', {}, r.title || r.rule), h('small', { class: 'muted' }, r.rule)),
-      h('td', {}, r.area || ''),
+      h('td', {}, r.area ? (state.names[r.area] || r.area) : ''),
       h('td', {}, r.facility ? h('a', { href: '#/facility/' + encodeURIComponent(r.facility) }, r.facility) : ''),
       h('td', {}, h('span', { class: 'badge ' + r.status }, t(r.status))),
       h('td', {}, fmt(r.observed), r.unit ? ' ' + r.unit : ''),
