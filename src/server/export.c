@@ -44,6 +44,35 @@ static char *xlsx_bytes(const hss_table *t, size_t *len)
     return data;
 }
 
+/* A copy in which text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR
+ * first) start with an apostrophe instead (CSV/formula injection). Numbers are left alone. */
+static hss_table *defused(const hss_table *t)
+{
+    hss_table *o = hss_table_new();
+    for (size_t c = 0; c < hss_table_cols(t); c++)
+        hss_table_add_col(o, hss_table_col_name(t, c), NULL, hss_table_col_type(t, c));
+    hss_buf b;
+    hss_buf_init(&b);
+    for (size_t r = 0; r < hss_table_rows(t); r++) {
+        hss_table_add_row(o);
+        for (size_t c = 0; c < hss_table_cols(t); c++) {
+            if (hss_table_is_null(t, r, c))
+                continue;
+            const char *v = hss_table_cell(t, r, c);
+            if (hss_table_col_type(t, c) == HSS_COL_TEXT && v[0] && strchr("=+-@\t\r", v[0])) {
+                hss_buf_reset(&b);
+                hss_buf_putc(&b, '\'');
+                hss_buf_puts(&b, v);
+                hss_table_set_text(o, c, b.data);
+            } else {
+                hss_table_set_text(o, c, v);
+            }
+        }
+    }
+    hss_buf_free(&b);
+    return o;
+}
+
 enum MHD_Result hss_respond_table_file(hss_req *r, const hss_table *t, const char *basename, int xlsx)
 {
     char disp[200];
@@ -59,7 +88,9 @@ enum MHD_Result hss_respond_table_file(hss_req *r, const hss_table *t, const cha
         free(data);
         return ret;
     }
-    char *csv = hss_table_render(t, HSS_FORMAT_CSV);
+    hss_table *safe = defused(t);
+    char *csv = hss_table_render(safe, HSS_FORMAT_CSV);
+    hss_table_free(safe);
     hss_buf b;
     hss_buf_init(&b);
     hss_buf_puts(&b, "\xEF\xBB\xBF");

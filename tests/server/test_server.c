@@ -355,6 +355,19 @@ static void exports_are_scoped_and_typed(void **state)
     assert_memory_equal(r.body, "PK", 2);
     http_resp_free(&r);
     assert_true(db_int("SELECT count(*) FROM audit WHERE user_name='liandu' AND detail LIKE 'export 3 facilities'") == 1);
+    /* a name that a spreadsheet would run as a formula is defused in CSV */
+    hss_error err;
+    hss_store *st = hss_store_open_existing(db, &err);
+    assert_int_equal(hss_store_exec(st, "INSERT INTO facility(code,name,type,ownership,area_code) "
+                                        "VALUES('F8','=HYPERLINK(\"http://x\")','clinic','private','331102001')", &err), HSS_OK);
+    hss_store_close(st);
+    http_get(srv.port, "/api/v1/export/facilities.csv?type=clinic", liandu.token, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"'=HYPERLINK("));
+    http_resp_free(&r);
+    st = hss_store_open_existing(db, &err);
+    assert_int_equal(hss_store_exec(st, "DELETE FROM facility WHERE code='F8'", &err), HSS_OK);
+    hss_store_close(st);
 }
 
 static void findings_call_the_policy_module(void **state)
