@@ -11,7 +11,8 @@
 #include "server/server.h"
 
 static const char SERVE_USAGE[] =
-    "hss serve --db FILE [--port 8080] [--bind 127.0.0.1] [--web DIR] [--threads N] [--session-ttl SECONDS]";
+    "hss serve --db FILE [--port 8080] [--bind 127.0.0.1] [--web DIR] [--threads N] [--session-ttl SECONDS]\n"
+    "                 [--secure-cookie]   (when a TLS proxy serves it as https)";
 
 static int int_opt(const char *name, const char *v, int lo, int hi, int *out)
 {
@@ -35,6 +36,9 @@ int hss_cmd_serve(int argc, char **argv)
         if (strcmp(a, "--help") == 0) {
             printf("usage: %s\n", SERVE_USAGE);
             return 0;
+        } else if (strcmp(a, "--secure-cookie") == 0) {
+            cfg.secure_cookie = 1;
+            continue;
         } else if (strcmp(a, "--db") == 0 && v) {
             cfg.db_path = v;
         } else if (strcmp(a, "--port") == 0) {

@@ -323,8 +323,8 @@ enum MHD_Result hss_api_login(hss_req *r)
     hss_audit_log(r->st, r->user, r->ip, "login_ok", "POST /api/v1/login", 200, "", NULL);
     r->authed = 1;
     char cookie[200];
-    snprintf(cookie, sizeof cookie, "hss_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
-             cfg->session_ttl);
+    snprintf(cookie, sizeof cookie, "hss_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
+             cfg->session_ttl, cfg->secure_cookie ? "; Secure" : "");
     const char *h[] = {"Set-Cookie", cookie, NULL};
     return session_json(r, 200, h);
 }

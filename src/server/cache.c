@@ -20,7 +20,9 @@ void hss_cache_clear(hss_thread_db *t)
         free(t->resp[i].key);
         t->resp[i].resp = NULL;
         t->resp[i].key = NULL;
+        t->resp[i].bytes = 0;
     }
+    t->resp_bytes = 0;
     for (size_t i = 0; i < HSS_SESS_CACHE; i++)
         t->sess[i].hash[0] = 0;
     t->resp_next = t->sess_next = 0;
@@ -113,15 +115,29 @@ int hss_cache_serve(hss_req *r, enum MHD_Result *ret)
     return 0;
 }
 
-void hss_cache_store(hss_req *r, unsigned status, struct MHD_Response *resp)
+static void evict(hss_thread_db *t, size_t i)
 {
-    hss_thread_db *t = r->tdb;
-    size_t i = t->resp_next++ % HSS_RESP_CACHE;
     if (t->resp[i].resp)
         MHD_destroy_response(t->resp[i].resp);
     free(t->resp[i].key);
+    t->resp[i].resp = NULL;
+    t->resp[i].key = NULL;
+    t->resp_bytes -= t->resp[i].bytes;
+    t->resp[i].bytes = 0;
+}
+
+void hss_cache_store(hss_req *r, unsigned status, struct MHD_Response *resp, size_t bytes)
+{
+    hss_thread_db *t = r->tdb;
+    /* round robin: the slot after the newest is the oldest */
+    size_t i = t->resp_next++ % HSS_RESP_CACHE;
+    evict(t, i);
+    for (size_t k = 1; k < HSS_RESP_CACHE && t->resp_bytes + bytes > HSS_RESP_CACHE_BYTES; k++)
+        evict(t, (i + k) % HSS_RESP_CACHE);
     t->resp[i].key = r->cache_key;
     t->resp[i].resp = resp;
     t->resp[i].status = status;
+    t->resp[i].bytes = bytes;
+    t->resp_bytes += bytes;
     r->cache_key = NULL;
 }

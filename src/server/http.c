@@ -39,8 +39,8 @@ enum MHD_Result hss_respond(hss_req *r, unsigned status, const char *type, const
     for (size_t i = 0; headers && headers[i]; i += 2)
         MHD_add_response_header(resp, headers[i], headers[i + 1]);
     enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
-    if (r->cache_key && status < 500)
-        hss_cache_store(r, status, resp);
+    if (r->cache_key && status < 500 && len <= HSS_RESP_CACHE_BYTES / 4)
+        hss_cache_store(r, status, resp, len);
     else
         MHD_destroy_response(resp);
     r->responded = (int)status;

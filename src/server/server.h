@@ -26,6 +26,7 @@ typedef struct hss_server_config {
     int lock_window;     /* seconds; 0 = 900 (15 minutes) */
     int ip_failures;     /* failed logins from one address within lock_window before 429; 0 = 50 */
     size_t body_limit;   /* largest request body in bytes; 0 = 64 KiB */
+    int secure_cookie;   /* add `Secure` to the session cookie (when served behind HTTPS) */
 } hss_server_config;
 
 typedef struct hss_server hss_server;

@@ -23,6 +23,7 @@ struct hss_server {
 #define HSS_STMT_CACHE 48
 #define HSS_SESS_CACHE 32
 #define HSS_RESP_CACHE 64
+#define HSS_RESP_CACHE_BYTES (8u << 20) /* per thread */
 typedef struct hss_thread_db {
     hss_store *st;
     struct {
@@ -44,8 +45,10 @@ typedef struct hss_thread_db {
         char *key; /* scope, path and arguments */
         struct MHD_Response *resp;
         unsigned status;
+        size_t bytes;
     } resp[HSS_RESP_CACHE];
     size_t resp_next;
+    size_t resp_bytes; /* body bytes held, kept under HSS_RESP_CACHE_BYTES */
 } hss_thread_db;
 
 /* One request. */
@@ -92,7 +95,7 @@ void hss_session_remember(hss_req *r, const char *hash, sqlite3_int64 expires);
  * returns 0 so that hss_respond keeps what the endpoint produces. */
 int hss_cache_serve(hss_req *r, enum MHD_Result *ret);
 /* Keeps `resp` (taking the caller's reference) under r->cache_key. */
-void hss_cache_store(hss_req *r, unsigned status, struct MHD_Response *resp);
+void hss_cache_store(hss_req *r, unsigned status, struct MHD_Response *resp, size_t bytes);
 
 /* A query-string argument, or NULL. */
 const char *hss_arg(hss_req *r, const char *name);

@@ -92,6 +92,7 @@ static void login_sets_cookie_and_security_headers(void **state)
     assert_non_null(strstr(h, "HttpOnly"));
     assert_non_null(strstr(h, "SameSite=Strict"));
     assert_non_null(strstr(h, "Max-Age="));
+    assert_null(strstr(h, "Secure")); /* plain http on loopback: see --secure-cookie */
     assert_non_null(header(&r, "Content-Security-Policy", h, sizeof h));
     assert_non_null(strstr(h, "default-src 'self'"));
     assert_non_null(strstr(h, "frame-ancestors 'none'"));
@@ -488,8 +489,14 @@ static void writes_need_the_csrf_token(void **state)
 static void sessions_expire(void **state)
 {
     (void)state;
-    const char *extra[] = {"--session-ttl", "1", NULL};
+    const char *extra[] = {"--session-ttl", "1", "--secure-cookie", NULL};
     test_server s2 = start_server(db, extra);
+    http_resp lr;
+    http_req(s2.port, "POST", "/api/v1/login", NULL, NULL, "{\"username\":\"liandu\",\"password\":\"liandu-pass-1\"}", &lr);
+    assert_int_equal(lr.status, 200);
+    char ck[300];
+    assert_non_null(strstr(header(&lr, "Set-Cookie", ck, sizeof ck), "Max-Age=1; Secure"));
+    http_resp_free(&lr);
     session s;
     assert_int_equal(login(s2.port, "admin", "admin-pass-1", &s), 200);
     http_resp r;
