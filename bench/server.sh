@@ -2,7 +2,8 @@
 # bench/server.sh: throughput and p99 latency of a read endpoint of `hss serve` under wrk at 64
 # connections, and in the same run nginx serving the same response body as a static file on
 # another loopback port (the practical ceiling). Targets: >= half of nginx's requests/s, p99 < 10 ms.
-# Environment: DURATION (seconds per run, default 10), ENDPOINT (default /api/v1/areas/331102).
+# Environment: DURATION (seconds per run, default 10), ENDPOINT (default /api/v1/areas/331102),
+# THREADS (hss worker threads; default one per CPU, as nginx's worker_processes auto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -23,7 +24,7 @@ trap cleanup EXIT
 
 $BUILD/bench/server_db "$tmp/b.db" tests/data/server/region.sql
 echo 'bench-pass-1' | $BUILD/hss user add bench --role admin --scope 331100 --password-stdin --db "$tmp/b.db" >/dev/null
-$BUILD/hss serve --db "$tmp/b.db" --port 0 > "$tmp/serve.out" 2>"$tmp/serve.err" &
+$BUILD/hss serve --db "$tmp/b.db" --port 0 --threads "${THREADS:-$(nproc)}" > "$tmp/serve.out" 2>"$tmp/serve.err" &
 hss_pid=$!
 for _ in $(seq 50); do grep -q http "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
 port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.out")
@@ -54,7 +55,7 @@ run() { wrk -t2 -c64 -d"${DURATION}s" --latency "$@"; }
 parse() { # prints "rps p99_ms"
   awk '/^Requests\/sec/ {rps=$2} /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000} p99=v} END {printf "%.0f %.2f\n", rps, p99}'
 }
-echo "endpoint: GET $ENDPOINT ($bytes bytes; session and scope checked, PRAGMA data_version checked, body from the per-thread response cache), ${DURATION}s, 64 connections, 2 wrk threads"
+echo "endpoint: GET $ENDPOINT ($bytes bytes, ${THREADS:-$(nproc)} hss threads; session and scope checked, PRAGMA data_version checked, body from the per-thread response cache), ${DURATION}s, 64 connections, 2 wrk threads"
 hss_out=$(run -H "Cookie: hss_session=$token" "http://127.0.0.1:$port$ENDPOINT")
 ngx_out=$(run "http://127.0.0.1:$nport/body.json")
 grep -q 'Non-2xx' <<<"$hss_out" && { echo "hss returned errors:"; echo "$hss_out"; exit 1; }
