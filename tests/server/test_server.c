@@ -566,6 +566,36 @@ static void user_add_rejects_bad_input(void **state)
     assert_int_equal(db_int("SELECT count(*) FROM app_user WHERE password_hash LIKE '%pass%'"), 0);
 }
 
+static void serve_rejects_bad_options(void **state)
+{
+    (void)state;
+    char cmd[1200], *out;
+    snprintf(cmd, sizeof cmd, "%s serve --port 0 2>&1", hss_test_bin());
+    assert_int_equal(hss_test_run(cmd, &out), 2);
+    assert_non_null(strstr(out, "usage: hss serve"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s serve --db '%s' --port 99999 2>&1", hss_test_bin(), db);
+    assert_int_equal(hss_test_run(cmd, &out), 2);
+    assert_non_null(strstr(out, "--port must be a whole number from 0 to 65535, not '99999'"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s serve --db '%s/none.db' --port 0 2>&1", hss_test_bin(), dir);
+    assert_int_equal(hss_test_run(cmd, &out), 1);
+    assert_non_null(strstr(out, "no such database"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s serve --db '%s' --port 0 --web '%s/no-such-dir' 2>&1", hss_test_bin(), db, dir);
+    assert_int_equal(hss_test_run(cmd, &out), 1);
+    assert_non_null(strstr(out, "no-such-dir: dashboard directory not found"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s serve --db '%s' --port %d 2>&1", hss_test_bin(), db, srv.port);
+    assert_int_equal(hss_test_run(cmd, &out), 1); /* the port is taken by the test server */
+    assert_non_null(strstr(out, "cannot listen on 127.0.0.1"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s serve --db '%s' --port 0 --bind localhost 2>&1", hss_test_bin(), db);
+    assert_int_equal(hss_test_run(cmd, &out), 1);
+    assert_non_null(strstr(out, "--bind localhost: not an IPv4 address"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -586,6 +616,7 @@ int main(void)
         cmocka_unit_test(sessions_expire),
         cmocka_unit_test(repeated_failures_lock_the_account),
         cmocka_unit_test(user_add_rejects_bad_input),
+        cmocka_unit_test(serve_rejects_bad_options),
     };
     return cmocka_run_group_tests_name("server", tests, setup, teardown);
 }
