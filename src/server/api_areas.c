@@ -206,32 +206,44 @@ enum MHD_Result hss_api_summary(hss_req *r)
 }
 
 /* Boundaries: of `level` inside `under`, or by default of the children of `under`, falling back
- * to `under` itself when its children have none. */
+ * to `under` itself, and then to its nearest ancestor inside the caller's scope that has one (a
+ * township without its own boundary is shown inside its county). */
+static const char *const BOUNDARY_SQL[3] = {
+    "SELECT a.code,a.name,a.level,a.population,b.geometry FROM boundary b JOIN area a ON a.code=b.area_code "
+    "WHERE a.code>=?1 AND a.code<?2 AND (CASE WHEN ?3 IS NOT NULL THEN a.level=?3 ELSE a.parent_code=?4 END) "
+    "ORDER BY a.code",
+    "SELECT a.code,a.name,a.level,a.population,b.geometry FROM boundary b JOIN area a ON a.code=b.area_code "
+    "WHERE a.code=?4",
+    "WITH RECURSIVE up(code,depth) AS (SELECT parent_code,1 FROM area WHERE code=?4"
+    " UNION ALL SELECT a.parent_code,up.depth+1 FROM area a JOIN up ON a.code=up.code"
+    "  WHERE up.depth<8 AND a.parent_code IS NOT NULL)"
+    "SELECT a.code,a.name,a.level,a.population,b.geometry FROM up JOIN area a ON a.code=up.code "
+    "JOIN boundary b ON b.area_code=a.code WHERE a.code>=?1 AND a.code<?2 ORDER BY up.depth LIMIT 1",
+};
+
 enum MHD_Result hss_api_boundaries(hss_req *r)
 {
-    char under[16], lo[13], hi[14];
+    char under[16], lo[13], hi[14], slo[13], shi[14];
     const char *level = hss_arg(r, "level");
     if (hss_resolve_under(r, hss_arg(r, "under"), under) || hss_check_word(r, "level", level, 10))
         return MHD_YES;
     if (level && hss_model_find(HSS_VOCAB_LEVEL, level) < 0)
         return hss_respond_error(r, 400, "level: must be province, city, county, township or village");
     hss_prefix_range(under, lo, hi);
+    hss_prefix_range(r->scope, slo, shi);
     cJSON *fc = cJSON_CreateObject();
     cJSON_AddStringToObject(fc, "type", "FeatureCollection");
     cJSON *feats = cJSON_AddArrayToObject(fc, "features");
-    for (int pass = 0; pass < 2 && cJSON_GetArraySize(feats) == 0; pass++) {
-        sqlite3_stmt *s = hss_stmt(r,
-            "SELECT a.code,a.name,a.level,a.population,b.geometry FROM boundary b JOIN area a ON a.code=b.area_code "
-            "WHERE a.code>=?1 AND a.code<?2 AND (CASE WHEN ?3 IS NOT NULL THEN a.level=?3 "
-            "WHEN ?5 THEN a.code=?4 ELSE a.parent_code=?4 END) ORDER BY a.code");
+    for (int pass = 0; pass < 3 && cJSON_GetArraySize(feats) == 0; pass++) {
+        sqlite3_stmt *s = hss_stmt(r, BOUNDARY_SQL[pass]);
         if (!s)
             break;
-        sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
-        if (level)
+        /* the ancestor pass ranges over the caller's scope, the others over `under` */
+        sqlite3_bind_text(s, 1, pass == 2 ? slo : lo, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, pass == 2 ? shi : hi, -1, SQLITE_STATIC);
+        if (level && pass == 0)
             sqlite3_bind_text(s, 3, level, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 4, under, -1, SQLITE_STATIC);
-        sqlite3_bind_int(s, 5, pass);
         while (sqlite3_step(s) == SQLITE_ROW) {
             cJSON *geom = cJSON_Parse((const char *)sqlite3_column_text(s, 4));
             if (!geom)

@@ -178,6 +178,9 @@ enum MHD_Result hss_api_facility(hss_req *r, const char *code)
     sqlite3_reset(s);
     const char *type = cJSON_GetObjectItem(o, "type")->valuestring;
     cJSON_AddStringToObject(o, "type_zh", hss_model_zh(HSS_VOCAB_FACILITY_TYPE, type));
+    cJSON_AddStringToObject(o, "grade_zh", hss_model_zh(HSS_VOCAB_GRADE, cJSON_GetObjectItem(o, "grade")->valuestring));
+    cJSON_AddStringToObject(o, "ownership_zh",
+                            hss_model_zh(HSS_VOCAB_OWNERSHIP, cJSON_GetObjectItem(o, "ownership")->valuestring));
     cJSON_AddItemToObject(o, "staff", counts(r->st, "SELECT category,count FROM staff WHERE facility_code=? ORDER BY category",
                                              fcode, HSS_VOCAB_STAFF));
     cJSON_AddItemToObject(o, "vehicles", counts(r->st, "SELECT kind,count FROM vehicle WHERE facility_code=? ORDER BY kind",

@@ -323,6 +323,34 @@ static void geojson_is_scoped(void **state)
     assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(feats, 0), "properties"), "name")->valuestring,
                         "莲都区");
     cJSON_Delete(j);
+    /* a township without a boundary of its own is shown inside its county */
+    j = get_json("/api/v1/geo/boundaries?under=331102001", &liandu, 200);
+    feats = cJSON_GetObjectItem(j, "features");
+    assert_int_equal(cJSON_GetArraySize(feats), 1);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(feats, 0), "id")->valuestring, "331102");
+    cJSON_Delete(j);
+    /* ... but never in an ancestor outside the caller's scope */
+    hss_store *st = hss_store_open_existing(db, NULL);
+    assert_int_equal(hss_store_exec(st, "DELETE FROM boundary WHERE area_code='331102'", NULL), HSS_OK);
+    hss_store_close(st);
+    j = get_json("/api/v1/geo/boundaries?under=331102001", &liandu, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "features")), 0);
+    cJSON_Delete(j);
+    st = hss_store_open_existing(db, NULL);
+    assert_int_equal(hss_store_exec(st, "INSERT INTO boundary(area_code,geometry) VALUES('331100',"
+                                        "'{\"type\":\"Polygon\",\"coordinates\":[[[119,27],[121,27],[121,29],[119,29],[119,27]]]}')", NULL), HSS_OK);
+    hss_store_close(st);
+    j = get_json("/api/v1/geo/boundaries?under=331102001", &liandu, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "features")), 0);
+    cJSON_Delete(j);
+    j = get_json("/api/v1/geo/boundaries?under=331102001", &admin, 200); /* the city is in the admin's scope */
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "features"), 0), "id")->valuestring, "331100");
+    cJSON_Delete(j);
+    st = hss_store_open_existing(db, NULL);
+    assert_int_equal(hss_store_exec(st, "DELETE FROM boundary WHERE area_code='331100';"
+                                        "INSERT INTO boundary(area_code,geometry,source) VALUES('331102','{\"type\":\"Polygon\",\"coordinates\":"
+                                        "[[[119.6,28.2],[120.1,28.2],[120.1,28.65],[119.6,28.65],[119.6,28.2]]]}','test rectangle')", NULL), HSS_OK);
+    hss_store_close(st);
     j = get_json("/api/v1/geo/boundaries?level=county", &liandu, 200);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "features")), 1);
     cJSON_Delete(j);

@@ -196,7 +196,8 @@ async function renderSummary(code, box, cards) {
   box.append(h('table', { class: 'grid' },
     h('thead', {}, h('tr', {}, cols.map(([, l]) => h('th', {}, l)))),
     h('tbody', {}, data.rows.map((r) => h('tr', { class: r.code === 'total' ? 'total' : null },
-      cols.map(([k]) => h('td', {}, k === 'name' && r.code !== 'total' ? h('a', { href: '#/area/' + r.code }, r.name) : fmt(r[k]))))))));
+      cols.map(([k]) => h('td', {}, k === 'name' && r.code === 'total' ? t('total')
+        : k === 'name' ? h('a', { href: '#/area/' + r.code }, r.name) : fmt(r[k]))))))));
   const total = { ...(data.rows.find((r) => r.code === 'total') || {}) };
   if (state.area.area.population !== null) total.population = state.area.area.population; /* the area's own count */
   for (const [k, l] of [['population', t('population')], ['facilities', t('facilitiesN')], ['beds_open', t('bedsOpen')], ['staff', t('staff')]])
@@ -304,8 +305,8 @@ async function renderFacility(code) {
     h('p', {}, h('a', { href: '#/area/' + f.area_code, id: 'back' }, '← ' + t('back'))),
     h('h1', { id: 'facility-name' }, f.name, f.generated ? h('small', {}, ' ' + t('generated')) : null),
     h('section', { class: 'panel' }, h('h2', {}, t('facilityDetail')), h('table', { class: 'kv' },
-      row(t('code'), f.code), row(t('type'), idLabel(f.type, f.type_zh)), row(t('grade'), f.grade),
-      row(t('ownership'), f.ownership), row(t('area'), `${f.area_name || ''} (${f.area_code})`),
+      row(t('code'), f.code), row(t('type'), idLabel(f.type, f.type_zh)), row(t('grade'), idLabel(f.grade, f.grade_zh)),
+      row(t('ownership'), idLabel(f.ownership, f.ownership_zh)), row(t('area'), `${f.area_name || ''} (${f.area_code})`),
       row(t('beds'), `${fmt(f.beds_approved)} / ${fmt(f.beds_open)}`), row(t('medcom'), f.medcom_code || t('none')),
       row(t('services'), f.services || t('none')))),
     h('div', { class: 'row' },
