@@ -1,25 +1,209 @@
-/* cmd_server.c: subcommands of the server module (not yet built). */
+/*
+ * cmd_server.c: `hss serve` (the dashboard and HTTP API), `hss user` (dashboard users) and
+ * `hss audit` (the audit log). Thin: parse options, call the server module, print.
+ */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
+#include "server/server.h"
+
+static const char SERVE_USAGE[] =
+    "hss serve --db FILE [--port 8080] [--bind 127.0.0.1] [--web DIR] [--threads N] [--session-ttl SECONDS]\n"
+    "                 [--secure-cookie]   (when a TLS proxy serves it as https)";
+
+static int int_opt(const char *name, const char *v, int lo, int hi, int *out)
+{
+    int64_t x;
+    if (!v || hss_parse_int64(v, &x) != 0 || x < lo || x > hi) {
+        fprintf(stderr, "hss: %s must be a whole number from %d to %d, not '%s'\n", name, lo, hi, v ? v : "");
+        return -1;
+    }
+    *out = (int)x;
+    return 0;
+}
 
 int hss_cmd_serve(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "hss: '%s' is not built yet\n", argv[0]);
-    return 1;
+    hss_server_config cfg = {0};
+    cfg.port = 8080;
+    cfg.web_dir = "web/dist";
+    int web_given = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0) {
+            printf("usage: %s\n", SERVE_USAGE);
+            return 0;
+        } else if (strcmp(a, "--secure-cookie") == 0) {
+            cfg.secure_cookie = 1;
+            continue;
+        } else if (strcmp(a, "--db") == 0 && v) {
+            cfg.db_path = v;
+        } else if (strcmp(a, "--port") == 0) {
+            if (int_opt("--port", v, 0, 65535, &cfg.port))
+                return 2;
+        } else if (strcmp(a, "--bind") == 0 && v) {
+            cfg.bind = v;
+        } else if (strcmp(a, "--web") == 0 && v) {
+            cfg.web_dir = v;
+            web_given = 1;
+        } else if (strcmp(a, "--threads") == 0) {
+            if (int_opt("--threads", v, 1, 256, &cfg.threads))
+                return 2;
+        } else if (strcmp(a, "--session-ttl") == 0) {
+            if (int_opt("--session-ttl", v, 1, 30 * 86400, &cfg.session_ttl))
+                return 2;
+        } else {
+            return hss_cli_usage(SERVE_USAGE);
+        }
+        i++;
+    }
+    if (!cfg.db_path)
+        return hss_cli_usage(SERVE_USAGE);
+    /* Without --web, serve web/dist when it has been built, else the API alone. */
+    FILE *probe = web_given ? NULL : fopen("web/dist/index.html", "rb");
+    if (!web_given && !probe)
+        cfg.web_dir = NULL;
+    if (probe)
+        fclose(probe);
+
+    /* Block the stop signals in every thread; the main thread waits for them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    hss_error err;
+    hss_error_clear(&err);
+    hss_server *srv = hss_server_start(&cfg, &err);
+    if (!srv)
+        return hss_cli_fail(&err);
+    printf("HSS serving %s on http://%s:%d/\n", cfg.web_dir ? "the dashboard" : "the API (no dashboard built)",
+           cfg.bind ? cfg.bind : "127.0.0.1", hss_server_port(srv));
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    hss_server_stop(srv);
+    fprintf(stderr, "hss: stopped (signal %d)\n", sig);
+    return 0;
 }
+
+static const char USER_USAGE[] =
+    "hss user add NAME --role admin|planner|county|facility --scope CODE --password-stdin --db FILE\n"
+    "       hss user list --db FILE [--format table|csv|json]";
 
 int hss_cmd_user(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "hss: '%s' is not built yet\n", argv[0]);
-    return 1;
+    if (argc < 2)
+        return hss_cli_usage(USER_USAGE);
+    const char *sub = argv[1], *name = NULL, *role = NULL, *scope = NULL, *db = NULL, *fmt = "table";
+    int pw_stdin = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--password-stdin") == 0) {
+            pw_stdin = 1;
+            continue;
+        }
+        if (a[0] != '-' && !name) {
+            name = a;
+            continue;
+        }
+        if (!v)
+            return hss_cli_usage(USER_USAGE);
+        if (strcmp(a, "--role") == 0)
+            role = v;
+        else if (strcmp(a, "--scope") == 0)
+            scope = v;
+        else if (strcmp(a, "--db") == 0)
+            db = v;
+        else if (strcmp(a, "--format") == 0)
+            fmt = v;
+        else
+            return hss_cli_usage(USER_USAGE);
+        i++;
+    }
+    hss_error err;
+    hss_error_clear(&err);
+    if (strcmp(sub, "list") == 0) {
+        hss_format f;
+        if (hss_cli_format(fmt, &f))
+            return 2;
+        hss_store *st = hss_cli_open_db(db, 0);
+        if (!st)
+            return 1;
+        hss_table *t;
+        int rc = hss_user_list(st, &t, &err) ? hss_cli_fail(&err) : 0;
+        if (!rc) {
+            hss_table_write(t, f, stdout);
+            hss_table_free(t);
+        }
+        hss_store_close(st);
+        return rc;
+    }
+    if (strcmp(sub, "add") != 0 || !name || !role || !scope)
+        return hss_cli_usage(USER_USAGE);
+    if (!pw_stdin) {
+        fprintf(stderr, "hss: give the password on standard input with --password-stdin "
+                        "(never on the command line, where other users can see it)\n");
+        return 2;
+    }
+    char pw[1100];
+    if (!fgets(pw, sizeof pw, stdin)) {
+        fprintf(stderr, "hss: no password on standard input\n");
+        return 1;
+    }
+    pw[strcspn(pw, "\r\n")] = 0;
+    hss_store *st = hss_cli_open_db(db, 0);
+    if (!st)
+        return 1;
+    int rc = hss_user_add(st, name, role, scope, pw, &err) ? hss_cli_fail(&err) : 0;
+    if (!rc)
+        printf("user %s: role %s, scope %s\n", name, role, scope);
+    hss_store_close(st);
+    return rc;
 }
+
+static const char AUDIT_USAGE[] = "hss audit --db FILE [--user U] [--since 2026-11-23T04:00:00Z] [--format table|json|csv]";
 
 int hss_cmd_audit(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "hss: '%s' is not built yet\n", argv[0]);
-    return 1;
+    const char *db = NULL, *user = NULL, *since = NULL, *fmt = "table";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v)
+            return hss_cli_usage(AUDIT_USAGE);
+        if (strcmp(a, "--db") == 0)
+            db = v;
+        else if (strcmp(a, "--user") == 0)
+            user = v;
+        else if (strcmp(a, "--since") == 0)
+            since = v;
+        else if (strcmp(a, "--format") == 0)
+            fmt = v;
+        else
+            return hss_cli_usage(AUDIT_USAGE);
+        i++;
+    }
+    hss_format f;
+    if (hss_cli_format(fmt, &f))
+        return 2;
+    if (since && (strlen(since) < 4 || since[0] < '0' || since[0] > '9')) {
+        fprintf(stderr, "hss: --since must be a UTC time such as 2026-11-23 or 2026-11-23T04:00:00Z, not '%s'\n", since);
+        return 2;
+    }
+    hss_store *st = hss_cli_open_db(db, 0);
+    if (!st)
+        return 1;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_table *t;
+    int rc = hss_audit_query(st, user, since, &t, &err) ? hss_cli_fail(&err) : 0;
+    if (!rc) {
+        hss_table_write(t, f, stdout);
+        hss_table_free(t);
+    }
+    hss_store_close(st);
+    return rc;
 }

@@ -50,4 +50,7 @@ size_t hss_display_width(const char *s);
 /* Appends s to b with HTML escaping. */
 void hss_html_escape(hss_buf *b, const char *s);
 
+/* The type of column `col` (added for typed XLSX export in server/). */
+hss_col_type hss_table_col_type(const hss_table *t, size_t col);
+
 #endif

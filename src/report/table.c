@@ -266,3 +266,8 @@ void hss_html_escape(hss_buf *b, const char *s)
         }
     }
 }
+
+hss_col_type hss_table_col_type(const hss_table *t, size_t col)
+{
+    return t->cols[col].type;
+}

@@ -1,4 +1,46 @@
-/* schema_server.c: tables of the server module. */
+/*
+ * schema_server.c: tables of the server module. Dashboard users with a role and an area
+ * scope (passwords as argon2id strings from libsodium), sessions (only a hash of the cookie
+ * token is stored, so a leaked database does not leak live sessions), login attempts for
+ * rate limiting and lockout, and the audit trail of logins, writes and reads of
+ * individual-level data. None of these are region facts: they never bump the data version.
+ */
 #include "store/schema.h"
 
-HSS_SCHEMA_EMPTY(hss_schema_server, "server");
+HSS_SCHEMA(hss_schema_server, "server",
+    "CREATE TABLE app_user("
+    "  name TEXT PRIMARY KEY,"
+    "  role TEXT NOT NULL CHECK(role IN ('admin','planner','county','facility')),"
+    "  scope TEXT NOT NULL,"          /* area code: the user sees this area and all below it */
+    "  password_hash TEXT NOT NULL,"  /* crypto_pwhash_str (argon2id) */
+    "  created TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE TABLE app_session("
+    "  token_hash TEXT PRIMARY KEY,"  /* hex BLAKE2b of the cookie token */
+    "  user_name TEXT NOT NULL REFERENCES app_user(name) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL,"           /* token the client must echo in X-CSRF-Token on writes */
+    "  created INTEGER NOT NULL,"     /* unix seconds */
+    "  expires INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX app_session_expires ON app_session(expires);"
+    "CREATE TABLE login_attempt("
+    "  user_name TEXT NOT NULL,"
+    "  ip TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"          /* unix seconds */
+    "  ok INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX login_attempt_user ON login_attempt(user_name, at);"
+    "CREATE INDEX login_attempt_ip ON login_attempt(ip, at);"
+    "CREATE TABLE audit("
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"             /* UTC, YYYY-MM-DDTHH:MM:SSZ */
+    "  user_name TEXT NOT NULL,"      /* '' when not logged in */
+    "  ip TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"         /* login_ok, login_fail, login_locked, logout, write, read */
+    "  target TEXT NOT NULL,"         /* method and path, or what was read */
+    "  status INTEGER NOT NULL,"      /* HTTP status returned (0 for CLI actions) */
+    "  detail TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX audit_at ON audit(at);"
+    "CREATE INDEX audit_user ON audit(user_name, at);");

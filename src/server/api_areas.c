@@ -1,0 +1,270 @@
+/*
+ * api_areas.c: the area tree (/areas, /areas/{code}), the per-area summary (/summary) and
+ * county/township boundaries as GeoJSON (/geo/boundaries). Every query is limited to the
+ * caller's scope by an index range on the area code.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "model/model.h"
+#include "server/server_int.h"
+
+#define AREA_COLS "a.code,a.parent_code,a.level,a.name,a.kind,a.population,a.lon,a.lat,a.generated"
+
+static cJSON *area_json(sqlite3_stmt *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "code", (const char *)sqlite3_column_text(s, 0));
+    if (sqlite3_column_type(s, 1) == SQLITE_NULL)
+        cJSON_AddNullToObject(o, "parent_code");
+    else
+        cJSON_AddStringToObject(o, "parent_code", (const char *)sqlite3_column_text(s, 1));
+    cJSON_AddStringToObject(o, "level", (const char *)sqlite3_column_text(s, 2));
+    cJSON_AddStringToObject(o, "name", (const char *)sqlite3_column_text(s, 3));
+    cJSON_AddStringToObject(o, "kind", (const char *)sqlite3_column_text(s, 4));
+    for (int c = 5; c <= 7; c++) {
+        const char *key = c == 5 ? "population" : c == 6 ? "lon" : "lat";
+        if (sqlite3_column_type(s, c) == SQLITE_NULL)
+            cJSON_AddNullToObject(o, key);
+        else
+            cJSON_AddNumberToObject(o, key, sqlite3_column_double(s, c));
+    }
+    cJSON_AddBoolToObject(o, "generated", sqlite3_column_int(s, 8));
+    return o;
+}
+
+static enum MHD_Result db_error(hss_req *r)
+{
+    return hss_respond_error(r, 500, "database error: %s", sqlite3_errmsg(hss_store_sqlite(r->st)));
+}
+
+enum MHD_Result hss_api_areas(hss_req *r)
+{
+    char under[16], lo[13], hi[14];
+    const char *level = hss_arg(r, "level");
+    if (hss_resolve_under(r, hss_arg(r, "under"), under) || hss_check_word(r, "level", level, 10))
+        return MHD_YES;
+    if (level && hss_model_find(HSS_VOCAB_LEVEL, level) < 0)
+        return hss_respond_error(r, 400, "level: must be province, city, county, township or village");
+    hss_prefix_range(under, lo, hi);
+    /* Without a level the tree stops at townships: villages come with /areas/{township}. */
+    sqlite3_stmt *s = hss_stmt(r,
+        "SELECT " AREA_COLS " FROM area a WHERE a.code>=?1 AND a.code<?2 AND "
+        "(?3 IS NULL AND a.level<>'village' OR a.level=?3) ORDER BY a.code");
+    if (!s)
+        return db_error(r);
+    sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
+    if (level)
+        sqlite3_bind_text(s, 3, level, -1, SQLITE_STATIC);
+    cJSON *arr = cJSON_CreateArray();
+    while (sqlite3_step(s) == SQLITE_ROW)
+        cJSON_AddItemToArray(arr, area_json(s));
+    sqlite3_reset(s);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "under", under);
+    cJSON_AddItemToObject(o, "areas", arr);
+    char *js = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return hss_respond_json(r, 200, js);
+}
+
+enum MHD_Result hss_api_area(hss_req *r, const char *code)
+{
+    if (hss_check_code(r, "area code", code))
+        return MHD_YES;
+    if (!hss_scope_contains(r->scope, code))
+        return hss_respond_error(r, 403, "area %s is outside your scope", code);
+    sqlite3_stmt *s = hss_stmt(r, "SELECT " AREA_COLS " FROM area a WHERE a.code=?");
+    if (!s)
+        return db_error(r);
+    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return hss_respond_error(r, 404, "no area %s", code);
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "area", area_json(s));
+    sqlite3_reset(s);
+
+    /* Breadcrumbs: ancestors from the top of the caller's scope down to the area. */
+    cJSON *path = cJSON_CreateArray();
+    s = hss_stmt(r,
+        "WITH RECURSIVE up(code,parent_code,level,name,depth) AS ("
+        " SELECT code,parent_code,level,name,0 FROM area WHERE code=?1"
+        " UNION ALL SELECT a.code,a.parent_code,a.level,a.name,up.depth+1 FROM area a JOIN up ON a.code=up.parent_code"
+        "  WHERE up.depth<8) SELECT code,level,name FROM up ORDER BY depth DESC");
+    if (s) {
+        sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            const char *c = (const char *)sqlite3_column_text(s, 0);
+            if (!hss_scope_contains(r->scope, c))
+                continue;
+            cJSON *a = cJSON_CreateObject();
+            cJSON_AddStringToObject(a, "code", c);
+            cJSON_AddStringToObject(a, "level", (const char *)sqlite3_column_text(s, 1));
+            cJSON_AddStringToObject(a, "name", (const char *)sqlite3_column_text(s, 2));
+            cJSON_AddItemToArray(path, a);
+        }
+        sqlite3_reset(s);
+    }
+    cJSON_AddItemToObject(o, "path", path);
+
+    cJSON *kids = cJSON_CreateArray();
+    s = hss_stmt(r, "SELECT " AREA_COLS " FROM area a WHERE a.parent_code=? ORDER BY a.code");
+    if (s) {
+        sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+        while (sqlite3_step(s) == SQLITE_ROW)
+            cJSON_AddItemToArray(kids, area_json(s));
+        sqlite3_reset(s);
+    }
+    cJSON_AddItemToObject(o, "children", kids);
+
+    char lo[13], hi[14];
+    hss_prefix_range(code, lo, hi);
+    cJSON *types = cJSON_CreateArray();
+    s = hss_stmt(r,
+        "SELECT type,count(*) FROM facility WHERE area_code>=? AND area_code<? GROUP BY type ORDER BY type");
+    if (s) {
+        sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            const char *t = (const char *)sqlite3_column_text(s, 0);
+            cJSON *a = cJSON_CreateObject();
+            cJSON_AddStringToObject(a, "type", t);
+            cJSON_AddStringToObject(a, "type_zh", hss_model_zh(HSS_VOCAB_FACILITY_TYPE, t));
+            cJSON_AddNumberToObject(a, "count", sqlite3_column_int(s, 1));
+            cJSON_AddItemToArray(types, a);
+        }
+        sqlite3_reset(s);
+    }
+    cJSON_AddItemToObject(o, "facilities_by_type", types);
+    char *js = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return hss_respond_json(r, 200, js);
+}
+
+/* Summary: one row per child of `under` (or `under` itself when it has none), with a total. */
+enum MHD_Result hss_api_summary(hss_req *r)
+{
+    char under[16];
+    if (hss_resolve_under(r, hss_arg(r, "under"), under))
+        return MHD_YES;
+    sqlite3_stmt *s = hss_stmt(r,
+        "WITH k AS (SELECT code,name,level,population,"
+        "  CASE WHEN length(code)=6 AND substr(code,3)='0000' THEN substr(code,1,2)"
+        "       WHEN length(code)=6 AND substr(code,5)='00' THEN substr(code,1,4) ELSE code END AS p"
+        "  FROM area WHERE parent_code=?1 OR (code=?1 AND NOT EXISTS(SELECT 1 FROM area WHERE parent_code=?1)))"
+        "SELECT k.code,k.name,k.level,k.population,"
+        " (SELECT count(*) FROM facility f WHERE f.area_code>=k.p AND f.area_code<k.p||':'),"
+        " (SELECT sum(beds_approved) FROM facility f WHERE f.area_code>=k.p AND f.area_code<k.p||':'),"
+        " (SELECT sum(beds_open) FROM facility f WHERE f.area_code>=k.p AND f.area_code<k.p||':'),"
+        " (SELECT sum(x.count) FROM staff x JOIN facility f ON f.code=x.facility_code"
+        "   WHERE f.area_code>=k.p AND f.area_code<k.p||':'),"
+        " (SELECT sum(v.count) FROM vehicle v JOIN facility f ON f.code=v.facility_code"
+        "   WHERE v.kind IN ('ambulance','negative_pressure_ambulance') AND f.area_code>=k.p AND f.area_code<k.p||':')"
+        " FROM k ORDER BY k.code");
+    if (!s)
+        return db_error(r);
+    sqlite3_bind_text(s, 1, under, -1, SQLITE_STATIC);
+    hss_table *t = hss_table_new();
+    const char *names[] = {"code", "name", "level", "population", "facilities", "beds_approved",
+                           "beds_open", "staff", "ambulances"};
+    for (size_t c = 0; c < 9; c++)
+        hss_table_add_col(t, names[c], NULL, c < 3 ? HSS_COL_TEXT : HSS_COL_INT);
+    long long tot[9] = {0};
+    int known[9] = {0};
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        hss_table_add_row(t);
+        for (int c = 0; c < 9; c++) {
+            if (sqlite3_column_type(s, c) == SQLITE_NULL)
+                continue;
+            if (c < 3) {
+                hss_table_set_text(t, (size_t)c, (const char *)sqlite3_column_text(s, c));
+            } else {
+                hss_table_set_int(t, (size_t)c, sqlite3_column_int64(s, c));
+                tot[c] += sqlite3_column_int64(s, c);
+                known[c] = 1;
+            }
+        }
+    }
+    sqlite3_reset(s);
+    hss_table_add_row(t);
+    hss_table_set_text(t, 0, "total");
+    hss_table_set_text(t, 1, "合计");
+    for (int c = 3; c < 9; c++)
+        if (known[c])
+            hss_table_set_int(t, (size_t)c, tot[c]);
+    char *rows = hss_table_render(t, HSS_FORMAT_JSON);
+    hss_table_free(t);
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_printf(&b, "{\"under\":\"%s\",\"rows\":%s}", under, rows);
+    free(rows);
+    return hss_respond_json(r, 200, hss_buf_steal(&b));
+}
+
+/* Boundaries: of `level` inside `under`, or by default of the children of `under`, falling back
+ * to `under` itself, and then to its nearest ancestor inside the caller's scope that has one (a
+ * township without its own boundary is shown inside its county). */
+static const char *const BOUNDARY_SQL[3] = {
+    "SELECT a.code,a.name,a.level,a.population,b.geometry FROM boundary b JOIN area a ON a.code=b.area_code "
+    "WHERE a.code>=?1 AND a.code<?2 AND (CASE WHEN ?3 IS NOT NULL THEN a.level=?3 ELSE a.parent_code=?4 END) "
+    "ORDER BY a.code",
+    "SELECT a.code,a.name,a.level,a.population,b.geometry FROM boundary b JOIN area a ON a.code=b.area_code "
+    "WHERE a.code=?4",
+    "WITH RECURSIVE up(code,depth) AS (SELECT parent_code,1 FROM area WHERE code=?4"
+    " UNION ALL SELECT a.parent_code,up.depth+1 FROM area a JOIN up ON a.code=up.code"
+    "  WHERE up.depth<8 AND a.parent_code IS NOT NULL)"
+    "SELECT a.code,a.name,a.level,a.population,b.geometry FROM up JOIN area a ON a.code=up.code "
+    "JOIN boundary b ON b.area_code=a.code WHERE a.code>=?1 AND a.code<?2 ORDER BY up.depth LIMIT 1",
+};
+
+enum MHD_Result hss_api_boundaries(hss_req *r)
+{
+    char under[16], lo[13], hi[14], slo[13], shi[14];
+    const char *level = hss_arg(r, "level");
+    if (hss_resolve_under(r, hss_arg(r, "under"), under) || hss_check_word(r, "level", level, 10))
+        return MHD_YES;
+    if (level && hss_model_find(HSS_VOCAB_LEVEL, level) < 0)
+        return hss_respond_error(r, 400, "level: must be province, city, county, township or village");
+    hss_prefix_range(under, lo, hi);
+    hss_prefix_range(r->scope, slo, shi);
+    cJSON *fc = cJSON_CreateObject();
+    cJSON_AddStringToObject(fc, "type", "FeatureCollection");
+    cJSON *feats = cJSON_AddArrayToObject(fc, "features");
+    for (int pass = 0; pass < 3 && cJSON_GetArraySize(feats) == 0; pass++) {
+        sqlite3_stmt *s = hss_stmt(r, BOUNDARY_SQL[pass]);
+        if (!s)
+            break;
+        /* the ancestor pass ranges over the caller's scope, the others over `under` */
+        sqlite3_bind_text(s, 1, pass == 2 ? slo : lo, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, pass == 2 ? shi : hi, -1, SQLITE_STATIC);
+        if (level && pass == 0)
+            sqlite3_bind_text(s, 3, level, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, under, -1, SQLITE_STATIC);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            cJSON *geom = cJSON_Parse((const char *)sqlite3_column_text(s, 4));
+            if (!geom)
+                continue;
+            cJSON *f = cJSON_CreateObject();
+            cJSON_AddStringToObject(f, "type", "Feature");
+            cJSON_AddStringToObject(f, "id", (const char *)sqlite3_column_text(s, 0));
+            cJSON *p = cJSON_AddObjectToObject(f, "properties");
+            cJSON_AddStringToObject(p, "code", (const char *)sqlite3_column_text(s, 0));
+            cJSON_AddStringToObject(p, "name", (const char *)sqlite3_column_text(s, 1));
+            cJSON_AddStringToObject(p, "level", (const char *)sqlite3_column_text(s, 2));
+            if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+                cJSON_AddNumberToObject(p, "population", sqlite3_column_double(s, 3));
+            cJSON_AddItemToObject(f, "geometry", geom);
+            cJSON_AddItemToArray(feats, f);
+        }
+        sqlite3_reset(s);
+        if (level)
+            break;
+    }
+    char *js = cJSON_PrintUnformatted(fc);
+    cJSON_Delete(fc);
+    return hss_respond_json(r, 200, js);
+}

@@ -1,0 +1,170 @@
+/*
+ * api_findings.c: evaluation findings on demand. Calls the policy module
+ * (hss_policy_findings) and caches each result per (pack, year, under) until the store's data
+ * version changes. Results are filtered by status, measure and area, and always by the
+ * caller's scope, before they are returned as JSON or exported.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/policy.h"
+#include "server/server_int.h"
+
+typedef struct cache_entry {
+    char pack[48];
+    int year;
+    char under[16];
+    int64_t version;
+    hss_table *table;
+    struct cache_entry *next;
+} cache_entry;
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static cache_entry *cache_head;
+
+void hss_findings_cache_clear(void)
+{
+    pthread_mutex_lock(&cache_lock);
+    while (cache_head) {
+        cache_entry *n = cache_head->next;
+        hss_table_free(cache_head->table);
+        free(cache_head);
+        cache_head = n;
+    }
+    pthread_mutex_unlock(&cache_lock);
+}
+
+static int col_index(const hss_table *t, const char *name)
+{
+    for (size_t c = 0; c < hss_table_cols(t); c++)
+        if (strcmp(hss_table_col_name(t, c), name) == 0)
+            return (int)c;
+    return -1;
+}
+
+typedef struct {
+    const char *status, *measure, *area;
+} filters;
+
+/* A copy of the rows of `t` that pass the filters and lie in `scope` and `under`. */
+static hss_table *filtered(const hss_table *t, const filters *f, const char *scope, const char *under)
+{
+    hss_table *o = hss_table_new();
+    for (size_t c = 0; c < hss_table_cols(t); c++)
+        hss_table_add_col(o, hss_table_col_name(t, c), NULL, hss_table_col_type(t, c));
+    int cs = col_index(t, "status"), cm = col_index(t, "measure"), ca = col_index(t, "area");
+    for (size_t r = 0; r < hss_table_rows(t); r++) {
+        const char *area = ca >= 0 ? hss_table_cell(t, r, (size_t)ca) : "";
+        if (area[0] && (!hss_scope_contains(scope, area) || !hss_scope_contains(under, area)))
+            continue;
+        if (f->area && (!area[0] || !hss_scope_contains(f->area, area)))
+            continue;
+        if (f->status && (cs < 0 || strcmp(hss_table_cell(t, r, (size_t)cs), f->status) != 0))
+            continue;
+        if (f->measure && (cm < 0 || strcmp(hss_table_cell(t, r, (size_t)cm), f->measure) != 0))
+            continue;
+        hss_table_add_row(o);
+        for (size_t c = 0; c < hss_table_cols(t); c++)
+            if (!hss_table_is_null(t, r, c))
+                hss_table_set_text(o, c, hss_table_cell(t, r, c));
+    }
+    return o;
+}
+
+/* Evaluates (or reuses the cache) and returns a filtered copy; responds and returns NULL on error. */
+static hss_table *findings(hss_req *r, char under[16], char pack[48], long long *year, int64_t *version, int *cached)
+{
+    const char *p = hss_arg(r, "policy");
+    filters f = {hss_arg(r, "status"), hss_arg(r, "measure"), hss_arg(r, "area")};
+    *year = 0;
+    if (!p)
+        p = "lishui";
+    if (hss_check_word(r, "policy", p, 40) || hss_check_uint(r, "year", hss_arg(r, "year"), 2100, year) ||
+        hss_check_word(r, "measure", f.measure, 64) || hss_check_code(r, "area", f.area) ||
+        hss_resolve_under(r, hss_arg(r, "under"), under))
+        return NULL;
+    if (f.status && strcmp(f.status, "pass") && strcmp(f.status, "fail") && strcmp(f.status, "unknown")) {
+        hss_respond_error(r, 400, "status: must be pass, fail or unknown");
+        return NULL;
+    }
+    if (f.area && !hss_scope_contains(r->scope, f.area)) {
+        hss_respond_error(r, 403, "area %s is outside your scope", f.area);
+        return NULL;
+    }
+    snprintf(pack, 48, "%s", p);
+    *version = hss_store_data_version(r->st);
+    *cached = 0;
+    pthread_mutex_lock(&cache_lock);
+    cache_entry *e = cache_head;
+    while (e && !(strcmp(e->pack, pack) == 0 && e->year == (int)*year && strcmp(e->under, under) == 0))
+        e = e->next;
+    if (e && e->version == *version) {
+        *cached = 1;
+    } else {
+        hss_table *t = NULL;
+        hss_error err;
+        hss_error_clear(&err);
+        hss_code c = hss_policy_findings(r->st, pack, (int)*year, under, &t, &err);
+        if (c) {
+            pthread_mutex_unlock(&cache_lock);
+            unsigned st = c == HSS_ENOTFOUND ? 404 : c == HSS_EINVAL ? 400 : c == HSS_EUNKNOWN ? 503 : 500;
+            if (st == 503)
+                hss_respond_error(r, 503, "module not available: %s", err.msg);
+            else
+                hss_respond_error(r, st, "%s", err.msg);
+            return NULL;
+        }
+        if (!e) {
+            e = hss_xcalloc(1, sizeof *e);
+            snprintf(e->pack, sizeof e->pack, "%s", pack);
+            e->year = (int)*year;
+            snprintf(e->under, sizeof e->under, "%s", under);
+            e->next = cache_head;
+            cache_head = e;
+        }
+        hss_table_free(e->table);
+        e->table = t;
+        e->version = *version;
+    }
+    hss_table *out = filtered(e->table, &f, r->scope, under);
+    pthread_mutex_unlock(&cache_lock);
+    return out;
+}
+
+enum MHD_Result hss_api_findings(hss_req *r)
+{
+    char under[16], pack[48];
+    long long year;
+    int64_t version;
+    int cached;
+    hss_table *t = findings(r, under, pack, &year, &version, &cached);
+    if (!t)
+        return MHD_YES;
+    char *rows = hss_table_render(t, HSS_FORMAT_JSON);
+    size_t n = hss_table_rows(t);
+    hss_table_free(t);
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_printf(&b, "{\"policy\":\"%s\",\"year\":%lld,\"under\":\"%s\",\"data_version\":%lld,\"cached\":%s,"
+                       "\"count\":%zu,\"rows\":%s}",
+                   pack, year, under, (long long)version, cached ? "true" : "false", n, rows);
+    free(rows);
+    return hss_respond_json(r, 200, hss_buf_steal(&b));
+}
+
+enum MHD_Result hss_api_export_findings(hss_req *r, int xlsx)
+{
+    char under[16], pack[48];
+    long long year;
+    int64_t version;
+    int cached;
+    hss_table *t = findings(r, under, pack, &year, &version, &cached);
+    if (!t)
+        return MHD_YES;
+    char name[96];
+    snprintf(name, sizeof name, "findings-%s-%s", pack, under);
+    enum MHD_Result ret = hss_respond_table_file(r, t, name, xlsx);
+    hss_table_free(t);
+    return ret;
+}

@@ -1,0 +1,68 @@
+/*
+ * audit.c: the audit trail. One row per login (success or failure), write, and read of
+ * individual-level data, written by the server and by `hss user`; read by `hss audit`.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server/server.h"
+
+hss_code hss_audit_log(hss_store *st, const char *user, const char *ip, const char *action,
+                       const char *target, int status, const char *detail, hss_error *err)
+{
+    char at[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "INSERT INTO audit(at,user_name,ip,action,target,status,detail) VALUES(?,?,?,?,?,?,?)", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, 1, at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, user ? user : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, ip ? ip : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, target ? target : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 6, status);
+    sqlite3_bind_text(s, 7, detail ? detail : "", -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "writing audit record");
+}
+
+hss_code hss_audit_query(hss_store *st, const char *user, const char *since, hss_table **out,
+                         hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT id,at,user_name,ip,action,target,status,detail FROM audit "
+        "WHERE (?1 IS NULL OR user_name=?1) AND (?2 IS NULL OR at>=?2) ORDER BY id", err);
+    if (!s)
+        return HSS_EDB;
+    if (user)
+        sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
+    if (since)
+        sqlite3_bind_text(s, 2, since, -1, SQLITE_STATIC);
+    hss_table *t = hss_table_new();
+    const char *names[] = {"id", "at", "user", "ip", "action", "target", "status", "detail"};
+    for (size_t c = 0; c < 8; c++)
+        hss_table_add_col(t, names[c], NULL, (c == 0 || c == 6) ? HSS_COL_INT : HSS_COL_TEXT);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        hss_table_add_row(t);
+        for (int c = 0; c < 8; c++) {
+            if (c == 0 || c == 6)
+                hss_table_set_int(t, (size_t)c, sqlite3_column_int64(s, c));
+            else
+                hss_table_set_text(t, (size_t)c, (const char *)sqlite3_column_text(s, c));
+        }
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        hss_table_free(t);
+        return hss_store_error(st, err, "reading audit log");
+    }
+    *out = t;
+    return HSS_OK;
+}

@@ -1,0 +1,383 @@
+/*
+ * auth.c: users, passwords, sessions and login protection. Passwords are argon2id strings
+ * (crypto_pwhash_str); a session is a random 256-bit token in an HttpOnly, SameSite=Strict
+ * cookie, stored only as its BLAKE2b hash, with a separate CSRF token the client echoes in
+ * X-CSRF-Token on writes. Failed logins are counted per account (lockout) and per client
+ * address (rate limit) within a window; every attempt is audited.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "server/server_int.h"
+
+static const char *const ROLES[] = {"admin", "planner", "county", "facility"};
+
+void hss_random_hex(char *out, size_t n)
+{
+    unsigned char b[64];
+    if (n > sizeof b)
+        n = sizeof b;
+    randombytes_buf(b, n);
+    sodium_bin2hex(out, 2 * n + 1, b, n);
+}
+
+static void hash_token(const char *token, char out[65])
+{
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static void utc_now(char out[32])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+hss_code hss_user_add(hss_store *st, const char *name, const char *role, const char *scope,
+                      const char *password, hss_error *err)
+{
+    size_t nlen = name ? strlen(name) : 0;
+    if (nlen == 0 || nlen > 64 || !hss_utf8_valid(name, nlen) || strpbrk(name, " \t\r\n/\\\"'"))
+        return hss_fail(err, HSS_EINVAL, "user name '%s': must be 1-64 characters without spaces, quotes or slashes",
+                        name ? name : "");
+    int ok = 0;
+    for (size_t i = 0; i < sizeof ROLES / sizeof *ROLES; i++)
+        ok |= role && strcmp(role, ROLES[i]) == 0;
+    if (!ok)
+        return hss_fail(err, HSS_EINVAL, "--role '%s': must be admin, planner, county or facility", role ? role : "");
+    char p[13];
+    if (hss_scope_prefix(scope, p) != 0)
+        return hss_fail(err, HSS_EINVAL, "--scope '%s': must be an area code of 6, 9 or 12 digits", scope ? scope : "");
+    if (!password || strlen(password) < 8)
+        return hss_fail(err, HSS_EINVAL, "password: must be at least 8 characters");
+    if (sodium_init() < 0)
+        return hss_fail(err, HSS_EUNKNOWN, "libsodium failed to initialise");
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return hss_fail(err, HSS_ENOMEM, "password hashing ran out of memory");
+    char at[32];
+    utc_now(at);
+    if (hss_store_begin(st, err))
+        return HSS_EDB;
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "INSERT INTO app_user(name,role,scope,password_hash,created) VALUES(?,?,?,?,?) "
+        "ON CONFLICT(name) DO UPDATE SET role=excluded.role, scope=excluded.scope, "
+        "password_hash=excluded.password_hash, disabled=0", err);
+    if (!s) {
+        hss_store_rollback(st);
+        return HSS_EDB;
+    }
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, scope, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        hss_store_rollback(st);
+        return hss_store_error(st, err, "saving user");
+    }
+    s = hss_store_prepare(st, "DELETE FROM app_session WHERE user_name=?", err);
+    if (!s) {
+        hss_store_rollback(st);
+        return HSS_EDB;
+    }
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    char detail[200];
+    snprintf(detail, sizeof detail, "role=%s scope=%s", role, scope);
+    if (rc != SQLITE_DONE || hss_audit_log(st, "", "cli", "user_add", name, 0, detail, err)) {
+        hss_store_rollback(st);
+        return err && err->code ? err->code : hss_store_error(st, err, "ending sessions");
+    }
+    return hss_store_commit(st, err);
+}
+
+hss_code hss_user_list(hss_store *st, hss_table **out, hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT name,role,scope,created,disabled FROM app_user ORDER BY name", err);
+    if (!s)
+        return HSS_EDB;
+    hss_table *t = hss_table_new();
+    hss_table_add_col(t, "name", NULL, HSS_COL_TEXT);
+    hss_table_add_col(t, "role", NULL, HSS_COL_TEXT);
+    hss_table_add_col(t, "scope", NULL, HSS_COL_TEXT);
+    hss_table_add_col(t, "created", NULL, HSS_COL_TEXT);
+    hss_table_add_col(t, "disabled", NULL, HSS_COL_INT);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        hss_table_add_row(t);
+        for (int c = 0; c < 4; c++)
+            hss_table_set_text(t, (size_t)c, (const char *)sqlite3_column_text(s, c));
+        hss_table_set_int(t, 4, sqlite3_column_int(s, 4));
+    }
+    sqlite3_finalize(s);
+    *out = t;
+    return HSS_OK;
+}
+
+/* ---- sessions ------------------------------------------------------------------------------ */
+
+void hss_auth_session(hss_req *r)
+{
+    const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "hss_session");
+    if (!tok || strlen(tok) != 64)
+        return;
+    char h[65];
+    hash_token(tok, h);
+    if (hss_session_lookup(r, h))
+        return;
+    sqlite3_stmt *s = hss_stmt(r,
+        "SELECT u.name,u.role,u.scope,s.csrf,s.expires FROM app_session s JOIN app_user u ON u.name=s.user_name "
+        "WHERE s.token_hash=? AND s.expires>? AND u.disabled=0");
+    if (!s)
+        return;
+    sqlite3_bind_text(s, 1, h, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL));
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        snprintf(r->user, sizeof r->user, "%s", (const char *)sqlite3_column_text(s, 0));
+        snprintf(r->role, sizeof r->role, "%s", (const char *)sqlite3_column_text(s, 1));
+        snprintf(r->scope, sizeof r->scope, "%s", (const char *)sqlite3_column_text(s, 2));
+        snprintf(r->csrf, sizeof r->csrf, "%s", (const char *)sqlite3_column_text(s, 3));
+        r->authed = 1;
+        hss_session_remember(r, h, sqlite3_column_int64(s, 4));
+    }
+    sqlite3_reset(s);
+}
+
+static long long count_failures(hss_store *st, const char *col_user, const char *value, long long since)
+{
+    /* Failures since the window start and since the account's last success. */
+    const char *sql = col_user
+        ? "SELECT count(*) FROM login_attempt WHERE user_name=?1 AND ok=0 AND at>=?2 AND "
+          "at>=coalesce((SELECT max(at) FROM login_attempt WHERE user_name=?1 AND ok=1),0)"
+        : "SELECT count(*) FROM login_attempt WHERE ip=?1 AND ok=0 AND at>=?2";
+    sqlite3_stmt *s = hss_store_prepare(st, sql, NULL);
+    if (!s)
+        return 0;
+    sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, since);
+    long long n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_finalize(s);
+    return n;
+}
+
+static void record_attempt(hss_store *st, const char *user, const char *ip, int ok)
+{
+    sqlite3_stmt *s = hss_store_prepare(st, "INSERT INTO login_attempt(user_name,ip,at,ok) VALUES(?,?,?,?)", NULL);
+    if (!s)
+        return;
+    sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, ip, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
+    sqlite3_bind_int(s, 4, ok);
+    sqlite3_step(s);
+    sqlite3_finalize(s);
+}
+
+/* A hash to verify against when the user does not exist, so that unknown and known names
+ * take the same time. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static void make_dummy(void)
+{
+    char pw[33];
+    hss_random_hex(pw, 16);
+    if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        dummy_hash[0] = 0;
+}
+
+static cJSON *parse_json_body(hss_req *r)
+{
+    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+    if (!ct || strncmp(ct, "application/json", 16) != 0) {
+        hss_respond_error(r, 400, "body must be JSON (Content-Type: application/json)");
+        return NULL;
+    }
+    cJSON *j = cJSON_ParseWithLength(r->body.data ? r->body.data : "", r->body.len);
+    if (!j || !cJSON_IsObject(j)) {
+        cJSON_Delete(j);
+        hss_respond_error(r, 400, "body is not a JSON object");
+        return NULL;
+    }
+    return j;
+}
+
+static const char *json_str(cJSON *j, const char *key, size_t maxlen)
+{
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+    if (!cJSON_IsString(v) || !v->valuestring[0] || strlen(v->valuestring) > maxlen)
+        return NULL;
+    return v->valuestring;
+}
+
+static enum MHD_Result session_json(hss_req *r, unsigned status, const char *const *headers)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "user", r->user);
+    cJSON_AddStringToObject(o, "role", r->role);
+    cJSON_AddStringToObject(o, "scope", r->scope);
+    cJSON_AddStringToObject(o, "csrf", r->csrf);
+    sqlite3_stmt *s = hss_stmt(r, "SELECT name,level FROM area WHERE code=?");
+    if (s) {
+        sqlite3_bind_text(s, 1, r->scope, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            cJSON_AddStringToObject(o, "scope_name", (const char *)sqlite3_column_text(s, 0));
+            cJSON_AddStringToObject(o, "scope_level", (const char *)sqlite3_column_text(s, 1));
+        }
+        sqlite3_reset(s);
+    }
+    char *js = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    enum MHD_Result ret = hss_respond(r, status, "application/json; charset=utf-8", js, strlen(js), headers);
+    free(js);
+    return ret;
+}
+
+enum MHD_Result hss_api_login(hss_req *r)
+{
+    cJSON *j = parse_json_body(r);
+    if (!j)
+        return MHD_YES;
+    const char *user = json_str(j, "username", 64);
+    const char *pw = json_str(j, "password", 1024);
+    if (!user || !pw) {
+        cJSON_Delete(j);
+        return hss_respond_error(r, 400, "username and password must be non-empty strings");
+    }
+    snprintf(r->user, sizeof r->user, "%s", user);
+    hss_server_config *cfg = &r->srv->cfg;
+    long long since = (long long)time(NULL) - cfg->lock_window;
+    if (count_failures(r->st, NULL, r->ip, since) >= cfg->ip_failures) {
+        cJSON_Delete(j);
+        hss_audit_log(r->st, r->user, r->ip, "login_fail", "POST /api/v1/login", 429, "too many failures from this address", NULL);
+        const char *h[] = {"Retry-After", "900", NULL};
+        char msg[] = "{\"error\":\"too many failed logins from this address; try again later\"}";
+        return hss_respond(r, 429, "application/json; charset=utf-8", msg, strlen(msg), h);
+    }
+    if (count_failures(r->st, "user", r->user, since) >= cfg->lock_failures) {
+        cJSON_Delete(j);
+        hss_audit_log(r->st, r->user, r->ip, "login_locked", "POST /api/v1/login", 429, "account locked", NULL);
+        return hss_respond_error(r, 429, "account locked after %d failed logins; try again in %d minutes",
+                                 cfg->lock_failures, cfg->lock_window / 60);
+    }
+    char hash[crypto_pwhash_STRBYTES] = "";
+    sqlite3_stmt *s = hss_store_prepare(r->st,
+        "SELECT password_hash,role,scope FROM app_user WHERE name=? AND disabled=0", NULL);
+    int found = 0;
+    if (s) {
+        sqlite3_bind_text(s, 1, r->user, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(s, 0));
+            snprintf(r->role, sizeof r->role, "%s", (const char *)sqlite3_column_text(s, 1));
+            snprintf(r->scope, sizeof r->scope, "%s", (const char *)sqlite3_column_text(s, 2));
+            found = 1;
+        }
+        sqlite3_finalize(s);
+    }
+    if (!found) {
+        pthread_once(&dummy_once, make_dummy);
+        snprintf(hash, sizeof hash, "%s", dummy_hash);
+    }
+    int ok = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0 && found;
+    cJSON_Delete(j);
+    record_attempt(r->st, r->user, r->ip, ok);
+    if (!ok) {
+        hss_audit_log(r->st, r->user, r->ip, "login_fail", "POST /api/v1/login", 401, "wrong username or password", NULL);
+        return hss_respond_error(r, 401, "wrong username or password");
+    }
+    char token[65], th[65];
+    hss_random_hex(token, 32);
+    hash_token(token, th);
+    hss_random_hex(r->csrf, 32);
+    long long now = (long long)time(NULL);
+    s = hss_store_prepare(r->st, "INSERT INTO app_session(token_hash,user_name,csrf,created,expires) VALUES(?,?,?,?,?)", NULL);
+    int rc = SQLITE_ERROR;
+    if (s) {
+        sqlite3_bind_text(s, 1, th, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, r->user, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, r->csrf, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4, now);
+        sqlite3_bind_int64(s, 5, now + cfg->session_ttl);
+        rc = sqlite3_step(s);
+        sqlite3_finalize(s);
+    }
+    if (rc != SQLITE_DONE)
+        return hss_respond_error(r, 500, "could not store the session");
+    s = hss_store_prepare(r->st, "DELETE FROM app_session WHERE expires<=?", NULL);
+    if (s) {
+        sqlite3_bind_int64(s, 1, now);
+        sqlite3_step(s);
+        sqlite3_finalize(s);
+    }
+    hss_audit_log(r->st, r->user, r->ip, "login_ok", "POST /api/v1/login", 200, "", NULL);
+    r->authed = 1;
+    char cookie[200];
+    snprintf(cookie, sizeof cookie, "hss_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
+             cfg->session_ttl, cfg->secure_cookie ? "; Secure" : "");
+    const char *h[] = {"Set-Cookie", cookie, NULL};
+    return session_json(r, 200, h);
+}
+
+enum MHD_Result hss_api_logout(hss_req *r)
+{
+    const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "hss_session");
+    char th[65];
+    hash_token(tok ? tok : "", th);
+    sqlite3_stmt *s = hss_store_prepare(r->st, "DELETE FROM app_session WHERE token_hash=?", NULL);
+    if (s) {
+        sqlite3_bind_text(s, 1, th, -1, SQLITE_STATIC);
+        sqlite3_step(s);
+        sqlite3_finalize(s);
+    }
+    const char *h[] = {"Set-Cookie", "hss_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", NULL};
+    const char *body = "{\"ok\":true}";
+    return hss_respond(r, 200, "application/json; charset=utf-8", body, strlen(body), h);
+}
+
+enum MHD_Result hss_api_me(hss_req *r)
+{
+    return session_json(r, 200, NULL);
+}
+
+enum MHD_Result hss_api_password(hss_req *r)
+{
+    cJSON *j = parse_json_body(r);
+    if (!j)
+        return MHD_YES;
+    const char *old = json_str(j, "old_password", 1024);
+    const char *nw = json_str(j, "new_password", 1024);
+    if (!old || !nw) {
+        cJSON_Delete(j);
+        return hss_respond_error(r, 400, "old_password and new_password must be non-empty strings");
+    }
+    char hash[crypto_pwhash_STRBYTES] = "";
+    sqlite3_stmt *s = hss_store_prepare(r->st, "SELECT password_hash FROM app_user WHERE name=?", NULL);
+    if (s) {
+        sqlite3_bind_text(s, 1, r->user, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(s, 0));
+        sqlite3_finalize(s);
+    }
+    if (!hash[0] || crypto_pwhash_str_verify(hash, old, strlen(old)) != 0) {
+        cJSON_Delete(j);
+        return hss_respond_error(r, 403, "old password is wrong");
+    }
+    hss_error err;
+    hss_error_clear(&err);
+    hss_code c = hss_user_add(r->st, r->user, r->role, r->scope, nw, &err);
+    cJSON_Delete(j);
+    if (c)
+        return hss_respond_error(r, 400, "%s", err.msg);
+    return hss_respond(r, 200, "application/json; charset=utf-8", "{\"ok\":true}", 11, NULL);
+}

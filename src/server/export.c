@@ -1,0 +1,102 @@
+/*
+ * export.c: a result table as a download: CSV (UTF-8 with a BOM so that Excel shows Chinese)
+ * or XLSX written by libxlsxwriter to a private temporary file, typed by column.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "server/server_int.h"
+
+static char *xlsx_bytes(const hss_table *t, size_t *len)
+{
+    const char *tmp = getenv("TMPDIR");
+    char path[600];
+    snprintf(path, sizeof path, "%s/hss-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    char *data = NULL;
+    if (wb) {
+        lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+        lxw_format *bold = workbook_add_format(wb);
+        format_set_bold(bold);
+        for (size_t c = 0; c < hss_table_cols(t); c++)
+            worksheet_write_string(ws, 0, (lxw_col_t)c, hss_table_col_name(t, c), bold);
+        for (size_t r = 0; r < hss_table_rows(t); r++) {
+            for (size_t c = 0; c < hss_table_cols(t); c++) {
+                if (hss_table_is_null(t, r, c))
+                    continue;
+                const char *v = hss_table_cell(t, r, c);
+                if (hss_table_col_type(t, c) != HSS_COL_TEXT)
+                    worksheet_write_number(ws, (lxw_row_t)(r + 1), (lxw_col_t)c, atof(v), NULL);
+                else
+                    worksheet_write_string(ws, (lxw_row_t)(r + 1), (lxw_col_t)c, v, NULL);
+            }
+        }
+        if (workbook_close(wb) == LXW_NO_ERROR)
+            data = hss_read_file(path, len, NULL);
+    }
+    unlink(path);
+    return data;
+}
+
+/* A copy in which text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR
+ * first) start with an apostrophe instead (CSV/formula injection). Numbers are left alone. */
+static hss_table *defused(const hss_table *t)
+{
+    hss_table *o = hss_table_new();
+    for (size_t c = 0; c < hss_table_cols(t); c++)
+        hss_table_add_col(o, hss_table_col_name(t, c), NULL, hss_table_col_type(t, c));
+    hss_buf b;
+    hss_buf_init(&b);
+    for (size_t r = 0; r < hss_table_rows(t); r++) {
+        hss_table_add_row(o);
+        for (size_t c = 0; c < hss_table_cols(t); c++) {
+            if (hss_table_is_null(t, r, c))
+                continue;
+            const char *v = hss_table_cell(t, r, c);
+            if (hss_table_col_type(t, c) == HSS_COL_TEXT && v[0] && strchr("=+-@\t\r", v[0])) {
+                hss_buf_reset(&b);
+                hss_buf_putc(&b, '\'');
+                hss_buf_puts(&b, v);
+                hss_table_set_text(o, c, b.data);
+            } else {
+                hss_table_set_text(o, c, v);
+            }
+        }
+    }
+    hss_buf_free(&b);
+    return o;
+}
+
+enum MHD_Result hss_respond_table_file(hss_req *r, const hss_table *t, const char *basename, int xlsx)
+{
+    char disp[200];
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s.%s\"", basename, xlsx ? "xlsx" : "csv");
+    const char *h[] = {"Content-Disposition", disp, NULL};
+    if (xlsx) {
+        size_t len = 0;
+        char *data = xlsx_bytes(t, &len);
+        if (!data)
+            return hss_respond_error(r, 500, "could not write the XLSX file");
+        enum MHD_Result ret = hss_respond(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                          data, len, h);
+        free(data);
+        return ret;
+    }
+    hss_table *safe = defused(t);
+    char *csv = hss_table_render(safe, HSS_FORMAT_CSV);
+    hss_table_free(safe);
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_puts(&b, "\xEF\xBB\xBF");
+    hss_buf_puts(&b, csv ? csv : "");
+    free(csv);
+    enum MHD_Result ret = hss_respond(r, 200, "text/csv; charset=utf-8", b.data, b.len, h);
+    hss_buf_free(&b);
+    return ret;
+}

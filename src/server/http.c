@@ -1,0 +1,477 @@
+/*
+ * http.c: the libmicrohttpd daemon and request dispatch. Accumulates bounded request bodies,
+ * attaches security headers to every response, authenticates API calls by session cookie,
+ * checks the CSRF token on writes, audits writes, and routes to the endpoint files.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "server/server_int.h"
+
+static const char *const SECURITY_HEADERS[][2] = {
+    {"Content-Security-Policy",
+     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+     "form-action 'self'; frame-ancestors 'none'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+    {"Cache-Control", "no-store"},
+};
+
+enum MHD_Result hss_respond(hss_req *r, unsigned status, const char *type, const char *data, size_t len,
+                            const char *const *headers)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+    if (!resp)
+        return MHD_NO;
+    for (size_t i = 0; i < sizeof SECURITY_HEADERS / sizeof *SECURITY_HEADERS; i++)
+        MHD_add_response_header(resp, SECURITY_HEADERS[i][0], SECURITY_HEADERS[i][1]);
+    if (type)
+        MHD_add_response_header(resp, "Content-Type", type);
+    for (size_t i = 0; headers && headers[i]; i += 2)
+        MHD_add_response_header(resp, headers[i], headers[i + 1]);
+    enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
+    if (r->cache_key && status < 500 && len <= HSS_RESP_CACHE_BYTES / 4)
+        hss_cache_store(r, status, resp, len);
+    else
+        MHD_destroy_response(resp);
+    r->responded = (int)status;
+    return ret;
+}
+
+enum MHD_Result hss_respond_json(hss_req *r, unsigned status, char *json)
+{
+    enum MHD_Result ret = hss_respond(r, status, "application/json; charset=utf-8", json, strlen(json), NULL);
+    free(json);
+    return ret;
+}
+
+enum MHD_Result hss_respond_error(hss_req *r, unsigned status, const char *fmt, ...)
+{
+    char msg[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "error", msg);
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return hss_respond_json(r, status, s);
+}
+
+const char *hss_arg(hss_req *r, const char *name)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    return v && *v ? v : NULL;
+}
+
+int hss_check_code(hss_req *r, const char *name, const char *v)
+{
+    char p[13];
+    if (!v)
+        return 0;
+    if (hss_scope_prefix(v, p) != 0) {
+        hss_respond_error(r, 400, "%s: not an area code (6, 9 or 12 digits)", name);
+        return -1;
+    }
+    return 0;
+}
+
+int hss_check_word(hss_req *r, const char *name, const char *v, size_t maxlen)
+{
+    if (!v)
+        return 0;
+    size_t n = strlen(v);
+    int ok = n > 0 && n <= maxlen;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = islower((unsigned char)v[i]) || isdigit((unsigned char)v[i]) || v[i] == '_' || v[i] == '-' || v[i] == '.';
+    if (!ok) {
+        hss_respond_error(r, 400, "%s: must be 1-%zu characters of a-z, 0-9, '_', '-', '.'", name, maxlen);
+        return -1;
+    }
+    return 0;
+}
+
+int hss_check_uint(hss_req *r, const char *name, const char *v, long long max, long long *out)
+{
+    if (!v)
+        return 0;
+    int64_t x;
+    if (hss_parse_int64(v, &x) != 0 || x < 0 || x > max) {
+        hss_respond_error(r, 400, "%s: must be a whole number from 0 to %lld", name, max);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int hss_resolve_under(hss_req *r, const char *under, char out[16])
+{
+    if (hss_check_code(r, "under", under))
+        return -1;
+    if (!under)
+        under = r->scope;
+    if (!hss_scope_contains(r->scope, under)) {
+        hss_respond_error(r, 403, "area %s is outside your scope", under);
+        return -1;
+    }
+    snprintf(out, 16, "%s", under);
+    return 0;
+}
+
+/* ---- per-thread database connections ---------------------------------------------------- */
+
+static void close_thread_db(void *p)
+{
+    hss_thread_db *t = p;
+    hss_cache_clear(t);
+    for (size_t i = 0; i < HSS_STMT_CACHE; i++)
+        sqlite3_finalize(t->cache[i].stmt);
+    hss_store_close(t->st);
+    free(t);
+}
+
+static hss_thread_db *thread_db(hss_server *srv, hss_error *err)
+{
+    hss_thread_db *t = pthread_getspecific(srv->store_key);
+    if (t)
+        return t;
+    hss_store *st = hss_store_open_existing(srv->db_path, err);
+    if (!st)
+        return NULL;
+    t = hss_xcalloc(1, sizeof *t);
+    t->st = st;
+    pthread_setspecific(srv->store_key, t);
+    return t;
+}
+
+sqlite3_stmt *hss_stmt(hss_req *r, const char *sql)
+{
+    hss_thread_db *t = r->tdb;
+    size_t i;
+    for (i = 0; i < HSS_STMT_CACHE && t->cache[i].sql; i++) {
+        if (t->cache[i].sql == sql) {
+            sqlite3_reset(t->cache[i].stmt);
+            sqlite3_clear_bindings(t->cache[i].stmt);
+            return t->cache[i].stmt;
+        }
+    }
+    sqlite3_stmt *s = hss_store_prepare(t->st, sql, NULL);
+    if (s && i < HSS_STMT_CACHE) {
+        t->cache[i].sql = sql;
+        t->cache[i].stmt = s;
+    }
+    return s; /* (a full cache never happens: the server has fewer statements than slots) */
+}
+
+/* Ends every statement the request used, so that no read transaction outlives the request. */
+static void reset_stmts(hss_thread_db *t)
+{
+    for (size_t i = 0; i < HSS_STMT_CACHE && t->cache[i].sql; i++)
+        sqlite3_reset(t->cache[i].stmt);
+}
+
+/* ---- routing ------------------------------------------------------------------------------ */
+
+static int is_write(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
+}
+
+static enum MHD_Result method_not_allowed(hss_req *r, const char *allow)
+{
+    const char *h[] = {"Allow", allow, NULL};
+    char msg[200];
+    snprintf(msg, sizeof msg, "{\"error\":\"method %s not allowed here; use %s\"}", r->method, allow);
+    return hss_respond(r, 405, "application/json; charset=utf-8", msg, strlen(msg), h);
+}
+
+/* Matches `path` against `prefix` followed by one segment; returns the segment or NULL. */
+static const char *segment_after(const char *path, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (strncmp(path, prefix, n) != 0 || !path[n] || strchr(path + n, '/'))
+        return NULL;
+    return path + n;
+}
+
+static enum MHD_Result route_api(hss_req *r)
+{
+    const char *p = r->url + strlen("/api/v1");
+    int get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+    int post = strcmp(r->method, "POST") == 0;
+
+    if (strcmp(p, "/login") == 0)
+        return post ? hss_api_login(r) : method_not_allowed(r, "POST");
+
+    hss_auth_session(r);
+    if (!r->authed)
+        return hss_respond_error(r, 401, "not logged in (or the session expired)");
+    if (is_write(r->method)) {
+        const char *tok = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+        size_t n = strlen(r->csrf);
+        if (!tok || strlen(tok) != n || sodium_memcmp(tok, r->csrf, n) != 0)
+            return hss_respond_error(r, 403, "missing or wrong X-CSRF-Token");
+    }
+
+    if (strcmp(p, "/logout") == 0)
+        return post ? hss_api_logout(r) : method_not_allowed(r, "POST");
+    if (strcmp(p, "/password") == 0)
+        return post ? hss_api_password(r) : method_not_allowed(r, "POST");
+
+    struct {
+        const char *path;
+        enum MHD_Result (*fn)(hss_req *);
+    } gets[] = {
+        {"/me", hss_api_me},
+        {"/areas", hss_api_areas},
+        {"/facilities", hss_api_facilities},
+        {"/summary", hss_api_summary},
+        {"/findings", hss_api_findings},
+        {"/geo/boundaries", hss_api_boundaries},
+        {"/geo/facilities", hss_api_geo_facilities},
+    };
+    for (size_t i = 0; i < sizeof gets / sizeof *gets; i++) {
+        if (strcmp(p, gets[i].path) == 0) {
+            if (!get)
+                return method_not_allowed(r, "GET");
+            enum MHD_Result ret;
+            if (i > 0 && gets[i].fn != hss_api_findings && hss_cache_serve(r, &ret))
+                return ret;
+            return gets[i].fn(r);
+        }
+    }
+    const char *seg;
+    if ((seg = segment_after(p, "/areas/"))) {
+        if (!get)
+            return method_not_allowed(r, "GET");
+        enum MHD_Result ret;
+        if (hss_cache_serve(r, &ret))
+            return ret;
+        return hss_api_area(r, seg);
+    }
+    if ((seg = segment_after(p, "/facilities/")))
+        return get ? hss_api_facility(r, seg) : method_not_allowed(r, "GET");
+    if ((seg = segment_after(p, "/export/"))) {
+        int xlsx = -1, kind = -1;
+        if (strcmp(seg, "findings.csv") == 0 || strcmp(seg, "findings.xlsx") == 0)
+            kind = 0;
+        else if (strcmp(seg, "facilities.csv") == 0 || strcmp(seg, "facilities.xlsx") == 0)
+            kind = 1;
+        if (kind >= 0) {
+            xlsx = strstr(seg, ".xlsx") != NULL;
+            if (!get)
+                return method_not_allowed(r, "GET");
+            return kind == 0 ? hss_api_export_findings(r, xlsx) : hss_api_export_facilities(r, xlsx);
+        }
+    }
+    return hss_respond_error(r, 404, "no such endpoint: %s", r->url);
+}
+
+static enum MHD_Result handle_db(hss_req *r);
+
+static enum MHD_Result handle(hss_req *r)
+{
+    if (r->too_big)
+        return hss_respond_error(r, 413, "request body over the limit of %zu bytes", r->srv->cfg.body_limit);
+    hss_error err;
+    hss_error_clear(&err);
+    r->tdb = thread_db(r->srv, &err);
+    if (!r->tdb)
+        return hss_respond_error(r, 500, "database unavailable");
+    r->st = r->tdb->st;
+    hss_cache_validate(r);
+    enum MHD_Result ret = handle_db(r);
+    reset_stmts(r->tdb);
+    hss_cache_after(r);
+    return ret;
+}
+
+static enum MHD_Result handle_db(hss_req *r)
+{
+    if (strcmp(r->url, "/api/v1") == 0 || strncmp(r->url, "/api/v1/", 8) == 0) {
+        enum MHD_Result ret = route_api(r);
+        /* Every write (successful or not) leaves a trace, as do logins (in auth.c). */
+        if (is_write(r->method) && strcmp(r->url, "/api/v1/login") != 0) {
+            char target[600];
+            snprintf(target, sizeof target, "%s %s", r->method, r->url);
+            hss_audit_log(r->st, r->authed ? r->user : "", r->ip, "write", target, r->responded, "", NULL);
+        }
+        return ret;
+    }
+    if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+        return method_not_allowed(r, "GET");
+    return hss_serve_static(r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    hss_server *srv = cls;
+    hss_req *r = *con_cls;
+    if (!r) {
+        r = hss_xcalloc(1, sizeof *r);
+        r->srv = srv;
+        r->conn = conn;
+        r->method = method;
+        r->url = url;
+        hss_buf_init(&r->body);
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, r->ip, sizeof r->ip);
+        else
+            snprintf(r->ip, sizeof r->ip, "unknown");
+        *con_cls = r;
+        /* A declared length over the limit is refused before reading the body. */
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        int64_t n;
+        if (cl && hss_parse_int64(cl, &n) == 0 && (uint64_t)n > srv->cfg.body_limit) {
+            r->too_big = 1;
+            return hss_respond_error(r, 413, "request body over the limit of %zu bytes", srv->cfg.body_limit);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!r->responded) {
+            if (r->body.len + *upload_data_size > srv->cfg.body_limit)
+                r->too_big = 1;
+            else
+                hss_buf_append(&r->body, upload_data, *upload_data_size);
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (r->responded)
+        return MHD_YES;
+    return handle(r);
+}
+
+/* Percent-decoding for paths and query arguments. Like libmicrohttpd's own, except that %00 becomes
+ * the control byte 0x01 instead of cutting the string short, so that "/index.html%00.txt" and
+ * "under=331102%00x" are refused by the checks for control bytes instead of silently shortened. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+            char hex[3] = {r[1], r[2], 0};
+            char v = (char)strtol(hex, NULL, 16);
+            *w++ = v ? v : 1;
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = 0;
+    return (size_t)(w - s);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    hss_req *r = *con_cls;
+    if (!r)
+        return;
+    hss_buf_free(&r->body);
+    free(r->cache_key);
+    free(r);
+    *con_cls = NULL;
+}
+
+hss_server *hss_server_start(const hss_server_config *cfg, hss_error *err)
+{
+    if (sodium_init() < 0) {
+        hss_fail(err, HSS_EUNKNOWN, "libsodium failed to initialise");
+        return NULL;
+    }
+    /* Check the database once here so that a bad --db fails before we listen. */
+    hss_store *probe = hss_store_open_existing(cfg->db_path, err);
+    if (!probe)
+        return NULL;
+    hss_store_close(probe);
+
+    hss_server *srv = hss_xcalloc(1, sizeof *srv);
+    srv->cfg = *cfg;
+    srv->db_path = hss_xstrdup(cfg->db_path);
+    if (!srv->cfg.threads)
+        srv->cfg.threads = 4;
+    if (!srv->cfg.session_ttl)
+        srv->cfg.session_ttl = 8 * 3600;
+    if (!srv->cfg.lock_failures)
+        srv->cfg.lock_failures = 5;
+    if (!srv->cfg.lock_window)
+        srv->cfg.lock_window = 900;
+    if (!srv->cfg.ip_failures)
+        srv->cfg.ip_failures = 50;
+    if (!srv->cfg.body_limit)
+        srv->cfg.body_limit = 64 * 1024;
+    if (cfg->web_dir) {
+        char real[PATH_MAX];
+        if (!realpath(cfg->web_dir, real)) {
+            hss_fail(err, HSS_ENOTFOUND, "%s: dashboard directory not found (run `make web`)", cfg->web_dir);
+            free(srv->db_path);
+            free(srv);
+            return NULL;
+        }
+        srv->web_root = hss_xstrdup(real);
+    }
+    srv->cfg.db_path = srv->db_path;
+    srv->cfg.web_dir = srv->web_root;
+    srv->cfg.bind = NULL;
+    pthread_key_create(&srv->store_key, close_thread_db);
+
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)cfg->port);
+    const char *bind = cfg->bind ? cfg->bind : "127.0.0.1";
+    if (inet_pton(AF_INET, bind, &addr.sin_addr) != 1) {
+        hss_fail(err, HSS_EINVAL, "--bind %s: not an IPv4 address", bind);
+        hss_server_stop(srv);
+        return NULL;
+    }
+    srv->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+                                   (uint16_t)cfg->port, NULL, NULL, on_request, srv,
+                                   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                                   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->cfg.threads,
+                                   MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+                                   MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+                                   MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+                                   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
+                                   MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+                                   MHD_OPTION_END);
+    if (!srv->daemon) {
+        hss_fail(err, HSS_EIO, "cannot listen on %s:%d (in use, or not allowed)", bind, cfg->port);
+        hss_server_stop(srv);
+        return NULL;
+    }
+    return srv;
+}
+
+int hss_server_port(const hss_server *srv)
+{
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return di ? di->port : -1;
+}
+
+void hss_server_stop(hss_server *srv)
+{
+    if (!srv)
+        return;
+    if (srv->daemon)
+        MHD_stop_daemon(srv->daemon);
+    pthread_key_delete(srv->store_key);
+    hss_findings_cache_clear();
+    free(srv->db_path);
+    free(srv->web_root);
+    free(srv);
+}

@@ -1,0 +1,48 @@
+/*
+ * scope.c: area scope. GB/T 2260 codes nest by prefix (33 Zhejiang, 3311 Lishui, 331102 Liandu,
+ * then 9- and 12-digit statistical codes), so "inside the scope" is a prefix test on the scope's
+ * significant digits. Used for every code, filter, export and GeoJSON the server returns.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "server/server_int.h"
+
+int hss_scope_prefix(const char *code, char out[13])
+{
+    if (!code)
+        return -1;
+    size_t n = strlen(code);
+    if (n != 6 && n != 9 && n != 12)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)code[i]))
+            return -1;
+    memcpy(out, code, n);
+    out[n] = 0;
+    if (n == 6) {
+        if (strcmp(out + 2, "0000") == 0)
+            out[2] = 0;
+        else if (strcmp(out + 4, "00") == 0)
+            out[4] = 0;
+    }
+    return 0;
+}
+
+int hss_scope_contains(const char *scope, const char *code)
+{
+    char ps[13], pc[13];
+    if (hss_scope_prefix(scope, ps) != 0 || hss_scope_prefix(code, pc) != 0)
+        return 0;
+    size_t n = strlen(ps);
+    /* the area itself, or a code that is longer and starts with the scope's digits */
+    return strcmp(code, scope) == 0 || (strncmp(code, ps, n) == 0 && strlen(pc) > n);
+}
+
+void hss_prefix_range(const char *code, char lo[13], char hi[14])
+{
+    if (hss_scope_prefix(code, lo) != 0)
+        snprintf(lo, 13, "~"); /* matches nothing */
+    snprintf(hi, 14, "%s:", lo);
+}

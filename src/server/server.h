@@ -1,0 +1,65 @@
+/*
+ * server: the HTTP API and dashboard host (`hss serve`), with users, area-scoped access and
+ * an audit trail. Built on libmicrohttpd (internal thread pool); each worker thread has its own
+ * SQLite connection. JSON through cJSON; XLSX through libxlsxwriter; passwords hashed with
+ * argon2id (libsodium).
+ *
+ * Scope: every user has an area code; they may see that area and everything below it, which
+ * by GB/T 2260 nesting is every code that starts with the scope's significant prefix
+ * (hss_scope_prefix). Every endpoint checks codes, filters, exports and GeoJSON against it.
+ */
+#ifndef HSS_SERVER_H
+#define HSS_SERVER_H
+
+#include "base/base.h"
+#include "report/report.h"
+#include "store/store.h"
+
+typedef struct hss_server_config {
+    const char *db_path; /* an existing database */
+    const char *bind;    /* IPv4 address to listen on; NULL = 127.0.0.1 */
+    int port;            /* 0 = any free port (see hss_server_port) */
+    const char *web_dir; /* the built dashboard (web/dist); NULL = API only */
+    int threads;         /* worker threads; 0 = 4 */
+    int session_ttl;     /* session lifetime in seconds; 0 = 8 hours */
+    int lock_failures;   /* failed logins that lock an account within lock_window; 0 = 5 */
+    int lock_window;     /* seconds; 0 = 900 (15 minutes) */
+    int ip_failures;     /* failed logins from one address within lock_window before 429; 0 = 50 */
+    size_t body_limit;   /* largest request body in bytes; 0 = 64 KiB */
+    int secure_cookie;   /* add `Secure` to the session cookie (when served behind HTTPS) */
+} hss_server_config;
+
+typedef struct hss_server hss_server;
+
+/* Starts serving in background threads. Returns NULL and sets err on failure. */
+hss_server *hss_server_start(const hss_server_config *cfg, hss_error *err);
+/* The port actually bound (useful with port 0). */
+int hss_server_port(const hss_server *srv);
+/* Stops the threads, closes their connections and frees the server. */
+void hss_server_stop(hss_server *srv);
+
+/* Users. Roles: admin, planner, county, facility. `scope` must be a valid area code (6, 9 or
+ * 12 digits); the password at least 8 bytes. Adding an existing name replaces role, scope and
+ * password and ends the user's sessions. */
+hss_code hss_user_add(hss_store *st, const char *name, const char *role, const char *scope,
+                      const char *password, hss_error *err);
+/* All users (name, role, scope, created, disabled), never the hashes. */
+hss_code hss_user_list(hss_store *st, hss_table **out, hss_error *err);
+
+/* Appends one audit record (at = now, UTC). */
+hss_code hss_audit_log(hss_store *st, const char *user, const char *ip, const char *action,
+                       const char *target, int status, const char *detail, hss_error *err);
+/* Audit records, oldest first, optionally for one user and since a UTC time prefix
+ * ("2026-11-23" or "2026-11-23T04:00:00Z"). Columns: id, at, user, ip, action, target, status,
+ * detail. */
+hss_code hss_audit_query(hss_store *st, const char *user, const char *since, hss_table **out,
+                         hss_error *err);
+
+/* The significant prefix of an area code: 6-digit codes lose trailing "00" pairs (330000 ->
+ * "33", 331100 -> "3311", 331102 -> "331102"); 9- and 12-digit codes are kept whole. Writes at
+ * most 13 bytes to out. Returns 0, or -1 when `code` is not 6, 9 or 12 digits. */
+int hss_scope_prefix(const char *code, char out[13]);
+/* True when area `code` lies in `scope` (the scope area itself or anything below it). */
+int hss_scope_contains(const char *scope, const char *code);
+
+#endif

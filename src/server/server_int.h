@@ -1,0 +1,152 @@
+/*
+ * server_int.h (private to server/): the request being handled and the helpers the endpoint
+ * files share. One `hss_req` lives for one HTTP request on one worker thread.
+ */
+#ifndef HSS_SERVER_INT_H
+#define HSS_SERVER_INT_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+
+#include "server/server.h"
+
+struct hss_server {
+    struct MHD_Daemon *daemon;
+    hss_server_config cfg;
+    char *db_path;
+    char *web_root;         /* realpath of web_dir, or NULL */
+    pthread_key_t store_key; /* per-thread hss_store */
+};
+
+/* What each worker thread keeps: its own connection and its prepared statements (keyed by the
+ * address of the SQL literal), reset after every request so no read transaction stays open. */
+#define HSS_STMT_CACHE 48
+#define HSS_SESS_CACHE 32
+#define HSS_RESP_CACHE 64
+#define HSS_RESP_CACHE_BYTES (8u << 20) /* per thread */
+typedef struct hss_thread_db {
+    hss_store *st;
+    struct {
+        const char *sql;
+        sqlite3_stmt *stmt;
+    } cache[HSS_STMT_CACHE];
+    /* Caches of sessions and of read responses (cache.c). Both are dropped whenever the
+     * database changes: PRAGMA data_version moves when another connection commits, and
+     * sqlite3_total_changes when this one writes. So a logout, a `hss user add` from the CLI or
+     * an import takes effect on the next request. */
+    sqlite3_int64 seen_version, seen_changes;
+    struct {
+        char hash[65]; /* hex BLAKE2b of the cookie token; "" = free slot */
+        char user[128], role[16], scope[16], csrf[72];
+        sqlite3_int64 expires;
+    } sess[HSS_SESS_CACHE];
+    size_t sess_next;
+    struct {
+        char *key; /* scope, path and arguments */
+        struct MHD_Response *resp;
+        unsigned status;
+        size_t bytes;
+    } resp[HSS_RESP_CACHE];
+    size_t resp_next;
+    size_t resp_bytes; /* body bytes held, kept under HSS_RESP_CACHE_BYTES */
+} hss_thread_db;
+
+/* One request. */
+typedef struct hss_req {
+    hss_server *srv;
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *url;       /* decoded path */
+    hss_store *st;         /* this thread's connection */
+    hss_thread_db *tdb;    /* and its statement cache */
+    char ip[64];
+    hss_buf body;          /* request body (bounded by body_limit) */
+    int too_big;           /* body went over the limit */
+    int responded;
+    /* the logged-in user, when authed */
+    int authed;
+    char user[128];
+    char role[16];
+    char scope[16];        /* area code */
+    char csrf[72];
+    char *cache_key;       /* set while producing a cacheable response */
+} hss_req;
+
+/* Responses. Every response carries the security headers. `data` is copied. */
+enum MHD_Result hss_respond(hss_req *r, unsigned status, const char *type, const char *data, size_t len,
+                            const char *const *headers);
+/* {"error": msg} with status. */
+enum MHD_Result hss_respond_error(hss_req *r, unsigned status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Takes ownership of a malloc'd JSON string. */
+enum MHD_Result hss_respond_json(hss_req *r, unsigned status, char *json);
+
+/* A prepared statement for `sql` (a string literal) from the thread's cache, reset and with
+ * bindings cleared; do not finalize it. NULL on error. */
+sqlite3_stmt *hss_stmt(hss_req *r, const char *sql);
+
+/* cache.c */
+void hss_cache_validate(hss_req *r);  /* at the start of a request */
+void hss_cache_after(hss_req *r);     /* at its end */
+void hss_cache_clear(hss_thread_db *t);
+int hss_session_lookup(hss_req *r, const char *hash);
+void hss_session_remember(hss_req *r, const char *hash, sqlite3_int64 expires);
+/* For a cacheable GET: serves a cached response and returns 1, or sets r->cache_key and
+ * returns 0 so that hss_respond keeps what the endpoint produces. */
+int hss_cache_serve(hss_req *r, enum MHD_Result *ret);
+/* Keeps `resp` (taking the caller's reference) under r->cache_key. */
+void hss_cache_store(hss_req *r, unsigned status, struct MHD_Response *resp, size_t bytes);
+
+/* A query-string argument, or NULL. */
+const char *hss_arg(hss_req *r, const char *name);
+
+/* Parameter validation: each returns 0 when the value is acceptable (NULL is acceptable and
+ * means absent), else responds 400 and returns -1. */
+int hss_check_code(hss_req *r, const char *name, const char *v);
+int hss_check_word(hss_req *r, const char *name, const char *v, size_t maxlen);
+int hss_check_uint(hss_req *r, const char *name, const char *v, long long max, long long *out);
+/* Resolves the `under` argument against the user's scope: absent = the scope itself; outside the
+ * scope = 403. Writes the code to out. Returns 0, or -1 after responding. */
+int hss_resolve_under(hss_req *r, const char *under, char out[16]);
+
+/* auth.c */
+/* Reads the session cookie; fills r->authed/user/role/scope/csrf when it names a live session. */
+void hss_auth_session(hss_req *r);
+enum MHD_Result hss_api_login(hss_req *r);
+enum MHD_Result hss_api_logout(hss_req *r);
+enum MHD_Result hss_api_me(hss_req *r);
+enum MHD_Result hss_api_password(hss_req *r);
+/* Random bytes as lowercase hex (2*n chars + NUL into out). */
+void hss_random_hex(char *out, size_t n);
+
+/* api_areas.c */
+enum MHD_Result hss_api_areas(hss_req *r);
+enum MHD_Result hss_api_area(hss_req *r, const char *code);
+enum MHD_Result hss_api_summary(hss_req *r);
+enum MHD_Result hss_api_boundaries(hss_req *r);
+
+/* api_facilities.c */
+/* The facilities under `under` (already scope-checked) of `type` (NULL = all) as a table;
+ * limit 0 = all. *total gets the count before paging. */
+hss_code hss_facility_table(hss_store *st, const char *under, const char *type, size_t limit,
+                            size_t offset, hss_table **out, long long *total, hss_error *err);
+enum MHD_Result hss_api_facilities(hss_req *r);
+enum MHD_Result hss_api_facility(hss_req *r, const char *code);
+enum MHD_Result hss_api_geo_facilities(hss_req *r);
+enum MHD_Result hss_api_export_facilities(hss_req *r, int xlsx);
+
+/* api_findings.c */
+enum MHD_Result hss_api_findings(hss_req *r);
+enum MHD_Result hss_api_export_findings(hss_req *r, int xlsx);
+void hss_findings_cache_clear(void);
+
+/* export.c: a table as a download (CSV with BOM for Excel, or XLSX). */
+enum MHD_Result hss_respond_table_file(hss_req *r, const hss_table *t, const char *basename, int xlsx);
+
+/* static.c */
+enum MHD_Result hss_serve_static(hss_req *r);
+
+/* The codes inside area `code` are exactly those with lo <= c < hi, where lo is the code's
+ * significant prefix and hi is lo followed by ':' (the byte after '9'): an index range scan. */
+void hss_prefix_range(const char *code, char lo[13], char hi[14]);
+#endif

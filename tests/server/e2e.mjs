@@ -1,0 +1,106 @@
+// e2e.mjs: the dashboard end to end in headless Chromium (Debian's chromium, driven by
+// playwright-core): log in, open a county, see the map and the findings, open a facility,
+// export CSV and XLSX, switch to English. Saves screenshots to ARTIFACTS. Exits 0 on success.
+// usage: node tests/server/e2e.mjs URL USER PASSWORD COUNTY_CODE ARTIFACTS_DIR
+import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [url, user, password, county, artifacts] = process.argv.slice(2);
+mkdirSync(artifacts, { recursive: true });
+const problems = [];
+// waitForFunction evaluates strings in the page, which our CSP (rightly) forbids: poll instead.
+async function until(page, fn, arg, timeout = 15000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(fn, arg)) return;
+    if (Date.now() > end) throw new Error('timed out waiting for ' + fn.toString());
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const check = (ok, what) => { if (!ok) throw new Error('check failed: ' + what); console.log('ok -', what); };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+         '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+});
+let code = 0;
+try {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error' && !/status of (401|503)/.test(m.text())) problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('requestfailed', (r) => { if (!/download|export/.test(r.url())) problems.push('request failed: ' + r.url()); });
+
+  await page.goto(url, { waitUntil: 'networkidle' });
+  await page.waitForSelector('#login-form', { timeout: 15000 });
+  check(await page.locator('#login-button').textContent() === '登录', 'login page in Chinese');
+  await page.fill('#username', user);
+  await page.fill('#password', 'wrong-password');
+  await page.click('#login-button');
+  await until(page, () => document.querySelector('#login-error')?.textContent.length > 0);
+  check(true, 'a wrong password is refused on the page');
+  await page.fill('#password', password);
+  await page.click('#login-button');
+  await page.waitForSelector('#tree a[data-code]', { timeout: 15000 });
+  check(true, 'logged in: area tree shown');
+
+  await page.click(`#tree a[data-code="${county}"]`);
+  await until(page, (c) => location.hash === '#/area/' + c, county);
+  await page.waitForSelector('#map canvas', { timeout: 15000 });
+  await until(page, () => Number(document.querySelector('#map')?.dataset.features) > 0);
+  const points = Number(await page.getAttribute('#map', 'data-points'));
+  check(points > 0, `map shows the county boundary and ${points} facilities`);
+  const crumbs = await page.locator('#crumbs').textContent();
+  check(crumbs.includes('›'), 'breadcrumbs: ' + crumbs);
+  await page.waitForSelector('#findings-table, #findings .warn', { timeout: 30000 });
+  const hasTable = await page.locator('#findings-table').count();
+  if (hasTable) {
+    const rows = await page.locator('#findings-table tbody tr').count();
+    check(rows > 0, `findings table with ${rows} rows`);
+    check((await page.locator('#findings-table td.quote q').first().textContent()).length > 0, 'findings cite their sentence');
+  } else {
+    check((await page.locator('#findings .warn').textContent()).includes('不可用'), 'findings section says the evaluation module is not available');
+  }
+  await page.waitForSelector('#facility-table tbody tr');
+  await until(page, () => document.getElementById('progress').hidden);
+  await page.screenshot({ path: join(artifacts, 'dashboard-county.png'), fullPage: false });
+  await page.locator('#findings').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, 'dashboard-findings.png'), fullPage: false });
+  await page.evaluate(() => document.getElementById('main').scrollTo(0, 0));
+
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-facilities-csv')]);
+  const csvPath = join(artifacts, csv.suggestedFilename());
+  await csv.saveAs(csvPath);
+  const csvText = readFileSync(csvPath, 'utf8');
+  check(csvText.includes('code,name,type') && csvText.split('\n').length > 2, 'facilities CSV exported: ' + csv.suggestedFilename());
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#export-facilities-xlsx')]);
+  const xlsxPath = join(artifacts, xlsx.suggestedFilename());
+  await xlsx.saveAs(xlsxPath);
+  check(readFileSync(xlsxPath).subarray(0, 2).toString() === 'PK', 'facilities XLSX exported: ' + xlsx.suggestedFilename());
+
+  await page.locator('#facility-table tbody tr a').first().click();
+  await page.waitForSelector('#facility-name');
+  check((await page.locator('#facility-name').textContent()).length > 0, 'facility detail page');
+  await page.screenshot({ path: join(artifacts, 'dashboard-facility.png') });
+  await page.click('#back');
+  await page.waitForSelector('#map canvas');
+
+  await page.click('#lang');
+  await until(page, () => document.querySelector('#findings h2')?.textContent === 'Findings');
+  check(true, 'English switch');
+  await page.screenshot({ path: join(artifacts, 'dashboard-county-en.png') });
+  await page.click('#lang');
+
+  await page.click('#logout');
+  await page.waitForSelector('#login-form');
+  check(true, 'logged out');
+  check(problems.length === 0, 'no console errors or CSP violations: ' + problems.join(' | '));
+} catch (e) {
+  console.error('E2E FAILED:', e.message, problems.join('\n'));
+  code = 1;
+} finally {
+  await browser.close();
+}
+process.exit(code);

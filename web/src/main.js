@@ -1,0 +1,342 @@
+// main.js: the HSS dashboard. A small single-page app over /api/v1: login, area tree and
+// breadcrumbs, a map of boundaries with facilities by type (Apache ECharts), headline-gap cards,
+// the findings table with filters and the cited sentence, the facility list and detail page,
+// CSV/XLSX export, and a progress bar for anything slow. DOM is built with textContent only
+// (never innerHTML with data), and no script or style is inline, so the strict CSP holds.
+import * as echarts from 'echarts/core';
+import { ScatterChart } from 'echarts/charts';
+import { GeoComponent, TooltipComponent, LegendComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import { t, toggleLang, idLabel, getLang } from './i18n.js';
+
+echarts.use([ScatterChart, GeoComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
+
+const state = { names: {}, me: null, csrf: null, area: null, findings: null, findingsError: null, measures: [], filters: {}, facOffset: 0, facType: '' };
+let chart = null;
+let pending = 0;
+
+// ---- helpers ---------------------------------------------------------------------------------
+function h(tag, attrs, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const kid of kids.flat(Infinity)) {
+    if (kid === null || kid === undefined || kid === false) continue;
+    el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+  }
+  return el;
+}
+const $ = (id) => document.getElementById(id);
+const fmt = (v) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'number' ? v.toLocaleString() : v);
+
+function progress(delta) {
+  pending += delta;
+  const p = $('progress');
+  p.hidden = pending <= 0;
+  $('progress-text').textContent = pending > 0 ? t('loading') : '';
+}
+
+async function api(path, opts = {}) {
+  progress(1);
+  try {
+    const headers = { ...(opts.headers || {}) };
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.method && opts.method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+    const res = await fetch('/api/v1' + path, {
+      method: opts.method || 'GET', headers, credentials: 'same-origin',
+      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+    });
+    const data = await res.json().catch(() => ({}));
+    if (res.status === 401 && path !== '/login') { state.me = null; renderLogin(); throw new Error(data.error || 'login'); }
+    if (!res.ok) { const e = new Error(data.error || res.statusText); e.status = res.status; throw e; }
+    return data;
+  } finally {
+    progress(-1);
+  }
+}
+
+function qs(params) {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) s.set(k, v);
+  const str = s.toString();
+  return str ? '?' + str : '';
+}
+
+// ---- login -------------------------------------------------------------------------------------
+function renderLogin(message) {
+  const app = $('app');
+  app.replaceChildren();
+  const err = h('p', { class: 'error', id: 'login-error' }, message || '');
+  const form = h('form', { class: 'login', id: 'login-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    try {
+      const me = await api('/login', { method: 'POST', body: { username: $('username').value, password: $('password').value } });
+      state.me = me; state.csrf = me.csrf;
+      location.hash = '#/area/' + me.scope;
+      route();
+    } catch (e) { err.textContent = t('loginFailed') + ': ' + e.message; }
+  } },
+    h('h1', {}, 'HSS · ' + t('title')),
+    h('label', {}, t('username'), h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true })),
+    h('label', {}, t('password'), h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+    h('button', { type: 'submit', id: 'login-button' }, t('login')),
+    err,
+    h('button', { type: 'button', class: 'link', onclick: () => { toggleLang(); renderLogin(); } }, t('lang')));
+  app.append(form);
+}
+
+// ---- layout --------------------------------------------------------------------------------------
+function shell(crumbs) {
+  const app = $('app');
+  app.replaceChildren();
+  const header = h('header', {},
+    h('div', { class: 'brand' }, 'HSS · ' + t('title')),
+    h('nav', { class: 'crumbs', id: 'crumbs' }, crumbs.map((c, i) => [i ? h('span', { class: 'sep' }, '›') : null,
+      h('a', { href: '#/area/' + c.code }, c.name)])),
+    h('div', { class: 'user' },
+      h('span', {}, `${state.me.user} (${state.me.role})`),
+      h('button', { class: 'link', id: 'lang', onclick: () => { toggleLang(); route(); } }, t('lang')),
+      h('button', { class: 'link', id: 'logout', onclick: async () => {
+        await api('/logout', { method: 'POST', body: {} }).catch(() => {});
+        state.me = null; state.csrf = null; renderLogin();
+      } }, t('logout'))));
+  const side = h('aside', { id: 'tree' }, h('h2', {}, t('areas')));
+  const main = h('main', { id: 'main' });
+  app.append(header, h('div', { class: 'body' }, side, main));
+  return { side, main };
+}
+
+async function renderTree(side, current) {
+  const data = await api('/areas' + qs({ under: state.me.scope }));
+  const byParent = {};
+  for (const a of data.areas) { (byParent[a.parent_code] ||= []).push(a); state.names[a.code] = a.name; }
+  const root = data.areas.find((a) => a.code === state.me.scope) || data.areas[0];
+  const build = (a, depth) => h('li', {},
+    h('a', { href: '#/area/' + a.code, class: a.code === current ? 'current' : null, 'data-code': a.code }, a.name),
+    depth < 2 && byParent[a.code] ? h('ul', {}, byParent[a.code].map((c) => build(c, depth + 1))) : null);
+  if (root) side.append(h('ul', { class: 'tree' }, build(root, 0)));
+}
+
+// ---- area page -------------------------------------------------------------------------------------
+async function renderArea(code) {
+  let area;
+  try { area = await api('/areas/' + code); } catch (e) { return renderMessage(e.message); }
+  state.area = area;
+  const { side, main } = shell(area.path);
+  const title = h('h1', {}, area.area.name, area.area.generated ? h('small', {}, ' ' + t('generated')) : null);
+  const cards = h('section', { class: 'cards', id: 'cards' });
+  const mapBox = h('section', { class: 'panel map-panel' }, h('h2', {}, t('map')), h('div', { id: 'map', class: 'map' }));
+  const summary = h('section', { class: 'panel', id: 'summary' }, h('h2', {}, t('summary')));
+  const findings = h('section', { class: 'panel', id: 'findings' }, h('h2', {}, t('findings')));
+  const facilities = h('section', { class: 'panel', id: 'facilities' }, h('h2', {}, t('facilities')));
+  main.append(title, cards, h('div', { class: 'row' }, mapBox, summary), findings, facilities);
+  state.filters = {}; state.facOffset = 0; state.facType = '';
+  await renderTree(side, code).catch((e) => console.error(e));
+  await Promise.all([
+    renderMap(code),
+    renderSummary(code, summary, cards),
+    loadFindings(code).then(() => { renderCards(cards); renderFindings(findings); }),
+    renderFacilities(facilities),
+  ]).catch((e) => console.error(e));
+}
+
+async function renderMap(code) {
+  const [bounds, points] = await Promise.all([
+    api('/geo/boundaries' + qs({ under: code })), api('/geo/facilities' + qs({ under: code })),
+  ]);
+  const el = $('map');
+  if (!el) return;
+  if (chart) chart.dispose();
+  chart = echarts.init(el);
+  const mapName = 'area-' + code;
+  echarts.registerMap(mapName, bounds);
+  const byType = {};
+  for (const f of points.features) {
+    const p = f.properties;
+    (byType[p.type] ||= { name: idLabel(p.type, p.type_zh), data: [] }).data.push({
+      name: p.name, value: f.geometry.coordinates, code: p.code,
+    });
+  }
+  const series = Object.values(byType).map((s) => ({
+    type: 'scatter', coordinateSystem: 'geo', name: s.name, data: s.data, symbolSize: 7,
+    emphasis: { scale: 1.6 },
+  }));
+  chart.setOption({
+    animation: false,
+    tooltip: { trigger: 'item', formatter: (p) => p.seriesType === 'scatter' ? `${p.seriesName}<br>${escapeHtml(p.name)}` : escapeHtml(p.name) },
+    legend: { type: 'scroll', orient: 'vertical', left: 0, top: 0, textStyle: { fontSize: 11 } },
+    geo: { map: mapName, roam: true, label: { show: true, fontSize: 11 }, itemStyle: { areaColor: '#e8f1fb', borderColor: '#5b84b1' },
+           emphasis: { itemStyle: { areaColor: '#c6dcf3' } } },
+    series,
+  });
+  chart.on('click', (p) => {
+    if (p.seriesType === 'scatter') location.hash = '#/facility/' + encodeURIComponent(p.data.code);
+    else if (p.componentType === 'geo') {
+      const f = bounds.features.find((x) => x.properties.name === p.name);
+      if (f && f.properties.code !== code) location.hash = '#/area/' + f.properties.code;
+    }
+  });
+  el.dataset.features = String(bounds.features.length);
+  el.dataset.points = String(points.features.length);
+}
+
+function escapeHtml(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+
+async function renderSummary(code, box, cards) {
+  const data = await api('/summary' + qs({ under: code }));
+  const cols = [['name', t('name')], ['population', t('population')], ['facilities', t('facilitiesN')],
+    ['beds_approved', t('bedsApproved')], ['beds_open', t('bedsOpen')], ['staff', t('staff')], ['ambulances', t('ambulances')]];
+  box.append(h('table', { class: 'grid' },
+    h('thead', {}, h('tr', {}, cols.map(([, l]) => h('th', {}, l)))),
+    h('tbody', {}, data.rows.map((r) => h('tr', { class: r.code === 'total' ? 'total' : null },
+      cols.map(([k]) => h('td', {}, k === 'name' && r.code === 'total' ? t('total')
+        : k === 'name' ? h('a', { href: '#/area/' + r.code }, r.name) : fmt(r[k]))))))));
+  const total = { ...(data.rows.find((r) => r.code === 'total') || {}) };
+  if (state.area.area.population !== null) total.population = state.area.area.population; /* the area's own count */
+  for (const [k, l] of [['population', t('population')], ['facilities', t('facilitiesN')], ['beds_open', t('bedsOpen')], ['staff', t('staff')]])
+    cards.append(h('div', { class: 'card stat' }, h('div', { class: 'num' }, fmt(total[k])), h('div', { class: 'label' }, l)));
+}
+
+async function loadFindings(code) {
+  try {
+    const f = state.filters;
+    const data = await api('/findings' + qs({ under: code, status: f.status, measure: f.measure, area: f.area }));
+    state.findings = data.rows; state.findingsError = null;
+    if (!f.status && !f.measure && !f.area) state.measures = [...new Set(data.rows.map((r) => r.measure))].sort();
+  } catch (e) {
+    if (e.message === 'login') throw e;
+    state.findings = []; state.findingsError = e.message;
+  }
+}
+
+function renderCards(cards) {
+  const fails = {};
+  for (const r of state.findings) if (r.status === 'fail') {
+    const k = r.measure;
+    (fails[k] ||= { title: r.title || r.measure, n: 0 }).n++;
+  }
+  const top = Object.entries(fails).sort((a, b) => b[1].n - a[1].n).slice(0, 6);
+  if (state.findingsError) cards.append(h('div', { class: 'card warn' }, h('div', { class: 'label' }, t('noFindings') + state.findingsError)));
+  for (const [measure, v] of top)
+    cards.append(h('a', { class: 'card gap', href: '#', onclick: (ev) => { ev.preventDefault(); state.filters = { status: 'fail', measure }; refreshFindings(); } },
+      h('div', { class: 'num' }, v.n), h('div', { class: 'label' }, `${v.title} · ${t('failuresFor')}`)));
+}
+
+async function refreshFindings() {
+  await loadFindings(state.area.area.code);
+  renderFindings($('findings'));
+}
+
+function exportLinks(kind, params) {
+  return h('span', { class: 'exports' },
+    h('a', { class: 'button', id: `export-${kind}-csv`, href: `/api/v1/export/${kind}.csv` + qs(params), download: '' }, t('exportCsv')),
+    h('a', { class: 'button', id: `export-${kind}-xlsx`, href: `/api/v1/export/${kind}.xlsx` + qs(params), download: '' }, t('exportXlsx')));
+}
+
+function select(id, value, options, onchange) {
+  return h('select', { id, onchange: (ev) => onchange(ev.target.value) },
+    options.map(([v, l]) => h('option', { value: v, selected: v === (value || '') ? true : null }, l)));
+}
+
+function renderFindings(box) {
+  const code = state.area.area.code;
+  const f = state.filters;
+  box.replaceChildren(h('h2', {}, t('findings')));
+  const set = (k) => (v) => { state.filters = { ...state.filters, [k]: v }; refreshFindings(); };
+  box.append(h('div', { class: 'filters' },
+    h('label', {}, t('status'), select('f-status', f.status, [['', t('all')], ['fail', t('fail')], ['pass', t('pass')], ['unknown', t('unknown')]], set('status'))),
+    h('label', {}, t('measure'), select('f-measure', f.measure, [['', t('all')], ...state.measures.map((m) => [m, m])], set('measure'))),
+    h('label', {}, t('area'), select('f-area', f.area, [['', t('all')], ...state.area.children.map((a) => [a.code, a.name])], set('area'))),
+    exportLinks('findings', { under: code, status: f.status, measure: f.measure, area: f.area })));
+  if (state.findingsError) { box.append(h('p', { class: 'warn' }, t('noFindings') + state.findingsError)); return; }
+  const rows = state.findings;
+  box.append(h('p', { class: 'muted' }, `${t('shown')} ${rows.length}`));
+  box.append(h('div', { class: 'scroll' }, h('table', { class: 'grid findings', id: 'findings-table' },
+    h('thead', {}, h('tr', {}, [t('rule'), t('area'), t('facility'), t('status'), t('observed'), t('target'), t('gap'), t('source')].map((l) => h('th', {}, l)))),
+    h('tbody', {}, rows.slice(0, 500).map((r) => h('tr', { class: 'st-' + r.status },
+      h('td', {}, h('div', {}, r.title || r.rule), h('small', { class: 'muted' }, r.rule)),
+      h('td', {}, r.area ? (state.names[r.area] || r.area) : ''),
+      h('td', {}, r.facility ? h('a', { href: '#/facility/' + encodeURIComponent(r.facility) }, r.facility) : ''),
+      h('td', {}, h('span', { class: 'badge ' + r.status }, t(r.status))),
+      h('td', {}, fmt(r.observed), r.unit ? ' ' + r.unit : ''),
+      h('td', {}, fmt(r.target)),
+      h('td', {}, r.gap_text || fmt(r.gap)),
+      h('td', { class: 'quote' }, h('q', {}, r.quote || ''), h('div', { class: 'muted' }, r.document || ''))))))));
+}
+
+async function renderFacilities(box) {
+  const code = state.area.area.code;
+  const data = await api('/facilities' + qs({ under: code, type: state.facType, limit: '20', offset: String(state.facOffset) }));
+  box.replaceChildren(h('h2', {}, t('facilities')));
+  const types = (state.area.facilities_by_type || []).map((x) => [x.type, `${idLabel(x.type, x.type_zh)} (${x.count})`]);
+  box.append(h('div', { class: 'filters' },
+    h('label', {}, t('type'), select('fac-type', state.facType, [['', t('all')], ...types], (v) => { state.facType = v; state.facOffset = 0; renderFacilities(box); })),
+    exportLinks('facilities', { under: code, type: state.facType })));
+  box.append(h('table', { class: 'grid', id: 'facility-table' },
+    h('thead', {}, h('tr', {}, [t('code'), t('name'), t('type'), t('grade'), t('area'), t('beds')].map((l) => h('th', {}, l)))),
+    h('tbody', {}, data.items.map((f) => h('tr', {},
+      h('td', {}, f.code), h('td', {}, h('a', { href: '#/facility/' + encodeURIComponent(f.code) }, f.name)),
+      h('td', {}, idLabel(f.type, f.type_zh)), h('td', {}, f.grade === 'none' ? '' : f.grade), h('td', {}, f.area_name || f.area_code),
+      h('td', {}, `${fmt(f.beds_approved)} / ${fmt(f.beds_open)}`))))));
+  const end = Math.min(data.offset + data.items.length, data.total);
+  box.append(h('div', { class: 'pager' },
+    h('button', { disabled: data.offset === 0 ? true : null, onclick: () => { state.facOffset = Math.max(0, data.offset - 20); renderFacilities(box); } }, t('prev')),
+    h('span', {}, `${data.total ? data.offset + 1 : 0}–${end} ${t('of')} ${data.total}`),
+    h('button', { disabled: end >= data.total ? true : null, onclick: () => { state.facOffset = data.offset + 20; renderFacilities(box); } }, t('next'))));
+}
+
+// ---- facility page ----------------------------------------------------------------------------------
+async function renderFacility(code) {
+  let f;
+  try { f = await api('/facilities/' + encodeURIComponent(code)); } catch (e) { return renderMessage(e.message); }
+  let path = [];
+  try { path = (await api('/areas/' + f.area_code)).path; } catch (e) { /* outside the tree */ }
+  const { side, main } = shell(path);
+  renderTree(side, f.area_code).catch(() => {});
+  const row = (l, v) => h('tr', {}, h('th', {}, l), h('td', {}, v));
+  main.append(
+    h('p', {}, h('a', { href: '#/area/' + f.area_code, id: 'back' }, '← ' + t('back'))),
+    h('h1', { id: 'facility-name' }, f.name, f.generated ? h('small', {}, ' ' + t('generated')) : null),
+    h('section', { class: 'panel' }, h('h2', {}, t('facilityDetail')), h('table', { class: 'kv' },
+      row(t('code'), f.code), row(t('type'), idLabel(f.type, f.type_zh)), row(t('grade'), idLabel(f.grade, f.grade_zh)),
+      row(t('ownership'), idLabel(f.ownership, f.ownership_zh)), row(t('area'), `${f.area_name || ''} (${f.area_code})`),
+      row(t('beds'), `${fmt(f.beds_approved)} / ${fmt(f.beds_open)}`), row(t('medcom'), f.medcom_code || t('none')),
+      row(t('services'), f.services || t('none')))),
+    h('div', { class: 'row' },
+      h('section', { class: 'panel' }, h('h2', {}, t('staff')), counts(f.staff)),
+      h('section', { class: 'panel' }, h('h2', {}, t('vehicles')), counts(f.vehicles))));
+}
+
+function counts(list) {
+  if (!list.length) return h('p', { class: 'muted' }, t('none'));
+  return h('table', { class: 'grid' }, h('tbody', {}, list.map((x) => h('tr', {}, h('td', {}, idLabel(x.id, x.zh)), h('td', {}, fmt(x.count))))));
+}
+
+function renderMessage(msg) {
+  const { main } = shell([]);
+  main.append(h('p', { class: 'error', id: 'message' }, msg), h('p', {}, h('a', { href: '#/area/' + state.me.scope }, t('back'))));
+}
+
+// ---- routing -------------------------------------------------------------------------------------------
+async function route() {
+  document.title = 'HSS · ' + t('title');
+  if (!state.me) {
+    try { const me = await api('/me'); state.me = me; state.csrf = me.csrf; } catch (e) { return renderLogin(); }
+  }
+  const m = location.hash.match(/^#\/(area|facility)\/(.+)$/);
+  if (!m) { location.hash = '#/area/' + state.me.scope; return; }
+  if (m[1] === 'area') await renderArea(decodeURIComponent(m[2]));
+  else await renderFacility(decodeURIComponent(m[2]));
+}
+
+window.addEventListener('hashchange', () => route());
+window.addEventListener('resize', () => chart && chart.resize());
+document.documentElement.lang = getLang() === 'zh' ? 'zh-CN' : 'en';
+route();
