@@ -285,14 +285,14 @@ hss_code hss_care_referrals(hss_store *st, const hss_care_viewer *v, int32_t day
                        "f.reason,f.generated FROM care_referral f JOIN care_resident r ON r.id=f.resident_id WHERE %s%s "
                        "ORDER BY f.requested_at, f.id",
                    care_scope_clause(v, "f.village_code", &c),
-                   overdue_days > 0 ? " AND f.state='accepted' AND substr(f.accepted_at,1,10) < ?1" : "");
+                   overdue_days > 0 ? " AND f.state='accepted' AND substr(f.accepted_at,1,10) < :limit" : "");
     sqlite3_stmt *s = hss_store_prepare(st, q.data, err);
     hss_buf_free(&c);
     hss_buf_free(&q);
     if (!s)
         return HSS_EDB;
     if (overdue_days > 0)
-        sqlite3_bind_text(s, 1, limit, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":limit"), limit, -1, SQLITE_STATIC);
     if ((rc = care_scope_bind(st, s, v, err)) || (rc = hss_store_begin(st, err))) {
         sqlite3_finalize(s);
         return rc;

@@ -460,14 +460,14 @@ hss_code hss_care_residents_list(hss_store *st, const hss_care_viewer *v, int32_
     hss_buf c, q;
     hss_buf_init(&c);
     hss_buf_init(&q);
-    hss_buf_printf(&q, RESIDENT_SELECT "WHERE %s ORDER BY r.village_code, r.household, r.id LIMIT ?1",
+    hss_buf_printf(&q, RESIDENT_SELECT "WHERE %s ORDER BY r.village_code, r.household, r.id LIMIT :limit",
                    care_scope_clause(v, "r.village_code", &c));
     sqlite3_stmt *s = hss_store_prepare(st, q.data, err);
     hss_buf_free(&c);
     hss_buf_free(&q);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, limit ? (sqlite3_int64)limit : -1);
+    sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":limit"), limit ? (sqlite3_int64)limit : -1);
     rc = care_scope_bind(st, s, v, err);
     if (rc) {
         sqlite3_finalize(s);
