@@ -97,7 +97,7 @@ typedef struct hss_care_viewer {
 hss_code hss_care_resident_find(hss_store *st, const hss_care_viewer *v, const char *key,
                                 int64_t *resident_id, hss_error *err);
 /* The record of one resident (one row: masked ID, name, sex, birth date, village, household,
- * conditions, key groups on `day`, contract, chronic enrolments and next actions) and, in
+ * conditions, key groups on `day`, the contract running that day, chronic enrolments) and, in
  * *log, who read it (when, user, action). Checks the scope and writes an access-log row. */
 hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const char *key,
                                 int32_t day, hss_table **record, hss_table **log, hss_error *err);
@@ -323,7 +323,8 @@ hss_code hss_care_measures(hss_store *st, const hss_care_rules *r, const char *u
 /* ---- demo (demo.c) --------------------------------------------------------------------------- */
 
 /* Generates residents for the stored region's villages (population × scale, at least one per
- * village with residents), family-doctor teams for its township and community centres,
+ * village with residents; a village without a population gets an even share of its township's,
+ * else its county's), family-doctor teams for its township and community centres,
  * contracts, referrals and two years of follow-ups ending on the stored meta "demo_date"
  * (else today), all labelled generated. Deterministic for a seed and date. Replaces earlier
  * generated care data. */

@@ -69,7 +69,7 @@ static double htn_prev(int age)
 }
 static double dm_prev(int age)
 {
-    return age < 35 ? 0.002 : age < 45 ? 0.015 : age < 55 ? 0.045 : age < 65 ? 0.08 : 0.10;
+    return age < 35 ? 0.002 : age < 45 ? 0.016 : age < 55 ? 0.05 : age < 65 ? 0.09 : 0.12;
 }
 
 typedef struct {
@@ -426,7 +426,10 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
     /* villages and hospitals of the stored region */
     size_t nv = 0, cap = 0;
     village *vs = NULL;
-    sqlite3_stmt *q = hss_store_prepare(st, "SELECT code,coalesce(population,0) FROM area WHERE level='village' ORDER BY code", err);
+    sqlite3_stmt *q = hss_store_prepare(st, "SELECT v.code,coalesce(v.population,"
+        " (SELECT t.population FROM area t WHERE t.code=v.parent_code)/(SELECT count(*) FROM area s WHERE s.parent_code=v.parent_code),"
+        " (SELECT c.population FROM area c WHERE c.code=substr(v.code,1,6))/(SELECT count(*) FROM area s WHERE s.level='village' AND substr(s.code,1,6)=substr(v.code,1,6)),"
+        " 0) FROM area v WHERE v.level='village' ORDER BY v.code", err);
     if (!q)
         return HSS_EDB;
     while (sqlite3_step(q) == SQLITE_ROW) {

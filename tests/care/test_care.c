@@ -597,6 +597,15 @@ static void demo_generation(void **state)
     /* scaled */
     ok(hss_care_generate_demo(st, 7, 0.1, &err), &err);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_resident"), 60);
+    /* a village without a population gets an even share of its township's (甲镇 300 / 2) */
+    assert_int_equal(hss_store_exec(st, "UPDATE area SET population=NULL WHERE code='331102001002'", &err), HSS_OK);
+    ok(hss_care_generate_demo(st, 7, 1.0, &err), &err);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_resident WHERE village_code='331102001002'"), 150);
+    /* no villages at all: a clear error */
+    hss_store *empty = hss_store_open(":memory:", &err);
+    assert_int_equal(hss_care_generate_demo(empty, 1, 0.01, &err), HSS_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "no villages"));
+    hss_store_close(empty);
     hss_store_close(st);
 }
 
