@@ -261,16 +261,21 @@ typedef struct hss_care_next {
     hss_care_due status;
     int32_t due;      /* day the action is due */
     int days_overdue; /* > 0 when overdue */
-    char reason[256]; /* why, in Chinese, naming the reading and the rule */
+    int why;          /* which rule applied (internal code read by hss_care_next_explain) */
+    char reason[256]; /* why, in Chinese, naming the reading and the rule: filled by
+                         hss_care_next_explain (empty after hss_care_next_action) */
 } hss_care_next;
 
 const char *hss_care_action_id(hss_care_action a);
 const char *hss_care_action_zh(hss_care_action a);
 const char *hss_care_due_id(hss_care_due d);
 
-/* The scheduler: the next action for one patient on `day`. Pure function of its inputs. */
+/* The scheduler: the next action for one patient on `day`. Pure function of its inputs; cheap
+ * enough to run over a whole region's patients (the reason text is left to _explain). */
 void hss_care_next_action(const hss_care_rules *r, const hss_care_patient *p, int32_t day,
                           hss_care_next *out);
+/* Writes n->reason for a result of hss_care_next_action on the same patient. */
+void hss_care_next_explain(const hss_care_rules *r, const hss_care_patient *p, hss_care_next *n);
 
 /* ---- enrolment and follow-ups (chronic.c) -------------------------------------------------- */
 

@@ -40,6 +40,12 @@ hss_code care_viewer_check(hss_store *st, const hss_care_viewer *v, hss_error *e
 /* UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" (out >= 21 bytes). */
 void care_timestamp(char *out);
 
+/* The scheduler summary blob of care_enrolment.s_visits (summary.c): the last two visits. */
+#define CARE_SUMMARY_BYTES 48
+void care_summary_pack(const hss_care_patient *p, unsigned char out[CARE_SUMMARY_BYTES]);
+/* Fills p->last/p->prev from a blob of p->nvisits visits (missing or short blob: nvisits = 0). */
+void care_summary_unpack(const void *blob, int len, hss_care_patient *p);
+
 /* Prepared-statement helpers: text column or "". */
 const char *care_col_text(sqlite3_stmt *s, int i);
 

@@ -97,23 +97,18 @@ static hss_code refresh_summary(hss_store *st, int64_t enrolment, hss_error *err
         n++;
     }
     sqlite3_finalize(q);
-    sqlite3_stmt *u = hss_store_prepare(st,
-        "UPDATE care_enrolment SET s_nvisits=?2,s_day1=?3,s_sbp1=?4,s_dbp1=?5,s_glu1=?6,s_sym1=?7,s_ref1=?8,"
-        "s_day2=?9,s_sbp2=?10,s_dbp2=?11,s_glu2=?12,s_sym2=?13,s_ref2=?14 WHERE id=?1", err);
+    hss_care_patient p;
+    memset(&p, 0, sizeof p);
+    for (int i = n - 1; i >= 0; i--)
+        hss_care_patient_add_visit(&p, &v[i]);
+    unsigned char blob[CARE_SUMMARY_BYTES];
+    care_summary_pack(&p, blob);
+    sqlite3_stmt *u = hss_store_prepare(st, "UPDATE care_enrolment SET s_nvisits=?2, s_visits=?3 WHERE id=?1", err);
     if (!u)
         return HSS_EDB;
     sqlite3_bind_int64(u, 1, enrolment);
-    sqlite3_bind_int(u, 2, n);
-    for (int i = 0; i < 2; i++) {
-        int b = 3 + i * 6;
-        int have = i < n;
-        sqlite3_bind_int(u, b, have ? v[i].day : -1);
-        sqlite3_bind_int(u, b + 1, have ? v[i].sbp : -1);
-        sqlite3_bind_int(u, b + 2, have ? v[i].dbp : -1);
-        sqlite3_bind_double(u, b + 3, have ? v[i].glucose : -1);
-        sqlite3_bind_int64(u, b + 4, have ? v[i].symptoms : 0);
-        sqlite3_bind_int(u, b + 5, have ? v[i].referred : 0);
-    }
+    sqlite3_bind_int(u, 2, p.nvisits);
+    sqlite3_bind_blob(u, 3, blob, sizeof blob, SQLITE_TRANSIENT);
     int rc = sqlite3_step(u);
     sqlite3_finalize(u);
     return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "updating the scheduler summary");
@@ -266,8 +261,7 @@ hss_code hss_care_patients_load(hss_store *st, const hss_care_viewer *v, hss_car
     hss_buf c, q;
     hss_buf_init(&c);
     hss_buf_init(&q);
-    hss_buf_printf(&q, "SELECT id,resident_id,disease='diabetes',s_birth,s_enrolled,s_nvisits,"
-                       "s_day1,s_sbp1,s_dbp1,s_glu1,s_sym1,s_ref1,s_day2,s_sbp2,s_dbp2,s_glu2,s_sym2,s_ref2 "
+    hss_buf_printf(&q, "SELECT id,resident_id,disease='diabetes',s_birth,s_enrolled,s_nvisits,s_visits "
                        "FROM care_enrolment WHERE %s",
                    care_scope_clause(v, "village_code", &c));
     sqlite3_stmt *s = hss_store_prepare(st, q.data, err);
@@ -295,16 +289,7 @@ hss_code hss_care_patients_load(hss_store *st, const hss_care_viewer *v, hss_car
         p->birth = sqlite3_column_int(s, 3);
         p->enrolled = sqlite3_column_int(s, 4);
         p->nvisits = sqlite3_column_int(s, 5);
-        hss_care_visit *vv[2] = {&p->last, &p->prev};
-        for (int i = 0; i < 2; i++) {
-            int b = 6 + i * 6;
-            vv[i]->day = sqlite3_column_int(s, b);
-            vv[i]->sbp = sqlite3_column_int(s, b + 1);
-            vv[i]->dbp = sqlite3_column_int(s, b + 2);
-            vv[i]->glucose = sqlite3_column_double(s, b + 3);
-            vv[i]->symptoms = (uint32_t)sqlite3_column_int64(s, b + 4);
-            vv[i]->referred = sqlite3_column_int(s, b + 5);
-        }
+        care_summary_unpack(sqlite3_column_blob(s, 6), sqlite3_column_bytes(s, 6), p);
     }
     sqlite3_finalize(s);
     if (r != SQLITE_DONE) {

@@ -363,16 +363,9 @@ static hss_code gen_chronic(hss_store *st, stmts *S, rng *R, int64_t rid, int di
     sqlite3_bind_int(e, 6, birth);
     sqlite3_bind_int(e, 7, enrolled);
     sqlite3_bind_int(e, 8, p.nvisits);
-    const hss_care_visit *pv[2] = {&p.last, &p.prev};
-    for (int k = 0; k < 2; k++) {
-        int have = k < p.nvisits;
-        sqlite3_bind_int(e, 9 + k * 6, have ? pv[k]->day : -1);
-        sqlite3_bind_int(e, 10 + k * 6, have ? pv[k]->sbp : -1);
-        sqlite3_bind_int(e, 11 + k * 6, have ? pv[k]->dbp : -1);
-        sqlite3_bind_double(e, 12 + k * 6, have ? pv[k]->glucose : -1);
-        sqlite3_bind_int64(e, 13 + k * 6, have ? pv[k]->symptoms : 0);
-        sqlite3_bind_int(e, 14 + k * 6, have ? pv[k]->referred : 0);
-    }
+    unsigned char blob[CARE_SUMMARY_BYTES];
+    care_summary_pack(&p, blob);
+    sqlite3_bind_blob(e, 9, blob, sizeof blob, SQLITE_TRANSIENT);
     hss_code rc = step(st, e, err, "storing a generated enrolment");
     if (rc)
         return rc;
@@ -477,8 +470,7 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
     S.con = hss_store_prepare(st, "INSERT INTO care_contract(resident_id,team_code,package,start_date,end_date,renewal_of,"
                                   "village_code,county_code,generated) VALUES(?,?,?,?,?,?,?,?,1)", err);
     S.enr = hss_store_prepare(st, "INSERT INTO care_enrolment(resident_id,disease,enrolled_on,village_code,county_code,generated,"
-                                  "s_birth,s_enrolled,s_nvisits,s_day1,s_sbp1,s_dbp1,s_glu1,s_sym1,s_ref1,s_day2,s_sbp2,s_dbp2,"
-                                  "s_glu2,s_sym2,s_ref2) VALUES(?1,?2,?3,?4,?5,1,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)", err);
+                                  "s_birth,s_enrolled,s_nvisits,s_visits) VALUES(?1,?2,?3,?4,?5,1,?6,?7,?8,?9)", err);
     S.fu = hss_store_prepare(st, "INSERT INTO care_followup(enrolment_id,visit_date,sbp,dbp,glucose,symptoms,adherence,referred,"
                                  "user,generated) VALUES(?,?,?,?,?,?,?,?,'generated',1)", err);
     S.ref = hss_store_prepare(st, "INSERT INTO care_referral(resident_id,from_facility,to_facility,to_name,in_county,priority,reason,"

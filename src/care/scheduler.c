@@ -54,46 +54,45 @@ static void describe(const hss_care_visit *v, int disease, char *out, size_t n)
     }
 }
 
+enum { WHY_NONE, WHY_REFERRED, WHY_EMERGENCY, WHY_TWICE, WHY_UNCONTROLLED, WHY_CONTROLLED, WHY_MISSING };
+
 void hss_care_next_action(const hss_care_rules *r, const hss_care_patient *p, int32_t day,
                           hss_care_next *out)
 {
-    char what[96];
-    memset(out, 0, sizeof *out);
+    out->reason[0] = 0;
+    out->days_overdue = 0;
     if (p->nvisits == 0) {
         out->action = HSS_ACT_FIRST_VISIT;
         out->due = p->enrolled;
-        snprintf(out->reason, sizeof out->reason, "纳入管理后尚无随访记录");
+        out->why = WHY_NONE;
     } else {
         const hss_care_visit *L = &p->last;
         hss_care_reading c = hss_care_classify(r, p->disease, hss_care_age(p->birth, L->day), L);
-        hss_care_reading pc = HSS_READ_MISSING;
-        if (p->nvisits > 1)
-            pc = hss_care_classify(r, p->disease, hss_care_age(p->birth, p->prev.day), &p->prev);
-        int prev_bad = p->nvisits > 1 && !p->prev.referred &&
-                       (pc == HSS_READ_UNCONTROLLED || pc == HSS_READ_EMERGENCY);
-        describe(L, p->disease, what, sizeof what);
+        int prev_bad = 0;
+        if (p->nvisits > 1 && !p->prev.referred && c == HSS_READ_UNCONTROLLED && !L->referred) {
+            hss_care_reading pc = hss_care_classify(r, p->disease, hss_care_age(p->birth, p->prev.day), &p->prev);
+            prev_bad = pc == HSS_READ_UNCONTROLLED || pc == HSS_READ_EMERGENCY;
+        }
         if (L->referred) {
             out->action = HSS_ACT_REFERRAL_FOLLOWUP;
             out->due = L->day + r->referral_followup_days;
-            snprintf(out->reason, sizeof out->reason, "%s 已转诊, %d天内主动随访转诊情况", what,
-                     r->referral_followup_days);
+            out->why = WHY_REFERRED;
         } else if (c == HSS_READ_EMERGENCY) {
             out->action = HSS_ACT_REFER;
             out->due = L->day;
-            snprintf(out->reason, sizeof out->reason, "%s 危急情况, 须紧急转诊", what);
+            out->why = WHY_EMERGENCY;
         } else if (c == HSS_READ_UNCONTROLLED && prev_bad) {
             out->action = HSS_ACT_REFER;
             out->due = L->day;
-            snprintf(out->reason, sizeof out->reason, "%s 连续两次控制不满意, 建议转诊上级医院", what);
+            out->why = WHY_TWICE;
         } else if (c == HSS_READ_UNCONTROLLED) {
             out->action = HSS_ACT_RECHECK;
             out->due = L->day + r->recheck_days;
-            snprintf(out->reason, sizeof out->reason, "%s 控制不满意, %d天内复查", what, r->recheck_days);
+            out->why = WHY_UNCONTROLLED;
         } else {
             out->action = HSS_ACT_ROUTINE;
             out->due = L->day + r->routine_days;
-            snprintf(out->reason, sizeof out->reason, "%s %s, 每季度随访", what,
-                     c == HSS_READ_MISSING ? "未测量" : "控制满意");
+            out->why = c == HSS_READ_MISSING ? WHY_MISSING : WHY_CONTROLLED;
         }
     }
     if (day > out->due) {
@@ -103,5 +102,32 @@ void hss_care_next_action(const hss_care_rules *r, const hss_care_patient *p, in
         out->status = HSS_DUE_DUE;
     } else {
         out->status = HSS_DUE_SCHEDULED;
+    }
+}
+
+void hss_care_next_explain(const hss_care_rules *r, const hss_care_patient *p, hss_care_next *n)
+{
+    char what[96] = "";
+    if (p->nvisits > 0)
+        describe(&p->last, p->disease, what, sizeof what);
+    switch (n->why) {
+    case WHY_NONE:
+        snprintf(n->reason, sizeof n->reason, "纳入管理后尚无随访记录");
+        break;
+    case WHY_REFERRED:
+        snprintf(n->reason, sizeof n->reason, "%s 已转诊, %d天内主动随访转诊情况", what, r->referral_followup_days);
+        break;
+    case WHY_EMERGENCY:
+        snprintf(n->reason, sizeof n->reason, "%s 危急情况, 须紧急转诊", what);
+        break;
+    case WHY_TWICE:
+        snprintf(n->reason, sizeof n->reason, "%s 连续两次控制不满意, 建议转诊上级医院", what);
+        break;
+    case WHY_UNCONTROLLED:
+        snprintf(n->reason, sizeof n->reason, "%s 控制不满意, %d天内复查", what, r->recheck_days);
+        break;
+    default:
+        snprintf(n->reason, sizeof n->reason, "%s %s, 每季度随访", what, n->why == WHY_MISSING ? "未测量" : "控制满意");
+        break;
     }
 }

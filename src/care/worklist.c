@@ -57,6 +57,7 @@ hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_car
         hss_care_next_action(r, &ps[i], day, &nx);
         if (!all && nx.status == HSS_DUE_SCHEDULED)
             continue;
+        hss_care_next_explain(r, &ps[i], &nx);
         if (len == cap) {
             cap *= 2;
             items = hss_xrealloc(items, cap * sizeof *items);

@@ -366,6 +366,10 @@ int hss_cmd_care(int argc, char **argv)
     viewer_opt(&o, &v);
     if (need_scope(&v))
         return 2;
+    if ((strcmp(cmd, "contracts") == 0 || strcmp(cmd, "referrals") == 0) && !v.team && !v.facility && !v.area) {
+        fprintf(stderr, "hss: care %s needs --team, --facility or --area (the scope whose residents to list)\n", cmd);
+        return 2;
+    }
     hss_error err;
     hss_error_clear(&err);
     int create = strcmp(cmd, "generate") == 0;

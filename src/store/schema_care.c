@@ -3,8 +3,8 @@
  * and the county code (first 6 digits) of the resident's village, so that every query can be
  * scoped by area and a distributed database can partition the tables by county_code.
  * Dates are TEXT "YYYY-MM-DD" (timestamps may add "THH:MM[:SS]"); the scheduler summary columns
- * of care_enrolment are day numbers (days since 1970-01-01) so that the whole population's
- * next actions can be computed from one table scan.
+ * of care_enrolment are day numbers (days since 1970-01-01) and a packed blob so that the whole
+ * population's next actions can be computed from one fast table scan.
  */
 #include "store/schema.h"
 
@@ -95,12 +95,11 @@ HSS_SCHEMA(hss_schema_care, "care",
     "  village_code TEXT NOT NULL,"
     "  county_code TEXT NOT NULL,"
     "  generated INTEGER NOT NULL DEFAULT 0,"
-    /* scheduler summary: birth day and the last two visits, raw (day numbers; -1 = none) */
+    /* scheduler summary: birth and enrolment days (day numbers), the number of visits kept (0-2)
+     * and the last two visits, raw, packed by care/summary.c (24 bytes each, little-endian:
+     * int32 day, int16 sbp, int16 dbp, float64 glucose, uint32 symptoms, uint8 referred, 3 pad) */
     "  s_birth INTEGER NOT NULL, s_enrolled INTEGER NOT NULL, s_nvisits INTEGER NOT NULL DEFAULT 0,"
-    "  s_day1 INTEGER NOT NULL DEFAULT -1, s_sbp1 INTEGER NOT NULL DEFAULT -1, s_dbp1 INTEGER NOT NULL DEFAULT -1,"
-    "  s_glu1 REAL NOT NULL DEFAULT -1, s_sym1 INTEGER NOT NULL DEFAULT 0, s_ref1 INTEGER NOT NULL DEFAULT 0,"
-    "  s_day2 INTEGER NOT NULL DEFAULT -1, s_sbp2 INTEGER NOT NULL DEFAULT -1, s_dbp2 INTEGER NOT NULL DEFAULT -1,"
-    "  s_glu2 REAL NOT NULL DEFAULT -1, s_sym2 INTEGER NOT NULL DEFAULT 0, s_ref2 INTEGER NOT NULL DEFAULT 0,"
+    "  s_visits BLOB,"
     "  UNIQUE(resident_id, disease)"
     ");"
     "CREATE INDEX care_enrolment_village ON care_enrolment(village_code);"

@@ -587,6 +587,29 @@ static void demo_generation(void **state)
     /* the scheduler summary agrees with the follow-ups */
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_enrolment e WHERE s_nvisits <> "
                                             "min(2,(SELECT count(*) FROM care_followup f WHERE f.enrolment_id=e.id))"), 0);
+    /* the packed summaries decode to each enrolment's latest follow-up */
+    hss_care_patient *ps = NULL;
+    size_t np = 0;
+    ok(hss_care_patients_load(st, NULL, &ps, &np, &err), &err);
+    assert_true(np > 30);
+    sqlite3_stmt *lv = hss_store_prepare(st, "SELECT max(visit_date),sbp,glucose FROM care_followup WHERE enrolment_id=?", NULL);
+    for (size_t i = 0; i < np; i++) {
+        sqlite3_reset(lv);
+        sqlite3_bind_int64(lv, 1, ps[i].enrolment_id);
+        assert_int_equal(sqlite3_step(lv), SQLITE_ROW);
+        if (ps[i].nvisits == 0) {
+            assert_int_equal(sqlite3_column_type(lv, 0), SQLITE_NULL);
+            continue;
+        }
+        int32_t d;
+        assert_int_equal(hss_care_parse_day((const char *)sqlite3_column_text(lv, 0), 0, &d), 0);
+        assert_int_equal(ps[i].last.day, d);
+        assert_int_equal(ps[i].last.sbp, sqlite3_column_type(lv, 1) == SQLITE_NULL ? -1 : sqlite3_column_int(lv, 1));
+        if (sqlite3_column_type(lv, 2) != SQLITE_NULL)
+            assert_true(ps[i].last.glucose == sqlite3_column_double(lv, 2));
+    }
+    sqlite3_finalize(lv);
+    free(ps);
     /* deterministic: again with the same seed gives the same IDs; real data is kept */
     long long sum1 = hss_test_query_int(st, "SELECT sum(unicode(substr(id_number,15,1))*id) FROM care_resident");
     ok(hss_care_generate_demo(st, 7, 1.0, &err), &err);

@@ -173,6 +173,8 @@ static void check(const hss_care_patient *p, const char *day, hss_care_action a,
     if (n.action != a || strcmp(d, due) != 0 || n.status != status || n.days_overdue != overdue)
         fail_msg("on %s: got %s due %s %s (%d), want %s due %s %s (%d)", day, hss_care_action_id(n.action), d,
                  hss_care_due_id(n.status), n.days_overdue, hss_care_action_id(a), due, hss_care_due_id(status), overdue);
+    assert_int_equal(n.reason[0], 0);
+    hss_care_next_explain(&r, p, &n);
     assert_true(strlen(n.reason) > 0);
 }
 
@@ -242,6 +244,13 @@ static void rule_emergency_referral(void **state)
     hss_care_visit v = bp("2025-05-05", 186, 100);
     hss_care_patient_add_visit(&p, &v);
     check(&p, "2025-05-05", HSS_ACT_REFER, "2025-05-05", HSS_DUE_DUE, 0);
+    hss_care_rules r;
+    hss_care_rules_default(&r);
+    hss_care_next n;
+    hss_care_next_action(&r, &p, D("2025-05-05"), &n);
+    hss_care_next_explain(&r, &p, &n);
+    assert_non_null(strstr(n.reason, "血压 186/100 mmHg"));
+    assert_non_null(strstr(n.reason, "危急情况"));
     p = patient(HSS_CARE_T2DM);
     v = glu("2025-05-05", 3.2); /* hypoglycaemia */
     hss_care_patient_add_visit(&p, &v);
