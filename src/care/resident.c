@@ -164,6 +164,21 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
         hss_csv_close(csv);
         return err ? err->code : HSS_EINVAL;
     }
+    static const char *const known[] = {"id_number", "name", "sex", "birth_date", "village_code", "household", "conditions"};
+    for (size_t c = 0; c < hss_csv_ncols(csv); c++) {
+        const char *h = hss_csv_header(csv, c);
+        int ok = 0;
+        for (size_t k = 0; k < sizeof known / sizeof *known; k++)
+            ok |= strcmp(h, known[k]) == 0;
+        if (!ok) {
+            const char *sug = hss_suggest(h, known, sizeof known / sizeof *known);
+            hss_fail(err, HSS_EINVAL, "%s:1: unknown column '%s'%s%s%s (columns: id_number, name, sex, birth_date, "
+                     "village_code, household, conditions)", hss_csv_name(csv), h, sug ? " (did you mean '" : "",
+                     sug ? sug : "", sug ? "'?)" : "");
+            hss_csv_close(csv);
+            return HSS_EINVAL;
+        }
+    }
     if (hss_store_begin(st, err)) {
         hss_csv_close(csv);
         return HSS_EDB;

@@ -8,6 +8,7 @@
 #include "care/care.h"
 
 static char *g_dir;
+static void ok(hss_code rc, const hss_error *err);
 
 /* A valid ID: 6-digit area, birth date YYYYMMDD, 3-digit sequence, then the check character. */
 static void make_id(char *out, const char *area, const char *birth, int seq)
@@ -83,13 +84,13 @@ static void import_bad_input_changes_nothing(void **state)
     (void)state;
     hss_store *st = open_fixture("bad.db", NULL);
     const char *H = "id_number,name,sex,birth_date,village_code,household,conditions\n";
-    const char *ok = "11010519491231002X,张一,female,1949-12-31,331102001001,H1,\n";
+    const char *good = "11010519491231002X,张一,female,1949-12-31,331102001001,H1,\n";
     char buf[1024];
     /* bad check digit on line 3 (the good line 2 must not stay) */
-    snprintf(buf, sizeof buf, "%s%s110105194912310021,李,female,1949-12-31,331102001001,H1,\n", H, ok);
+    snprintf(buf, sizeof buf, "%s%s110105194912310021,李,female,1949-12-31,331102001001,H1,\n", H, good);
     expect_import_error(st, buf, "bad.csv:3:", "bad check digit");
     /* birth date disagrees with the ID */
-    snprintf(buf, sizeof buf, "%s%s440524188001010014,李二,male,1880-01-02,331102001001,H1,\n", H, ok);
+    snprintf(buf, sizeof buf, "%s%s440524188001010014,李二,male,1880-01-02,331102001001,H1,\n", H, good);
     expect_import_error(st, buf, "bad.csv:3: column birth_date: value '1880-01-02' disagrees", "4405**********0014");
     /* sex disagrees with the 17th digit */
     snprintf(buf, sizeof buf, "%s440524188001010014,李二,female,1880-01-01,331102001001,H1,\n", H);
@@ -104,11 +105,23 @@ static void import_bad_input_changes_nothing(void **state)
     expect_import_error(st, buf, "unknown condition 'gout'", NULL);
     snprintf(buf, sizeof buf, "%s440524188001010014,李二,male,1880-01-01,331102001001,H1,pregnant\n", H);
     expect_import_error(st, buf, "'pregnant' for a male", NULL);
-    snprintf(buf, sizeof buf, "%s%s%s", H, ok, ok);
+    snprintf(buf, sizeof buf, "%s%s%s", H, good, good);
     expect_import_error(st, buf, "bad.csv:3: column id_number", "already on line 2");
     expect_import_error(st, "id_number,name,sex,birth_date\n11010519491231002X,张一,female,1949-12-31\n", "village_code", NULL);
     snprintf(buf, sizeof buf, "%s11010519491231002X,张一,female,1949/12/31,331102001001,H1,\n", H);
     expect_import_error(st, buf, "column birth_date: value '1949/12/31'", NULL);
+    /* an unknown column, with a suggestion; minimum columns alone are fine */
+    expect_import_error(st, "id_number,name,sex,birth_date,village_code,housheold\n", "bad.csv:1: unknown column 'housheold'",
+                        "did you mean 'household'");
+    char mpath[700];
+    write_csv("min.csv", "id_number,name,sex,birth_date,village_code\n11010519491231002x,张一,女,1949-12-31,331102001001\n", mpath);
+    hss_error e2;
+    hss_error_clear(&e2);
+    hss_care_import_stats ms;
+    ok(hss_care_residents_import(st, mpath, &ms, &e2), &e2);
+    assert_int_equal(ms.inserted, 1);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_resident WHERE id_number='11010519491231002X' "
+                                            "AND sex='female' AND household='' AND conditions=0"), 1);
     /* the full ID never appears in an error */
     snprintf(buf, sizeof buf, "%s110105194912310021,李,female,1949-12-31,331102001001,H1,\n", H);
     char path[700];
