@@ -33,15 +33,112 @@ typedef struct {
 typedef struct {
     group *g;
     size_t n;
-    int plen; /* prefix length of the group codes */
+    int plen;    /* prefix length of the group codes */
+    group *last; /* the group found last (rows often come in village order) */
 } groups;
 
 static group *find(groups *G, const char *village)
 {
+    if (G->last && strncmp(G->last->code, village, (size_t)G->plen) == 0)
+        return G->last;
     for (size_t i = 0; i < G->n; i++)
         if (strncmp(G->g[i].code, village, (size_t)G->plen) == 0)
-            return &G->g[i];
+            return G->last = &G->g[i];
     return NULL;
+}
+
+/* Largest rowid of a table (0 when empty). */
+static int64_t max_id(hss_store *st, const char *sql)
+{
+    sqlite3_stmt *s = hss_store_prepare(st, sql, NULL);
+    int64_t v = 0;
+    if (s && sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* Contracting and renewal measures in a few plain scans (no correlated subqueries): mark the
+ * residents with a contract running on d and the contracts renewed by d, then count residents
+ * (all, key groups) and contracts that ended in the year. */
+static hss_code scan_contracts_residents(hss_store *st, groups *G, const char *d, const char *ys, const char *e65,
+                                         const char *c7, hss_error *err)
+{
+    int64_t maxr = max_id(st, "SELECT max(id) FROM care_resident");
+    int64_t maxc = max_id(st, "SELECT max(id) FROM care_contract");
+    unsigned char *active = hss_xcalloc((size_t)maxr + 1, 1), *renewed = hss_xcalloc((size_t)maxc + 1, 1);
+    hss_code rc = HSS_OK;
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT resident_id FROM care_contract WHERE start_date<=?1 AND end_date>=?1", err);
+    if (!s) {
+        rc = HSS_EDB;
+        goto done;
+    }
+    sqlite3_bind_text(s, 1, d, -1, SQLITE_STATIC);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int64_t r = sqlite3_column_int64(s, 0);
+        if (r >= 0 && r <= maxr)
+            active[r] = 1;
+    }
+    sqlite3_finalize(s);
+    s = hss_store_prepare(st, "SELECT renewal_of FROM care_contract WHERE renewal_of IS NOT NULL AND start_date<=?1", err);
+    if (!s) {
+        rc = HSS_EDB;
+        goto done;
+    }
+    sqlite3_bind_text(s, 1, d, -1, SQLITE_STATIC);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int64_t c = sqlite3_column_int64(s, 0);
+        if (c >= 0 && c <= maxc)
+            renewed[c] = 1;
+    }
+    sqlite3_finalize(s);
+    s = hss_store_prepare(st, "SELECT id,village_code FROM care_contract WHERE end_date>?1 AND end_date<?2", err);
+    if (!s) {
+        rc = HSS_EDB;
+        goto done;
+    }
+    sqlite3_bind_text(s, 1, ys, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, d, -1, SQLITE_STATIC);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        group *g = find(G, care_col_text(s, 1));
+        if (!g)
+            continue;
+        g->m[M_ENDED]++;
+        int64_t c = sqlite3_column_int64(s, 0);
+        if (c >= 0 && c <= maxc && renewed[c])
+            g->m[M_RENEWED]++;
+    }
+    sqlite3_finalize(s);
+    /* key groups: a recorded condition, 65 or older (born on or before e65), 0-6 (born after c7) */
+    s = hss_store_prepare(st, "SELECT id,village_code,conditions<>0 OR birth_date<=?2 OR birth_date>?3 "
+                              "FROM care_resident WHERE birth_date<=?1", err);
+    if (!s) {
+        rc = HSS_EDB;
+        goto done;
+    }
+    sqlite3_bind_text(s, 1, d, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, e65, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, c7, -1, SQLITE_STATIC);
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        group *g = find(G, care_col_text(s, 1));
+        if (!g)
+            continue;
+        int64_t id = sqlite3_column_int64(s, 0);
+        int on = id >= 0 && id <= maxr && active[id];
+        int kg = sqlite3_column_int(s, 2);
+        g->m[M_RES]++;
+        g->m[M_CON] += on;
+        g->m[M_KG] += kg;
+        g->m[M_KGCON] += kg && on;
+    }
+    sqlite3_finalize(s);
+    if (r != SQLITE_DONE)
+        rc = hss_store_error(st, err, "computing contracting measures");
+done:
+    free(active);
+    free(renewed);
+    return rc;
 }
 
 /* Runs a "SELECT village_code-ish, count" query grouped by prefix, adding into measure m. */
@@ -121,21 +218,7 @@ hss_code hss_care_measures(hss_store *st, const hss_care_rules *r, const char *u
     snprintf(e65, sizeof e65, "%04d%.6s", atoi(d) - r->elderly_age, d + 4);
     snprintf(c7, sizeof c7, "%04d%.6s", atoi(d) - 7, d + 4);
     hss_code rc;
-#define KEYGROUP "(r.conditions<>0 OR r.birth_date<=:e65 OR (r.birth_date>:c7 AND r.birth_date<=:d))"
-#define ACTIVE "EXISTS(SELECT 1 FROM care_contract c WHERE c.resident_id=r.id AND c.start_date<=:d AND c.end_date>=:d)"
-    if ((rc = add_counts(st, &G, "SELECT substr(village_code,1,:plen) p,count(*) FROM care_resident WHERE birth_date<=:d GROUP BY p",
-                         d, ys, e65, c7, M_RES, err)) ||
-        (rc = add_counts(st, &G, "SELECT substr(r.village_code,1,:plen) p,count(*) FROM care_resident r WHERE " ACTIVE " GROUP BY p",
-                         d, ys, e65, c7, M_CON, err)) ||
-        (rc = add_counts(st, &G, "SELECT substr(r.village_code,1,:plen) p,count(*) FROM care_resident r WHERE " KEYGROUP " GROUP BY p",
-                         d, ys, e65, c7, M_KG, err)) ||
-        (rc = add_counts(st, &G, "SELECT substr(r.village_code,1,:plen) p,count(*) FROM care_resident r WHERE " KEYGROUP " AND " ACTIVE " GROUP BY p",
-                         d, ys, e65, c7, M_KGCON, err)) ||
-        (rc = add_counts(st, &G, "SELECT substr(village_code,1,:plen) p,count(*) FROM care_contract WHERE end_date>:ys AND end_date<:d GROUP BY p",
-                         d, ys, e65, c7, M_ENDED, err)) ||
-        (rc = add_counts(st, &G, "SELECT substr(c.village_code,1,:plen) p,count(*) FROM care_contract c WHERE c.end_date>:ys AND c.end_date<:d "
-                                 "AND EXISTS(SELECT 1 FROM care_contract n WHERE n.renewal_of=c.id AND n.start_date<=:d) GROUP BY p",
-                         d, ys, e65, c7, M_RENEWED, err)) ||
+    if ((rc = scan_contracts_residents(st, &G, d, ys, e65, c7, err)) ||
         (rc = add_counts(st, &G, "SELECT substr(village_code,1,:plen) p,count(*),sum(in_county) FROM care_referral WHERE state<>'rejected' "
                                  "AND substr(requested_at,1,10)>:ys AND substr(requested_at,1,10)<=:d GROUP BY p",
                          d, ys, e65, c7, M_UP, err)) ||
