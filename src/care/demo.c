@@ -179,6 +179,7 @@ done:
 typedef struct {
     char code[40];
     char county[8];
+    char name[128];
 } hosp;
 
 static const hosp *county_hospital(const hosp *hs, size_t nh, const char *county, rng *R)
@@ -241,7 +242,7 @@ static hss_code gen_referral(hss_store *st, stmts *S, rng *R, int64_t rid, const
         sqlite3_bind_text(s, 3, h->code, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(s, 3);
-    sqlite3_bind_text(s, 4, h ? h->code : "省级医院 (生成)", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, h ? h->name : "省级医院 (生成)", -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 5, h != NULL);
     sqlite3_bind_int(s, 6, priority);
     sqlite3_bind_text(s, 7, reason, -1, SQLITE_STATIC);
@@ -442,7 +443,7 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
     }
     size_t nh = 0;
     hosp *hs = NULL;
-    q = hss_store_prepare(st, "SELECT code,substr(area_code,1,6) FROM facility WHERE type IN ('general_hospital','tcm_hospital') ORDER BY code", err);
+    q = hss_store_prepare(st, "SELECT code,substr(area_code,1,6),name FROM facility WHERE type IN ('general_hospital','tcm_hospital') ORDER BY code", err);
     if (!q) {
         free(vs);
         return HSS_EDB;
@@ -451,6 +452,7 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
         hs = hss_xrealloc(hs, (nh + 1) * sizeof *hs);
         snprintf(hs[nh].code, sizeof hs[nh].code, "%s", care_col_text(q, 0));
         snprintf(hs[nh].county, sizeof hs[nh].county, "%s", care_col_text(q, 1));
+        snprintf(hs[nh].name, sizeof hs[nh].name, "%s", care_col_text(q, 2));
         nh++;
     }
     sqlite3_finalize(q);
