@@ -1,4 +1,127 @@
-/* schema_care.c: tables of the care module. */
+/*
+ * schema_care.c: tables of the care module. Every individual record carries the village code
+ * and the county code (first 6 digits) of the resident's village, so that every query can be
+ * scoped by area and a distributed database can partition the tables by county_code.
+ * Dates are TEXT "YYYY-MM-DD" (timestamps may add "THH:MM[:SS]"); the scheduler summary columns
+ * of care_enrolment are day numbers (days since 1970-01-01) and a packed blob so that the whole
+ * population's next actions can be computed from one fast table scan.
+ */
 #include "store/schema.h"
 
-HSS_SCHEMA_EMPTY(hss_schema_care, "care");
+HSS_SCHEMA(hss_schema_care, "care",
+    "CREATE TABLE care_resident("
+    "  id INTEGER PRIMARY KEY,"
+    "  id_number TEXT NOT NULL UNIQUE,"        /* GB 11643 citizen ID; masked in every output */
+    "  name TEXT NOT NULL,"
+    "  sex TEXT NOT NULL CHECK(sex IN ('male','female')),"
+    "  birth_date TEXT NOT NULL,"
+    "  village_code TEXT NOT NULL REFERENCES area(code),"
+    "  county_code TEXT NOT NULL,"
+    "  household TEXT NOT NULL DEFAULT '',"
+    "  conditions INTEGER NOT NULL DEFAULT 0," /* bit mask, see care.h HSS_CARE_* */
+    "  generated INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE INDEX care_resident_village ON care_resident(village_code);"
+    "CREATE INDEX care_resident_county ON care_resident(county_code);"
+    "CREATE TABLE care_team("
+    "  code TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  facility_code TEXT NOT NULL REFERENCES facility(code),"
+    "  county_code TEXT NOT NULL,"
+    "  generated INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE INDEX care_team_facility ON care_team(facility_code);"
+    "CREATE TABLE care_team_village("          /* the villages a team serves */
+    "  team_code TEXT NOT NULL REFERENCES care_team(code) ON DELETE CASCADE,"
+    "  village_code TEXT NOT NULL REFERENCES area(code),"
+    "  PRIMARY KEY(team_code, village_code)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX care_team_village_v ON care_team_village(village_code);"
+    "CREATE TABLE care_team_member("
+    "  team_code TEXT NOT NULL REFERENCES care_team(code) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  role TEXT NOT NULL"                     /* staff category id (village_doctor, ...) */
+    ");"
+    "CREATE INDEX care_team_member_t ON care_team_member(team_code);"
+    "CREATE TABLE care_contract("
+    "  id INTEGER PRIMARY KEY,"
+    "  resident_id INTEGER NOT NULL REFERENCES care_resident(id) ON DELETE CASCADE,"
+    "  team_code TEXT NOT NULL REFERENCES care_team(code),"
+    "  package TEXT NOT NULL,"
+    "  start_date TEXT NOT NULL,"
+    "  end_date TEXT NOT NULL,"
+    "  renewal_of INTEGER REFERENCES care_contract(id),"
+    "  village_code TEXT NOT NULL,"
+    "  county_code TEXT NOT NULL,"
+    "  generated INTEGER NOT NULL DEFAULT 0,"
+    "  CHECK(end_date >= start_date)"
+    ");"
+    "CREATE INDEX care_contract_resident ON care_contract(resident_id, start_date);"
+    "CREATE INDEX care_contract_county ON care_contract(county_code);"
+    "CREATE INDEX care_contract_renewal ON care_contract(renewal_of);"
+    "CREATE TABLE care_referral("
+    "  id INTEGER PRIMARY KEY,"
+    "  resident_id INTEGER NOT NULL REFERENCES care_resident(id) ON DELETE CASCADE,"
+    "  from_facility TEXT NOT NULL REFERENCES facility(code),"
+    "  to_facility TEXT REFERENCES facility(code),"
+    "  to_name TEXT NOT NULL,"
+    "  in_county INTEGER NOT NULL,"
+    "  priority INTEGER NOT NULL,"            /* contracted resident: 优先预约、优先就诊 ... */
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  state TEXT NOT NULL,"
+    "  requested_at TEXT NOT NULL,"
+    "  accepted_at TEXT, rejected_at TEXT, arrived_at TEXT, completed_at TEXT,"
+    "  down_referred_at TEXT, received_at TEXT,"
+    "  village_code TEXT NOT NULL,"
+    "  county_code TEXT NOT NULL,"
+    "  generated INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE INDEX care_referral_resident ON care_referral(resident_id);"
+    "CREATE INDEX care_referral_village ON care_referral(village_code, state);"
+    "CREATE INDEX care_referral_county ON care_referral(county_code, requested_at);"
+    "CREATE TABLE care_referral_event("
+    "  referral_id INTEGER NOT NULL REFERENCES care_referral(id) ON DELETE CASCADE,"
+    "  state TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  user TEXT NOT NULL DEFAULT '',"
+    "  note TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX care_referral_event_r ON care_referral_event(referral_id);"
+    "CREATE TABLE care_enrolment("
+    "  id INTEGER PRIMARY KEY,"
+    "  resident_id INTEGER NOT NULL REFERENCES care_resident(id) ON DELETE CASCADE,"
+    "  disease TEXT NOT NULL CHECK(disease IN ('hypertension','diabetes')),"
+    "  enrolled_on TEXT NOT NULL,"
+    "  village_code TEXT NOT NULL,"
+    "  county_code TEXT NOT NULL,"
+    "  generated INTEGER NOT NULL DEFAULT 0,"
+    /* scheduler summary: birth and enrolment days (day numbers), the number of visits kept (0-2)
+     * and the last two visits, raw, packed by care/summary.c (24 bytes each, little-endian:
+     * int32 day, int16 sbp, int16 dbp, float64 glucose, uint32 symptoms, uint8 referred, 3 pad) */
+    "  s_birth INTEGER NOT NULL, s_enrolled INTEGER NOT NULL, s_nvisits INTEGER NOT NULL DEFAULT 0,"
+    "  s_visits BLOB,"
+    "  UNIQUE(resident_id, disease)"
+    ");"
+    "CREATE INDEX care_enrolment_village ON care_enrolment(village_code);"
+    "CREATE INDEX care_enrolment_county ON care_enrolment(county_code);"
+    "CREATE TABLE care_followup("
+    "  id INTEGER PRIMARY KEY,"
+    "  enrolment_id INTEGER NOT NULL REFERENCES care_enrolment(id) ON DELETE CASCADE,"
+    "  visit_date TEXT NOT NULL,"
+    "  sbp INTEGER, dbp INTEGER,"             /* mmHg; NULL when not measured */
+    "  glucose REAL,"                         /* fasting plasma glucose, mmol/L */
+    "  symptoms TEXT NOT NULL DEFAULT '',"    /* ';'-separated symptom ids */
+    "  adherence TEXT CHECK(adherence IS NULL OR adherence IN ('regular','intermittent','none')),"
+    "  referred INTEGER NOT NULL DEFAULT 0,"
+    "  user TEXT NOT NULL DEFAULT '',"
+    "  generated INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE INDEX care_followup_enrolment ON care_followup(enrolment_id, visit_date);"
+    "CREATE TABLE care_access_log("           /* every read of a named resident */
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"                     /* UTC timestamp */
+    "  user TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"                 /* show, worklist, list, followups ... */
+    "  resident_id INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX care_access_log_resident ON care_access_log(resident_id, at);");

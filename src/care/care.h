@@ -1,0 +1,338 @@
+/*
+ * care: care for residents at the basic level, as the documents' tiered-care process describes
+ * it: residents (with GB 11643 citizen IDs, masked in every output), family-doctor teams and
+ * their yearly contracts (家庭医生签约), the two-way referral workflow (双向转诊) as a state
+ * machine, chronic-disease management for hypertension and type-2 diabetes with a scheduler
+ * that applies the 国家基本公共卫生服务规范(第三版) rules (care/rules.yaml), daily worklists and
+ * the indicators that come out of them. Every read of a named resident is written to
+ * care_access_log.
+ *
+ * This header is the whole API that cli/ and server/ may call. Results for users are
+ * hss_tables whose column names are the CSV/JSON keys; ID numbers in them are always masked.
+ * Dates are "YYYY-MM-DD"; timestamps are "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]".
+ */
+#ifndef HSS_CARE_H
+#define HSS_CARE_H
+
+#include <stdint.h>
+
+#include "base/base.h"
+#include "report/report.h"
+#include "store/store.h"
+
+/* ---- dates and citizen IDs (idcard.c) ------------------------------------------------------ */
+
+/* Days since 1970-01-01 for a valid "YYYY-MM-DD" (first 10 chars of a timestamp are used when
+ * allow_time). Returns 0 on success, -1 for a malformed or impossible date. */
+int hss_care_parse_day(const char *s, int allow_time, int32_t *day);
+/* Writes "YYYY-MM-DD" for a day number into out (at least 11 bytes). */
+void hss_care_format_day(int32_t day, char *out);
+/* Today (UTC) as a day number. */
+int32_t hss_care_today(void);
+/* Whole years between birth and day (age on that day). */
+int hss_care_age(int32_t birth, int32_t day);
+
+/* Checks an 18-character citizen ID number (GB 11643-1999): 17 digits, a valid birth date in
+ * digits 7-14, and the ISO 7064 MOD 11-2 check character (0-9 or X; lower-case x accepted).
+ * Returns NULL when valid, else a static reason. */
+const char *hss_care_id_check(const char *id);
+/* The check character ('0'-'9' or 'X') for the first 17 digits. */
+char hss_care_id_check_char(const char *first17);
+/* Birth date ("YYYY-MM-DD", out >= 11 bytes) and sex ("male"/"female": 17th digit odd = male)
+ * encoded in a valid ID. */
+void hss_care_id_birth(const char *id, char *out);
+const char *hss_care_id_sex(const char *id);
+/* Masked form for display: first 4 and last 4 characters, 10 '*' between (3311**********123X).
+ * out must hold 19 bytes. Anything not 18 characters long is masked entirely. */
+void hss_care_id_mask(const char *id, char *out);
+
+/* ---- residents (resident.c) ---------------------------------------------------------------- */
+
+/* Conditions (recorded) and key groups (conditions plus age-derived groups), as bit masks.
+ * Ids are the GLOSSARY's key-group names. */
+enum {
+    HSS_CARE_HYPERTENSION = 1 << 0,         /* 高血压 */
+    HSS_CARE_DIABETES = 1 << 1,             /* 2型糖尿病 */
+    HSS_CARE_SEVERE_MENTAL_ILLNESS = 1 << 2,/* 严重精神障碍 */
+    HSS_CARE_TUBERCULOSIS = 1 << 3,         /* 肺结核 */
+    HSS_CARE_DISABLED = 1 << 4,             /* 残疾人 */
+    HSS_CARE_PREGNANT = 1 << 5,             /* 孕产妇 */
+    HSS_CARE_ELDERLY = 1 << 6,              /* 65岁及以上老年人 (derived from age) */
+    HSS_CARE_CHILD = 1 << 7                 /* 0-6岁儿童 (derived from age) */
+};
+#define HSS_CARE_CONDITION_COUNT 6
+/* Parses ';'-separated condition ids ("hypertension;diabetes"); "" is none. Returns 0, or -1
+ * with the first unknown id copied into bad (64 bytes). */
+int hss_care_conditions_parse(const char *s, unsigned *mask, char *bad);
+/* Writes the ids of a mask, ';'-separated (zh != 0: Chinese labels, '、'-separated). */
+void hss_care_groups_format(unsigned mask, int zh, hss_buf *out);
+/* Key groups of a resident on `day`: the conditions plus 65+ and 0-6 from the birth day. */
+unsigned hss_care_key_groups(int32_t birth, unsigned conditions, int32_t day);
+
+typedef struct hss_care_import_stats {
+    size_t rows;     /* records read */
+    size_t inserted; /* new residents */
+    size_t updated;  /* existing residents (same id_number) replaced */
+} hss_care_import_stats;
+
+/* Imports residents from CSV: id_number,name,sex,birth_date,village_code and optional
+ * household,conditions. One transaction; the first bad record is an error naming
+ * file:line, column, value and why; nothing changes then. */
+hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_import_stats *stats,
+                                   hss_error *err);
+
+/* Who is reading, and within which scope. Exactly one of team/facility/area is set for staff
+ * (the server maps its users to this); self_id_number is set when residents read their own
+ * record. `user` is written to the access log. */
+typedef struct hss_care_viewer {
+    const char *user;           /* who reads (user name, or "resident") */
+    const char *team;           /* family-doctor team code: residents of the team's villages */
+    const char *facility;       /* facility code: residents of the villages of its teams */
+    const char *area;           /* area code: residents of villages under it */
+    const char *self_id_number; /* a resident reading their own record (full ID number) */
+} hss_care_viewer;
+
+/* Looks up a resident by full ID number or internal id ("123"). Returns HSS_ENOTFOUND, or
+ * HSS_EDENIED when the viewer's scope does not include the resident. */
+hss_code hss_care_resident_find(hss_store *st, const hss_care_viewer *v, const char *key,
+                                int64_t *resident_id, hss_error *err);
+/* The record of one resident (one row: masked ID, name, sex, birth date, village, household,
+ * conditions, key groups on `day`, the contract running that day, chronic enrolments) and, in
+ * *log, who read it (when, user, action). Checks the scope and writes an access-log row. */
+hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const char *key,
+                                int32_t day, hss_table **record, hss_table **log, hss_error *err);
+/* Residents within the viewer's scope (masked IDs), limited; each row read is audited. */
+hss_code hss_care_residents_list(hss_store *st, const hss_care_viewer *v, int32_t day, size_t limit,
+                                 hss_table **out, hss_error *err);
+
+/* Appends one row to care_access_log (who/what/when). Called by every function that returns
+ * a named resident; exposed for the server's own reads. */
+hss_code hss_care_audit(hss_store *st, const char *user, const char *action, int64_t resident_id,
+                        hss_error *err);
+
+/* ---- teams and contracts (contract.c) ------------------------------------------------------ */
+
+/* Creates or replaces a family-doctor team. `facility` must be a township_health_center or
+ * community_health_center; `villages` are ';'-separated village codes served by the team;
+ * `village_doctors` ';'-separated names of its village doctors (may be ""). */
+hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, const char *facility,
+                           const char *villages, const char *village_doctors, hss_error *err);
+hss_code hss_care_teams(hss_store *st, const char *facility, hss_table **out, hss_error *err);
+
+/* Service packages (签约服务包). */
+int hss_care_package_valid(const char *package);
+
+/* Adds a contract (resident by ID number or internal id). `end` NULL = one year after start.
+ * A contract starting within 90 days after the same resident's previous contract ended (or
+ * before it ended) is recorded as that contract's renewal (续约). Returns its id in *id. */
+hss_code hss_care_contract_add(hss_store *st, const char *resident, const char *team,
+                               const char *package, const char *start, const char *end,
+                               int64_t *id, hss_error *err);
+hss_code hss_care_contracts(hss_store *st, const hss_care_viewer *v, int32_t day, hss_table **out,
+                            hss_error *err);
+
+/* ---- referrals (referral.c) ---------------------------------------------------------------- */
+
+typedef enum {
+    HSS_REF_REQUESTED,     /* 申请上转 */
+    HSS_REF_ACCEPTED,      /* 已接收 */
+    HSS_REF_REJECTED,      /* 已拒绝 (final) */
+    HSS_REF_ARRIVED,       /* 已到诊 */
+    HSS_REF_COMPLETED,     /* 诊疗完成 */
+    HSS_REF_DOWN_REFERRED, /* 已下转 */
+    HSS_REF_RECEIVED,      /* 基层已接收 (final) */
+    HSS_REF_STATE_COUNT
+} hss_ref_state;
+
+const char *hss_ref_state_id(hss_ref_state s);
+const char *hss_ref_state_zh(hss_ref_state s);
+/* -1 when unknown. */
+int hss_ref_state_parse(const char *id);
+/* True when `to` may follow `from`. The legal moves: requested→accepted|rejected,
+ * accepted→arrived, arrived→completed, completed→down_referred, down_referred→received. */
+int hss_ref_transition_allowed(hss_ref_state from, hss_ref_state to);
+/* Writes the allowed next states of `from` as "a, b" (or "none (final state)"). */
+void hss_ref_allowed_next(hss_ref_state from, hss_buf *out);
+
+typedef struct hss_care_referral_req {
+    const char *resident;      /* ID number or internal id */
+    const char *from_facility; /* sending facility code (must exist) */
+    const char *to_facility;   /* receiving facility code in the store, or NULL */
+    const char *to_name;       /* receiving place when not in the store (out of county) */
+    int out_of_county;         /* with to_name: 1 when outside the resident's county */
+    const char *at;            /* request timestamp */
+    const char *reason;
+    const char *user;
+} hss_care_referral_req;
+
+/* Creates a referral in state requested. Priority (优先) is set when the resident has an
+ * active contract on the request day; in-county is computed from the destination's county. */
+hss_code hss_care_referral_add(hss_store *st, const hss_care_referral_req *r, int64_t *id,
+                               hss_error *err);
+/* Moves a referral to `state` at `at` (not before the previous transition). An illegal move is
+ * HSS_ECONFLICT with a message naming the current state and the allowed next states. */
+hss_code hss_care_referral_transition(hss_store *st, int64_t id, const char *state, const char *at,
+                                      const char *user, const char *note, hss_error *err);
+/* Referrals within the viewer's scope; with overdue_days > 0 only accepted referrals with no
+ * arrival after that many days on `day` (escalations). */
+hss_code hss_care_referrals(hss_store *st, const hss_care_viewer *v, int32_t day, int overdue_days,
+                            hss_table **out, hss_error *err);
+/* The transition history of one referral. */
+hss_code hss_care_referral_events(hss_store *st, int64_t id, hss_table **out, hss_error *err);
+
+/* ---- chronic-disease rules and scheduler (rules.c, scheduler.c) ---------------------------- */
+
+typedef enum { HSS_CARE_HTN = 0, HSS_CARE_T2DM = 1 } hss_care_disease;
+/* "hypertension" / "diabetes"; -1 when unknown. */
+int hss_care_disease_parse(const char *s);
+const char *hss_care_disease_id(int d);
+
+/* Symptoms a follow-up may record (bit i = hss_care_symptom_id(i)). */
+#define HSS_CARE_SYMPTOM_COUNT 20
+const char *hss_care_symptom_id(int i);
+/* Parses ';'-separated symptom ids into a mask; -1 with the unknown id in bad (64 bytes). */
+int hss_care_symptoms_parse(const char *s, uint32_t *mask, char *bad);
+
+/* The rules (care/rules.yaml). */
+typedef struct hss_care_rules {
+    int routine_days;          /* routine visit interval (quarterly: 90) */
+    int recheck_days;          /* re-check after an uncontrolled reading (14) */
+    int referral_followup_days;/* follow up a referral within (14) */
+    int due_window_days;       /* a visit shows as due this many days ahead (7) */
+    int visits_per_year;       /* face-to-face visits a year for 规范管理 (4) */
+    int referral_overdue_days; /* accepted referral without arrival escalates after (7) */
+    int htn_sbp, htn_dbp;          /* controlled when SBP < and DBP < (140/90) */
+    int htn_sbp_65, htn_dbp_65;    /* for patients 65 and older (150/90) */
+    int elderly_age;               /* 65 */
+    int emerg_sbp, emerg_dbp;      /* emergency when SBP >= or DBP >= (180/110) */
+    double dm_glucose;             /* controlled when fasting glucose < (7.0) */
+    double emerg_glucose_high;     /* emergency when >= (16.7) */
+    double emerg_glucose_low;      /* emergency when <= (3.9) */
+    uint32_t emerg_symptoms[2];    /* per disease: symptoms that make a visit an emergency */
+} hss_care_rules;
+
+/* The built-in rules, identical to care/rules.yaml (a test checks that). */
+void hss_care_rules_default(hss_care_rules *r);
+/* Loads a rules file; errors name file:line. */
+hss_code hss_care_rules_load(const char *path, hss_care_rules *r, hss_error *err);
+
+/* The classification of one reading. */
+typedef enum { HSS_READ_CONTROLLED, HSS_READ_UNCONTROLLED, HSS_READ_EMERGENCY, HSS_READ_MISSING } hss_care_reading;
+
+/* One follow-up visit, as the scheduler sees it. Missing values are < 0. */
+typedef struct hss_care_visit {
+    int32_t day;
+    int sbp, dbp;      /* mmHg */
+    double glucose;    /* fasting, mmol/L */
+    uint32_t symptoms; /* symptom mask */
+    int referred;      /* the visit ended with a referral to a higher level */
+} hss_care_visit;
+
+hss_care_reading hss_care_classify(const hss_care_rules *r, int disease, int age,
+                                   const hss_care_visit *v);
+
+/* What the scheduler keeps per enrolment: the last two visits (raw readings, so that rule
+ * changes apply without recomputation) and the birth day. */
+typedef struct hss_care_patient {
+    int64_t enrolment_id;
+    int64_t resident_id;
+    int disease;
+    int32_t birth;    /* day number */
+    int32_t enrolled; /* day number */
+    int nvisits;      /* 0, 1 or 2 valid entries below (last = [0]) */
+    hss_care_visit last, prev;
+} hss_care_patient;
+
+/* Adds a visit to a patient summary (visits in date order). */
+void hss_care_patient_add_visit(hss_care_patient *p, const hss_care_visit *v);
+
+typedef enum {
+    HSS_ACT_FIRST_VISIT,       /* enrolled, no follow-up yet */
+    HSS_ACT_ROUTINE,           /* routine quarterly visit */
+    HSS_ACT_RECHECK,           /* re-check within 2 weeks after an uncontrolled reading */
+    HSS_ACT_REFER,             /* needs referral: emergency or consecutive uncontrolled */
+    HSS_ACT_REFERRAL_FOLLOWUP  /* follow up a referral within 2 weeks */
+} hss_care_action;
+
+typedef enum { HSS_DUE_SCHEDULED, HSS_DUE_DUE, HSS_DUE_OVERDUE } hss_care_due;
+
+typedef struct hss_care_next {
+    hss_care_action action;
+    hss_care_due status;
+    int32_t due;      /* day the action is due */
+    int days_overdue; /* > 0 when overdue */
+    int why;          /* which rule applied (internal code read by hss_care_next_explain) */
+    char reason[256]; /* why, in Chinese, naming the reading and the rule: filled by
+                         hss_care_next_explain (empty after hss_care_next_action) */
+} hss_care_next;
+
+const char *hss_care_action_id(hss_care_action a);
+const char *hss_care_action_zh(hss_care_action a);
+const char *hss_care_due_id(hss_care_due d);
+
+/* The scheduler: the next action for one patient on `day`. Pure function of its inputs; cheap
+ * enough to run over a whole region's patients (the reason text is left to _explain). */
+void hss_care_next_action(const hss_care_rules *r, const hss_care_patient *p, int32_t day,
+                          hss_care_next *out);
+/* Writes n->reason for a result of hss_care_next_action on the same patient. */
+void hss_care_next_explain(const hss_care_rules *r, const hss_care_patient *p, hss_care_next *n);
+
+/* ---- enrolment and follow-ups (chronic.c) -------------------------------------------------- */
+
+/* Enrols a resident (ID number or internal id) in management of a disease; also records the
+ * condition on the resident. */
+hss_code hss_care_enrol(hss_store *st, const char *resident, const char *disease, const char *date,
+                        int64_t *id, hss_error *err);
+typedef struct hss_care_followup_req {
+    const char *resident, *disease, *date;
+    int sbp, dbp;          /* < 0 when not measured */
+    double glucose;        /* < 0 when not measured */
+    const char *symptoms;  /* ';'-separated ids or NULL */
+    const char *adherence; /* regular | intermittent | none, or NULL */
+    int referred;
+    const char *user;
+} hss_care_followup_req;
+/* Records a follow-up visit and updates the enrolment's scheduler summary. */
+hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, int64_t *id,
+                               hss_error *err);
+/* A resident's follow-ups (audited). */
+hss_code hss_care_followups(hss_store *st, const hss_care_viewer *v, const char *resident,
+                            hss_table **out, hss_error *err);
+
+/* Loads every enrolment's summary (all, or those of villages in the viewer's scope when v is not
+ * NULL) for the scheduler. Caller frees *out. */
+hss_code hss_care_patients_load(hss_store *st, const hss_care_viewer *v, hss_care_patient **out,
+                                size_t *n, hss_error *err);
+
+/* ---- worklist (worklist.c) ---------------------------------------------------------------- */
+
+/* Who needs what on `day` within the viewer's scope (a team or a facility): patients whose
+ * next action is due, overdue, a re-check or a referral, and referrals escalated as overdue,
+ * each with the reason, most urgent first. With all != 0 also scheduled (not yet due) rows.
+ * Every resident listed is audited under v->user. */
+hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v,
+                           int32_t day, int all, hss_table **out, hss_error *err);
+
+/* ---- measures (measures.c) ------------------------------------------------------------------ */
+
+/* Indicators by area on `day` (rows: each county, or the children of `under`, plus a total):
+ * residents, contracting_rate, key_group_contracting_rate, renewal_rate (contracts that ended
+ * in the year before `day` and were renewed), referrals_up / referrals_down in that year and
+ * in_county_share of up-referrals, and for hypertension and diabetes the managed patients,
+ * standard_management_rate (规范管理率: patients under management all year with at least
+ * visits_per_year follow-ups) and control_rate (控制率: last follow-up in the year controlled).
+ * Rates are percentages; a rate with an empty denominator is null. */
+hss_code hss_care_measures(hss_store *st, const hss_care_rules *r, const char *under, int32_t day,
+                           hss_table **out, hss_error *err);
+
+/* ---- demo (demo.c) --------------------------------------------------------------------------- */
+
+/* Generates residents for the stored region's villages (population × scale, at least one per
+ * village with residents; a village without a population gets an even share of its township's,
+ * else its county's), family-doctor teams for its township and community centres,
+ * contracts, referrals and two years of follow-ups ending on the stored meta "demo_date"
+ * (else today), all labelled generated. Deterministic for a seed and date. Replaces earlier
+ * generated care data. */
+hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_error *err);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * care_int.h (private to src/care/): helpers shared by the care module's files: looking up a
+ * resident, the area-scope SQL fragment, timestamps and rule-file constants.
+ */
+#ifndef HSS_CARE_INT_H
+#define HSS_CARE_INT_H
+
+#include "care/care.h"
+
+/* What the module needs to know of one resident. */
+typedef struct care_resident {
+    int64_t id;
+    char id_number[19];
+    char name[128];
+    char sex[8];
+    char birth_date[11];
+    int32_t birth;
+    char village[16];
+    char county[8];
+    unsigned conditions;
+} care_resident;
+
+/* Finds a resident by full ID number or internal id. HSS_ENOTFOUND names the key (masked). */
+hss_code care_resident_get(hss_store *st, const char *key, care_resident *r, hss_error *err);
+
+/* A WHERE fragment restricting `col` (a village-code column) to the viewer's scope, using the
+ * named parameters :scope and :plen; "1" when the viewer has no restriction (v NULL). Returns
+ * a static or buffered string valid until the next call with the same buffer. */
+const char *care_scope_clause(const hss_care_viewer *v, const char *col, hss_buf *buf);
+/* Binds :scope/:plen for the clause above. Returns HSS_OK or HSS_ENOTFOUND for an unknown
+ * scope area. */
+hss_code care_scope_bind(hss_store *st, sqlite3_stmt *s, const hss_care_viewer *v, hss_error *err);
+/* Whether a viewer may see a resident (self access by ID number, or village in scope).
+ * Returns HSS_OK or HSS_EDENIED with a message. */
+hss_code care_scope_check(hss_store *st, const hss_care_viewer *v, const care_resident *r,
+                          hss_error *err);
+/* Checks the viewer names an existing team/facility/area. */
+hss_code care_viewer_check(hss_store *st, const hss_care_viewer *v, hss_error *err);
+
+/* UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" (out >= 21 bytes). */
+void care_timestamp(char *out);
+
+/* The scheduler summary blob of care_enrolment.s_visits (summary.c): the last two visits. */
+#define CARE_SUMMARY_BYTES 48
+void care_summary_pack(const hss_care_patient *p, unsigned char out[CARE_SUMMARY_BYTES]);
+/* Fills p->last/p->prev from a blob of p->nvisits visits (missing or short blob: nvisits = 0). */
+void care_summary_unpack(const void *blob, int len, hss_care_patient *p);
+
+/* Prepared-statement helpers: text column or "". */
+const char *care_col_text(sqlite3_stmt *s, int i);
+
+#endif

@@ -1,0 +1,324 @@
+/*
+ * contract.c: family-doctor teams (家庭医生团队: based at a township or community health
+ * centre, serving a set of villages, with village doctors) and their yearly contracts
+ * (签约) with residents, including renewal (续约) tracking.
+ */
+#include "care/care_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const PACKAGES[] = {
+    "basic",          /* 基础包 */
+    "elderly",        /* 老年人包 */
+    "chronic",        /* 慢病包 (hypertension, diabetes) */
+    "maternal_child", /* 母婴包 */
+    "mental",         /* 严重精神障碍包 */
+    "tuberculosis",   /* 肺结核包 */
+    "disabled",       /* 残疾人包 */
+    "personalised",   /* 个性化包 */
+};
+
+int hss_care_package_valid(const char *package)
+{
+    for (size_t i = 0; i < sizeof PACKAGES / sizeof *PACKAGES; i++)
+        if (package && strcmp(package, PACKAGES[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static hss_code step_done(hss_store *st, sqlite3_stmt *s, hss_error *err, const char *what)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, what);
+}
+
+hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, const char *facility,
+                           const char *villages, const char *village_doctors, hss_error *err)
+{
+    if (!code || !*code || !name || !*name)
+        return hss_fail(err, HSS_EINVAL, "a team needs a code and a name");
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT type,area_code FROM facility WHERE code=?", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, 1, facility ? facility : "", -1, SQLITE_STATIC);
+    char type[64] = "", area[16] = "";
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        snprintf(type, sizeof type, "%s", care_col_text(s, 0));
+        snprintf(area, sizeof area, "%s", care_col_text(s, 1));
+    }
+    sqlite3_finalize(s);
+    if (!*type)
+        return hss_fail(err, HSS_ENOTFOUND, "team %s: no facility with code '%s'", code, facility ? facility : "");
+    if (strcmp(type, "township_health_center") && strcmp(type, "community_health_center"))
+        return hss_fail(err, HSS_EINVAL, "team %s: facility %s is a %s; family-doctor teams belong to a "
+                        "township_health_center or community_health_center", code, facility, type);
+    if (hss_store_begin(st, err))
+        return HSS_EDB;
+    hss_code rc = HSS_OK;
+    s = hss_store_prepare(st, "DELETE FROM care_team_village WHERE team_code=?1; ", err);
+    if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = step_done(st, s, err, "replacing a team")))
+        goto fail;
+    s = hss_store_prepare(st, "DELETE FROM care_team_member WHERE team_code=?1", err);
+    if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = step_done(st, s, err, "replacing a team")))
+        goto fail;
+    s = hss_store_prepare(st, "INSERT INTO care_team(code,name,facility_code,county_code) VALUES(?,?,?,?) "
+                              "ON CONFLICT(code) DO UPDATE SET name=excluded.name, facility_code=excluded.facility_code,"
+                              " county_code=excluded.county_code", err);
+    if (!s)
+        goto fail;
+    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, facility, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, area, 6, SQLITE_STATIC);
+    if ((rc = step_done(st, s, err, "storing a team")))
+        goto fail;
+    /* villages */
+    const char *p = villages ? villages : "";
+    int nv = 0;
+    while (*p) {
+        const char *e = strchr(p, ';');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char v[32];
+        snprintf(v, sizeof v, "%.*s", (int)(n < 31 ? n : 31), p);
+        if (*v) {
+            s = hss_store_prepare(st, "SELECT 1 FROM area WHERE code=? AND level='village'", err);
+            if (!s)
+                goto fail;
+            sqlite3_bind_text(s, 1, v, -1, SQLITE_STATIC);
+            int ok = sqlite3_step(s) == SQLITE_ROW;
+            sqlite3_finalize(s);
+            if (!ok) {
+                rc = hss_fail(err, HSS_EINVAL, "team %s: '%s' is not a village in the area table", code, v);
+                goto fail;
+            }
+            if (strncmp(v, area, 6) != 0) {
+                rc = hss_fail(err, HSS_EINVAL, "team %s: village %s is outside the county of facility %s", code, v, facility);
+                goto fail;
+            }
+            s = hss_store_prepare(st, "INSERT OR IGNORE INTO care_team_village VALUES(?,?)", err);
+            if (!s)
+                goto fail;
+            sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC);
+            if ((rc = step_done(st, s, err, "storing a team village")))
+                goto fail;
+            nv++;
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    if (!nv) {
+        rc = hss_fail(err, HSS_EINVAL, "team %s: give the villages it serves (';'-separated village codes)", code);
+        goto fail;
+    }
+    p = village_doctors ? village_doctors : "";
+    while (*p) {
+        const char *e = strchr(p, ';');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n) {
+            s = hss_store_prepare(st, "INSERT INTO care_team_member(team_code,name,role) VALUES(?,?,'village_doctor')", err);
+            if (!s)
+                goto fail;
+            sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 2, p, (int)n, SQLITE_STATIC);
+            if ((rc = step_done(st, s, err, "storing a team member")))
+                goto fail;
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    if ((rc = hss_store_bump_version(st, err)) || (rc = hss_store_commit(st, err)))
+        goto fail;
+    return HSS_OK;
+fail:
+    hss_store_rollback(st);
+    return rc ? rc : HSS_EDB;
+}
+
+hss_code hss_care_teams(hss_store *st, const char *facility, hss_table **out, hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT t.code,t.name,t.facility_code,coalesce(f.name,''),"
+        " (SELECT count(*) FROM care_team_village v WHERE v.team_code=t.code),"
+        " (SELECT count(*) FROM care_team_member m WHERE m.team_code=t.code AND m.role='village_doctor'),"
+        " (SELECT count(*) FROM care_resident r WHERE r.village_code IN (SELECT village_code FROM care_team_village v WHERE v.team_code=t.code)),"
+        " t.generated FROM care_team t LEFT JOIN facility f ON f.code=t.facility_code "
+        "WHERE ?1 IS NULL OR t.facility_code=?1 ORDER BY t.code", err);
+    if (!s)
+        return HSS_EDB;
+    if (facility)
+        sqlite3_bind_text(s, 1, facility, -1, SQLITE_STATIC);
+    hss_table *t = hss_table_new();
+    hss_table_add_col(t, "team_code", "团队代码", HSS_COL_TEXT);
+    hss_table_add_col(t, "name", "团队", HSS_COL_TEXT);
+    hss_table_add_col(t, "facility_code", "机构代码", HSS_COL_TEXT);
+    hss_table_add_col(t, "facility", "所属机构", HSS_COL_TEXT);
+    hss_table_add_col(t, "villages", "服务村数", HSS_COL_INT);
+    hss_table_add_col(t, "village_doctors", "乡村医生", HSS_COL_INT);
+    hss_table_add_col(t, "residents", "服务居民", HSS_COL_INT);
+    hss_table_add_col(t, "generated", "生成数据", HSS_COL_INT);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        hss_table_add_row(t);
+        for (int i = 0; i < 8; i++) {
+            if (i >= 4)
+                hss_table_set_int(t, (size_t)i, sqlite3_column_int64(s, i));
+            else
+                hss_table_set_text(t, (size_t)i, care_col_text(s, i));
+        }
+    }
+    sqlite3_finalize(s);
+    *out = t;
+    return HSS_OK;
+}
+
+hss_code hss_care_contract_add(hss_store *st, const char *resident, const char *team,
+                               const char *package, const char *start, const char *end,
+                               int64_t *id, hss_error *err)
+{
+    if (!hss_care_package_valid(package))
+        return hss_fail(err, HSS_EINVAL, "service package '%s': must be one of basic, elderly, chronic, "
+                        "maternal_child, mental, tuberculosis, disabled, personalised", package ? package : "");
+    int32_t sd, ed;
+    if (hss_care_parse_day(start, 0, &sd) != 0)
+        return hss_fail(err, HSS_EINVAL, "contract start '%s': not a date (YYYY-MM-DD)", start ? start : "");
+    char endbuf[11];
+    if (end) {
+        if (hss_care_parse_day(end, 0, &ed) != 0)
+            return hss_fail(err, HSS_EINVAL, "contract end '%s': not a date (YYYY-MM-DD)", end);
+        if (ed < sd)
+            return hss_fail(err, HSS_EINVAL, "contract end %s is before its start %s", end, start);
+    } else {
+        /* one year: the day before the same date next year */
+        char nx[32];
+        snprintf(nx, sizeof nx, "%04d-%.5s", atoi(start) + 1, start + 5);
+        if (hss_care_parse_day(nx, 0, &ed) != 0) /* 29 Feb */
+            hss_care_parse_day(start, 0, &ed), ed += 365;
+        else
+            ed -= 1;
+    }
+    hss_care_format_day(ed, endbuf);
+    care_resident r;
+    hss_code rc = care_resident_get(st, resident, &r, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT 1 FROM care_team WHERE code=?", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, 1, team ? team : "", -1, SQLITE_STATIC);
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    if (!found)
+        return hss_fail(err, HSS_ENOTFOUND, "no family-doctor team with code '%s'", team ? team : "");
+    /* the previous contract: overlapping is refused, one ending within 90 days before is renewed */
+    s = hss_store_prepare(st, "SELECT id,start_date,end_date FROM care_contract WHERE resident_id=? "
+                              "ORDER BY end_date DESC LIMIT 1", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_int64(s, 1, r.id);
+    int64_t prev = 0;
+    int32_t pend = 0;
+    char pe[11] = "";
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        prev = sqlite3_column_int64(s, 0);
+        snprintf(pe, sizeof pe, "%s", care_col_text(s, 2));
+        hss_care_parse_day(pe, 0, &pend);
+    }
+    sqlite3_finalize(s);
+    if (prev && pend >= sd)
+        return hss_fail(err, HSS_ECONFLICT, "resident %lld already has contract %lld running until %s; a renewal "
+                        "starts after it ends", (long long)r.id, (long long)prev, pe);
+    int renewal = prev && sd - pend <= 90;
+    if (hss_store_begin(st, err))
+        return HSS_EDB;
+    s = hss_store_prepare(st, "INSERT INTO care_contract(resident_id,team_code,package,start_date,end_date,renewal_of,"
+                              "village_code,county_code) VALUES(?,?,?,?,?,?,?,?)", err);
+    if (!s) {
+        hss_store_rollback(st);
+        return HSS_EDB;
+    }
+    sqlite3_bind_int64(s, 1, r.id);
+    sqlite3_bind_text(s, 2, team, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, package, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, start, 10, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, endbuf, -1, SQLITE_STATIC);
+    if (renewal)
+        sqlite3_bind_int64(s, 6, prev);
+    sqlite3_bind_text(s, 7, r.village, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 8, r.county, -1, SQLITE_STATIC);
+    if ((rc = step_done(st, s, err, "storing a contract"))) {
+        hss_store_rollback(st);
+        return rc;
+    }
+    if (id)
+        *id = sqlite3_last_insert_rowid(hss_store_sqlite(st));
+    if ((rc = hss_store_bump_version(st, err)) || (rc = hss_store_commit(st, err))) {
+        hss_store_rollback(st);
+        return rc;
+    }
+    return HSS_OK;
+}
+
+hss_code hss_care_contracts(hss_store *st, const hss_care_viewer *v, int32_t day, hss_table **out,
+                            hss_error *err)
+{
+    hss_code rc = care_viewer_check(st, v, err);
+    if (rc)
+        return rc;
+    char d[11];
+    hss_care_format_day(day, d);
+    hss_buf c, q;
+    hss_buf_init(&c);
+    hss_buf_init(&q);
+    hss_buf_printf(&q, "SELECT c.id,c.resident_id,r.id_number,r.name,c.team_code,c.package,c.start_date,c.end_date,"
+                       "c.renewal_of,(c.start_date<=?1 AND c.end_date>=?1) FROM care_contract c "
+                       "JOIN care_resident r ON r.id=c.resident_id WHERE %s ORDER BY c.id",
+                   care_scope_clause(v, "c.village_code", &c));
+    sqlite3_stmt *s = hss_store_prepare(st, q.data, err);
+    hss_buf_free(&c);
+    hss_buf_free(&q);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, 1, d, -1, SQLITE_STATIC);
+    if ((rc = care_scope_bind(st, s, v, err)) || (rc = hss_store_begin(st, err))) {
+        sqlite3_finalize(s);
+        return rc;
+    }
+    hss_table *t = hss_table_new();
+    hss_table_add_col(t, "contract_id", "签约编号", HSS_COL_INT);
+    hss_table_add_col(t, "resident_id", "居民编号", HSS_COL_INT);
+    hss_table_add_col(t, "id_number", "身份证号", HSS_COL_TEXT);
+    hss_table_add_col(t, "name", "姓名", HSS_COL_TEXT);
+    hss_table_add_col(t, "team_code", "团队", HSS_COL_TEXT);
+    hss_table_add_col(t, "package", "服务包", HSS_COL_TEXT);
+    hss_table_add_col(t, "start_date", "开始", HSS_COL_TEXT);
+    hss_table_add_col(t, "end_date", "结束", HSS_COL_TEXT);
+    hss_table_add_col(t, "renewal_of", "续约自", HSS_COL_INT);
+    hss_table_add_col(t, "active", "有效", HSS_COL_INT);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        char m[19];
+        hss_care_id_mask(care_col_text(s, 2), m);
+        hss_table_add_row(t);
+        hss_table_set_int(t, 0, sqlite3_column_int64(s, 0));
+        hss_table_set_int(t, 1, sqlite3_column_int64(s, 1));
+        hss_table_set_text(t, 2, m);
+        for (int i = 3; i < 8; i++)
+            hss_table_set_text(t, (size_t)i, care_col_text(s, i));
+        if (sqlite3_column_type(s, 8) != SQLITE_NULL)
+            hss_table_set_int(t, 8, sqlite3_column_int64(s, 8));
+        hss_table_set_int(t, 9, sqlite3_column_int(s, 9));
+        if ((rc = hss_care_audit(st, v && v->user ? v->user : "unknown", "contracts", sqlite3_column_int64(s, 1), err)))
+            break;
+    }
+    sqlite3_finalize(s);
+    if (rc || (rc = hss_store_commit(st, err))) {
+        hss_store_rollback(st);
+        hss_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return HSS_OK;
+}

@@ -1,0 +1,148 @@
+/*
+ * scope.c: who may see which residents. A family-doctor team sees the residents of the
+ * villages it serves; a facility those of its teams' villages; an area user those of villages
+ * under the area; a resident only their own record. Queries add care_scope_clause() to their
+ * WHERE so that the database never returns rows outside the scope.
+ */
+#include "care/care_int.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "model/model.h"
+
+void care_timestamp(char *out)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+const char *care_col_text(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return t ? (const char *)t : "";
+}
+
+const char *care_scope_clause(const hss_care_viewer *v, const char *col, hss_buf *buf)
+{
+    hss_buf_reset(buf);
+    if (!v)
+        hss_buf_puts(buf, "1");
+    else if (v->team)
+        hss_buf_printf(buf, "%s IN (SELECT village_code FROM care_team_village WHERE team_code=:scope)", col);
+    else if (v->facility)
+        hss_buf_printf(buf, "%s IN (SELECT tv.village_code FROM care_team_village tv JOIN care_team t "
+                            "ON t.code=tv.team_code WHERE t.facility_code=:scope)", col);
+    else if (v->area)
+        hss_buf_printf(buf, "substr(%s,1,:plen)=:scope", col);
+    else if (v->self_id_number)
+        hss_buf_printf(buf, "%s IN (SELECT village_code FROM care_resident WHERE id_number=:scope)", col);
+    else
+        hss_buf_puts(buf, "0"); /* a viewer with no scope sees nothing */
+    return buf->data;
+}
+
+static int area_prefix_len(hss_store *st, const char *code)
+{
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT level FROM area WHERE code=?", NULL);
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+    int len = -1;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        int lv = hss_model_find(HSS_VOCAB_LEVEL, care_col_text(s, 0));
+        if (lv >= 0)
+            len = hss_level_prefix_len(lv);
+    }
+    sqlite3_finalize(s);
+    return len;
+}
+
+hss_code care_viewer_check(hss_store *st, const hss_care_viewer *v, hss_error *err)
+{
+    if (!v)
+        return HSS_OK;
+    const char *sql = NULL, *what = NULL, *code = NULL;
+    if (v->team) {
+        sql = "SELECT 1 FROM care_team WHERE code=?";
+        what = "family-doctor team";
+        code = v->team;
+    } else if (v->facility) {
+        sql = "SELECT 1 FROM facility WHERE code=?";
+        what = "facility";
+        code = v->facility;
+    } else if (v->area) {
+        if (area_prefix_len(st, v->area) < 0)
+            return hss_fail(err, HSS_ENOTFOUND, "no area with code '%s'", v->area);
+        return HSS_OK;
+    } else {
+        return HSS_OK;
+    }
+    sqlite3_stmt *s = hss_store_prepare(st, sql, err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    return found ? HSS_OK : hss_fail(err, HSS_ENOTFOUND, "no %s with code '%s'", what, code);
+}
+
+hss_code care_scope_bind(hss_store *st, sqlite3_stmt *s, const hss_care_viewer *v, hss_error *err)
+{
+    if (!v)
+        return HSS_OK;
+    int i = sqlite3_bind_parameter_index(s, ":scope");
+    if (!i)
+        return HSS_OK;
+    const char *code = v->team ? v->team : v->facility ? v->facility : v->area ? v->area : v->self_id_number;
+    if (v->area && !v->team && !v->facility) {
+        int len = area_prefix_len(st, v->area);
+        if (len < 0)
+            return hss_fail(err, HSS_ENOTFOUND, "no area with code '%s'", v->area);
+        sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":plen"), len);
+        sqlite3_bind_text(s, i, v->area, len, SQLITE_TRANSIENT);
+        return HSS_OK;
+    }
+    sqlite3_bind_text(s, i, code, -1, SQLITE_TRANSIENT);
+    return HSS_OK;
+}
+
+hss_code care_scope_check(hss_store *st, const hss_care_viewer *v, const care_resident *r,
+                          hss_error *err)
+{
+    if (!v)
+        return HSS_OK;
+    char masked[19];
+    hss_care_id_mask(r->id_number, masked);
+    if (!v->team && !v->facility && !v->area) {
+        if (v->self_id_number && strcasecmp(v->self_id_number, r->id_number) == 0)
+            return HSS_OK;
+        return hss_fail(err, HSS_EDENIED, "%s may not read resident %s: not their own record and no "
+                        "team, facility or area scope", v->user ? v->user : "this user", masked);
+    }
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_puts(&b, "SELECT ");
+    hss_buf c;
+    hss_buf_init(&c);
+    hss_buf_puts(&b, care_scope_clause(v, "?1", &c));
+    hss_buf_free(&c);
+    sqlite3_stmt *s = hss_store_prepare(st, b.data, err);
+    hss_buf_free(&b);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, 1, r->village, -1, SQLITE_STATIC);
+    hss_code rc = care_scope_bind(st, s, v, err);
+    int ok = rc == HSS_OK && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (rc)
+        return rc;
+    if (ok)
+        return HSS_OK;
+    return hss_fail(err, HSS_EDENIED, "%s may not read resident %s: village %s is outside the %s %s",
+                    v->user ? v->user : "this user", masked, r->village,
+                    v->team ? "team" : v->facility ? "facility" : "area",
+                    v->team ? v->team : v->facility ? v->facility : v->area);
+}

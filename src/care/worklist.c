@@ -1,0 +1,181 @@
+/*
+ * worklist.c: a family-doctor team's or a facility's daily worklist: every chronic patient in
+ * its villages whose next action (scheduler.c) is due, overdue, a re-check or a referral, plus
+ * accepted referrals whose patient has not arrived after the escalation delay. Most urgent
+ * first; each row names the reason. Every resident listed is written to the access log.
+ */
+#include "care/care_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    int64_t resident_id;
+    int disease;     /* -1 for a referral escalation */
+    int rank;        /* urgency: lower first */
+    hss_care_next next;
+    const char *action_id, *action_zh;
+} item;
+
+static int rank_of(const hss_care_next *n)
+{
+    static const int base[] = {[HSS_ACT_REFER] = 0, [HSS_ACT_REFERRAL_FOLLOWUP] = 2, [HSS_ACT_RECHECK] = 3,
+                               [HSS_ACT_FIRST_VISIT] = 4, [HSS_ACT_ROUTINE] = 5};
+    return base[n->action];
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+    const item *x = a, *y = b;
+    int ox = x->next.status == HSS_DUE_OVERDUE ? 0 : x->next.status == HSS_DUE_DUE ? 1 : 2;
+    int oy = y->next.status == HSS_DUE_OVERDUE ? 0 : y->next.status == HSS_DUE_DUE ? 1 : 2;
+    if (ox != oy)
+        return ox - oy;
+    if (x->rank != y->rank)
+        return x->rank - y->rank;
+    if (x->next.due != y->next.due)
+        return x->next.due < y->next.due ? -1 : 1;
+    return x->resident_id < y->resident_id ? -1 : x->resident_id > y->resident_id;
+}
+
+hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v,
+                           int32_t day, int all, hss_table **out, hss_error *err)
+{
+    if (!v || (!v->team && !v->facility && !v->area))
+        return hss_fail(err, HSS_EINVAL, "a worklist needs a team, a facility or an area");
+    hss_code rc = care_viewer_check(st, v, err);
+    if (rc)
+        return rc;
+    hss_care_patient *ps = NULL;
+    size_t n = 0;
+    if ((rc = hss_care_patients_load(st, v, &ps, &n, err)))
+        return rc;
+    size_t cap = 64, len = 0;
+    item *items = hss_xmalloc(cap * sizeof *items);
+    for (size_t i = 0; i < n; i++) {
+        hss_care_next nx;
+        hss_care_next_action(r, &ps[i], day, &nx);
+        if (!all && nx.status == HSS_DUE_SCHEDULED)
+            continue;
+        hss_care_next_explain(r, &ps[i], &nx);
+        if (len == cap) {
+            cap *= 2;
+            items = hss_xrealloc(items, cap * sizeof *items);
+        }
+        item *it = &items[len++];
+        it->resident_id = ps[i].resident_id;
+        it->disease = ps[i].disease;
+        it->next = nx;
+        it->rank = rank_of(&nx);
+        it->action_id = hss_care_action_id(nx.action);
+        it->action_zh = hss_care_action_zh(nx.action);
+    }
+    free(ps);
+    /* referral escalations: accepted, no arrival after referral_overdue_days */
+    char limit[11];
+    hss_care_format_day(day - r->referral_overdue_days, limit);
+    hss_buf c, q;
+    hss_buf_init(&c);
+    hss_buf_init(&q);
+    hss_buf_printf(&q, "SELECT id,resident_id,accepted_at,to_name FROM care_referral WHERE state='accepted' AND "
+                       "substr(accepted_at,1,10) < ?1 AND %s", care_scope_clause(v, "village_code", &c));
+    sqlite3_stmt *s = hss_store_prepare(st, q.data, err);
+    hss_buf_free(&c);
+    hss_buf_free(&q);
+    if (!s) {
+        free(items);
+        return HSS_EDB;
+    }
+    sqlite3_bind_text(s, 1, limit, -1, SQLITE_STATIC);
+    care_scope_bind(st, s, v, NULL);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        if (len == cap) {
+            cap *= 2;
+            items = hss_xrealloc(items, cap * sizeof *items);
+        }
+        item *it = &items[len++];
+        memset(it, 0, sizeof *it);
+        it->resident_id = sqlite3_column_int64(s, 1);
+        it->disease = -1;
+        it->rank = 1;
+        int32_t acc = day;
+        hss_care_parse_day(care_col_text(s, 2), 1, &acc);
+        it->next.action = HSS_ACT_REFER;
+        it->next.due = acc + r->referral_overdue_days;
+        it->next.status = HSS_DUE_OVERDUE;
+        it->next.days_overdue = day - it->next.due;
+        snprintf(it->next.reason, sizeof it->next.reason, "转诊 %lld 于 %.10s 被%s接收, %d天未到诊",
+                 (long long)sqlite3_column_int64(s, 0), care_col_text(s, 2), care_col_text(s, 3),
+                 day - acc);
+        it->action_id = "referral_overdue";
+        it->action_zh = "转诊超期未到诊";
+    }
+    sqlite3_finalize(s);
+    qsort(items, len, sizeof *items, item_cmp);
+
+    hss_table *t = hss_table_new();
+    hss_table_add_col(t, "resident_id", "居民编号", HSS_COL_INT);
+    hss_table_add_col(t, "id_number", "身份证号", HSS_COL_TEXT);
+    hss_table_add_col(t, "name", "姓名", HSS_COL_TEXT);
+    hss_table_add_col(t, "village", "村(社区)", HSS_COL_TEXT);
+    hss_table_add_col(t, "disease", "病种", HSS_COL_TEXT);
+    hss_table_add_col(t, "action", "事项", HSS_COL_TEXT);
+    hss_table_add_col(t, "action_label", "事项说明", HSS_COL_TEXT);
+    hss_table_add_col(t, "status", "状态", HSS_COL_TEXT);
+    hss_table_add_col(t, "due_date", "应随访日期", HSS_COL_TEXT);
+    hss_table_add_col(t, "days_overdue", "超期天数", HSS_COL_INT);
+    hss_table_add_col(t, "reason", "原因", HSS_COL_TEXT);
+    s = hss_store_prepare(st, "SELECT r.id_number,r.name,coalesce(a.name,r.village_code) FROM care_resident r "
+                              "LEFT JOIN area a ON a.code=r.village_code WHERE r.id=?", err);
+    sqlite3_stmt *audit = hss_store_prepare(st, "INSERT INTO care_access_log(at,user,action,resident_id) "
+                                                "VALUES(?,?,'worklist',?)", err);
+    if (!s || !audit || hss_store_begin(st, err)) {
+        sqlite3_finalize(s);
+        sqlite3_finalize(audit);
+        free(items);
+        hss_table_free(t);
+        return HSS_EDB;
+    }
+    char ts[24];
+    care_timestamp(ts);
+    sqlite3_bind_text(audit, 1, ts, -1, SQLITE_STATIC);
+    sqlite3_bind_text(audit, 2, v->user && *v->user ? v->user : "unknown", -1, SQLITE_STATIC);
+    for (size_t i = 0; i < len && !rc; i++) {
+        const item *it = &items[i];
+        sqlite3_reset(s);
+        sqlite3_bind_int64(s, 1, it->resident_id);
+        hss_table_add_row(t);
+        hss_table_set_int(t, 0, it->resident_id);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            char m[19];
+            hss_care_id_mask(care_col_text(s, 0), m);
+            hss_table_set_text(t, 1, m);
+            hss_table_set_text(t, 2, care_col_text(s, 1));
+            hss_table_set_text(t, 3, care_col_text(s, 2));
+        }
+        if (it->disease >= 0)
+            hss_table_set_text(t, 4, hss_care_disease_id(it->disease));
+        hss_table_set_text(t, 5, it->action_id);
+        hss_table_set_text(t, 6, it->action_zh);
+        hss_table_set_text(t, 7, hss_care_due_id(it->next.status));
+        char d[11];
+        hss_care_format_day(it->next.due, d);
+        hss_table_set_text(t, 8, d);
+        hss_table_set_int(t, 9, it->next.days_overdue);
+        hss_table_set_text(t, 10, it->next.reason);
+        sqlite3_reset(audit);
+        sqlite3_bind_int64(audit, 3, it->resident_id);
+        if (sqlite3_step(audit) != SQLITE_DONE)
+            rc = hss_store_error(st, err, "writing the access log");
+    }
+    sqlite3_finalize(s);
+    sqlite3_finalize(audit);
+    free(items);
+    if (rc || (rc = hss_store_commit(st, err))) {
+        hss_store_rollback(st);
+        hss_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return HSS_OK;
+}
