@@ -11,19 +11,22 @@
 #include "demo/demo.h"
 #include "region/region.h"
 
-static const char USAGE[] = "hss demo lishui|yiwu|nanyang|liaocheng --db FILE [--seed N] [--quiet]";
+static const char USAGE[] =
+    "hss demo lishui|yiwu|nanyang|liaocheng --db FILE [--seed N] [--residents-scale S | --full] [--quiet]";
 
 int hss_cmd_demo(int argc, char **argv)
 {
     static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
                                          {"seed", required_argument, NULL, 's'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"residents-scale", required_argument, NULL, 'r'},
+                                         {"full", no_argument, NULL, 'f'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *db = NULL;
     hss_demo_options o = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "d:s:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:s:qhr:f", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
         case 's': {
@@ -36,6 +39,13 @@ int hss_cmd_demo(int argc, char **argv)
             break;
         }
         case 'q': o.quiet = 1; break;
+        case 'f': o.resident_scale = 1.0; break;
+        case 'r':
+            if (hss_parse_double(optarg, &o.resident_scale) || o.resident_scale <= 0 || o.resident_scale > 1) {
+                fprintf(stderr, "hss: --residents-scale must be a number in (0, 1], not '%s'\n", optarg);
+                return 2;
+            }
+            break;
         case 'h': printf("usage: %s\n", USAGE); return 0;
         default: return hss_cli_usage(USAGE);
         }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "demo/build.h"
+#include "care/care.h"
 #include "metrics/metrics.h"
 #include "model/model.h"
 #include "region/region.h"
@@ -687,6 +688,16 @@ hss_code hss_demo_build(hss_store *st, const hss_demo_options *opt, hss_demo_res
     if (!rc) {
         progress(opt, "generating 24 months of activity data (indicators)");
         rc = hss_metrics_generate_demo(st, opt->seed ? opt->seed : HSS_DEMO_DEFAULT_SEED, err);
+    }
+    if (!rc)
+        rc = hss_store_meta_set(st, "demo_date", HSS_DEMO_DATE, err);
+    if (!rc) {
+        double scale = opt->resident_scale > 0 ? opt->resident_scale : 0.01;
+        char what[160];
+        snprintf(what, sizeof what, "generating residents (%g per real resident), family-doctor "
+                 "contracts, referrals and two years of follow-ups", scale);
+        progress(opt, what);
+        rc = hss_care_generate_demo(st, opt->seed ? opt->seed : HSS_DEMO_DEFAULT_SEED, scale, err);
     }
     if (!rc && res) {
         memset(res, 0, sizeof *res);

@@ -33,6 +33,7 @@ typedef struct hss_demo_options {
     const char *data_root; /* folder holding data/ and node_modules/; NULL = find it */
     uint64_t seed;         /* 0 = default seed */
     int quiet;             /* no progress on stderr */
+    double resident_scale; /* generated residents per real resident: 0 = default 0.01, 1 = full */
 } hss_demo_options;
 
 typedef struct hss_demo_result {
@@ -43,6 +44,8 @@ typedef struct hss_demo_result {
 } hss_demo_result;
 
 #define HSS_DEMO_DEFAULT_SEED 20201101u
+/* The date generated activity, follow-ups and worklists are "as of": the end of the 24 months. */
+#define HSS_DEMO_DATE "2025-12-31"
 
 /* Builds the region into an empty or existing store: the region's rows are replaced in one
  * transaction, so a failure leaves the store as it was. */
