@@ -17,6 +17,8 @@
 #include <math.h>
 #include <sys/stat.h>
 
+#include <cjson/cJSON.h>
+
 #include "base/base.h"
 #include "store/store.h"
 

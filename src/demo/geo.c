@@ -159,20 +159,6 @@ static char *shape_geometry_json(const geo_shape *s)
     return txt;
 }
 
-static void shape_bounds(geo_shape *s)
-{
-    s->minx = s->miny = INFINITY;
-    s->maxx = s->maxy = -INFINITY;
-    for (size_t r = 0; r < s->nrings; r++)
-        for (size_t k = 0; k < s->rings[r].n; k++) {
-            double x = s->rings[r].xy[2 * k], y = s->rings[r].xy[2 * k + 1];
-            if (x < s->minx) s->minx = x;
-            if (x > s->maxx) s->maxx = x;
-            if (y < s->miny) s->miny = y;
-            if (y > s->maxy) s->maxy = y;
-        }
-}
-
 static hss_code load_feature(const cJSON *f, double scale, int encoded, geo_shape *s, hss_error *err,
                              const char *path)
 {
@@ -213,7 +199,18 @@ static hss_code load_feature(const cJSON *f, double scale, int encoded, geo_shap
         return rc;
     if (!s->nrings || !s->rings[0].n)
         return hss_fail(err, HSS_EINVAL, "%s: empty polygon", where);
-    shape_bounds(s);
+    /* From here on the shape is the plain GeoJSON geometry, parsed by the geo module. */
+    s->geometry_json = shape_geometry_json(s);
+    cJSON *plain = cJSON_Parse(s->geometry_json);
+    char why[200];
+    int bad = hss_geo_parse(plain, &s->shape, why, sizeof why);
+    cJSON_Delete(plain);
+    if (bad)
+        return hss_fail(err, HSS_EINVAL, "%s: %s", where, why);
+    s->minx = s->shape.minx;
+    s->miny = s->shape.miny;
+    s->maxx = s->shape.maxx;
+    s->maxy = s->shape.maxy;
     const cJSON *cp = cJSON_GetObjectItem(props, "cp");
     if (cJSON_GetArraySize(cp) == 2 && geo_contains(s, cJSON_GetArrayItem(cp, 0)->valuedouble,
                                                     cJSON_GetArrayItem(cp, 1)->valuedouble)) {
@@ -238,7 +235,6 @@ static hss_code load_feature(const cJSON *f, double scale, int encoded, geo_shap
                 }
             }
     }
-    s->geometry_json = shape_geometry_json(s);
     return HSS_OK;
 }
 
@@ -286,6 +282,7 @@ void geo_free(geo_collection *c)
         free(s->poly_start);
         free(s->name);
         cJSON_free(s->geometry_json);
+        hss_geo_free(&s->shape);
     }
     free(c->shapes);
     memset(c, 0, sizeof *c);
@@ -299,30 +296,9 @@ geo_shape *geo_find(geo_collection *c, const char *code)
     return NULL;
 }
 
-static int ring_contains(const geo_ring *r, double x, double y)
-{
-    int in = 0;
-    if (r->n < 3)
-        return 0;
-    for (size_t i = 0, j = r->n - 1; i < r->n; j = i++) {
-        double xi = r->xy[2 * i], yi = r->xy[2 * i + 1];
-        double xj = r->xy[2 * j], yj = r->xy[2 * j + 1];
-        if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
-            in = !in;
-    }
-    return in;
-}
-
-/* Even-odd rule over every ring of every polygon, the rule the region importer validates
- * locations with: the boundary files encode some holes and enclaves as separate polygons. */
 int geo_contains(const geo_shape *s, double x, double y)
 {
-    if (x < s->minx || x > s->maxx || y < s->miny || y > s->maxy)
-        return 0;
-    int in = 0;
-    for (size_t r = 0; r < s->nrings; r++)
-        in ^= ring_contains(&s->rings[r], x, y);
-    return in;
+    return hss_geo_contains(&s->shape, x, y);
 }
 
 void geo_random_point(const geo_shape *s, hss_rng *rng, double *x, double *y)
@@ -347,19 +323,5 @@ double geo_round(double deg)
 
 double geo_area_km2(const geo_shape *s)
 {
-    double total = 0;
-    double lat0 = (s->miny + s->maxy) / 2 * M_PI / 180;
-    double kx = 111.320 * cos(lat0), ky = 110.574;
-    for (size_t r = 0; r < s->nrings; r++) {
-        double a = 0;
-        const geo_ring *g = &s->rings[r];
-        for (size_t i = 0, j = g->n - 1; i < g->n; j = i++)
-            a += (g->xy[2 * j] * kx) * (g->xy[2 * i + 1] * ky) - (g->xy[2 * i] * kx) * (g->xy[2 * j + 1] * ky);
-        int outer = 0;
-        for (size_t p = 0; p < s->npolys; p++)
-            if (s->poly_start[p] == r)
-                outer = 1;
-        total += outer ? fabs(a) / 2 : -fabs(a) / 2;
-    }
-    return total;
+    return hss_geo_area_km2(&s->shape);
 }

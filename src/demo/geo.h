@@ -8,13 +8,14 @@
 #include <cjson/cJSON.h>
 
 #include "base/base.h"
+#include "geo/geo.h"
 
 typedef struct {
     double *xy;   /* lon,lat pairs */
     size_t n;     /* points */
 } geo_ring;
 
-/* A (multi)polygon: rings[0] of each polygon is the outer ring, the rest are holes; polygon
+/* A county read from a boundary file (possibly in ECharts' compressed encoding): rings[0] of each polygon is the outer ring, the rest are holes; polygon
  * boundaries are recorded in `poly_start` (index of each polygon's first ring). */
 typedef struct {
     char code[16];
@@ -26,6 +27,7 @@ typedef struct {
     double minx, miny, maxx, maxy;
     double cx, cy;          /* a representative centre (properties.cp when given) */
     char *geometry_json;    /* the decoded geometry as GeoJSON text, for storage */
+    hss_geo_shape shape;    /* the same geometry parsed for containment tests */
 } geo_shape;
 
 typedef struct {

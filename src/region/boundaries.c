@@ -150,16 +150,16 @@ hss_code rg_import_boundaries(rg_import *im, const char *data, size_t len)
             break;
         }
         const cJSON *geom = cJSON_GetObjectItemCaseSensitive(f, "geometry");
-        rg_geom g;
+        hss_geo_shape g;
         char gwhy[256];
-        if (rg_geom_parse(geom, &g, gwhy, sizeof gwhy) != 0) {
-            rg_geom_free(&g);
+        if (hss_geo_parse(geom, &g, gwhy, sizeof gwhy) != 0) {
+            hss_geo_free(&g);
             char msg[300];
             snprintf(msg, sizeof msg, "geometry: %s", gwhy);
             rc = bad_feature(im, i, code, msg);
             break;
         }
-        rg_geom_free(&g);
+        hss_geo_free(&g);
         char *text = cJSON_PrintUnformatted(geom);
         sqlite3_reset(old);
         sqlite3_bind_text(old, 1, code, -1, SQLITE_TRANSIENT);

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "model/model.h"
+#include "geo/geo.h"
 #include "region/region.h"
 
 /* ---- string map (strmap.c): code -> size_t, owns copies of its keys ---------------------- */
@@ -20,27 +21,7 @@ int rg_map_get(const rg_map *m, const char *key, size_t *val);
 /* Sets key to val (replacing any previous value). */
 void rg_map_put(rg_map *m, const char *key, size_t val);
 
-/* ---- geometry (geometry.c) --------------------------------------------------------------- */
-typedef struct {
-    double *xy;  /* lon,lat pairs */
-    size_t n;    /* positions */
-} rg_ring;
-typedef struct {
-    rg_ring *rings; /* rings[0] outer, the rest holes */
-    size_t nrings;
-} rg_poly;
-typedef struct rg_geom {
-    rg_poly *polys;
-    size_t npolys;
-    double minx, miny, maxx, maxy; /* bounding box */
-} rg_geom;
-
-/* Parses a GeoJSON Polygon or MultiPolygon. Returns 0, or -1 with the reason in why. */
-int rg_geom_parse(const cJSON *geometry, rg_geom *out, char *why, size_t whylen);
-void rg_geom_free(rg_geom *g);
-/* Even-odd point-in-polygon over every polygon (holes excluded). */
-int rg_geom_contains(const rg_geom *g, double lon, double lat);
-
+/* ---- geometry (geometry.c; polygons come from src/geo) ------------------------------- */
 /* Loads and caches boundaries of one import (keyed by area code). */
 typedef struct rg_geo_cache rg_geo_cache;
 rg_geo_cache *rg_geo_cache_new(void);

@@ -1,0 +1,68 @@
+/* test_geo.c: polygon parsing, containment with holes and multipolygons, distances, areas. */
+#include "testutil.h"
+#include "geo/geo.h"
+
+static int parse(const char *json, hss_geo_shape *g, char *why)
+{
+    cJSON *j = cJSON_Parse(json);
+    int r = hss_geo_parse(j, g, why, 200);
+    cJSON_Delete(j);
+    return r;
+}
+
+static void contains_respects_holes_and_parts(void **state)
+{
+    (void)state;
+    char why[200];
+    hss_geo_shape g;
+    /* A 10 × 10 square with a 2 × 2 hole, plus a separate 1 × 1 island at (20, 20). */
+    assert_int_equal(parse("{\"type\":\"MultiPolygon\",\"coordinates\":["
+                           "[[[0,0],[10,0],[10,10],[0,10],[0,0]],[[4,4],[6,4],[6,6],[4,6],[4,4]]],"
+                           "[[[20,20],[21,20],[21,21],[20,21],[20,20]]]]}", &g, why), 0);
+    assert_int_equal(hss_geo_contains(&g, 1, 1), 1);
+    assert_int_equal(hss_geo_contains(&g, 5, 5), 0);   /* in the hole */
+    assert_int_equal(hss_geo_contains(&g, 20.5, 20.5), 1);
+    assert_int_equal(hss_geo_contains(&g, 15, 15), 0); /* inside the box, outside both parts */
+    assert_true(g.maxx == 21 && g.miny == 0);
+    hss_geo_free(&g);
+}
+
+static void rejects_bad_geometry(void **state)
+{
+    (void)state;
+    char why[200];
+    hss_geo_shape g;
+    assert_int_equal(parse("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1]]]}", &g, why), -1);
+    assert_non_null(strstr(why, "not closed"));
+    hss_geo_free(&g);
+    assert_int_equal(parse("{\"type\":\"Point\",\"coordinates\":[0,0]}", &g, why), -1);
+    assert_non_null(strstr(why, "Point"));
+    hss_geo_free(&g);
+    assert_int_equal(parse("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,99],[0,0]]]}", &g, why), -1);
+    assert_non_null(strstr(why, "lon/lat"));
+    hss_geo_free(&g);
+}
+
+static void distances_and_areas(void **state)
+{
+    (void)state;
+    /* One degree of latitude is about 111.2 km on the mean sphere. */
+    assert_true(fabs(hss_geo_distance_km(119.9, 28.0, 119.9, 29.0) - 111.195) < 0.01);
+    assert_true(hss_geo_distance_km(119.9, 28.4, 119.9, 28.4) == 0);
+    char why[200];
+    hss_geo_shape g;
+    /* A 0.1° × 0.1° square at the equator is about 11.13 km × 11.06 km. */
+    assert_int_equal(parse("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[0.1,0],[0.1,0.1],[0,0.1],[0,0]]]}", &g, why), 0);
+    assert_true(fabs(hss_geo_area_km2(&g) - 123.1) < 0.5);
+    hss_geo_free(&g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(contains_respects_holes_and_parts),
+        cmocka_unit_test(rejects_bad_geometry),
+        cmocka_unit_test(distances_and_areas),
+    };
+    return cmocka_run_group_tests_name("geo", tests, NULL, NULL);
+}
