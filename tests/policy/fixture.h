@@ -65,11 +65,12 @@ static const char FIXTURE_SQL[] =
     " ('F7','ambulance',2),('F7','negative_pressure_ambulance',2),"
     " ('F8','ambulance',3),('F8','negative_pressure_ambulance',1);";
 
-/* Creates dir/region.db with the fixture and returns its malloc'd path. */
+/* Creates a new dir/regionN.db with the fixture and returns its malloc'd path. */
 static inline char *fixture_db(const char *dir)
 {
+    static int serial;
     char path[1024];
-    snprintf(path, sizeof path, "%s/region.db", dir);
+    snprintf(path, sizeof path, "%s/region%d.db", dir, serial++);
     hss_error err;
     hss_store *st = hss_store_open(path, &err);
     assert_non_null(st);
