@@ -747,8 +747,10 @@ static hss_policy_pack *load_depth(const char *name, int depth, hss_error *err,
     p->nrules = n;
     /* Documents and not-encoded lists: the parent's, then the child's. */
     pdoc *docs = hss_xmalloc((parent->ndocs + p->ndocs + 1) * sizeof *docs);
-    memcpy(docs, parent->docs, parent->ndocs * sizeof *docs);
-    memcpy(docs + parent->ndocs, p->docs, p->ndocs * sizeof *docs);
+    if (parent->ndocs)
+        memcpy(docs, parent->docs, parent->ndocs * sizeof *docs);
+    if (p->ndocs)
+        memcpy(docs + parent->ndocs, p->docs, p->ndocs * sizeof *docs);
     free(p->docs);
     p->docs = docs;
     p->ndocs += parent->ndocs;
@@ -756,8 +758,10 @@ static hss_policy_pack *load_depth(const char *name, int depth, hss_error *err,
     parent->docs = NULL;
     parent->ndocs = 0;
     pnotenc *ne = hss_xmalloc((parent->nnotenc + p->nnotenc + 1) * sizeof *ne);
-    memcpy(ne, parent->notenc, parent->nnotenc * sizeof *ne);
-    memcpy(ne + parent->nnotenc, p->notenc, p->nnotenc * sizeof *ne);
+    if (parent->nnotenc)
+        memcpy(ne, parent->notenc, parent->nnotenc * sizeof *ne);
+    if (p->nnotenc)
+        memcpy(ne + parent->nnotenc, p->notenc, p->nnotenc * sizeof *ne);
     free(p->notenc);
     p->notenc = ne;
     p->nnotenc += parent->nnotenc;
