@@ -378,6 +378,9 @@ static int parse_rule(diag *d, const hss_yaml *y, prule *r, int pack_year)
         if (!(r->measure->subjects & r->each))
             ERR(d, sc ? sc->line : y->line, "%s: measure %s cannot be evaluated per %s", what,
                 r->measure->name, r->each == SUBJ_AREA ? "area" : "facility");
+        if (r->each == SUBJ_FACILITY && r->level >= 0)
+            ERR(d, sc->line, "%s: 'level' selects areas; a per-facility rule selects facilities "
+                "with types, grades, ownership, central, sub_centre (and kind)", what);
     }
 
     const hss_yaml *pm = hss_yaml_get(y, "params");
