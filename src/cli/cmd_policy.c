@@ -124,7 +124,7 @@ static const char EVAL_USAGE[] =
 static hss_table *compact(const hss_table *f)
 {
     static const char *const keep[] = {"rule", "area_name", "facility_name", "status",
-                                       "observed", "target", "gap", "unit", "gap_text", "reason"};
+                                       "observed", "target", "gap", "unit", "gap_text", "reason_zh"};
     static const char *const labels[] = {"规则", "区域", "机构", "结果", "现状",
                                          "目标", "差距", "单位", "差距说明", "说明"};
     size_t n = sizeof keep / sizeof *keep, idx[16];

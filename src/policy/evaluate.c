@@ -14,7 +14,7 @@
 enum {
     C_RULE, C_PACK, C_OVERRIDES, C_TITLE, C_TITLE_EN, C_MEASURE, C_AREA, C_AREA_NAME, C_FACILITY,
     C_FACILITY_NAME, C_STATUS, C_OBSERVED, C_COMPARATOR, C_TARGET, C_GAP, C_NEED, C_UNIT,
-    C_UNIT_EN, C_GAP_TEXT, C_GAP_TEXT_EN, C_REASON, C_YEAR, C_DOCUMENT, C_QUOTE, C_NCOLS
+    C_UNIT_EN, C_GAP_TEXT, C_GAP_TEXT_EN, C_REASON, C_REASON_ZH, C_YEAR, C_DOCUMENT, C_QUOTE, C_NCOLS
 };
 
 static hss_table *findings_table(void)
@@ -33,7 +33,8 @@ static hss_table *findings_table(void)
         {"gap", "差距", HSS_COL_REAL},           {"need", "需调整", HSS_COL_REAL},
         {"unit", "单位", HSS_COL_TEXT},          {"unit_en", "unit", HSS_COL_TEXT},
         {"gap_text", "差距说明", HSS_COL_TEXT},  {"gap_text_en", "gap text", HSS_COL_TEXT},
-        {"reason", "说明", HSS_COL_TEXT},        {"year", "目标年", HSS_COL_INT},
+        {"reason", "reason", HSS_COL_TEXT},      {"reason_zh", "说明", HSS_COL_TEXT},
+        {"year", "目标年", HSS_COL_INT},
         {"document", "文件", HSS_COL_TEXT},      {"quote", "原文", HSS_COL_TEXT},
     };
     hss_table *t = hss_table_new();
@@ -193,6 +194,8 @@ static void add_finding(ctx *c, const prule *r, const parea *a, const pfac *f, p
     hss_table_set_text(t, C_QUOTE, r->quote);
     if (m->reason[0])
         hss_table_set_text(t, C_REASON, m->reason);
+    if (m->reason_zh[0])
+        hss_table_set_text(t, C_REASON_ZH, m->reason_zh);
     if (!m->known) {
         hss_table_set_text(t, C_STATUS, "unknown");
         c->res->unknown++;
@@ -291,10 +294,13 @@ static void eval_rule(ctx *c, const prule *r, const int *by_code)
         int pf = area_population_filter(r, a);
         if (pf == 0)
             continue;
-        if (pf < 0)
+        if (pf < 0) {
             snprintf(m.reason, sizeof m.reason,
                      "population of %s (%s) is not recorded, so whether the rule applies is unknown",
                      a->name, a->code);
+            snprintf(m.reason_zh, sizeof m.reason_zh, "%s（%s）未登记常住人口，无法判断本规则是否适用",
+                     a->name, a->code);
+        }
         else
             r->measure->fn(R, r, a, NULL, sums ? &sums[ai] : &R->sub[ai], &m);
         if (!m.skip)
@@ -395,6 +401,8 @@ hss_code hss_policy_evaluate(hss_store *st, const hss_policy_pack *pack, int yea
     res->region_name = hss_store_meta_get(st, "region");
     res->generated = R.generated;
     res->findings = findings_table();
+    R.st = st;
+    R.year = res->year;
     ctx c = {res, &R};
     for (size_t i = 0; i < pack->nrules; i++) {
         const prule *r = &pack->rules[i];

@@ -82,10 +82,12 @@ static double ambulances(const pagg *g)
     return s;
 }
 
-static void unknown(presult *o, const char *fmt, const char *a, const char *b)
+/* Marks the result unknown with the reason in English and Chinese; each format takes two %s. */
+static void unknown2(presult *o, const char *en, const char *zh, const char *a, const char *b)
 {
     o->known = 0;
-    snprintf(o->reason, sizeof o->reason, fmt, a ? a : "", b ? b : "");
+    snprintf(o->reason, sizeof o->reason, en, a ? a : "", b ? b : "");
+    snprintf(o->reason_zh, sizeof o->reason_zh, zh, a ? a : "", b ? b : "");
 }
 
 static const char *subject_name(const parea *a, const pfac *f)
@@ -97,16 +99,18 @@ static const char *subject_name(const parea *a, const pfac *f)
 static int need_population(const parea *a, const pfac *f, presult *o)
 {
     if (!a) {
-        unknown(o, "a per-resident measure needs an area, not facility %s%s", f->code, NULL);
+        unknown2(o, "a per-resident measure needs an area, not facility %s%s",
+                 "按人口计算的指标须按区域评估，不能用于机构 %s%s", f->code, NULL);
         return 0;
     }
     if (!a->pop_known) {
-        unknown(o, "population of %s (%s) is not recorded", a->name, a->code);
+        unknown2(o, "population of %s (%s) is not recorded", "%s（%s）未登记常住人口", a->name,
+                 a->code);
         return 0;
     }
     if (a->population == 0) {
-        unknown(o, "population of %s (%s) is zero: a per-resident rate is undefined", a->name,
-                a->code);
+        unknown2(o, "population of %s (%s) is zero: a per-resident rate is undefined",
+                 "%s（%s）常住人口为0，无法计算人均指标", a->name, a->code);
         return 0;
     }
     return 1;
@@ -115,7 +119,7 @@ static int need_population(const parea *a, const pfac *f, presult *o)
 static int need_staff(const parea *a, const pfac *f, const pagg *g, presult *o)
 {
     if (g->staff_known == 0) {
-        unknown(o, "no staff recorded for %s%s", subject_name(a, f), NULL);
+        unknown2(o, "no staff recorded for %s%s", "%s未登记人员数据%s", subject_name(a, f), NULL);
         return 0;
     }
     return 1;
@@ -124,8 +128,8 @@ static int need_staff(const parea *a, const pfac *f, const pagg *g, presult *o)
 static int need_beds(const parea *a, const pfac *f, const pagg *g, presult *o, int approved)
 {
     if (approved ? g->beds_approved_known == 0 : g->beds_open_known == 0) {
-        unknown(o, approved ? "no approved beds recorded for %s%s" : "no open beds recorded for %s%s",
-                subject_name(a, f), NULL);
+        unknown2(o, approved ? "no approved beds recorded for %s%s" : "no open beds recorded for %s%s",
+                 approved ? "%s未登记编制床位%s" : "%s未登记实际开放床位%s", subject_name(a, f), NULL);
         return 0;
     }
     return 1;
@@ -136,7 +140,14 @@ static void ratio(presult *o, double num, double den, double scale, const char *
                   const parea *a, const pfac *f)
 {
     if (den <= 0) {
-        unknown(o, "%s is zero for %s: the ratio is undefined", what, subject_name(a, f));
+        /* `what` is "english|中文". */
+        const char *bar = strchr(what, '|');
+        char en[128];
+        snprintf(en, sizeof en, "%.*s", bar ? (int)(bar - what) : (int)strlen(what), what);
+        unknown2(o, "%s is zero for %s: the ratio is undefined", "%s：%s为0，无法计算比值", en,
+                 subject_name(a, f));
+        snprintf(o->reason_zh, sizeof o->reason_zh, "%s的%s为0，无法计算比值", subject_name(a, f),
+                 bar ? bar + 1 : what);
         return;
     }
     o->known = 1;
@@ -152,8 +163,12 @@ static void note_missing_beds(presult *o, const pagg *g)
 {
     int missing = g->facilities - g->beds_open_known;
     if (missing > 0 && g->beds_open_known > 0)
+    {
         snprintf(o->reason, sizeof o->reason, "%d of %d facilities have no open beds recorded",
                  missing, g->facilities);
+        snprintf(o->reason_zh, sizeof o->reason_zh, "%d家机构中有%d家未登记实际开放床位",
+                 g->facilities, missing);
+    }
 }
 
 /* ---- computed measures ------------------------------------------------------------------ */
@@ -166,7 +181,7 @@ static void m_ambulance_count(const pregion *R, const prule *r, const parea *a, 
     if (!need_population(a, f, o))
         return;
     if (g->veh_known == 0) {
-        unknown(o, "no vehicles recorded in %s (%s)", a->name, a->code);
+        unknown2(o, "no vehicles recorded in %s (%s)", "%s（%s）未登记车辆数据", a->name, a->code);
         return;
     }
     double per = prule_num(r, "per", 30000), mult = prule_num(r, "base_multiplier", 1);
@@ -184,11 +199,11 @@ static void m_np_share(const pregion *R, const prule *r, const parea *a, const p
                        const pagg *g, presult *o)
 {
     if (g->veh_known == 0) {
-        unknown(o, "no vehicles recorded for %s%s", subject_name(a, f), NULL);
+        unknown2(o, "no vehicles recorded for %s%s", "%s未登记车辆数据%s", subject_name(a, f), NULL);
         return;
     }
     ratio(o, g->veh[hss_model_find(HSS_VOCAB_VEHICLE, "negative_pressure_ambulance")],
-          ambulances(g), 1, "the number of ambulances", a, f);
+          ambulances(g), 1, "the number of ambulances|救护车数", a, f);
 }
 
 static void per_residents(const prule *r, const parea *a, const pfac *f, const pagg *g,
@@ -196,7 +211,7 @@ static void per_residents(const prule *r, const parea *a, const pfac *f, const p
 {
     if (!need_population(a, f, o))
         return;
-    ratio(o, num, (double)a->population, scale, "population", a, f);
+    ratio(o, num, (double)a->population, scale, "population|常住人口", a, f);
 }
 
 static void m_psychiatrists_per_100k(const pregion *R, const prule *r, const parea *a,
@@ -234,7 +249,8 @@ static void m_infectious_beds_per_10k(const pregion *R, const prule *r, const pa
                                       const pfac *f, const pagg *g, presult *o)
 {
     if (g->beds_inf_known == 0) {
-        unknown(o, "no infectious-disease beds recorded in %s%s", subject_name(a, f), NULL);
+        unknown2(o, "no infectious-disease beds recorded in %s%s", "%s未登记传染病床位%s",
+                 subject_name(a, f), NULL);
         return;
     }
     per_residents(r, a, f, g, o, g->beds_inf, 10000);
@@ -244,7 +260,7 @@ static void per_open_bed(const parea *a, const pfac *f, const pagg *g, presult *
 {
     if (!need_beds(a, f, g, o, 0) || !need_staff(a, f, g, o))
         return;
-    ratio(o, num, g->beds_open, 1, "the number of open beds", a, f);
+    ratio(o, num, g->beds_open, 1, "the number of open beds|实际开放床位数", a, f);
     if (o->known)
         note_missing_beds(o, g);
 }
@@ -272,7 +288,7 @@ static void m_nurses_per_physician(const pregion *R, const prule *r, const parea
 {
     if (need_staff(a, f, g, o))
         ratio(o, staff_of(g, "registered_nurse"), physicians(g),
-              1, "the number of physicians", a, f);
+              1, "the number of physicians|执业(助理)医师数", a, f);
 }
 
 static void m_open_to_approved(const pregion *R, const prule *r, const parea *a, const pfac *f,
@@ -280,14 +296,14 @@ static void m_open_to_approved(const pregion *R, const prule *r, const parea *a,
 {
     if (!need_beds(a, f, g, o, 0) || !need_beds(a, f, g, o, 1))
         return;
-    ratio(o, g->beds_open, g->beds_approved, 1, "the number of approved beds", a, f);
+    ratio(o, g->beds_open, g->beds_approved, 1, "the number of approved beds|编制床位数", a, f);
 }
 
 static void m_ht_share(const pregion *R, const prule *r, const parea *a, const pfac *f,
                        const pagg *g, presult *o)
 {
     if (need_staff(a, f, g, o))
-        ratio(o, health_technicians(g), staff_total(g), 1, "total staff", a, f);
+        ratio(o, health_technicians(g), staff_total(g), 1, "total staff|人员总数", a, f);
 }
 
 static void m_staff_count(const pregion *R, const prule *r, const parea *a, const pfac *f,
@@ -309,12 +325,12 @@ static void m_ems_crew(const pregion *R, const prule *r, const parea *a, const p
                        const pagg *g, presult *o)
 {
     if (g->veh_known == 0) {
-        unknown(o, "no vehicles recorded for %s%s", subject_name(a, f), NULL);
+        unknown2(o, "no vehicles recorded for %s%s", "%s未登记车辆数据%s", subject_name(a, f), NULL);
         return;
     }
     if (!need_staff(a, f, g, o))
         return;
-    ratio(o, staff_param(r, g, "ems_doctor"), ambulances(g), 1, "the number of ambulances", a, f);
+    ratio(o, staff_param(r, g, "ems_doctor"), ambulances(g), 1, "the number of ambulances|救护车数", a, f);
 }
 
 /* Presence and counts: facilities of a type in the area's subtree (agg already holds only the
@@ -358,7 +374,8 @@ static void m_village_clinic_presence(const pregion *R, const prule *r, const pa
                                       const pfac *f, const pagg *g, presult *o)
 {
     if (!a->pop_known) {
-        unknown(o, "population of village %s (%s) is not recorded", a->name, a->code);
+        unknown2(o, "population of village %s (%s) is not recorded", "行政村%s（%s）未登记常住人口",
+                 a->name, a->code);
         return;
     }
     if ((double)a->population <= prule_num(r, "population_over", 1000) ||
@@ -402,7 +419,7 @@ static void m_public_share(const pregion *R, const prule *r, const parea *a, con
     double num = g->owned[0];
     if (!own || strcmp(own, "government_or_collective") == 0)
         num += g->owned[1];
-    ratio(o, num, g->facilities, 1, "the number of facilities in scope", a, f);
+    ratio(o, num, g->facilities, 1, "the number of facilities in scope|范围内机构数", a, f);
 }
 
 static int has_service(const char *list, const char *svc)
@@ -436,19 +453,23 @@ static void m_service_present(const pregion *R, const prule *r, const parea *a, 
 static void m_needs_travel(const pregion *R, const prule *r, const parea *a, const pfac *f,
                            const pagg *g, presult *o)
 {
-    unknown(o, "needs road travel times: not computed in this version%s%s", NULL, NULL);
+    unknown2(o, "needs road travel times: not computed in this version%s%s",
+             "需要道路通行时间数据：本版本尚未计算%s%s", NULL, NULL);
 }
 
 static void m_needs_activity(const pregion *R, const prule *r, const parea *a, const pfac *f,
                              const pagg *g, presult *o)
 {
-    unknown(o, "needs monthly activity data%s%s", NULL, NULL);
+    unknown2(o, "needs monthly activity data%s%s", "需要月度业务数据%s%s", NULL, NULL);
 }
 
 static void m_needs_other(const pregion *R, const prule *r, const parea *a, const pfac *f,
                           const pagg *g, presult *o)
 {
-    unknown(o, "needs %s: not stored in this version%s", r->measure->requires, NULL);
+    unknown2(o, "needs %s: not stored in this version%s", "需要%s：本版本尚未存储%s",
+             r->measure->requires, NULL);
+    snprintf(o->reason_zh, sizeof o->reason_zh, "需要%s：本版本尚未存储",
+             r->measure->requires_zh ? r->measure->requires_zh : r->measure->requires);
 }
 
 #define TRAVEL "road travel times"
@@ -461,55 +482,55 @@ static void m_needs_other(const pregion *R, const prule *r, const parea *a, cons
  * population_at_least, population_below, and every measure accepts service (facility filter). */
 static const measure_def CATALOGUE[] = {
     /* resources per resident */
-    {"ambulance_count", A, 1, "救护车数量", "ambulances", "per base_multiplier", NULL, m_ambulance_count},
-    {"negative_pressure_ambulance_share", A | F, 0, "负压救护车占比", "share of negative-pressure ambulances", "", NULL, m_np_share},
-    {"psychiatrists_per_100k", A, 0, "每10万人口精神科医师数", "psychiatrists per 100,000 residents", "", NULL, m_psychiatrists_per_100k},
-    {"gps_per_10k", A, 0, "每万人口全科医生数", "general practitioners per 10,000 residents", "", NULL, m_gps_per_10k},
-    {"staff_per_10k", A, 0, "每万人口卫生人员数", "staff per 10,000 residents", "category", NULL, m_staff_per_10k},
-    {"beds_per_1000", A, 0, "每千人口床位数", "open beds per 1,000 residents", "", NULL, m_beds_per_1000},
-    {"infectious_beds_per_10k", A, 0, "每万人口传染病床位数", "infectious-disease beds per 10,000 residents", "", NULL, m_infectious_beds_per_10k},
+    {"ambulance_count", A, 1, "救护车数量", "ambulances", "per base_multiplier", NULL, m_ambulance_count, NULL},
+    {"negative_pressure_ambulance_share", A | F, 0, "负压救护车占比", "share of negative-pressure ambulances", "", NULL, m_np_share, NULL},
+    {"psychiatrists_per_100k", A, 0, "每10万人口精神科医师数", "psychiatrists per 100,000 residents", "", NULL, m_psychiatrists_per_100k, NULL},
+    {"gps_per_10k", A, 0, "每万人口全科医生数", "general practitioners per 10,000 residents", "", NULL, m_gps_per_10k, NULL},
+    {"staff_per_10k", A, 0, "每万人口卫生人员数", "staff per 10,000 residents", "category", NULL, m_staff_per_10k, NULL},
+    {"beds_per_1000", A, 0, "每千人口床位数", "open beds per 1,000 residents", "", NULL, m_beds_per_1000, NULL},
+    {"infectious_beds_per_10k", A, 0, "每万人口传染病床位数", "infectious-disease beds per 10,000 residents", "", NULL, m_infectious_beds_per_10k, NULL},
     /* staffing of beds and facilities */
-    {"nurses_per_open_bed", F | A, 0, "每床护士数", "nurses per open bed", "", NULL, m_nurses_per_open_bed},
-    {"health_technicians_per_open_bed", F | A, 0, "每床卫生技术人员数", "health technicians per open bed", "", NULL, m_ht_per_open_bed},
-    {"physicians_per_open_bed", F | A, 0, "床医比", "physicians per open bed", "", NULL, m_physicians_per_open_bed},
-    {"nurses_per_physician", F | A, 0, "医护比", "nurses per physician", "", NULL, m_nurses_per_physician},
-    {"open_to_approved_beds", F | A, 0, "开放床位与编制床位之比", "open beds / approved beds", "", NULL, m_open_to_approved},
-    {"health_technician_share", F | A, 0, "卫生技术人员占比", "health technicians / all staff", "", NULL, m_ht_share},
-    {"staff_count", F | A, 0, "人员数", "staff count", "category", NULL, m_staff_count},
-    {"public_health_physician_count", F | A, 0, "公共卫生医师数", "public-health physicians", "", NULL, m_ph_physician_count},
-    {"ems_crew_per_ambulance", A | F, 0, "每车急救人员数", "EMS crew per ambulance", "category", NULL, m_ems_crew},
+    {"nurses_per_open_bed", F | A, 0, "每床护士数", "nurses per open bed", "", NULL, m_nurses_per_open_bed, NULL},
+    {"health_technicians_per_open_bed", F | A, 0, "每床卫生技术人员数", "health technicians per open bed", "", NULL, m_ht_per_open_bed, NULL},
+    {"physicians_per_open_bed", F | A, 0, "床医比", "physicians per open bed", "", NULL, m_physicians_per_open_bed, NULL},
+    {"nurses_per_physician", F | A, 0, "医护比", "nurses per physician", "", NULL, m_nurses_per_physician, NULL},
+    {"open_to_approved_beds", F | A, 0, "开放床位与编制床位之比", "open beds / approved beds", "", NULL, m_open_to_approved, NULL},
+    {"health_technician_share", F | A, 0, "卫生技术人员占比", "health technicians / all staff", "", NULL, m_ht_share, NULL},
+    {"staff_count", F | A, 0, "人员数", "staff count", "category", NULL, m_staff_count, NULL},
+    {"public_health_physician_count", F | A, 0, "公共卫生医师数", "public-health physicians", "", NULL, m_ph_physician_count, NULL},
+    {"ems_crew_per_ambulance", A | F, 0, "每车急救人员数", "EMS crew per ambulance", "category", NULL, m_ems_crew, NULL},
     /* who must exist where */
-    {"township_health_center_presence", A, 0, "乡镇卫生院设置", "township health centre present", "", NULL, m_thc_presence},
-    {"community_health_center_presence", A, 0, "社区卫生服务中心设置", "community health centre present", "", NULL, m_chc_presence},
-    {"village_clinic_presence", A, 0, "村卫生室设置", "village clinic present", "", NULL, m_village_clinic_presence},
-    {"general_hospital_presence", A, 0, "综合医院设置", "general hospital present", "", NULL, m_gh_presence},
-    {"tcm_hospital_presence", A, 0, "中医医院设置", "TCM hospital present", "", NULL, m_tcm_presence},
-    {"facility_count", A, 0, "机构数", "facilities (of the scope's types)", "", NULL, m_facility_count},
-    {"sub_centre_count", A, 0, "县域医疗次中心数", "county sub-centres", "", NULL, m_sub_centre_count},
-    {"public_ownership_share", A, 0, "政府(集体)办占比", "share run by government (or collective)", "ownership", NULL, m_public_share},
-    {"service_present", F, 0, "服务设置", "service offered", "", NULL, m_service_present},
+    {"township_health_center_presence", A, 0, "乡镇卫生院设置", "township health centre present", "", NULL, m_thc_presence, NULL},
+    {"community_health_center_presence", A, 0, "社区卫生服务中心设置", "community health centre present", "", NULL, m_chc_presence, NULL},
+    {"village_clinic_presence", A, 0, "村卫生室设置", "village clinic present", "", NULL, m_village_clinic_presence, NULL},
+    {"general_hospital_presence", A, 0, "综合医院设置", "general hospital present", "", NULL, m_gh_presence, NULL},
+    {"tcm_hospital_presence", A, 0, "中医医院设置", "TCM hospital present", "", NULL, m_tcm_presence, NULL},
+    {"facility_count", A, 0, "机构数", "facilities (of the scope's types)", "", NULL, m_facility_count, NULL},
+    {"sub_centre_count", A, 0, "县域医疗次中心数", "county sub-centres", "", NULL, m_sub_centre_count, NULL},
+    {"public_ownership_share", A, 0, "政府(集体)办占比", "share run by government (or collective)", "ownership", NULL, m_public_share, NULL},
+    {"service_present", F, 0, "服务设置", "service offered", "", NULL, m_service_present, NULL},
     /* need road travel times */
-    {"service_circle_share", A, 0, "服务圈覆盖人口占比", "residents within the service circle", "minutes", TRAVEL, m_needs_travel},
-    {"ems_service_radius_km", A, 0, "急救服务半径", "EMS service radius (km)", "", TRAVEL, m_needs_travel},
-    {"ems_response_time_min", A, 0, "平均急救反应时间", "mean EMS response time (min)", "", TRAVEL, m_needs_travel},
-    {"sub_centre_distance_km", A | F, 0, "次中心距县域医疗中心距离", "distance of a sub-centre from the county medical centre (km)", "", TRAVEL, m_needs_travel},
-    {"emergency_response_hours", A, 0, "卫生应急响应时间", "public-health emergency response time (h)", "", TRAVEL, m_needs_travel},
+    {"service_circle_share", A, 0, "服务圈覆盖人口占比", "residents within the service circle", "minutes", TRAVEL, m_needs_travel, NULL},
+    {"ems_service_radius_km", A, 0, "急救服务半径", "EMS service radius (km)", "", TRAVEL, m_needs_travel, NULL},
+    {"ems_response_time_min", A, 0, "平均急救反应时间", "mean EMS response time (min)", "", TRAVEL, m_needs_travel, NULL},
+    {"sub_centre_distance_km", A | F, 0, "次中心距县域医疗中心距离", "distance of a sub-centre from the county medical centre (km)", "", TRAVEL, m_needs_travel, NULL},
+    {"emergency_response_hours", A, 0, "卫生应急响应时间", "public-health emergency response time (h)", "", TRAVEL, m_needs_travel, NULL},
     /* need monthly activity data */
-    {"in_county_treatment_rate", A, 0, "县域内就诊率", "in-county treatment rate", "", ACTIVITY, m_needs_activity},
-    {"basic_level_visit_share", A, 0, "基层门急诊人次占比", "basic-level share of outpatient visits", "", ACTIVITY, m_needs_activity},
-    {"basic_level_visit_share_increase", A, 0, "基层诊疗人次占比提升", "rise in basic-level visit share", "", ACTIVITY, m_needs_activity},
-    {"contracting_rate", A, 0, "家庭医生签约率", "family-doctor contracting rate", "", ACTIVITY, m_needs_activity},
-    {"key_group_contracting_rate", A, 0, "重点人群签约率", "key-group contracting rate", "", ACTIVITY, m_needs_activity},
-    {"health_literacy_rate", A, 0, "居民健康素养水平", "health literacy rate", "", ACTIVITY, m_needs_activity},
-    {"average_length_of_stay", F | A, 0, "平均住院日", "average length of stay (days)", "", ACTIVITY, m_needs_activity},
-    {"blood_vans_per_supply", A, 0, "每3吨供血量送血车数", "blood vans per 3 t of blood supplied", "", ACTIVITY, m_needs_activity},
+    {"in_county_treatment_rate", A, 0, "县域内就诊率", "in-county treatment rate", "", ACTIVITY, m_needs_activity, NULL},
+    {"basic_level_visit_share", A, 0, "基层门急诊人次占比", "basic-level share of outpatient visits", "", ACTIVITY, m_needs_activity, NULL},
+    {"basic_level_visit_share_increase", A, 0, "基层诊疗人次占比提升", "rise in basic-level visit share", "", ACTIVITY, m_needs_activity, NULL},
+    {"contracting_rate", A, 0, "家庭医生签约率", "family-doctor contracting rate", "", ACTIVITY, m_needs_activity, NULL},
+    {"key_group_contracting_rate", A, 0, "重点人群签约率", "key-group contracting rate", "", ACTIVITY, m_needs_activity, NULL},
+    {"health_literacy_rate", A, 0, "居民健康素养水平", "health literacy rate", "", ACTIVITY, m_needs_activity, NULL},
+    {"average_length_of_stay", F | A, 0, "平均住院日", "average length of stay (days)", "", ACTIVITY, m_needs_activity, NULL},
+    {"blood_vans_per_supply", A, 0, "每3吨供血量送血车数", "blood vans per 3 t of blood supplied", "", ACTIVITY, m_needs_activity, NULL},
     /* need records HSS does not store yet */
-    {"public_health_staff_per_10k", A, 0, "每万人口公共卫生人员数", "public-health staff per 10,000 residents", "", "public-health staff counts (all professional public-health institutions)", m_needs_other},
-    {"capability_standard_share", A, 0, "服务能力达标占比", "share meeting the service-capability standard", "", "service-capability assessment results", m_needs_other},
-    {"tcm_technique_share", A, 0, "中医药适宜技术开展占比", "share offering the required TCM techniques", "", "TCM technique records per facility", m_needs_other},
-    {"aed_count", A, 0, "AED配置数量", "AEDs installed", "", "an equipment inventory (AEDs)", m_needs_other},
-    {"emr_level", F | A, 0, "电子病历应用水平", "EMR application level", "", "EMR assessment levels", m_needs_other},
-    {"result_recognition_share", A, 0, "检查检验结果互认占比", "share recognising other institutions' results", "", "result-recognition records", m_needs_other},
+    {"public_health_staff_per_10k", A, 0, "每万人口公共卫生人员数", "public-health staff per 10,000 residents", "", "public-health staff counts (all professional public-health institutions)", m_needs_other, "全部专业公共卫生机构的公共卫生人员数"},
+    {"capability_standard_share", A, 0, "服务能力达标占比", "share meeting the service-capability standard", "", "service-capability assessment results", m_needs_other, "服务能力评价结果"},
+    {"tcm_technique_share", A, 0, "中医药适宜技术开展占比", "share offering the required TCM techniques", "", "TCM technique records per facility", m_needs_other, "各机构中医药适宜技术开展记录"},
+    {"aed_count", A, 0, "AED配置数量", "AEDs installed", "", "an equipment inventory (AEDs)", m_needs_other, "设备台账（AED）"},
+    {"emr_level", F | A, 0, "电子病历应用水平", "EMR application level", "", "EMR assessment levels", m_needs_other, "电子病历应用水平评级"},
+    {"result_recognition_share", A, 0, "检查检验结果互认占比", "share recognising other institutions' results", "", "result-recognition records", m_needs_other, "检查检验结果互认记录"},
 };
 
 const measure_def *policy_measures(size_t *n)

@@ -116,7 +116,7 @@ static void row_cells(hss_buf *b, const hss_table *f, size_t r)
     esc(b, hss_table_cell(f, r, col(f, "gap")));
     hss_buf_puts(b, "</td><td>");
     esc(b, hss_table_cell(f, r, col(f, "gap_text")));
-    const char *why = hss_table_cell(f, r, col(f, "reason"));
+    const char *why = hss_table_cell(f, r, col(f, "reason_zh"));
     if (*why) {
         hss_buf_puts(b, *hss_table_cell(f, r, col(f, "gap_text")) ? "<br>" : "");
         hss_buf_puts(b, "<span class=\"meta\">");

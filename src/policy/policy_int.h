@@ -64,6 +64,10 @@ typedef struct {
     pagg *sub;       /* per area: all facilities in its subtree */
     int *order;      /* area indices, parents before children */
     int generated;
+    /* For measures wired to other modules (travel times, monthly indicators): the store the
+     * region was read from and the evaluation year. */
+    hss_store *st;
+    int year;
     /* code -> index hash of areas */
     int *hash;
     size_t hcap;
@@ -143,6 +147,7 @@ typedef struct {
     int has_need;       /* need_num/need_den let the gap be said in units a planner acts on */
     double num, den, scale; /* observed = scale * num / den */
     char reason[256];   /* why unknown; or a note for a known value (e.g. missing beds) */
+    char reason_zh[256]; /* the same in Chinese */
 } presult;
 
 /* Evaluates measure for a subject: an area (a != NULL, agg = its subtree sums, possibly
@@ -158,6 +163,7 @@ typedef struct measure_def {
     const char *params;      /* allowed parameter names, space separated ("" = none) */
     const char *requires;    /* NULL for computed measures; what the data lacks otherwise */
     measure_fn fn;           /* replace this to wire a real implementation */
+    const char *requires_zh; /* `requires` in Chinese (for measures needing other records) */
 } measure_def;
 
 const measure_def *policy_measure_find(const char *name);
