@@ -368,17 +368,19 @@ static void m_tcm_presence(const pregion *R, const prule *r, const parea *a, con
     count_type(a, g, o, "tcm_hospital");
 }
 
-/* A village of more than `population_over` residents (default 1,000) that is not the seat of a
- * township health centre needs a village clinic (or community health station). */
+/* A village of more than `population_over` residents (default 1,000; 0 = every village, whatever
+ * its population) that is not the seat of a township health centre needs a village clinic (or
+ * community health station). */
 static void m_village_clinic_presence(const pregion *R, const prule *r, const parea *a,
                                       const pfac *f, const pagg *g, presult *o)
 {
-    if (!a->pop_known) {
+    double over = prule_num(r, "population_over", 1000);
+    if (over > 0 && !a->pop_known) {
         unknown2(o, "population of village %s (%s) is not recorded", "行政村%s（%s）未登记常住人口",
                  a->name, a->code);
         return;
     }
-    if ((double)a->population <= prule_num(r, "population_over", 1000) ||
+    if ((over > 0 && (double)a->population <= over) ||
         g->types[hss_model_find(HSS_VOCAB_FACILITY_TYPE, "township_health_center")] > 0) {
         o->skip = 1;
         return;

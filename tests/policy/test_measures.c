@@ -53,6 +53,7 @@ static int setup(void **state)
     rule("gh", "general_hospital_presence", "{level: county, ownership: [government]}", "", "present", "");
     rule("tcm", "tcm_hospital_presence", "{level: county}", "", "present", "");
     rule("vc", "village_clinic_presence", "{level: village}", "{population_over: 1000}", "present", "");
+    rule("vc_all", "village_clinic_presence", "{level: village}", "{population_over: 0}", "present", "");
     rule("beds", "beds_per_1000", "{level: county}", "", ">=", "2.35");
     rule("inf", "infectious_beds_per_10k", "{level: county}", "", ">=", "1.5");
     rule("php", "public_health_physician_count", "{each: facility, types: [township_health_center, community_health_center]}", "", ">=", "2");
@@ -225,6 +226,9 @@ static void presence(void **state)
     expect("vc", "331121001002", "fail", "0", NULL, "1");  /* 1,001 residents: over 1,000 */
     assert_true(fixture_row(F, "vc", "331121001003") < 0); /* exactly 1,000: not over */
     expect("vc", "331121001004", "unknown", NULL, NULL, NULL);
+    /* population_over 0: every village needs one, population recorded or not. */
+    expect("vc_all", "331121001003", "fail", "0", NULL, "1");
+    expect("vc_all", "331121001004", "fail", "0", NULL, "1");
     expect("hall", "F4", "pass", "1", NULL, NULL);
     expect("hall", "F5", "fail", "0", NULL, "1");
     expect("fever", "331102", "pass", "1", NULL, NULL);
