@@ -39,8 +39,9 @@ static double health_technicians(const pagg *g)
     return s;
 }
 
-/* All staff, not counting the "of which" subsets of licensed physicians (GPs, public-health,
- * TCM physicians, psychiatrists) twice. */
+/* All staff, not counting the "of which" subsets twice: GPs, public-health and TCM physicians
+ * and psychiatrists (subsets of licensed physicians) and MCH staff (妇幼保健人员, a role held by
+ * physicians and nurses of MCH institutions). */
 static double staff_total(const pagg *g)
 {
     size_t n;
@@ -49,7 +50,8 @@ static double staff_total(const pagg *g)
     for (size_t i = 0; i < n; i++) {
         const char *id = t[i].id;
         if (strcmp(id, "general_practitioner") == 0 || strcmp(id, "public_health_physician") == 0 ||
-            strcmp(id, "tcm_physician") == 0 || strcmp(id, "psychiatrist") == 0)
+            strcmp(id, "tcm_physician") == 0 || strcmp(id, "psychiatrist") == 0 ||
+            strcmp(id, "mch_staff") == 0)
             continue;
         s += g->staff[i];
     }

@@ -54,7 +54,7 @@ static const char FIXTURE_SQL[] =
     /* F1: HT = 60 + 80 + 4 = 144 (psychiatrist, GP, public-health are subsets) */
     " ('F1','licensed_physician',60),('F1','registered_nurse',80),('F1','technician',4),"
     " ('F1','psychiatrist',4),('F1','general_practitioner',5),('F1','public_health_physician',2),"
-    " ('F1','management',16),"
+    " ('F1','management',16),('F1','mch_staff',10),"
     /* F2: HT = 40 + 65 = 105 */
     " ('F2','licensed_physician',40),('F2','registered_nurse',65),"
     /* F4: 2 public-health physicians (exactly 2), 5 physicians, 6 nurses */

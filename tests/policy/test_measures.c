@@ -170,7 +170,7 @@ static void per_resident_rates(void **state)
     expect("psych", "331121", "fail", "0", "4", "2");
     expect("psych", "331122", "unknown", NULL, NULL, NULL); /* no staff, no population */
     expect("gps", "331102", "pass", "0.5", NULL, NULL);     /* 5 per 100,000 = 0.5 per 10,000 */
-    expect("mch", "331102", "fail", "0", NULL, "10");
+    expect("mch", "331102", "pass", "1", NULL, NULL); /* 10 MCH staff per 100,000: on the threshold */
     /* beds: 甲区 (115 + 120) / 100,000 x 1,000 = 2.35, exactly the target. */
     expect("beds", "331102", "pass", "2.35", "2.35", NULL);
     expect_reason("beds", "331102", "2 of 4 facilities have no open beds recorded");
@@ -204,7 +204,7 @@ static void staffing_ratios(void **state)
     expect_reason("php", "F5", "no staff recorded");
     expect("ppb", "331102", "fail", "0.4255", NULL, "25"); /* 100 / 235; 0.53 x 235 = 124.55 */
     expect("npp", "F4", "pass", "1.2", NULL, NULL);
-    expect("hts", "F1", "pass", "0.9", NULL, NULL); /* 144 / (60 + 80 + 4 + 16) */
+    expect("hts", "F1", "pass", "0.9", NULL, NULL); /* 144 / (60 + 80 + 4 + 16): MCH staff is a role, not added */
     expect("vcdoc", "F6", "pass", "1", NULL, NULL);
     expect("aides", "331102", "pass", "2", NULL, NULL); /* 8 aides / 4 ambulances */
     expect("aides", "331124", "unknown", NULL, NULL, NULL);
