@@ -14,7 +14,8 @@
 enum {
     C_RULE, C_PACK, C_OVERRIDES, C_TITLE, C_TITLE_EN, C_MEASURE, C_AREA, C_AREA_NAME, C_FACILITY,
     C_FACILITY_NAME, C_STATUS, C_OBSERVED, C_COMPARATOR, C_TARGET, C_GAP, C_NEED, C_UNIT,
-    C_UNIT_EN, C_GAP_TEXT, C_GAP_TEXT_EN, C_REASON, C_REASON_ZH, C_YEAR, C_DOCUMENT, C_QUOTE, C_NCOLS
+    C_UNIT_EN, C_GAP_TEXT, C_GAP_TEXT_EN, C_REASON, C_REASON_ZH, C_YEAR, C_DOCUMENT, C_QUOTE, C_DOCUMENT_TITLE, C_MEASURE_ZH,
+    C_NCOLS
 };
 
 static hss_table *findings_table(void)
@@ -36,6 +37,7 @@ static hss_table *findings_table(void)
         {"reason", "reason", HSS_COL_TEXT},      {"reason_zh", "说明", HSS_COL_TEXT},
         {"year", "目标年", HSS_COL_INT},
         {"document", "文件", HSS_COL_TEXT},      {"quote", "原文", HSS_COL_TEXT},
+        {"document_title", "文件标题", HSS_COL_TEXT}, {"measure_zh", "指标名称", HSS_COL_TEXT},
     };
     hss_table *t = hss_table_new();
     for (int i = 0; i < C_NCOLS; i++)
@@ -161,7 +163,18 @@ static char *fill(const char *tmpl, double gap, double need, double obs, double 
 typedef struct {
     hss_policy_result *res;
     const pregion *R;
+    const hss_policy_pack *pack;
 } ctx;
+
+/* The title a pack gives a document (the child's listing wins), or "". */
+static const char *doc_title(const hss_policy_pack *p, const char *file)
+{
+    const char *t = "";
+    for (size_t i = 0; i < p->ndocs; i++)
+        if (strcmp(p->docs[i].file, file) == 0)
+            t = p->docs[i].title;
+    return t;
+}
 
 static void add_finding(ctx *c, const prule *r, const parea *a, const pfac *f, presult *m)
 {
@@ -192,6 +205,8 @@ static void add_finding(ctx *c, const prule *r, const parea *a, const pfac *f, p
     hss_table_set_int(t, C_YEAR, r->year);
     hss_table_set_text(t, C_DOCUMENT, r->document);
     hss_table_set_text(t, C_QUOTE, r->quote);
+    hss_table_set_text(t, C_DOCUMENT_TITLE, doc_title(c->pack, r->document));
+    hss_table_set_text(t, C_MEASURE_ZH, r->measure->zh);
     if (m->reason[0])
         hss_table_set_text(t, C_REASON, m->reason);
     if (m->reason_zh[0])
@@ -403,7 +418,7 @@ hss_code hss_policy_evaluate(hss_store *st, const hss_policy_pack *pack, int yea
     res->findings = findings_table();
     R.st = st;
     R.year = res->year;
-    ctx c = {res, &R};
+    ctx c = {res, &R, pack};
     for (size_t i = 0; i < pack->nrules; i++) {
         const prule *r = &pack->rules[i];
         if (res->year && r->year && r->year > res->year)

@@ -203,11 +203,26 @@ char *hss_policy_result_html(const hss_policy_result *res)
             hss_buf_puts(&b, " 的同名规则");
         }
         hss_buf_puts(&b, "）　指标 ");
+        esc(&b, hss_table_cell(f, r0, col(f, "measure_zh")));
+        hss_buf_puts(&b, "（");
         esc(&b, hss_table_cell(f, r0, col(f, "measure")));
-        hss_buf_puts(&b, "　要求 ");
-        esc(&b, hss_table_cell(f, r0, col(f, "comparator")));
-        hss_buf_puts(&b, " ");
-        esc(&b, hss_table_cell(f, r0, col(f, "target")));
+        hss_buf_puts(&b, "）　要求 ");
+        const char *cmp = hss_table_cell(f, r0, col(f, "comparator"));
+        /* A target the measure works out per area (ambulances from population) varies. */
+        int same = 1;
+        size_t ct = col(f, "target");
+        for (size_t r = r0 + 1; r < r1 && same; r++)
+            same = strcmp(hss_table_cell(f, r, ct), hss_table_cell(f, r0, ct)) == 0;
+        if (!strcmp(cmp, "present")) {
+            hss_buf_puts(&b, "应设置");
+        } else {
+            esc(&b, cmp);
+            hss_buf_puts(&b, " ");
+            if (same)
+                esc(&b, hss_table_cell(f, r0, ct));
+            else
+                hss_buf_puts(&b, "（按各区域人口分别计算）");
+        }
         hss_buf_puts(&b, " ");
         esc(&b, hss_table_cell(f, r0, col(f, "unit")));
         hss_buf_puts(&b, "　目标年 ");
@@ -215,6 +230,12 @@ char *hss_policy_result_html(const hss_policy_result *res)
         hss_buf_puts(&b, "</p>\n<blockquote>“");
         esc(&b, hss_table_cell(f, r0, col(f, "quote")));
         hss_buf_puts(&b, "”<br><span class=\"meta\">—— ");
+        const char *dt = hss_table_cell(f, r0, col(f, "document_title"));
+        if (*dt) {
+            hss_buf_puts(&b, "《");
+            esc(&b, dt);
+            hss_buf_puts(&b, "》 ");
+        }
         esc(&b, hss_table_cell(f, r0, col(f, "document")));
         hss_buf_printf(&b, "</span></blockquote>\n<p><span class=\"pass\">达标 %zu</span>　"
                            "<span class=\"fail\">未达标 %zu</span>　<span class=\"unknown\">"

@@ -21,8 +21,10 @@
  * file path) for `year` (0 = the pack's default) under area `under` (NULL = whole region).
  * One row per rule and area or facility in scope, with the columns
  * rule, title, measure, area, facility, status (pass|fail|unknown), observed, target, gap,
- * unit, gap_text, document, quote. (Also: pack, overrides, area_name, facility_name,
- * title_en, unit_en, gap_text_en, reason.) */
+ * unit, gap_text, document, quote. Also: pack (whose rule won), overrides (whose rule it
+ * replaced), title_en, area_name, facility_name, comparator, need (whole units to add or
+ * remove), unit_en, gap_text_en, reason / reason_zh (why unknown, or a note), year,
+ * document_title, measure_zh. */
 hss_code hss_policy_findings(hss_store *st, const char *pack, int year, const char *under,
                              hss_table **out, hss_error *err);
 

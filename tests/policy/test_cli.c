@@ -115,7 +115,7 @@ static void evaluate_csv_and_table(void **state)
     assert_int_equal(run(&out, "evaluate --db %s --policy %s --format csv", db, pack), 0);
     assert_true(strncmp(out, "rule,pack,overrides,title,title_en,measure,area,", 48) == 0);
     assert_int_equal(count(out, "\n"), 11);
-    assert_non_null(strstr(out, ",901_test.txt,每3万人口1辆 <b>\n"));
+    assert_non_null(strstr(out, ",901_test.txt,每3万人口1辆 <b>,测试文件,救护车数量\n"));
     free(out);
     assert_int_equal(run(&out, "evaluate --db %s --policy %s --format csv --summary", db, pack), 0);
     assert_true(strncmp(out, "area,area_name,level,pass,fail,unknown,total\n", 45) == 0);
@@ -144,6 +144,8 @@ static void evaluate_html(void **state)
     assert_non_null(strstr(html, "</html>\n"));
     assert_non_null(strstr(html, "医疗卫生服务体系规划标准评估报告"));
     assert_non_null(strstr(html, "需增加 6 辆救护车"));
+    assert_non_null(strstr(html, "《测试文件》 901_test.txt"));
+    assert_non_null(strstr(html, "（按各区域人口分别计算）"));
     assert_non_null(strstr(html, "需要道路通行时间数据：本版本尚未计算"));
     /* Self-contained: no scripts, stylesheets, images or fonts from elsewhere. */
     assert_null(strstr(html, "http://"));
