@@ -57,40 +57,31 @@ static int fac_matches(const prule *r, const pfac *f)
         return 0;
     if (r->sub_centre >= 0 && (f->sub_centre != 0) != r->sub_centre)
         return 0;
-    const char *svc = prule_str(r, "service");
-    if (svc && r->measure && strcmp(r->measure->name, "service_present") != 0) {
-        /* A facility filter: only facilities offering the service. */
-        size_t n = strlen(svc);
-        const char *p = strstr(f->services, svc);
-        int found = 0;
-        while (p) {
-            int start = p == f->services || p[-1] == ';';
-            int end = p[n] == '\0' || p[n] == ';';
-            if (start && end) {
-                found = 1;
-                break;
-            }
-            p = strstr(p + 1, svc);
-        }
-        if (!found)
-            return 0;
-    }
+    if (policy_service_filters(r) && !policy_has_service(f->services, prule_str(r, "service")))
+        return 0;
     return 1;
 }
 
 static int has_fac_filter(const prule *r)
 {
     return r->types || r->grades || r->ownerships || r->central >= 0 || r->sub_centre >= 0 ||
-           (prule_str(r, "service") && strcmp(r->measure->name, "service_present") != 0);
+           policy_service_filters(r) || strcmp(r->measure->name, "service_share") == 0;
 }
 
 /* Subtree sums over only the facilities the rule's scope selects. */
 static pagg *filtered_sums(const pregion *R, const prule *r)
 {
     pagg *s = hss_xcalloc(R->nareas ? R->nareas : 1, sizeof *s);
-    for (size_t i = 0; i < R->nfacs; i++)
-        if (fac_matches(r, &R->facs[i]))
-            pagg_add(&s[R->facs[i].area], &R->facs[i].agg);
+    const char *svc = prule_str(r, "service");
+    int mark = svc && strcmp(r->measure->name, "service_share") == 0;
+    for (size_t i = 0; i < R->nfacs; i++) {
+        const pfac *f = &R->facs[i];
+        if (!fac_matches(r, f))
+            continue;
+        pagg_add(&s[f->area], &f->agg);
+        if (mark && policy_has_service(f->services, svc))
+            s[f->area].marked++;
+    }
     for (size_t k = R->nareas; k-- > 0;) {
         int a = R->order[k];
         if (R->areas[a].parent >= 0)

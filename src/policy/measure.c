@@ -426,7 +426,18 @@ static void m_public_share(const pregion *R, const prule *r, const parea *a, con
     ratio(o, num, g->facilities, 1, "the number of facilities in scope|范围内机构数", a, f);
 }
 
-static int has_service(const char *list, const char *svc)
+static void m_service_present(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                              const pagg *g, presult *o);
+static void m_service_share(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                            const pagg *g, presult *o);
+
+int policy_service_filters(const prule *r)
+{
+    return prule_str(r, "service") && r->measure && r->measure->fn != m_service_present &&
+           r->measure->fn != m_service_share;
+}
+
+int policy_has_service(const char *list, const char *svc)
 {
     size_t n = strlen(svc);
     for (const char *p = list; *p;) {
@@ -446,10 +457,17 @@ static void m_service_present(const pregion *R, const prule *r, const parea *a, 
 {
     const char *svc = prule_str(r, "service");
     o->known = 1;
-    o->observed = f && svc ? has_service(f->services, svc) : 0;
+    o->observed = f && svc ? policy_has_service(f->services, svc) : 0;
     o->num = o->observed;
     o->den = o->scale = 1;
     o->has_need = 1;
+}
+
+/* Share of the facilities in scope that offer the `service` (marked by the evaluator). */
+static void m_service_share(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                            const pagg *g, presult *o)
+{
+    ratio(o, g->marked, g->facilities, 1, "the number of facilities in scope|范围内机构数", a, f);
 }
 
 /* ---- declared, not computed in this version ---------------------------------------------- */
@@ -512,6 +530,7 @@ static const measure_def CATALOGUE[] = {
     {"facility_count", A, 0, "机构数", "facilities (of the scope's types)", "", NULL, m_facility_count, NULL},
     {"sub_centre_count", A, 0, "县域医疗次中心数", "county sub-centres", "", NULL, m_sub_centre_count, NULL},
     {"public_ownership_share", A, 0, "政府(集体)办占比", "share run by government (or collective)", "ownership", NULL, m_public_share, NULL},
+    {"service_share", A, 0, "开展某项服务的机构占比", "share of facilities offering a service", "", NULL, m_service_share, NULL},
     {"service_present", F, 0, "服务设置", "service offered", "", NULL, m_service_present, NULL},
     /* need road travel times */
     {"service_circle_share", A, 0, "服务圈覆盖人口占比", "residents within the service circle", "minutes", TRAVEL, m_needs_travel, NULL},

@@ -416,6 +416,10 @@ static int parse_rule(diag *d, const hss_yaml *y, prule *r, int pack_year)
         }
     }
 
+    if (r->measure && (!strcmp(r->measure->name, "service_present") ||
+                       !strcmp(r->measure->name, "service_share")) && !prule_str(r, "service"))
+        ERR(d, y->line, "%s: measure %s needs params: {service: ...}", what, r->measure->name);
+
     const char *cmp = scalar(d, y, "comparator", 1, what);
     if (cmp) {
         int k;

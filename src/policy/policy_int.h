@@ -36,6 +36,7 @@ typedef struct {
     int owned[3];    /* facilities by ownership (government, collective, private) */
     int centrals, sub_centres;
     int facilities;
+    int marked;      /* facilities meeting a rule's condition (service_share), set per rule */
 } pagg;
 
 typedef struct {
@@ -167,6 +168,11 @@ typedef struct measure_def {
 } measure_def;
 
 const measure_def *policy_measure_find(const char *name);
+/* True when `svc` is one of the ';'-separated ids in `list`. */
+int policy_has_service(const char *list, const char *svc);
+/* True when the rule's `service` parameter selects facilities (rather than being what the
+ * measure looks for, as in service_present and service_share). */
+int policy_service_filters(const prule *r);
 const measure_def *policy_measures(size_t *n);
 
 #endif

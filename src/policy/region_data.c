@@ -67,6 +67,7 @@ void pagg_add(pagg *d, const pagg *s)
     d->staff_known += s->staff_known;
     d->veh_known += s->veh_known;
     d->facilities += s->facilities;
+    d->marked += s->marked;
 }
 
 static char *col_text(sqlite3_stmt *s, int c)

@@ -65,6 +65,7 @@ static int setup(void **state)
     rule("vcdoc", "staff_count", "{each: facility, types: [village_clinic], ownership: [government, collective]}", "{category: physician}", ">=", "1");
     rule("aides", "ems_crew_per_ambulance", "{level: county}", "{category: ems_aide}", ">=", "2");
     rule("hall", "service_present", "{each: facility, types: [township_health_center, community_health_center]}", "{service: tcm_hall}", "present", "");
+    rule("hallshare", "service_share", "{level: county, types: [township_health_center, community_health_center]}", "{service: tcm_hall}", ">=", "0.5");
     rule("fever", "facility_count", "{level: county}", "{service: fever_clinic}", ">=", "1");
     rule("central", "facility_count", "{level: city, types: [township_health_center], central: true}", "", ">=", "1");
     rule("gov", "public_ownership_share", "{level: county, types: [village_clinic]}", "{ownership: government}", ">=", "0.9");
@@ -231,6 +232,9 @@ static void presence(void **state)
     expect("vc_all", "331121001004", "fail", "0", NULL, "1");
     expect("hall", "F4", "pass", "1", NULL, NULL);
     expect("hall", "F5", "fail", "0", NULL, "1");
+    expect("hallshare", "331121", "pass", "1", NULL, NULL);   /* F4 has a TCM hall */
+    expect("hallshare", "331102", "fail", "0", NULL, "1");    /* F5 has none: 0.5 x 1 -> 1 */
+    expect("hallshare", "331124", "unknown", NULL, NULL, NULL); /* no centres: no share */
     expect("fever", "331102", "pass", "1", NULL, NULL);
     expect("fever", "331124", "fail", "0", NULL, "1");
     expect("central", "331100", "pass", "1", NULL, NULL);

@@ -111,6 +111,10 @@ static void errors_name_file_line_and_reason(void **state)
                  "measure: ambulance_count\n    comparator: \">=\"\n    target: 4\n",
                  "computes its own target");
     expect_error("{level: county}", "{each: facility}", "cannot be evaluated per facility");
+    expect_error("measure: psychiatrists_per_100k", "measure: service_share",
+                 "measure service_share needs params: {service: ...}");
+    expect_error("{level: county}", "{each: facility, types: [clinic], level: county}",
+                 "'level' selects areas");
 }
 
 static void duplicate_ids_are_rejected(void **state)
