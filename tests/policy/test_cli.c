@@ -191,6 +191,29 @@ static void evaluate_bad_input(void **state)
     free(out);
 }
 
+/* Evaluating reads only: the data version and the rows stay as they were. */
+static void evaluate_changes_nothing(void **state)
+{
+    (void)state;
+    hss_error err;
+    hss_store *st = hss_store_open_existing(db, &err);
+    int64_t v0 = hss_store_data_version(st);
+    long long f0 = hss_test_query_int(st, "SELECT count(*) FROM facility");
+    hss_store_close(st);
+    char *out;
+    assert_int_equal(run(&out, "evaluate --db %s --policy %s --format json --summary", db, pack), 0);
+    cJSON *arr = cJSON_Parse(out);
+    assert_non_null(arr);
+    assert_true(cJSON_IsArray(arr));
+    assert_int_equal(cJSON_GetArraySize(arr), 6);
+    cJSON_Delete(arr);
+    free(out);
+    st = hss_store_open_existing(db, &err);
+    assert_int_equal(hss_store_data_version(st), v0);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM facility"), f0);
+    hss_store_close(st);
+}
+
 static void policy_commands(void **state)
 {
     (void)state;
@@ -211,6 +234,11 @@ static void policy_commands(void **state)
     free(out);
     assert_int_equal(run(&out, "policy coverage %s --format csv", pack), 0);
     assert_non_null(strstr(out, "clitest,901_test.txt,测试文件,1,1,1,needs road travel times"));
+    free(out);
+    assert_int_equal(run(&out, "policy coverage %s --detail --format csv", pack), 0);
+    assert_non_null(strstr(out, "clitest,901_test.txt,amb,ambulance_count,checkable,,每3万人口1辆 <b>"));
+    assert_non_null(strstr(out, "clitest,901_test.txt,resp,ems_response_time_min,unknown,needs road travel times,"));
+    assert_non_null(strstr(out, "clitest,901_test.txt,,,not_encoded,测试,未编码原文"));
     free(out);
     assert_int_equal(run(&out, "policy measures --format csv"), 0);
     assert_non_null(strstr(out, "ambulance_count,area,yes"));
@@ -245,6 +273,7 @@ int main(void)
         cmocka_unit_test(evaluate_csv_and_table),
         cmocka_unit_test(evaluate_html),
         cmocka_unit_test(evaluate_bad_input),
+        cmocka_unit_test(evaluate_changes_nothing),
         cmocka_unit_test(policy_commands),
         cmocka_unit_test(packs_found_by_name),
     };
