@@ -322,6 +322,7 @@ static int parse_rule(diag *d, const hss_yaml *y, prule *r, int pack_year)
     int errors0 = d->errors;
     if (y->type != HSS_YAML_MAP) {
         ERR(d, y->line, "a rule must be a map");
+        r->id = hss_xstrdup("?");
         return -1;
     }
     const char *id = scalar(d, y, "id", 1, "rule");
@@ -447,7 +448,7 @@ static int parse_rule(diag *d, const hss_yaml *y, prule *r, int pack_year)
     bilingual(d, y, "unit", what, &r->unit_zh, &r->unit_en);
     bilingual(d, y, "gap", what, &r->gap_zh, &r->gap_en);
     const hss_yaml *gp = hss_yaml_get(y, "gap");
-    if (gp) {
+    if (gp && r->gap_zh && r->gap_en) {
         check_template(d, r->gap_zh, gp->line, what);
         check_template(d, r->gap_en, gp->line, what);
     }

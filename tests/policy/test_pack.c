@@ -111,6 +111,11 @@ static void errors_name_file_line_and_reason(void **state)
     expect_error("    year: 2025\n", "    yaer: 2025\n",
                  "p.yaml:12: error: rule 'psych': unknown key 'yaer' (did you mean 'year'?)");
     expect_error("{need} 名", "{needed} 名", "unknown placeholder 'needed'");
+    expect_error("    gap: {zh: \"需增加 {need} 名\", en: \"needs {need} more\"}\n",
+                 "    gap: 需增加\n", "p.yaml:18: error: rule 'psych': 'gap' must be a map with zh and en");
+    expect_error("{zh: 精神科医师, en: psychiatrists}", "{zh: 精神科医师}", "rule 'psych' title: missing 'en'");
+    expect_error("    scope: {level: county}\n", "    scope: county\n", "scope must be a map");
+    expect_error("    measure: psychiatrists_per_100k\n", "    measure: [a, b]\n", "'measure' must be a non-empty text");
     expect_error("    unit: {zh: 名/10万人, en: per 100k}\n", "", "missing 'unit'");
     expect_error("measure: psychiatrists_per_100k\n    comparator: \">=\"\n    target: 4\n",
                  "measure: ambulance_count\n    comparator: \">=\"\n    target: 4\n",
