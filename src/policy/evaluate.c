@@ -269,6 +269,19 @@ static int cmp_code(const void *x, const void *y, void *R)
     return strcmp(r->areas[*(const int *)x].code, r->areas[*(const int *)y].code);
 }
 
+/* True when the rule names no areas, or area `ai` (or, with `subtree`, one of its ancestors)
+ * is among them. */
+static int named_area(const pregion *R, const prule *r, int ai, int subtree)
+{
+    if (!r->nareas)
+        return 1;
+    for (int a = ai; a >= 0; a = subtree ? R->areas[a].parent : -1)
+        for (size_t i = 0; i < r->nareas; i++)
+            if (strcmp(R->areas[a].code, r->areas[i]) == 0)
+                return 1;
+    return 0;
+}
+
 static void eval_rule(ctx *c, const prule *r, const int *by_code)
 {
     const pregion *R = c->R;
@@ -276,7 +289,7 @@ static void eval_rule(ctx *c, const prule *r, const int *by_code)
         for (size_t i = 0; i < R->nfacs; i++) {
             const pfac *f = &R->facs[i];
             const parea *a = &R->areas[f->area];
-            if (!a->in_scope || !fac_matches(r, f))
+            if (!a->in_scope || !fac_matches(r, f) || !named_area(R, r, f->area, 1))
                 continue;
             if (r->kind >= 0 && a->kind != r->kind)
                 continue;
@@ -293,7 +306,7 @@ static void eval_rule(ctx *c, const prule *r, const int *by_code)
         int ai = by_code[k];
         const parea *a = &R->areas[ai];
         if (!a->in_scope || (r->level >= 0 && a->level != r->level) ||
-            (r->kind >= 0 && a->kind != r->kind))
+            (r->kind >= 0 && a->kind != r->kind) || !named_area(R, r, ai, 0))
             continue;
         presult m;
         memset(&m, 0, sizeof m);

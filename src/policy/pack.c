@@ -189,7 +189,7 @@ static void check_quote(diag *d, const char *doc, const char *quote, size_t line
 static const char *const RULE_KEYS[] = {"id", "title", "source", "year", "scope", "measure",
                                         "params", "comparator", "target", "unit", "gap", "note"};
 static const char *const SCOPE_KEYS[] = {"level", "kind", "types", "grades", "ownership",
-                                         "central", "sub_centre", "each"};
+                                         "central", "sub_centre", "each", "areas"};
 static const char *const AREA_PARAMS[] = {"population_over", "population_at_least",
                                           "population_below", "service"};
 
@@ -263,6 +263,9 @@ static void rule_free(prule *r)
     free(r->pack);
     free(r->overrides);
     free(r->file);
+    for (size_t i = 0; i < r->nareas; i++)
+        free(r->areas[i]);
+    free(r->areas);
 }
 
 static void parse_scope(diag *d, const hss_yaml *s, prule *r, const char *what)
@@ -301,6 +304,24 @@ static void parse_scope(diag *d, const hss_yaml *s, prule *r, const char *what)
         else
             ERR(d, hss_yaml_get(s, flags[i])->line, "%s: %s must be true or false, not '%s'",
                 what, flags[i], v);
+    }
+    if ((y = hss_yaml_get(s, "areas"))) {
+        /* Named areas by code (6, 9 or 12 digits), e.g. the towns a plan names. */
+        size_t n = y->type == HSS_YAML_SEQ ? y->n : 1;
+        r->areas = hss_xcalloc(n ? n : 1, sizeof *r->areas);
+        for (size_t i = 0; i < n; i++) {
+            const hss_yaml *it = y->type == HSS_YAML_SEQ ? y->items[i] : y;
+            size_t len = it->type == HSS_YAML_SCALAR ? strlen(it->scalar) : 0;
+            int digits = len > 0;
+            for (size_t k = 0; k < len; k++)
+                digits &= isdigit((unsigned char)it->scalar[k]) != 0;
+            if (!digits || (len != 6 && len != 9 && len != 12)) {
+                ERR(d, it->line, "%s: areas: '%s' is not an area code (6, 9 or 12 digits)", what,
+                    it->type == HSS_YAML_SCALAR ? it->scalar : "(not text)");
+                continue;
+            }
+            r->areas[r->nareas++] = hss_xstrdup(it->scalar);
+        }
     }
     if ((v = scalar(d, s, "each", 0, what))) {
         if (strcmp(v, "area") == 0)

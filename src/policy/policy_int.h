@@ -98,6 +98,8 @@ typedef struct prule {
     int each;                 /* SUBJ_AREA or SUBJ_FACILITY */
     uint32_t types, grades, ownerships; /* bit masks; 0 = any */
     int central, sub_centre;  /* -1 any, 0/1 */
+    char **areas;             /* named area codes the rule is limited to (NULL = all) */
+    size_t nareas;
     const struct measure_def *measure;
     pparam *params;
     size_t nparams;

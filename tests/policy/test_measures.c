@@ -74,6 +74,8 @@ static int setup(void **state)
     rule("icr", "in_county_treatment_rate", "{level: county}", "", ">=", "0.9");
     rule("aed", "aed_count", "{level: county}", "", ">=", "600");
     rule("sub", "sub_centre_count", "{level: county}", "{population_at_least: 50000}", ">=", "1");
+    rule("named", "facility_count", "{level: county, areas: [\"331102\", \"331124\"]}", "", ">=", "1");
+    rule("named_fac", "nurses_per_open_bed", "{each: facility, areas: [\"331121\"]}", "", ">=", "0.1");
     /* comparators on facility_count of county 甲区 (4 facilities: F1 F2 F5 F7) */
     rule("gt3", "facility_count", "{level: county}", "", ">", "3");
     rule("gt4", "facility_count", "{level: county}", "", ">", "4");
@@ -263,6 +265,17 @@ static void declared_measures_are_unknown(void **state)
     assert_string_equal(fixture_cell(F, r, "reason_zh"), "需要设备台账（AED）：本版本尚未存储");
 }
 
+static void named_areas(void **state)
+{
+    (void)state;
+    expect("named", "331102", "pass", "4", NULL, NULL);
+    expect("named", "331124", "pass", "1", NULL, NULL);
+    assert_true(fixture_row(F, "named", "331121") < 0);
+    expect("named_fac", "F4", "pass", "0.2", NULL, NULL); /* in 乙县's subtree */
+    expect("named_fac", "F3", "unknown", NULL, NULL, NULL);
+    assert_true(fixture_row(F, "named_fac", "F1") < 0);
+}
+
 static void comparators(void **state)
 {
     (void)state;
@@ -295,6 +308,7 @@ int main(void)
         cmocka_unit_test(staffing_ratios),
         cmocka_unit_test(presence),
         cmocka_unit_test(declared_measures_are_unknown),
+        cmocka_unit_test(named_areas),
         cmocka_unit_test(comparators),
         cmocka_unit_test(every_finding_cites_its_rule),
     };

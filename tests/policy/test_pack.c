@@ -121,6 +121,8 @@ static void errors_name_file_line_and_reason(void **state)
                  "measure: ambulance_count\n    comparator: \">=\"\n    target: 4\n",
                  "computes its own target");
     expect_error("{level: county}", "{each: facility}", "cannot be evaluated per facility");
+    expect_error("{level: county}", "{level: county, areas: [\"3311\"]}",
+                 "p.yaml:13: error: rule 'psych': areas: '3311' is not an area code");
     expect_error("measure: psychiatrists_per_100k", "measure: service_share",
                  "measure service_share needs params: {service: ...}");
     expect_error("{level: county}", "{each: facility, types: [clinic], level: county}",
