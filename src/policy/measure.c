@@ -58,8 +58,8 @@ static double staff_total(const pagg *g)
     return s;
 }
 
-/* A staff category parameter: a staff id, or "physician" (licensed + assistant) or
- * "health_technician". Returns -1 for unknown. */
+/* The count for the rule's `category` parameter (or `dflt`): a staff id, "physician" (licensed
+ * + assistant) or "health_technician". The validator has rejected any other spelling. */
 static double staff_param(const prule *r, const pagg *g, const char *dflt)
 {
     const char *c = prule_str(r, "category");

@@ -209,7 +209,7 @@ static int fac_find(const pregion *R, const char *code)
     return -1;
 }
 
-/* Staff and vehicle counts: table `tbl` is "staff" or "vehicle". */
+/* Staff (staff = 1) or vehicle (staff = 0) counts, added to each facility's own sums. */
 static hss_code load_counts(hss_store *st, pregion *R, int staff, hss_error *err)
 {
     sqlite3_stmt *s = hss_store_prepare(

@@ -80,8 +80,8 @@ static inline char *fixture_db(const char *dir)
     return hss_xstrdup(path);
 }
 
-/* The row of table t whose column `key` equals `value` and column `key2` equals `value2`
- * (key2 may be NULL), or -1. */
+/* The row of findings table t for `rule` whose subject is `subject` (a facility code for
+ * per-facility findings, otherwise an area code), or -1. */
 static inline long fixture_row(const hss_table *t, const char *rule, const char *subject)
 {
     size_t crule = 0, carea = 0, cfac = 0;
