@@ -417,7 +417,17 @@ hss_code hss_policy_evaluate(hss_store *st, const hss_policy_pack *pack, int yea
     res->pack = hss_xstrdup(pack->name);
     res->year = year ? year : pack->year;
     res->under = ui >= 0 ? hss_xstrdup(under) : NULL;
-    res->region_name = hss_store_meta_get(st, "region");
+    res->pack_title = hss_xstrdup(pack->title_zh ? pack->title_zh : pack->name);
+    /* The name the report carries: the --under area, else the single top area. */
+    int top = ui;
+    for (size_t i = 0; top < 0 && i < R.nareas; i++)
+        if (R.areas[i].parent < 0) {
+            top = (int)i;
+            for (size_t k = i + 1; k < R.nareas; k++)
+                if (R.areas[k].parent < 0)
+                    top = -2; /* several roots: no single name */
+        }
+    res->region_name = top >= 0 ? hss_xstrdup(R.areas[top].name) : hss_store_meta_get(st, "region");
     res->generated = R.generated;
     res->findings = findings_table();
     R.st = st;
@@ -441,6 +451,7 @@ void hss_policy_result_free(hss_policy_result *r)
     if (!r)
         return;
     free(r->pack);
+    free(r->pack_title);
     free(r->under);
     free(r->region_name);
     hss_table_free(r->findings);

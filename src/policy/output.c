@@ -30,6 +30,11 @@ char *hss_policy_result_json(const hss_policy_result *res)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "pack", res->pack);
+    cJSON_AddStringToObject(root, "pack_title", res->pack_title ? res->pack_title : res->pack);
+    if (res->region_name)
+        cJSON_AddStringToObject(root, "region", res->region_name);
+    else
+        cJSON_AddNullToObject(root, "region");
     cJSON_AddNumberToObject(root, "year", res->year);
     if (res->under)
         cJSON_AddStringToObject(root, "under", res->under);
@@ -143,11 +148,17 @@ char *hss_policy_result_html(const hss_policy_result *res)
     hss_buf_puts(&b, "</style>\n</head>\n<body>\n<h1>");
     esc(&b, res->region_name ? res->region_name : "区域");
     hss_buf_puts(&b, " 医疗卫生服务体系规划标准评估报告</h1>\n<p class=\"meta\">政策包：");
+    esc(&b, res->pack_title ? res->pack_title : res->pack);
+    hss_buf_puts(&b, "（");
     esc(&b, res->pack);
+    hss_buf_puts(&b, "）");
     hss_buf_printf(&b, "　目标年份：%d", res->year);
     if (res->under) {
         hss_buf_puts(&b, "　范围：");
+        esc(&b, res->region_name ? res->region_name : "");
+        hss_buf_puts(&b, "（");
         esc(&b, res->under);
+        hss_buf_puts(&b, "）");
     }
     char when[32];
     time_t now = time(NULL);

@@ -72,7 +72,8 @@ typedef struct hss_policy_result {
     char *pack;         /* pack name */
     int year;           /* year evaluated */
     char *under;        /* area code the evaluation was restricted to, or NULL */
-    char *region_name;  /* meta 'region' of the database, or NULL */
+    char *pack_title;   /* the pack's Chinese title */
+    char *region_name;  /* the --under area's name, else the top area's, else meta 'region' */
     int generated;      /* 1 when the stored region contains generated rows */
     hss_table *findings;
     hss_table *summary;

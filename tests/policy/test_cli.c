@@ -74,6 +74,7 @@ static void evaluate_json(void **state)
     if (!root)
         fail_msg("not JSON: %.300s", out);
     assert_string_equal(cJSON_GetObjectItem(root, "pack")->valuestring, "clitest");
+    assert_string_equal(cJSON_GetObjectItem(root, "region")->valuestring, "测试市");
     cJSON *findings = cJSON_GetObjectItem(root, "findings");
     assert_true(cJSON_GetArraySize(findings) == 10); /* 2 rules x 5 counties */
     int seen = 0;
@@ -142,7 +143,8 @@ static void evaluate_html(void **state)
     assert_true(strncmp(html, "<!DOCTYPE html>\n<html lang=\"zh-CN\">", 35) == 0);
     assert_non_null(strstr(html, "<meta charset=\"utf-8\">"));
     assert_non_null(strstr(html, "</html>\n"));
-    assert_non_null(strstr(html, "医疗卫生服务体系规划标准评估报告"));
+    assert_non_null(strstr(html, "<h1>测试市 医疗卫生服务体系规划标准评估报告</h1>"));
+    assert_non_null(strstr(html, "政策包：测试（clitest）"));
     assert_non_null(strstr(html, "需增加 6 辆救护车"));
     assert_non_null(strstr(html, "《测试文件》 901_test.txt"));
     assert_non_null(strstr(html, "（按各区域人口分别计算）"));
