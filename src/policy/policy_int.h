@@ -19,9 +19,12 @@ enum { SUBJ_AREA = 1, SUBJ_FACILITY = 2 };
 
 /* ---- region data in memory ---------------------------------------------------------------- */
 
-#define NTYPES 18  /* size of the facility-type vocabulary */
-#define NSTAFF 16  /* staff categories */
-#define NVEH 4     /* vehicle kinds */
+/* Room for each vocabulary (model.h), with space to grow: a vocabulary larger than this makes
+ * evaluation fail with a clear message instead of miscounting. Facility types index a 32-bit
+ * mask in rules. */
+#define NTYPES 32  /* facility types */
+#define NSTAFF 32  /* staff categories */
+#define NVEH 8     /* vehicle kinds */
 
 /* Sums over a set of facilities (one facility, or every facility in an area's subtree).
  * `*_known` count facilities where the nullable number was recorded. */
