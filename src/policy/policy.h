@@ -2,6 +2,12 @@
  * policy: policy packs (declarative rules, each citing its source document and sentence) and
  * the planning evaluation of a stored region against them.
  *
+ * A pack is a YAML file (policy/<name>.yaml) holding rules; a rule names a measure from the
+ * fixed catalogue (measure.c), a scope (which areas or facilities), a comparator and target,
+ * a unit, gap phrasing in Chinese and English, and its source (seed file + exact quote).
+ * A pack may `extends:` another; a rule with the same id replaces the parent's rule and the
+ * finding names the pack whose rule won.
+ *
  * CONTRACT (used by cli/ and server/; implemented in the src/policy/ files):
  */
 #ifndef HSS_POLICY_H
@@ -15,8 +21,72 @@
  * file path) for `year` (0 = the pack's default) under area `under` (NULL = whole region).
  * One row per rule and area or facility in scope, with the columns
  * rule, title, measure, area, facility, status (pass|fail|unknown), observed, target, gap,
- * unit, gap_text, document, quote. */
+ * unit, gap_text, document, quote. Also: pack (whose rule won), overrides (whose rule it
+ * replaced), title_en, area_name, facility_name, comparator, need (whole units to add or
+ * remove), unit_en, gap_text_en, reason / reason_zh (why unknown, or a note), year,
+ * document_title, measure_zh. */
 hss_code hss_policy_findings(hss_store *st, const char *pack, int year, const char *under,
                              hss_table **out, hss_error *err);
+
+/* ---- packs ------------------------------------------------------------------------------ */
+
+typedef struct hss_policy_pack hss_policy_pack;
+
+/* Finds a pack: a path (contains '/' or ends in .yaml) is used as is; a name is looked up as
+ * <dir>/<name>.yaml in $HSS_POLICY_DIR, ./policy, then ../policy next to the running binary.
+ * Returns a malloc'd path, or NULL (err names the places searched). */
+char *hss_policy_locate(const char *name, hss_error *err);
+
+/* Loads and validates a pack (and the packs it extends). Fails on the first error with
+ * "file:line: reason". */
+hss_policy_pack *hss_policy_load(const char *name_or_path, hss_error *err);
+void hss_policy_free(hss_policy_pack *p);
+const char *hss_policy_name(const hss_policy_pack *p);
+int hss_policy_year(const hss_policy_pack *p);
+size_t hss_policy_rule_count(const hss_policy_pack *p);
+
+/* Checks one pack file and reports every problem, one "file:line: error|warning: reason" line
+ * each, into `report`. Quotes are verified verbatim against the cited seed document when
+ * `seeds_dir` (or $HSS_SEEDS_DIR when seeds_dir is NULL) holds it; otherwise a warning says the
+ * quote could not be verified. Returns the number of errors (0 = the pack is valid). */
+int hss_policy_check(const char *path, const char *seeds_dir, hss_buf *report, int *warnings);
+
+/* Coverage of each document the pack (and its parents) cites: rules that HSS checks, rules
+ * declared but evaluating to unknown (with the reason), standards declared not_encoded.
+ * Columns: pack, document, title, checkable, unknown, not_encoded, unknown_reasons. When
+ * `detail` is set: one row per rule or not-encoded standard instead (pack, document, rule,
+ * measure, status, reason, quote). */
+hss_code hss_policy_coverage(const char *pack, int detail, hss_table **out, hss_error *err);
+
+/* ---- the measure catalogue -------------------------------------------------------------- */
+
+/* Lists the catalogue: name, subject (area|facility|either), computed (yes|unknown), zh, en,
+ * params, requires (what an unknown measure needs). */
+hss_table *hss_policy_measures(void);
+
+/* ---- evaluation -------------------------------------------------------------------------- */
+
+/* The result of one evaluation: findings (columns as hss_policy_findings) and a summary by
+ * area (area, area_name, level, pass, fail, unknown). */
+typedef struct hss_policy_result {
+    char *pack;         /* pack name */
+    int year;           /* year evaluated */
+    char *under;        /* area code the evaluation was restricted to, or NULL */
+    char *pack_title;   /* the pack's Chinese title */
+    char *region_name;  /* the --under area's name, else the top area's, else meta 'region' */
+    int generated;      /* 1 when the stored region contains generated rows */
+    hss_table *findings;
+    hss_table *summary;
+    size_t pass, fail, unknown;
+} hss_policy_result;
+
+hss_code hss_policy_evaluate(hss_store *st, const hss_policy_pack *pack, int year,
+                             const char *under, hss_policy_result **out, hss_error *err);
+void hss_policy_result_free(hss_policy_result *r);
+
+/* Writes the result as JSON ({pack, year, under, summary:[...], findings:[... source:{document,
+ * quote}]}) or as one self-contained Chinese HTML report (inline CSS, no external resources). */
+char *hss_policy_result_json(const hss_policy_result *r);
+char *hss_policy_result_html(const hss_policy_result *r);
 
 #endif

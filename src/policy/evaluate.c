@@ -1,0 +1,478 @@
+/*
+ * evaluate.c: evaluates a loaded pack against the stored region. For every rule due by the
+ * evaluation year it selects the areas or facilities in scope, asks the measure catalogue for
+ * the observed value, compares it with the target and writes one finding: status, gap in the
+ * rule's unit, the gap in the units a planner acts on ({need}), the winning rule and its
+ * citation. Then it sums the findings by county (or by the area itself above county level).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/policy_int.h"
+
+enum {
+    C_RULE, C_PACK, C_OVERRIDES, C_TITLE, C_TITLE_EN, C_MEASURE, C_AREA, C_AREA_NAME, C_FACILITY,
+    C_FACILITY_NAME, C_STATUS, C_OBSERVED, C_COMPARATOR, C_TARGET, C_GAP, C_NEED, C_UNIT,
+    C_UNIT_EN, C_GAP_TEXT, C_GAP_TEXT_EN, C_REASON, C_REASON_ZH, C_YEAR, C_DOCUMENT, C_QUOTE, C_DOCUMENT_TITLE, C_MEASURE_ZH,
+    C_NCOLS
+};
+
+static hss_table *findings_table(void)
+{
+    static const struct {
+        const char *name, *label;
+        hss_col_type type;
+    } cols[C_NCOLS] = {
+        {"rule", "规则", HSS_COL_TEXT},          {"pack", "来源包", HSS_COL_TEXT},
+        {"overrides", "覆盖", HSS_COL_TEXT},     {"title", "标题", HSS_COL_TEXT},
+        {"title_en", "title", HSS_COL_TEXT},     {"measure", "指标", HSS_COL_TEXT},
+        {"area", "区划代码", HSS_COL_TEXT},      {"area_name", "区域", HSS_COL_TEXT},
+        {"facility", "机构代码", HSS_COL_TEXT},  {"facility_name", "机构", HSS_COL_TEXT},
+        {"status", "结果", HSS_COL_TEXT},        {"observed", "现状", HSS_COL_REAL},
+        {"comparator", "比较", HSS_COL_TEXT},    {"target", "目标", HSS_COL_REAL},
+        {"gap", "差距", HSS_COL_REAL},           {"need", "需调整", HSS_COL_REAL},
+        {"unit", "单位", HSS_COL_TEXT},          {"unit_en", "unit", HSS_COL_TEXT},
+        {"gap_text", "差距说明", HSS_COL_TEXT},  {"gap_text_en", "gap text", HSS_COL_TEXT},
+        {"reason", "reason", HSS_COL_TEXT},      {"reason_zh", "说明", HSS_COL_TEXT},
+        {"year", "目标年", HSS_COL_INT},
+        {"document", "文件", HSS_COL_TEXT},      {"quote", "原文", HSS_COL_TEXT},
+        {"document_title", "文件标题", HSS_COL_TEXT}, {"measure_zh", "指标名称", HSS_COL_TEXT},
+    };
+    hss_table *t = hss_table_new();
+    for (int i = 0; i < C_NCOLS; i++)
+        hss_table_add_col(t, cols[i].name, cols[i].label, cols[i].type);
+    return t;
+}
+
+static int fac_matches(const prule *r, const pfac *f)
+{
+    if (r->types && !(r->types & (1u << f->type)))
+        return 0;
+    if (r->grades && (f->grade < 0 || !(r->grades & (1u << f->grade))))
+        return 0;
+    if (r->ownerships && (f->ownership < 0 || !(r->ownerships & (1u << f->ownership))))
+        return 0;
+    if (r->central >= 0 && (f->central != 0) != r->central)
+        return 0;
+    if (r->sub_centre >= 0 && (f->sub_centre != 0) != r->sub_centre)
+        return 0;
+    if (policy_service_filters(r) && !policy_has_service(f->services, prule_str(r, "service")))
+        return 0;
+    return 1;
+}
+
+static int has_fac_filter(const prule *r)
+{
+    return r->types || r->grades || r->ownerships || r->central >= 0 || r->sub_centre >= 0 ||
+           policy_service_filters(r) || strcmp(r->measure->name, "service_share") == 0;
+}
+
+/* Subtree sums over only the facilities the rule's scope selects. */
+static pagg *filtered_sums(const pregion *R, const prule *r)
+{
+    pagg *s = hss_xcalloc(R->nareas ? R->nareas : 1, sizeof *s);
+    const char *svc = prule_str(r, "service");
+    int mark = svc && strcmp(r->measure->name, "service_share") == 0;
+    for (size_t i = 0; i < R->nfacs; i++) {
+        const pfac *f = &R->facs[i];
+        if (!fac_matches(r, f))
+            continue;
+        pagg_add(&s[f->area], &f->agg);
+        if (mark && policy_has_service(f->services, svc))
+            s[f->area].marked++;
+    }
+    for (size_t k = R->nareas; k-- > 0;) {
+        int a = R->order[k];
+        if (R->areas[a].parent >= 0)
+            pagg_add(&s[R->areas[a].parent], &s[a]);
+    }
+    return s;
+}
+
+static int approx_eq(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
+}
+
+static int compare(pcmp c, double obs, double target)
+{
+    switch (c) {
+    case CMP_GE: return obs > target || approx_eq(obs, target);
+    case CMP_LE: return obs < target || approx_eq(obs, target);
+    case CMP_GT: return obs > target && !approx_eq(obs, target);
+    case CMP_LT: return obs < target && !approx_eq(obs, target);
+    case CMP_EQ: return approx_eq(obs, target);
+    case CMP_PRESENT: return obs > 0;
+    }
+    return 0;
+}
+
+static void fmt_num(char *buf, size_t n, double v)
+{
+    if (approx_eq(v, round(v)))
+        snprintf(buf, n, "%.0f", round(v));
+    else {
+        snprintf(buf, n, "%.4f", v);
+        size_t len = strlen(buf);
+        while (len > 0 && buf[len - 1] == '0')
+            buf[--len] = '\0';
+    }
+}
+
+static char *fill(const char *tmpl, double gap, double need, double obs, double target,
+                  const char *unit)
+{
+    hss_buf b;
+    hss_buf_init(&b);
+    for (const char *p = tmpl; *p;) {
+        if (*p == '{') {
+            const char *e = strchr(p, '}');
+            if (e) {
+                char num[64] = "";
+                size_t n = (size_t)(e - p - 1);
+                if (n == 3 && strncmp(p + 1, "gap", 3) == 0)
+                    fmt_num(num, sizeof num, gap);
+                else if (n == 4 && strncmp(p + 1, "need", 4) == 0)
+                    fmt_num(num, sizeof num, need);
+                else if (n == 8 && strncmp(p + 1, "observed", 8) == 0)
+                    fmt_num(num, sizeof num, obs);
+                else if (n == 6 && strncmp(p + 1, "target", 6) == 0)
+                    fmt_num(num, sizeof num, target);
+                else if (n == 4 && strncmp(p + 1, "unit", 4) == 0)
+                    snprintf(num, sizeof num, "%s", unit);
+                hss_buf_puts(&b, num);
+                p = e + 1;
+                continue;
+            }
+        }
+        hss_buf_putc(&b, *p++);
+    }
+    return hss_buf_steal(&b);
+}
+
+typedef struct {
+    hss_policy_result *res;
+    const pregion *R;
+    const hss_policy_pack *pack;
+} ctx;
+
+/* The title a pack gives a document (the child's listing wins), or "". */
+static const char *doc_title(const hss_policy_pack *p, const char *file)
+{
+    const char *t = "";
+    for (size_t i = 0; i < p->ndocs; i++)
+        if (strcmp(p->docs[i].file, file) == 0)
+            t = p->docs[i].title;
+    return t;
+}
+
+static void add_finding(ctx *c, const prule *r, const parea *a, const pfac *f, presult *m)
+{
+    hss_table *t = c->res->findings;
+    hss_table_add_row(t);
+    hss_table_set_text(t, C_RULE, r->id);
+    hss_table_set_text(t, C_PACK, r->pack);
+    hss_table_set_text(t, C_OVERRIDES, r->overrides);
+    hss_table_set_text(t, C_TITLE, r->title_zh);
+    hss_table_set_text(t, C_TITLE_EN, r->title_en);
+    hss_table_set_text(t, C_MEASURE, r->measure->name);
+    if (f)
+        a = &c->R->areas[f->area];
+    hss_table_set_text(t, C_AREA, a->code);
+    hss_table_set_text(t, C_AREA_NAME, a->name);
+    if (f) {
+        hss_table_set_text(t, C_FACILITY, f->code);
+        hss_table_set_text(t, C_FACILITY_NAME, f->name);
+    }
+    hss_table_set_text(t, C_COMPARATOR, policy_cmp_name(r->cmp));
+    double target = r->measure->computes_target ? m->target : r->target;
+    if (r->cmp == CMP_PRESENT)
+        target = 1;
+    if (r->measure->computes_target ? m->known : 1)
+        hss_table_set_real(t, C_TARGET, target, 4);
+    hss_table_set_text(t, C_UNIT, r->unit_zh);
+    hss_table_set_text(t, C_UNIT_EN, r->unit_en);
+    hss_table_set_int(t, C_YEAR, r->year);
+    hss_table_set_text(t, C_DOCUMENT, r->document);
+    hss_table_set_text(t, C_QUOTE, r->quote);
+    hss_table_set_text(t, C_DOCUMENT_TITLE, doc_title(c->pack, r->document));
+    hss_table_set_text(t, C_MEASURE_ZH, r->measure->zh);
+    if (m->reason[0])
+        hss_table_set_text(t, C_REASON, m->reason);
+    if (m->reason_zh[0])
+        hss_table_set_text(t, C_REASON_ZH, m->reason_zh);
+    if (!m->known) {
+        hss_table_set_text(t, C_STATUS, "unknown");
+        c->res->unknown++;
+        return;
+    }
+    hss_table_set_real(t, C_OBSERVED, m->observed, 4);
+    int ok = compare(r->cmp, m->observed, target);
+    hss_table_set_text(t, C_STATUS, ok ? "pass" : "fail");
+    if (ok) {
+        c->res->pass++;
+        hss_table_set_real(t, C_GAP, 0, 4);
+        hss_table_set_real(t, C_NEED, 0, 4);
+        return;
+    }
+    c->res->fail++;
+    double gap, need;
+    int up = r->cmp == CMP_GE || r->cmp == CMP_GT || r->cmp == CMP_PRESENT ||
+             (r->cmp == CMP_EQ && m->observed < target);
+    gap = r->cmp == CMP_PRESENT ? 1 : fabs(target - m->observed);
+    if (r->cmp == CMP_PRESENT) {
+        need = 1;
+    } else if (m->has_need && m->scale > 0) {
+        /* How many whole units of the numerator must change (e.g. nurses to hire, open beds to
+         * close) for the ratio to meet the target. */
+        double want = target * m->den / m->scale;
+        double d = up ? want - m->num : m->num - want;
+        int strict = r->cmp == CMP_GT || r->cmp == CMP_LT;
+        need = strict ? floor(d + 1e-9) + 1 : ceil(d - 1e-9);
+        if (need < 1)
+            need = 1;
+    } else {
+        need = gap;
+    }
+    hss_table_set_real(t, C_GAP, gap, 4);
+    hss_table_set_real(t, C_NEED, need, 4);
+    char *zh = fill(r->gap_zh, gap, need, m->observed, target, r->unit_zh);
+    char *en = fill(r->gap_en, gap, need, m->observed, target, r->unit_en);
+    hss_table_set_text(t, C_GAP_TEXT, zh);
+    hss_table_set_text(t, C_GAP_TEXT_EN, en);
+    free(zh);
+    free(en);
+}
+
+/* Area filters every area measure accepts: population bounds. Returns 1 to evaluate, 0 to
+ * skip, -1 when the population is needed but unknown. */
+static int area_population_filter(const prule *r, const parea *a)
+{
+    double over = prule_num(r, "population_over", -1), least = prule_num(r, "population_at_least", -1),
+           below = prule_num(r, "population_below", -1);
+    if (over < 0 && least < 0 && below < 0)
+        return 1;
+    if (strcmp(r->measure->name, "village_clinic_presence") == 0)
+        return 1; /* applies population_over itself */
+    if (!a->pop_known)
+        return -1;
+    double p = (double)a->population;
+    if ((over >= 0 && !(p > over)) || (least >= 0 && p < least) || (below >= 0 && !(p < below)))
+        return 0;
+    return 1;
+}
+
+static int cmp_code(const void *x, const void *y, void *R)
+{
+    const pregion *r = R;
+    return strcmp(r->areas[*(const int *)x].code, r->areas[*(const int *)y].code);
+}
+
+/* True when the rule names no areas, or area `ai` (or, with `subtree`, one of its ancestors)
+ * is among them. */
+static int named_area(const pregion *R, const prule *r, int ai, int subtree)
+{
+    if (!r->nareas)
+        return 1;
+    for (int a = ai; a >= 0; a = subtree ? R->areas[a].parent : -1)
+        for (size_t i = 0; i < r->nareas; i++)
+            if (strcmp(R->areas[a].code, r->areas[i]) == 0)
+                return 1;
+    return 0;
+}
+
+static void eval_rule(ctx *c, const prule *r, const int *by_code)
+{
+    const pregion *R = c->R;
+    if (r->each == SUBJ_FACILITY) {
+        for (size_t i = 0; i < R->nfacs; i++) {
+            const pfac *f = &R->facs[i];
+            const parea *a = &R->areas[f->area];
+            if (!a->in_scope || !fac_matches(r, f) || !named_area(R, r, f->area, 1))
+                continue;
+            if (r->kind >= 0 && a->kind != r->kind)
+                continue;
+            presult m;
+            memset(&m, 0, sizeof m);
+            r->measure->fn(R, r, NULL, f, &f->agg, &m);
+            if (!m.skip)
+                add_finding(c, r, NULL, f, &m);
+        }
+        return;
+    }
+    pagg *sums = has_fac_filter(r) ? filtered_sums(R, r) : NULL;
+    for (size_t k = 0; k < R->nareas; k++) {
+        int ai = by_code[k];
+        const parea *a = &R->areas[ai];
+        if (!a->in_scope || (r->level >= 0 && a->level != r->level) ||
+            (r->kind >= 0 && a->kind != r->kind) || !named_area(R, r, ai, 0))
+            continue;
+        presult m;
+        memset(&m, 0, sizeof m);
+        int pf = area_population_filter(r, a);
+        if (pf == 0)
+            continue;
+        if (pf < 0) {
+            snprintf(m.reason, sizeof m.reason,
+                     "population of %s (%s) is not recorded, so whether the rule applies is unknown",
+                     a->name, a->code);
+            snprintf(m.reason_zh, sizeof m.reason_zh, "%s（%s）未登记常住人口，无法判断本规则是否适用",
+                     a->name, a->code);
+        }
+        else
+            r->measure->fn(R, r, a, NULL, sums ? &sums[ai] : &R->sub[ai], &m);
+        if (!m.skip)
+            add_finding(c, r, a, NULL, &m);
+    }
+    free(sums);
+}
+
+static void summarise(hss_policy_result *res, const pregion *R)
+{
+    hss_table *s = hss_table_new();
+    hss_table_add_col(s, "area", "区划代码", HSS_COL_TEXT);
+    hss_table_add_col(s, "area_name", "区域", HSS_COL_TEXT);
+    hss_table_add_col(s, "level", "层级", HSS_COL_TEXT);
+    hss_table_add_col(s, "pass", "达标", HSS_COL_INT);
+    hss_table_add_col(s, "fail", "未达标", HSS_COL_INT);
+    hss_table_add_col(s, "unknown", "无法判断", HSS_COL_INT);
+    hss_table_add_col(s, "total", "合计", HSS_COL_INT);
+    int *cnt = hss_xcalloc(R->nareas * 3 + 3, sizeof *cnt);
+    hss_table *f = res->findings;
+    for (size_t i = 0; i < hss_table_rows(f); i++) {
+        int a = policy_region_find(R, hss_table_cell(f, i, C_AREA));
+        if (a < 0)
+            continue;
+        /* Roll up to the county-level ancestor, so the summary reads per county. */
+        int g = a;
+        while (R->areas[g].level > HSS_LEVEL_COUNTY && R->areas[g].parent >= 0)
+            g = R->areas[g].parent;
+        const char *st = hss_table_cell(f, i, C_STATUS);
+        int k = st[0] == 'p' ? 0 : st[0] == 'f' ? 1 : 2;
+        cnt[g * 3 + k]++;
+    }
+    int *idx = hss_xmalloc((R->nareas + 1) * sizeof *idx);
+    for (size_t i = 0; i < R->nareas; i++)
+        idx[i] = (int)i;
+    qsort_r(idx, R->nareas, sizeof *idx, cmp_code, (void *)R);
+    for (size_t k = 0; k < R->nareas; k++) {
+        int a = idx[k];
+        int tot = cnt[a * 3] + cnt[a * 3 + 1] + cnt[a * 3 + 2];
+        if (!tot)
+            continue;
+        hss_table_add_row(s);
+        hss_table_set_text(s, 0, R->areas[a].code);
+        hss_table_set_text(s, 1, R->areas[a].name);
+        size_t nl;
+        const hss_term *levels = hss_model_terms(HSS_VOCAB_LEVEL, &nl);
+        int lv = R->areas[a].level;
+        hss_table_set_text(s, 2, lv >= 0 && (size_t)lv < nl ? levels[lv].zh : "");
+        hss_table_set_int(s, 3, cnt[a * 3]);
+        hss_table_set_int(s, 4, cnt[a * 3 + 1]);
+        hss_table_set_int(s, 5, cnt[a * 3 + 2]);
+        hss_table_set_int(s, 6, tot);
+    }
+    hss_table_add_row(s);
+    hss_table_set_text(s, 1, "合计");
+    hss_table_set_int(s, 3, (long long)res->pass);
+    hss_table_set_int(s, 4, (long long)res->fail);
+    hss_table_set_int(s, 5, (long long)res->unknown);
+    hss_table_set_int(s, 6, (long long)(res->pass + res->fail + res->unknown));
+    free(idx);
+    free(cnt);
+    res->summary = s;
+}
+
+hss_code hss_policy_evaluate(hss_store *st, const hss_policy_pack *pack, int year,
+                             const char *under, hss_policy_result **out, hss_error *err)
+{
+    *out = NULL;
+    if (year && (year < 2000 || year > 2100))
+        return hss_fail(err, HSS_EINVAL, "--year %d: a year between 2000 and 2100", year);
+    pregion R;
+    hss_code rc = policy_region_load(st, &R, err);
+    if (rc != HSS_OK) {
+        policy_region_free(&R);
+        return rc;
+    }
+    int ui = -1;
+    if (under && *under) {
+        ui = policy_region_find(&R, under);
+        if (ui < 0) {
+            policy_region_free(&R);
+            return hss_fail(err, HSS_ENOTFOUND, "--under %s: no such area in the database", under);
+        }
+    }
+    for (size_t k = 0; k < R.nareas; k++) {
+        parea *a = &R.areas[R.order[k]];
+        a->in_scope = ui < 0 || R.order[k] == ui || (a->parent >= 0 && R.areas[a->parent].in_scope);
+    }
+    int *by_code = hss_xmalloc((R.nareas + 1) * sizeof *by_code);
+    for (size_t i = 0; i < R.nareas; i++)
+        by_code[i] = (int)i;
+    qsort_r(by_code, R.nareas, sizeof *by_code, cmp_code, &R);
+
+    hss_policy_result *res = hss_xcalloc(1, sizeof *res);
+    res->pack = hss_xstrdup(pack->name);
+    res->year = year ? year : pack->year;
+    res->under = ui >= 0 ? hss_xstrdup(under) : NULL;
+    res->pack_title = hss_xstrdup(pack->title_zh ? pack->title_zh : pack->name);
+    /* The name the report carries: the --under area, else the single top area. */
+    int top = ui;
+    for (size_t i = 0; top < 0 && i < R.nareas; i++)
+        if (R.areas[i].parent < 0) {
+            top = (int)i;
+            for (size_t k = i + 1; k < R.nareas; k++)
+                if (R.areas[k].parent < 0)
+                    top = -2; /* several roots: no single name */
+        }
+    res->region_name = top >= 0 ? hss_xstrdup(R.areas[top].name) : hss_store_meta_get(st, "region");
+    res->generated = R.generated;
+    res->findings = findings_table();
+    R.st = st;
+    R.year = res->year;
+    ctx c = {res, &R, pack};
+    for (size_t i = 0; i < pack->nrules; i++) {
+        const prule *r = &pack->rules[i];
+        if (res->year && r->year && r->year > res->year)
+            continue; /* not due yet */
+        eval_rule(&c, r, by_code);
+    }
+    summarise(res, &R);
+    free(by_code);
+    policy_region_free(&R);
+    *out = res;
+    return HSS_OK;
+}
+
+void hss_policy_result_free(hss_policy_result *r)
+{
+    if (!r)
+        return;
+    free(r->pack);
+    free(r->pack_title);
+    free(r->under);
+    free(r->region_name);
+    hss_table_free(r->findings);
+    hss_table_free(r->summary);
+    free(r);
+}
+
+hss_code hss_policy_findings(hss_store *st, const char *pack, int year, const char *under,
+                             hss_table **out, hss_error *err)
+{
+    *out = NULL;
+    hss_policy_pack *p = hss_policy_load(pack, err);
+    if (!p)
+        return err ? err->code : HSS_EINVAL;
+    hss_policy_result *res;
+    hss_code rc = hss_policy_evaluate(st, p, year, under, &res, err);
+    hss_policy_free(p);
+    if (rc != HSS_OK)
+        return rc;
+    *out = res->findings;
+    res->findings = NULL;
+    hss_policy_result_free(res);
+    return HSS_OK;
+}

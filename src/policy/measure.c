@@ -1,0 +1,596 @@
+/*
+ * measure.c: the fixed catalogue of measures a rule may name, and how HSS computes each from
+ * the stored region. Each entry is one row of CATALOGUE: name, subjects (area and/or facility),
+ * labels, allowed parameters and the function that computes it. Measures the stored data cannot
+ * answer yet (road travel times, monthly activity data, equipment and capability records) are
+ * declared here too; their function says what they need and the finding is `unknown`, never a
+ * silent pass. Wiring a real implementation later means replacing `fn` in that one entry.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "policy/policy_int.h"
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static int staff_idx(const char *id)
+{
+    return hss_model_find(HSS_VOCAB_STAFF, id);
+}
+
+static double staff_of(const pagg *g, const char *id)
+{
+    return g->staff[staff_idx(id)];
+}
+
+static double physicians(const pagg *g)
+{
+    return staff_of(g, "licensed_physician") + staff_of(g, "assistant_physician");
+}
+
+static double health_technicians(const pagg *g)
+{
+    size_t n;
+    const hss_term *t = hss_model_terms(HSS_VOCAB_STAFF, &n);
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        if (hss_staff_is_health_technician(t[i].id))
+            s += g->staff[i];
+    return s;
+}
+
+/* All staff, not counting the "of which" subsets twice: GPs, public-health and TCM physicians
+ * and psychiatrists (subsets of licensed physicians) and MCH staff (妇幼保健人员, a role held by
+ * physicians and nurses of MCH institutions). */
+static double staff_total(const pagg *g)
+{
+    size_t n;
+    const hss_term *t = hss_model_terms(HSS_VOCAB_STAFF, &n);
+    double s = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *id = t[i].id;
+        if (strcmp(id, "general_practitioner") == 0 || strcmp(id, "public_health_physician") == 0 ||
+            strcmp(id, "tcm_physician") == 0 || strcmp(id, "psychiatrist") == 0 ||
+            strcmp(id, "mch_staff") == 0)
+            continue;
+        s += g->staff[i];
+    }
+    return s;
+}
+
+/* The count for the rule's `category` parameter (or `dflt`): a staff id, "physician" (licensed
+ * + assistant) or "health_technician". The validator has rejected any other spelling. */
+static double staff_param(const prule *r, const pagg *g, const char *dflt)
+{
+    const char *c = prule_str(r, "category");
+    if (!c)
+        c = dflt;
+    if (strcmp(c, "physician") == 0)
+        return physicians(g);
+    if (strcmp(c, "health_technician") == 0)
+        return health_technicians(g);
+    int k = staff_idx(c);
+    return k < 0 ? 0 : g->staff[k];
+}
+
+static double ambulances(const pagg *g)
+{
+    size_t n;
+    const hss_term *t = hss_model_terms(HSS_VOCAB_VEHICLE, &n);
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        if (hss_vehicle_is_ambulance(t[i].id))
+            s += g->veh[i];
+    return s;
+}
+
+/* Marks the result unknown with the reason in English and Chinese; each format takes two %s. */
+static void unknown2(presult *o, const char *en, const char *zh, const char *a, const char *b)
+{
+    o->known = 0;
+    snprintf(o->reason, sizeof o->reason, en, a ? a : "", b ? b : "");
+    snprintf(o->reason_zh, sizeof o->reason_zh, zh, a ? a : "", b ? b : "");
+}
+
+static const char *subject_name(const parea *a, const pfac *f)
+{
+    return f ? f->name : a->name;
+}
+
+/* Population must be known and positive for a per-resident rate. */
+static int need_population(const parea *a, const pfac *f, presult *o)
+{
+    if (!a) {
+        unknown2(o, "a per-resident measure needs an area, not facility %s%s",
+                 "按人口计算的指标须按区域评估，不能用于机构 %s%s", f->code, NULL);
+        return 0;
+    }
+    if (!a->pop_known) {
+        unknown2(o, "population of %s (%s) is not recorded", "%s（%s）未登记常住人口", a->name,
+                 a->code);
+        return 0;
+    }
+    if (a->population == 0) {
+        unknown2(o, "population of %s (%s) is zero: a per-resident rate is undefined",
+                 "%s（%s）常住人口为0，无法计算人均指标", a->name, a->code);
+        return 0;
+    }
+    return 1;
+}
+
+static int need_staff(const parea *a, const pfac *f, const pagg *g, presult *o)
+{
+    if (g->staff_known == 0) {
+        unknown2(o, "no staff recorded for %s%s", "%s未登记人员数据%s", subject_name(a, f), NULL);
+        return 0;
+    }
+    return 1;
+}
+
+static int need_beds(const parea *a, const pfac *f, const pagg *g, presult *o, int approved)
+{
+    if (approved ? g->beds_approved_known == 0 : g->beds_open_known == 0) {
+        unknown2(o, approved ? "no approved beds recorded for %s%s" : "no open beds recorded for %s%s",
+                 approved ? "%s未登记编制床位%s" : "%s未登记实际开放床位%s", subject_name(a, f), NULL);
+        return 0;
+    }
+    return 1;
+}
+
+/* observed = scale * num / den, with num/den kept so the gap can be said in whole units. */
+static void ratio(presult *o, double num, double den, double scale, const char *what,
+                  const parea *a, const pfac *f)
+{
+    if (den <= 0) {
+        /* `what` is "english|中文". */
+        const char *bar = strchr(what, '|');
+        char en[128];
+        snprintf(en, sizeof en, "%.*s", bar ? (int)(bar - what) : (int)strlen(what), what);
+        unknown2(o, "%s is zero for %s: the ratio is undefined", "%s：%s为0，无法计算比值", en,
+                 subject_name(a, f));
+        snprintf(o->reason_zh, sizeof o->reason_zh, "%s的%s为0，无法计算比值", subject_name(a, f),
+                 bar ? bar + 1 : what);
+        return;
+    }
+    o->known = 1;
+    o->num = num;
+    o->den = den;
+    o->scale = scale;
+    o->has_need = 1;
+    o->observed = scale * num / den;
+}
+
+/* Notes partial bed records on a known value. */
+static void note_missing_beds(presult *o, const pagg *g)
+{
+    int missing = g->facilities - g->beds_open_known;
+    if (missing > 0 && g->beds_open_known > 0)
+    {
+        snprintf(o->reason, sizeof o->reason, "%d of %d facilities have no open beds recorded",
+                 missing, g->facilities);
+        snprintf(o->reason_zh, sizeof o->reason_zh, "%d家机构中有%d家未登记实际开放床位",
+                 g->facilities, missing);
+    }
+}
+
+/* ---- computed measures ------------------------------------------------------------------ */
+
+/* Required = ceil(base / per), base = base_multiplier × population (3 for a county-level unit
+ * under the Lishui plan: "根据县域人口的 300%估算人口基数"). */
+static void m_ambulance_count(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                              const pagg *g, presult *o)
+{
+    if (!need_population(a, f, o))
+        return;
+    if (g->veh_known == 0) {
+        unknown2(o, "no vehicles recorded in %s (%s)", "%s（%s）未登记车辆数据", a->name, a->code);
+        return;
+    }
+    double per = prule_num(r, "per", 30000), mult = prule_num(r, "base_multiplier", 1);
+    double base = mult * (double)a->population;
+    o->known = 1;
+    o->observed = ambulances(g);
+    o->target = ceil(base / per - 1e-9);
+    o->num = o->observed;
+    o->den = 1;
+    o->scale = 1;
+    o->has_need = 1;
+}
+
+static void m_np_share(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                       const pagg *g, presult *o)
+{
+    if (g->veh_known == 0) {
+        unknown2(o, "no vehicles recorded for %s%s", "%s未登记车辆数据%s", subject_name(a, f), NULL);
+        return;
+    }
+    ratio(o, g->veh[hss_model_find(HSS_VOCAB_VEHICLE, "negative_pressure_ambulance")],
+          ambulances(g), 1, "the number of ambulances|救护车数", a, f);
+}
+
+static void per_residents(const prule *r, const parea *a, const pfac *f, const pagg *g,
+                          presult *o, double num, double scale)
+{
+    if (!need_population(a, f, o))
+        return;
+    ratio(o, num, (double)a->population, scale, "population|常住人口", a, f);
+}
+
+static void m_psychiatrists_per_100k(const pregion *R, const prule *r, const parea *a,
+                                     const pfac *f, const pagg *g, presult *o)
+{
+    if (need_staff(a, f, g, o))
+        per_residents(r, a, f, g, o, staff_of(g, "psychiatrist"), 100000);
+}
+
+static void m_gps_per_10k(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                          const pagg *g, presult *o)
+{
+    if (need_staff(a, f, g, o))
+        per_residents(r, a, f, g, o, staff_of(g, "general_practitioner"), 10000);
+}
+
+static void m_staff_per_10k(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                            const pagg *g, presult *o)
+{
+    if (need_staff(a, f, g, o))
+        per_residents(r, a, f, g, o, staff_param(r, g, "health_technician"), 10000);
+}
+
+static void m_beds_per_1000(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                            const pagg *g, presult *o)
+{
+    if (!need_beds(a, f, g, o, 0))
+        return;
+    per_residents(r, a, f, g, o, g->beds_open, 1000);
+    if (o->known)
+        note_missing_beds(o, g);
+}
+
+static void m_infectious_beds_per_10k(const pregion *R, const prule *r, const parea *a,
+                                      const pfac *f, const pagg *g, presult *o)
+{
+    if (g->beds_inf_known == 0) {
+        unknown2(o, "no infectious-disease beds recorded in %s%s", "%s未登记传染病床位%s",
+                 subject_name(a, f), NULL);
+        return;
+    }
+    per_residents(r, a, f, g, o, g->beds_inf, 10000);
+}
+
+static void per_open_bed(const parea *a, const pfac *f, const pagg *g, presult *o, double num)
+{
+    if (!need_beds(a, f, g, o, 0) || !need_staff(a, f, g, o))
+        return;
+    ratio(o, num, g->beds_open, 1, "the number of open beds|实际开放床位数", a, f);
+    if (o->known)
+        note_missing_beds(o, g);
+}
+
+static void m_nurses_per_open_bed(const pregion *R, const prule *r, const parea *a,
+                                  const pfac *f, const pagg *g, presult *o)
+{
+    per_open_bed(a, f, g, o, staff_of(g, "registered_nurse"));
+}
+
+static void m_ht_per_open_bed(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                              const pagg *g, presult *o)
+{
+    per_open_bed(a, f, g, o, health_technicians(g));
+}
+
+static void m_physicians_per_open_bed(const pregion *R, const prule *r, const parea *a,
+                                      const pfac *f, const pagg *g, presult *o)
+{
+    per_open_bed(a, f, g, o, physicians(g));
+}
+
+static void m_nurses_per_physician(const pregion *R, const prule *r, const parea *a,
+                                   const pfac *f, const pagg *g, presult *o)
+{
+    if (need_staff(a, f, g, o))
+        ratio(o, staff_of(g, "registered_nurse"), physicians(g),
+              1, "the number of physicians|执业(助理)医师数", a, f);
+}
+
+static void m_open_to_approved(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                               const pagg *g, presult *o)
+{
+    if (!need_beds(a, f, g, o, 0) || !need_beds(a, f, g, o, 1))
+        return;
+    ratio(o, g->beds_open, g->beds_approved, 1, "the number of approved beds|编制床位数", a, f);
+}
+
+static void m_ht_share(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                       const pagg *g, presult *o)
+{
+    if (need_staff(a, f, g, o))
+        ratio(o, health_technicians(g), staff_total(g), 1, "total staff|人员总数", a, f);
+}
+
+static void m_staff_count(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                          const pagg *g, presult *o)
+{
+    if (!need_staff(a, f, g, o))
+        return;
+    ratio(o, staff_param(r, g, "physician"), 1, 1, "", a, f);
+}
+
+static void m_ph_physician_count(const pregion *R, const prule *r, const parea *a,
+                                 const pfac *f, const pagg *g, presult *o)
+{
+    if (need_staff(a, f, g, o))
+        ratio(o, staff_of(g, "public_health_physician"), 1, 1, "", a, f);
+}
+
+static void m_ems_crew(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                       const pagg *g, presult *o)
+{
+    if (g->veh_known == 0) {
+        unknown2(o, "no vehicles recorded for %s%s", "%s未登记车辆数据%s", subject_name(a, f), NULL);
+        return;
+    }
+    if (!need_staff(a, f, g, o))
+        return;
+    ratio(o, staff_param(r, g, "ems_doctor"), ambulances(g), 1, "the number of ambulances|救护车数", a, f);
+}
+
+/* Presence and counts: facilities of a type in the area's subtree (agg already holds only the
+ * facilities the rule's scope selects). */
+static void count_type(const parea *a, const pagg *g, presult *o, const char *type)
+{
+    o->known = 1;
+    o->observed = g->types[hss_model_find(HSS_VOCAB_FACILITY_TYPE, type)];
+    o->num = o->observed;
+    o->den = o->scale = 1;
+    o->has_need = 1;
+}
+
+static void m_thc_presence(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                           const pagg *g, presult *o)
+{
+    count_type(a, g, o, "township_health_center");
+}
+
+static void m_chc_presence(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                           const pagg *g, presult *o)
+{
+    count_type(a, g, o, "community_health_center");
+}
+
+static void m_gh_presence(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                          const pagg *g, presult *o)
+{
+    count_type(a, g, o, "general_hospital");
+}
+
+static void m_tcm_presence(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                           const pagg *g, presult *o)
+{
+    count_type(a, g, o, "tcm_hospital");
+}
+
+/* A village of more than `population_over` residents (default 1,000; 0 = every village, whatever
+ * its population) that is not the seat of a township health centre needs a village clinic (or
+ * community health station). */
+static void m_village_clinic_presence(const pregion *R, const prule *r, const parea *a,
+                                      const pfac *f, const pagg *g, presult *o)
+{
+    double over = prule_num(r, "population_over", 1000);
+    if (over > 0 && !a->pop_known) {
+        unknown2(o, "population of village %s (%s) is not recorded", "行政村%s（%s）未登记常住人口",
+                 a->name, a->code);
+        return;
+    }
+    if ((over > 0 && (double)a->population <= over) ||
+        g->types[hss_model_find(HSS_VOCAB_FACILITY_TYPE, "township_health_center")] > 0) {
+        o->skip = 1;
+        return;
+    }
+    o->known = 1;
+    o->observed = g->types[hss_model_find(HSS_VOCAB_FACILITY_TYPE, "village_clinic")] +
+                  g->types[hss_model_find(HSS_VOCAB_FACILITY_TYPE, "community_health_station")];
+    o->num = o->observed;
+    o->den = o->scale = 1;
+    o->has_need = 1;
+}
+
+static void m_facility_count(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                             const pagg *g, presult *o)
+{
+    o->known = 1;
+    o->observed = g->facilities;
+    o->num = o->observed;
+    o->den = o->scale = 1;
+    o->has_need = 1;
+}
+
+static void m_sub_centre_count(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                               const pagg *g, presult *o)
+{
+    o->known = 1;
+    o->observed = g->sub_centres;
+    o->num = o->observed;
+    o->den = o->scale = 1;
+    o->has_need = 1;
+}
+
+/* Share of the selected facilities run by government (or collective, per `ownership`). */
+static void m_public_share(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                           const pagg *g, presult *o)
+{
+    const char *own = prule_str(r, "ownership");
+    double num = g->owned[0];
+    if (!own || strcmp(own, "government_or_collective") == 0)
+        num += g->owned[1];
+    ratio(o, num, g->facilities, 1, "the number of facilities in scope|范围内机构数", a, f);
+}
+
+static void m_service_present(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                              const pagg *g, presult *o);
+static void m_service_share(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                            const pagg *g, presult *o);
+
+int policy_service_filters(const prule *r)
+{
+    return prule_str(r, "service") && r->measure && r->measure->fn != m_service_present &&
+           r->measure->fn != m_service_share;
+}
+
+int policy_has_service(const char *list, const char *svc)
+{
+    size_t n = strlen(svc);
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, ';');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && strncmp(p, svc, n) == 0)
+            return 1;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+static void m_service_present(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                              const pagg *g, presult *o)
+{
+    const char *svc = prule_str(r, "service");
+    o->known = 1;
+    o->observed = f && svc ? policy_has_service(f->services, svc) : 0;
+    o->num = o->observed;
+    o->den = o->scale = 1;
+    o->has_need = 1;
+}
+
+/* Share of the facilities in scope that offer the `service` (marked by the evaluator). */
+static void m_service_share(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                            const pagg *g, presult *o)
+{
+    ratio(o, g->marked, g->facilities, 1, "the number of facilities in scope|范围内机构数", a, f);
+}
+
+/* ---- declared, not computed in this version ---------------------------------------------- */
+
+static void m_needs_travel(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                           const pagg *g, presult *o)
+{
+    unknown2(o, "needs road travel times: not computed in this version%s%s",
+             "需要道路通行时间数据：本版本尚未计算%s%s", NULL, NULL);
+}
+
+static void m_needs_activity(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                             const pagg *g, presult *o)
+{
+    unknown2(o, "needs monthly activity data%s%s", "需要月度业务数据%s%s", NULL, NULL);
+}
+
+static void m_needs_other(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                          const pagg *g, presult *o)
+{
+    unknown2(o, "needs %s: not stored in this version%s", "需要%s：本版本尚未存储%s",
+             r->measure->requires, NULL);
+    snprintf(o->reason_zh, sizeof o->reason_zh, "需要%s：本版本尚未存储",
+             r->measure->requires_zh ? r->measure->requires_zh : r->measure->requires);
+}
+
+#define TRAVEL "road travel times"
+#define ACTIVITY "monthly activity data"
+#define A SUBJ_AREA
+#define F SUBJ_FACILITY
+
+/* The catalogue. subjects: a rule evaluates per area unless its scope says `each: facility`
+ * (facility-only measures always per facility). params: besides these, every area measure accepts population_over,
+ * population_at_least, population_below, and every measure accepts service (facility filter). */
+static const measure_def CATALOGUE[] = {
+    /* resources per resident */
+    {"ambulance_count", A, 1, "救护车数量", "ambulances", "per base_multiplier", NULL, m_ambulance_count, NULL},
+    {"negative_pressure_ambulance_share", A | F, 0, "负压救护车占比", "share of negative-pressure ambulances", "", NULL, m_np_share, NULL},
+    {"psychiatrists_per_100k", A, 0, "每10万人口精神科医师数", "psychiatrists per 100,000 residents", "", NULL, m_psychiatrists_per_100k, NULL},
+    {"gps_per_10k", A, 0, "每万人口全科医生数", "general practitioners per 10,000 residents", "", NULL, m_gps_per_10k, NULL},
+    {"staff_per_10k", A, 0, "每万人口卫生人员数", "staff per 10,000 residents", "category", NULL, m_staff_per_10k, NULL},
+    {"beds_per_1000", A, 0, "每千人口床位数", "open beds per 1,000 residents", "", NULL, m_beds_per_1000, NULL},
+    {"infectious_beds_per_10k", A, 0, "每万人口传染病床位数", "infectious-disease beds per 10,000 residents", "", NULL, m_infectious_beds_per_10k, NULL},
+    /* staffing of beds and facilities */
+    {"nurses_per_open_bed", F | A, 0, "每床护士数", "nurses per open bed", "", NULL, m_nurses_per_open_bed, NULL},
+    {"health_technicians_per_open_bed", F | A, 0, "每床卫生技术人员数", "health technicians per open bed", "", NULL, m_ht_per_open_bed, NULL},
+    {"physicians_per_open_bed", F | A, 0, "床医比", "physicians per open bed", "", NULL, m_physicians_per_open_bed, NULL},
+    {"nurses_per_physician", F | A, 0, "医护比", "nurses per physician", "", NULL, m_nurses_per_physician, NULL},
+    {"open_to_approved_beds", F | A, 0, "开放床位与编制床位之比", "open beds / approved beds", "", NULL, m_open_to_approved, NULL},
+    {"health_technician_share", F | A, 0, "卫生技术人员占比", "health technicians / all staff", "", NULL, m_ht_share, NULL},
+    {"staff_count", F | A, 0, "人员数", "staff count", "category", NULL, m_staff_count, NULL},
+    {"public_health_physician_count", F | A, 0, "公共卫生医师数", "public-health physicians", "", NULL, m_ph_physician_count, NULL},
+    {"ems_crew_per_ambulance", A | F, 0, "每车急救人员数", "EMS crew per ambulance", "category", NULL, m_ems_crew, NULL},
+    /* who must exist where */
+    {"township_health_center_presence", A, 0, "乡镇卫生院设置", "township health centre present", "", NULL, m_thc_presence, NULL},
+    {"community_health_center_presence", A, 0, "社区卫生服务中心设置", "community health centre present", "", NULL, m_chc_presence, NULL},
+    {"village_clinic_presence", A, 0, "村卫生室设置", "village clinic present", "", NULL, m_village_clinic_presence, NULL},
+    {"general_hospital_presence", A, 0, "综合医院设置", "general hospital present", "", NULL, m_gh_presence, NULL},
+    {"tcm_hospital_presence", A, 0, "中医医院设置", "TCM hospital present", "", NULL, m_tcm_presence, NULL},
+    {"facility_count", A, 0, "机构数", "facilities (of the scope's types)", "", NULL, m_facility_count, NULL},
+    {"sub_centre_count", A, 0, "县域医疗次中心数", "county sub-centres", "", NULL, m_sub_centre_count, NULL},
+    {"public_ownership_share", A, 0, "政府(集体)办占比", "share run by government (or collective)", "ownership", NULL, m_public_share, NULL},
+    {"service_share", A, 0, "开展某项服务的机构占比", "share of facilities offering a service", "", NULL, m_service_share, NULL},
+    {"service_present", F, 0, "服务设置", "service offered", "", NULL, m_service_present, NULL},
+    /* need road travel times */
+    {"service_circle_share", A, 0, "服务圈覆盖人口占比", "residents within the service circle", "minutes", TRAVEL, m_needs_travel, NULL},
+    {"ems_service_radius_km", A, 0, "急救服务半径", "EMS service radius (km)", "", TRAVEL, m_needs_travel, NULL},
+    {"ems_response_time_min", A, 0, "平均急救反应时间", "mean EMS response time (min)", "", TRAVEL, m_needs_travel, NULL},
+    {"sub_centre_distance_km", A | F, 0, "次中心距县域医疗中心距离", "distance of a sub-centre from the county medical centre (km)", "", TRAVEL, m_needs_travel, NULL},
+    {"emergency_response_hours", A, 0, "卫生应急响应时间", "public-health emergency response time (h)", "", TRAVEL, m_needs_travel, NULL},
+    /* need monthly activity data */
+    {"in_county_treatment_rate", A, 0, "县域内就诊率", "in-county treatment rate", "", ACTIVITY, m_needs_activity, NULL},
+    {"basic_level_visit_share", A, 0, "基层门急诊人次占比", "basic-level share of outpatient visits", "", ACTIVITY, m_needs_activity, NULL},
+    {"basic_level_visit_share_increase", A, 0, "基层诊疗人次占比提升", "rise in basic-level visit share", "", ACTIVITY, m_needs_activity, NULL},
+    {"contracting_rate", A, 0, "家庭医生签约率", "family-doctor contracting rate", "", ACTIVITY, m_needs_activity, NULL},
+    {"key_group_contracting_rate", A, 0, "重点人群签约率", "key-group contracting rate", "", ACTIVITY, m_needs_activity, NULL},
+    {"health_literacy_rate", A, 0, "居民健康素养水平", "health literacy rate", "", ACTIVITY, m_needs_activity, NULL},
+    {"average_length_of_stay", F | A, 0, "平均住院日", "average length of stay (days)", "", ACTIVITY, m_needs_activity, NULL},
+    {"blood_vans_per_supply", A, 0, "每3吨供血量送血车数", "blood vans per 3 t of blood supplied", "", ACTIVITY, m_needs_activity, NULL},
+    /* need records HSS does not store yet */
+    {"public_health_staff_per_10k", A, 0, "每万人口公共卫生人员数", "public-health staff per 10,000 residents", "", "public-health staff counts (all professional public-health institutions)", m_needs_other, "全部专业公共卫生机构的公共卫生人员数"},
+    {"capability_standard_share", A, 0, "服务能力达标占比", "share meeting the service-capability standard", "", "service-capability assessment results", m_needs_other, "服务能力评价结果"},
+    {"tcm_technique_share", A, 0, "中医药适宜技术开展占比", "share offering the required TCM techniques", "", "TCM technique records per facility", m_needs_other, "各机构中医药适宜技术开展记录"},
+    {"aed_count", A, 0, "AED配置数量", "AEDs installed", "", "an equipment inventory (AEDs)", m_needs_other, "设备台账（AED）"},
+    {"emr_level", F | A, 0, "电子病历应用水平", "EMR application level", "", "EMR assessment levels", m_needs_other, "电子病历应用水平评级"},
+    {"result_recognition_share", A, 0, "检查检验结果互认占比", "share recognising other institutions' results", "", "result-recognition records", m_needs_other, "检查检验结果互认记录"},
+};
+
+const measure_def *policy_measures(size_t *n)
+{
+    *n = sizeof CATALOGUE / sizeof *CATALOGUE;
+    return CATALOGUE;
+}
+
+const measure_def *policy_measure_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof CATALOGUE / sizeof *CATALOGUE; i++)
+        if (strcmp(CATALOGUE[i].name, name) == 0)
+            return &CATALOGUE[i];
+    return NULL;
+}
+
+hss_table *hss_policy_measures(void)
+{
+    hss_table *t = hss_table_new();
+    hss_table_add_col(t, "measure", NULL, HSS_COL_TEXT);
+    hss_table_add_col(t, "subject", NULL, HSS_COL_TEXT);
+    hss_table_add_col(t, "computed", NULL, HSS_COL_TEXT);
+    hss_table_add_col(t, "zh", "名称", HSS_COL_TEXT);
+    hss_table_add_col(t, "en", NULL, HSS_COL_TEXT);
+    hss_table_add_col(t, "params", NULL, HSS_COL_TEXT);
+    hss_table_add_col(t, "requires", NULL, HSS_COL_TEXT);
+    for (size_t i = 0; i < sizeof CATALOGUE / sizeof *CATALOGUE; i++) {
+        const measure_def *m = &CATALOGUE[i];
+        hss_table_add_row(t);
+        hss_table_set_text(t, 0, m->name);
+        hss_table_set_text(t, 1, m->subjects == (A | F) ? "either" : m->subjects == A ? "area" : "facility");
+        hss_table_set_text(t, 2, m->requires ? "unknown" : "yes");
+        hss_table_set_text(t, 3, m->zh);
+        hss_table_set_text(t, 4, m->en);
+        hss_table_set_text(t, 5, m->params);
+        if (m->requires)
+            hss_table_set_text(t, 6, m->requires);
+    }
+    return t;
+}

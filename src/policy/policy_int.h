@@ -1,0 +1,183 @@
+/*
+ * policy_int.h (private to src/policy/): the pack and rule structures, the measure catalogue
+ * and the in-memory region the evaluator works on. Other modules use policy.h only.
+ */
+#ifndef HSS_POLICY_INT_H
+#define HSS_POLICY_INT_H
+
+#include <stdint.h>
+
+#include "model/model.h"
+#include "policy/policy.h"
+
+/* Comparators a rule may use. PRESENT passes when the observed value is above zero. */
+typedef enum { CMP_GE, CMP_LE, CMP_GT, CMP_LT, CMP_EQ, CMP_PRESENT } pcmp;
+const char *policy_cmp_name(pcmp c);
+
+/* What a finding is about. */
+enum { SUBJ_AREA = 1, SUBJ_FACILITY = 2 };
+
+/* ---- region data in memory ---------------------------------------------------------------- */
+
+/* Room for each vocabulary (model.h), with space to grow: a vocabulary larger than this makes
+ * evaluation fail with a clear message instead of miscounting. Facility types index a 32-bit
+ * mask in rules. */
+#define NTYPES 32  /* facility types */
+#define NSTAFF 32  /* staff categories */
+#define NVEH 8     /* vehicle kinds */
+
+/* Sums over a set of facilities (one facility, or every facility in an area's subtree).
+ * `*_known` count facilities where the nullable number was recorded. */
+typedef struct {
+    double beds_open, beds_approved, beds_inf;
+    int beds_open_known, beds_approved_known, beds_inf_known;
+    double staff[NSTAFF];
+    int staff_known; /* facilities with at least one staff row */
+    double veh[NVEH];
+    int veh_known;   /* facilities with at least one vehicle row */
+    int types[NTYPES];
+    int owned[3];    /* facilities by ownership (government, collective, private) */
+    int centrals, sub_centres;
+    int facilities;
+    int marked;      /* facilities meeting a rule's condition (service_share), set per rule */
+} pagg;
+
+typedef struct {
+    char *code, *name;
+    int level, kind; /* hss_level; 0 urban, 1 rural */
+    int parent;      /* index or -1 */
+    int depth;
+    int64_t population; /* own figure, or the sum of its children when that is complete */
+    int pop_known;      /* 0 when neither is recorded */
+    int in_scope;       /* under the evaluation's --under area */
+} parea;
+
+typedef struct {
+    char *code, *name;
+    int type, grade, ownership, area;
+    int central, sub_centre;
+    char *services; /* ';'-separated */
+    pagg agg;       /* this facility alone */
+} pfac;
+
+typedef struct {
+    parea *areas;
+    size_t nareas;
+    pfac *facs;
+    size_t nfacs;
+    pagg *sub;       /* per area: all facilities in its subtree */
+    int *order;      /* area indices, parents before children */
+    int generated;
+    /* For measures wired to other modules (travel times, monthly indicators): the store the
+     * region was read from and the evaluation year. */
+    hss_store *st;
+    int year;
+    /* code -> index hash of areas */
+    int *hash;
+    size_t hcap;
+} pregion;
+
+hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err);
+void policy_region_free(pregion *R);
+int policy_region_find(const pregion *R, const char *code);
+void pagg_add(pagg *dst, const pagg *src);
+
+/* ---- rules and packs ------------------------------------------------------------------- */
+
+typedef struct {
+    char *key;
+    char *str;   /* the scalar as written */
+    double num;  /* parsed when numeric */
+    int is_num;
+} pparam;
+
+struct measure_def;
+
+typedef struct prule {
+    char *id, *title_zh, *title_en;
+    char *document, *quote, *note;
+    int year;                 /* target year; 0 = none */
+    int level, kind;          /* -1 = any */
+    int each;                 /* SUBJ_AREA or SUBJ_FACILITY */
+    uint32_t types, grades, ownerships; /* bit masks; 0 = any */
+    int central, sub_centre;  /* -1 any, 0/1 */
+    char **areas;             /* named area codes the rule is limited to (NULL = all) */
+    size_t nareas;
+    const struct measure_def *measure;
+    pparam *params;
+    size_t nparams;
+    pcmp cmp;
+    double target;
+    int has_target;
+    char *unit_zh, *unit_en, *gap_zh, *gap_en;
+    char *pack;      /* pack that defined the rule that won */
+    char *overrides; /* pack whose rule of the same id this one replaced, or NULL */
+    char *file;
+    size_t line;
+} prule;
+
+typedef struct {
+    char *quote, *reason, *document;
+    size_t line;
+    char *pack;
+} pnotenc;
+
+typedef struct {
+    char *file, *title, *pack;
+} pdoc;
+
+struct hss_policy_pack {
+    char *name, *title_zh, *title_en, *file, *extends;
+    int year;
+    prule *rules;
+    size_t nrules;
+    pdoc *docs;
+    size_t ndocs;
+    pnotenc *notenc;
+    size_t nnotenc;
+};
+
+double prule_num(const prule *r, const char *key, double dflt);
+const char *prule_str(const prule *r, const char *key);
+
+/* ---- the measure catalogue ------------------------------------------------------------ */
+
+typedef enum { ST_PASS, ST_FAIL, ST_UNKNOWN } pstatus;
+
+/* What a measure returns for one subject. */
+typedef struct {
+    int known;          /* 0: unknown, reason says why */
+    int skip;           /* the subject is outside the rule's scope (no finding) */
+    double observed;
+    double target;      /* set when the measure computes its own target (computes_target) */
+    int has_need;       /* need_num/need_den let the gap be said in units a planner acts on */
+    double num, den, scale; /* observed = scale * num / den */
+    char reason[256];   /* why unknown; or a note for a known value (e.g. missing beds) */
+    char reason_zh[256]; /* the same in Chinese */
+} presult;
+
+/* Evaluates measure for a subject: an area (a != NULL, agg = its subtree sums, possibly
+ * filtered by the rule's facility scope) or a facility (f != NULL, agg = its own numbers). */
+typedef void (*measure_fn)(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                           const pagg *agg, presult *out);
+
+typedef struct measure_def {
+    const char *name;
+    int subjects;            /* SUBJ_AREA | SUBJ_FACILITY */
+    int computes_target;     /* the measure works out the target (ambulance_count) */
+    const char *zh, *en;
+    const char *params;      /* allowed parameter names, space separated ("" = none) */
+    const char *requires;    /* NULL for computed measures; what the data lacks otherwise */
+    measure_fn fn;           /* replace this to wire a real implementation */
+    const char *requires_zh; /* `requires` in Chinese (for measures needing other records) */
+} measure_def;
+
+const measure_def *policy_measure_find(const char *name);
+/* True when `svc` is one of the ';'-separated ids in `list`. */
+int policy_has_service(const char *list, const char *svc);
+/* True when the rule's `service` parameter selects facilities (rather than being what the
+ * measure looks for, as in service_present and service_share). */
+int policy_service_filters(const prule *r);
+const measure_def *policy_measures(size_t *n);
+
+#endif
