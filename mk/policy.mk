@@ -1,6 +1,5 @@
 # policy: `make policy-check` validates every pack in policy/ and, when the seed documents are
 # beside the repository (../shared/seeds) or SEEDS=DIR is given, verifies every quote verbatim.
-.DEFAULT_GOAL := all
 SEEDS ?= $(wildcard ../shared/seeds)
 .PHONY: policy-check
 policy-check: $(BUILD)/hss
