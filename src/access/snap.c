@@ -163,6 +163,13 @@ void acc_grid_nearest(const acc_grid *gr, const acc_net *g, double lon, double l
     }
     if (be < 0)
         return;
+    /* within 1 m of an end: snap onto the node itself, so that a point at a junction is
+     * reached from every road into it, not only along the edge that happened to win */
+    double elen = acc_haversine_m(g->lon[g->eu[be]], g->lat[g->eu[be]], g->lon[g->ev[be]], g->lat[g->ev[be]]);
+    if (bt * elen < 1.0)
+        bt = 0;
+    else if ((1 - bt) * elen < 1.0)
+        bt = 1;
     out->edge = be;
     out->t = bt;
     double qlon = g->lon[g->eu[be]] + bt * (g->lon[g->ev[be]] - g->lon[g->eu[be]]);
