@@ -3,8 +3,11 @@
  * Nodes are kept as (id, lon, lat) arrays, routable ways (see profile.c) as node-id lists;
  * afterwards every consecutive pair of way nodes becomes one edge, so edges are straight
  * segments and the way geometry is exact. Gzip files are inflated to a temporary .osm file
- * first (readosm picks its parser by file suffix).
+ * first (readosm picks its parser by file suffix). XML is checked for well-formedness with
+ * expat before readosm sees it: the check names the line and column of the fault, and
+ * readosm leaks its parser when a document breaks off.
  */
+#include <expat.h>
 #include <math.h>
 #include <readosm.h>
 #include <stdlib.h>
@@ -116,6 +119,33 @@ static const char *readosm_reason(int rc)
     }
 }
 
+/* Streams the XML file through expat; HSS_OK when well formed. */
+static hss_code check_xml(const char *file, const char *shown, hss_error *err)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return hss_fail(err, HSS_EIO, "%s: cannot read the file", shown);
+    XML_Parser p = XML_ParserCreate(NULL);
+    char buf[65536];
+    hss_code rc = HSS_OK;
+    for (;;) {
+        size_t n = fread(buf, 1, sizeof buf, f);
+        int last = n < sizeof buf;
+        if (XML_Parse(p, buf, (int)n, last) == XML_STATUS_ERROR) {
+            rc = hss_fail(err, HSS_EINVAL, "%s:%lu:%lu: not well-formed OSM XML (%s)", shown,
+                          (unsigned long)XML_GetCurrentLineNumber(p),
+                          (unsigned long)XML_GetCurrentColumnNumber(p) + 1,
+                          XML_ErrorString(XML_GetErrorCode(p)));
+            break;
+        }
+        if (last)
+            break;
+    }
+    XML_ParserFree(p);
+    fclose(f);
+    return rc;
+}
+
 static int ends_with(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
@@ -158,6 +188,12 @@ hss_code acc_read_osm(const char *path, acc_net *g, hss_roads_stats *stats,
     r.sorted = 1;
     r.progress = progress;
     r.ctx = ctx;
+    hss_code code = HSS_OK;
+    if (!ends_with(file, ".pbf") && (code = check_xml(file, path, err)) != HSS_OK) {
+        if (tmp[0])
+            unlink(tmp);
+        goto done;
+    }
     const void *h = NULL;
     int rc = readosm_open(file, &h);
     if (rc == READOSM_OK)
@@ -165,7 +201,6 @@ hss_code acc_read_osm(const char *path, acc_net *g, hss_roads_stats *stats,
     readosm_close(h);
     if (tmp[0])
         unlink(tmp);
-    hss_code code = HSS_OK;
     if (rc != READOSM_OK) {
         code = hss_fail(err, HSS_EINVAL, "%s: %s (readosm error %d)", path, readosm_reason(rc), rc);
         goto done;

@@ -297,9 +297,9 @@ static void generated_roads(void **state)
     hss_store *st = fx_open(dir, "gen.db");
     fx_area(st, "330000", NULL, "province", "rural", -1, NAN, NAN);
     fx_area(st, "331100", "330000", "city", "rural", -1, NAN, NAN);
-    char code[40], tw[24];
+    char code[64], tw[40];
     for (int c = 0; c < 2; c++) {
-        char county[8];
+        char county[24];
         snprintf(county, sizeof county, "33112%d", c + 1);
         fx_area(st, county, "331100", "county", "rural", -1, NAN, NAN);
         for (int t = 0; t < 4; t++) {
