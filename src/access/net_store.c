@@ -2,9 +2,16 @@
  * net_store.c: stores the road network in road_node / road_edge and loads it back into the
  * in-memory arrays. Saving replaces the previous network and is run inside the caller's
  * transaction, so a failed import leaves the old network in place.
+ *
+ * Loading keeps one copy of the last network read (keyed by the database file's identity and
+ * its data version, which every change bumps), so that a policy evaluation asking for many
+ * areas reads the network from SQLite once. The cache is skipped inside a transaction (the
+ * version may still roll back) and for in-memory databases; a mutex guards it for servers.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "access/access_int.h"
 
@@ -61,7 +68,74 @@ hss_code acc_net_save(hss_store *st, const acc_net *g, const char *source, int g
     return HSS_OK;
 }
 
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static acc_net cache_net;
+static char cache_key[1200];
+
+static void net_copy(acc_net *dst, const acc_net *src)
+{
+    acc_net_init(dst);
+    dst->n = src->n;
+    dst->m = src->m;
+    dst->ncap = src->n ? src->n : 1;
+    dst->mcap = src->m ? src->m : 1;
+    dst->lon = hss_xmalloc(dst->ncap * sizeof *dst->lon);
+    dst->lat = hss_xmalloc(dst->ncap * sizeof *dst->lat);
+    dst->eu = hss_xmalloc(dst->mcap * sizeof *dst->eu);
+    dst->ev = hss_xmalloc(dst->mcap * sizeof *dst->ev);
+    dst->elen = hss_xmalloc(dst->mcap * sizeof *dst->elen);
+    dst->espeed = hss_xmalloc(dst->mcap * sizeof *dst->espeed);
+    dst->eflag = hss_xmalloc(dst->mcap * sizeof *dst->eflag);
+    dst->eclass = hss_xmalloc(dst->mcap * sizeof *dst->eclass);
+    memcpy(dst->lon, src->lon, src->n * sizeof *dst->lon);
+    memcpy(dst->lat, src->lat, src->n * sizeof *dst->lat);
+    memcpy(dst->eu, src->eu, src->m * sizeof *dst->eu);
+    memcpy(dst->ev, src->ev, src->m * sizeof *dst->ev);
+    memcpy(dst->elen, src->elen, src->m * sizeof *dst->elen);
+    memcpy(dst->espeed, src->espeed, src->m * sizeof *dst->espeed);
+    memcpy(dst->eflag, src->eflag, src->m * sizeof *dst->eflag);
+    memcpy(dst->eclass, src->eclass, src->m * sizeof *dst->eclass);
+}
+
+/* The cache key of the stored network, or 0 when it must not be cached. */
+static int net_key(hss_store *st, char *key, size_t n)
+{
+    const char *path = hss_store_path(st);
+    struct stat sb;
+    if (!path || strcmp(path, ":memory:") == 0 || sqlite3_get_autocommit(hss_store_sqlite(st)) == 0 ||
+        stat(path, &sb) != 0)
+        return 0;
+    snprintf(key, n, "%s|%llu|%llu|%lld", path, (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino,
+             (long long)hss_store_data_version(st));
+    return 1;
+}
+
+static hss_code net_read(hss_store *st, acc_net *g, hss_error *err);
+
 hss_code acc_net_load(hss_store *st, acc_net *g, hss_error *err)
+{
+    char key[sizeof cache_key];
+    if (!net_key(st, key, sizeof key))
+        return net_read(st, g, err);
+    pthread_mutex_lock(&cache_lock);
+    if (strcmp(key, cache_key) == 0) {
+        net_copy(g, &cache_net);
+        pthread_mutex_unlock(&cache_lock);
+        return HSS_OK;
+    }
+    pthread_mutex_unlock(&cache_lock);
+    hss_code rc = net_read(st, g, err);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&cache_lock);
+    acc_net_free(&cache_net);
+    net_copy(&cache_net, g);
+    memcpy(cache_key, key, sizeof cache_key);
+    pthread_mutex_unlock(&cache_lock);
+    return HSS_OK;
+}
+
+static hss_code net_read(hss_store *st, acc_net *g, hss_error *err)
 {
     acc_net_init(g);
     sqlite3_stmt *s = hss_store_prepare(st, "SELECT lon, lat FROM road_node ORDER BY id", err);

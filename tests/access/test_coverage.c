@@ -139,6 +139,36 @@ static void share_within_by_hand(void **state)
     free(dir);
 }
 
+/* Repeated calls reuse the loaded network; a new network (new data version) is picked up. */
+static void repeated_calls_see_changes(void **state)
+{
+    (void)state;
+    char *dir = hss_test_tmpdir();
+    char *db = build(dir, "cache.db");
+    hss_error err;
+    hss_store *st = hss_store_open_existing(db, &err);
+    int64_t res, cov, cov2;
+    assert_int_equal(hss_access_share_within(st, TYPES, 2.5, "331102", &res, &cov, &err), HSS_OK);
+    assert_int_equal(hss_access_share_within(st, TYPES, 2.5, "331102", &res, &cov2, &err), HSS_OK);
+    assert_int_equal(cov, 1600);
+    assert_int_equal(cov2, 1600);
+    /* the same road at half the speed: 2 minutes per km, so within 2.5 minutes of F0 only
+     * node 0 (100), node 1 at 2 min (200) and the off-road village at 4.5 min is out */
+    char path[700];
+    snprintf(path, sizeof path, "%s/slow.csv", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "u,v,u_lon,u_lat,v_lon,v_lat,length_m,speed_kmh,oneway\n");
+    for (int k = 0; k < 20; k++)
+        fprintf(f, "%d,%d,%.4f,%.4f,%.4f,%.4f,1000,30,0\n", k, k + 1, node_lon(k), LAT, node_lon(k + 1), LAT);
+    fclose(f);
+    assert_int_equal(hss_access_import(st, path, NULL, NULL, NULL, &err), HSS_OK);
+    assert_int_equal(hss_access_share_within(st, TYPES, 2.5, "331102", &res, &cov, &err), HSS_OK);
+    assert_int_equal(cov, 300);
+    hss_store_close(st);
+    free(db);
+    free(dir);
+}
+
 static void ems_response_by_hand(void **state)
 {
     (void)state;
@@ -291,6 +321,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(snapping_stores_distance_and_flags),
         cmocka_unit_test(share_within_by_hand),
+        cmocka_unit_test(repeated_calls_see_changes),
         cmocka_unit_test(ems_response_by_hand),
         cmocka_unit_test(subcentre_distance),
         cmocka_unit_test(no_network_and_no_stations),
