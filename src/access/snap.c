@@ -136,25 +136,24 @@ void acc_grid_nearest(const acc_grid *gr, const acc_net *g, double lon, double l
         for (int64_t y = cy - r; y <= cy + r; y++) {
             if (y < 0 || y >= gr->ny)
                 continue;
-            int64_t step = (y == cy - r || y == cy + r) ? 1 : 2 * r;
-            for (int64_t x = cx - r; x <= cx + r; x += step ? step : 1) {
-                if (x >= 0 && x < gr->nx) {
-                    size_t c = (size_t)(y * gr->nx + x);
-                    for (uint32_t k = gr->off[c]; k < gr->off[c + 1]; k++) {
-                        uint32_t e = gr->edges[k];
-                        double ax, ay, bx, by, t;
-                        proj(gr, g->lon[g->eu[e]], g->lat[g->eu[e]], &ax, &ay);
-                        proj(gr, g->lon[g->ev[e]], g->lat[g->ev[e]], &bx, &by);
-                        double d2 = seg_d2(px, py, ax, ay, bx, by, &t);
-                        if (d2 < best || (d2 == best && (int64_t)e < be)) {
-                            best = d2;
-                            bt = t;
-                            be = e;
-                        }
+            /* the ring: whole top and bottom rows, only the two end cells in between */
+            int64_t step = (y == cy - r || y == cy + r || r == 0) ? 1 : 2 * r;
+            for (int64_t x = cx - r; x <= cx + r; x += step) {
+                if (x < 0 || x >= gr->nx)
+                    continue;
+                size_t c = (size_t)(y * gr->nx + x);
+                for (uint32_t k = gr->off[c]; k < gr->off[c + 1]; k++) {
+                    uint32_t e = gr->edges[k];
+                    double ax, ay, bx, by, t;
+                    proj(gr, g->lon[g->eu[e]], g->lat[g->eu[e]], &ax, &ay);
+                    proj(gr, g->lon[g->ev[e]], g->lat[g->ev[e]], &bx, &by);
+                    double d2 = seg_d2(px, py, ax, ay, bx, by, &t);
+                    if (d2 < best || (d2 == best && (int64_t)e < be)) {
+                        best = d2;
+                        bt = t;
+                        be = e;
                     }
                 }
-                if (step == 0)
-                    break;
             }
         }
         /* everything not yet scanned is at least r cells away */

@@ -42,13 +42,15 @@ static void print_stats(const hss_roads_stats *s, const char *what)
 static const char ROADS_USAGE[] =
     "hss roads import --db F FILE        (FILE: .osm.pbf, .osm, .osm.gz or .csv edge list)\n"
     "       hss roads generate --db F [--seed N]\n"
-    "       hss roads snap --db F [--max-m METRES]";
+    "       hss roads snap --db F [--max-m METRES]\n"
+    "       hss roads info --db F [--format table|csv|json]\n"
+    "       hss roads flagged --db F [--format table|csv|json]   (points too far from any road)";
 
 int hss_cmd_roads(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0)
         return argc < 2 ? hss_cli_usage(ROADS_USAGE) : (printf("usage: %s\n", ROADS_USAGE), 0);
-    const char *sub = argv[1], *db = NULL, *file = NULL, *seed_s = NULL, *max_s = NULL;
+    const char *sub = argv[1], *db = NULL, *file = NULL, *seed_s = NULL, *max_s = NULL, *fmt_s = "table";
     for (int i = 2; i < argc; i++) {
         int missing = 0;
         const char *v;
@@ -58,6 +60,8 @@ int hss_cmd_roads(int argc, char **argv)
             seed_s = v;
         else if ((v = opt(argc, argv, &i, "--max-m", &missing)))
             max_s = v;
+        else if ((v = opt(argc, argv, &i, "--format", &missing)))
+            fmt_s = v;
         else if (missing || argv[i][0] == '-' || file)
             return hss_cli_usage(ROADS_USAGE);
         else
@@ -119,6 +123,22 @@ int hss_cmd_roads(int argc, char **argv)
             return hss_cli_fail(&err);
         printf("snapped %zu area points and facilities; %zu flagged as too far from a road\n", stats.snapped,
                stats.snap_flagged);
+        return 0;
+    }
+    if (strcmp(sub, "info") == 0 || strcmp(sub, "flagged") == 0) {
+        hss_format fmt;
+        if (hss_cli_format(fmt_s, &fmt) != 0)
+            return 2;
+        hss_store *st = hss_cli_open_db(db, 0);
+        if (!st)
+            return 1;
+        hss_table *t = NULL;
+        hss_code rc = strcmp(sub, "info") == 0 ? hss_access_info(st, &t, &err) : hss_access_flagged(st, &t, &err);
+        hss_store_close(st);
+        if (rc)
+            return hss_cli_fail(&err);
+        hss_table_write(t, fmt, stdout);
+        hss_table_free(t);
         return 0;
     }
     return hss_cli_usage(ROADS_USAGE);
