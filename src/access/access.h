@@ -40,7 +40,8 @@ typedef struct hss_roads_stats {
 /* Progress callback for big files: called now and then with a phase name and a count. */
 typedef void (*hss_roads_progress)(void *ctx, const char *phase, size_t done);
 
-/* Imports a road network, replacing any stored one, in one transaction. The format follows
+/* Imports a road network, replacing any stored one, in one transaction (or inside the
+ * caller's open transaction, which then commits or rolls back). The format follows
  * the file name: *.osm.pbf / *.pbf, *.osm, *.osm.gz (OpenStreetMap, read with readosm) or
  * *.csv (columns u,v,u_lon,u_lat,v_lon,v_lat,length_m,speed_kmh,oneway). Snaps every area
  * point and facility afterwards. `progress` may be NULL. */
@@ -48,7 +49,9 @@ hss_code hss_access_import(hss_store *st, const char *path, hss_roads_progress p
                            void *ctx, hss_roads_stats *stats, hss_error *err);
 
 /* Generates a plausible road network over the stored areas' points (county seats, township
- * seats, villages) with road classes (primary between county seats, secondary between
+ * seats, villages with lon/lat; call it after the areas are stored, inside or outside a
+ * transaction) -- the demo regions get their roads this way. It lays out
+ * road classes (primary between county seats, secondary between
  * township seats, tertiary/unclassified to villages) and mountain slowdowns from a seeded
  * terrain field; replaces any stored network; every edge is labelled generated. */
 hss_code hss_access_generate_roads(hss_store *st, uint64_t seed, hss_error *err);
@@ -90,6 +93,12 @@ int hss_mode_parse(const char *s, hss_mode *out);
 hss_code hss_access_share_within(hss_store *st, const char *types, double minutes,
                                  const char *area_code, int64_t *residents, int64_t *covered,
                                  hss_error *err);
+
+/* The service circle of the documents: urban residents within `urban_minutes`, rural ones
+ * within `rural_minutes` (e.g. 15 and 20), driving. */
+hss_code hss_access_share_within_circle(hss_store *st, const char *types, double urban_minutes,
+                                        double rural_minutes, const char *area_code,
+                                        int64_t *residents, int64_t *covered, hss_error *err);
 
 /* The same with a travel mode. */
 hss_code hss_access_share_within_mode(hss_store *st, const char *types, double minutes,

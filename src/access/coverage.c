@@ -68,6 +68,26 @@ hss_code hss_access_share_within_mode(hss_store *st, const char *types, double m
     return rc;
 }
 
+hss_code hss_access_share_within_circle(hss_store *st, const char *types, double urban_minutes,
+                                        double rural_minutes, const char *area_code,
+                                        int64_t *residents, int64_t *covered, hss_error *err)
+{
+    run_result r;
+    hss_code rc = run_query(st, types, HSS_MODE_DRIVE, area_code, &r, err);
+    if (!rc) {
+        int64_t res = 0, cov = 0;
+        for (size_t i = 0; i < r.cx.pop.n; i++) {
+            res += r.cx.pop.p[i].pop;
+            if (r.minutes[i] <= (r.cx.pop.p[i].rural ? rural_minutes : urban_minutes))
+                cov += r.cx.pop.p[i].pop;
+        }
+        *residents = res;
+        *covered = cov;
+    }
+    run_free(&r);
+    return rc;
+}
+
 hss_code hss_access_share_within(hss_store *st, const char *types, double minutes,
                                  const char *area_code, int64_t *residents, int64_t *covered,
                                  hss_error *err)

@@ -27,7 +27,9 @@ static int ends_with(const char *s, const char *suf)
 hss_code acc_store_network(hss_store *st, acc_net *g, const char *source, int generated,
                            hss_roads_stats *stats, hss_error *err)
 {
-    hss_code rc = hss_store_begin(st, err);
+    /* inside the caller's transaction (e.g. a demo build) the caller commits or rolls back */
+    int own = sqlite3_get_autocommit(hss_store_sqlite(st)) != 0;
+    hss_code rc = own ? hss_store_begin(st, err) : HSS_OK;
     if (rc)
         return rc;
     char buf[64];
@@ -43,9 +45,10 @@ hss_code acc_store_network(hss_store *st, acc_net *g, const char *source, int ge
         goto fail;
     if ((rc = hss_access_snap(st, 0, stats, err)))
         goto fail;
-    return hss_store_commit(st, err);
+    return own ? hss_store_commit(st, err) : HSS_OK;
 fail:
-    hss_store_rollback(st);
+    if (own)
+        hss_store_rollback(st);
     return rc;
 }
 

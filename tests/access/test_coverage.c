@@ -126,6 +126,11 @@ static void share_within_by_hand(void **state)
     assert_int_equal(hss_access_share_within_mode(st, TYPES, 2.5, HSS_MODE_WALK, NULL, &res, &cov, &err), HSS_OK);
     assert_int_equal(res, 24600);
     assert_int_equal(cov, 100 + 1600);
+    /* the circle: urban within 2.5 (nodes 0..2 = 600), rural within 5.5 (nodes 5 via F0 at 5
+     * min, 10..20 via F1 within 5 min, the off-road one at 2.25 min) */
+    assert_int_equal(hss_access_share_within_circle(st, TYPES, 2.5, 5.5, NULL, &res, &cov, &err), HSS_OK);
+    assert_int_equal(res, 24600);
+    assert_int_equal(cov, 600 + 600 + 17600 + 1000);
     /* only the CDC, flagged as off-road: nobody is covered */
     assert_int_equal(hss_access_share_within(st, "cdc", 600, NULL, &res, &cov, &err), HSS_OK);
     assert_int_equal(cov, 0);

@@ -335,6 +335,14 @@ static void generated_roads(void **state)
     int64_t res, cov;
     assert_int_equal(hss_access_share_within(st, "township_health_center", 1000, NULL, &res, &cov, &err), HSS_OK);
     assert_int_equal(res, cov);
+    /* inside the caller's transaction: a rollback takes the new network back */
+    assert_int_equal(hss_store_begin(st, &err), HSS_OK);
+    assert_int_equal(hss_access_generate_roads(st, 99, &err), HSS_OK);
+    hss_store_rollback(st);
+    src = hss_store_meta_get(st, "access.source");
+    assert_string_equal(src, "generated (seed 7)");
+    free(src);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM road_edge"), edges);
     /* the same seed gives the same network; the public entry point works too */
     assert_int_equal(hss_access_generate_roads(st, 7, &err), HSS_OK);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM road_edge"), edges);
