@@ -169,6 +169,25 @@ static void build_reach(acc_ctx *cx, const acc_points *cand, hss_mode mode, doub
                 }
             }
         }
+        /* demands on the candidate's own edge, even when a long edge keeps both ends beyond
+         * the bound */
+        const acc_point *cp = &cand->p[j];
+        if (cp->snap.edge >= 0 && !cp->snap.flagged) {
+            uint32_t ends[2] = {g->eu[cp->snap.edge], g->ev[cp->snap.edge]};
+            for (int e = 0; e < 2; e++)
+                for (uint32_t q = noff[ends[e]]; q < noff[ends[e] + 1]; q++) {
+                    uint32_t i = nd[q];
+                    if (stamp[i] == j + 1 || cx->pop.p[i].snap.edge != cp->snap.edge)
+                        continue;
+                    stamp[i] = (uint32_t)(j + 1);
+                    int32_t lab;
+                    double a = acc_arrival(g, mode, ACC_COST_TIME, dist, acc_dij_labels(cx->dij), &cx->pop.p[i], &src, &lab);
+                    if (a <= bound_min * 60.0) {
+                        *(uint32_t *)hss_vec_push(&cov) = i;
+                        *(double *)hss_vec_push(&cost) = a / 60.0;
+                    }
+                }
+        }
         r->off[j + 1] = cov.len;
         acc_sources_free(&src);
     }

@@ -290,6 +290,44 @@ static void site_cli_by_hand(void **state)
     free(dir);
 }
 
+/* A candidate in the middle of a 40 km edge reaches the villages beside it on that edge,
+ * although both ends of the edge are 20 minutes away. */
+static void long_edge_candidate(void **state)
+{
+    (void)state;
+    char *dir = hss_test_tmpdir();
+    char *csv = hss_test_write(dir, "long.csv",
+                               "u,v,u_lon,u_lat,v_lon,v_lat,length_m,speed_kmh,oneway\n"
+                               "a,b,119.0,28.0,119.4,28.0,40000,60,0\n");
+    hss_store *st = fx_open(dir, "long.db");
+    fx_area(st, "330000", NULL, "province", "rural", -1, NAN, NAN);
+    fx_area(st, "331100", "330000", "city", "rural", -1, NAN, NAN);
+    fx_area(st, "331102", "331100", "county", "rural", -1, NAN, NAN);
+    fx_area(st, "331102001", "331102", "township", "rural", -1, NAN, NAN);
+    fx_area(st, "331102001001", "331102001", "village", "rural", 100, 119.2, 28.0);
+    fx_area(st, "331102001002", "331102001", "village", "rural", 200, 119.21, 28.0);
+    fx_area(st, "331102001003", "331102001", "village", "rural", 400, 119.3, 28.0);
+    fx_changed(st);
+    hss_error err;
+    assert_int_equal(hss_access_import(st, csv, NULL, NULL, NULL, &err), HSS_OK);
+    char *cand = hss_test_write(dir, "c.csv", "code,lon,lat\nM,119.2,28.0\n");
+    hss_site_opts o;
+    memset(&o, 0, sizeof o);
+    o.type = "ems_station";
+    o.add = 1;
+    o.minutes = 5;
+    o.candidates = cand;
+    hss_table *sites, *sum;
+    assert_int_equal(hss_access_site(st, &o, &sites, &sum, &err), HSS_OK);
+    assert_string_equal(hss_table_cell(sites, 0, 5), "300"); /* 001 at 0 min, 002 at 1 min */
+    hss_table_free(sites);
+    hss_table_free(sum);
+    hss_store_close(st);
+    free(cand);
+    free(csv);
+    free(dir);
+}
+
 static void generated_roads(void **state)
 {
     (void)state;
@@ -367,6 +405,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(greedy_swap_vs_milp),
         cmocka_unit_test(site_cli_by_hand),
+        cmocka_unit_test(long_edge_candidate),
         cmocka_unit_test(generated_roads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
