@@ -285,7 +285,7 @@ static int run(const char *db, int nsrc, int npg, const char *srcout, const char
     size_t *which = malloc((cx.fac.n + 1) * sizeof *which);
     size_t nw = 0;
     for (size_t i = 0; i < cx.fac.n && nw < (size_t)nsrc; i++)
-        if (!cx.fac.p[i].snap.flagged)
+        if (!cx.fac.p[i].snap[HSS_MODE_DRIVE].flagged)
             which[nw++] = i;
     acc_sources src;
     t0 = hss_now();

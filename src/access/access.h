@@ -68,8 +68,8 @@ hss_code hss_access_snap(hss_store *st, double max_m, hss_roads_stats *stats, hs
 /* The stored network in one row: source, generated (0/1), nodes, edges, km of road by class
  * (columns km_<class>), nodes_dropped, edges_dropped, snapped, flagged, snap_max_m. */
 hss_code hss_access_info(hss_store *st, hss_table **out, hss_error *err);
-/* Area points and facilities farther than the snap threshold from every road: kind, code,
- * name, distance_m (null when no road at all within 200 km). */
+/* Area points and facilities farther than the snap threshold from every road they could use:
+ * kind, code, name, mode (drive|walk), distance_m (null when none within 200 km). */
 hss_code hss_access_flagged(hss_store *st, hss_table **out, hss_error *err);
 
 /* ---- travel modes ---------------------------------------------------------------------- */

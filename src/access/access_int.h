@@ -149,13 +149,17 @@ typedef struct acc_snap {
     int flagged;    /* dist_m > threshold */
 } acc_snap;
 
+/* Reads a snap from result columns c .. c+3 (edge_id, frac, distance_m, flagged). */
+void acc_read_snap(sqlite3_stmt *s, int c, acc_snap *sn);
+
 typedef struct acc_grid acc_grid;
 /* A uniform lon/lat grid of edge segments; cells about `cell_m` metres. */
 acc_grid *acc_grid_build(const acc_net *g, double cell_m);
 void acc_grid_free(acc_grid *gr);
-/* Nearest edge to a point (any edge that is drivable or walkable). */
-void acc_grid_nearest(const acc_grid *gr, const acc_net *g, double lon, double lat, double max_m,
-                      acc_snap *out);
+/* Nearest edge to a point among the edges usable in `mode` (drivable in either direction,
+ * or walkable). */
+void acc_grid_nearest(const acc_grid *gr, const acc_net *g, hss_mode mode, double lon, double lat,
+                      double max_m, acc_snap *out);
 
 /* ---- points, sources and arrival (points.c) ------------------------------------------- */
 
@@ -168,7 +172,7 @@ typedef struct acc_point {
     int rural;      /* area kind */
     int64_t pop;    /* residents (population points) */
     double lon, lat;
-    acc_snap snap;
+    acc_snap snap[2];  /* where it meets the network, by hss_mode (drive, walk) */
     int64_t flags;  /* facilities: 1 medcom_lead, 2 sub_centre */
 } acc_point;
 

@@ -158,7 +158,7 @@ hss_code hss_access_coverage_table(hss_store *st, const hss_access_query *q, hss
             res += r.cx.pop.p[j].pop;
             cov += r.minutes[j] <= q->minutes ? r.cx.pop.p[j].pop : 0;
             pts++;
-            flag += r.cx.pop.p[j].snap.flagged;
+            flag += r.cx.pop.p[j].snap[q->mode].flagged;
         }
         char *nm;
         area_name(st, g, &nm);
@@ -223,9 +223,9 @@ hss_code hss_access_detail_table(hss_store *st, const hss_access_query *q, hss_t
         hss_table_set_text(t, c_kind, p->rural ? "rural" : "urban");
         hss_table_set_int(t, c_res, p->pop);
         hss_table_set_int(t, c_cov, r.minutes[i] <= q->minutes);
-        if (p->snap.dist_m < INFINITY)
-            hss_table_set_real(t, c_snap, p->snap.dist_m, 1);
-        hss_table_set_int(t, c_flag, p->snap.flagged);
+        if (p->snap[q->mode].dist_m < INFINITY)
+            hss_table_set_real(t, c_snap, p->snap[q->mode].dist_m, 1);
+        hss_table_set_int(t, c_flag, p->snap[q->mode].flagged);
     }
     run_free(&r);
     *out = t;
@@ -279,7 +279,7 @@ hss_code hss_access_geojson(hss_store *st, const hss_access_query *q, FILE *out,
             json_str(out, r.cx.fac.p[r.nearest[i]].code);
         else
             fprintf(out, "null");
-        fprintf(out, ",\"flagged\":%s}}", p->snap.flagged ? "true" : "false");
+        fprintf(out, ",\"flagged\":%s}}", p->snap[q->mode].flagged ? "true" : "false");
     }
     fprintf(out, "\n]}\n");
     run_free(&r);

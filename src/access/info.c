@@ -73,7 +73,8 @@ hss_code hss_access_info(hss_store *st, hss_table **out, hss_error *err)
     meta_cell(st, t, c_gen, "access.generated", 1);
     s = hss_store_prepare(st,
         "SELECT (SELECT count(*) FROM road_node), (SELECT count(*) FROM road_edge),"
-        " (SELECT count(*) FROM road_snap), (SELECT count(*) FROM road_snap WHERE flagged=1)", err);
+        " (SELECT count(*) FROM road_snap WHERE mode='drive'),"
+        " (SELECT count(*) FROM road_snap WHERE mode='drive' AND flagged=1)", err);
     if (s && sqlite3_step(s) == SQLITE_ROW) {
         hss_table_set_int(t, c_n, sqlite3_column_int64(s, 0));
         hss_table_set_int(t, c_m, sqlite3_column_int64(s, 1));
@@ -107,24 +108,26 @@ hss_code hss_access_flagged(hss_store *st, hss_table **out, hss_error *err)
     if (rc)
         return rc;
     sqlite3_stmt *s = hss_store_prepare(st,
-        "SELECT s.kind, s.code, COALESCE(a.name, f.name, ''), s.distance_m FROM road_snap s"
+        "SELECT s.kind, s.code, COALESCE(a.name, f.name, ''), s.mode, s.distance_m FROM road_snap s"
         " LEFT JOIN area a ON s.kind='area' AND a.code=s.code"
         " LEFT JOIN facility f ON s.kind='facility' AND f.code=s.code"
-        " WHERE s.flagged=1 ORDER BY s.kind, s.code", err);
+        " WHERE s.flagged=1 ORDER BY s.kind, s.code, s.mode", err);
     if (!s)
         return HSS_EDB;
     hss_table *t = hss_table_new();
     size_t c0 = hss_table_add_col(t, "kind", "类别 kind", HSS_COL_TEXT);
     size_t c1 = hss_table_add_col(t, "code", "代码 code", HSS_COL_TEXT);
     size_t c2 = hss_table_add_col(t, "name", "名称 name", HSS_COL_TEXT);
+    size_t cm = hss_table_add_col(t, "mode", "方式 mode", HSS_COL_TEXT);
     size_t c3 = hss_table_add_col(t, "distance_m", "距最近道路米 distance m", HSS_COL_REAL);
     while (sqlite3_step(s) == SQLITE_ROW) {
         hss_table_add_row(t);
         hss_table_set_text(t, c0, (const char *)sqlite3_column_text(s, 0));
         hss_table_set_text(t, c1, (const char *)sqlite3_column_text(s, 1));
         hss_table_set_text(t, c2, (const char *)sqlite3_column_text(s, 2));
-        if (sqlite3_column_type(s, 3) != SQLITE_NULL)
-            hss_table_set_real(t, c3, sqlite3_column_double(s, 3), 1);
+        hss_table_set_text(t, cm, (const char *)sqlite3_column_text(s, 3));
+        if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+            hss_table_set_real(t, c3, sqlite3_column_double(s, 4), 1);
     }
     sqlite3_finalize(s);
     *out = t;

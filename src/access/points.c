@@ -34,9 +34,11 @@ static acc_point *points_push(acc_points *ps)
     }
     acc_point *p = &ps->p[ps->n++];
     memset(p, 0, sizeof *p);
-    p->snap.edge = -1;
-    p->snap.flagged = 1;
-    p->snap.dist_m = INFINITY;
+    for (int m = 0; m < 2; m++) {
+        p->snap[m].edge = -1;
+        p->snap[m].flagged = 1;
+        p->snap[m].dist_m = INFINITY;
+    }
     return p;
 }
 
@@ -79,8 +81,8 @@ hss_code hss_access_snap(hss_store *st, double max_m, hss_roads_stats *stats, hs
         "SELECT code, lon, lat FROM area WHERE lon IS NOT NULL AND lat IS NOT NULL",
         "SELECT code, lon, lat FROM facility WHERE lon IS NOT NULL AND lat IS NOT NULL"};
     static const char *const kind[2] = {"area", "facility"};
-    sqlite3_stmt *ins = hss_store_prepare(st, "INSERT INTO road_snap(kind,code,edge_id,frac,distance_m,flagged)"
-                                              " VALUES(?,?,?,?,?,?)", err);
+    sqlite3_stmt *ins = hss_store_prepare(st, "INSERT INTO road_snap(kind,code,mode,edge_id,frac,distance_m,flagged)"
+                                              " VALUES(?,?,?,?,?,?,?)", err);
     if (!ins) {
         rc = HSS_EDB;
         goto out_grid;
@@ -91,29 +93,33 @@ hss_code hss_access_snap(hss_store *st, double max_m, hss_roads_stats *stats, hs
             rc = HSS_EDB;
             break;
         }
-        while (sqlite3_step(s) == SQLITE_ROW) {
-            acc_snap sn;
-            acc_grid_nearest(gr, &g, sqlite3_column_double(s, 1), sqlite3_column_double(s, 2), max_m, &sn);
-            sqlite3_bind_text(ins, 1, kind[k], -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 2, (const char *)sqlite3_column_text(s, 0), -1, SQLITE_TRANSIENT);
-            if (sn.edge >= 0) {
-                sqlite3_bind_int64(ins, 3, sn.edge);
-                sqlite3_bind_double(ins, 4, sn.t);
-                sqlite3_bind_double(ins, 5, sn.dist_m);
-            } else {
-                sqlite3_bind_null(ins, 3);
-                sqlite3_bind_null(ins, 4);
-                sqlite3_bind_null(ins, 5);
-            }
-            sqlite3_bind_int(ins, 6, sn.flagged);
-            if (sqlite3_step(ins) != SQLITE_DONE) {
-                rc = hss_store_error(st, err, "storing snapping results");
-                break;
-            }
-            sqlite3_reset(ins);
-            if (stats) {
-                stats->snapped++;
-                stats->snap_flagged += sn.flagged;
+        while (sqlite3_step(s) == SQLITE_ROW && !rc) {
+            for (int m = 0; m < 2; m++) {
+                acc_snap sn;
+                acc_grid_nearest(gr, &g, (hss_mode)m, sqlite3_column_double(s, 1), sqlite3_column_double(s, 2), max_m,
+                                 &sn);
+                sqlite3_bind_text(ins, 1, kind[k], -1, SQLITE_STATIC);
+                sqlite3_bind_text(ins, 2, (const char *)sqlite3_column_text(s, 0), -1, SQLITE_TRANSIENT);
+                sqlite3_bind_text(ins, 3, m == HSS_MODE_WALK ? "walk" : "drive", -1, SQLITE_STATIC);
+                if (sn.edge >= 0) {
+                    sqlite3_bind_int64(ins, 4, sn.edge);
+                    sqlite3_bind_double(ins, 5, sn.t);
+                    sqlite3_bind_double(ins, 6, sn.dist_m);
+                } else {
+                    sqlite3_bind_null(ins, 4);
+                    sqlite3_bind_null(ins, 5);
+                    sqlite3_bind_null(ins, 6);
+                }
+                sqlite3_bind_int(ins, 7, sn.flagged);
+                if (sqlite3_step(ins) != SQLITE_DONE) {
+                    rc = hss_store_error(st, err, "storing snapping results");
+                    break;
+                }
+                sqlite3_reset(ins);
+                if (stats && m == HSS_MODE_DRIVE) {
+                    stats->snapped++;
+                    stats->snap_flagged += sn.flagged;
+                }
             }
         }
         sqlite3_finalize(s);
@@ -153,18 +159,20 @@ static hss_code ensure_snaps(hss_store *st, hss_error *err)
     return hss_store_commit(st, err);
 }
 
-static void read_snap(sqlite3_stmt *s, int c, acc_point *p)
+/* Reads a snap from columns c .. c+3 (edge_id, frac, distance_m, flagged). */
+void acc_read_snap(sqlite3_stmt *s, int c, acc_snap *sn)
 {
     if (sqlite3_column_type(s, c) == SQLITE_NULL) {
-        p->snap.edge = -1;
-        p->snap.flagged = 1;
-        p->snap.dist_m = INFINITY;
+        sn->edge = -1;
+        sn->t = 0;
+        sn->flagged = 1;
+        sn->dist_m = sqlite3_column_type(s, c + 2) == SQLITE_NULL ? INFINITY : sqlite3_column_double(s, c + 2);
         return;
     }
-    p->snap.edge = sqlite3_column_int64(s, c);
-    p->snap.t = sqlite3_column_double(s, c + 1);
-    p->snap.dist_m = sqlite3_column_double(s, c + 2);
-    p->snap.flagged = sqlite3_column_int(s, c + 3);
+    sn->edge = sqlite3_column_int64(s, c);
+    sn->t = sqlite3_column_double(s, c + 1);
+    sn->dist_m = sqlite3_column_double(s, c + 2);
+    sn->flagged = sqlite3_column_int(s, c + 3);
 }
 
 hss_code acc_ctx_load(hss_store *st, const char *under, acc_ctx *cx, hss_error *err)
@@ -195,8 +203,9 @@ hss_code acc_ctx_load(hss_store *st, const char *under, acc_ctx *cx, hss_error *
     cx->snap_max_m = snap_threshold(st);
     sqlite3_stmt *s = hss_store_prepare(st,
         "SELECT a.code, a.name, a.level, a.kind, a.population, a.lon, a.lat,"
-        "       s.edge_id, s.frac, s.distance_m, s.flagged"
-        " FROM area a LEFT JOIN road_snap s ON s.kind='area' AND s.code=a.code"
+        "       s.edge_id, s.frac, s.distance_m, s.flagged, w.edge_id, w.frac, w.distance_m, w.flagged"
+        " FROM area a LEFT JOIN road_snap s ON s.kind='area' AND s.code=a.code AND s.mode='drive'"
+        " LEFT JOIN road_snap w ON w.kind='area' AND w.code=a.code AND w.mode='walk'"
         " WHERE a.level IN ('township','village') AND a.population IS NOT NULL"
         "   AND a.lon IS NOT NULL AND a.lat IS NOT NULL"
         "   AND NOT EXISTS (SELECT 1 FROM area c WHERE c.parent_code=a.code AND c.population IS NOT NULL)"
@@ -214,13 +223,15 @@ hss_code acc_ctx_load(hss_store *st, const char *under, acc_ctx *cx, hss_error *
         p->pop = sqlite3_column_int64(s, 4);
         p->lon = sqlite3_column_double(s, 5);
         p->lat = sqlite3_column_double(s, 6);
-        read_snap(s, 7, p);
+        acc_read_snap(s, 7, &p->snap[HSS_MODE_DRIVE]);
+        acc_read_snap(s, 11, &p->snap[HSS_MODE_WALK]);
     }
     sqlite3_finalize(s);
     s = hss_store_prepare(st,
         "SELECT f.code, f.name, f.type, f.lon, f.lat, f.medcom_lead, f.sub_centre,"
-        "       s.edge_id, s.frac, s.distance_m, s.flagged, f.area_code"
-        " FROM facility f LEFT JOIN road_snap s ON s.kind='facility' AND s.code=f.code"
+        "       s.edge_id, s.frac, s.distance_m, s.flagged, f.area_code, w.edge_id, w.frac, w.distance_m, w.flagged"
+        " FROM facility f LEFT JOIN road_snap s ON s.kind='facility' AND s.code=f.code AND s.mode='drive'"
+        " LEFT JOIN road_snap w ON w.kind='facility' AND w.code=f.code AND w.mode='walk'"
         " WHERE f.lon IS NOT NULL AND f.lat IS NOT NULL ORDER BY f.code", err);
     if (!s)
         return HSS_EDB;
@@ -232,7 +243,8 @@ hss_code acc_ctx_load(hss_store *st, const char *under, acc_ctx *cx, hss_error *
         p->lon = sqlite3_column_double(s, 3);
         p->lat = sqlite3_column_double(s, 4);
         p->flags = (sqlite3_column_int(s, 5) ? 1 : 0) | (sqlite3_column_int(s, 6) ? 2 : 0);
-        read_snap(s, 7, p);
+        acc_read_snap(s, 7, &p->snap[HSS_MODE_DRIVE]);
+        acc_read_snap(s, 12, &p->snap[HSS_MODE_WALK]);
         p->area = col_text(s, 11);
     }
     sqlite3_finalize(s);
@@ -285,11 +297,11 @@ void acc_sources_build(acc_sources *s, const acc_net *g, hss_mode mode, acc_cost
     s->seeds = hss_xmalloc((nwhich * 2 + 1) * sizeof *s->seeds);
     src_item *items = hss_xmalloc((nwhich + 1) * sizeof *items);
     for (size_t k = 0; k < nwhich; k++) {
-        const acc_point *p = &pts[which[k]];
-        if (p->snap.edge < 0 || p->snap.flagged || (size_t)p->snap.edge >= g->m)
+        const acc_snap *sn = &pts[which[k]].snap[mode];
+        if (sn->edge < 0 || sn->flagged || (size_t)sn->edge >= g->m)
             continue;
-        size_t e = (size_t)p->snap.edge;
-        double c = acc_edge_cost(g, e, mode, cost), t = p->snap.t;
+        size_t e = (size_t)sn->edge;
+        double c = acc_edge_cost(g, e, mode, cost), t = sn->t;
         int32_t lab = (int32_t)k;
         if (t <= EPS_T)
             s->seeds[s->ns++] = (acc_seed){g->eu[e], 0, lab};
@@ -339,13 +351,14 @@ double acc_arrival(const acc_net *g, hss_mode mode, acc_cost cost, const double 
 {
     double best = INFINITY;
     int32_t bl = -1;
-    if (pt->snap.edge < 0 || pt->snap.flagged || (size_t)pt->snap.edge >= g->m) {
+    const acc_snap *sn = &pt->snap[mode];
+    if (sn->edge < 0 || sn->flagged || (size_t)sn->edge >= g->m) {
         *lab = -1;
         return INFINITY;
     }
-    size_t e = (size_t)pt->snap.edge;
+    size_t e = (size_t)sn->edge;
     uint32_t u = g->eu[e], v = g->ev[e];
-    double c = acc_edge_cost(g, e, mode, cost), t = pt->snap.t;
+    double c = acc_edge_cost(g, e, mode, cost), t = sn->t;
     if (t <= EPS_T)
         take(dist[u], label[u], &best, &bl);
     if (t >= 1 - EPS_T)

@@ -57,7 +57,8 @@ static hss_code load_candidates(hss_store *st, acc_ctx *cx, const hss_site_opts 
             p->name = hss_xstrdup(nm ? nm : "");
             p->lon = lon;
             p->lat = lat;
-            acc_grid_nearest(cx->grid, &cx->net, lon, lat, cx->snap_max_m, &p->snap);
+            for (int m = 0; m < 2; m++)
+                acc_grid_nearest(cx->grid, &cx->net, (hss_mode)m, lon, lat, cx->snap_max_m, &p->snap[m]);
         }
         hss_csv_close(csv);
         return rc;
@@ -77,8 +78,10 @@ static hss_code load_candidates(hss_store *st, acc_ctx *cx, const hss_site_opts 
         snprintf(prefix, sizeof prefix, "%.*s%%", plen, o->under);
     }
     sqlite3_stmt *s = hss_store_prepare(st,
-        "SELECT a.code, a.name, a.lon, a.lat, s.edge_id, s.frac, s.distance_m, s.flagged"
-        " FROM area a JOIN road_snap s ON s.kind='area' AND s.code=a.code"
+        "SELECT a.code, a.name, a.lon, a.lat, s.edge_id, s.frac, s.distance_m, s.flagged,"
+        "       w.edge_id, w.frac, w.distance_m, w.flagged"
+        " FROM area a JOIN road_snap s ON s.kind='area' AND s.code=a.code AND s.mode='drive'"
+        " JOIN road_snap w ON w.kind='area' AND w.code=a.code AND w.mode='walk'"
         " WHERE a.level IN ('township','village') AND (?1='' OR a.code LIKE ?1) ORDER BY a.code", err);
     if (!s)
         return HSS_EDB;
@@ -94,15 +97,8 @@ static hss_code load_candidates(hss_store *st, acc_ctx *cx, const hss_site_opts 
         p->name = hss_xstrdup((const char *)sqlite3_column_text(s, 1));
         p->lon = sqlite3_column_double(s, 2);
         p->lat = sqlite3_column_double(s, 3);
-        if (sqlite3_column_type(s, 4) == SQLITE_NULL) {
-            p->snap.edge = -1;
-            p->snap.flagged = 1;
-        } else {
-            p->snap.edge = sqlite3_column_int64(s, 4);
-            p->snap.t = sqlite3_column_double(s, 5);
-            p->snap.dist_m = sqlite3_column_double(s, 6);
-            p->snap.flagged = sqlite3_column_int(s, 7);
-        }
+        acc_read_snap(s, 4, &p->snap[HSS_MODE_DRIVE]);
+        acc_read_snap(s, 8, &p->snap[HSS_MODE_WALK]);
     }
     sqlite3_finalize(s);
     return HSS_OK;
@@ -122,11 +118,11 @@ static void build_reach(acc_ctx *cx, const acc_points *cand, hss_mode mode, doub
     /* node -> demands on an incident edge */
     uint32_t *noff = hss_xcalloc((size_t)g->n + 2, sizeof *noff);
     for (size_t i = 0; i < cx->pop.n; i++) {
-        const acc_point *p = &cx->pop.p[i];
-        if (p->snap.edge < 0 || p->snap.flagged)
+        const acc_snap *sn = &cx->pop.p[i].snap[mode];
+        if (sn->edge < 0 || sn->flagged)
             continue;
-        noff[g->eu[p->snap.edge] + 1]++;
-        noff[g->ev[p->snap.edge] + 1]++;
+        noff[g->eu[sn->edge] + 1]++;
+        noff[g->ev[sn->edge] + 1]++;
     }
     for (uint32_t v = 0; v < g->n; v++)
         noff[v + 1] += noff[v];
@@ -134,11 +130,11 @@ static void build_reach(acc_ctx *cx, const acc_points *cand, hss_mode mode, doub
     uint32_t *pos = hss_xmalloc(((size_t)g->n + 1) * sizeof *pos);
     memcpy(pos, noff, (size_t)g->n * sizeof *pos);
     for (size_t i = 0; i < cx->pop.n; i++) {
-        const acc_point *p = &cx->pop.p[i];
-        if (p->snap.edge < 0 || p->snap.flagged)
+        const acc_snap *sn = &cx->pop.p[i].snap[mode];
+        if (sn->edge < 0 || sn->flagged)
             continue;
-        nd[pos[g->eu[p->snap.edge]]++] = (uint32_t)i;
-        nd[pos[g->ev[p->snap.edge]]++] = (uint32_t)i;
+        nd[pos[g->eu[sn->edge]]++] = (uint32_t)i;
+        nd[pos[g->ev[sn->edge]]++] = (uint32_t)i;
     }
     free(pos);
     uint32_t *stamp = hss_xcalloc(cx->pop.n + 1, sizeof *stamp);
@@ -171,13 +167,13 @@ static void build_reach(acc_ctx *cx, const acc_points *cand, hss_mode mode, doub
         }
         /* demands on the candidate's own edge, even when a long edge keeps both ends beyond
          * the bound */
-        const acc_point *cp = &cand->p[j];
-        if (cp->snap.edge >= 0 && !cp->snap.flagged) {
-            uint32_t ends[2] = {g->eu[cp->snap.edge], g->ev[cp->snap.edge]};
+        const acc_snap *cs = &cand->p[j].snap[mode];
+        if (cs->edge >= 0 && !cs->flagged) {
+            uint32_t ends[2] = {g->eu[cs->edge], g->ev[cs->edge]};
             for (int e = 0; e < 2; e++)
                 for (uint32_t q = noff[ends[e]]; q < noff[ends[e] + 1]; q++) {
                     uint32_t i = nd[q];
-                    if (stamp[i] == j + 1 || cx->pop.p[i].snap.edge != cp->snap.edge)
+                    if (stamp[i] == j + 1 || cx->pop.p[i].snap[mode].edge != cs->edge)
                         continue;
                     stamp[i] = (uint32_t)(j + 1);
                     int32_t lab;

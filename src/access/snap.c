@@ -3,7 +3,9 @@
  * bucketed into a uniform grid (in a local equirectangular projection, metres); a query scans
  * rings of cells outwards until no unscanned cell can hold anything nearer. The result is the
  * edge, the position along it and the straight distance, so a point on a long edge is snapped
- * onto the edge, not moved to a far end node.
+ * onto the edge, not moved to a far end node. Driving looks only at drivable edges and walking
+ * only at walkable ones, so a facility beside a footpath is still reached by car from its
+ * nearest road.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -112,9 +114,10 @@ static double seg_d2(double px, double py, double ax, double ay, double bx, doub
     return qx * qx + qy * qy;
 }
 
-void acc_grid_nearest(const acc_grid *gr, const acc_net *g, double lon, double lat, double max_m,
-                      acc_snap *out)
+void acc_grid_nearest(const acc_grid *gr, const acc_net *g, hss_mode mode, double lon, double lat,
+                      double max_m, acc_snap *out)
 {
+    uint8_t need = mode == HSS_MODE_WALK ? ACC_WALK : (ACC_CAR_FWD | ACC_CAR_BWD);
     out->edge = -1;
     out->t = 0;
     out->dist_m = INFINITY;
@@ -144,6 +147,8 @@ void acc_grid_nearest(const acc_grid *gr, const acc_net *g, double lon, double l
                 size_t c = (size_t)(y * gr->nx + x);
                 for (uint32_t k = gr->off[c]; k < gr->off[c + 1]; k++) {
                     uint32_t e = gr->edges[k];
+                    if (!(g->eflag[e] & need))
+                        continue;
                     double ax, ay, bx, by, t;
                     proj(gr, g->lon[g->eu[e]], g->lat[g->eu[e]], &ax, &ay);
                     proj(gr, g->lon[g->ev[e]], g->lat[g->ev[e]], &bx, &by);

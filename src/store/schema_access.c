@@ -1,7 +1,8 @@
 /*
  * schema_access.c: tables of the access module. The road network is stored as numbered nodes
  * and edges (the import keeps only the largest strongly connected component); road_snap holds
- * where every area point and facility meets the network and how far away it is.
+ * where every area point and facility meets the network and how far away it is, once for
+ * driving (nearest drivable edge) and once for walking (nearest walkable edge).
  */
 #include "store/schema.h"
 
@@ -26,9 +27,10 @@ HSS_SCHEMA(hss_schema_access, "access",
     "CREATE TABLE road_snap("
     "  kind TEXT NOT NULL CHECK(kind IN ('area','facility')),"
     "  code TEXT NOT NULL,"
+    "  mode TEXT NOT NULL CHECK(mode IN ('drive','walk')),"  /* drive: nearest drivable edge; walk: nearest walkable edge */
     "  edge_id INTEGER,"                /* NULL when no road within reach */
     "  frac REAL,"                      /* position along the edge from u (0) to v (1) */
     "  distance_m REAL,"                /* straight distance from the point to the road */
     "  flagged INTEGER NOT NULL,"       /* 1 when farther than the snap threshold */
-    "  PRIMARY KEY(kind, code)"
+    "  PRIMARY KEY(kind, code, mode)"
     ") WITHOUT ROWID;");

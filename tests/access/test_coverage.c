@@ -311,7 +311,8 @@ static void cli_formats(void **state)
     free(out);
     snprintf(cmd, sizeof cmd, "%s roads flagged --db %s --format csv", hss_test_bin(), db);
     assert_int_equal(hss_test_run(cmd, &out), 0);
-    assert_non_null(strstr(out, "kind,code,name,distance_m\narea,331102001012,331102001012,5559.8\nfacility,CDC,CDC,"));
+    assert_non_null(strstr(out, "kind,code,name,mode,distance_m\narea,331102001012,331102001012,drive,5559.8\n"
+                            "area,331102001012,331102001012,walk,5559.8\nfacility,CDC,CDC,drive,"));
     free(out);
     snprintf(cmd, sizeof cmd, "%s roads info --db %s --format json", hss_test_bin(), db);
     assert_int_equal(hss_test_run(cmd, &out), 0);

@@ -225,6 +225,36 @@ static void csv_oneway_and_component_report(void **state)
     free(dir);
 }
 
+/* A clinic at the end of a footway: walkers reach it on the footway, cars from the nearest
+ * road (222 m away), instead of losing it on a path no car can use. */
+static void snapping_per_mode(void **state)
+{
+    (void)state;
+    char *dir = hss_test_tmpdir();
+    hss_store *st = fx_open(dir, "mode.db");
+    fx_area(st, "330000", NULL, "province", "rural", -1, NAN, NAN);
+    fx_area(st, "331100", "330000", "city", "rural", -1, NAN, NAN);
+    fx_area(st, "331102", "331100", "county", "rural", -1, NAN, NAN);
+    fx_area(st, "331102001", "331102", "township", "rural", -1, NAN, NAN);
+    fx_area(st, "331102001001", "331102001", "village", "rural", 100, 119.945, 28.45); /* node 12 */
+    fx_facility(st, "VC", "village_clinic", "331102001", 119.945, 28.452, 0, 0);       /* node 13 */
+    fx_changed(st);
+    hss_error err;
+    assert_int_equal(hss_access_import(st, fx_data("tiny.osm"), NULL, NULL, NULL, &err), HSS_OK);
+    assert_int_equal(hss_test_query_int(st, "SELECT CAST(distance_m AS INTEGER) FROM road_snap WHERE code='VC' AND mode='walk'"), 0);
+    assert_int_equal(hss_test_query_int(st, "SELECT CAST(distance_m AS INTEGER) FROM road_snap WHERE code='VC' AND mode='drive'"), 222);
+    int64_t res, cov;
+    assert_int_equal(hss_access_share_within(st, "village_clinic", 0.01, NULL, &res, &cov, &err), HSS_OK);
+    assert_int_equal(cov, 100); /* the car arrives at the road end of the footway */
+    /* walking: 222 m at 5 km/h = 2.67 minutes */
+    assert_int_equal(hss_access_share_within_mode(st, "village_clinic", 2.6, HSS_MODE_WALK, NULL, &res, &cov, &err), HSS_OK);
+    assert_int_equal(cov, 0);
+    assert_int_equal(hss_access_share_within_mode(st, "village_clinic", 2.7, HSS_MODE_WALK, NULL, &res, &cov, &err), HSS_OK);
+    assert_int_equal(cov, 100);
+    hss_store_close(st);
+    free(dir);
+}
+
 static void profile_parsers(void **state)
 {
     (void)state;
@@ -263,6 +293,7 @@ int main(void)
         cmocka_unit_test(osm_xml_gz_and_pbf_agree),
         cmocka_unit_test(corrupt_inputs_are_clear_errors),
         cmocka_unit_test(csv_oneway_and_component_report),
+        cmocka_unit_test(snapping_per_mode),
         cmocka_unit_test(profile_parsers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
