@@ -277,7 +277,7 @@ static int run(const char *db, int nsrc, int npg, const char *srcout, const char
     printf("load network and points from SQLite: %.3f s (%u nodes, %zu edges, %zu villages, %zu facilities)\n", t_load,
            cx.net.n, cx.net.m, cx.pop.n, cx.fac.n);
     t0 = hss_now();
-    const acc_csr *c = acc_ctx_csr(&cx, HSS_MODE_DRIVE, ACC_COST_TIME);
+    const acc_csr *c = acc_ctx_csr(&cx, HSS_MODE_DRIVE, ACC_COST_TIME, ACC_OUTBOUND);
     printf("CSR build: %.3f s\n", hss_now() - t0);
     double *dist = malloc((size_t)cx.net.n * sizeof *dist);
     int32_t *label = malloc((size_t)cx.net.n * sizeof *label);
@@ -289,7 +289,7 @@ static int run(const char *db, int nsrc, int npg, const char *srcout, const char
             which[nw++] = i;
     acc_sources src;
     t0 = hss_now();
-    acc_sources_build(&src, &cx.net, HSS_MODE_DRIVE, ACC_COST_TIME, cx.fac.p, which, nw);
+    acc_sources_build(&src, &cx.net, HSS_MODE_DRIVE, ACC_COST_TIME, ACC_OUTBOUND, cx.fac.p, which, nw);
     size_t settled = acc_dijkstra(cx.dij, c, src.seeds, src.ns, INFINITY, dist, label);
     double t_all = hss_now() - t0;
     printf("nearest facility for every node from %zu sources: %.3f s (%zu nodes settled)\n", nw, t_all, settled);

@@ -107,6 +107,12 @@ typedef struct acc_csr {
 
 typedef enum { ACC_COST_TIME, ACC_COST_LENGTH } acc_cost;
 
+/* Which way trips go: residents travel to a clinic (inbound: the search runs on the reversed
+ * graph from the facilities), an ambulance travels from its station to the call (outbound). */
+typedef enum { ACC_OUTBOUND = 0, ACC_INBOUND = 1 } acc_dir;
+/* Outbound when every type is an EMS type (ems_station, ems_center), inbound otherwise. */
+acc_dir acc_types_dir(char **types, size_t n);
+
 /* Builds the forward (reverse = 0) or reverse graph of `mode`. */
 void acc_csr_build(acc_csr *c, const acc_net *g, hss_mode mode, acc_cost cost, int reverse);
 void acc_csr_free(acc_csr *c);
@@ -189,12 +195,12 @@ typedef struct acc_ctx {
     double snap_max_m;
     acc_points pop;        /* population points (villages; townships without villages) */
     acc_points fac;        /* facilities with a location */
-    acc_csr csr[2][2];     /* forward graphs by [mode][cost], built on first use */
-    int have_csr[2][2];
+    acc_csr csr[2][2][2];  /* graphs by [mode][cost][dir] (inbound = reversed), built on first use */
+    int have_csr[2][2][2];
     acc_dij *dij;          /* shared Dijkstra workspace */
 } acc_ctx;
-/* The forward graph of a mode and cost (built once). */
-const acc_csr *acc_ctx_csr(acc_ctx *cx, hss_mode mode, acc_cost cost);
+/* The graph of a mode, cost and direction (built once). */
+const acc_csr *acc_ctx_csr(acc_ctx *cx, hss_mode mode, acc_cost cost, acc_dir dir);
 
 /* Loads the network, the population points under `under` and all facilities, using the
  * stored snaps (re-snapping and storing them when the data changed). */
@@ -211,8 +217,9 @@ typedef struct acc_sources {
     double *t;
     int32_t *lab;
     size_t n;
+    acc_dir dir;   /* inbound: costs are from the point to the source */
 } acc_sources;
-void acc_sources_build(acc_sources *s, const acc_net *g, hss_mode mode, acc_cost cost,
+void acc_sources_build(acc_sources *s, const acc_net *g, hss_mode mode, acc_cost cost, acc_dir dir,
                        const acc_point *pts, const size_t *which, size_t nwhich);
 void acc_sources_free(acc_sources *s);
 /* Arrival cost at a point after a run (dist/label over nodes); INFINITY when unreached or
@@ -224,7 +231,7 @@ double acc_arrival(const acc_net *g, hss_mode mode, acc_cost cost, const double 
  * `which`/`nwhich`): cost[i] and nearest[i] (index into cx->fac, -1) for every population
  * point. Costs in minutes (time) or metres (length). */
 hss_code acc_nearest(acc_ctx *cx, char **types, size_t ntypes, hss_mode mode, acc_cost cost,
-                     double *cost_out, int32_t *nearest, size_t *nsources);
+                     acc_dir dir, double *cost_out, int32_t *nearest, size_t *nsources);
 
 /* Splits "a,b,c" into facility type ids, checking each against the vocabulary. */
 hss_code acc_types_parse(const char *types, char ***out, size_t *n, hss_error *err);

@@ -43,7 +43,8 @@ static hss_code run_query(hss_store *st, const char *types, hss_mode mode, const
     }
     r->minutes = hss_xmalloc((r->cx.pop.n + 1) * sizeof *r->minutes);
     r->nearest = hss_xmalloc((r->cx.pop.n + 1) * sizeof *r->nearest);
-    rc = acc_nearest(&r->cx, tv, nt, mode, ACC_COST_TIME, r->minutes, r->nearest, &r->nsources);
+    rc = acc_nearest(&r->cx, tv, nt, mode, ACC_COST_TIME, acc_types_dir(tv, nt), r->minutes, r->nearest,
+                     &r->nsources);
     acc_types_free(tv, nt);
     return rc;
 }
@@ -390,7 +391,7 @@ hss_code hss_access_ems_radius_share(hss_store *st, const char *area_code, doubl
     char *types[2] = {"ems_station", "ems_center"};
     double *m = hss_xmalloc((cx.pop.n + 1) * sizeof *m);
     int32_t *near = hss_xmalloc((cx.pop.n + 1) * sizeof *near);
-    acc_nearest(&cx, types, 2, HSS_MODE_DRIVE, ACC_COST_LENGTH, m, near, NULL);
+    acc_nearest(&cx, types, 2, HSS_MODE_DRIVE, ACC_COST_LENGTH, ACC_OUTBOUND, m, near, NULL);
     int64_t res = 0, cov = 0;
     for (size_t i = 0; i < cx.pop.n; i++) {
         const acc_point *p = &cx.pop.p[i];
@@ -425,7 +426,7 @@ hss_code hss_access_subcentre_distances(hss_store *st, const char *area_code, hs
     size_t c_cname = hss_table_add_col(t, "centre_name", "中心名称 centre name", HSS_COL_TEXT);
     size_t c_road = hss_table_add_col(t, "road_km", "道路距离 road km", HSS_COL_REAL);
     size_t c_str = hss_table_add_col(t, "straight_km", "直线距离 straight km", HSS_COL_REAL);
-    const acc_csr *c = acc_ctx_csr(&cx, HSS_MODE_DRIVE, ACC_COST_LENGTH);
+    const acc_csr *c = acc_ctx_csr(&cx, HSS_MODE_DRIVE, ACC_COST_LENGTH, ACC_OUTBOUND);
     double *dist = hss_xmalloc(((size_t)cx.net.n + 1) * sizeof *dist);
     int32_t *label = hss_xmalloc(((size_t)cx.net.n + 1) * sizeof *label);
     size_t plen = area_code ? strlen(area_code) : 0;
@@ -449,7 +450,7 @@ hss_code hss_access_subcentre_distances(hss_store *st, const char *area_code, hs
         hss_table_set_text(t, c_county, county);
         if (nw) {
             acc_sources src;
-            acc_sources_build(&src, &cx.net, HSS_MODE_DRIVE, ACC_COST_LENGTH, cx.fac.p, which, nw);
+            acc_sources_build(&src, &cx.net, HSS_MODE_DRIVE, ACC_COST_LENGTH, ACC_OUTBOUND, cx.fac.p, which, nw);
             acc_dijkstra(cx.dij, c, src.seeds, src.ns, INFINITY, dist, label);
             int32_t lab;
             double d = acc_arrival(&cx.net, HSS_MODE_DRIVE, ACC_COST_LENGTH, dist, label, sc, &src, &lab);

@@ -259,21 +259,42 @@ void acc_ctx_free(acc_ctx *cx)
     acc_points_free(&cx->fac);
     for (int m = 0; m < 2; m++)
         for (int c = 0; c < 2; c++)
-            if (cx->have_csr[m][c])
-                acc_csr_free(&cx->csr[m][c]);
+            for (int d = 0; d < 2; d++)
+                if (cx->have_csr[m][c][d])
+                    acc_csr_free(&cx->csr[m][c][d]);
     acc_dij_free(cx->dij);
     memset(cx, 0, sizeof *cx);
 }
 
-const acc_csr *acc_ctx_csr(acc_ctx *cx, hss_mode mode, acc_cost cost)
+const acc_csr *acc_ctx_csr(acc_ctx *cx, hss_mode mode, acc_cost cost, acc_dir dir)
 {
-    if (!cx->have_csr[mode][cost]) {
-        acc_csr_build(&cx->csr[mode][cost], &cx->net, mode, cost, 0);
-        cx->have_csr[mode][cost] = 1;
+    if (!cx->have_csr[mode][cost][dir]) {
+        acc_csr_build(&cx->csr[mode][cost][dir], &cx->net, mode, cost, dir == ACC_INBOUND);
+        cx->have_csr[mode][cost][dir] = 1;
     }
     if (!cx->dij)
         cx->dij = acc_dij_new(cx->net.n);
-    return &cx->csr[mode][cost];
+    return &cx->csr[mode][cost][dir];
+}
+
+acc_dir acc_types_dir(char **types, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(types[i], "ems_station") != 0 && strcmp(types[i], "ems_center") != 0)
+            return ACC_INBOUND;
+    return n ? ACC_OUTBOUND : ACC_INBOUND;
+}
+
+/* Direction flags as a trip of `dir` sees them: an inbound search runs against the edges, so
+ * "forward" is the edge's backward direction and vice versa. */
+static int dir_fwd(const acc_net *g, size_t e, hss_mode mode, acc_dir dir)
+{
+    return dir == ACC_INBOUND ? acc_edge_bwd(g, e, mode) : acc_edge_fwd(g, e, mode);
+}
+
+static int dir_bwd(const acc_net *g, size_t e, hss_mode mode, acc_dir dir)
+{
+    return dir == ACC_INBOUND ? acc_edge_fwd(g, e, mode) : acc_edge_bwd(g, e, mode);
 }
 
 typedef struct {
@@ -290,10 +311,11 @@ static int cmp_src(const void *a, const void *b)
     return x->lab < y->lab ? -1 : x->lab > y->lab;
 }
 
-void acc_sources_build(acc_sources *s, const acc_net *g, hss_mode mode, acc_cost cost,
+void acc_sources_build(acc_sources *s, const acc_net *g, hss_mode mode, acc_cost cost, acc_dir dir,
                        const acc_point *pts, const size_t *which, size_t nwhich)
 {
     memset(s, 0, sizeof *s);
+    s->dir = dir;
     s->seeds = hss_xmalloc((nwhich * 2 + 1) * sizeof *s->seeds);
     src_item *items = hss_xmalloc((nwhich + 1) * sizeof *items);
     for (size_t k = 0; k < nwhich; k++) {
@@ -308,9 +330,9 @@ void acc_sources_build(acc_sources *s, const acc_net *g, hss_mode mode, acc_cost
         else if (t >= 1 - EPS_T)
             s->seeds[s->ns++] = (acc_seed){g->ev[e], 0, lab};
         if (t > EPS_T && t < 1 - EPS_T) {
-            if (acc_edge_fwd(g, e, mode))
+            if (dir_fwd(g, e, mode, dir))
                 s->seeds[s->ns++] = (acc_seed){g->ev[e], (1 - t) * c, lab};
-            if (acc_edge_bwd(g, e, mode))
+            if (dir_bwd(g, e, mode, dir))
                 s->seeds[s->ns++] = (acc_seed){g->eu[e], t * c, lab};
         }
         items[s->n++] = (src_item){(int64_t)e, t, lab};
@@ -363,9 +385,10 @@ double acc_arrival(const acc_net *g, hss_mode mode, acc_cost cost, const double 
         take(dist[u], label[u], &best, &bl);
     if (t >= 1 - EPS_T)
         take(dist[v], label[v], &best, &bl);
-    if (acc_edge_fwd(g, e, mode))
+    int fwd = dir_fwd(g, e, mode, s->dir), bwd = dir_bwd(g, e, mode, s->dir);
+    if (fwd)
         take(dist[u] + t * c, label[u], &best, &bl);
-    if (acc_edge_bwd(g, e, mode))
+    if (bwd)
         take(dist[v] + (1 - t) * c, label[v], &best, &bl);
     /* sources on the same edge */
     size_t lo = 0, hi = s->n;
@@ -378,9 +401,9 @@ double acc_arrival(const acc_net *g, hss_mode mode, acc_cost cost, const double 
     }
     for (size_t i = lo; i < s->n && s->edge[i] == (int64_t)e; i++) {
         double ts = s->t[i];
-        if (ts <= t && acc_edge_fwd(g, e, mode))
+        if (ts <= t && fwd)
             take((t - ts) * c, s->lab[i], &best, &bl);
-        if (ts >= t && acc_edge_bwd(g, e, mode))
+        if (ts >= t && bwd)
             take((ts - t) * c, s->lab[i], &best, &bl);
     }
     *lab = bl;
@@ -425,7 +448,7 @@ void acc_types_free(char **t, size_t n)
 }
 
 hss_code acc_nearest(acc_ctx *cx, char **types, size_t ntypes, hss_mode mode, acc_cost cost,
-                     double *cost_out, int32_t *nearest, size_t *nsources)
+                     acc_dir dir, double *cost_out, int32_t *nearest, size_t *nsources)
 {
     size_t *which = hss_xmalloc((cx->fac.n + 1) * sizeof *which);
     size_t nw = 0;
@@ -435,9 +458,9 @@ hss_code acc_nearest(acc_ctx *cx, char **types, size_t ntypes, hss_mode mode, ac
                 which[nw++] = i;
                 break;
             }
-    const acc_csr *c = acc_ctx_csr(cx, mode, cost);
+    const acc_csr *c = acc_ctx_csr(cx, mode, cost, dir);
     acc_sources src;
-    acc_sources_build(&src, &cx->net, mode, cost, cx->fac.p, which, nw);
+    acc_sources_build(&src, &cx->net, mode, cost, dir, cx->fac.p, which, nw);
     if (nsources)
         *nsources = src.n;
     double *dist = hss_xmalloc(((size_t)cx->net.n + 1) * sizeof *dist);

@@ -111,10 +111,11 @@ typedef struct {
     double *cost;
 } reach;
 
-static void build_reach(acc_ctx *cx, const acc_points *cand, hss_mode mode, double bound_min, reach *r)
+static void build_reach(acc_ctx *cx, const acc_points *cand, hss_mode mode, acc_dir dir, double bound_min,
+                        reach *r)
 {
     const acc_net *g = &cx->net;
-    const acc_csr *c = acc_ctx_csr(cx, mode, ACC_COST_TIME);
+    const acc_csr *c = acc_ctx_csr(cx, mode, ACC_COST_TIME, dir);
     /* node -> demands on an incident edge */
     uint32_t *noff = hss_xcalloc((size_t)g->n + 2, sizeof *noff);
     for (size_t i = 0; i < cx->pop.n; i++) {
@@ -146,7 +147,7 @@ static void build_reach(acc_ctx *cx, const acc_points *cand, hss_mode mode, doub
     for (size_t j = 0; j < cand->n; j++) {
         size_t one = j;
         acc_sources src;
-        acc_sources_build(&src, g, mode, ACC_COST_TIME, cand->p, &one, 1);
+        acc_sources_build(&src, g, mode, ACC_COST_TIME, dir, cand->p, &one, 1);
         double *dist;
         uint32_t *touched;
         size_t nt = acc_dijkstra_sparse(cx->dij, c, src.seeds, src.ns, bound_min * 60.0, &dist, &touched);
@@ -228,7 +229,8 @@ hss_code hss_access_site(hss_store *st, const hss_site_opts *o, hss_table **site
     double *base_cost = hss_xmalloc((nd + 1) * sizeof *base_cost);
     int32_t *near = hss_xmalloc((nd + 1) * sizeof *near);
     char *types[1] = {(char *)o->type};
-    acc_nearest(&cx, types, 1, o->mode, ACC_COST_TIME, base_cost, near, NULL);
+    acc_dir dir = acc_types_dir(types, 1);
+    acc_nearest(&cx, types, 1, o->mode, ACC_COST_TIME, dir, base_cost, near, NULL);
     uint8_t *base = hss_xmalloc(nd + 1);
     double *w = hss_xmalloc((nd + 1) * sizeof *w);
     double penalty = o->objective == HSS_SITE_PMEDIAN ? (minutes * 4 > 120 ? minutes * 4 : 120) : minutes;
@@ -237,7 +239,7 @@ hss_code hss_access_site(hss_store *st, const hss_site_opts *o, hss_table **site
         w[i] = (double)cx.pop.p[i].pop;
     }
     reach rch;
-    build_reach(&cx, &cand, o->mode, penalty, &rch);
+    build_reach(&cx, &cand, o->mode, dir, penalty, &rch);
     /* for covering, keep only the demands within the minutes */
     size_t *coff = hss_xmalloc((cand.n + 1) * sizeof *coff);
     uint32_t *ccov = hss_xmalloc((rch.off[cand.n] + 1) * sizeof *ccov);

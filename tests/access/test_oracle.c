@@ -2,11 +2,13 @@
  * test_oracle.c: travel times against an independent oracle. Random, grid (one-way streets)
  * and OSM-imported graphs are routed by HSS (import -> store -> snap -> multi-source
  * Dijkstra) and by Debian's python3-networkx (/usr/bin/python3, multi_source_dijkstra) on the
- * same edges; every village's minutes must agree to 1e-6.
+ * same edges; every village's minutes must agree to 1e-6 -- to the nearest clinic (residents
+ * travel there: one-way streets count against them) and from the nearest EMS station.
  */
 #include "fixture.h"
 
 #define PY "/usr/bin/python3"
+#define CLINICS "village_clinic,township_health_center"
 
 static uint64_t rng_state;
 static uint64_t rnd(void)
@@ -62,14 +64,19 @@ static void place_points(hss_store *st, const double *lon, const double *lat, in
         snprintf(code, sizeof code, "F%03d", k);
         fx_facility(st, code, k % 2 ? "village_clinic" : "township_health_center", "331102", lon[i], lat[i], 0, 0);
     }
+    for (int k = 0; k < 2; k++) {
+        int i = (int)(rnd() % (uint64_t)n);
+        snprintf(code, sizeof code, "E%03d", k);
+        fx_facility(st, code, "ems_station", "331102", lon[i], lat[i], 0, 0);
+    }
     fx_changed(st);
 }
 
 /* Runs the oracle on the stored network (road_edge / road_node / facility / area read from the
  * database by Python's sqlite3) and compares with HSS's detail table. */
-static void compare_with_oracle(const char *dir, hss_store *st, const char *mode)
+static void compare_with_oracle(const char *dir, hss_store *st, const char *mode, const char *types)
 {
-    hss_access_query q = {"village_clinic,township_health_center", 15, HSS_MODE_DRIVE, NULL, NULL};
+    hss_access_query q = {types, 15, HSS_MODE_DRIVE, NULL, NULL};
     hss_mode_parse(mode, &q.mode);
     hss_table *t = NULL;
     hss_error err;
@@ -82,7 +89,9 @@ static void compare_with_oracle(const char *dir, hss_store *st, const char *mode
     assert_non_null(f);
     fputs("import sqlite3, sys, math\n"
           "import networkx as nx\n"
-          "db, mode = sys.argv[1], sys.argv[2]\n"
+          "db, mode, types = sys.argv[1], sys.argv[2], sys.argv[3].split(',')\n"
+          "# residents travel to clinics (reverse the graph); ambulances leave their stations\n"
+          "inbound = any(t not in ('ems_station', 'ems_center') for t in types)\n"
           "c = sqlite3.connect(db)\n"
           "pos = {i: (lon, lat) for i, lon, lat in c.execute('SELECT id, lon, lat FROM road_node')}\n"
           "G = nx.DiGraph()\n"
@@ -102,15 +111,15 @@ static void compare_with_oracle(const char *dir, hss_store *st, const char *mode
           "    best = min(pos, key=lambda i: (pos[i][0] - lon) ** 2 + (pos[i][1] - lat) ** 2)\n"
           "    assert (pos[best][0] - lon) ** 2 + (pos[best][1] - lat) ** 2 < 1e-14, (lon, lat)\n"
           "    return best\n"
-          "src = set(node_at(lon, lat) for lon, lat in c.execute(\"SELECT lon, lat FROM facility WHERE type IN ('village_clinic','township_health_center')\"))\n"
-          "d = nx.multi_source_dijkstra_path_length(G, src)\n"
+          "src = set(node_at(lon, lat) for lon, lat, t in c.execute('SELECT lon, lat, type FROM facility') if t in types)\n"
+          "d = nx.multi_source_dijkstra_path_length(G.reverse(copy=True) if inbound else G, src)\n"
           "for code, lon, lat in c.execute(\"SELECT code, lon, lat FROM area WHERE level='village' ORDER BY code\"):\n"
           "    n = node_at(lon, lat)\n"
           "    print(code, 'skip' if n not in usable else '%.9f' % (d[n] / 60.0) if n in d else 'inf')\n",
           f);
     fclose(f);
     char cmd[2400];
-    snprintf(cmd, sizeof cmd, "%s %s %s %s > %s 2>&1", PY, script, hss_store_path(st), mode, out);
+    snprintf(cmd, sizeof cmd, "%s %s %s %s %s > %s 2>&1", PY, script, hss_store_path(st), mode, types, out);
     int rc = system(cmd);
     if (rc != 0) {
         char *o = hss_read_file(out, NULL, NULL);
@@ -149,15 +158,17 @@ static void compare_with_oracle(const char *dir, hss_store *st, const char *mode
 }
 
 /* Exact comparison on the unrounded engine: the same run through acc_nearest. */
-static void compare_exact(const char *dir, hss_store *st, hss_mode mode)
+static void compare_exact(const char *dir, hss_store *st, hss_mode mode, int ems)
 {
     acc_ctx cx;
     hss_error err;
     assert_int_equal(acc_ctx_load(st, NULL, &cx, &err), HSS_OK);
     double *m = calloc(cx.pop.n + 1, sizeof *m);
     int32_t *nf = calloc(cx.pop.n + 1, sizeof *nf);
-    char *types[2] = {"village_clinic", "township_health_center"};
-    assert_int_equal(acc_nearest(&cx, types, 2, mode, ACC_COST_TIME, m, nf, NULL), HSS_OK);
+    char *clinics[2] = {"village_clinic", "township_health_center"}, *stations[1] = {"ems_station"};
+    char **types = ems ? stations : clinics;
+    size_t nt = ems ? 1 : 2;
+    assert_int_equal(acc_nearest(&cx, types, nt, mode, ACC_COST_TIME, acc_types_dir(types, nt), m, nf, NULL), HSS_OK);
     char out[800];
     snprintf(out, sizeof out, "%s/oracle.out", dir);
     FILE *in = fopen(out, "r");
@@ -225,10 +236,12 @@ static void random_graphs_match_networkx(void **state)
         assert_int_equal(hss_access_import(st, csv, NULL, NULL, &s, &err), HSS_OK);
         assert_int_equal(s.nodes, (size_t)n);
         assert_int_equal(s.nodes_dropped, 0);
-        compare_with_oracle(dir, st, "drive");
-        compare_exact(dir, st, HSS_MODE_DRIVE);
-        compare_with_oracle(dir, st, "walk");
-        compare_exact(dir, st, HSS_MODE_WALK);
+        compare_with_oracle(dir, st, "drive", CLINICS);
+        compare_exact(dir, st, HSS_MODE_DRIVE, 0);
+        compare_with_oracle(dir, st, "drive", "ems_station");
+        compare_exact(dir, st, HSS_MODE_DRIVE, 1);
+        compare_with_oracle(dir, st, "walk", CLINICS);
+        compare_exact(dir, st, HSS_MODE_WALK, 0);
         hss_store_close(st);
         free(csv);
         free(e);
@@ -281,8 +294,10 @@ static void grid_with_oneways_matches_networkx(void **state)
     hss_roads_stats s;
     assert_int_equal(hss_access_import(st, csv, NULL, NULL, &s, &err), HSS_OK);
     assert_int_equal(s.nodes_dropped, 0);
-    compare_with_oracle(dir, st, "drive");
-    compare_exact(dir, st, HSS_MODE_DRIVE);
+    compare_with_oracle(dir, st, "drive", CLINICS);
+    compare_exact(dir, st, HSS_MODE_DRIVE, 0);
+    compare_with_oracle(dir, st, "drive", "ems_station");
+    compare_exact(dir, st, HSS_MODE_DRIVE, 1);
     hss_store_close(st);
     free(csv);
     free(e);
@@ -304,10 +319,12 @@ static void osm_import_matches_networkx(void **state)
     assert_int_equal(acc_net_load(st, &g, &err), HSS_OK);
     rng_state = 99;
     place_points(st, g.lon, g.lat, (int)g.n, 2);
-    compare_with_oracle(dir, st, "drive");
-    compare_exact(dir, st, HSS_MODE_DRIVE);
-    compare_with_oracle(dir, st, "walk");
-    compare_exact(dir, st, HSS_MODE_WALK);
+    compare_with_oracle(dir, st, "drive", CLINICS);
+    compare_exact(dir, st, HSS_MODE_DRIVE, 0);
+    compare_with_oracle(dir, st, "drive", "ems_station");
+    compare_exact(dir, st, HSS_MODE_DRIVE, 1);
+    compare_with_oracle(dir, st, "walk", CLINICS);
+    compare_exact(dir, st, HSS_MODE_WALK, 0);
     acc_net_free(&g);
     hss_store_close(st);
     free(dir);
