@@ -263,17 +263,18 @@ static int run(const char *db, int nsrc, int npg, const char *srcout, const char
     hss_store *st = hss_store_open_existing(db, &err);
     if (!st)
         die(&err);
-    /* resnap now (if the data changed) so that it is not counted below */
+    /* snap first when the stored points changed since the last snapping, so it is timed apart */
     acc_ctx cx;
     double t0 = hss_now();
-    if (acc_ctx_load(st, NULL, &cx, &err))
+    hss_roads_stats snapped;
+    memset(&snapped, 0, sizeof snapped);
+    if (hss_store_begin(st, &err) || hss_access_snap(st, 0, &snapped, &err) || hss_store_commit(st, &err))
         die(&err);
-    double t_load = hss_now() - t0;
-    acc_ctx_free(&cx);
+    printf("snap %zu points (drive and walk): %.3f s\n", snapped.snapped, hss_now() - t0);
     t0 = hss_now();
     if (acc_ctx_load(st, NULL, &cx, &err))
         die(&err);
-    t_load = hss_now() - t0;
+    double t_load = hss_now() - t0;
     printf("load network and points from SQLite: %.3f s (%u nodes, %zu edges, %zu villages, %zu facilities)\n", t_load,
            cx.net.n, cx.net.m, cx.pop.n, cx.fac.n);
     t0 = hss_now();
@@ -334,7 +335,7 @@ static int run(const char *db, int nsrc, int npg, const char *srcout, const char
     t0 = hss_now();
     if (hss_access_share_within(st, "village_clinic,township_health_center", 15, NULL, &res, &cov, &err))
         die(&err);
-    printf("coverage run for all villages (15 min, load included): %.3f s (%lld of %lld residents covered)\n",
+    printf("coverage run for all villages (15 min; points loaded from SQLite, network from the in-process cache): %.3f s (%lld of %lld residents covered)\n",
            hss_now() - t0, (long long)cov, (long long)res);
     hss_site_opts o;
     memset(&o, 0, sizeof o);
@@ -346,7 +347,7 @@ static int run(const char *db, int nsrc, int npg, const char *srcout, const char
     t0 = hss_now();
     if (hss_access_site(st, &o, &sites, &sum_t, &err))
         die(&err);
-    printf("5-site siting run (2000 candidates, 15 min, load included): %.3f s (covered before %s, after %s)\n",
+    printf("5-site siting run (2000 candidates, 15 min; points loaded, network cached): %.3f s (covered before %s, after %s)\n",
            hss_now() - t0, hss_table_cell(sum_t, 0, 1), hss_table_cell(sum_t, 0, 2));
     hss_table_free(sites);
     hss_table_free(sum_t);
