@@ -151,6 +151,7 @@ typedef struct hss_access_query {
     hss_mode mode;       /* drive or walk */
     const char *under;   /* area code or NULL */
     const char *by;      /* level of the per-area rows: "county" (default) or "township" */
+    double rural_minutes; /* circle for rural points (documents: 20); 0 = `minutes` for all */
 } hss_access_query;
 
 /* Per-area coverage: columns area, name, residents, covered, share (0-1), points, flagged,

@@ -122,6 +122,12 @@ static hss_code area_name(hss_store *st, const char *code, char **out)
     return HSS_OK;
 }
 
+/* The circle that applies to a population point. */
+static double circle(const hss_access_query *q, const acc_point *p)
+{
+    return p->rural && q->rural_minutes > 0 ? q->rural_minutes : q->minutes;
+}
+
 hss_code hss_access_coverage_table(hss_store *st, const hss_access_query *q, hss_table **out,
                                    hss_error *err)
 {
@@ -157,7 +163,7 @@ hss_code hss_access_coverage_table(hss_store *st, const hss_access_query *q, hss
             if (strcmp(g, g2) != 0)
                 break;
             res += r.cx.pop.p[j].pop;
-            cov += r.minutes[j] <= q->minutes ? r.cx.pop.p[j].pop : 0;
+            cov += r.minutes[j] <= circle(q, &r.cx.pop.p[j]) ? r.cx.pop.p[j].pop : 0;
             pts++;
             flag += r.cx.pop.p[j].snap[q->mode].flagged;
         }
@@ -223,7 +229,7 @@ hss_code hss_access_detail_table(hss_store *st, const hss_access_query *q, hss_t
         hss_table_set_text(t, c_name, p->name);
         hss_table_set_text(t, c_kind, p->rural ? "rural" : "urban");
         hss_table_set_int(t, c_res, p->pop);
-        hss_table_set_int(t, c_cov, r.minutes[i] <= q->minutes);
+        hss_table_set_int(t, c_cov, r.minutes[i] <= circle(q, p));
         if (p->snap[q->mode].dist_m < INFINITY)
             hss_table_set_real(t, c_snap, p->snap[q->mode].dist_m, 1);
         hss_table_set_int(t, c_flag, p->snap[q->mode].flagged);
@@ -258,11 +264,11 @@ hss_code hss_access_geojson(hss_store *st, const hss_access_query *q, FILE *out,
     }
     fprintf(out, "{\"type\":\"FeatureCollection\",\"properties\":{\"types\":");
     json_str(out, q->types);
-    fprintf(out, ",\"minutes\":%g,\"mode\":\"%s\"},\"features\":[", q->minutes,
-            q->mode == HSS_MODE_WALK ? "walk" : "drive");
+    fprintf(out, ",\"minutes\":%g,\"rural_minutes\":%g,\"mode\":\"%s\"},\"features\":[", q->minutes,
+            q->rural_minutes > 0 ? q->rural_minutes : q->minutes, q->mode == HSS_MODE_WALK ? "walk" : "drive");
     for (size_t i = 0; i < r.cx.pop.n; i++) {
         const acc_point *p = &r.cx.pop.p[i];
-        int cov = r.minutes[i] <= q->minutes;
+        int cov = r.minutes[i] <= circle(q, p);
         fprintf(out, "%s\n{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.6f,%.6f]},"
                      "\"properties\":{\"area_code\":",
                 i ? "," : "", p->lon, p->lat);

@@ -145,7 +145,8 @@ int hss_cmd_roads(int argc, char **argv)
 }
 
 static const char ACCESS_USAGE[] =
-    "hss access --db F --types a,b,c --minutes N [--mode drive|walk] [--under AREA] [--by county|township]\n"
+    "hss access --db F --types a,b,c --minutes N [--rural-minutes N] [--mode drive|walk] [--under AREA]\n"
+    "                  [--by county|township]\n"
     "                  [--format table|csv|json|geojson] [--detail villages]\n"
     "       hss access ems --db F [--under AREA] [--dispatch MIN] [--turnout MIN] [--format ...]\n"
     "       hss access radius --db F [--under AREA] [--urban-km 3.5] [--rural-km 10] [--format ...]\n"
@@ -164,7 +165,7 @@ int hss_cmd_access(int argc, char **argv)
 {
     const char *db = NULL, *types = NULL, *minutes_s = NULL, *mode_s = "drive", *fmt_s = "table",
                *detail = NULL, *under = NULL, *by = NULL, *measure = NULL, *disp_s = NULL, *turn_s = NULL,
-               *urb_s = NULL, *rur_s = NULL;
+               *urb_s = NULL, *rur_s = NULL, *rmin_s = NULL;
     for (int i = 1; i < argc; i++) {
         int missing = 0;
         const char *v;
@@ -175,6 +176,7 @@ int hss_cmd_access(int argc, char **argv)
         if ((v = opt(argc, argv, &i, "--db", &missing))) db = v;
         else if ((v = opt(argc, argv, &i, "--types", &missing))) types = v;
         else if ((v = opt(argc, argv, &i, "--minutes", &missing))) minutes_s = v;
+        else if ((v = opt(argc, argv, &i, "--rural-minutes", &missing))) rmin_s = v;
         else if ((v = opt(argc, argv, &i, "--mode", &missing))) mode_s = v;
         else if ((v = opt(argc, argv, &i, "--format", &missing))) fmt_s = v;
         else if ((v = opt(argc, argv, &i, "--detail", &missing))) detail = v;
@@ -278,8 +280,8 @@ int hss_cmd_access(int argc, char **argv)
     }
     if (!types || !minutes_s)
         return hss_cli_usage(ACCESS_USAGE);
-    hss_access_query q = {types, 0, HSS_MODE_DRIVE, under, by};
-    if (parse_num("--minutes", minutes_s, &q.minutes))
+    hss_access_query q = {types, 0, HSS_MODE_DRIVE, under, by, 0};
+    if (parse_num("--minutes", minutes_s, &q.minutes) || (rmin_s && parse_num("--rural-minutes", rmin_s, &q.rural_minutes)))
         return 2;
     if (hss_mode_parse(mode_s, &q.mode)) {
         fprintf(stderr, "hss: --mode must be drive or walk, not '%s'\n", mode_s);

@@ -289,6 +289,11 @@ static void cli_formats(void **state)
     assert_true(fabs(cJSON_GetObjectItem(a, "share")->valuedouble - 1600.0 / 7000.0) < 1e-4);
     cJSON_Delete(j);
     free(out);
+    /* the urban/rural circle: urban 2.5, rural 5.5 (as hss_access_share_within_circle) */
+    snprintf(cmd, sizeof cmd, "%s access --db %s --types %s --minutes 2.5 --rural-minutes 5.5 --format csv", hss_test_bin(), db, TYPES);
+    assert_int_equal(hss_test_run(cmd, &out), 0);
+    assert_non_null(strstr(out, "\ntotal,合计 total,24600,19800,"));
+    free(out);
     snprintf(cmd, sizeof cmd, "%s access --db %s --types %s --minutes 2.5 --detail villages --format csv", hss_test_bin(), db, TYPES);
     assert_int_equal(hss_test_run(cmd, &out), 0);
     assert_int_equal(strncmp(out, "area_code,nearest_facility,minutes,", 35), 0);

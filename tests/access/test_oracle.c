@@ -76,7 +76,7 @@ static void place_points(hss_store *st, const double *lon, const double *lat, in
  * database by Python's sqlite3) and compares with HSS's detail table. */
 static void compare_with_oracle(const char *dir, hss_store *st, const char *mode, const char *types)
 {
-    hss_access_query q = {types, 15, HSS_MODE_DRIVE, NULL, NULL};
+    hss_access_query q = {types, 15, HSS_MODE_DRIVE, NULL, NULL, 0};
     hss_mode_parse(mode, &q.mode);
     hss_table *t = NULL;
     hss_error err;
