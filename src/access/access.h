@@ -155,7 +155,8 @@ typedef struct hss_access_query {
 } hss_access_query;
 
 /* Per-area coverage: columns area, name, residents, covered, share (0-1), points, flagged,
- * plus a total row (area "total"). */
+ * plus a total row (area "total"). These three fail with HSS_ENOTFOUND and a message naming
+ * the cause when no facility of the types is stored or none is on the network. */
 hss_code hss_access_coverage_table(hss_store *st, const hss_access_query *q, hss_table **out,
                                    hss_error *err);
 /* One row per population point: area_code, name, kind, residents, nearest_facility,

@@ -49,6 +49,33 @@ static hss_code run_query(hss_store *st, const char *types, hss_mode mode, const
     return rc;
 }
 
+/* For the tables: a query whose facilities are all missing or off the network is an error
+ * that says so, rather than a table of zeros. */
+static hss_code need_sources(const run_result *r, const hss_access_query *q, hss_error *err)
+{
+    if (r->nsources > 0)
+        return HSS_OK;
+    size_t stored = 0, off = 0;
+    char **tv;
+    size_t nt;
+    if (acc_types_parse(q->types, &tv, &nt, NULL) == HSS_OK) {
+        for (size_t i = 0; i < r->cx.fac.n; i++)
+            for (size_t k = 0; k < nt; k++)
+                if (strcmp(r->cx.fac.p[i].type, tv[k]) == 0) {
+                    stored++;
+                    off += r->cx.fac.p[i].snap[q->mode].flagged;
+                    break;
+                }
+        acc_types_free(tv, nt);
+    }
+    if (stored == 0)
+        return hss_fail(err, HSS_ENOTFOUND, "no facility of type %s with a location is stored", q->types);
+    return hss_fail(err, HSS_ENOTFOUND,
+                    "none of the %zu facilities of type %s can be reached: %zu are farther than %.0f m from any "
+                    "%s road (see `hss roads flagged`; `hss roads snap --max-m` sets the threshold)",
+                    stored, q->types, off, r->cx.snap_max_m, q->mode == HSS_MODE_WALK ? "walkable" : "drivable");
+}
+
 hss_code hss_access_share_within_mode(hss_store *st, const char *types, double minutes,
                                       hss_mode mode, const char *area_code, int64_t *residents,
                                       int64_t *covered, hss_error *err)
@@ -138,6 +165,8 @@ hss_code hss_access_coverage_table(hss_store *st, const hss_access_query *q, hss
         return hss_fail(err, HSS_EINVAL, "--by must be county or township, not '%s'", q->by);
     run_result r;
     hss_code rc = run_query(st, q->types, q->mode, q->under, &r, err);
+    if (!rc)
+        rc = need_sources(&r, q, err);
     if (rc) {
         run_free(&r);
         return rc;
@@ -204,6 +233,8 @@ hss_code hss_access_detail_table(hss_store *st, const hss_access_query *q, hss_t
 {
     run_result r;
     hss_code rc = run_query(st, q->types, q->mode, q->under, &r, err);
+    if (!rc)
+        rc = need_sources(&r, q, err);
     if (rc) {
         run_free(&r);
         return rc;
@@ -258,6 +289,8 @@ hss_code hss_access_geojson(hss_store *st, const hss_access_query *q, FILE *out,
 {
     run_result r;
     hss_code rc = run_query(st, q->types, q->mode, q->under, &r, err);
+    if (!rc)
+        rc = need_sources(&r, q, err);
     if (rc) {
         run_free(&r);
         return rc;

@@ -333,6 +333,15 @@ static void cli_formats(void **state)
     assert_int_equal(hss_test_run(cmd, &out), 0);
     assert_non_null(strstr(out, "dispatch + turnout + travel"));
     free(out);
+    /* unreachable facilities: the CDC is 60 km from the road; no blood centre is stored */
+    snprintf(cmd, sizeof cmd, "%s access --db %s --types cdc --minutes 15 2>&1", hss_test_bin(), db);
+    assert_int_equal(hss_test_run(cmd, &out), 1);
+    assert_non_null(strstr(out, "none of the 1 facilities of type cdc can be reached: 1 are farther than 2000 m from any drivable road"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s access --db %s --types blood_center --minutes 15 --format geojson 2>&1", hss_test_bin(), db);
+    assert_int_equal(hss_test_run(cmd, &out), 1);
+    assert_non_null(strstr(out, "no facility of type blood_center with a location is stored"));
+    free(out);
     snprintf(cmd, sizeof cmd, "%s access --db %s --types %s --minutes soon 2>&1", hss_test_bin(), db, TYPES);
     assert_int_equal(hss_test_run(cmd, &out), 2);
     assert_non_null(strstr(out, "--minutes must be a non-negative number, not 'soon'"));
