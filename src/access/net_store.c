@@ -1,0 +1,170 @@
+/*
+ * net_store.c: stores the road network in road_node / road_edge and loads it back into the
+ * in-memory arrays. Saving replaces the previous network and is run inside the caller's
+ * transaction, so a failed import leaves the old network in place.
+ *
+ * Loading keeps one copy of the last network read (keyed by the database file's identity and
+ * its data version, which every change bumps), so that a policy evaluation asking for many
+ * areas reads the network from SQLite once. The cache is skipped inside a transaction (the
+ * version may still roll back) and for in-memory databases; a mutex guards it for servers.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "access/access_int.h"
+
+hss_code acc_net_save(hss_store *st, const acc_net *g, const char *source, int generated,
+                      hss_error *err)
+{
+    if (hss_store_exec(st, "DELETE FROM road_snap; DELETE FROM road_edge; DELETE FROM road_node;", err))
+        return HSS_EDB;
+    sqlite3_stmt *sn = hss_store_prepare(st, "INSERT INTO road_node(id,lon,lat) VALUES(?,?,?)", err);
+    if (!sn)
+        return HSS_EDB;
+    for (uint32_t i = 0; i < g->n; i++) {
+        sqlite3_bind_int64(sn, 1, i);
+        sqlite3_bind_double(sn, 2, g->lon[i]);
+        sqlite3_bind_double(sn, 3, g->lat[i]);
+        if (sqlite3_step(sn) != SQLITE_DONE) {
+            sqlite3_finalize(sn);
+            return hss_store_error(st, err, "storing road nodes");
+        }
+        sqlite3_reset(sn);
+    }
+    sqlite3_finalize(sn);
+    sqlite3_stmt *se = hss_store_prepare(st,
+        "INSERT INTO road_edge(id,u,v,length_m,speed_kmh,car_fwd,car_bwd,walk,ferry,road_class,generated)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?)", err);
+    if (!se)
+        return HSS_EDB;
+    for (size_t e = 0; e < g->m; e++) {
+        int f = g->eflag[e];
+        sqlite3_bind_int64(se, 1, (sqlite3_int64)e);
+        sqlite3_bind_int64(se, 2, g->eu[e]);
+        sqlite3_bind_int64(se, 3, g->ev[e]);
+        sqlite3_bind_double(se, 4, g->elen[e]);
+        sqlite3_bind_double(se, 5, (f & (ACC_CAR_FWD | ACC_CAR_BWD)) ? g->espeed[e] : 0.0);
+        sqlite3_bind_int(se, 6, (f & ACC_CAR_FWD) != 0);
+        sqlite3_bind_int(se, 7, (f & ACC_CAR_BWD) != 0);
+        sqlite3_bind_int(se, 8, (f & ACC_WALK) != 0);
+        sqlite3_bind_int(se, 9, (f & ACC_FERRY) != 0);
+        sqlite3_bind_text(se, 10, acc_profile_class_name(g->eclass[e]), -1, SQLITE_STATIC);
+        sqlite3_bind_int(se, 11, generated || (f & ACC_GENERATED));
+        if (sqlite3_step(se) != SQLITE_DONE) {
+            sqlite3_finalize(se);
+            return hss_store_error(st, err, "storing road edges");
+        }
+        sqlite3_reset(se);
+    }
+    sqlite3_finalize(se);
+    char buf[64];
+    if (hss_store_meta_set(st, "access.source", source, err))
+        return HSS_EDB;
+    snprintf(buf, sizeof buf, "%d", generated);
+    if (hss_store_meta_set(st, "access.generated", buf, err))
+        return HSS_EDB;
+    return HSS_OK;
+}
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static acc_net cache_net;
+static char cache_key[1200];
+
+static void net_copy(acc_net *dst, const acc_net *src)
+{
+    acc_net_init(dst);
+    dst->n = src->n;
+    dst->m = src->m;
+    dst->ncap = src->n ? src->n : 1;
+    dst->mcap = src->m ? src->m : 1;
+    dst->lon = hss_xmalloc(dst->ncap * sizeof *dst->lon);
+    dst->lat = hss_xmalloc(dst->ncap * sizeof *dst->lat);
+    dst->eu = hss_xmalloc(dst->mcap * sizeof *dst->eu);
+    dst->ev = hss_xmalloc(dst->mcap * sizeof *dst->ev);
+    dst->elen = hss_xmalloc(dst->mcap * sizeof *dst->elen);
+    dst->espeed = hss_xmalloc(dst->mcap * sizeof *dst->espeed);
+    dst->eflag = hss_xmalloc(dst->mcap * sizeof *dst->eflag);
+    dst->eclass = hss_xmalloc(dst->mcap * sizeof *dst->eclass);
+    memcpy(dst->lon, src->lon, src->n * sizeof *dst->lon);
+    memcpy(dst->lat, src->lat, src->n * sizeof *dst->lat);
+    memcpy(dst->eu, src->eu, src->m * sizeof *dst->eu);
+    memcpy(dst->ev, src->ev, src->m * sizeof *dst->ev);
+    memcpy(dst->elen, src->elen, src->m * sizeof *dst->elen);
+    memcpy(dst->espeed, src->espeed, src->m * sizeof *dst->espeed);
+    memcpy(dst->eflag, src->eflag, src->m * sizeof *dst->eflag);
+    memcpy(dst->eclass, src->eclass, src->m * sizeof *dst->eclass);
+}
+
+/* The cache key of the stored network, or 0 when it must not be cached. */
+static int net_key(hss_store *st, char *key, size_t n)
+{
+    const char *path = hss_store_path(st);
+    struct stat sb;
+    if (!path || strcmp(path, ":memory:") == 0 || sqlite3_get_autocommit(hss_store_sqlite(st)) == 0 ||
+        stat(path, &sb) != 0)
+        return 0;
+    snprintf(key, n, "%s|%llu|%llu|%lld", path, (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino,
+             (long long)hss_store_data_version(st));
+    return 1;
+}
+
+static hss_code net_read(hss_store *st, acc_net *g, hss_error *err);
+
+hss_code acc_net_load(hss_store *st, acc_net *g, hss_error *err)
+{
+    char key[sizeof cache_key];
+    if (!net_key(st, key, sizeof key))
+        return net_read(st, g, err);
+    pthread_mutex_lock(&cache_lock);
+    if (strcmp(key, cache_key) == 0) {
+        net_copy(g, &cache_net);
+        pthread_mutex_unlock(&cache_lock);
+        return HSS_OK;
+    }
+    pthread_mutex_unlock(&cache_lock);
+    hss_code rc = net_read(st, g, err);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&cache_lock);
+    acc_net_free(&cache_net);
+    net_copy(&cache_net, g);
+    memcpy(cache_key, key, sizeof cache_key);
+    pthread_mutex_unlock(&cache_lock);
+    return HSS_OK;
+}
+
+static hss_code net_read(hss_store *st, acc_net *g, hss_error *err)
+{
+    acc_net_init(g);
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT lon, lat FROM road_node ORDER BY id", err);
+    if (!s)
+        return HSS_EDB;
+    while (sqlite3_step(s) == SQLITE_ROW)
+        acc_net_add_node(g, sqlite3_column_double(s, 0), sqlite3_column_double(s, 1));
+    sqlite3_finalize(s);
+    if (g->n == 0)
+        return hss_fail(err, HSS_ENOTFOUND,
+                        "%s: no road network is stored (run `hss roads import` or `hss roads generate` first)",
+                        hss_store_path(st));
+    s = hss_store_prepare(st, "SELECT u, v, length_m, speed_kmh, car_fwd, car_bwd, walk, ferry, road_class, generated"
+                              " FROM road_edge ORDER BY id", err);
+    if (!s)
+        return HSS_EDB;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int64_t u = sqlite3_column_int64(s, 0), v = sqlite3_column_int64(s, 1);
+        if (u < 0 || v < 0 || u >= g->n || v >= g->n) {
+            sqlite3_finalize(s);
+            return hss_fail(err, HSS_EDB, "%s: road_edge refers to a node that is not stored", hss_store_path(st));
+        }
+        int f = (sqlite3_column_int(s, 4) ? ACC_CAR_FWD : 0) | (sqlite3_column_int(s, 5) ? ACC_CAR_BWD : 0) |
+                (sqlite3_column_int(s, 6) ? ACC_WALK : 0) | (sqlite3_column_int(s, 7) ? ACC_FERRY : 0) |
+                (sqlite3_column_int(s, 9) ? ACC_GENERATED : 0);
+        int cls = acc_profile_class_find((const char *)sqlite3_column_text(s, 8));
+        acc_net_add_edge(g, (uint32_t)u, (uint32_t)v, sqlite3_column_double(s, 2), sqlite3_column_double(s, 3), f,
+                         cls < 0 ? 0 : cls);
+    }
+    sqlite3_finalize(s);
+    return HSS_OK;
+}
