@@ -3,7 +3,8 @@
  * Over the stored area points it lays a plausible hierarchy: primary roads join the county
  * seats (a spanning tree), secondary roads join the township seats of each county, tertiary
  * and unclassified roads join each township's villages to their seat (a spanning tree plus
- * short loops). Roads wind more and run slower in the mountains: a seeded, smooth terrain
+ * short loops), and secondary roads radiate from each county seat to the township seats within
+ * 30 km. Roads wind more and run slower in the mountains: a seeded, smooth terrain
  * field r in [0,1] makes a road 1.2 + 0.4 r times longer than the straight line and slows it
  * to (1 - 0.5 r) of its class speed (profile.c). Long roads are cut into segments of at most
  * 1 km so that snapping meets the road near each village. Everything is labelled generated.
@@ -217,7 +218,9 @@ hss_code hss_access_generate_roads_ex(hss_store *st, uint64_t seed, hss_roads_st
             idx[k] = k;
             k++;
         }
-        spanning_tree(&g, seed, all, idx, k, 3, &nroads);
+        /* Streets (urban townships) have town roads (tertiary); villages unclassified lanes. */
+        int town = k > 0 && all[0].urban && strcmp(all[0].code, vi.p[v0].parent) == 0;
+        spanning_tree(&g, seed, all, idx, k, town ? 2 : 3, &nroads);
         /* short loops: each village to its nearest non-neighbour within 3 km, tertiary when
          * it touches the seat */
         for (size_t i = 0; i < k; i++) {
@@ -251,6 +254,11 @@ hss_code hss_access_generate_roads_ex(hss_store *st, uint64_t seed, hss_roads_st
                 seat = i;
         }
         spanning_tree(&g, seed, tw.p, idx, k, 1, &nroads);
+        /* County roads also radiate from the county seat: a tree alone sends an ambulance
+         * through every township in between. Seats within 30 km get a direct secondary road. */
+        for (size_t i = t0; i < t1; i++)
+            if (i != seat && acc_haversine_m(tw.p[i].lon, tw.p[i].lat, tw.p[seat].lon, tw.p[seat].lat) < 30000)
+                road(&g, seed, tw.p[i].node, tw.p[seat].node, 1, &nroads);
         seats[nseats++] = tw.p[seat];
         t0 = t1;
     }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "demo/build.h"
+#include "access/access.h"
 #include "care/care.h"
 #include "metrics/metrics.h"
 #include "model/model.h"
@@ -357,7 +358,8 @@ static void place_county(demo_region *r, demo_area *county)
                 }
             }
         }
-        double sd = (tw->urban ? 0.25 : 0.45) * spacing; /* km */
+        /* Communities of a street lie within a couple of km of its seat; villages spread wider. */
+        double sd = (tw->urban ? 0.12 : 0.35) * spacing; /* km */
         for (size_t v = tw->first_child; v < tw->first_child + tw->nchildren; v++) {
             demo_area *vi = &r->areas[v];
             vi->generated_location = 1;
@@ -684,6 +686,10 @@ hss_code hss_demo_build(hss_store *st, const hss_demo_options *opt, hss_demo_res
         demo_generate_facilities(&r);
         progress(opt, "writing the region in one transaction");
         rc = write_region(st, &r, err);
+    }
+    if (!rc) {
+        progress(opt, "generating the road network and snapping villages and facilities to it");
+        rc = hss_access_generate_roads(st, opt->seed ? opt->seed : HSS_DEMO_DEFAULT_SEED, err);
     }
     if (!rc) {
         progress(opt, "generating 24 months of activity data (indicators)");

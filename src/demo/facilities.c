@@ -48,6 +48,7 @@ typedef struct {
     double clinics;      /* probability a village over 1,000 residents has a clinic */
     double missing_thc;  /* probability a township lacks its health centre */
     int has_psychiatry;  /* county hospital runs a psychiatric department with psychiatrists */
+    double ems_stations; /* probability a township has an EMS station */
 } county_profile;
 
 static double uniform(demo_region *r, double lo, double hi)
@@ -232,7 +233,13 @@ static void county_institutions(demo_region *r, const demo_area *county, const c
     long long required = (long long)ceil(3.0 * pop / 30000.0);
     long long held = llround((double)required * p->ambulances);
     long long np = llround((double)held * p->np_share);
-    size_t nstations = county->nchildren / 4 + 1;
+    /* EMS stations (急救站点): the 2024 rural plan (000_…) wants one per township or an 8–10 km
+     * radius; each county reaches a share of that set by its profile. */
+    size_t *sites = hss_xmalloc((county->nchildren + 1) * sizeof *sites);
+    size_t nstations = 0;
+    for (size_t t = county->first_child; t < county->first_child + county->nchildren; t++)
+        if (t != county->first_child && hss_rng_uniform(&r->rng) < p->ems_stations)
+            sites[nstations++] = t;
     f = demo_add_facility(r);
     code_facility(f, county->code, "EC", 1);
     name_facility(f, county->name, "急救中心");
@@ -245,12 +252,10 @@ static void county_institutions(demo_region *r, const demo_area *county, const c
     long long np_per = np / (long long)(nstations + 1);
     set_vehicle(f, "ambulance", per - np_per + (held % (long long)(nstations + 1)));
     set_vehicle(f, "negative_pressure_ambulance", np_per + np % (long long)(nstations + 1));
-    for (size_t k = 0; k < nstations && county->nchildren; k++) {
-        /* Stations sit at township seats spread over the county (every 4th township). */
-        size_t t = county->first_child + (k * 4 + 2) % county->nchildren;
-        const demo_area *tw = &r->areas[t];
+    for (size_t k = 0; k < nstations; k++) {
+        const demo_area *tw = &r->areas[sites[k]];
         f = demo_add_facility(r);
-        code_facility(f, county->code, "ES", (int)k + 1);
+        code_facility(f, tw->code, "ES", 1);
         name_facility(f, tw->name, "急救站");
         f->type = "ems_station";
         place(r, f, tw, 0.3);
@@ -260,6 +265,7 @@ static void county_institutions(demo_region *r, const demo_area *county, const c
         set_staff(f, "ems_driver", 2 * (per > 0 ? per : 1));
         set_staff(f, "ems_aide", 4 * (per > 0 ? per : 1));
     }
+    free(sites);
 }
 
 /* Township level: a township health centre in each 乡/镇 (some central, some sub-centres), a
@@ -383,6 +389,7 @@ void demo_generate_facilities(demo_region *r)
             .clinics = uniform(r, 0.82, 1.0),
             .missing_thc = hss_rng_uniform(&r->rng) < 0.3 ? 0.08 : 0.0,
             .has_psychiatry = hss_rng_uniform(&r->rng) < 0.7,
+            .ems_stations = uniform(r, 0.35, 0.9),
         };
         county_institutions(r, county, &p, county == seat_county);
         township_institutions(r, county, &p);
