@@ -9,6 +9,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "access/access.h"
+#include "metrics/metrics.h"
 #include "policy/policy_int.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -494,6 +496,208 @@ static void m_needs_other(const pregion *R, const prule *r, const parea *a, cons
              r->measure->requires_zh ? r->measure->requires_zh : r->measure->requires);
 }
 
+/* ---- computed by other modules: road travel times (access) and indicators (metrics) ------ */
+
+/* The facility types that make up a medical service circle (医疗服务圈): basic-level care and
+ * the hospitals a resident can walk into. */
+static const char CIRCLE_TYPES[] = "township_health_center,community_health_center,"
+                                   "community_health_station,village_clinic,clinic,"
+                                   "general_hospital,tcm_hospital";
+
+/* Turns a failed call into an unknown finding that says why; HSS_ENOTFOUND from access means
+ * no road network is stored. */
+static void linked_unknown(presult *o, hss_code rc, const hss_error *err, int travel)
+{
+    if (travel && rc == HSS_ENOTFOUND)
+        unknown2(o, "needs road travel times: no road network is stored (hss roads import or generate)%s%s",
+                 "需要道路通行时间：尚未导入路网（hss roads import 或 generate）%s%s", NULL, NULL);
+    else
+        unknown2(o, "%.200s%s", "%.200s%s", err->msg, NULL);
+}
+
+static void m_service_circle(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                             const pagg *g, presult *o)
+{
+    int64_t residents = 0, covered = 0;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_code rc = hss_access_share_within(R->st, CIRCLE_TYPES, prule_num(r, "minutes", 15), a->code,
+                                          &residents, &covered, &err);
+    if (rc) {
+        linked_unknown(o, rc, &err, 1);
+        return;
+    }
+    ratio(o, (double)covered, (double)residents, 1, "residents|常住人口", a, f);
+}
+
+/* The observed EMS service radius is the road distance within which 95 % of the area's
+ * residents (its urban or rural residents when the rule's scope names a kind) reach their
+ * nearest EMS station or centre, found by bisection on the share within a radius (monotone in
+ * the radius) to 0.05 km. The other kind's radius is left unbounded so it does not count. */
+static int radius_covered(const pregion *R, const parea *a, int kind, double km, int64_t other_reached,
+                          int64_t *covered, hss_error *err)
+{
+    int64_t residents = 0;
+    double unbounded = 1e6;
+    hss_code rc = hss_access_ems_radius_share(R->st, a->code, kind == 1 ? unbounded : km,
+                                              kind == 0 ? unbounded : km, &residents, covered, err);
+    *covered -= other_reached;
+    return rc;
+}
+
+static void m_ems_radius(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                         const pagg *g, presult *o)
+{
+    hss_ems_result e;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_code rc = hss_access_ems_response(R->st, a->code, NULL, &e, &err);
+    if (rc) {
+        linked_unknown(o, rc, &err, 1);
+        return;
+    }
+    int kind = r->kind;
+    int64_t people = kind == 0 ? e.urban_residents : kind == 1 ? e.rural_residents
+                                                               : e.urban_residents + e.rural_residents;
+    int64_t other = kind == 0 ? e.rural_residents - e.unreached_rural
+                  : kind == 1 ? e.urban_residents - e.unreached_urban : 0;
+    if (people <= 0) {
+        unknown2(o, "%s has no residents of the rule's kind to serve%s", "%s无该类居民%s", a->name, NULL);
+        return;
+    }
+    double lo = 0, hi = 80;
+    int64_t covered = 0;
+    if (radius_covered(R, a, kind, hi, other, &covered, &err) || (double)covered < 0.95 * (double)people) {
+        unknown2(o, "fewer than 95 %% of the residents of %s reach an EMS station within 80 km by road%s",
+                 "%s不足95%%的居民在80公里道路距离内可达急救站%s", a->name, NULL);
+        return;
+    }
+    while (hi - lo > 0.05) {
+        double mid = (lo + hi) / 2;
+        if (radius_covered(R, a, kind, mid, other, &covered, &err))
+            break;
+        if ((double)covered >= 0.95 * (double)people)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    o->known = 1;
+    o->observed = round(hi * 100) / 100;
+    snprintf(o->reason, sizeof o->reason, "road distance within which 95 %% of the %sresidents reach an EMS station",
+             kind == 0 ? "urban " : kind == 1 ? "rural " : "");
+    snprintf(o->reason_zh, sizeof o->reason_zh, "95%%%s居民到最近急救站的道路距离",
+             kind == 0 ? "城区" : kind == 1 ? "农村" : "");
+}
+
+/* Mean EMS response time (dispatch + turnout + road travel from the nearest station) of the
+ * area's urban or rural residents, as the rule's scope says, else of all residents. */
+static void m_ems_response(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                           const pagg *g, presult *o)
+{
+    hss_ems_result e;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_code rc = hss_access_ems_response(R->st, a->code, NULL, &e, &err);
+    if (rc) {
+        linked_unknown(o, rc, &err, 1);
+        return;
+    }
+    int64_t people = r->kind == 0 ? e.urban_residents : r->kind == 1 ? e.rural_residents
+                                                                     : e.urban_residents + e.rural_residents;
+    if (people <= 0) {
+        unknown2(o, "%s has no %s residents%s", "%s无%s居民", a->name,
+                 r->kind == 0 ? "urban" : r->kind == 1 ? "rural" : "");
+        return;
+    }
+    o->known = 1;
+    o->observed = r->kind == 0 ? e.urban_mean : r->kind == 1 ? e.rural_mean : e.all_mean;
+    o->observed = round(o->observed * 100) / 100;
+    snprintf(o->reason, sizeof o->reason, "includes %.1f min dispatch and %.1f min turnout",
+             e.dispatch_min, e.turnout_min);
+    snprintf(o->reason_zh, sizeof o->reason_zh, "含调度%.1f分钟、出车%.1f分钟", e.dispatch_min, e.turnout_min);
+}
+
+/* Road distance of a county sub-centre from the county medical centre (the medical
+ * community's lead hospital); for an area, the nearest of its sub-centres. */
+static void m_sub_centre_distance(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                                  const pagg *g, presult *o)
+{
+    hss_table *t = NULL;
+    hss_error err;
+    hss_error_clear(&err);
+    const char *area = f ? R->areas[f->area].code : a->code;
+    hss_code rc = hss_access_subcentre_distances(R->st, area, &t, &err);
+    if (rc) {
+        linked_unknown(o, rc, &err, 1);
+        return;
+    }
+    double best = INFINITY;
+    for (size_t i = 0; i < hss_table_rows(t); i++) {
+        if (f && strcmp(hss_table_cell(t, i, 0), f->code) != 0)
+            continue;
+        double km;
+        if (!hss_table_is_null(t, i, 5) && hss_parse_double(hss_table_cell(t, i, 5), &km) == 0 && km < best)
+            best = km;
+    }
+    hss_table_free(t);
+    if (!isfinite(best)) {
+        unknown2(o, "no road distance from %s to its county medical centre%s",
+                 "%s到县域医疗中心的道路距离无法计算%s", f ? f->name : a->name, NULL);
+        return;
+    }
+    o->known = 1;
+    o->observed = round(best * 100) / 100;
+}
+
+/* Indicators come from the metrics module's maintained aggregates, for the evaluation year.
+ * Policy targets are shares (0.9), the metrics values percentages: use numerator/denominator. */
+static int indicator_share(const pregion *R, const char *indicator, const parea *a, int year,
+                           double *num, double *den, presult *o)
+{
+    char period[8];
+    snprintf(period, sizeof period, "%d", year);
+    double value;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_code rc = hss_metrics_value(R->st, indicator, a->code, period, &value, num, den, &err);
+    if (rc == HSS_ENOTFOUND) {
+        char y[8];
+        snprintf(y, sizeof y, "%d", year);
+        unknown2(o, "needs monthly activity data: none stored for %s in %s",
+                 "需要月度业务数据：%s在%s年无数据", a->name, y);
+        return -1;
+    }
+    if (rc) {
+        unknown2(o, "%.200s%s", "%.200s%s", err.msg, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+static void m_indicator(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                        const pagg *g, presult *o)
+{
+    double num, den;
+    if (indicator_share(R, r->measure->name, a, R->year, &num, &den, o) == 0)
+        ratio(o, num, den, 1, "the indicator's denominator|指标分母", a, f);
+}
+
+/* The rise of the basic-level visit share over the year before (Yiwu: "+2 percentage points"). */
+static void m_basic_share_increase(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                                   const pagg *g, presult *o)
+{
+    double n1, d1, n0, d0;
+    if (indicator_share(R, "basic_level_visit_share", a, R->year, &n1, &d1, o) ||
+        indicator_share(R, "basic_level_visit_share", a, R->year - 1, &n0, &d0, o))
+        return;
+    if (d1 <= 0 || d0 <= 0) {
+        unknown2(o, "no outpatient visits recorded for %s%s", "%s无门急诊人次记录%s", a->name, NULL);
+        return;
+    }
+    o->known = 1;
+    o->observed = round((n1 / d1 - n0 / d0) * 10000) / 10000;
+}
+
 #define TRAVEL "road travel times"
 #define ACTIVITY "monthly activity data"
 #define A SUBJ_AREA
@@ -533,18 +737,18 @@ static const measure_def CATALOGUE[] = {
     {"service_share", A, 0, "开展某项服务的机构占比", "share of facilities offering a service", "", NULL, m_service_share, NULL},
     {"service_present", F, 0, "服务设置", "service offered", "", NULL, m_service_present, NULL},
     /* need road travel times */
-    {"service_circle_share", A, 0, "服务圈覆盖人口占比", "residents within the service circle", "minutes", TRAVEL, m_needs_travel, NULL},
-    {"ems_service_radius_km", A, 0, "急救服务半径", "EMS service radius (km)", "", TRAVEL, m_needs_travel, NULL},
-    {"ems_response_time_min", A, 0, "平均急救反应时间", "mean EMS response time (min)", "", TRAVEL, m_needs_travel, NULL},
-    {"sub_centre_distance_km", A | F, 0, "次中心距县域医疗中心距离", "distance of a sub-centre from the county medical centre (km)", "", TRAVEL, m_needs_travel, NULL},
+    {"service_circle_share", A, 0, "服务圈覆盖人口占比", "residents within the service circle", "minutes", NULL, m_service_circle, NULL},
+    {"ems_service_radius_km", A, 0, "急救服务半径", "EMS service radius (km)", "", NULL, m_ems_radius, NULL},
+    {"ems_response_time_min", A, 0, "平均急救反应时间", "mean EMS response time (min)", "", NULL, m_ems_response, NULL},
+    {"sub_centre_distance_km", A | F, 0, "次中心距县域医疗中心距离", "distance of a sub-centre from the county medical centre (km)", "", NULL, m_sub_centre_distance, NULL},
     {"emergency_response_hours", A, 0, "卫生应急响应时间", "public-health emergency response time (h)", "", TRAVEL, m_needs_travel, NULL},
     /* need monthly activity data */
-    {"in_county_treatment_rate", A, 0, "县域内就诊率", "in-county treatment rate", "", ACTIVITY, m_needs_activity, NULL},
-    {"basic_level_visit_share", A, 0, "基层门急诊人次占比", "basic-level share of outpatient visits", "", ACTIVITY, m_needs_activity, NULL},
-    {"basic_level_visit_share_increase", A, 0, "基层诊疗人次占比提升", "rise in basic-level visit share", "", ACTIVITY, m_needs_activity, NULL},
-    {"contracting_rate", A, 0, "家庭医生签约率", "family-doctor contracting rate", "", ACTIVITY, m_needs_activity, NULL},
-    {"key_group_contracting_rate", A, 0, "重点人群签约率", "key-group contracting rate", "", ACTIVITY, m_needs_activity, NULL},
-    {"health_literacy_rate", A, 0, "居民健康素养水平", "health literacy rate", "", ACTIVITY, m_needs_activity, NULL},
+    {"in_county_treatment_rate", A, 0, "县域内就诊率", "in-county treatment rate", "", NULL, m_indicator, NULL},
+    {"basic_level_visit_share", A, 0, "基层门急诊人次占比", "basic-level share of outpatient visits", "", NULL, m_indicator, NULL},
+    {"basic_level_visit_share_increase", A, 0, "基层诊疗人次占比提升", "rise in basic-level visit share", "", NULL, m_basic_share_increase, NULL},
+    {"contracting_rate", A, 0, "家庭医生签约率", "family-doctor contracting rate", "", NULL, m_indicator, NULL},
+    {"key_group_contracting_rate", A, 0, "重点人群签约率", "key-group contracting rate", "", NULL, m_indicator, NULL},
+    {"health_literacy_rate", A, 0, "居民健康素养水平", "health literacy rate", "", NULL, m_indicator, NULL},
     {"average_length_of_stay", F | A, 0, "平均住院日", "average length of stay (days)", "", ACTIVITY, m_needs_activity, NULL},
     {"blood_vans_per_supply", A, 0, "每3吨供血量送血车数", "blood vans per 3 t of blood supplied", "", ACTIVITY, m_needs_activity, NULL},
     /* need records HSS does not store yet */

@@ -23,7 +23,7 @@ static const char PACK[] =
     "    gap: {zh: \"需增加 {need} 辆救护车\", en: \"needs {need} more ambulances\"}\n"
     "  - id: resp\n    title: {zh: 反应时间, en: response}\n"
     "    source: {document: 901_test.txt, quote: 少于11分钟}\n    year: 2025\n"
-    "    scope: {level: county}\n    measure: ems_response_time_min\n"
+    "    scope: {level: county}\n    measure: emergency_response_hours\n"
     "    comparator: \"<\"\n    target: 11\n    unit: {zh: 分钟, en: min}\n"
     "    gap: {zh: \"需缩短 {gap} 分钟\", en: \"{gap} min too slow\"}\n";
 
@@ -239,12 +239,13 @@ static void policy_commands(void **state)
     free(out);
     assert_int_equal(run(&out, "policy coverage %s --detail --format csv", pack), 0);
     assert_non_null(strstr(out, "clitest,901_test.txt,amb,ambulance_count,checkable,,每3万人口1辆 <b>"));
-    assert_non_null(strstr(out, "clitest,901_test.txt,resp,ems_response_time_min,unknown,needs road travel times,"));
+    assert_non_null(strstr(out, "clitest,901_test.txt,resp,emergency_response_hours,unknown,needs road travel times,"));
     assert_non_null(strstr(out, "clitest,901_test.txt,,,not_encoded,测试,未编码原文"));
     free(out);
     assert_int_equal(run(&out, "policy measures --format csv"), 0);
     assert_non_null(strstr(out, "ambulance_count,area,yes"));
-    assert_non_null(strstr(out, "in_county_treatment_rate,area,unknown"));
+    assert_non_null(strstr(out, "in_county_treatment_rate,area,yes"));
+    assert_non_null(strstr(out, "average_length_of_stay,either,unknown"));
     free(out);
     assert_int_equal(run(&out, "policy frobnicate"), 2);
     free(out);

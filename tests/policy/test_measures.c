@@ -252,13 +252,13 @@ static void declared_measures_are_unknown(void **state)
 {
     (void)state;
     expect("resp", "331102", "unknown", "", NULL, NULL);
-    expect_reason("resp", "331102", "needs road travel times: not computed in this version");
+    expect_reason("resp", "331102", "needs road travel times: no road network is stored");
     expect("icr", "331102", "unknown", NULL, NULL, NULL);
     expect_reason("icr", "331102", "needs monthly activity data");
     expect_reason("aed", "331124", "needs an equipment inventory");
     /* Reasons also in Chinese, for the report. */
     long r = fixture_row(F, "resp", "331102");
-    assert_string_equal(fixture_cell(F, r, "reason_zh"), "需要道路通行时间数据：本版本尚未计算");
+    assert_string_equal(fixture_cell(F, r, "reason_zh"), "需要道路通行时间：尚未导入路网（hss roads import 或 generate）");
     r = fixture_row(F, "amb", "331122");
     assert_string_equal(fixture_cell(F, r, "reason_zh"), "丙县（331122）常住人口为0，无法计算人均指标");
     r = fixture_row(F, "aed", "331124");
