@@ -6,7 +6,9 @@
  *  - scope: a county user reads neither another county nor the city (also not through `under`),
  *    and sees no alert of another county (list, detail, actions, response figures);
  *  - the alert lifecycle over HTTP: CSRF, 409 with the allowed actions, the session user as the
- *    actor, the event history and the audit rows; roles that may not act. */
+ *    actor, the event history and the audit rows; roles that may not act;
+ *  - both dashboard screens in headless Chromium (tests/server/e2e_monitor.mjs), screenshots in
+ *    $BUILD/artifacts/monitor-*.png. */
 #include "server_harness.h"
 
 #include <math.h>
@@ -379,6 +381,29 @@ static void alert_lifecycle_over_http(void **state)
     cJSON_Delete(j);
 }
 
+static void dashboard_screens(void **state)
+{
+    (void)state;
+    assert_int_equal(access("web/dist/index.html", R_OK), 0); /* `make web` */
+    assert_int_equal(access("/usr/bin/chromium", X_OK), 0);    /* apt: chromium (.ci/apt/server.txt) */
+    const char *extra[] = {"--web", "web/dist", NULL};
+    test_server web = start_server(db, extra);
+    const char *build = getenv("BUILD");
+    char cmd[1024], *out;
+    snprintf(cmd, sizeof cmd, "node tests/server/e2e_monitor.mjs http://127.0.0.1:%d/ liandu liandu-pass-1 331102 %s/artifacts 2>&1",
+             web.port, build && *build ? build : "build");
+    int rc = hss_test_run(cmd, &out);
+    fputs(out, stdout);
+    free(out);
+    stop_server(&web);
+    assert_int_equal(rc, 0);
+    /* the action taken on the page was recorded as liandu's, with its note */
+    hss_store *st = hss_store_open_existing(db, NULL);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM surveil_alert_event WHERE by_user='liandu' AND action IN ('assign','investigate') "
+                                            "AND note LIKE '%联系乡镇卫生院核实%'"), 1);
+    hss_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,6 +412,7 @@ int main(void)
         cmocka_unit_test(indicators_scope_and_bad_arguments),
         cmocka_unit_test(alerts_scope),
         cmocka_unit_test(alert_lifecycle_over_http),
+        cmocka_unit_test(dashboard_screens),
     };
     return cmocka_run_group_tests_name("server-monitor", tests, setup, teardown);
 }
