@@ -58,6 +58,7 @@ try {
   const impacts = await page.$$eval('#drill-table tbody tr td.impact', (tds) => tds.map((td) => parseFloat(td.textContent.trim())).filter((x) => !Number.isNaN(x)));
   check(impacts.every((v, i) => i === 0 || v >= impacts[i - 1] - 1e-9), 'drill-down sorted by impact: ' + impacts.slice(0, 4).join(', '));
   await page.screenshot({ path: join(artifacts, 'monitor-indicators.png'), fullPage: true });
+  await page.locator('#ind-drill').screenshot({ path: join(artifacts, 'monitor-indicators-drill.png') });
   // drill into the first township of the table
   const town = page.locator('#drill-table tbody tr a[href^="#/indicators/"]').first();
   check(await town.count() > 0, 'the drill-down links to its townships');
@@ -104,6 +105,9 @@ try {
   await page.click('#nav-indicators');
   await page.waitForSelector('#ind-trend canvas', { timeout: 20000 });
   check((await page.locator('h1').first().textContent()).startsWith('Monitoring indicators'), 'indicators screen in English');
+  await page.waitForSelector('#ind-cards .card', { timeout: 20000 });
+  const label = await page.locator('#ind-cards .card .label').first().textContent();
+  check(/^[ -~]+$/.test(label), 'indicator names in English: ' + label);
   await page.screenshot({ path: join(artifacts, 'monitor-indicators-en.png'), fullPage: true });
   await page.click('#lang'); // leave the browser profile in Chinese
 

@@ -83,7 +83,7 @@ export async function renderIndicators(ctx, code, params) {
 
   let data;
   try {
-    data = await api('/indicators' + qs({ under: code, period: view.period, pack: view.pack }));
+    data = await api('/indicators' + qs({ under: code, period: view.period, pack: view.pack, lang: getLang() === 'en' ? 'en' : '' }));
   } catch (e) {
     cards.append(h('p', { class: 'error', id: 'ind-error' }, e.message));
     return;
@@ -111,9 +111,9 @@ export async function renderIndicators(ctx, code, params) {
     },
     h('div', { class: 'label' }, ind.name),
     h('div', { class: 'num' }, num(a.value, ind.unit)),
-    h('div', { class: 'label' }, a.target !== null ? `${w('target')} ${ind.op} ${num(a.target, ind.unit)}` : w('none'),
-      ' · ', h('span', { class: 'badge ' + (a.status === 'none' ? 'unknown' : a.status) }, w(a.status))),
-    h('div', { class: 'label' }, `${w('change')} `, ch === null ? '—' : h('span', { class: ch < 0 ? 'down' : 'up' }, (ch > 0 ? '▲ +' : ch < 0 ? '▼ ' : '') + num(ch)))));
+    h('div', { class: 'label' }, a.status === 'none' ? h('span', { class: 'badge unknown' }, w('none'))
+      : [a.target !== null ? `${w('target')} ${ind.op} ${num(a.target, ind.unit)} · ` : '', h('span', { class: 'badge ' + a.status }, w(a.status))]),
+    h('div', { class: 'label' }, `${w('change')} `, ch === null ? '—' : h('span', { class: ch < 0 ? 'down' : ch > 0 ? 'up' : 'muted' }, (ch > 0 ? '▲ +' : ch < 0 ? '▼ ' : '') + num(ch)))));
   }
   const sel = list.find((x) => x.indicator === view.selected);
   renderDrill(ctx, drill, sel, data.period);
@@ -153,7 +153,7 @@ async function renderTrend(ctx, ind, code, pack) {
   document.getElementById('trend-title').textContent = `${w('trend')} · ${ind.name}`;
   let data;
   try {
-    data = await api('/indicators' + qs({ under: code, period: end, indicator: ind.indicator, pack, trend: '24' }));
+    data = await api('/indicators' + qs({ under: code, period: end, indicator: ind.indicator, pack, trend: '24', lang: getLang() === 'en' ? 'en' : '' }));
   } catch (e) { el.textContent = e.message; return; }
   const tr = (data.indicators[0] && data.indicators[0].trend) || [];
   if (trendChart) trendChart.dispose();
