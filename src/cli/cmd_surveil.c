@@ -588,8 +588,51 @@ static int cmd_evaluate(int argc, char **argv)
     return 0;
 }
 
+#define GENERATE_USAGE "hss surveil generate --db FILE [--seed N] [--end YYYY-MM-DD] [--run-days N] [--config surveil/signals.yaml]"
+
+/* `hss surveil generate`: generated demo counts for the stored region's townships, then the
+ * daily run over the last days (hss_surveil_demo). */
+static int cmd_generate(int argc, char **argv)
+{
+    static const char *const known[] = {"--db", "--seed", "--end", "--run-days", "--config", NULL};
+    if (check_opts(argc, argv, known, NULL, 0, GENERATE_USAGE))
+        return 2;
+    int seed = 1, days = 7;
+    if ((opt(argc, argv, "--seed") && int_arg("--seed", opt(argc, argv, "--seed"), &seed)) ||
+        (opt(argc, argv, "--run-days") && int_arg("--run-days", opt(argc, argv, "--run-days"), &days)))
+        return 2;
+    if (days < 1 || days > 366) {
+        fprintf(stderr, "hss: --run-days must be 1..366, not %d\n", days);
+        return 2;
+    }
+    const char *end = opt(argc, argv, "--end") ? opt(argc, argv, "--end") : "2025-12-31";
+    const char *cfgpath = opt(argc, argv, "--config");
+    hss_error err;
+    hss_error_clear(&err);
+    hss_surveil_config cfg;
+    if (hss_surveil_config_load(cfgpath ? cfgpath : "surveil/signals.yaml", &cfg, &err))
+        return hss_cli_fail(&err);
+    hss_store *st = hss_cli_open_db(opt(argc, argv, "--db"), 0);
+    if (!st) {
+        hss_surveil_config_free(&cfg);
+        return 1;
+    }
+    hss_surveil_demo_stats S;
+    double t0 = hss_now();
+    hss_code rc = hss_surveil_demo(st, &cfg, (uint64_t)seed, end, days, &S, &err);
+    char *note = rc ? NULL : hss_store_meta_get(st, "surveil.generated");
+    hss_store_close(st);
+    hss_surveil_config_free(&cfg);
+    if (rc)
+        return hss_cli_fail(&err);
+    printf("%s\nran %zu days up to %s: %zu alerts, %zu county alerts (%.1f s)\n", note ? note : "", S.days, end,
+           S.alerts, S.county_alerts, hss_now() - t0);
+    free(note);
+    return 0;
+}
+
 #define SURVEIL_USAGE                                                          \
-    "hss surveil detect|import|exclude|run|alerts|alert|evaluate ... (--help on each)"
+    "hss surveil detect|import|exclude|run|alerts|alert|evaluate|generate ... (--help on each)"
 
 int hss_cmd_surveil(int argc, char **argv)
 {
@@ -601,7 +644,8 @@ int hss_cmd_surveil(int argc, char **argv)
     if (argc > 2 && !strcmp(argv[2], "--help")) {
         const char *u = !strcmp(sub, "detect") ? DETECT_USAGE : !strcmp(sub, "import") ? IMPORT_USAGE : !strcmp(sub, "run") ? RUN_USAGE
                       : !strcmp(sub, "alerts") ? ALERTS_USAGE : !strcmp(sub, "alert") ? ALERT_USAGE
-                      : !strcmp(sub, "evaluate") ? EVALUATE_USAGE : !strcmp(sub, "exclude") ? EXCLUDE_USAGE : SURVEIL_USAGE;
+                      : !strcmp(sub, "evaluate") ? EVALUATE_USAGE : !strcmp(sub, "exclude") ? EXCLUDE_USAGE
+                      : !strcmp(sub, "generate") ? GENERATE_USAGE : SURVEIL_USAGE;
         printf("usage: %s\n", u);
         return 0;
     }
@@ -617,6 +661,8 @@ int hss_cmd_surveil(int argc, char **argv)
         return cmd_alert(argc - 1, argv + 1);
     if (!strcmp(sub, "evaluate"))
         return cmd_evaluate(argc - 1, argv + 1);
+    if (!strcmp(sub, "generate"))
+        return cmd_generate(argc - 1, argv + 1);
     if (!strcmp(sub, "--help")) {
         printf("usage: %s\n", SURVEIL_USAGE);
         return 0;

@@ -239,6 +239,9 @@ static enum MHD_Result route_api(hss_req *r)
         {"/findings", hss_api_findings},
         {"/geo/boundaries", hss_api_boundaries},
         {"/geo/facilities", hss_api_geo_facilities},
+        {"/indicators", hss_api_indicators},
+        {"/alerts", hss_api_alerts},
+        {"/alerts/response", hss_api_alerts_response},
     };
     for (size_t i = 0; i < sizeof gets / sizeof *gets; i++) {
         if (strcmp(p, gets[i].path) == 0) {
@@ -274,6 +277,8 @@ static enum MHD_Result route_api(hss_req *r)
             return kind == 0 ? hss_api_export_findings(r, xlsx) : hss_api_export_facilities(r, xlsx);
         }
     }
+    if (strncmp(p, "/alerts/", 8) == 0)
+        return hss_api_alert_route(r, p + 8);
     return hss_respond_error(r, 404, "no such endpoint: %s", r->url);
 }
 

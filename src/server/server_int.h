@@ -149,4 +149,12 @@ enum MHD_Result hss_serve_static(hss_req *r);
 /* The codes inside area `code` are exactly those with lo <= c < hi, where lo is the code's
  * significant prefix and hi is lo followed by ':' (the byte after '9'): an index range scan. */
 void hss_prefix_range(const char *code, char lo[13], char hi[14]);
+/* api_indicators.c */
+enum MHD_Result hss_api_indicators(hss_req *r);
+
+/* api_alerts.c */
+enum MHD_Result hss_api_alerts(hss_req *r);
+enum MHD_Result hss_api_alerts_response(hss_req *r);
+/* /alerts/{id} (GET) and /alerts/{id}/{action} (POST); `rest` follows "/alerts/". */
+enum MHD_Result hss_api_alert_route(hss_req *r, const char *rest);
 #endif

@@ -224,4 +224,28 @@ typedef struct hss_surveil_eval_opts {
 hss_table *hss_surveil_evaluate(const hss_surveil_eval_opts *o, const hss_surveil_params *settings,
                                 const char *const *labels, size_t nsettings, hss_error *err);
 
+/* ---- generated demo data (demo.c) ------------------------------------------------------- */
+
+/* Generates about three years of daily counts ending on end_date (ISO) for every township of
+ * the stored region: signals ili, diarrhoea and fever from the sources hospital,
+ * township_center, pharmacy and school, Poisson around a rate proportional to residents with
+ * seasonality, and two injected outbreaks in the last days (ili in one township; diarrhoea in
+ * two townships of one county). Replaces every stored series, signal and alert; labelled
+ * generated (meta surveil.generated). Deterministic for a seed. One transaction. */
+hss_code hss_surveil_generate_demo(hss_store *st, uint64_t seed, const char *end_date, hss_error *err);
+
+typedef struct hss_surveil_demo_stats {
+    size_t days;               /* days the daily run was run for */
+    size_t alerts;             /* area alerts raised */
+    size_t county_alerts;      /* county alerts raised */
+    size_t too_little_history; /* series-days skipped for too little history */
+} hss_surveil_demo_stats;
+
+/* What `hss demo` and `hss surveil generate` call: hss_surveil_generate_demo, then the daily
+ * run (with cfg) for the last run_days days ending on end_date, then generated duty-officer
+ * actions (assign, investigate, confirm/dismiss, by "demo_duty_officer") on the alerts older
+ * than two days so that the response figures have history. out may be NULL. */
+hss_code hss_surveil_demo(hss_store *st, const hss_surveil_config *cfg, uint64_t seed, const char *end_date,
+                          int run_days, hss_surveil_demo_stats *out, hss_error *err);
+
 #endif

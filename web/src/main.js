@@ -8,6 +8,8 @@ import { ScatterChart } from 'echarts/charts';
 import { GeoComponent, TooltipComponent, LegendComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { t, toggleLang, idLabel, getLang } from './i18n.js';
+import { renderIndicators } from './indicators.js';
+import { renderAlerts } from './alerts.js';
 
 echarts.use([ScatterChart, GeoComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
@@ -98,6 +100,10 @@ function shell(crumbs) {
     h('div', { class: 'brand' }, 'HSS · ' + t('title')),
     h('nav', { class: 'crumbs', id: 'crumbs' }, crumbs.map((c, i) => [i ? h('span', { class: 'sep' }, '›') : null,
       h('a', { href: '#/area/' + c.code }, c.name)])),
+    h('nav', { class: 'screens', id: 'screens' },
+      h('a', { href: '#/area/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-area' }, t('navArea')),
+      h('a', { href: '#/indicators/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-indicators' }, t('navIndicators')),
+      h('a', { href: '#/alerts', id: 'nav-alerts' }, t('navAlerts'))),
     h('div', { class: 'user' },
       h('span', {}, `${state.me.user} (${state.me.role})`),
       h('button', { class: 'link', id: 'lang', onclick: () => { toggleLang(); route(); } }, t('lang')),
@@ -111,13 +117,13 @@ function shell(crumbs) {
   return { side, main };
 }
 
-async function renderTree(side, current) {
+async function renderTree(side, current, base = '#/area/') {
   const data = await api('/areas' + qs({ under: state.me.scope }));
   const byParent = {};
   for (const a of data.areas) { (byParent[a.parent_code] ||= []).push(a); state.names[a.code] = a.name; }
   const root = data.areas.find((a) => a.code === state.me.scope) || data.areas[0];
   const build = (a, depth) => h('li', {},
-    h('a', { href: '#/area/' + a.code, class: a.code === current ? 'current' : null, 'data-code': a.code }, a.name),
+    h('a', { href: base + a.code, class: a.code === current ? 'current' : null, 'data-code': a.code }, a.name),
     depth < 2 && byParent[a.code] ? h('ul', {}, byParent[a.code].map((c) => build(c, depth + 1))) : null);
   if (root) side.append(h('ul', { class: 'tree' }, build(root, 0)));
 }
@@ -329,6 +335,13 @@ async function route() {
   document.title = 'HSS · ' + t('title');
   if (!state.me) {
     try { const me = await api('/me'); state.me = me; state.csrf = me.csrf; } catch (e) { return renderLogin(); }
+  }
+  const screen = location.hash.match(/^#\/(indicators\/([^?]+)|alerts)(?:\?(.*))?$/);
+  if (screen) {
+    const ctx = { h, api, qs, shell, renderTree, renderMessage, state };
+    const params = new URLSearchParams(screen[3] || '');
+    if (screen[2]) return renderIndicators(ctx, decodeURIComponent(screen[2]), params);
+    return renderAlerts(ctx, params);
   }
   const m = location.hash.match(/^#\/(area|facility)\/(.+)$/);
   if (!m) { location.hash = '#/area/' + state.me.scope; return; }

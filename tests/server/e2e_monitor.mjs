@@ -1,0 +1,122 @@
+// e2e_monitor.mjs: the two monitoring screens end to end in headless Chromium (Debian's chromium,
+// driven by playwright-core): 监测指标 (cards with status colours, the 24-month trend chart, the
+// drill-down sorted by impact, drilling into a township) and 预警处置 (list, filters, detail with
+// the sources' series chart, an action with a note that lands in the history), then English.
+// Saves screenshots to ARTIFACTS. Exits 0 on success.
+// usage: node tests/server/e2e_monitor.mjs URL USER PASSWORD COUNTY_CODE ARTIFACTS_DIR
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [url, user, password, county, artifacts] = process.argv.slice(2);
+mkdirSync(artifacts, { recursive: true });
+const problems = [];
+// waitForFunction evaluates strings in the page, which the CSP forbids: poll instead.
+async function until(page, fn, arg, timeout = 20000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(fn, arg)) return;
+    if (Date.now() > end) throw new Error('timed out waiting for ' + fn.toString());
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const check = (ok, what) => { if (!ok) throw new Error('check failed: ' + what); console.log('ok -', what); };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+         '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+});
+let code = 0;
+try {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error' && !/status of (401|503)/.test(m.text())) problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+
+  await page.goto(url, { waitUntil: 'networkidle' });
+  await page.waitForSelector('#login-form', { timeout: 15000 });
+  await page.fill('#username', user);
+  await page.fill('#password', password);
+  await page.click('#login-button');
+  await page.waitForSelector('#nav-indicators', { timeout: 15000 });
+  check((await page.locator('#nav-indicators').textContent()) === '监测指标', 'navigation offers 监测指标');
+
+  // ---- 监测指标 ----
+  await page.click('#nav-indicators');
+  await page.waitForSelector('#ind-cards .card', { timeout: 20000 });
+  await page.waitForSelector('#ind-trend canvas', { timeout: 20000 });
+  await until(page, () => Number(document.querySelector('#ind-trend')?.dataset.points) > 0);
+  const cards = await page.locator('#ind-cards .card').count();
+  const failing = await page.locator('#ind-cards .card.st-fail').count();
+  check(cards >= 3, `${cards} indicator cards, ${failing} failing their target`);
+  const points = Number(await page.getAttribute('#ind-trend', 'data-points'));
+  check(points === 24, 'trend chart over 24 months');
+  const rows = await page.locator('#drill-table tbody tr').count();
+  check(rows > 1, `drill-down table with ${rows - 1} child areas and facilities`);
+  // sorted by impact: the numbers in the last column ascend
+  const impacts = await page.$$eval('#drill-table tbody tr td.impact', (tds) => tds.map((td) => parseFloat(td.textContent.trim())).filter((x) => !Number.isNaN(x)));
+  check(impacts.every((v, i) => i === 0 || v >= impacts[i - 1] - 1e-9), 'drill-down sorted by impact: ' + impacts.slice(0, 4).join(', '));
+  await page.screenshot({ path: join(artifacts, 'monitor-indicators.png'), fullPage: true });
+  await page.locator('#ind-drill').screenshot({ path: join(artifacts, 'monitor-indicators-drill.png') });
+  // drill into the first township of the table
+  const town = page.locator('#drill-table tbody tr a[href^="#/indicators/"]').first();
+  check(await town.count() > 0, 'the drill-down links to its townships');
+  const href = await town.getAttribute('href');
+  await town.click();
+  await until(page, (h) => location.hash === h, href);
+  await page.waitForSelector('#drill-table tbody tr', { timeout: 20000 });
+  check(true, 'drilled into ' + href);
+  // choose another indicator: the page follows
+  await page.click('#ind-cards .card:nth-child(2)');
+  await until(page, () => document.querySelector('#ind-cards .card:nth-child(2)')?.classList.contains('selected'));
+  await page.waitForSelector('#drill-table', { timeout: 20000 });
+  check(true, 'selecting a card switches the trend and drill-down');
+
+  // ---- 预警处置 ----
+  await page.click('#nav-alerts');
+  await page.waitForSelector('#alert-table tbody tr', { timeout: 20000 });
+  const alerts = await page.locator('#alert-table tbody tr').count();
+  check(alerts > 0, `${alerts} alerts listed`);
+  // work on a new alert if there is one, else on an assigned one
+  const newCount = Number((await page.locator('#alert-status option[value="new"]').textContent()).match(/\((\d+)\)/)[1]);
+  const [status, action, next] = newCount > 0 ? ['new', 'assign', 'investigate'] : ['assigned', 'investigate', 'confirm'];
+  await page.selectOption('#alert-status', status);
+  await until(page, (s) => location.hash.includes('status=' + s), status);
+  await page.waitForSelector('#alert-table tbody tr', { timeout: 20000 });
+  await page.click('#alert-table tbody tr:first-child');
+  await page.waitForSelector('#alert-series canvas', { timeout: 20000 });
+  await until(page, () => Number(document.querySelector('#alert-series')?.dataset.series) > 0);
+  check(true, 'alert detail with the series of ' + (await page.getAttribute('#alert-series', 'data-series')) + ' sources');
+  const before = await page.locator('#alert-history tbody tr').count();
+  await page.fill('#action-note', '值班人员已接收，联系乡镇卫生院核实');
+  await page.click(`button[data-action="${action}"]`);
+  await until(page, (n) => document.querySelectorAll('#alert-history tbody tr').length === n + 1, before);
+  const last = await page.locator('#alert-history tbody tr:last-child').textContent();
+  check(last.includes(user) && last.includes('联系乡镇卫生院核实'), `${action}: the action and its note are in the history: ` + last);
+  check(await page.locator(`button[data-action="${next}"]`).count() === 1, 'next allowed action offered: ' + next);
+  await page.screenshot({ path: join(artifacts, 'monitor-alerts.png'), fullPage: true });
+
+  // ---- English ----
+  await page.click('#lang');
+  await page.waitForSelector('#alert-series canvas', { timeout: 20000 });
+  check((await page.locator('h1').first().textContent()).startsWith('Alert triage'), 'alerts screen in English');
+  await page.screenshot({ path: join(artifacts, 'monitor-alerts-en.png'), fullPage: true });
+  await page.click('#nav-indicators');
+  await page.waitForSelector('#ind-trend canvas', { timeout: 20000 });
+  check((await page.locator('h1').first().textContent()).startsWith('Monitoring indicators'), 'indicators screen in English');
+  await page.waitForSelector('#ind-cards .card', { timeout: 20000 });
+  const label = await page.locator('#ind-cards .card .label').first().textContent();
+  check(/^[ -~]+$/.test(label), 'indicator names in English: ' + label);
+  await page.screenshot({ path: join(artifacts, 'monitor-indicators-en.png'), fullPage: true });
+  await page.click('#lang'); // leave the browser profile in Chinese
+
+  if (problems.length) throw new Error('page problems: ' + problems.join(' | '));
+  check(true, 'no console errors');
+} catch (e) {
+  console.error('FAIL:', e.message);
+  code = 1;
+} finally {
+  await browser.close();
+}
+process.exit(code);
