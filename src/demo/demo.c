@@ -19,6 +19,7 @@
 #include "metrics/metrics.h"
 #include "model/model.h"
 #include "region/region.h"
+#include "surveil/surveil.h"
 
 static const hss_demo_region REGIONS[] = {
     {"lishui", "331100", "zhe4_jiang1_li4_shui3.geojson", "丽水市"},
@@ -704,6 +705,17 @@ hss_code hss_demo_build(hss_store *st, const hss_demo_options *opt, hss_demo_res
                  "contracts, referrals and two years of follow-ups", scale);
         progress(opt, what);
         rc = hss_care_generate_demo(st, opt->seed ? opt->seed : HSS_DEMO_DEFAULT_SEED, scale, err);
+    }
+    if (!rc) {
+        progress(opt, "generating three years of daily surveillance counts and running detection for the last week");
+        char cfgpath[PATH_MAX];
+        path_join(cfgpath, sizeof cfgpath, root, "surveil/signals.yaml");
+        hss_surveil_config cfg;
+        rc = hss_surveil_config_load(cfgpath, &cfg, err);
+        if (!rc) {
+            rc = hss_surveil_demo(st, &cfg, opt->seed ? opt->seed : HSS_DEMO_DEFAULT_SEED, HSS_DEMO_DATE, 7, NULL, err);
+            hss_surveil_config_free(&cfg);
+        }
     }
     if (!rc && res) {
         memset(res, 0, sizeof *res);

@@ -43,6 +43,8 @@ static void lishui_has_real_totals(void **state)
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM area WHERE level='village' AND generated=0"), 0);
     /* 24 months of generated activity data feed the monitoring indicators. */
     assert_int_equal(hss_test_query_int(st, "SELECT count(DISTINCT period) FROM data_value WHERE generated=1"), 24);
+    /* Generated surveillance counts and the alerts the last week's detection raised. */
+    assert_true(hss_test_query_int(st, "SELECT count(*) FROM surveil_alert") > 0);
     /* A generated road network with every village snapped to it. */
     assert_true(hss_test_query_int(st, "SELECT count(*) FROM road_edge") > 2008);
     /* Generated residents (1 per 100 real residents by default) with contracts and follow-ups. */

@@ -31,7 +31,19 @@ static int setup(void **state)
         fprintf(stderr, "%s\n", out);
     free(out);
     assert_int_equal(rc, 0);
-    snprintf(cmd, sizeof cmd, "%s surveil generate --db '%s' --end 2025-12-31 --run-days 10 2>&1", hss_test_bin(), db);
+    /* A sensitive configuration (P80, 2 of 4 sources), so that this small region has recent,
+     * still open alerts for the triage screen whatever the shipped thresholds are. */
+    char *cfg = hss_test_write(dir, "signals.yaml",
+        "citation: \"test configuration\"\n"
+        "default: {method: ears-c2, frequency: 365, baseline: 7, alpha: 0.001, min_sigma: 0.5,"
+        " k_sources: 2, within_days: 3, county_townships: 2, suppress_days: 7}\n"
+        "signals:\n"
+        "  ili: {name: 流感样病例, method: mpm, window: 7, years: 3, neighbours: 1, percentile: 80, k_sources: 2, within_days: 3}\n"
+        "  diarrhoea: {name: 腹泻症候群, method: ears-c3, baseline: 7, alpha: 0.025, min_sigma: 0.5}\n"
+        "  fever: {name: 发热症候群, method: ears-c1, baseline: 7, alpha: 0.001, min_sigma: 0.5}\n");
+    snprintf(cmd, sizeof cmd, "%s surveil generate --db '%s' --end 2025-12-31 --run-days 10 --config '%s' 2>&1",
+             hss_test_bin(), db, cfg);
+    free(cfg);
     rc = hss_test_run(cmd, &out);
     if (rc)
         fprintf(stderr, "%s\n", out);
