@@ -85,3 +85,9 @@ clean:
 # Module-specific targets (e.g. `make reference`, the web build) live in mk/<module>.mk; they
 # are included last so that `all` stays the default goal.
 -include mk/*.mk
+
+# Peers the benchmarks compare against (bench/apt.txt).
+.PHONY: bench-deps
+bench-deps:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  $$(sed 's/#.*//' bench/apt.txt | tr -s ' \n' '\n' | sed '/^$$/d')
