@@ -62,4 +62,11 @@ int hss_scope_prefix(const char *code, char out[13]);
 /* True when area `code` lies in `scope` (the scope area itself or anything below it). */
 int hss_scope_contains(const char *scope, const char *code);
 
+/* ---- care (api_care.c, care_users.c) ---------------------------------------------------- */
+
+/* A resident's own account: role "resident", scope the resident's village, linked to the citizen
+ * ID number of a stored resident. Such a user reads only that record and its access log. */
+hss_code hss_user_add_resident(hss_store *st, const char *name, const char *id_number,
+                               const char *password, hss_error *err);
+
 #endif
