@@ -8,6 +8,7 @@ import { ScatterChart } from 'echarts/charts';
 import { GeoComponent, TooltipComponent, LegendComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { t, toggleLang, idLabel, getLang } from './i18n.js';
+import { careRoute, careNav } from './care.js';
 
 echarts.use([ScatterChart, GeoComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
@@ -99,6 +100,7 @@ function shell(crumbs) {
     h('nav', { class: 'crumbs', id: 'crumbs' }, crumbs.map((c, i) => [i ? h('span', { class: 'sep' }, '›') : null,
       h('a', { href: '#/area/' + c.code }, c.name)])),
     h('div', { class: 'user' },
+      careNav(h, state.me),
       h('span', {}, `${state.me.user} (${state.me.role})`),
       h('button', { class: 'link', id: 'lang', onclick: () => { toggleLang(); route(); } }, t('lang')),
       h('button', { class: 'link', id: 'logout', onclick: async () => {
@@ -330,6 +332,7 @@ async function route() {
   if (!state.me) {
     try { const me = await api('/me'); state.me = me; state.csrf = me.csrf; } catch (e) { return renderLogin(); }
   }
+  if (await careRoute({ h, api, shell, qs, fmt, state })) return;
   const m = location.hash.match(/^#\/(area|facility)\/(.+)$/);
   if (!m) { location.hash = '#/area/' + state.me.scope; return; }
   if (m[1] === 'area') await renderArea(decodeURIComponent(m[2]));
