@@ -38,7 +38,7 @@ int hss_server_port(const hss_server *srv);
 /* Stops the threads, closes their connections and frees the server. */
 void hss_server_stop(hss_server *srv);
 
-/* Users. Roles: admin, planner, county, facility. `scope` must be a valid area code (6, 9 or
+/* Users. Roles: admin, planner, county, facility (and resident: see hss_user_add_resident). `scope` must be a valid area code (6, 9 or
  * 12 digits); the password at least 8 bytes. Adding an existing name replaces role, scope and
  * password and ends the user's sessions. */
 hss_code hss_user_add(hss_store *st, const char *name, const char *role, const char *scope,
