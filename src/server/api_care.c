@@ -460,8 +460,16 @@ static enum MHD_Result api_resident(hss_req *r, const char *key, int log_only)
         if (id)
             rid = (int64_t)id->valuedouble;
     }
-    if (rid)
+    if (rid) {
         add_history(r, o, rid);
+        hss_care_rules rules;
+        hss_care_rules_default(&rules);
+        hss_table *next = NULL;
+        if (hss_care_resident_next(r->st, &rules, rid, day, &next, &err) == HSS_OK) {
+            cJSON_AddItemToObject(o, "chronic", table_json(next));
+            hss_table_free(next);
+        }
+    }
     cJSON *l = table_json(log);
     cJSON_AddItemToObject(o, "access_log", l);
     hss_table_free(rec);

@@ -65,6 +65,7 @@ try {
   await page.locator('#worklist-table a.resident-link').first().click();
   await page.waitForSelector('#resident-record', { timeout: 15000 });
   check((await page.locator('#resident-name').textContent()).includes('测试甲'), 'resident record opened');
+  check((await page.locator('#resident-chronic').textContent()).includes('2026-01-03'), 'the record shows the next visit (re-check due 2026-01-03)');
   await until(page, () => document.querySelectorAll('#access-log-table tbody tr').length > 0);
   check((await page.locator('#access-log-table').textContent()).includes(user), 'the access log shows this read');
   await page.screenshot({ path: join(artifacts, 'care-resident.png'), fullPage: true });

@@ -173,6 +173,11 @@ static void resident_record_is_audited_once_per_read(void **state)
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "contracts")), 1);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "referrals")), 1);
     assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(j, "access_log")) >= 1);
+    cJSON *chronic = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "chronic"), 0);
+    assert_non_null(chronic); /* hypertension, last visit 168/96 uncontrolled: re-check in 2 weeks */
+    assert_string_equal(cJSON_GetObjectItem(chronic, "disease")->valuestring, "hypertension");
+    assert_string_equal(cJSON_GetObjectItem(chronic, "action")->valuestring, "recheck");
+    assert_string_equal(cJSON_GetObjectItem(chronic, "due_date")->valuestring, "2026-01-03");
     long long rid = (long long)cJSON_GetObjectItem(res, "resident_id")->valuedouble;
     cJSON_Delete(j);
     assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user='liandu' AND action='show'"), before + 1);
@@ -380,6 +385,40 @@ static void measures_and_teams_in_scope(void **state)
     http_resp_free(&r);
 }
 
+/* ---- schema upgrade ---------------------------------------------------------------------------- */
+
+/* A database from before resident accounts (server schema v1) keeps its users on upgrade. */
+static void users_survive_the_schema_upgrade(void **state)
+{
+    (void)state;
+    char *d = hss_test_tmpdir();
+    char path[700];
+    snprintf(path, sizeof path, "%s/old.db", d);
+    hss_error e;
+    hss_store *st = hss_store_open(path, &e);
+    assert_non_null(st);
+    care_ok(hss_store_exec(st,
+        "DROP TABLE app_session; DROP TABLE app_user;"
+        "CREATE TABLE app_user(name TEXT PRIMARY KEY, role TEXT NOT NULL CHECK(role IN ('admin','planner','county','facility')),"
+        " scope TEXT NOT NULL, password_hash TEXT NOT NULL, created TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE app_session(token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL REFERENCES app_user(name) ON DELETE CASCADE,"
+        " csrf TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL);"
+        "INSERT INTO app_user VALUES('old','county','331102','h','2026-01-01',0);"
+        "UPDATE hss_schema_version SET version=1 WHERE module='server';", &e), &e);
+    hss_store_close(st);
+    st = hss_store_open(path, &e);
+    assert_non_null(st);
+    assert_int_equal(hss_store_schema_version(st, "server"), 2);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM app_user WHERE name='old' AND role='county' AND scope='331102'"), 1);
+    care_ok(hss_store_exec(st, "INSERT INTO app_user(name,role,scope,password_hash,created,resident) "
+                               "VALUES('r','resident','331102101201','h','2026-01-01','x')", &e), &e);
+    assert_int_not_equal(hss_store_exec(st, "INSERT INTO app_user(name,role,scope,password_hash,created) "
+                                            "VALUES('b','bogus','331102','h','2026-01-01')", &e), HSS_OK);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM app_session"), 0);
+    hss_store_close(st);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -392,6 +431,7 @@ int main(void)
         cmocka_unit_test(referral_lists_and_escalations),
         cmocka_unit_test(referral_transitions_need_csrf_scope_and_a_legal_move),
         cmocka_unit_test(measures_and_teams_in_scope),
+        cmocka_unit_test(users_survive_the_schema_upgrade),
     };
     return cmocka_run_group_tests_name("care-api", tests, setup, teardown);
 }
