@@ -213,7 +213,8 @@ static void other_county_resident_is_refused_and_the_refusal_logged(void **state
     http_resp_free(&r);
     snprintf(path, sizeof path, "/api/v1/care/residents/%s/access-log", fx.a);
     expect(path, &qingtian, 403);
-    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user='qingtian' AND action='denied'"), 2);
+    expect("/api/v1/care/residents/1", &qingtian, 403); /* A by internal id */
+    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user='qingtian' AND action='denied'"), 3);
     assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user='qingtian' AND action<>'denied'"), 0);
     /* a facility user outside the village */
     snprintf(path, sizeof path, "/api/v1/care/residents/%s", fx.c);
@@ -385,6 +386,25 @@ static void measures_and_teams_in_scope(void **state)
     http_resp_free(&r);
 }
 
+/* A resident changes their password (which ends their sessions) and stays linked to the record. */
+static void resident_password_change_keeps_the_link(void **state)
+{
+    (void)state;
+    http_resp r;
+    http_req(srv.port, "POST", "/api/v1/password", resa.token, resa.csrf,
+             "{\"old_password\":\"resa-pass-1\",\"new_password\":\"resa-pass-2\"}", &r);
+    if (r.status != 200)
+        fprintf(stderr, "password: %d %s\n", r.status, r.body);
+    assert_int_equal(r.status, 200);
+    http_resp_free(&r);
+    session s;
+    assert_int_equal(login(srv.port, "resa", "resa-pass-2", &s), 200);
+    cJSON *j = get_json("/api/v1/care/residents/me", &s, 200);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "resident"), "name")->valuestring, "测试甲");
+    cJSON_Delete(j);
+    expect("/api/v1/areas", &s, 403);
+}
+
 /* ---- schema upgrade ---------------------------------------------------------------------------- */
 
 /* A database from before resident accounts (server schema v1) keeps its users on upgrade. */
@@ -431,6 +451,7 @@ int main(void)
         cmocka_unit_test(referral_lists_and_escalations),
         cmocka_unit_test(referral_transitions_need_csrf_scope_and_a_legal_move),
         cmocka_unit_test(measures_and_teams_in_scope),
+        cmocka_unit_test(resident_password_change_keeps_the_link),
         cmocka_unit_test(users_survive_the_schema_upgrade),
     };
     return cmocka_run_group_tests_name("care-api", tests, setup, teardown);
