@@ -3,12 +3,12 @@
 // reasons, moves a referral on with its button, opens a resident's record and its access log,
 // switches to English; then the resident logs in and sees only their own record and who read it.
 // Saves screenshots to ARTIFACTS. Exits 0 on success.
-// usage: node tests/server/e2e_care.mjs URL USER PASSWORD RESIDENT_USER RESIDENT_PASSWORD ARTIFACTS_DIR
+// usage: node tests/server/e2e_care.mjs URL USER PASSWORD RESIDENT_USER RESIDENT_PASSWORD ARTIFACTS_DIR OTHER_COUNTY_ID
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [url, user, password, ruser, rpassword, artifacts] = process.argv.slice(2);
+const [url, user, password, ruser, rpassword, artifacts, otherId] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
 const problems = [];
 async function until(page, fn, arg, timeout = 15000) {
@@ -62,7 +62,15 @@ try {
   await until(page, () => !document.querySelector('#referral-table button[data-to="arrived"]') && document.querySelector('#referral-table button[data-to="completed"]'));
   check(true, 'referral moved to arrived; next offers 诊疗完成');
 
-  await page.locator('#worklist-table a.resident-link').first().click();
+  // a record outside the county, typed by ID number: refused, with the reason
+  await page.fill('#care-find-key', otherId);
+  await page.click('#care-find button');
+  await page.waitForSelector('#message', { timeout: 15000 });
+  check((await page.locator('#message').textContent()).includes('outside'), 'another county\'s resident is refused: ' + await page.locator('#message').textContent());
+  await page.goBack();
+  await page.waitForSelector('#worklist-table tbody tr', { timeout: 15000 });
+
+  await page.locator('#worklist-table a.resident-link', { hasText: '测试甲' }).first().click();
   await page.waitForSelector('#resident-record', { timeout: 15000 });
   check((await page.locator('#resident-name').textContent()).includes('测试甲'), 'resident record opened');
   check((await page.locator('#resident-chronic').textContent()).includes('2026-01-03'), 'the record shows the next visit (re-check due 2026-01-03)');

@@ -31,8 +31,8 @@ static void care_screens_end_to_end(void **state)
     const char *extra[] = {"--web", "web/dist", NULL};
     test_server srv = start_server(db, extra);
     const char *build = getenv("BUILD");
-    snprintf(cmd, sizeof cmd, "node tests/server/e2e_care.mjs http://127.0.0.1:%d/ liandu liandu-pass-1 resa resa-pass-1 %s/artifacts 2>&1",
-             srv.port, build && *build ? build : "build");
+    snprintf(cmd, sizeof cmd, "node tests/server/e2e_care.mjs http://127.0.0.1:%d/ liandu liandu-pass-1 resa resa-pass-1 %s/artifacts %s 2>&1",
+             srv.port, build && *build ? build : "build", fx.c);
     rc = hss_test_run(cmd, &out);
     fputs(out, stdout);
     free(out);
@@ -44,6 +44,7 @@ static void care_screens_end_to_end(void **state)
     assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='liandu' AND action='worklist'") >= 2);
     assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='resa' AND action='show'") >= 1);
     assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_referral_event WHERE user='liandu' AND state='arrived'") == 1);
+    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='liandu' AND action='denied'") == 1);
     hss_store_close(st);
     free(db);
     free(dir);

@@ -17,7 +17,7 @@ const words = {
     at: '时间', user: '查阅人', sex: '性别', birth: '出生日期', age: '年龄', household: '户号', keyGroups: '重点人群',
     contract: '当前签约', contracts: '签约记录', team: '团队', package: '服务包', start: '开始', end: '结束',
     chronic: '慢病管理', none: '无', yes: '是', no: '否', total: '合计', shown: '共', rows: '条',
-    nextVisit: '慢病管理与下次随访', enrolled: '纳入管理', myRecord: '我的健康档案', generated: '（生成数据）', transitionFailed: '操作未成功',
+    find: '查档案', findPlaceholder: '身份证号或居民编号', nextVisit: '慢病管理与下次随访', enrolled: '纳入管理', myRecord: '我的健康档案', generated: '（生成数据）', transitionFailed: '操作未成功',
     rate_contracting_rate: '签约率', rate_key_group_contracting_rate: '重点人群签约率', rate_renewal_rate: '续约率',
     rate_htn_standard_management_rate: '高血压规范管理率', rate_dm_standard_management_rate: '糖尿病规范管理率',
     rate_htn_control_rate: '高血压控制率', rate_dm_control_rate: '糖尿病控制率', rate_in_county_share: '县域内上转占比',
@@ -37,7 +37,7 @@ const words = {
     accessLog: 'Access log (who read this record)', at: 'Time', user: 'Read by', sex: 'Sex', birth: 'Birth date', age: 'Age',
     household: 'Household', keyGroups: 'Key groups', contract: 'Current contract', contracts: 'Contracts', team: 'Team',
     package: 'Package', start: 'Start', end: 'End', chronic: 'Chronic disease management', none: 'none', yes: 'yes', no: 'no',
-    total: 'Total', shown: '', rows: 'rows', nextVisit: 'Chronic disease management: next visit', enrolled: 'Enrolled', myRecord: 'My health record', generated: '(generated data)',
+    total: 'Total', shown: '', rows: 'rows', find: 'Open', findPlaceholder: 'ID number or resident id', nextVisit: 'Chronic disease management: next visit', enrolled: 'Enrolled', myRecord: 'My health record', generated: '(generated data)',
     transitionFailed: 'Not done',
     rate_contracting_rate: 'Contracting rate', rate_key_group_contracting_rate: 'Key-group contracting rate', rate_renewal_rate: 'Renewal rate',
     rate_htn_standard_management_rate: 'Hypertension managed to standard', rate_dm_standard_management_rate: 'Diabetes managed to standard',
@@ -100,7 +100,13 @@ async function renderWorkbench(ui, kind, code) {
   if (!kind && teams.length) { location.hash = `#/care/team/${encodeURIComponent(teams[0].code)}`; return; }
   const byFacility = {};
   for (const t of teams) (byFacility[t.facility] ||= { name: t.facility_name, area: t.area_code, teams: [] }).teams.push(t);
-  const side = [h('h2', {}, w('teams')), teams.length ? h('ul', { class: 'tree', id: 'care-teams' },
+  const find = h('form', { class: 'care-find', id: 'care-find', onsubmit: (ev) => {
+    ev.preventDefault();
+    const v = ev.target.elements.key.value.trim();
+    if (/^[0-9]{17}[0-9Xx]$|^[0-9]{1,17}$/.test(v)) location.hash = '#/care/resident/' + v.toUpperCase();
+  } }, h('input', { name: 'key', id: 'care-find-key', placeholder: w('findPlaceholder'), maxlength: '18', autocomplete: 'off' }),
+    h('button', { type: 'submit' }, w('find')));
+  const side = [find, h('h2', {}, w('teams')), teams.length ? h('ul', { class: 'tree', id: 'care-teams' },
     Object.entries(byFacility).map(([fc, f]) => h('li', {},
       h('a', { href: `#/care/facility/${encodeURIComponent(fc)}`, class: kind === 'facility' && code === fc ? 'current' : null, 'data-facility': fc }, f.name),
       h('ul', {}, f.teams.map((t) => h('li', {}, h('a', { href: `#/care/team/${encodeURIComponent(t.code)}`,
