@@ -313,6 +313,12 @@ hss_code hss_care_patients_load(hss_store *st, const hss_care_viewer *v, hss_car
 hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v,
                            int32_t day, int all, hss_table **out, hss_error *err);
 
+/* The next action of each chronic enrolment of one resident on `day` (resident_next.c): disease,
+ * enrolled_on, action, action_label, status, due_date, days_overdue, reason. Writes no access-log
+ * row: call it only after the read of the record was recorded (hss_care_resident_show). */
+hss_code hss_care_resident_next(hss_store *st, const hss_care_rules *r, int64_t resident_id, int32_t day,
+                                hss_table **out, hss_error *err);
+
 /* ---- measures (measures.c) ------------------------------------------------------------------ */
 
 /* Indicators by area on `day` (rows: each county, or the children of `under`, plus a total):

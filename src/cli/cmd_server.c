@@ -92,6 +92,7 @@ int hss_cmd_serve(int argc, char **argv)
 
 static const char USER_USAGE[] =
     "hss user add NAME --role admin|planner|county|facility --scope CODE --password-stdin --db FILE\n"
+    "       hss user add NAME --role resident --resident ID_NUMBER --password-stdin --db FILE\n"
     "       hss user list --db FILE [--format table|csv|json]";
 
 int hss_cmd_user(int argc, char **argv)
@@ -99,6 +100,7 @@ int hss_cmd_user(int argc, char **argv)
     if (argc < 2)
         return hss_cli_usage(USER_USAGE);
     const char *sub = argv[1], *name = NULL, *role = NULL, *scope = NULL, *db = NULL, *fmt = "table";
+    const char *resident = NULL; /* --role resident: whose record the account reads */
     int pw_stdin = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -118,6 +120,8 @@ int hss_cmd_user(int argc, char **argv)
             scope = v;
         else if (strcmp(a, "--db") == 0)
             db = v;
+        else if (strcmp(a, "--resident") == 0)
+            resident = v;
         else if (strcmp(a, "--format") == 0)
             fmt = v;
         else
@@ -142,7 +146,8 @@ int hss_cmd_user(int argc, char **argv)
         hss_store_close(st);
         return rc;
     }
-    if (strcmp(sub, "add") != 0 || !name || !role || !scope)
+    int is_resident = role && strcmp(role, "resident") == 0;
+    if (strcmp(sub, "add") != 0 || !name || !role || (is_resident ? !resident || scope : !scope || resident))
         return hss_cli_usage(USER_USAGE);
     if (!pw_stdin) {
         fprintf(stderr, "hss: give the password on standard input with --password-stdin "
@@ -158,6 +163,13 @@ int hss_cmd_user(int argc, char **argv)
     hss_store *st = hss_cli_open_db(db, 0);
     if (!st)
         return 1;
+    if (is_resident) {
+        int rc = hss_user_add_resident(st, name, resident, pw, &err) ? hss_cli_fail(&err) : 0;
+        if (!rc)
+            printf("user %s: role resident (reads only their own record)\n", name);
+        hss_store_close(st);
+        return rc;
+    }
     int rc = hss_user_add(st, name, role, scope, pw, &err) ? hss_cli_fail(&err) : 0;
     if (!rc)
         printf("user %s: role %s, scope %s\n", name, role, scope);

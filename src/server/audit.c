@@ -1,6 +1,7 @@
 /*
  * audit.c: the audit trail. One row per login (success or failure), write, and read of
- * individual-level data, written by the server and by `hss user`; read by `hss audit`.
+ * individual-level data, written by the server and by `hss user`; read by `hss audit`, which also
+ * shows the care module's access log of named residents (one record per read, kept there).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,14 @@ hss_code hss_audit_query(hss_store *st, const char *user, const char *since, hss
                          hss_error *err)
 {
     sqlite3_stmt *s = hss_store_prepare(st,
-        "SELECT id,at,user_name,ip,action,target,status,detail FROM audit "
-        "WHERE (?1 IS NULL OR user_name=?1) AND (?2 IS NULL OR at>=?2) ORDER BY id", err);
+        /* Reads of named residents are kept once, in care_access_log (written by the care
+         * module for the CLI and the server alike), and shown here beside the server's own
+         * records as action care_<action> (care_show, care_worklist, care_denied ...). */
+        "SELECT id,at,user_name,ip,action,target,status,detail FROM ("
+        " SELECT id,at,user_name,ip,action,target,status,detail,0 AS src FROM audit"
+        " UNION ALL SELECT id,at,user,'','care_'||action,'resident '||resident_id,"
+        "  CASE action WHEN 'denied' THEN 403 ELSE 0 END,'care_access_log',1 FROM care_access_log) "
+        "WHERE (?1 IS NULL OR user_name=?1) AND (?2 IS NULL OR at>=?2) ORDER BY at,src,id", err);
     if (!s)
         return HSS_EDB;
     if (user)

@@ -227,6 +227,10 @@ static enum MHD_Result route_api(hss_req *r)
         return post ? hss_api_logout(r) : method_not_allowed(r, "POST");
     if (strcmp(p, "/password") == 0)
         return post ? hss_api_password(r) : method_not_allowed(r, "POST");
+    if (strncmp(p, "/care/", 6) == 0)
+        return hss_api_care(r, p);
+    if (strcmp(r->role, "resident") == 0 && strcmp(p, "/me") != 0)
+        return hss_respond_error(r, 403, "a resident's account reads only their own record (/api/v1/care/residents/me)");
 
     struct {
         const char *path;
@@ -476,6 +480,7 @@ void hss_server_stop(hss_server *srv)
         MHD_stop_daemon(srv->daemon);
     pthread_key_delete(srv->store_key);
     hss_findings_cache_clear();
+    hss_care_api_cache_clear();
     free(srv->db_path);
     free(srv->web_root);
     free(srv);

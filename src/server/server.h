@@ -38,7 +38,7 @@ int hss_server_port(const hss_server *srv);
 /* Stops the threads, closes their connections and frees the server. */
 void hss_server_stop(hss_server *srv);
 
-/* Users. Roles: admin, planner, county, facility. `scope` must be a valid area code (6, 9 or
+/* Users. Roles: admin, planner, county, facility (and resident: see hss_user_add_resident). `scope` must be a valid area code (6, 9 or
  * 12 digits); the password at least 8 bytes. Adding an existing name replaces role, scope and
  * password and ends the user's sessions. */
 hss_code hss_user_add(hss_store *st, const char *name, const char *role, const char *scope,
@@ -61,5 +61,12 @@ hss_code hss_audit_query(hss_store *st, const char *user, const char *since, hss
 int hss_scope_prefix(const char *code, char out[13]);
 /* True when area `code` lies in `scope` (the scope area itself or anything below it). */
 int hss_scope_contains(const char *scope, const char *code);
+
+/* ---- care (api_care.c, care_users.c) ---------------------------------------------------- */
+
+/* A resident's own account: role "resident", scope the resident's village, linked to the citizen
+ * ID number of a stored resident. Such a user reads only that record and its access log. */
+hss_code hss_user_add_resident(hss_store *st, const char *name, const char *id_number,
+                               const char *password, hss_error *err);
 
 #endif

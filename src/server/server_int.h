@@ -143,6 +143,10 @@ void hss_findings_cache_clear(void);
 /* export.c: a table as a download (CSV with BOM for Excel, or XLSX). */
 enum MHD_Result hss_respond_table_file(hss_req *r, const hss_table *t, const char *basename, int xlsx);
 
+/* api_care.c: the /care/... endpoints (p is the path after /api/v1) and their measures cache */
+enum MHD_Result hss_api_care(hss_req *r, const char *p);
+void hss_care_api_cache_clear(void);
+
 /* static.c */
 enum MHD_Result hss_serve_static(hss_req *r);
 

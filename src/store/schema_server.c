@@ -43,4 +43,19 @@ HSS_SCHEMA(hss_schema_server, "server",
     "  detail TEXT NOT NULL DEFAULT ''"
     ");"
     "CREATE INDEX audit_at ON audit(at);"
-    "CREATE INDEX audit_user ON audit(user_name, at);");
+    "CREATE INDEX audit_user ON audit(user_name, at);",
+    /* v2: residents' own accounts (role resident, linked to their citizen ID number). SQLite
+     * cannot change a CHECK, so the table is rebuilt; live sessions end with the old table. */
+    "CREATE TABLE app_user_v2("
+    "  name TEXT PRIMARY KEY,"
+    "  role TEXT NOT NULL CHECK(role IN ('admin','planner','county','facility','resident')),"
+    "  scope TEXT NOT NULL,"
+    "  password_hash TEXT NOT NULL,"
+    "  created TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  resident TEXT"                 /* role resident: the citizen ID number whose record it reads */
+    ");"
+    "INSERT INTO app_user_v2(name,role,scope,password_hash,created,disabled) "
+    "  SELECT name,role,scope,password_hash,created,disabled FROM app_user;"
+    "DROP TABLE app_user;"
+    "ALTER TABLE app_user_v2 RENAME TO app_user;");

@@ -10,6 +10,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { t, toggleLang, idLabel, getLang } from './i18n.js';
 import { renderIndicators } from './indicators.js';
 import { renderAlerts } from './alerts.js';
+import { careRoute, careNav } from './care.js';
 
 echarts.use([ScatterChart, GeoComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
@@ -100,11 +101,12 @@ function shell(crumbs) {
     h('div', { class: 'brand' }, 'HSS · ' + t('title')),
     h('nav', { class: 'crumbs', id: 'crumbs' }, crumbs.map((c, i) => [i ? h('span', { class: 'sep' }, '›') : null,
       h('a', { href: '#/area/' + c.code }, c.name)])),
-    h('nav', { class: 'screens', id: 'screens' },
+    state.me.role === 'resident' ? null : h('nav', { class: 'screens', id: 'screens' },
       h('a', { href: '#/area/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-area' }, t('navArea')),
       h('a', { href: '#/indicators/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-indicators' }, t('navIndicators')),
       h('a', { href: '#/alerts', id: 'nav-alerts' }, t('navAlerts'))),
     h('div', { class: 'user' },
+      careNav(h, state.me),
       h('span', {}, `${state.me.user} (${state.me.role})`),
       h('button', { class: 'link', id: 'lang', onclick: () => { toggleLang(); route(); } }, t('lang')),
       h('button', { class: 'link', id: 'logout', onclick: async () => {
@@ -336,6 +338,8 @@ async function route() {
   if (!state.me) {
     try { const me = await api('/me'); state.me = me; state.csrf = me.csrf; } catch (e) { return renderLogin(); }
   }
+  // residents only ever see their own record: the care routes come first
+  if (await careRoute({ h, api, shell, qs, fmt, state })) return;
   const screen = location.hash.match(/^#\/(indicators\/([^?]+)|alerts)(?:\?(.*))?$/);
   if (screen) {
     const ctx = { h, api, qs, shell, renderTree, renderMessage, state };

@@ -1,0 +1,734 @@
+/*
+ * api_care.c: the care endpoints under /api/v1/care (family-doctor worklists, residents,
+ * their access log, referrals and their transitions, care measures), on top of care/care.h.
+ *
+ * Server users map onto hss_care_viewer: staff (admin, planner, county, facility) read the
+ * residents of villages inside their area scope; a `resident` user reads only the record linked
+ * to their account. Every read of a named resident is written once, by the care module, to
+ * care_access_log (also shown by `hss audit`); refusals of a named resident are written there
+ * too as action "denied", so the resident sees who tried.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cjson/cJSON.h>
+
+#include "care/care.h"
+#include "server/server_int.h"
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static unsigned status_of(hss_code c)
+{
+    switch (c) {
+    case HSS_EINVAL: return 400;
+    case HSS_EDENIED: return 403;
+    case HSS_ENOTFOUND: return 404;
+    case HSS_ECONFLICT: return 409;
+    default: return 500;
+    }
+}
+
+static enum MHD_Result fail(hss_req *r, hss_code c, const hss_error *err)
+{
+    return hss_respond_error(r, status_of(c), "%s", err->msg[0] ? err->msg : "internal error");
+}
+
+/* A table as a JSON array of objects (numbers typed, nulls kept). */
+static cJSON *table_json(const hss_table *t)
+{
+    cJSON *a = cJSON_CreateArray();
+    size_t nr = hss_table_rows(t), nc = hss_table_cols(t);
+    for (size_t i = 0; i < nr; i++) {
+        cJSON *o = cJSON_CreateObject();
+        for (size_t c = 0; c < nc; c++) {
+            const char *k = hss_table_col_name(t, c);
+            if (hss_table_is_null(t, i, c))
+                cJSON_AddNullToObject(o, k);
+            else if (hss_table_col_type(t, c) == HSS_COL_TEXT)
+                cJSON_AddStringToObject(o, k, hss_table_cell(t, i, c));
+            else
+                cJSON_AddNumberToObject(o, k, strtod(hss_table_cell(t, i, c), NULL));
+        }
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+static enum MHD_Result send_obj(hss_req *r, cJSON *o)
+{
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return hss_respond_json(r, 200, s);
+}
+
+static int is_resident(const hss_req *r)
+{
+    return strcmp(r->role, "resident") == 0;
+}
+
+/* The day to report on: ?date=, else the as-of day of generated demo data (meta
+ * care_demo_date), else today. Returns -1 after responding 400. */
+static int day_arg(hss_req *r, int32_t *day)
+{
+    const char *d = hss_arg(r, "date");
+    if (d) {
+        if (hss_care_parse_day(d, 0, day) != 0) {
+            hss_respond_error(r, 400, "date: must be a date YYYY-MM-DD");
+            return -1;
+        }
+        return 0;
+    }
+    char *demo = hss_store_meta_get(r->st, "care_demo_date");
+    if (!demo || hss_care_parse_day(demo, 0, day) != 0)
+        *day = hss_care_today();
+    free(demo);
+    return 0;
+}
+
+static void add_day(cJSON *o, int32_t day)
+{
+    char d[11];
+    hss_care_format_day(day, d);
+    cJSON_AddStringToObject(o, "date", d);
+}
+
+/* Who reads: staff by their area scope, a resident by the ID number linked to the account. */
+typedef struct viewer {
+    hss_care_viewer v;
+    char id_number[24];
+} viewer;
+
+static int viewer_of(hss_req *r, viewer *w)
+{
+    memset(w, 0, sizeof *w);
+    w->v.user = r->user;
+    if (!is_resident(r)) {
+        w->v.area = r->scope;
+        return 0;
+    }
+    sqlite3_stmt *s = hss_stmt(r, "SELECT resident FROM app_user WHERE name=? AND resident IS NOT NULL");
+    if (!s) {
+        hss_respond_error(r, 500, "database error");
+        return -1;
+    }
+    sqlite3_bind_text(s, 1, r->user, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        snprintf(w->id_number, sizeof w->id_number, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_reset(s);
+    w->v.self_id_number = w->id_number; /* "" matches nobody */
+    return 0;
+}
+
+static int staff_only(hss_req *r)
+{
+    if (!is_resident(r))
+        return 0;
+    hss_respond_error(r, 403, "a resident's account reads only their own record");
+    return -1;
+}
+
+/* A resident key from the path: "me" (a resident's own record), an 18-character ID number
+ * or an internal id. */
+static int key_ok(hss_req *r, const char *key)
+{
+    size_t n = strlen(key);
+    int ok = n > 0 && n <= 18;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (key[i] >= '0' && key[i] <= '9') || ((key[i] == 'X' || key[i] == 'x') && i == 17);
+    if (!ok && strcmp(key, "me") != 0) {
+        hss_respond_error(r, 400, "resident: give an 18-character ID number, a resident id or 'me'");
+        return -1;
+    }
+    return 0;
+}
+
+/* Records a refused read of a named resident in that resident's access log. */
+static void audit_denied(hss_req *r, const char *key)
+{
+    int64_t id;
+    hss_error e;
+    if (hss_care_resident_find(r->st, NULL, key, &id, &e) == HSS_OK)
+        hss_care_audit(r->st, r->user, "denied", id, &e);
+}
+
+/* ---- /care/teams -------------------------------------------------------------------------- */
+
+static enum MHD_Result api_teams(hss_req *r)
+{
+    if (staff_only(r))
+        return MHD_YES;
+    char lo[13], hi[14];
+    hss_prefix_range(r->scope, lo, hi);
+    sqlite3_stmt *s = hss_stmt(r,
+        "SELECT t.code,t.name,t.facility_code,f.name,f.area_code,t.generated,"
+        " (SELECT count(*) FROM care_team_village v WHERE v.team_code=t.code) "
+        "FROM care_team t JOIN facility f ON f.code=t.facility_code "
+        "WHERE f.area_code>=? AND f.area_code<? ORDER BY f.area_code,t.facility_code,t.code LIMIT 2000");
+    if (!s)
+        return hss_respond_error(r, 500, "database error");
+    sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
+    cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "teams");
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        cJSON *t = cJSON_CreateObject();
+        static const char *const k[] = {"code", "name", "facility", "facility_name", "area_code"};
+        for (int i = 0; i < 5; i++)
+            cJSON_AddStringToObject(t, k[i], (const char *)sqlite3_column_text(s, i));
+        cJSON_AddBoolToObject(t, "generated", sqlite3_column_int(s, 5));
+        cJSON_AddNumberToObject(t, "villages", sqlite3_column_int(s, 6));
+        cJSON_AddItemToArray(a, t);
+    }
+    return send_obj(r, o);
+}
+
+/* ---- /care/worklist ----------------------------------------------------------------------- */
+
+/* Whether the team's (or facility's) facility lies in the user's scope. A team must also serve
+ * only villages in the scope. Responds 404/403 and returns -1 otherwise. */
+static int unit_in_scope(hss_req *r, const char *team, const char *facility)
+{
+    sqlite3_stmt *s = team ? hss_stmt(r, "SELECT f.area_code FROM care_team t JOIN facility f ON f.code=t.facility_code WHERE t.code=?")
+                           : hss_stmt(r, "SELECT area_code FROM facility WHERE code=?");
+    if (!s) {
+        hss_respond_error(r, 500, "database error");
+        return -1;
+    }
+    sqlite3_bind_text(s, 1, team ? team : facility, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        hss_respond_error(r, 404, "no %s '%s'", team ? "family-doctor team" : "facility", team ? team : facility);
+        return -1;
+    }
+    char area[16];
+    snprintf(area, sizeof area, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_reset(s);
+    if (!hss_scope_contains(r->scope, area)) {
+        hss_respond_error(r, 403, "%s %s is outside your scope", team ? "team" : "facility", team ? team : facility);
+        return -1;
+    }
+    if (team) {
+        char lo[13], hi[14];
+        hss_prefix_range(r->scope, lo, hi);
+        s = hss_stmt(r, "SELECT count(*) FROM care_team_village WHERE team_code=? AND NOT (village_code>=? AND village_code<?)");
+        if (!s) {
+            hss_respond_error(r, 500, "database error");
+            return -1;
+        }
+        sqlite3_bind_text(s, 1, team, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, lo, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, hi, -1, SQLITE_STATIC);
+        int outside = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 1;
+        sqlite3_reset(s);
+        if (outside) {
+            hss_respond_error(r, 403, "team %s serves villages outside your scope", team);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static enum MHD_Result api_worklist(hss_req *r)
+{
+    if (staff_only(r))
+        return MHD_YES;
+    const char *team = hss_arg(r, "team"), *facility = hss_arg(r, "facility");
+    if (!team == !facility)
+        return hss_respond_error(r, 400, "give exactly one of team= or facility=");
+    const char *code = team ? team : facility;
+    size_t n = strlen(code);
+    int ok = n <= 64;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (code[i] >= '0' && code[i] <= '9') || (code[i] >= 'a' && code[i] <= 'z') || (code[i] >= 'A' && code[i] <= 'Z') ||
+             code[i] == '-' || code[i] == '_' || code[i] == '.';
+    if (!ok)
+        return hss_respond_error(r, 400, "%s: must be 1-64 characters of A-Z, a-z, 0-9, '-', '_', '.'", team ? "team" : "facility");
+    int32_t day;
+    long long all = 0;
+    if (day_arg(r, &day) || hss_check_uint(r, "all", hss_arg(r, "all"), 1, &all))
+        return MHD_YES;
+    if (unit_in_scope(r, team, facility))
+        return MHD_YES;
+    hss_care_rules rules;
+    hss_care_rules_default(&rules);
+    hss_care_viewer v = {r->user, team, facility, NULL, NULL};
+    hss_table *t = NULL;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_code c = hss_care_worklist(r->st, &rules, &v, day, (int)all, &t, &err);
+    if (c)
+        return fail(r, c, &err);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, team ? "team" : "facility", team ? team : facility);
+    add_day(o, day);
+    cJSON_AddNumberToObject(o, "total", (double)hss_table_rows(t));
+    cJSON_AddItemToObject(o, "rows", table_json(t));
+    hss_table_free(t);
+    return send_obj(r, o);
+}
+
+/* ---- /care/residents ---------------------------------------------------------------------- */
+
+static enum MHD_Result api_residents(hss_req *r)
+{
+    if (staff_only(r))
+        return MHD_YES;
+    const char *village = hss_arg(r, "village");
+    long long limit = 50, offset = 0;
+    if (hss_check_code(r, "village", village) || hss_check_uint(r, "limit", hss_arg(r, "limit"), 500, &limit) ||
+        hss_check_uint(r, "offset", hss_arg(r, "offset"), 100000000, &offset))
+        return MHD_YES;
+    char under[16];
+    if (hss_resolve_under(r, village, under))
+        return MHD_YES;
+    int32_t day;
+    if (day_arg(r, &day))
+        return MHD_YES;
+    char lo[13], hi[14];
+    hss_prefix_range(under, lo, hi);
+    sqlite3_stmt *cnt = hss_stmt(r, "SELECT count(*) FROM care_resident WHERE village_code>=? AND village_code<?");
+    sqlite3_stmt *s = hss_stmt(r,
+        "SELECT r.id,r.id_number,r.name,r.sex,r.birth_date,r.village_code,coalesce(a.name,''),r.conditions,r.generated "
+        "FROM care_resident r LEFT JOIN area a ON a.code=r.village_code "
+        "WHERE r.village_code>=? AND r.village_code<? ORDER BY r.village_code,r.id LIMIT ? OFFSET ?");
+    if (!cnt || !s)
+        return hss_respond_error(r, 500, "database error");
+    sqlite3_bind_text(cnt, 1, lo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(cnt, 2, hi, -1, SQLITE_STATIC);
+    long long total = sqlite3_step(cnt) == SQLITE_ROW ? sqlite3_column_int64(cnt, 0) : 0;
+    sqlite3_reset(cnt);
+    sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, limit);
+    sqlite3_bind_int64(s, 4, offset);
+    hss_error err;
+    hss_error_clear(&err);
+    if (hss_store_begin(r->st, &err))
+        return fail(r, HSS_EDB, &err);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "under", under);
+    add_day(o, day);
+    cJSON_AddNumberToObject(o, "total", (double)total);
+    cJSON_AddNumberToObject(o, "offset", (double)offset);
+    cJSON *a = cJSON_AddArrayToObject(o, "items");
+    hss_code c = HSS_OK;
+    while (!c && sqlite3_step(s) == SQLITE_ROW) {
+        cJSON *x = cJSON_CreateObject();
+        char m[19];
+        hss_care_id_mask((const char *)sqlite3_column_text(s, 1), m);
+        int32_t birth = 0;
+        hss_care_parse_day((const char *)sqlite3_column_text(s, 4), 0, &birth);
+        hss_buf g;
+        hss_buf_init(&g);
+        hss_care_groups_format(hss_care_key_groups(birth, (unsigned)sqlite3_column_int(s, 7), day), 0, &g);
+        cJSON_AddNumberToObject(x, "resident_id", (double)sqlite3_column_int64(s, 0));
+        cJSON_AddStringToObject(x, "id_number", m);
+        cJSON_AddStringToObject(x, "name", (const char *)sqlite3_column_text(s, 2));
+        cJSON_AddStringToObject(x, "sex", (const char *)sqlite3_column_text(s, 3));
+        cJSON_AddNumberToObject(x, "age", hss_care_age(birth, day));
+        cJSON_AddStringToObject(x, "village_code", (const char *)sqlite3_column_text(s, 5));
+        cJSON_AddStringToObject(x, "village", (const char *)sqlite3_column_text(s, 6));
+        cJSON_AddStringToObject(x, "key_groups", g.data ? g.data : "");
+        cJSON_AddBoolToObject(x, "generated", sqlite3_column_int(s, 8));
+        hss_buf_free(&g);
+        cJSON_AddItemToArray(a, x);
+        c = hss_care_audit(r->st, r->user, "list", sqlite3_column_int64(s, 0), &err);
+    }
+    sqlite3_reset(s);
+    if (c || hss_store_commit(r->st, &err)) {
+        hss_store_rollback(r->st);
+        cJSON_Delete(o);
+        return fail(r, HSS_EDB, &err);
+    }
+    return send_obj(r, o);
+}
+
+/* The resident's contracts and referrals (no further audit rows: the show already wrote one). */
+static void add_history(hss_req *r, cJSON *o, int64_t rid)
+{
+    sqlite3_stmt *s = hss_stmt(r,
+        "SELECT c.id,c.team_code,coalesce(t.name,''),c.package,c.start_date,c.end_date,c.renewal_of "
+        "FROM care_contract c LEFT JOIN care_team t ON t.code=c.team_code WHERE c.resident_id=? ORDER BY c.start_date");
+    cJSON *a = cJSON_AddArrayToObject(o, "contracts");
+    if (s) {
+        sqlite3_bind_int64(s, 1, rid);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            cJSON *x = cJSON_CreateObject();
+            cJSON_AddNumberToObject(x, "contract_id", (double)sqlite3_column_int64(s, 0));
+            static const char *const k[] = {NULL, "team_code", "team", "package", "start_date", "end_date"};
+            for (int i = 1; i < 6; i++)
+                cJSON_AddStringToObject(x, k[i], (const char *)sqlite3_column_text(s, i));
+            if (sqlite3_column_type(s, 6) == SQLITE_NULL)
+                cJSON_AddNullToObject(x, "renewal_of");
+            else
+                cJSON_AddNumberToObject(x, "renewal_of", (double)sqlite3_column_int64(s, 6));
+            cJSON_AddItemToArray(a, x);
+        }
+        sqlite3_reset(s);
+    }
+    s = hss_stmt(r,
+        "SELECT f.id,f.from_facility,coalesce(ff.name,f.from_facility),f.to_name,f.in_county,f.priority,f.state,"
+        " f.requested_at,coalesce(f.accepted_at,f.rejected_at,''),f.reason "
+        "FROM care_referral f LEFT JOIN facility ff ON ff.code=f.from_facility WHERE f.resident_id=? ORDER BY f.requested_at");
+    a = cJSON_AddArrayToObject(o, "referrals");
+    if (s) {
+        sqlite3_bind_int64(s, 1, rid);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            cJSON *x = cJSON_CreateObject();
+            cJSON_AddNumberToObject(x, "referral_id", (double)sqlite3_column_int64(s, 0));
+            cJSON_AddStringToObject(x, "from_facility", (const char *)sqlite3_column_text(s, 1));
+            cJSON_AddStringToObject(x, "from", (const char *)sqlite3_column_text(s, 2));
+            cJSON_AddStringToObject(x, "to", (const char *)sqlite3_column_text(s, 3));
+            cJSON_AddBoolToObject(x, "in_county", sqlite3_column_int(s, 4));
+            cJSON_AddBoolToObject(x, "priority", sqlite3_column_int(s, 5));
+            const char *st = (const char *)sqlite3_column_text(s, 6);
+            cJSON_AddStringToObject(x, "state", st);
+            int si = hss_ref_state_parse(st);
+            cJSON_AddStringToObject(x, "state_zh", si >= 0 ? hss_ref_state_zh((hss_ref_state)si) : st);
+            cJSON_AddStringToObject(x, "requested_at", (const char *)sqlite3_column_text(s, 7));
+            cJSON_AddStringToObject(x, "reason", (const char *)sqlite3_column_text(s, 9));
+            cJSON_AddItemToArray(a, x);
+        }
+        sqlite3_reset(s);
+    }
+}
+
+static enum MHD_Result api_resident(hss_req *r, const char *key, int log_only)
+{
+    if (key_ok(r, key))
+        return MHD_YES;
+    viewer w;
+    if (viewer_of(r, &w))
+        return MHD_YES;
+    if (strcmp(key, "me") == 0) {
+        if (!is_resident(r))
+            return hss_respond_error(r, 404, "'me' names a resident's own record; staff give an ID number or id");
+        key = w.id_number;
+        if (!*key)
+            return hss_respond_error(r, 404, "this account is not linked to a resident record");
+    }
+    int32_t day;
+    if (day_arg(r, &day))
+        return MHD_YES;
+    hss_table *rec = NULL, *log = NULL;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_code c;
+    int64_t rid = 0;
+    if (log_only) {
+        c = hss_care_resident_find(r->st, &w.v, key, &rid, &err);
+        if (!c)
+            c = hss_care_audit(r->st, r->user, "access_log", rid, &err);
+        if (!c) {
+            /* resident_show returns the log; the record it also writes would be a second row for
+             * one read, so the log is read here directly. */
+            sqlite3_stmt *s = hss_stmt(r, "SELECT at,user,action FROM care_access_log WHERE resident_id=? ORDER BY id DESC LIMIT 1000");
+            if (!s)
+                return hss_respond_error(r, 500, "database error");
+            sqlite3_bind_int64(s, 1, rid);
+            cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "log");
+            while (sqlite3_step(s) == SQLITE_ROW) {
+                cJSON *x = cJSON_CreateObject();
+                cJSON_AddStringToObject(x, "at", (const char *)sqlite3_column_text(s, 0));
+                cJSON_AddStringToObject(x, "user", (const char *)sqlite3_column_text(s, 1));
+                cJSON_AddStringToObject(x, "action", (const char *)sqlite3_column_text(s, 2));
+                cJSON_AddItemToArray(a, x);
+            }
+            sqlite3_reset(s);
+            cJSON_AddNumberToObject(o, "resident_id", (double)rid);
+            return send_obj(r, o);
+        }
+    } else {
+        c = hss_care_resident_show(r->st, &w.v, key, day, &rec, &log, &err);
+    }
+    if (c == HSS_EDENIED) {
+        audit_denied(r, key);
+        return hss_respond_error(r, 403, "%s", err.msg);
+    }
+    if (c)
+        return fail(r, c, &err);
+    cJSON *o = cJSON_CreateObject();
+    add_day(o, day);
+    cJSON *recs = table_json(rec);
+    cJSON *one = cJSON_DetachItemFromArray(recs, 0);
+    cJSON_Delete(recs);
+    cJSON_AddItemToObject(o, "resident", one ? one : cJSON_CreateObject());
+    if (one) {
+        cJSON *id = cJSON_GetObjectItem(one, "resident_id");
+        if (!id)
+            id = cJSON_GetObjectItem(one, "id");
+        if (id)
+            rid = (int64_t)id->valuedouble;
+    }
+    if (rid) {
+        add_history(r, o, rid);
+        hss_care_rules rules;
+        hss_care_rules_default(&rules);
+        hss_table *next = NULL;
+        if (hss_care_resident_next(r->st, &rules, rid, day, &next, &err) == HSS_OK) {
+            cJSON_AddItemToObject(o, "chronic", table_json(next));
+            hss_table_free(next);
+        }
+    }
+    cJSON *l = table_json(log);
+    cJSON_AddItemToObject(o, "access_log", l);
+    hss_table_free(rec);
+    hss_table_free(log);
+    return send_obj(r, o);
+}
+
+/* ---- /care/referrals ---------------------------------------------------------------------- */
+
+static enum MHD_Result api_referrals(hss_req *r)
+{
+    if (staff_only(r))
+        return MHD_YES;
+    char under[16];
+    long long overdue = 0;
+    if (hss_resolve_under(r, hss_arg(r, "under"), under) ||
+        hss_check_uint(r, "overdue", hss_arg(r, "overdue"), 3650, &overdue))
+        return MHD_YES;
+    int32_t day;
+    if (day_arg(r, &day))
+        return MHD_YES;
+    hss_care_viewer v = {r->user, NULL, NULL, under, NULL};
+    hss_table *t = NULL;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_code c = hss_care_referrals(r->st, &v, day, (int)overdue, &t, &err);
+    if (c)
+        return fail(r, c, &err);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "under", under);
+    add_day(o, day);
+    cJSON *rows = table_json(t);
+    cJSON *x;
+    cJSON_ArrayForEach(x, rows) {
+        cJSON *st = cJSON_GetObjectItem(x, "state");
+        int si = st && cJSON_IsString(st) ? hss_ref_state_parse(st->valuestring) : -1;
+        if (si < 0)
+            continue;
+        cJSON_AddStringToObject(x, "state_zh", hss_ref_state_zh((hss_ref_state)si));
+        cJSON *next = cJSON_AddArrayToObject(x, "next");
+        for (int k = 0; k < HSS_REF_STATE_COUNT; k++)
+            if (hss_ref_transition_allowed((hss_ref_state)si, (hss_ref_state)k))
+                cJSON_AddItemToArray(next, cJSON_CreateString(hss_ref_state_id((hss_ref_state)k)));
+    }
+    cJSON_AddNumberToObject(o, "total", (double)hss_table_rows(t));
+    cJSON_AddItemToObject(o, "rows", rows);
+    hss_table_free(t);
+    return send_obj(r, o);
+}
+
+static enum MHD_Result api_transition(hss_req *r, const char *idstr)
+{
+    if (staff_only(r))
+        return MHD_YES;
+    long long id;
+    if (hss_check_uint(r, "referral id", idstr, (long long)1 << 53, &id))
+        return MHD_YES;
+    cJSON *body = r->body.len ? cJSON_ParseWithLength(r->body.data, r->body.len) : NULL;
+    if (!body || !cJSON_IsObject(body)) {
+        cJSON_Delete(body);
+        return hss_respond_error(r, 400, "body: expected a JSON object {\"state\": ..., \"note\": ...}");
+    }
+    cJSON *js = cJSON_GetObjectItem(body, "state"), *jn = cJSON_GetObjectItem(body, "note");
+    if (!cJSON_IsString(js) || (jn && !cJSON_IsNull(jn) && !cJSON_IsString(jn)) ||
+        (cJSON_IsString(jn) && strlen(jn->valuestring) > 500)) {
+        cJSON_Delete(body);
+        return hss_respond_error(r, 400, "body: state must be a string, note a string of at most 500 bytes");
+    }
+    sqlite3_stmt *s = hss_stmt(r, "SELECT village_code,state,resident_id FROM care_referral WHERE id=?");
+    if (!s) {
+        cJSON_Delete(body);
+        return hss_respond_error(r, 500, "database error");
+    }
+    sqlite3_bind_int64(s, 1, id);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        cJSON_Delete(body);
+        return hss_respond_error(r, 404, "no referral %lld", id);
+    }
+    char village[16], cur[24];
+    snprintf(village, sizeof village, "%s", (const char *)sqlite3_column_text(s, 0));
+    snprintf(cur, sizeof cur, "%s", (const char *)sqlite3_column_text(s, 1));
+    int64_t rid = sqlite3_column_int64(s, 2);
+    sqlite3_reset(s);
+    hss_error err;
+    hss_error_clear(&err);
+    if (!hss_scope_contains(r->scope, village)) {
+        cJSON_Delete(body);
+        hss_care_audit(r->st, r->user, "denied", rid, &err);
+        return hss_respond_error(r, 403, "referral %lld is outside your scope", id);
+    }
+    char at[24];
+    {
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%S", &tm);
+    }
+    hss_code c = hss_care_referral_transition(r->st, id, js->valuestring, at, r->user,
+                                              cJSON_IsString(jn) ? jn->valuestring : NULL, &err);
+    cJSON_Delete(body);
+    if (c == HSS_ECONFLICT) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "error", err.msg);
+        cJSON_AddStringToObject(o, "state", cur);
+        cJSON *a = cJSON_AddArrayToObject(o, "allowed");
+        int si = hss_ref_state_parse(cur);
+        for (int k = 0; si >= 0 && k < HSS_REF_STATE_COUNT; k++)
+            if (hss_ref_transition_allowed((hss_ref_state)si, (hss_ref_state)k))
+                cJSON_AddItemToArray(a, cJSON_CreateString(hss_ref_state_id((hss_ref_state)k)));
+        char *js2 = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        return hss_respond_json(r, 409, js2);
+    }
+    if (c)
+        return fail(r, c, &err);
+    hss_table *ev = NULL;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "referral_id", (double)id);
+    if (hss_care_referral_events(r->st, id, &ev, &err) == HSS_OK) {
+        cJSON_AddItemToObject(o, "events", table_json(ev));
+        hss_table_free(ev);
+    }
+    s = hss_stmt(r, "SELECT state FROM care_referral WHERE id=?");
+    if (s) {
+        sqlite3_bind_int64(s, 1, id);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            cJSON_AddStringToObject(o, "state", (const char *)sqlite3_column_text(s, 0));
+        sqlite3_reset(s);
+    }
+    return send_obj(r, o);
+}
+
+/* ---- /care/measures ----------------------------------------------------------------------- */
+
+/* Measures take seconds for a city, and the response cache is dropped on every write (each
+ * read of a resident writes an access-log row), so results are kept here per (under, day) until
+ * the data version moves. Aggregates only: no resident is named. */
+typedef struct measures_entry {
+    char key[40];
+    int64_t version;
+    char *json;
+    struct measures_entry *next;
+} measures_entry;
+static pthread_mutex_t measures_lock = PTHREAD_MUTEX_INITIALIZER;
+static measures_entry *measures_head;
+static size_t measures_count;
+
+void hss_care_api_cache_clear(void)
+{
+    pthread_mutex_lock(&measures_lock);
+    while (measures_head) {
+        measures_entry *n = measures_head->next;
+        free(measures_head->json);
+        free(measures_head);
+        measures_head = n;
+    }
+    measures_count = 0;
+    pthread_mutex_unlock(&measures_lock);
+}
+
+static enum MHD_Result api_measures(hss_req *r)
+{
+    if (staff_only(r))
+        return MHD_YES;
+    char under[16];
+    if (hss_resolve_under(r, hss_arg(r, "under"), under))
+        return MHD_YES;
+    int32_t day;
+    if (day_arg(r, &day))
+        return MHD_YES;
+    char key[40];
+    snprintf(key, sizeof key, "%s/%d", under, (int)day);
+    int64_t version = hss_store_data_version(r->st);
+    pthread_mutex_lock(&measures_lock);
+    for (measures_entry *e = measures_head; e; e = e->next)
+        if (strcmp(e->key, key) == 0 && e->version == version) {
+            char *j = hss_xstrdup(e->json);
+            pthread_mutex_unlock(&measures_lock);
+            return hss_respond_json(r, 200, j);
+        }
+    pthread_mutex_unlock(&measures_lock);
+    hss_care_rules rules;
+    hss_care_rules_default(&rules);
+    hss_table *t = NULL;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_code c = hss_care_measures(r->st, &rules, under, day, &t, &err);
+    if (c)
+        return fail(r, c, &err);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "under", under);
+    add_day(o, day);
+    cJSON_AddItemToObject(o, "rows", table_json(t));
+    hss_table_free(t);
+    char *j = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    pthread_mutex_lock(&measures_lock);
+    if (measures_count >= 64) { /* small and bounded: start over */
+        pthread_mutex_unlock(&measures_lock);
+        hss_care_api_cache_clear();
+        pthread_mutex_lock(&measures_lock);
+    }
+    measures_entry *e = hss_xcalloc(1, sizeof *e);
+    snprintf(e->key, sizeof e->key, "%s", key);
+    e->version = version;
+    e->json = hss_xstrdup(j);
+    e->next = measures_head;
+    measures_head = e;
+    measures_count++;
+    pthread_mutex_unlock(&measures_lock);
+    return hss_respond_json(r, 200, j);
+}
+
+/* ---- routing ------------------------------------------------------------------------------ */
+
+static enum MHD_Result not_allowed(hss_req *r, const char *allow)
+{
+    const char *h[] = {"Allow", allow, NULL};
+    char msg[200];
+    snprintf(msg, sizeof msg, "{\"error\":\"method %s not allowed here; use %s\"}", r->method, allow);
+    return hss_respond(r, 405, "application/json; charset=utf-8", msg, strlen(msg), h);
+}
+
+enum MHD_Result hss_api_care(hss_req *r, const char *p)
+{
+    int get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+    int post = strcmp(r->method, "POST") == 0;
+    struct {
+        const char *path;
+        enum MHD_Result (*fn)(hss_req *);
+    } gets[] = {
+        {"/care/worklist", api_worklist}, {"/care/residents", api_residents}, {"/care/referrals", api_referrals},
+        {"/care/measures", api_measures}, {"/care/teams", api_teams},
+    };
+    for (size_t i = 0; i < sizeof gets / sizeof *gets; i++)
+        if (strcmp(p, gets[i].path) == 0)
+            return get ? gets[i].fn(r) : not_allowed(r, "GET");
+    static const char RES[] = "/care/residents/", REF[] = "/care/referrals/";
+    if (strncmp(p, RES, sizeof RES - 1) == 0) {
+        const char *key = p + sizeof RES - 1;
+        const char *slash = strchr(key, '/');
+        if (!slash) {
+            return get ? api_resident(r, key, 0) : not_allowed(r, "GET");
+        }
+        if (strcmp(slash, "/access-log") == 0 && slash - key < 24) {
+            char k[24];
+            snprintf(k, sizeof k, "%.*s", (int)(slash - key), key);
+            return get ? api_resident(r, k, 1) : not_allowed(r, "GET");
+        }
+    }
+    if (strncmp(p, REF, sizeof REF - 1) == 0) {
+        const char *id = p + sizeof REF - 1;
+        const char *slash = strchr(id, '/');
+        if (slash && strcmp(slash, "/transition") == 0 && slash - id < 20) {
+            char k[24];
+            snprintf(k, sizeof k, "%.*s", (int)(slash - id), id);
+            return post ? api_transition(r, k) : not_allowed(r, "POST");
+        }
+    }
+    return hss_respond_error(r, 404, "no such endpoint: %s", r->url);
+}

@@ -1,0 +1,255 @@
+// care.js: the family-doctor screens of the dashboard (家庭医生工作台) over /api/v1/care: a team's or
+// facility's worklist (due, overdue, re-check, referral, with the reason), the two-way referral
+// list with a button for each legal next state, the care measures of the selected area, and a
+// resident's record with the log of who read it. A `resident` user sees only their own record.
+// Routes: #/care, #/care/team/T, #/care/facility/C, #/care/resident/KEY. main.js passes its
+// helpers in `ui` (h, api, shell, qs, fmt, state); DOM is built with textContent only.
+import { getLang } from './i18n.js';
+
+const words = {
+  zh: {
+    nav: '家庭医生工作台', title: '家庭医生工作台', teams: '家庭医生团队', noTeams: '范围内没有家庭医生团队',
+    worklist: '今日工作清单', date: '日期', all: '含未到期', name: '姓名', idNumber: '身份证号', village: '村(社区)',
+    disease: '病种', action: '事项', status: '状态', due: '应办日期', daysOverdue: '超期天数', reason: '原因',
+    hypertension: '高血压', diabetes: '2型糖尿病', referrals: '双向转诊', overdueOnly: '仅超期未到诊',
+    from: '转出机构', to: '转入', priority: '签约优先', inCounty: '县域内', requested: '申请时间', next: '下一步',
+    measures: '签约与慢病管理指标', area: '地区', record: '居民健康档案', back: '返回工作台', accessLog: '查阅记录（谁看过我的档案）',
+    at: '时间', user: '查阅人', sex: '性别', birth: '出生日期', age: '年龄', household: '户号', keyGroups: '重点人群',
+    contract: '当前签约', contracts: '签约记录', team: '团队', package: '服务包', start: '开始', end: '结束',
+    chronic: '慢病管理', none: '无', yes: '是', no: '否', total: '合计', shown: '共', rows: '条',
+    find: '查档案', findPlaceholder: '身份证号或居民编号', nextVisit: '慢病管理与下次随访', enrolled: '纳入管理', myRecord: '我的健康档案', generated: '（生成数据）', transitionFailed: '操作未成功',
+    rate_contracting_rate: '签约率', rate_key_group_contracting_rate: '重点人群签约率', rate_renewal_rate: '续约率',
+    rate_htn_standard_management_rate: '高血压规范管理率', rate_dm_standard_management_rate: '糖尿病规范管理率',
+    rate_htn_control_rate: '高血压控制率', rate_dm_control_rate: '糖尿病控制率', rate_in_county_share: '县域内上转占比',
+    st_due: '到期', st_overdue: '超期', st_scheduled: '未到期',
+    act_show: '查看档案', act_list: '居民列表', act_worklist: '工作清单', act_referrals: '转诊列表', act_access_log: '查看查阅记录',
+    act_denied: '越权访问被拒绝', act_followups: '随访记录', act_contracts: '签约列表',
+    ref_requested: '申请上转', ref_accepted: '接收', ref_rejected: '拒绝', ref_arrived: '到诊', ref_completed: '诊疗完成',
+    ref_down_referred: '下转', ref_received: '基层接收',
+  },
+  en: {
+    nav: 'Family doctors', title: 'Family-doctor workbench', teams: 'Family-doctor teams', noTeams: 'No family-doctor team in your scope',
+    worklist: 'Worklist', date: 'Date', all: 'include not yet due', name: 'Name', idNumber: 'ID number', village: 'Village',
+    disease: 'Disease', action: 'Action', status: 'Status', due: 'Due', daysOverdue: 'Days overdue', reason: 'Reason',
+    hypertension: 'hypertension', diabetes: 'type-2 diabetes', referrals: 'Two-way referrals', overdueOnly: 'overdue arrivals only',
+    from: 'From', to: 'To', priority: 'Priority', inCounty: 'In county', requested: 'Requested', next: 'Next step',
+    measures: 'Contracting and chronic-disease measures', area: 'Area', record: 'Resident record', back: 'Back to the workbench',
+    accessLog: 'Access log (who read this record)', at: 'Time', user: 'Read by', sex: 'Sex', birth: 'Birth date', age: 'Age',
+    household: 'Household', keyGroups: 'Key groups', contract: 'Current contract', contracts: 'Contracts', team: 'Team',
+    package: 'Package', start: 'Start', end: 'End', chronic: 'Chronic disease management', none: 'none', yes: 'yes', no: 'no',
+    total: 'Total', shown: '', rows: 'rows', find: 'Open', findPlaceholder: 'ID number or resident id', nextVisit: 'Chronic disease management: next visit', enrolled: 'Enrolled', myRecord: 'My health record', generated: '(generated data)',
+    transitionFailed: 'Not done',
+    rate_contracting_rate: 'Contracting rate', rate_key_group_contracting_rate: 'Key-group contracting rate', rate_renewal_rate: 'Renewal rate',
+    rate_htn_standard_management_rate: 'Hypertension managed to standard', rate_dm_standard_management_rate: 'Diabetes managed to standard',
+    rate_htn_control_rate: 'Hypertension control rate', rate_dm_control_rate: 'Diabetes control rate', rate_in_county_share: 'In-county share of up-referrals',
+    st_due: 'due', st_overdue: 'overdue', st_scheduled: 'scheduled',
+    act_show: 'record read', act_list: 'resident list', act_worklist: 'worklist', act_referrals: 'referral list', act_access_log: 'access log read',
+    act_denied: 'refused (outside scope)', act_followups: 'follow-ups', act_contracts: 'contract list',
+    ref_requested: 'request', ref_accepted: 'accept', ref_rejected: 'reject', ref_arrived: 'arrived', ref_completed: 'completed',
+    ref_down_referred: 'refer down', ref_received: 'received',
+  },
+};
+const w = (k) => (words[getLang()] && words[getLang()][k]) || words.zh[k] || k;
+const RATES = ['contracting_rate', 'key_group_contracting_rate', 'renewal_rate', 'htn_standard_management_rate',
+  'dm_standard_management_rate', 'htn_control_rate', 'dm_control_rate'];
+
+// The header link to the workbench (staff only).
+export function careNav(h, me) {
+  if (!me || me.role === 'resident') return null;
+  return h('a', { href: '#/care', id: 'care-nav' }, w('nav'));
+}
+
+// Handles the care routes; returns true when it did. Residents are always sent to their record.
+let inflight = null;
+export async function careRoute(ui) {
+  const hash = location.hash;
+  // login calls route() and the hash change calls it again: while a care page is being built,
+  // a second request for the same page is dropped (one read of a record, not two)
+  if (hash.startsWith('#/care') && hash === inflight) return true;
+  inflight = hash;
+  try { return await careRouteNow(ui, hash); } finally { if (inflight === hash) inflight = null; }
+}
+
+async function careRouteNow(ui, hash) {
+  if (ui.state.me.role === 'resident') {
+    if (!/^#\/care\/resident\/me$/.test(hash)) { location.hash = '#/care/resident/me'; return true; }
+    await renderResident(ui, 'me');
+    return true;
+  }
+  let m;
+  if ((m = hash.match(/^#\/care\/resident\/([0-9Xx]{1,18})$/))) { await renderResident(ui, m[1]); return true; }
+  if ((m = hash.match(/^#\/care\/(team|facility)\/([A-Za-z0-9._-]{1,64})$/))) { await renderWorkbench(ui, m[1], m[2]); return true; }
+  if (hash === '#/care') { await renderWorkbench(ui, null, null); return true; }
+  return false;
+}
+
+function page(ui, side) {
+  const { h } = ui;
+  const shell = ui.shell([]);
+  shell.side.replaceChildren(...side.filter(Boolean));
+  shell.main.classList.add('care');
+  return { h, main: shell.main };
+}
+
+// ---- workbench ------------------------------------------------------------------------------
+const view = { date: '', all: false, overdue: false, measuresUnder: '' };
+
+async function renderWorkbench(ui, kind, code) {
+  const { h, api } = ui;
+  const teams = (await api('/care/teams')).teams;
+  if (!kind && teams.length) { location.hash = `#/care/team/${encodeURIComponent(teams[0].code)}`; return; }
+  const byFacility = {};
+  for (const t of teams) (byFacility[t.facility] ||= { name: t.facility_name, area: t.area_code, teams: [] }).teams.push(t);
+  const find = h('form', { class: 'care-find', id: 'care-find', onsubmit: (ev) => {
+    ev.preventDefault();
+    const v = ev.target.elements.key.value.trim();
+    if (/^[0-9]{17}[0-9Xx]$|^[0-9]{1,17}$/.test(v)) location.hash = '#/care/resident/' + v.toUpperCase();
+  } }, h('input', { name: 'key', id: 'care-find-key', placeholder: w('findPlaceholder'), maxlength: '18', autocomplete: 'off' }),
+    h('button', { type: 'submit' }, w('find')));
+  const side = [find, h('h2', {}, w('teams')), teams.length ? h('ul', { class: 'tree', id: 'care-teams' },
+    Object.entries(byFacility).map(([fc, f]) => h('li', {},
+      h('a', { href: `#/care/facility/${encodeURIComponent(fc)}`, class: kind === 'facility' && code === fc ? 'current' : null, 'data-facility': fc }, f.name),
+      h('ul', {}, f.teams.map((t) => h('li', {}, h('a', { href: `#/care/team/${encodeURIComponent(t.code)}`,
+        class: kind === 'team' && code === t.code ? 'current' : null, 'data-team': t.code }, t.name))))))) : h('p', { class: 'muted' }, w('noTeams'))];
+  const { main } = page(ui, side);
+  const unit = kind === 'team' ? teams.find((t) => t.code === code) : byFacility[code] ? { name: byFacility[code].name, area_code: byFacility[code].area } : null;
+  main.append(h('h1', {}, w('title'), unit ? ' · ' + unit.name : ''));
+  if (!kind) return;
+  const area = unit ? unit.area_code : ui.state.me.scope;
+  const cards = h('section', { class: 'cards', id: 'care-cards' });
+  const wl = h('section', { class: 'panel', id: 'worklist' }, h('h2', {}, w('worklist')));
+  const refs = h('section', { class: 'panel', id: 'referrals' }, h('h2', {}, w('referrals')));
+  const meas = h('section', { class: 'panel', id: 'care-measures' }, h('h2', {}, w('measures')));
+  main.append(cards, wl, refs, meas);
+  if (!view.measuresUnder) view.measuresUnder = area;
+  await Promise.all([
+    renderWorklist(ui, kind, code, wl, cards),
+    renderReferrals(ui, area, refs, Object.fromEntries(Object.entries(byFacility).map(([fc, f]) => [fc, f.name]))),
+    renderMeasures(ui, [area, ui.state.me.scope], meas),
+  ]).catch((e) => main.append(h('p', { class: 'error' }, e.message)));
+}
+
+async function renderWorklist(ui, kind, code, box, cards) {
+  const { h, api, qs } = ui;
+  const data = await api('/care/worklist' + qs({ [kind]: code, date: view.date, all: view.all ? '1' : '' }));
+  view.date = data.date;
+  box.replaceChildren(h('h2', {}, w('worklist')));
+  const redo = () => renderWorklist(ui, kind, code, box, cards);
+  box.append(h('div', { class: 'filters' },
+    h('label', {}, w('date'), h('input', { type: 'date', id: 'care-date', value: data.date, onchange: (ev) => { view.date = ev.target.value; redo(); } })),
+    h('label', {}, h('input', { type: 'checkbox', id: 'care-all', checked: view.all ? true : null, onchange: (ev) => { view.all = ev.target.checked; redo(); } }), w('all'))));
+  const counts = {};
+  for (const r of data.rows) {
+    const c = (counts[r.action] ||= { label: r.action_label, n: 0, over: 0 });
+    c.n++;
+    if (r.status === 'overdue') c.over++;
+  }
+  cards.replaceChildren(...Object.entries(counts).map(([a, c]) => h('div', { class: 'card stat care-' + a },
+    h('div', { class: 'num' }, c.n), h('div', { class: 'label' }, `${c.label}${c.over ? ` · ${w('st_overdue')} ${c.over}` : ''}`))));
+  box.append(h('p', { class: 'muted' }, `${w('shown')} ${data.total} ${w('rows')} · ${data.date}`));
+  box.append(h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'worklist-table' },
+    h('thead', {}, h('tr', {}, [w('status'), w('name'), w('idNumber'), w('village'), w('disease'), w('action'), w('due'), w('daysOverdue'), w('reason')].map((l) => h('th', {}, l)))),
+    h('tbody', {}, data.rows.slice(0, 1000).map((r) => h('tr', { class: 'wl-' + r.status },
+      h('td', {}, h('span', { class: 'badge st-' + r.status }, w('st_' + r.status))),
+      h('td', {}, h('a', { href: '#/care/resident/' + r.resident_id, class: 'resident-link' }, r.name)),
+      h('td', { class: 'mono' }, r.id_number), h('td', {}, r.village), h('td', {}, r.disease ? w(r.disease) : ''),
+      h('td', {}, h('span', { class: 'act act-' + r.action }, r.action_label)), h('td', {}, r.due_date),
+      h('td', {}, r.days_overdue > 0 ? r.days_overdue : ''), h('td', { class: 'reason' }, r.reason)))))));
+}
+
+async function renderReferrals(ui, area, box, facilityNames = {}) {
+  const { h, api, qs } = ui;
+  const data = await api('/care/referrals' + qs({ under: area, date: view.date, overdue: view.overdue ? '7' : '' }));
+  box.replaceChildren(h('h2', {}, w('referrals')));
+  const msg = h('span', { class: 'error', id: 'referral-error' });
+  box.append(h('div', { class: 'filters' },
+    h('label', {}, h('input', { type: 'checkbox', id: 'ref-overdue', checked: view.overdue ? true : null,
+      onchange: (ev) => { view.overdue = ev.target.checked; renderReferrals(ui, area, box, facilityNames); } }), w('overdueOnly')), msg));
+  const rows = data.rows.filter((r) => view.overdue || r.next.length).concat(data.rows.filter((r) => !view.overdue && !r.next.length));
+  box.append(h('p', { class: 'muted' }, `${w('shown')} ${data.total} ${w('rows')}`));
+  const move = async (r, to) => {
+    msg.textContent = '';
+    try {
+      await api(`/care/referrals/${r.referral_id}/transition`, { method: 'POST', body: { state: to, note: '' } });
+      await renderReferrals(ui, area, box, facilityNames);
+    } catch (e) { msg.textContent = `${w('transitionFailed')}: ${e.message}`; }
+  };
+  box.append(h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'referral-table' },
+    h('thead', {}, h('tr', {}, ['#', w('name'), w('from'), w('to'), w('priority'), w('inCounty'), w('requested'), w('status'), w('reason'), w('next')].map((l) => h('th', {}, l)))),
+    h('tbody', {}, rows.slice(0, 300).map((r) => h('tr', { 'data-referral': r.referral_id },
+      h('td', {}, r.referral_id), h('td', {}, h('a', { href: '#/care/resident/' + r.resident_id }, r.name)),
+      h('td', {}, facilityNames[r.from_facility] || r.from_facility), h('td', {}, r.to), h('td', {}, r.priority ? w('yes') : ''), h('td', {}, r.in_county ? w('yes') : w('no')),
+      h('td', {}, (r.requested_at || '').slice(0, 16)), h('td', {}, getLang() === 'zh' ? r.state_zh : r.state), h('td', {}, r.reason),
+      h('td', { class: 'actions' }, r.next.map((to) => h('button', { class: 'small', 'data-to': to, onclick: () => move(r, to) }, w('ref_' + to))))))))));
+}
+
+async function renderMeasures(ui, areas, box) {
+  const { h, api, qs, fmt } = ui;
+  const under = view.measuresUnder && areas.includes(view.measuresUnder) ? view.measuresUnder : areas[0];
+  const data = await api('/care/measures' + qs({ under, date: view.date }));
+  box.replaceChildren(h('h2', {}, w('measures')));
+  const opts = [...new Set(areas)];
+  box.append(h('div', { class: 'filters' }, h('label', {}, w('area'),
+    h('select', { id: 'measures-under', onchange: (ev) => { view.measuresUnder = ev.target.value; renderMeasures(ui, areas, box); } },
+      opts.map((a) => h('option', { value: a, selected: a === under ? true : null }, ui.state.names[a] || (a === ui.state.me.scope ? ui.state.me.scope_name || a : a))))),
+    h('span', { class: 'muted' }, data.date)));
+  const total = data.rows[data.rows.length - 1] || {};
+  box.append(h('div', { class: 'cards', id: 'measure-cards' }, RATES.map((k) => h('div', { class: 'card stat' },
+    h('div', { class: 'num' }, total[k] === null || total[k] === undefined ? '—' : total[k].toFixed(1) + '%'), h('div', { class: 'label' }, w('rate_' + k))))));
+  box.append(h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'measures-table' },
+    h('thead', {}, h('tr', {}, [w('area'), ...RATES.map((k) => w('rate_' + k))].map((l) => h('th', {}, l)))),
+    h('tbody', {}, data.rows.map((r, i) => h('tr', { class: i === data.rows.length - 1 ? 'total' : null },
+      h('td', {}, r.area || r.area_code), RATES.map((k) => h('td', {}, r[k] === null ? '—' : fmt(r[k])))))))));
+}
+
+// ---- resident record ------------------------------------------------------------------------
+async function renderResident(ui, key) {
+  const { h, api, fmt } = ui;
+  const resident = ui.state.me.role === 'resident';
+  let data, log;
+  try {
+    data = await api('/care/residents/' + encodeURIComponent(key)); // one read, one access-log row
+    log = [...data.access_log].reverse(); // newest first; includes this read
+  } catch (e) {
+    const { main } = page(ui, []);
+    main.append(h('p', { class: 'error', id: 'message' }, e.message), resident ? null : h('p', {}, h('a', { href: '#/care' }, w('back'))));
+    return;
+  }
+  const r = data.resident;
+  const { main } = page(ui, [h('h2', {}, resident ? w('myRecord') : w('nav')), resident ? null : h('p', {}, h('a', { href: '#/care', id: 'care-back' }, '← ' + w('back')))]);
+  const row = (l, v) => h('tr', {}, h('th', {}, l), h('td', {}, v || w('none')));
+  main.append(
+    h('h1', { id: 'resident-name' }, `${w('record')} · ${r.name}`, r.generated ? h('small', {}, ' ' + w('generated')) : null),
+    h('div', { class: 'row' },
+      h('section', { class: 'panel' }, h('table', { class: 'kv', id: 'resident-record' },
+        row(w('idNumber'), r.id_number), row(w('sex'), r.sex), row(w('birth'), r.birth_date), row(w('age'), String(r.age)),
+        row(w('village'), `${r.village} (${r.village_code})`), row(w('household'), r.household), row(w('keyGroups'), r.key_groups),
+        row(w('contract'), r.contract_team ? `${r.contract_team} · ${r.contract_package} · ${w('end')} ${r.contract_end}` : ''),
+        row(w('chronic'), chronicText(r.chronic)))),
+      h('section', { class: 'panel', id: 'access-log' }, h('h2', {}, w('accessLog')), h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'access-log-table' },
+        h('thead', {}, h('tr', {}, [w('at'), w('user'), w('action')].map((l) => h('th', {}, l)))),
+        h('tbody', {}, log.map((x) => h('tr', { class: x.action === 'denied' ? 'denied' : null },
+          h('td', {}, x.at.replace('T', ' ').replace('Z', ' UTC')), h('td', {}, x.user), h('td', {}, w('act_' + x.action))))))))),
+    h('section', { class: 'panel', id: 'resident-chronic' }, h('h2', {}, w('nextVisit')), table(h, [w('disease'), w('enrolled'), w('action'), w('status'), w('due'), w('reason')],
+      (data.chronic || []).map((c) => [w(c.disease), c.enrolled_on, c.action_label, w('st_' + c.status), c.due_date, c.reason]))),
+    h('section', { class: 'panel' }, h('h2', {}, w('contracts')), table(h, [w('team'), w('package'), w('start'), w('end')],
+      data.contracts.map((c) => [`${c.team} (${c.team_code})`, c.package, c.start_date, c.end_date]))),
+    h('section', { class: 'panel' }, h('h2', {}, w('referrals')), table(h, ['#', w('from'), w('to'), w('requested'), w('status'), w('reason')],
+      data.referrals.map((x) => [x.referral_id, x.from, x.to, x.requested_at.slice(0, 16), getLang() === 'zh' ? x.state_zh : x.state, x.reason]))));
+  void fmt;
+}
+
+// "hypertension(since 2025-01-01);diabetes(...)" in the reader's language
+function chronicText(s) {
+  if (!s) return '';
+  return s.split(';').map((x) => {
+    const m = x.match(/^(\w+)\(since ([\d-]+)\)$/);
+    return m ? (getLang() === 'zh' ? `${w(m[1])}（${m[2]} 起）` : `${w(m[1])} (since ${m[2]})`) : x;
+  }).join(getLang() === 'zh' ? '；' : '; ');
+}
+
+function table(h, head, rows) {
+  if (!rows.length) return h('p', { class: 'muted' }, w('none'));
+  return h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, head.map((l) => h('th', {}, l)))),
+    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c === null || c === undefined ? '' : String(c)))))));
+}
