@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,101 @@ static int int_arg(const char *opt, const char *v, int *out)
     *out = (int)x;
     return 0;
 }
+
+/* The numeric parameters of `hss surveil detect`, named after R surveillance's control lists:
+ * one row each, with where the value goes. */
+typedef struct {
+    const char *option;
+    int is_int;
+    size_t offset;
+} param_option;
+
+static const param_option PARAMS[] = {
+    {"--alpha", 0, offsetof(hss_surveil_params, alpha)},
+    {"--baseline", 1, offsetof(hss_surveil_params, baseline)},
+    {"--min-sigma", 0, offsetof(hss_surveil_params, min_sigma)},
+    {"--k", 0, offsetof(hss_surveil_params, k)},
+    {"--h", 0, offsetof(hss_surveil_params, h)},
+    {"--b", 1, offsetof(hss_surveil_params, b)},
+    {"--w", 1, offsetof(hss_surveil_params, w)},
+    {"--reweight", 1, offsetof(hss_surveil_params, reweight)},
+    {"--weights-threshold", 0, offsetof(hss_surveil_params, weights_threshold)},
+    {"--trend", 1, offsetof(hss_surveil_params, trend)},
+    {"--p-threshold-trend", 0, offsetof(hss_surveil_params, p_threshold_trend)},
+    {"--no-periods", 1, offsetof(hss_surveil_params, no_periods)},
+    {"--past-weeks-not-included", 1, offsetof(hss_surveil_params, past_weeks_not_included)},
+    {"--window", 1, offsetof(hss_surveil_params, window)},
+    {"--years", 1, offsetof(hss_surveil_params, years)},
+    {"--neighbours", 1, offsetof(hss_surveil_params, neighbours)},
+    {"--percentile", 0, offsetof(hss_surveil_params, percentile)},
+    {"--threshold", 0, offsetof(hss_surveil_params, threshold)},
+};
+
+/* One word among `words` (NULL-terminated) picks the value at the same index of `values`. */
+static int choice_arg(const char *o, const char *v, const char *const *words, const double *values,
+                      double *out)
+{
+    for (size_t i = 0; words[i]; i++)
+        if (!strcmp(v, words[i])) {
+            *out = values[i];
+            return 0;
+        }
+    fprintf(stderr, "hss: %s must be one of:", o);
+    for (size_t i = 0; words[i]; i++)
+        fprintf(stderr, " %s", words[i]);
+    fputc('\n', stderr);
+    return 1;
+}
+
+/* Sets a method parameter from option o = v. Returns 0 when set, 1 for a bad value (the
+ * message is printed), 2 for an unknown option. */
+static int param_arg(hss_surveil_params *p, hss_surveil_method m, const char *o, const char *v)
+{
+    for (size_t i = 0; i < sizeof PARAMS / sizeof *PARAMS; i++)
+        if (!strcmp(o, PARAMS[i].option)) {
+            char *field = (char *)p + PARAMS[i].offset;
+            return PARAMS[i].is_int ? int_arg(o, v, (int *)(void *)field) : num_arg(o, v, (double *)(void *)field);
+        }
+    double d;
+    int bad;
+    if (!strcmp(o, "--m")) /* R's m: blocks for algo.cdc, the expected count for cusum */
+        return m == HSS_SURVEIL_CDC ? int_arg(o, v, &p->cdc_m) : num_arg(o, v, &p->cusum_m);
+    if (!strcmp(o, "--c3")) {
+        static const char *const w[] = {"published", "r", NULL};
+        static const double val[] = {0, 1};
+        if (!(bad = choice_arg(o, v, w, val, &d)))
+            p->c3_r = (int)d;
+        return bad;
+    }
+    if (!strcmp(o, "--trans")) {
+        static const char *const w[] = {"standard", "rossi", "anscombe", "none", NULL};
+        static const double val[] = {HSS_CUSUM_STANDARD, HSS_CUSUM_ROSSI, HSS_CUSUM_ANSCOMBE, HSS_CUSUM_NONE};
+        if (!(bad = choice_arg(o, v, w, val, &d)))
+            p->trans = (int)d;
+        return bad;
+    }
+    if (!strcmp(o, "--powertrans")) {
+        static const char *const w[] = {"2/3", "1/2", "none", NULL};
+        static const double val[] = {2.0 / 3.0, 0.5, 1};
+        return choice_arg(o, v, w, val, &p->powertrans);
+    }
+    if (!strcmp(o, "--threshold-method")) {
+        static const char *const w[] = {"delta", "nbPlugin", "muan", NULL};
+        static const double val[] = {HSS_FF_DELTA, HSS_FF_NBPLUGIN, HSS_FF_MUAN};
+        if (!(bad = choice_arg(o, v, w, val, &d)))
+            p->threshold_method = (int)d;
+        return bad;
+    }
+    if (!strcmp(o, "--limit54")) {
+        if (sscanf(v, "%d,%d", &p->limit54_cases, &p->limit54_period) != 2) {
+            fprintf(stderr, "hss: --limit54 must be CASES,PERIODS\\n");
+            return 1;
+        }
+        return 0;
+    }
+    return 2;
+}
+
 
 /* Resolves a period given as a 1-based number or as a label of the series. */
 static int period_pos(const hss_surveil_series *s, const char *v, size_t *out)
@@ -135,87 +231,9 @@ static int cmd_detect(int argc, char **argv)
         if (!strcmp(o, "--method") || !strcmp(o, "--input") || !strcmp(o, "--range") ||
             !strcmp(o, "--exclude") || !strcmp(o, "--format") || !strcmp(o, "--frequency"))
             continue;
-        else if (!strcmp(o, "--alpha"))
-            bad = num_arg(o, v, &p.alpha);
-        else if (!strcmp(o, "--baseline"))
-            bad = int_arg(o, v, &p.baseline);
-        else if (!strcmp(o, "--min-sigma"))
-            bad = num_arg(o, v, &p.min_sigma);
-        else if (!strcmp(o, "--c3")) {
-            if (!strcmp(v, "r"))
-                p.c3_r = 1;
-            else if (!strcmp(v, "published"))
-                p.c3_r = 0;
-            else
-                bad = fprintf(stderr, "hss: --c3 must be published or r\n") > 0;
-        } else if (!strcmp(o, "--k"))
-            bad = num_arg(o, v, &p.k);
-        else if (!strcmp(o, "--h"))
-            bad = num_arg(o, v, &p.h);
-        else if (!strcmp(o, "--m")) {
-            if (m == HSS_SURVEIL_CDC)
-                bad = int_arg(o, v, &p.cdc_m);
-            else
-                bad = num_arg(o, v, &p.cusum_m);
-        } else if (!strcmp(o, "--trans")) {
-            if (!strcmp(v, "standard"))
-                p.trans = HSS_CUSUM_STANDARD;
-            else if (!strcmp(v, "rossi"))
-                p.trans = HSS_CUSUM_ROSSI;
-            else if (!strcmp(v, "anscombe"))
-                p.trans = HSS_CUSUM_ANSCOMBE;
-            else if (!strcmp(v, "none"))
-                p.trans = HSS_CUSUM_NONE;
-            else
-                bad = fprintf(stderr, "hss: --trans must be standard, rossi, anscombe or none\n") > 0;
-        } else if (!strcmp(o, "--b"))
-            bad = int_arg(o, v, &p.b);
-        else if (!strcmp(o, "--w"))
-            bad = int_arg(o, v, &p.w);
-        else if (!strcmp(o, "--reweight"))
-            bad = int_arg(o, v, &p.reweight);
-        else if (!strcmp(o, "--weights-threshold"))
-            bad = num_arg(o, v, &p.weights_threshold);
-        else if (!strcmp(o, "--trend"))
-            bad = int_arg(o, v, &p.trend);
-        else if (!strcmp(o, "--p-threshold-trend"))
-            bad = num_arg(o, v, &p.p_threshold_trend);
-        else if (!strcmp(o, "--limit54")) {
-            if (sscanf(v, "%d,%d", &p.limit54_cases, &p.limit54_period) != 2)
-                bad = fprintf(stderr, "hss: --limit54 must be CASES,PERIODS\n") > 0;
-        } else if (!strcmp(o, "--powertrans")) {
-            if (!strcmp(v, "2/3"))
-                p.powertrans = 2.0 / 3.0;
-            else if (!strcmp(v, "1/2"))
-                p.powertrans = 0.5;
-            else if (!strcmp(v, "none"))
-                p.powertrans = 1;
-            else
-                bad = fprintf(stderr, "hss: --powertrans must be 2/3, 1/2 or none\n") > 0;
-        } else if (!strcmp(o, "--no-periods"))
-            bad = int_arg(o, v, &p.no_periods);
-        else if (!strcmp(o, "--past-weeks-not-included"))
-            bad = int_arg(o, v, &p.past_weeks_not_included);
-        else if (!strcmp(o, "--threshold-method")) {
-            if (!strcmp(v, "delta"))
-                p.threshold_method = HSS_FF_DELTA;
-            else if (!strcmp(v, "nbPlugin"))
-                p.threshold_method = HSS_FF_NBPLUGIN;
-            else if (!strcmp(v, "muan"))
-                p.threshold_method = HSS_FF_MUAN;
-            else
-                bad = fprintf(stderr, "hss: --threshold-method must be delta, nbPlugin or muan\n") > 0;
-        } else if (!strcmp(o, "--window"))
-            bad = int_arg(o, v, &p.window);
-        else if (!strcmp(o, "--years"))
-            bad = int_arg(o, v, &p.years);
-        else if (!strcmp(o, "--neighbours"))
-            bad = int_arg(o, v, &p.neighbours);
-        else if (!strcmp(o, "--percentile"))
-            bad = num_arg(o, v, &p.percentile);
-        else if (!strcmp(o, "--threshold"))
-            bad = num_arg(o, v, &p.threshold);
-        else {
+        else if ((bad = param_arg(&p, m, o, v)) < 0)
+            bad = 0; /* handled */
+        else if (bad == 2) {
             fprintf(stderr, "hss: unknown option '%s'\n", o);
             return hss_cli_usage(DETECT_USAGE);
         }
