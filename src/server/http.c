@@ -227,6 +227,12 @@ static enum MHD_Result route_api(hss_req *r)
         return post ? hss_api_logout(r) : method_not_allowed(r, "POST");
     if (strcmp(p, "/password") == 0)
         return post ? hss_api_password(r) : method_not_allowed(r, "POST");
+    if (strcmp(p, "/coverage") == 0)
+        return get ? hss_api_coverage(r) : method_not_allowed(r, "GET");
+    if (strcmp(p, "/coverage/ems") == 0)
+        return get ? hss_api_coverage_ems(r) : method_not_allowed(r, "GET");
+    if (strcmp(p, "/site") == 0)
+        return post ? hss_api_site(r) : method_not_allowed(r, "POST");
 
     struct {
         const char *path;
@@ -471,6 +477,7 @@ void hss_server_stop(hss_server *srv)
         MHD_stop_daemon(srv->daemon);
     pthread_key_delete(srv->store_key);
     hss_findings_cache_clear();
+    hss_coverage_shutdown();
     free(srv->db_path);
     free(srv->web_root);
     free(srv);
