@@ -533,6 +533,40 @@ static void site_time_limit(void **state)
     stop_server(&slow); /* waits for the two runs, frees everything (ASan: no leaks) */
 }
 
+/* The dashboard's coverage screens in headless Chromium on the generated Lishui demo (which has
+ * boundaries and a generated road network): tests/server/e2e_coverage.mjs. Screenshots go to
+ * $BUILD/artifacts/. */
+static void dashboard_coverage_end_to_end(void **state)
+{
+    (void)state;
+    assert_int_equal(access("web/dist/index.html", R_OK), 0); /* `make web` */
+    assert_int_equal(access("/usr/bin/chromium", X_OK), 0);    /* apt: chromium (.ci/apt/server.txt) */
+    char path[800], cmd[1600], *out;
+    snprintf(path, sizeof path, "%s/lishui.db", dir);
+    snprintf(cmd, sizeof cmd, "%s demo lishui --db '%s' --quiet 2>&1", hss_test_bin(), path);
+    int rc = hss_test_run(cmd, &out);
+    if (rc)
+        fputs(out, stderr);
+    free(out);
+    assert_int_equal(rc, 0);
+    assert_int_equal(add_user(path, "planner", "planner", "331100", "planner-pass-1", NULL), 0);
+    const char *extra[] = {"--web", "web/dist", NULL};
+    test_server web = start_server(path, extra);
+    const char *build = getenv("BUILD");
+    snprintf(cmd, sizeof cmd, "node tests/server/e2e_coverage.mjs http://127.0.0.1:%d/ planner planner-pass-1 331102 %s/artifacts 2>&1",
+             web.port, build && *build ? build : "build");
+    rc = hss_test_run(cmd, &out);
+    fputs(out, stdout);
+    free(out);
+    stop_server(&web);
+    assert_int_equal(rc, 0);
+    /* the siting run was a write: audited, and nothing stored changed */
+    hss_store *st = hss_store_open_existing(path, NULL);
+    assert_true(hss_test_query_int(st, "SELECT count(*) FROM audit WHERE user_name='planner' AND action='write' "
+                                       "AND target='POST /api/v1/site' AND status=200") == 1);
+    hss_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -544,6 +578,7 @@ int main(void)
         cmocka_unit_test(site_checks_csrf_and_bounds),
         cmocka_unit_test(site_by_hand_and_as_the_cli),
         cmocka_unit_test(site_time_limit),
+        cmocka_unit_test(dashboard_coverage_end_to_end),
     };
     return cmocka_run_group_tests_name("server-coverage", tests, setup, teardown);
 }
