@@ -169,6 +169,37 @@ static double round4(double x)
     return round(x * 1e4) / 1e4;
 }
 
+/* A valid question the stored data cannot answer yet (no road network, no facility of the
+ * types on it) is not an error of the request: 200 with "available": false and the reason, so
+ * that the dashboard can say so in its card. */
+static char *unavailable_body(const char *under, int64_t version, const char *reason)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "under", under);
+    cJSON_AddNumberToObject(o, "data_version", (double)version);
+    cJSON_AddBoolToObject(o, "available", 0);
+    cJSON_AddStringToObject(o, "reason", reason);
+    char *body = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return body;
+}
+
+/* 0 when area `code` is stored, else -1 after responding 404. */
+static int check_area_exists(hss_req *r, const char *code)
+{
+    sqlite3_stmt *s = hss_stmt(r, "SELECT 1 FROM area WHERE code=?1");
+    if (!s) {
+        hss_respond_error(r, 500, "database error");
+        return -1;
+    }
+    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        hss_respond_error(r, 404, "no area %s", code);
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- GET /api/v1/coverage ------------------------------------------------------------------ */
 
 typedef struct {
@@ -228,6 +259,8 @@ static char *coverage_body(hss_req *r, const hss_access_query *q, int64_t versio
     fclose(f);
     cJSON *fc = rc ? NULL : cJSON_Parse(gj);
     free(gj);
+    if (rc == HSS_ENOTFOUND)
+        return unavailable_body(q->under, version, err.msg);
     if (rc) {
         hss_respond_error(r, status_of(rc), "%s", err.msg);
         return NULL;
@@ -271,6 +304,7 @@ static char *coverage_body(hss_req *r, const hss_access_query *q, int64_t versio
     }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", q->under);
+    cJSON_AddBoolToObject(o, "available", 1);
     cJSON_AddStringToObject(o, "types", q->types);
     cJSON_AddNumberToObject(o, "minutes", q->minutes);
     cJSON_AddNumberToObject(o, "rural_minutes", q->rural_minutes > 0 ? q->rural_minutes : q->minutes);
@@ -326,6 +360,8 @@ enum MHD_Result hss_api_coverage(hss_req *r)
         return hss_respond_error(r, 400, "mode: must be drive or walk");
     if (by && strcmp(by, "county") != 0 && strcmp(by, "township") != 0)
         return hss_respond_error(r, 400, "by: must be county or township");
+    if (check_area_exists(r, under))
+        return MHD_YES;
     if (!by) /* a city or province is shown by county, a county or township by township */
         by = strlen(under) == 6 && strcmp(under + 4, "00") == 0 ? "county" : "township";
     hss_access_query q = {types, minutes, mode, under, by, rural};
@@ -388,6 +424,8 @@ enum MHD_Result hss_api_coverage_ems(hss_req *r)
         check_number(r, "urban_km", hss_arg(r, "urban_km"), 0.1, 100, "km", &urban_km) ||
         check_number(r, "rural_km", hss_arg(r, "rural_km"), 0.1, 100, "km", &rural_km))
         return MHD_YES;
+    if (check_area_exists(r, under))
+        return MHD_YES;
     hss_buf key;
     hss_buf_init(&key);
     hss_buf_printf(&key, "ems\n%s\n%s\n%.6g\n%.6g\n%.6g\n%.6g", r->scope, under, eo.dispatch_min, eo.turnout_min,
@@ -403,12 +441,21 @@ enum MHD_Result hss_api_coverage_ems(hss_req *r)
         hss_code rc = hss_access_ems_response(r->st, under, &eo, &e, &err);
         if (!rc)
             rc = hss_access_ems_radius_share(r->st, under, urban_km, rural_km, &res, &cov, &err);
-        if (rc) {
+        if (rc && rc != HSS_ENOTFOUND) {
             hss_buf_free(&key);
             return hss_respond_error(r, status_of(rc), "%s", err.msg);
         }
+        if (rc == HSS_ENOTFOUND) {
+            body = unavailable_body(under, version, err.msg);
+            cache_put(key.data, version, body);
+            hss_buf_free(&key);
+            enum MHD_Result ret = respond_body(r, body, 0);
+            free(body);
+            return ret;
+        }
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "under", under);
+        cJSON_AddBoolToObject(o, "available", 1);
         cJSON_AddNumberToObject(o, "data_version", (double)version);
         cJSON_AddNumberToObject(o, "dispatch_min", e.dispatch_min);
         cJSON_AddNumberToObject(o, "turnout_min", e.turnout_min);

@@ -166,6 +166,7 @@ static void coverage_by_hand(void **state)
      * k=5..9 are 5,6,7,7,6 minutes away: not covered. 331121: k=11..19 within 4 minutes of F1
      * (1200+...+2000 = 14400) of 1100+...+2100 = 17600. */
     cJSON *j = get_json("/api/v1/coverage?under=331100&types=" TYPES "&minutes=3.5&rural_minutes=4.5", &admin, 200);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "available")));
     assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(j, "by")), "county");
     const cJSON *items = cJSON_GetObjectItem(j, "items");
     assert_int_equal(cJSON_GetArraySize(items), 2);
@@ -272,8 +273,15 @@ static void coverage_bad_parameters(void **state)
     expect_error("/api/v1/coverage?by=village", &admin, 400, "by: must be county or township");
     expect_error("/api/v1/coverage/ems?dispatch=99", &admin, 400, "dispatch");
     expect_error("/api/v1/coverage/ems?rural_km=0", &admin, 400, "rural_km");
-    /* a type with no facility stored: a clear 404, not a table of zeros */
-    expect_error("/api/v1/coverage?types=cdc", &admin, 404, "no facility of type cdc");
+    /* a type with no facility stored: said so, not a table of zeros */
+    cJSON *j = get_json("/api/v1/coverage?types=cdc", &admin, 200);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "available")));
+    assert_non_null(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(j, "reason")), "no facility of type cdc"));
+    assert_null(cJSON_GetObjectItem(j, "items"));
+    cJSON_Delete(j);
+    /* an area that is not stored */
+    expect_error("/api/v1/coverage?under=331199", &admin, 404, "no area 331199");
+    expect_error("/api/v1/coverage/ems?under=331199", &admin, 404, "no area 331199");
     /* writes are not reads */
     http_resp r;
     http_req(srv.port, "POST", "/api/v1/coverage", admin.token, admin.csrf, "{}", &r);

@@ -105,6 +105,7 @@ export function coveragePanel(ctx) {
       if (!opts.types.length) throw new Error(t('siteType') + '?');
       const data = await api('/coverage' + qs({ under: code, types: opts.types.join(','), minutes: String(opts.minutes), rural_minutes: String(opts.rural) }));
       if (mine !== seq) return;
+      if (data.available === false) throw new Error(data.reason);
       last = data;
       status.textContent = `${t('coverageOf')} ${pct(last.share)} · ${t('outside')} ${num(last.uncovered)}`;
       covCard.replaceChildren(h('div', { class: 'num' }, pct(last.share)),
@@ -123,6 +124,7 @@ export function coveragePanel(ctx) {
   async function ems() {
     try {
       const e = await api('/coverage/ems' + qs({ under: code }));
+      if (e.available === false) throw new Error(e.reason);
       const part = (x, label) => h('div', { class: x.meets_target === false ? 'ems-line fail' : 'ems-line' },
         `${label} ${x.mean ?? '—'} ${t('minutesShort')} / ${t('emsTarget')} <${x.target}`);
       emsCard.replaceChildren(h('div', { class: 'label' }, t('emsTitle')),
