@@ -97,6 +97,8 @@ try {
   await until(page, () => /Service circles/.test(document.querySelector('.coverage-controls')?.textContent || ''));
   await until(page, () => /Residents outside/.test(document.querySelector('#coverage-card')?.textContent || ''));
   check(true, 'English switch');
+  await until(page, () => document.getElementById('progress').hidden);
+  await page.screenshot({ path: join(artifacts, 'coverage-en.png') });
   await page.click('#lang');
   check(problems.length === 0, 'no console errors or CSP violations: ' + problems.join(' | '));
 } catch (e) {

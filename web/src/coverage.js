@@ -40,11 +40,16 @@ const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '
 const pct = (x) => (x === null || x === undefined ? '—' : (x * 100).toFixed(1) + '%');
 const num = (x) => (x === null || x === undefined ? '—' : Number(x).toLocaleString());
 
-// Replaces our own series on the chart, keeping main.js's boundary and facility series.
-function setSeries(chart, prefix, series) {
-  if (!chart || chart.isDisposed()) return;
-  const kept = (chart.getOption().series || []).filter((s) => !String(s.id || '').startsWith(prefix));
+// Replaces our own series on the chart, keeping main.js's boundary and facility series. With
+// `fade`, the facility points (main.js's series) are dimmed so that the village colours read.
+function setSeries(chart, prefix, series, fade) {
+  if (!chart || chart.isDisposed()) return false;
+  const ours = (s) => /^(cov|site)-/.test(String(s.id || ''));
+  let kept = (chart.getOption().series || []).filter((s) => !String(s.id || '').startsWith(prefix));
+  if (fade !== undefined)
+    kept = kept.map((s) => (ours(s) ? s : { ...s, itemStyle: { ...(s.itemStyle || {}), opacity: fade ? 0.3 : 1 } }));
   chart.setOption({ series: [...kept, ...series] }, { replaceMerge: ['series'] });
+  return true;
 }
 
 // ctx: { code, chart, mapBox, cards, box, api, h, qs }
@@ -77,7 +82,7 @@ export function coveragePanel(ctx) {
   ctx.cards.append(covCard, emsCard);
 
   function draw() {
-    if (!opts.on || !last) { setSeries(chart, 'cov-', []); el.dataset.coverage = opts.on ? 'pending' : 'off'; return; }
+    if (!opts.on || !last) { setSeries(chart, 'cov-', [], false); el.dataset.coverage = opts.on ? 'pending' : 'off'; return; }
     const pts = (cov) => last.villages.features.filter((f) => f.properties.covered === cov).map((f) => ({
       name: f.properties.name, value: f.geometry.coordinates, props: f.properties }));
     const tip = { formatter: (p) => {
@@ -86,13 +91,13 @@ export function coveragePanel(ctx) {
         `<br>${t('nearest')}: ${esc(q.nearest_name || q.nearest_facility || (q.nearest_outside_scope ? t('outsideScope') : '—'))}`;
     } };
     const inside = pts(true), outside = pts(false);
-    setSeries(chart, 'cov-', [
-      { id: 'cov-in', type: 'scatter', coordinateSystem: 'geo', name: t('inCircle'), data: inside, symbolSize: 5, z: 1,
-        itemStyle: { color: '#2e9e4f', opacity: 0.75 }, tooltip: tip },
-      { id: 'cov-out', type: 'scatter', coordinateSystem: 'geo', name: t('outCircle'), data: outside, symbolSize: 8, z: 3,
-        symbol: 'diamond', itemStyle: { color: '#d9362b' }, tooltip: tip },
-    ]);
-    el.dataset.coverage = 'on';
+    const drawn = setSeries(chart, 'cov-', [
+      { id: 'cov-in', type: 'scatter', coordinateSystem: 'geo', name: t('inCircle'), data: inside, symbolSize: 6, z: 3,
+        itemStyle: { color: '#1f8a3b', borderColor: '#fff', borderWidth: 0.5 }, tooltip: tip },
+      { id: 'cov-out', type: 'scatter', coordinateSystem: 'geo', name: t('outCircle'), data: outside, symbolSize: 9, z: 4,
+        symbol: 'diamond', itemStyle: { color: '#d9362b', borderColor: '#fff', borderWidth: 0.5 }, tooltip: tip },
+    ], true);
+    el.dataset.coverage = drawn ? 'on' : 'lost'; /* 'lost': the chart was replaced */
     el.dataset.covered = String(inside.length);
     el.dataset.uncovered = String(outside.length);
   }
@@ -170,14 +175,14 @@ function sitingPanel(ctx) {
           h('tbody', {}, r.sites.map((x) => h('tr', {}, h('td', {}, x.rank), h('td', {}, x.name), h('td', {}, x.code),
             h('td', {}, num(x.newly_covered)))))),
         h('p', { class: 'muted' }, t('notStored')));
-      setSeries(chart, 'site-', [{
+      const drawn = setSeries(chart, 'site-', [{
         id: 'site-proposed', type: 'scatter', coordinateSystem: 'geo', name: t('proposed'), symbol: 'pin', symbolSize: 26, z: 5,
         itemStyle: { color: '#7b2fbf' }, label: { show: true, formatter: (p) => String(p.data.rank), color: '#fff', fontSize: 10 },
         tooltip: { formatter: (p) => `${esc(p.data.name)}<br>${t('newlyCovered')}: ${num(p.data.newly)}` },
         data: r.sites.map((x) => ({ name: x.name, value: [x.lon, x.lat], rank: x.rank, newly: x.newly_covered })),
       }]);
       const el = ctx.mapBox.querySelector('.map');
-      if (el) el.dataset.sites = String(r.sites.length);
+      if (el && drawn) el.dataset.sites = String(r.sites.length);
     } catch (e) {
       out.append(h('p', { class: 'error' }, e.message));
     } finally {

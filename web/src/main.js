@@ -152,7 +152,7 @@ async function renderMap(code) {
     api('/geo/boundaries' + qs({ under: code })), api('/geo/facilities' + qs({ under: code })),
   ]);
   const el = $('map');
-  if (!el) return;
+  if (!el || state.area?.area.code !== code) return; /* another area's page replaced this one meanwhile */
   if (chart) chart.dispose();
   chart = echarts.init(el);
   const mapName = 'area-' + code;
