@@ -231,6 +231,12 @@ static enum MHD_Result route_api(hss_req *r)
         return hss_api_care(r, p);
     if (strcmp(r->role, "resident") == 0 && strcmp(p, "/me") != 0)
         return hss_respond_error(r, 403, "a resident's account reads only their own record (/api/v1/care/residents/me)");
+    if (strcmp(p, "/coverage") == 0)
+        return get ? hss_api_coverage(r) : method_not_allowed(r, "GET");
+    if (strcmp(p, "/coverage/ems") == 0)
+        return get ? hss_api_coverage_ems(r) : method_not_allowed(r, "GET");
+    if (strcmp(p, "/site") == 0)
+        return post ? hss_api_site(r) : method_not_allowed(r, "POST");
 
     struct {
         const char *path;
@@ -481,6 +487,7 @@ void hss_server_stop(hss_server *srv)
     pthread_key_delete(srv->store_key);
     hss_findings_cache_clear();
     hss_care_api_cache_clear();
+    hss_coverage_shutdown();
     free(srv->db_path);
     free(srv->web_root);
     free(srv);

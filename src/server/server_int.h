@@ -140,6 +140,13 @@ enum MHD_Result hss_api_findings(hss_req *r);
 enum MHD_Result hss_api_export_findings(hss_req *r, int xlsx);
 void hss_findings_cache_clear(void);
 
+/* api_coverage.c: service-circle coverage, EMS response and siting proposals (src/access/). */
+enum MHD_Result hss_api_coverage(hss_req *r);
+enum MHD_Result hss_api_coverage_ems(hss_req *r);
+enum MHD_Result hss_api_site(hss_req *r);
+/* Waits for siting runs still under way and frees the answer cache (hss_server_stop). */
+void hss_coverage_shutdown(void);
+
 /* export.c: a table as a download (CSV with BOM for Excel, or XLSX). */
 enum MHD_Result hss_respond_table_file(hss_req *r, const hss_table *t, const char *basename, int xlsx);
 

@@ -41,3 +41,5 @@ export function toggleLang() {
 }
 // English label of a vocabulary id such as general_hospital -> "general hospital".
 export function idLabel(id, zh) { return lang === 'zh' && zh ? zh : String(id || '').replace(/_/g, ' '); }
+// Lets a screen module (coverage.js, ...) bring its own words: zh and en objects of key -> text.
+export function addWords(zh, en) { Object.assign(words.zh, zh); Object.assign(words.en, en); }

@@ -11,6 +11,7 @@ import { t, toggleLang, idLabel, getLang } from './i18n.js';
 import { renderIndicators } from './indicators.js';
 import { renderAlerts } from './alerts.js';
 import { careRoute, careNav } from './care.js';
+import { coveragePanel } from './coverage.js';
 
 echarts.use([ScatterChart, GeoComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
@@ -142,11 +143,12 @@ async function renderArea(code) {
   const summary = h('section', { class: 'panel', id: 'summary' }, h('h2', {}, t('summary')));
   const findings = h('section', { class: 'panel', id: 'findings' }, h('h2', {}, t('findings')));
   const facilities = h('section', { class: 'panel', id: 'facilities' }, h('h2', {}, t('facilities')));
-  main.append(title, cards, h('div', { class: 'row' }, mapBox, summary), findings, facilities);
+  const siting = h('section', { class: 'panel', id: 'siting' });
+  main.append(title, cards, h('div', { class: 'row' }, mapBox, summary), siting, findings, facilities);
   state.filters = {}; state.facOffset = 0; state.facType = '';
   await renderTree(side, code).catch((e) => console.error(e));
   await Promise.all([
-    renderMap(code),
+    renderMap(code).then(() => coveragePanel({ code, chart, mapBox, cards, box: siting, api, h, qs })),
     renderSummary(code, summary, cards),
     loadFindings(code).then(() => { renderCards(cards); renderFindings(findings); }),
     renderFacilities(facilities),
@@ -158,7 +160,7 @@ async function renderMap(code) {
     api('/geo/boundaries' + qs({ under: code })), api('/geo/facilities' + qs({ under: code })),
   ]);
   const el = $('map');
-  if (!el) return;
+  if (!el || state.area?.area.code !== code) return; /* another area's page replaced this one meanwhile */
   if (chart) chart.dispose();
   chart = echarts.init(el);
   const mapName = 'area-' + code;
@@ -183,7 +185,7 @@ async function renderMap(code) {
     series,
   });
   chart.on('click', (p) => {
-    if (p.seriesType === 'scatter') location.hash = '#/facility/' + encodeURIComponent(p.data.code);
+    if (p.seriesType === 'scatter' && p.data.code) location.hash = '#/facility/' + encodeURIComponent(p.data.code);
     else if (p.componentType === 'geo') {
       const f = bounds.features.find((x) => x.properties.name === p.name);
       if (f && f.properties.code !== code) location.hash = '#/area/' + f.properties.code;
