@@ -71,6 +71,15 @@ hss_code hss_metrics_generate_demo(hss_store *st, uint64_t seed, hss_error *err)
 
 /* ---- indicators ------------------------------------------------------------------------------ */
 
+/* The same for many values in a row: a session loads the area tree, the definitions and the
+ * aggregates once. It must not outlive changes to the stored data (open a new one). */
+typedef struct hss_metrics_session hss_metrics_session;
+hss_metrics_session *hss_metrics_session_open(hss_store *st, hss_error *err);
+hss_code hss_metrics_session_value(hss_metrics_session *s, const char *indicator, const char *area,
+                                   const char *period, double *value, double *num, double *den,
+                                   hss_error *err);
+void hss_metrics_session_close(hss_metrics_session *s);
+
 /* The value of indicator `indicator` (an id of indicators.yaml) for an area or facility code
  * and a period ("2025-03", "2025Q1", "2025", "YTD2025-03"), served from the maintained
  * aggregates. value = numerator / denominator * factor. Returns HSS_ENOTFOUND when there is

@@ -282,29 +282,51 @@ static int applies(const mx_ctx *c, const mx_indicator *ind, mx_node n)
     return (ind->levels >> lv) & 1;
 }
 
-hss_code hss_metrics_value(hss_store *st, const char *indicator, const char *area,
-                           const char *period, double *value, double *num, double *den,
-                           hss_error *err)
+/* A session keeps the area tree, the indicator definitions and the aggregates it has read, so
+ * that many values in a row (a policy evaluation asks one per rule and area) cost one load. */
+struct hss_metrics_session {
+    mx_ctx c;
+};
+
+hss_metrics_session *hss_metrics_session_open(hss_store *st, hss_error *err)
+{
+    hss_metrics_session *s = hss_xcalloc(1, sizeof *s);
+    if (ctx_open(&s->c, st, err)) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void hss_metrics_session_close(hss_metrics_session *s)
+{
+    if (!s)
+        return;
+    ctx_close(&s->c);
+    free(s);
+}
+
+hss_code hss_metrics_session_value(hss_metrics_session *s, const char *indicator, const char *area,
+                                   const char *period, double *value, double *num, double *den,
+                                   hss_error *err)
 {
     mx_period p;
     if (!period || mx_period_parse(period, &p) != 0)
         return hss_fail(err, HSS_EINVAL, "period '%s' is not a month (2025-03), quarter (2025Q1), "
                                          "year (2025) or year to date (YTD2025-03)",
                         period ? period : "");
-    mx_ctx c;
-    hss_code rc = ctx_open(&c, st, err);
-    if (rc)
-        return rc;
-    const mx_indicator *ind = mx_defs_find(&c.defs, indicator);
+    mx_ctx *c = &s->c;
+    const mx_indicator *ind = mx_defs_find(&c->defs, indicator);
     mx_node n;
     double v = 0, nu = 0, de = 0;
     int ok = 0;
+    hss_code rc;
     if (!ind)
         rc = hss_fail(err, HSS_EINVAL, "unknown indicator '%s'", indicator);
-    else if (!mx_tree_find(&c.tree, area, &n.area, &n.fac))
+    else if (!mx_tree_find(&c->tree, area, &n.area, &n.fac))
         rc = hss_fail(err, HSS_EINVAL, "no area or facility with code '%s'", area);
     else
-        rc = eval_indicator(&c, ind, n, &p, &v, &nu, &de, &ok, err);
+        rc = eval_indicator(c, ind, n, &p, &v, &nu, &de, &ok, err);
     if (rc == HSS_OK && !ok)
         rc = hss_fail(err, HSS_ENOTFOUND, "no data for %s in %s for %s", indicator, area, period);
     if (rc == HSS_OK) {
@@ -315,7 +337,18 @@ hss_code hss_metrics_value(hss_store *st, const char *indicator, const char *are
         if (den)
             *den = de;
     }
-    ctx_close(&c);
+    return rc;
+}
+
+hss_code hss_metrics_value(hss_store *st, const char *indicator, const char *area,
+                           const char *period, double *value, double *num, double *den,
+                           hss_error *err)
+{
+    hss_metrics_session *s = hss_metrics_session_open(st, err);
+    if (!s)
+        return err && err->code ? err->code : HSS_EDB;
+    hss_code rc = hss_metrics_session_value(s, indicator, area, period, value, num, den, err);
+    hss_metrics_session_close(s);
     return rc;
 }
 

@@ -504,6 +504,19 @@ static const char CIRCLE_TYPES[] = "township_health_center,community_health_cent
                                    "community_health_station,village_clinic,clinic,"
                                    "general_hospital,tcm_hospital";
 
+/* Whether a road network is stored, asked once per evaluation: without one every travel-time
+ * finding is unknown for the same reason, and asking the access module per area would cost
+ * an attempt to load the network each time. */
+static int roads_stored(const pregion *R)
+{
+    if (R->links->roads == 0) {
+        sqlite3_stmt *s = hss_store_prepare(R->st, "SELECT 1 FROM road_edge LIMIT 1", NULL);
+        R->links->roads = s && sqlite3_step(s) == SQLITE_ROW ? 1 : -1;
+        sqlite3_finalize(s);
+    }
+    return R->links->roads > 0;
+}
+
 /* Turns a failed call into an unknown finding that says why; HSS_ENOTFOUND from access means
  * no road network is stored. */
 static void linked_unknown(presult *o, hss_code rc, const hss_error *err, int travel)
@@ -521,6 +534,10 @@ static void m_service_circle(const pregion *R, const prule *r, const parea *a, c
     int64_t residents = 0, covered = 0;
     hss_error err;
     hss_error_clear(&err);
+    if (!roads_stored(R)) {
+        linked_unknown(o, HSS_ENOTFOUND, &err, 1);
+        return;
+    }
     hss_code rc = hss_access_share_within(R->st, CIRCLE_TYPES, prule_num(r, "minutes", 15), a->code,
                                           &residents, &covered, &err);
     if (rc) {
@@ -551,6 +568,10 @@ static void m_ems_radius(const pregion *R, const prule *r, const parea *a, const
     hss_ems_result e;
     hss_error err;
     hss_error_clear(&err);
+    if (!roads_stored(R)) {
+        linked_unknown(o, HSS_ENOTFOUND, &err, 1);
+        return;
+    }
     hss_code rc = hss_access_ems_response(R->st, a->code, NULL, &e, &err);
     if (rc) {
         linked_unknown(o, rc, &err, 1);
@@ -597,6 +618,10 @@ static void m_ems_response(const pregion *R, const prule *r, const parea *a, con
     hss_ems_result e;
     hss_error err;
     hss_error_clear(&err);
+    if (!roads_stored(R)) {
+        linked_unknown(o, HSS_ENOTFOUND, &err, 1);
+        return;
+    }
     hss_code rc = hss_access_ems_response(R->st, a->code, NULL, &e, &err);
     if (rc) {
         linked_unknown(o, rc, &err, 1);
@@ -625,6 +650,10 @@ static void m_sub_centre_distance(const pregion *R, const prule *r, const parea 
     hss_table *t = NULL;
     hss_error err;
     hss_error_clear(&err);
+    if (!roads_stored(R)) {
+        linked_unknown(o, HSS_ENOTFOUND, &err, 1);
+        return;
+    }
     const char *area = f ? R->areas[f->area].code : a->code;
     hss_code rc = hss_access_subcentre_distances(R->st, area, &t, &err);
     if (rc) {
@@ -659,7 +688,18 @@ static int indicator_share(const pregion *R, const char *indicator, const parea 
     double value;
     hss_error err;
     hss_error_clear(&err);
-    hss_code rc = hss_metrics_value(R->st, indicator, a->code, period, &value, num, den, &err);
+    policy_links *L = R->links;
+    if (!L->metrics_tried) {
+        L->metrics_tried = 1;
+        L->metrics = hss_metrics_session_open(R->st, &err);
+        if (!L->metrics)
+            snprintf(L->metrics_error, sizeof L->metrics_error, "%.250s", err.msg);
+    }
+    if (!L->metrics) {
+        unknown2(o, "monthly indicators unavailable: %.200s%s", "月度指标不可用：%.200s%s", L->metrics_error, NULL);
+        return -1;
+    }
+    hss_code rc = hss_metrics_session_value(L->metrics, indicator, a->code, period, &value, num, den, &err);
     if (rc == HSS_ENOTFOUND) {
         char y[8];
         snprintf(y, sizeof y, "%d", year);

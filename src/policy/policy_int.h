@@ -72,10 +72,20 @@ typedef struct {
      * region was read from and the evaluation year. */
     hss_store *st;
     int year;
+    struct policy_links *links; /* what the linked measures opened once per evaluation */
     /* code -> index hash of areas */
     int *hash;
     size_t hcap;
 } pregion;
+
+/* State the measures computed by other modules keep for one evaluation: one metrics session
+ * (the area tree and aggregates loaded once), and whether a road network is stored at all. */
+typedef struct policy_links {
+    struct hss_metrics_session *metrics;
+    int metrics_tried;       /* 1 once opening was attempted */
+    char metrics_error[300]; /* why it could not be opened */
+    int roads;               /* 0 not yet checked, 1 stored, -1 none */
+} policy_links;
 
 hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err);
 void policy_region_free(pregion *R);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics/metrics.h"
 #include "policy/policy_int.h"
 
 static uint64_t hash_str(const char *s)
@@ -249,6 +250,7 @@ static hss_code load_counts(hss_store *st, pregion *R, int staff, hss_error *err
 hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
 {
     memset(R, 0, sizeof *R);
+    R->links = hss_xcalloc(1, sizeof *R->links);
     size_t n;
     hss_model_terms(HSS_VOCAB_FACILITY_TYPE, &n);
     size_t ns, nv;
@@ -316,6 +318,11 @@ hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
 
 void policy_region_free(pregion *R)
 {
+    if (R->links) {
+        hss_metrics_session_close(R->links->metrics);
+        free(R->links);
+        R->links = NULL;
+    }
     for (size_t i = 0; i < R->nareas; i++) {
         free(R->areas[i].code);
         free(R->areas[i].name);
