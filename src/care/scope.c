@@ -7,16 +7,12 @@
 #include "care/care_int.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "model/model.h"
 
 void care_timestamp(char *out)
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    hss_utc_timestamp(out);
 }
 
 const char *care_col_text(sqlite3_stmt *s, int i)

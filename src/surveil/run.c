@@ -13,7 +13,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct {
     char *area, *signal;
@@ -22,10 +21,7 @@ typedef struct {
 
 void hss_surveil_now_iso(char out[21])
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    hss_utc_timestamp(out);
 }
 
 void hss_surveil_run_stats_free(hss_surveil_run_stats *stats)
