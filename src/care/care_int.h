@@ -49,4 +49,10 @@ void care_summary_unpack(const void *blob, int len, hss_care_patient *p);
 /* Prepared-statement helpers: text column or "". */
 const char *care_col_text(sqlite3_stmt *s, int i);
 
+/* Steps a write statement once and finalizes it: HSS_OK when it is done, else the store's
+ * error with `what` as context (scope.c). */
+hss_code care_step_done(hss_store *st, sqlite3_stmt *s, hss_error *err, const char *what);
+/* Ends a write transaction: bumps the data version and commits, or rolls back on failure. */
+hss_code care_commit(hss_store *st, hss_error *err);
+
 #endif

@@ -27,13 +27,6 @@ int hss_care_package_valid(const char *package)
     return 0;
 }
 
-static hss_code step_done(hss_store *st, sqlite3_stmt *s, hss_error *err, const char *what)
-{
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, what);
-}
-
 hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, const char *facility,
                            const char *villages, const char *village_doctors, hss_error *err)
 {
@@ -58,10 +51,10 @@ hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, co
         return HSS_EDB;
     hss_code rc = HSS_OK;
     s = hss_store_prepare(st, "DELETE FROM care_team_village WHERE team_code=?1; ", err);
-    if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = step_done(st, s, err, "replacing a team")))
+    if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = care_step_done(st, s, err, "replacing a team")))
         goto fail;
     s = hss_store_prepare(st, "DELETE FROM care_team_member WHERE team_code=?1", err);
-    if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = step_done(st, s, err, "replacing a team")))
+    if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = care_step_done(st, s, err, "replacing a team")))
         goto fail;
     s = hss_store_prepare(st, "INSERT INTO care_team(code,name,facility_code,county_code) VALUES(?,?,?,?) "
                               "ON CONFLICT(code) DO UPDATE SET name=excluded.name, facility_code=excluded.facility_code,"
@@ -72,7 +65,7 @@ hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, co
     sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, facility, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, area, 6, SQLITE_STATIC);
-    if ((rc = step_done(st, s, err, "storing a team")))
+    if ((rc = care_step_done(st, s, err, "storing a team")))
         goto fail;
     /* villages */
     const char *p = villages ? villages : "";
@@ -102,7 +95,7 @@ hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, co
                 goto fail;
             sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
             sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC);
-            if ((rc = step_done(st, s, err, "storing a team village")))
+            if ((rc = care_step_done(st, s, err, "storing a team village")))
                 goto fail;
             nv++;
         }
@@ -124,7 +117,7 @@ hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, co
                 goto fail;
             sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
             sqlite3_bind_text(s, 2, p, (int)n, SQLITE_STATIC);
-            if ((rc = step_done(st, s, err, "storing a team member")))
+            if ((rc = care_step_done(st, s, err, "storing a team member")))
                 goto fail;
         }
         if (!e)
@@ -249,16 +242,14 @@ hss_code hss_care_contract_add(hss_store *st, const char *resident, const char *
         sqlite3_bind_int64(s, 6, prev);
     sqlite3_bind_text(s, 7, r.village, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 8, r.county, -1, SQLITE_STATIC);
-    if ((rc = step_done(st, s, err, "storing a contract"))) {
+    if ((rc = care_step_done(st, s, err, "storing a contract"))) {
         hss_store_rollback(st);
         return rc;
     }
     if (id)
         *id = sqlite3_last_insert_rowid(hss_store_sqlite(st));
-    if ((rc = hss_store_bump_version(st, err)) || (rc = hss_store_commit(st, err))) {
-        hss_store_rollback(st);
+    if ((rc = care_commit(st, err)))
         return rc;
-    }
     return HSS_OK;
 }
 

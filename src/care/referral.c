@@ -129,10 +129,7 @@ hss_code hss_care_referral_add(hss_store *st, const hss_care_referral_req *q, in
     sqlite3_bind_text(s, 8, q->at, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 9, r.village, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 10, r.county, -1, SQLITE_STATIC);
-    int step = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        rc = hss_store_error(st, err, "storing a referral");
+    if ((rc = care_step_done(st, s, err, "storing a referral"))) {
         hss_store_rollback(st);
         return rc;
     }
@@ -146,17 +143,12 @@ hss_code hss_care_referral_add(hss_store *st, const hss_care_referral_req *q, in
     sqlite3_bind_text(s, 2, q->at, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, q->user ? q->user : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, q->reason ? q->reason : "", -1, SQLITE_STATIC);
-    step = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        rc = hss_store_error(st, err, "logging a referral");
+    if ((rc = care_step_done(st, s, err, "logging a referral"))) {
         hss_store_rollback(st);
         return rc;
     }
-    if ((rc = hss_store_bump_version(st, err)) || (rc = hss_store_commit(st, err))) {
-        hss_store_rollback(st);
+    if ((rc = care_commit(st, err)))
         return rc;
-    }
     if (id)
         *id = rid;
     return HSS_OK;
@@ -238,10 +230,7 @@ hss_code hss_care_referral_transition(hss_store *st, int64_t id, const char *sta
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_text(s, 2, STATES[to][0], -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, at, -1, SQLITE_STATIC);
-    int step = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        rc = hss_store_error(st, err, "updating a referral");
+    if ((rc = care_step_done(st, s, err, "updating a referral"))) {
         hss_store_rollback(st);
         return rc;
     }
@@ -255,17 +244,12 @@ hss_code hss_care_referral_transition(hss_store *st, int64_t id, const char *sta
     sqlite3_bind_text(s, 3, at, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, user ? user : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 5, note ? note : "", -1, SQLITE_STATIC);
-    step = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        rc = hss_store_error(st, err, "logging a referral");
+    if ((rc = care_step_done(st, s, err, "logging a referral"))) {
         hss_store_rollback(st);
         return rc;
     }
-    if ((rc = hss_store_bump_version(st, err)) || (rc = hss_store_commit(st, err))) {
-        hss_store_rollback(st);
+    if ((rc = care_commit(st, err)))
         return rc;
-    }
     return HSS_OK;
 }
 

@@ -142,3 +142,18 @@ hss_code care_scope_check(hss_store *st, const hss_care_viewer *v, const care_re
                     v->team ? "team" : v->facility ? "facility" : "area",
                     v->team ? v->team : v->facility ? v->facility : v->area);
 }
+
+hss_code care_step_done(hss_store *st, sqlite3_stmt *s, hss_error *err, const char *what)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, what);
+}
+
+hss_code care_commit(hss_store *st, hss_error *err)
+{
+    hss_code rc;
+    if ((rc = hss_store_bump_version(st, err)) || (rc = hss_store_commit(st, err)))
+        hss_store_rollback(st);
+    return rc;
+}
