@@ -396,7 +396,7 @@ static void m_village_clinic_presence(const pregion *R, const prule *r, const pa
         return;
     }
     counted(o, g->types[hss_model_find(HSS_VOCAB_FACILITY_TYPE, "village_clinic")] +
-                  g->types[hss_model_find(HSS_VOCAB_FACILITY_TYPE, "community_health_station")]);
+               g->types[hss_model_find(HSS_VOCAB_FACILITY_TYPE, "community_health_station")]);
 }
 
 static void m_facility_count(const pregion *R, const prule *r, const parea *a, const pfac *f,
