@@ -55,4 +55,8 @@ hss_code care_step_done(hss_store *st, sqlite3_stmt *s, hss_error *err, const ch
 /* Ends a write transaction: bumps the data version and commits, or rolls back on failure. */
 hss_code care_commit(hss_store *st, hss_error *err);
 
+/* Ends a read transaction that audited what it showed: when rc is HSS_OK and the commit
+ * succeeds, hands t over in *out; otherwise rolls back, frees t and returns the error. */
+hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table **out, hss_error *err);
+
 #endif

@@ -305,11 +305,5 @@ hss_code hss_care_contracts(hss_store *st, const hss_care_viewer *v, int32_t day
             break;
     }
     sqlite3_finalize(s);
-    if (rc || (rc = hss_store_commit(st, err))) {
-        hss_store_rollback(st);
-        hss_table_free(t);
-        return rc;
-    }
-    *out = t;
-    return HSS_OK;
+    return care_commit_table(st, rc, t, out, err);
 }

@@ -157,3 +157,14 @@ hss_code care_commit(hss_store *st, hss_error *err)
         hss_store_rollback(st);
     return rc;
 }
+
+hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table **out, hss_error *err)
+{
+    if (rc || (rc = hss_store_commit(st, err))) {
+        hss_store_rollback(st);
+        hss_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return HSS_OK;
+}
