@@ -175,4 +175,10 @@ void hss_day_format(long day, char out[11]);
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" (20 characters and a NUL). */
 void hss_utc_timestamp(char out[21]);
 
+/* ---- splitmix64 (rng.c) ------------------------------------------------------------------- */
+
+/* One step of splitmix64: advances *state and returns the next 64 random bits. Also seeds
+ * hss_rng; generators that keep a single 64-bit state use it directly. */
+uint64_t hss_splitmix64(uint64_t *state);
+
 #endif
