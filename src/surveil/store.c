@@ -341,12 +341,7 @@ hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_e
     }
     sqlite3_finalize(prev);
     if (in_tx) {
-        if (!rc)
-            rc = hss_store_bump_version(st, err);
-        if (!rc)
-            rc = hss_store_commit(st, err);
-        else
-            hss_store_rollback(st);
+        rc = hss_surveil_finish(st, rc, err);
     }
     for (size_t i = 0; i < list.len; i++) {
         import_series *s = HSS_VEC_AT(&list, import_series *, i);
@@ -360,5 +355,16 @@ hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_e
     hss_vec_free(&list);
     free(tab);
     hss_csv_close(csv);
+    return rc;
+}
+
+hss_code hss_surveil_finish(hss_store *st, hss_code rc, hss_error *err)
+{
+    if (!rc)
+        rc = hss_store_bump_version(st, err);
+    if (!rc)
+        rc = hss_store_commit(st, err);
+    else
+        hss_store_rollback(st);
     return rc;
 }
