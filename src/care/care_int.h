@@ -59,4 +59,8 @@ hss_code care_commit(hss_store *st, hss_error *err);
  * succeeds, hands t over in *out; otherwise rolls back, frees t and returns the error. */
 hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table **out, hss_error *err);
 
+/* Appends every row of s to t, whose columns match the statement's by position (integer
+ * columns as integers, the others as text, "" for NULL), then finalizes s. */
+void care_fill(hss_table *t, sqlite3_stmt *s);
+
 #endif

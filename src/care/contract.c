@@ -154,16 +154,7 @@ hss_code hss_care_teams(hss_store *st, const char *facility, hss_table **out, hs
     hss_table_add_col(t, "village_doctors", "乡村医生", HSS_COL_INT);
     hss_table_add_col(t, "residents", "服务居民", HSS_COL_INT);
     hss_table_add_col(t, "generated", "生成数据", HSS_COL_INT);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        hss_table_add_row(t);
-        for (int i = 0; i < 8; i++) {
-            if (i >= 4)
-                hss_table_set_int(t, (size_t)i, sqlite3_column_int64(s, i));
-            else
-                hss_table_set_text(t, (size_t)i, care_col_text(s, i));
-        }
-    }
-    sqlite3_finalize(s);
+    care_fill(t, s);
     *out = t;
     return HSS_OK;
 }

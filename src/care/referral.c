@@ -326,12 +326,7 @@ hss_code hss_care_referral_events(hss_store *st, int64_t id, hss_table **out, hs
     hss_table_add_col(t, "at", "时间", HSS_COL_TEXT);
     hss_table_add_col(t, "user", "操作人", HSS_COL_TEXT);
     hss_table_add_col(t, "note", "备注", HSS_COL_TEXT);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        hss_table_add_row(t);
-        for (int i = 0; i < 4; i++)
-            hss_table_set_text(t, (size_t)i, care_col_text(s, i));
-    }
-    sqlite3_finalize(s);
+    care_fill(t, s);
     *out = t;
     return HSS_OK;
 }

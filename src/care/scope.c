@@ -168,3 +168,18 @@ hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table *
     *out = t;
     return HSS_OK;
 }
+
+void care_fill(hss_table *t, sqlite3_stmt *s)
+{
+    size_t n = hss_table_cols(t);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        hss_table_add_row(t);
+        for (size_t i = 0; i < n; i++) {
+            if (hss_table_col_type(t, i) == HSS_COL_INT)
+                hss_table_set_int(t, i, sqlite3_column_int64(s, (int)i));
+            else
+                hss_table_set_text(t, i, care_col_text(s, (int)i));
+        }
+    }
+    sqlite3_finalize(s);
+}
