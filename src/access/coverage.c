@@ -88,6 +88,22 @@ static hss_code run_tables_query(hss_store *st, const hss_access_query *q, run_r
     return rc;
 }
 
+/* Residents of the population points of cx and those whose cost (minutes or metres) to the
+ * nearest facility is within the circle: urban points within urban, rural ones within rural. */
+static void circle_share(const acc_ctx *cx, const double *cost, double urban, double rural,
+                         int64_t *residents, int64_t *covered)
+{
+    int64_t res = 0, cov = 0;
+    for (size_t i = 0; i < cx->pop.n; i++) {
+        const acc_point *p = &cx->pop.p[i];
+        res += p->pop;
+        if (cost[i] <= (p->rural ? rural : urban))
+            cov += p->pop;
+    }
+    *residents = res;
+    *covered = cov;
+}
+
 /* Residents of the population points under area_code and those within the time circle of
  * the nearest facility: urban points within urban_minutes, rural ones within rural_minutes. */
 static hss_code share_within(hss_store *st, const char *types, hss_mode mode, double urban_minutes,
@@ -96,16 +112,8 @@ static hss_code share_within(hss_store *st, const char *types, hss_mode mode, do
 {
     run_result r;
     hss_code rc = run_query(st, types, mode, area_code, &r, err);
-    if (!rc) {
-        int64_t res = 0, cov = 0;
-        for (size_t i = 0; i < r.cx.pop.n; i++) {
-            res += r.cx.pop.p[i].pop;
-            if (r.minutes[i] <= (r.cx.pop.p[i].rural ? rural_minutes : urban_minutes))
-                cov += r.cx.pop.p[i].pop;
-        }
-        *residents = res;
-        *covered = cov;
-    }
+    if (!rc)
+        circle_share(&r.cx, r.minutes, urban_minutes, rural_minutes, residents, covered);
     run_free(&r);
     return rc;
 }
@@ -428,15 +436,7 @@ hss_code hss_access_ems_radius_share(hss_store *st, const char *area_code, doubl
     double *m = hss_xmalloc((cx.pop.n + 1) * sizeof *m);
     int32_t *near = hss_xmalloc((cx.pop.n + 1) * sizeof *near);
     acc_nearest(&cx, types, 2, HSS_MODE_DRIVE, ACC_COST_LENGTH, ACC_OUTBOUND, m, near, NULL);
-    int64_t res = 0, cov = 0;
-    for (size_t i = 0; i < cx.pop.n; i++) {
-        const acc_point *p = &cx.pop.p[i];
-        res += p->pop;
-        if (m[i] <= (p->rural ? rural_km : urban_km) * 1000.0)
-            cov += p->pop;
-    }
-    *residents = res;
-    *covered = cov;
+    circle_share(&cx, m, urban_km * 1000.0, rural_km * 1000.0, residents, covered);
     free(m);
     free(near);
     acc_ctx_free(&cx);
