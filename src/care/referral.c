@@ -70,6 +70,28 @@ static int facility_county(hss_store *st, const char *code, char *county, char *
     return ok;
 }
 
+/* Appends a step to the referral's event log inside the caller's transaction; on failure
+ * rolls the transaction back. */
+static hss_code log_event(hss_store *st, int64_t id, const char *state, const char *at, const char *user,
+                          const char *note, hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "INSERT INTO care_referral_event(referral_id,state,at,user,note) VALUES(?,?,?,?,?)", err);
+    if (!s) {
+        hss_store_rollback(st);
+        return HSS_EDB;
+    }
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, state, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, user ? user : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, note ? note : "", -1, SQLITE_STATIC);
+    hss_code rc = care_step_done(st, s, err, "logging a referral");
+    if (rc)
+        hss_store_rollback(st);
+    return rc;
+}
+
 hss_code hss_care_referral_add(hss_store *st, const hss_care_referral_req *q, int64_t *id,
                                hss_error *err)
 {
@@ -134,19 +156,8 @@ hss_code hss_care_referral_add(hss_store *st, const hss_care_referral_req *q, in
         return rc;
     }
     int64_t rid = sqlite3_last_insert_rowid(hss_store_sqlite(st));
-    s = hss_store_prepare(st, "INSERT INTO care_referral_event(referral_id,state,at,user,note) VALUES(?,'requested',?,?,?)", err);
-    if (!s) {
-        hss_store_rollback(st);
-        return HSS_EDB;
-    }
-    sqlite3_bind_int64(s, 1, rid);
-    sqlite3_bind_text(s, 2, q->at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, q->user ? q->user : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, q->reason ? q->reason : "", -1, SQLITE_STATIC);
-    if ((rc = care_step_done(st, s, err, "logging a referral"))) {
-        hss_store_rollback(st);
+    if ((rc = log_event(st, rid, "requested", q->at, q->user, q->reason, err)))
         return rc;
-    }
     if ((rc = care_commit(st, err)))
         return rc;
     if (id)
@@ -234,20 +245,8 @@ hss_code hss_care_referral_transition(hss_store *st, int64_t id, const char *sta
         hss_store_rollback(st);
         return rc;
     }
-    s = hss_store_prepare(st, "INSERT INTO care_referral_event(referral_id,state,at,user,note) VALUES(?,?,?,?,?)", err);
-    if (!s) {
-        hss_store_rollback(st);
-        return HSS_EDB;
-    }
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_text(s, 2, STATES[to][0], -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, user ? user : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, note ? note : "", -1, SQLITE_STATIC);
-    if ((rc = care_step_done(st, s, err, "logging a referral"))) {
-        hss_store_rollback(st);
+    if ((rc = log_event(st, id, STATES[to][0], at, user, note, err)))
         return rc;
-    }
     if ((rc = care_commit(st, err)))
         return rc;
     return HSS_OK;
