@@ -15,10 +15,7 @@
 static uint64_t rs = 42;
 static double unif(void)
 {
-    uint64_t z = (rs += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return ((double)((z ^ (z >> 31)) >> 11) + 0.5) / 9007199254740992.0;
+    return ((double)(hss_splitmix64(&rs) >> 11) + 0.5) / 9007199254740992.0;
 }
 
 static int pois(double lam)

@@ -76,44 +76,61 @@ static hss_code need_sources(const run_result *r, const hss_access_query *q, hss
                     stored, q->types, off, r->cx.snap_max_m, q->mode == HSS_MODE_WALK ? "walkable" : "drivable");
 }
 
+/* The query behind the tables and the map: on error r is already freed. */
+static hss_code run_tables_query(hss_store *st, const hss_access_query *q, run_result *r,
+                                 hss_error *err)
+{
+    hss_code rc = run_query(st, q->types, q->mode, q->under, r, err);
+    if (!rc)
+        rc = need_sources(r, q, err);
+    if (rc)
+        run_free(r);
+    return rc;
+}
+
+/* Residents of the population points of cx and those whose cost (minutes or metres) to the
+ * nearest facility is within the circle: urban points within urban, rural ones within rural. */
+static void circle_share(const acc_ctx *cx, const double *cost, double urban, double rural,
+                         int64_t *residents, int64_t *covered)
+{
+    int64_t res = 0, cov = 0;
+    for (size_t i = 0; i < cx->pop.n; i++) {
+        const acc_point *p = &cx->pop.p[i];
+        res += p->pop;
+        if (cost[i] <= (p->rural ? rural : urban))
+            cov += p->pop;
+    }
+    *residents = res;
+    *covered = cov;
+}
+
+/* Residents of the population points under area_code and those within the time circle of
+ * the nearest facility: urban points within urban_minutes, rural ones within rural_minutes. */
+static hss_code share_within(hss_store *st, const char *types, hss_mode mode, double urban_minutes,
+                             double rural_minutes, const char *area_code, int64_t *residents,
+                             int64_t *covered, hss_error *err)
+{
+    run_result r;
+    hss_code rc = run_query(st, types, mode, area_code, &r, err);
+    if (!rc)
+        circle_share(&r.cx, r.minutes, urban_minutes, rural_minutes, residents, covered);
+    run_free(&r);
+    return rc;
+}
+
 hss_code hss_access_share_within_mode(hss_store *st, const char *types, double minutes,
                                       hss_mode mode, const char *area_code, int64_t *residents,
                                       int64_t *covered, hss_error *err)
 {
-    run_result r;
-    hss_code rc = run_query(st, types, mode, area_code, &r, err);
-    if (!rc) {
-        int64_t res = 0, cov = 0;
-        for (size_t i = 0; i < r.cx.pop.n; i++) {
-            res += r.cx.pop.p[i].pop;
-            if (r.minutes[i] <= minutes)
-                cov += r.cx.pop.p[i].pop;
-        }
-        *residents = res;
-        *covered = cov;
-    }
-    run_free(&r);
-    return rc;
+    return share_within(st, types, mode, minutes, minutes, area_code, residents, covered, err);
 }
 
 hss_code hss_access_share_within_circle(hss_store *st, const char *types, double urban_minutes,
                                         double rural_minutes, const char *area_code,
                                         int64_t *residents, int64_t *covered, hss_error *err)
 {
-    run_result r;
-    hss_code rc = run_query(st, types, HSS_MODE_DRIVE, area_code, &r, err);
-    if (!rc) {
-        int64_t res = 0, cov = 0;
-        for (size_t i = 0; i < r.cx.pop.n; i++) {
-            res += r.cx.pop.p[i].pop;
-            if (r.minutes[i] <= (r.cx.pop.p[i].rural ? rural_minutes : urban_minutes))
-                cov += r.cx.pop.p[i].pop;
-        }
-        *residents = res;
-        *covered = cov;
-    }
-    run_free(&r);
-    return rc;
+    return share_within(st, types, HSS_MODE_DRIVE, urban_minutes, rural_minutes, area_code, residents,
+                        covered, err);
 }
 
 hss_code hss_access_share_within(hss_store *st, const char *types, double minutes,
@@ -155,6 +172,22 @@ static double circle(const hss_access_query *q, const acc_point *p)
     return p->rural && q->rural_minutes > 0 ? q->rural_minutes : q->minutes;
 }
 
+/* One row of the coverage table, whose columns are area, name, residents, covered, share,
+ * points, flagged in that order. */
+static void coverage_row(hss_table *t, const char *area, const char *name, int64_t res, int64_t cov,
+                         int64_t pts, int64_t flag)
+{
+    hss_table_add_row(t);
+    hss_table_set_text(t, 0, area);
+    hss_table_set_text(t, 1, name);
+    hss_table_set_int(t, 2, res);
+    hss_table_set_int(t, 3, cov);
+    if (res > 0)
+        hss_table_set_real(t, 4, (double)cov / (double)res, 4);
+    hss_table_set_int(t, 5, pts);
+    hss_table_set_int(t, 6, flag);
+}
+
 hss_code hss_access_coverage_table(hss_store *st, const hss_access_query *q, hss_table **out,
                                    hss_error *err)
 {
@@ -164,21 +197,17 @@ hss_code hss_access_coverage_table(hss_store *st, const hss_access_query *q, hss
     else if (q->by && strcmp(q->by, "county") != 0)
         return hss_fail(err, HSS_EINVAL, "--by must be county or township, not '%s'", q->by);
     run_result r;
-    hss_code rc = run_query(st, q->types, q->mode, q->under, &r, err);
-    if (!rc)
-        rc = need_sources(&r, q, err);
-    if (rc) {
-        run_free(&r);
+    hss_code rc = run_tables_query(st, q, &r, err);
+    if (rc)
         return rc;
-    }
     hss_table *t = hss_table_new();
-    size_t c_area = hss_table_add_col(t, "area", "地区代码 area", HSS_COL_TEXT);
-    size_t c_name = hss_table_add_col(t, "name", "名称 name", HSS_COL_TEXT);
-    size_t c_res = hss_table_add_col(t, "residents", "常住人口 residents", HSS_COL_INT);
-    size_t c_cov = hss_table_add_col(t, "covered", "覆盖人口 covered", HSS_COL_INT);
-    size_t c_share = hss_table_add_col(t, "share", "覆盖率 share", HSS_COL_REAL);
-    size_t c_pts = hss_table_add_col(t, "points", "居民点 points", HSS_COL_INT);
-    size_t c_flag = hss_table_add_col(t, "flagged", "离路过远 off-road", HSS_COL_INT);
+    hss_table_add_col(t, "area", "地区代码 area", HSS_COL_TEXT);
+    hss_table_add_col(t, "name", "名称 name", HSS_COL_TEXT);
+    hss_table_add_col(t, "residents", "常住人口 residents", HSS_COL_INT);
+    hss_table_add_col(t, "covered", "覆盖人口 covered", HSS_COL_INT);
+    hss_table_add_col(t, "share", "覆盖率 share", HSS_COL_REAL);
+    hss_table_add_col(t, "points", "居民点 points", HSS_COL_INT);
+    hss_table_add_col(t, "flagged", "离路过远 off-road", HSS_COL_INT);
     /* population points are ordered by code, so one group is contiguous */
     int64_t tres = 0, tcov = 0, tpts = 0, tflag = 0;
     size_t i = 0;
@@ -198,15 +227,7 @@ hss_code hss_access_coverage_table(hss_store *st, const hss_access_query *q, hss
         }
         char *nm;
         area_name(st, g, &nm);
-        hss_table_add_row(t);
-        hss_table_set_text(t, c_area, g);
-        hss_table_set_text(t, c_name, nm ? nm : "");
-        hss_table_set_int(t, c_res, res);
-        hss_table_set_int(t, c_cov, cov);
-        if (res > 0)
-            hss_table_set_real(t, c_share, (double)cov / (double)res, 4);
-        hss_table_set_int(t, c_pts, pts);
-        hss_table_set_int(t, c_flag, flag);
+        coverage_row(t, g, nm ? nm : "", res, cov, pts, flag);
         free(nm);
         tres += res;
         tcov += cov;
@@ -214,15 +235,7 @@ hss_code hss_access_coverage_table(hss_store *st, const hss_access_query *q, hss
         tflag += flag;
         i = j;
     }
-    hss_table_add_row(t);
-    hss_table_set_text(t, c_area, "total");
-    hss_table_set_text(t, c_name, "合计 total");
-    hss_table_set_int(t, c_res, tres);
-    hss_table_set_int(t, c_cov, tcov);
-    if (tres > 0)
-        hss_table_set_real(t, c_share, (double)tcov / (double)tres, 4);
-    hss_table_set_int(t, c_pts, tpts);
-    hss_table_set_int(t, c_flag, tflag);
+    coverage_row(t, "total", "合计 total", tres, tcov, tpts, tflag);
     run_free(&r);
     *out = t;
     return HSS_OK;
@@ -232,13 +245,9 @@ hss_code hss_access_detail_table(hss_store *st, const hss_access_query *q, hss_t
                                  hss_error *err)
 {
     run_result r;
-    hss_code rc = run_query(st, q->types, q->mode, q->under, &r, err);
-    if (!rc)
-        rc = need_sources(&r, q, err);
-    if (rc) {
-        run_free(&r);
+    hss_code rc = run_tables_query(st, q, &r, err);
+    if (rc)
         return rc;
-    }
     hss_table *t = hss_table_new();
     size_t c_code = hss_table_add_col(t, "area_code", "地区代码 area", HSS_COL_TEXT);
     size_t c_fac = hss_table_add_col(t, "nearest_facility", "最近机构 nearest", HSS_COL_TEXT);
@@ -288,13 +297,9 @@ static void json_str(FILE *out, const char *s)
 hss_code hss_access_geojson(hss_store *st, const hss_access_query *q, FILE *out, hss_error *err)
 {
     run_result r;
-    hss_code rc = run_query(st, q->types, q->mode, q->under, &r, err);
-    if (!rc)
-        rc = need_sources(&r, q, err);
-    if (rc) {
-        run_free(&r);
+    hss_code rc = run_tables_query(st, q, &r, err);
+    if (rc)
         return rc;
-    }
     fprintf(out, "{\"type\":\"FeatureCollection\",\"properties\":{\"types\":");
     json_str(out, q->types);
     fprintf(out, ",\"minutes\":%g,\"rural_minutes\":%g,\"mode\":\"%s\"},\"features\":[", q->minutes,
@@ -431,15 +436,7 @@ hss_code hss_access_ems_radius_share(hss_store *st, const char *area_code, doubl
     double *m = hss_xmalloc((cx.pop.n + 1) * sizeof *m);
     int32_t *near = hss_xmalloc((cx.pop.n + 1) * sizeof *near);
     acc_nearest(&cx, types, 2, HSS_MODE_DRIVE, ACC_COST_LENGTH, ACC_OUTBOUND, m, near, NULL);
-    int64_t res = 0, cov = 0;
-    for (size_t i = 0; i < cx.pop.n; i++) {
-        const acc_point *p = &cx.pop.p[i];
-        res += p->pop;
-        if (m[i] <= (p->rural ? rural_km : urban_km) * 1000.0)
-            cov += p->pop;
-    }
-    *residents = res;
-    *covered = cov;
+    circle_share(&cx, m, urban_km * 1000.0, rural_km * 1000.0, residents, covered);
     free(m);
     free(near);
     acc_ctx_free(&cx);

@@ -162,4 +162,23 @@ char *hss_read_file(const char *path, size_t *len, hss_error *err);
 /* Monotonic clock in seconds, for progress and benchmarks. */
 double hss_now(void);
 
+/* ---- calendar days (date.c) ---------------------------------------------------------------- */
+
+/* Day numbers count days since 1970-01-01 (day 0) in the proleptic Gregorian calendar, so
+ * subtracting two gives the days between them; H. Hinnant's days-from-civil algorithm. */
+long hss_days_from_civil(int y, int m, int d);
+void hss_civil_from_days(long day, int *y, int *m, int *d);
+/* Days in month m (1..12) of year y. */
+int hss_month_days(int y, int m);
+/* Writes day as "YYYY-MM-DD" (10 characters and a NUL). */
+void hss_day_format(long day, char out[11]);
+/* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" (20 characters and a NUL). */
+void hss_utc_timestamp(char out[21]);
+
+/* ---- splitmix64 (rng.c) ------------------------------------------------------------------- */
+
+/* One step of splitmix64: advances *state and returns the next 64 random bits. Also seeds
+ * hss_rng; generators that keep a single 64-bit state use it directly. */
+uint64_t hss_splitmix64(uint64_t *state);
+
 #endif

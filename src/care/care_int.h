@@ -49,4 +49,18 @@ void care_summary_unpack(const void *blob, int len, hss_care_patient *p);
 /* Prepared-statement helpers: text column or "". */
 const char *care_col_text(sqlite3_stmt *s, int i);
 
+/* Steps a write statement once and finalizes it: HSS_OK when it is done, else the store's
+ * error with `what` as context (scope.c). */
+hss_code care_step_done(hss_store *st, sqlite3_stmt *s, hss_error *err, const char *what);
+/* Ends a write transaction: bumps the data version and commits, or rolls back on failure. */
+hss_code care_commit(hss_store *st, hss_error *err);
+
+/* Ends a read transaction that audited what it showed: when rc is HSS_OK and the commit
+ * succeeds, hands t over in *out; otherwise rolls back, frees t and returns the error. */
+hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table **out, hss_error *err);
+
+/* Appends every row of s to t, whose columns match the statement's by position (integer
+ * columns as integers, the others as text, "" for NULL), then finalizes s. */
+void care_fill(hss_table *t, sqlite3_stmt *s);
+
 #endif

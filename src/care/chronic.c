@@ -60,17 +60,12 @@ hss_code hss_care_enrol(hss_store *st, const char *resident, const char *disease
     }
     sqlite3_bind_int(s, 1, d == HSS_CARE_T2DM ? HSS_CARE_DIABETES : HSS_CARE_HYPERTENSION);
     sqlite3_bind_int64(s, 2, r.id);
-    step = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        rc = hss_store_error(st, err, "recording the condition");
+    if ((rc = care_step_done(st, s, err, "recording the condition"))) {
         hss_store_rollback(st);
         return rc;
     }
-    if ((rc = hss_store_bump_version(st, err)) || (rc = hss_store_commit(st, err))) {
-        hss_store_rollback(st);
+    if ((rc = care_commit(st, err)))
         return rc;
-    }
     return HSS_OK;
 }
 
@@ -190,10 +185,7 @@ hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, in
         sqlite3_bind_text(s, 7, f->adherence, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 8, f->referred ? 1 : 0);
     sqlite3_bind_text(s, 9, f->user ? f->user : "", -1, SQLITE_STATIC);
-    int step = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        rc = hss_store_error(st, err, "storing the follow-up");
+    if ((rc = care_step_done(st, s, err, "storing the follow-up"))) {
         hss_store_rollback(st);
         return rc;
     }

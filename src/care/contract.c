@@ -27,13 +27,6 @@ int hss_care_package_valid(const char *package)
     return 0;
 }
 
-static hss_code step_done(hss_store *st, sqlite3_stmt *s, hss_error *err, const char *what)
-{
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, what);
-}
-
 hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, const char *facility,
                            const char *villages, const char *village_doctors, hss_error *err)
 {
@@ -58,10 +51,10 @@ hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, co
         return HSS_EDB;
     hss_code rc = HSS_OK;
     s = hss_store_prepare(st, "DELETE FROM care_team_village WHERE team_code=?1; ", err);
-    if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = step_done(st, s, err, "replacing a team")))
+    if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = care_step_done(st, s, err, "replacing a team")))
         goto fail;
     s = hss_store_prepare(st, "DELETE FROM care_team_member WHERE team_code=?1", err);
-    if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = step_done(st, s, err, "replacing a team")))
+    if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = care_step_done(st, s, err, "replacing a team")))
         goto fail;
     s = hss_store_prepare(st, "INSERT INTO care_team(code,name,facility_code,county_code) VALUES(?,?,?,?) "
                               "ON CONFLICT(code) DO UPDATE SET name=excluded.name, facility_code=excluded.facility_code,"
@@ -72,7 +65,7 @@ hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, co
     sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, facility, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, area, 6, SQLITE_STATIC);
-    if ((rc = step_done(st, s, err, "storing a team")))
+    if ((rc = care_step_done(st, s, err, "storing a team")))
         goto fail;
     /* villages */
     const char *p = villages ? villages : "";
@@ -102,7 +95,7 @@ hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, co
                 goto fail;
             sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
             sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC);
-            if ((rc = step_done(st, s, err, "storing a team village")))
+            if ((rc = care_step_done(st, s, err, "storing a team village")))
                 goto fail;
             nv++;
         }
@@ -124,7 +117,7 @@ hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, co
                 goto fail;
             sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
             sqlite3_bind_text(s, 2, p, (int)n, SQLITE_STATIC);
-            if ((rc = step_done(st, s, err, "storing a team member")))
+            if ((rc = care_step_done(st, s, err, "storing a team member")))
                 goto fail;
         }
         if (!e)
@@ -161,16 +154,7 @@ hss_code hss_care_teams(hss_store *st, const char *facility, hss_table **out, hs
     hss_table_add_col(t, "village_doctors", "乡村医生", HSS_COL_INT);
     hss_table_add_col(t, "residents", "服务居民", HSS_COL_INT);
     hss_table_add_col(t, "generated", "生成数据", HSS_COL_INT);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        hss_table_add_row(t);
-        for (int i = 0; i < 8; i++) {
-            if (i >= 4)
-                hss_table_set_int(t, (size_t)i, sqlite3_column_int64(s, i));
-            else
-                hss_table_set_text(t, (size_t)i, care_col_text(s, i));
-        }
-    }
-    sqlite3_finalize(s);
+    care_fill(t, s);
     *out = t;
     return HSS_OK;
 }
@@ -249,16 +233,14 @@ hss_code hss_care_contract_add(hss_store *st, const char *resident, const char *
         sqlite3_bind_int64(s, 6, prev);
     sqlite3_bind_text(s, 7, r.village, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 8, r.county, -1, SQLITE_STATIC);
-    if ((rc = step_done(st, s, err, "storing a contract"))) {
+    if ((rc = care_step_done(st, s, err, "storing a contract"))) {
         hss_store_rollback(st);
         return rc;
     }
     if (id)
         *id = sqlite3_last_insert_rowid(hss_store_sqlite(st));
-    if ((rc = hss_store_bump_version(st, err)) || (rc = hss_store_commit(st, err))) {
-        hss_store_rollback(st);
+    if ((rc = care_commit(st, err)))
         return rc;
-    }
     return HSS_OK;
 }
 
@@ -314,11 +296,5 @@ hss_code hss_care_contracts(hss_store *st, const hss_care_viewer *v, int32_t day
             break;
     }
     sqlite3_finalize(s);
-    if (rc || (rc = hss_store_commit(st, err))) {
-        hss_store_rollback(st);
-        hss_table_free(t);
-        return rc;
-    }
-    *out = t;
-    return HSS_OK;
+    return care_commit_table(st, rc, t, out, err);
 }

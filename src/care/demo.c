@@ -20,10 +20,7 @@ typedef struct {
 
 static uint64_t next_u64(rng *r)
 {
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return hss_splitmix64(&r->s);
 }
 static double unif(rng *r) { return (double)(next_u64(r) >> 11) / 9007199254740992.0; }
 static int irange(rng *r, int lo, int hi) { return lo + (int)(unif(r) * (hi - lo + 1)); }

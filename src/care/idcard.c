@@ -10,39 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Days from civil date (proleptic Gregorian), after H. Hinnant's well-known algorithm. */
-static int32_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int32_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int yy = yoe + era * 400;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp + (mp < 10 ? 3 : -9);
-    *y = yy + (*m <= 2);
-}
-
-static int month_days(int y, int m)
-{
-    static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return md[m - 1];
-}
-
 static int digits(const char *s, int n)
 {
     int v = 0;
@@ -56,7 +23,7 @@ static int digits(const char *s, int n)
 
 static int ymd_valid(int y, int m, int d)
 {
-    return y >= 1800 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m);
+    return y >= 1800 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= hss_month_days(y, m);
 }
 
 int hss_care_parse_day(const char *s, int allow_time, int32_t *day)
@@ -81,18 +48,13 @@ int hss_care_parse_day(const char *s, int allow_time, int32_t *day)
     int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
     if (y < 0 || m < 0 || d < 0 || !ymd_valid(y, m, d))
         return -1;
-    *day = days_from_civil(y, m, d);
+    *day = (int32_t)hss_days_from_civil(y, m, d);
     return 0;
 }
 
 void hss_care_format_day(int32_t day, char *out)
 {
-    int y, m, d;
-    civil_from_days(day, &y, &m, &d);
-    char tmp[32];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
-    memcpy(out, tmp, 10);
-    out[10] = 0;
+    hss_day_format(day, out);
 }
 
 int32_t hss_care_today(void)
@@ -103,8 +65,8 @@ int32_t hss_care_today(void)
 int hss_care_age(int32_t birth, int32_t day)
 {
     int by, bm, bd, y, m, d;
-    civil_from_days(birth, &by, &bm, &bd);
-    civil_from_days(day, &y, &m, &d);
+    hss_civil_from_days(birth, &by, &bm, &bd);
+    hss_civil_from_days(day, &y, &m, &d);
     int age = y - by;
     if (m < bm || (m == bm && d < bd))
         age--;

@@ -70,6 +70,28 @@ static int facility_county(hss_store *st, const char *code, char *county, char *
     return ok;
 }
 
+/* Appends a step to the referral's event log inside the caller's transaction; on failure
+ * rolls the transaction back. */
+static hss_code log_event(hss_store *st, int64_t id, const char *state, const char *at, const char *user,
+                          const char *note, hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "INSERT INTO care_referral_event(referral_id,state,at,user,note) VALUES(?,?,?,?,?)", err);
+    if (!s) {
+        hss_store_rollback(st);
+        return HSS_EDB;
+    }
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, state, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, user ? user : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, note ? note : "", -1, SQLITE_STATIC);
+    hss_code rc = care_step_done(st, s, err, "logging a referral");
+    if (rc)
+        hss_store_rollback(st);
+    return rc;
+}
+
 hss_code hss_care_referral_add(hss_store *st, const hss_care_referral_req *q, int64_t *id,
                                hss_error *err)
 {
@@ -129,34 +151,15 @@ hss_code hss_care_referral_add(hss_store *st, const hss_care_referral_req *q, in
     sqlite3_bind_text(s, 8, q->at, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 9, r.village, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 10, r.county, -1, SQLITE_STATIC);
-    int step = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        rc = hss_store_error(st, err, "storing a referral");
+    if ((rc = care_step_done(st, s, err, "storing a referral"))) {
         hss_store_rollback(st);
         return rc;
     }
     int64_t rid = sqlite3_last_insert_rowid(hss_store_sqlite(st));
-    s = hss_store_prepare(st, "INSERT INTO care_referral_event(referral_id,state,at,user,note) VALUES(?,'requested',?,?,?)", err);
-    if (!s) {
-        hss_store_rollback(st);
-        return HSS_EDB;
-    }
-    sqlite3_bind_int64(s, 1, rid);
-    sqlite3_bind_text(s, 2, q->at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, q->user ? q->user : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, q->reason ? q->reason : "", -1, SQLITE_STATIC);
-    step = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        rc = hss_store_error(st, err, "logging a referral");
-        hss_store_rollback(st);
+    if ((rc = log_event(st, rid, "requested", q->at, q->user, q->reason, err)))
         return rc;
-    }
-    if ((rc = hss_store_bump_version(st, err)) || (rc = hss_store_commit(st, err))) {
-        hss_store_rollback(st);
+    if ((rc = care_commit(st, err)))
         return rc;
-    }
     if (id)
         *id = rid;
     return HSS_OK;
@@ -238,34 +241,14 @@ hss_code hss_care_referral_transition(hss_store *st, int64_t id, const char *sta
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_text(s, 2, STATES[to][0], -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, at, -1, SQLITE_STATIC);
-    int step = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        rc = hss_store_error(st, err, "updating a referral");
+    if ((rc = care_step_done(st, s, err, "updating a referral"))) {
         hss_store_rollback(st);
         return rc;
     }
-    s = hss_store_prepare(st, "INSERT INTO care_referral_event(referral_id,state,at,user,note) VALUES(?,?,?,?,?)", err);
-    if (!s) {
-        hss_store_rollback(st);
-        return HSS_EDB;
-    }
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_text(s, 2, STATES[to][0], -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, user ? user : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, note ? note : "", -1, SQLITE_STATIC);
-    step = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        rc = hss_store_error(st, err, "logging a referral");
-        hss_store_rollback(st);
+    if ((rc = log_event(st, id, STATES[to][0], at, user, note, err)))
         return rc;
-    }
-    if ((rc = hss_store_bump_version(st, err)) || (rc = hss_store_commit(st, err))) {
-        hss_store_rollback(st);
+    if ((rc = care_commit(st, err)))
         return rc;
-    }
     return HSS_OK;
 }
 
@@ -327,13 +310,7 @@ hss_code hss_care_referrals(hss_store *st, const hss_care_viewer *v, int32_t day
             break;
     }
     sqlite3_finalize(s);
-    if (rc || (rc = hss_store_commit(st, err))) {
-        hss_store_rollback(st);
-        hss_table_free(t);
-        return rc;
-    }
-    *out = t;
-    return HSS_OK;
+    return care_commit_table(st, rc, t, out, err);
 }
 
 hss_code hss_care_referral_events(hss_store *st, int64_t id, hss_table **out, hss_error *err)
@@ -348,12 +325,7 @@ hss_code hss_care_referral_events(hss_store *st, int64_t id, hss_table **out, hs
     hss_table_add_col(t, "at", "时间", HSS_COL_TEXT);
     hss_table_add_col(t, "user", "操作人", HSS_COL_TEXT);
     hss_table_add_col(t, "note", "备注", HSS_COL_TEXT);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        hss_table_add_row(t);
-        for (int i = 0; i < 4; i++)
-            hss_table_set_text(t, (size_t)i, care_col_text(s, i));
-    }
-    sqlite3_finalize(s);
+    care_fill(t, s);
     *out = t;
     return HSS_OK;
 }

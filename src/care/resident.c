@@ -454,12 +454,7 @@ hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const c
         hss_table_add_col(l, "at", "时间", HSS_COL_TEXT);
         hss_table_add_col(l, "user", "查阅人", HSS_COL_TEXT);
         hss_table_add_col(l, "action", "操作", HSS_COL_TEXT);
-        while (sqlite3_step(s) == SQLITE_ROW) {
-            hss_table_add_row(l);
-            for (int i = 0; i < 3; i++)
-                hss_table_set_text(l, (size_t)i, care_col_text(s, i));
-        }
-        sqlite3_finalize(s);
+        care_fill(l, s);
         *log = l;
     }
     *record = t;

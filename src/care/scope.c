@@ -7,16 +7,12 @@
 #include "care/care_int.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "model/model.h"
 
 void care_timestamp(char *out)
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    hss_utc_timestamp(out);
 }
 
 const char *care_col_text(sqlite3_stmt *s, int i)
@@ -145,4 +141,45 @@ hss_code care_scope_check(hss_store *st, const hss_care_viewer *v, const care_re
                     v->user ? v->user : "this user", masked, r->village,
                     v->team ? "team" : v->facility ? "facility" : "area",
                     v->team ? v->team : v->facility ? v->facility : v->area);
+}
+
+hss_code care_step_done(hss_store *st, sqlite3_stmt *s, hss_error *err, const char *what)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, what);
+}
+
+hss_code care_commit(hss_store *st, hss_error *err)
+{
+    hss_code rc;
+    if ((rc = hss_store_bump_version(st, err)) || (rc = hss_store_commit(st, err)))
+        hss_store_rollback(st);
+    return rc;
+}
+
+hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table **out, hss_error *err)
+{
+    if (rc || (rc = hss_store_commit(st, err))) {
+        hss_store_rollback(st);
+        hss_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return HSS_OK;
+}
+
+void care_fill(hss_table *t, sqlite3_stmt *s)
+{
+    size_t n = hss_table_cols(t);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        hss_table_add_row(t);
+        for (size_t i = 0; i < n; i++) {
+            if (hss_table_col_type(t, i) == HSS_COL_INT)
+                hss_table_set_int(t, i, sqlite3_column_int64(s, (int)i));
+            else
+                hss_table_set_text(t, i, care_col_text(s, (int)i));
+        }
+    }
+    sqlite3_finalize(s);
 }

@@ -171,11 +171,5 @@ hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_car
     sqlite3_finalize(s);
     sqlite3_finalize(audit);
     free(items);
-    if (rc || (rc = hss_store_commit(st, err))) {
-        hss_store_rollback(st);
-        hss_table_free(t);
-        return rc;
-    }
-    *out = t;
-    return HSS_OK;
+    return care_commit_table(st, rc, t, out, err);
 }

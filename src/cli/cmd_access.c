@@ -161,6 +161,24 @@ static int parse_num(const char *name, const char *s, double *out)
     return 0;
 }
 
+/* --mode: drive or walk; says why otherwise. */
+static int parse_mode(const char *s, hss_mode *mode)
+{
+    if (hss_mode_parse(s, mode)) {
+        fprintf(stderr, "hss: --mode must be drive or walk, not '%s'\n", s);
+        return -1;
+    }
+    return 0;
+}
+
+/* Drops trailing newlines and spaces (a rendered table inside a larger JSON object). */
+static void trim_end(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+        s[--n] = 0;
+}
+
 int hss_cmd_access(int argc, char **argv)
 {
     const char *db = NULL, *types = NULL, *minutes_s = NULL, *mode_s = "drive", *fmt_s = "table",
@@ -283,10 +301,8 @@ int hss_cmd_access(int argc, char **argv)
     hss_access_query q = {types, 0, HSS_MODE_DRIVE, under, by, 0};
     if (parse_num("--minutes", minutes_s, &q.minutes) || (rmin_s && parse_num("--rural-minutes", rmin_s, &q.rural_minutes)))
         return 2;
-    if (hss_mode_parse(mode_s, &q.mode)) {
-        fprintf(stderr, "hss: --mode must be drive or walk, not '%s'\n", mode_s);
+    if (parse_mode(mode_s, &q.mode))
         return 2;
-    }
     if (detail && strcmp(detail, "villages") != 0) {
         fprintf(stderr, "hss: --detail must be villages, not '%s'\n", detail);
         return 2;
@@ -367,10 +383,8 @@ int hss_cmd_site(int argc, char **argv)
         fprintf(stderr, "hss: --objective must be cover or pmedian, not '%s'\n", obj);
         return 2;
     }
-    if (hss_mode_parse(mode_s, &o.mode)) {
-        fprintf(stderr, "hss: --mode must be drive or walk, not '%s'\n", mode_s);
+    if (parse_mode(mode_s, &o.mode))
         return 2;
-    }
     hss_format fmt;
     if (hss_cli_format(fmt_s, &fmt) != 0)
         return 2;
@@ -386,12 +400,8 @@ int hss_cmd_site(int argc, char **argv)
         return hss_cli_fail(&err);
     if (fmt == HSS_FORMAT_JSON) {
         char *a = hss_table_render(sites, fmt), *b = hss_table_render(sum, fmt);
-        size_t bl = strlen(b);
-        while (bl && (b[bl - 1] == '\n' || b[bl - 1] == ' '))
-            b[--bl] = 0;
-        size_t al = strlen(a);
-        while (al && (a[al - 1] == '\n' || a[al - 1] == ' '))
-            a[--al] = 0;
+        trim_end(b);
+        trim_end(a);
         printf("{\"sites\":%s,\"summary\":%s}\n", a, b);
         free(a);
         free(b);

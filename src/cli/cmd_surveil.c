@@ -399,6 +399,23 @@ static int cmd_exclude(int argc, char **argv)
 
 #define RUN_USAGE "hss surveil run --db FILE --date YYYY-MM-DD [--config surveil/signals.yaml] [--now ISO-TIME] [--format table|csv|json]"
 
+/* Loads the signal configuration (default surveil/signals.yaml), then opens the database.
+ * On failure returns NULL, with everything freed and *code the exit code. */
+static hss_store *open_with_config(const char *db, const char *cfgpath, hss_surveil_config *cfg,
+                                   hss_error *err, int *code)
+{
+    if (hss_surveil_config_load(cfgpath ? cfgpath : "surveil/signals.yaml", cfg, err)) {
+        *code = hss_cli_fail(err);
+        return NULL;
+    }
+    hss_store *st = hss_cli_open_db(db, 0);
+    if (!st) {
+        hss_surveil_config_free(cfg);
+        *code = 1;
+    }
+    return st;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     static const char *const known[] = {"--db", "--date", "--config", "--now", "--format", NULL};
@@ -413,13 +430,10 @@ static int cmd_run(int argc, char **argv)
     hss_error err;
     hss_error_clear(&err);
     hss_surveil_config cfg;
-    if (hss_surveil_config_load(cfgpath ? cfgpath : "surveil/signals.yaml", &cfg, &err))
-        return hss_cli_fail(&err);
-    hss_store *st = hss_cli_open_db(opt(argc, argv, "--db"), 0);
-    if (!st) {
-        hss_surveil_config_free(&cfg);
-        return 1;
-    }
+    int code;
+    hss_store *st = open_with_config(opt(argc, argv, "--db"), cfgpath, &cfg, &err, &code);
+    if (!st)
+        return code;
     hss_surveil_run_stats S;
     double t0 = hss_now();
     hss_code rc = hss_surveil_run(st, &cfg, date, opt(argc, argv, "--now"), &S, &err);
@@ -628,13 +642,10 @@ static int cmd_generate(int argc, char **argv)
     hss_error err;
     hss_error_clear(&err);
     hss_surveil_config cfg;
-    if (hss_surveil_config_load(cfgpath ? cfgpath : "surveil/signals.yaml", &cfg, &err))
-        return hss_cli_fail(&err);
-    hss_store *st = hss_cli_open_db(opt(argc, argv, "--db"), 0);
-    if (!st) {
-        hss_surveil_config_free(&cfg);
-        return 1;
-    }
+    int code;
+    hss_store *st = open_with_config(opt(argc, argv, "--db"), cfgpath, &cfg, &err, &code);
+    if (!st)
+        return code;
     hss_surveil_demo_stats S;
     double t0 = hss_now();
     hss_code rc = hss_surveil_demo(st, &cfg, (uint64_t)seed, end, days, &S, &err);

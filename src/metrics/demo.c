@@ -18,17 +18,9 @@
 #define MONTHS 24
 #define FIRST_YEAR 2024
 
-static uint64_t mix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 static double unif(uint64_t *s)
 {
-    return (double)(mix(s) >> 11) / 9007199254740992.0;
+    return (double)(hss_splitmix64(s) >> 11) / 9007199254740992.0;
 }
 
 /* Typical monthly outpatient visits by facility type; 0 for facilities that do not treat. */

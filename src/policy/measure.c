@@ -337,15 +337,21 @@ static void m_ems_crew(const pregion *R, const prule *r, const parea *a, const p
     ratio(o, staff_param(r, g, "ems_doctor"), ambulances(g), 1, "the number of ambulances|救护车数", a, f);
 }
 
+/* A known count: observed = num = n, so the gap is said in the same units. */
+static void counted(presult *o, double n)
+{
+    o->known = 1;
+    o->observed = n;
+    o->num = o->observed;
+    o->den = o->scale = 1;
+    o->has_need = 1;
+}
+
 /* Presence and counts: facilities of a type in the area's subtree (agg already holds only the
  * facilities the rule's scope selects). */
 static void count_type(const parea *a, const pagg *g, presult *o, const char *type)
 {
-    o->known = 1;
-    o->observed = g->types[hss_model_find(HSS_VOCAB_FACILITY_TYPE, type)];
-    o->num = o->observed;
-    o->den = o->scale = 1;
-    o->has_need = 1;
+    counted(o, g->types[hss_model_find(HSS_VOCAB_FACILITY_TYPE, type)]);
 }
 
 static void m_thc_presence(const pregion *R, const prule *r, const parea *a, const pfac *f,
@@ -389,32 +395,20 @@ static void m_village_clinic_presence(const pregion *R, const prule *r, const pa
         o->skip = 1;
         return;
     }
-    o->known = 1;
-    o->observed = g->types[hss_model_find(HSS_VOCAB_FACILITY_TYPE, "village_clinic")] +
-                  g->types[hss_model_find(HSS_VOCAB_FACILITY_TYPE, "community_health_station")];
-    o->num = o->observed;
-    o->den = o->scale = 1;
-    o->has_need = 1;
+    counted(o, g->types[hss_model_find(HSS_VOCAB_FACILITY_TYPE, "village_clinic")] +
+               g->types[hss_model_find(HSS_VOCAB_FACILITY_TYPE, "community_health_station")]);
 }
 
 static void m_facility_count(const pregion *R, const prule *r, const parea *a, const pfac *f,
                              const pagg *g, presult *o)
 {
-    o->known = 1;
-    o->observed = g->facilities;
-    o->num = o->observed;
-    o->den = o->scale = 1;
-    o->has_need = 1;
+    counted(o, g->facilities);
 }
 
 static void m_sub_centre_count(const pregion *R, const prule *r, const parea *a, const pfac *f,
                                const pagg *g, presult *o)
 {
-    o->known = 1;
-    o->observed = g->sub_centres;
-    o->num = o->observed;
-    o->den = o->scale = 1;
-    o->has_need = 1;
+    counted(o, g->sub_centres);
 }
 
 /* Share of the selected facilities run by government (or collective, per `ownership`). */
@@ -458,11 +452,7 @@ static void m_service_present(const pregion *R, const prule *r, const parea *a, 
                               const pagg *g, presult *o)
 {
     const char *svc = prule_str(r, "service");
-    o->known = 1;
-    o->observed = f && svc ? policy_has_service(f->services, svc) : 0;
-    o->num = o->observed;
-    o->den = o->scale = 1;
-    o->has_need = 1;
+    counted(o, f && svc ? policy_has_service(f->services, svc) : 0);
 }
 
 /* Share of the facilities in scope that offer the `service` (marked by the evaluator). */

@@ -308,3 +308,53 @@ hss_code hss_region_import(hss_store *st, hss_region_kind kind, const char *path
     free(data);
     return rc;
 }
+
+hss_code rg_store_row(rg_import *im, sqlite3_stmt *w, int existed, const char *what)
+{
+    if (sqlite3_step(w) != SQLITE_DONE) {
+        hss_store_error(im->st, im->err, what);
+        return hss_fail(im->err, HSS_EDB, "%s:%zu: %s", im->name, hss_csv_line(im->csv), im->err->msg);
+    }
+    if (!existed)
+        im->stats->inserted++;
+    else if (sqlite3_changes(hss_store_sqlite(im->st)) > 0)
+        im->stats->updated++;
+    else
+        im->stats->unchanged++;
+    return HSS_OK;
+}
+
+hss_code rg_inside(rg_import *im, const char *area, double lon, double lat, int name_area)
+{
+    char *b = NULL;
+    int in = rg_point_in_area(im->st, im->geo, area, lon, lat, &b);
+    if (in == 0) {
+        char shown[64];
+        snprintf(shown, sizeof shown, "%s", hss_csv_get(im->csv, "lon"));
+        hss_code rc = name_area
+            ? rg_bad(im, "lon", shown,
+                     "(lat %s) lies outside the boundary of area %s, which contains area_code %s",
+                     hss_csv_get(im->csv, "lat"), b, area)
+            : rg_bad(im, "lon", shown, "(lat %s) lies outside the boundary of area %s",
+                     hss_csv_get(im->csv, "lat"), b);
+        free(b);
+        return rc;
+    }
+    free(b);
+    return HSS_OK;
+}
+
+hss_code rg_rows(rg_import *im, hss_code (*row)(rg_import *im, void *ctx), void *ctx)
+{
+    hss_code rc = HSS_OK;
+    while (rc == HSS_OK) {
+        int r = hss_csv_next(im->csv, im->err);
+        if (r < 0)
+            rc = HSS_EINVAL;
+        if (r <= 0)
+            break;
+        im->stats->rows++;
+        rc = row(im, ctx);
+    }
+    return rc;
+}

@@ -83,8 +83,9 @@ static void bind_row(sqlite3_stmt *s, const char *code, const char *parent, cons
     sqlite3_bind_int(s, 9, generated);
 }
 
-static hss_code one_row(rg_import *im, stmts *s)
+static hss_code one_row(rg_import *im, void *ctx)
 {
+    stmts *s = ctx;
     const char *code, *parent, *level, *name, *kind;
     int64_t pop;
     int pop_null, has_loc, generated;
@@ -145,30 +146,10 @@ static hss_code one_row(rg_import *im, stmts *s)
     sqlite3_stmt *w = old >= 0 ? s->upd : s->ins;
     sqlite3_reset(w);
     bind_row(w, code, parent, level, name, kind, pop_null, pop, has_loc, lon, lat, generated);
-    if (sqlite3_step(w) != SQLITE_DONE) {
-        hss_store_error(im->st, im->err, "storing area");
-        return hss_fail(im->err, HSS_EDB, "%s:%zu: %s", im->name, hss_csv_line(im->csv), im->err->msg);
-    }
-    if (old < 0)
-        im->stats->inserted++;
-    else if (sqlite3_changes(hss_store_sqlite(im->st)) > 0)
-        im->stats->updated++;
-    else
-        im->stats->unchanged++;
-    if (has_loc) {
-        char *b = NULL;
-        int in = rg_point_in_area(im->st, im->geo, code, lon, lat, &b);
-        if (in == 0) {
-            char shown[64];
-            snprintf(shown, sizeof shown, "%s", hss_csv_get(im->csv, "lon"));
-            hss_code rc = rg_bad(im, "lon", shown, "(lat %s) lies outside the boundary of area %s",
-                                 hss_csv_get(im->csv, "lat"), b);
-            free(b);
-            return rc;
-        }
-        free(b);
-    }
-    return HSS_OK;
+    hss_code rc = rg_store_row(im, w, old >= 0, "storing area");
+    if (!rc && has_loc)
+        rc = rg_inside(im, code, lon, lat, 0);
+    return rc;
 }
 
 hss_code rg_import_areas(rg_import *im)
@@ -189,15 +170,8 @@ hss_code rg_import_areas(rg_import *im)
     hss_code rc = HSS_OK;
     if (!s.level_of || !s.children || !s.ins || !s.upd)
         rc = HSS_EDB;
-    while (rc == HSS_OK) {
-        int r = hss_csv_next(im->csv, im->err);
-        if (r < 0)
-            rc = HSS_EINVAL;
-        if (r <= 0)
-            break;
-        im->stats->rows++;
-        rc = one_row(im, &s);
-    }
+    if (rc == HSS_OK)
+        rc = rg_rows(im, one_row, &s);
     finalize(&s);
     return rc;
 }

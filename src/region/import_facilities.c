@@ -77,8 +77,9 @@ static void bind_int_or_null(sqlite3_stmt *s, int i, int is_null, int64_t v)
         sqlite3_bind_int64(s, i, v);
 }
 
-static hss_code one_row(rg_import *im, stmts *s)
+static hss_code one_row(rg_import *im, void *ctx)
 {
+    stmts *s = ctx;
     const char *code, *name, *type, *grade, *own, *area, *medcom;
     int64_t ba, bo, bi;
     int ba_null, bo_null, bi_null, has_loc, lead, central, sub, generated;
@@ -141,31 +142,10 @@ static hss_code one_row(rg_import *im, stmts *s)
     sqlite3_bind_int(w, 15, sub);
     sqlite3_bind_text(w, 16, s->svc.data ? s->svc.data : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(w, 17, generated);
-    if (sqlite3_step(w) != SQLITE_DONE) {
-        hss_store_error(im->st, im->err, "storing facility");
-        return hss_fail(im->err, HSS_EDB, "%s:%zu: %s", im->name, hss_csv_line(im->csv), im->err->msg);
-    }
-    if (!old)
-        im->stats->inserted++;
-    else if (sqlite3_changes(hss_store_sqlite(im->st)) > 0)
-        im->stats->updated++;
-    else
-        im->stats->unchanged++;
-    if (has_loc) {
-        char *b = NULL;
-        int in = rg_point_in_area(im->st, im->geo, area, lon, lat, &b);
-        if (in == 0) {
-            char shown[64];
-            snprintf(shown, sizeof shown, "%s", hss_csv_get(im->csv, "lon"));
-            hss_code rc = rg_bad(im, "lon", shown,
-                                 "(lat %s) lies outside the boundary of area %s, which contains area_code %s",
-                                 hss_csv_get(im->csv, "lat"), b, area);
-            free(b);
-            return rc;
-        }
-        free(b);
-    }
-    return HSS_OK;
+    hss_code rc = rg_store_row(im, w, old, "storing facility");
+    if (!rc && has_loc)
+        rc = rg_inside(im, area, lon, lat, 1);
+    return rc;
 }
 
 hss_code rg_import_facilities(rg_import *im)
@@ -191,15 +171,8 @@ hss_code rg_import_facilities(rg_import *im)
     hss_code rc = HSS_OK;
     if (!s.area || !s.exists || !s.ins || !s.upd)
         rc = HSS_EDB;
-    while (rc == HSS_OK) {
-        int r = hss_csv_next(im->csv, im->err);
-        if (r < 0)
-            rc = HSS_EINVAL;
-        if (r <= 0)
-            break;
-        im->stats->rows++;
-        rc = one_row(im, &s);
-    }
+    if (rc == HSS_OK)
+        rc = rg_rows(im, one_row, &s);
     sqlite3_finalize(s.area);
     sqlite3_finalize(s.exists);
     sqlite3_finalize(s.ins);

@@ -164,44 +164,42 @@ static void bind_filter(sqlite3_stmt *q, const hss_region_filter *f, const char 
     sqlite3_bind_int64(q, 5, (sqlite3_int64)f->offset);
 }
 
-hss_code hss_region_areas(hss_store *st, const hss_region_filter *f, hss_table **out, hss_error *err)
+/* A filtered list (areas or facilities): checks the filter, runs sql (UNDER_CTE with ?1..?5 as
+ * bind_filter binds them; ?3 is the facility type when by_type) and fills the table. */
+static hss_code filtered_table(hss_store *st, const hss_region_filter *f, const char *sql, int by_type,
+                               const colspec *cols, size_t ncols, hss_table **out, hss_error *err)
 {
     hss_region_filter none = {0};
     if (!f)
         f = &none;
     if (rg_check_filter(st, f, err))
         return err ? err->code : HSS_EINVAL;
-    sqlite3_stmt *q = hss_store_prepare(st, UNDER_CTE
-        "SELECT code,parent_code,level,name,kind,population,lon,lat,generated FROM area "
-        "WHERE (?1 IS NULL OR code IN (SELECT code FROM sub)) AND (?2 IS NULL OR level=?2) "
-        "AND ?3 IS NULL ORDER BY code LIMIT ?4 OFFSET ?5", err);
+    sqlite3_stmt *q = hss_store_prepare(st, sql, err);
     if (!q)
         return HSS_EDB;
-    bind_filter(q, f, NULL);
-    hss_code rc = fill(st, q, AREA_COLS, NCOLS(AREA_COLS), f->display, out, err);
+    bind_filter(q, f, by_type ? f->type : NULL);
+    hss_code rc = fill(st, q, cols, ncols, f->display, out, err);
     sqlite3_finalize(q);
     return rc;
 }
 
+hss_code hss_region_areas(hss_store *st, const hss_region_filter *f, hss_table **out, hss_error *err)
+{
+    return filtered_table(st, f, UNDER_CTE
+        "SELECT code,parent_code,level,name,kind,population,lon,lat,generated FROM area "
+        "WHERE (?1 IS NULL OR code IN (SELECT code FROM sub)) AND (?2 IS NULL OR level=?2) "
+        "AND ?3 IS NULL ORDER BY code LIMIT ?4 OFFSET ?5", 0, AREA_COLS, NCOLS(AREA_COLS), out, err);
+}
+
 hss_code hss_region_facilities(hss_store *st, const hss_region_filter *f, hss_table **out, hss_error *err)
 {
-    hss_region_filter none = {0};
-    if (!f)
-        f = &none;
-    if (rg_check_filter(st, f, err))
-        return err ? err->code : HSS_EINVAL;
-    sqlite3_stmt *q = hss_store_prepare(st, UNDER_CTE
+    return filtered_table(st, f, UNDER_CTE
         "SELECT f.code,f.name,f.type,f.grade,f.ownership,f.area_code,f.lon,f.lat,f.beds_approved,"
         "f.beds_open,f.beds_infectious,f.medcom_code,f.medcom_lead,f.central,f.sub_centre,"
         "f.services,f.generated FROM facility f JOIN area a ON a.code = f.area_code "
         "WHERE (?1 IS NULL OR f.area_code IN (SELECT code FROM sub)) AND (?2 IS NULL OR a.level=?2) "
-        "AND (?3 IS NULL OR f.type=?3) ORDER BY f.code LIMIT ?4 OFFSET ?5", err);
-    if (!q)
-        return HSS_EDB;
-    bind_filter(q, f, f->type);
-    hss_code rc = fill(st, q, FACILITY_COLS, NCOLS(FACILITY_COLS), f->display, out, err);
-    sqlite3_finalize(q);
-    return rc;
+        "AND (?3 IS NULL OR f.type=?3) ORDER BY f.code LIMIT ?4 OFFSET ?5", 1, FACILITY_COLS,
+        NCOLS(FACILITY_COLS), out, err);
 }
 
 static hss_code counts_table(hss_store *st, int vehicles, hss_table **out, hss_error *err)

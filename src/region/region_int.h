@@ -65,6 +65,15 @@ hss_code rg_lonlat(rg_import *im, double *lon, double *lat, int *has);
 /* Duplicate key within the file (key may be composite). */
 hss_code rg_unique(rg_import *im, const char *col, const char *value, const char *key);
 
+/* Steps the insert (existed = 0) or update statement w of the current row and counts the row
+ * as inserted, updated or unchanged; a failed step is an error naming file:line. */
+hss_code rg_store_row(rg_import *im, sqlite3_stmt *w, int existed, const char *what);
+/* A located row must lie inside the boundary of `area` (when one is stored); when
+ * name_area, the message also names `area` as the row's area_code. */
+hss_code rg_inside(rg_import *im, const char *area, double lon, double lat, int name_area);
+/* Calls row(im, ctx) for every remaining CSV row, counting rows, until one fails. */
+hss_code rg_rows(rg_import *im, hss_code (*row)(rg_import *im, void *ctx), void *ctx);
+
 hss_code rg_import_areas(rg_import *im);
 hss_code rg_import_facilities(rg_import *im);
 hss_code rg_import_counts(rg_import *im, int vehicles);

@@ -39,14 +39,28 @@ static enum MHD_Result db_error(hss_req *r)
     return hss_respond_error(r, 500, "database error: %s", sqlite3_errmsg(hss_store_sqlite(r->st)));
 }
 
+/* The under= and level= parameters of the area lists; -1 when the answer (an error) is sent,
+ * with *ret what the handler returns. */
+static int area_args(hss_req *r, char under[16], const char **level, enum MHD_Result *ret)
+{
+    *level = hss_arg(r, "level");
+    *ret = MHD_YES;
+    if (hss_resolve_under(r, hss_arg(r, "under"), under) || hss_check_word(r, "level", *level, 10))
+        return -1;
+    if (*level && hss_model_find(HSS_VOCAB_LEVEL, *level) < 0) {
+        *ret = hss_respond_error(r, 400, "level: must be province, city, county, township or village");
+        return -1;
+    }
+    return 0;
+}
+
 enum MHD_Result hss_api_areas(hss_req *r)
 {
     char under[16], lo[13], hi[14];
-    const char *level = hss_arg(r, "level");
-    if (hss_resolve_under(r, hss_arg(r, "under"), under) || hss_check_word(r, "level", level, 10))
-        return MHD_YES;
-    if (level && hss_model_find(HSS_VOCAB_LEVEL, level) < 0)
-        return hss_respond_error(r, 400, "level: must be province, city, county, township or village");
+    const char *level;
+    enum MHD_Result ret;
+    if (area_args(r, under, &level, &ret))
+        return ret;
     hss_prefix_range(under, lo, hi);
     /* Without a level the tree stops at townships: villages come with /areas/{township}. */
     sqlite3_stmt *s = hss_stmt(r,
@@ -224,11 +238,10 @@ static const char *const BOUNDARY_SQL[3] = {
 enum MHD_Result hss_api_boundaries(hss_req *r)
 {
     char under[16], lo[13], hi[14], slo[13], shi[14];
-    const char *level = hss_arg(r, "level");
-    if (hss_resolve_under(r, hss_arg(r, "under"), under) || hss_check_word(r, "level", level, 10))
-        return MHD_YES;
-    if (level && hss_model_find(HSS_VOCAB_LEVEL, level) < 0)
-        return hss_respond_error(r, 400, "level: must be province, city, county, township or village");
+    const char *level;
+    enum MHD_Result ret;
+    if (area_args(r, under, &level, &ret))
+        return ret;
     hss_prefix_range(under, lo, hi);
     hss_prefix_range(r->scope, slo, shi);
     cJSON *fc = cJSON_CreateObject();

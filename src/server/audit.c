@@ -5,7 +5,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "server/server.h"
 
@@ -13,10 +12,7 @@ hss_code hss_audit_log(hss_store *st, const char *user, const char *ip, const ch
                        const char *target, int status, const char *detail, hss_error *err)
 {
     char at[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    hss_utc_timestamp(at);
     sqlite3_stmt *s = hss_store_prepare(st,
         "INSERT INTO audit(at,user_name,ip,action,target,status,detail) VALUES(?,?,?,?,?,?,?)", err);
     if (!s)

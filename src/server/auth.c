@@ -34,10 +34,7 @@ static void hash_token(const char *token, char out[65])
 
 static void utc_now(char out[32])
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    hss_utc_timestamp(out);
 }
 
 hss_code hss_user_add(hss_store *st, const char *name, const char *role, const char *scope,

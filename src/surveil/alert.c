@@ -119,12 +119,7 @@ hss_code hss_surveil_alert_act(hss_store *st, int64_t id, const char *action, co
     sqlite3_finalize(u);
     sqlite3_finalize(e);
     free(status);
-    if (!rc)
-        rc = hss_store_bump_version(st, err);
-    if (!rc)
-        rc = hss_store_commit(st, err);
-    else
-        hss_store_rollback(st);
+    rc = hss_surveil_finish(st, rc, err);
     return rc;
 }
 

@@ -154,12 +154,7 @@ hss_code hss_surveil_generate_demo(hss_store *st, uint64_t seed, const char *end
                  dia_at != SIZE_MAX ? T[dia_at].code : "-", dia_at != SIZE_MAX ? T[dia_at + 1].code : "-");
         rc = hss_store_meta_set(st, "surveil.generated", note, err);
     }
-    if (!rc)
-        rc = hss_store_bump_version(st, err);
-    if (!rc)
-        rc = hss_store_commit(st, err);
-    else
-        hss_store_rollback(st);
+    rc = hss_surveil_finish(st, rc, err);
     free(counts);
     hss_vec_free(&tw);
     return rc;

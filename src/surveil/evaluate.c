@@ -21,10 +21,7 @@ typedef struct {
 
 static double unif(rng *r)
 {
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
+    uint64_t z = hss_splitmix64(&r->s);
     return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
 }
 

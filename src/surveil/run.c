@@ -13,7 +13,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct {
     char *area, *signal;
@@ -22,10 +21,7 @@ typedef struct {
 
 void hss_surveil_now_iso(char out[21])
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    hss_utc_timestamp(out);
 }
 
 void hss_surveil_run_stats_free(hss_surveil_run_stats *stats)
@@ -344,12 +340,7 @@ hss_code hss_surveil_run(hss_store *st, const hss_surveil_config *cfg, const cha
         rc = raise_from(st, cfg, D, date, 0, now, stats, err);
     if (!rc)
         rc = raise_from(st, cfg, D, date, 1, now, stats, err);
-    if (!rc)
-        rc = hss_store_bump_version(st, err);
-    if (!rc)
-        rc = hss_store_commit(st, err);
-    else
-        hss_store_rollback(st);
+    rc = hss_surveil_finish(st, rc, err);
     for (size_t i = 0; i < ex.len; i++) {
         free(HSS_VEC_AT(&ex, exclusion, i).area);
         free(HSS_VEC_AT(&ex, exclusion, i).signal);

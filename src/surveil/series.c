@@ -16,37 +16,15 @@ long hss_surveil_day_number(const char *s, int *ok)
     *ok = 0;
     if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || s[4] != '-' || s[7] != '-')
         return -1;
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
+    if (m < 1 || m > 12 || d < 1 || d > hss_month_days(y, m))
         return -1;
-    /* days from civil (proleptic Gregorian) */
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     *ok = 1;
-    return era * 146097 + doe - 719468;
+    return hss_days_from_civil(y, m, d);
 }
 
 void hss_surveil_day_string(long day, char out[11])
 {
-    /* civil from days (proleptic Gregorian) */
-    long z = day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp + (mp < 10 ? 3 : -9);
-    y += m <= 2;
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%04ld-%02ld-%02ld", y % 10000, m % 100, d % 100);
-    memcpy(out, tmp, 10);
-    out[10] = 0;
+    hss_day_format(day, out);
 }
 
 void hss_surveil_series_free(hss_surveil_series *s)

@@ -10,30 +10,18 @@
 
 #define YEAR_SLOTS 366
 
-/* Day number of January 1st of a year (days from civil, proleptic Gregorian). */
+/* Day number of January 1st of a year. */
 static long jan1_of(int year)
 {
-    long y = year - 1; /* January: counted in the previous March-based year */
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + 306; /* March 1 + 306 days = January 1 */
-    return era * 146097 + doe - 719468;
+    return hss_days_from_civil(year, 1, 1);
 }
 
 /* Calendar year and 0-based day of year of a day number. */
 static void year_of(long day, int *year, int *doy)
 {
-    long z = day + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long d = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * d + 2) / 153;
-    if (mp >= 10)
-        y++;
-    *year = (int)y;
-    *doy = (int)(day - jan1_of((int)y));
+    int m, d;
+    hss_civil_from_days(day, year, &m, &d);
+    *doy = (int)(day - jan1_of(*year));
 }
 
 static void blob_decode(const void *blob, int bytes, int32_t *out)
@@ -353,12 +341,7 @@ hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_e
     }
     sqlite3_finalize(prev);
     if (in_tx) {
-        if (!rc)
-            rc = hss_store_bump_version(st, err);
-        if (!rc)
-            rc = hss_store_commit(st, err);
-        else
-            hss_store_rollback(st);
+        rc = hss_surveil_finish(st, rc, err);
     }
     for (size_t i = 0; i < list.len; i++) {
         import_series *s = HSS_VEC_AT(&list, import_series *, i);
@@ -372,5 +355,16 @@ hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_e
     hss_vec_free(&list);
     free(tab);
     hss_csv_close(csv);
+    return rc;
+}
+
+hss_code hss_surveil_finish(hss_store *st, hss_code rc, hss_error *err)
+{
+    if (!rc)
+        rc = hss_store_bump_version(st, err);
+    if (!rc)
+        rc = hss_store_commit(st, err);
+    else
+        hss_store_rollback(st);
     return rc;
 }

@@ -68,4 +68,8 @@ hss_code hss_surveil_fixed(const double *y, size_t n, const hss_surveil_params *
 sqlite3_stmt *hss_surveil_load_prepare(hss_store *st, hss_error *err);
 void hss_surveil_load_with(sqlite3_stmt *s, int64_t series_id, long from_day, long to_day, int32_t *out);
 
+/* Ends a write transaction: when rc is HSS_OK, bumps the data version and commits; when rc
+ * (or the version bump) failed, rolls back. Returns the resulting code. */
+hss_code hss_surveil_finish(hss_store *st, hss_code rc, hss_error *err);
+
 #endif
