@@ -109,7 +109,9 @@ hss_store *hss_store_open(const char *path, hss_error *err)
         hss_store_close(st);
         return NULL;
     }
-    sqlite3_busy_timeout(st->db, 5000);
+    /* Writers (imports, re-snapping after a data change, audit rows) queue behind each other;
+     * allow a slow machine a while before a request fails with "database is locked". */
+    sqlite3_busy_timeout(st->db, 15000);
     hss_error local;
     hss_error_clear(&local);
     if (hss_store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", &local) ||
