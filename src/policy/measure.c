@@ -509,6 +509,32 @@ static int roads_stored(const pregion *R)
 
 /* Turns a failed call into an unknown finding that says why; HSS_ENOTFOUND from access means
  * no road network is stored. */
+static void linked_unknown(presult *o, hss_code rc, const hss_error *err, int travel);
+
+/* 1 when a road network is stored; else the finding is unknown and says so. */
+static int travel_ready(const pregion *R, presult *o)
+{
+    if (roads_stored(R))
+        return 1;
+    linked_unknown(o, HSS_ENOTFOUND, NULL, 1);
+    return 0;
+}
+
+/* The area's EMS response figures; 0 on success, else the finding is unknown and says why. */
+static int ems_of(const pregion *R, const parea *a, hss_ems_result *e, presult *o)
+{
+    hss_error err;
+    hss_error_clear(&err);
+    if (!travel_ready(R, o))
+        return -1;
+    hss_code rc = hss_access_ems_response(R->st, a->code, NULL, e, &err);
+    if (rc) {
+        linked_unknown(o, rc, &err, 1);
+        return -1;
+    }
+    return 0;
+}
+
 static void linked_unknown(presult *o, hss_code rc, const hss_error *err, int travel)
 {
     if (travel && rc == HSS_ENOTFOUND)
@@ -524,10 +550,8 @@ static void m_service_circle(const pregion *R, const prule *r, const parea *a, c
     int64_t residents = 0, covered = 0;
     hss_error err;
     hss_error_clear(&err);
-    if (!roads_stored(R)) {
-        linked_unknown(o, HSS_ENOTFOUND, &err, 1);
+    if (!travel_ready(R, o))
         return;
-    }
     hss_code rc = hss_access_share_within(R->st, CIRCLE_TYPES, prule_num(r, "minutes", 15), a->code,
                                           &residents, &covered, &err);
     if (rc) {
@@ -556,17 +580,10 @@ static void m_ems_radius(const pregion *R, const prule *r, const parea *a, const
                          const pagg *g, presult *o)
 {
     hss_ems_result e;
+    if (ems_of(R, a, &e, o))
+        return;
     hss_error err;
     hss_error_clear(&err);
-    if (!roads_stored(R)) {
-        linked_unknown(o, HSS_ENOTFOUND, &err, 1);
-        return;
-    }
-    hss_code rc = hss_access_ems_response(R->st, a->code, NULL, &e, &err);
-    if (rc) {
-        linked_unknown(o, rc, &err, 1);
-        return;
-    }
     int kind = r->kind;
     int64_t people = kind == 0 ? e.urban_residents : kind == 1 ? e.rural_residents
                                                                : e.urban_residents + e.rural_residents;
@@ -606,17 +623,8 @@ static void m_ems_response(const pregion *R, const prule *r, const parea *a, con
                            const pagg *g, presult *o)
 {
     hss_ems_result e;
-    hss_error err;
-    hss_error_clear(&err);
-    if (!roads_stored(R)) {
-        linked_unknown(o, HSS_ENOTFOUND, &err, 1);
+    if (ems_of(R, a, &e, o))
         return;
-    }
-    hss_code rc = hss_access_ems_response(R->st, a->code, NULL, &e, &err);
-    if (rc) {
-        linked_unknown(o, rc, &err, 1);
-        return;
-    }
     int64_t people = r->kind == 0 ? e.urban_residents : r->kind == 1 ? e.rural_residents
                                                                      : e.urban_residents + e.rural_residents;
     if (people <= 0) {
@@ -640,10 +648,8 @@ static void m_sub_centre_distance(const pregion *R, const prule *r, const parea 
     hss_table *t = NULL;
     hss_error err;
     hss_error_clear(&err);
-    if (!roads_stored(R)) {
-        linked_unknown(o, HSS_ENOTFOUND, &err, 1);
+    if (!travel_ready(R, o))
         return;
-    }
     const char *area = f ? R->areas[f->area].code : a->code;
     hss_code rc = hss_access_subcentre_distances(R->st, area, &t, &err);
     if (rc) {
