@@ -81,6 +81,9 @@ try {
   await page.click('#lang');
   await until(page, () => document.querySelector('#access-log h2')?.textContent.startsWith('Access log'));
   check(true, 'English switch');
+  const record = await page.locator('#resident-record').textContent();
+  check(record.includes('male') && record.includes('aged 65+') && !record.includes('老年人'),
+        'sex and key groups shown in English: ' + record.replace(/\s+/g, ' ').slice(0, 160));
   await page.screenshot({ path: join(artifacts, 'care-resident-en.png') });
   await page.click('#lang');
   await page.click('#logout');

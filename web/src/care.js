@@ -50,6 +50,25 @@ const words = {
   },
 };
 const w = (k) => (words[getLang()] && words[getLang()][k]) || words.zh[k] || k;
+// Stored ids (sex, key groups, service packages) shown in the user's language.
+const LABELS = {
+  zh: { male: '男', female: '女', hypertension: '高血压患者', diabetes: '2型糖尿病患者', severe_mental_illness: '严重精神障碍患者',
+    tuberculosis: '肺结核患者', disabled: '残疾人', pregnant: '孕产妇', elderly: '65岁及以上老年人', child: '0-6岁儿童',
+    basic: '基础包', chronic: '慢病包', maternal_child: '母婴包', mental: '严重精神障碍包', personalised: '个性化包' },
+  en: { male: 'male', female: 'female', hypertension: 'hypertension', diabetes: 'type-2 diabetes',
+    severe_mental_illness: 'severe mental illness', tuberculosis: 'tuberculosis', disabled: 'disabled',
+    pregnant: 'pregnant or postpartum', elderly: 'aged 65+', child: 'child 0-6', basic: 'basic package',
+    chronic: 'chronic-disease package', maternal_child: 'mother-and-child package', mental: 'severe-mental-illness package',
+    personalised: 'personalised package' },
+};
+const PACKAGE_OF = { elderly: { zh: '老年人包', en: 'older-people package' }, tuberculosis: { zh: '肺结核包', en: 'tuberculosis package' },
+  disabled: { zh: '残疾人包', en: 'disability package' } };
+// The API gives some of these already in Chinese (the record's sex and key groups): map them
+// back to their ids first so that English shows English.
+const ID_OF = Object.fromEntries(Object.entries(LABELS.zh).map(([id, zh]) => [zh, id]));
+const label = (v) => { const id = ID_OF[v] || v; return (LABELS[getLang()] && LABELS[getLang()][id]) || v; };
+const labels = (list) => (list || '').split(/[;,、]/).filter(Boolean).map(label).join(getLang() === 'zh' ? '、' : ', ');
+const pkg = (id) => (PACKAGE_OF[id] && PACKAGE_OF[id][getLang()]) || label(id);
 const RATES = ['contracting_rate', 'key_group_contracting_rate', 'renewal_rate', 'htn_standard_management_rate',
   'dm_standard_management_rate', 'htn_control_rate', 'dm_control_rate'];
 
@@ -222,9 +241,9 @@ async function renderResident(ui, key) {
     h('h1', { id: 'resident-name' }, `${w('record')} · ${r.name}`, r.generated ? h('small', {}, ' ' + w('generated')) : null),
     h('div', { class: 'row' },
       h('section', { class: 'panel' }, h('table', { class: 'kv', id: 'resident-record' },
-        row(w('idNumber'), r.id_number), row(w('sex'), r.sex), row(w('birth'), r.birth_date), row(w('age'), String(r.age)),
-        row(w('village'), `${r.village} (${r.village_code})`), row(w('household'), r.household), row(w('keyGroups'), r.key_groups),
-        row(w('contract'), r.contract_team ? `${r.contract_team} · ${r.contract_package} · ${w('end')} ${r.contract_end}` : ''),
+        row(w('idNumber'), r.id_number), row(w('sex'), label(r.sex)), row(w('birth'), r.birth_date), row(w('age'), String(r.age)),
+        row(w('village'), `${r.village} (${r.village_code})`), row(w('household'), r.household), row(w('keyGroups'), labels(r.key_groups)),
+        row(w('contract'), r.contract_team ? `${r.contract_team} · ${pkg(r.contract_package)} · ${w('end')} ${r.contract_end}` : ''),
         row(w('chronic'), chronicText(r.chronic)))),
       h('section', { class: 'panel', id: 'access-log' }, h('h2', {}, w('accessLog')), h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'access-log-table' },
         h('thead', {}, h('tr', {}, [w('at'), w('user'), w('action')].map((l) => h('th', {}, l)))),
@@ -233,7 +252,7 @@ async function renderResident(ui, key) {
     h('section', { class: 'panel', id: 'resident-chronic' }, h('h2', {}, w('nextVisit')), table(h, [w('disease'), w('enrolled'), w('action'), w('status'), w('due'), w('reason')],
       (data.chronic || []).map((c) => [w(c.disease), c.enrolled_on, c.action_label, w('st_' + c.status), c.due_date, c.reason]))),
     h('section', { class: 'panel' }, h('h2', {}, w('contracts')), table(h, [w('team'), w('package'), w('start'), w('end')],
-      data.contracts.map((c) => [`${c.team} (${c.team_code})`, c.package, c.start_date, c.end_date]))),
+      data.contracts.map((c) => [`${c.team} (${c.team_code})`, pkg(c.package), c.start_date, c.end_date]))),
     h('section', { class: 'panel' }, h('h2', {}, w('referrals')), table(h, ['#', w('from'), w('to'), w('requested'), w('status'), w('reason')],
       data.referrals.map((x) => [x.referral_id, x.from, x.to, x.requested_at.slice(0, 16), getLang() === 'zh' ? x.state_zh : x.state, x.reason]))));
   void fmt;
