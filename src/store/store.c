@@ -14,6 +14,7 @@
 struct hss_store {
     sqlite3 *db;
     char *path;
+    int depth; /* open hss_store_begin levels: 1 = the transaction, more = savepoints in it */
 };
 
 static const hss_schema *const SCHEMAS[] = {
@@ -145,24 +146,69 @@ void hss_store_close(hss_store *st)
 sqlite3 *hss_store_sqlite(hss_store *st) { return st->db; }
 const char *hss_store_path(const hss_store *st) { return st->path; }
 
+/* Transactions nest: a begin inside an open transaction becomes a savepoint, so that a module
+ * which keeps its work atomic on its own (an import, a generator) can also run as one step of a
+ * larger unit that commits or rolls back as a whole (`hss demo`). */
+static void savepoint_sql(char *buf, size_t n, const char *verb, int level)
+{
+    snprintf(buf, n, "%s hss_sp%d", verb, level);
+}
+
+/* SQLite ends a transaction by itself on some errors (disk full, I/O): resynchronise. */
+static void sync_depth(hss_store *st)
+{
+    if (sqlite3_get_autocommit(st->db))
+        st->depth = 0;
+}
+
 hss_code hss_store_begin(hss_store *st, hss_error *err)
 {
-    return hss_store_exec(st, "BEGIN IMMEDIATE", err);
+    sync_depth(st);
+    char sql[48];
+    if (st->depth == 0)
+        snprintf(sql, sizeof sql, "BEGIN IMMEDIATE");
+    else
+        savepoint_sql(sql, sizeof sql, "SAVEPOINT", st->depth);
+    hss_code rc = hss_store_exec(st, sql, err);
+    if (rc == HSS_OK)
+        st->depth++;
+    return rc;
 }
 
 hss_code hss_store_commit(hss_store *st, hss_error *err)
 {
-    if (hss_store_exec(st, "COMMIT", err)) {
+    sync_depth(st);
+    if (st->depth == 0)
+        return hss_fail(err, HSS_EDB, "database: commit without an open transaction");
+    char sql[48];
+    if (st->depth == 1)
+        snprintf(sql, sizeof sql, "COMMIT");
+    else
+        savepoint_sql(sql, sizeof sql, "RELEASE", st->depth - 1);
+    if (hss_store_exec(st, sql, err)) {
         hss_store_rollback(st);
         return HSS_EDB;
     }
+    st->depth--;
     return HSS_OK;
 }
 
 void hss_store_rollback(hss_store *st)
 {
-    if (!sqlite3_get_autocommit(st->db))
+    sync_depth(st);
+    if (st->depth == 0)
+        return;
+    if (st->depth == 1) {
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    } else {
+        char sql[64];
+        savepoint_sql(sql, sizeof sql, "ROLLBACK TO", st->depth - 1);
+        sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+        savepoint_sql(sql, sizeof sql, "RELEASE", st->depth - 1);
+        sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+    }
+    st->depth--;
+    sync_depth(st);
 }
 
 int64_t hss_store_data_version(hss_store *st)

@@ -33,7 +33,9 @@ void hss_store_close(hss_store *st);
 sqlite3 *hss_store_sqlite(hss_store *st);
 const char *hss_store_path(const hss_store *st);
 
-/* Transactions. begin is BEGIN IMMEDIATE so that a writer fails early, not at commit. */
+/* Transactions. begin is BEGIN IMMEDIATE so that a writer fails early, not at commit. Inside an
+ * open transaction, begin/commit/rollback become a savepoint, its release and its undo, so
+ * atomic steps compose into a larger atomic unit. */
 hss_code hss_store_begin(hss_store *st, hss_error *err);
 hss_code hss_store_commit(hss_store *st, hss_error *err);
 void hss_store_rollback(hss_store *st);

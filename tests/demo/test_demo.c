@@ -175,6 +175,37 @@ static void errors_leave_the_store_unchanged(void **state)
     assert_non_null(strstr(err.msg, "npm ci"));
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM area"), areas);
     assert_int_equal(hss_store_data_version(st), version);
+    /* A failure in the last step (no surveillance configuration in this root) undoes the whole
+     * demo: region, roads, activity data and residents were written and are rolled back. */
+    char cwd[512], link[700], target[700];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    char *late = hss_test_tmpdir();
+    const char *parts[] = {"data", "node_modules", "indicators", "care"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(link, sizeof link, "%s/%s", late, parts[i]);
+        snprintf(target, sizeof target, "%s/%s", cwd, parts[i]);
+        assert_int_equal(symlink(target, link), 0);
+    }
+    hss_store *fresh = hss_store_open(":memory:", &err);
+    assert_non_null(fresh);
+    hss_demo_options nosurveil = {.region = "lishui", .data_root = late, .quiet = 1};
+    assert_int_not_equal(hss_demo_build(fresh, &nosurveil, NULL, &err), HSS_OK);
+    if (!strstr(err.msg, "signals.yaml"))
+        fail_msg("unexpected error: %s", err.msg);
+    assert_int_equal(hss_test_query_int(fresh, "SELECT count(*) FROM area"), 0);
+    assert_int_equal(hss_test_query_int(fresh, "SELECT count(*) FROM road_edge"), 0);
+    assert_int_equal(hss_test_query_int(fresh, "SELECT count(*) FROM data_value"), 0);
+    assert_int_equal(hss_test_query_int(fresh, "SELECT count(*) FROM care_resident"), 0);
+    assert_int_equal(hss_store_data_version(fresh), 0);
+    assert_int_equal(sqlite3_get_autocommit(hss_store_sqlite(fresh)), 1);
+    hss_store_close(fresh);
+    /* Another region cannot replace one whose residents and data refer to it. */
+    hss_demo_options other = {.region = "lishui", .quiet = 1};
+    assert_int_equal(hss_demo_build(st, &other, NULL, &err), HSS_ECONFLICT);
+    assert_non_null(strstr(err.msg, "build the demo into a new file"));
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM area"), areas);
+    assert_int_equal(hss_store_data_version(st), version);
+    free(late);
     free(dir);
     hss_store_close(st);
 }

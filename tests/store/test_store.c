@@ -50,12 +50,45 @@ static void rollback_leaves_data_unchanged(void **state)
     hss_store_close(st);
 }
 
+static void nested_transactions_are_savepoints(void **state)
+{
+    (void)state;
+    hss_error err;
+    hss_store *st = hss_store_open(":memory:", &err);
+    assert_non_null(st);
+    /* inner rollback undoes only the inner step */
+    assert_int_equal(hss_store_begin(st, &err), HSS_OK);
+    assert_int_equal(hss_store_meta_set(st, "a", "1", &err), HSS_OK);
+    assert_int_equal(hss_store_begin(st, &err), HSS_OK);
+    assert_int_equal(hss_store_meta_set(st, "b", "2", &err), HSS_OK);
+    hss_store_rollback(st);
+    assert_int_equal(hss_store_commit(st, &err), HSS_OK);
+    char *a = hss_store_meta_get(st, "a");
+    assert_string_equal(a, "1");
+    free(a);
+    assert_null(hss_store_meta_get(st, "b"));
+    /* an inner commit is undone by the outer rollback */
+    assert_int_equal(hss_store_begin(st, &err), HSS_OK);
+    assert_int_equal(hss_store_begin(st, &err), HSS_OK);
+    assert_int_equal(hss_store_meta_set(st, "c", "3", &err), HSS_OK);
+    assert_int_equal(hss_store_commit(st, &err), HSS_OK);
+    hss_store_rollback(st);
+    assert_null(hss_store_meta_get(st, "c"));
+    /* a commit with nothing open is an error, a rollback a no-op */
+    assert_int_equal(hss_store_commit(st, &err), HSS_EDB);
+    hss_store_rollback(st);
+    assert_int_equal(hss_store_begin(st, &err), HSS_OK);
+    assert_int_equal(hss_store_commit(st, &err), HSS_OK);
+    hss_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(migrates_and_reopens),
         cmocka_unit_test(missing_file_is_a_clear_error),
         cmocka_unit_test(rollback_leaves_data_unchanged),
+        cmocka_unit_test(nested_transactions_are_savepoints),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
