@@ -108,11 +108,8 @@ static hss_table *findings(hss_req *r, char under[16], char pack[48], long long 
         hss_code c = hss_policy_findings(r->st, pack, (int)*year, under, &t, &err);
         if (c) {
             pthread_mutex_unlock(&cache_lock);
-            unsigned st = c == HSS_ENOTFOUND ? 404 : c == HSS_EINVAL ? 400 : c == HSS_EUNKNOWN ? 503 : 500;
-            if (st == 503)
-                hss_respond_error(r, 503, "module not available: %s", err.msg);
-            else
-                hss_respond_error(r, st, "%s", err.msg);
+            unsigned st = c == HSS_ENOTFOUND ? 404 : c == HSS_EINVAL ? 400 : 500;
+            hss_respond_error(r, st, "%s", err.msg);
             return NULL;
         }
         if (!e) {
