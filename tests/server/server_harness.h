@@ -222,4 +222,29 @@ static inline int login(int port, const char *user, const char *pw, session *s)
     return st;
 }
 
+/* GET path as session s (NULL: anonymous), expecting status `want`; returns the parsed body. */
+static inline cJSON *http_get_json(int port, const char *path, const session *s, int want)
+{
+    http_resp r;
+    http_get(port, path, s ? s->token : NULL, &r);
+    if (r.status != want)
+        fprintf(stderr, "GET %s: %d %s\n", path, r.status, r.body);
+    assert_int_equal(r.status, want);
+    cJSON *j = cJSON_Parse(r.body);
+    assert_non_null(j);
+    http_resp_free(&r);
+    return j;
+}
+
+/* One integer from the database file the server serves (opened beside it, read-only use). */
+static inline long long db_query_int(const char *db, const char *sql)
+{
+    hss_error err;
+    hss_store *st = hss_store_open_existing(db, &err);
+    assert_non_null(st);
+    long long v = hss_test_query_int(st, sql);
+    hss_store_close(st);
+    return v;
+}
+
 #endif

@@ -65,12 +65,7 @@ static void expect(const char *path, const session *s, int want)
 
 static long long db_int(const char *sql)
 {
-    hss_error err;
-    hss_store *st = hss_store_open_existing(db, &err);
-    assert_non_null(st);
-    long long v = hss_test_query_int(st, sql);
-    hss_store_close(st);
-    return v;
+    return db_query_int(db, sql);
 }
 
 static int body_has(const http_resp *r, const char *s)

@@ -72,15 +72,7 @@ static int teardown(void **state)
 
 static cJSON *get_json(const char *path, const session *s, int want)
 {
-    http_resp r;
-    http_get(srv.port, path, s ? s->token : NULL, &r);
-    if (r.status != want)
-        fprintf(stderr, "GET %s: %d %s\n", path, r.status, r.body);
-    assert_int_equal(r.status, want);
-    cJSON *j = cJSON_Parse(r.body);
-    assert_non_null(j);
-    http_resp_free(&r);
-    return j;
+    return http_get_json(srv.port, path, s, want);
 }
 
 static cJSON *post_json(const char *path, const session *s, const char *csrf, const char *body, int want)

@@ -47,15 +47,7 @@ static int teardown(void **state)
 
 static cJSON *get_json(const char *path, const session *s, int want)
 {
-    http_resp r;
-    http_get(srv.port, path, s ? s->token : NULL, &r);
-    if (r.status != want)
-        fprintf(stderr, "GET %s: %d %s\n", path, r.status, r.body);
-    assert_int_equal(r.status, want);
-    cJSON *j = cJSON_Parse(r.body);
-    assert_non_null(j);
-    http_resp_free(&r);
-    return j;
+    return http_get_json(srv.port, path, s, want);
 }
 
 static void expect_status(const char *path, const session *s, int want)
@@ -65,12 +57,7 @@ static void expect_status(const char *path, const session *s, int want)
 
 static long long db_int(const char *sql)
 {
-    hss_error err;
-    hss_store *st = hss_store_open_existing(db, &err);
-    assert_non_null(st);
-    long long v = hss_test_query_int(st, sql);
-    hss_store_close(st);
-    return v;
+    return db_query_int(db, sql);
 }
 
 /* ---- login and headers -------------------------------------------------------------------- */
