@@ -2,29 +2,16 @@
 // playwright-core): log in, open a county, see the map and the findings, open a facility,
 // export CSV and XLSX, switch to English. Saves screenshots to ARTIFACTS. Exits 0 on success.
 // usage: node tests/server/e2e.mjs URL USER PASSWORD COUNTY_CODE ARTIFACTS_DIR
-import { chromium } from 'playwright-core';
+import { launchBrowser, untilWithin, check } from './browser.mjs';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [url, user, password, county, artifacts] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
 const problems = [];
-// waitForFunction evaluates strings in the page, which our CSP (rightly) forbids: poll instead.
-async function until(page, fn, arg, timeout = 15000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    if (await page.evaluate(fn, arg)) return;
-    if (Date.now() > end) throw new Error('timed out waiting for ' + fn.toString());
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const check = (ok, what) => { if (!ok) throw new Error('check failed: ' + what); console.log('ok -', what); };
+const until = untilWithin(15000);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-         '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launchBrowser();
 let code = 0;
 try {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true, locale: 'zh-CN' });

@@ -4,22 +4,14 @@
 // switches to English; then the resident logs in and sees only their own record and who read it.
 // Saves screenshots to ARTIFACTS. Exits 0 on success.
 // usage: node tests/server/e2e_care.mjs URL USER PASSWORD RESIDENT_USER RESIDENT_PASSWORD ARTIFACTS_DIR OTHER_COUNTY_ID
-import { chromium } from 'playwright-core';
+import { launchBrowser, untilWithin, check } from './browser.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [url, user, password, ruser, rpassword, artifacts, otherId] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
 const problems = [];
-async function until(page, fn, arg, timeout = 15000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    if (await page.evaluate(fn, arg)) return;
-    if (Date.now() > end) throw new Error('timed out waiting for ' + fn.toString());
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const check = (ok, what) => { if (!ok) throw new Error('check failed: ' + what); console.log('ok -', what); };
+const until = untilWithin(15000);
 
 async function login(page, name, pw) {
   await page.goto(url, { waitUntil: 'networkidle' });
@@ -29,11 +21,7 @@ async function login(page, name, pw) {
   await page.click('#login-button');
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-         '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launchBrowser();
 let code = 0;
 try {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });

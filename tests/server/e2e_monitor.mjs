@@ -4,29 +4,16 @@
 // the sources' series chart, an action with a note that lands in the history), then English.
 // Saves screenshots to ARTIFACTS. Exits 0 on success.
 // usage: node tests/server/e2e_monitor.mjs URL USER PASSWORD COUNTY_CODE ARTIFACTS_DIR
-import { chromium } from 'playwright-core';
+import { launchBrowser, untilWithin, check } from './browser.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [url, user, password, county, artifacts] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
 const problems = [];
-// waitForFunction evaluates strings in the page, which the CSP forbids: poll instead.
-async function until(page, fn, arg, timeout = 20000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    if (await page.evaluate(fn, arg)) return;
-    if (Date.now() > end) throw new Error('timed out waiting for ' + fn.toString());
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-const check = (ok, what) => { if (!ok) throw new Error('check failed: ' + what); console.log('ok -', what); };
+const until = untilWithin(20000);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-         '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launchBrowser();
 let code = 0;
 try {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
