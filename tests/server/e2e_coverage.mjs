@@ -44,7 +44,7 @@ try {
   // the layer: villages coloured covered / outside
   check(await page.getAttribute('#map', 'data-coverage') !== 'on', 'layer off at first');
   await page.check('#coverage-toggle');
-  await until(page, () => document.querySelector('#map').dataset.coverage === 'on');
+  await until(page, () => document.querySelector('#map').dataset.coverage === 'on' && document.querySelector('#map').dataset.circle === '15/20');
   const inside = Number(await page.getAttribute('#map', 'data-covered'));
   const outside = Number(await page.getAttribute('#map', 'data-uncovered'));
   check(inside > 0 && inside + outside > 10, `coverage layer: ${inside} villages inside, ${outside} outside`);
@@ -56,7 +56,9 @@ try {
   await page.fill('#coverage-rural', '5');
   await page.locator('#coverage-rural').dispatchEvent('change');
   await page.locator('#coverage-minutes').dispatchEvent('change');
-  await until(page, () => /5\/5/.test(document.querySelector('#coverage-card')?.textContent || ''));
+  // the map says which circle its counts are for: wait for the 5/5 drawing, then read it
+  await until(page, () => document.querySelector('#map').dataset.coverage === 'on' && document.querySelector('#map').dataset.circle === '5/5');
+  check(/（5\/5 /.test(await page.locator('#coverage-card').textContent()), 'card states the 5/5 circle');
   await until(page, () => document.getElementById('progress').hidden);
   check(Number(await page.getAttribute('#map', 'data-uncovered')) > outside, 'tighter circle applied');
   check(true, 'a 5-minute circle leaves more villages outside: ' + await page.getAttribute('#map', 'data-uncovered'));

@@ -82,7 +82,12 @@ export function coveragePanel(ctx) {
   ctx.cards.append(covCard, emsCard);
 
   function draw() {
-    if (!opts.on || !last) { setSeries(chart, 'cov-', [], false); el.dataset.coverage = opts.on ? 'pending' : 'off'; return; }
+    if (!opts.on || !last) {
+      setSeries(chart, 'cov-', [], false);
+      el.dataset.coverage = opts.on ? 'pending' : 'off';
+      delete el.dataset.circle;
+      return;
+    }
     const pts = (cov) => last.villages.features.filter((f) => f.properties.covered === cov).map((f) => ({
       name: f.properties.name, value: f.geometry.coordinates, props: f.properties }));
     const tip = { formatter: (p) => {
@@ -100,6 +105,7 @@ export function coveragePanel(ctx) {
     el.dataset.coverage = drawn ? 'on' : 'lost'; /* 'lost': the chart was replaced */
     el.dataset.covered = String(inside.length);
     el.dataset.uncovered = String(outside.length);
+    el.dataset.circle = last.want; /* what the counts above are for: tests wait on it */
   }
 
   async function refresh() {
@@ -108,13 +114,14 @@ export function coveragePanel(ctx) {
     covCard.querySelector('.num').textContent = '…';
     try {
       if (!opts.types.length) throw new Error(t('siteType') + '?');
+      const want = `${opts.minutes}/${opts.rural}`; /* the circle this answer is for */
       const data = await api('/coverage' + qs({ under: code, types: opts.types.join(','), minutes: String(opts.minutes), rural_minutes: String(opts.rural) }));
       if (mine !== seq) return;
       if (data.available === false) throw new Error(data.reason);
-      last = data;
+      last = { ...data, want };
       status.textContent = `${t('coverageOf')} ${pct(last.share)} · ${t('outside')} ${num(last.uncovered)}`;
       covCard.replaceChildren(h('div', { class: 'num' }, pct(last.share)),
-        h('div', { class: 'label' }, `${t('coverageShare')}（${opts.minutes}/${opts.rural} ${t('minutesShort')}）`),
+        h('div', { class: 'label' }, `${t('coverageShare')}（${last.want} ${t('minutesShort')}）`),
         h('div', { class: 'label' }, `${t('outside')}: ${num(last.uncovered)}`));
       covCard.classList.toggle('gap', last.share !== null && last.share < 1);
     } catch (e) {
