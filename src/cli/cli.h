@@ -37,6 +37,8 @@ int hss_cmd_audit(int argc, char **argv);
 int hss_cli_fail(const hss_error *err);
 /* Prints a usage message for `cmd` to stderr and returns 2. */
 int hss_cli_usage(const char *usage);
+/* When argv[1] asks for help (--help, -h), prints the usage to stdout and returns 1; else 0. */
+int hss_cli_help(int argc, char **argv, const char *usage);
 /* Opens an existing database named by --db, printing the error on failure. */
 hss_store *hss_cli_open_db(const char *path, int create);
 /* Parses --format into *out, printing an error for a bad value. Returns 0 on success. */

@@ -130,6 +130,8 @@ static int cmd_elements(const opts *o)
 
 int hss_cmd_data(int argc, char **argv)
 {
+    if (hss_cli_help(argc, argv, DATA_USAGE))
+        return 0;
     if (argc < 2)
         return hss_cli_usage(DATA_USAGE);
     const char *sub = argv[1];
@@ -206,6 +208,8 @@ int hss_cmd_data(int argc, char **argv)
 
 int hss_cmd_indicators(int argc, char **argv)
 {
+    if (hss_cli_help(argc, argv, IND_USAGE))
+        return 0;
     opts o;
     int prc = parse(argc, argv, 1, &o, IND_USAGE);
     if (prc)

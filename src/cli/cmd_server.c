@@ -97,6 +97,8 @@ static const char USER_USAGE[] =
 
 int hss_cmd_user(int argc, char **argv)
 {
+    if (hss_cli_help(argc, argv, USER_USAGE))
+        return 0;
     if (argc < 2)
         return hss_cli_usage(USER_USAGE);
     const char *sub = argv[1], *name = NULL, *role = NULL, *scope = NULL, *db = NULL, *fmt = "table";
@@ -181,6 +183,8 @@ static const char AUDIT_USAGE[] = "hss audit --db FILE [--user U] [--since 2026-
 
 int hss_cmd_audit(int argc, char **argv)
 {
+    if (hss_cli_help(argc, argv, AUDIT_USAGE))
+        return 0;
     const char *db = NULL, *user = NULL, *since = NULL, *fmt = "table";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;

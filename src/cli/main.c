@@ -33,6 +33,7 @@ static const command COMMANDS[] = {
     {"serve", hss_cmd_serve, "serve the dashboard and the HTTP API"},
     {"user", hss_cmd_user, "manage dashboard users"},
     {"audit", hss_cmd_audit, "show the audit log"},
+    {"help", NULL, "a command's usage: hss help COMMAND (the man page is built from the same text)"},
 };
 
 static void usage(FILE *out)
@@ -44,14 +45,34 @@ static void usage(FILE *out)
     fprintf(out, "\nRun `hss COMMAND --help` for a command's options.\n");
 }
 
+/* `hss help [COMMAND]`: the command's own --help text, so that the usage shown by a mistake, by
+ * --help, by `hss help` and in the man page (mk/man.sh) is one text. */
+static int help(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
+        if (COMMANDS[i].run && strcmp(argv[1], COMMANDS[i].name) == 0) {
+            static char flag[] = "--help";
+            char *args[] = {argv[1], flag, NULL};
+            return COMMANDS[i].run(2, args);
+        }
+    fprintf(stderr, "hss: no command '%s'; `hss help` lists them\n", argv[1]);
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    if (strcmp(argv[1], "help") == 0)
+        return help(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
-        if (strcmp(argv[1], COMMANDS[i].name) == 0)
+        if (COMMANDS[i].run && strcmp(argv[1], COMMANDS[i].name) == 0)
             return COMMANDS[i].run(argc - 1, argv + 1);
     const char *names[64];
     size_t n = sizeof COMMANDS / sizeof *COMMANDS;

@@ -18,6 +18,14 @@ int hss_cli_usage(const char *usage)
     return 2;
 }
 
+int hss_cli_help(int argc, char **argv, const char *usage)
+{
+    if (argc < 2 || (strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0))
+        return 0;
+    printf("usage: %s\n", usage);
+    return 1;
+}
+
 hss_store *hss_cli_open_db(const char *path, int create)
 {
     hss_error err;
