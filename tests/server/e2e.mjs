@@ -36,7 +36,7 @@ try {
   await page.click(`#tree a[data-code="${county}"]`);
   await until(page, (c) => location.hash === '#/area/' + c, county);
   await page.waitForSelector('#map canvas', { timeout: 15000 });
-  await until(page, () => Number(document.querySelector('#map')?.dataset.features) > 0);
+  await until(page, (c) => document.querySelector('#map')?.dataset.area === c && Number(document.querySelector('#map').dataset.features) > 0, county);
   const points = Number(await page.getAttribute('#map', 'data-points'));
   check(points > 0, `map shows the county boundary and ${points} facilities`);
   const crumbs = await page.locator('#crumbs').textContent();

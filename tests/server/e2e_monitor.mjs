@@ -34,6 +34,7 @@ try {
   await page.waitForSelector('#ind-cards .card', { timeout: 20000 });
   await page.waitForSelector('#ind-trend canvas', { timeout: 20000 });
   await until(page, () => Number(document.querySelector('#ind-trend')?.dataset.points) > 0);
+  await page.waitForSelector('#drill-table tbody tr', { timeout: 20000 });
   const cards = await page.locator('#ind-cards .card').count();
   const failing = await page.locator('#ind-cards .card.st-fail').count();
   check(cards >= 3, `${cards} indicator cards, ${failing} failing their target`);
@@ -52,12 +53,14 @@ try {
   const href = await town.getAttribute('href');
   await town.click();
   await until(page, (h) => location.hash === h, href);
-  await page.waitForSelector('#drill-table tbody tr', { timeout: 20000 });
+  const townCode = href.replace(/^#\/indicators\//, '').replace(/\?.*$/, '');
+  await until(page, (c) => document.querySelector('#ind-drill')?.dataset.area === c && !!document.querySelector('#drill-table tbody tr'), townCode);
   check(true, 'drilled into ' + href);
   // choose another indicator: the page follows
+  const second = await page.getAttribute('#ind-cards .card:nth-child(2)', 'data-indicator');
   await page.click('#ind-cards .card:nth-child(2)');
-  await until(page, () => document.querySelector('#ind-cards .card:nth-child(2)')?.classList.contains('selected'));
-  await page.waitForSelector('#drill-table', { timeout: 20000 });
+  await until(page, (i) => document.querySelector('#ind-drill')?.dataset.indicator === i
+    && document.querySelector('#ind-cards .card.selected')?.dataset.indicator === i, second);
   check(true, 'selecting a card switches the trend and drill-down');
 
   // ---- 预警处置 ----
@@ -74,8 +77,11 @@ try {
   const [status, action, next] = pick;
   await page.selectOption('#alert-status', status);
   await until(page, (s) => location.hash.includes('status=' + s), status);
-  await page.waitForSelector('#alert-table tbody tr', { timeout: 20000 });
+  // the list that is shown must be the filtered one, not the page before the filter
+  await until(page, (s) => document.querySelector('#alert-table')?.dataset.status === s && !!document.querySelector('#alert-table tbody tr'), status);
+  const picked = await page.getAttribute('#alert-table tbody tr:first-child', 'data-id');
   await page.click('#alert-table tbody tr:first-child');
+  await until(page, (id) => location.hash.includes('id=' + id) && document.querySelector('#alert-table tbody tr.selected')?.dataset.id === id, picked);
   await page.waitForSelector('#alert-series canvas', { timeout: 20000 });
   await until(page, () => Number(document.querySelector('#alert-series')?.dataset.series) > 0);
   check(true, 'alert detail with the series of ' + (await page.getAttribute('#alert-series', 'data-series')) + ' sources');
@@ -91,12 +97,14 @@ try {
 
   // ---- English ----
   await page.click('#lang');
+  await until(page, () => (document.querySelector('h1')?.textContent || '').startsWith('Alert triage'));
   await page.waitForSelector('#alert-series canvas', { timeout: 20000 });
-  check((await page.locator('h1').first().textContent()).startsWith('Alert triage'), 'alerts screen in English');
+  check(true, 'alerts screen in English');
   await page.screenshot({ path: join(artifacts, 'monitor-alerts-en.png'), fullPage: true });
   await page.click('#nav-indicators');
+  await until(page, () => (document.querySelector('h1')?.textContent || '').startsWith('Monitoring indicators'));
   await page.waitForSelector('#ind-trend canvas', { timeout: 20000 });
-  check((await page.locator('h1').first().textContent()).startsWith('Monitoring indicators'), 'indicators screen in English');
+  check(true, 'indicators screen in English');
   await page.waitForSelector('#ind-cards .card', { timeout: 20000 });
   const label = await page.locator('#ind-cards .card .label').first().textContent();
   check(/^[ -~]+$/.test(label), 'indicator names in English: ' + label);

@@ -86,7 +86,7 @@ export async function renderAlerts(ctx, params) {
       [['', w('all')], ...['ili', 'diarrhoea', 'fever', 'hfmd', 'cholera', 'plague'].map((s) => [s, w(s)])]
         .map(([v, l]) => h('option', { value: v, selected: v === view.signal ? true : null }, l)))));
   if (!data.alerts.length) list.append(h('p', { class: 'muted' }, w('none')));
-  else list.append(h('div', { class: 'scroll tall' }, h('table', { class: 'grid', id: 'alert-table' },
+  else list.append(h('div', { class: 'scroll tall' }, h('table', { class: 'grid', id: 'alert-table', 'data-status': view.status || 'all' },
     h('thead', {}, h('tr', {}, [w('id'), w('date'), w('area'), w('signal'), w('sources'), w('status')].map((l) => h('th', {}, l)))),
     h('tbody', {}, data.alerts.map((a) => h('tr', {
       class: 'clickable' + (String(a.id) === String(view.id) ? ' selected' : ''), 'data-id': String(a.id),

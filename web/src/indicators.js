@@ -117,6 +117,9 @@ export async function renderIndicators(ctx, code, params) {
   }
   const sel = list.find((x) => x.indicator === view.selected);
   renderDrill(ctx, drill, sel, data.period);
+  /* what the drill-down shows, so that a reader (and the e2e test) can tell a stale page */
+  drill.dataset.area = code;
+  drill.dataset.indicator = sel.indicator;
   await renderTrend(ctx, sel, code, data.pack);
 }
 

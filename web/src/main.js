@@ -193,6 +193,7 @@ async function renderMap(code) {
   });
   el.dataset.features = String(bounds.features.length);
   el.dataset.points = String(points.features.length);
+  el.dataset.area = code; /* whose map this is: a reader can tell it from the page before */
 }
 
 function escapeHtml(s) {
