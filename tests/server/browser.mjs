@@ -3,14 +3,28 @@
 // evaluates strings in the page, which the dashboard's CSP rightly forbids) and a logged check.
 import { chromium } from 'playwright-core';
 
-export const launchBrowser = () => chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-         '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
-});
+// How long any wait may take before the test fails. Generous, because the server under test may
+// run under AddressSanitizer on a loaded 2-core machine: a wait that gives up early is a flake,
+// while a broken page still fails, only later. Every context gets it as its default timeout.
+export const WAIT_MS = Number(process.env.HSS_E2E_WAIT_MS || 90000);
+
+export const launchBrowser = async () => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+           '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (opts) => {
+    const context = await newContext(opts);
+    context.setDefaultTimeout(WAIT_MS);
+    return context;
+  };
+  return browser;
+};
 
 // A wait that polls fn(arg) in the page until it is true, giving up after `ms` by default.
-export const untilWithin = (ms) => async (page, fn, arg, timeout = ms) => {
+export const untilWithin = (ms = WAIT_MS) => async (page, fn, arg, timeout = ms) => {
   const end = Date.now() + timeout;
   for (;;) {
     if (await page.evaluate(fn, arg)) return;

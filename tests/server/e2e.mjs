@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const [url, user, password, county, artifacts] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
 const problems = [];
-const until = untilWithin(15000);
+const until = untilWithin();
 
 const browser = await launchBrowser();
 let code = 0;
@@ -21,7 +21,7 @@ try {
   page.on('requestfailed', (r) => { if (!/download|export/.test(r.url())) problems.push('request failed: ' + r.url()); });
 
   await page.goto(url, { waitUntil: 'networkidle' });
-  await page.waitForSelector('#login-form', { timeout: 15000 });
+  await page.waitForSelector('#login-form');
   check(await page.locator('#login-button').textContent() === '登录', 'login page in Chinese');
   await page.fill('#username', user);
   await page.fill('#password', 'wrong-password');
@@ -30,18 +30,18 @@ try {
   check(true, 'a wrong password is refused on the page');
   await page.fill('#password', password);
   await page.click('#login-button');
-  await page.waitForSelector('#tree a[data-code]', { timeout: 15000 });
+  await page.waitForSelector('#tree a[data-code]');
   check(true, 'logged in: area tree shown');
 
   await page.click(`#tree a[data-code="${county}"]`);
   await until(page, (c) => location.hash === '#/area/' + c, county);
-  await page.waitForSelector('#map canvas', { timeout: 15000 });
+  await page.waitForSelector('#map canvas');
   await until(page, (c) => document.querySelector('#map')?.dataset.area === c && Number(document.querySelector('#map').dataset.features) > 0, county);
   const points = Number(await page.getAttribute('#map', 'data-points'));
   check(points > 0, `map shows the county boundary and ${points} facilities`);
   const crumbs = await page.locator('#crumbs').textContent();
   check(crumbs.includes('›'), 'breadcrumbs: ' + crumbs);
-  await page.waitForSelector('#findings-table, #findings .warn', { timeout: 30000 });
+  await page.waitForSelector('#findings-table, #findings .warn');
   const hasTable = await page.locator('#findings-table').count();
   if (hasTable) {
     const rows = await page.locator('#findings-table tbody tr').count();

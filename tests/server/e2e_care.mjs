@@ -11,11 +11,11 @@ import { join } from 'node:path';
 const [url, user, password, ruser, rpassword, artifacts, otherId] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
 const problems = [];
-const until = untilWithin(15000);
+const until = untilWithin();
 
 async function login(page, name, pw) {
   await page.goto(url, { waitUntil: 'networkidle' });
-  await page.waitForSelector('#login-form', { timeout: 15000 });
+  await page.waitForSelector('#login-form');
   await page.fill('#username', name);
   await page.fill('#password', pw);
   await page.click('#login-button');
@@ -30,10 +30,10 @@ try {
   page.on('pageerror', (e) => problems.push(String(e)));
 
   await login(page, user, password);
-  await page.waitForSelector('#care-nav', { timeout: 15000 });
+  await page.waitForSelector('#care-nav');
   check((await page.locator('#care-nav').textContent()) === '家庭医生工作台', 'workbench link in Chinese');
   await page.click('#care-nav');
-  await page.waitForSelector('#worklist-table tbody tr', { timeout: 15000 });
+  await page.waitForSelector('#worklist-table tbody tr');
   await until(page, () => document.getElementById('progress').hidden && document.querySelector('#measures-table tbody tr'));
   const rows = await page.locator('#worklist-table tbody tr').count();
   check(rows >= 2, `worklist of the first team with ${rows} rows`);
@@ -53,13 +53,13 @@ try {
   // a record outside the county, typed by ID number: refused, with the reason
   await page.fill('#care-find-key', otherId);
   await page.click('#care-find button');
-  await page.waitForSelector('#message', { timeout: 15000 });
+  await page.waitForSelector('#message');
   check((await page.locator('#message').textContent()).includes('outside'), 'another county\'s resident is refused: ' + await page.locator('#message').textContent());
   await page.goBack();
-  await page.waitForSelector('#worklist-table tbody tr', { timeout: 15000 });
+  await page.waitForSelector('#worklist-table tbody tr');
 
   await page.locator('#worklist-table a.resident-link', { hasText: '测试甲' }).first().click();
-  await page.waitForSelector('#resident-record', { timeout: 15000 });
+  await page.waitForSelector('#resident-record');
   check((await page.locator('#resident-name').textContent()).includes('测试甲'), 'resident record opened');
   check((await page.locator('#resident-chronic').textContent()).includes('2026-01-03'), 'the record shows the next visit (re-check due 2026-01-03)');
   await until(page, () => document.querySelectorAll('#access-log-table tbody tr').length > 0);
@@ -79,7 +79,7 @@ try {
 
   // the resident: only their own record, and who read it
   await login(page, ruser, rpassword);
-  await page.waitForSelector('#resident-record', { timeout: 15000 });
+  await page.waitForSelector('#resident-record');
   check(await page.evaluate(() => location.hash) === '#/care/resident/me', 'a resident lands on their own record');
   check(await page.locator('#care-nav').count() === 0, 'no workbench for a resident');
   await until(page, () => document.querySelectorAll('#access-log-table tbody tr').length > 0);

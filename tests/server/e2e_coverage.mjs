@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const [url, user, password, county, artifacts] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
 const problems = [];
-const until = untilWithin(30000);
+const until = untilWithin();
 
 const browser = await launchBrowser();
 let code = 0;
@@ -22,14 +22,14 @@ try {
   page.on('requestfailed', (r) => problems.push('request failed: ' + r.url()));
 
   await page.goto(url, { waitUntil: 'networkidle' });
-  await page.waitForSelector('#login-form', { timeout: 15000 });
+  await page.waitForSelector('#login-form');
   await page.fill('#username', user);
   await page.fill('#password', password);
   await page.click('#login-button');
-  await page.waitForSelector('#tree a[data-code]', { timeout: 15000 });
+  await page.waitForSelector('#tree a[data-code]');
   await page.click(`#tree a[data-code="${county}"]`);
   await until(page, (c) => location.hash === '#/area/' + c, county);
-  await page.waitForSelector('#map canvas', { timeout: 15000 });
+  await page.waitForSelector('#map canvas');
 
   // the cards: share within the circle, residents outside; EMS means against 11 / 14 minutes
   await until(page, () => /%/.test(document.querySelector('#coverage-card .num')?.textContent || ''));
@@ -68,7 +68,7 @@ try {
   await page.fill('#site-k', '3');
   await page.locator('#site-k').dispatchEvent('change');
   await page.click('#site-run');
-  await page.waitForSelector('#site-table tbody tr', { timeout: 30000 });
+  await page.waitForSelector('#site-table tbody tr');
   const rows = await page.locator('#site-table tbody tr').count();
   check(rows === 3, `siting proposal with ${rows} sites`);
   check((await page.locator('#site-gain').textContent()).includes('→'), 'gain: ' + await page.locator('#site-gain').textContent());

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 const [url, user, password, county, artifacts] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
 const problems = [];
-const until = untilWithin(20000);
+const until = untilWithin();
 
 const browser = await launchBrowser();
 let code = 0;
@@ -22,19 +22,19 @@ try {
   page.on('pageerror', (e) => problems.push(String(e)));
 
   await page.goto(url, { waitUntil: 'networkidle' });
-  await page.waitForSelector('#login-form', { timeout: 15000 });
+  await page.waitForSelector('#login-form');
   await page.fill('#username', user);
   await page.fill('#password', password);
   await page.click('#login-button');
-  await page.waitForSelector('#nav-indicators', { timeout: 15000 });
+  await page.waitForSelector('#nav-indicators');
   check((await page.locator('#nav-indicators').textContent()) === '监测指标', 'navigation offers 监测指标');
 
   // ---- 监测指标 ----
   await page.click('#nav-indicators');
-  await page.waitForSelector('#ind-cards .card', { timeout: 20000 });
-  await page.waitForSelector('#ind-trend canvas', { timeout: 20000 });
+  await page.waitForSelector('#ind-cards .card');
+  await page.waitForSelector('#ind-trend canvas');
   await until(page, () => Number(document.querySelector('#ind-trend')?.dataset.points) > 0);
-  await page.waitForSelector('#drill-table tbody tr', { timeout: 20000 });
+  await page.waitForSelector('#drill-table tbody tr');
   const cards = await page.locator('#ind-cards .card').count();
   const failing = await page.locator('#ind-cards .card.st-fail').count();
   check(cards >= 3, `${cards} indicator cards, ${failing} failing their target`);
@@ -65,7 +65,7 @@ try {
 
   // ---- 预警处置 ----
   await page.click('#nav-alerts');
-  await page.waitForSelector('#alert-table tbody tr', { timeout: 20000 });
+  await page.waitForSelector('#alert-table tbody tr');
   const alerts = await page.locator('#alert-table tbody tr').count();
   check(alerts > 0, `${alerts} alerts listed`);
   // work on the first open alert: a new one if there is one, else an assigned, else an investigating one
@@ -82,7 +82,7 @@ try {
   const picked = await page.getAttribute('#alert-table tbody tr:first-child', 'data-id');
   await page.click('#alert-table tbody tr:first-child');
   await until(page, (id) => location.hash.includes('id=' + id) && document.querySelector('#alert-table tbody tr.selected')?.dataset.id === id, picked);
-  await page.waitForSelector('#alert-series canvas', { timeout: 20000 });
+  await page.waitForSelector('#alert-series canvas');
   await until(page, () => Number(document.querySelector('#alert-series')?.dataset.series) > 0);
   check(true, 'alert detail with the series of ' + (await page.getAttribute('#alert-series', 'data-series')) + ' sources');
   const before = await page.locator('#alert-history tbody tr').count();
@@ -98,14 +98,14 @@ try {
   // ---- English ----
   await page.click('#lang');
   await until(page, () => (document.querySelector('h1')?.textContent || '').startsWith('Alert triage'));
-  await page.waitForSelector('#alert-series canvas', { timeout: 20000 });
+  await page.waitForSelector('#alert-series canvas');
   check(true, 'alerts screen in English');
   await page.screenshot({ path: join(artifacts, 'monitor-alerts-en.png'), fullPage: true });
   await page.click('#nav-indicators');
   await until(page, () => (document.querySelector('h1')?.textContent || '').startsWith('Monitoring indicators'));
-  await page.waitForSelector('#ind-trend canvas', { timeout: 20000 });
+  await page.waitForSelector('#ind-trend canvas');
   check(true, 'indicators screen in English');
-  await page.waitForSelector('#ind-cards .card', { timeout: 20000 });
+  await page.waitForSelector('#ind-cards .card');
   const label = await page.locator('#ind-cards .card .label').first().textContent();
   check(/^[ -~]+$/.test(label), 'indicator names in English: ' + label);
   await page.screenshot({ path: join(artifacts, 'monitor-indicators-en.png'), fullPage: true });
