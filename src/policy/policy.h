@@ -28,6 +28,10 @@
 hss_code hss_policy_findings(hss_store *st, const char *pack, int year, const char *under,
                              hss_table **out, hss_error *err);
 
+/* Findings (as above, any subset) counted per rule: rule, title, title_en, measure, measure_zh,
+ * pass, fail, unknown; the rules with the most failures first. */
+hss_table *hss_policy_findings_by_rule(const hss_table *findings);
+
 /* ---- packs ------------------------------------------------------------------------------ */
 
 typedef struct hss_policy_pack hss_policy_pack;

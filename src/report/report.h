@@ -40,6 +40,10 @@ const char *hss_table_col_name(const hss_table *t, size_t col);
 const char *hss_table_cell(const hss_table *t, size_t row, size_t col);
 int hss_table_is_null(const hss_table *t, size_t row, size_t col);
 
+/* A new table with the same columns and rows [offset, offset + limit) of `t` (fewer at the end;
+ * none past it): one page of a long result. */
+hss_table *hss_table_page(const hss_table *t, size_t offset, size_t limit);
+
 /* Renders to a stream. Text tables pad by display width (CJK counts two columns). */
 void hss_table_write(const hss_table *t, hss_format fmt, FILE *out);
 /* Renders to a malloc'd string. */

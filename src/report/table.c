@@ -72,6 +72,21 @@ void hss_table_add_row(hss_table *t)
     t->nrows++;
 }
 
+hss_table *hss_table_page(const hss_table *t, size_t offset, size_t limit)
+{
+    hss_table *o = hss_table_new();
+    for (size_t c = 0; c < t->ncols; c++)
+        hss_table_add_col(o, t->cols[c].name, t->cols[c].label, t->cols[c].type);
+    for (size_t r = offset; r < t->nrows && r - offset < limit; r++) {
+        hss_table_add_row(o);
+        for (size_t c = 0; c < t->ncols; c++) {
+            const char *v = t->cells[r * t->ncols + c];
+            o->cells[(o->nrows - 1) * o->ncols + c] = v ? hss_xstrdup(v) : NULL;
+        }
+    }
+    return o;
+}
+
 static char **cell(hss_table *t, size_t col)
 {
     return &t->cells[(t->nrows - 1) * t->ncols + col];

@@ -129,24 +129,45 @@ static hss_table *findings(hss_req *r, char under[16], char pack[48], long long 
     return out;
 }
 
+/* GET /findings: the filtered findings counted per rule and status, and one page of their rows
+ * (limit, offset; without limit every row). `count` is the number of filtered rows, whatever the
+ * page, so that a screen can say "41-90 of 2,647" and page to the last row. */
 enum MHD_Result hss_api_findings(hss_req *r)
 {
     char under[16], pack[48];
-    long long year;
+    long long year, limit = -1, offset = 0;
     int64_t version;
     int cached;
+    if (hss_check_uint(r, "limit", hss_arg(r, "limit"), 1000, &limit) ||
+        hss_check_uint(r, "offset", hss_arg(r, "offset"), 100000000, &offset))
+        return MHD_YES;
+    if (!hss_arg(r, "limit"))
+        limit = -1;
+    else if (limit == 0)
+        return hss_respond_error(r, 400, "limit: must be a whole number from 1 to 1000");
     hss_table *t = findings(r, under, pack, &year, &version, &cached);
     if (!t)
         return MHD_YES;
-    char *rows = hss_table_render(t, HSS_FORMAT_JSON);
     size_t n = hss_table_rows(t);
+    hss_table *by_rule = hss_policy_findings_by_rule(t);
+    long long st[3] = {0, 0, 0}; /* pass, fail, unknown */
+    for (size_t i = 0; i < hss_table_rows(by_rule); i++)
+        for (int k = 0; k < 3; k++)
+            st[k] += atoll(hss_table_cell(by_rule, i, hss_table_cols(by_rule) - 3 + (size_t)k));
+    hss_table *page = hss_table_page(t, (size_t)offset, limit < 0 ? n : (size_t)limit);
+    char *rows = hss_table_render(page, HSS_FORMAT_JSON), *rules = hss_table_render(by_rule, HSS_FORMAT_JSON);
+    hss_table_free(page);
+    hss_table_free(by_rule);
     hss_table_free(t);
     hss_buf b;
     hss_buf_init(&b);
     hss_buf_printf(&b, "{\"policy\":\"%s\",\"year\":%lld,\"under\":\"%s\",\"data_version\":%lld,\"cached\":%s,"
-                       "\"count\":%zu,\"rows\":%s}",
-                   pack, year, under, (long long)version, cached ? "true" : "false", n, rows);
+                       "\"count\":%zu,\"offset\":%lld,\"limit\":%lld,"
+                       "\"by_status\":{\"pass\":%lld,\"fail\":%lld,\"unknown\":%lld},\"by_rule\":%s,\"rows\":%s}",
+                   pack, year, under, (long long)version, cached ? "true" : "false", n, offset,
+                   limit < 0 ? (long long)n : limit, st[0], st[1], st[2], rules, rows);
     free(rows);
+    free(rules);
     return hss_respond_json(r, 200, hss_buf_steal(&b));
 }
 

@@ -47,6 +47,16 @@ try {
     const rows = await page.locator('#findings-table tbody tr').count();
     check(rows > 0, `findings table with ${rows} rows`);
     check((await page.locator('#findings-table td.quote q').first().textContent()).length > 0, 'findings cite their sentence');
+    // the count is the true count, and paging reaches further rows
+    const range = await page.locator('#findings .find-range').first().textContent();
+    const total = Number(range.replace(/^.*共\s*/, '').replace(/,/g, ''));
+    check(rows === Math.min(50, total), `findings: ${range}`);
+    if (total > 50) {
+      await page.locator('#findings .find-next').first().click();
+      await until(page, () => /^显示 51–/.test(document.querySelector('#findings .find-range')?.textContent || ''));
+      check(true, 'next page of findings: ' + await page.locator('#findings .find-range').first().textContent());
+    }
+    check(!/\.txt/.test(await page.locator('#findings-table').textContent()), 'documents named by title, not file name');
   } else {
     check((await page.locator('#findings .warn').textContent()).includes('不可用'), 'findings section says the evaluation module is not available');
   }

@@ -406,6 +406,56 @@ static void findings_call_the_policy_module(void **state)
     expect_status("/api/v1/findings?status=bad", &liandu, 400);
 }
 
+/* Paged findings: count is the whole filtered set on every page, the pages together are the
+ * rows of the unpaged answer in order, and the per-rule counts add up to the count. */
+static void findings_are_paged_and_counted(void **state)
+{
+    (void)state;
+    http_resp r;
+    http_get(srv.port, "/api/v1/findings?policy=lishui", liandu.token, &r);
+    assert_int_equal(r.status, 200);
+    cJSON *all = cJSON_Parse(r.body);
+    http_resp_free(&r);
+    int n = cJSON_GetObjectItem(all, "count")->valueint;
+    assert_true(n >= 3);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(all, "rows")), n);
+    long long sum = 0, fails = 0;
+    cJSON *rule;
+    cJSON_ArrayForEach(rule, cJSON_GetObjectItem(all, "by_rule"))
+    {
+        long long f = (long long)cJSON_GetObjectItem(rule, "fail")->valuedouble;
+        sum += f + (long long)cJSON_GetObjectItem(rule, "pass")->valuedouble +
+               (long long)cJSON_GetObjectItem(rule, "unknown")->valuedouble;
+        fails += f;
+    }
+    assert_int_equal(sum, n);
+    assert_int_equal(fails, (long long)cJSON_GetObjectItem(cJSON_GetObjectItem(all, "by_status"), "fail")->valuedouble);
+    /* two rows a page, every page, in order */
+    for (int off = 0; off < n; off += 2) {
+        char path[128];
+        snprintf(path, sizeof path, "/api/v1/findings?policy=lishui&limit=2&offset=%d", off);
+        http_get(srv.port, path, liandu.token, &r);
+        assert_int_equal(r.status, 200);
+        cJSON *p = cJSON_Parse(r.body);
+        http_resp_free(&r);
+        assert_int_equal(cJSON_GetObjectItem(p, "count")->valueint, n);
+        cJSON *rows = cJSON_GetObjectItem(p, "rows");
+        assert_int_equal(cJSON_GetArraySize(rows), n - off < 2 ? n - off : 2);
+        for (int i = 0; i < cJSON_GetArraySize(rows); i++) {
+            char *a = cJSON_PrintUnformatted(cJSON_GetArrayItem(rows, i));
+            char *b = cJSON_PrintUnformatted(cJSON_GetArrayItem(cJSON_GetObjectItem(all, "rows"), off + i));
+            assert_string_equal(a, b);
+            free(a);
+            free(b);
+        }
+        cJSON_Delete(p);
+    }
+    cJSON_Delete(all);
+    expect_status("/api/v1/findings?limit=0", &liandu, 400);
+    expect_status("/api/v1/findings?limit=5000", &liandu, 400);
+    expect_status("/api/v1/findings?offset=-1", &liandu, 400);
+}
+
 /* ---- hostile input ---------------------------------------------------------------------------- */
 
 static void sql_injection_strings_are_harmless(void **state)
@@ -621,6 +671,7 @@ int main(void)
         cmocka_unit_test(geojson_is_scoped),
         cmocka_unit_test(exports_are_scoped_and_typed),
         cmocka_unit_test(findings_call_the_policy_module),
+        cmocka_unit_test(findings_are_paged_and_counted),
         cmocka_unit_test(sql_injection_strings_are_harmless),
         cmocka_unit_test(path_traversal_is_refused),
         cmocka_unit_test(writes_need_the_csrf_token),

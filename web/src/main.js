@@ -15,7 +15,7 @@ import { coveragePanel } from './coverage.js';
 
 echarts.use([ScatterChart, GeoComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
-const state = { names: {}, me: null, csrf: null, area: null, findings: null, findingsError: null, measures: [], filters: {}, facOffset: 0, facType: '' };
+const state = { names: {}, me: null, csrf: null, area: null, findings: null, findingsError: null, measures: [], filters: {}, findOffset: 0, facOffset: 0, facType: '' };
 let chart = null;
 let pending = 0;
 
@@ -145,9 +145,9 @@ async function renderArea(code) {
   const facilities = h('section', { class: 'panel', id: 'facilities' }, h('h2', {}, t('facilities')));
   const siting = h('section', { class: 'panel', id: 'siting' });
   main.append(title, cards, h('div', { class: 'row' }, mapBox, summary), siting, findings, facilities);
-  state.filters = {}; state.facOffset = 0; state.facType = '';
-  await renderTree(side, code).catch((e) => console.error(e));
+  state.filters = {}; state.findOffset = 0; state.facOffset = 0; state.facType = '';
   await Promise.all([
+    renderTree(side, code).catch((e) => console.error(e)),
     renderMap(code).then(() => coveragePanel({ code, chart, mapBox, cards, box: siting, api, h, qs })),
     renderSummary(code, summary, cards),
     loadFindings(code).then(() => { renderCards(cards); renderFindings(findings); }),
@@ -215,28 +215,33 @@ async function renderSummary(code, box, cards) {
     cards.append(h('div', { class: 'card stat' }, h('div', { class: 'num' }, fmt(total[k])), h('div', { class: 'label' }, l)));
 }
 
+// The server counts the findings per rule and sends one page of rows: a city has thousands.
+const FINDINGS_PAGE = 50;
 async function loadFindings(code) {
   try {
     const f = state.filters;
-    const data = await api('/findings' + qs({ under: code, status: f.status, measure: f.measure, area: f.area }));
-    state.findings = data.rows; state.findingsError = null;
-    if (!f.status && !f.measure && !f.area) state.measures = [...new Set(data.rows.map((r) => r.measure))].sort();
+    const data = await api('/findings' + qs({ under: code, status: f.status, measure: f.measure, area: f.area,
+      limit: String(FINDINGS_PAGE), offset: String(state.findOffset) }));
+    state.findings = data; state.findingsError = null;
+    if (!f.status && !f.measure && !f.area) {
+      const seen = new Map();
+      for (const r of data.by_rule) if (!seen.has(r.measure)) seen.set(r.measure, getLang() === 'en' ? r.measure : (r.measure_zh || r.title || r.measure));
+      state.measures = [...seen.entries()].sort((a, b) => a[1].localeCompare(b[1], 'zh-CN'));
+    }
   } catch (e) {
     if (e.message === 'login') throw e;
-    state.findings = []; state.findingsError = e.message;
+    state.findings = { count: 0, offset: 0, rows: [], by_rule: [] }; state.findingsError = e.message;
   }
 }
 
 function renderCards(cards) {
   const fails = {};
-  for (const r of state.findings) if (r.status === 'fail') {
-    const k = r.measure;
-    (fails[k] ||= { title: r.title || r.measure, n: 0 }).n++;
-  }
+  for (const r of state.findings.by_rule) if (r.fail > 0)
+    (fails[r.measure] ||= { title: (getLang() === 'en' && r.title_en) || r.title || r.measure, n: 0 }).n += r.fail;
   const top = Object.entries(fails).sort((a, b) => b[1].n - a[1].n).slice(0, 6);
   if (state.findingsError) cards.append(h('div', { class: 'card warn' }, h('div', { class: 'label' }, t('noFindings') + state.findingsError)));
   for (const [measure, v] of top)
-    cards.append(h('a', { class: 'card gap', href: '#', onclick: (ev) => { ev.preventDefault(); state.filters = { status: 'fail', measure }; refreshFindings(); } },
+    cards.append(h('a', { class: 'card gap', href: '#', onclick: (ev) => { ev.preventDefault(); state.filters = { status: 'fail', measure }; state.findOffset = 0; refreshFindings(); } },
       h('div', { class: 'num' }, v.n), h('div', { class: 'label' }, `${v.title} · ${t('failuresFor')}`)));
 }
 
@@ -260,26 +265,35 @@ function renderFindings(box) {
   const code = state.area.area.code;
   const f = state.filters;
   box.replaceChildren(h('h2', {}, t('findings')));
-  const set = (k) => (v) => { state.filters = { ...state.filters, [k]: v }; refreshFindings(); };
+  const set = (k) => (v) => { state.filters = { ...state.filters, [k]: v }; state.findOffset = 0; refreshFindings(); };
   box.append(h('div', { class: 'filters' },
     h('label', {}, t('status'), select('f-status', f.status, [['', t('all')], ['fail', t('fail')], ['pass', t('pass')], ['unknown', t('unknown')]], set('status'))),
-    h('label', {}, t('measure'), select('f-measure', f.measure, [['', t('all')], ...state.measures.map((m) => [m, m])], set('measure'))),
+    h('label', {}, t('measure'), select('f-measure', f.measure, [['', t('all')], ...state.measures], set('measure'))),
     h('label', {}, t('area'), select('f-area', f.area, [['', t('all')], ...state.area.children.map((a) => [a.code, a.name])], set('area'))),
     exportLinks('findings', { under: code, status: f.status, measure: f.measure, area: f.area })));
   if (state.findingsError) { box.append(h('p', { class: 'warn' }, t('noFindings') + state.findingsError)); return; }
-  const rows = state.findings;
-  box.append(h('p', { class: 'muted' }, `${t('shown')} ${rows.length}`));
+  const data = state.findings, rows = data.rows;
+  const end = data.offset + rows.length;
+  const pager = () => h('div', { class: 'pager' },
+    h('button', { class: 'find-prev', disabled: data.offset === 0 ? true : null,
+      onclick: () => { state.findOffset = Math.max(0, data.offset - FINDINGS_PAGE); refreshFindings(); } }, t('prev')),
+    h('span', { class: 'find-range' }, `${t('shown')} ${data.count ? data.offset + 1 : 0}–${end} ${t('of')} ${data.count.toLocaleString()}`),
+    h('button', { class: 'find-next', disabled: end >= data.count ? true : null,
+      onclick: () => { state.findOffset = data.offset + FINDINGS_PAGE; refreshFindings(); } }, t('next')));
+  const en = getLang() === 'en';
+  box.append(pager());
   box.append(h('div', { class: 'scroll' }, h('table', { class: 'grid findings', id: 'findings-table' },
     h('thead', {}, h('tr', {}, [t('rule'), t('area'), t('facility'), t('status'), t('observed'), t('target'), t('gap'), t('source')].map((l) => h('th', {}, l)))),
-    h('tbody', {}, rows.slice(0, 500).map((r) => h('tr', { class: 'st-' + r.status },
-      h('td', {}, h('div', {}, r.title || r.rule), h('small', { class: 'muted' }, r.rule)),
-      h('td', {}, r.area ? (state.names[r.area] || r.area) : ''),
-      h('td', {}, r.facility ? h('a', { href: '#/facility/' + encodeURIComponent(r.facility) }, r.facility) : ''),
+    h('tbody', {}, rows.map((r) => h('tr', { class: 'st-' + r.status },
+      h('td', {}, h('div', {}, (en && r.title_en) || r.title || r.rule)),
+      h('td', {}, r.area ? (r.area_name || state.names[r.area] || r.area) : ''),
+      h('td', {}, r.facility ? h('a', { href: '#/facility/' + encodeURIComponent(r.facility) }, r.facility_name || r.facility) : ''),
       h('td', {}, h('span', { class: 'badge ' + r.status }, t(r.status))),
-      h('td', {}, fmt(r.observed), r.unit ? ' ' + r.unit : ''),
+      h('td', {}, fmt(r.observed), ((en && r.unit_en) || r.unit) ? ' ' + ((en && r.unit_en) || r.unit) : ''),
       h('td', {}, fmt(r.target)),
-      h('td', {}, r.gap_text || fmt(r.gap)),
-      h('td', { class: 'quote' }, h('q', {}, r.quote || ''), h('div', { class: 'muted' }, r.document || ''))))))));
+      h('td', {}, ((en && r.gap_text_en) || r.gap_text) || fmt(r.gap)),
+      h('td', { class: 'quote' }, h('q', {}, r.quote || ''), h('div', { class: 'muted' }, r.document_title || r.document || ''))))))));
+  box.append(pager());
 }
 
 async function renderFacilities(box) {
