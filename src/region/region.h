@@ -46,6 +46,9 @@ typedef struct hss_region_filter {
     int display;       /* 1: for a terminal table: vocabulary values shown as Chinese labels and
                         * the summary's all-zero breakdown columns left out (CSV/JSON keep ids
                         * and every column) */
+    int whole;         /* summary with `under`: the total row is that area as a whole, with its
+                        * own residents where stored (a sample of villages may not add up to
+                        * the census count), so that it equals the area's row one level up */
 } hss_region_filter;
 
 /* Query results as tables whose column names are the CSV column names. */

@@ -1,6 +1,6 @@
 /*
  * summary.c: `hss summary` — per area of one level of the tree: residents, facilities by type,
- * approved/open beds, staff by category and ambulances, then a total row that is the sum of
+ * approved/open beds, staff by category and in all, and ambulances, then a total row that is the sum of
  * the rows above it. The rows are the children of --under (or of the single top area), or
  * every area of --level under --under. Facilities sited in the scope but not under any row
  * (a county hospital when the rows are townships) get their own "本级" row so that the total
@@ -286,6 +286,11 @@ hss_code hss_region_summary(hss_store *st, const hss_region_filter *f, hss_table
         for (size_t k = 0; k < c.nstaff; k++)
             total.by_staff[k] += x->by_staff[k];
     }
+    if (f->whole && scope >= 0 && !f->level) {
+        residents(c.a, scope);
+        total.res_known = c.a[scope].res_known;
+        total.res = c.a[scope].res;
+    }
     /* Columns. */
     hss_table *t = hss_table_new();
     hss_table_add_col(t, "code", "代码", HSS_COL_TEXT);
@@ -303,6 +308,7 @@ hss_code hss_region_summary(hss_store *st, const hss_region_filter *f, hss_table
     for (size_t k = 0; k < c.nstaff; k++)
         staff_col[k] = f->display && total.by_staff[k] == 0 ? -1
                        : (int)hss_table_add_col(t, staff[k].id, staff[k].zh, HSS_COL_INT);
+    size_t c_staff = hss_table_add_col(t, "staff", "卫生人员合计", HSS_COL_INT);
     size_t c_amb = hss_table_add_col(t, "ambulances", "救护车(含负压)", HSS_COL_INT);
     size_t c_np = hss_table_add_col(t, "negative_pressure_ambulances", "其中负压", HSS_COL_INT);
     for (size_t r = show_leftover ? 0 : 1; r <= c.nrows; r++) {
@@ -322,9 +328,13 @@ hss_code hss_region_summary(hss_store *st, const hss_region_filter *f, hss_table
         hss_table_set_int(t, c_ba, x->beds_approved);
         hss_table_set_int(t, c_bo, x->beds_open);
         hss_table_set_int(t, c_bu, x->beds_unreported);
-        for (size_t k = 0; k < c.nstaff; k++)
+        int64_t people = 0;
+        for (size_t k = 0; k < c.nstaff; k++) {
+            people += x->by_staff[k];
             if (staff_col[k] >= 0)
                 hss_table_set_int(t, (size_t)staff_col[k], x->by_staff[k]);
+        }
+        hss_table_set_int(t, c_staff, people);
         hss_table_set_int(t, c_amb, x->ambulances);
         hss_table_set_int(t, c_np, x->negative_pressure);
     }

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "model/model.h"
+#include "region/region.h"
 #include "server/server_int.h"
 
 #define AREA_COLS "a.code,a.parent_code,a.level,a.name,a.kind,a.population,a.lon,a.lat,a.generated"
@@ -159,64 +160,41 @@ enum MHD_Result hss_api_area(hss_req *r, const char *code)
     return hss_respond_json(r, 200, js);
 }
 
-/* Summary: one row per child of `under` (or `under` itself when it has none), with a total. */
+/* Summary: the region module's per-area summary (the one `hss summary` prints), so that the
+ * area page, the county table and the CLI give the same figures. `rows`: one per child of
+ * `under`, plus a 本级 row for what is sited at `under` itself; `total`: `under` as a whole, with
+ * the same fields, so that a township's total equals its row under its county. */
 enum MHD_Result hss_api_summary(hss_req *r)
 {
     char under[16];
     if (hss_resolve_under(r, hss_arg(r, "under"), under))
         return MHD_YES;
-    sqlite3_stmt *s = hss_stmt(r,
-        "WITH k AS (SELECT code,name,level,population,"
-        "  CASE WHEN length(code)=6 AND substr(code,3)='0000' THEN substr(code,1,2)"
-        "       WHEN length(code)=6 AND substr(code,5)='00' THEN substr(code,1,4) ELSE code END AS p"
-        "  FROM area WHERE parent_code=?1 OR (code=?1 AND NOT EXISTS(SELECT 1 FROM area WHERE parent_code=?1)))"
-        "SELECT k.code,k.name,k.level,k.population,"
-        " (SELECT count(*) FROM facility f WHERE f.area_code>=k.p AND f.area_code<k.p||':'),"
-        " (SELECT sum(beds_approved) FROM facility f WHERE f.area_code>=k.p AND f.area_code<k.p||':'),"
-        " (SELECT sum(beds_open) FROM facility f WHERE f.area_code>=k.p AND f.area_code<k.p||':'),"
-        " (SELECT sum(x.count) FROM staff x JOIN facility f ON f.code=x.facility_code"
-        "   WHERE f.area_code>=k.p AND f.area_code<k.p||':'),"
-        " (SELECT sum(v.count) FROM vehicle v JOIN facility f ON f.code=v.facility_code"
-        "   WHERE v.kind IN ('ambulance','negative_pressure_ambulance') AND f.area_code>=k.p AND f.area_code<k.p||':')"
-        " FROM k ORDER BY k.code");
-    if (!s)
-        return db_error(r);
-    sqlite3_bind_text(s, 1, under, -1, SQLITE_STATIC);
-    hss_table *t = hss_table_new();
-    const char *names[] = {"code", "name", "level", "population", "facilities", "beds_approved",
-                           "beds_open", "staff", "ambulances"};
-    for (size_t c = 0; c < 9; c++)
-        hss_table_add_col(t, names[c], NULL, c < 3 ? HSS_COL_TEXT : HSS_COL_INT);
-    long long tot[9] = {0};
-    int known[9] = {0};
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        hss_table_add_row(t);
-        for (int c = 0; c < 9; c++) {
-            if (sqlite3_column_type(s, c) == SQLITE_NULL)
-                continue;
-            if (c < 3) {
-                hss_table_set_text(t, (size_t)c, (const char *)sqlite3_column_text(s, c));
-            } else {
-                hss_table_set_int(t, (size_t)c, sqlite3_column_int64(s, c));
-                tot[c] += sqlite3_column_int64(s, c);
-                known[c] = 1;
-            }
-        }
-    }
-    sqlite3_reset(s);
-    hss_table_add_row(t);
-    hss_table_set_text(t, 0, "total");
-    hss_table_set_text(t, 1, "合计");
-    for (int c = 3; c < 9; c++)
-        if (known[c])
-            hss_table_set_int(t, (size_t)c, tot[c]);
-    char *rows = hss_table_render(t, HSS_FORMAT_JSON);
+    hss_region_filter f = {.under = under, .whole = 1};
+    hss_table *t = NULL;
+    hss_error err;
+    hss_error_clear(&err);
+    if (hss_region_summary(r->st, &f, &t, &err))
+        return hss_respond_error(r, err.code == HSS_ENOTFOUND ? 404 : 500, "%s", err.msg);
+    size_t n = hss_table_rows(t);
+    hss_table *rows = hss_table_page(t, 0, n - 1), *total = hss_table_page(t, n - 1, 1);
     hss_table_free(t);
-    hss_buf b;
-    hss_buf_init(&b);
-    hss_buf_printf(&b, "{\"under\":\"%s\",\"rows\":%s}", under, rows);
-    free(rows);
-    return hss_respond_json(r, 200, hss_buf_steal(&b));
+    char *rj = hss_table_render(rows, HSS_FORMAT_JSON), *tj = hss_table_render(total, HSS_FORMAT_JSON);
+    hss_table_free(rows);
+    hss_table_free(total);
+    cJSON *o = cJSON_CreateObject(), *tot = cJSON_Parse(tj);
+    cJSON_AddStringToObject(o, "under", under);
+    cJSON_AddItemToObject(o, "rows", cJSON_Parse(rj));
+    cJSON *whole = cJSON_DetachItemFromArray(tot, 0);
+    cJSON_ReplaceItemInObject(whole, "code", cJSON_CreateString(under));
+    cJSON_DeleteItemFromObject(whole, "name");
+    cJSON_DeleteItemFromObject(whole, "level");
+    cJSON_AddItemToObject(o, "total", whole);
+    cJSON_Delete(tot);
+    free(rj);
+    free(tj);
+    char *js = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return hss_respond_json(r, 200, js);
 }
 
 /* Boundaries: of `level` inside `under`, or by default of the children of `under`, falling back

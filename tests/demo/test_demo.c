@@ -18,6 +18,52 @@ static hss_store *build(const char *region, uint64_t seed, const char *path)
     return st;
 }
 
+/* Column `name` of row `r`, or NULL when the table has no such column. */
+static const char *cell_named(const hss_table *t, size_t r, const char *name)
+{
+    for (size_t c = 0; c < hss_table_cols(t); c++)
+        if (strcmp(hss_table_col_name(t, c), name) == 0)
+            return hss_table_cell(t, r, c);
+    return NULL;
+}
+
+/* One figure, one truth: the summary of every county and township as a whole (what its own page
+ * shows) equals its row in its parent's table (what the county or city page shows), field by
+ * field. */
+static void summaries_agree_across_levels(hss_store *st)
+{
+    hss_error err;
+    sqlite3_stmt *q = hss_store_prepare(st, "SELECT code FROM area WHERE level IN ('city','county') ORDER BY code", NULL);
+    size_t compared = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *parent = (const char *)sqlite3_column_text(q, 0);
+        hss_region_filter pf = {.under = parent, .whole = 1};
+        hss_table *pt;
+        assert_int_equal(hss_region_summary(st, &pf, &pt, &err), HSS_OK);
+        for (size_t r = 0; r + 1 < hss_table_rows(pt); r++) {
+            const char *child = hss_table_cell(pt, r, 0);
+            if (strcmp(child, parent) == 0)
+                continue; /* the 本级 row: what is sited at the parent itself */
+            hss_region_filter cf = {.under = child, .whole = 1};
+            hss_table *ct;
+            assert_int_equal(hss_region_summary(st, &cf, &ct, &err), HSS_OK);
+            size_t last = hss_table_rows(ct) - 1;
+            for (size_t c = 3; c < hss_table_cols(ct); c++) {
+                const char *name = hss_table_col_name(ct, c), *mine = hss_table_cell(ct, last, c);
+                const char *theirs = cell_named(pt, r, name);
+                assert_non_null(theirs);
+                if (strcmp(mine, theirs) != 0)
+                    fail_msg("%s %s: %s on its own page, %s in %s's table", child, name, mine, theirs, parent);
+            }
+            hss_table_free(ct);
+            compared++;
+        }
+        hss_table_free(pt);
+    }
+    sqlite3_finalize(q);
+    assert_int_equal(compared, 9 + 173);
+}
+
 static void lishui_has_real_totals(void **state)
 {
     (void)state;
@@ -54,6 +100,7 @@ static void lishui_has_real_totals(void **state)
     char *src = hss_store_meta_get(st, "region_source");
     assert_non_null(strstr(src, "generated"));
     free(src);
+    summaries_agree_across_levels(st);
     hss_store_close(st);
 }
 

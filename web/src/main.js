@@ -206,11 +206,12 @@ async function renderSummary(code, box, cards) {
     ['beds_approved', t('bedsApproved')], ['beds_open', t('bedsOpen')], ['staff', t('staff')], ['ambulances', t('ambulances')]];
   box.append(h('table', { class: 'grid' },
     h('thead', {}, h('tr', {}, cols.map(([, l]) => h('th', {}, l)))),
-    h('tbody', {}, data.rows.map((r) => h('tr', { class: r.code === 'total' ? 'total' : null },
-      cols.map(([k]) => h('td', {}, k === 'name' && r.code === 'total' ? t('total')
+    h('tbody', {}, [...data.rows, { ...data.total, total: true }].map((r) => h('tr', { class: r.total ? 'total' : null, 'data-code': r.total ? 'total' : r.code },
+      cols.map(([k]) => h('td', {}, k === 'name' && r.total ? t('total')
+        : k === 'name' && r.code === code ? r.name /* what is sited at the area itself (本级) */
         : k === 'name' ? h('a', { href: '#/area/' + r.code }, r.name) : fmt(r[k]))))))));
-  const total = { ...(data.rows.find((r) => r.code === 'total') || {}) };
-  if (state.area.area.population !== null) total.population = state.area.area.population; /* the area's own count */
+  /* the cards show the same total as the table's last row, and as this area's row one level up */
+  const total = data.total;
   for (const [k, l] of [['population', t('population')], ['facilities', t('facilitiesN')], ['beds_open', t('bedsOpen')], ['staff', t('staff')]])
     cards.append(h('div', { class: 'card stat' }, h('div', { class: 'num' }, fmt(total[k])), h('div', { class: 'label' }, l)));
 }
