@@ -6,6 +6,7 @@
  * at a point from a finished run, including a source on the same edge.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,26 +138,39 @@ out:
 }
 
 /* Re-snaps in its own transaction when the stored snaps are older than the data. */
-static hss_code ensure_snaps(hss_store *st, hss_error *err)
+static int snaps_fresh(hss_store *st)
 {
     char *v = hss_store_meta_get(st, "access.snap_version");
     char now[32];
     snprintf(now, sizeof now, "%lld", (long long)hss_store_data_version(st));
     int fresh = v && strcmp(v, now) == 0;
     free(v);
-    if (fresh)
+    return fresh;
+}
+
+/* Re-snaps the points after the data changed. A server's readers may all find the snaps stale at
+ * once: they take turns on this lock instead of racing for SQLite's write lock (where the loser
+ * would wait out the busy timeout while the winner snaps a whole city), and whoever comes second
+ * finds the work done. */
+static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static hss_code ensure_snaps(hss_store *st, hss_error *err)
+{
+    if (snaps_fresh(st))
         return HSS_OK;
     if (sqlite3_get_autocommit(hss_store_sqlite(st)) == 0)
         return hss_access_snap(st, 0, NULL, err);
+    pthread_mutex_lock(&snap_lock);
     hss_code rc = hss_store_begin(st, err);
-    if (rc)
-        return rc;
-    rc = hss_access_snap(st, 0, NULL, err);
-    if (rc) {
-        hss_store_rollback(st);
-        return rc;
+    if (rc == HSS_OK && !snaps_fresh(st)) {
+        rc = hss_access_snap(st, 0, NULL, err);
+        if (rc)
+            hss_store_rollback(st);
     }
-    return hss_store_commit(st, err);
+    if (rc == HSS_OK)
+        rc = hss_store_commit(st, err);
+    pthread_mutex_unlock(&snap_lock);
+    return rc;
 }
 
 /* Reads a snap from columns c .. c+3 (edge_id, frac, distance_m, flagged). */

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
@@ -61,6 +62,9 @@ enum MHD_Result hss_respond_error(hss_req *r, unsigned status, const char *fmt, 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* a server-side failure is the operator's to see, not only the caller's */
+    if (status >= 500)
+        fprintf(stderr, "hss: %u %s %s: %s\n", status, r->method, r->url, msg);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "error", msg);
     char *s = cJSON_PrintUnformatted(o);

@@ -18,6 +18,10 @@ export const launchBrowser = async () => {
   browser.newContext = async (opts) => {
     const context = await newContext(opts);
     context.setDefaultTimeout(WAIT_MS);
+    // a server error names its request in the test's output, whatever the script then checks
+    context.on('response', async (res) => {
+      if (res.status() >= 500) console.error(`server answered ${res.status()} to ${res.request().method()} ${res.url()}: ${await res.text().catch(() => '')}`);
+    });
     return context;
   };
   return browser;
