@@ -148,10 +148,6 @@ hss_code rg_check_filter(hss_store *st, const hss_region_filter *f, hss_error *e
     return HSS_OK;
 }
 
-#define UNDER_CTE                                                                              \
-    "WITH RECURSIVE sub(code) AS (SELECT code FROM area WHERE code=?1 "                       \
-    "UNION ALL SELECT a.code FROM area a JOIN sub ON a.parent_code = sub.code) "
-
 static void bind_filter(sqlite3_stmt *q, const hss_region_filter *f, const char *level_or_type)
 {
     if (f->under)

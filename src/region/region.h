@@ -58,6 +58,13 @@ hss_code hss_region_facilities(hss_store *st, const hss_region_filter *f, hss_ta
  * type, approved/open beds, staff by category, ambulances, with a total row that adds up. */
 hss_code hss_region_summary(hss_store *st, const hss_region_filter *f, hss_table **out, hss_error *err);
 
+/* Areas and facilities in `under` (and below) whose name contains `text`, or whose code starts
+ * with it when it is all digits: kind (area|facility), code, name, detail (level or facility
+ * type), detail_zh, place (the parent area's name, or the facility's area). At most `limit`
+ * rows (0 = 20): exact names first, then names starting with the text, areas before facilities. */
+hss_code hss_region_search(hss_store *st, const char *text, const char *under, size_t limit, hss_table **out,
+                           hss_error *err);
+
 /* Exports a kind in CSV (areas/facilities/staff/vehicles) or GeoJSON (boundaries) to `out`;
  * with json != 0, a JSON array of objects with the CSV column names. */
 hss_code hss_region_export(hss_store *st, hss_region_kind kind, int json, FILE *out, hss_error *err);

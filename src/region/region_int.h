@@ -90,6 +90,11 @@ void rg_fmt_double(char *buf, size_t n, double v);
 #define RG_LAT_MIN 3.8
 #define RG_LAT_MAX 53.6
 
+/* The codes of area ?1 and every area below it, as a CTE `sub(code)` to start a query with. */
+#define UNDER_CTE                                                                              \
+    "WITH RECURSIVE sub(code) AS (SELECT code FROM area WHERE code=?1 "                       \
+    "UNION ALL SELECT a.code FROM area a JOIN sub ON a.parent_code = sub.code) "
+
 /* Index of a level id (province = 0 ...), -1 when unknown. */
 int rg_level_index(const char *level);
 

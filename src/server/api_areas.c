@@ -197,6 +197,27 @@ enum MHD_Result hss_api_summary(hss_req *r)
     return hss_respond_json(r, 200, js);
 }
 
+/* Search: areas and facilities of the caller's scope by name or code (q), for the search box. */
+enum MHD_Result hss_api_search(hss_req *r)
+{
+    long long limit = 20;
+    const char *q = hss_arg(r, "q");
+    if (hss_check_uint(r, "limit", hss_arg(r, "limit"), 100, &limit))
+        return MHD_YES;
+    hss_table *t = NULL;
+    hss_error err;
+    hss_error_clear(&err);
+    if (hss_region_search(r->st, q, r->scope, (size_t)limit, &t, &err))
+        return hss_respond_error(r, err.code == HSS_EINVAL ? 400 : 500, "%s", err.msg);
+    char *rows = hss_table_render(t, HSS_FORMAT_JSON);
+    hss_table_free(t);
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_printf(&b, "{\"items\":%s}", rows);
+    free(rows);
+    return hss_respond_json(r, 200, hss_buf_steal(&b));
+}
+
 /* Boundaries: of `level` inside `under`, or by default of the children of `under`, falling back
  * to `under` itself, and then to its nearest ancestor inside the caller's scope that has one (a
  * township without its own boundary is shown inside its county). */

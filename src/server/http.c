@@ -250,6 +250,7 @@ static enum MHD_Result route_api(hss_req *r)
         {"/areas", hss_api_areas},
         {"/facilities", hss_api_facilities},
         {"/summary", hss_api_summary},
+        {"/search", hss_api_search},
         {"/findings", hss_api_findings},
         {"/geo/boundaries", hss_api_boundaries},
         {"/geo/facilities", hss_api_geo_facilities},

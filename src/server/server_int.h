@@ -123,6 +123,7 @@ void hss_random_hex(char *out, size_t n);
 enum MHD_Result hss_api_areas(hss_req *r);
 enum MHD_Result hss_api_area(hss_req *r, const char *code);
 enum MHD_Result hss_api_summary(hss_req *r);
+enum MHD_Result hss_api_search(hss_req *r);
 enum MHD_Result hss_api_boundaries(hss_req *r);
 
 /* api_facilities.c */

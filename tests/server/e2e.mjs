@@ -84,6 +84,27 @@ try {
   await page.click('#back');
   await page.waitForSelector('#map canvas');
 
+  // the search box finds an area by name as one types, and opens it
+  await page.fill('#search', '莲都');
+  await until(page, () => document.querySelector('#search-results')?.dataset.query === '莲都' && !document.querySelector('#search-results').hidden);
+  check(await page.locator('#search-results a[data-code="331102"]').count() === 1, 'search finds 莲都区: ' + await page.locator('#search-results').textContent());
+  await page.fill('#search', '没有这个地方');
+  await until(page, () => document.querySelector('#search-results')?.dataset.query === '没有这个地方');
+  check(await page.locator('#search-results a').count() === 0 && (await page.locator('#search-results').textContent()).includes('无匹配'),
+    'no match is said so: ' + await page.locator('#search-results').textContent());
+  await page.fill('#search', '莲都');
+  await until(page, () => document.querySelector('#search-results')?.dataset.query === '莲都' && !document.querySelector('#search-results').hidden);
+  await page.locator('#search-results a[data-code="331102"]').click();
+  await until(page, () => location.hash === '#/area/331102' && document.querySelector('#map')?.dataset.area === '331102');
+  check(true, 'a search result opens its page');
+
+  // printing: A4, without the sidebar and the controls, tables whole
+  await page.emulateMedia({ media: 'print' });
+  check(!(await page.locator('#tree').isVisible()) && !(await page.locator('#search').isVisible()), 'print leaves out the sidebar and the search box');
+  const pdf = await page.pdf({ path: join(artifacts, 'dashboard-county-print.pdf'), format: 'A4' });
+  check(pdf.subarray(0, 4).toString() === '%PDF' && pdf.length > 10000, `printed to an A4 PDF (${pdf.length} bytes)`);
+  await page.emulateMedia({ media: 'screen' });
+
   await page.click('#lang');
   await until(page, () => document.querySelector('#findings h2')?.textContent === 'Findings');
   check(true, 'English switch');

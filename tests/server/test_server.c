@@ -472,6 +472,36 @@ static void findings_are_paged_and_counted(void **state)
     expect_status("/api/v1/findings?offset=-1", &liandu, 400);
 }
 
+/* The search box's endpoint: by name anywhere, by code from the start, within the scope only. */
+static void search_finds_by_name_and_code_in_scope(void **state)
+{
+    (void)state;
+    cJSON *j = get_json("/api/v1/search?q=%E9%9D%92%E7%94%B0", &admin, 200); /* 青田 */
+    cJSON *items = cJSON_GetObjectItem(j, "items");
+    assert_true(cJSON_GetArraySize(items) >= 1);
+    cJSON *first = cJSON_GetArrayItem(items, 0);
+    assert_string_equal(cJSON_GetObjectItem(first, "code")->valuestring, "331121");
+    assert_string_equal(cJSON_GetObjectItem(first, "kind")->valuestring, "area");
+    assert_string_equal(cJSON_GetObjectItem(first, "detail_zh")->valuestring, "县(市、区)");
+    cJSON_Delete(j);
+    /* a county user does not learn of the other county */
+    j = get_json("/api/v1/search?q=%E9%9D%92%E7%94%B0", &liandu, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 0);
+    cJSON_Delete(j);
+    j = get_json("/api/v1/search?q=331121", &liandu, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 0);
+    cJSON_Delete(j);
+    /* codes match from their start */
+    j = get_json("/api/v1/search?q=3311", &liandu, 200);
+    cJSON *it;
+    assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")) >= 1);
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "items"))
+        assert_int_equal(strncmp(cJSON_GetObjectItem(it, "code")->valuestring, "331102", 6), 0);
+    cJSON_Delete(j);
+    expect_status("/api/v1/search", &liandu, 400);
+    expect_status("/api/v1/search?q=x&limit=1000", &liandu, 400);
+}
+
 /* ---- hostile input ---------------------------------------------------------------------------- */
 
 static void sql_injection_strings_are_harmless(void **state)
@@ -688,6 +718,7 @@ int main(void)
         cmocka_unit_test(exports_are_scoped_and_typed),
         cmocka_unit_test(findings_call_the_policy_module),
         cmocka_unit_test(findings_are_paged_and_counted),
+        cmocka_unit_test(search_finds_by_name_and_code_in_scope),
         cmocka_unit_test(sql_injection_strings_are_harmless),
         cmocka_unit_test(path_traversal_is_refused),
         cmocka_unit_test(writes_need_the_csrf_token),

@@ -8,6 +8,7 @@ import { ScatterChart } from 'echarts/charts';
 import { GeoComponent, TooltipComponent, LegendComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { t, toggleLang, idLabel, getLang } from './i18n.js';
+import { searchBox } from './search.js';
 import { renderIndicators } from './indicators.js';
 import { renderAlerts } from './alerts.js';
 import { careRoute, careNav } from './care.js';
@@ -102,6 +103,7 @@ function shell(crumbs) {
     h('div', { class: 'brand' }, 'HSS · ' + t('title')),
     h('nav', { class: 'crumbs', id: 'crumbs' }, crumbs.map((c, i) => [i ? h('span', { class: 'sep' }, '›') : null,
       h('a', { href: '#/area/' + c.code }, c.name)])),
+    state.me.role === 'resident' ? null : searchBox({ h, api, qs }),
     state.me.role === 'resident' ? null : h('nav', { class: 'screens', id: 'screens' },
       h('a', { href: '#/area/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-area' }, t('navArea')),
       h('a', { href: '#/indicators/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-indicators' }, t('navIndicators')),
