@@ -236,7 +236,7 @@ int hss_cmd_indicators(int argc, char **argv)
         return 2;
     }
     hss_metrics_query q = {o.under, o.period, o.indicator, o.pack,
-                           o.lang && !strcmp(o.lang, "en"), (int)trend};
+                           o.lang && !strcmp(o.lang, "en"), (int)trend, 0};
     hss_table *t;
     hss_error err;
     hss_error_clear(&err);

@@ -98,6 +98,8 @@ typedef struct hss_metrics_query {
     int trend;             /* > 1: that many periods ending with `period`, oldest first
                               (months, quarters or years; YTD: the same months of earlier
                               years) */
+    int any_pack;          /* 1: a pack without indicator targets is no error (every status is
+                              then none): the region's own pack, chosen by default */
 } hss_metrics_query;
 
 /* One row per indicator and area (or facility): indicator, name, area, area_name, period,

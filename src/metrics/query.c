@@ -492,7 +492,7 @@ hss_code hss_metrics_indicators(hss_store *st, const hss_metrics_query *q, hss_t
     int known_pack = 0;
     for (size_t i = 0; i < c.defs.nind; i++)
         known_pack |= target_of(&c.defs.ind[i], pack) != NULL;
-    if (rc == HSS_OK && !known_pack)
+    if (rc == HSS_OK && !known_pack && !q->any_pack)
         rc = hss_fail(err, HSS_EINVAL, "--pack '%s': no indicator has a target from that pack "
                                        "(indicators.yaml has liaocheng and yiwu targets)", pack);
     if (rc == HSS_OK && q->indicator && !mx_defs_find(&c.defs, q->indicator)) {

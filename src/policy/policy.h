@@ -32,6 +32,10 @@ hss_code hss_policy_findings(hss_store *st, const char *pack, int year, const ch
  * pass, fail, unknown; the rules with the most failures first. */
 hss_table *hss_policy_findings_by_rule(const hss_table *findings);
 
+/* The pack to judge the stored region by when none is named: the region's own (meta 'region')
+ * where policy/<region>.yaml exists, else "national". Malloc'd. */
+char *hss_policy_region_pack(hss_store *st);
+
 /* ---- packs ------------------------------------------------------------------------------ */
 
 typedef struct hss_policy_pack hss_policy_pack;

@@ -78,8 +78,12 @@ static hss_table *findings(hss_req *r, char under[16], char pack[48], long long 
     const char *p = hss_arg(r, "policy");
     filters f = {hss_arg(r, "status"), hss_arg(r, "measure"), hss_arg(r, "area")};
     *year = 0;
+    char *own = p ? NULL : hss_policy_region_pack(r->st);
     if (!p)
-        p = "lishui";
+        p = own;
+    snprintf(pack, 48, "%s", p);
+    free(own);
+    p = pack;
     if (hss_check_word(r, "policy", p, 40) || hss_check_uint(r, "year", hss_arg(r, "year"), 2100, year) ||
         hss_check_word(r, "measure", f.measure, 64) || hss_check_code(r, "area", f.area) ||
         hss_resolve_under(r, hss_arg(r, "under"), under))
@@ -92,7 +96,6 @@ static hss_table *findings(hss_req *r, char under[16], char pack[48], long long 
         hss_respond_error(r, 403, "area %s is outside your scope", f.area);
         return NULL;
     }
-    snprintf(pack, 48, "%s", p);
     *version = hss_store_data_version(r->st);
     *cached = 0;
     pthread_mutex_lock(&cache_lock);

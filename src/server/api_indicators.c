@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "metrics/metrics.h"
+#include "policy/policy.h"
 #include "server/server_int.h"
 
 enum { C_IND, C_NAME, C_AREA, C_AREA_NAME, C_LEVEL, C_PERIOD, C_VALUE, C_NUM, C_DEN, C_UNIT,
@@ -99,7 +100,11 @@ enum MHD_Result hss_api_indicators(hss_req *r)
         return MHD_YES;
     if (lang && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
         return hss_respond_error(r, 400, "lang: must be zh or en");
-    hss_metrics_query q = {under, period, indicator, pack ? pack : "liaocheng", lang && !strcmp(lang, "en"), 0};
+    /* the targets are the user's own region's unless another pack is asked for; the own pack
+     * may set no indicator target, which is not the caller's mistake */
+    char *own = hss_policy_region_pack(r->st);
+    hss_metrics_query q = {under, period, indicator, pack ? pack : own, lang && !strcmp(lang, "en"), 0, 0};
+    q.any_pack = strcmp(q.pack, own) == 0;
     hss_error err;
     hss_error_clear(&err);
     hss_table *t = NULL, *tt = NULL;
@@ -110,12 +115,14 @@ enum MHD_Result hss_api_indicators(hss_req *r)
     }
     if (c) {
         hss_table_free(t);
+        free(own);
         unsigned st = c == HSS_EINVAL ? 400 : c == HSS_ENOTFOUND ? 404 : 500;
         return hss_respond_error(r, st, "%s", err.msg);
     }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", under);
     cJSON_AddStringToObject(o, "pack", q.pack);
+    free(own);
     cJSON_AddNumberToObject(o, "data_version", (double)hss_store_data_version(r->st));
     cJSON *list = cJSON_AddArrayToObject(o, "indicators");
     size_t n = hss_table_rows(t);

@@ -163,7 +163,13 @@ static void indicators_equal_library_values(void **state)
 static void indicators_impact_and_status(void **state)
 {
     (void)state;
+    /* without a pack, the targets are the region's own: this test region names none, so the
+     * national pack, which sets no indicator target */
     cJSON *j = get_json("/api/v1/indicators?under=331102&period=2025Q1&indicator=basic_level_visit_share", &admin, 200);
+    assert_string_equal(str(j, "pack"), "national");
+    assert_string_equal(str(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "indicators"), 0), "area"), "status"), "none");
+    cJSON_Delete(j);
+    j = get_json("/api/v1/indicators?under=331102&period=2025Q1&indicator=basic_level_visit_share&pack=liaocheng", &admin, 200);
     assert_string_equal(str(j, "period"), "2025Q1");
     cJSON *ind = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "indicators"), 0);
     assert_non_null(ind);

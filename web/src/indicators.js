@@ -14,7 +14,7 @@ echarts.use([LineChart, GridComponent, TooltipComponent, MarkLineComponent, Lege
 
 const W = {
   zh: {
-    title: '监测指标', period: '期间', pack: '目标依据', liaocheng: '聊城方案', yiwu: '义乌方案', trend: '近24个月趋势',
+    title: '监测指标', period: '期间', pack: '目标依据', liaocheng: '聊城方案', yiwu: '义乌方案', lishui: '丽水方案', nanyang: '南阳方案', national: '国家标准', trend: '近24个月趋势',
     drill: '下钻：谁拉低了指标', drillHint: '按对本地区指标的影响排序（影响 = (下级值 − 本级值) × 下级分母 / 本级分母）',
     name: '地区/机构', level: '层级', value: '值', target: '目标', status: '状态', numerator: '分子', denominator: '分母',
     change: '较上期', impact: '影响', pass: '达标', fail: '未达标', unknown: '无数据', none: '无目标', noData: '暂无数据',
@@ -23,7 +23,7 @@ const W = {
     document: '依据', valueSeries: '指标值', targetSeries: '目标',
   },
   en: {
-    title: 'Monitoring indicators', period: 'Period', pack: 'Targets from', liaocheng: 'Liaocheng', yiwu: 'Yiwu', trend: 'Trend, last 24 months',
+    title: 'Monitoring indicators', period: 'Period', pack: 'Targets from', liaocheng: 'Liaocheng', yiwu: 'Yiwu', lishui: 'Lishui', nanyang: 'Nanyang', national: 'National', trend: 'Trend, last 24 months',
     drill: 'Drill-down: who pulls it down', drillHint: 'Sorted by impact on this area\'s figure (impact = (child − area) × child denominator / area denominator)',
     name: 'Area / facility', level: 'Level', value: 'Value', target: 'Target', status: 'Status', numerator: 'Numerator', denominator: 'Denominator',
     change: 'Change', impact: 'Impact', pass: 'pass', fail: 'fail', unknown: 'no data', none: 'no target', noData: 'No data',
@@ -95,7 +95,7 @@ export async function renderIndicators(ctx, code, params) {
     h('label', {}, w('period'), h('select', { id: 'ind-period', onchange: (ev) => go({ period: ev.target.value }) },
       periodOptions(view.latest || data.period).map(([v, l]) => h('option', { value: v, selected: v === data.period ? true : null }, l)))),
     h('label', {}, w('pack'), h('select', { id: 'ind-pack', onchange: (ev) => go({ pack: ev.target.value }) },
-      ['liaocheng', 'yiwu'].map((p) => h('option', { value: p, selected: p === data.pack ? true : null }, w(p))))));
+      [...new Set([data.pack, 'liaocheng', 'yiwu'])].map((p) => h('option', { value: p, selected: p === data.pack ? true : null }, w(p))))));
   if (!list.length) { cards.append(h('p', { class: 'muted' }, w('noData'))); return; }
   if (!view.selected || !list.find((x) => x.indicator === view.selected)) {
     // start with the indicator that misses its target by the most, else the first
