@@ -297,3 +297,58 @@ hss_code fhir_db_audit(hss_store *st, const char *user, const char *action, cons
     sqlite3_finalize(s);
     return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "writing the audit record");
 }
+
+/* ---- import look-ups ------------------------------------------------------------------------ */
+
+/* Runs a one-row lookup with one text (or integer) key and copies column 0 (and 1) out. */
+static int lookup(hss_store *st, const char *sql, const char *key, int64_t ikey, char *out0, size_t n0, char *out1,
+                  size_t n1, int *int1)
+{
+    sqlite3_stmt *s = hss_store_prepare(st, sql, NULL);
+    if (!s)
+        return 0;
+    if (key)
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(s, 1, ikey);
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    if (found && out0)
+        snprintf(out0, n0, "%s", fhir_col(s, 0));
+    if (found && out1)
+        snprintf(out1, n1, "%s", fhir_col(s, 1));
+    if (found && int1)
+        *int1 = sqlite3_column_int(s, 1);
+    sqlite3_finalize(s);
+    return found;
+}
+
+int fhir_db_village_exists(hss_store *st, const char *code)
+{
+    return lookup(st, "SELECT code FROM area WHERE code=? AND level='village'", code, 0, NULL, 0, NULL, 0, NULL);
+}
+
+int fhir_db_facility_area(hss_store *st, const char *code, char area[16])
+{
+    return lookup(st, "SELECT area_code FROM facility WHERE code=?", code, 0, area, 16, NULL, 0, NULL);
+}
+
+int fhir_db_resident_village(hss_store *st, const char *id_number, char village[16])
+{
+    return lookup(st, "SELECT village_code FROM care_resident WHERE id_number=?", id_number, 0, village, 16, NULL, 0,
+                  NULL);
+}
+
+int fhir_db_resident_number(hss_store *st, int64_t id, char id_number[19])
+{
+    return lookup(st, "SELECT id_number FROM care_resident WHERE id=?", NULL, id, id_number, 19, NULL, 0, NULL);
+}
+
+int fhir_db_resident_extra(hss_store *st, const char *id_number, char household[64], unsigned *conditions)
+{
+    int c = 0;
+    household[0] = 0;
+    int found = lookup(st, "SELECT household,conditions FROM care_resident WHERE id_number=?", id_number, 0, household,
+                       64, NULL, 0, &c);
+    *conditions = (unsigned)c;
+    return found;
+}

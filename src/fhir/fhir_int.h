@@ -78,18 +78,13 @@ hss_code fhir_db_client_list(hss_store *st, FILE *out, hss_error *err);
 hss_code fhir_db_audit(hss_store *st, const char *user, const char *action, const char *target,
                        const char *detail, hss_error *err);
 
-/* Import statements (import.c). */
-typedef struct fhir_db_import fhir_db_import;
-fhir_db_import *fhir_db_import_open(hss_store *st, hss_error *err);
-void fhir_db_import_close(fhir_db_import *d);
-/* Whether a village code names a stored village; whether a facility code exists (and its area). */
-int fhir_db_village_exists(fhir_db_import *d, const char *code);
-int fhir_db_facility_area(fhir_db_import *d, const char *code, char area[16]);
-/* The village of a stored resident by citizen ID ("" when none). */
-int fhir_db_resident_village(fhir_db_import *d, const char *id_number, char village[16]);
-/* Adds a monthly data value (element code, org code, YYYYMM) by `delta` (whole counts). */
-hss_code fhir_db_add_value(fhir_db_import *d, const char *element, const char *org, int period, double delta,
-                           hss_error *err);
+/* Import look-ups (import.c). Each returns 1 when found. */
+int fhir_db_village_exists(hss_store *st, const char *code);
+int fhir_db_facility_area(hss_store *st, const char *code, char area[16]);
+int fhir_db_resident_village(hss_store *st, const char *id_number, char village[16]);
+int fhir_db_resident_number(hss_store *st, int64_t id, char id_number[19]);
+/* The household and recorded conditions of a stored resident (left "" and 0 when none). */
+int fhir_db_resident_extra(hss_store *st, const char *id_number, char household[64], unsigned *conditions);
 
 /* ---- map.c ------------------------------------------------------------------------------------- */
 

@@ -149,6 +149,10 @@ static enum MHD_Result api_read(hss_req *r, const hss_fhir_viewer *v, const char
 
 static enum MHD_Result api_import(hss_req *r)
 {
+    if (!sees_ids(r->role)) {
+        hss_audit_log(r->st, r->user, r->ip, "fhir_denied", "POST /fhir/R4", 403, "role may not write residents", NULL);
+        return outcome(r, 403, "forbidden", "your role may not write residents' records");
+    }
     const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
     if (!ct || (strncmp(ct, "application/fhir+json", 21) != 0 && strncmp(ct, "application/json", 16) != 0))
         return outcome(r, 415, "not-supported", "body must be a FHIR Bundle in JSON (Content-Type: application/fhir+json)");

@@ -419,6 +419,55 @@ static void bulk_export_is_asynchronous_and_scoped(void **state)
     cJSON_Delete(fjson(status_path, tok_liandu, 404));
 }
 
+static http_resp post_bundle(const char *token, const char *cookie, const char *body)
+{
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_printf(&b, "POST /fhir/R4 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                       "Content-Type: application/fhir+json\r\nContent-Length: %zu\r\n", strlen(body));
+    if (token)
+        hss_buf_printf(&b, "Authorization: Bearer %s\r\n", token);
+    if (cookie)
+        hss_buf_printf(&b, "Cookie: hss_session=%s\r\n", cookie);
+    hss_buf_printf(&b, "\r\n%s", body);
+    http_resp r;
+    http_raw(srv.port, b.data, b.len, &r);
+    hss_buf_free(&b);
+    return r;
+}
+
+static void a_posted_bundle_is_imported_or_refused_whole(void **state)
+{
+    (void)state;
+    char body[2048];
+    snprintf(body, sizeof body,
+             "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"resource\":{\"resourceType\":\"Observation\","
+             "\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"85354-9\"}]},"
+             "\"subject\":{\"identifier\":{\"system\":\"%s\",\"value\":\"%s\"}},\"effectiveDateTime\":\"2025-12-30\","
+             "\"component\":[{\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8480-6\"}]},"
+             "\"valueQuantity\":{\"value\":132}},{\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":"
+             "\"8462-4\"}]},\"valueQuantity\":{\"value\":84}}]}}]}", HSS_FHIR_SID_CITIZEN, fx.a);
+    long long before = db_query_int(db, "SELECT count(*) FROM care_followup");
+    /* the 青田 client may not write 莲都's resident */
+    http_resp r = post_bundle(tok_qingtian, NULL, body);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "forbidden"));
+    http_resp_free(&r);
+    /* a planner session may not write at all */
+    r = post_bundle(NULL, planner.token, body);
+    assert_int_equal(r.status, 403);
+    http_resp_free(&r);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM care_followup"), before);
+    r = post_bundle(tok_liandu, NULL, body);
+    if (r.status != 200)
+        fprintf(stderr, "%s\n", r.body);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "batch-response"));
+    http_resp_free(&r);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM care_followup"), before + 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE action='fhir_import' AND user_name='client:his-liandu'"), 1);
+}
+
 static void body_over_the_limit_is_an_operation_outcome(void **state)
 {
     (void)state;
@@ -450,6 +499,7 @@ int main(void)
         cmocka_unit_test(organizations_nest_under_their_medical_community),
         cmocka_unit_test(bad_parameters_answer_with_an_operation_outcome),
         cmocka_unit_test(bulk_export_is_asynchronous_and_scoped),
+        cmocka_unit_test(a_posted_bundle_is_imported_or_refused_whole),
         cmocka_unit_test(body_over_the_limit_is_an_operation_outcome),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
