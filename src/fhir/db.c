@@ -300,55 +300,75 @@ hss_code fhir_db_audit(hss_store *st, const char *user, const char *action, cons
 
 /* ---- import look-ups ------------------------------------------------------------------------ */
 
-/* Runs a one-row lookup with one text (or integer) key and copies column 0 (and 1) out. */
-static int lookup(hss_store *st, const char *sql, const char *key, int64_t ikey, char *out0, size_t n0, char *out1,
-                  size_t n1, int *int1)
+/* Runs a one-row lookup with one text (or integer) key and copies column 0 (and 1) out. The
+ * statement is kept in cache->s[slot] between calls (cache NULL: prepared for this call). */
+static int lookup(hss_store *st, fhir_db_cache *cache, int slot, const char *sql, const char *key, int64_t ikey,
+                  char *out0, size_t n0, int *int1)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, sql, NULL);
-    if (!s)
-        return 0;
+    sqlite3_stmt *s = cache ? cache->s[slot] : NULL;
+    if (!s) {
+        s = hss_store_prepare(st, sql, NULL);
+        if (!s)
+            return 0;
+        if (cache)
+            cache->s[slot] = s;
+    }
     if (key)
-        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
     else
         sqlite3_bind_int64(s, 1, ikey);
     int found = sqlite3_step(s) == SQLITE_ROW;
     if (found && out0)
         snprintf(out0, n0, "%s", fhir_col(s, 0));
-    if (found && out1)
-        snprintf(out1, n1, "%s", fhir_col(s, 1));
     if (found && int1)
         *int1 = sqlite3_column_int(s, 1);
-    sqlite3_finalize(s);
+    if (cache)
+        sqlite3_reset(s);
+    else
+        sqlite3_finalize(s);
     return found;
 }
 
-int fhir_db_village_exists(hss_store *st, const char *code)
+void fhir_db_cache_free(fhir_db_cache *cache)
 {
-    return lookup(st, "SELECT code FROM area WHERE code=? AND level='village'", code, 0, NULL, 0, NULL, 0, NULL);
+    for (size_t i = 0; i < sizeof cache->s / sizeof *cache->s; i++) {
+        sqlite3_finalize(cache->s[i]);
+        cache->s[i] = NULL;
+    }
 }
 
-int fhir_db_facility_area(hss_store *st, const char *code, char area[16])
+int fhir_db_village_exists(hss_store *st, fhir_db_cache *c, const char *code)
 {
-    return lookup(st, "SELECT area_code FROM facility WHERE code=?", code, 0, area, 16, NULL, 0, NULL);
+    return lookup(st, c, 0, "SELECT code FROM area WHERE code=? AND level='village'", code, 0, NULL, 0, NULL);
 }
 
-int fhir_db_resident_village(hss_store *st, const char *id_number, char village[16])
+int fhir_db_facility_area(hss_store *st, fhir_db_cache *c, const char *code, char area[16])
 {
-    return lookup(st, "SELECT village_code FROM care_resident WHERE id_number=?", id_number, 0, village, 16, NULL, 0,
+    return lookup(st, c, 1, "SELECT area_code FROM facility WHERE code=?", code, 0, area, 16, NULL);
+}
+
+int fhir_db_resident_village(hss_store *st, fhir_db_cache *c, const char *id_number, char village[16])
+{
+    return lookup(st, c, 2, "SELECT village_code FROM care_resident WHERE id_number=?", id_number, 0, village, 16,
                   NULL);
 }
 
-int fhir_db_resident_number(hss_store *st, int64_t id, char id_number[19])
+int fhir_db_resident_number(hss_store *st, fhir_db_cache *c, int64_t id, char id_number[19], char village[16])
 {
-    return lookup(st, "SELECT id_number FROM care_resident WHERE id=?", NULL, id, id_number, 19, NULL, 0, NULL);
+    int found = lookup(st, c, 3, "SELECT id_number,village_code FROM care_resident WHERE id=?", NULL, id, id_number, 19,
+                       NULL);
+    if (found)
+        fhir_db_resident_village(st, c, id_number, village);
+    return found;
 }
 
-int fhir_db_resident_extra(hss_store *st, const char *id_number, char household[64], unsigned *conditions)
+int fhir_db_resident_extra(hss_store *st, fhir_db_cache *c, const char *id_number, char household[64],
+                           unsigned *conditions)
 {
-    int c = 0;
+    int v = 0;
     household[0] = 0;
-    int found = lookup(st, "SELECT household,conditions FROM care_resident WHERE id_number=?", id_number, 0, household,
-                       64, NULL, 0, &c);
-    *conditions = (unsigned)c;
+    int found = lookup(st, c, 4, "SELECT household,conditions FROM care_resident WHERE id_number=?", id_number, 0,
+                       household, 64, &v);
+    *conditions = (unsigned)v;
     return found;
 }

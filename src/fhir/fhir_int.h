@@ -78,13 +78,20 @@ hss_code fhir_db_client_list(hss_store *st, FILE *out, hss_error *err);
 hss_code fhir_db_audit(hss_store *st, const char *user, const char *action, const char *target,
                        const char *detail, hss_error *err);
 
-/* Import look-ups (import.c). Each returns 1 when found. */
-int fhir_db_village_exists(hss_store *st, const char *code);
-int fhir_db_facility_area(hss_store *st, const char *code, char area[16]);
-int fhir_db_resident_village(hss_store *st, const char *id_number, char village[16]);
-int fhir_db_resident_number(hss_store *st, int64_t id, char id_number[19]);
+/* Import look-ups (import.c), with their statements kept in a cache between calls (NULL: none).
+ * Each returns 1 when found. */
+typedef struct fhir_db_cache {
+    sqlite3_stmt *s[8];
+} fhir_db_cache;
+void fhir_db_cache_free(fhir_db_cache *cache);
+int fhir_db_village_exists(hss_store *st, fhir_db_cache *c, const char *code);
+int fhir_db_facility_area(hss_store *st, fhir_db_cache *c, const char *code, char area[16]);
+int fhir_db_resident_village(hss_store *st, fhir_db_cache *c, const char *id_number, char village[16]);
+/* A stored resident's citizen ID and village by internal id. */
+int fhir_db_resident_number(hss_store *st, fhir_db_cache *c, int64_t id, char id_number[19], char village[16]);
 /* The household and recorded conditions of a stored resident (left "" and 0 when none). */
-int fhir_db_resident_extra(hss_store *st, const char *id_number, char household[64], unsigned *conditions);
+int fhir_db_resident_extra(hss_store *st, fhir_db_cache *c, const char *id_number, char household[64],
+                           unsigned *conditions);
 
 /* ---- map.c ------------------------------------------------------------------------------------- */
 

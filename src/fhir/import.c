@@ -45,10 +45,20 @@ typedef struct entry {
     int out_of_county;    /* Encounter: the facility lies outside the patient's county */
 } entry;
 
+/* fullUrl of an entry, sorted for lookup by reference. */
+typedef struct url_ix {
+    const char *url;
+    int i;
+} url_ix;
+
 typedef struct ctx {
     hss_store *st;
+    fhir_db_cache cache;
+    url_ix *urls;
+    int nurls;
     const char *scope;
     cJSON *bundle, *entries;
+    cJSON **items;        /* the entries by index (a cJSON array is a linked list) */
     entry *e;
     int n;
     cJSON *issues;
@@ -83,6 +93,25 @@ static const char *str(const cJSON *o, const char *key)
 
 /* ---- references to patients ----------------------------------------------------------------- */
 
+static int url_cmp(const void *a, const void *b)
+{
+    return strcmp(((const url_ix *)a)->url, ((const url_ix *)b)->url);
+}
+
+static void index_urls(ctx *c)
+{
+    c->urls = hss_xcalloc((size_t)c->n + 1, sizeof *c->urls);
+    for (int i = 0; i < c->n; i++) {
+        const char *u = str(c->items[i], "fullUrl");
+        if (u) {
+            c->urls[c->nurls].url = u;
+            c->urls[c->nurls].i = i;
+            c->nurls++;
+        }
+    }
+    qsort(c->urls, (size_t)c->nurls, sizeof *c->urls, url_cmp);
+}
+
 /* The citizen ID of the Patient entry with this fullUrl, or of the stored resident referenced
  * by Patient/<id> or by identifier. Returns 0, or -1 after an issue. */
 static int patient_of(ctx *c, int i, const cJSON *res, const char *key, char id_number[19], char village[16])
@@ -94,31 +123,24 @@ static int patient_of(ctx *c, int i, const cJSON *res, const char *key, char id_
     const cJSON *ident = cJSON_GetObjectItemCaseSensitive(ref, "identifier");
     id_number[0] = village[0] = 0;
     if (r) {
-        for (int k = 0; k < c->n; k++) {
-            const char *full = str(cJSON_GetArrayItem(c->entries, k), "fullUrl");
-            if (c->e[k].kind == E_PATIENT && full && strcmp(full, r) == 0 && c->e[k].id_number[0]) {
-                snprintf(id_number, 19, "%s", c->e[k].id_number);
-                snprintf(village, 16, "%s", c->e[k].village);
-                return 0;
-            }
+        url_ix want = {r, 0};
+        url_ix *hit = c->nurls ? bsearch(&want, c->urls, (size_t)c->nurls, sizeof *c->urls, url_cmp) : NULL;
+        if (hit && c->e[hit->i].kind == E_PATIENT && c->e[hit->i].id_number[0]) {
+            snprintf(id_number, 19, "%s", c->e[hit->i].id_number);
+            snprintf(village, 16, "%s", c->e[hit->i].village);
+            return 0;
         }
-        if (strncmp(r, "Patient/", 8) == 0) {
-            char v[16];
-            int64_t id = fhir_db_resident_id(c->st, r + 8, v);
-            if (id && strlen(r + 8) < 18 && fhir_db_resident_number(c->st, id, id_number)) {
-                snprintf(village, 16, "%s", v);
-                return 0;
-            }
-        }
+        int64_t id;
+        if (strncmp(r, "Patient/", 8) == 0 && hss_parse_int64(r + 8, &id) == 0 && id > 0 &&
+            fhir_db_resident_number(c->st, &c->cache, id, id_number, village))
+            return 0;
         issue(c, "not-found", path, "reference '%s' names no Patient in the bundle or in HSS", r);
         return -1;
     }
     const char *val = str(ident, "value");
     if (val) {
-        char v[16];
-        if (fhir_db_resident_id(c->st, val, v) && strlen(val) == 18) {
+        if (strlen(val) == 18 && fhir_db_resident_village(c->st, &c->cache, val, village)) {
             snprintf(id_number, 19, "%s", val);
-            snprintf(village, 16, "%s", v);
             return 0;
         }
         issue(c, "not-found", path, "identifier '%s' names no stored resident", val);
@@ -148,7 +170,7 @@ static int facility_of(ctx *c, int i, const cJSON *ref, const char *field, char 
         return 0;
     char path[120];
     snprintf(path, sizeof path, "Bundle.entry[%d].resource.%s.reference", i, field);
-    if (strncmp(r, "Organization/", 13) != 0 || strlen(r + 13) >= 64 || !fhir_db_facility_area(c->st, r + 13, area)) {
+    if (strncmp(r, "Organization/", 13) != 0 || strlen(r + 13) >= 64 || !fhir_db_facility_area(c->st, &c->cache, r + 13, area)) {
         issue(c, "not-found", path, "reference '%s' names no facility in HSS", r);
         return -1;
     }
@@ -218,9 +240,9 @@ static void check_patient(ctx *c, int i, const cJSON *res, entry *e)
             snprintf(e->village, sizeof e->village, "%s", v);
     }
     snprintf(path, sizeof path, "Bundle.entry[%d].resource.address[0].extension", i);
-    if (e->village[0] && !fhir_db_village_exists(c->st, e->village))
+    if (e->village[0] && !fhir_db_village_exists(c->st, &c->cache, e->village))
         issue(c, "code-invalid", path, "division code '%s' is not a village of the stored region", e->village);
-    else if (!e->village[0] && e->id_number[0] && !fhir_db_resident_village(c->st, e->id_number, e->village))
+    else if (!e->village[0] && e->id_number[0] && !fhir_db_resident_village(c->st, &c->cache, e->id_number, e->village))
         issue(c, "required", path, "a new resident needs the village (extension %s)", EXT_DIVISION);
     else if (e->village[0])
         in_scope(c, i, "address[0]", e->village);
@@ -318,7 +340,7 @@ static void check_request(ctx *c, int i, const cJSON *res, entry *e)
     const cJSON *perf = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "performer"), 0);
     const char *r = str(perf, "reference"), *disp = str(perf, "display");
     if (r) {
-        if (strncmp(r, "Organization/", 13) != 0 || strlen(r + 13) >= 64 || !fhir_db_facility_area(c->st, r + 13, area)) {
+        if (strncmp(r, "Organization/", 13) != 0 || strlen(r + 13) >= 64 || !fhir_db_facility_area(c->st, &c->cache, r + 13, area)) {
             char path[120];
             snprintf(path, sizeof path, "Bundle.entry[%d].resource.performer[0].reference", i);
             issue(c, "not-found", path, "reference '%s' names no facility in HSS", r);
@@ -365,7 +387,7 @@ static void check_encounter(ctx *c, int i, const cJSON *res, entry *e)
 
 static void check_entry(ctx *c, int i)
 {
-    const cJSON *en = cJSON_GetArrayItem(c->entries, i);
+    const cJSON *en = c->items[i];
     const cJSON *res = cJSON_GetObjectItemCaseSensitive(en, "resource");
     const char *type = str(res, "resourceType");
     const char *method = str(cJSON_GetObjectItemCaseSensitive(en, "request"), "method");
@@ -392,16 +414,17 @@ static void check_entry(ctx *c, int i)
 
 static void check_all(ctx *c)
 {
+    index_urls(c);
     for (int i = 0; i < c->n; i++)
         check_entry(c, i);
     /* patients first, so that other entries can refer to them by fullUrl */
     for (int i = 0; i < c->n; i++) {
-        const cJSON *res = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(c->entries, i), "resource");
+        const cJSON *res = cJSON_GetObjectItemCaseSensitive(c->items[i], "resource");
         if (str(res, "resourceType") && strcmp(str(res, "resourceType"), "Patient") == 0)
             check_patient(c, i, res, &c->e[i]);
     }
     for (int i = 0; i < c->n; i++) {
-        const cJSON *res = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(c->entries, i), "resource");
+        const cJSON *res = cJSON_GetObjectItemCaseSensitive(c->items[i], "resource");
         const char *t = str(res, "resourceType");
         if (!t)
             continue;
@@ -439,7 +462,7 @@ static hss_code apply_patients(ctx *c, hss_fhir_import_stats *stats, hss_error *
         /* an update keeps what the Bundle does not carry: household and recorded conditions */
         char household[64] = "";
         unsigned conditions = 0;
-        fhir_db_resident_extra(c->st, e->id_number, household, &conditions);
+        fhir_db_resident_extra(c->st, &c->cache, e->id_number, household, &conditions);
         hss_buf conds;
         hss_buf_init(&conds);
         hss_care_groups_format(conditions, 0, &conds);
@@ -517,6 +540,26 @@ static void count_add(hss_vec *v, const char *element, const char *org, const ch
     n->n = 1;
 }
 
+/* Adds the stored values (a hss_metrics_values table) to the matching counts. */
+static void add_stored(const hss_table *t, count *x, size_t n)
+{
+    if (!t)
+        return;
+    size_t ce = 0, co = 0, cp = 0, cv = 0;
+    for (size_t col = 0; col < hss_table_cols(t); col++) {
+        const char *k = hss_table_col_name(t, col);
+        if (strcmp(k, "element") == 0) ce = col;
+        else if (strcmp(k, "org") == 0) co = col;
+        else if (strcmp(k, "period") == 0) cp = col;
+        else if (strcmp(k, "value") == 0) cv = col;
+    }
+    for (size_t r = 0; r < hss_table_rows(t); r++)
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(x[i].element, hss_table_cell(t, r, ce)) == 0 && strcmp(x[i].org, hss_table_cell(t, r, co)) == 0 &&
+                strcmp(x[i].period, hss_table_cell(t, r, cp)) == 0)
+                x[i].n += strtod(hss_table_cell(t, r, cv), NULL);
+}
+
 static hss_code apply_encounters(ctx *c, hss_fhir_import_stats *stats, hss_error *err)
 {
     hss_vec v;
@@ -541,17 +584,26 @@ static hss_code apply_encounters(ctx *c, hss_fhir_import_stats *stats, hss_error
         }
         fprintf(f, "element,org,period,value\n");
         count *x = v.items;
-        for (size_t i = 0; i < v.len && !rc; i++) {
+        /* what is stored for those months, one query per element (counts are added to it) */
+        static const char *const elements[] = {"outpatient_visits", "inpatient_admissions", "out_of_county_visits"};
+        for (size_t k = 0; k < 3 && !rc; k++) {
+            char from[8] = "9999-99", to[8] = "0000-00";
+            for (size_t i = 0; i < v.len; i++)
+                if (x[i].element == elements[k]) {
+                    if (strcmp(x[i].period, from) < 0)
+                        memcpy(from, x[i].period, 8);
+                    if (strcmp(x[i].period, to) > 0)
+                        memcpy(to, x[i].period, 8);
+                }
+            if (from[0] == '9')
+                continue;
             hss_table *t = NULL;
-            rc = hss_metrics_values(c->st, x[i].element, x[i].org, x[i].period, x[i].period, &t, err);
-            double old = 0;
-            for (size_t r = 0; !rc && r < hss_table_rows(t); r++)
-                for (size_t col = 0; col < hss_table_cols(t); col++)
-                    if (strcmp(hss_table_col_name(t, col), "value") == 0)
-                        old += strtod(hss_table_cell(t, r, col), NULL);
+            rc = hss_metrics_values(c->st, elements[k], NULL, from, to, &t, err);
+            add_stored(t, x, v.len);
             hss_table_free(t);
-            fprintf(f, "%s,%s,%s,%.0f\n", x[i].element, x[i].org, x[i].period, old + x[i].n);
         }
+        for (size_t i = 0; i < v.len && !rc; i++)
+            fprintf(f, "%s,%s,%s,%.0f\n", x[i].element, x[i].org, x[i].period, x[i].n);
         fclose(f);
         if (!rc)
             rc = hss_metrics_import(c->st, path, 0, NULL, err);
@@ -614,6 +666,10 @@ hss_code hss_fhir_import(hss_store *st, const char *user, const char *scope, con
     c.n = c.nissues ? 0 : cJSON_GetArraySize(c.entries);
     stats->entries = (size_t)c.n;
     c.e = hss_xcalloc((size_t)c.n + 1, sizeof *c.e);
+    c.items = hss_xcalloc((size_t)c.n + 1, sizeof *c.items);
+    int k = 0;
+    for (cJSON *it = c.n ? c.entries->child : NULL; it && k < c.n; it = it->next)
+        c.items[k++] = it;
     if (!c.nissues)
         check_all(&c);
     hss_code rc = HSS_OK;
@@ -651,6 +707,9 @@ hss_code hss_fhir_import(hss_store *st, const char *user, const char *scope, con
     }
     cJSON_Delete(c.issues);
     cJSON_Delete(c.bundle);
+    fhir_db_cache_free(&c.cache);
+    free(c.urls);
     free(c.e);
+    free(c.items);
     return rc;
 }
