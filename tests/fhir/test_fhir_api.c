@@ -12,7 +12,7 @@
 static char *dir, *db;
 static test_server srv;
 static care_fixture fx;
-static char tok_liandu[80], tok_qingtian[80], tok_revoked[80];
+static char tok_liandu[80], tok_qingtian[80], tok_revoked[80], tok_expired[80];
 static session planner;
 static long long id_a, id_c;
 
@@ -41,9 +41,16 @@ static int setup(void **state)
     add_client("his-liandu", "331102", tok_liandu);
     add_client("his-qingtian", "331121", tok_qingtian);
     add_client("old-his", "331100", tok_revoked);
+    add_client("lapsed-his", "331100", tok_expired);
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "%s client revoke old-his --db '%s' 2>&1", hss_test_bin(), db);
     assert_int_equal(hss_test_run(cmd, NULL), 0);
+    /* a token whose time ran out (as if added 31 days ago with --expires 30) */
+    hss_error err;
+    hss_store *st = hss_store_open_existing(db, &err);
+    assert_non_null(st);
+    assert_int_equal(hss_store_exec(st, "UPDATE fhir_client SET expires=strftime('%s','now')-86400 WHERE name='lapsed-his'", &err), HSS_OK);
+    hss_store_close(st);
     char sql[200];
     snprintf(sql, sizeof sql, "SELECT id FROM care_resident WHERE id_number='%s'", fx.a);
     id_a = db_query_int(db, sql);
@@ -125,8 +132,14 @@ static void callers_without_a_live_token_are_refused_and_audited(void **state)
     assert_string_equal(cJSON_GetObjectItem(j, "resourceType")->valuestring, "OperationOutcome");
     cJSON_Delete(j);
     cJSON_Delete(fjson("/fhir/R4/Patient", tok_revoked, 401));
+    cJSON_Delete(fjson("/fhir/R4/Patient", tok_expired, 401));
     cJSON_Delete(fjson("/fhir/R4/Patient", "0123456789012345678901234567890123456789012345678901234567890123", 401));
-    assert_true(db_query_int(db, "SELECT count(*) FROM audit WHERE action='fhir_denied' AND status=401") >= 3);
+    assert_true(db_query_int(db, "SELECT count(*) FROM audit WHERE action='fhir_denied' AND status=401") >= 4);
+    /* the database keeps hashes only */
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM fhir_client WHERE token_hash='%s'", tok_liandu);
+    assert_int_equal(db_query_int(db, sql), 0);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE action='client_add'"), 4);
 }
 
 static void patient_by_citizen_id_stays_in_the_clients_county(void **state)
