@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
 #include <sodium.h>
@@ -178,6 +179,7 @@ typedef struct export_job {
     char request[600];
     char transaction_time[21];
     int done;         /* 0 running, 1 finished, -1 failed */
+    time_t finished;  /* when done became non-zero */
     char error[600];
     hss_fhir_export_stats stats;
     char *db_path;
@@ -226,6 +228,7 @@ static void *run_export(void *arg)
     if (c)
         snprintf(j->error, sizeof j->error, "%.500s", err.msg);
     j->done = c ? -1 : 1;
+    j->finished = time(NULL);
     pthread_mutex_unlock(&jobs_lock);
     return NULL;
 }
@@ -253,8 +256,42 @@ void hss_fhir_api_shutdown(void)
     }
 }
 
+/* Output files of exports finished more than an hour ago are removed (they hold named residents'
+ * data); at most EXPORTS_RUNNING exports run at once. Returns the number still running. */
+#define EXPORT_KEEP_SECONDS 3600
+#define EXPORTS_RUNNING 2
+static int expire_jobs(void)
+{
+    export_job *old = NULL;
+    int running = 0;
+    time_t now = time(NULL);
+    pthread_mutex_lock(&jobs_lock);
+    for (export_job **p = &jobs; *p;) {
+        export_job *j = *p;
+        if (j->done && now - j->finished > EXPORT_KEEP_SECONDS) {
+            *p = j->next;
+            j->next = old;
+            old = j;
+            continue;
+        }
+        running += !j->done;
+        p = &j->next;
+    }
+    pthread_mutex_unlock(&jobs_lock);
+    while (old) {
+        export_job *n = old->next;
+        free_job(old);
+        old = n;
+    }
+    return running;
+}
+
 static enum MHD_Result api_export_kickoff(hss_req *r, const hss_fhir_viewer *v)
 {
+    if (expire_jobs() >= EXPORTS_RUNNING) {
+        const char *h[] = {"Retry-After", "60", NULL};
+        return send_fhir(r, 429, hss_fhir_outcome("error", "throttled", "exports are already running; retry later", NULL), h);
+    }
     const char *fmt = hss_arg(r, "_outputFormat");
     if (fmt && strcmp(fmt, "application/fhir+ndjson") != 0 && strcmp(fmt, "application/ndjson") != 0 &&
         strcmp(fmt, "ndjson") != 0)
