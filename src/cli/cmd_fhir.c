@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "fhir/fhir.h"
@@ -150,8 +151,13 @@ int hss_cmd_client(int argc, char **argv)
     if (strcmp(sub, "add") == 0) {
         c = hss_fhir_client_add(st, a.pos, a.scope, days, token, &err);
         if (!c) {
-            printf("client %s: scope %s, %s; bearer token (shown once, stored only as a hash):\n", a.pos, a.scope,
-                   days ? "expires in the days given" : "does not expire");
+            char until[40] = "does not expire";
+            if (days) {
+                char d[11];
+                hss_day_format((long)(time(NULL) / 86400) + days, d);
+                snprintf(until, sizeof until, "expires %s (UTC)", d);
+            }
+            printf("client %s: scope %s, %s; bearer token (shown once, stored only as a hash):\n", a.pos, a.scope, until);
             printf("%s\n", token);
         }
     } else if (strcmp(sub, "revoke") == 0) {
