@@ -100,7 +100,8 @@ static int fhir_import(const args *a)
         if (resp)
             fprintf(stderr, "%s\n", resp);
         free(resp);
-        return hss_cli_fail(&err);
+        fprintf(stderr, "hss: %s: %s\n", a->pos, err.msg);
+        return 1;
     }
     free(resp);
     printf("%zu entries: %zu patients, %zu follow-ups, %zu referrals, %zu encounters\n", s.entries, s.patients,
