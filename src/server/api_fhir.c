@@ -148,24 +148,34 @@ static enum MHD_Result api_read(hss_req *r, const hss_fhir_viewer *v, const char
 
 /* ---- import --------------------------------------------------------------------------------------- */
 
+/* A refused import leaves one audit row (a good one is audited by the import itself, in its
+ * transaction). */
+static enum MHD_Result import_refused(hss_req *r, unsigned status, const char *code, const char *why, char *resp)
+{
+    hss_audit_log(r->st, r->user, r->ip, "fhir_import_refused", "POST /fhir/R4", (int)status, why, NULL);
+    if (resp)
+        return send_fhir(r, status, resp, NULL);
+    return outcome(r, status, code, why);
+}
+
 static enum MHD_Result api_import(hss_req *r)
 {
-    if (!sees_ids(r->role)) {
-        hss_audit_log(r->st, r->user, r->ip, "fhir_denied", "POST /fhir/R4", 403, "role may not write residents", NULL);
-        return outcome(r, 403, "forbidden", "your role may not write residents' records");
-    }
+    if (!sees_ids(r->role))
+        return import_refused(r, 403, "forbidden", "your role may not write residents' records", NULL);
     const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
     if (!ct || (strncmp(ct, "application/fhir+json", 21) != 0 && strncmp(ct, "application/json", 16) != 0))
-        return outcome(r, 415, "not-supported", "body must be a FHIR Bundle in JSON (Content-Type: application/fhir+json)");
+        return import_refused(r, 415, "not-supported",
+                              "body must be a FHIR Bundle in JSON (Content-Type: application/fhir+json)", NULL);
     char *resp = NULL;
     hss_fhir_import_stats stats;
     hss_error err;
     hss_error_clear(&err);
     hss_code c = hss_fhir_import(r->st, r->user, r->scope, r->body.data ? r->body.data : "", r->body.len, &resp,
                                  &stats, &err);
-    if (resp)
-        return send_fhir(r, c ? (c == HSS_EDENIED ? 403 : c == HSS_EINVAL ? 400 : 500) : 200, resp, NULL);
-    return fail(r, c ? c : HSS_EUNKNOWN, &err);
+    if (!c)
+        return send_fhir(r, 200, resp, NULL);
+    unsigned status = c == HSS_EDENIED ? 403 : c == HSS_EINVAL ? 400 : 500;
+    return import_refused(r, status, status == 500 ? "exception" : "invalid", err.msg[0] ? err.msg : "import failed", resp);
 }
 
 /* ---- bulk export ---------------------------------------------------------------------------------- */

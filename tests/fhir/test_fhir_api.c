@@ -470,6 +470,11 @@ static void a_posted_bundle_is_imported_or_refused_whole(void **state)
     r = post_bundle(NULL, planner.token, body);
     assert_int_equal(r.status, 403);
     http_resp_free(&r);
+    /* both refusals are audited */
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE action='fhir_import_refused' AND "
+                                      "user_name='client:his-qingtian' AND status=400"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE user_name='planner' AND status=403 AND "
+                                      "action IN ('fhir_denied','fhir_import_refused')"), 1);
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM care_followup"), before);
     r = post_bundle(tok_liandu, NULL, body);
     if (r.status != 200)
