@@ -109,6 +109,7 @@ static hss_code export_type(hss_store *st, const hss_fhir_viewer *v, fhir_kind k
     FILE *f = fopen(path, "wb");
     if (!f)
         return hss_fail(err, HSS_EIO, "%s: cannot write: %s", path, strerror(errno));
+    setvbuf(f, NULL, _IOFBF, 1 << 20); /* gigabytes of short lines: few, large writes */
     hss_code rc = k == FK_MEASUREREPORT ? export_measures(st, v, f, b, count, err)
                                         : export_rows(st, k, q, c, f, b, count, err);
     if (fclose(f) != 0 && !rc)
