@@ -486,6 +486,21 @@ static void a_posted_bundle_is_imported_or_refused_whole(void **state)
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE action='fhir_import' AND user_name='client:his-liandu'"), 1);
 }
 
+static void a_client_token_reads_the_dashboard_api_but_cannot_write_it(void **state)
+{
+    (void)state;
+    http_resp r = fget("/api/v1/me", tok_liandu, 200);
+    assert_non_null(strstr(r.body, "\"scope\":\"331102\""));
+    http_resp_free(&r);
+    /* writes there need a session's CSRF token, which a client never has (not even an empty one) */
+    char req[600];
+    int n = snprintf(req, sizeof req, "POST /api/v1/logout HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                     "Authorization: Bearer %s\r\nX-CSRF-Token: \r\nContent-Length: 0\r\n\r\n", tok_liandu);
+    http_raw(srv.port, req, (size_t)n, &r);
+    assert_int_equal(r.status, 403);
+    http_resp_free(&r);
+}
+
 static void body_over_the_limit_is_an_operation_outcome(void **state)
 {
     (void)state;
@@ -518,6 +533,7 @@ int main(void)
         cmocka_unit_test(bad_parameters_answer_with_an_operation_outcome),
         cmocka_unit_test(bulk_export_is_asynchronous_and_scoped),
         cmocka_unit_test(a_posted_bundle_is_imported_or_refused_whole),
+        cmocka_unit_test(a_client_token_reads_the_dashboard_api_but_cannot_write_it),
         cmocka_unit_test(body_over_the_limit_is_an_operation_outcome),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
