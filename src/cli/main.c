@@ -33,6 +33,8 @@ static const command COMMANDS[] = {
     {"serve", hss_cmd_serve, "serve the dashboard and the HTTP API"},
     {"user", hss_cmd_user, "manage dashboard users"},
     {"audit", hss_cmd_audit, "show the audit log"},
+    {"fhir", hss_cmd_fhir, "HL7 FHIR R4 bulk export (NDJSON) and Bundle import"},
+    {"client", hss_cmd_client, "system clients of the FHIR API (bearer tokens)"},
     {"help", NULL, "a command's usage: hss help COMMAND (the man page is built from the same text)"},
 };
 

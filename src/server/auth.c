@@ -126,6 +126,8 @@ hss_code hss_user_list(hss_store *st, hss_table **out, hss_error *err)
 
 void hss_auth_session(hss_req *r)
 {
+    if (hss_auth_bearer(r)) /* system clients (api_fhir.c) */
+        return;
     const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "hss_session");
     if (!tok || strlen(tok) != 64)
         return;

@@ -302,7 +302,7 @@ static enum MHD_Result handle_db(hss_req *r);
 static enum MHD_Result handle(hss_req *r)
 {
     if (r->too_big)
-        return hss_respond_error(r, 413, "request body over the limit of %zu bytes", r->srv->cfg.body_limit);
+        return strncmp(r->url, "/fhir/", 6) == 0 ? hss_fhir_too_big(r) : hss_respond_error(r, 413, "request body over the limit of %zu bytes", r->srv->cfg.body_limit);
     hss_error err;
     hss_error_clear(&err);
     r->tdb = thread_db(r->srv, &err);
@@ -318,6 +318,8 @@ static enum MHD_Result handle(hss_req *r)
 
 static enum MHD_Result handle_db(hss_req *r)
 {
+    if (strncmp(r->url, "/fhir/R4", 8) == 0 && (r->url[8] == 0 || r->url[8] == '/'))
+        return hss_api_fhir(r);
     if (strcmp(r->url, "/api/v1") == 0 || strncmp(r->url, "/api/v1/", 8) == 0) {
         enum MHD_Result ret = route_api(r);
         /* Every write (successful or not) leaves a trace, as do logins (in auth.c). */
@@ -357,7 +359,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         int64_t n;
         if (cl && hss_parse_int64(cl, &n) == 0 && (uint64_t)n > srv->cfg.body_limit) {
             r->too_big = 1;
-            return hss_respond_error(r, 413, "request body over the limit of %zu bytes", srv->cfg.body_limit);
+            return strncmp(url, "/fhir/", 6) == 0 ? hss_fhir_too_big(r) : hss_respond_error(r, 413, "request body over the limit of %zu bytes", srv->cfg.body_limit);
         }
         return MHD_YES;
     }
@@ -493,6 +495,7 @@ void hss_server_stop(hss_server *srv)
     hss_findings_cache_clear();
     hss_care_api_cache_clear();
     hss_coverage_shutdown();
+    hss_fhir_api_shutdown();
     free(srv->db_path);
     free(srv->web_root);
     free(srv);

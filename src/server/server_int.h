@@ -164,6 +164,16 @@ void hss_prefix_range(const char *code, char lo[13], char hi[14]);
 /* api_indicators.c */
 enum MHD_Result hss_api_indicators(hss_req *r);
 
+/* api_fhir.c: /fhir/R4 (FHIR R4 read, search, import, bulk export) */
+enum MHD_Result hss_api_fhir(hss_req *r);
+/* A bearer token (system client) in Authorization: fills r like a session; 1 when a bearer
+ * header was given (valid or not), 0 when there was none. */
+int hss_auth_bearer(hss_req *r);
+/* 413 for a body over the limit (an OperationOutcome under /fhir/). */
+enum MHD_Result hss_fhir_too_big(hss_req *r);
+/* Waits for bulk exports still running and removes their files (hss_server_stop). */
+void hss_fhir_api_shutdown(void);
+
 /* api_alerts.c */
 enum MHD_Result hss_api_alerts(hss_req *r);
 enum MHD_Result hss_api_alerts_response(hss_req *r);
