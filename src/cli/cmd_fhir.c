@@ -12,12 +12,12 @@
 #include "server/server.h"
 
 static const char FHIR_USAGE[] =
-    "usage: hss fhir export --db FILE --out DIR [--scope AREA] [--type T1,T2] [--since DATE]\n"
-    "       hss fhir import --db FILE BUNDLE.json [--scope AREA]\n";
+    "hss fhir export --db FILE --out DIR [--scope AREA] [--type T1,T2] [--since DATE]\n"
+    "       hss fhir import --db FILE BUNDLE.json [--scope AREA]";
 static const char CLIENT_USAGE[] =
-    "usage: hss client add NAME --scope AREA --db FILE [--expires DAYS]\n"
+    "hss client add NAME --scope AREA --db FILE [--expires DAYS]\n"
     "       hss client revoke NAME --db FILE\n"
-    "       hss client list --db FILE\n";
+    "       hss client list --db FILE";
 
 /* --name value pairs and one positional argument after argv[first]. Returns -1 on a bad line. */
 typedef struct {
@@ -111,6 +111,8 @@ static int fhir_import(const args *a)
 
 int hss_cmd_fhir(int argc, char **argv)
 {
+    if (hss_cli_help(argc, argv, FHIR_USAGE))
+        return 0;
     args a;
     if (argc < 2 || parse(&a, argc, argv, 2) != 0)
         return hss_cli_usage(FHIR_USAGE);
@@ -123,6 +125,8 @@ int hss_cmd_fhir(int argc, char **argv)
 
 int hss_cmd_client(int argc, char **argv)
 {
+    if (hss_cli_help(argc, argv, CLIENT_USAGE))
+        return 0;
     args a;
     if (argc < 2 || parse(&a, argc, argv, 2) != 0)
         return hss_cli_usage(CLIENT_USAGE);
