@@ -33,6 +33,7 @@ static const command COMMANDS[] = {
     {"serve", hss_cmd_serve, "serve the dashboard and the HTTP API"},
     {"user", hss_cmd_user, "manage dashboard users"},
     {"audit", hss_cmd_audit, "show the audit log"},
+    {"ems", hss_cmd_ems, "120: units, calls, measured response times, dispatch, simulation"},
 };
 
 static void usage(FILE *out)

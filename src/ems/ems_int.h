@@ -1,0 +1,129 @@
+/*
+ * ems_int.h (private to src/ems/): the in-memory forms of areas, facilities, units and calls the
+ * module's files share, and the store functions of db.c (the only file with SQL).
+ */
+#ifndef HSS_EMS_INT_H
+#define HSS_EMS_INT_H
+
+#include "ems/ems.h"
+
+/* The seven steps of a call, in the order they must happen. */
+enum {
+    EMS_RECEIVED,
+    EMS_DISPATCHED,
+    EMS_DEPARTED,
+    EMS_ON_SCENE,
+    EMS_LEFT_SCENE,
+    EMS_AT_HOSPITAL,
+    EMS_HANDOVER,
+    EMS_NSTEPS
+};
+extern const char *const EMS_STEP_NAME[EMS_NSTEPS]; /* the CSV column of each step */
+
+/* An area of the division tree (sorted by code for lookup). */
+typedef struct ems_area {
+    char *code, *parent, *name;
+    int level; /* 0 province .. 4 village */
+    int rural;
+    double lon, lat; /* NAN when unknown */
+    int64_t population;
+} ems_area;
+
+typedef struct ems_areas {
+    ems_area *a;
+    size_t n;
+} ems_areas;
+
+/* A facility (sorted by code). */
+typedef struct ems_fac {
+    char *code, *name, *type, *area, *services;
+    double lon, lat;
+} ems_fac;
+
+typedef struct ems_facs {
+    ems_fac *f;
+    size_t n;
+} ems_facs;
+
+typedef struct ems_unit {
+    char *code, *station, *county, *kind;
+    int64_t doctors, drivers, aides;
+    int generated;
+} ems_unit;
+
+typedef struct ems_units {
+    ems_unit *u;
+    size_t n, cap;
+} ems_units;
+
+typedef struct ems_call {
+    char *id, *county, *village, *priority, *category, *unit, *hospital, *outcome;
+    double lon, lat;
+    int64_t t[EMS_NSTEPS]; /* HSS_EMS_NO_TIME when the step is empty */
+    size_t line;           /* import: the line in the file */
+} ems_call;
+
+typedef struct ems_calls {
+    ems_call *c;
+    size_t n, cap;
+} ems_calls;
+
+/* ---- areas and facilities (area.c) ---------------------------------------------------- */
+hss_code ems_areas_load(hss_store *st, ems_areas *A, hss_error *err);
+void ems_areas_free(ems_areas *A);
+const ems_area *ems_area_find(const ems_areas *A, const char *code);
+/* The ancestor at `level` (2 county, 3 township), or the area itself at that level; NULL. */
+const ems_area *ems_area_up(const ems_areas *A, const ems_area *a, int level);
+/* 1 when `a` is `under` or below it (under NULL: always). */
+int ems_area_under(const ems_areas *A, const ems_area *a, const char *under);
+hss_code ems_facs_load(hss_store *st, ems_facs *F, hss_error *err);
+void ems_facs_free(ems_facs *F);
+const ems_fac *ems_fac_find(const ems_facs *F, const char *code);
+int ems_fac_is_station(const ems_fac *f);
+int ems_fac_has_service(const ems_fac *f, const char *service);
+int ems_fac_is_hospital(const ems_fac *f);
+
+/* ---- units and calls in memory (calls.c) ---------------------------------------------- */
+void ems_units_free(ems_units *U);
+ems_unit *ems_units_push(ems_units *U);
+void ems_calls_free(ems_calls *C);
+ems_call *ems_calls_push(ems_calls *C);
+/* When the unit of a call is free again: handover, else left scene, else the last step. */
+int64_t ems_call_busy_end(const ems_call *c);
+/* 1 when the crew meets the standard (1 doctor, 1 driver, 2 aides). */
+int ems_unit_crew_ok(const ems_unit *u);
+
+/* ---- store (db.c) ----------------------------------------------------------------------- */
+hss_code ems_db_areas(hss_store *st, ems_areas *A, hss_error *err);
+hss_code ems_db_facilities(hss_store *st, ems_facs *F, hss_error *err);
+hss_code ems_db_units(hss_store *st, ems_units *U, hss_error *err);
+/* Stored calls with received_at in [from, to) (HSS_EMS_NO_TIME = open), by received_at. */
+hss_code ems_db_calls(hss_store *st, int64_t from, int64_t to, ems_calls *C, hss_error *err);
+/* Boundaries of the stored areas as GeoJSON text (NULL-terminated arrays, caller frees). */
+hss_code ems_db_boundaries(hss_store *st, char ***geojson, size_t *n, hss_error *err);
+
+typedef struct ems_writer ems_writer;
+ems_writer *ems_db_writer(hss_store *st, hss_error *err);
+void ems_db_writer_free(ems_writer *w);
+hss_code ems_db_put_unit(ems_writer *w, const ems_unit *u, hss_error *err);
+hss_code ems_db_put_call(ems_writer *w, const ems_call *c, int generated, hss_error *err);
+/* The first pair of calls whose unit is busy on both at once (ids into a, b); 0 when none. */
+int ems_db_overlap(hss_store *st, char **a, char **b, hss_error *err);
+/* Writes a unit's state change (audit row). */
+hss_code ems_db_unit_event(hss_store *st, const char *unit, const char *county, const char *state,
+                           int64_t at, const char *user, hss_error *err);
+/* The state of every unit at `at` from its events (units without an event are absent):
+ * parallel arrays, caller frees with ems_strs_free. */
+hss_code ems_db_states_at(hss_store *st, int64_t at, char ***units, char ***states, size_t *n,
+                          hss_error *err);
+void ems_strs_free(char **s, size_t n);
+/* Calls whose unit is busy at `at` (id, unit and the unit's times only). */
+hss_code ems_db_busy_calls(hss_store *st, int64_t at, ems_calls *C, hss_error *err);
+/* Count and mean (minutes) of received -> on scene over the calls whose village is under `area`
+ * (NULL = all) and of `kind` (0 urban, 1 rural, -1 any). */
+hss_code ems_db_mean_response(hss_store *st, const char *area, int kind, double *mean, int64_t *calls,
+                              hss_error *err);
+/* 1 when the unit is stored (its county code into *county, caller frees). */
+int ems_db_unit_exists(hss_store *st, const char *unit, char **county);
+
+#endif
