@@ -20,12 +20,13 @@ static const char EMS_USAGE[] =
     "       hss ems simulate --db F [--calls FILE.csv | --stored | --rate PER_1000_PER_YEAR] [--days N] [--seed N]\n"
     "                        [--under AREA] [--add-station LON,LAT[,UNITS]] [--add-units STATION:N]\n"
     "                        [--format table|json]\n"
+    "       hss ems demo --db F [--rate PER_1000_PER_YEAR] [--seed N] [--year Y]   (generated units and calls)\n"
     "  TIME is ISO 8601 with offset, e.g. 2025-03-01T08:15:00+08:00; DAY is YYYY-MM-DD (Asia/Shanghai).";
 
 /* Options of every subcommand, by name; unknown options are refused. */
 typedef struct ems_opts {
     const char *db, *under, *at, *from, *to, *by, *format, *lon, *lat, *category, *unit, *state, *user;
-    const char *calls, *rate, *days, *seed, *add_station, *add_units, *file;
+    const char *calls, *rate, *days, *seed, *add_station, *add_units, *year, *file;
     int stored;
 } ems_opts;
 
@@ -33,10 +34,10 @@ static const char **slot(ems_opts *o, const char *name)
 {
     static const char *const names[] = {"--db", "--under", "--at", "--from", "--to", "--by", "--format",
                                         "--lon", "--lat", "--category", "--unit", "--state", "--user",
-                                        "--calls", "--rate", "--days", "--seed", "--add-station", "--add-units"};
+                                        "--calls", "--rate", "--days", "--seed", "--add-station", "--add-units", "--year"};
     const char **slots[] = {&o->db, &o->under, &o->at, &o->from, &o->to, &o->by, &o->format, &o->lon,
                             &o->lat, &o->category, &o->unit, &o->state, &o->user, &o->calls, &o->rate,
-                            &o->days, &o->seed, &o->add_station, &o->add_units};
+                            &o->days, &o->seed, &o->add_station, &o->add_units, &o->year};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(name, names[i]) == 0)
             return slots[i];
@@ -339,6 +340,29 @@ static int cmd_simulate(const ems_opts *o)
     return 0;
 }
 
+static int cmd_demo(const ems_opts *o)
+{
+    double rate = HSS_EMS_DEMO_RATE, seed = 1, year = 2025;
+    if (num_opt("--rate", o->rate, &rate) || num_opt("--seed", o->seed, &seed) || num_opt("--year", o->year, &year))
+        return 2;
+    if (rate <= 0 || rate > 1000 || seed < 0 || year < 2000 || year > 2100) {
+        fprintf(stderr, "hss ems demo: --rate 0-1000, --year 2000-2100\n");
+        return 2;
+    }
+    hss_store *st = hss_cli_open_db(o->db, 0);
+    if (!st)
+        return 1;
+    hss_error err;
+    hss_error_clear(&err);
+    size_t units = 0, calls = 0;
+    hss_code rc = hss_ems_demo(st, (uint64_t)seed, rate, (int)year, &units, &calls, &err);
+    hss_store_close(st);
+    if (rc)
+        return hss_cli_fail(&err);
+    printf("generated %zu units and %zu calls of %d (labelled generated)\n", units, calls, (int)year);
+    return 0;
+}
+
 int hss_cmd_ems(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0)
@@ -361,6 +385,8 @@ int hss_cmd_ems(int argc, char **argv)
         return cmd_state(&o);
     if (strcmp(sub, "simulate") == 0)
         return cmd_simulate(&o);
+    if (strcmp(sub, "demo") == 0)
+        return cmd_demo(&o);
     fprintf(stderr, "hss ems: unknown subcommand '%s'\n", sub);
     return hss_cli_usage(EMS_USAGE);
 }

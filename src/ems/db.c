@@ -391,3 +391,39 @@ hss_code ems_db_mean_response(hss_store *st, const char *area, int kind, double 
     }
     return finish(st, s, rc, err, "measuring response times");
 }
+
+hss_code ems_db_fleet(hss_store *st, ems_fleet **out, size_t *n, hss_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT f.code,"
+        " COALESCE((SELECT count FROM vehicle WHERE facility_code=f.code AND kind='ambulance'),0),"
+        " COALESCE((SELECT count FROM vehicle WHERE facility_code=f.code AND kind='negative_pressure_ambulance'),0),"
+        " COALESCE((SELECT count FROM staff WHERE facility_code=f.code AND category='ems_doctor'),0),"
+        " COALESCE((SELECT count FROM staff WHERE facility_code=f.code AND category='ems_driver'),0),"
+        " COALESCE((SELECT count FROM staff WHERE facility_code=f.code AND category='ems_aide'),0)"
+        " FROM facility f WHERE f.type IN ('ems_station','ems_center') AND f.lon IS NOT NULL ORDER BY f.code", err);
+    if (!s)
+        return HSS_EDB;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *out = hss_xrealloc(*out, cap * sizeof **out);
+        }
+        ems_fleet *f = &(*out)[(*n)++];
+        f->station = col_str(s, 0);
+        for (int k = 0; k < 5; k++)
+            f->count[k] = sqlite3_column_int64(s, 1 + k);
+    }
+    return finish(st, s, rc, err, "reading the ambulance fleet");
+}
+
+hss_code ems_db_clear_generated(hss_store *st, hss_error *err)
+{
+    return hss_store_exec(st, "DELETE FROM ems_call WHERE generated = 1;"
+                              "DELETE FROM ems_unit_event WHERE unit_code IN (SELECT code FROM ems_unit WHERE generated = 1);"
+                              "DELETE FROM ems_unit WHERE generated = 1;", err);
+}

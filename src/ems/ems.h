@@ -159,8 +159,14 @@ hss_code hss_ems_simulate(hss_store *st, const hss_ems_sim_opts *o, hss_ems_sim_
 
 /* ---- demo --------------------------------------------------------------------------------- */
 
-/* Generates units for every stored EMS station and centre and a year of calls (labelled
- * generated) at `per_1000` calls per 1,000 residents, inside the caller's transaction. */
+/* The demo's call rate: an assumption (calls per 1,000 residents a year), not a published
+ * figure; a 120 centre replaces it with its own records. */
+#define HSS_EMS_DEMO_RATE 20.0
+
+/* Generates units for every stored EMS station and centre from its vehicles and EMS staff, and
+ * the calls of `year` (labelled generated) at `per_1000` calls per 1,000 residents a year, made
+ * by the simulation on the stored roads. Replaces earlier generated units and calls; one
+ * transaction (a savepoint inside the caller's). */
 hss_code hss_ems_demo(hss_store *st, uint64_t seed, double per_1000, int year, size_t *units,
                       size_t *calls, hss_error *err);
 

@@ -126,4 +126,61 @@ hss_code ems_db_mean_response(hss_store *st, const char *area, int kind, double 
 /* 1 when the unit is stored (its county code into *county, caller frees). */
 int ems_db_unit_exists(hss_store *st, const char *unit, char **county);
 
+/* A station's vehicles and EMS staff (region tables): ambulance, negative_pressure_ambulance,
+ * ems_doctor, ems_driver, ems_aide. */
+typedef struct ems_fleet {
+    char *station;
+    int64_t count[5];
+} ems_fleet;
+hss_code ems_db_fleet(hss_store *st, ems_fleet **out, size_t *n, hss_error *err);
+/* Removes generated calls and units (and their events). */
+hss_code ems_db_clear_generated(hss_store *st, hss_error *err);
+
+/* ---- simulation model (sim.c), shared with the demo generator (demo.c) ----------------- */
+
+/* One interval of a call: measured samples (minutes) or a default constant. */
+typedef struct ems_interval {
+    double *v;
+    size_t n;
+    double dflt;
+} ems_interval;
+
+enum { IV_DISPATCH, IV_TURNOUT, IV_SCENE, IV_TRANSPORT, IV_HANDOVER, IV_N };
+
+typedef struct sim_call {
+    double t;            /* received, seconds from the start */
+    uint32_t point;      /* demand point */
+    int rural;
+    const char *id;      /* replayed calls */
+    double measured;     /* replay: measured response minutes, NAN when unknown */
+    int not_carried;     /* 1: treated on scene, the unit is free when it leaves */
+    double transport_min; /* scene to hospital minutes; < 0: drawn */
+    /* results */
+    int32_t unit;        /* -1 unreachable */
+    double wait, response; /* minutes */
+    double step[EMS_NSTEPS]; /* seconds from the start, when assigned */
+} sim_call;
+
+typedef struct sim_model {
+    size_t nstations, npoints, nunits;
+    double *station_ll;   /* lon,lat by station */
+    uint32_t *unit_station;
+    char **unit_code;
+    double *point_ll;     /* lon,lat by demand point */
+    uint32_t *point_area; /* generated calls: index of the point's area */
+    float *tt;            /* minutes, station x point */
+    sim_call *calls;
+    size_t ncalls;
+    ems_interval iv[IV_N];
+    int measured;
+} sim_model;
+
+uint32_t ems_sim_add_station(sim_model *m, double lon, double lat);
+void ems_sim_add_unit(sim_model *m, uint32_t station, const char *code);
+/* Poisson arrivals at o->rate per 1,000 residents a year for o->days over the villages. */
+hss_code ems_sim_generate(sim_model *m, const hss_ems_sim_opts *o, const ems_areas *A, hss_error *err);
+/* Runs the event loop (m->tt filled). */
+void ems_sim_run(sim_model *m, uint64_t seed);
+void ems_sim_model_free(sim_model *m);
+
 #endif

@@ -80,16 +80,7 @@ static sim_event heap_pop(event_heap *h)
 
 /* ---- intervals ---------------------------------------------------------------------------- */
 
-/* One interval: measured samples (minutes) or a default constant. */
-typedef struct interval {
-    double *v;
-    size_t n;
-    double dflt;
-} interval;
-
-enum { IV_DISPATCH, IV_TURNOUT, IV_SCENE, IV_TRANSPORT, IV_HANDOVER, IV_N };
-
-static double draw(const interval *iv, hss_rng *r)
+static double draw(const ems_interval *iv, hss_rng *r)
 {
     if (iv->n < MIN_SAMPLES)
         return iv->dflt * 60.0;
@@ -98,7 +89,7 @@ static double draw(const interval *iv, hss_rng *r)
 
 /* Fills the intervals from the stored calls. Returns 1 when scene, transport and handover all
  * have enough measured samples. */
-static int intervals_load(const ems_calls *C, interval iv[IV_N])
+static int intervals_load(const ems_calls *C, ems_interval iv[IV_N])
 {
     static const int from[IV_N] = {EMS_RECEIVED, EMS_DISPATCHED, EMS_ON_SCENE, EMS_LEFT_SCENE, EMS_AT_HOSPITAL};
     static const int to[IV_N] = {EMS_DISPATCHED, EMS_DEPARTED, EMS_LEFT_SCENE, EMS_AT_HOSPITAL, EMS_HANDOVER};
@@ -119,31 +110,9 @@ static int intervals_load(const ems_calls *C, interval iv[IV_N])
 
 /* ---- the model ---------------------------------------------------------------------------- */
 
-typedef struct sim_call {
-    double t;          /* received, seconds from the start */
-    uint32_t point;    /* demand point */
-    int rural;
-    const char *id;    /* replayed calls */
-    double measured;   /* replay: measured response minutes, NAN when unknown */
-    /* results */
-    int32_t unit;      /* -1 unreachable */
-    double wait, response; /* minutes */
-} sim_call;
+/* sim_call and sim_model are declared in ems_int.h (the demo generator drives them too). */
 
-typedef struct sim_model {
-    size_t nstations, npoints, nunits;
-    double *station_ll;   /* lon,lat by station */
-    uint32_t *unit_station;
-    char **unit_code;
-    double *point_ll;     /* lon,lat by demand point */
-    float *tt;            /* minutes, station x point */
-    sim_call *calls;
-    size_t ncalls;
-    interval iv[IV_N];
-    int measured;
-} sim_model;
-
-static void model_free(sim_model *m)
+void ems_sim_model_free(sim_model *m)
 {
     free(m->station_ll);
     free(m->unit_station);
@@ -153,11 +122,12 @@ static void model_free(sim_model *m)
     free(m->point_ll);
     free(m->tt);
     free(m->calls);
+    free(m->point_area);
     for (int k = 0; k < IV_N; k++)
         free(m->iv[k].v);
 }
 
-static uint32_t add_station(sim_model *m, double lon, double lat)
+uint32_t ems_sim_add_station(sim_model *m, double lon, double lat)
 {
     for (size_t i = 0; i < m->nstations; i++)
         if (m->station_ll[2 * i] == lon && m->station_ll[2 * i + 1] == lat)
@@ -168,7 +138,7 @@ static uint32_t add_station(sim_model *m, double lon, double lat)
     return (uint32_t)m->nstations++;
 }
 
-static void add_unit(sim_model *m, uint32_t station, const char *code)
+void ems_sim_add_unit(sim_model *m, uint32_t station, const char *code)
 {
     m->unit_station = hss_xrealloc(m->unit_station, (m->nunits + 1) * sizeof *m->unit_station);
     m->unit_code = hss_xrealloc(m->unit_code, (m->nunits + 1) * sizeof *m->unit_code);
@@ -184,7 +154,7 @@ static hss_code build_units(sim_model *m, const hss_ems_sim_opts *o, const ems_a
         const ems_fac *f = ems_fac_find(F, U->u[i].station);
         if (!f || isnan(f->lon) || !ems_area_under(A, ems_area_find(A, f->area), o->under))
             continue;
-        add_unit(m, add_station(m, f->lon, f->lat), U->u[i].code);
+        ems_sim_add_unit(m, ems_sim_add_station(m, f->lon, f->lat), U->u[i].code);
     }
     if (o->add_units_station) {
         const ems_fac *f = ems_fac_find(F, o->add_units_station);
@@ -194,15 +164,15 @@ static hss_code build_units(sim_model *m, const hss_ems_sim_opts *o, const ems_a
         for (int k = 0; k < o->add_units; k++) {
             char code[96];
             snprintf(code, sizeof code, "new-%s-%d", f->code, k + 1);
-            add_unit(m, add_station(m, f->lon, f->lat), code);
+            ems_sim_add_unit(m, ems_sim_add_station(m, f->lon, f->lat), code);
         }
     }
     if (o->add_station) {
-        uint32_t s = add_station(m, o->add_lon, o->add_lat);
+        uint32_t s = ems_sim_add_station(m, o->add_lon, o->add_lat);
         for (int k = 0; k < o->add_station_units; k++) {
             char code[48];
             snprintf(code, sizeof code, "new-station-%d", k + 1);
-            add_unit(m, s, code);
+            ems_sim_add_unit(m, s, code);
         }
     }
     if (m->nunits == 0)
@@ -213,11 +183,12 @@ static hss_code build_units(sim_model *m, const hss_ems_sim_opts *o, const ems_a
 
 /* Generated calls: a Poisson process at rate per 1,000 residents a year over the villages
  * (townships when no village has residents), each call at a village drawn by population. */
-static hss_code generate_calls(sim_model *m, const hss_ems_sim_opts *o, const ems_areas *A, hss_error *err)
+hss_code ems_sim_generate(sim_model *m, const hss_ems_sim_opts *o, const ems_areas *A, hss_error *err)
 {
     double *cum = hss_xmalloc((A->n + 1) * sizeof *cum);
     int *rural = hss_xmalloc((A->n + 1) * sizeof *rural);
     m->point_ll = hss_xmalloc((A->n + 1) * 2 * sizeof *m->point_ll);
+    m->point_area = hss_xmalloc((A->n + 1) * sizeof *m->point_area);
     double pop = 0;
     for (int level = 4; level >= 3 && m->npoints == 0; level--)
         for (size_t i = 0; i < A->n; i++) {
@@ -229,6 +200,7 @@ static hss_code generate_calls(sim_model *m, const hss_ems_sim_opts *o, const em
             rural[m->npoints] = a->rural;
             m->point_ll[2 * m->npoints] = a->lon;
             m->point_ll[2 * m->npoints + 1] = a->lat;
+            m->point_area[m->npoints] = (uint32_t)i;
             m->npoints++;
         }
     if (m->npoints == 0) {
@@ -258,7 +230,10 @@ static hss_code generate_calls(sim_model *m, const hss_ems_sim_opts *o, const em
             cap *= 2;
             m->calls = hss_xrealloc(m->calls, cap * sizeof *m->calls);
         }
-        m->calls[m->ncalls++] = (sim_call){t, (uint32_t)lo, rural[lo], NULL, NAN, -1, 0, 0};
+        sim_call *c = &m->calls[m->ncalls++];
+        memset(c, 0, sizeof *c);
+        *c = (sim_call){.t = t, .point = (uint32_t)lo, .rural = rural[lo], .measured = NAN, .unit = -1,
+                        .transport_min = -1};
     }
     free(cum);
     free(rural);
@@ -283,8 +258,10 @@ static void replay_calls(sim_model *m, const ems_calls *C, const ems_areas *A, c
                                                             : (double)(c->t[EMS_ON_SCENE] - c->t[EMS_RECEIVED]) / 60.0;
         m->point_ll[2 * m->npoints] = c->lon;
         m->point_ll[2 * m->npoints + 1] = c->lat;
-        m->calls[m->ncalls++] = (sim_call){(double)(c->t[EMS_RECEIVED] - t0), (uint32_t)m->npoints++,
-                                           v ? v->rural : 0, c->id, meas, -1, 0, 0};
+        sim_call *sc = &m->calls[m->ncalls++];
+        memset(sc, 0, sizeof *sc);
+        *sc = (sim_call){.t = (double)(c->t[EMS_RECEIVED] - t0), .point = (uint32_t)m->npoints++,
+                         .rural = v ? v->rural : 0, .id = c->id, .measured = meas, .unit = -1, .transport_min = -1};
     }
 }
 
@@ -360,9 +337,19 @@ static void assign(sim_state *s, uint32_t u, sim_call *c, double now)
     if (now > dispatched)
         dispatched = now;
     double travel = m->tt[(size_t)m->unit_station[u] * m->npoints + c->point] * 60.0;
-    double on_scene = dispatched + draw(&m->iv[IV_TURNOUT], &s->rng) + travel;
-    double free_at = on_scene + draw(&m->iv[IV_SCENE], &s->rng) + draw(&m->iv[IV_TRANSPORT], &s->rng) +
-                     draw(&m->iv[IV_HANDOVER], &s->rng);
+    double *t = c->step;
+    t[EMS_RECEIVED] = c->t;
+    t[EMS_DISPATCHED] = dispatched;
+    t[EMS_DEPARTED] = dispatched + draw(&m->iv[IV_TURNOUT], &s->rng);
+    t[EMS_ON_SCENE] = t[EMS_DEPARTED] + travel;
+    t[EMS_LEFT_SCENE] = t[EMS_ON_SCENE] + draw(&m->iv[IV_SCENE], &s->rng);
+    double on_scene = t[EMS_ON_SCENE], free_at = t[EMS_LEFT_SCENE];
+    if (!c->not_carried) {
+        double transport = c->transport_min >= 0 ? c->transport_min * 60.0 : draw(&m->iv[IV_TRANSPORT], &s->rng);
+        t[EMS_AT_HOSPITAL] = t[EMS_LEFT_SCENE] + transport;
+        t[EMS_HANDOVER] = t[EMS_AT_HOSPITAL] + draw(&m->iv[IV_HANDOVER], &s->rng);
+        free_at = t[EMS_HANDOVER];
+    }
     c->unit = (int32_t)u;
     c->wait = (now - c->t) / 60.0;
     c->response = (on_scene - c->t) / 60.0;
@@ -395,7 +382,7 @@ static void on_free(sim_state *s, uint32_t u, double now)
     }
 }
 
-static void run(sim_model *m, uint64_t seed)
+void ems_sim_run(sim_model *m, uint64_t seed)
 {
     sim_state s = {0};
     s.m = m;
@@ -554,7 +541,7 @@ hss_code hss_ems_simulate(hss_store *st, const hss_ems_sim_opts *o, hss_ems_sim_
     else if (!rc && (o->replay_stored || o->rate <= 0))
         replay_calls(&m, &in.stored, &in.A, o->under);
     else if (!rc)
-        rc = generate_calls(&m, o, &in.A, err);
+        rc = ems_sim_generate(&m, o, &in.A, err);
     if (!rc)
         rc = hss_access_tt_open(st, &tt, err);
     if (!rc) {
@@ -562,7 +549,7 @@ hss_code hss_ems_simulate(hss_store *st, const hss_ems_sim_opts *o, hss_ems_sim_
         m.tt = hss_xmalloc((m.nstations * m.npoints + 1) * sizeof *m.tt);
         hss_access_tt_matrix(tt, m.station_ll, m.nstations, m.point_ll, m.npoints, m.tt);
         double t0 = hss_now();
-        run(&m, o->seed);
+        ems_sim_run(&m, o->seed);
         out->seconds = hss_now() - t0;
         summarise(&m, out);
         out->intervals_measured = m.measured;
@@ -570,7 +557,7 @@ hss_code hss_ems_simulate(hss_store *st, const hss_ems_sim_opts *o, hss_ems_sim_
             *per_call = per_call_table(&m);
     }
     hss_access_tt_free(tt);
-    model_free(&m);
+    ems_sim_model_free(&m);
     inputs_free(&in);
     return rc;
 }
