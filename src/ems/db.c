@@ -427,3 +427,29 @@ hss_code ems_db_clear_generated(hss_store *st, hss_error *err)
                               "DELETE FROM ems_unit_event WHERE unit_code IN (SELECT code FROM ems_unit WHERE generated = 1);"
                               "DELETE FROM ems_unit WHERE generated = 1;", err);
 }
+
+hss_code ems_db_interval_samples(hss_store *st, double *v[5], size_t n[5], hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT dispatched_at - received_at, departed_at - dispatched_at, left_scene_at - on_scene_at,"
+        " at_hospital_at - left_scene_at, handover_at - at_hospital_at FROM ems_call", err);
+    if (!s)
+        return HSS_EDB;
+    size_t cap = 0;
+    for (int k = 0; k < 5; k++) {
+        v[k] = NULL;
+        n[k] = 0;
+    }
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n[0] + 1 >= cap || n[1] + 1 >= cap || n[2] + 1 >= cap || n[3] + 1 >= cap || n[4] + 1 >= cap) {
+            cap = cap ? cap * 2 : 1024;
+            for (int k = 0; k < 5; k++)
+                v[k] = hss_xrealloc(v[k], cap * sizeof *v[k]);
+        }
+        for (int k = 0; k < 5; k++)
+            if (sqlite3_column_type(s, k) != SQLITE_NULL)
+                v[k][n[k]++] = sqlite3_column_double(s, k) / 60.0;
+    }
+    return finish(st, s, rc, err, "reading call intervals");
+}

@@ -133,6 +133,10 @@ typedef struct ems_fleet {
     int64_t count[5];
 } ems_fleet;
 hss_code ems_db_fleet(hss_store *st, ems_fleet **out, size_t *n, hss_error *err);
+/* Measured interval samples in minutes over all stored calls, by IV_* order (received ->
+ * dispatched, dispatched -> departed, on scene -> left, left -> at hospital, at hospital ->
+ * handover); v[k] malloc'd (may be NULL when n[k] = 0). */
+hss_code ems_db_interval_samples(hss_store *st, double *v[5], size_t n[5], hss_error *err);
 /* Removes generated calls and units (and their events). */
 hss_code ems_db_clear_generated(hss_store *st, hss_error *err);
 

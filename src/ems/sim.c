@@ -88,22 +88,19 @@ static double draw(const ems_interval *iv, hss_rng *r)
 }
 
 /* Fills the intervals from the stored calls. Returns 1 when scene, transport and handover all
- * have enough measured samples. */
-static int intervals_load(const ems_calls *C, ems_interval iv[IV_N])
+ * have enough measured samples, -1 on a database error. */
+static int intervals_load(hss_store *st, ems_interval iv[IV_N], hss_error *err)
 {
-    static const int from[IV_N] = {EMS_RECEIVED, EMS_DISPATCHED, EMS_ON_SCENE, EMS_LEFT_SCENE, EMS_AT_HOSPITAL};
-    static const int to[IV_N] = {EMS_DISPATCHED, EMS_DEPARTED, EMS_LEFT_SCENE, EMS_AT_HOSPITAL, EMS_HANDOVER};
     static const double dflt[IV_N] = {HSS_EMS_SIM_DISPATCH, HSS_EMS_SIM_TURNOUT, HSS_EMS_SIM_SCENE,
                                       HSS_EMS_SIM_TRANSPORT, HSS_EMS_SIM_HANDOVER};
+    double *v[IV_N];
+    size_t n[IV_N];
+    if (ems_db_interval_samples(st, v, n, err))
+        return -1;
     for (int k = 0; k < IV_N; k++) {
-        iv[k].v = hss_xmalloc((C->n + 1) * sizeof(double));
-        iv[k].n = 0;
+        iv[k].v = v[k];
+        iv[k].n = n[k];
         iv[k].dflt = dflt[k];
-        for (size_t i = 0; i < C->n; i++) {
-            const ems_call *c = &C->c[i];
-            if (c->t[from[k]] != HSS_EMS_NO_TIME && c->t[to[k]] != HSS_EMS_NO_TIME)
-                iv[k].v[iv[k].n++] = (double)(c->t[to[k]] - c->t[from[k]]) / 60.0;
-        }
     }
     return iv[IV_SCENE].n >= MIN_SAMPLES && iv[IV_TRANSPORT].n >= MIN_SAMPLES && iv[IV_HANDOVER].n >= MIN_SAMPLES;
 }
@@ -496,7 +493,7 @@ typedef struct sim_inputs {
     ems_areas A;
     ems_facs F;
     ems_units U;
-    ems_calls stored; /* measured records: intervals, and the replay of --stored */
+    ems_calls stored; /* the replay of --stored */
     ems_calls file;   /* --calls */
 } sim_inputs;
 
@@ -517,7 +514,7 @@ static hss_code inputs_load(hss_store *st, const hss_ems_sim_opts *o, sim_inputs
         rc = ems_facs_load(st, &in->F, err);
     if (!rc)
         rc = ems_db_units(st, &in->U, err);
-    if (!rc)
+    if (!rc && !o->calls_file && (o->replay_stored || o->rate <= 0))
         rc = ems_db_calls(st, HSS_EMS_NO_TIME, HSS_EMS_NO_TIME, &in->stored, err);
     if (!rc && o->calls_file)
         rc = read_call_file(o->calls_file, &in->file, err);
@@ -544,8 +541,9 @@ hss_code hss_ems_simulate(hss_store *st, const hss_ems_sim_opts *o, hss_ems_sim_
         rc = ems_sim_generate(&m, o, &in.A, err);
     if (!rc)
         rc = hss_access_tt_open(st, &tt, err);
+    if (!rc && (m.measured = intervals_load(st, m.iv, err)) < 0)
+        rc = HSS_EDB;
     if (!rc) {
-        m.measured = intervals_load(&in.stored, m.iv);
         m.tt = hss_xmalloc((m.nstations * m.npoints + 1) * sizeof *m.tt);
         hss_access_tt_matrix(tt, m.station_ll, m.nstations, m.point_ll, m.npoints, m.tt);
         double t0 = hss_now();

@@ -21,10 +21,10 @@ static inline double ems_lon(int k)
 /* The village code at node k. */
 static inline const char *ems_village(int k)
 {
-    static char code[4][16];
+    static char code[4][32];
     static int turn;
     char *c = code[turn++ % 4];
-    snprintf(c, 16, "%s%03d", k < 10 ? "331102001" : "331121001", k + 1);
+    snprintf(c, 32, "%s%03d", k < 10 ? "331102001" : "331121001", k + 1);
     return c;
 }
 
