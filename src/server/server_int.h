@@ -163,6 +163,8 @@ void hss_prefix_range(const char *code, char lo[13], char hi[14]);
 /* api_indicators.c */
 enum MHD_Result hss_api_indicators(hss_req *r);
 
+/* api_ems.c: the /ems/... endpoints (p is the path after /api/v1) */
+enum MHD_Result hss_api_ems(hss_req *r, const char *p);
 /* api_alerts.c */
 enum MHD_Result hss_api_alerts(hss_req *r);
 enum MHD_Result hss_api_alerts_response(hss_req *r);
