@@ -20,24 +20,25 @@ static const char EMS_USAGE[] =
     "       hss ems simulate --db F [--calls FILE.csv | --stored | --rate PER_1000_PER_YEAR] [--days N] [--seed N]\n"
     "                        [--under AREA] [--add-station LON,LAT[,UNITS]] [--add-units STATION:N]\n"
     "                        [--format table|json]\n"
+    "       hss ems plan --db F [--under AREA] [--units N] [--busy Q] [--new-sites] [--format table|csv|json]\n"
     "       hss ems demo --db F [--rate PER_1000_PER_YEAR] [--seed N] [--year Y]   (generated units and calls)\n"
     "  TIME is ISO 8601 with offset, e.g. 2025-03-01T08:15:00+08:00; DAY is YYYY-MM-DD (Asia/Shanghai).";
 
 /* Options of every subcommand, by name; unknown options are refused. */
 typedef struct ems_opts {
     const char *db, *under, *at, *from, *to, *by, *format, *lon, *lat, *category, *unit, *state, *user;
-    const char *calls, *rate, *days, *seed, *add_station, *add_units, *year, *file;
-    int stored;
+    const char *calls, *rate, *days, *seed, *add_station, *add_units, *year, *units, *busy, *file;
+    int stored, new_sites;
 } ems_opts;
 
 static const char **slot(ems_opts *o, const char *name)
 {
     static const char *const names[] = {"--db", "--under", "--at", "--from", "--to", "--by", "--format",
                                         "--lon", "--lat", "--category", "--unit", "--state", "--user",
-                                        "--calls", "--rate", "--days", "--seed", "--add-station", "--add-units", "--year"};
+                                        "--calls", "--rate", "--days", "--seed", "--add-station", "--add-units", "--year", "--units", "--busy"};
     const char **slots[] = {&o->db, &o->under, &o->at, &o->from, &o->to, &o->by, &o->format, &o->lon,
                             &o->lat, &o->category, &o->unit, &o->state, &o->user, &o->calls, &o->rate,
-                            &o->days, &o->seed, &o->add_station, &o->add_units, &o->year};
+                            &o->days, &o->seed, &o->add_station, &o->add_units, &o->year, &o->units, &o->busy};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(name, names[i]) == 0)
             return slots[i];
@@ -48,8 +49,8 @@ static const char **slot(ems_opts *o, const char *name)
 static int parse(int argc, char **argv, int from, ems_opts *o)
 {
     for (int i = from; i < argc; i++) {
-        if (strcmp(argv[i], "--stored") == 0) {
-            o->stored = 1;
+        if (strcmp(argv[i], "--stored") == 0 || strcmp(argv[i], "--new-sites") == 0) {
+            *(argv[i][2] == 's' ? &o->stored : &o->new_sites) = 1;
             continue;
         }
         const char **s = slot(o, argv[i]);
@@ -340,6 +341,45 @@ static int cmd_simulate(const ems_opts *o)
     return 0;
 }
 
+static int cmd_plan(const ems_opts *o)
+{
+    double units = 0, busy = 0;
+    if (num_opt("--units", o->units, &units) || num_opt("--busy", o->busy, &busy))
+        return 2;
+    if (units < 0 || units > 100000 || busy < 0 || busy >= 1) {
+        fprintf(stderr, "hss ems plan: --units 0-100000, --busy from 0 to below 1\n");
+        return 2;
+    }
+    hss_ems_plan_opts p = {o->under, (size_t)units, busy, o->new_sites};
+    hss_store *st = hss_cli_open_db(o->db, 0);
+    if (!st)
+        return 1;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_table *steps = NULL, *sum = NULL;
+    hss_code rc = hss_ems_plan(st, &p, &steps, &sum, &err);
+    hss_store_close(st);
+    if (rc)
+        return hss_cli_fail(&err);
+    if (o->format && strcmp(o->format, "json") == 0) {
+        char *a = hss_table_render(sum, HSS_FORMAT_JSON), *b = hss_table_render(steps, HSS_FORMAT_JSON);
+        printf("{\"summary\": %s, \"steps\": %s}\n", a, b);
+        free(a);
+        free(b);
+        hss_table_free(sum);
+        hss_table_free(steps);
+        return 0;
+    }
+    if (o->format && strcmp(o->format, "csv") == 0) { /* one table per CSV: the steps */
+        hss_table_free(sum);
+        return print_table(steps, "csv");
+    }
+    int bad = print_table(sum, o->format);
+    if (!bad)
+        printf("\nambulances placed one at a time (MEXCLP greedy), with the gain of each\n");
+    return bad ? (hss_table_free(steps), bad) : print_table(steps, o->format);
+}
+
 static int cmd_demo(const ems_opts *o)
 {
     double rate = HSS_EMS_DEMO_RATE, seed = 1, year = 2025;
@@ -387,6 +427,8 @@ int hss_cmd_ems(int argc, char **argv)
         return cmd_simulate(&o);
     if (strcmp(sub, "demo") == 0)
         return cmd_demo(&o);
+    if (strcmp(sub, "plan") == 0)
+        return cmd_plan(&o);
     fprintf(stderr, "hss ems: unknown subcommand '%s'\n", sub);
     return hss_cli_usage(EMS_USAGE);
 }

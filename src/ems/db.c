@@ -453,3 +453,21 @@ hss_code ems_db_interval_samples(hss_store *st, double *v[5], size_t n[5], hss_e
     }
     return finish(st, s, rc, err, "reading call intervals");
 }
+
+hss_code ems_db_busy_share(hss_store *st, double *q, hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT SUM(busy_end - dispatched_at), MIN(received_at), MAX(busy_end),"
+        " (SELECT COUNT(*) FROM ems_unit) FROM ems_call WHERE busy_end IS NOT NULL", err);
+    if (!s)
+        return HSS_EDB;
+    *q = NAN;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+        double busy = sqlite3_column_double(s, 0), span = sqlite3_column_double(s, 2) - sqlite3_column_double(s, 1);
+        double units = sqlite3_column_double(s, 3);
+        if (span > 0 && units > 0)
+            *q = busy / (span * units);
+    }
+    return finish(st, s, rc == SQLITE_ROW ? SQLITE_DONE : rc, err, "measuring how busy units are");
+}

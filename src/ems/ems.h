@@ -157,6 +157,26 @@ typedef struct hss_ems_sim_result {
 hss_code hss_ems_simulate(hss_store *st, const hss_ems_sim_opts *o, hss_ems_sim_result *out,
                           hss_table **per_call, hss_error *err);
 
+/* ---- planning (plan.c) ------------------------------------------------------------------ */
+
+typedef struct hss_ems_plan_opts {
+    const char *under;     /* area code or NULL */
+    size_t units;          /* ambulances to place (0 = as many as stored under the area) */
+    double busy;           /* MEXCLP busy probability q; <= 0: measured from the calls, else 0.1 */
+    int new_sites;         /* 1: township seats without a station are candidates too */
+} hss_ems_plan_opts;
+
+/* Ambulance allocation by MEXCLP (Daskin 1983), greedy: demand = residents of the villages;
+ * a site covers a village when dispatch + turnout + road time is within the documents' target
+ * (11 minutes urban, 14 rural); a village covered by k ambulances counts with probability
+ * 1 - q^k. Ambulances are added one at a time where the expected covered residents grow most.
+ * `steps`: rank, site, name, new_site (0/1), gain (expected residents), expected_covered,
+ * expected_share. `summary` (may be NULL): one row with residents, busy_q (and its source),
+ * current_units, current_expected_share (the stored allocation), planned_units,
+ * planned_expected_share, reachable_share (villages some site covers at all). */
+hss_code hss_ems_plan(hss_store *st, const hss_ems_plan_opts *o, hss_table **steps, hss_table **summary,
+                      hss_error *err);
+
 /* ---- demo --------------------------------------------------------------------------------- */
 
 /* The demo's call rate: an assumption (calls per 1,000 residents a year), not a published

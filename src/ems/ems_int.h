@@ -137,6 +137,9 @@ hss_code ems_db_fleet(hss_store *st, ems_fleet **out, size_t *n, hss_error *err)
  * dispatched, dispatched -> departed, on scene -> left, left -> at hospital, at hospital ->
  * handover); v[k] malloc'd (may be NULL when n[k] = 0). */
 hss_code ems_db_interval_samples(hss_store *st, double *v[5], size_t n[5], hss_error *err);
+/* The share of time the stored units are busy over the span of the stored calls (NAN when no
+ * calls): MEXCLP's busy probability. */
+hss_code ems_db_busy_share(hss_store *st, double *q, hss_error *err);
 /* Removes generated calls and units (and their events). */
 hss_code ems_db_clear_generated(hss_store *st, hss_error *err);
 
