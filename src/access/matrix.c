@@ -12,6 +12,7 @@
 #include "access/access_int.h"
 
 struct hss_access_tt {
+    hss_mode mode;
     acc_net net;
     acc_grid *grid;
     acc_csr csr[2]; /* by acc_dir: outbound (forward) and inbound (reversed) */
@@ -22,7 +23,13 @@ struct hss_access_tt {
 
 hss_code hss_access_tt_open(hss_store *st, hss_access_tt **out, hss_error *err)
 {
+    return hss_access_tt_open_mode(st, HSS_MODE_DRIVE, out, err);
+}
+
+hss_code hss_access_tt_open_mode(hss_store *st, hss_mode mode, hss_access_tt **out, hss_error *err)
+{
     hss_access_tt *tt = hss_xcalloc(1, sizeof *tt);
+    tt->mode = mode;
     acc_net_init(&tt->net);
     hss_code rc = acc_net_load(st, &tt->net, err);
     if (rc) {
@@ -31,8 +38,8 @@ hss_code hss_access_tt_open(hss_store *st, hss_access_tt **out, hss_error *err)
         return rc;
     }
     tt->grid = acc_grid_build(&tt->net, 500);
-    acc_csr_build(&tt->csr[ACC_OUTBOUND], &tt->net, HSS_MODE_DRIVE, ACC_COST_TIME, 0);
-    acc_csr_build(&tt->csr[ACC_INBOUND], &tt->net, HSS_MODE_DRIVE, ACC_COST_TIME, 1);
+    acc_csr_build(&tt->csr[ACC_OUTBOUND], &tt->net, mode, ACC_COST_TIME, 0);
+    acc_csr_build(&tt->csr[ACC_INBOUND], &tt->net, mode, ACC_COST_TIME, 1);
     tt->dij = acc_dij_new(tt->net.n);
     tt->dist = hss_xmalloc(((size_t)tt->net.n + 1) * sizeof *tt->dist);
     tt->label = hss_xmalloc(((size_t)tt->net.n + 1) * sizeof *tt->label);
@@ -60,8 +67,8 @@ static void snap_points(const hss_access_tt *tt, const double *lonlat, size_t n,
         memset(&p[i], 0, sizeof p[i]);
         p[i].lon = lonlat[2 * i];
         p[i].lat = lonlat[2 * i + 1];
-        acc_grid_nearest(tt->grid, &tt->net, HSS_MODE_DRIVE, p[i].lon, p[i].lat, HSS_ACCESS_SNAP_MAX_M,
-                         &p[i].snap[HSS_MODE_DRIVE]);
+        acc_grid_nearest(tt->grid, &tt->net, tt->mode, p[i].lon, p[i].lat, HSS_ACCESS_SNAP_MAX_M,
+                         &p[i].snap[tt->mode]);
     }
 }
 
@@ -70,11 +77,11 @@ static void run_one(hss_access_tt *tt, acc_dir dir, const acc_point *a, size_t o
                     size_t nb, float *out, size_t stride)
 {
     acc_sources s;
-    acc_sources_build(&s, &tt->net, HSS_MODE_DRIVE, ACC_COST_TIME, dir, a, &one, 1);
+    acc_sources_build(&s, &tt->net, tt->mode, ACC_COST_TIME, dir, a, &one, 1);
     acc_dijkstra(tt->dij, &tt->csr[dir], s.seeds, s.ns, INFINITY, tt->dist, tt->label);
     for (size_t j = 0; j < nb; j++) {
         int32_t lab;
-        double sec = s.n ? acc_arrival(&tt->net, HSS_MODE_DRIVE, ACC_COST_TIME, tt->dist, tt->label, &b[j], &s, &lab)
+        double sec = s.n ? acc_arrival(&tt->net, tt->mode, ACC_COST_TIME, tt->dist, tt->label, &b[j], &s, &lab)
                          : INFINITY;
         out[j * stride] = (float)(sec / 60.0);
     }
@@ -102,6 +109,6 @@ void hss_access_tt_matrix(hss_access_tt *tt, const double *src, size_t nsrc, con
 int hss_access_tt_on_road(const hss_access_tt *tt, double lon, double lat)
 {
     acc_snap sn;
-    acc_grid_nearest(tt->grid, &tt->net, HSS_MODE_DRIVE, lon, lat, HSS_ACCESS_SNAP_MAX_M, &sn);
+    acc_grid_nearest(tt->grid, &tt->net, tt->mode, lon, lat, HSS_ACCESS_SNAP_MAX_M, &sn);
     return sn.edge >= 0 && !sn.flagged;
 }

@@ -32,6 +32,7 @@ int hss_cmd_serve(int argc, char **argv);
 int hss_cmd_user(int argc, char **argv);
 int hss_cmd_audit(int argc, char **argv);
 int hss_cmd_ems(int argc, char **argv);
+int hss_cmd_aed(int argc, char **argv);
 
 /* Shared helpers. */
 /* Prints "hss: <msg>" to stderr and returns 1. */

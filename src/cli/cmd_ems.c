@@ -1,5 +1,5 @@
 /* cmd_ems.c: `hss ems ...`, the 120 module's commands: units import / units, calls import,
- * performance, dispatch, state, simulate. Thin: parse options, call src/ems/ems.h, print. */
+ * performance, dispatch, state, simulate, plan, demo; and `hss aed ...` (import, coverage, plan). Thin: parse options, call src/ems/ems.h, print. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +27,7 @@ static const char EMS_USAGE[] =
 /* Options of every subcommand, by name; unknown options are refused. */
 typedef struct ems_opts {
     const char *db, *under, *at, *from, *to, *by, *format, *lon, *lat, *category, *unit, *state, *user;
-    const char *calls, *rate, *days, *seed, *add_station, *add_units, *year, *units, *busy, *file;
+    const char *calls, *rate, *days, *seed, *add_station, *add_units, *year, *units, *busy, *minutes, *day, *add, *file;
     int stored, new_sites;
 } ems_opts;
 
@@ -35,10 +35,10 @@ static const char **slot(ems_opts *o, const char *name)
 {
     static const char *const names[] = {"--db", "--under", "--at", "--from", "--to", "--by", "--format",
                                         "--lon", "--lat", "--category", "--unit", "--state", "--user",
-                                        "--calls", "--rate", "--days", "--seed", "--add-station", "--add-units", "--year", "--units", "--busy"};
+                                        "--calls", "--rate", "--days", "--seed", "--add-station", "--add-units", "--year", "--units", "--busy", "--minutes", "--day", "--add"};
     const char **slots[] = {&o->db, &o->under, &o->at, &o->from, &o->to, &o->by, &o->format, &o->lon,
                             &o->lat, &o->category, &o->unit, &o->state, &o->user, &o->calls, &o->rate,
-                            &o->days, &o->seed, &o->add_station, &o->add_units, &o->year, &o->units, &o->busy};
+                            &o->days, &o->seed, &o->add_station, &o->add_units, &o->year, &o->units, &o->busy, &o->minutes, &o->day, &o->add};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(name, names[i]) == 0)
             return slots[i];
@@ -431,4 +431,57 @@ int hss_cmd_ems(int argc, char **argv)
         return cmd_plan(&o);
     fprintf(stderr, "hss ems: unknown subcommand '%s'\n", sub);
     return hss_cli_usage(EMS_USAGE);
+}
+
+static const char AED_USAGE[] =
+    "hss aed import --db F FILE.csv     (code,lon,lat,venue,access_hours,status,expiry)\n"
+    "       hss aed coverage --db F [--under AREA] [--minutes 5] [--day YYYY-MM-DD] [--format table|csv|json]\n"
+    "       hss aed plan --db F [--under AREA] [--add N] [--minutes 5] [--day YYYY-MM-DD] [--format table|csv|json]\n"
+    "  --day: AEDs past their expiry on that day do not count (default: today, UTC).";
+
+int hss_cmd_aed(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0)
+        return argc < 2 ? hss_cli_usage(AED_USAGE) : (printf("usage: %s\n", AED_USAGE), 0);
+    ems_opts o = {0};
+    int bad = parse(argc, argv, 2, &o);
+    if (bad)
+        return bad;
+    double minutes = 5, add = 10;
+    if (num_opt("--minutes", o.minutes, &minutes) || num_opt("--add", o.add, &add))
+        return 2;
+    if (minutes <= 0 || minutes > 60 || add < 1 || add > 1000) {
+        fprintf(stderr, "hss aed: --minutes 0-60, --add 1-1000\n");
+        return 2;
+    }
+    char today[21];
+    hss_utc_timestamp(today);
+    today[10] = '\0';
+    const char *day = o.day ? o.day : today;
+    hss_store *st = hss_cli_open_db(o.db, 0);
+    if (!st)
+        return 1;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_table *t = NULL;
+    size_t n = 0;
+    hss_code rc = HSS_EINVAL;
+    if (strcmp(argv[1], "import") == 0 && o.file)
+        rc = hss_aed_import(st, o.file, &n, &err);
+    else if (strcmp(argv[1], "coverage") == 0)
+        rc = hss_aed_coverage(st, o.under, minutes, day, &t, &err);
+    else if (strcmp(argv[1], "plan") == 0)
+        rc = hss_aed_plan(st, o.under, minutes, day, (size_t)add, &t, &err);
+    else {
+        hss_store_close(st);
+        return hss_cli_usage(AED_USAGE);
+    }
+    hss_store_close(st);
+    if (rc)
+        return hss_cli_fail(&err);
+    if (!t) {
+        printf("imported %zu AEDs from %s\n", n, o.file);
+        return 0;
+    }
+    return print_table(t, o.format);
 }

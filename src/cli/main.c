@@ -34,6 +34,7 @@ static const command COMMANDS[] = {
     {"user", hss_cmd_user, "manage dashboard users"},
     {"audit", hss_cmd_audit, "show the audit log"},
     {"ems", hss_cmd_ems, "120: units, calls, measured response times, dispatch, simulation"},
+    {"aed", hss_cmd_aed, "AED registry, the five-minute first-aid circle, where next AEDs help"},
 };
 
 static void usage(FILE *out)

@@ -471,3 +471,45 @@ hss_code ems_db_busy_share(hss_store *st, double *q, hss_error *err)
     }
     return finish(st, s, rc == SQLITE_ROW ? SQLITE_DONE : rc, err, "measuring how busy units are");
 }
+
+hss_code ems_db_put_aed(hss_store *st, const ems_aed *a, hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "INSERT OR REPLACE INTO ems_aed(code, county_code, lon, lat, venue, access_hours, status, expiry, generated)"
+        " VALUES(?,?,?,?,?,?,?,?,0)", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, 1, a->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, a->county, -1, SQLITE_STATIC);
+    sqlite3_bind_double(s, 3, a->lon);
+    sqlite3_bind_double(s, 4, a->lat);
+    sqlite3_bind_text(s, 5, a->venue, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, a->hours, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, a->status, -1, SQLITE_STATIC);
+    if (a->expiry && *a->expiry)
+        sqlite3_bind_text(s, 8, a->expiry, -1, SQLITE_STATIC);
+    return finish(st, s, sqlite3_step(s), err, "storing an AED");
+}
+
+hss_code ems_db_aeds_usable(hss_store *st, const char *day, double **ll, size_t *n, hss_error *err)
+{
+    *ll = NULL;
+    *n = 0;
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT lon, lat FROM ems_aed WHERE status = 'active' AND (expiry IS NULL OR expiry >= ?) ORDER BY code", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *ll = hss_xrealloc(*ll, cap * 2 * sizeof **ll);
+        }
+        (*ll)[2 * *n] = sqlite3_column_double(s, 0);
+        (*ll)[2 * *n + 1] = sqlite3_column_double(s, 1);
+        (*n)++;
+    }
+    return finish(st, s, rc, err, "reading AEDs");
+}

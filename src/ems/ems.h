@@ -177,6 +177,25 @@ typedef struct hss_ems_plan_opts {
 hss_code hss_ems_plan(hss_store *st, const hss_ems_plan_opts *o, hss_table **steps, hss_table **summary,
                       hss_error *err);
 
+/* ---- AEDs (aed.c) ------------------------------------------------------------------------ */
+
+/* Imports AEDs from CSV code,lon,lat,venue,access_hours,status,expiry (status active or
+ * out_of_service; expiry YYYY-MM-DD or empty). The county is that of the nearest village or
+ * township point. Strict and in one transaction like every import. */
+hss_code hss_aed_import(hss_store *st, const char *path, size_t *count, hss_error *err);
+
+/* The five-minute first-aid circle: residents of the villages under `under` within `minutes`
+ * walk (5 km/h on the road network) of an AED usable on `day` (YYYY-MM-DD: active and not
+ * expired). Table: area, name, residents, covered, share, plus a total row. */
+hss_code hss_aed_coverage(hss_store *st, const char *under, double minutes, const char *day,
+                          hss_table **out, hss_error *err);
+
+/* Where the next `n` AEDs help most: greedy maximal covering over the village points (an AED at
+ * a village covers the villages within `minutes` walk), starting from the usable AEDs. Table:
+ * rank, village, name, gain (residents newly covered), covered_share. */
+hss_code hss_aed_plan(hss_store *st, const char *under, double minutes, const char *day, size_t n,
+                      hss_table **out, hss_error *err);
+
 /* ---- demo --------------------------------------------------------------------------------- */
 
 /* The demo's call rate: an assumption (calls per 1,000 residents a year), not a published

@@ -143,6 +143,26 @@ hss_code ems_db_busy_share(hss_store *st, double *q, hss_error *err);
 /* Removes generated calls and units (and their events). */
 hss_code ems_db_clear_generated(hss_store *st, hss_error *err);
 
+/* Where calls and AEDs may be (import.c): the stored county boundaries, or the box around the
+ * area points widened by 0.05 degrees when no boundary is stored. */
+typedef struct region_shape {
+    struct hss_geo_shape *shape;
+    size_t n;
+    double minx, miny, maxx, maxy;
+} region_shape;
+hss_code ems_region_load(hss_store *st, const ems_areas *A, region_shape *R, hss_error *err);
+void ems_region_free(region_shape *R);
+int ems_region_contains(const region_shape *R, double lon, double lat);
+
+/* An AED of the registry. */
+typedef struct ems_aed {
+    const char *code, *county, *venue, *hours, *status, *expiry;
+    double lon, lat;
+} ems_aed;
+hss_code ems_db_put_aed(hss_store *st, const ems_aed *a, hss_error *err);
+/* Lon/lat pairs of the AEDs usable on `day` (active, not expired). */
+hss_code ems_db_aeds_usable(hss_store *st, const char *day, double **ll, size_t *n, hss_error *err);
+
 /* ---- simulation model (sim.c), shared with the demo generator (demo.c) ----------------- */
 
 /* One interval of a call: measured samples (minutes) or a default constant. */

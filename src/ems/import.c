@@ -115,13 +115,7 @@ out:
 
 /* Where calls may come from: the stored county boundaries, or, when none are stored, the box
  * around the area points widened by about 5 km. */
-typedef struct region_shape {
-    hss_geo_shape *shape;
-    size_t n;
-    double minx, miny, maxx, maxy;
-} region_shape;
-
-static hss_code region_load(hss_store *st, const ems_areas *A, region_shape *R, hss_error *err)
+hss_code ems_region_load(hss_store *st, const ems_areas *A, region_shape *R, hss_error *err)
 {
     memset(R, 0, sizeof *R);
     char **gj;
@@ -153,14 +147,14 @@ static hss_code region_load(hss_store *st, const ems_areas *A, region_shape *R, 
     return HSS_OK;
 }
 
-static void region_free(region_shape *R)
+void ems_region_free(region_shape *R)
 {
     for (size_t i = 0; i < R->n; i++)
         hss_geo_free(&R->shape[i]);
     free(R->shape);
 }
 
-static int region_contains(const region_shape *R, double lon, double lat)
+int ems_region_contains(const region_shape *R, double lon, double lat)
 {
     if (R->n == 0)
         return lon >= R->minx && lon <= R->maxx && lat >= R->miny && lat <= R->maxy;
@@ -229,7 +223,7 @@ static hss_code call_place(const hss_csv *csv, const call_ctx *x, ems_call *c, h
     const ems_area *county = ems_area_up(x->A, a, 2);
     if (!county)
         return bad(err, csv, "village_code", vil, "the area is in no county");
-    if (!region_contains(x->R, c->lon, c->lat)) {
+    if (!ems_region_contains(x->R, c->lon, c->lat)) {
         char v[80];
         snprintf(v, sizeof v, "%s,%s", lon, lat);
         return bad(err, csv, "lon,lat", v, "the location is outside the region");
@@ -384,7 +378,7 @@ hss_code hss_ems_calls_import(hss_store *st, const char *path, int generated, si
     if (!rc)
         rc = ems_db_units(st, &U, err);
     if (!rc)
-        rc = region_load(st, &A, &R, err);
+        rc = ems_region_load(st, &A, &R, err);
     call_ctx x = {&A, &F, &U, &R};
     if (!rc)
         rc = read_calls(csv, &x, &C, err);
@@ -395,7 +389,7 @@ hss_code hss_ems_calls_import(hss_store *st, const char *path, int generated, si
     if (!rc)
         *count = C.n;
     hss_csv_close(csv);
-    region_free(&R);
+    ems_region_free(&R);
     ems_calls_free(&C);
     ems_units_free(&U);
     ems_facs_free(&F);

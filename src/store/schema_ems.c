@@ -2,7 +2,8 @@
  * schema_ems.c: the 120 module's tables. Units are ambulances with their crews at an EMS
  * station or centre; calls are a dispatch system's records, one row per call with the instant of
  * each step (seconds since 1970 UTC, NULL when the step did not happen); unit events are state
- * changes made by a dispatcher, each its own audit row. Every row carries the county code.
+ * changes made by a dispatcher, each its own audit row; AEDs are the public defibrillators.
+ * Every row carries the county code.
  */
 #include "store/schema.h"
 
@@ -46,4 +47,16 @@ HSS_SCHEMA(hss_schema_ems, "ems",
     "  user_name TEXT NOT NULL,"
     "  recorded_at TEXT NOT NULL"
     ");"
-    "CREATE INDEX ems_unit_event_unit ON ems_unit_event(unit_code, at);");
+    "CREATE INDEX ems_unit_event_unit ON ems_unit_event(unit_code, at);",
+    /* v2: the AED registry (自动体外除颤仪), for the five-minute first-aid circle */
+    "CREATE TABLE ems_aed("
+    "  code TEXT PRIMARY KEY,"
+    "  county_code TEXT NOT NULL,"
+    "  lon REAL NOT NULL, lat REAL NOT NULL,"
+    "  venue TEXT NOT NULL,"
+    "  access_hours TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL CHECK(status IN ('active','out_of_service')),"
+    "  expiry TEXT," /* YYYY-MM-DD of the pads/battery, NULL when not known */
+    "  generated INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE INDEX ems_aed_county ON ems_aed(county_code);");
