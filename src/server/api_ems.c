@@ -5,6 +5,8 @@
  *   GET  /api/v1/ems/performance?under=&by=&from=&to=  measured times by area or month, units,
  *                                                    worst villages
  *   GET  /api/v1/ems/dispatch?at=&lon=&lat=&category=  nearest available unit and hospital
+ *   GET  /api/v1/ems/simulate?under=&rate=&days=&seed=&add_units=STATION:N   a simulated period
+ *   GET  /api/v1/ems/plan?under=&units=&busy=&new_sites=1   MEXCLP greedy ambulance allocation
  *   POST /api/v1/ems/units/{unit}/state  {"state": "...", "at": "..."}  (audited in the module)
  */
 #include <cjson/cJSON.h>
@@ -154,6 +156,79 @@ static enum MHD_Result dispatch(hss_req *r)
     return respond_obj(r, o);
 }
 
+/* A simulation reads the stored region and changes nothing, so it is a GET. */
+static enum MHD_Result simulate(hss_req *r)
+{
+    char under[16], station[64] = "";
+    double rate = 20, days = 365, seed = 1, n = 0;
+    hss_ems_sim_opts o = {0};
+    const char *add = hss_arg(r, "add_units");
+    if (hss_resolve_under(r, hss_arg(r, "under"), under) ||
+        (hss_arg(r, "rate") && num_arg(r, "rate", 0.1, 200, &rate)) ||
+        (hss_arg(r, "days") && num_arg(r, "days", 1, 366, &days)) ||
+        (hss_arg(r, "seed") && num_arg(r, "seed", 0, 1e9, &seed)))
+        return MHD_YES;
+    if (add) {
+        const char *c = strrchr(add, ':');
+        if (!c || c == add || (size_t)(c - add) >= sizeof station || hss_parse_double(c + 1, &n) != 0 || n < 1 || n > 50)
+            return hss_respond_error(r, 400, "add_units: STATION:N with N from 1 to 50");
+        snprintf(station, sizeof station, "%.*s", (int)(c - add), add);
+        o.add_units_station = station;
+        o.add_units = (int)n;
+    }
+    o.rate = rate;
+    o.days = (int)days;
+    o.seed = (uint64_t)seed;
+    o.under = under;
+    hss_ems_sim_result res;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_code rc = hss_ems_simulate(r->st, &o, &res, NULL, &err);
+    if (rc)
+        return hss_respond_error(r, status_of(rc), "%s", err.msg);
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "under", under);
+    cJSON_AddNumberToObject(j, "calls", (double)res.calls);
+    cJSON_AddNumberToObject(j, "served", (double)res.served);
+    cJSON_AddNumberToObject(j, "queued", (double)res.queued);
+    cJSON_AddNumberToObject(j, "unreachable", (double)res.unreachable);
+    const double v[] = {res.response_mean, res.response_median, res.response_p90, res.urban_mean, res.rural_mean, res.queue_mean};
+    const char *const k[] = {"response_mean", "response_median", "response_p90", "urban_mean", "rural_mean", "queue_mean"};
+    for (int i = 0; i < 6; i++) {
+        if (isnan(v[i]))
+            cJSON_AddNullToObject(j, k[i]);
+        else
+            cJSON_AddNumberToObject(j, k[i], round(v[i] * 100) / 100);
+    }
+    cJSON_AddNumberToObject(j, "units", (double)res.units);
+    cJSON_AddNumberToObject(j, "stations", (double)res.stations);
+    cJSON_AddStringToObject(j, "intervals", res.intervals_measured ? "measured" : "defaults");
+    return respond_obj(r, j);
+}
+
+static enum MHD_Result plan(hss_req *r)
+{
+    char under[16];
+    double units = 0, busy = 0;
+    const char *ns = hss_arg(r, "new_sites");
+    if (hss_resolve_under(r, hss_arg(r, "under"), under) ||
+        (hss_arg(r, "units") && num_arg(r, "units", 1, 2000, &units)) ||
+        (hss_arg(r, "busy") && num_arg(r, "busy", 0, 0.99, &busy)))
+        return MHD_YES;
+    hss_ems_plan_opts o = {under, (size_t)units, busy, ns && strcmp(ns, "1") == 0};
+    hss_table *steps = NULL, *sum = NULL;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_code rc = hss_ems_plan(r->st, &o, &steps, &sum, &err);
+    if (rc)
+        return hss_respond_error(r, status_of(rc), "%s", err.msg);
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "under", under);
+    add_table(j, "summary", sum);
+    add_table(j, "steps", steps);
+    return respond_obj(r, j);
+}
+
 /* The unit must be inside the user's scope: it is listed by the units table under the scope. */
 static int unit_in_scope(hss_req *r, const char *unit)
 {
@@ -209,6 +284,10 @@ enum MHD_Result hss_api_ems(hss_req *r, const char *p)
         return performance(r);
     if (strcmp(rest, "dispatch") == 0 && get)
         return dispatch(r);
+    if (strcmp(rest, "simulate") == 0 && get)
+        return simulate(r);
+    if (strcmp(rest, "plan") == 0 && get)
+        return plan(r);
     const char *slash = strncmp(rest, "units/", 6) == 0 ? strchr(rest + 6, '/') : NULL;
     if (slash && strcmp(slash, "/state") == 0 && post && slash - rest - 6 > 0 && slash - rest - 6 < 64) {
         char unit[64];

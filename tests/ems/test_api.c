@@ -91,6 +91,35 @@ static void dispatch_endpoint(void **state)
     cJSON_Delete(j);
 }
 
+static void simulate_and_plan(void **state)
+{
+    (void)state;
+    cJSON *j = http_get_json(srv.port, "/api/v1/ems/simulate?rate=100&days=30&seed=4", &admin, 200);
+    cJSON *again = http_get_json(srv.port, "/api/v1/ems/simulate?rate=100&days=30&seed=4", &admin, 200);
+    assert_true(cJSON_GetObjectItem(j, "calls")->valueint > 100);
+    assert_int_equal(cJSON_GetObjectItem(j, "units")->valueint, 3);
+    assert_string_equal(cJSON_GetObjectItem(j, "intervals")->valuestring, "defaults");
+    assert_true(cJSON_GetObjectItem(j, "response_mean")->valuedouble ==
+                cJSON_GetObjectItem(again, "response_mean")->valuedouble); /* the same seed, the same run */
+    cJSON_Delete(j);
+    cJSON_Delete(again);
+    j = http_get_json(srv.port, "/api/v1/ems/simulate?rate=100&days=30&add_units=E10:2", &admin, 200);
+    assert_int_equal(cJSON_GetObjectItem(j, "units")->valueint, 5);
+    cJSON_Delete(j);
+    j = http_get_json(srv.port, "/api/v1/ems/simulate?add_units=E10", &admin, 400);
+    cJSON_Delete(j);
+    j = http_get_json(srv.port, "/api/v1/ems/simulate?days=9999", &admin, 400);
+    cJSON_Delete(j);
+    j = http_get_json(srv.port, "/api/v1/ems/plan?units=4&busy=0.5", &admin, 200);
+    cJSON *steps = cJSON_GetObjectItem(j, "steps");
+    assert_int_equal(cJSON_GetArraySize(steps), 4);
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(steps, 0), "site")->valuestring, "E10");
+    assert_true(fabs(cJSON_GetObjectItem(cJSON_GetArrayItem(steps, 3), "gain")->valuedouble - 1625) < 1e-9);
+    cJSON_Delete(j);
+    j = http_get_json(srv.port, "/api/v1/ems/plan?under=331121", &liandu, 403);
+    cJSON_Delete(j);
+}
+
 static void state_changes(void **state)
 {
     (void)state;
@@ -126,6 +155,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(units_and_performance),
         cmocka_unit_test(dispatch_endpoint),
+        cmocka_unit_test(simulate_and_plan),
         cmocka_unit_test(state_changes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
