@@ -57,6 +57,17 @@ try {
   await until(page, () => document.querySelector('#ems-units tr[data-unit="A1"] .ems-state')?.textContent === '停用');
   check((await page.getAttribute('#ems-map', 'data-free')) === '1', 'only E10 has a free unit now');
 
+  // a simulated year (21,000 residents at 20 per 1,000) and the ambulance plan
+  await page.click('#ems-sim-run');
+  await until(page, () => Number(document.querySelector('#ems-sim-result')?.dataset.calls || 0) > 0);
+  const sim = await page.locator('#ems-sim-result').textContent();
+  check(sim.includes('平均反应') && sim.includes('默认值'), 'simulation result with its defaults stated: ' + sim);
+  await page.click('#ems-plan-run');
+  await until(page, () => document.querySelectorAll('#ems-plan tbody tr').length === 3);
+  const first = await page.locator('#ems-plan tbody tr:first-child .site').textContent();
+  check(first === '青田急救中心', 'the first ambulance goes to 青田急救中心 (it covers 19 of 21 villages): ' + first);
+  await page.screenshot({ path: join(artifacts, 'ems-plan.png'), fullPage: true });
+
   await page.click('#lang');
   await until(page, () => document.querySelector('#ems-title')?.textContent === '120 EMS');
   await until(page, () => document.querySelector('#ems-units tr[data-unit="A1"] .ems-state')?.textContent === 'out of service');

@@ -2,7 +2,10 @@
 // (lon/lat) coloured by whether one of their ambulances is free; the units with their crews and
 // states, each state settable (POST /api/v1/ems/units/{unit}/state, audited); the measured
 // response times by area and by month from the 120 call records against the documents' targets
-// (11 minutes urban, 14 rural); the units' utilisation. Chinese by default.
+// (11 minutes urban, 14 rural); the units' utilisation; a simulation panel (a year of calls at
+// a call rate, optionally with more ambulances at a station: GET /api/v1/ems/simulate) and the
+// MEXCLP planning panel (GET /api/v1/ems/plan: where each next ambulance helps most). Chinese
+// by default.
 import * as echarts from 'echarts/core';
 import { ScatterChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent, LegendComponent } from 'echarts/components';
@@ -22,6 +25,12 @@ const W = {
     available: '待命', dispatched: '已派车', on_scene: '到达现场', transporting: '转运中', at_hospital: '到达医院', out_of_service: '停用',
     ambulance: '普通救护车', negative_pressure_ambulance: '负压救护车', utilisation: '车辆利用率', busy: '出车时长(小时)',
     saved: '已记录', failed: '未能记录：',
+    simTitle: '模拟与规划', rate: '每千人年呼叫数', addAt: '增加救护车的站点', noAdd: '不增加', count: '数量',
+    runSim: '运行一年模拟', simResult: '模拟呼叫{n}次：平均反应{m}分钟，中位数{d}，90%分位{p}；{q}次等待空闲车辆',
+    measuredIv: '现场、转运、交接时长取自实测记录', defaultIv: '现场15、转运20、交接10分钟（默认值，无足够实测记录）',
+    runPlan: '计算车辆布局', rank: '序号', site: '站点', newSite: '新建', gain: '新增期望覆盖人口', share: '期望覆盖率',
+    lp: '（', rp: '）',
+    planNote: '按11/14分钟目标，逐辆增加救护车时每一步的收益（最大期望覆盖模型）', running: '计算中…',
   },
   en: {
     title: '120 EMS', map: 'Stations and unit states', someFree: 'a unit available', noneFree: 'no unit available', units: 'Ambulances and crews',
@@ -33,6 +42,12 @@ const W = {
     available: 'available', dispatched: 'dispatched', on_scene: 'on scene', transporting: 'transporting', at_hospital: 'at hospital', out_of_service: 'out of service',
     ambulance: 'ambulance', negative_pressure_ambulance: 'negative-pressure ambulance', utilisation: 'Utilisation', busy: 'Busy hours',
     saved: 'Recorded', failed: 'Not recorded: ',
+    simTitle: 'Simulation and planning', rate: 'Calls per 1,000 a year', addAt: 'More ambulances at', noAdd: 'none', count: 'How many',
+    runSim: 'Simulate a year', simResult: '{n} calls simulated: mean response {m} min, median {d}, p90 {p}; {q} waited for a free unit',
+    measuredIv: 'scene, transport and handover times from the measured records', defaultIv: 'scene 15, transport 20, handover 10 min (defaults: too few records)',
+    runPlan: 'Plan the ambulances', rank: 'Rank', site: 'Site', newSite: 'new', gain: 'Expected residents gained', share: 'Expected share',
+    lp: ' (', rp: ')',
+    planNote: 'Each next ambulance where it helps most against the 11/14-minute targets (maximum expected covering)', running: 'Computing…',
   },
 };
 const w = (k) => (W[getLang()] || W.zh)[k] ?? k;
@@ -111,6 +126,44 @@ function utilTable(h, units) {
       h('td', {}, u.utilisation === null ? '—' : (u.utilisation * 100).toFixed(1) + '%'))))));
 }
 
+function fill(s, vals) {
+  return s.replace(/\{(\w)\}/g, (_, k) => (vals[k] === null || vals[k] === undefined ? '—' : String(vals[k])));
+}
+
+function simPanel(h, api, qs, under, units) {
+  const stations = [...new Map(units.map((u) => [u.station, u.station_name])).entries()];
+  const rate = h('input', { id: 'ems-rate', type: 'number', min: '0.1', max: '200', step: '0.1', value: '20' });
+  const at = h('select', { id: 'ems-add-at' }, h('option', { value: '' }, w('noAdd')),
+    stations.map(([code, name]) => h('option', { value: code }, name)));
+  const count = h('input', { id: 'ems-add-n', type: 'number', min: '1', max: '50', value: '1' });
+  const out = h('p', { id: 'ems-sim-result' });
+  const planBox = h('div', { id: 'ems-plan-box' });
+  const runSim = h('button', { id: 'ems-sim-run', onclick: async () => {
+    out.textContent = w('running');
+    out.removeAttribute('data-calls');
+    try {
+      const r = await api('/ems/simulate' + qs({ under, rate: rate.value, add_units: at.value ? at.value + ':' + count.value : '' }));
+      out.textContent = fill(w('simResult'), { n: r.calls, m: r.response_mean, d: r.response_median, p: r.response_p90, q: r.queued }) +
+        w('lp') + (r.intervals === 'measured' ? w('measuredIv') : w('defaultIv')) + w('rp');
+      out.dataset.calls = String(r.calls);
+    } catch (e) { out.textContent = e.message; }
+  } }, w('runSim'));
+  const runPlan = h('button', { id: 'ems-plan-run', onclick: async () => {
+    planBox.replaceChildren(h('p', { class: 'muted' }, w('running')));
+    try {
+      const r = await api('/ems/plan' + qs({ under }));
+      planBox.replaceChildren(h('p', { class: 'muted' }, w('planNote')), h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'ems-plan' },
+        h('thead', {}, h('tr', {}, [w('rank'), w('site'), w('gain'), w('share')].map((x) => h('th', {}, x)))),
+        h('tbody', {}, r.steps.map((st) => h('tr', {}, h('td', {}, num(st.rank)),
+          h('td', { class: 'site' }, st.name + (st.new_site ? w('lp') + w('newSite') + w('rp') : '')),
+          h('td', {}, num(st.gain)), h('td', {}, (st.expected_share * 100).toFixed(1) + '%')))))));
+    } catch (e) { planBox.replaceChildren(h('p', { class: 'error' }, e.message)); }
+  } }, w('runPlan'));
+  return h('section', { class: 'panel' }, h('h2', {}, w('simTitle')),
+    h('p', {}, h('label', {}, w('rate') + ' ', rate), ' ', h('label', {}, w('addAt') + ' ', at), ' ', h('label', {}, w('count') + ' ', count), ' ', runSim),
+    out, h('p', {}, runPlan), planBox);
+}
+
 // ctx: { h, api, qs, shell, renderTree, renderMessage, state }
 export async function renderEms(ctx, params) {
   const { h, api, qs, shell, renderTree, renderMessage, state } = ctx;
@@ -129,6 +182,7 @@ export async function renderEms(ctx, params) {
     h('section', { class: 'panel' }, h('h2', {}, w('byArea')), h('p', { class: 'muted' }, w('source') + '；' + w('minutes')),
       perfTable(h, 'ems-perf', areas.areas, w('area'))),
     h('section', { class: 'panel' }, h('h2', {}, w('byMonth')), perfTable(h, 'ems-months', months.areas, w('month'))),
-    h('section', { class: 'panel' }, h('h2', {}, w('utilisation')), utilTable(h, areas.units)));
+    h('section', { class: 'panel' }, h('h2', {}, w('utilisation')), utilTable(h, areas.units)),
+    simPanel(h, api, qs, under, units.units));
   stationMap(h, mapBox, units.units);
 }
