@@ -224,6 +224,39 @@ hss_code hss_aed_coverage(hss_store *st, const char *under, double minutes, cons
     return rc;
 }
 
+/* Adds up to n AEDs one at a time at the village whose walk circle brings the most residents
+ * not yet covered (m: village x village minutes); one row per AED. */
+static void aed_greedy(aed_in *x, const float *m, double minutes, size_t n, double total, double covered,
+                       hss_table *t)
+{
+    for (size_t step = 0; step < n; step++) {
+        size_t best = x->nv;
+        double bg = 0;
+        for (size_t c = 0; c < x->nv; c++) {
+            double g = 0;
+            for (size_t v = 0; v < x->nv; v++)
+                if (!x->covered[v] && m[c * x->nv + v] <= minutes)
+                    g += (double)x->A.a[x->village[v]].population;
+            if (g > bg) {
+                bg = g;
+                best = c;
+            }
+        }
+        if (best == x->nv)
+            break; /* nothing left to gain */
+        for (size_t v = 0; v < x->nv; v++)
+            x->covered[v] |= m[best * x->nv + v] <= minutes;
+        covered += bg;
+        const ems_area *a = &x->A.a[x->village[best]];
+        hss_table_add_row(t);
+        hss_table_set_int(t, 0, (long long)step + 1);
+        hss_table_set_text(t, 1, a->code);
+        hss_table_set_text(t, 2, a->name);
+        hss_table_set_int(t, 3, (long long)bg);
+        hss_table_set_real(t, 4, total > 0 ? covered / total : 0, 4);
+    }
+}
+
 hss_code hss_aed_plan(hss_store *st, const char *under, double minutes, const char *day, size_t n,
                       hss_table **out, hss_error *err)
 {
@@ -245,32 +278,7 @@ hss_code hss_aed_plan(hss_store *st, const char *under, double minutes, const ch
         hss_table_add_col(t, "name", NULL, HSS_COL_TEXT);
         hss_table_add_col(t, "gain", NULL, HSS_COL_INT);
         hss_table_add_col(t, "covered_share", NULL, HSS_COL_REAL);
-        for (size_t step = 0; step < n; step++) {
-            size_t best = x.nv;
-            double bg = 0;
-            for (size_t c = 0; c < x.nv; c++) {
-                double g = 0;
-                for (size_t v = 0; v < x.nv; v++)
-                    if (!x.covered[v] && m[c * x.nv + v] <= minutes)
-                        g += (double)x.A.a[x.village[v]].population;
-                if (g > bg) {
-                    bg = g;
-                    best = c;
-                }
-            }
-            if (best == x.nv)
-                break; /* nothing left to gain */
-            for (size_t v = 0; v < x.nv; v++)
-                x.covered[v] |= m[best * x.nv + v] <= minutes;
-            covered += bg;
-            const ems_area *a = &x.A.a[x.village[best]];
-            hss_table_add_row(t);
-            hss_table_set_int(t, 0, (long long)step + 1);
-            hss_table_set_text(t, 1, a->code);
-            hss_table_set_text(t, 2, a->name);
-            hss_table_set_int(t, 3, (long long)bg);
-            hss_table_set_real(t, 4, total > 0 ? covered / total : 0, 4);
-        }
+        aed_greedy(&x, m, minutes, n, total, covered, t);
         free(m);
         *out = t;
     }
