@@ -190,4 +190,21 @@ typedef struct hss_site_opts {
 hss_code hss_access_site(hss_store *st, const hss_site_opts *o, hss_table **sites,
                          hss_table **summary, hss_error *err);
 
+/* ---- vehicle travel times between arbitrary points (matrix.c) --------------------------- */
+
+/* The drivable network loaded once, for many point-to-point queries (ambulance dispatch and
+ * simulation). Points are snapped to the nearest drivable edge; a point farther than
+ * HSS_ACCESS_SNAP_MAX_M from every road is unreachable. HSS_ENOTFOUND when no network. */
+typedef struct hss_access_tt hss_access_tt;
+hss_code hss_access_tt_open(hss_store *st, hss_access_tt **out, hss_error *err);
+/* The same for a travel mode (walk: 5 km/h both ways on every walkable way). */
+hss_code hss_access_tt_open_mode(hss_store *st, hss_mode mode, hss_access_tt **out, hss_error *err);
+void hss_access_tt_free(hss_access_tt *tt);
+/* minutes[i * ndst + j] = minutes (driving, or walking for a walk matrix) from src point i to dst point j (lon,lat pairs);
+ * INFINITY when unreachable. */
+void hss_access_tt_matrix(hss_access_tt *tt, const double *src, size_t nsrc, const double *dst,
+                          size_t ndst, float *minutes);
+/* 1 when (lon, lat) is within the snap threshold of a road of the matrix's mode. */
+int hss_access_tt_on_road(const hss_access_tt *tt, double lon, double lat);
+
 #endif

@@ -33,6 +33,8 @@ int hss_cmd_user(int argc, char **argv);
 int hss_cmd_audit(int argc, char **argv);
 int hss_cmd_fhir(int argc, char **argv);
 int hss_cmd_client(int argc, char **argv);
+int hss_cmd_ems(int argc, char **argv);
+int hss_cmd_aed(int argc, char **argv);
 
 /* Shared helpers. */
 /* Prints "hss: <msg>" to stderr and returns 1. */

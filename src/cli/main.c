@@ -35,6 +35,8 @@ static const command COMMANDS[] = {
     {"audit", hss_cmd_audit, "show the audit log"},
     {"fhir", hss_cmd_fhir, "HL7 FHIR R4 bulk export (NDJSON) and Bundle import"},
     {"client", hss_cmd_client, "system clients of the FHIR API (bearer tokens)"},
+    {"ems", hss_cmd_ems, "120: units, calls, measured response times, dispatch, simulation"},
+    {"aed", hss_cmd_aed, "AED registry, the five-minute first-aid circle, where next AEDs help"},
     {"help", NULL, "a command's usage: hss help COMMAND (the man page is built from the same text)"},
 };
 

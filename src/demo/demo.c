@@ -16,6 +16,7 @@
 #include "demo/build.h"
 #include "access/access.h"
 #include "care/care.h"
+#include "ems/ems.h"
 #include "metrics/metrics.h"
 #include "model/model.h"
 #include "region/region.h"
@@ -732,6 +733,10 @@ hss_code hss_demo_build(hss_store *st, const hss_demo_options *opt, hss_demo_res
             rc = hss_surveil_demo(st, &cfg, opt->seed ? opt->seed : HSS_DEMO_DEFAULT_SEED, HSS_DEMO_DATE, 7, NULL, err);
             hss_surveil_config_free(&cfg);
         }
+    }
+    if (!rc) {
+        progress(opt, "generating 120 ambulance units and a year of calls (labelled generated)");
+        rc = hss_ems_demo(st, opt->seed ? opt->seed : HSS_DEMO_DEFAULT_SEED, HSS_EMS_DEMO_RATE, 2025, NULL, NULL, err);
     }
     if (!rc) {
         progress(opt, "committing");

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "access/access.h"
+#include "ems/ems.h"
 #include "metrics/metrics.h"
 #include "policy/policy_int.h"
 
@@ -337,6 +338,21 @@ static void m_ems_crew(const pregion *R, const prule *r, const parea *a, const p
     ratio(o, staff_param(r, g, "ems_doctor"), ambulances(g), 1, "the number of ambulances|救护车数", a, f);
 }
 
+/* Share of the area's ambulance units (hss ems units import) whose crew meets the standard of
+ * at least 1 doctor, 1 driver and 2 aides. */
+static void m_ems_unit_crew_share(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                                  const pagg *g, presult *o)
+{
+    int64_t units = 0, ok = 0;
+    hss_error err;
+    hss_error_clear(&err);
+    if (hss_ems_crew_share(R->st, a->code, &units, &ok, &err) != HSS_OK) {
+        unknown2(o, "no ambulance units recorded for %s%s (hss ems units import)", "%s未登记救护车单元%s", a->name, NULL);
+        return;
+    }
+    ratio(o, (double)ok, (double)units, 1, "ambulance units|救护车单元数", a, f);
+}
+
 /* A known count: observed = num = n, so the gap is said in the same units. */
 static void counted(presult *o, double n)
 {
@@ -622,6 +638,18 @@ static void m_ems_radius(const pregion *R, const prule *r, const parea *a, const
 static void m_ems_response(const pregion *R, const prule *r, const parea *a, const pfac *f,
                            const pagg *g, presult *o)
 {
+    /* measured 120 call records win over the road model wherever they exist */
+    double mean;
+    int64_t calls;
+    hss_error merr;
+    if (hss_ems_measured_response(R->st, a->code, r->kind, &mean, &calls, &merr) == HSS_OK) {
+        o->known = 1;
+        o->observed = round(mean * 100) / 100;
+        snprintf(o->reason, sizeof o->reason, "measured from %lld 120 call records (received to on scene)",
+                 (long long)calls);
+        snprintf(o->reason_zh, sizeof o->reason_zh, "依据%lld条120出车记录实测（受理至到达现场）", (long long)calls);
+        return;
+    }
     hss_ems_result e;
     if (ems_of(R, a, &e, o))
         return;
@@ -635,9 +663,10 @@ static void m_ems_response(const pregion *R, const prule *r, const parea *a, con
     o->known = 1;
     o->observed = r->kind == 0 ? e.urban_mean : r->kind == 1 ? e.rural_mean : e.all_mean;
     o->observed = round(o->observed * 100) / 100;
-    snprintf(o->reason, sizeof o->reason, "includes %.1f min dispatch and %.1f min turnout",
+    snprintf(o->reason, sizeof o->reason, "modelled (no call records): includes %.1f min dispatch and %.1f min turnout",
              e.dispatch_min, e.turnout_min);
-    snprintf(o->reason_zh, sizeof o->reason_zh, "含调度%.1f分钟、出车%.1f分钟", e.dispatch_min, e.turnout_min);
+    snprintf(o->reason_zh, sizeof o->reason_zh, "模型估算（无出车记录）：含调度%.1f分钟、出车%.1f分钟", e.dispatch_min,
+             e.turnout_min);
 }
 
 /* Road distance of a county sub-centre from the county medical centre (the medical
@@ -761,6 +790,7 @@ static const measure_def CATALOGUE[] = {
     {"staff_count", F | A, 0, "人员数", "staff count", "category", NULL, m_staff_count, NULL},
     {"public_health_physician_count", F | A, 0, "公共卫生医师数", "public-health physicians", "", NULL, m_ph_physician_count, NULL},
     {"ems_crew_per_ambulance", A | F, 0, "每车急救人员数", "EMS crew per ambulance", "category", NULL, m_ems_crew, NULL},
+    {"ems_unit_crew_share", A, 0, "急救人员配置达标车辆占比", "share of ambulance units with the standard crew", "", NULL, m_ems_unit_crew_share, NULL},
     /* who must exist where */
     {"township_health_center_presence", A, 0, "乡镇卫生院设置", "township health centre present", "", NULL, m_thc_presence, NULL},
     {"community_health_center_presence", A, 0, "社区卫生服务中心设置", "community health centre present", "", NULL, m_chc_presence, NULL},

@@ -241,6 +241,8 @@ static enum MHD_Result route_api(hss_req *r)
         return get ? hss_api_coverage_ems(r) : method_not_allowed(r, "GET");
     if (strcmp(p, "/site") == 0)
         return post ? hss_api_site(r) : method_not_allowed(r, "POST");
+    if (strncmp(p, "/ems/", 5) == 0)
+        return hss_api_ems(r, p);
 
     struct {
         const char *path;

@@ -174,6 +174,8 @@ enum MHD_Result hss_fhir_too_big(hss_req *r);
 /* Waits for bulk exports still running and removes their files (hss_server_stop). */
 void hss_fhir_api_shutdown(void);
 
+/* api_ems.c: the /ems/... endpoints (p is the path after /api/v1) */
+enum MHD_Result hss_api_ems(hss_req *r, const char *p);
 /* api_alerts.c */
 enum MHD_Result hss_api_alerts(hss_req *r);
 enum MHD_Result hss_api_alerts_response(hss_req *r);

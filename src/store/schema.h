@@ -15,6 +15,7 @@ extern const hss_schema hss_schema_surveil; /* daily counts, alerts */
 extern const hss_schema hss_schema_care;    /* residents, contracts, referrals, follow-ups */
 extern const hss_schema hss_schema_server;  /* users, sessions, audit */
 extern const hss_schema hss_schema_fhir;    /* FHIR system clients */
+extern const hss_schema hss_schema_ems;     /* 120 units, calls, unit events, AEDs */
 
 #define HSS_SCHEMA(name, mod, ...)                                                         \
     static const char *const name##_sql[] = {__VA_ARGS__};                                 \

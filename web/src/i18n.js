@@ -13,7 +13,7 @@ const words = {
     code: '代码', noFindings: '评估模块暂不可用：', failCount: '项未达标', none: '无', prev: '上一页', next: '下一页',
     generated: '（生成数据）', lang: 'English', facilityDetail: '机构详情', medcom: '医共体', services: '服务',
     failuresFor: '未达标', total: '合计', shown: '显示', of: '共', yes: '是',
-    navArea: '区域概况', navIndicators: '监测指标', navAlerts: '预警处置',
+    navArea: '区域概况', navIndicators: '监测指标', navAlerts: '预警处置', navEms: '120急救',
   },
   en: {
     title: 'Health Service System', login: 'Log in', username: 'User name', password: 'Password', logout: 'Log out',
@@ -27,7 +27,7 @@ const words = {
     code: 'Code', noFindings: 'Evaluation not available: ', failCount: 'failing', none: 'none', prev: 'Previous', next: 'Next',
     generated: '(generated data)', lang: '中文', facilityDetail: 'Facility', medcom: 'Medical community', services: 'Services',
     failuresFor: 'failing', total: 'Total', shown: 'showing', of: 'of', yes: 'yes',
-    navArea: 'Region', navIndicators: 'Indicators', navAlerts: 'Alerts',
+    navArea: 'Region', navIndicators: 'Indicators', navAlerts: 'Alerts', navEms: '120 EMS',
   },
 };
 

@@ -13,6 +13,7 @@ import { renderIndicators } from './indicators.js';
 import { renderAlerts } from './alerts.js';
 import { careRoute, careNav } from './care.js';
 import { coveragePanel } from './coverage.js';
+import { renderEms } from './ems.js';
 
 echarts.use([ScatterChart, GeoComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
@@ -107,7 +108,8 @@ function shell(crumbs) {
     state.me.role === 'resident' ? null : h('nav', { class: 'screens', id: 'screens' },
       h('a', { href: '#/area/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-area' }, t('navArea')),
       h('a', { href: '#/indicators/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-indicators' }, t('navIndicators')),
-      h('a', { href: '#/alerts', id: 'nav-alerts' }, t('navAlerts'))),
+      h('a', { href: '#/alerts', id: 'nav-alerts' }, t('navAlerts')),
+      h('a', { href: '#/ems', id: 'nav-ems' }, t('navEms'))),
     h('div', { class: 'user' },
       careNav(h, state.me),
       h('span', {}, `${state.me.user} (${state.me.role})`),
@@ -360,11 +362,12 @@ async function route() {
   }
   // residents only ever see their own record: the care routes come first
   if (await careRoute({ h, api, shell, qs, fmt, state })) return;
-  const screen = location.hash.match(/^#\/(indicators\/([^?]+)|alerts)(?:\?(.*))?$/);
+  const screen = location.hash.match(/^#\/(indicators\/([^?]+)|alerts|ems)(?:\?(.*))?$/);
   if (screen) {
     const ctx = { h, api, qs, shell, renderTree, renderMessage, state };
     const params = new URLSearchParams(screen[3] || '');
     if (screen[2]) return renderIndicators(ctx, decodeURIComponent(screen[2]), params);
+    if (screen[1] === 'ems') return renderEms(ctx, params);
     return renderAlerts(ctx, params);
   }
   const m = location.hash.match(/^#\/(area|facility)\/(.+)$/);

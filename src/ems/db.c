@@ -1,0 +1,515 @@
+/*
+ * db.c: every SQL statement of the 120 module, so that a later store interface can take them
+ * over in one place. Reads fill the in-memory forms of ems_int.h; writes run inside the
+ * caller's transaction.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ems/ems_int.h"
+
+static char *col_str(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return hss_xstrdup(t ? (const char *)t : "");
+}
+
+static double col_num(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
+}
+
+static int64_t col_time(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? HSS_EMS_NO_TIME : sqlite3_column_int64(s, i);
+}
+
+static hss_code finish(hss_store *st, sqlite3_stmt *s, int rc, hss_error *err, const char *what)
+{
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return hss_store_error(st, err, what);
+    return HSS_OK;
+}
+
+static int level_of(const char *l)
+{
+    static const char *const L[] = {"province", "city", "county", "township", "village"};
+    for (int i = 0; i < 5; i++)
+        if (strcmp(l, L[i]) == 0)
+            return i;
+    return -1;
+}
+
+hss_code ems_db_areas(hss_store *st, ems_areas *A, hss_error *err)
+{
+    memset(A, 0, sizeof *A);
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT code, COALESCE(parent_code,''), name, level, kind, lon, lat, COALESCE(population,0)"
+        " FROM area ORDER BY code", err);
+    if (!s)
+        return HSS_EDB;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (A->n == cap) {
+            cap = cap ? cap * 2 : 256;
+            A->a = hss_xrealloc(A->a, cap * sizeof *A->a);
+        }
+        ems_area *a = &A->a[A->n++];
+        a->code = col_str(s, 0);
+        a->parent = col_str(s, 1);
+        a->name = col_str(s, 2);
+        a->level = level_of((const char *)sqlite3_column_text(s, 3));
+        a->rural = strcmp((const char *)sqlite3_column_text(s, 4), "rural") == 0;
+        a->lon = col_num(s, 5);
+        a->lat = col_num(s, 6);
+        a->population = sqlite3_column_int64(s, 7);
+    }
+    return finish(st, s, rc, err, "reading areas");
+}
+
+hss_code ems_db_facilities(hss_store *st, ems_facs *F, hss_error *err)
+{
+    memset(F, 0, sizeof *F);
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT code, name, type, area_code, services, lon, lat FROM facility ORDER BY code", err);
+    if (!s)
+        return HSS_EDB;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (F->n == cap) {
+            cap = cap ? cap * 2 : 256;
+            F->f = hss_xrealloc(F->f, cap * sizeof *F->f);
+        }
+        ems_fac *f = &F->f[F->n++];
+        f->code = col_str(s, 0);
+        f->name = col_str(s, 1);
+        f->type = col_str(s, 2);
+        f->area = col_str(s, 3);
+        f->services = col_str(s, 4);
+        f->lon = col_num(s, 5);
+        f->lat = col_num(s, 6);
+    }
+    return finish(st, s, rc, err, "reading facilities");
+}
+
+hss_code ems_db_units(hss_store *st, ems_units *U, hss_error *err)
+{
+    memset(U, 0, sizeof *U);
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT code, station_code, county_code, kind, doctors, drivers, aides, generated"
+        " FROM ems_unit ORDER BY code", err);
+    if (!s)
+        return HSS_EDB;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ems_unit *u = ems_units_push(U);
+        u->code = col_str(s, 0);
+        u->station = col_str(s, 1);
+        u->county = col_str(s, 2);
+        u->kind = col_str(s, 3);
+        u->doctors = sqlite3_column_int64(s, 4);
+        u->drivers = sqlite3_column_int64(s, 5);
+        u->aides = sqlite3_column_int64(s, 6);
+        u->generated = sqlite3_column_int(s, 7);
+    }
+    return finish(st, s, rc, err, "reading units");
+}
+
+hss_code ems_db_calls(hss_store *st, int64_t from, int64_t to, ems_calls *C, hss_error *err)
+{
+    memset(C, 0, sizeof *C);
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT call_id, county_code, village_code, priority, category, COALESCE(unit_code,''),"
+        " COALESCE(hospital_code,''), outcome, lon, lat, received_at, dispatched_at, departed_at,"
+        " on_scene_at, left_scene_at, at_hospital_at, handover_at FROM ems_call"
+        " WHERE received_at >= ?1 AND received_at < ?2 ORDER BY received_at, call_id", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_int64(s, 1, from == HSS_EMS_NO_TIME ? INT64_MIN : from);
+    sqlite3_bind_int64(s, 2, to == HSS_EMS_NO_TIME ? INT64_MAX : to);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ems_call *c = ems_calls_push(C);
+        c->id = col_str(s, 0);
+        c->county = col_str(s, 1);
+        c->village = col_str(s, 2);
+        c->priority = col_str(s, 3);
+        c->category = col_str(s, 4);
+        c->unit = col_str(s, 5);
+        c->hospital = col_str(s, 6);
+        c->outcome = col_str(s, 7);
+        c->lon = sqlite3_column_double(s, 8);
+        c->lat = sqlite3_column_double(s, 9);
+        for (int k = 0; k < EMS_NSTEPS; k++)
+            c->t[k] = col_time(s, 10 + k);
+    }
+    return finish(st, s, rc, err, "reading calls");
+}
+
+hss_code ems_db_boundaries(hss_store *st, char ***geojson, size_t *n, hss_error *err)
+{
+    *geojson = NULL;
+    *n = 0;
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT b.geometry FROM boundary b JOIN area a ON a.code = b.area_code"
+        " WHERE a.level = 'county'", err);
+    if (!s)
+        return HSS_EDB;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *geojson = hss_xrealloc(*geojson, cap * sizeof **geojson);
+        }
+        (*geojson)[(*n)++] = col_str(s, 0);
+    }
+    return finish(st, s, rc, err, "reading boundaries");
+}
+
+/* ---- writes ----------------------------------------------------------------------------- */
+
+struct ems_writer {
+    hss_store *st;
+    sqlite3_stmt *unit, *call;
+};
+
+ems_writer *ems_db_writer(hss_store *st, hss_error *err)
+{
+    ems_writer *w = hss_xcalloc(1, sizeof *w);
+    w->st = st;
+    w->unit = hss_store_prepare(st,
+        "INSERT INTO ems_unit(code, county_code, station_code, kind, doctors, drivers, aides, generated)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(code) DO UPDATE SET county_code=?2,"
+        " station_code=?3, kind=?4, doctors=?5, drivers=?6, aides=?7, generated=?8", err);
+    w->call = hss_store_prepare(st,
+        "INSERT OR REPLACE INTO ems_call(call_id, county_code, village_code, lon, lat, priority,"
+        " category, received_at, dispatched_at, departed_at, on_scene_at, left_scene_at,"
+        " at_hospital_at, handover_at, unit_code, hospital_code, outcome, busy_end, generated)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)", err);
+    if (!w->unit || !w->call) {
+        ems_db_writer_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void ems_db_writer_free(ems_writer *w)
+{
+    if (!w)
+        return;
+    sqlite3_finalize(w->unit);
+    sqlite3_finalize(w->call);
+    free(w);
+}
+
+static hss_code step_reset(ems_writer *w, sqlite3_stmt *s, hss_error *err, const char *what)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(w->st, err, what);
+}
+
+hss_code ems_db_put_unit(ems_writer *w, const ems_unit *u, hss_error *err)
+{
+    sqlite3_stmt *s = w->unit;
+    sqlite3_bind_text(s, 1, u->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, u->county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, u->station, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, u->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 5, u->doctors);
+    sqlite3_bind_int64(s, 6, u->drivers);
+    sqlite3_bind_int64(s, 7, u->aides);
+    sqlite3_bind_int(s, 8, u->generated);
+    return step_reset(w, s, err, "storing a unit");
+}
+
+static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v && *v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+hss_code ems_db_put_call(ems_writer *w, const ems_call *c, int generated, hss_error *err)
+{
+    sqlite3_stmt *s = w->call;
+    sqlite3_bind_text(s, 1, c->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, c->county, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, c->village, -1, SQLITE_STATIC);
+    sqlite3_bind_double(s, 4, c->lon);
+    sqlite3_bind_double(s, 5, c->lat);
+    sqlite3_bind_text(s, 6, c->priority ? c->priority : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, c->category ? c->category : "", -1, SQLITE_STATIC);
+    for (int k = 0; k < EMS_NSTEPS; k++)
+        if (c->t[k] != HSS_EMS_NO_TIME)
+            sqlite3_bind_int64(s, 8 + k, c->t[k]);
+    bind_opt_text(s, 15, c->unit);
+    bind_opt_text(s, 16, c->hospital);
+    sqlite3_bind_text(s, 17, c->outcome ? c->outcome : "", -1, SQLITE_STATIC);
+    if (c->unit && *c->unit && c->t[EMS_DISPATCHED] != HSS_EMS_NO_TIME)
+        sqlite3_bind_int64(s, 18, ems_call_busy_end(c));
+    sqlite3_bind_int(s, 19, generated);
+    return step_reset(w, s, err, "storing a call");
+}
+
+int ems_db_overlap(hss_store *st, char **a, char **b, hss_error *err)
+{
+    /* Each call against the latest end among the unit's earlier calls. */
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT call_id, prev_id FROM (SELECT call_id, dispatched_at,"
+        "  MAX(busy_end) OVER w AS prev_end, LAST_VALUE(call_id) OVER w AS prev_id"
+        "  FROM ems_call WHERE busy_end IS NOT NULL"
+        "  WINDOW w AS (PARTITION BY unit_code ORDER BY dispatched_at, call_id"
+        "               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))"
+        " WHERE dispatched_at < prev_end ORDER BY dispatched_at LIMIT 1", err);
+    if (!s)
+        return -1;
+    int found = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *a = col_str(s, 0);
+        *b = col_str(s, 1);
+        found = 1;
+    }
+    sqlite3_finalize(s);
+    return found;
+}
+
+hss_code ems_db_unit_event(hss_store *st, const char *unit, const char *county, const char *state,
+                           int64_t at, const char *user, hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "INSERT INTO ems_unit_event(unit_code, county_code, at, state, user_name, recorded_at)"
+        " VALUES(?,?,?,?,?,?)", err);
+    if (!s)
+        return HSS_EDB;
+    char ts[21];
+    hss_utc_timestamp(ts);
+    sqlite3_bind_text(s, 1, unit, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, county, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, at);
+    sqlite3_bind_text(s, 4, state, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, user ? user : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, ts, -1, SQLITE_STATIC);
+    return finish(st, s, sqlite3_step(s), err, "recording a unit state");
+}
+
+hss_code ems_db_states_at(hss_store *st, int64_t at, char ***units, char ***states, size_t *n,
+                          hss_error *err)
+{
+    *units = *states = NULL;
+    *n = 0;
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT unit_code, state FROM (SELECT unit_code, state, ROW_NUMBER() OVER"
+        " (PARTITION BY unit_code ORDER BY at DESC, id DESC) AS k FROM ems_unit_event WHERE at <= ?)"
+        " WHERE k = 1 ORDER BY unit_code", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_int64(s, 1, at);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *units = hss_xrealloc(*units, cap * sizeof **units);
+            *states = hss_xrealloc(*states, cap * sizeof **states);
+        }
+        (*units)[*n] = col_str(s, 0);
+        (*states)[(*n)++] = col_str(s, 1);
+    }
+    return finish(st, s, rc, err, "reading unit states");
+}
+
+void ems_strs_free(char **s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(s[i]);
+    free(s);
+}
+
+hss_code ems_db_busy_calls(hss_store *st, int64_t at, ems_calls *C, hss_error *err)
+{
+    memset(C, 0, sizeof *C);
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT call_id, unit_code, dispatched_at, departed_at, on_scene_at, left_scene_at,"
+        " at_hospital_at, handover_at FROM ems_call"
+        " WHERE dispatched_at <= ?1 AND busy_end > ?1 ORDER BY unit_code", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_int64(s, 1, at);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ems_call *c = ems_calls_push(C);
+        c->id = col_str(s, 0);
+        c->unit = col_str(s, 1);
+        for (int k = EMS_DISPATCHED; k < EMS_NSTEPS; k++)
+            c->t[k] = col_time(s, 2 + k - EMS_DISPATCHED);
+    }
+    return finish(st, s, rc, err, "reading busy units");
+}
+
+int ems_db_unit_exists(hss_store *st, const char *unit, char **county)
+{
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT county_code FROM ems_unit WHERE code = ?", NULL);
+    if (!s)
+        return 0;
+    sqlite3_bind_text(s, 1, unit, -1, SQLITE_STATIC);
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    if (found)
+        *county = col_str(s, 0);
+    sqlite3_finalize(s);
+    return found;
+}
+
+hss_code ems_db_mean_response(hss_store *st, const char *area, int kind, double *mean, int64_t *calls,
+                              hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "WITH RECURSIVE sub(code) AS (SELECT code FROM area WHERE ?1 IS NULL AND parent_code IS NULL"
+        "  UNION SELECT ?1 WHERE ?1 IS NOT NULL"
+        "  UNION ALL SELECT a.code FROM area a JOIN sub ON a.parent_code = sub.code)"
+        " SELECT COUNT(*), AVG(c.on_scene_at - c.received_at) / 60.0 FROM ems_call c"
+        " JOIN area v ON v.code = c.village_code"
+        " WHERE c.village_code IN sub AND c.on_scene_at IS NOT NULL"
+        " AND (?2 < 0 OR v.kind = CASE ?2 WHEN 0 THEN 'urban' ELSE 'rural' END)", err);
+    if (!s)
+        return HSS_EDB;
+    if (area)
+        sqlite3_bind_text(s, 1, area, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, kind);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *calls = sqlite3_column_int64(s, 0);
+        *mean = sqlite3_column_double(s, 1);
+        rc = SQLITE_DONE;
+    }
+    return finish(st, s, rc, err, "measuring response times");
+}
+
+hss_code ems_db_fleet(hss_store *st, ems_fleet **out, size_t *n, hss_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT f.code,"
+        " COALESCE((SELECT count FROM vehicle WHERE facility_code=f.code AND kind='ambulance'),0),"
+        " COALESCE((SELECT count FROM vehicle WHERE facility_code=f.code AND kind='negative_pressure_ambulance'),0),"
+        " COALESCE((SELECT count FROM staff WHERE facility_code=f.code AND category='ems_doctor'),0),"
+        " COALESCE((SELECT count FROM staff WHERE facility_code=f.code AND category='ems_driver'),0),"
+        " COALESCE((SELECT count FROM staff WHERE facility_code=f.code AND category='ems_aide'),0)"
+        " FROM facility f WHERE f.type IN ('ems_station','ems_center') AND f.lon IS NOT NULL ORDER BY f.code", err);
+    if (!s)
+        return HSS_EDB;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *out = hss_xrealloc(*out, cap * sizeof **out);
+        }
+        ems_fleet *f = &(*out)[(*n)++];
+        f->station = col_str(s, 0);
+        for (int k = 0; k < 5; k++)
+            f->count[k] = sqlite3_column_int64(s, 1 + k);
+    }
+    return finish(st, s, rc, err, "reading the ambulance fleet");
+}
+
+hss_code ems_db_clear_generated(hss_store *st, hss_error *err)
+{
+    return hss_store_exec(st, "DELETE FROM ems_call WHERE generated = 1;"
+                              "DELETE FROM ems_unit_event WHERE unit_code IN (SELECT code FROM ems_unit WHERE generated = 1);"
+                              "DELETE FROM ems_unit WHERE generated = 1;", err);
+}
+
+hss_code ems_db_interval_samples(hss_store *st, double *v[5], size_t n[5], hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT dispatched_at - received_at, departed_at - dispatched_at, left_scene_at - on_scene_at,"
+        " at_hospital_at - left_scene_at, handover_at - at_hospital_at FROM ems_call", err);
+    if (!s)
+        return HSS_EDB;
+    size_t cap = 0;
+    for (int k = 0; k < 5; k++) {
+        v[k] = NULL;
+        n[k] = 0;
+    }
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n[0] + 1 >= cap || n[1] + 1 >= cap || n[2] + 1 >= cap || n[3] + 1 >= cap || n[4] + 1 >= cap) {
+            cap = cap ? cap * 2 : 1024;
+            for (int k = 0; k < 5; k++)
+                v[k] = hss_xrealloc(v[k], cap * sizeof *v[k]);
+        }
+        for (int k = 0; k < 5; k++)
+            if (sqlite3_column_type(s, k) != SQLITE_NULL)
+                v[k][n[k]++] = sqlite3_column_double(s, k) / 60.0;
+    }
+    return finish(st, s, rc, err, "reading call intervals");
+}
+
+hss_code ems_db_busy_share(hss_store *st, double *q, hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT SUM(busy_end - dispatched_at), MIN(received_at), MAX(busy_end),"
+        " (SELECT COUNT(*) FROM ems_unit) FROM ems_call WHERE busy_end IS NOT NULL", err);
+    if (!s)
+        return HSS_EDB;
+    *q = NAN;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+        double busy = sqlite3_column_double(s, 0), span = sqlite3_column_double(s, 2) - sqlite3_column_double(s, 1);
+        double units = sqlite3_column_double(s, 3);
+        if (span > 0 && units > 0)
+            *q = busy / (span * units);
+    }
+    return finish(st, s, rc == SQLITE_ROW ? SQLITE_DONE : rc, err, "measuring how busy units are");
+}
+
+hss_code ems_db_put_aed(hss_store *st, const ems_aed *a, hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "INSERT OR REPLACE INTO ems_aed(code, county_code, lon, lat, venue, access_hours, status, expiry, generated)"
+        " VALUES(?,?,?,?,?,?,?,?,0)", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, 1, a->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, a->county, -1, SQLITE_STATIC);
+    sqlite3_bind_double(s, 3, a->lon);
+    sqlite3_bind_double(s, 4, a->lat);
+    sqlite3_bind_text(s, 5, a->venue, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, a->hours, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, a->status, -1, SQLITE_STATIC);
+    if (a->expiry && *a->expiry)
+        sqlite3_bind_text(s, 8, a->expiry, -1, SQLITE_STATIC);
+    return finish(st, s, sqlite3_step(s), err, "storing an AED");
+}
+
+hss_code ems_db_aeds_usable(hss_store *st, const char *day, double **ll, size_t *n, hss_error *err)
+{
+    *ll = NULL;
+    *n = 0;
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT lon, lat FROM ems_aed WHERE status = 'active' AND (expiry IS NULL OR expiry >= ?) ORDER BY code", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *ll = hss_xrealloc(*ll, cap * 2 * sizeof **ll);
+        }
+        (*ll)[2 * *n] = sqlite3_column_double(s, 0);
+        (*ll)[2 * *n + 1] = sqlite3_column_double(s, 1);
+        (*n)++;
+    }
+    return finish(st, s, rc, err, "reading AEDs");
+}

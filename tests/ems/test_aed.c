@@ -1,0 +1,114 @@
+/*
+ * test_aed.c: the AED registry and the five-minute first-aid circle on fixture_ems.h. Walking
+ * is 5 km/h, so a kilometre edge takes 12 minutes: within 5 minutes an AED covers only the
+ * village it stands in, within 13 minutes its neighbours too. Bad files are refused whole.
+ */
+#include "fixture_ems.h"
+
+static char *DIR_, *DB;
+
+static int setup(void **state)
+{
+    (void)state;
+    DIR_ = hss_test_tmpdir();
+    DB = ems_build(DIR_, "aed.db");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(DB);
+    free(DIR_);
+    return 0;
+}
+
+static hss_code import(const char *body, char *msg, size_t len)
+{
+    char *path = hss_test_write(DIR_, "aeds.csv", body);
+    hss_error err;
+    hss_error_clear(&err);
+    hss_store *st = hss_store_open_existing(DB, &err);
+    size_t n;
+    hss_code rc = hss_aed_import(st, path, &n, &err);
+    hss_store_close(st);
+    snprintf(msg, len, "%s", err.msg);
+    free(path);
+    return rc;
+}
+
+static long long db_count(const char *db)
+{
+    hss_error err;
+    hss_store *st = hss_store_open_existing(db, &err);
+    long long n = hss_test_query_int(st, "SELECT COUNT(*) FROM ems_aed");
+    hss_store_close(st);
+    return n;
+}
+
+#define HEAD "code,lon,lat,venue,access_hours,status,expiry\n"
+
+static void registry_and_circle(void **state)
+{
+    (void)state;
+    char msg[1024];
+    static const struct {
+        const char *row, *expect;
+    } bad[] = {
+        {"X,119.03,28.0,车站,24h,broken,\n", "aeds.csv:3: field status: 'broken': expected active or out_of_service"},
+        {"X,119.03,28.0,车站,24h,active,2025-13-01\n", "aeds.csv:3: field expiry: '2025-13-01': expected a day"},
+        {"X,121.0,28.0,车站,24h,active,\n", "aeds.csv:3: field lon,lat: '121.0': the location is outside the region"},
+        {"X,119.03,28.0,,24h,active,\n", "aeds.csv:3: field venue: '': say where the AED is"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char body[512];
+        snprintf(body, sizeof body, HEAD "OK1,119.03,28.0,村委会,24h,active,\n%s", bad[i].row);
+        assert_int_equal(import(body, msg, sizeof msg), HSS_EINVAL);
+        if (!strstr(msg, bad[i].expect))
+            fail_msg("case %zu: got '%s'", i, msg);
+        assert_int_equal(db_count(DB), 0);
+    }
+    assert_int_equal(import(HEAD "A3,119.03,28.0,村委会,24h,active,2026-01-01\n"
+                                 "A4,119.04,28.0,卫生室,08:00-20:00,out_of_service,\n"
+                                 "A5,119.05,28.0,学校,08:00-17:00,active,2024-01-01\n", msg, sizeof msg), HSS_OK);
+    assert_int_equal(db_count(DB), 3);
+    hss_error err;
+    hss_store *st = hss_store_open_existing(DB, &err);
+    assert_int_equal(hss_test_query_int(st, "SELECT COUNT(*) FROM ems_aed WHERE county_code='331102'"), 3);
+    hss_table *t = NULL;
+    /* only A3 counts: A4 out of service, A5 expired */
+    assert_int_equal(hss_aed_coverage(st, NULL, 5, "2025-06-01", &t, &err), HSS_OK);
+    assert_int_equal(hss_table_rows(t), 3);
+    assert_string_equal(hss_table_cell(t, 0, 3), "1000");  /* 331102: village 3 */
+    assert_string_equal(hss_table_cell(t, 0, 4), "0.1");
+    assert_string_equal(hss_table_cell(t, 2, 0), "total");
+    assert_string_equal(hss_table_cell(t, 2, 4), "0.0476"); /* 1,000 / 21,000 */
+    hss_table_free(t);
+    assert_int_equal(hss_aed_coverage(st, NULL, 13, "2025-06-01", &t, &err), HSS_OK);
+    assert_string_equal(hss_table_cell(t, 2, 3), "3000"); /* villages 2, 3, 4 */
+    hss_table_free(t);
+    assert_int_equal(hss_aed_coverage(st, NULL, 5, "2026-01-02", &t, &err), HSS_OK);
+    assert_string_equal(hss_table_cell(t, 2, 3), "0"); /* A3 has expired too */
+    hss_table_free(t);
+    /* the next AED within 13 minutes: node 6 brings villages 5, 6, 7 (node 5 would bring only 5, 6) */
+    assert_int_equal(hss_aed_plan(st, NULL, 13, "2025-06-01", 2, &t, &err), HSS_OK);
+    assert_string_equal(hss_table_cell(t, 0, 1), "331102001007");
+    assert_string_equal(hss_table_cell(t, 0, 3), "3000");
+    assert_string_equal(hss_table_cell(t, 0, 4), "0.2857"); /* 6,000 / 21,000 */
+    hss_table_free(t);
+    assert_int_equal(hss_aed_coverage(st, NULL, 5, "soon", &t, &err), HSS_EINVAL);
+    hss_store_close(st);
+    char cmd[900], *out;
+    snprintf(cmd, sizeof cmd, "%s aed coverage --db %s --day 2025-06-01 --format csv", hss_test_bin(), DB);
+    assert_int_equal(hss_test_run(cmd, &out), 0);
+    assert_non_null(strstr(out, "total,合计,21000,1000,0.0476"));
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(registry_and_circle),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
