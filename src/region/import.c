@@ -309,6 +309,15 @@ hss_code hss_region_import(hss_store *st, hss_region_kind kind, const char *path
     return rc;
 }
 
+unsigned rg_present(const rg_import *im, const char *const *optional)
+{
+    unsigned mask = 0;
+    for (unsigned i = 0; optional[i] && i < 32; i++)
+        if (hss_csv_col(im->csv, optional[i]) >= 0 || (im->generated && strcmp(optional[i], "generated") == 0))
+            mask |= 1u << i;
+    return mask;
+}
+
 hss_code rg_store_row(rg_import *im, sqlite3_stmt *w, int existed, const char *what)
 {
     if (sqlite3_step(w) != SQLITE_DONE) {
