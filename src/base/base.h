@@ -76,6 +76,12 @@ char *hss_buf_steal(hss_buf *b); /* returns data (caller frees) and resets b */
 
 /* True when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 int hss_utf8_valid(const char *s, size_t n);
+/* Copies s into out (size n, always NUL-terminated, cut on a UTF-8 character boundary) with
+ * every control byte (below 0x20, and DEL) written as \xHH, so that names typed by others can
+ * be shown on a terminal or in a log without ANSI escapes or line breaks taking effect. */
+void hss_text_escape_controls(const char *s, char *out, size_t n);
+/* 1 when s (n bytes) holds a control byte (below 0x20, or DEL); tab allowed when allow_tab. */
+int hss_text_has_control(const char *s, size_t n, int allow_tab);
 /* Levenshtein distance between two ASCII/UTF-8 byte strings. */
 size_t hss_edit_distance(const char *a, const char *b);
 /* The closest of `n` candidates to `word` if it is close enough to be a likely typo, else NULL. */

@@ -27,6 +27,10 @@ typedef struct hss_server_config {
     int ip_failures;     /* failed logins from one address within lock_window before 429; 0 = 50 */
     size_t body_limit;   /* largest request body in bytes; 0 = 64 KiB */
     int secure_cookie;   /* add `Secure` to the session cookie (when served behind HTTPS) */
+    int conn_per_ip;     /* open connections one client address may hold; 0 = 32 */
+    int conn_limit;      /* open connections in all; 0 = 1000 */
+    int conn_timeout;    /* seconds a connection may sit idle (also while sending its
+                          * headers); 0 = 10 */
 } hss_server_config;
 
 typedef struct hss_server hss_server;
