@@ -38,7 +38,10 @@ int hss_cli_fail(const hss_error *err);
 /* Prints a usage message for `cmd` to stderr and returns 2. */
 int hss_cli_usage(const char *usage);
 /* Opens an existing database named by --db, printing the error on failure. */
+/* Opens the database; every transaction that changes it also writes one audit row (cli_write,
+ * the system user, the command line set by hss_cli_set_command). */
 hss_store *hss_cli_open_db(const char *path, int create);
+void hss_cli_set_command(int argc, char **argv);
 /* Parses --format into *out, printing an error for a bad value. Returns 0 on success. */
 int hss_cli_format(const char *s, hss_format *out);
 

@@ -52,7 +52,7 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
         if (strcmp(argv[1], COMMANDS[i].name) == 0)
-            return COMMANDS[i].run(argc - 1, argv + 1);
+            return hss_cli_set_command(argc, argv), COMMANDS[i].run(argc - 1, argv + 1);
     const char *names[64];
     size_t n = sizeof COMMANDS / sizeof *COMMANDS;
     for (size_t i = 0; i < n; i++)
