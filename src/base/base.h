@@ -80,6 +80,10 @@ int hss_utf8_valid(const char *s, size_t n);
  * every control byte (below 0x20, and DEL) written as \xHH, so that names typed by others can
  * be shown on a terminal or in a log without ANSI escapes or line breaks taking effect. */
 void hss_text_escape_controls(const char *s, char *out, size_t n);
+/* A value as quoted in a message: at most about 80 bytes of it (cut on a character boundary,
+ * then "..."), control bytes as \xHH, so that a message naming a huge or hostile value is never
+ * cut off and never carries escapes. Returns buf (at least 100 bytes). */
+const char *hss_text_shown(const char *s, char *buf, size_t n);
 /* 1 when s (n bytes) holds a control byte (below 0x20, or DEL); tab allowed when allow_tab. */
 int hss_text_has_control(const char *s, size_t n, int allow_tab);
 /* Levenshtein distance between two ASCII/UTF-8 byte strings. */
@@ -98,10 +102,18 @@ int hss_parse_double(const char *s, double *out);
  * field count differs from the header, naming file:line in the error. A UTF-8 BOM is skipped. */
 typedef struct hss_csv hss_csv;
 
+/* The longest field any reader accepts (bytes); hss_csv_limit sets a lower one. */
+#define HSS_CSV_FIELD_MAX (64u * 1024)
+
+/* Streams the file (plain or gzip) through a bounded window. */
 hss_csv *hss_csv_open_file(const char *path, hss_error *err);
 /* Reads from memory (not copied: `data` must outlive the reader). `name` is used in errors. */
 hss_csv *hss_csv_open_mem(const char *name, const char *data, size_t len);
 void hss_csv_close(hss_csv *csv);
+/* Bounds every field to max_field bytes (0 or over HSS_CSV_FIELD_MAX: that maximum) and, when
+ * strict_text, refuses control characters (tab, line breaks, ESC ...) in any field, naming
+ * file:line and column. Importers of records about people call this right after opening. */
+void hss_csv_limit(hss_csv *csv, size_t max_field, int strict_text);
 /* Reads the header. Returns HSS_OK, or an error for an empty file or a malformed header. */
 hss_code hss_csv_read_header(hss_csv *csv, hss_error *err);
 /* Reads the next record: 1 when a record was read, 0 at end of file, -1 on error (err set). */

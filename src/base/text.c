@@ -71,6 +71,21 @@ void hss_text_escape_controls(const char *s, char *out, size_t n)
     out[w] = 0;
 }
 
+const char *hss_text_shown(const char *s, char *buf, size_t n)
+{
+    size_t keep = 0, len = s ? strlen(s) : 0;
+    while (keep < len && keep < 80)
+        keep++;
+    while (keep < len && keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
+        keep--; /* do not cut a character */
+    char *part = hss_xstrndup(s ? s : "", keep);
+    hss_text_escape_controls(part, buf, n > 4 ? n - 4 : n);
+    free(part);
+    if (keep < len)
+        strcat(buf, "...");
+    return buf;
+}
+
 int hss_text_has_control(const char *s, size_t n, int allow_tab)
 {
     for (size_t i = 0; i < n; i++) {

@@ -159,6 +159,9 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
     hss_csv *csv = hss_csv_open_file(path, err);
     if (!csv)
         return err ? err->code : HSS_EIO;
+    /* no control characters in any field; no field over 256 bytes (names and households have
+     * their own, lower limits below) */
+    hss_csv_limit(csv, 256, 1);
     static const char *const req[] = {"id_number", "name", "sex", "birth_date", "village_code", NULL};
     if (hss_csv_read_header(csv, err) || hss_csv_require(csv, req, err)) {
         hss_csv_close(csv);
@@ -229,14 +232,21 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
             idn[i] = (char)toupper((unsigned char)idraw[i]);
         idn[18] = 0;
         const char *name = hss_csv_get(csv, "name");
+        char shown[100];
         if (!*name) {
             rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column name: empty", file, line);
+            goto done;
+        }
+        if (strlen(name) > 100) {
+            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column name: value '%s' is longer than 100 bytes", file, line,
+                          hss_text_shown(name, shown, sizeof shown));
             goto done;
         }
         const char *sexraw = hss_csv_get(csv, "sex");
         const char *sex = parse_sex(sexraw);
         if (!sex) {
-            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column sex: value '%s': must be male or female (男/女)", file, line, sexraw);
+            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column sex: value '%s': must be male or female (男/女)", file, line,
+                          hss_text_shown(sexraw, shown, sizeof shown));
             goto done;
         }
         if (strcmp(sex, hss_care_id_sex(idn)) != 0) {
@@ -247,7 +257,8 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
         const char *birth = hss_csv_get(csv, "birth_date");
         int32_t bday;
         if (hss_care_parse_day(birth, 0, &bday) != 0) {
-            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column birth_date: value '%s': not a date (YYYY-MM-DD)", file, line, birth);
+            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column birth_date: value '%s': not a date (YYYY-MM-DD)", file, line,
+                          hss_text_shown(birth, shown, sizeof shown));
             goto done;
         }
         char idbirth[11];
@@ -260,17 +271,22 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
         const char *village = hss_csv_get(csv, "village_code");
         if (!village_exists(vq, village)) {
             rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column village_code: value '%s': not a village in the area table",
-                          file, line, village);
+                          file, line, hss_text_shown(village, shown, sizeof shown));
             goto done;
         }
         const char *household = has_household ? hss_csv_get(csv, "household") : "";
         const char *conds = has_conditions ? hss_csv_get(csv, "conditions") : "";
+        if (strlen(household) > 64) {
+            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column household: value '%s' is longer than 64 bytes", file, line,
+                          hss_text_shown(household, shown, sizeof shown));
+            goto done;
+        }
         unsigned mask = 0;
         char bad[64];
         if (hss_care_conditions_parse(conds, &mask, bad) != 0) {
             rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column conditions: value '%s': unknown condition '%s' (known: "
                           "hypertension, diabetes, severe_mental_illness, tuberculosis, disabled, pregnant)",
-                          file, line, conds, bad);
+                          file, line, hss_text_shown(conds, shown, sizeof shown), bad);
             goto done;
         }
         if ((mask & HSS_CARE_PREGNANT) && strcmp(sex, "female") != 0) {

@@ -36,8 +36,9 @@ static hss_code row_fail(importer *im, hss_error *err, const char *col, const ch
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
+    char shown[100];
     return hss_fail(err, HSS_EINVAL, "%s:%zu: column %s: '%s': %s", hss_csv_name(im->csv),
-                    hss_csv_line(im->csv), col, val, why);
+                    hss_csv_line(im->csv), col, hss_text_shown(val, shown, sizeof shown), why);
 }
 
 static hss_code load_orgs(importer *im, hss_error *err)
@@ -245,6 +246,7 @@ hss_code hss_metrics_import(hss_store *st, const char *path, int delete_rows, si
         mx_tree_free(&im.tree);
         return err->code;
     }
+    hss_csv_limit(im.csv, 256, 1); /* no field is longer, none holds control characters */
     static const char *const need[] = {"element", "org", "period", "value", NULL};
     static const char *const need_del[] = {"element", "org", "period", NULL};
     rc = hss_csv_read_header(im.csv, err);
