@@ -567,6 +567,7 @@ static enum MHD_Result api_transition(hss_req *r, const char *idstr)
     if (!hss_scope_contains(r->scope, village)) {
         cJSON_Delete(body);
         hss_care_audit(r->st, r->user, "denied", rid, &err);
+        r->audit_done = 1; /* this refusal's one row is in the resident's access log */
         return hss_respond_error(r, 403, "referral %lld is outside your scope", id);
     }
     char at[24];

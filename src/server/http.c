@@ -347,6 +347,8 @@ void hss_audit_denied(hss_req *r, const char *what)
 
 static void audit_write(hss_req *r, int status)
 {
+    if (r->audit_done) /* a refusal the endpoint put on record (in the resident's access log) */
+        return;
     char target[600];
     snprintf(target, sizeof target, "%s %s", r->method, r->url);
     /* a refused write is this one row with status 403 */
