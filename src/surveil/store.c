@@ -351,8 +351,13 @@ hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_e
                                         (const int32_t *)s->counts.items, s->counts.len, err);
     }
     sqlite3_finalize(prev);
-    if (in_tx) {
+    if (in_tx && list.len) {
         rc = hss_surveil_finish(st, rc, err);
+    } else if (in_tx) { /* a header-only file changes nothing: no new data version */
+        if (rc)
+            hss_store_rollback(st);
+        else
+            rc = hss_store_commit(st, err);
     }
     for (size_t i = 0; i < list.len; i++) {
         import_series *s = HSS_VEC_AT(&list, import_series *, i);

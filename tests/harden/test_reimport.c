@@ -94,10 +94,14 @@ static void residents_absent_columns_kept(void **state)
     assert_int_equal(q(db, "SELECT conditions FROM care_resident WHERE id_number='11010519491231002X'"), 1);
     free(out);
     free(f);
-    /* a header-only file changes nothing, not even the data version */
+    /* a header-only file changes nothing, not even the data version (residents, surveil) */
     long long v = q(db, "SELECT coalesce((SELECT value FROM hss_meta WHERE key='data_version'),0)");
     f = hss_test_write(g_dir, "hdr.csv", "id_number,name,sex,birth_date,village_code\n");
     assert_int_equal(hss(NULL, "residents import %s --db %s", f, db), 0);
+    assert_int_equal(q(db, "SELECT coalesce((SELECT value FROM hss_meta WHERE key='data_version'),0)"), v);
+    free(f);
+    f = hss_test_write(g_dir, "counts.csv", "date,area_code,signal,source,count\n");
+    assert_int_equal(hss(NULL, "surveil import --db %s %s", db, f), 0);
     assert_int_equal(q(db, "SELECT coalesce((SELECT value FROM hss_meta WHERE key='data_version'),0)"), v);
     free(f);
     free(db);
