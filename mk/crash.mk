@@ -4,5 +4,6 @@
 # (tests/crash/test_crash.c; `make test` runs it with 2 trials).
 .PHONY: crash
 crash: $(BUILD)/hss $(BUILD)/tests/crash/test_crash
-	HSS_CRASH_TRIALS=$${HSS_CRASH_TRIALS:-100} HSS_BIN=$(abspath $(BUILD)/hss) TMPDIR=$$(mktemp -d) \
-	  $(BUILD)/tests/crash/test_crash
+	d=$$(mktemp -d /tmp/hss-crash.XXXXXX); \
+	HSS_CRASH_TRIALS=$${HSS_CRASH_TRIALS:-100} HSS_BIN=$(abspath $(BUILD)/hss) TMPDIR=$$d \
+	  $(BUILD)/tests/crash/test_crash; rc=$$?; rm -rf $$d; exit $$rc

@@ -37,8 +37,18 @@ static void utc_now(char out[32])
     hss_utc_timestamp(out);
 }
 
+/* audited: write the user_add row (the CLI); the server's password change has its own row. */
+static hss_code user_save(hss_store *st, const char *name, const char *role, const char *scope,
+                          const char *password, int audited, hss_error *err);
+
 hss_code hss_user_add(hss_store *st, const char *name, const char *role, const char *scope,
                       const char *password, hss_error *err)
+{
+    return user_save(st, name, role, scope, password, 1, err);
+}
+
+static hss_code user_save(hss_store *st, const char *name, const char *role, const char *scope,
+                          const char *password, int audited, hss_error *err)
 {
     size_t nlen = name ? strlen(name) : 0;
     if (nlen == 0 || nlen > 64 || !hss_utf8_valid(name, nlen) || strpbrk(name, " \t\r\n/\\\"'"))
@@ -93,7 +103,7 @@ hss_code hss_user_add(hss_store *st, const char *name, const char *role, const c
     sqlite3_finalize(s);
     char detail[200];
     snprintf(detail, sizeof detail, "role=%s scope=%s", role, scope);
-    if (rc != SQLITE_DONE || hss_audit_log(st, "", "cli", "user_add", name, 0, detail, err)) {
+    if (rc != SQLITE_DONE || (audited && hss_audit_log(st, "", "cli", "user_add", name, 0, detail, err))) {
         hss_store_rollback(st);
         return err && err->code ? err->code : hss_store_error(st, err, "ending sessions");
     }
@@ -440,7 +450,7 @@ enum MHD_Result hss_api_password(hss_req *r)
     }
     hss_error err;
     hss_error_clear(&err);
-    hss_code c = hss_user_add(r->st, r->user, r->role, r->scope, nw, &err);
+    hss_code c = user_save(r->st, r->user, r->role, r->scope, nw, 0, &err); /* audited by http.c */
     cJSON_Delete(j);
     if (c)
         return hss_respond_error(r, 400, "%s", err.msg);

@@ -10,7 +10,7 @@
 static char *g_dir, *g_db;
 static test_server g_srv;
 static care_fixture g_fx;
-static session g_admin, g_liandu, g_qingtian, g_resa, g_bye;
+static session g_admin, g_liandu, g_qingtian, g_resa, g_bye, g_pw;
 
 static long long rows_now(void)
 {
@@ -33,12 +33,14 @@ static int setup(void **state)
     assert_int_equal(add_user(g_db, "liandu", "county", "331102", "liandu-pass-1", NULL), 0);
     assert_int_equal(add_user(g_db, "qingtian", "county", "331121", "qingtian-pass-1", NULL), 0);
     assert_int_equal(add_resident_user(g_db, "resa", g_fx.a, "resa-pass-123", NULL), 0);
+    assert_int_equal(add_user(g_db, "pw", "county", "331102", "pw-pass-123", NULL), 0);
     g_srv = start_server(g_db, NULL);
     assert_int_equal(login(g_srv.port, "admin", "admin-pass-1", &g_admin), 200);
     assert_int_equal(login(g_srv.port, "liandu", "liandu-pass-1", &g_liandu), 200);
     assert_int_equal(login(g_srv.port, "qingtian", "qingtian-pass-1", &g_qingtian), 200);
     assert_int_equal(login(g_srv.port, "resa", "resa-pass-123", &g_resa), 200);
     assert_int_equal(login(g_srv.port, "liandu", "liandu-pass-1", &g_bye), 200);
+    assert_int_equal(login(g_srv.port, "pw", "pw-pass-123", &g_pw), 200);
     return 0;
 }
 
@@ -101,6 +103,7 @@ static void every_access_leaves_one_row(void **state)
         {&g_liandu, "POST", ref, "{\"state\":\"arrived\"}", 1, 200, 1, 0},
         {&g_liandu, "POST", ref, "{\"state\":\"accepted\"}", 1, 409, 1, 0},
         {&g_liandu, "POST", "/api/v1/password", "{\"old_password\":\"not-it-at-all\",\"new_password\":\"x12345678\"}", 1, 403, 1, 1},
+        {&g_pw, "POST", "/api/v1/password", "{\"old_password\":\"pw-pass-123\",\"new_password\":\"pw-pass-456\"}", 1, 200, 1, 0},
         {&g_bye, "POST", "/api/v1/logout", NULL, 1, 200, 1, 0},
         /* refusals: one row each that says so */
         {&g_liandu, "GET", "/api/v1/areas/331121", NULL, 0, 403, 1, 1},
