@@ -257,8 +257,9 @@ static enum MHD_Result session_json(hss_req *r, unsigned status, const char *con
 }
 
 /* A name with a NUL (JSON \u0000) or another control character is refused, never shortened:
- * cJSON's C string would end at the NUL and the attempt would be counted and audited against
- * another account. The audit row shows the name up to the NUL and marks the rest. */
+ * cJSON's C string would end at the NUL, and "admin\u0000x" would log in (and be counted and
+ * audited) as admin; a password would be checked only up to its NUL. So any \u0000 in the
+ * body is refused. The audit row shows the name up to the NUL and marks the rest. */
 static int bad_user_name(hss_req *r, const char *user)
 {
     int nul = 0;
@@ -341,7 +342,7 @@ enum MHD_Result hss_api_login(hss_req *r)
     }
     if (bad_user_name(r, user)) {
         cJSON_Delete(j);
-        return login_refused(r, 400, "login_fail", "the username contains a control character");
+        return login_refused(r, 400, "login_fail", "the username or password contains a NUL or control character");
     }
     snprintf(r->user, sizeof r->user, "%s", user);
     hss_server_config *cfg = &r->srv->cfg;
