@@ -451,7 +451,7 @@ static enum MHD_Result api_resident(hss_req *r, const char *key, int log_only)
         /* Outside the scope, registered or not, the answer is the same (no village, no masked
          * ID, one status), so that nobody can test whether an ID number is registered. */
         audit_denied(r, key);
-        return hss_respond_error(r, 403, "no resident with this ID number or id within your scope");
+        return hss_respond_error(r, 403, "no such resident, or the resident is outside your scope");
     }
     if (c)
         return fail(r, c, &err);
