@@ -1,7 +1,9 @@
 /*
  * http.c: the libmicrohttpd daemon and request dispatch. Accumulates bounded request bodies,
  * attaches security headers to every response, authenticates API calls by session cookie,
- * checks the CSRF token on writes, audits writes, and routes to the endpoint files.
+ * checks the CSRF token on writes, runs each write and its one audit row in one transaction
+ * (the response waits for the commit), records every refusal, limits connections, and routes
+ * to the endpoint files.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
