@@ -76,6 +76,16 @@ char *hss_buf_steal(hss_buf *b); /* returns data (caller frees) and resets b */
 
 /* True when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 int hss_utf8_valid(const char *s, size_t n);
+/* Copies s into out (size n, always NUL-terminated, cut on a UTF-8 character boundary) with
+ * every control byte (below 0x20, and DEL) written as \xHH, so that names typed by others can
+ * be shown on a terminal or in a log without ANSI escapes or line breaks taking effect. */
+void hss_text_escape_controls(const char *s, char *out, size_t n);
+/* A value as quoted in a message: at most about 80 bytes of it (cut on a character boundary,
+ * then "..."), control bytes as \xHH, so that a message naming a huge or hostile value is never
+ * cut off and never carries escapes. Returns buf (at least 100 bytes). */
+const char *hss_text_shown(const char *s, char *buf, size_t n);
+/* 1 when s (n bytes) holds a control byte (below 0x20, or DEL); tab allowed when allow_tab. */
+int hss_text_has_control(const char *s, size_t n, int allow_tab);
 /* Levenshtein distance between two ASCII/UTF-8 byte strings. */
 size_t hss_edit_distance(const char *a, const char *b);
 /* The closest of `n` candidates to `word` if it is close enough to be a likely typo, else NULL. */
@@ -92,10 +102,18 @@ int hss_parse_double(const char *s, double *out);
  * field count differs from the header, naming file:line in the error. A UTF-8 BOM is skipped. */
 typedef struct hss_csv hss_csv;
 
+/* The longest field any reader accepts (bytes); hss_csv_limit sets a lower one. */
+#define HSS_CSV_FIELD_MAX (64u * 1024)
+
+/* Streams the file (plain or gzip) through a bounded window. */
 hss_csv *hss_csv_open_file(const char *path, hss_error *err);
 /* Reads from memory (not copied: `data` must outlive the reader). `name` is used in errors. */
 hss_csv *hss_csv_open_mem(const char *name, const char *data, size_t len);
 void hss_csv_close(hss_csv *csv);
+/* Bounds every field to max_field bytes (0 or over HSS_CSV_FIELD_MAX: that maximum) and, when
+ * strict_text, refuses control characters (tab, line breaks, ESC ...) in any field, naming
+ * file:line and column. Importers of records about people call this right after opening. */
+void hss_csv_limit(hss_csv *csv, size_t max_field, int strict_text);
 /* Reads the header. Returns HSS_OK, or an error for an empty file or a malformed header. */
 hss_code hss_csv_read_header(hss_csv *csv, hss_error *err);
 /* Reads the next record: 1 when a record was read, 0 at end of file, -1 on error (err set). */

@@ -45,6 +45,57 @@ int hss_utf8_valid(const char *str, size_t n)
     return 1;
 }
 
+void hss_text_escape_controls(const char *s, char *out, size_t n)
+{
+    size_t w = 0;
+    if (!n)
+        return;
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        size_t need = (c < 0x20 || c == 0x7f) ? 4 : 1;
+        if (w + need >= n) {
+            /* out of room inside a character: drop its leading bytes too */
+            if ((c & 0xC0) == 0x80) {
+                while (w > 0 && ((unsigned char)out[w - 1] & 0xC0) == 0x80)
+                    w--;
+                if (w > 0 && ((unsigned char)out[w - 1] & 0xC0) == 0xC0)
+                    w--;
+            }
+            break;
+        }
+        if (need == 4)
+            w += (size_t)snprintf(out + w, n - w, "\\x%02X", c);
+        else
+            out[w++] = (char)c;
+    }
+    out[w] = 0;
+}
+
+const char *hss_text_shown(const char *s, char *buf, size_t n)
+{
+    size_t keep = 0, len = s ? strlen(s) : 0;
+    while (keep < len && keep < 80)
+        keep++;
+    while (keep < len && keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
+        keep--; /* do not cut a character */
+    char *part = hss_xstrndup(s ? s : "", keep);
+    hss_text_escape_controls(part, buf, n > 4 ? n - 4 : n);
+    free(part);
+    if (keep < len)
+        strcat(buf, "...");
+    return buf;
+}
+
+int hss_text_has_control(const char *s, size_t n, int allow_tab)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && !(allow_tab && c == '\t')) || c == 0x7f)
+            return 1;
+    }
+    return 0;
+}
+
 size_t hss_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);

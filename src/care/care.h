@@ -73,10 +73,13 @@ typedef struct hss_care_import_stats {
     size_t rows;     /* records read */
     size_t inserted; /* new residents */
     size_t updated;  /* existing residents (same id_number) replaced */
+    size_t cleared_households; /* stored households cleared by a present, empty cell */
+    size_t cleared_conditions; /* stored condition lists cleared by a present, empty cell */
 } hss_care_import_stats;
 
 /* Imports residents from CSV: id_number,name,sex,birth_date,village_code and optional
- * household,conditions. One transaction; the first bad record is an error naming
+ * household,conditions. An optional column absent from the file leaves stored values alone; a
+ * present, empty cell clears the stored value (counted in the stats). One transaction; the first bad record is an error naming
  * file:line, column, value and why; nothing changes then. */
 hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_import_stats *stats,
                                    hss_error *err);

@@ -159,6 +159,9 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
     hss_csv *csv = hss_csv_open_file(path, err);
     if (!csv)
         return err ? err->code : HSS_EIO;
+    /* no control characters in any field; no field over 256 bytes (names and households have
+     * their own, lower limits below) */
+    hss_csv_limit(csv, 256, 1);
     static const char *const req[] = {"id_number", "name", "sex", "birth_date", "village_code", NULL};
     if (hss_csv_read_header(csv, err) || hss_csv_require(csv, req, err)) {
         hss_csv_close(csv);
@@ -185,12 +188,15 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
     }
     hss_code rc = HSS_OK;
     sqlite3_stmt *vq = hss_store_prepare(st, "SELECT 1 FROM area WHERE code=? AND level='village'", err);
-    sqlite3_stmt *ex = hss_store_prepare(st, "SELECT 1 FROM care_resident WHERE id_number=?", err);
+    sqlite3_stmt *ex = hss_store_prepare(st, "SELECT household,conditions FROM care_resident WHERE id_number=?", err);
+    /* A column absent from the file (?9 household, ?10 conditions = 0) leaves the stored value
+     * alone; only a present cell, empty or not, replaces it. */
     sqlite3_stmt *ins = hss_store_prepare(st,
         "INSERT INTO care_resident(id_number,name,sex,birth_date,village_code,county_code,household,conditions,generated) "
-        "VALUES(?,?,?,?,?,?,?,?,0) ON CONFLICT(id_number) DO UPDATE SET name=excluded.name, sex=excluded.sex,"
+        "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,0) ON CONFLICT(id_number) DO UPDATE SET name=excluded.name, sex=excluded.sex,"
         " birth_date=excluded.birth_date, village_code=excluded.village_code, county_code=excluded.county_code,"
-        " household=excluded.household, conditions=excluded.conditions, generated=0", err);
+        " household=iif(?9,excluded.household,household), conditions=iif(?10,excluded.conditions,conditions),"
+        " generated=0", err);
     /* ID numbers seen in this file, to refuse duplicates (two lines for one person). */
     sqlite3_stmt *seen_tmp = NULL;
     if (!vq || !ex || !ins) {
@@ -208,6 +214,7 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
         goto done;
     }
     const char *file = hss_csv_name(csv);
+    int has_household = hss_csv_col(csv, "household") >= 0, has_conditions = hss_csv_col(csv, "conditions") >= 0;
     int r;
     while ((r = hss_csv_next(csv, err)) == 1) {
         size_t line = hss_csv_line(csv);
@@ -225,14 +232,21 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
             idn[i] = (char)toupper((unsigned char)idraw[i]);
         idn[18] = 0;
         const char *name = hss_csv_get(csv, "name");
+        char shown[100];
         if (!*name) {
             rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column name: empty", file, line);
+            goto done;
+        }
+        if (strlen(name) > 100) {
+            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column name: value '%s' is longer than 100 bytes", file, line,
+                          hss_text_shown(name, shown, sizeof shown));
             goto done;
         }
         const char *sexraw = hss_csv_get(csv, "sex");
         const char *sex = parse_sex(sexraw);
         if (!sex) {
-            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column sex: value '%s': must be male or female (男/女)", file, line, sexraw);
+            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column sex: value '%s': must be male or female (男/女)", file, line,
+                          hss_text_shown(sexraw, shown, sizeof shown));
             goto done;
         }
         if (strcmp(sex, hss_care_id_sex(idn)) != 0) {
@@ -243,7 +257,8 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
         const char *birth = hss_csv_get(csv, "birth_date");
         int32_t bday;
         if (hss_care_parse_day(birth, 0, &bday) != 0) {
-            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column birth_date: value '%s': not a date (YYYY-MM-DD)", file, line, birth);
+            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column birth_date: value '%s': not a date (YYYY-MM-DD)", file, line,
+                          hss_text_shown(birth, shown, sizeof shown));
             goto done;
         }
         char idbirth[11];
@@ -256,17 +271,22 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
         const char *village = hss_csv_get(csv, "village_code");
         if (!village_exists(vq, village)) {
             rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column village_code: value '%s': not a village in the area table",
-                          file, line, village);
+                          file, line, hss_text_shown(village, shown, sizeof shown));
             goto done;
         }
-        const char *household = hss_csv_get(csv, "household");
-        const char *conds = hss_csv_get(csv, "conditions");
+        const char *household = has_household ? hss_csv_get(csv, "household") : "";
+        const char *conds = has_conditions ? hss_csv_get(csv, "conditions") : "";
+        if (strlen(household) > 64) {
+            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column household: value '%s' is longer than 64 bytes", file, line,
+                          hss_text_shown(household, shown, sizeof shown));
+            goto done;
+        }
         unsigned mask = 0;
         char bad[64];
         if (hss_care_conditions_parse(conds, &mask, bad) != 0) {
             rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column conditions: value '%s': unknown condition '%s' (known: "
                           "hypertension, diabetes, severe_mental_illness, tuberculosis, disabled, pregnant)",
-                          file, line, conds, bad);
+                          file, line, hss_text_shown(conds, shown, sizeof shown), bad);
             goto done;
         }
         if ((mask & HSS_CARE_PREGNANT) && strcmp(sex, "female") != 0) {
@@ -285,6 +305,13 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
         sqlite3_reset(ex);
         sqlite3_bind_text(ex, 1, idn, -1, SQLITE_STATIC);
         int existed = sqlite3_step(ex) == SQLITE_ROW;
+        if (existed) {
+            const char *old_household = (const char *)sqlite3_column_text(ex, 0);
+            if (has_household && !*household && old_household && *old_household)
+                local.cleared_households++;
+            if (has_conditions && mask == 0 && sqlite3_column_int(ex, 1) != 0)
+                local.cleared_conditions++;
+        }
         sqlite3_reset(ins);
         sqlite3_bind_text(ins, 1, idn, -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 2, name, -1, SQLITE_STATIC);
@@ -292,8 +319,10 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
         sqlite3_bind_text(ins, 4, birth, -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 5, village, -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 6, village, 6, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 7, household ? household : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 7, household, -1, SQLITE_STATIC);
         sqlite3_bind_int(ins, 8, (int)mask);
+        sqlite3_bind_int(ins, 9, has_household);
+        sqlite3_bind_int(ins, 10, has_conditions);
         if (sqlite3_step(ins) != SQLITE_DONE) {
             rc = hss_store_error(st, err, "storing a resident");
             goto done;
@@ -311,7 +340,7 @@ done:
     sqlite3_finalize(ins);
     sqlite3_finalize(seen_tmp);
     hss_csv_close(csv);
-    if (rc == HSS_OK)
+    if (rc == HSS_OK && local.rows) /* a header-only file changes nothing */
         rc = hss_store_bump_version(st, err);
     if (rc == HSS_OK)
         rc = hss_store_commit(st, err);

@@ -44,7 +44,10 @@ int hss_cli_usage(const char *usage);
 /* When argv[1] asks for help (--help, -h), prints the usage to stdout and returns 1; else 0. */
 int hss_cli_help(int argc, char **argv, const char *usage);
 /* Opens an existing database named by --db, printing the error on failure. */
+/* Opens the database; every transaction that changes it also writes one audit row (cli_write,
+ * the system user, the command line set by hss_cli_set_command). */
 hss_store *hss_cli_open_db(const char *path, int create);
+void hss_cli_set_command(int argc, char **argv);
 /* Parses --format into *out, printing an error for a bad value. Returns 0 on success. */
 int hss_cli_format(const char *s, hss_format *out);
 

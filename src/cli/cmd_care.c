@@ -202,6 +202,9 @@ int hss_cmd_residents(int argc, char **argv)
         hss_care_import_stats stats;
         FAIL_IF(hss_care_residents_import(st, o.pos[0], &stats, &err));
         printf("%s: %zu residents read, %zu added, %zu updated\n", o.pos[0], stats.rows, stats.inserted, stats.updated);
+        if (stats.cleared_households || stats.cleared_conditions)
+            printf("cleared by empty cells: %zu households, %zu condition lists\n", stats.cleared_households,
+                   stats.cleared_conditions);
         hss_store_close(st);
         return 0;
     }

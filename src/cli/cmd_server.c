@@ -12,7 +12,9 @@
 
 static const char SERVE_USAGE[] =
     "hss serve --db FILE [--port 8080] [--bind 127.0.0.1] [--web DIR] [--threads N] [--session-ttl SECONDS]\n"
-    "                 [--secure-cookie]   (when a TLS proxy serves it as https)";
+    "                 [--secure-cookie]   (when a TLS proxy serves it as https)\n"
+    "                 [--conn-per-ip 32] [--conn-limit 1000] [--conn-timeout 10]   (connections per client\n"
+    "                 address, in all, and idle seconds; raise --conn-per-ip behind a reverse proxy)";
 
 static int int_opt(const char *name, const char *v, int lo, int hi, int *out)
 {
@@ -51,6 +53,15 @@ int hss_cmd_serve(int argc, char **argv)
             web_given = 1;
         } else if (strcmp(a, "--threads") == 0) {
             if (int_opt("--threads", v, 1, 256, &cfg.threads))
+                return 2;
+        } else if (strcmp(a, "--conn-per-ip") == 0) {
+            if (int_opt("--conn-per-ip", v, 1, 100000, &cfg.conn_per_ip))
+                return 2;
+        } else if (strcmp(a, "--conn-limit") == 0) {
+            if (int_opt("--conn-limit", v, 1, 100000, &cfg.conn_limit))
+                return 2;
+        } else if (strcmp(a, "--conn-timeout") == 0) {
+            if (int_opt("--conn-timeout", v, 1, 3600, &cfg.conn_timeout))
                 return 2;
         } else if (strcmp(a, "--session-ttl") == 0) {
             if (int_opt("--session-ttl", v, 1, 30 * 86400, &cfg.session_ttl))

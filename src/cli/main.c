@@ -76,8 +76,10 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "help") == 0)
         return help(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
-        if (COMMANDS[i].run && strcmp(argv[1], COMMANDS[i].name) == 0)
+        if (COMMANDS[i].run && strcmp(argv[1], COMMANDS[i].name) == 0) {
+            hss_cli_set_command(argc, argv); /* the command line, for the CLI's audit rows */
             return COMMANDS[i].run(argc - 1, argv + 1);
+        }
     const char *names[64];
     size_t n = sizeof COMMANDS / sizeof *COMMANDS;
     for (size_t i = 0; i < n; i++)

@@ -1,10 +1,51 @@
 /*
  * util.c: helpers shared by the subcommands.
  */
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "server/server.h"
+
+/* The command line being run (set by main), for the audit rows of the CLI's writes. */
+static char cli_command[600];
+static char cli_user[128];
+static sqlite3_int64 cli_last_audit; /* the audit table's last id this command has seen */
+
+void hss_cli_set_command(int argc, char **argv)
+{
+    size_t w = 0;
+    cli_command[0] = 0;
+    for (int i = 0; i < argc && w + 2 < sizeof cli_command; i++)
+        w += (size_t)snprintf(cli_command + w, sizeof cli_command - w, "%s%s", i ? " " : "", i ? argv[i] : "hss");
+    const struct passwd *pw = getpwuid(getuid());
+    snprintf(cli_user, sizeof cli_user, "%s", pw && pw->pw_name ? pw->pw_name : "cli");
+}
+
+static sqlite3_int64 last_audit_id(hss_store *st)
+{
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT coalesce(max(id),0) FROM audit", NULL);
+    sqlite3_int64 id = s && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_finalize(s);
+    return id;
+}
+
+/* Every transaction of a CLI command that changes the database leaves one audit row in that
+ * transaction (action cli_write, the system user, the command line), unless the command wrote
+ * its own row in it (hss user add). */
+static hss_code audit_cli_write(hss_store *st, void *ctx, hss_error *err)
+{
+    (void)ctx;
+    sqlite3_int64 last = last_audit_id(st);
+    hss_code rc = HSS_OK;
+    if (last <= cli_last_audit)
+        rc = hss_audit_log(st, cli_user, "cli", "cli_write", cli_command, 0, "", err);
+    cli_last_audit = last_audit_id(st);
+    return rc;
+}
 
 int hss_cli_fail(const hss_error *err)
 {
@@ -35,8 +76,12 @@ hss_store *hss_cli_open_db(const char *path, int create)
         return NULL;
     }
     hss_store *st = create ? hss_store_open(path, &err) : hss_store_open_existing(path, &err);
-    if (!st)
+    if (!st) {
         hss_cli_fail(&err);
+        return NULL;
+    }
+    cli_last_audit = last_audit_id(st);
+    hss_store_set_commit_hook(st, audit_cli_write, NULL);
     return st;
 }
 

@@ -36,8 +36,9 @@ static hss_code row_fail(importer *im, hss_error *err, const char *col, const ch
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
+    char shown[100];
     return hss_fail(err, HSS_EINVAL, "%s:%zu: column %s: '%s': %s", hss_csv_name(im->csv),
-                    hss_csv_line(im->csv), col, val, why);
+                    hss_csv_line(im->csv), col, hss_text_shown(val, shown, sizeof shown), why);
 }
 
 static hss_code load_orgs(importer *im, hss_error *err)
@@ -86,8 +87,11 @@ static hss_code import_row(importer *im, hss_error *err)
     const char *period = hss_csv_get(im->csv, "period");
     const char *vtext = hss_csv_get(im->csv, "value");
     const char *cat = hss_csv_get(im->csv, "category");
+    const char *gen = hss_csv_get(im->csv, "generated");
     if (!cat)
         cat = "";
+    if (gen && *gen && strcmp(gen, "0") != 0 && strcmp(gen, "1") != 0)
+        return row_fail(im, err, "generated", gen, "a flag is 0 or 1 (or empty)");
 
     const hss_metrics_element *e = hss_metrics_element_find(ecode);
     if (!e) {
@@ -168,8 +172,13 @@ static hss_code import_row(importer *im, hss_error *err)
     sqlite3_bind_int(w, 2, oid);
     sqlite3_bind_int(w, 3, ym);
     sqlite3_bind_text(w, 4, cat, -1, SQLITE_STATIC);
-    if (!im->delete_rows)
+    if (!im->delete_rows) {
         sqlite3_bind_double(w, 5, v);
+        if (gen && *gen)
+            sqlite3_bind_int(w, 6, gen[0] == '1');
+        else
+            sqlite3_bind_null(w, 6);
+    }
     int rc = sqlite3_step(w);
     sqlite3_reset(w);
     if (rc != SQLITE_DONE)
@@ -187,12 +196,38 @@ static hss_code prepare(importer *im, hss_error *err)
     im->org_ins = hss_store_prepare(im->st, "INSERT INTO metric_org(code) VALUES(?)", err);
     im->get = hss_store_prepare(im->st, "SELECT value FROM data_value WHERE element_id=? AND "
                                         "org_id=? AND period=? AND category=?", err);
-    im->put = hss_store_prepare(im->st, "INSERT OR REPLACE INTO data_value(element_id, org_id, "
+    /* ?6 is the row's generated label, NULL when the file has no generated column: then a
+     * stored value keeps its label (a new one is not generated), so re-importing the output of
+     * `hss data values --format csv` keeps what was made up marked as made up. */
+    im->put = hss_store_prepare(im->st, "INSERT INTO data_value(element_id, org_id, "
                                         "period, category, value, generated) "
-                                        "VALUES(?,?,?,?,?,0)", err);
+                                        "VALUES(?1,?2,?3,?4,?5,coalesce(?6,0)) "
+                                        "ON CONFLICT(element_id, org_id, period, category) DO UPDATE "
+                                        "SET value=excluded.value, generated=coalesce(?6,generated)", err);
     im->del = hss_store_prepare(im->st, "DELETE FROM data_value WHERE element_id=? AND "
                                         "org_id=? AND period=? AND category=?", err);
     return im->org_ins && im->get && im->put && im->del ? HSS_OK : err->code;
+}
+
+/* Every column must be one the importer reads: a misspelt optional column would otherwise be
+ * ignored silently. */
+static hss_code known_columns(hss_csv *csv, hss_error *err)
+{
+    static const char *const known[] = {"element", "org", "period", "value", "category", "generated"};
+    size_t nk = sizeof known / sizeof *known;
+    for (size_t c = 0; c < hss_csv_ncols(csv); c++) {
+        const char *h = hss_csv_header(csv, c);
+        int ok = 0;
+        for (size_t k = 0; k < nk; k++)
+            ok |= strcmp(h, known[k]) == 0;
+        if (!ok) {
+            const char *s = hss_suggest(h, known, nk);
+            return hss_fail(err, HSS_EINVAL, "%s:1: unknown column '%s'%s%s%s (the columns are element, org, "
+                            "period, value, category, generated)", hss_csv_name(csv), h,
+                            s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
+        }
+    }
+    return HSS_OK;
 }
 
 hss_code hss_metrics_import(hss_store *st, const char *path, int delete_rows, size_t *changed,
@@ -211,11 +246,14 @@ hss_code hss_metrics_import(hss_store *st, const char *path, int delete_rows, si
         mx_tree_free(&im.tree);
         return err->code;
     }
+    hss_csv_limit(im.csv, 256, 1); /* no field is longer, none holds control characters */
     static const char *const need[] = {"element", "org", "period", "value", NULL};
     static const char *const need_del[] = {"element", "org", "period", NULL};
     rc = hss_csv_read_header(im.csv, err);
     if (rc == HSS_OK)
         rc = hss_csv_require(im.csv, delete_rows ? need_del : need, err);
+    if (rc == HSS_OK)
+        rc = known_columns(im.csv, err);
     int began = 0;
     if (rc == HSS_OK && (rc = hss_store_begin(st, err)) == HSS_OK)
         began = 1;

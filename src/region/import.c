@@ -242,11 +242,13 @@ hss_code rg_unique(rg_import *im, const char *col, const char *value, const char
 
 /* ---- the driver -------------------------------------------------------------------------- */
 
-static hss_code run(rg_import *im, hss_region_kind kind, const char *data, size_t len)
+/* csv: the file streamed (hss_region_import), or NULL to read data/len (taken over either way). */
+static hss_code run(rg_import *im, hss_region_kind kind, const char *data, size_t len, hss_csv *csv)
 {
     if (kind == HSS_KIND_BOUNDARIES)
         return rg_import_boundaries(im, data, len);
-    im->csv = hss_csv_open_mem(im->name, data, len);
+    im->csv = csv ? csv : hss_csv_open_mem(im->name, data, len);
+    hss_csv_limit(im->csv, 0, 0); /* text fields are checked by rg_text (no control characters) */
     hss_code rc;
     switch (kind) {
     case HSS_KIND_AREAS: rc = rg_import_areas(im); break;
@@ -259,22 +261,35 @@ static hss_code run(rg_import *im, hss_region_kind kind, const char *data, size_
     return rc;
 }
 
+static hss_code import_any(hss_store *st, hss_region_kind kind, const char *name, const char *data,
+                           size_t len, hss_csv *csv, int flags, hss_import_stats *stats, hss_error *err);
+
 hss_code hss_region_import_mem(hss_store *st, hss_region_kind kind, const char *name,
                                const char *data, size_t len, int flags, hss_import_stats *stats,
                                hss_error *err)
+{
+    return import_any(st, kind, name, data, len, NULL, flags, stats, err);
+}
+
+static hss_code import_any(hss_store *st, hss_region_kind kind, const char *name, const char *data,
+                           size_t len, hss_csv *csv, int flags, hss_import_stats *stats, hss_error *err)
 {
     hss_import_stats local;
     if (!stats)
         stats = &local;
     memset(stats, 0, sizeof *stats);
-    if ((unsigned)kind > HSS_KIND_BOUNDARIES)
+    if ((unsigned)kind > HSS_KIND_BOUNDARIES) {
+        hss_csv_close(csv);
         return hss_fail(err, HSS_EINVAL, "unknown import kind %d", (int)kind);
+    }
     int nested = !sqlite3_get_autocommit(hss_store_sqlite(st));
-    if (nested ? hss_store_exec(st, "SAVEPOINT hss_region_import", err) : hss_store_begin(st, err))
+    if (nested ? hss_store_exec(st, "SAVEPOINT hss_region_import", err) : hss_store_begin(st, err)) {
+        hss_csv_close(csv);
         return HSS_EDB;
+    }
     rg_import im = {.st = st, .name = name, .generated = (flags & HSS_IMPORT_GENERATED) != 0,
                     .stats = stats, .err = err, .geo = rg_geo_cache_new(), .seen = rg_map_new()};
-    hss_code rc = run(&im, kind, data, len);
+    hss_code rc = run(&im, kind, data, len, csv);
     rg_geo_cache_free(im.geo);
     rg_map_free(im.seen);
     if (rc == HSS_OK && !(flags & HSS_IMPORT_DRY_RUN) && stats->inserted + stats->updated > 0)
@@ -298,15 +313,31 @@ hss_code hss_region_import_mem(hss_store *st, hss_region_kind kind, const char *
 hss_code hss_region_import(hss_store *st, hss_region_kind kind, const char *path, int dry_run,
                            hss_import_stats *stats, hss_error *err)
 {
+    const char *base = strrchr(path, '/');
+    int flags = dry_run ? HSS_IMPORT_DRY_RUN : 0;
+    if (kind != HSS_KIND_BOUNDARIES && (unsigned)kind < HSS_KIND_BOUNDARIES) {
+        /* CSV kinds are streamed: memory stays bounded whatever the file holds */
+        hss_csv *csv = hss_csv_open_file(path, err);
+        if (!csv)
+            return err ? err->code : HSS_EIO;
+        return import_any(st, kind, base ? base + 1 : path, NULL, 0, csv, flags, stats, err);
+    }
     size_t len;
     char *data = hss_read_file(path, &len, err);
     if (!data)
         return err ? err->code : HSS_EIO;
-    const char *base = strrchr(path, '/');
-    hss_code rc = hss_region_import_mem(st, kind, base ? base + 1 : path, data, len,
-                                        dry_run ? HSS_IMPORT_DRY_RUN : 0, stats, err);
+    hss_code rc = hss_region_import_mem(st, kind, base ? base + 1 : path, data, len, flags, stats, err);
     free(data);
     return rc;
+}
+
+unsigned rg_present(const rg_import *im, const char *const *optional)
+{
+    unsigned mask = 0;
+    for (unsigned i = 0; optional[i] && i < 32; i++)
+        if (hss_csv_col(im->csv, optional[i]) >= 0 || (im->generated && strcmp(optional[i], "generated") == 0))
+            mask |= 1u << i;
+    return mask;
 }
 
 hss_code rg_store_row(rg_import *im, sqlite3_stmt *w, int existed, const char *what)

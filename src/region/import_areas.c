@@ -146,6 +146,8 @@ static hss_code one_row(rg_import *im, void *ctx)
     sqlite3_stmt *w = old >= 0 ? s->upd : s->ins;
     sqlite3_reset(w);
     bind_row(w, code, parent, level, name, kind, pop_null, pop, has_loc, lon, lat, generated);
+    if (old >= 0)
+        sqlite3_bind_int(w, 10, (int)rg_present(im, OPTIONAL));
     hss_code rc = rg_store_row(im, w, old >= 0, "storing area");
     if (!rc && has_loc)
         rc = rg_inside(im, code, lon, lat, 0);
@@ -163,9 +165,11 @@ hss_code rg_import_areas(rg_import *im)
         "INSERT INTO area(code,parent_code,level,name,kind,population,lon,lat,generated) "
         "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)", im->err);
     s.upd = hss_store_prepare(im->st,
+        /* ?10 bit 1: the file has a generated column (or --generated): else the label stays */
         "UPDATE area SET parent_code=?2,level=?3,name=?4,kind=?5,population=?6,lon=?7,lat=?8,"
-        "generated=?9 WHERE code=?1 AND NOT (parent_code IS ?2 AND level IS ?3 AND name IS ?4 "
-        "AND kind IS ?5 AND population IS ?6 AND lon IS ?7 AND lat IS ?8 AND generated IS ?9)",
+        "generated=iif(?10&1,?9,generated) WHERE code=?1 AND NOT (parent_code IS ?2 AND level IS ?3 "
+        "AND name IS ?4 AND kind IS ?5 AND population IS ?6 AND lon IS ?7 AND lat IS ?8 AND "
+        "generated IS iif(?10&1,?9,generated))",
         im->err);
     hss_code rc = HSS_OK;
     if (!s.level_of || !s.children || !s.ins || !s.upd)

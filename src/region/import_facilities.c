@@ -142,6 +142,8 @@ static hss_code one_row(rg_import *im, void *ctx)
     sqlite3_bind_int(w, 15, sub);
     sqlite3_bind_text(w, 16, s->svc.data ? s->svc.data : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(w, 17, generated);
+    if (old)
+        sqlite3_bind_int(w, 18, (int)rg_present(im, OPTIONAL));
     hss_code rc = rg_store_row(im, w, old, "storing facility");
     if (!rc && has_loc)
         rc = rg_inside(im, area, lon, lat, 1);
@@ -160,14 +162,22 @@ hss_code rg_import_facilities(rg_import *im)
         "INSERT INTO facility(code,name,type,grade,ownership,area_code,lon,lat,beds_approved,"
         "beds_open,beds_infectious,medcom_code,medcom_lead,central,sub_centre,services,generated) "
         "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)", im->err);
+    /* ?18: which optional columns the file has (bit i = OPTIONAL[i]); an absent one keeps
+     * the stored value (K), so a file of the required columns alone loses nothing. */
+#define K(col, n, bit) "iif(?18&" #bit ",?" #n "," #col ")"
     s.upd = hss_store_prepare(im->st,
         "UPDATE facility SET name=?2,type=?3,grade=?4,ownership=?5,area_code=?6,lon=?7,lat=?8,"
-        "beds_approved=?9,beds_open=?10,beds_infectious=?11,medcom_code=?12,medcom_lead=?13,"
-        "central=?14,sub_centre=?15,services=?16,generated=?17 WHERE code=?1 AND NOT ("
+        "beds_approved=?9,beds_open=?10,beds_infectious=" K(beds_infectious, 11, 1) ","
+        "medcom_code=" K(medcom_code, 12, 2) ",medcom_lead=" K(medcom_lead, 13, 4) ","
+        "central=" K(central, 14, 8) ",sub_centre=" K(sub_centre, 15, 16) ",services=" K(services, 16, 32) ","
+        "generated=" K(generated, 17, 64) " WHERE code=?1 AND NOT ("
         "name IS ?2 AND type IS ?3 AND grade IS ?4 AND ownership IS ?5 AND area_code IS ?6 AND "
         "lon IS ?7 AND lat IS ?8 AND beds_approved IS ?9 AND beds_open IS ?10 AND "
-        "beds_infectious IS ?11 AND medcom_code IS ?12 AND medcom_lead IS ?13 AND central IS ?14 "
-        "AND sub_centre IS ?15 AND services IS ?16 AND generated IS ?17)", im->err);
+        "beds_infectious IS " K(beds_infectious, 11, 1) " AND medcom_code IS " K(medcom_code, 12, 2)
+        " AND medcom_lead IS " K(medcom_lead, 13, 4) " AND central IS " K(central, 14, 8)
+        " AND sub_centre IS " K(sub_centre, 15, 16) " AND services IS " K(services, 16, 32)
+        " AND generated IS " K(generated, 17, 64) ")", im->err);
+#undef K
     hss_code rc = HSS_OK;
     if (!s.area || !s.exists || !s.ins || !s.upd)
         rc = HSS_EDB;

@@ -65,6 +65,10 @@ hss_code rg_lonlat(rg_import *im, double *lon, double *lat, int *has);
 /* Duplicate key within the file (key may be composite). */
 hss_code rg_unique(rg_import *im, const char *col, const char *value, const char *key);
 
+/* Which of the optional columns the file has, bit i for optional[i] (the generated column
+ * counts as present when the import sets the label): an absent column leaves stored values
+ * alone on update. */
+unsigned rg_present(const rg_import *im, const char *const *optional);
 /* Steps the insert (existed = 0) or update statement w of the current row and counts the row
  * as inserted, updated or unchanged; a failed step is an error naming file:line. */
 hss_code rg_store_row(rg_import *im, sqlite3_stmt *w, int existed, const char *what);

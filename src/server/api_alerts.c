@@ -315,8 +315,7 @@ static enum MHD_Result alert_act(hss_req *r, int64_t id, const char *action)
     char target[64], detail[2100];
     snprintf(target, sizeof target, "alert %lld", (long long)id);
     snprintf(detail, sizeof detail, "%s -> %s%s%s", status, c ? "refused" : action, note[0] ? ": " : "", note);
-    hss_audit_log(r->st, r->user, r->ip, c ? "alert_refused" : "alert_action", target, c == HSS_OK ? 200 : c == HSS_ECONFLICT ? 409 : 400,
-                  detail, NULL);
+    hss_audit_note(r, c ? "alert_refused" : "alert_action", target, detail); /* the write's one row */
     cJSON_Delete(body);
     if (c == HSS_ECONFLICT) {
         cJSON *o = cJSON_CreateObject();

@@ -145,12 +145,18 @@ static int key_ok(hss_req *r, const char *key)
 }
 
 /* Records a refused read of a named resident in that resident's access log. */
+/* A refused read of a named resident is kept once, in the resident's own access log; a key
+ * that names nobody is kept as a denied row of the server's audit. */
 static void audit_denied(hss_req *r, const char *key)
 {
     int64_t id;
     hss_error e;
-    if (hss_care_resident_find(r->st, NULL, key, &id, &e) == HSS_OK)
+    if (hss_care_resident_find(r->st, NULL, key, &id, &e) == HSS_OK) {
         hss_care_audit(r->st, r->user, "denied", id, &e);
+        r->audit_done = 1;
+    } else {
+        hss_audit_denied(r, "resident lookup outside the caller's scope");
+    }
 }
 
 /* ---- /care/teams -------------------------------------------------------------------------- */
@@ -441,9 +447,11 @@ static enum MHD_Result api_resident(hss_req *r, const char *key, int log_only)
     } else {
         c = hss_care_resident_show(r->st, &w.v, key, day, &rec, &log, &err);
     }
-    if (c == HSS_EDENIED) {
+    if (c == HSS_EDENIED || c == HSS_ENOTFOUND) {
+        /* Outside the scope, registered or not, the answer is the same (no village, no masked
+         * ID, one status), so that nobody can test whether an ID number is registered. */
         audit_denied(r, key);
-        return hss_respond_error(r, 403, "%s", err.msg);
+        return hss_respond_error(r, 403, "no such resident, or the resident is outside your scope");
     }
     if (c)
         return fail(r, c, &err);
@@ -559,6 +567,7 @@ static enum MHD_Result api_transition(hss_req *r, const char *idstr)
     if (!hss_scope_contains(r->scope, village)) {
         cJSON_Delete(body);
         hss_care_audit(r->st, r->user, "denied", rid, &err);
+        r->audit_done = 1; /* this refusal's one row is in the resident's access log */
         return hss_respond_error(r, 403, "referral %lld is outside your scope", id);
     }
     char at[24];

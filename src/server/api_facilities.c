@@ -158,6 +158,7 @@ enum MHD_Result hss_api_facility(hss_req *r, const char *code)
     if (!hss_scope_contains(r->scope, area)) {
         sqlite3_reset(s);
         hss_audit_log(r->st, r->user, r->ip, "read_denied", r->url, 403, "facility outside scope", NULL);
+        r->audit_done = 1;
         return hss_respond_error(r, 403, "facility %s is outside your scope", code);
     }
     static const char *const keys[] = {"code", "name", "type", "grade", "ownership", "area_code", "area_name", "lon",
@@ -248,9 +249,6 @@ enum MHD_Result hss_api_export_facilities(hss_req *r, int xlsx)
     hss_error_clear(&err);
     if (hss_facility_table(r->st, under, type, 0, 0, &t, &total, &err))
         return hss_respond_error(r, 500, "%s", err.msg);
-    char detail[64];
-    snprintf(detail, sizeof detail, "export %zu facilities", hss_table_rows(t));
-    hss_audit_log(r->st, r->user, r->ip, "read", r->url, 200, detail, NULL);
     char name[64];
     snprintf(name, sizeof name, "facilities-%s", under);
     enum MHD_Result ret = hss_respond_table_file(r, t, name, xlsx);

@@ -111,8 +111,13 @@ static hss_table *findings(hss_req *r, char under[16], char pack[48], long long 
         hss_code c = hss_policy_findings(r->st, pack, (int)*year, under, &t, &err);
         if (c) {
             pthread_mutex_unlock(&cache_lock);
-            unsigned st = c == HSS_ENOTFOUND ? 404 : c == HSS_EINVAL ? 400 : 500;
-            hss_respond_error(r, st, "%s", err.msg);
+            /* The module's message names the pack's file on the server: not for the client. */
+            if (c == HSS_ENOTFOUND)
+                hss_respond_error(r, 404, "no policy pack '%s'", pack);
+            else if (c == HSS_EINVAL)
+                hss_respond_error(r, 400, "policy pack '%s' cannot be evaluated for these parameters", pack);
+            else
+                hss_respond_error(r, 500, "policy pack '%s' could not be evaluated", pack);
             return NULL;
         }
         if (!e) {

@@ -29,6 +29,21 @@ hss_code hss_audit_log(hss_store *st, const char *user, const char *ip, const ch
     return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "writing audit record");
 }
 
+/* Names and targets come from whoever sent them: control characters (ANSI escapes, line
+ * breaks) are shown as \xHH, never passed to the terminal or a CSV raw. */
+static void set_shown(hss_table *t, size_t col, const char *v)
+{
+    if (!v || !hss_text_has_control(v, strlen(v), 0)) {
+        hss_table_set_text(t, col, v);
+        return;
+    }
+    size_t n = 4 * strlen(v) + 1;
+    char *shown = hss_xmalloc(n);
+    hss_text_escape_controls(v, shown, n);
+    hss_table_set_text(t, col, shown);
+    free(shown);
+}
+
 hss_code hss_audit_query(hss_store *st, const char *user, const char *since, hss_table **out,
                          hss_error *err)
 {
@@ -58,7 +73,7 @@ hss_code hss_audit_query(hss_store *st, const char *user, const char *since, hss
             if (c == 0 || c == 6)
                 hss_table_set_int(t, (size_t)c, sqlite3_column_int64(s, c));
             else
-                hss_table_set_text(t, (size_t)c, (const char *)sqlite3_column_text(s, c));
+                set_shown(t, (size_t)c, (const char *)sqlite3_column_text(s, c));
         }
     }
     sqlite3_finalize(s);

@@ -37,8 +37,18 @@ static void utc_now(char out[32])
     hss_utc_timestamp(out);
 }
 
+/* audited: write the user_add row (the CLI); the server's password change has its own row. */
+static hss_code user_save(hss_store *st, const char *name, const char *role, const char *scope,
+                          const char *password, int audited, hss_error *err);
+
 hss_code hss_user_add(hss_store *st, const char *name, const char *role, const char *scope,
                       const char *password, hss_error *err)
+{
+    return user_save(st, name, role, scope, password, 1, err);
+}
+
+static hss_code user_save(hss_store *st, const char *name, const char *role, const char *scope,
+                          const char *password, int audited, hss_error *err)
 {
     size_t nlen = name ? strlen(name) : 0;
     if (nlen == 0 || nlen > 64 || !hss_utf8_valid(name, nlen) || strpbrk(name, " \t\r\n/\\\"'"))
@@ -93,7 +103,7 @@ hss_code hss_user_add(hss_store *st, const char *name, const char *role, const c
     sqlite3_finalize(s);
     char detail[200];
     snprintf(detail, sizeof detail, "role=%s scope=%s", role, scope);
-    if (rc != SQLITE_DONE || hss_audit_log(st, "", "cli", "user_add", name, 0, detail, err)) {
+    if (rc != SQLITE_DONE || (audited && hss_audit_log(st, "", "cli", "user_add", name, 0, detail, err))) {
         hss_store_rollback(st);
         return err && err->code ? err->code : hss_store_error(st, err, "ending sessions");
     }
@@ -153,17 +163,22 @@ void hss_auth_session(hss_req *r)
     sqlite3_reset(s);
 }
 
-static long long count_failures(hss_store *st, const char *col_user, const char *value, long long since)
+/* Failed password checks within the window: from one address (user NULL), or for one account
+ * from one address since that account's last success there. The account lock is per source
+ * address, so that nobody can lock someone else out by failing logins in their name from
+ * elsewhere; the address limit stops one source trying many names. */
+static long long count_failures(hss_store *st, const char *user, const char *ip, long long since)
 {
-    /* Failures since the window start and since the account's last success. */
-    const char *sql = col_user
-        ? "SELECT count(*) FROM login_attempt WHERE user_name=?1 AND ok=0 AND at>=?2 AND "
-          "at>=coalesce((SELECT max(at) FROM login_attempt WHERE user_name=?1 AND ok=1),0)"
-        : "SELECT count(*) FROM login_attempt WHERE ip=?1 AND ok=0 AND at>=?2";
+    const char *sql = user
+        ? "SELECT count(*) FROM login_attempt WHERE user_name=?1 AND ip=?3 AND ok=0 AND at>=?2 AND "
+          "at>=coalesce((SELECT max(at) FROM login_attempt WHERE user_name=?1 AND ip=?3 AND ok=1),0)"
+        : "SELECT count(*) FROM login_attempt WHERE ip=?3 AND ok=0 AND at>=?2";
     sqlite3_stmt *s = hss_store_prepare(st, sql, NULL);
     if (!s)
         return 0;
-    sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
+    if (user)
+        sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, ip, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, since);
     long long n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_finalize(s);
@@ -243,32 +258,108 @@ static enum MHD_Result session_json(hss_req *r, unsigned status, const char *con
     return ret;
 }
 
+/* A name with a NUL (JSON \u0000) or another control character is refused, never shortened:
+ * cJSON's C string would end at the NUL, and "admin\u0000x" would log in (and be counted and
+ * audited) as admin; a password would be checked only up to its NUL. So any \u0000 in the
+ * body is refused. The audit row shows the name up to the NUL and marks the rest. */
+static int bad_user_name(hss_req *r, const char *user)
+{
+    int nul = 0;
+    for (size_t i = 0; r->body.data && i + 6 <= r->body.len && !nul; i++)
+        nul = r->body.data[i] == '\\' && strncasecmp(r->body.data + i + 1, "u0000", 5) == 0;
+    int ctl = 0;
+    for (const char *p = user; *p && !ctl; p++)
+        ctl = (unsigned char)*p < 0x20 || *p == 0x7f;
+    if (!nul && !ctl)
+        return 0;
+    char shown[96];
+    hss_text_escape_controls(user, shown, sizeof shown);
+    snprintf(r->user, sizeof r->user, "%s%s", shown, nul ? "\\u0000..." : "");
+    return 1;
+}
+
+static enum MHD_Result login_refused(hss_req *r, unsigned status, const char *action, const char *why)
+{
+    hss_audit_log(r->st, r->user, r->ip, action, "POST /api/v1/login", (int)status, why, NULL);
+    if (status == 429) {
+        const char *h[] = {"Retry-After", "900", NULL};
+        char msg[300];
+        snprintf(msg, sizeof msg, "{\"error\":\"%s; try again later\"}", why);
+        return hss_respond(r, 429, "application/json; charset=utf-8", msg, strlen(msg), h);
+    }
+    return hss_respond_error(r, status, "%s", why);
+}
+
+/* The attempt, its audit row and (on success) the session commit together. */
+static int store_login(hss_req *r, int ok, const char *token_hash)
+{
+    hss_server_config *cfg = &r->srv->cfg;
+    if (hss_store_begin(r->st, NULL))
+        return -1;
+    record_attempt(r->st, r->user, r->ip, ok);
+    int rc = SQLITE_DONE;
+    if (ok) {
+        long long now = (long long)time(NULL);
+        sqlite3_stmt *s = hss_store_prepare(r->st,
+            "INSERT INTO app_session(token_hash,user_name,csrf,created,expires) VALUES(?,?,?,?,?)", NULL);
+        rc = SQLITE_ERROR;
+        if (s) {
+            sqlite3_bind_text(s, 1, token_hash, -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 2, r->user, -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 3, r->csrf, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 4, now);
+            sqlite3_bind_int64(s, 5, now + cfg->session_ttl);
+            rc = sqlite3_step(s);
+            sqlite3_finalize(s);
+        }
+        s = hss_store_prepare(r->st, "DELETE FROM app_session WHERE expires<=?", NULL);
+        if (s) {
+            sqlite3_bind_int64(s, 1, now);
+            sqlite3_step(s);
+            sqlite3_finalize(s);
+        }
+    }
+    if (rc != SQLITE_DONE ||
+        hss_audit_log(r->st, r->user, r->ip, ok ? "login_ok" : "login_fail", "POST /api/v1/login", ok ? 200 : 401,
+                      ok ? "" : "wrong username or password", NULL) ||
+        hss_store_commit(r->st, NULL)) {
+        hss_store_rollback(r->st);
+        return -1;
+    }
+    return 0;
+}
+
 enum MHD_Result hss_api_login(hss_req *r)
 {
     cJSON *j = parse_json_body(r);
-    if (!j)
+    if (!j) {
+        hss_audit_log(r->st, "", r->ip, "login_fail", "POST /api/v1/login", r->responded, "malformed login request", NULL);
         return MHD_YES;
+    }
     const char *user = json_str(j, "username", 64);
     const char *pw = json_str(j, "password", 1024);
     if (!user || !pw) {
         cJSON_Delete(j);
-        return hss_respond_error(r, 400, "username and password must be non-empty strings");
+        return login_refused(r, 400, "login_fail", "username and password must be non-empty strings");
+    }
+    if (bad_user_name(r, user)) {
+        cJSON_Delete(j);
+        return login_refused(r, 400, "login_fail", "the username or password contains a NUL or control character");
     }
     snprintf(r->user, sizeof r->user, "%s", user);
     hss_server_config *cfg = &r->srv->cfg;
     long long since = (long long)time(NULL) - cfg->lock_window;
     if (count_failures(r->st, NULL, r->ip, since) >= cfg->ip_failures) {
         cJSON_Delete(j);
-        hss_audit_log(r->st, r->user, r->ip, "login_fail", "POST /api/v1/login", 429, "too many failures from this address", NULL);
-        const char *h[] = {"Retry-After", "900", NULL};
-        char msg[] = "{\"error\":\"too many failed logins from this address; try again later\"}";
-        return hss_respond(r, 429, "application/json; charset=utf-8", msg, strlen(msg), h);
+        return login_refused(r, 429, "login_fail", "too many failed logins from this address");
     }
-    if (count_failures(r->st, "user", r->user, since) >= cfg->lock_failures) {
+    if (count_failures(r->st, r->user, r->ip, since) >= cfg->lock_failures) {
         cJSON_Delete(j);
+        char why[160];
+        snprintf(why, sizeof why, "account locked for this address after %d failed logins; try again in %d minutes",
+                 cfg->lock_failures, cfg->lock_window / 60);
         hss_audit_log(r->st, r->user, r->ip, "login_locked", "POST /api/v1/login", 429, "account locked", NULL);
-        return hss_respond_error(r, 429, "account locked after %d failed logins; try again in %d minutes",
-                                 cfg->lock_failures, cfg->lock_window / 60);
+        return hss_respond_error(r, 429, "%s", why);
     }
     char hash[crypto_pwhash_STRBYTES] = "";
     sqlite3_stmt *s = hss_store_prepare(r->st,
@@ -290,36 +381,14 @@ enum MHD_Result hss_api_login(hss_req *r)
     }
     int ok = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0 && found;
     cJSON_Delete(j);
-    record_attempt(r->st, r->user, r->ip, ok);
-    if (!ok) {
-        hss_audit_log(r->st, r->user, r->ip, "login_fail", "POST /api/v1/login", 401, "wrong username or password", NULL);
-        return hss_respond_error(r, 401, "wrong username or password");
-    }
     char token[65], th[65];
     hss_random_hex(token, 32);
     hash_token(token, th);
     hss_random_hex(r->csrf, 32);
-    long long now = (long long)time(NULL);
-    s = hss_store_prepare(r->st, "INSERT INTO app_session(token_hash,user_name,csrf,created,expires) VALUES(?,?,?,?,?)", NULL);
-    int rc = SQLITE_ERROR;
-    if (s) {
-        sqlite3_bind_text(s, 1, th, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, r->user, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, r->csrf, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 4, now);
-        sqlite3_bind_int64(s, 5, now + cfg->session_ttl);
-        rc = sqlite3_step(s);
-        sqlite3_finalize(s);
-    }
-    if (rc != SQLITE_DONE)
+    if (store_login(r, ok, th) != 0)
         return hss_respond_error(r, 500, "could not store the session");
-    s = hss_store_prepare(r->st, "DELETE FROM app_session WHERE expires<=?", NULL);
-    if (s) {
-        sqlite3_bind_int64(s, 1, now);
-        sqlite3_step(s);
-        sqlite3_finalize(s);
-    }
-    hss_audit_log(r->st, r->user, r->ip, "login_ok", "POST /api/v1/login", 200, "", NULL);
+    if (!ok)
+        return hss_respond_error(r, 401, "wrong username or password");
     r->authed = 1;
     char cookie[200];
     snprintf(cookie, sizeof cookie, "hss_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
@@ -360,6 +429,15 @@ enum MHD_Result hss_api_password(hss_req *r)
         cJSON_Delete(j);
         return hss_respond_error(r, 400, "old_password and new_password must be non-empty strings");
     }
+    /* Wrong old passwords count as failed logins of this account from this address (and of the
+     * address), so that a stolen session cannot be used to guess the password. */
+    hss_server_config *cfg = &r->srv->cfg;
+    long long since = (long long)time(NULL) - cfg->lock_window;
+    if (count_failures(r->st, NULL, r->ip, since) >= cfg->ip_failures ||
+        count_failures(r->st, r->user, r->ip, since) >= cfg->lock_failures) {
+        cJSON_Delete(j);
+        return hss_respond_error(r, 429, "too many wrong passwords; try again in %d minutes", cfg->lock_window / 60);
+    }
     char hash[crypto_pwhash_STRBYTES] = "";
     sqlite3_stmt *s = hss_store_prepare(r->st, "SELECT password_hash FROM app_user WHERE name=?", NULL);
     if (s) {
@@ -370,11 +448,12 @@ enum MHD_Result hss_api_password(hss_req *r)
     }
     if (!hash[0] || crypto_pwhash_str_verify(hash, old, strlen(old)) != 0) {
         cJSON_Delete(j);
+        record_attempt(r->st, r->user, r->ip, 0);
         return hss_respond_error(r, 403, "old password is wrong");
     }
     hss_error err;
     hss_error_clear(&err);
-    hss_code c = hss_user_add(r->st, r->user, r->role, r->scope, nw, &err);
+    hss_code c = user_save(r->st, r->user, r->role, r->scope, nw, 0, &err); /* audited by http.c */
     cJSON_Delete(j);
     if (c)
         return hss_respond_error(r, 400, "%s", err.msg);

@@ -1,7 +1,9 @@
 /*
  * http.c: the libmicrohttpd daemon and request dispatch. Accumulates bounded request bodies,
  * attaches security headers to every response, authenticates API calls by session cookie,
- * checks the CSRF token on writes, audits writes, and routes to the endpoint files.
+ * checks the CSRF token on writes, runs each write and its one audit row in one transaction
+ * (the response waits for the commit), records every refusal, limits connections, and routes
+ * to the endpoint files.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -39,6 +41,14 @@ enum MHD_Result hss_respond(hss_req *r, unsigned status, const char *type, const
         MHD_add_response_header(resp, "Content-Type", type);
     for (size_t i = 0; headers && headers[i]; i += 2)
         MHD_add_response_header(resp, headers[i], headers[i + 1]);
+    if (r->hold) {
+        if (r->held)
+            MHD_destroy_response(r->held);
+        r->held = resp;
+        r->held_status = status;
+        r->responded = (int)status;
+        return MHD_YES;
+    }
     enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
     if (r->cache_key && status < 500 && len <= HSS_RESP_CACHE_BYTES / 4)
         hss_cache_store(r, status, resp, len);
@@ -318,18 +328,89 @@ static enum MHD_Result handle(hss_req *r)
     return ret;
 }
 
+/* A write that changes stored data runs in one transaction with its audit row: both commit or
+ * neither does. Login writes its own (auth.c, after the slow password check, so that the write
+ * lock is not held during it); /site only computes (its audit row is alone). */
+static int write_in_tx(const hss_req *r)
+{
+    return is_write(r->method) && strcmp(r->url, "/api/v1/login") != 0 && strcmp(r->url, "/api/v1/site") != 0;
+}
+
+void hss_audit_note(hss_req *r, const char *action, const char *target, const char *detail)
+{
+    snprintf(r->audit_action, sizeof r->audit_action, "%s", action);
+    snprintf(r->audit_target, sizeof r->audit_target, "%s", target);
+    free(r->audit_detail);
+    r->audit_detail = hss_xstrdup(detail ? detail : "");
+}
+
+void hss_audit_denied(hss_req *r, const char *what)
+{
+    if (r->audit_done)
+        return;
+    r->audit_done = 1;
+    char target[600];
+    snprintf(target, sizeof target, "%s %s", r->method, r->url);
+    hss_audit_log(r->st, r->authed ? r->user : "", r->ip, "denied", target, 403, what, NULL);
+}
+
+static void audit_write(hss_req *r, int status)
+{
+    if (r->audit_done) /* a refusal the endpoint put on record (in the resident's access log) */
+        return;
+    char target[600];
+    snprintf(target, sizeof target, "%s %s", r->method, r->url);
+    /* a refused write is this one row with status 403 */
+    const char *action = r->audit_action[0] ? r->audit_action : "write";
+    hss_audit_log(r->st, r->authed ? r->user : "", r->ip, action,
+                  r->audit_target[0] ? r->audit_target : target, status, r->audit_detail ? r->audit_detail : "", NULL);
+}
+
+static enum MHD_Result api_write(hss_req *r)
+{
+    hss_error err;
+    hss_error_clear(&err);
+    if (hss_store_begin(r->st, &err)) {
+        const char *h[] = {"Retry-After", "5", NULL};
+        const char *msg = "{\"error\":\"the database is busy; nothing was changed, try again\"}";
+        return hss_respond(r, 503, "application/json; charset=utf-8", msg, strlen(msg), h);
+    }
+    r->hold = 1;
+    route_api(r);
+    audit_write(r, r->responded);
+    r->hold = 0;
+    reset_stmts(r->tdb); /* a statement still stepping would keep the commit from finishing */
+    if (hss_store_commit(r->st, &err) != HSS_OK) {
+        if (r->held)
+            MHD_destroy_response(r->held);
+        r->held = NULL;
+        hss_store_rollback(r->st);
+        audit_write(r, 500); /* on its own: the change is gone, the attempt is not */
+        return hss_respond_error(r, 500, "the change could not be saved; nothing was changed");
+    }
+    if (!r->held)
+        return MHD_NO;
+    enum MHD_Result ret = MHD_queue_response(r->conn, r->held_status, r->held);
+    MHD_destroy_response(r->held);
+    r->held = NULL;
+    return ret;
+}
+
 static enum MHD_Result handle_db(hss_req *r)
 {
     if (strncmp(r->url, "/fhir/R4", 8) == 0 && (r->url[8] == 0 || r->url[8] == '/'))
         return hss_api_fhir(r);
     if (strcmp(r->url, "/api/v1") == 0 || strncmp(r->url, "/api/v1/", 8) == 0) {
+        if (write_in_tx(r))
+            return api_write(r);
         enum MHD_Result ret = route_api(r);
-        /* Every write (successful or not) leaves a trace, as do logins (in auth.c). */
-        if (is_write(r->method) && strcmp(r->url, "/api/v1/login") != 0) {
-            char target[600];
-            snprintf(target, sizeof target, "%s %s", r->method, r->url);
-            hss_audit_log(r->st, r->authed ? r->user : "", r->ip, "write", target, r->responded, "", NULL);
-        }
+        /* Every write (successful or not) leaves a trace, as do logins (in auth.c); every
+         * refusal of a read (outside the scope, the role, a resident's own record) one
+         * `denied` row, unless the endpoint recorded it in its own words. */
+        if (is_write(r->method) && strcmp(r->url, "/api/v1/login") != 0)
+            audit_write(r, r->responded);
+        else if (r->responded == 403)
+            hss_audit_denied(r, "refused: outside the caller's scope or role");
         return ret;
     }
     if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
@@ -406,6 +487,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!r)
         return;
     hss_buf_free(&r->body);
+    if (r->held)
+        MHD_destroy_response(r->held);
+    free(r->audit_detail);
     free(r->cache_key);
     free(r);
     *con_cls = NULL;
@@ -438,6 +522,12 @@ hss_server *hss_server_start(const hss_server_config *cfg, hss_error *err)
         srv->cfg.ip_failures = 50;
     if (!srv->cfg.body_limit)
         srv->cfg.body_limit = 64 * 1024;
+    if (!srv->cfg.conn_per_ip)
+        srv->cfg.conn_per_ip = 32;
+    if (!srv->cfg.conn_limit)
+        srv->cfg.conn_limit = 1000;
+    if (!srv->cfg.conn_timeout)
+        srv->cfg.conn_timeout = 10;
     if (cfg->web_dir) {
         char real[PATH_MAX];
         if (!realpath(cfg->web_dir, real)) {
@@ -469,8 +559,16 @@ hss_server *hss_server_start(const hss_server_config *cfg, hss_error *err)
                                    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->cfg.threads,
                                    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
                                    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-                                   MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-                                   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
+                                   /* Against connection exhaustion: one address holds at most
+                                    * conn_per_ip connections (more are closed at accept), all
+                                    * together conn_limit, and a connection idle for
+                                    * conn_timeout seconds (a slow or stalled header included)
+                                    * is closed. Headers must fit in 32 KiB of connection
+                                    * memory: a larger request head is refused (431). */
+                                   MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)srv->cfg.conn_per_ip,
+                                   MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->cfg.conn_limit,
+                                   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)srv->cfg.conn_timeout,
+                                   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
                                    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
                                    MHD_OPTION_END);
     if (!srv->daemon) {

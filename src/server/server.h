@@ -22,11 +22,16 @@ typedef struct hss_server_config {
     const char *web_dir; /* the built dashboard (web/dist); NULL = API only */
     int threads;         /* worker threads; 0 = 4 */
     int session_ttl;     /* session lifetime in seconds; 0 = 8 hours */
-    int lock_failures;   /* failed logins that lock an account within lock_window; 0 = 5 */
+    int lock_failures;   /* failed password checks that lock an account for the failing client
+                          * address within lock_window; 0 = 5 */
     int lock_window;     /* seconds; 0 = 900 (15 minutes) */
     int ip_failures;     /* failed logins from one address within lock_window before 429; 0 = 50 */
     size_t body_limit;   /* largest request body in bytes; 0 = 64 KiB */
     int secure_cookie;   /* add `Secure` to the session cookie (when served behind HTTPS) */
+    int conn_per_ip;     /* open connections one client address may hold; 0 = 32 */
+    int conn_limit;      /* open connections in all; 0 = 1000 */
+    int conn_timeout;    /* seconds a connection may sit idle (also while sending its
+                          * headers); 0 = 10 */
 } hss_server_config;
 
 typedef struct hss_server hss_server;

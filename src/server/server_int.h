@@ -70,7 +70,27 @@ typedef struct hss_req {
     char scope[16];        /* area code */
     char csrf[72];
     char *cache_key;       /* set while producing a cacheable response */
+    /* While a write runs inside its transaction (http.c), its response is held here and only
+     * queued once the change and its audit row are committed, so that no client is told of a
+     * change that a crash or a failed commit then loses. */
+    int hold;
+    struct MHD_Response *held;
+    unsigned held_status;
+    /* What the write's one audit row says, when the endpoint names it (hss_audit_note);
+     * else action "write", target "METHOD path". */
+    int audit_done;        /* a refusal of this request is already on record */
+    char audit_action[32];
+    char audit_target[128];
+    char *audit_detail;
 } hss_req;
+
+/* Names the one audit row of the current write (action, target, detail), which http.c writes in
+ * the write's transaction with the response status: an endpoint calls this instead of writing
+ * a row of its own, so every write leaves exactly one row. */
+void hss_audit_note(hss_req *r, const char *action, const char *target, const char *detail);
+/* A refusal (outside the caller's scope, a resident reading someone else ...): one `denied` row
+ * naming what was asked for, written at once. */
+void hss_audit_denied(hss_req *r, const char *what);
 
 /* Responses. Every response carries the security headers. `data` is copied. */
 enum MHD_Result hss_respond(hss_req *r, unsigned status, const char *type, const char *data, size_t len,

@@ -15,6 +15,9 @@ struct hss_store {
     sqlite3 *db;
     char *path;
     int depth; /* open hss_store_begin levels: 1 = the transaction, more = savepoints in it */
+    sqlite3_int64 changes_at_begin; /* sqlite3_total_changes64 when the transaction began */
+    hss_store_commit_hook hook;     /* see hss_store_set_commit_hook */
+    void *hook_ctx;
 };
 
 static const hss_schema *const SCHEMAS[] = {
@@ -172,9 +175,17 @@ hss_code hss_store_begin(hss_store *st, hss_error *err)
     else
         savepoint_sql(sql, sizeof sql, "SAVEPOINT", st->depth);
     hss_code rc = hss_store_exec(st, sql, err);
+    if (rc == HSS_OK && st->depth == 0)
+        st->changes_at_begin = sqlite3_total_changes64(st->db);
     if (rc == HSS_OK)
         st->depth++;
     return rc;
+}
+
+void hss_store_set_commit_hook(hss_store *st, hss_store_commit_hook hook, void *ctx)
+{
+    st->hook = hook;
+    st->hook_ctx = ctx;
 }
 
 hss_code hss_store_commit(hss_store *st, hss_error *err)
@@ -182,6 +193,17 @@ hss_code hss_store_commit(hss_store *st, hss_error *err)
     sync_depth(st);
     if (st->depth == 0)
         return hss_fail(err, HSS_EDB, "database: commit without an open transaction");
+    /* The hook's rows (the CLI's audit row) join the transaction they describe. */
+    if (st->depth == 1 && st->hook && sqlite3_total_changes64(st->db) > st->changes_at_begin) {
+        hss_store_commit_hook hook = st->hook;
+        st->hook = NULL; /* no recursion if the hook itself begins and commits */
+        hss_code hc = hook(st, st->hook_ctx, err);
+        st->hook = hook;
+        if (hc) {
+            hss_store_rollback(st);
+            return hc;
+        }
+    }
     char sql[48];
     if (st->depth == 1)
         snprintf(sql, sizeof sql, "COMMIT");

@@ -40,6 +40,12 @@ hss_code hss_store_begin(hss_store *st, hss_error *err);
 hss_code hss_store_commit(hss_store *st, hss_error *err);
 void hss_store_rollback(hss_store *st);
 
+/* Called inside every outermost transaction that changed rows, just before its COMMIT; a
+ * failure rolls the transaction back. The CLI writes its audit row this way, so that a change
+ * and the record of who made it commit together or not at all. NULL removes the hook. */
+typedef hss_code (*hss_store_commit_hook)(hss_store *st, void *ctx, hss_error *err);
+void hss_store_set_commit_hook(hss_store *st, hss_store_commit_hook hook, void *ctx);
+
 /* Runs SQL without results (schema scripts, simple statements without parameters). */
 hss_code hss_store_exec(hss_store *st, const char *sql, hss_error *err);
 /* Prepares a statement; on failure sets err naming the SQL error. */

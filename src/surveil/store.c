@@ -208,6 +208,7 @@ hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_e
     hss_csv *csv = hss_csv_open_file(path, err);
     if (!csv)
         return err ? err->code : HSS_EIO;
+    hss_csv_limit(csv, 256, 1); /* no field is longer, none holds control characters */
     static const char *const req[] = {"date", "area_code", "signal", "source", "count", NULL};
     hss_code rc = hss_csv_read_header(csv, err);
     if (!rc)
@@ -229,8 +230,16 @@ hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_e
         int ok;
         long day = hss_surveil_day_number(date, &ok);
         int64_t v;
+        char shown[100];
         if (!ok) {
-            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column date: '%s' is not a date (YYYY-MM-DD)", path, line, date);
+            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column date: '%s' is not a date (YYYY-MM-DD)", path, line,
+                          hss_text_shown(date, shown, sizeof shown));
+            break;
+        }
+        if (strlen(sig) > 64 || strlen(src) > 64) {
+            const char *col = strlen(sig) > 64 ? "signal" : "source";
+            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column %s: '%s' is longer than 64 bytes", path, line, col,
+                          hss_text_shown(strlen(sig) > 64 ? sig : src, shown, sizeof shown));
             break;
         }
         if (!*sig || !*src) {
@@ -238,7 +247,8 @@ hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_e
             break;
         }
         if (hss_parse_int64(cnt, &v) != 0 || v > INT32_MAX) {
-            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column count: '%s' is not a whole number", path, line, cnt);
+            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column count: '%s' is not a whole number", path, line,
+                          hss_text_shown(cnt, shown, sizeof shown));
             break;
         }
         if (v < 0) {
@@ -250,7 +260,8 @@ hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_e
             int found = sqlite3_step(area) == SQLITE_ROW;
             sqlite3_reset(area);
             if (!found) {
-                rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column area_code: '%s' is not an area of this region (table area)", path, line, ac);
+                rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column area_code: '%s' is not an area of this region (table area)", path, line,
+                              hss_text_shown(ac, shown, sizeof shown));
                 break;
             }
             free(last_area_ok);
@@ -340,8 +351,13 @@ hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_e
                                         (const int32_t *)s->counts.items, s->counts.len, err);
     }
     sqlite3_finalize(prev);
-    if (in_tx) {
+    if (in_tx && list.len) {
         rc = hss_surveil_finish(st, rc, err);
+    } else if (in_tx) { /* a header-only file changes nothing: no new data version */
+        if (rc)
+            hss_store_rollback(st);
+        else
+            rc = hss_store_commit(st, err);
     }
     for (size_t i = 0; i < list.len; i++) {
         import_series *s = HSS_VEC_AT(&list, import_series *, i);

@@ -300,8 +300,10 @@ static void reimport_updates_by_code(void **state)
     assert_int_equal(hss_region_import_mem(st, HSS_KIND_FACILITIES, "f.csv", csv, strlen(csv), 0, &s, &err), HSS_OK);
     assert_int_equal(s.rows, 3);
     assert_int_equal(s.inserted, 1);
-    /* F002 beds changed; F006 loses its medcom membership (optional columns absent = default). */
-    assert_int_equal(s.updated, 2);
+    /* F002 beds changed; F006 keeps its medcom membership (an absent optional column leaves the
+     * stored value alone, issue 19). */
+    assert_int_equal(s.updated, 1);
+    assert_int_equal(s.unchanged, 1);
     assert_int_equal(hss_test_query_int(st, "SELECT beds_approved FROM facility WHERE code='F002'"), 550);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM facility"), 8);
     assert_int_equal(hss_store_data_version(st), 6);
@@ -492,7 +494,7 @@ static const bad_case BAD[] = {
     {HSS_KIND_BOUNDARIES, "b.geojson", "{\"type\":\"FeatureCollection\",", "b.geojson: not valid JSON"},
     /* encoding and file shape */
     {HSS_KIND_AREAS, "areas.csv", AREA_H "331102102,331102,township,\xe6\x96\xb0\xe9,rural,100,,\n",
-     "areas.csv:2: column 4: bad encoding (not UTF-8 text)"},
+     "areas.csv:2: column 4 (name): bad encoding (not UTF-8 text)"},
     {HSS_KIND_FACILITIES, "facilities.csv", FAC_H "F101,医院,general_hospital\n",
      "facilities.csv:2: expected 10 fields as in the header, found 3"},
     {HSS_KIND_FACILITIES, "facilities.csv", "code,name,type,grade,ownership,area_code,lon,lat,beds_approved,beds_opn\n",
