@@ -79,10 +79,11 @@ const hss_policy_task *hss_policy_tasks(const hss_policy_pack *p, size_t *n);
 int hss_policy_check(const char *path, const char *seeds_dir, hss_buf *report, int *warnings);
 
 /* Coverage of each document the pack (and its parents) cites: rules that HSS checks, rules
- * declared but evaluating to unknown (with the reason), standards declared not_encoded.
- * Columns: pack, document, title, checkable, unknown, not_encoded, unknown_reasons. When
- * `detail` is set: one row per rule or not-encoded standard instead (pack, document, rule,
- * measure, status, reason, quote). */
+ * declared but evaluating to unknown (with the reason), plan tasks, standards declared
+ * not_encoded. Columns: pack, document, title, checkable, unknown, tasks, not_encoded,
+ * unknown_reasons. When `detail` is set: one row per standard instead, columns kind (rule|task|
+ * not_encoded), id (empty for not_encoded), document, quote, reason, status (checkable|unknown|
+ * task|not_encoded), pack, measure. */
 hss_code hss_policy_coverage(const char *pack, int detail, hss_table **out, hss_error *err);
 
 /* ---- the measure catalogue -------------------------------------------------------------- */

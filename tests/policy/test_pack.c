@@ -353,13 +353,13 @@ static void coverage_counts_each_document(void **state)
     assert_true(r001 >= 0);
     assert_true(atoi(hss_table_cell(t, (size_t)r001, 3)) > 20);
     assert_true(atoi(hss_table_cell(t, (size_t)r001, 4)) > 0);
-    assert_true(atoi(hss_table_cell(t, (size_t)r001, 5)) > 0);
-    assert_non_null(strstr(hss_table_cell(t, (size_t)r001, 6), "needs road travel times"));
+    assert_true(atoi(hss_table_cell(t, (size_t)r001, 6)) > 0);
+    assert_non_null(strstr(hss_table_cell(t, (size_t)r001, 7), "needs road travel times"));
     hss_table_free(t);
     assert_int_equal(hss_policy_coverage("lishui", 1, &t, &err), HSS_OK);
     int ne = 0;
     for (size_t r = 0; r < hss_table_rows(t); r++)
-        ne += !strcmp(hss_table_cell(t, r, 4), "not_encoded") && *hss_table_cell(t, r, 5);
+        ne += !strcmp(hss_table_cell(t, r, 0), "not_encoded") && *hss_table_cell(t, r, 4);
     assert_true(ne > 10);
     hss_table_free(t);
     assert_int_equal(hss_policy_coverage("nosuch", 0, &t, &err), HSS_ENOTFOUND);
