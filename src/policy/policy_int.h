@@ -85,7 +85,17 @@ typedef struct policy_links {
     int metrics_tried;       /* 1 once opening was attempted */
     char metrics_error[300]; /* why it could not be opened */
     int roads;               /* 0 not yet checked, 1 stored, -1 none */
+    /* Travel costs of every population point, computed once per evaluation and summed per
+     * area (one road query per facility type set instead of one per rule and area). */
+    struct plinked {
+        int tried;
+        hss_code rc;
+        hss_error err;
+        struct hss_access_points *pts; /* circle (minutes) or EMS (minutes and metres) */
+        hss_table *table;              /* sub-centre distances */
+    } circle, ems, subcentres;
 } policy_links;
+void policy_links_free(policy_links *l);
 
 hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err);
 void policy_region_free(pregion *R);

@@ -319,7 +319,7 @@ hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
 void policy_region_free(pregion *R)
 {
     if (R->links) {
-        hss_metrics_session_close(R->links->metrics);
+        policy_links_free(R->links);
         free(R->links);
         R->links = NULL;
     }
