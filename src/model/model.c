@@ -96,6 +96,14 @@ static const hss_term SERVICES[] = {
     {"dialysis", "血液透析", "dialysis"},
     {"chronic_disease_center", "慢病管理中心", "chronic-disease centre"},
     {"aed", "AED", "automated external defibrillator"},
+    /* designations and services the plans count by facility (policy packs, issue 13) */
+    {"family_bed", "家庭病床", "home hospital beds"},
+    {"community_hospital", "社区医院", "community hospital (designation)"},
+    {"tcm_corner", "中医阁", "TCM corner (village clinic)"},
+    {"blood_donation_house", "固定献血屋", "fixed blood donation house"},
+    {"occupational_health_exam", "职业健康检查", "occupational health examination"},
+    {"occupational_disease_diagnosis", "职业病诊断", "occupational disease diagnosis"},
+    {"mother_baby_room", "母婴室", "mother-and-baby room"},
 };
 
 static const struct {
