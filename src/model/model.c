@@ -104,6 +104,8 @@ static const hss_term SERVICES[] = {
     {"occupational_health_exam", "职业健康检查", "occupational health examination"},
     {"occupational_disease_diagnosis", "职业病诊断", "occupational disease diagnosis"},
     {"mother_baby_room", "母婴室", "mother-and-baby room"},
+    {"tcm_department", "中医临床科室", "TCM clinical department"},
+    {"geriatrics", "老年医学科", "geriatrics department"},
 };
 
 static const struct {
