@@ -106,6 +106,8 @@ static const hss_term SERVICES[] = {
     {"mother_baby_room", "母婴室", "mother-and-baby room"},
     {"tcm_department", "中医临床科室", "TCM clinical department"},
     {"geriatrics", "老年医学科", "geriatrics department"},
+    {"maternal_critical_care_center", "危重孕产妇救治中心", "critical maternal care centre"},
+    {"neonatal_critical_care_center", "危重儿童和新生儿救治中心", "critical child and neonatal care centre"},
 };
 
 static const struct {
