@@ -74,6 +74,7 @@ static const hss_term STAFF[] = {
     {"ems_driver", "急救驾驶员", "ambulance driver"},
     {"ems_aide", "急救担架员/辅助人员", "EMS aide"},
     {"management", "管理人员", "management staff"},
+    {"mental_rehab_worker", "精神康复服务专干", "mental rehabilitation worker"},
 };
 
 static const hss_term VEHICLES[] = {
