@@ -65,7 +65,8 @@ static int fac_matches(const prule *r, const pfac *f)
 static int has_fac_filter(const prule *r)
 {
     return r->types || r->grades || r->ownerships || r->central >= 0 || r->sub_centre >= 0 ||
-           policy_service_filters(r) || strcmp(r->measure->name, "service_share") == 0;
+           policy_service_filters(r) || strcmp(r->measure->name, "service_share") == 0 ||
+           strcmp(r->measure->name, "grade_share") == 0;
 }
 
 /* Subtree sums over only the facilities the rule's scope selects. */
@@ -74,12 +75,19 @@ static pagg *filtered_sums(const pregion *R, const prule *r)
     pagg *s = hss_xcalloc(R->nareas ? R->nareas : 1, sizeof *s);
     const char *svc = prule_str(r, "service");
     int mark = svc && strcmp(r->measure->name, "service_share") == 0;
+    /* grade_share: grades are listed best first (3A, 3B, 2A, ...), so "at least" is an index
+     * at or below the named grade's */
+    const char *at_least = prule_str(r, "grade_at_least");
+    int grade_max = at_least && strcmp(r->measure->name, "grade_share") == 0
+                        ? hss_model_find(HSS_VOCAB_GRADE, at_least) : -1;
     for (size_t i = 0; i < R->nfacs; i++) {
         const pfac *f = &R->facs[i];
         if (!fac_matches(r, f))
             continue;
         pagg_add(&s[f->area], &f->agg);
         if (mark && policy_has_service(f->services, svc))
+            s[f->area].marked++;
+        if (grade_max >= 0 && f->grade >= 0 && f->grade <= grade_max)
             s[f->area].marked++;
     }
     for (size_t k = R->nareas; k-- > 0;) {

@@ -462,6 +462,30 @@ static void m_service_share(const pregion *R, const prule *r, const parea *a, co
     ratio(o, g->marked, g->facilities, 1, "the number of facilities in scope|范围内机构数", a, f);
 }
 
+/* Share of the facilities in scope at or above the `grade_at_least` grade (marked by the
+ * evaluator), e.g. county MCH institutions at 2A or above. */
+static void m_grade_share(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                          const pagg *g, presult *o)
+{
+    ratio(o, g->marked, g->facilities, 1, "the number of facilities in scope|范围内机构数", a, f);
+}
+
+/* Share of village-level staff holding a licensed or assistant physician qualification:
+ * physicians / (physicians + village doctors) in the facilities in scope (乡村医生中具备执业
+ * (助理)医师资格的人员比例). */
+static void m_village_doctor_qualified(const pregion *R, const prule *r, const parea *a,
+                                       const pfac *f, const pagg *g, presult *o)
+{
+    int vd = staff_idx("village_doctor");
+    double ph = physicians(g), all = ph + (vd < 0 ? 0 : g->staff[vd]);
+    if (!g->staff_known) {
+        unknown2(o, "no staff rows are stored for the facilities of %s%s", "%s的机构未录入人员数据%s",
+                 subject_name(a, f), NULL);
+        return;
+    }
+    ratio(o, ph, all, 1, "village doctors and physicians|乡村医生和执业(助理)医师数", a, f);
+}
+
 /* ---- declared, not computed in this version ---------------------------------------------- */
 
 static void m_needs_travel(const pregion *R, const prule *r, const parea *a, const pfac *f,
@@ -860,6 +884,8 @@ static const measure_def CATALOGUE[] = {
     {"public_ownership_share", A, 0, "政府(集体)办占比", "share run by government (or collective)", "ownership", NULL, m_public_share, NULL},
     {"service_share", A, 0, "开展某项服务的机构占比", "share of facilities offering a service", "", NULL, m_service_share, NULL},
     {"service_present", F, 0, "服务设置", "service offered", "", NULL, m_service_present, NULL},
+    {"grade_share", A, 0, "达到某等级的机构占比", "share of facilities at or above a grade", "grade_at_least", NULL, m_grade_share, NULL},
+    {"village_doctor_qualified_share", A, 0, "乡村医生中执业(助理)医师占比", "share of village-level doctors with a physician licence", "", NULL, m_village_doctor_qualified, NULL},
     /* need road travel times */
     {"service_circle_share", A, 0, "服务圈覆盖人口占比", "residents within the service circle", "minutes", NULL, m_service_circle, NULL},
     {"ems_service_radius_km", A, 0, "急救服务半径", "EMS service radius (km)", "", NULL, m_ems_radius, NULL},

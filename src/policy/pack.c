@@ -425,6 +425,8 @@ static int parse_rule(diag *d, const hss_yaml *y, prule *r, int pack_year)
             p->key = hss_xstrdup(pm->keys[i]);
             p->str = hss_xstrdup(v->scalar);
             p->is_num = hss_parse_double(v->scalar, &p->num) == 0;
+            if (strcmp(p->key, "grade_at_least") == 0 && hss_model_find(HSS_VOCAB_GRADE, p->str) < 0)
+                ERR(d, v->line, "%s: unknown grade '%s'", what, p->str);
             if (strcmp(p->key, "service") == 0 && hss_model_find(HSS_VOCAB_SERVICE, p->str) < 0)
                 ERR(d, v->line, "%s: unknown service '%s'", what, p->str);
             if (strcmp(p->key, "category") == 0 && hss_model_find(HSS_VOCAB_STAFF, p->str) < 0 &&
@@ -439,6 +441,8 @@ static int parse_rule(diag *d, const hss_yaml *y, prule *r, int pack_year)
         }
     }
 
+    if (r->measure && !strcmp(r->measure->name, "grade_share") && !prule_str(r, "grade_at_least"))
+        ERR(d, y->line, "%s: measure grade_share needs params: {grade_at_least: ...}", what);
     if (r->measure && (!strcmp(r->measure->name, "service_present") ||
                        !strcmp(r->measure->name, "service_share")) && !prule_str(r, "service"))
         ERR(d, y->line, "%s: measure %s needs params: {service: ...}", what, r->measure->name);

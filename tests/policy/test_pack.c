@@ -127,6 +127,10 @@ static void errors_name_file_line_and_reason(void **state)
                  "p.yaml:13: error: rule 'psych': areas: '3311' is not an area code");
     expect_error("measure: psychiatrists_per_100k", "measure: service_share",
                  "measure service_share needs params: {service: ...}");
+    expect_error("measure: psychiatrists_per_100k", "measure: grade_share",
+                 "measure grade_share needs params: {grade_at_least: ...}");
+    expect_error("    measure: psychiatrists_per_100k\n", "    measure: grade_share\n    params: {grade_at_least: 2C}\n",
+                 "p.yaml:15: error: rule 'psych': unknown grade '2C'");
     expect_error("{level: county}", "{each: facility, types: [clinic], level: county}",
                  "'level' selects areas");
 }
