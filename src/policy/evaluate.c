@@ -53,6 +53,8 @@ static int fac_matches(const prule *r, const pfac *f)
         return 0;
     if (r->ownerships && (f->ownership < 0 || !(r->ownerships & (1u << f->ownership))))
         return 0;
+    if (r->run_bys && (f->run_by < 0 || !(r->run_bys & (1u << f->run_by))))
+        return 0;
     if (r->central >= 0 && (f->central != 0) != r->central)
         return 0;
     if (r->sub_centre >= 0 && (f->sub_centre != 0) != r->sub_centre)
@@ -62,9 +64,19 @@ static int fac_matches(const prule *r, const pfac *f)
     return 1;
 }
 
+/* A rule selecting facilities by the level that runs them, on a region where no facility's
+ * run_by is recorded: counting would say zero, so the finding is unknown instead. */
+static void run_by_unknown(presult *m)
+{
+    snprintf(m->reason, sizeof m->reason, "needs the level that runs each facility (facility "
+             "column run_by), which no stored facility records");
+    snprintf(m->reason_zh, sizeof m->reason_zh, "需要各机构的举办层级（run_by），尚无机构登记");
+}
+
 static int has_fac_filter(const prule *r)
 {
-    return r->types || r->grades || r->ownerships || r->central >= 0 || r->sub_centre >= 0 ||
+    return r->types || r->grades || r->ownerships || r->run_bys || r->central >= 0 ||
+           r->sub_centre >= 0 ||
            policy_service_filters(r) || strcmp(r->measure->name, "service_share") == 0 ||
            strcmp(r->measure->name, "grade_share") == 0;
 }
@@ -328,6 +340,8 @@ static void eval_rule(ctx *c, const prule *r, const int *by_code)
             snprintf(m.reason_zh, sizeof m.reason_zh, "%s（%s）未登记常住人口，无法判断本规则是否适用",
                      a->name, a->code);
         }
+        else if (r->run_bys && R->run_by_known == 0)
+            run_by_unknown(&m);
         else
             r->measure->fn(R, r, a, NULL, sums ? &sums[ai] : &R->sub[ai], &m);
         if (!m.skip)

@@ -260,6 +260,35 @@ static void m_infectious_beds_per_10k(const pregion *R, const prule *r, const pa
     per_residents(r, a, f, g, o, g->beds_inf, 10000);
 }
 
+static void m_rehab_beds_per_1000(const pregion *R, const prule *r, const parea *a,
+                                  const pfac *f, const pagg *g, presult *o)
+{
+    if (g->beds_rehab_known == 0) {
+        unknown2(o, "no rehabilitation beds recorded in %s%s", "%s未登记康复床位%s",
+                 subject_name(a, f), NULL);
+        return;
+    }
+    per_residents(r, a, f, g, o, g->beds_rehab, 1000);
+}
+
+/* Nursing beds as a share of open beds, over the facilities that record both. */
+static void m_nursing_bed_share(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                                const pagg *g, presult *o)
+{
+    if (g->beds_nursing_known == 0) {
+        unknown2(o, "no nursing beds recorded in %s%s", "%s未登记护理床位%s", subject_name(a, f),
+                 NULL);
+        return;
+    }
+    ratio(o, g->beds_nursing, g->beds_open, 1, "the number of open beds|实际开放床位数", a, f);
+    if (o->known && g->beds_nursing_known < g->facilities) {
+        snprintf(o->reason, sizeof o->reason, "%d of %d facilities record nursing beds",
+                 g->beds_nursing_known, g->facilities);
+        snprintf(o->reason_zh, sizeof o->reason_zh, "%d家机构中%d家登记了护理床位",
+                 g->facilities, g->beds_nursing_known);
+    }
+}
+
 static void per_open_bed(const parea *a, const pfac *f, const pagg *g, presult *o, double num)
 {
     if (!need_beds(a, f, g, o, 0) || !need_staff(a, f, g, o))
@@ -862,6 +891,8 @@ static const measure_def CATALOGUE[] = {
     {"gps_per_10k", A, 0, "每万人口全科医生数", "general practitioners per 10,000 residents", "", NULL, m_gps_per_10k, NULL},
     {"staff_per_10k", A, 0, "每万人口卫生人员数", "staff per 10,000 residents", "category", NULL, m_staff_per_10k, NULL},
     {"beds_per_1000", A, 0, "每千人口床位数", "open beds per 1,000 residents", "", NULL, m_beds_per_1000, NULL},
+    {"rehabilitation_beds_per_1000", A, 0, "每千人口康复床位数", "rehabilitation beds per 1,000 residents", "", NULL, m_rehab_beds_per_1000, NULL},
+    {"nursing_bed_share", F | A, 0, "护理床位占比", "nursing beds / open beds", "", NULL, m_nursing_bed_share, NULL},
     {"infectious_beds_per_10k", A, 0, "每万人口传染病床位数", "infectious-disease beds per 10,000 residents", "", NULL, m_infectious_beds_per_10k, NULL},
     /* staffing of beds and facilities */
     {"nurses_per_open_bed", F | A, 0, "每床护士数", "nurses per open bed", "", NULL, m_nurses_per_open_bed, NULL},

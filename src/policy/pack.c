@@ -190,7 +190,7 @@ static void check_quote(diag *d, const char *doc, const char *quote, size_t line
 static const char *const RULE_KEYS[] = {"id", "title", "source", "year", "scope", "measure",
                                         "params", "comparator", "target", "unit", "gap", "note"};
 static const char *const SCOPE_KEYS[] = {"level", "kind", "types", "grades", "ownership",
-                                         "central", "sub_centre", "each", "areas"};
+                                         "run_by", "central", "sub_centre", "each", "areas"};
 static const char *const AREA_PARAMS[] = {"population_over", "population_at_least",
                                           "population_below", "service"};
 
@@ -295,6 +295,8 @@ static void parse_scope(diag *d, const hss_yaml *s, prule *r, const char *what)
         r->grades = vocab_mask(d, y, HSS_VOCAB_GRADE, what);
     if ((y = hss_yaml_get(s, "ownership")))
         r->ownerships = vocab_mask(d, y, HSS_VOCAB_OWNERSHIP, what);
+    if ((y = hss_yaml_get(s, "run_by")))
+        r->run_bys = vocab_mask(d, y, HSS_VOCAB_LEVEL, what);
     const char *flags[] = {"central", "sub_centre"};
     int *dst[] = {&r->central, &r->sub_centre};
     for (int i = 0; i < 2; i++) {
