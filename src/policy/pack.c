@@ -20,6 +20,7 @@ typedef struct {
     int errors, warnings;
     hss_error first;  /* the first error */
     const char *seeds_dir;
+    int unverified;   /* quotes left unverified for want of the seed directory */
 } diag;
 
 __attribute__((format(printf, 4, 5))) static void report(diag *d, int warning, size_t line,
@@ -163,8 +164,10 @@ static void check_quote(diag *d, const char *doc, const char *quote, size_t line
     if (!dir)
         dir = getenv("HSS_SEEDS_DIR");
     if (!dir || !*dir) {
-        WARN(d, line, "quote not verified: seed documents not available (use --seeds DIR or "
-                      "HSS_SEEDS_DIR)");
+        /* one warning per file, not one per quote */
+        if (d->unverified++ == 0)
+            WARN(d, line, "quote not verified: seed documents not available (use --seeds DIR or "
+                          "HSS_SEEDS_DIR); no quote of this file is");
         return;
     }
     if (strchr(doc, '/')) {
