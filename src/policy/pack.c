@@ -551,6 +551,58 @@ static void task_units(diag *d, const hss_yaml *v, hss_policy_task *t, const cha
     t->nunits = n;
 }
 
+/* A task's title, target, optional value and unit, and year. */
+static void task_target(diag *d, const hss_yaml *y, const hss_policy_pack *p, hss_policy_task *t,
+                        const char *what)
+{
+    /* the struct's strings are const for its readers; the pack owns them */
+    char *zh = NULL, *en = NULL;
+    bilingual(d, y, "title", what, &zh, &en);
+    t->title_zh = zh;
+    t->title_en = en;
+    bilingual(d, y, "target", what, &zh, &en);
+    t->target_zh = zh;
+    t->target_en = en;
+    const hss_yaml *v = hss_yaml_get(y, "value");
+    if (v) {
+        if (v->type != HSS_YAML_SCALAR || hss_parse_double(v->scalar, &t->value) != 0)
+            ERR(d, v->line, "%s: value must be a number", what);
+        else
+            t->has_value = 1;
+    }
+    if (hss_yaml_get(y, "unit")) {
+        if (!v)
+            ERR(d, hss_yaml_get(y, "unit")->line, "%s: 'unit' goes with a numeric 'value'",
+                what);
+        zh = en = NULL;
+        bilingual(d, y, "unit", what, &zh, &en);
+        t->unit_zh = zh;
+        t->unit_en = en;
+    }
+    const hss_yaml *yr = hss_yaml_get(y, "year");
+    t->year = yr ? parse_year(d, yr, what) : p->year;
+    if (!t->year && !yr && !p->extends) /* with extends: the parent's year, set when merged */
+        ERR(d, y->line, "%s: missing 'year' (the pack gives none either)", what);
+}
+
+/* A task's lead unit, responsible units and area. */
+static void task_owners(diag *d, const hss_yaml *y, hss_policy_task *t, const char *what)
+{
+    const char *lead = scalar(d, y, "lead", 1, what);
+    t->lead = hss_xstrdup(lead ? lead : "");
+    const hss_yaml *u = hss_yaml_get(y, "units");
+    if (!u)
+        ERR(d, y->line, "%s: missing 'units' (the responsible units as the document lists "
+            "them)", what);
+    else
+        task_units(d, u, t, what);
+    const char *area = scalar(d, y, "area", 1, what);
+    if (area && !valid_area(area))
+        ERR(d, hss_yaml_get(y, "area")->line, "%s: area '%s' must be city, each_county or a "
+            "6-digit area code", what, area);
+    t->area = hss_xstrdup(area ? area : "");
+}
+
 static int parse_task(diag *d, const hss_yaml *y, const hss_policy_pack *p, hss_policy_task *t)
 {
     memset(t, 0, sizeof *t);
@@ -580,43 +632,8 @@ static int parse_task(diag *d, const hss_yaml *y, const hss_policy_pack *p, hss_
             "documents", what, doc);
     if (doc && q)
         check_quote(d, doc, q, hss_yaml_get(y, "quote")->line);
-    char *zh = NULL, *en = NULL;
-    bilingual(d, y, "title", what, &zh, &en);
-    t->title_zh = zh, t->title_en = en;
-    bilingual(d, y, "target", what, &zh, &en);
-    t->target_zh = zh, t->target_en = en;
-    const hss_yaml *v = hss_yaml_get(y, "value");
-    if (v) {
-        if (v->type != HSS_YAML_SCALAR || hss_parse_double(v->scalar, &t->value) != 0)
-            ERR(d, v->line, "%s: value must be a number", what);
-        else
-            t->has_value = 1;
-    }
-    if (hss_yaml_get(y, "unit")) {
-        if (!v)
-            ERR(d, hss_yaml_get(y, "unit")->line, "%s: 'unit' goes with a numeric 'value'",
-                what);
-        zh = en = NULL;
-        bilingual(d, y, "unit", what, &zh, &en);
-        t->unit_zh = zh, t->unit_en = en;
-    }
-    const hss_yaml *yr = hss_yaml_get(y, "year");
-    t->year = yr ? parse_year(d, yr, what) : p->year;
-    if (!t->year && !yr && !p->extends) /* with extends: the parent's year, set when merged */
-        ERR(d, y->line, "%s: missing 'year' (the pack gives none either)", what);
-    const char *lead = scalar(d, y, "lead", 1, what);
-    t->lead = hss_xstrdup(lead ? lead : "");
-    const hss_yaml *u = hss_yaml_get(y, "units");
-    if (!u)
-        ERR(d, y->line, "%s: missing 'units' (the responsible units as the document lists "
-            "them)", what);
-    else
-        task_units(d, u, t, what);
-    const char *area = scalar(d, y, "area", 1, what);
-    if (area && !valid_area(area))
-        ERR(d, hss_yaml_get(y, "area")->line, "%s: area '%s' must be city, each_county or a "
-            "6-digit area code", what, area);
-    t->area = hss_xstrdup(area ? area : "");
+    task_target(d, y, p, t, what);
+    task_owners(d, y, t, what);
     return d->errors > errors0 ? -1 : 0;
 }
 
