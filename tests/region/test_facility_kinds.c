@@ -101,6 +101,23 @@ static void stored_and_left_alone(void **state)
     v = extras_of(st, "F001");
     assert_string_equal(v, "60|40|county");
     free(v);
+    /* The export carries them, and importing it elsewhere restores them. */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/export.csv", tmp);
+    FILE *out = fopen(path, "w");
+    assert_non_null(out);
+    assert_int_equal(hss_region_export(st, HSS_KIND_FACILITIES, 0, out, &err), HSS_OK);
+    fclose(out);
+    hss_store *copy = region_db("copy.db");
+    if (import(copy, HSS_KIND_FACILITIES, path, &err) != HSS_OK)
+        fail_msg("%s", err.msg);
+    v = extras_of(copy, "F001");
+    assert_string_equal(v, "60|40|county");
+    free(v);
+    v = extras_of(copy, "F002");
+    assert_string_equal(v, "-|25|county");
+    free(v);
+    hss_store_close(copy);
     hss_store_close(st);
 }
 
