@@ -80,6 +80,7 @@ typedef struct {
     /* code -> index hash of areas */
     int *hash;
     size_t hcap;
+    struct pstrblock *strings; /* the storage of every code, name and service list above */
 } pregion;
 
 /* State the measures computed by other modules keep for one evaluation: one metrics session

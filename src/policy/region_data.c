@@ -75,10 +75,31 @@ void pagg_add(pagg *d, const pagg *s)
     d->marked += s->marked;
 }
 
-static char *col_text(sqlite3_stmt *s, int c)
+/* The region's strings (codes, names, service lists) live in large blocks freed together:
+ * one allocation per 256 KiB instead of one per string (five per facility and area before). */
+struct pstrblock {
+    struct pstrblock *next;
+    size_t used, cap;
+    char data[];
+};
+
+static char *col_text(pregion *R, sqlite3_stmt *s, int c)
 {
     const unsigned char *t = sqlite3_column_text(s, c);
-    return hss_xstrdup(t ? (const char *)t : "");
+    size_t n = (size_t)sqlite3_column_bytes(s, c) + 1;
+    struct pstrblock *b = R->strings;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 256 * 1024 ? n : 256 * 1024;
+        b = hss_xmalloc(sizeof *b + cap);
+        b->next = R->strings;
+        b->used = 0;
+        b->cap = cap;
+        R->strings = b;
+    }
+    char *out = b->data + b->used;
+    memcpy(out, t ? (const char *)t : "", n);
+    b->used += n;
+    return out;
 }
 
 static hss_code load_areas(hss_store *st, pregion *R, char ***parents, hss_error *err)
@@ -97,10 +118,10 @@ static hss_code load_areas(hss_store *st, pregion *R, char ***parents, hss_error
         }
         parea *a = &R->areas[R->nareas];
         memset(a, 0, sizeof *a);
-        a->code = col_text(s, 0);
-        (*parents)[R->nareas] = sqlite3_column_type(s, 1) == SQLITE_NULL ? NULL : col_text(s, 1);
+        a->code = col_text(R, s, 0);
+        (*parents)[R->nareas] = sqlite3_column_type(s, 1) == SQLITE_NULL ? NULL : col_text(R, s, 1);
         a->level = hss_model_find(HSS_VOCAB_LEVEL, (const char *)sqlite3_column_text(s, 2));
-        a->name = col_text(s, 3);
+        a->name = col_text(R, s, 3);
         a->kind = strcmp((const char *)sqlite3_column_text(s, 4), "rural") == 0;
         a->pop_known = sqlite3_column_type(s, 5) != SQLITE_NULL;
         a->population = sqlite3_column_int64(s, 5);
@@ -170,8 +191,8 @@ static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
         }
         pfac *f = &R->facs[R->nfacs++];
         memset(f, 0, sizeof *f);
-        f->code = col_text(s, 0);
-        f->name = col_text(s, 1);
+        f->code = col_text(R, s, 0);
+        f->name = col_text(R, s, 1);
         f->type = type;
         f->grade = hss_model_find(HSS_VOCAB_GRADE, (const char *)sqlite3_column_text(s, 3));
         f->ownership = hss_model_find(HSS_VOCAB_OWNERSHIP, (const char *)sqlite3_column_text(s, 4));
@@ -201,7 +222,7 @@ static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
         R->run_by_known += f->run_by >= 0;
         f->central = sqlite3_column_int(s, 9);
         f->sub_centre = sqlite3_column_int(s, 10);
-        f->services = col_text(s, 11);
+        f->services = col_text(R, s, 11);
         if (sqlite3_column_int(s, 12))
             R->generated = 1;
         f->agg.types[type] = 1;
@@ -298,9 +319,7 @@ hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
         for (size_t i = 0; i < R->nareas; i++)
             R->areas[i].parent = parents[i] ? policy_region_find(R, parents[i]) : -1;
     }
-    for (size_t i = 0; i < R->nareas; i++)
-        free(parents[i]);
-    free(parents);
+    free(parents); /* the codes are in R->strings */
     if (rc != HSS_OK)
         return rc;
     order_areas(R);
@@ -356,14 +375,9 @@ void policy_region_free(pregion *R)
         free(R->links);
         R->links = NULL;
     }
-    for (size_t i = 0; i < R->nareas; i++) {
-        free(R->areas[i].code);
-        free(R->areas[i].name);
-    }
-    for (size_t i = 0; i < R->nfacs; i++) {
-        free(R->facs[i].code);
-        free(R->facs[i].name);
-        free(R->facs[i].services);
+    for (struct pstrblock *b = R->strings, *next; b; b = next) {
+        next = b->next;
+        free(b);
     }
     free(R->areas);
     free(R->facs);
