@@ -55,6 +55,10 @@ void pagg_add(pagg *d, const pagg *s)
     d->beds_open_known += s->beds_open_known;
     d->beds_approved_known += s->beds_approved_known;
     d->beds_inf_known += s->beds_inf_known;
+    d->beds_rehab += s->beds_rehab;
+    d->beds_nursing += s->beds_nursing;
+    d->beds_rehab_known += s->beds_rehab_known;
+    d->beds_nursing_known += s->beds_nursing_known;
     for (int i = 0; i < NSTAFF; i++)
         d->staff[i] += s->staff[i];
     for (int i = 0; i < NVEH; i++)
@@ -71,10 +75,31 @@ void pagg_add(pagg *d, const pagg *s)
     d->marked += s->marked;
 }
 
-static char *col_text(sqlite3_stmt *s, int c)
+/* The region's strings (codes, names, service lists) live in large blocks freed together:
+ * one allocation per 256 KiB instead of one per string (five per facility and area before). */
+struct pstrblock {
+    struct pstrblock *next;
+    size_t used, cap;
+    char data[];
+};
+
+static char *col_text(pregion *R, sqlite3_stmt *s, int c)
 {
     const unsigned char *t = sqlite3_column_text(s, c);
-    return hss_xstrdup(t ? (const char *)t : "");
+    size_t n = (size_t)sqlite3_column_bytes(s, c) + 1;
+    struct pstrblock *b = R->strings;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 256 * 1024 ? n : 256 * 1024;
+        b = hss_xmalloc(sizeof *b + cap);
+        b->next = R->strings;
+        b->used = 0;
+        b->cap = cap;
+        R->strings = b;
+    }
+    char *out = b->data + b->used;
+    memcpy(out, t ? (const char *)t : "", n);
+    b->used += n;
+    return out;
 }
 
 static hss_code load_areas(hss_store *st, pregion *R, char ***parents, hss_error *err)
@@ -93,10 +118,10 @@ static hss_code load_areas(hss_store *st, pregion *R, char ***parents, hss_error
         }
         parea *a = &R->areas[R->nareas];
         memset(a, 0, sizeof *a);
-        a->code = col_text(s, 0);
-        (*parents)[R->nareas] = sqlite3_column_type(s, 1) == SQLITE_NULL ? NULL : col_text(s, 1);
+        a->code = col_text(R, s, 0);
+        (*parents)[R->nareas] = sqlite3_column_type(s, 1) == SQLITE_NULL ? NULL : col_text(R, s, 1);
         a->level = hss_model_find(HSS_VOCAB_LEVEL, (const char *)sqlite3_column_text(s, 2));
-        a->name = col_text(s, 3);
+        a->name = col_text(R, s, 3);
         a->kind = strcmp((const char *)sqlite3_column_text(s, 4), "rural") == 0;
         a->pop_known = sqlite3_column_type(s, 5) != SQLITE_NULL;
         a->population = sqlite3_column_int64(s, 5);
@@ -136,11 +161,24 @@ static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
     sqlite3_stmt *s = hss_store_prepare(
         st,
         "SELECT code, name, type, grade, ownership, area_code, beds_approved, beds_open, "
-        "beds_infectious, central, sub_centre, services, generated FROM facility",
+        "beds_infectious, central, sub_centre, services, generated, beds_rehabilitation, "
+        "beds_nursing, run_by FROM facility ORDER BY code",
         err);
     if (!s)
         return err->code;
+    /* Sized once: growing an array of 100,000 large records by doubling costs more than
+     * counting them (copies and page faults). */
     size_t cap = 0;
+    sqlite3_stmt *n = hss_store_prepare(st, "SELECT COUNT(*) FROM facility", err);
+    if (!n) {
+        sqlite3_finalize(s);
+        return err->code;
+    }
+    if (sqlite3_step(n) == SQLITE_ROW && sqlite3_column_int64(n, 0) > 0) {
+        cap = (size_t)sqlite3_column_int64(n, 0);
+        R->facs = hss_xmalloc(cap * sizeof *R->facs);
+    }
+    sqlite3_finalize(n);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         int area = policy_region_find(R, (const char *)sqlite3_column_text(s, 5));
@@ -153,8 +191,8 @@ static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
         }
         pfac *f = &R->facs[R->nfacs++];
         memset(f, 0, sizeof *f);
-        f->code = col_text(s, 0);
-        f->name = col_text(s, 1);
+        f->code = col_text(R, s, 0);
+        f->name = col_text(R, s, 1);
         f->type = type;
         f->grade = hss_model_find(HSS_VOCAB_GRADE, (const char *)sqlite3_column_text(s, 3));
         f->ownership = hss_model_find(HSS_VOCAB_OWNERSHIP, (const char *)sqlite3_column_text(s, 4));
@@ -171,9 +209,20 @@ static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
             f->agg.beds_inf = sqlite3_column_double(s, 8);
             f->agg.beds_inf_known = 1;
         }
+        if (sqlite3_column_type(s, 13) != SQLITE_NULL) {
+            f->agg.beds_rehab = sqlite3_column_double(s, 13);
+            f->agg.beds_rehab_known = 1;
+        }
+        if (sqlite3_column_type(s, 14) != SQLITE_NULL) {
+            f->agg.beds_nursing = sqlite3_column_double(s, 14);
+            f->agg.beds_nursing_known = 1;
+        }
+        f->run_by = sqlite3_column_type(s, 15) == SQLITE_NULL
+                        ? -1 : hss_model_find(HSS_VOCAB_LEVEL, (const char *)sqlite3_column_text(s, 15));
+        R->run_by_known += f->run_by >= 0;
         f->central = sqlite3_column_int(s, 9);
         f->sub_centre = sqlite3_column_int(s, 10);
-        f->services = col_text(s, 11);
+        f->services = col_text(R, s, 11);
         if (sqlite3_column_int(s, 12))
             R->generated = 1;
         f->agg.types[type] = 1;
@@ -270,16 +319,19 @@ hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
         for (size_t i = 0; i < R->nareas; i++)
             R->areas[i].parent = parents[i] ? policy_region_find(R, parents[i]) : -1;
     }
-    for (size_t i = 0; i < R->nareas; i++)
-        free(parents[i]);
-    free(parents);
+    free(parents); /* the codes are in R->strings */
     if (rc != HSS_OK)
         return rc;
     order_areas(R);
     rc = load_facilities(st, R, err);
     if (rc != HSS_OK)
         return rc;
-    qsort(R->facs, R->nfacs, sizeof *R->facs, fac_cmp);
+    /* The query returns them by code (fac_find's order); sort only if the collation differed. */
+    for (size_t i = 1; i < R->nfacs; i++)
+        if (fac_cmp(&R->facs[i - 1], &R->facs[i]) > 0) {
+            qsort(R->facs, R->nfacs, sizeof *R->facs, fac_cmp);
+            break;
+        }
     rc = load_counts(st, R, 1, err);
     if (rc == HSS_OK)
         rc = load_counts(st, R, 0, err);
@@ -319,18 +371,13 @@ hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
 void policy_region_free(pregion *R)
 {
     if (R->links) {
-        hss_metrics_session_close(R->links->metrics);
+        policy_links_free(R->links);
         free(R->links);
         R->links = NULL;
     }
-    for (size_t i = 0; i < R->nareas; i++) {
-        free(R->areas[i].code);
-        free(R->areas[i].name);
-    }
-    for (size_t i = 0; i < R->nfacs; i++) {
-        free(R->facs[i].code);
-        free(R->facs[i].name);
-        free(R->facs[i].services);
+    for (struct pstrblock *b = R->strings, *next; b; b = next) {
+        next = b->next;
+        free(b);
     }
     free(R->areas);
     free(R->facs);
