@@ -76,6 +76,8 @@ static int policy_coverage(int argc, char **argv)
         return hss_cli_usage(POLICY_USAGE);
     if (hss_cli_format(fmt, &f))
         return 2;
+    if (f == HSS_FORMAT_JSON) /* JSON: every standard as one item */
+        detail = 1;
     hss_error err;
     hss_error_clear(&err);
     hss_table *t;

@@ -1,7 +1,8 @@
 /*
  * coverage.c: how much of each cited document a pack encodes. A rule is `checkable` when its
  * measure is computed from stored data, `unknown` when its measure is declared but needs data
- * HSS does not have yet (the reason is listed), and a standard the pack lists under
+ * HSS does not have yet (the reason is listed), a plan task (`tasks:`) is a standard data
+ * cannot check, tracked as work for named units, and a standard the pack lists under
  * not_encoded is counted with the reason it was left out.
  */
 #include <stdlib.h>
@@ -14,6 +15,54 @@ static const char *unknown_reason(const measure_def *m)
     return m->requires;
 }
 
+/* One row per standard: every rule (checkable or unknown), every task, every standard listed
+ * not_encoded. */
+static void coverage_items(const hss_policy_pack *p, hss_table *t)
+{
+    static const char *const cols[] = {"kind", "id", "document", "quote", "reason", "status",
+                                       "pack", "measure"};
+    for (size_t c = 0; c < sizeof cols / sizeof *cols; c++)
+        hss_table_add_col(t, cols[c], NULL, HSS_COL_TEXT);
+    for (size_t i = 0; i < p->nrules; i++) {
+        const prule *r = &p->rules[i];
+        hss_table_add_row(t);
+        hss_table_set_text(t, 0, "rule");
+        hss_table_set_text(t, 1, r->id);
+        hss_table_set_text(t, 2, r->document);
+        hss_table_set_text(t, 3, r->quote);
+        if (r->measure->requires) {
+            char why[300];
+            snprintf(why, sizeof why, "needs %s", unknown_reason(r->measure));
+            hss_table_set_text(t, 4, why);
+        }
+        hss_table_set_text(t, 5, r->measure->requires ? "unknown" : "checkable");
+        hss_table_set_text(t, 6, r->pack);
+        hss_table_set_text(t, 7, r->measure->name);
+    }
+    for (size_t i = 0; i < p->ntasks; i++) {
+        const hss_policy_task *k = &p->tasks[i];
+        char why[600];
+        snprintf(why, sizeof why, "stored data cannot show it: a plan task led by %s", k->lead);
+        hss_table_add_row(t);
+        hss_table_set_text(t, 0, "task");
+        hss_table_set_text(t, 1, k->id);
+        hss_table_set_text(t, 2, k->document);
+        hss_table_set_text(t, 3, k->quote);
+        hss_table_set_text(t, 4, why);
+        hss_table_set_text(t, 5, "task");
+        hss_table_set_text(t, 6, k->pack);
+    }
+    for (size_t i = 0; i < p->nnotenc; i++) {
+        hss_table_add_row(t);
+        hss_table_set_text(t, 0, "not_encoded");
+        hss_table_set_text(t, 2, p->notenc[i].document);
+        hss_table_set_text(t, 3, p->notenc[i].quote);
+        hss_table_set_text(t, 4, p->notenc[i].reason);
+        hss_table_set_text(t, 5, "not_encoded");
+        hss_table_set_text(t, 6, p->notenc[i].pack);
+    }
+}
+
 hss_code hss_policy_coverage(const char *name, int detail, hss_table **out, hss_error *err)
 {
     *out = NULL;
@@ -22,36 +71,7 @@ hss_code hss_policy_coverage(const char *name, int detail, hss_table **out, hss_
         return err ? err->code : HSS_EINVAL;
     hss_table *t = hss_table_new();
     if (detail) {
-        hss_table_add_col(t, "pack", NULL, HSS_COL_TEXT);
-        hss_table_add_col(t, "document", NULL, HSS_COL_TEXT);
-        hss_table_add_col(t, "rule", NULL, HSS_COL_TEXT);
-        hss_table_add_col(t, "measure", NULL, HSS_COL_TEXT);
-        hss_table_add_col(t, "status", NULL, HSS_COL_TEXT);
-        hss_table_add_col(t, "reason", NULL, HSS_COL_TEXT);
-        hss_table_add_col(t, "quote", NULL, HSS_COL_TEXT);
-        for (size_t i = 0; i < p->nrules; i++) {
-            const prule *r = &p->rules[i];
-            hss_table_add_row(t);
-            hss_table_set_text(t, 0, r->pack);
-            hss_table_set_text(t, 1, r->document);
-            hss_table_set_text(t, 2, r->id);
-            hss_table_set_text(t, 3, r->measure->name);
-            hss_table_set_text(t, 4, r->measure->requires ? "unknown" : "checkable");
-            if (r->measure->requires) {
-                char why[300];
-                snprintf(why, sizeof why, "needs %s", unknown_reason(r->measure));
-                hss_table_set_text(t, 5, why);
-            }
-            hss_table_set_text(t, 6, r->quote);
-        }
-        for (size_t i = 0; i < p->nnotenc; i++) {
-            hss_table_add_row(t);
-            hss_table_set_text(t, 0, p->notenc[i].pack);
-            hss_table_set_text(t, 1, p->notenc[i].document);
-            hss_table_set_text(t, 4, "not_encoded");
-            hss_table_set_text(t, 5, p->notenc[i].reason);
-            hss_table_set_text(t, 6, p->notenc[i].quote);
-        }
+        coverage_items(p, t);
         hss_policy_free(p);
         *out = t;
         return HSS_OK;
@@ -61,6 +81,7 @@ hss_code hss_policy_coverage(const char *name, int detail, hss_table **out, hss_
     hss_table_add_col(t, "title", "标题", HSS_COL_TEXT);
     hss_table_add_col(t, "checkable", "可检查", HSS_COL_INT);
     hss_table_add_col(t, "unknown", "无法判断", HSS_COL_INT);
+    hss_table_add_col(t, "tasks", "规划任务", HSS_COL_INT);
     hss_table_add_col(t, "not_encoded", "未编码", HSS_COL_INT);
     hss_table_add_col(t, "unknown_reasons", "无法判断原因", HSS_COL_TEXT);
     /* Documents: those listed, then any cited by a rule but not listed. */
@@ -116,14 +137,18 @@ hss_code hss_policy_coverage(const char *name, int detail, hss_table **out, hss_
         for (size_t i = 0; i < p->nnotenc; i++)
             if (strcmp(p->notenc[i].document, files[d]) == 0)
                 ne++;
+        long long tasks = 0;
+        for (size_t i = 0; i < p->ntasks; i++)
+            tasks += strcmp(p->tasks[i].document, files[d]) == 0;
         hss_table_add_row(t);
         hss_table_set_text(t, 0, packs[d]);
         hss_table_set_text(t, 1, files[d]);
         hss_table_set_text(t, 2, titles[d]);
         hss_table_set_int(t, 3, checkable);
         hss_table_set_int(t, 4, unk);
-        hss_table_set_int(t, 5, ne);
-        hss_table_set_text(t, 6, why.data ? why.data : "");
+        hss_table_set_int(t, 5, tasks);
+        hss_table_set_int(t, 6, ne);
+        hss_table_set_text(t, 7, why.data ? why.data : "");
         hss_buf_free(&why);
     }
     free(files);

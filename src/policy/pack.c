@@ -2,7 +2,8 @@
  * pack.c: reads a policy pack (YAML) into rules, validating every field with file:line
  * diagnostics; resolves `extends:` (a child rule with the same id replaces the parent's, and
  * remembers whose it replaced); finds packs by name. `hss policy check` reports every problem;
- * loading for evaluation stops at the first.
+ * loading for evaluation stops at the first. Plan tasks (`tasks:`) are read and checked here
+ * too: standards data cannot check, with their lead and responsible units.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -476,6 +477,168 @@ static int parse_rule(diag *d, const hss_yaml *y, prule *r, int pack_year)
     return d->errors > errors0 ? -1 : 0;
 }
 
+/* ---- plan tasks ----------------------------------------------------------------------------- */
+
+static const char *const TASK_KEYS[] = {"id",   "document", "quote", "title", "target", "value",
+                                        "unit", "year",     "lead",  "units", "area"};
+
+static void task_free(hss_policy_task *t)
+{
+    const char *s[] = {t->id,       t->document, t->quote,   t->title_zh, t->title_en,
+                       t->target_zh, t->target_en, t->unit_zh, t->unit_en,  t->lead,
+                       t->area,     t->pack,     t->file};
+    for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+        free((char *)s[i]);
+    for (size_t i = 0; i < t->nunits; i++)
+        free((char *)t->units[i]);
+    free((char **)t->units);
+}
+
+static int doc_listed(const hss_policy_pack *p, const char *file)
+{
+    for (size_t k = 0; k < p->ndocs; k++)
+        if (strcmp(p->docs[k].file, file) == 0)
+            return 1;
+    return 0;
+}
+
+static int valid_area(const char *a)
+{
+    if (strcmp(a, "city") == 0 || strcmp(a, "each_county") == 0)
+        return 1;
+    if (strlen(a) != 6)
+        return 0;
+    for (; *a; a++)
+        if (!isdigit((unsigned char)*a))
+            return 0;
+    return 1;
+}
+
+/* The responsible units: a list of non-empty texts, each listed once. */
+static void task_units(diag *d, const hss_yaml *v, hss_policy_task *t, const char *what)
+{
+    if (v->type != HSS_YAML_SEQ) {
+        ERR(d, v->line, "%s: units must be a list of unit names", what);
+        return;
+    }
+    char **units = hss_xcalloc(v->n ? v->n : 1, sizeof *units);
+    size_t n = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        const hss_yaml *it = v->items[i];
+        if (it->type != HSS_YAML_SCALAR || !*it->scalar) {
+            ERR(d, it->line, "%s: units: each unit must be a non-empty name", what);
+            continue;
+        }
+        size_t k;
+        for (k = 0; k < n && strcmp(units[k], it->scalar); k++)
+            ;
+        if (k < n) {
+            ERR(d, it->line, "%s: units: '%s' listed twice", what, it->scalar);
+            continue;
+        }
+        units[n++] = hss_xstrdup(it->scalar);
+    }
+    t->units = (const char *const *)units;
+    t->nunits = n;
+}
+
+static int parse_task(diag *d, const hss_yaml *y, const hss_policy_pack *p, hss_policy_task *t)
+{
+    memset(t, 0, sizeof *t);
+    t->file = hss_xstrdup(d->file);
+    t->line = y->line;
+    t->pack = hss_xstrdup(p->name);
+    int errors0 = d->errors;
+    if (y->type != HSS_YAML_MAP) {
+        ERR(d, y->line, "a task must be a map");
+        t->id = hss_xstrdup("?");
+        return -1;
+    }
+    const char *id = scalar(d, y, "id", 1, "task");
+    char what[256];
+    snprintf(what, sizeof what, "task '%s'", id ? id : "?");
+    if (id && !valid_id(id))
+        ERR(d, hss_yaml_get(y, "id")->line, "%s: id may hold only a-z 0-9 _ . -", what);
+    t->id = hss_xstrdup(id ? id : "?");
+    unknown_keys(d, y, TASK_KEYS, sizeof TASK_KEYS / sizeof *TASK_KEYS, what);
+    const char *doc = scalar(d, y, "document", 1, what);
+    const char *q = scalar(d, y, "quote", 1, what);
+    t->document = hss_xstrdup(doc ? doc : "");
+    t->quote = hss_xstrdup(q ? q : "");
+    /* A document of a parent pack is checked once the parents are merged (load_depth). */
+    if (doc && !doc_listed(p, doc) && !p->extends)
+        ERR(d, hss_yaml_get(y, "document")->line, "%s: document %s is not listed under "
+            "documents", what, doc);
+    if (doc && q)
+        check_quote(d, doc, q, hss_yaml_get(y, "quote")->line);
+    char *zh = NULL, *en = NULL;
+    bilingual(d, y, "title", what, &zh, &en);
+    t->title_zh = zh, t->title_en = en;
+    bilingual(d, y, "target", what, &zh, &en);
+    t->target_zh = zh, t->target_en = en;
+    const hss_yaml *v = hss_yaml_get(y, "value");
+    if (v) {
+        if (v->type != HSS_YAML_SCALAR || hss_parse_double(v->scalar, &t->value) != 0)
+            ERR(d, v->line, "%s: value must be a number", what);
+        else
+            t->has_value = 1;
+    }
+    if (hss_yaml_get(y, "unit")) {
+        if (!v)
+            ERR(d, hss_yaml_get(y, "unit")->line, "%s: 'unit' goes with a numeric 'value'",
+                what);
+        zh = en = NULL;
+        bilingual(d, y, "unit", what, &zh, &en);
+        t->unit_zh = zh, t->unit_en = en;
+    }
+    const hss_yaml *yr = hss_yaml_get(y, "year");
+    t->year = yr ? parse_year(d, yr, what) : p->year;
+    if (!t->year && !yr && !p->extends) /* with extends: the parent's year, set when merged */
+        ERR(d, y->line, "%s: missing 'year' (the pack gives none either)", what);
+    const char *lead = scalar(d, y, "lead", 1, what);
+    t->lead = hss_xstrdup(lead ? lead : "");
+    const hss_yaml *u = hss_yaml_get(y, "units");
+    if (!u)
+        ERR(d, y->line, "%s: missing 'units' (the responsible units as the document lists "
+            "them)", what);
+    else
+        task_units(d, u, t, what);
+    const char *area = scalar(d, y, "area", 1, what);
+    if (area && !valid_area(area))
+        ERR(d, hss_yaml_get(y, "area")->line, "%s: area '%s' must be city, each_county or a "
+            "6-digit area code", what, area);
+    t->area = hss_xstrdup(area ? area : "");
+    return d->errors > errors0 ? -1 : 0;
+}
+
+static void parse_tasks(diag *d, const hss_yaml *tasks, hss_policy_pack *p)
+{
+    if (tasks->type != HSS_YAML_SEQ) {
+        ERR(d, tasks->line, "tasks must be a list");
+        return;
+    }
+    p->tasks = hss_xcalloc(tasks->n ? tasks->n : 1, sizeof *p->tasks);
+    for (size_t i = 0; i < tasks->n; i++) {
+        hss_policy_task *t = &p->tasks[p->ntasks];
+        parse_task(d, tasks->items[i], p, t);
+        for (size_t k = 0; k < p->ntasks; k++)
+            if (strcmp(p->tasks[k].id, t->id) == 0)
+                ERR(d, t->line, "duplicate task id '%s' (first at line %zu)", t->id,
+                    p->tasks[k].line);
+        for (size_t k = 0; k < p->nrules; k++)
+            if (strcmp(p->rules[k].id, t->id) == 0)
+                ERR(d, t->line, "task id '%s' is also a rule id (line %zu)", t->id,
+                    p->rules[k].line);
+        p->ntasks++;
+    }
+}
+
+const hss_policy_task *hss_policy_tasks(const hss_policy_pack *p, size_t *n)
+{
+    *n = p->ntasks;
+    return p->tasks;
+}
+
 /* ---- packs ------------------------------------------------------------------------------- */
 
 void hss_policy_free(hss_policy_pack *p)
@@ -498,6 +661,9 @@ void hss_policy_free(hss_policy_pack *p)
         free(p->notenc[i].pack);
     }
     free(p->notenc);
+    for (size_t i = 0; i < p->ntasks; i++)
+        task_free(&p->tasks[i]);
+    free(p->tasks);
     free(p->name);
     free(p->title_zh);
     free(p->title_en);
@@ -574,13 +740,15 @@ static hss_policy_pack *parse_file(const char *path, diag *d)
     hss_policy_pack *p = hss_xcalloc(1, sizeof *p);
     p->file = hss_xstrdup(path);
     if (y->type != HSS_YAML_MAP) {
-        ERR(d, y->line, "a pack must be a map (pack, title, extends, year, documents, rules)");
+        ERR(d, y->line, "a pack must be a map (pack, title, extends, year, documents, rules, "
+                        "tasks)");
         hss_yaml_free(y);
         p->name = hss_xstrdup("?");
         return p;
     }
-    static const char *const keys[] = {"pack", "title", "extends", "year", "documents", "rules"};
-    unknown_keys(d, y, keys, 6, "pack");
+    static const char *const keys[] = {"pack", "title",    "extends", "year",
+                                       "documents", "rules", "tasks"};
+    unknown_keys(d, y, keys, 7, "pack");
     const char *name = scalar(d, y, "pack", 1, "pack");
     if (name && !valid_id(name))
         ERR(d, hss_yaml_get(y, "pack")->line, "pack name '%s' may hold only a-z 0-9 _ . -", name);
@@ -625,6 +793,9 @@ static hss_policy_pack *parse_file(const char *path, diag *d)
             if (p->rules[i].year > p->year)
                 p->year = p->rules[i].year;
     }
+    const hss_yaml *tasks = hss_yaml_get(y, "tasks");
+    if (tasks)
+        parse_tasks(d, tasks, p);
     hss_yaml_free(y);
     return p;
 }
@@ -721,6 +892,48 @@ static char *locate_parent(const char *child_path, const char *name, hss_error *
     return hss_policy_locate(name, err);
 }
 
+/* Merges the parent's tasks before the child's. A task id must be unique across the chain
+ * (a task is work assigned to units, not a standard a city may restate), and a child's task
+ * must cite a document listed by the child or a parent. */
+static int merge_tasks(hss_policy_pack *p, hss_policy_pack *parent, hss_error *err)
+{
+    for (size_t i = 0; i < p->ntasks; i++) {
+        hss_policy_task *t = &p->tasks[i];
+        if (!t->year)
+            t->year = p->year;
+        if (!t->year) {
+            hss_fail(err, HSS_EINVAL, "%s:%zu: task '%s': missing 'year' (no pack in the chain "
+                     "gives one either)", t->file, t->line, t->id);
+            return -1;
+        }
+        if (!doc_listed(p, t->document)) {
+            hss_fail(err, HSS_EINVAL, "%s:%zu: task '%s': document %s is not listed under "
+                     "documents of this pack or a pack it extends", t->file, t->line, t->id,
+                     t->document);
+            return -1;
+        }
+        for (size_t k = 0; k < parent->ntasks; k++)
+            if (strcmp(parent->tasks[k].id, t->id) == 0) {
+                hss_fail(err, HSS_EINVAL, "%s:%zu: task id '%s' is already a task of pack '%s' "
+                         "(%s:%zu)", t->file, t->line, t->id, parent->tasks[k].pack,
+                         parent->tasks[k].file, parent->tasks[k].line);
+                return -1;
+            }
+    }
+    hss_policy_task *all = hss_xmalloc((parent->ntasks + p->ntasks + 1) * sizeof *all);
+    if (parent->ntasks)
+        memcpy(all, parent->tasks, parent->ntasks * sizeof *all);
+    if (p->ntasks)
+        memcpy(all + parent->ntasks, p->tasks, p->ntasks * sizeof *all);
+    free(p->tasks);
+    p->tasks = all;
+    p->ntasks += parent->ntasks;
+    free(parent->tasks);
+    parent->tasks = NULL;
+    parent->ntasks = 0;
+    return 0;
+}
+
 static hss_policy_pack *load_depth(const char *name, int depth, hss_error *err,
                                    const char *child_path)
 {
@@ -799,6 +1012,11 @@ static hss_policy_pack *load_depth(const char *name, int depth, hss_error *err,
     parent->nnotenc = 0;
     if (!p->year)
         p->year = parent->year;
+    if (merge_tasks(p, parent, err) != 0) {
+        hss_policy_free(parent);
+        hss_policy_free(p);
+        return NULL;
+    }
     hss_policy_free(parent);
     return p;
 }

@@ -45,6 +45,33 @@ const char *hss_policy_name(const hss_policy_pack *p);
 int hss_policy_year(const hss_policy_pack *p);
 size_t hss_policy_rule_count(const hss_policy_pack *p);
 
+/* A plan task: a standard of a cited document that stored data cannot check, tracked as work
+ * for named units instead (pack key `tasks:`, beside `rules:`). Strings are owned by the pack. */
+typedef struct hss_policy_task {
+    const char *id;        /* unique within the pack and the packs it extends, e.g. t.001.beds */
+    const char *document;  /* seed file name, listed under documents: of this pack or a parent */
+    const char *quote;     /* the sentence, verbatim from the document */
+    const char *title_zh;  /* short name of the task, Chinese */
+    const char *title_en;  /* the same in English */
+    const char *target_zh; /* what done means, Chinese */
+    const char *target_en; /* the same in English */
+    double value;          /* numeric target, when has_value */
+    int has_value;         /* 1 when the task has a numeric target */
+    const char *unit_zh;   /* unit of value (NULL without a value or when none is given) */
+    const char *unit_en;   /* the same in English */
+    int year;              /* target year (the pack's year when the task gives none) */
+    const char *lead;      /* the lead unit (▲) exactly as the document names it */
+    const char *const *units; /* responsible units exactly as the document lists them */
+    size_t nunits;         /* number of units */
+    const char *area;      /* "city", "each_county" or a 6-digit area code */
+    const char *pack;      /* the pack that defined the task */
+    const char *file;      /* the pack file and line it was read from */
+    size_t line;
+} hss_policy_task;
+
+/* The pack's tasks (its parents' first, then its own); *n receives the count. */
+const hss_policy_task *hss_policy_tasks(const hss_policy_pack *p, size_t *n);
+
 /* Checks one pack file and reports every problem, one "file:line: error|warning: reason" line
  * each, into `report`. Quotes are verified verbatim against the cited seed document when
  * `seeds_dir` (or $HSS_SEEDS_DIR when seeds_dir is NULL) holds it; otherwise a warning says the
@@ -52,10 +79,11 @@ size_t hss_policy_rule_count(const hss_policy_pack *p);
 int hss_policy_check(const char *path, const char *seeds_dir, hss_buf *report, int *warnings);
 
 /* Coverage of each document the pack (and its parents) cites: rules that HSS checks, rules
- * declared but evaluating to unknown (with the reason), standards declared not_encoded.
- * Columns: pack, document, title, checkable, unknown, not_encoded, unknown_reasons. When
- * `detail` is set: one row per rule or not-encoded standard instead (pack, document, rule,
- * measure, status, reason, quote). */
+ * declared but evaluating to unknown (with the reason), plan tasks, standards declared
+ * not_encoded. Columns: pack, document, title, checkable, unknown, tasks, not_encoded,
+ * unknown_reasons. When `detail` is set: one row per standard instead, columns kind (rule|task|
+ * not_encoded), id (empty for not_encoded), document, quote, reason, status (checkable|unknown|
+ * task|not_encoded), pack, measure. */
 hss_code hss_policy_coverage(const char *pack, int detail, hss_table **out, hss_error *err);
 
 /* ---- the measure catalogue -------------------------------------------------------------- */

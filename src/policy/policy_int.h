@@ -145,6 +145,8 @@ struct hss_policy_pack {
     size_t ndocs;
     pnotenc *notenc;
     size_t nnotenc;
+    hss_policy_task *tasks; /* every string malloc'd and owned here */
+    size_t ntasks;
 };
 
 double prule_num(const prule *r, const char *key, double dflt);

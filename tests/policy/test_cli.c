@@ -25,7 +25,11 @@ static const char PACK[] =
     "    source: {document: 901_test.txt, quote: 少于11分钟}\n    year: 2025\n"
     "    scope: {level: county}\n    measure: emergency_response_hours\n"
     "    comparator: \"<\"\n    target: 11\n    unit: {zh: 分钟, en: min}\n"
-    "    gap: {zh: \"需缩短 {gap} 分钟\", en: \"{gap} min too slow\"}\n";
+    "    gap: {zh: \"需缩短 {gap} 分钟\", en: \"{gap} min too slow\"}\n"
+    "tasks:\n"
+    "  - id: t.train\n    document: 901_test.txt\n    quote: 培训原文\n"
+    "    title: {zh: 培训, en: training}\n    target: {zh: 完成培训, en: trained}\n"
+    "    lead: 市卫生健康委\n    units: [市卫生健康委, 市财政局]\n    area: city\n";
 
 static int setup(void **state)
 {
@@ -63,6 +67,38 @@ static size_t count(const char *hay, const char *needle)
     for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
         n++;
     return n;
+}
+
+/* `--format json`: every standard as one item {kind, id, document, quote, reason}. */
+static void coverage_json_lists_every_standard(void)
+{
+    char *out;
+    assert_int_equal(run(&out, "policy coverage %s --format json", pack), 0);
+    cJSON *root = cJSON_Parse(out);
+    if (!cJSON_IsArray(root))
+        fail_msg("not a JSON array: %s", out);
+    assert_int_equal(cJSON_GetArraySize(root), 4);
+    int kinds[3] = {0, 0, 0};
+    const cJSON *it;
+    cJSON_ArrayForEach(it, root) {
+        const char *kind = cJSON_GetObjectItem(it, "kind")->valuestring;
+        kinds[0] += !strcmp(kind, "rule");
+        kinds[1] += !strcmp(kind, "task");
+        kinds[2] += !strcmp(kind, "not_encoded");
+        assert_string_equal(cJSON_GetObjectItem(it, "document")->valuestring, "901_test.txt");
+        assert_true(cJSON_IsString(cJSON_GetObjectItem(it, "quote")));
+        assert_non_null(cJSON_GetObjectItem(it, "id"));
+        assert_non_null(cJSON_GetObjectItem(it, "reason"));
+        if (!strcmp(kind, "task")) {
+            assert_string_equal(cJSON_GetObjectItem(it, "id")->valuestring, "t.train");
+            assert_string_equal(cJSON_GetObjectItem(it, "quote")->valuestring, "培训原文");
+        }
+    }
+    assert_int_equal(kinds[0], 2);
+    assert_int_equal(kinds[1], 1);
+    assert_int_equal(kinds[2], 1);
+    cJSON_Delete(root);
+    free(out);
 }
 
 static void evaluate_json(void **state)
@@ -235,13 +271,17 @@ static void policy_commands(void **state)
     assert_non_null(strstr(out, "901_test.txt"));
     free(out);
     assert_int_equal(run(&out, "policy coverage %s --format csv", pack), 0);
-    assert_non_null(strstr(out, "clitest,901_test.txt,测试文件,1,1,1,needs road travel times"));
+    assert_non_null(strstr(out, "clitest,901_test.txt,测试文件,1,1,1,1,needs road travel times"));
     free(out);
     assert_int_equal(run(&out, "policy coverage %s --detail --format csv", pack), 0);
-    assert_non_null(strstr(out, "clitest,901_test.txt,amb,ambulance_count,checkable,,每3万人口1辆 <b>"));
-    assert_non_null(strstr(out, "clitest,901_test.txt,resp,emergency_response_hours,unknown,needs road travel times,"));
-    assert_non_null(strstr(out, "clitest,901_test.txt,,,not_encoded,测试,未编码原文"));
+    assert_non_null(strstr(out, "kind,id,document,quote,reason,status,pack,measure\n"));
+    assert_non_null(strstr(out, "rule,amb,901_test.txt,每3万人口1辆 <b>,,checkable,clitest,ambulance_count\n"));
+    assert_non_null(strstr(out, "rule,resp,901_test.txt,少于11分钟,needs road travel times,unknown,clitest,"));
+    assert_non_null(strstr(out, "task,t.train,901_test.txt,培训原文,stored data cannot show it: a plan "
+                                "task led by 市卫生健康委,task,clitest,\n"));
+    assert_non_null(strstr(out, "not_encoded,,901_test.txt,未编码原文,测试,not_encoded,clitest,\n"));
     free(out);
+    coverage_json_lists_every_standard();
     assert_int_equal(run(&out, "policy measures --format csv"), 0);
     assert_non_null(strstr(out, "ambulance_count,area,yes"));
     assert_non_null(strstr(out, "in_county_treatment_rate,area,yes"));
