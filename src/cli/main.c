@@ -33,6 +33,9 @@ static const command COMMANDS[] = {
     {"serve", hss_cmd_serve, "serve the dashboard and the HTTP API"},
     {"user", hss_cmd_user, "manage dashboard users"},
     {"audit", hss_cmd_audit, "show the audit log"},
+    {"tasks", hss_cmd_tasks, "plan tasks: load, list, report progress with evidence, review"},
+    {"rectify", hss_cmd_rectify, "整改: assign a failed finding to a unit with a deadline; list items"},
+    {"bulletin", hss_cmd_bulletin, "the monthly bulletin (通报) ranking the counties, HTML and PDF"},
 };
 
 static void usage(FILE *out)

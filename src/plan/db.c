@@ -730,3 +730,56 @@ hss_code plan_db_county_names(hss_store *st, hss_table **out, hss_error *err)
     *out = rows_to_table(s, cols, sizeof cols / sizeof *cols);
     return HSS_OK;
 }
+
+hss_code plan_db_city(hss_store *st, char out[16], hss_error *err)
+{
+    /* The city-level area (the region a city pack is about); a region without one (a county
+     * on its own) uses its top area. */
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT code FROM area WHERE level='city' UNION ALL "
+        "SELECT code FROM (SELECT code FROM area WHERE parent_code IS NULL ORDER BY code) LIMIT 1", err);
+    if (!s)
+        return HSS_EDB;
+    hss_code rc = HSS_OK;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        snprintf(out, 16, "%s", col_text(s, 0));
+    else
+        rc = hss_fail(err, HSS_ENOTFOUND, "the database holds no areas: import the region first");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int plan_db_area_exists(hss_store *st, const char *code)
+{
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT 1 FROM area WHERE code=?", NULL);
+    if (!s)
+        return 0;
+    bind_text(s, 1, code);
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    return found;
+}
+
+int plan_db_generated(hss_store *st)
+{
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT EXISTS(SELECT 1 FROM area WHERE generated=1) OR EXISTS(SELECT 1 FROM facility WHERE generated=1) "
+        "OR EXISTS(SELECT 1 FROM hss_meta WHERE key='metrics.generated')", NULL);
+    if (!s)
+        return 0;
+    int g = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return g;
+}
+
+void plan_db_area_name(hss_store *st, const char *code, char *out, size_t n)
+{
+    snprintf(out, n, "%s", code);
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT name FROM area WHERE code=?", NULL);
+    if (!s)
+        return;
+    bind_text(s, 1, code);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        snprintf(out, n, "%s", col_text(s, 0));
+    sqlite3_finalize(s);
+}

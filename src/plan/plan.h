@@ -162,6 +162,10 @@ hss_code hss_plan_rect_list(hss_store *st, const hss_plan_actor *who, const char
 hss_code hss_plan_bulletin(hss_store *st, const hss_plan_actor *who, const char *month, char **html,
                            hss_error *err);
 
+/* Prints the bulletin's HTML file to PDF with headless Chromium ($CHROMIUM, else
+ * /usr/bin/chromium, else chromium on the PATH). HSS_ENOTFOUND when Chromium is not installed. */
+hss_code hss_plan_bulletin_pdf(const char *html_path, const char *pdf_path, hss_error *err);
+
 /* ---- shared helpers --------------------------------------------------------------------------- */
 
 /* Today in Asia/Shanghai as YYYY-MM-DD. */

@@ -59,6 +59,9 @@ typedef struct plan_task_row {
 hss_code plan_db_task_upsert(hss_store *st, const plan_task_row *t, hss_error *err);
 /* County-level areas under `code` (or all when code is NULL): malloc'd array of 7-byte codes. */
 hss_code plan_db_counties(hss_store *st, const char *code, char (**out)[7], size_t *n, hss_error *err);
+/* The city the region is about (see db.c), and whether an area code is stored. */
+hss_code plan_db_city(hss_store *st, char out[16], hss_error *err);
+int plan_db_area_exists(hss_store *st, const char *code);
 hss_code plan_db_tasks_list(hss_store *st, const hss_plan_actor *who, const hss_plan_task_filter *f,
                             const char *as_of, const char *period, hss_table **out, hss_error *err);
 /* The task's area, status and whether `unit` is one of its units (*has_unit). */
@@ -94,6 +97,10 @@ hss_code plan_db_rect_list(hss_store *st, const hss_plan_actor *who, const char 
 char *plan_db_bulletin_previous(hss_store *st, const char *month, char prev_month[8]);
 hss_code plan_db_bulletin_save(hss_store *st, const char *month, const char *at, const char *ranking,
                                hss_error *err);
+/* 1 when the region or its activity data contain generated (demo) rows. */
+int plan_db_generated(hss_store *st);
+/* The name of an area (its code when it has none). */
+void plan_db_area_name(hss_store *st, const char *code, char *out, size_t n);
 hss_code plan_db_county_names(hss_store *st, hss_table **out, hss_error *err);
 
 #endif

@@ -24,8 +24,8 @@ static const char PLAN_PACK[] =
     "    unit: {zh: 辆, en: ambulances}\n"
     "    gap: {zh: \"需增加 {need} 辆救护车\", en: \"needs {need} more ambulances\"}\n";
 
-static int plan_run(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int plan_run(char **out, const char *fmt, ...)
+static inline int plan_run(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline int plan_run(char **out, const char *fmt, ...)
 {
     char args[4096], cmd[8192];
     va_list ap;
@@ -38,7 +38,7 @@ static int plan_run(char **out, const char *fmt, ...)
 
 /* Runs SQL on the database file (changes to the fixture's facts bump the data version, as an
  * import would). */
-static void plan_sql(const char *db, const char *sql)
+static inline void plan_sql(const char *db, const char *sql)
 {
     hss_error err;
     hss_store *st = hss_store_open_existing(db, &err);
@@ -48,7 +48,7 @@ static void plan_sql(const char *db, const char *sql)
     hss_store_close(st);
 }
 
-static long long plan_query_int(const char *db, const char *sql)
+static inline long long plan_query_int(const char *db, const char *sql)
 {
     hss_error err;
     hss_store *st = hss_store_open_existing(db, &err);
@@ -59,7 +59,7 @@ static long long plan_query_int(const char *db, const char *sql)
 }
 
 /* The last line of a command's output (the id `--save` prints). */
-static long long plan_last_line_id(const char *out)
+static inline long long plan_last_line_id(const char *out)
 {
     const char *end = out + strlen(out);
     while (end > out && end[-1] == '\n')
