@@ -81,8 +81,9 @@ static hss_code score_counties(hss_store *st, const char *city, const char *mont
         if (c[k].pass + c[k].fail)
             c[k].score = 100.0 * c[k].pass / (c[k].pass + c[k].fail);
     qsort(c, nc, sizeof *c, by_score);
+    /* competition ranking: equal shares share a rank (1, 1, 3) */
     for (size_t k = 0; k < nc; k++)
-        c[k].rank = c[k].score >= 0 ? (int)k + 1 : 0;
+        c[k].rank = c[k].score < 0 ? 0 : k > 0 && c[k].score == c[k - 1].score ? c[k - 1].rank : (int)k + 1;
     *out = c;
     *n = nc;
     *detail = t;
@@ -163,6 +164,31 @@ static void html_ranking(hss_buf *b, const county_score *c, size_t n, const char
     hss_buf_puts(b, "</table>\n");
 }
 
+/* Some indicator units are written in English in the definitions: in a Chinese bulletin a
+ * unit is shown only when it is a symbol or Chinese. */
+static int zh_unit(const char *u)
+{
+    if (strcmp(u, "%") == 0 || strcmp(u, "‰") == 0)
+        return 1;
+    for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+        if (*p >= 0x80)
+            return 1;
+    return 0;
+}
+
+static const char *op_zh(const char *op)
+{
+    if (!strcmp(op, ">="))
+        return "≥";
+    if (!strcmp(op, "<="))
+        return "≤";
+    if (!strcmp(op, ">"))
+        return "＞";
+    if (!strcmp(op, "<"))
+        return "＜";
+    return "";
+}
+
 /* The month's indicator values of the ranked counties, failures in red. */
 static void html_indicators(hss_buf *b, const hss_table *t, const county_score *c, size_t n)
 {
@@ -183,9 +209,11 @@ static void html_indicators(hss_buf *b, const hss_table *t, const county_score *
             esc(b, hss_table_cell(t, r, ci));
             hss_buf_printf(b, "</td><td class=\"n%s\">", fail ? " fail" : "");
             esc(b, hss_table_cell(t, r, cv));
-            esc(b, hss_table_cell(t, r, cu));
+            const char *unit = hss_table_cell(t, r, cu);
+            if (zh_unit(unit))
+                esc(b, unit);
             hss_buf_puts(b, "</td><td class=\"n\">");
-            esc(b, hss_table_cell(t, r, co));
+            hss_buf_puts(b, op_zh(hss_table_cell(t, r, co)));
             esc(b, hss_table_cell(t, r, ct));
             hss_buf_printf(b, "</td><td%s>%s</td></tr>\n", fail ? " class=\"fail\"" : "", fail ? "未达标" : "达标");
             rows++;
@@ -344,6 +372,7 @@ hss_code hss_plan_bulletin_pdf(const char *html_path, const char *pdf_path, hss_
     char out_arg[1100], url[1100];
     snprintf(out_arg, sizeof out_arg, "--print-to-pdf=%s", pdf_path);
     snprintf(url, sizeof url, "file://%s", html_path);
+    fflush(NULL); /* the child must not write the parent's buffered output again */
     pid_t pid = fork();
     if (pid < 0)
         return hss_fail(err, HSS_EIO, "cannot start chromium");
