@@ -314,12 +314,12 @@ hss_code plan_db_task_upsert(hss_store *st, const plan_task_row *t, hss_error *e
     plan_county_of(t->area, county);
     sqlite3_stmt *s = hss_store_prepare(st,
         "INSERT INTO plan_task(id,pack,task,document,quote,title_zh,title_en,target_zh,target_en,value,"
-        "unit_zh,unit_en,year,due,lead,area,county,loaded_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        "unit_zh,unit_en,year,due,lead,area,county,loaded_at,doc_title) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT(id) DO UPDATE SET pack=excluded.pack,task=excluded.task,document=excluded.document,"
         "quote=excluded.quote,title_zh=excluded.title_zh,title_en=excluded.title_en,"
         "target_zh=excluded.target_zh,target_en=excluded.target_en,value=excluded.value,"
         "unit_zh=excluded.unit_zh,unit_en=excluded.unit_en,year=excluded.year,due=excluded.due,"
-        "lead=excluded.lead,area=excluded.area,county=excluded.county", err);
+        "lead=excluded.lead,area=excluded.area,county=excluded.county,doc_title=excluded.doc_title", err);
     if (!s)
         return HSS_EDB;
     const char *texts[] = {t->id, t->pack, t->task, t->document, t->quote, t->title_zh, t->title_en,
@@ -336,6 +336,7 @@ hss_code plan_db_task_upsert(hss_store *st, const plan_task_row *t, hss_error *e
     bind_text(s, 16, t->area);
     bind_text(s, 17, county);
     bind_text(s, 18, t->at);
+    bind_text(s, 19, t->doc_title ? t->doc_title : "");
     hss_code rc = step_done(st, s, "saving a task", err);
     if (rc)
         return rc;
@@ -393,7 +394,8 @@ hss_code plan_db_tasks_list(hss_store *st, const hss_plan_actor *who, const hss_
 {
     static const colspec cols[] = {
         {"id", "任务编号", HSS_COL_TEXT},      {"pack", "政策包", HSS_COL_TEXT},
-        {"document", "文件", HSS_COL_TEXT},    {"quote", "原文", HSS_COL_TEXT},
+        {"document", "文件", HSS_COL_TEXT},    {"document_title", "文件标题", HSS_COL_TEXT},
+        {"quote", "原文", HSS_COL_TEXT},
         {"title", "任务", HSS_COL_TEXT},       {"title_en", "task", HSS_COL_TEXT},
         {"target", "目标", HSS_COL_TEXT},      {"target_en", "target", HSS_COL_TEXT},
         {"value", "目标值", HSS_COL_REAL},     {"unit", "单位", HSS_COL_TEXT},
@@ -408,7 +410,7 @@ hss_code plan_db_tasks_list(hss_store *st, const hss_plan_actor *who, const hss_
     plan_prefix_range(who->scope, lo, hi);
     const char *unit = strcmp(who->role, "unit") == 0 ? who->unit : f->unit;
     sqlite3_stmt *s = hss_store_prepare(st,
-        "SELECT * FROM (SELECT t.id,t.pack,t.document,t.quote,t.title_zh,t.title_en,t.target_zh,"
+        "SELECT * FROM (SELECT t.id,t.pack,t.document,t.doc_title,t.quote,t.title_zh,t.title_en,t.target_zh,"
         " t.target_en,t.value,t.unit_zh,t.year,t.due,t.lead,"
         " (SELECT group_concat(unit,'、') FROM (SELECT unit FROM plan_task_unit u WHERE u.task_id=t.id ORDER BY pos)),"
         " t.area,coalesce(a.name,t.area),t.status,"

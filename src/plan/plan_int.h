@@ -48,7 +48,7 @@ hss_code plan_db_eval_compare(hss_store *st, int64_t a, int64_t b, const char *l
 
 /* Tasks. */
 typedef struct plan_task_row {
-    const char *id, *pack, *task, *document, *quote, *title_zh, *title_en, *target_zh, *target_en;
+    const char *id, *pack, *task, *document, *doc_title, *quote, *title_zh, *title_en, *target_zh, *target_en;
     const char *unit_zh, *unit_en, *lead, *area, *due, *at;
     int has_value;
     double value;

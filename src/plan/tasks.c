@@ -11,8 +11,18 @@
 #include "plan/plan_int.h"
 #include "policy/policy.h"
 
-static hss_code load_one(hss_store *st, const hss_policy_task *t, const char *area, int per_county,
-                         const char *at, hss_error *err)
+/* The title of a document the pack cites (from its coverage table), or "". */
+static const char *doc_title(const hss_table *cov, const char *document)
+{
+    size_t cd = plan_col(cov, "document"), ct = plan_col(cov, "title");
+    for (size_t r = 0; cov && cd != (size_t)-1 && ct != (size_t)-1 && r < hss_table_rows(cov); r++)
+        if (strcmp(hss_table_cell(cov, r, cd), document) == 0)
+            return hss_table_cell(cov, r, ct);
+    return "";
+}
+
+static hss_code load_one(hss_store *st, const hss_policy_task *t, const char *title, const char *area,
+                         int per_county, const char *at, hss_error *err)
 {
     char id[192], due[11];
     if (per_county)
@@ -20,22 +30,23 @@ static hss_code load_one(hss_store *st, const hss_policy_task *t, const char *ar
     else
         snprintf(id, sizeof id, "%s", t->id);
     snprintf(due, sizeof due, "%04d-12-31", t->year < 2000 ? 2000 : t->year > 2100 ? 2100 : t->year);
-    plan_task_row r = {id, t->pack, t->id, t->document, t->quote, t->title_zh, t->title_en,
+    plan_task_row r = {id, t->pack, t->id, t->document, title, t->quote, t->title_zh, t->title_en,
                        t->target_zh, t->target_en, t->unit_zh, t->unit_en, t->lead, area, due, at,
                        t->has_value, t->value, t->year, t->units, t->nunits};
     return plan_db_task_upsert(st, &r, err);
 }
 
 /* Stores one pack task for each area it applies to; *n counts the rows stored. */
-static hss_code load_task(hss_store *st, const hss_policy_task *t, const char *city, const char *at,
-                          size_t *n, hss_error *err)
+static hss_code load_task(hss_store *st, const hss_policy_task *t, const hss_table *cov, const char *city,
+                          const char *at, size_t *n, hss_error *err)
 {
+    const char *title = doc_title(cov, t->document);
     if (strcmp(t->area, "each_county") == 0) {
         char(*counties)[7];
         size_t nc;
         hss_code rc = plan_db_counties(st, city, &counties, &nc, err);
         for (size_t i = 0; rc == HSS_OK && i < nc; i++)
-            rc = load_one(st, t, counties[i], 1, at, err);
+            rc = load_one(st, t, title, counties[i], 1, at, err);
         free(counties);
         if (rc == HSS_OK && nc == 0)
             rc = hss_fail(err, HSS_EINVAL, "%s:%zu: task '%s' applies to each county, but %s has no county-level areas",
@@ -48,7 +59,7 @@ static hss_code load_task(hss_store *st, const hss_policy_task *t, const char *c
         return hss_fail(err, HSS_EINVAL, "%s:%zu: task '%s': area '%s' is not in the database", t->file,
                         t->line, t->id, area);
     (*n)++;
-    return load_one(st, t, area, 0, at, err);
+    return load_one(st, t, title, area, 0, at, err);
 }
 
 hss_code hss_plan_tasks_load(hss_store *st, const hss_plan_actor *who, const char *pack,
@@ -63,15 +74,20 @@ hss_code hss_plan_tasks_load(hss_store *st, const hss_plan_actor *who, const cha
     const hss_policy_task *tasks = hss_policy_tasks(p, &nt);
     char city[16], at[21];
     hss_utc_timestamp(at);
+    hss_table *cov = NULL;
     hss_code rc = plan_db_city(st, city, err);
+    if (rc == HSS_OK)
+        rc = hss_policy_coverage(pack, 0, &cov, err);
     if (rc == HSS_OK)
         rc = hss_store_begin(st, err);
     if (rc) {
         hss_policy_free(p);
+        hss_table_free(cov);
         return rc;
     }
     for (size_t i = 0; rc == HSS_OK && i < nt; i++)
-        rc = load_task(st, &tasks[i], city, at, &n, err);
+        rc = load_task(st, &tasks[i], cov, city, at, &n, err);
+    hss_table_free(cov);
     if (rc == HSS_OK) {
         char detail[160];
         snprintf(detail, sizeof detail, "pack=%s tasks=%zu rows=%zu", hss_policy_name(p), nt, n);

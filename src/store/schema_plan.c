@@ -38,6 +38,7 @@ HSS_SCHEMA(hss_schema_plan, "plan",
     "  id TEXT PRIMARY KEY,"           /* pack task id, with @area for tasks per county */
     "  pack TEXT NOT NULL, task TEXT NOT NULL,"
     "  document TEXT NOT NULL, quote TEXT NOT NULL,"
+    "  doc_title TEXT NOT NULL DEFAULT '',"  /* the document's title, as the pack gives it */
     "  title_zh TEXT NOT NULL, title_en TEXT NOT NULL,"
     "  target_zh TEXT NOT NULL, target_en TEXT NOT NULL,"
     "  value REAL,"                    /* numeric target, when the document gives one */

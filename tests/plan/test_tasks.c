@@ -108,6 +108,7 @@ static void load_tasks(void **state)
     assert_string_equal(field(city, "lead"), "市卫生健康委");
     assert_string_equal(field(city, "units"), "市卫生健康委、市财政局");
     assert_string_equal(field(city, "quote"), "全市统筹建设");
+    assert_string_equal(field(city, "document_title"), "测试文件");
     assert_string_equal(field(city, "due"), "2024-12-31");
     assert_true(num(city, "overdue") == 1); /* 2024 has passed */
     assert_true(num(city, "stale") == 1);   /* never reported */
