@@ -246,26 +246,72 @@ hss_code plan_db_eval_findings(hss_store *st, int64_t id, const char *lo, const 
     return HSS_OK;
 }
 
+/* One finding as the comparison reads it. */
+enum { F_RULE, F_AREA, F_FACILITY, F_STATUS, F_GAP, F_TITLE, F_AREA_NAME, F_FACILITY_NAME, F_OBSERVED, F_TARGET, F_UNIT };
+
+static sqlite3_stmt *snapshot_rows(hss_store *st, int64_t id, const char *lo, const char *hi, hss_error *err)
+{
+    /* in the order of the unique index (eval_id, rule, area, facility): a sequential read */
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT rule,area,facility,status,gap,title,area_name,facility_name,observed,target,unit "
+        "FROM plan_finding WHERE eval_id=? AND area>=? AND area<? ORDER BY rule,area,facility", err);
+    if (s) {
+        sqlite3_bind_int64(s, 1, id);
+        bind_text(s, 2, lo);
+        bind_text(s, 3, hi);
+    }
+    return s;
+}
+
+/* Orders two current rows by (rule, area, facility); a finished side sorts last. */
+static int key_cmp(sqlite3_stmt *x, int xok, sqlite3_stmt *y, int yok)
+{
+    if (!xok || !yok)
+        return xok - yok ? (xok ? -1 : 1) : 0;
+    for (int c = F_RULE; c <= F_FACILITY; c++) {
+        int d = strcmp(col_text(x, c), col_text(y, c));
+        if (d)
+            return d;
+    }
+    return 0;
+}
+
+static void set_num(hss_table *t, size_t col, sqlite3_stmt *s, int c)
+{
+    if (s && sqlite3_column_type(s, c) != SQLITE_NULL)
+        hss_table_set_real(t, col, sqlite3_column_double(s, c), 4);
+}
+
+/* Adds the row for a finding in x (before) and/or y (after) when it changed. */
+static void compare_row(hss_table *t, sqlite3_stmt *x, sqlite3_stmt *y)
+{
+    const char *before = x ? col_text(x, F_STATUS) : "absent", *after = y ? col_text(y, F_STATUS) : "absent";
+    const char *change = hss_plan_change(before, after, x ? sqlite3_column_double(x, F_GAP) : 0,
+                                         y ? sqlite3_column_double(y, F_GAP) : 0);
+    if (!change)
+        return;
+    sqlite3_stmt *k = y ? y : x; /* names and target as they are now */
+    hss_table_add_row(t);
+    hss_table_set_text(t, 0, col_text(k, F_RULE));
+    hss_table_set_text(t, 1, col_text(k, F_AREA));
+    hss_table_set_text(t, 2, col_text(k, F_FACILITY));
+    hss_table_set_text(t, 3, before);
+    hss_table_set_text(t, 4, after);
+    hss_table_set_text(t, 5, change);
+    hss_table_set_text(t, 6, col_text(k, F_TITLE));
+    hss_table_set_text(t, 7, col_text(k, F_AREA_NAME));
+    hss_table_set_text(t, 8, col_text(k, F_FACILITY_NAME));
+    set_num(t, 9, x, F_OBSERVED);
+    set_num(t, 10, y, F_OBSERVED);
+    set_num(t, 11, x, F_GAP);
+    set_num(t, 12, y, F_GAP);
+    set_num(t, 13, k, F_TARGET);
+    hss_table_set_text(t, 14, col_text(k, F_UNIT));
+}
+
 hss_code plan_db_eval_compare(hss_store *st, int64_t a, int64_t b, const char *lo, const char *hi,
                               hss_table **out, hss_error *err)
 {
-    /* Both snapshots side by side, a finding present in only one of them included once. */
-    sqlite3_stmt *s = hss_store_prepare(st,
-        "SELECT coalesce(x.rule,y.rule),coalesce(x.area,y.area),coalesce(x.facility,y.facility),"
-        " coalesce(x.status,'absent'),coalesce(y.status,'absent'),x.gap,y.gap,"
-        " coalesce(y.title,x.title),coalesce(y.area_name,x.area_name),"
-        " coalesce(y.facility_name,x.facility_name),x.observed,y.observed,coalesce(y.target,x.target),"
-        " coalesce(y.unit,x.unit) "
-        "FROM (SELECT * FROM plan_finding WHERE eval_id=?1 AND area>=?3 AND area<?4) x "
-        "FULL OUTER JOIN (SELECT * FROM plan_finding WHERE eval_id=?2 AND area>=?3 AND area<?4) y "
-        " ON x.rule=y.rule AND x.area=y.area AND x.facility=y.facility "
-        "WHERE x.status IS NOT y.status OR x.gap IS NOT y.gap ORDER BY 1,2,3", err);
-    if (!s)
-        return HSS_EDB;
-    sqlite3_bind_int64(s, 1, a);
-    sqlite3_bind_int64(s, 2, b);
-    bind_text(s, 3, lo);
-    bind_text(s, 4, hi);
     static const colspec cols[] = {
         {"rule", "规则", HSS_COL_TEXT},            {"area", "区划代码", HSS_COL_TEXT},
         {"facility", "机构代码", HSS_COL_TEXT},    {"before", "之前", HSS_COL_TEXT},
@@ -276,29 +322,27 @@ hss_code plan_db_eval_compare(hss_store *st, int64_t a, int64_t b, const char *l
         {"after_gap", "之后差距", HSS_COL_REAL},   {"target", "目标", HSS_COL_REAL},
         {"unit", "单位", HSS_COL_TEXT},
     };
+    /* Both snapshots read in key order and merged: each is one sequential index scan. */
+    sqlite3_stmt *x = snapshot_rows(st, a, lo, hi, err), *y = x ? snapshot_rows(st, b, lo, hi, err) : NULL;
+    if (!y) {
+        sqlite3_finalize(x);
+        return HSS_EDB;
+    }
     hss_table *t = hss_table_new();
     for (size_t c = 0; c < sizeof cols / sizeof *cols; c++)
         hss_table_add_col(t, cols[c].name, cols[c].label, cols[c].type);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *change = hss_plan_change(col_text(s, 3), col_text(s, 4), sqlite3_column_double(s, 5),
-                                             sqlite3_column_double(s, 6));
-        if (!change)
-            continue;
-        hss_table_add_row(t);
-        for (int c = 0; c < 5; c++)
-            hss_table_set_text(t, (size_t)c, col_text(s, c));
-        hss_table_set_text(t, 5, change);
-        for (int c = 7; c <= 9; c++)
-            hss_table_set_text(t, (size_t)c - 1, col_text(s, c));
-        static const int nums[] = {10, 11, 5, 6, 12};
-        for (size_t k = 0; k < 5; k++)
-            if (sqlite3_column_type(s, nums[k]) != SQLITE_NULL)
-                hss_table_set_real(t, 9 + k, sqlite3_column_double(s, nums[k]), 4);
-        hss_table_set_text(t, 14, col_text(s, 13));
+    int rx = sqlite3_step(x), ry = sqlite3_step(y);
+    while (rx == SQLITE_ROW || ry == SQLITE_ROW) {
+        int d = key_cmp(x, rx == SQLITE_ROW, y, ry == SQLITE_ROW);
+        compare_row(t, d <= 0 ? x : NULL, d >= 0 ? y : NULL);
+        if (d <= 0)
+            rx = sqlite3_step(x);
+        if (d >= 0)
+            ry = sqlite3_step(y);
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
+    sqlite3_finalize(x);
+    sqlite3_finalize(y);
+    if (rx != SQLITE_DONE || ry != SQLITE_DONE) {
         hss_table_free(t);
         return hss_store_error(st, err, "comparing evaluations");
     }

@@ -30,9 +30,11 @@ HSS_SCHEMA(hss_schema_plan, "plan",
     "  observed REAL, target REAL, gap REAL,"
     "  title TEXT NOT NULL, area_name TEXT NOT NULL, facility_name TEXT NOT NULL,"
     "  unit TEXT NOT NULL, gap_text TEXT NOT NULL,"
-    "  document TEXT NOT NULL,"
-    "  PRIMARY KEY(eval_id, rule, area, facility)"
-    ") WITHOUT ROWID;"
+    "  document TEXT NOT NULL"
+    ");"
+    /* a rowid table with a unique index: rows are wide (names and gap text), and appending them
+     * in rowid order keeps saving a province's snapshot fast */
+    "CREATE UNIQUE INDEX plan_finding_key ON plan_finding(eval_id, rule, area, facility);"
     "CREATE INDEX plan_finding_county ON plan_finding(county, eval_id);"
     "CREATE TABLE plan_task("
     "  id TEXT PRIMARY KEY,"           /* pack task id, with @area for tasks per county */
