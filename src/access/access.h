@@ -143,6 +143,24 @@ hss_code hss_access_ems_radius_share(hss_store *st, const char *area_code, doubl
 hss_code hss_access_subcentre_distances(hss_store *st, const char *area_code, hss_table **out,
                                         hss_error *err);
 
+/* Every population point of the region with its driving cost to the nearest facility of
+ * `types` (comma separated): minutes, and when `want_metres` road metres too (INFINITY when
+ * unreached or off the road). One load and one or two multi-source runs, so that a caller
+ * needing figures for many areas (the policy evaluation) sums points by area code prefix
+ * instead of running a query per area. Results equal those of the per-area functions above. */
+typedef struct hss_access_points {
+    size_t n;
+    char **code;     /* area code of each point (village, or township without villages) */
+    int *rural;      /* 1 for rural points */
+    int64_t *pop;    /* residents */
+    double *minutes; /* driving minutes to the nearest facility of the types */
+    double *metres;  /* road metres to the nearest (NULL unless asked for) */
+    size_t nsources; /* facilities of the types on the network */
+} hss_access_points;
+hss_code hss_access_point_costs(hss_store *st, const char *types, int want_metres,
+                                hss_access_points **out, hss_error *err);
+void hss_access_points_free(hss_access_points *p);
+
 /* ---- tables for the CLI ---------------------------------------------------------------- */
 
 typedef struct hss_access_query {

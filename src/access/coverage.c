@@ -443,6 +443,62 @@ hss_code hss_access_ems_radius_share(hss_store *st, const char *area_code, doubl
     return HSS_OK;
 }
 
+/* ---- per point, for callers summing many areas ---------------------------------------- */
+
+hss_code hss_access_point_costs(hss_store *st, const char *types, int want_metres,
+                                hss_access_points **out, hss_error *err)
+{
+    *out = NULL;
+    run_result r;
+    hss_code rc = run_query(st, types, HSS_MODE_DRIVE, NULL, &r, err);
+    if (rc) {
+        run_free(&r);
+        return rc;
+    }
+    size_t n = r.cx.pop.n;
+    hss_access_points *p = hss_xcalloc(1, sizeof *p);
+    p->n = n;
+    p->nsources = r.nsources;
+    p->code = hss_xcalloc(n + 1, sizeof *p->code);
+    p->rural = hss_xcalloc(n + 1, sizeof *p->rural);
+    p->pop = hss_xcalloc(n + 1, sizeof *p->pop);
+    for (size_t i = 0; i < n; i++) {
+        p->code[i] = hss_xstrdup(r.cx.pop.p[i].code);
+        p->rural[i] = r.cx.pop.p[i].rural;
+        p->pop[i] = r.cx.pop.p[i].pop;
+    }
+    p->minutes = r.minutes;
+    r.minutes = NULL;
+    if (want_metres) {
+        /* as hss_access_ems_radius_share: outbound from the facilities, by length */
+        char **tv;
+        size_t nt;
+        if (acc_types_parse(types, &tv, &nt, NULL) == HSS_OK) {
+            p->metres = hss_xmalloc((n + 1) * sizeof *p->metres);
+            acc_nearest(&r.cx, tv, nt, HSS_MODE_DRIVE, ACC_COST_LENGTH, ACC_OUTBOUND, p->metres,
+                        r.nearest, NULL);
+            acc_types_free(tv, nt);
+        }
+    }
+    run_free(&r);
+    *out = p;
+    return HSS_OK;
+}
+
+void hss_access_points_free(hss_access_points *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        free(p->code[i]);
+    free(p->code);
+    free(p->rural);
+    free(p->pop);
+    free(p->minutes);
+    free(p->metres);
+    free(p);
+}
+
 /* ---- sub-centres ------------------------------------------------------------------------- */
 
 hss_code hss_access_subcentre_distances(hss_store *st, const char *area_code, hss_table **out,

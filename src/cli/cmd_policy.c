@@ -50,8 +50,10 @@ static int policy_check(int argc, char **argv)
         free(path);
         return hss_cli_fail(&err);
     }
-    printf("%s: ok (pack %s, %zu rules after extends, %d warning%s)\n", path, hss_policy_name(p),
-           hss_policy_rule_count(p), warnings, warnings == 1 ? "" : "s");
+    size_t ntasks;
+    hss_policy_tasks(p, &ntasks);
+    printf("%s: ok (pack %s, %zu rules and %zu tasks after extends, %d warning%s)\n", path,
+           hss_policy_name(p), hss_policy_rule_count(p), ntasks, warnings, warnings == 1 ? "" : "s");
     hss_policy_free(p);
     free(path);
     return 0;

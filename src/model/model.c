@@ -74,6 +74,7 @@ static const hss_term STAFF[] = {
     {"ems_driver", "急救驾驶员", "ambulance driver"},
     {"ems_aide", "急救担架员/辅助人员", "EMS aide"},
     {"management", "管理人员", "management staff"},
+    {"mental_rehab_worker", "精神康复服务专干", "mental rehabilitation worker"},
 };
 
 static const hss_term VEHICLES[] = {
@@ -96,6 +97,18 @@ static const hss_term SERVICES[] = {
     {"dialysis", "血液透析", "dialysis"},
     {"chronic_disease_center", "慢病管理中心", "chronic-disease centre"},
     {"aed", "AED", "automated external defibrillator"},
+    /* designations and services the plans count by facility (policy packs, issue 13) */
+    {"family_bed", "家庭病床", "home hospital beds"},
+    {"community_hospital", "社区医院", "community hospital (designation)"},
+    {"tcm_corner", "中医阁", "TCM corner (village clinic)"},
+    {"blood_donation_house", "固定献血屋", "fixed blood donation house"},
+    {"occupational_health_exam", "职业健康检查", "occupational health examination"},
+    {"occupational_disease_diagnosis", "职业病诊断", "occupational disease diagnosis"},
+    {"mother_baby_room", "母婴室", "mother-and-baby room"},
+    {"tcm_department", "中医临床科室", "TCM clinical department"},
+    {"geriatrics", "老年医学科", "geriatrics department"},
+    {"maternal_critical_care_center", "危重孕产妇救治中心", "critical maternal care centre"},
+    {"neonatal_critical_care_center", "危重儿童和新生儿救治中心", "critical child and neonatal care centre"},
 };
 
 static const struct {

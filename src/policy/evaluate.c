@@ -53,6 +53,8 @@ static int fac_matches(const prule *r, const pfac *f)
         return 0;
     if (r->ownerships && (f->ownership < 0 || !(r->ownerships & (1u << f->ownership))))
         return 0;
+    if (r->run_bys && (f->run_by < 0 || !(r->run_bys & (1u << f->run_by))))
+        return 0;
     if (r->central >= 0 && (f->central != 0) != r->central)
         return 0;
     if (r->sub_centre >= 0 && (f->sub_centre != 0) != r->sub_centre)
@@ -62,32 +64,84 @@ static int fac_matches(const prule *r, const pfac *f)
     return 1;
 }
 
-static int has_fac_filter(const prule *r)
+/* A rule selecting facilities by the level that runs them, on a region where no facility's
+ * run_by is recorded: counting would say zero, so the finding is unknown instead. */
+static void run_by_unknown(presult *m)
 {
-    return r->types || r->grades || r->ownerships || r->central >= 0 || r->sub_centre >= 0 ||
-           policy_service_filters(r) || strcmp(r->measure->name, "service_share") == 0;
+    snprintf(m->reason, sizeof m->reason, "needs the level that runs each facility (facility "
+             "column run_by), which no stored facility records");
+    snprintf(m->reason_zh, sizeof m->reason_zh, "需要各机构的举办层级（run_by），尚无机构登记");
 }
 
-/* Subtree sums over only the facilities the rule's scope selects. */
-static pagg *filtered_sums(const pregion *R, const prule *r)
+static int has_fac_filter(const prule *r)
 {
-    pagg *s = hss_xcalloc(R->nareas ? R->nareas : 1, sizeof *s);
+    return r->types || r->grades || r->ownerships || r->run_bys || r->central >= 0 ||
+           r->sub_centre >= 0 ||
+           policy_service_filters(r) || strcmp(r->measure->name, "service_share") == 0 ||
+           strcmp(r->measure->name, "grade_share") == 0;
+}
+
+/* Sums over only the facilities the rule's scope selects, for the areas the rule judges. A rule
+ * of one level (the usual case) gets one sum per area of that level, each facility added once
+ * to its ancestor there (no subtree propagation, and a sum only per area of that level);
+ * otherwise every area's subtree sum. Area a's sum is sums[slot ? slot[a] : a]. */
+typedef struct {
+    pagg *sums;
+    int *slot; /* area index -> index into sums, -1 for areas of other levels; NULL: by area */
+} fsums;
+
+static const pagg *fsums_of(const fsums *fs, int area)
+{
+    return &fs->sums[fs->slot ? fs->slot[area] : area];
+}
+
+/* Index of area a's ancestor (or itself) at `level`, or -1. */
+static int ancestor_at(const pregion *R, int a, int level)
+{
+    while (a >= 0 && R->areas[a].level != level)
+        a = R->areas[a].parent;
+    return a;
+}
+
+static fsums filtered_sums(const pregion *R, const prule *r)
+{
+    fsums fs = {NULL, NULL};
+    size_t n = R->nareas;
+    if (r->level >= 0) {
+        fs.slot = hss_xmalloc((R->nareas + 1) * sizeof *fs.slot);
+        n = 0;
+        for (size_t i = 0; i < R->nareas; i++)
+            fs.slot[i] = R->areas[i].level == r->level ? (int)n++ : -1;
+    }
+    fs.sums = hss_xcalloc(n ? n : 1, sizeof *fs.sums);
     const char *svc = prule_str(r, "service");
     int mark = svc && strcmp(r->measure->name, "service_share") == 0;
+    /* grade_share: grades are listed best first (3A, 3B, 2A, ...), so "at least" is an index
+     * at or below the named grade's */
+    const char *at_least = prule_str(r, "grade_at_least");
+    int grade_max = at_least && strcmp(r->measure->name, "grade_share") == 0
+                        ? hss_model_find(HSS_VOCAB_GRADE, at_least) : -1;
     for (size_t i = 0; i < R->nfacs; i++) {
         const pfac *f = &R->facs[i];
         if (!fac_matches(r, f))
             continue;
-        pagg_add(&s[f->area], &f->agg);
+        int a = fs.slot ? ancestor_at(R, f->area, r->level) : f->area;
+        if (a < 0)
+            continue;
+        pagg *dst = fs.slot ? &fs.sums[fs.slot[a]] : &fs.sums[a];
+        pagg_add(dst, &f->agg);
         if (mark && policy_has_service(f->services, svc))
-            s[f->area].marked++;
+            dst->marked++;
+        if (grade_max >= 0 && f->grade >= 0 && f->grade <= grade_max)
+            dst->marked++;
     }
-    for (size_t k = R->nareas; k-- > 0;) {
-        int a = R->order[k];
-        if (R->areas[a].parent >= 0)
-            pagg_add(&s[R->areas[a].parent], &s[a]);
-    }
-    return s;
+    if (!fs.slot)
+        for (size_t k = R->nareas; k-- > 0;) {
+            int a = R->order[k];
+            if (R->areas[a].parent >= 0)
+                pagg_add(&fs.sums[R->areas[a].parent], &fs.sums[a]);
+        }
+    return fs;
 }
 
 static int approx_eq(double a, double b)
@@ -301,7 +355,9 @@ static void eval_rule(ctx *c, const prule *r, const int *by_code)
         }
         return;
     }
-    pagg *sums = has_fac_filter(r) ? filtered_sums(R, r) : NULL;
+    fsums fs = {NULL, NULL};
+    if (has_fac_filter(r))
+        fs = filtered_sums(R, r);
     for (size_t k = 0; k < R->nareas; k++) {
         int ai = by_code[k];
         const parea *a = &R->areas[ai];
@@ -320,12 +376,15 @@ static void eval_rule(ctx *c, const prule *r, const int *by_code)
             snprintf(m.reason_zh, sizeof m.reason_zh, "%s（%s）未登记常住人口，无法判断本规则是否适用",
                      a->name, a->code);
         }
+        else if (r->run_bys && R->run_by_known == 0)
+            run_by_unknown(&m);
         else
-            r->measure->fn(R, r, a, NULL, sums ? &sums[ai] : &R->sub[ai], &m);
+            r->measure->fn(R, r, a, NULL, fs.sums ? fsums_of(&fs, ai) : &R->sub[ai], &m);
         if (!m.skip)
             add_finding(c, r, a, NULL, &m);
     }
-    free(sums);
+    free(fs.sums);
+    free(fs.slot);
 }
 
 static void summarise(hss_policy_result *res, const pregion *R)

@@ -260,6 +260,35 @@ static void m_infectious_beds_per_10k(const pregion *R, const prule *r, const pa
     per_residents(r, a, f, g, o, g->beds_inf, 10000);
 }
 
+static void m_rehab_beds_per_1000(const pregion *R, const prule *r, const parea *a,
+                                  const pfac *f, const pagg *g, presult *o)
+{
+    if (g->beds_rehab_known == 0) {
+        unknown2(o, "no rehabilitation beds recorded in %s%s", "%s未登记康复床位%s",
+                 subject_name(a, f), NULL);
+        return;
+    }
+    per_residents(r, a, f, g, o, g->beds_rehab, 1000);
+}
+
+/* Nursing beds as a share of open beds, over the facilities that record both. */
+static void m_nursing_bed_share(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                                const pagg *g, presult *o)
+{
+    if (g->beds_nursing_known == 0) {
+        unknown2(o, "no nursing beds recorded in %s%s", "%s未登记护理床位%s", subject_name(a, f),
+                 NULL);
+        return;
+    }
+    ratio(o, g->beds_nursing, g->beds_open, 1, "the number of open beds|实际开放床位数", a, f);
+    if (o->known && g->beds_nursing_known < g->facilities) {
+        snprintf(o->reason, sizeof o->reason, "%d of %d facilities record nursing beds",
+                 g->beds_nursing_known, g->facilities);
+        snprintf(o->reason_zh, sizeof o->reason_zh, "%d家机构中%d家登记了护理床位",
+                 g->facilities, g->beds_nursing_known);
+    }
+}
+
 static void per_open_bed(const parea *a, const pfac *f, const pagg *g, presult *o, double num)
 {
     if (!need_beds(a, f, g, o, 0) || !need_staff(a, f, g, o))
@@ -462,6 +491,30 @@ static void m_service_share(const pregion *R, const prule *r, const parea *a, co
     ratio(o, g->marked, g->facilities, 1, "the number of facilities in scope|范围内机构数", a, f);
 }
 
+/* Share of the facilities in scope at or above the `grade_at_least` grade (marked by the
+ * evaluator), e.g. county MCH institutions at 2A or above. */
+static void m_grade_share(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                          const pagg *g, presult *o)
+{
+    ratio(o, g->marked, g->facilities, 1, "the number of facilities in scope|范围内机构数", a, f);
+}
+
+/* Share of village-level staff holding a licensed or assistant physician qualification:
+ * physicians / (physicians + village doctors) in the facilities in scope (乡村医生中具备执业
+ * (助理)医师资格的人员比例). */
+static void m_village_doctor_qualified(const pregion *R, const prule *r, const parea *a,
+                                       const pfac *f, const pagg *g, presult *o)
+{
+    int vd = staff_idx("village_doctor");
+    double ph = physicians(g), all = ph + (vd < 0 ? 0 : g->staff[vd]);
+    if (!g->staff_known) {
+        unknown2(o, "no staff rows are stored for the facilities of %s%s", "%s的机构未录入人员数据%s",
+                 subject_name(a, f), NULL);
+        return;
+    }
+    ratio(o, ph, all, 1, "village doctors and physicians|乡村医生和执业(助理)医师数", a, f);
+}
+
 /* ---- declared, not computed in this version ---------------------------------------------- */
 
 static void m_needs_travel(const pregion *R, const prule *r, const parea *a, const pfac *f,
@@ -520,18 +573,88 @@ static int travel_ready(const pregion *R, presult *o)
     return 0;
 }
 
-/* The area's EMS response figures; 0 on success, else the finding is unknown and says why. */
-static int ems_of(const pregion *R, const parea *a, hss_ems_result *e, presult *o)
+void policy_links_free(policy_links *l)
 {
-    hss_error err;
-    hss_error_clear(&err);
-    if (!travel_ready(R, o))
-        return -1;
-    hss_code rc = hss_access_ems_response(R->st, a->code, NULL, e, &err);
-    if (rc) {
-        linked_unknown(o, rc, &err, 1);
-        return -1;
+    hss_metrics_session_close(l->metrics);
+    hss_access_points_free(l->circle.pts);
+    hss_access_points_free(l->ems.pts);
+    hss_table_free(l->subcentres.table);
+}
+
+/* The per-point costs of a facility type set, computed on first use in this evaluation. */
+static const hss_access_points *points_of(const pregion *R, struct plinked *c, const char *types,
+                                          int metres, presult *o)
+{
+    if (!c->tried) {
+        c->tried = 1;
+        hss_error_clear(&c->err);
+        c->rc = hss_access_point_costs(R->st, types, metres, &c->pts, &c->err);
     }
+    if (c->rc) {
+        linked_unknown(o, c->rc, &c->err, 1);
+        return NULL;
+    }
+    return c->pts;
+}
+
+/* 1 when population point code `code` lies under area a (the prefix its level defines, as
+ * the access module selects points under an area). */
+static int point_in(const parea *a, const char *code)
+{
+    int plen = hss_level_prefix_len(a->level);
+    size_t n = strlen(a->code);
+    if (plen <= 0 || (size_t)plen > n || plen > 20)
+        plen = (int)n;
+    return strncmp(code, a->code, (size_t)plen) == 0;
+}
+
+/* EMS figures of an area from the per-point costs: residents by kind, unreached residents and
+ * mean response (dispatch + turnout + travel), as hss_access_ems_response computes them. */
+typedef struct {
+    double urban_mean, rural_mean, all_mean;
+    int64_t urban_residents, rural_residents, unreached_urban, unreached_rural;
+} ems_fig;
+
+static const hss_access_points *ems_points(const pregion *R, presult *o)
+{
+    if (!travel_ready(R, o))
+        return NULL;
+    const hss_access_points *p = points_of(R, &R->links->ems, "ems_station,ems_center", 1, o);
+    if (p && p->nsources == 0) {
+        unknown2(o, "%s%s", "%s%s", "no ems_station or ems_center on the road network (none "
+                 "stored, or all too far from a road)", NULL);
+        return NULL;
+    }
+    return p;
+}
+
+static int ems_of(const pregion *R, const parea *a, ems_fig *e, presult *o)
+{
+    const hss_access_points *p = ems_points(R, o);
+    if (!p)
+        return -1;
+    memset(e, 0, sizeof *e);
+    double su = 0, sr = 0;
+    int64_t wu = 0, wr = 0;
+    const double fixed = HSS_EMS_DISPATCH_MIN + HSS_EMS_TURNOUT_MIN;
+    for (size_t i = 0; i < p->n; i++) {
+        if (!point_in(a, p->code[i]))
+            continue;
+        int64_t w = p->pop[i];
+        *(p->rural[i] ? &e->rural_residents : &e->urban_residents) += w;
+        if (!(p->minutes[i] < INFINITY)) {
+            *(p->rural[i] ? &e->unreached_rural : &e->unreached_urban) += w;
+            continue;
+        }
+        double v = fixed + p->minutes[i];
+        if (p->rural[i])
+            sr += v * (double)w, wr += w;
+        else
+            su += v * (double)w, wu += w;
+    }
+    e->urban_mean = wu > 0 ? su / (double)wu : NAN;
+    e->rural_mean = wr > 0 ? sr / (double)wr : NAN;
+    e->all_mean = wu + wr > 0 ? (su + sr) / (double)(wu + wr) : NAN;
     return 0;
 }
 
@@ -547,43 +670,56 @@ static void linked_unknown(presult *o, hss_code rc, const hss_error *err, int tr
 static void m_service_circle(const pregion *R, const prule *r, const parea *a, const pfac *f,
                              const pagg *g, presult *o)
 {
-    int64_t residents = 0, covered = 0;
-    hss_error err;
-    hss_error_clear(&err);
     if (!travel_ready(R, o))
         return;
-    hss_code rc = hss_access_share_within(R->st, CIRCLE_TYPES, prule_num(r, "minutes", 15), a->code,
-                                          &residents, &covered, &err);
-    if (rc) {
-        linked_unknown(o, rc, &err, 1);
+    const hss_access_points *p = points_of(R, &R->links->circle, CIRCLE_TYPES, 0, o);
+    if (!p)
         return;
+    double minutes = prule_num(r, "minutes", 15);
+    int64_t residents = 0, covered = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (!point_in(a, p->code[i]))
+            continue;
+        residents += p->pop[i];
+        if (p->minutes[i] <= minutes)
+            covered += p->pop[i];
     }
     ratio(o, (double)covered, (double)residents, 1, "residents|常住人口", a, f);
+}
+
+/* Residents of the area within the EMS radius by road: `kind` (0 urban, 1 rural, -1 all)
+ * within km, the other kind's residents counted when reached at all, less `other_reached`. */
+static int64_t radius_covered(const hss_access_points *p, const parea *a, int kind, double km,
+                              int64_t other_reached)
+{
+    const double unbounded = 1e9; /* metres: the other kind does not limit the radius */
+    int64_t covered = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (!point_in(a, p->code[i]))
+            continue;
+        double lim = (kind == 1 && !p->rural[i]) || (kind == 0 && p->rural[i]) ? unbounded
+                                                                                : km * 1000.0;
+        if (p->metres[i] <= lim)
+            covered += p->pop[i];
+    }
+    return covered - other_reached;
 }
 
 /* The observed EMS service radius is the road distance within which 95 % of the area's
  * residents (its urban or rural residents when the rule's scope names a kind) reach their
  * nearest EMS station or centre, found by bisection on the share within a radius (monotone in
  * the radius) to 0.05 km. The other kind's radius is left unbounded so it does not count. */
-static int radius_covered(const pregion *R, const parea *a, int kind, double km, int64_t other_reached,
-                          int64_t *covered, hss_error *err)
-{
-    int64_t residents = 0;
-    double unbounded = 1e6;
-    hss_code rc = hss_access_ems_radius_share(R->st, a->code, kind == 1 ? unbounded : km,
-                                              kind == 0 ? unbounded : km, &residents, covered, err);
-    *covered -= other_reached;
-    return rc;
-}
-
 static void m_ems_radius(const pregion *R, const prule *r, const parea *a, const pfac *f,
                          const pagg *g, presult *o)
 {
-    hss_ems_result e;
+    ems_fig e;
     if (ems_of(R, a, &e, o))
         return;
-    hss_error err;
-    hss_error_clear(&err);
+    const hss_access_points *p = R->links->ems.pts;
+    if (!p->metres) {
+        unknown2(o, "%s%s", "%s%s", "road distances could not be computed", NULL);
+        return;
+    }
     int kind = r->kind;
     int64_t people = kind == 0 ? e.urban_residents : kind == 1 ? e.rural_residents
                                                                : e.urban_residents + e.rural_residents;
@@ -594,17 +730,14 @@ static void m_ems_radius(const pregion *R, const prule *r, const parea *a, const
         return;
     }
     double lo = 0, hi = 80;
-    int64_t covered = 0;
-    if (radius_covered(R, a, kind, hi, other, &covered, &err) || (double)covered < 0.95 * (double)people) {
+    if ((double)radius_covered(p, a, kind, hi, other) < 0.95 * (double)people) {
         unknown2(o, "fewer than 95 %% of the residents of %s reach an EMS station within 80 km by road%s",
                  "%s不足95%%的居民在80公里道路距离内可达急救站%s", a->name, NULL);
         return;
     }
     while (hi - lo > 0.05) {
         double mid = (lo + hi) / 2;
-        if (radius_covered(R, a, kind, mid, other, &covered, &err))
-            break;
-        if ((double)covered >= 0.95 * (double)people)
+        if ((double)radius_covered(p, a, kind, mid, other) >= 0.95 * (double)people)
             hi = mid;
         else
             lo = mid;
@@ -622,7 +755,7 @@ static void m_ems_radius(const pregion *R, const prule *r, const parea *a, const
 static void m_ems_response(const pregion *R, const prule *r, const parea *a, const pfac *f,
                            const pagg *g, presult *o)
 {
-    hss_ems_result e;
+    ems_fig e;
     if (ems_of(R, a, &e, o))
         return;
     int64_t people = r->kind == 0 ? e.urban_residents : r->kind == 1 ? e.rural_residents
@@ -636,35 +769,43 @@ static void m_ems_response(const pregion *R, const prule *r, const parea *a, con
     o->observed = r->kind == 0 ? e.urban_mean : r->kind == 1 ? e.rural_mean : e.all_mean;
     o->observed = round(o->observed * 100) / 100;
     snprintf(o->reason, sizeof o->reason, "includes %.1f min dispatch and %.1f min turnout",
-             e.dispatch_min, e.turnout_min);
-    snprintf(o->reason_zh, sizeof o->reason_zh, "含调度%.1f分钟、出车%.1f分钟", e.dispatch_min, e.turnout_min);
+             HSS_EMS_DISPATCH_MIN, HSS_EMS_TURNOUT_MIN);
+    snprintf(o->reason_zh, sizeof o->reason_zh, "含调度%.1f分钟、出车%.1f分钟", HSS_EMS_DISPATCH_MIN,
+             HSS_EMS_TURNOUT_MIN);
 }
 
 /* Road distance of a county sub-centre from the county medical centre (the medical
- * community's lead hospital); for an area, the nearest of its sub-centres. */
+ * community's lead hospital); for an area, the nearest of its sub-centres. The distances of
+ * every sub-centre are computed once per evaluation; an area takes the rows of its county
+ * (as hss_access_subcentre_distances selects them: the first six digits). */
 static void m_sub_centre_distance(const pregion *R, const prule *r, const parea *a, const pfac *f,
                                   const pagg *g, presult *o)
 {
-    hss_table *t = NULL;
-    hss_error err;
-    hss_error_clear(&err);
     if (!travel_ready(R, o))
         return;
-    const char *area = f ? R->areas[f->area].code : a->code;
-    hss_code rc = hss_access_subcentre_distances(R->st, area, &t, &err);
-    if (rc) {
-        linked_unknown(o, rc, &err, 1);
+    struct plinked *c = &R->links->subcentres;
+    if (!c->tried) {
+        c->tried = 1;
+        hss_error_clear(&c->err);
+        c->rc = hss_access_subcentre_distances(R->st, NULL, &c->table, &c->err);
+    }
+    if (c->rc) {
+        linked_unknown(o, c->rc, &c->err, 1);
         return;
     }
+    const hss_table *t = c->table;
+    const char *area = f ? R->areas[f->area].code : a->code;
+    size_t plen = strlen(area);
     double best = INFINITY;
     for (size_t i = 0; i < hss_table_rows(t); i++) {
         if (f && strcmp(hss_table_cell(t, i, 0), f->code) != 0)
+            continue;
+        if (strncmp(hss_table_cell(t, i, 2), area, plen < 6 ? plen : 6) != 0)
             continue;
         double km;
         if (!hss_table_is_null(t, i, 5) && hss_parse_double(hss_table_cell(t, i, 5), &km) == 0 && km < best)
             best = km;
     }
-    hss_table_free(t);
     if (!isfinite(best)) {
         unknown2(o, "no road distance from %s to its county medical centre%s",
                  "%s到县域医疗中心的道路距离无法计算%s", f ? f->name : a->name, NULL);
@@ -750,6 +891,8 @@ static const measure_def CATALOGUE[] = {
     {"gps_per_10k", A, 0, "每万人口全科医生数", "general practitioners per 10,000 residents", "", NULL, m_gps_per_10k, NULL},
     {"staff_per_10k", A, 0, "每万人口卫生人员数", "staff per 10,000 residents", "category", NULL, m_staff_per_10k, NULL},
     {"beds_per_1000", A, 0, "每千人口床位数", "open beds per 1,000 residents", "", NULL, m_beds_per_1000, NULL},
+    {"rehabilitation_beds_per_1000", A, 0, "每千人口康复床位数", "rehabilitation beds per 1,000 residents", "", NULL, m_rehab_beds_per_1000, NULL},
+    {"nursing_bed_share", F | A, 0, "护理床位占比", "nursing beds / open beds", "", NULL, m_nursing_bed_share, NULL},
     {"infectious_beds_per_10k", A, 0, "每万人口传染病床位数", "infectious-disease beds per 10,000 residents", "", NULL, m_infectious_beds_per_10k, NULL},
     /* staffing of beds and facilities */
     {"nurses_per_open_bed", F | A, 0, "每床护士数", "nurses per open bed", "", NULL, m_nurses_per_open_bed, NULL},
@@ -772,6 +915,8 @@ static const measure_def CATALOGUE[] = {
     {"public_ownership_share", A, 0, "政府(集体)办占比", "share run by government (or collective)", "ownership", NULL, m_public_share, NULL},
     {"service_share", A, 0, "开展某项服务的机构占比", "share of facilities offering a service", "", NULL, m_service_share, NULL},
     {"service_present", F, 0, "服务设置", "service offered", "", NULL, m_service_present, NULL},
+    {"grade_share", A, 0, "达到某等级的机构占比", "share of facilities at or above a grade", "grade_at_least", NULL, m_grade_share, NULL},
+    {"village_doctor_qualified_share", A, 0, "乡村医生中执业(助理)医师占比", "share of village-level doctors with a physician licence", "", NULL, m_village_doctor_qualified, NULL},
     /* need road travel times */
     {"service_circle_share", A, 0, "服务圈覆盖人口占比", "residents within the service circle", "minutes", NULL, m_service_circle, NULL},
     {"ems_service_radius_km", A, 0, "急救服务半径", "EMS service radius (km)", "", NULL, m_ems_radius, NULL},

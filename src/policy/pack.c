@@ -20,6 +20,7 @@ typedef struct {
     int errors, warnings;
     hss_error first;  /* the first error */
     const char *seeds_dir;
+    int unverified;   /* quotes left unverified for want of the seed directory */
 } diag;
 
 __attribute__((format(printf, 4, 5))) static void report(diag *d, int warning, size_t line,
@@ -163,8 +164,10 @@ static void check_quote(diag *d, const char *doc, const char *quote, size_t line
     if (!dir)
         dir = getenv("HSS_SEEDS_DIR");
     if (!dir || !*dir) {
-        WARN(d, line, "quote not verified: seed documents not available (use --seeds DIR or "
-                      "HSS_SEEDS_DIR)");
+        /* one warning per file, not one per quote */
+        if (d->unverified++ == 0)
+            WARN(d, line, "quote not verified: seed documents not available (use --seeds DIR or "
+                          "HSS_SEEDS_DIR); no quote of this file is");
         return;
     }
     if (strchr(doc, '/')) {
@@ -190,7 +193,7 @@ static void check_quote(diag *d, const char *doc, const char *quote, size_t line
 static const char *const RULE_KEYS[] = {"id", "title", "source", "year", "scope", "measure",
                                         "params", "comparator", "target", "unit", "gap", "note"};
 static const char *const SCOPE_KEYS[] = {"level", "kind", "types", "grades", "ownership",
-                                         "central", "sub_centre", "each", "areas"};
+                                         "run_by", "central", "sub_centre", "each", "areas"};
 static const char *const AREA_PARAMS[] = {"population_over", "population_at_least",
                                           "population_below", "service"};
 
@@ -295,6 +298,8 @@ static void parse_scope(diag *d, const hss_yaml *s, prule *r, const char *what)
         r->grades = vocab_mask(d, y, HSS_VOCAB_GRADE, what);
     if ((y = hss_yaml_get(s, "ownership")))
         r->ownerships = vocab_mask(d, y, HSS_VOCAB_OWNERSHIP, what);
+    if ((y = hss_yaml_get(s, "run_by")))
+        r->run_bys = vocab_mask(d, y, HSS_VOCAB_LEVEL, what);
     const char *flags[] = {"central", "sub_centre"};
     int *dst[] = {&r->central, &r->sub_centre};
     for (int i = 0; i < 2; i++) {
@@ -425,6 +430,8 @@ static int parse_rule(diag *d, const hss_yaml *y, prule *r, int pack_year)
             p->key = hss_xstrdup(pm->keys[i]);
             p->str = hss_xstrdup(v->scalar);
             p->is_num = hss_parse_double(v->scalar, &p->num) == 0;
+            if (strcmp(p->key, "grade_at_least") == 0 && hss_model_find(HSS_VOCAB_GRADE, p->str) < 0)
+                ERR(d, v->line, "%s: unknown grade '%s'", what, p->str);
             if (strcmp(p->key, "service") == 0 && hss_model_find(HSS_VOCAB_SERVICE, p->str) < 0)
                 ERR(d, v->line, "%s: unknown service '%s'", what, p->str);
             if (strcmp(p->key, "category") == 0 && hss_model_find(HSS_VOCAB_STAFF, p->str) < 0 &&
@@ -439,6 +446,8 @@ static int parse_rule(diag *d, const hss_yaml *y, prule *r, int pack_year)
         }
     }
 
+    if (r->measure && !strcmp(r->measure->name, "grade_share") && !prule_str(r, "grade_at_least"))
+        ERR(d, y->line, "%s: measure grade_share needs params: {grade_at_least: ...}", what);
     if (r->measure && (!strcmp(r->measure->name, "service_present") ||
                        !strcmp(r->measure->name, "service_share")) && !prule_str(r, "service"))
         ERR(d, y->line, "%s: measure %s needs params: {service: ...}", what, r->measure->name);
@@ -542,6 +551,58 @@ static void task_units(diag *d, const hss_yaml *v, hss_policy_task *t, const cha
     t->nunits = n;
 }
 
+/* A task's title, target, optional value and unit, and year. */
+static void task_target(diag *d, const hss_yaml *y, const hss_policy_pack *p, hss_policy_task *t,
+                        const char *what)
+{
+    /* the struct's strings are const for its readers; the pack owns them */
+    char *zh = NULL, *en = NULL;
+    bilingual(d, y, "title", what, &zh, &en);
+    t->title_zh = zh;
+    t->title_en = en;
+    bilingual(d, y, "target", what, &zh, &en);
+    t->target_zh = zh;
+    t->target_en = en;
+    const hss_yaml *v = hss_yaml_get(y, "value");
+    if (v) {
+        if (v->type != HSS_YAML_SCALAR || hss_parse_double(v->scalar, &t->value) != 0)
+            ERR(d, v->line, "%s: value must be a number", what);
+        else
+            t->has_value = 1;
+    }
+    if (hss_yaml_get(y, "unit")) {
+        if (!v)
+            ERR(d, hss_yaml_get(y, "unit")->line, "%s: 'unit' goes with a numeric 'value'",
+                what);
+        zh = en = NULL;
+        bilingual(d, y, "unit", what, &zh, &en);
+        t->unit_zh = zh;
+        t->unit_en = en;
+    }
+    const hss_yaml *yr = hss_yaml_get(y, "year");
+    t->year = yr ? parse_year(d, yr, what) : p->year;
+    if (!t->year && !yr && !p->extends) /* with extends: the parent's year, set when merged */
+        ERR(d, y->line, "%s: missing 'year' (the pack gives none either)", what);
+}
+
+/* A task's lead unit, responsible units and area. */
+static void task_owners(diag *d, const hss_yaml *y, hss_policy_task *t, const char *what)
+{
+    const char *lead = scalar(d, y, "lead", 1, what);
+    t->lead = hss_xstrdup(lead ? lead : "");
+    const hss_yaml *u = hss_yaml_get(y, "units");
+    if (!u)
+        ERR(d, y->line, "%s: missing 'units' (the responsible units as the document lists "
+            "them)", what);
+    else
+        task_units(d, u, t, what);
+    const char *area = scalar(d, y, "area", 1, what);
+    if (area && !valid_area(area))
+        ERR(d, hss_yaml_get(y, "area")->line, "%s: area '%s' must be city, each_county or a "
+            "6-digit area code", what, area);
+    t->area = hss_xstrdup(area ? area : "");
+}
+
 static int parse_task(diag *d, const hss_yaml *y, const hss_policy_pack *p, hss_policy_task *t)
 {
     memset(t, 0, sizeof *t);
@@ -571,43 +632,8 @@ static int parse_task(diag *d, const hss_yaml *y, const hss_policy_pack *p, hss_
             "documents", what, doc);
     if (doc && q)
         check_quote(d, doc, q, hss_yaml_get(y, "quote")->line);
-    char *zh = NULL, *en = NULL;
-    bilingual(d, y, "title", what, &zh, &en);
-    t->title_zh = zh, t->title_en = en;
-    bilingual(d, y, "target", what, &zh, &en);
-    t->target_zh = zh, t->target_en = en;
-    const hss_yaml *v = hss_yaml_get(y, "value");
-    if (v) {
-        if (v->type != HSS_YAML_SCALAR || hss_parse_double(v->scalar, &t->value) != 0)
-            ERR(d, v->line, "%s: value must be a number", what);
-        else
-            t->has_value = 1;
-    }
-    if (hss_yaml_get(y, "unit")) {
-        if (!v)
-            ERR(d, hss_yaml_get(y, "unit")->line, "%s: 'unit' goes with a numeric 'value'",
-                what);
-        zh = en = NULL;
-        bilingual(d, y, "unit", what, &zh, &en);
-        t->unit_zh = zh, t->unit_en = en;
-    }
-    const hss_yaml *yr = hss_yaml_get(y, "year");
-    t->year = yr ? parse_year(d, yr, what) : p->year;
-    if (!t->year && !yr && !p->extends) /* with extends: the parent's year, set when merged */
-        ERR(d, y->line, "%s: missing 'year' (the pack gives none either)", what);
-    const char *lead = scalar(d, y, "lead", 1, what);
-    t->lead = hss_xstrdup(lead ? lead : "");
-    const hss_yaml *u = hss_yaml_get(y, "units");
-    if (!u)
-        ERR(d, y->line, "%s: missing 'units' (the responsible units as the document lists "
-            "them)", what);
-    else
-        task_units(d, u, t, what);
-    const char *area = scalar(d, y, "area", 1, what);
-    if (area && !valid_area(area))
-        ERR(d, hss_yaml_get(y, "area")->line, "%s: area '%s' must be city, each_county or a "
-            "6-digit area code", what, area);
-    t->area = hss_xstrdup(area ? area : "");
+    task_target(d, y, p, t, what);
+    task_owners(d, y, t, what);
     return d->errors > errors0 ? -1 : 0;
 }
 

@@ -31,6 +31,8 @@ enum { SUBJ_AREA = 1, SUBJ_FACILITY = 2 };
 typedef struct {
     double beds_open, beds_approved, beds_inf;
     int beds_open_known, beds_approved_known, beds_inf_known;
+    double beds_rehab, beds_nursing; /* bed kinds (issue 13) */
+    int beds_rehab_known, beds_nursing_known;
     double staff[NSTAFF];
     int staff_known; /* facilities with at least one staff row */
     double veh[NVEH];
@@ -56,6 +58,7 @@ typedef struct {
     char *code, *name;
     int type, grade, ownership, area;
     int central, sub_centre;
+    int run_by;     /* level that runs it (hss_level), -1 when not recorded */
     char *services; /* ';'-separated */
     pagg agg;       /* this facility alone */
 } pfac;
@@ -68,6 +71,7 @@ typedef struct {
     pagg *sub;       /* per area: all facilities in its subtree */
     int *order;      /* area indices, parents before children */
     int generated;
+    size_t run_by_known; /* facilities whose run_by is recorded */
     /* For measures wired to other modules (travel times, monthly indicators): the store the
      * region was read from and the evaluation year. */
     hss_store *st;
@@ -85,7 +89,17 @@ typedef struct policy_links {
     int metrics_tried;       /* 1 once opening was attempted */
     char metrics_error[300]; /* why it could not be opened */
     int roads;               /* 0 not yet checked, 1 stored, -1 none */
+    /* Travel costs of every population point, computed once per evaluation and summed per
+     * area (one road query per facility type set instead of one per rule and area). */
+    struct plinked {
+        int tried;
+        hss_code rc;
+        hss_error err;
+        struct hss_access_points *pts; /* circle (minutes) or EMS (minutes and metres) */
+        hss_table *table;              /* sub-centre distances */
+    } circle, ems, subcentres;
 } policy_links;
+void policy_links_free(policy_links *l);
 
 hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err);
 void policy_region_free(pregion *R);
@@ -110,6 +124,7 @@ typedef struct prule {
     int level, kind;          /* -1 = any */
     int each;                 /* SUBJ_AREA or SUBJ_FACILITY */
     uint32_t types, grades, ownerships; /* bit masks; 0 = any */
+    uint32_t run_bys;         /* levels that run the facilities (bit mask of hss_level); 0 = any */
     int central, sub_centre;  /* -1 any, 0/1 */
     char **areas;             /* named area codes the rule is limited to (NULL = all) */
     size_t nareas;

@@ -55,6 +55,10 @@ void pagg_add(pagg *d, const pagg *s)
     d->beds_open_known += s->beds_open_known;
     d->beds_approved_known += s->beds_approved_known;
     d->beds_inf_known += s->beds_inf_known;
+    d->beds_rehab += s->beds_rehab;
+    d->beds_nursing += s->beds_nursing;
+    d->beds_rehab_known += s->beds_rehab_known;
+    d->beds_nursing_known += s->beds_nursing_known;
     for (int i = 0; i < NSTAFF; i++)
         d->staff[i] += s->staff[i];
     for (int i = 0; i < NVEH; i++)
@@ -136,7 +140,8 @@ static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
     sqlite3_stmt *s = hss_store_prepare(
         st,
         "SELECT code, name, type, grade, ownership, area_code, beds_approved, beds_open, "
-        "beds_infectious, central, sub_centre, services, generated FROM facility",
+        "beds_infectious, central, sub_centre, services, generated, beds_rehabilitation, "
+        "beds_nursing, run_by FROM facility",
         err);
     if (!s)
         return err->code;
@@ -171,6 +176,17 @@ static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
             f->agg.beds_inf = sqlite3_column_double(s, 8);
             f->agg.beds_inf_known = 1;
         }
+        if (sqlite3_column_type(s, 13) != SQLITE_NULL) {
+            f->agg.beds_rehab = sqlite3_column_double(s, 13);
+            f->agg.beds_rehab_known = 1;
+        }
+        if (sqlite3_column_type(s, 14) != SQLITE_NULL) {
+            f->agg.beds_nursing = sqlite3_column_double(s, 14);
+            f->agg.beds_nursing_known = 1;
+        }
+        f->run_by = sqlite3_column_type(s, 15) == SQLITE_NULL
+                        ? -1 : hss_model_find(HSS_VOCAB_LEVEL, (const char *)sqlite3_column_text(s, 15));
+        R->run_by_known += f->run_by >= 0;
         f->central = sqlite3_column_int(s, 9);
         f->sub_centre = sqlite3_column_int(s, 10);
         f->services = col_text(s, 11);
@@ -319,7 +335,7 @@ hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
 void policy_region_free(pregion *R)
 {
     if (R->links) {
-        hss_metrics_session_close(R->links->metrics);
+        policy_links_free(R->links);
         free(R->links);
         R->links = NULL;
     }

@@ -3,7 +3,8 @@
  * location, beds, medical-community membership and service flags. The area must be stored;
  * the location must lie inside the boundary of the area (or of its nearest ancestor that has
  * one); beds must be possible (open beds at most 5 x approved, infectious beds within the
- * others).
+ * others). Optional: rehabilitation and nursing beds and the government level that runs the
+ * facility (run_by: city, county, ...), left alone when their column is absent.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,13 @@
 static const char *const REQUIRED[] = {"code", "name", "type", "grade", "ownership", "area_code",
                                        "lon", "lat", "beds_approved", "beds_open", NULL};
 static const char *const OPTIONAL[] = {"beds_infectious", "medcom_code", "medcom_lead", "central",
-                                       "sub_centre", "services", "generated", NULL};
+                                       "sub_centre", "services", "generated",
+                                       "beds_rehabilitation", "beds_nursing", "run_by", NULL};
+
+/* Columns added for the policy packs (issue 13). Unlike the others, a column absent from the
+ * file leaves the stored value alone, so that files written before they existed can still be
+ * re-imported; an empty cell stores "not known". */
+static const char *const EXTRA_BEDS[] = {"beds_rehabilitation", "beds_nursing"};
 
 /* More beds than any single institution has (the largest hospitals have about 10,000). */
 #define MAX_BEDS 50000
@@ -66,6 +73,7 @@ static hss_code services(rg_import *im, hss_buf *out)
 
 typedef struct {
     sqlite3_stmt *area, *exists, *ins, *upd;
+    sqlite3_stmt *extra[3]; /* beds_rehabilitation, beds_nursing, run_by */
     hss_buf svc;
 } stmts;
 
@@ -75,6 +83,61 @@ static void bind_int_or_null(sqlite3_stmt *s, int i, int is_null, int64_t v)
         sqlite3_bind_null(s, i);
     else
         sqlite3_bind_int64(s, i, v);
+}
+
+/* Runs one of the extra updates (?1 code, ?2 value); returns 1 when it changed the row. */
+static int extra_step(sqlite3_stmt *u, int *failed)
+{
+    int rc = sqlite3_step(u);
+    sqlite3_reset(u);
+    if (rc != SQLITE_DONE)
+        *failed = 1;
+    return rc == SQLITE_DONE && sqlite3_changes(sqlite3_db_handle(u)) > 0;
+}
+
+/* The optional bed kinds and run_by of one row, stored only when their column is in the file.
+ * A kind of bed cannot exceed the facility's beds (the larger of approved and open, `beds`,
+ * -1 when neither is known). `was_unchanged`: the main row was counted unchanged, so a change
+ * here makes it an update. */
+static hss_code extras(rg_import *im, stmts *s, const char *code, int64_t beds, int was_unchanged)
+{
+    int changed = 0, failed = 0;
+    for (int k = 0; k < 2; k++) {
+        if (hss_csv_col(im->csv, EXTRA_BEDS[k]) < 0)
+            continue;
+        int64_t n;
+        int is_null;
+        if (rg_count(im, EXTRA_BEDS[k], MAX_BEDS, 1, &n, &is_null))
+            return HSS_EINVAL;
+        if (!is_null && beds >= 0 && n > beds)
+            return rg_bad(im, EXTRA_BEDS[k], hss_csv_get(im->csv, EXTRA_BEDS[k]),
+                          "is impossible: more than the facility's beds (%lld)", (long long)beds);
+        sqlite3_bind_text(s->extra[k], 1, code, -1, SQLITE_TRANSIENT);
+        bind_int_or_null(s->extra[k], 2, is_null, n);
+        changed |= extra_step(s->extra[k], &failed);
+    }
+    if (hss_csv_col(im->csv, "run_by") >= 0) {
+        const char *v = hss_csv_get(im->csv, "run_by");
+        const char *level = NULL;
+        if (v && *v && rg_vocab(im, "run_by", HSS_VOCAB_LEVEL, &level))
+            return HSS_EINVAL;
+        sqlite3_bind_text(s->extra[2], 1, code, -1, SQLITE_TRANSIENT);
+        if (level)
+            sqlite3_bind_text(s->extra[2], 2, level, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(s->extra[2], 2);
+        changed |= extra_step(s->extra[2], &failed);
+    }
+    if (failed) {
+        hss_store_error(im->st, im->err, "storing facility bed kinds or run_by");
+        return hss_fail(im->err, HSS_EDB, "%s:%zu: %s", im->name, hss_csv_line(im->csv),
+                        im->err->msg);
+    }
+    if (changed && was_unchanged) {
+        im->stats->unchanged--;
+        im->stats->updated++;
+    }
+    return HSS_OK;
 }
 
 static hss_code one_row(rg_import *im, void *ctx)
@@ -143,6 +206,9 @@ static hss_code one_row(rg_import *im, void *ctx)
     sqlite3_bind_text(w, 16, s->svc.data ? s->svc.data : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(w, 17, generated);
     hss_code rc = rg_store_row(im, w, old, "storing facility");
+    if (!rc)
+        rc = extras(im, s, code, ba_null && bo_null ? -1 : (ba > bo ? ba : bo),
+                    old && sqlite3_changes(hss_store_sqlite(im->st)) == 0);
     if (!rc && has_loc)
         rc = rg_inside(im, area, lon, lat, 1);
     return rc;
@@ -168,8 +234,14 @@ hss_code rg_import_facilities(rg_import *im)
         "lon IS ?7 AND lat IS ?8 AND beds_approved IS ?9 AND beds_open IS ?10 AND "
         "beds_infectious IS ?11 AND medcom_code IS ?12 AND medcom_lead IS ?13 AND central IS ?14 "
         "AND sub_centre IS ?15 AND services IS ?16 AND generated IS ?17)", im->err);
+    static const char *const extra_sql[] = {
+        "UPDATE facility SET beds_rehabilitation=?2 WHERE code=?1 AND beds_rehabilitation IS NOT ?2",
+        "UPDATE facility SET beds_nursing=?2 WHERE code=?1 AND beds_nursing IS NOT ?2",
+        "UPDATE facility SET run_by=?2 WHERE code=?1 AND run_by IS NOT ?2"};
+    for (int k = 0; k < 3; k++)
+        s.extra[k] = hss_store_prepare(im->st, extra_sql[k], im->err);
     hss_code rc = HSS_OK;
-    if (!s.area || !s.exists || !s.ins || !s.upd)
+    if (!s.area || !s.exists || !s.ins || !s.upd || !s.extra[0] || !s.extra[1] || !s.extra[2])
         rc = HSS_EDB;
     if (rc == HSS_OK)
         rc = rg_rows(im, one_row, &s);
@@ -177,6 +249,8 @@ hss_code rg_import_facilities(rg_import *im)
     sqlite3_finalize(s.exists);
     sqlite3_finalize(s.ins);
     sqlite3_finalize(s.upd);
+    for (int k = 0; k < 3; k++)
+        sqlite3_finalize(s.extra[k]);
     hss_buf_free(&s.svc);
     return rc;
 }

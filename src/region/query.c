@@ -35,12 +35,15 @@ static const colspec FACILITY_COLS[] = {
     {"type", "类型", HSS_COL_TEXT, HSS_VOCAB_FACILITY_TYPE},
     {"grade", "等级", HSS_COL_TEXT, HSS_VOCAB_GRADE},
     {"ownership", "举办主体", HSS_COL_TEXT, HSS_VOCAB_OWNERSHIP},
+    {"run_by", "举办层级", HSS_COL_TEXT, HSS_VOCAB_LEVEL},
     {"area_code", "所在区域", HSS_COL_TEXT, -1},
     {"lon", "经度", HSS_COL_REAL, -1},
     {"lat", "纬度", HSS_COL_REAL, -1},
     {"beds_approved", "编制床位", HSS_COL_INT, -1},
     {"beds_open", "开放床位", HSS_COL_INT, -1},
     {"beds_infectious", "传染病床位", HSS_COL_INT, -1},
+    {"beds_rehabilitation", "康复床位", HSS_COL_INT, -1},
+    {"beds_nursing", "护理床位", HSS_COL_INT, -1},
     {"medcom_code", "医共体", HSS_COL_TEXT, -1},
     {"medcom_lead", "牵头医院", HSS_COL_INT, -1},
     {"central", "中心卫生院", HSS_COL_INT, -1},
@@ -194,8 +197,9 @@ hss_code hss_region_areas(hss_store *st, const hss_region_filter *f, hss_table *
 hss_code hss_region_facilities(hss_store *st, const hss_region_filter *f, hss_table **out, hss_error *err)
 {
     return filtered_table(st, f, UNDER_CTE
-        "SELECT f.code,f.name,f.type,f.grade,f.ownership,f.area_code,f.lon,f.lat,f.beds_approved,"
-        "f.beds_open,f.beds_infectious,f.medcom_code,f.medcom_lead,f.central,f.sub_centre,"
+        "SELECT f.code,f.name,f.type,f.grade,f.ownership,f.run_by,f.area_code,f.lon,f.lat,"
+        "f.beds_approved,f.beds_open,f.beds_infectious,f.beds_rehabilitation,f.beds_nursing,"
+        "f.medcom_code,f.medcom_lead,f.central,f.sub_centre,"
         "f.services,f.generated FROM facility f JOIN area a ON a.code = f.area_code "
         "WHERE (?1 IS NULL OR f.area_code IN (SELECT code FROM sub)) AND (?2 IS NULL OR a.level=?2) "
         "AND (?3 IS NULL OR f.type=?3) ORDER BY f.code LIMIT ?4 OFFSET ?5", 1, FACILITY_COLS,

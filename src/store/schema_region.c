@@ -55,4 +55,12 @@ HSS_SCHEMA(hss_schema_region, "region",
     "  area_code TEXT PRIMARY KEY REFERENCES area(code) ON DELETE CASCADE,"
     "  geometry TEXT NOT NULL,"  /* GeoJSON geometry (Polygon or MultiPolygon), lon/lat */
     "  source TEXT NOT NULL DEFAULT ''"
-    ");");
+    ");",
+    /* v2 (issue 13): bed kinds the plans set standards on, and the government level that runs
+     * the facility (市级公立医院 vs county ones). NULL = not known. */
+    "ALTER TABLE facility ADD COLUMN beds_rehabilitation INTEGER"
+    "  CHECK(beds_rehabilitation IS NULL OR beds_rehabilitation >= 0);"
+    "ALTER TABLE facility ADD COLUMN beds_nursing INTEGER"
+    "  CHECK(beds_nursing IS NULL OR beds_nursing >= 0);"
+    "ALTER TABLE facility ADD COLUMN run_by TEXT"
+    "  CHECK(run_by IS NULL OR run_by IN ('province','city','county','township','village'));");

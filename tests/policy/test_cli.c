@@ -257,7 +257,7 @@ static void policy_commands(void **state)
     (void)state;
     char *out;
     assert_int_equal(run(&out, "policy check %s", pack), 0);
-    assert_non_null(strstr(out, "ok (pack clitest, 2 rules after extends"));
+    assert_non_null(strstr(out, "ok (pack clitest, 2 rules and 1 tasks after extends"));
     free(out);
     char *bad = hss_test_write(dir, "bad.yaml", "pack: b\ntitle: {zh: b, en: b}\nrules:\n"
                                                 "  - id: x\n    measure: nurse_per_bed\n");

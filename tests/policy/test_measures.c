@@ -84,10 +84,18 @@ static int setup(void **state)
     rule("eq4", "facility_count", "{level: county}", "", "==", "4");
     rule("le3", "facility_count", "{level: county}", "", "<=", "3");
     rule("any", "facility_count", "{level: county}", "", "present", "");
+    /* grade_share over hospitals F1 3A, F2 3B (甲区) and F3 2A (乙县) */
+    rule("g2a", "grade_share", "{level: city, types: [general_hospital, tcm_hospital]}", "{grade_at_least: 2A}", ">=", "0.9");
+    rule("g3a", "grade_share", "{level: county, types: [general_hospital, tcm_hospital]}", "{grade_at_least: 3A}", ">=", "0.6");
+    /* village clinics: F6 has 1 assistant physician and (added below) 3 village doctors */
+    rule("vdq", "village_doctor_qualified_share", "{level: county, types: [village_clinic]}", "", ">=", "0.45");
     char *path = hss_test_write(dir, "test.yaml", pack.data);
     hss_error err;
     hss_store *st = hss_store_open_existing(db, &err);
     assert_non_null(st);
+    if (hss_store_exec(st, "INSERT INTO staff(facility_code,category,count) VALUES"
+                           " ('F6','village_doctor',3)", &err) != HSS_OK)
+        fail_msg("%s", err.msg);
     if (hss_policy_findings(st, path, 0, NULL, &F, &err) != HSS_OK)
         fail_msg("%s", err.msg);
     hss_store_close(st);
@@ -289,6 +297,17 @@ static void comparators(void **state)
     expect("any", "331122", "fail", "0", NULL, NULL);
 }
 
+static void grade_and_qualification_shares(void **state)
+{
+    (void)state;
+    expect("g2a", "331100", "pass", "1", NULL, NULL);          /* 3 of 3 at 2A or above */
+    expect("g3a", "331102", "fail", "0.5", NULL, NULL);        /* F1 of F1, F2 */
+    expect("g3a", "331121", "fail", "0", NULL, NULL);          /* F3 is 2A */
+    expect("g3a", "331124", "unknown", NULL, NULL, NULL);      /* no hospital: no share */
+    expect("vdq", "331121", "fail", "0.25", NULL, NULL);       /* 1 / (1 + 3) */
+    expect("vdq", "331102", "unknown", NULL, NULL, NULL);      /* no village clinic */
+}
+
 static void every_finding_cites_its_rule(void **state)
 {
     (void)state;
@@ -310,6 +329,7 @@ int main(void)
         cmocka_unit_test(declared_measures_are_unknown),
         cmocka_unit_test(named_areas),
         cmocka_unit_test(comparators),
+        cmocka_unit_test(grade_and_qualification_shares),
         cmocka_unit_test(every_finding_cites_its_rule),
     };
     return cmocka_run_group_tests_name("policy/measures", tests, setup, teardown);
