@@ -64,6 +64,7 @@ static hss_code score_counties(hss_store *st, const char *city, const char *mont
         snprintf(c[nc].name, sizeof c[nc].name, "%s", hss_table_cell(names, r, 1));
         c[nc++].score = -1;
     }
+    hss_table_free(names);
     hss_metrics_query q = {city, month, NULL, NULL, 0, 0};
     hss_table *t = NULL;
     if ((rc = hss_metrics_indicators(st, &q, &t, err))) {

@@ -74,7 +74,9 @@ static enum MHD_Result fail(hss_req *r, const hss_error *err)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "error", err->msg);
     cJSON_AddStringToObject(o, "error_zh", zh_message(err));
-    return hss_respond_json(r, http_status(err->code), cJSON_PrintUnformatted(o));
+    char *js = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return hss_respond_json(r, http_status(err->code), js);
 }
 
 static enum MHD_Result bad(hss_req *r, const char *en, const char *zh)
@@ -82,7 +84,9 @@ static enum MHD_Result bad(hss_req *r, const char *en, const char *zh)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "error", en);
     cJSON_AddStringToObject(o, "error_zh", zh);
-    return hss_respond_json(r, 400, cJSON_PrintUnformatted(o));
+    char *js = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return hss_respond_json(r, 400, js);
 }
 
 /* The table as a JSON array (takes t). */
@@ -166,7 +170,9 @@ static enum MHD_Result task_detail(hss_req *r, const hss_plan_actor *who, const 
     }
     cJSON_AddItemToObject(o, "reports", ra);
     cJSON_Delete(ta);
-    return hss_respond_json(r, 200, cJSON_PrintUnformatted(o));
+    char *js = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return hss_respond_json(r, 200, js);
 }
 
 /* Decodes the attachments of a report body into files (data malloc'd). */
