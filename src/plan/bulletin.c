@@ -305,11 +305,11 @@ static char *render(const char *region, const char *month, const county_score *c
     html_tasks(&b, tasks, "<h2>三、逾期未完成的规划任务</h2>\n", "没有逾期未完成的任务。", 0);
     html_tasks(&b, tasks, "<h2>四、本期未报送进展的任务</h2>\n", "所有未完成任务均已报送进展。", 1);
     html_rects(&b, rects);
-    char now[21];
-    hss_utc_timestamp(now);
+    char today[11];
+    hss_plan_today(today); /* Asia/Shanghai */
     hss_buf_puts(&b, "<p class=\"note\">排名依据：各县（市、区）本月监测指标中达到目标值的指标所占比例；"
                      "任务逾期以月末为准；报送周期为自然月。所有数字均由系统中已存储的记录计算。</p>\n");
-    hss_buf_printf(&b, "<p class=\"note\">生成时间（北京时间）：%.10s</p>\n</body>\n</html>\n", now);
+    hss_buf_printf(&b, "<p class=\"note\">生成日期（北京时间）：%s</p>\n</body>\n</html>\n", today);
     return hss_buf_steal(&b);
 }
 
