@@ -193,7 +193,8 @@ hss_code plan_db_rect_close_passing(hss_store *st, int64_t id, const char *at, i
 hss_code plan_db_eval_list(hss_store *st, hss_table **out, hss_error *err)
 {
     static const colspec cols[] = {
-        {"id", "编号", HSS_COL_INT},          {"at", "时间", HSS_COL_TEXT},
+        {"id", "编号", HSS_COL_INT},          {"at", "时间(UTC)", HSS_COL_TEXT},
+        {"at_local", "时间(北京)", HSS_COL_TEXT},
         {"pack", "政策包", HSS_COL_TEXT},     {"pack_title", "名称", HSS_COL_TEXT},
         {"pack_version", "版本", HSS_COL_TEXT}, {"year", "年度", HSS_COL_INT},
         {"data_version", "数据版本", HSS_COL_INT}, {"pass", "达标", HSS_COL_INT},
@@ -201,7 +202,8 @@ hss_code plan_db_eval_list(hss_store *st, hss_table **out, hss_error *err)
         {"label", "说明", HSS_COL_TEXT},      {"user", "保存人", HSS_COL_TEXT},
     };
     sqlite3_stmt *s = hss_store_prepare(st,
-        "SELECT id,at,pack,pack_title,pack_version,year,data_version,pass,fail,unknown,label,user_name "
+        "SELECT id,at,strftime('%Y-%m-%d %H:%M',at,'+8 hours'),pack,pack_title,pack_version,year,data_version,"
+        "pass,fail,unknown,label,user_name "
         "FROM plan_eval ORDER BY id DESC", err);
     if (!s)
         return HSS_EDB;

@@ -45,7 +45,7 @@ hss_code hss_plan_actor_load(hss_store *st, const char *user, const char *ip, hs
  * finding passes in the new snapshot are closed in the same transaction. Admin or planner. */
 hss_code hss_plan_eval_save(hss_store *st, const hss_plan_actor *who, const char *pack, int year,
                             const char *label, int64_t *id, hss_error *err);
-/* Saved evaluations, newest first: id, at, pack, pack_title, pack_version, year, data_version,
+/* Saved evaluations, newest first: id, at (UTC), at_local (Asia/Shanghai), pack, pack_title, pack_version, year, data_version,
  * pass, fail, unknown, label, user. */
 hss_code hss_plan_eval_list(hss_store *st, hss_table **out, hss_error *err);
 /* The findings of one snapshot inside `under` (NULL = all; status NULL = all): rule, title, area,
