@@ -35,6 +35,12 @@ int hss_cmd_fhir(int argc, char **argv);
 int hss_cmd_client(int argc, char **argv);
 int hss_cmd_ems(int argc, char **argv);
 int hss_cmd_aed(int argc, char **argv);
+int hss_cmd_tasks(int argc, char **argv);
+int hss_cmd_rectify(int argc, char **argv);
+int hss_cmd_bulletin(int argc, char **argv);
+/* `hss evaluate --save|--compare|--saved|--snapshot` (cmd_plan.c): returns 1 and sets *rc when
+ * it handled the command, 0 when argv is a plain evaluation. */
+int hss_cli_evaluate_saved(int argc, char **argv, int *rc);
 
 /* Shared helpers. */
 /* Prints "hss: <msg>" to stderr and returns 1. */

@@ -152,7 +152,9 @@ static hss_table *compact(const hss_table *f)
 int hss_cmd_evaluate(int argc, char **argv)
 {
     const char *db = NULL, *pack = NULL, *under = NULL, *fmt = "table", *output = NULL;
-    int year = 0, summary_only = 0;
+    int year = 0, summary_only = 0, saved_rc;
+    if (hss_cli_evaluate_saved(argc, argv, &saved_rc)) /* --save, --compare, --saved (cmd_plan.c) */
+        return saved_rc;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int has = i + 1 < argc;

@@ -103,6 +103,7 @@ int hss_cmd_serve(int argc, char **argv)
 
 static const char USER_USAGE[] =
     "hss user add NAME --role admin|planner|county|facility --scope CODE --password-stdin --db FILE\n"
+    "       hss user add NAME --role unit --unit UNIT --scope CODE --password-stdin --db FILE\n"
     "       hss user add NAME --role resident --resident ID_NUMBER --password-stdin --db FILE\n"
     "       hss user list --db FILE [--format table|csv|json]";
 
@@ -114,6 +115,7 @@ int hss_cmd_user(int argc, char **argv)
         return hss_cli_usage(USER_USAGE);
     const char *sub = argv[1], *name = NULL, *role = NULL, *scope = NULL, *db = NULL, *fmt = "table";
     const char *resident = NULL; /* --role resident: whose record the account reads */
+    const char *unit = NULL;     /* --role unit: the responsible unit's name */
     int pw_stdin = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -137,6 +139,8 @@ int hss_cmd_user(int argc, char **argv)
             resident = v;
         else if (strcmp(a, "--format") == 0)
             fmt = v;
+        else if (strcmp(a, "--unit") == 0)
+            unit = v;
         else
             return hss_cli_usage(USER_USAGE);
         i++;
@@ -160,7 +164,8 @@ int hss_cmd_user(int argc, char **argv)
         return rc;
     }
     int is_resident = role && strcmp(role, "resident") == 0;
-    if (strcmp(sub, "add") != 0 || !name || !role || (is_resident ? !resident || scope : !scope || resident))
+    if (strcmp(sub, "add") != 0 || !name || !role || (is_resident ? !resident || scope : !scope || resident) ||
+        (strcmp(role, "unit") == 0) != (unit != NULL))
         return hss_cli_usage(USER_USAGE);
     if (!pw_stdin) {
         fprintf(stderr, "hss: give the password on standard input with --password-stdin "
@@ -183,9 +188,10 @@ int hss_cmd_user(int argc, char **argv)
         hss_store_close(st);
         return rc;
     }
-    int rc = hss_user_add(st, name, role, scope, pw, &err) ? hss_cli_fail(&err) : 0;
+    int rc = (unit ? hss_user_add_unit(st, name, unit, scope, pw, &err) : hss_user_add(st, name, role, scope, pw, &err))
+                 ? hss_cli_fail(&err) : 0;
     if (!rc)
-        printf("user %s: role %s, scope %s\n", name, role, scope);
+        printf("user %s: role %s, scope %s%s%s\n", name, role, scope, unit ? ", unit " : "", unit ? unit : "");
     hss_store_close(st);
     return rc;
 }

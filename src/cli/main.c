@@ -37,6 +37,9 @@ static const command COMMANDS[] = {
     {"client", hss_cmd_client, "system clients of the FHIR API (bearer tokens)"},
     {"ems", hss_cmd_ems, "120: units, calls, measured response times, dispatch, simulation"},
     {"aed", hss_cmd_aed, "AED registry, the five-minute first-aid circle, where next AEDs help"},
+    {"tasks", hss_cmd_tasks, "plan tasks: load, list, report progress with evidence, review"},
+    {"rectify", hss_cmd_rectify, "整改: assign a failed finding to a unit with a deadline; list items"},
+    {"bulletin", hss_cmd_bulletin, "the monthly bulletin (通报) ranking the counties, HTML and PDF"},
     {"help", NULL, "a command's usage: hss help COMMAND (the man page is built from the same text)"},
 };
 

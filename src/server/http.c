@@ -306,6 +306,8 @@ static enum MHD_Result route_api(hss_req *r)
     }
     if (strncmp(p, "/alerts/", 8) == 0)
         return hss_api_alert_route(r, p + 8);
+    if (!strncmp(p, "/tasks", 6) || !strncmp(p, "/evaluations", 12) || !strcmp(p, "/rectifications") || !strcmp(p, "/bulletin"))
+        return hss_api_plan(r, p);
     return hss_respond_error(r, 404, "no such endpoint: %s", r->url);
 }
 
@@ -440,7 +442,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         /* A declared length over the limit is refused before reading the body. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         int64_t n;
-        if (cl && hss_parse_int64(cl, &n) == 0 && (uint64_t)n > srv->cfg.body_limit) {
+        if (cl && hss_parse_int64(cl, &n) == 0 && (uint64_t)n > hss_api_plan_body_limit(url, srv->cfg.body_limit)) {
             r->too_big = 1;
             return strncmp(url, "/fhir/", 6) == 0 ? hss_fhir_too_big(r) : hss_respond_error(r, 413, "request body over the limit of %zu bytes", srv->cfg.body_limit);
         }
@@ -448,7 +450,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (*upload_data_size) {
         if (!r->responded) {
-            if (r->body.len + *upload_data_size > srv->cfg.body_limit)
+            if (r->body.len + *upload_data_size > hss_api_plan_body_limit(r->url, srv->cfg.body_limit))
                 r->too_big = 1;
             else
                 hss_buf_append(&r->body, upload_data, *upload_data_size);

@@ -48,6 +48,10 @@ void hss_server_stop(hss_server *srv);
  * password and ends the user's sessions. */
 hss_code hss_user_add(hss_store *st, const char *name, const char *role, const char *scope,
                       const char *password, hss_error *err);
+/* A responsible unit's account (role unit, unit_users.c): `unit` is the unit's name as the
+ * documents write it (市财政局, 莲都区卫健局); it reports on the plan tasks naming that unit. */
+hss_code hss_user_add_unit(hss_store *st, const char *name, const char *unit, const char *scope,
+                           const char *password, hss_error *err);
 /* All users (name, role, scope, created, disabled), never the hashes. */
 hss_code hss_user_list(hss_store *st, hss_table **out, hss_error *err);
 

@@ -201,4 +201,8 @@ enum MHD_Result hss_api_alerts(hss_req *r);
 enum MHD_Result hss_api_alerts_response(hss_req *r);
 /* /alerts/{id} (GET) and /alerts/{id}/{action} (POST); `rest` follows "/alerts/". */
 enum MHD_Result hss_api_alert_route(hss_req *r, const char *rest);
+/* api_plan.c: tasks, progress reports, saved evaluations, 整改, bulletin (p follows /api/v1);
+ * and the body limit of a URL (a progress report with its files may be larger). */
+enum MHD_Result hss_api_plan(hss_req *r, const char *p);
+size_t hss_api_plan_body_limit(const char *url, size_t normal);
 #endif

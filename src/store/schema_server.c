@@ -58,4 +58,20 @@ HSS_SCHEMA(hss_schema_server, "server",
     "INSERT INTO app_user_v2(name,role,scope,password_hash,created,disabled) "
     "  SELECT name,role,scope,password_hash,created,disabled FROM app_user;"
     "DROP TABLE app_user;"
-    "ALTER TABLE app_user_v2 RENAME TO app_user;");
+    "ALTER TABLE app_user_v2 RENAME TO app_user;",
+    /* v3: responsible units' accounts (role unit: 市财政局, 莲都区卫健局 ...) for plan tasks; `unit` is
+     * the unit's name exactly as the documents write it. The table is rebuilt for the CHECK. */
+    "CREATE TABLE app_user_v3("
+    "  name TEXT PRIMARY KEY,"
+    "  role TEXT NOT NULL CHECK(role IN ('admin','planner','county','facility','resident','unit')),"
+    "  scope TEXT NOT NULL,"
+    "  password_hash TEXT NOT NULL,"
+    "  created TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  resident TEXT,"
+    "  unit TEXT"                     /* role unit: the responsible unit's name */
+    ");"
+    "INSERT INTO app_user_v3(name,role,scope,password_hash,created,disabled,resident) "
+    "  SELECT name,role,scope,password_hash,created,disabled,resident FROM app_user;"
+    "DROP TABLE app_user;"
+    "ALTER TABLE app_user_v3 RENAME TO app_user;");

@@ -25,6 +25,7 @@ static const hss_schema *const SCHEMAS[] = {
     &hss_schema_access, &hss_schema_surveil, &hss_schema_care, &hss_schema_server,
     &hss_schema_fhir,
     &hss_schema_ems,
+    &hss_schema_plan,
 };
 
 hss_code hss_store_error(hss_store *st, hss_error *err, const char *context)

@@ -423,7 +423,7 @@ static void users_survive_the_schema_upgrade(void **state)
     hss_store_close(st);
     st = hss_store_open(path, &e);
     assert_non_null(st);
-    assert_int_equal(hss_store_schema_version(st, "server"), 2);
+    assert_int_equal(hss_store_schema_version(st, "server"), 3);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM app_user WHERE name='old' AND role='county' AND scope='331102'"), 1);
     care_ok(hss_store_exec(st, "INSERT INTO app_user(name,role,scope,password_hash,created,resident) "
                                "VALUES('r','resident','331102101201','h','2026-01-01','x')", &e), &e);

@@ -43,3 +43,36 @@ export function toggleLang() {
 export function idLabel(id, zh) { return lang === 'zh' && zh ? zh : String(id || '').replace(/_/g, ' '); }
 // Lets a screen module (coverage.js, ...) bring its own words: zh and en objects of key -> text.
 export function addWords(zh, en) { Object.assign(words.zh, zh); Object.assign(words.en, en); }
+
+// plan.js (规划实施): tasks, progress reports, saved evaluations, 整改.
+addWords({
+  navPlan: '规划实施', planTitle: '规划实施与督导', planTab_tasks: '任务清单', planTab_mine: '本单位任务', planTab_evaluations: '评估对比',
+  planTab_rect: '整改事项', planTasks: '任务', planOverdue: '逾期', planStale: '本期未报', planDone: '已完成', planUnit: '责任单位',
+  planOverdueOnly: '只看逾期', planNoTasks: '暂无任务（请先加载政策包中的任务）', planTask: '任务', planLead: '牵头单位',
+  planUnits: '责任单位', planDue: '期限', planLast: '最近报告', planNever: '未报告', planReports: '进展报告', planNoReports: '尚无进展报告',
+  planNote: '意见', planAccept: '通过', planReturn: '退回', planReport: '报送进展', planDate: '进展日期', planValue: '完成值',
+  planNarrative: '工作进展', planFiles: '佐证材料（PDF、图片、XLSX，每个不超过20MB）', planSubmit: '提交', planPack: '政策包',
+  planLabel: '评估名称（如2025年度评估）', planSave: '保存本次评估', planNoEvals: '尚无保存的评估', planTimeline: '评估时间线',
+  planCompare: '两次评估对比', planBefore: '之前', planAfter: '之后', planNoChanges: '两次评估之间没有变化', planStandard: '标准',
+  planChange: '变化', planAssign: '转为整改', planDeadline: '整改期限', planNoRect: '暂无整改事项', planClosedBy: '已由评估销号',
+  planSt_not_started: '未启动', planSt_in_progress: '推进中', planSt_done: '已完成', planSt_blocked: '受阻',
+  planRv_pending: '待审核', planRv_accepted: '已通过', planRv_returned: '已退回',
+  planCh_newly_failing: '新增未达标', planCh_worse: '差距扩大', planCh_better: '差距缩小', planCh_fixed: '已达标',
+  planRect_open: '整改中', planRect_closed: '已销号',
+  planPack_lishui: '丽水市', planPack_nanyang: '南阳市', planPack_yiwu: '义乌市', planPack_liaocheng: '聊城市', planPack_national: '国家标准',
+}, {
+  navPlan: 'Plan', planTitle: 'Plan implementation and supervision', planTab_tasks: 'Tasks', planTab_mine: 'My tasks', planTab_evaluations: 'Evaluations',
+  planTab_rect: 'Rectification', planTasks: 'Tasks', planOverdue: 'Overdue', planStale: 'No report this period', planDone: 'Done', planUnit: 'Unit',
+  planOverdueOnly: 'Overdue only', planNoTasks: 'No tasks (load a pack\'s tasks first)', planTask: 'Task', planLead: 'Lead unit',
+  planUnits: 'Responsible units', planDue: 'Due', planLast: 'Last report', planNever: 'never', planReports: 'Progress reports', planNoReports: 'No reports yet',
+  planNote: 'Note', planAccept: 'Accept', planReturn: 'Return', planReport: 'Report progress', planDate: 'As of', planValue: 'Value',
+  planNarrative: 'Progress', planFiles: 'Evidence (PDF, images, XLSX, 20 MB each)', planSubmit: 'Submit', planPack: 'Pack',
+  planLabel: 'Label (e.g. 2025 annual review)', planSave: 'Save this evaluation', planNoEvals: 'No saved evaluations', planTimeline: 'Timeline',
+  planCompare: 'Compare two evaluations', planBefore: 'Before', planAfter: 'After', planNoChanges: 'Nothing changed between them', planStandard: 'Standard',
+  planChange: 'Change', planAssign: 'Assign for rectification', planDeadline: 'Deadline', planNoRect: 'No rectification items', planClosedBy: 'closed by evaluation',
+  planSt_not_started: 'not started', planSt_in_progress: 'in progress', planSt_done: 'done', planSt_blocked: 'blocked',
+  planRv_pending: 'pending', planRv_accepted: 'accepted', planRv_returned: 'returned',
+  planCh_newly_failing: 'newly failing', planCh_worse: 'worse', planCh_better: 'better', planCh_fixed: 'fixed',
+  planRect_open: 'open', planRect_closed: 'closed',
+  planPack_lishui: 'Lishui', planPack_nanyang: 'Nanyang', planPack_yiwu: 'Yiwu', planPack_liaocheng: 'Liaocheng', planPack_national: 'National',
+});

@@ -14,6 +14,7 @@ import { renderAlerts } from './alerts.js';
 import { careRoute, careNav } from './care.js';
 import { coveragePanel } from './coverage.js';
 import { renderEms } from './ems.js';
+import { renderPlan } from './plan.js';
 
 echarts.use([ScatterChart, GeoComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
@@ -109,7 +110,8 @@ function shell(crumbs) {
       h('a', { href: '#/area/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-area' }, t('navArea')),
       h('a', { href: '#/indicators/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-indicators' }, t('navIndicators')),
       h('a', { href: '#/alerts', id: 'nav-alerts' }, t('navAlerts')),
-      h('a', { href: '#/ems', id: 'nav-ems' }, t('navEms'))),
+      h('a', { href: '#/ems', id: 'nav-ems' }, t('navEms')),
+      h('a', { href: '#/plan', id: 'nav-plan' }, t('navPlan'))),
     h('div', { class: 'user' },
       careNav(h, state.me),
       h('span', {}, `${state.me.user} (${state.me.role})`),
@@ -362,12 +364,13 @@ async function route() {
   }
   // residents only ever see their own record: the care routes come first
   if (await careRoute({ h, api, shell, qs, fmt, state })) return;
-  const screen = location.hash.match(/^#\/(indicators\/([^?]+)|alerts|ems)(?:\?(.*))?$/);
+  const screen = location.hash.match(/^#\/(indicators\/([^?]+)|alerts|ems|plan)(?:\?(.*))?$/);
   if (screen) {
     const ctx = { h, api, qs, shell, renderTree, renderMessage, state };
     const params = new URLSearchParams(screen[3] || '');
     if (screen[2]) return renderIndicators(ctx, decodeURIComponent(screen[2]), params);
     if (screen[1] === 'ems') return renderEms(ctx, params);
+    if (screen[1] === 'plan') return renderPlan(ctx, params);
     return renderAlerts(ctx, params);
   }
   const m = location.hash.match(/^#\/(area|facility)\/(.+)$/);

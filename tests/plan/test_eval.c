@@ -1,0 +1,157 @@
+/* test_eval.c: evaluations kept over time through the real `hss` binary: save a snapshot, change
+ * the data, save again, compare (every kind of change), list and read snapshots; bad input. */
+#include "plan_fixture.h"
+
+static char *dir, *db, *pack;
+
+static int setup(void **state)
+{
+    (void)state;
+    dir = hss_test_tmpdir();
+    db = fixture_db(dir);
+    pack = hss_test_write(dir, "plantest.yaml", PLAN_PACK);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(dir);
+    free(db);
+    free(pack);
+    return 0;
+}
+
+static long long save(const char *label)
+{
+    char *out;
+    int rc = plan_run(&out, "evaluate --db %s --policy %s --save --label %s", db, pack, label);
+    if (rc != 0)
+        fail_msg("save: %s", out);
+    long long id = plan_last_line_id(out);
+    free(out);
+    assert_true(id > 0);
+    return id;
+}
+
+/* The compare items of a JSON array as "rule area before after change" lines, sorted. */
+static char *compare_lines(long long a, long long b)
+{
+    char *out;
+    assert_int_equal(plan_run(&out, "evaluate --db %s --compare %lld %lld --format json", db, a, b), 0);
+    cJSON *arr = cJSON_Parse(out);
+    if (!arr)
+        fail_msg("not JSON: %s", out);
+    hss_buf s;
+    hss_buf_init(&s);
+    cJSON *it;
+    cJSON_ArrayForEach(it, arr)
+    {
+        const char *keys[] = {"rule", "area", "facility", "before", "after", "change"};
+        for (size_t k = 0; k < 6; k++) {
+            cJSON *v = cJSON_GetObjectItem(it, keys[k]);
+            assert_non_null(v);
+            hss_buf_printf(&s, "%s%s", k ? " " : "", cJSON_IsString(v) ? v->valuestring : "null");
+        }
+        hss_buf_putc(&s, '\n');
+    }
+    cJSON_Delete(arr);
+    free(out);
+    return hss_buf_steal(&s);
+}
+
+static void save_change_save_compare(void **state)
+{
+    (void)state;
+    long long v0 = plan_query_int(db, "SELECT coalesce((SELECT value FROM hss_meta WHERE key='data_version'),0)");
+    long long s1 = save("年度");
+    /* every finding of the pack is kept: 1 rule x 5 counties, with the pack and data versions */
+    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_finding WHERE eval_id=1"), 5);
+    assert_int_equal(plan_query_int(db, "SELECT data_version FROM plan_eval WHERE id=1"), v0);
+    assert_int_equal(plan_query_int(db, "SELECT length(pack_version) FROM plan_eval WHERE id=1"), 16);
+    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_finding WHERE eval_id=1 AND area='331102' "
+                                        "AND status='fail' AND observed=4 AND target=10 AND gap=6 AND county='331102'"), 1);
+    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM audit WHERE action='evaluation_save' AND target='evaluation 1'"), 1);
+
+    /* 甲区 gains 3 ambulances (still short: better); 戊县 loses all but 1 (newly failing) */
+    plan_sql(db, "UPDATE vehicle SET count=5 WHERE facility_code='F7' AND kind='ambulance';"
+                 "UPDATE vehicle SET count=0 WHERE facility_code='F8';");
+    long long s2 = save("中期");
+    assert_int_equal(plan_query_int(db, "SELECT data_version FROM plan_eval WHERE id=2"), v0 + 1);
+    char *lines = compare_lines(s1, s2);
+    assert_string_equal(lines, "amb 331102  fail fail better\n"
+                               "amb 331124  pass fail newly_failing\n");
+    free(lines);
+    /* backwards, the same changes read the other way */
+    lines = compare_lines(s2, s1);
+    assert_string_equal(lines, "amb 331102  fail fail worse\n"
+                               "amb 331124  fail pass fixed\n");
+    free(lines);
+    /* nothing changed: no items */
+    lines = compare_lines(s2, s2);
+    assert_string_equal(lines, "");
+    free(lines);
+
+    /* the table lists both snapshots, newest first */
+    char *out;
+    assert_int_equal(plan_run(&out, "evaluate --db %s --saved --format csv", db), 0);
+    assert_non_null(strstr(out, "\n2,"));
+    assert_non_null(strstr(out, ",plantest,测试规划,"));
+    assert_true(strstr(out, "\n2,") < strstr(out, "\n1,"));
+    free(out);
+    assert_int_equal(plan_run(&out, "evaluate --db %s --snapshot %lld --status fail --format csv", db, s2), 0);
+    assert_non_null(strstr(out, "amb,救护车,331102,甲区,"));
+    assert_non_null(strstr(out, "amb,救护车,331124,戊县,"));
+    assert_null(strstr(out, ",pass,"));
+    free(out);
+    /* --under restricts the comparison to an area */
+    assert_int_equal(plan_run(&out, "evaluate --db %s --compare %lld %lld --under 331124 --format csv", db, s1, s2), 0);
+    assert_null(strstr(out, "331102"));
+    assert_non_null(strstr(out, "newly_failing"));
+    free(out);
+}
+
+static void change_rules(void **state)
+{
+    (void)state;
+    assert_string_equal(hss_plan_change("pass", "fail", 0, 3), "newly_failing");
+    assert_string_equal(hss_plan_change("unknown", "fail", 0, 3), "newly_failing");
+    assert_string_equal(hss_plan_change("absent", "fail", 0, 3), "newly_failing");
+    assert_string_equal(hss_plan_change("fail", "pass", 3, 0), "fixed");
+    assert_string_equal(hss_plan_change("fail", "fail", 3, 4), "worse");
+    assert_string_equal(hss_plan_change("fail", "fail", 3, 2), "better");
+    assert_null(hss_plan_change("fail", "fail", 3, 3.00001));
+    assert_null(hss_plan_change("pass", "pass", 0, 0));
+    assert_null(hss_plan_change("fail", "unknown", 3, 0));
+    assert_null(hss_plan_change("pass", "absent", 0, 0));
+}
+
+static void bad_input(void **state)
+{
+    (void)state;
+    char *out;
+    assert_int_equal(plan_run(&out, "evaluate --db %s --compare 1 999", db), 1);
+    assert_non_null(strstr(out, "no saved evaluation 999"));
+    free(out);
+    assert_int_equal(plan_run(&out, "evaluate --db %s --compare 1 x", db), 2);
+    free(out);
+    assert_int_equal(plan_run(&out, "evaluate --db %s --compare 1", db), 2);
+    free(out);
+    assert_int_equal(plan_run(&out, "evaluate --db %s --save", db), 2);
+    free(out);
+    long long n = plan_query_int(db, "SELECT count(*) FROM plan_eval");
+    assert_int_equal(plan_run(&out, "evaluate --db %s --policy nosuchpack --save", db), 1);
+    assert_non_null(strstr(out, "nosuchpack"));
+    free(out);
+    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_eval"), n);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(save_change_save_compare),
+        cmocka_unit_test(change_rules),
+        cmocka_unit_test(bad_input),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
