@@ -143,6 +143,14 @@ hss_code hss_access_ems_radius_share(hss_store *st, const char *area_code, doubl
 hss_code hss_access_subcentre_distances(hss_store *st, const char *area_code, hss_table **out,
                                         hss_error *err);
 
+/* Driving minutes between named places: minutes[i*n+j] from place i to place j, where each code
+ * is a village/township population point or a facility with a location. INFINITY when
+ * unreachable, off-road (flagged snap) or farther than `max_minutes` (<= 0: no bound; a bound
+ * keeps the searches local). HSS_ENOTFOUND when no road network is stored or a code is not a
+ * located place. */
+hss_code hss_access_travel_matrix(hss_store *st, const char *const *codes, size_t n, double max_minutes,
+                                  double *minutes, hss_error *err);
+
 /* ---- tables for the CLI ---------------------------------------------------------------- */
 
 typedef struct hss_access_query {

@@ -31,6 +31,7 @@ int hss_cmd_worklist(int argc, char **argv);
 int hss_cmd_serve(int argc, char **argv);
 int hss_cmd_user(int argc, char **argv);
 int hss_cmd_audit(int argc, char **argv);
+int hss_cmd_rounds(int argc, char **argv);
 
 /* Shared helpers. */
 /* Prints "hss: <msg>" to stderr and returns 1. */

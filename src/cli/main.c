@@ -33,6 +33,7 @@ static const command COMMANDS[] = {
     {"serve", hss_cmd_serve, "serve the dashboard and the HTTP API"},
     {"user", hss_cmd_user, "manage dashboard users"},
     {"audit", hss_cmd_audit, "show the audit log"},
+    {"rounds", hss_cmd_rounds, "mobile-clinic rounds, village coverage, round planning, village schedules"},
 };
 
 static void usage(FILE *out)

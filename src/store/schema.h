@@ -14,6 +14,7 @@ extern const hss_schema hss_schema_access;  /* road network, snapping, coverage 
 extern const hss_schema hss_schema_surveil; /* daily counts, alerts */
 extern const hss_schema hss_schema_care;    /* residents, contracts, referrals, follow-ups */
 extern const hss_schema hss_schema_server;  /* users, sessions, audit */
+extern const hss_schema hss_schema_rounds;  /* mobile-clinic rounds, stationed doctors */
 
 #define HSS_SCHEMA(name, mod, ...)                                                         \
     static const char *const name##_sql[] = {__VA_ARGS__};                                 \

@@ -20,6 +20,7 @@ struct hss_store {
 static const hss_schema *const SCHEMAS[] = {
     &hss_schema_core, &hss_schema_region, &hss_schema_policy, &hss_schema_metrics,
     &hss_schema_access, &hss_schema_surveil, &hss_schema_care, &hss_schema_server,
+    &hss_schema_rounds,
 };
 
 hss_code hss_store_error(hss_store *st, hss_error *err, const char *context)
