@@ -90,6 +90,7 @@ static int num(const char *name, const char *s, double lo, double hi, double *ou
     return 0;
 }
 
+/* Call the module first, then this: `t` is read after the call has set it. */
 static int print_table(hss_code rc, hss_table *t, const hss_error *err, hss_format fmt)
 {
     if (rc)
@@ -178,9 +179,10 @@ int hss_cmd_rounds(int argc, char **argv)
     int rc = 2;
     if (strcmp(sub, "import") == 0)
         rc = run_import(st, &a);
-    else if (strcmp(sub, "list") == 0)
-        rc = print_table(a.stationed ? hss_rounds_stationed_list(st, a.under, &t, &err)
-                                     : hss_rounds_list(st, a.under, &t, &err), t, &err, fmt);
+    else if (strcmp(sub, "list") == 0) {
+        hss_code c = a.stationed ? hss_rounds_stationed_list(st, a.under, &t, &err) : hss_rounds_list(st, a.under, &t, &err);
+        rc = print_table(c, t, &err, fmt);
+    }
     else if (strcmp(sub, "coverage") == 0) {
         hss_rounds_cover_opts o;
         hss_rounds_cover_defaults(&o);
@@ -194,8 +196,10 @@ int hss_cmd_rounds(int argc, char **argv)
         rc = run_plan(st, &a, fmt, json);
     else if (strcmp(sub, "schedule") == 0) {
         double days = 14;
-        if (num("--days", a.days, 1, 366, &days) == 0)
-            rc = print_table(hss_rounds_schedule(st, a.village, a.from, (int)days, &t, &err), t, &err, fmt);
+        if (num("--days", a.days, 1, 366, &days) == 0) {
+            hss_code c = hss_rounds_schedule(st, a.village, a.from, (int)days, &t, &err);
+            rc = print_table(c, t, &err, fmt);
+        }
     } else
         rc = hss_cli_usage(USAGE);
     hss_store_close(st);

@@ -150,6 +150,11 @@ hss_code hss_rounds_villages(hss_store *st, const char *under, const hss_rounds_
     return HSS_OK;
 }
 
+int hss_rounds_recorded(hss_store *st)
+{
+    return rdb_any_service(st);
+}
+
 hss_code hss_rounds_coverage_count(hss_store *st, const char *under, const hss_rounds_cover_opts *o,
                                    int64_t *villages, int64_t *served, hss_error *err)
 {

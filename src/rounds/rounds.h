@@ -97,6 +97,9 @@ hss_code hss_rounds_villages(hss_store *st, const char *under, const hss_rounds_
                              hss_rounds_village **out, size_t *n, hss_error *err);
 void hss_rounds_villages_free(hss_rounds_village *v, size_t n);
 
+/* 1 when any mobile-clinic round or stationed doctor is stored (else coverage is unknown). */
+int hss_rounds_recorded(hss_store *st);
+
 /* Villages and those served under `under`, for the policy measures. HSS_ENOTFOUND when no
  * rounds and no stationed doctors are recorded at all (the measure is then unknown, not 0). */
 hss_code hss_rounds_coverage_count(hss_store *st, const char *under, const hss_rounds_cover_opts *o,

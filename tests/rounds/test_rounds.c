@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "access/fixture.h"
+#include "policy/policy.h"
 #include "rounds/rounds.h"
 
 #define LAT 28.0
@@ -317,6 +318,66 @@ static void cli_plan_json_and_import_error(void **state)
     free(dir);
 }
 
+
+static const char PACK[] =
+    "pack: villages\ntitle: {zh: 测试, en: test}\nyear: 2025\ndocuments:\n  - file: 901_test.txt\nrules:\n"
+    "  - {id: all, title: {zh: 全覆盖, en: all}, source: {document: 901_test.txt, quote: 原文}, year: 2025,"
+    "     scope: {level: county}, measure: village_service_share, params: {minutes: 2, visits_per_week: 1},"
+    "     comparator: \">=\", target: 1, unit: {zh: 比例, en: share}, gap: {zh: \"差 {gap}\", en: \"short {gap}\"}}\n"
+    "  - {id: visit, title: {zh: 巡诊, en: visit}, source: {document: 901_test.txt, quote: 原文}, year: 2025,"
+    "     scope: {level: county}, measure: village_visit_share, params: {visits_per_week: 1},"
+    "     comparator: \">=\", target: 1, unit: {zh: 比例, en: share}, gap: {zh: \"差 {gap}\", en: \"short {gap}\"}}\n";
+
+/* "status observed" of each rule of PACK for the county, in rule order. */
+static void findings(hss_store *st, const char *dir, char out[2][64])
+{
+    char *pack = hss_test_write(dir, "villages.yaml", PACK);
+    hss_table *t = NULL;
+    hss_error err;
+    if (hss_policy_findings(st, pack, 0, "331121", &t, &err))
+        fail_msg("%s", err.msg);
+    free(pack);
+    size_t crule = 0, cstatus = 0, cobs = 0, carea = 0;
+    for (size_t c = 0; c < hss_table_cols(t); c++) {
+        const char *n = hss_table_col_name(t, c);
+        if (!strcmp(n, "rule")) crule = c;
+        if (!strcmp(n, "status")) cstatus = c;
+        if (!strcmp(n, "observed")) cobs = c;
+        if (!strcmp(n, "area")) carea = c;
+    }
+    for (size_t r = 0; r < hss_table_rows(t); r++) {
+        if (strcmp(hss_table_cell(t, r, carea), "331121") != 0)
+            continue;
+        int k = strcmp(hss_table_cell(t, r, crule), "all") == 0 ? 0 : 1;
+        snprintf(out[k], 64, "%s %s", hss_table_cell(t, r, cstatus), hss_table_cell(t, r, cobs));
+    }
+    hss_table_free(t);
+}
+
+static void policy_measures_pass_fail_unknown(void **state)
+{
+    (void)state;
+    char *dir = hss_test_tmpdir(), *db = build(dir, "pol.db");
+    hss_store *st = open_db(db);
+    char got[2][64];
+    findings(st, dir, got);
+    assert_string_equal(got[0], "unknown ");
+    assert_string_equal(got[1], "unknown ");
+    hss_error err;
+    char *csv = hss_test_write(dir, "r.csv", ROUNDS_CSV);
+    char *sd = hss_test_write(dir, "sd.csv", "village,facility,doctors\n331121001008,THC,1\n");
+    assert_int_equal(hss_rounds_import(st, csv, NULL, &err), HSS_OK);
+    assert_int_equal(hss_rounds_import(st, sd, NULL, &err), HSS_OK);
+    findings(st, dir, got);
+    assert_string_equal(got[0], "fail 0.75");  /* 1, 2 by clinic; 3, 5, 6 by rounds; 8 stationed */
+    assert_string_equal(got[1], "fail 0.5");   /* 3, 5, 6 and 8 */
+    hss_store_close(st);
+    free(csv);
+    free(sd);
+    free(db);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +387,7 @@ int main(void)
         cmocka_unit_test(plan_by_hand),
         cmocka_unit_test(schedule_minute_by_minute),
         cmocka_unit_test(cli_plan_json_and_import_error),
+        cmocka_unit_test(policy_measures_pass_fail_unknown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
