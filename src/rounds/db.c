@@ -294,6 +294,8 @@ static hss_code fill(hss_store *st, const char *sql, const char *prefix, hss_tab
                 hss_table_set_null(t, c);
             else if (ty == SQLITE_INTEGER)
                 hss_table_set_int(t, c, sqlite3_column_int64(s, (int)c));
+            else if (ty == SQLITE_FLOAT)
+                hss_table_set_real(t, c, sqlite3_column_double(s, (int)c), 6);
             else
                 hss_table_set_text(t, c, col(s, (int)c));
         }
@@ -321,6 +323,18 @@ hss_code rdb_list_stationed(hss_store *st, const char *prefix, hss_table *t, hss
         " FROM stationed_doctor d LEFT JOIN area a ON a.code = d.village_code"
         " LEFT JOIN facility f ON f.code = d.facility_code"
         " WHERE (?1 = '' OR d.village_code LIKE ?1) ORDER BY d.village_code, d.facility_code",
+        prefix, t, err);
+}
+
+hss_code rdb_map_rounds(hss_store *st, const char *prefix, hss_table *t, hss_error *err)
+{
+    return fill(st,
+        "SELECT r.code, r.vehicle, r.home_code, COALESCE(f.name,''), f.lon, f.lat, r.weekdays, r.start_time,"
+        "       r.generated, s.village_code, COALESCE(a.name,''), a.lon, a.lat, s.dwell_min, s.place"
+        " FROM mobile_round r JOIN mobile_round_stop s ON s.round_code = r.code"
+        " LEFT JOIN facility f ON f.code = r.home_code LEFT JOIN area a ON a.code = s.village_code"
+        " WHERE (?1 = '' OR r.county_code LIKE ?1 OR r.code IN (SELECT round_code FROM mobile_round_stop"
+        "   WHERE village_code LIKE ?1)) ORDER BY r.code, s.seq",
         prefix, t, err);
 }
 

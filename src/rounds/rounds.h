@@ -181,6 +181,16 @@ hss_code hss_rounds_plan_save(hss_store *st, const hss_rounds_plan *p, int gener
  * transaction after the roads are generated. */
 hss_code hss_rounds_demo(hss_store *st, hss_error *err);
 
+/* ---- the map ---------------------------------------------------------------------------- */
+
+/* The rounds under `under` with coordinates and every village with how it is served, as one JSON
+ * object (malloc'd): {"under", "rounds": [{"code","vehicle","home","home_name","home_lon",
+ * "home_lat","weekdays","start","generated","stops": [{"village","name","lon","lat","dwell_min",
+ * "place"}]}], "villages": [{"code","name","residents","lon","lat","served","served_by","visits",
+ * "required"}], "villages_total", "villages_served", "coverage_error"}. Without a road network
+ * the villages list is empty and coverage_error says why. */
+hss_code hss_rounds_map_json(hss_store *st, const char *under, char **out, hss_error *err);
+
 /* ---- residents' view -------------------------------------------------------------------- */
 
 /* The next visits to a village from `from` (YYYY-MM-DD; NULL = today, Asia/Shanghai) over

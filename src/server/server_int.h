@@ -163,6 +163,10 @@ void hss_prefix_range(const char *code, char lo[13], char hi[14]);
 /* api_indicators.c */
 enum MHD_Result hss_api_indicators(hss_req *r);
 
+/* api_rounds.c: mobile-clinic rounds for the map and a village's schedule (src/rounds/). */
+enum MHD_Result hss_api_rounds(hss_req *r);
+enum MHD_Result hss_api_rounds_schedule(hss_req *r);
+
 /* api_alerts.c */
 enum MHD_Result hss_api_alerts(hss_req *r);
 enum MHD_Result hss_api_alerts_response(hss_req *r);

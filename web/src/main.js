@@ -12,6 +12,7 @@ import { renderIndicators } from './indicators.js';
 import { renderAlerts } from './alerts.js';
 import { careRoute, careNav } from './care.js';
 import { coveragePanel } from './coverage.js';
+import { renderRounds } from './rounds.js';
 
 echarts.use([ScatterChart, GeoComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
@@ -105,7 +106,8 @@ function shell(crumbs) {
     state.me.role === 'resident' ? null : h('nav', { class: 'screens', id: 'screens' },
       h('a', { href: '#/area/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-area' }, t('navArea')),
       h('a', { href: '#/indicators/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-indicators' }, t('navIndicators')),
-      h('a', { href: '#/alerts', id: 'nav-alerts' }, t('navAlerts'))),
+      h('a', { href: '#/alerts', id: 'nav-alerts' }, t('navAlerts')),
+      h('a', { href: '#/rounds/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-rounds' }, t('navRounds'))),
     h('div', { class: 'user' },
       careNav(h, state.me),
       h('span', {}, `${state.me.user} (${state.me.role})`),
@@ -342,6 +344,8 @@ async function route() {
   }
   // residents only ever see their own record: the care routes come first
   if (await careRoute({ h, api, shell, qs, fmt, state })) return;
+  const rounds = location.hash.match(/^#\/rounds\/([^?]+)(?:\?(.*))?$/);
+  if (rounds) return renderRounds({ h, api, qs, shell, renderTree, renderMessage, state }, decodeURIComponent(rounds[1]), new URLSearchParams(rounds[2] || ''));
   const screen = location.hash.match(/^#\/(indicators\/([^?]+)|alerts)(?:\?(.*))?$/);
   if (screen) {
     const ctx = { h, api, qs, shell, renderTree, renderMessage, state };
