@@ -11,6 +11,7 @@ make -j2 "$B" build/hss >/dev/null || exit 1
 T=$(mktemp -d /tmp/hss-bench-rounds.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 build/hss demo lishui --db "$T/lishui.db" --quiet >/dev/null || exit 1
+echo "load average: $(cut -d" " -f1-3 /proc/loadavg) (wall time grows with it on a shared machine)"
 "$B" lishui "$T/lishui.db" || exit 1
 if command -v glpsol >/dev/null; then
   "$B" small "$T" || exit 1

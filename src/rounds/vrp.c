@@ -589,91 +589,180 @@ void hss_vrp_solve(const hss_vrp *in, int exact_max, hss_vrp_sol *out)
 
 /* ---- lower bound ------------------------------------------------------------------------ */
 
-static int cmp_double(const void *a, const void *b)
+/* The relaxation of one visit level: any m rounds covering villages v[0..k) form, once home is
+ * taken out, a spanning forest of m paths over the villages plus 2m distinct home arcs (out of
+ * and back to home), every village having degree 2. Dropping "paths" and "degree 2" leaves the
+ * cheapest m-forest (the minimum spanning tree without its m-1 longest edges, on the symmetric
+ * minimum of the two directions) plus the 2m cheapest home arcs: a lower bound for every m at
+ * least the number of working days the villages need. Lagrangian multipliers on the degree
+ * constraints (Held and Karp's idea, with subgradient steps) raise it: arc costs become
+ * w(a,b) + pi[a] + pi[b], home arcs w + pi[a], and the bound is the relaxed optimum - 2 sum pi. */
+typedef struct {
+    size_t k, mmin;
+    double *w;      /* k*k symmetric village-village minutes */
+    double *hout, *hin;
+    double *key, *ew; /* Prim workspace; tree edge weights */
+    int *par, *in_tree, *eu, *ev;
+    size_t *order;
+    double *hv;     /* 2k modified home arcs */
+    int *hvil;
+    int *deg;
+} lag_ws;
+
+/* Sorts idx[0..n) by key, descending or ascending (insertion sort: n is a home's villages, and
+ * qsort has no context argument to carry the key without a global). */
+static void sort_idx(size_t *idx, size_t n, const double *key, int desc)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
+    for (size_t i = 1; i < n; i++) {
+        size_t x = idx[i], j = i;
+        while (j > 0 && (desc ? key[idx[j - 1]] < key[x] : key[idx[j - 1]] > key[x])) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = x;
+    }
 }
 
-/* Prim over the symmetric minimum of the two directions; fills the tree's edge weights
- * (k - 1 of them, sorted descending) and returns the total. INFINITY when disconnected. */
-static double mst(const hss_vrp *in, const int *v, size_t k, double *edges)
+/* The relaxed optimum under multipliers pi, minus 2 sum pi; fills the degrees of the structure
+ * that achieves it. */
+static double lag_eval(lag_ws *L, const double *pi)
 {
-    double *key = hss_xmalloc((k + 1) * sizeof *key);
-    char *in_tree = hss_xcalloc(k + 1, 1);
-    for (size_t i = 0; i < k; i++)
-        key[i] = INFINITY;
-    key[0] = 0;
-    double total = 0;
+    size_t k = L->k;
+    for (size_t i = 0; i < k; i++) {
+        L->key[i] = INFINITY;
+        L->in_tree[i] = 0;
+        L->par[i] = -1;
+        L->deg[i] = 0;
+    }
+    L->key[0] = 0;
+    double tree = 0;
     size_t ne = 0;
     for (size_t step = 0; step < k; step++) {
         size_t u = k;
         for (size_t i = 0; i < k; i++)
-            if (!in_tree[i] && (u == k || key[i] < key[u]))
+            if (!L->in_tree[i] && (u == k || L->key[i] < L->key[u]))
                 u = i;
-        in_tree[u] = 1;
-        total += key[u];
-        if (step > 0)
-            edges[ne++] = key[u];
+        L->in_tree[u] = 1;
+        if (step > 0) {
+            tree += L->key[u];
+            L->ew[ne] = L->key[u];
+            L->eu[ne] = L->par[u];
+            L->ev[ne++] = (int)u;
+        }
         for (size_t i = 0; i < k; i++) {
-            double w = fmin(T(in, v[u], v[i]), T(in, v[i], v[u]));
-            if (!in_tree[i] && w < key[i])
-                key[i] = w;
+            double c = L->w[u * k + i] + pi[u] + pi[i];
+            if (!L->in_tree[i] && c < L->key[i]) {
+                L->key[i] = c;
+                L->par[i] = (int)u;
+            }
         }
     }
-    free(key);
-    free(in_tree);
-    qsort(edges, ne, sizeof *edges, cmp_double);
-    for (size_t i = 0; i < ne / 2; i++) {
-        double t = edges[i];
-        edges[i] = edges[ne - 1 - i];
-        edges[ne - 1 - i] = t;
+    size_t *eo = L->order;
+    for (size_t i = 0; i < ne; i++)
+        eo[i] = i;
+    sort_idx(eo, ne, L->ew, 1);
+    size_t *ho = L->order + k;
+    for (size_t i = 0; i < k; i++) {
+        L->hv[2 * i] = L->hout[i] + pi[i];
+        L->hv[2 * i + 1] = L->hin[i] + pi[i];
+        L->hvil[2 * i] = L->hvil[2 * i + 1] = (int)i;
+        ho[2 * i] = 2 * i;
+        ho[2 * i + 1] = 2 * i + 1;
     }
-    return total;
+    sort_idx(ho, 2 * k, L->hv, 0);
+    double forest = tree, arcs = 0, best = INFINITY, sum_pi = 0;
+    size_t best_m = L->mmin;
+    for (size_t i = 0; i + 1 < L->mmin && i < ne; i++)
+        forest -= L->ew[eo[i]];
+    for (size_t i = 0; i < 2 * L->mmin && i < 2 * k; i++)
+        arcs += L->hv[ho[i]];
+    for (size_t m = L->mmin; m <= k; m++) {
+        if (forest + arcs < best) {
+            best = forest + arcs;
+            best_m = m;
+        }
+        if (m < k) {
+            forest -= L->ew[eo[m - 1]];
+            arcs += L->hv[ho[2 * m]] + L->hv[ho[2 * m + 1]];
+        }
+    }
+    for (size_t i = best_m - 1; i < ne; i++) {
+        L->deg[L->eu[eo[i]]]++;
+        L->deg[L->ev[eo[i]]]++;
+    }
+    for (size_t i = 0; i < 2 * best_m && i < 2 * k; i++)
+        L->deg[L->hvil[ho[i]]]++;
+    for (size_t i = 0; i < k; i++)
+        sum_pi += pi[i];
+    return best - 2 * sum_pi;
 }
 
-/* The bound for the villages v[0..k) that need at least one more weekly visit at this level:
- * any m rounds covering them cost at least the cheapest spanning forest of m trees (the MST
- * without its m-1 longest edges) plus 2m distinct home arcs (out of and back to home). */
+#define LAG_ITER 200
+
 static double level_bound(const hss_vrp *in, const int *v, size_t k)
 {
     if (k == 0)
         return 0;
-    double *edges = hss_xmalloc((k + 1) * sizeof *edges);
-    double *home = hss_xmalloc((2 * k + 1) * sizeof *home);
-    double tree = mst(in, v, k, edges);
+    lag_ws L = {k, 1, hss_xmalloc(k * k * sizeof(double)), hss_xmalloc(k * sizeof(double)),
+                hss_xmalloc(k * sizeof(double)), hss_xmalloc(k * sizeof(double)), hss_xmalloc(k * sizeof(double)),
+                hss_xmalloc(k * sizeof(int)), hss_xmalloc(k * sizeof(int)), hss_xmalloc(k * sizeof(int)),
+                hss_xmalloc(k * sizeof(int)), hss_xmalloc(3 * k * sizeof(size_t)), hss_xmalloc(2 * k * sizeof(double)),
+                hss_xmalloc(2 * k * sizeof(int)), hss_xmalloc(k * sizeof(int))};
     /* every round spends at least, per village, its dwell and its cheapest arrival, and one
      * cheapest return home: that many minutes need at least mmin working days */
     double busy = 0, ret = INFINITY;
     for (size_t i = 0; i < k; i++) {
-        home[2 * i] = T(in, 0, v[i]);
-        home[2 * i + 1] = T(in, v[i], 0);
-        double arrive = T(in, 0, v[i]);
-        for (size_t j = 0; j < k; j++)
+        L.hout[i] = T(in, 0, v[i]);
+        L.hin[i] = T(in, v[i], 0);
+        double arrive = L.hout[i];
+        for (size_t j = 0; j < k; j++) {
+            L.w[i * k + j] = i == j ? INFINITY : fmin(T(in, v[i], v[j]), T(in, v[j], v[i]));
             if (j != i)
                 arrive = fmin(arrive, T(in, v[j], v[i]));
+        }
         busy += in->dwell[v[i]] + arrive;
-        ret = fmin(ret, home[2 * i + 1]);
+        ret = fmin(ret, L.hin[i]);
     }
-    qsort(home, 2 * k, sizeof *home, cmp_double);
-    size_t mmin = ret < in->limit ? (size_t)ceil(busy / (in->limit - ret) - EPS) : 1;
-    if (mmin < 1)
-        mmin = 1;
-    double best = INFINITY, forest = tree, arcs = 0;
-    for (size_t i = 0; i < 2 * mmin && i < 2 * k; i++)
-        arcs += home[i];
-    for (size_t i = 0; i + 1 < mmin && i < k - 1; i++)
-        forest -= edges[i];
-    for (size_t m = mmin; m <= k; m++) {
-        if (forest + arcs < best)
-            best = forest + arcs;
-        if (m < k) {
-            forest -= edges[m - 1];
-            arcs += home[2 * m] + home[2 * m + 1];
+    L.mmin = ret < in->limit ? (size_t)ceil(busy / (in->limit - ret) - EPS) : 1;
+    if (L.mmin < 1)
+        L.mmin = 1;
+    if (L.mmin > k)
+        L.mmin = k;
+    double *pi = hss_xcalloc(k, sizeof *pi);
+    double best = lag_eval(&L, pi), lambda = 2;
+    int stale = 0;
+    for (int it = 0; it < LAG_ITER && lambda > 1e-4 && isfinite(best); it++) {
+        double norm = 0;
+        for (size_t i = 0; i < k; i++)
+            norm += (double)(L.deg[i] - 2) * (L.deg[i] - 2);
+        if (norm == 0)
+            break; /* every degree is 2: the relaxation is tight */
+        double step = lambda * (0.1 * fabs(best) + 1) / norm;
+        for (size_t i = 0; i < k; i++)
+            pi[i] += step * (L.deg[i] - 2);
+        double val = lag_eval(&L, pi);
+        if (val > best + EPS) {
+            best = val;
+            stale = 0;
+        } else if (++stale >= 10) {
+            lambda /= 2;
+            stale = 0;
         }
     }
-    free(edges);
-    free(home);
+    free(pi);
+    free(L.w);
+    free(L.hout);
+    free(L.hin);
+    free(L.key);
+    free(L.ew);
+    free(L.par);
+    free(L.in_tree);
+    free(L.eu);
+    free(L.ev);
+    free(L.order);
+    free(L.hv);
+    free(L.hvil);
+    free(L.deg);
     return best;
 }
 

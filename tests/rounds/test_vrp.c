@@ -140,7 +140,7 @@ static void exact_matches_enumeration(void **state)
         assert_true(fabs(s.cost - opt) < 1e-6);
         double lb = hss_vrp_lower_bound(&I.vrp);
         assert_true(lb <= opt + 1e-6);
-        assert_true(lb > 0.3 * opt);
+        assert_true(lb > 0.6 * opt); /* 0.73 at worst on these instances with the multipliers */
         hss_vrp_sol_free(&s);
     }
 }
