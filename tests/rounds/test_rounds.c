@@ -222,6 +222,11 @@ static void plan_by_hand(void **state)
     }
     for (int v = 3; v <= 8; v++)
         assert_int_equal(visits[v], v >= 5 ? 2 : 1);
+    /* the twice-a-week round runs on two days at least two apart (spread over the week) */
+    for (size_t a = 0; a < p->nroutes; a++)
+        for (size_t b = a + 1; b < p->nroutes; b++)
+            if (p->routes[a].round == p->routes[b].round)
+                assert_true(abs(p->routes[a].day - p->routes[b].day) >= 2);
     assert_true(fabs(p->drive_minutes - 40) < 0.01);
     assert_true(fabs(p->lower_bound - 40) < 0.01);
     char *json = hss_rounds_plan_json(p);
@@ -235,6 +240,15 @@ static void plan_by_hand(void **state)
         assert_non_null(cJSON_GetObjectItem(r0, keys[k]));
     cJSON_Delete(j);
     free(json);
+    /* the same from a home given by code; an unknown home is refused */
+    o.home = "THC";
+    hss_rounds_plan *h = NULL;
+    assert_int_equal(hss_rounds_plan_make(st, &o, &h, &err), HSS_OK);
+    assert_true(fabs(h->drive_minutes - 40) < 0.01);
+    hss_rounds_plan_free(h);
+    o.home = "NOPE";
+    assert_int_equal(hss_rounds_plan_make(st, &o, &h, &err), HSS_ENOTFOUND);
+    o.home = NULL;
     /* one vehicle, one day: only one round fits, the rest is unserved */
     o.vehicles = 1;
     o.days = 1;
