@@ -44,14 +44,17 @@ const weekdays = (s) => [...s].map((d) => t('wd' + d)).join('、');
 const vehicleName = (s) => { const m = /^\d{6}-(\d+)$/.exec(s); return m ? t('vehicleN').replace('{n}', m[1]) : s; };
 const runsOn = (r, day) => !day || r.weekdays.includes(day);
 
-// Projects lon/lat into a 1000 x 700 box, keeping the aspect at the area's latitude.
+// Projects lon/lat into a box 1000 wide and at most 700 high, keeping the aspect at the area's
+// latitude; the function's `height` is the box's height.
 function projector(points) {
   const lons = points.map((p) => p[0]), lats = points.map((p) => p[1]);
   const x0 = Math.min(...lons), x1 = Math.max(...lons), y0 = Math.min(...lats), y1 = Math.max(...lats);
   const k = Math.cos(((y0 + y1) / 2) * Math.PI / 180);
   const w = Math.max((x1 - x0) * k, 1e-6), hgt = Math.max(y1 - y0, 1e-6);
   const s = Math.min(960 / w, 660 / hgt);
-  return ([lon, lat]) => [20 + (lon - x0) * k * s, 20 + (y1 - lat) * s];
+  const project = ([lon, lat]) => [20 + (lon - x0) * k * s, 20 + (y1 - lat) * s];
+  project.height = Math.max(120, Math.ceil(hgt * s + 40)); /* a flat area gets a flat map */
+  return project;
 }
 
 function drawMap(box, data, day) {
@@ -60,7 +63,7 @@ function drawMap(box, data, day) {
   box.replaceChildren();
   if (!pts.length) return;
   const p = projector(pts);
-  const map = svg('svg', { viewBox: '0 0 1000 700', class: 'rounds-map', id: 'rounds-map', role: 'img' });
+  const map = svg('svg', { viewBox: `0 0 1000 ${p.height}`, class: 'rounds-map', id: 'rounds-map', role: 'img' });
   let lines = 0;
   data.rounds.forEach((r, i) => {
     if (!runsOn(r, day) || r.home_lon === null) return;
@@ -87,6 +90,18 @@ function drawMap(box, data, day) {
   map.dataset.served = String(served);
   map.dataset.unserved = String(unserved);
   box.append(map);
+}
+
+// The map's key: one coloured dot or square per meaning.
+function legend(h) {
+  const item = (shape, fill, label) => {
+    const key = svg('svg', { width: 16, height: 16, viewBox: '0 0 16 16' });
+    key.append(shape === 'rect' ? svg('rect', { x: 2, y: 2, width: 12, height: 12, fill }) : svg('circle', { cx: 8, cy: 8, r: 6, fill }));
+    return h('span', { class: 'legend-item' }, key, label);
+  };
+  return h('div', { class: 'rounds-legend', id: 'rounds-legend' },
+    item('circle', '#2ca02c', t('byClinic')), item('circle', '#1f77b4', t('byRounds')),
+    item('circle', '#9467bd', t('byStationed')), item('circle', '#d62728', t('notServed')), item('rect', '#333', t('home')));
 }
 
 function dayList(h, data, day) {
@@ -143,7 +158,7 @@ export async function renderRounds(ctx, code, params) {
       card('rounds-unserved', unserved.length, t('villagesUnserved')),
       card('rounds-count', data.rounds.length, t('roundsCount'))),
     h('section', { class: 'panel rounds-panel' }, h('h2', {}, t('mapTitle')),
-      h('div', { class: 'filters' }, h('label', {}, t('roundsDay'), daySel)), mapBox,
+      h('div', { class: 'filters' }, h('label', {}, t('roundsDay'), daySel)), mapBox, legend(h),
       h('h3', {}, t('roundsOfDay')), dayList(h, data, view.day)),
     h('section', { class: 'panel rounds-panel', id: 'schedule' }, h('h2', {}, t('schedule')),
       h('div', { class: 'filters' }, h('label', {}, t('pickVillage'), pick)), schedOut),
