@@ -255,7 +255,8 @@ hss_code rdb_stationed_put(hss_store *st, const char *village, const char *facil
 
 hss_code rdb_delete_generated(hss_store *st, const char *county, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "DELETE FROM mobile_round WHERE generated=1 AND county_code=?", err);
+    sqlite3_stmt *s = hss_store_prepare(st, "DELETE FROM mobile_round WHERE county_code=?1"
+                                            " AND (generated=1 OR code LIKE 'G' || ?1 || '-%')", err);
     if (!s)
         return HSS_EDB;
     bind_text(s, 1, county);

@@ -129,7 +129,8 @@ hss_table *hss_rounds_plan_summary(const hss_rounds_plan *p)
     return t;
 }
 
-/* Stores one county's rounds: one per round number, weekdays from its days. */
+/* Stores one county's rounds, one per round number with weekdays from its days, in place of
+ * the rounds an earlier plan stored (imported rounds stay). */
 static hss_code save_county(hss_store *st, const hss_rounds_plan *p, const char *county, int generated,
                             hss_error *err)
 {

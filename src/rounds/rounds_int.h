@@ -49,7 +49,7 @@ hss_code rdb_stops_trim(hss_store *st, const char *round, int n, hss_error *err)
 /* days_per_week <= 0 keeps the stored value (5 for a new row). */
 hss_code rdb_stationed_put(hss_store *st, const char *village, const char *facility, const char *county,
                            int doctors, int days_per_week, hss_error *err);
-/* Deletes the generated rounds of a county. */
+/* Deletes the rounds a previous plan stored for a county: generated ones and codes G<county>-NN. */
 hss_code rdb_delete_generated(hss_store *st, const char *county, hss_error *err);
 /* One audit row (CLI actions: no user, no address, status 0). */
 hss_code rdb_audit(hss_store *st, const char *target, const char *detail, hss_error *err);

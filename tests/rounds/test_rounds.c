@@ -257,9 +257,15 @@ static void plan_by_hand(void **state)
     assert_int_equal(q->nroutes, 1);
     assert_true(q->nunserved > 0);
     assert_true(q->counties[0].vehicles_needed > 1);
+    /* saving the short plan, then the full one: the second replaces the first (same code
+     * prefix), imported rounds would stay; saved rounds serve every planned village */
+    assert_int_equal(hss_rounds_plan_save(st, q, 0, &err), HSS_OK);
+    assert_int_equal(hss_test_query_int(st, "SELECT COUNT(*) FROM mobile_round"), 1);
     hss_rounds_plan_free(q);
-    /* saved rounds serve every planned village */
     assert_int_equal(hss_rounds_plan_save(st, p, 1, &err), HSS_OK);
+    assert_int_equal(hss_test_query_int(st, "SELECT COUNT(*) FROM mobile_round WHERE code LIKE 'G331121-%'"),
+                     hss_test_query_int(st, "SELECT COUNT(*) FROM mobile_round"));
+    assert_int_equal(hss_test_query_int(st, "SELECT COUNT(*) FROM audit WHERE target='rounds plan --save'"), 2);
     hss_rounds_plan_free(p);
     hss_rounds_cover_opts co;
     hss_rounds_cover_defaults(&co);
