@@ -21,4 +21,5 @@ copyFileSync(join(here, 'index.html'), join(dist, 'index.html'));
 copyFileSync(join(here, 'src/app.css'), join(dist, 'app.css'));
 copyFileSync(join(here, 'src/care.css'), join(dist, 'care.css'));
 copyFileSync(join(here, 'src/plan.css'), join(dist, 'plan.css'));
+copyFileSync(join(here, 'src/rounds.css'), join(dist, 'rounds.css'));
 console.log('web/dist built');

@@ -160,6 +160,13 @@ typedef struct hss_access_points {
 hss_code hss_access_point_costs(hss_store *st, const char *types, int want_metres,
                                 hss_access_points **out, hss_error *err);
 void hss_access_points_free(hss_access_points *p);
+/* Driving minutes between named places: minutes[i*n+j] from place i to place j, where each code
+ * is a village/township population point or a facility with a location. INFINITY when
+ * unreachable, off-road (flagged snap) or farther than `max_minutes` (<= 0: no bound; a bound
+ * keeps the searches local). HSS_ENOTFOUND when no road network is stored or a code is not a
+ * located place. */
+hss_code hss_access_travel_matrix(hss_store *st, const char *const *codes, size_t n, double max_minutes,
+                                  double *minutes, hss_error *err);
 
 /* ---- tables for the CLI ---------------------------------------------------------------- */
 

@@ -41,6 +41,7 @@ int hss_cmd_bulletin(int argc, char **argv);
 /* `hss evaluate --save|--compare|--saved|--snapshot` (cmd_plan.c): returns 1 and sets *rc when
  * it handled the command, 0 when argv is a plain evaluation. */
 int hss_cli_evaluate_saved(int argc, char **argv, int *rc);
+int hss_cmd_rounds(int argc, char **argv);
 
 /* Shared helpers. */
 /* Prints "hss: <msg>" to stderr and returns 1. */

@@ -40,6 +40,7 @@ static const command COMMANDS[] = {
     {"tasks", hss_cmd_tasks, "plan tasks: load, list, report progress with evidence, review"},
     {"rectify", hss_cmd_rectify, "整改: assign a failed finding to a unit with a deadline; list items"},
     {"bulletin", hss_cmd_bulletin, "the monthly bulletin (通报) ranking the counties, HTML and PDF"},
+    {"rounds", hss_cmd_rounds, "mobile-clinic rounds, village coverage, round planning, village schedules"},
     {"help", NULL, "a command's usage: hss help COMMAND (the man page is built from the same text)"},
 };
 

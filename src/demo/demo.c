@@ -20,6 +20,7 @@
 #include "metrics/metrics.h"
 #include "model/model.h"
 #include "region/region.h"
+#include "rounds/rounds.h"
 #include "surveil/surveil.h"
 
 static const hss_demo_region REGIONS[] = {
@@ -708,6 +709,10 @@ hss_code hss_demo_build(hss_store *st, const hss_demo_options *opt, hss_demo_res
     if (!rc) {
         progress(opt, "generating the road network and snapping villages and facilities to it");
         rc = hss_access_generate_roads(st, opt->seed ? opt->seed : HSS_DEMO_DEFAULT_SEED, err);
+    }
+    if (!rc) {
+        progress(opt, "planning mobile-clinic rounds for villages with no clinic within 20 minutes");
+        rc = hss_rounds_demo(st, err);
     }
     if (!rc) {
         progress(opt, "generating 24 months of activity data (indicators)");

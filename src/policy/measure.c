@@ -13,6 +13,7 @@
 #include "ems/ems.h"
 #include "metrics/metrics.h"
 #include "policy/policy_int.h"
+#include "rounds/rounds.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -843,6 +844,45 @@ static void m_sub_centre_distance(const pregion *R, const prule *r, const parea 
     o->observed = round(best * 100) / 100;
 }
 
+/* Share of the area's villages that are served (rounds module): by a clinic within `minutes`
+ * (default 20), a stationed doctor, or rounds visiting `visits_per_week` times (default 1);
+ * 巡诊或派驻 rules count only rounds and stationed doctors. Unknown when none is recorded. */
+static void village_cover(const pregion *R, const prule *r, const parea *a, presult *o, int clinics)
+{
+    hss_rounds_cover_opts c;
+    hss_rounds_cover_defaults(&c);
+    c.minutes = prule_num(r, "minutes", 20);
+    c.rule.base = (int)prule_num(r, "visits_per_week", 1);
+    c.clinics_count = clinics;
+    int64_t villages = 0, served = 0;
+    hss_error err;
+    hss_error_clear(&err);
+    if (!travel_ready(R, o))
+        return;
+    if (!hss_rounds_recorded(R->st)) {
+        unknown2(o, "no mobile-clinic rounds or stationed doctors are recorded (hss rounds import)%s%s",
+                 "尚未登记巡回诊疗或派驻服务（hss rounds import）%s%s", NULL, NULL);
+        return;
+    }
+    hss_code rc = hss_rounds_coverage_count(R->st, a->code, &c, &villages, &served, &err);
+    if (rc)
+        linked_unknown(o, rc, &err, 1);
+    else
+        ratio(o, (double)served, (double)villages, 1, "villages|行政村数", a, NULL);
+}
+
+static void m_village_service(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                              const pagg *g, presult *o)
+{
+    village_cover(R, r, a, o, 1);
+}
+
+static void m_village_visit(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                            const pagg *g, presult *o)
+{
+    village_cover(R, r, a, o, 0);
+}
+
 /* Indicators come from the metrics module's maintained aggregates, for the evaluation year.
  * Policy targets are shares (0.9), the metrics values percentages: use numerator/denominator. */
 static int indicator_share(const pregion *R, const char *indicator, const parea *a, int year,
@@ -951,6 +991,8 @@ static const measure_def CATALOGUE[] = {
     {"ems_service_radius_km", A, 0, "急救服务半径", "EMS service radius (km)", "", NULL, m_ems_radius, NULL},
     {"ems_response_time_min", A, 0, "平均急救反应时间", "mean EMS response time (min)", "", NULL, m_ems_response, NULL},
     {"sub_centre_distance_km", A | F, 0, "次中心距县域医疗中心距离", "distance of a sub-centre from the county medical centre (km)", "", NULL, m_sub_centre_distance, NULL},
+    {"village_service_share", A, 0, "行政村卫生服务覆盖率", "villages served (clinic in the circle, stationed doctor or rounds)", "minutes visits_per_week", NULL, m_village_service, NULL},
+    {"village_visit_share", A, 0, "村级巡诊或派驻服务覆盖率", "villages served by rounds or a stationed doctor", "visits_per_week", NULL, m_village_visit, NULL},
     {"emergency_response_hours", A, 0, "卫生应急响应时间", "public-health emergency response time (h)", "", TRAVEL, m_needs_travel, NULL},
     /* need monthly activity data */
     {"in_county_treatment_rate", A, 0, "县域内就诊率", "in-county treatment rate", "", NULL, m_indicator, NULL},

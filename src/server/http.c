@@ -253,6 +253,8 @@ static enum MHD_Result route_api(hss_req *r)
         return post ? hss_api_site(r) : method_not_allowed(r, "POST");
     if (strncmp(p, "/ems/", 5) == 0)
         return hss_api_ems(r, p);
+    if (strcmp(p, "/rounds/schedule") == 0) /* not cached: "from" defaults to today */
+        return get ? hss_api_rounds_schedule(r) : method_not_allowed(r, "GET");
 
     struct {
         const char *path;
@@ -269,6 +271,7 @@ static enum MHD_Result route_api(hss_req *r)
         {"/indicators", hss_api_indicators},
         {"/alerts", hss_api_alerts},
         {"/alerts/response", hss_api_alerts_response},
+        {"/rounds", hss_api_rounds},
     };
     for (size_t i = 0; i < sizeof gets / sizeof *gets; i++) {
         if (strcmp(p, gets[i].path) == 0) {

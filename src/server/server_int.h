@@ -196,6 +196,10 @@ void hss_fhir_api_shutdown(void);
 
 /* api_ems.c: the /ems/... endpoints (p is the path after /api/v1) */
 enum MHD_Result hss_api_ems(hss_req *r, const char *p);
+/* api_rounds.c: mobile-clinic rounds for the map and a village's schedule (src/rounds/). */
+enum MHD_Result hss_api_rounds(hss_req *r);
+enum MHD_Result hss_api_rounds_schedule(hss_req *r);
+
 /* api_alerts.c */
 enum MHD_Result hss_api_alerts(hss_req *r);
 enum MHD_Result hss_api_alerts_response(hss_req *r);

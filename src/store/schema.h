@@ -17,6 +17,7 @@ extern const hss_schema hss_schema_server;  /* users, sessions, audit */
 extern const hss_schema hss_schema_fhir;    /* FHIR system clients */
 extern const hss_schema hss_schema_ems;     /* 120 units, calls, unit events, AEDs */
 extern const hss_schema hss_schema_plan;    /* saved evaluations, tasks, reports, rectification */
+extern const hss_schema hss_schema_rounds;  /* mobile-clinic rounds, stationed doctors */
 
 #define HSS_SCHEMA(name, mod, ...)                                                         \
     static const char *const name##_sql[] = {__VA_ARGS__};                                 \

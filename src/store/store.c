@@ -26,6 +26,7 @@ static const hss_schema *const SCHEMAS[] = {
     &hss_schema_fhir,
     &hss_schema_ems,
     &hss_schema_plan,
+    &hss_schema_rounds,
 };
 
 hss_code hss_store_error(hss_store *st, hss_error *err, const char *context)

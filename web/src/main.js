@@ -15,6 +15,7 @@ import { careRoute, careNav } from './care.js';
 import { coveragePanel } from './coverage.js';
 import { renderEms } from './ems.js';
 import { renderPlan } from './plan.js';
+import { renderRounds } from './rounds.js';
 
 echarts.use([ScatterChart, GeoComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
@@ -111,7 +112,8 @@ function shell(crumbs) {
       h('a', { href: '#/indicators/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-indicators' }, t('navIndicators')),
       h('a', { href: '#/alerts', id: 'nav-alerts' }, t('navAlerts')),
       h('a', { href: '#/ems', id: 'nav-ems' }, t('navEms')),
-      h('a', { href: '#/plan', id: 'nav-plan' }, t('navPlan'))),
+      h('a', { href: '#/plan', id: 'nav-plan' }, t('navPlan')),
+      h('a', { href: '#/rounds/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-rounds' }, t('navRounds'))),
     h('div', { class: 'user' },
       careNav(h, state.me),
       h('span', {}, `${state.me.user} (${state.me.role})`),
@@ -364,6 +366,8 @@ async function route() {
   }
   // residents only ever see their own record: the care routes come first
   if (await careRoute({ h, api, shell, qs, fmt, state })) return;
+  const rounds = location.hash.match(/^#\/rounds\/([^?]+)(?:\?(.*))?$/);
+  if (rounds) return renderRounds({ h, api, qs, shell, renderTree, renderMessage, state }, decodeURIComponent(rounds[1]), new URLSearchParams(rounds[2] || ''));
   const screen = location.hash.match(/^#\/(indicators\/([^?]+)|alerts|ems|plan)(?:\?(.*))?$/);
   if (screen) {
     const ctx = { h, api, qs, shell, renderTree, renderMessage, state };
