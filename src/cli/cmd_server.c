@@ -101,6 +101,7 @@ int hss_cmd_user(int argc, char **argv)
         return hss_cli_usage(USER_USAGE);
     const char *sub = argv[1], *name = NULL, *role = NULL, *scope = NULL, *db = NULL, *fmt = "table";
     const char *resident = NULL; /* --role resident: whose record the account reads */
+    const char *unit = NULL, *display = NULL; /* --role doctor: --team; hospital: --facility */
     int pw_stdin = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -122,6 +123,10 @@ int hss_cmd_user(int argc, char **argv)
             db = v;
         else if (strcmp(a, "--resident") == 0)
             resident = v;
+        else if (strcmp(a, "--team") == 0 || strcmp(a, "--facility") == 0)
+            unit = v;
+        else if (strcmp(a, "--display-name") == 0)
+            display = v;
         else if (strcmp(a, "--format") == 0)
             fmt = v;
         else
@@ -147,7 +152,8 @@ int hss_cmd_user(int argc, char **argv)
         return rc;
     }
     int is_resident = role && strcmp(role, "resident") == 0;
-    if (strcmp(sub, "add") != 0 || !name || !role || (is_resident ? !resident || scope : !scope || resident))
+    int is_unit = role && (strcmp(role, "doctor") == 0 || strcmp(role, "hospital") == 0);
+    if (strcmp(sub, "add") != 0 || !name || !role || (is_resident ? !resident || scope : is_unit ? !unit || scope : !scope || resident || unit))
         return hss_cli_usage(USER_USAGE);
     if (!pw_stdin) {
         fprintf(stderr, "hss: give the password on standard input with --password-stdin "
@@ -167,6 +173,13 @@ int hss_cmd_user(int argc, char **argv)
         int rc = hss_user_add_resident(st, name, resident, pw, &err) ? hss_cli_fail(&err) : 0;
         if (!rc)
             printf("user %s: role resident (reads only their own record)\n", name);
+        hss_store_close(st);
+        return rc;
+    }
+    if (is_unit) {
+        int rc = hss_user_add_care(st, name, role, unit, display, pw, &err) ? hss_cli_fail(&err) : 0;
+        if (!rc)
+            printf("user %s: role %s, %s %s\n", name, role, strcmp(role, "doctor") == 0 ? "team" : "facility", unit);
         hss_store_close(st);
         return rc;
     }

@@ -97,7 +97,7 @@ static void add_day(cJSON *o, int32_t day)
 /* Who reads: staff by their area scope, a resident by the ID number linked to the account. */
 typedef struct viewer {
     hss_care_viewer v;
-    char id_number[24];
+    char id_number[64]; /* a resident: their ID number; a doctor: the team code */
 } viewer;
 
 static int viewer_of(hss_req *r, viewer *w)
@@ -105,7 +105,13 @@ static int viewer_of(hss_req *r, viewer *w)
     memset(w, 0, sizeof *w);
     w->v.user = r->user;
     if (!is_resident(r)) {
-        w->v.area = r->scope;
+        hss_care_actor a;
+        if (hss_care_actor_of(r, &a))
+            return -1;
+        w->v = a.v;
+        snprintf(w->id_number, sizeof w->id_number, "%s", a.team); /* keeps the team code alive */
+        if (a.v.team)
+            w->v.team = w->id_number;
         return 0;
     }
     sqlite3_stmt *s = hss_stmt(r, "SELECT resident FROM app_user WHERE name=? AND resident IS NOT NULL");
@@ -124,7 +130,7 @@ static int viewer_of(hss_req *r, viewer *w)
 static int staff_only(hss_req *r)
 {
     if (!is_resident(r))
-        return 0;
+        return hss_care_read_refused(r); /* planner, county, cdc: aggregates only */
     hss_respond_error(r, 403, "a resident's account reads only their own record");
     return -1;
 }
@@ -157,7 +163,7 @@ static void audit_denied(hss_req *r, const char *key)
 
 static enum MHD_Result api_teams(hss_req *r)
 {
-    if (staff_only(r))
+    if (is_resident(r) && staff_only(r))
         return MHD_YES;
     char lo[13], hi[14];
     hss_prefix_range(r->scope, lo, hi);
@@ -247,7 +253,7 @@ static enum MHD_Result api_worklist(hss_req *r)
     long long all = 0;
     if (day_arg(r, &day) || hss_check_uint(r, "all", hss_arg(r, "all"), 1, &all))
         return MHD_YES;
-    if (unit_in_scope(r, team, facility))
+    if (hss_care_worklist_refused(r, team, facility) || unit_in_scope(r, team, facility))
         return MHD_YES;
     hss_care_rules rules;
     hss_care_rules_default(&rules);
@@ -397,9 +403,17 @@ static enum MHD_Result api_resident(hss_req *r, const char *key, int log_only)
 {
     if (key_ok(r, key))
         return MHD_YES;
+    if (!is_resident(r) && !hss_care_named_role(r)) { /* aggregates only: refused, in the resident's log too */
+        if (strcmp(key, "me") != 0)
+            audit_denied(r, key);
+        hss_care_read_refused(r);
+        return MHD_YES;
+    }
     viewer w;
     if (viewer_of(r, &w))
         return MHD_YES;
+    if (strcmp(r->role, "hospital") == 0 && strcmp(key, "me") != 0) /* a patient referred to it */
+        hss_care_hospital_viewer(r, key, &w.v, w.id_number);
     if (strcmp(key, "me") == 0) {
         if (!is_resident(r))
             return hss_respond_error(r, 404, "'me' names a resident's own record; staff give an ID number or id");
@@ -462,6 +476,7 @@ static enum MHD_Result api_resident(hss_req *r, const char *key, int log_only)
     }
     if (rid) {
         add_history(r, o, rid);
+        hss_care_add_followups(r, o, rid); /* api_care_write.c */
         hss_care_rules rules;
         hss_care_rules_default(&rules);
         hss_table *next = NULL;
@@ -556,10 +571,9 @@ static enum MHD_Result api_transition(hss_req *r, const char *idstr)
     sqlite3_reset(s);
     hss_error err;
     hss_error_clear(&err);
-    if (!hss_scope_contains(r->scope, village)) {
+    if (hss_care_transition_check(r, id, js->valuestring, village, rid)) { /* role and scope (care_roles.c) */
         cJSON_Delete(body);
-        hss_care_audit(r->st, r->user, "denied", rid, &err);
-        return hss_respond_error(r, 403, "referral %lld is outside your scope", id);
+        return MHD_YES;
     }
     char at[24];
     {
@@ -633,7 +647,7 @@ void hss_care_api_cache_clear(void)
 
 static enum MHD_Result api_measures(hss_req *r)
 {
-    if (staff_only(r))
+    if (is_resident(r) && staff_only(r))
         return MHD_YES;
     char under[16];
     if (hss_resolve_under(r, hss_arg(r, "under"), under))
@@ -698,6 +712,9 @@ enum MHD_Result hss_api_care(hss_req *r, const char *p)
 {
     int get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
     int post = strcmp(r->method, "POST") == 0;
+    enum MHD_Result wret;
+    if (hss_api_care_write(r, p, &wret))
+        return wret;
     struct {
         const char *path;
         enum MHD_Result (*fn)(hss_req *);

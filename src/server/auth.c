@@ -14,7 +14,7 @@
 
 #include "server/server_int.h"
 
-static const char *const ROLES[] = {"admin", "planner", "county", "facility", "resident"};
+static const char *const ROLES[] = {"admin", "planner", "county", "facility", "resident", "doctor", "hospital", "cdc"};
 
 void hss_random_hex(char *out, size_t n)
 {
@@ -48,7 +48,7 @@ hss_code hss_user_add(hss_store *st, const char *name, const char *role, const c
     for (size_t i = 0; i < sizeof ROLES / sizeof *ROLES; i++)
         ok |= role && strcmp(role, ROLES[i]) == 0;
     if (!ok)
-        return hss_fail(err, HSS_EINVAL, "--role '%s': must be admin, planner, county, facility or resident", role ? role : "");
+        return hss_fail(err, HSS_EINVAL, "--role '%s': must be admin, planner, county, facility, resident, doctor, hospital or cdc", role ? role : "");
     char p[13];
     if (hss_scope_prefix(scope, p) != 0)
         return hss_fail(err, HSS_EINVAL, "--scope '%s': must be an area code of 6, 9 or 12 digits", scope ? scope : "");

@@ -58,4 +58,24 @@ HSS_SCHEMA(hss_schema_server, "server",
     "INSERT INTO app_user_v2(name,role,scope,password_hash,created,disabled) "
     "  SELECT name,role,scope,password_hash,created,disabled FROM app_user;"
     "DROP TABLE app_user;"
-    "ALTER TABLE app_user_v2 RENAME TO app_user;");
+    "ALTER TABLE app_user_v2 RENAME TO app_user;",
+    /* v3: roles that match the people of care (care_roles.c): doctor (a family-doctor team
+     * member, app_user.team), hospital (a receiving facility, app_user.facility) and cdc (alerts
+     * and surveillance of an area, no named residents); a display name shown to residents in
+     * the log of who read their record. */
+    "CREATE TABLE app_user_v3("
+    "  name TEXT PRIMARY KEY,"
+    "  role TEXT NOT NULL CHECK(role IN ('admin','planner','county','facility','resident','doctor','hospital','cdc')),"
+    "  scope TEXT NOT NULL,"
+    "  password_hash TEXT NOT NULL,"
+    "  created TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  resident TEXT,"
+    "  team TEXT,"                    /* role doctor: the family-doctor team code */
+    "  facility TEXT,"                /* role hospital: the facility code; doctor: the team's */
+    "  display_name TEXT NOT NULL DEFAULT ''"
+    ");"
+    "INSERT INTO app_user_v3(name,role,scope,password_hash,created,disabled,resident) "
+    "  SELECT name,role,scope,password_hash,created,disabled,resident FROM app_user;"
+    "DROP TABLE app_user;"
+    "ALTER TABLE app_user_v3 RENAME TO app_user;");
