@@ -177,6 +177,10 @@ hss_code hss_care_referral_transition(hss_store *st, int64_t id, const char *sta
  * arrival after that many days on `day` (escalations). */
 hss_code hss_care_referrals(hss_store *st, const hss_care_viewer *v, int32_t day, int overdue_days,
                             hss_table **out, hss_error *err);
+/* The referrals addressed to a receiving facility (a hospital's list), read by `user`: the same
+ * columns as hss_care_referrals, each resident audited. */
+hss_code hss_care_referrals_received(hss_store *st, const char *user, const char *facility, int32_t day,
+                                     int overdue_days, hss_table **out, hss_error *err);
 /* The transition history of one referral. */
 hss_code hss_care_referral_events(hss_store *st, int64_t id, hss_table **out, hss_error *err);
 

@@ -507,10 +507,17 @@ static enum MHD_Result api_referrals(hss_req *r)
     if (day_arg(r, &day))
         return MHD_YES;
     hss_care_viewer v = {r->user, NULL, NULL, under, NULL};
+    hss_care_actor a; /* a doctor: the team's residents; a hospital: referrals addressed to it */
+    if (hss_care_actor_of(r, &a))
+        return MHD_YES;
+    if (a.v.team)
+        v.area = NULL, v.team = a.team;
+    int hospital = strcmp(r->role, "hospital") == 0;
     hss_table *t = NULL;
     hss_error err;
     hss_error_clear(&err);
-    hss_code c = hss_care_referrals(r->st, &v, day, (int)overdue, &t, &err);
+    hss_code c = hospital ? hss_care_referrals_received(r->st, r->user, a.facility[0] ? a.facility : "\x01", day, (int)overdue, &t, &err)
+                          : hss_care_referrals(r->st, &v, day, (int)overdue, &t, &err);
     if (c)
         return fail(r, c, &err);
     cJSON *o = cJSON_CreateObject();

@@ -353,6 +353,17 @@ static void referral_made_by_the_doctor_received_by_the_hospital(void **state)
     expect_post(&hosp, path, "{\"state\":\"accepted\",\"note\":\"已安排床位\"}", 200);
     expect_post(&hosp, path, "{\"state\":\"arrived\",\"note\":\"\"}", 200);
     expect_post(&hosp, path, "{\"state\":\"arrived\"}", 409); /* illegal: already arrived */
+    /* the hospital's list: the referrals addressed to it (A's and B's to F1), not C's to F4 */
+    j = http_get_json(srv.port, "/api/v1/care/referrals", &hosp, 200);
+    rows = cJSON_GetObjectItem(j, "rows");
+    assert_int_equal(cJSON_GetArraySize(rows), 2);
+    cJSON *x;
+    cJSON_ArrayForEach(x, rows) assert_string_equal(str(x, "to"), "丽水市中心医院");
+    cJSON_Delete(j);
+    /* the other team's doctor does not see them */
+    j = http_get_json(srv.port, "/api/v1/care/referrals", &doc2, 200);
+    cJSON_ArrayForEach(x, cJSON_GetObjectItem(j, "rows")) assert_int_not_equal((long long)cJSON_GetObjectItem(x, "referral_id")->valuedouble, id);
+    cJSON_Delete(j);
     /* the hospital reads the record of its referred patient, not of others */
     snprintf(path, sizeof path, "/api/v1/care/residents/%lld", b);
     cJSON_Delete(http_get_json(srv.port, path, &hosp, 200));
