@@ -20,4 +20,5 @@ await build({
 copyFileSync(join(here, 'index.html'), join(dist, 'index.html'));
 copyFileSync(join(here, 'src/app.css'), join(dist, 'app.css'));
 copyFileSync(join(here, 'src/care.css'), join(dist, 'care.css'));
+copyFileSync(join(here, 'sw.js'), join(dist, 'sw.js'));
 console.log('web/dist built');

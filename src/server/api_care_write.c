@@ -537,6 +537,26 @@ static enum MHD_Result api_destinations(hss_req *r)
     return hss_respond_json(r, 200, cJSON_PrintUnformatted(o));
 }
 
+/* ---- who am I, for the screens: which actions to show ------------------------------------------ */
+
+static enum MHD_Result api_whoami(hss_req *r)
+{
+    hss_care_actor a;
+    if (hss_care_actor_of(r, &a))
+        return MHD_YES;
+    int may_record = !strcmp(r->role, "doctor") || !strcmp(r->role, "admin") || !strcmp(r->role, "facility");
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "user", r->user);
+    cJSON_AddStringToObject(o, "role", r->role);
+    cJSON_AddStringToObject(o, "scope", r->scope);
+    cJSON_AddStringToObject(o, "team", a.team);
+    cJSON_AddStringToObject(o, "facility", a.facility);
+    cJSON_AddBoolToObject(o, "named", hss_care_named_role(r));
+    cJSON_AddBoolToObject(o, "may_record", may_record);
+    cJSON_AddBoolToObject(o, "may_receive", may_record || !strcmp(r->role, "hospital"));
+    return hss_respond_json(r, 200, cJSON_PrintUnformatted(o));
+}
+
 /* ---- routing ----------------------------------------------------------------------------------- */
 
 static const char CONFLICT_CONTRACT[] = "该居民已有有效签约，续约请在到期后办理";
@@ -547,6 +567,10 @@ int hss_api_care_write(hss_req *r, const char *p, enum MHD_Result *ret)
     int post = strcmp(r->method, "POST") == 0;
     if (strcmp(p, "/care/destinations") == 0 && strcmp(r->method, "GET") == 0) {
         *ret = api_destinations(r);
+        return 1;
+    }
+    if (strcmp(p, "/care/whoami") == 0 && strcmp(r->method, "GET") == 0) {
+        *ret = api_whoami(r);
         return 1;
     }
     if (!post)

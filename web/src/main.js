@@ -50,6 +50,7 @@ async function api(path, opts = {}) {
     const headers = { ...(opts.headers || {}) };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.method && opts.method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+    headers['X-HSS-Lang'] = getLang(); /* API errors in the user's language */
     const res = await fetch('/api/v1' + path, {
       method: opts.method || 'GET', headers, credentials: 'same-origin',
       body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
