@@ -486,6 +486,7 @@ static enum MHD_Result api_resident(hss_req *r, const char *key, int log_only)
         }
     }
     cJSON *l = table_json(log);
+    hss_care_describe_readers(r, l); /* who: display name, role, facility (api_care_write.c) */
     cJSON_AddItemToObject(o, "access_log", l);
     hss_table_free(rec);
     hss_table_free(log);

@@ -642,3 +642,24 @@ void hss_care_add_followups(hss_req *r, cJSON *o, int64_t resident_id)
     }
     sqlite3_reset(s);
 }
+
+void hss_care_describe_readers(hss_req *r, cJSON *log)
+{
+    cJSON *x;
+    cJSON_ArrayForEach(x, log) {
+        const char *user = jstr(x, "user");
+        sqlite3_stmt *s = user ? hss_stmt(r, "SELECT u.display_name,u.role,coalesce(f.name,t.name,'') FROM app_user u "
+                                             "LEFT JOIN facility f ON f.code=u.facility LEFT JOIN care_team t ON t.code=u.team "
+                                             "WHERE u.name=?")
+                               : NULL;
+        if (!s)
+            continue;
+        sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) == SQLITE_ROW) {
+            cJSON_AddStringToObject(x, "display_name", (const char *)sqlite3_column_text(s, 0));
+            cJSON_AddStringToObject(x, "role", (const char *)sqlite3_column_text(s, 1));
+            cJSON_AddStringToObject(x, "facility", (const char *)sqlite3_column_text(s, 2));
+        }
+        sqlite3_reset(s);
+    }
+}

@@ -160,6 +160,9 @@ int hss_api_care_write(hss_req *r, const char *p, enum MHD_Result *ret);
 /* Adds a record's follow-ups (oldest first) to a resident answer o; the read is already audited. */
 struct cJSON;
 void hss_care_add_followups(hss_req *r, struct cJSON *o, int64_t resident_id);
+/* Adds to each access-log entry (objects with "user") the reader's display name, role and
+ * facility name, so that a resident sees who read their record. */
+void hss_care_describe_readers(hss_req *r, struct cJSON *log);
 
 /* care_roles.c: who may do what with named residents. Each check returns 0 when allowed, else
  * answers 403 in the user's language (audited) and returns -1. */

@@ -438,7 +438,20 @@ static void planner_and_cdc_see_counts_and_are_refused_named_records(void **stat
     /* a doctor reads their own team's worklist and record, not another team's */
     cJSON_Delete(http_get_json(srv.port, "/api/v1/care/worklist?team=T1", &doc, 200));
     cJSON_Delete(http_get_json(srv.port, "/api/v1/care/worklist?team=T2", &doc, 403));
-    cJSON_Delete(http_get_json(srv.port, path, &doc, 200));
+    j = http_get_json(srv.port, path, &doc, 200);
+    /* who read it, as the resident sees it: display name, role and the team */
+    int described = 0;
+    cJSON *x;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItem(j, "access_log")) {
+        const cJSON *dn = cJSON_GetObjectItem(x, "display_name");
+        if (cJSON_IsString(dn) && strcmp(dn->valuestring, "王医生") == 0) {
+            assert_string_equal(str(x, "role"), "doctor");
+            assert_string_equal(str(x, "facility"), "莲都区碧湖镇中心卫生院");
+            described++;
+        }
+    }
+    assert_true(described >= 1);
+    cJSON_Delete(j);
     cJSON_Delete(http_get_json(srv.port, path, &doc2, 403));
     /* the admin keeps area-wide reads and writes */
     cJSON_Delete(http_get_json(srv.port, path, &admin, 200));

@@ -27,6 +27,10 @@ const words = {
     st_due: '到期', st_overdue: '超期', st_scheduled: '未到期',
     act_show: '查看档案', act_list: '居民列表', act_worklist: '工作清单', act_referrals: '转诊列表', act_access_log: '查看查阅记录',
     act_denied: '越权访问被拒绝', act_followups: '随访记录', act_contracts: '签约列表',
+    act_followup_add: '记录随访', act_contract_add: '签约', act_renew_add: '续约', act_end_add: '解约', act_referral_add: '发起转诊',
+    act_enrolment_add: '纳入慢病管理', act_resident_add: '建档', act_followup_preview: '随访判定',
+    role_doctor: '家庭医生', role_hospital: '医院', role_cdc: '疾控', role_planner: '规划', role_county: '区县', role_facility: '机构',
+    role_admin: '管理员', role_resident: '本人', localTime: '（北京时间）',
     ref_requested: '申请上转', ref_accepted: '接收', ref_rejected: '拒绝', ref_arrived: '到诊', ref_completed: '诊疗完成',
     ref_down_referred: '下转', ref_received: '基层接收',
   },
@@ -50,6 +54,10 @@ const words = {
     st_due: 'due', st_overdue: 'overdue', st_scheduled: 'scheduled',
     act_show: 'record read', act_list: 'resident list', act_worklist: 'worklist', act_referrals: 'referral list', act_access_log: 'access log read',
     act_denied: 'refused (outside scope)', act_followups: 'follow-ups', act_contracts: 'contract list',
+    act_followup_add: 'follow-up recorded', act_contract_add: 'contract signed', act_renew_add: 'contract renewed', act_end_add: 'contract ended',
+    act_referral_add: 'referral made', act_enrolment_add: 'enrolled', act_resident_add: 'registered', act_followup_preview: 'follow-up checked',
+    role_doctor: 'family doctor', role_hospital: 'hospital', role_cdc: 'CDC', role_planner: 'planner', role_county: 'county', role_facility: 'facility',
+    role_admin: 'administrator', role_resident: 'the resident', localTime: '(Beijing time)',
     ref_requested: 'request', ref_accepted: 'accept', ref_rejected: 'reject', ref_arrived: 'arrived', ref_completed: 'completed',
     ref_down_referred: 'refer down', ref_received: 'received',
   },
@@ -298,10 +306,10 @@ async function renderResident(ui, key) {
         row(w('village'), `${r.village} (${r.village_code})`), row(w('household'), r.household), row(w('keyGroups'), labels(r.key_groups)),
         row(w('contract'), r.contract_team ? `${r.contract_team} · ${pkg(r.contract_package)} · ${w('end')} ${r.contract_end}` : ''),
         row(w('chronic'), chronicText(r.chronic)))),
-      h('section', { class: 'panel', id: 'access-log' }, h('h2', {}, w('accessLog')), h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'access-log-table' },
+      h('section', { class: 'panel', id: 'access-log' }, h('h2', {}, w('accessLog'), h('small', { class: 'muted' }, ' ' + w('localTime'))), h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'access-log-table' },
         h('thead', {}, h('tr', {}, [w('at'), w('user'), w('action')].map((l) => h('th', {}, l)))),
         h('tbody', {}, log.map((x) => h('tr', { class: x.action === 'denied' ? 'denied' : null },
-          h('td', {}, x.at.replace('T', ' ').replace('Z', ' UTC')), h('td', {}, x.user), h('td', {}, w('act_' + x.action))))))))),
+          h('td', {}, localTime(x.at)), h('td', { class: 'reader' }, reader(x)), h('td', {}, w('act_' + x.action))))))))),
     h('section', { class: 'panel', id: 'resident-chronic' }, h('h2', {}, w('nextVisit')), table(h, [w('disease'), w('enrolled'), w('action'), w('status'), w('due'), w('reason'), ''],
       (data.chronic || []).map((c) => [w(c.disease), c.enrolled_on, c.action_label, w('st_' + c.status), c.due_date, c.reason, fuButton(c)]))),
     h('section', { class: 'panel', id: 'resident-followups' }, h('h2', {}, w('followups')), followupChart(ui, fus),
@@ -312,6 +320,19 @@ async function renderResident(ui, key) {
     h('section', { class: 'panel' }, h('h2', {}, w('referrals')), table(h, ['#', w('from'), w('to'), w('requested'), w('status'), w('reason')],
       data.referrals.map((x) => [x.referral_id, x.from, x.to, x.requested_at.slice(0, 16), getLang() === 'zh' ? x.state_zh : x.state, x.reason]))));
   void fmt;
+}
+
+// A UTC timestamp in Asia/Shanghai, "YYYY-MM-DD HH:MM".
+function localTime(at) {
+  const d = new Date(at);
+  if (isNaN(d)) return at;
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+// Who read a record: display name (or user name), role, facility.
+function reader(x) {
+  return [x.display_name || x.user, x.role ? w('role_' + x.role) : '', x.facility || ''].filter(Boolean).join(' · ');
 }
 
 // "hypertension(since 2025-01-01);diabetes(...)" in the reader's language
