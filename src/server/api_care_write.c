@@ -105,12 +105,20 @@ static int resident_field(wreq *w, char key[24])
     return 0;
 }
 
+/* Answers with a JSON object and frees it. */
+static enum MHD_Result send_obj(hss_req *r, unsigned status, cJSON *o)
+{
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return hss_respond_json(r, status, s);
+}
+
 static enum MHD_Result respond_problem(hss_req *r, const hss_care_problem *p)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "error", hss_lang_en(r) ? p->en : p->zh);
     cJSON_AddStringToObject(o, "field", p->field);
-    return hss_respond_json(r, 400, cJSON_PrintUnformatted(o));
+    return send_obj(r, 400, o);
 }
 
 /* A refusal in the user's language, with an audit row (and the resident's access-log row). */
@@ -534,7 +542,7 @@ static enum MHD_Result api_destinations(hss_req *r)
     }
     hss_table_free(t);
     cJSON_AddNumberToObject(o, "resident_id", (double)w.resident);
-    return hss_respond_json(r, 200, cJSON_PrintUnformatted(o));
+    return send_obj(r, 200, o);
 }
 
 /* ---- who am I, for the screens: which actions to show ------------------------------------------ */
@@ -554,7 +562,7 @@ static enum MHD_Result api_whoami(hss_req *r)
     cJSON_AddBoolToObject(o, "named", hss_care_named_role(r));
     cJSON_AddBoolToObject(o, "may_record", may_record);
     cJSON_AddBoolToObject(o, "may_receive", may_record || !strcmp(r->role, "hospital"));
-    return hss_respond_json(r, 200, cJSON_PrintUnformatted(o));
+    return send_obj(r, 200, o);
 }
 
 /* ---- routing ----------------------------------------------------------------------------------- */

@@ -109,7 +109,7 @@ function shell(crumbs) {
       h('a', { href: '#/alerts', id: 'nav-alerts' }, t('navAlerts'))),
     h('div', { class: 'user' },
       careNav(h, state.me),
-      h('span', {}, `${state.me.user} (${state.me.role})`),
+      h('span', {}, `${state.me.user} (${t('role_' + state.me.role)})`),
       h('button', { class: 'link', id: 'lang', onclick: () => { toggleLang(); route(); } }, t('lang')),
       h('button', { class: 'link', id: 'logout', onclick: async () => {
         await api('/logout', { method: 'POST', body: {} }).catch(() => {});
