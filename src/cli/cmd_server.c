@@ -91,8 +91,11 @@ int hss_cmd_serve(int argc, char **argv)
 }
 
 static const char USER_USAGE[] =
-    "hss user add NAME --role admin|planner|county|facility --scope CODE --password-stdin --db FILE\n"
+    "hss user add NAME --role admin|planner|county|facility|cdc --scope CODE --password-stdin --db FILE\n"
     "       hss user add NAME --role resident --resident ID_NUMBER --password-stdin --db FILE\n"
+    "       hss user add NAME --role doctor --team TEAM [--display-name N] --password-stdin --db FILE\n"
+    "       hss user add NAME --role hospital --facility CODE [--display-name N] --password-stdin --db FILE\n"
+    "       hss user add NAME --role cdc --scope AREA --password-stdin --db FILE\n"
     "       hss user list --db FILE [--format table|csv|json]";
 
 int hss_cmd_user(int argc, char **argv)
