@@ -176,7 +176,6 @@ try {
   await q.fill('#f-dbp', '96');
   await q.fill('#f-note', '离线记录');
   await q.click('#fu-save');
-  if (process.env.E2E_DEBUG) { await new Promise((r) => setTimeout(r, 2000)); console.log(await q.evaluate(async () => JSON.stringify({ dis: document.querySelector('#fu-save')?.disabled, err: document.querySelector('#fu-error')?.textContent, dlg: document.querySelector('.modal')?.textContent, html: document.querySelector('#care-queue')?.outerHTML, online: navigator.onLine, me: document.querySelector('.user')?.textContent, dbs: await new Promise((res) => { const r = indexedDB.open('hss-care', 1); r.onsuccess = () => { const g = r.result.transaction('queue').objectStore('queue').getAll(); g.onsuccess = () => res(g.result); g.onerror = () => res('err ' + g.error); }; r.onerror = () => res('open err'); }) }))); }
   await q.waitForSelector('#care-queue li.q-pending');
   check((await q.locator('#care-queue').textContent()).includes('待上传'), 'offline: shown as 待上传');
   await q.screenshot({ path: join(artifacts, 'phone-offline.png') });
