@@ -22,4 +22,5 @@ copyFileSync(join(here, 'src/app.css'), join(dist, 'app.css'));
 copyFileSync(join(here, 'src/care.css'), join(dist, 'care.css'));
 copyFileSync(join(here, 'src/plan.css'), join(dist, 'plan.css'));
 copyFileSync(join(here, 'src/rounds.css'), join(dist, 'rounds.css'));
+copyFileSync(join(here, 'sw.js'), join(dist, 'sw.js'));
 console.log('web/dist built');

@@ -180,6 +180,10 @@ hss_code hss_care_referral_transition(hss_store *st, int64_t id, const char *sta
  * arrival after that many days on `day` (escalations). */
 hss_code hss_care_referrals(hss_store *st, const hss_care_viewer *v, int32_t day, int overdue_days,
                             hss_table **out, hss_error *err);
+/* The referrals addressed to a receiving facility (a hospital's list), read by `user`: the same
+ * columns as hss_care_referrals, each resident audited. */
+hss_code hss_care_referrals_received(hss_store *st, const char *user, const char *facility, int32_t day,
+                                     int overdue_days, hss_table **out, hss_error *err);
 /* The transition history of one referral. */
 hss_code hss_care_referral_events(hss_store *st, int64_t id, hss_table **out, hss_error *err);
 
@@ -343,5 +347,97 @@ hss_code hss_care_measures(hss_store *st, const hss_care_rules *r, const char *u
  * (else today), all labelled generated. Deterministic for a seed and date. Replaces earlier
  * generated care data. */
 hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_error *err);
+
+/* ---- writes from the dashboard (write.c) ----------------------------------------------------- */
+
+/* What was wrong with one field of a request, for a form to show beside that field: the field's
+ * JSON key and the message in Chinese and in English. */
+typedef struct hss_care_problem {
+    char field[32];
+    char zh[320];
+    char en[320];
+} hss_care_problem;
+
+/* Fills p (when not NULL) and returns HSS_EINVAL. */
+hss_code hss_care_problem_set(hss_care_problem *p, const char *field, const char *zh, const char *en);
+
+/* A reading's verdict in words: controlled 控制满意, uncontrolled 未控制, emergency 危急,
+ * missing 未测量. */
+const char *hss_care_reading_id(hss_care_reading r);
+const char *hss_care_reading_zh(hss_care_reading r);
+
+/* Records a follow-up entered on a form: every field is checked first (a bad one is HSS_EINVAL
+ * with p naming it; the visit may not lie after `today` nor before the enrolment; the patient
+ * must be enrolled for the disease), then stored with its medication and note (each at most 500
+ * bytes). Runs in one transaction (a savepoint inside the caller's). */
+hss_code hss_care_followup_record(hss_store *st, const hss_care_followup_req *f, const char *medication,
+                                  const char *note, int32_t today, hss_care_problem *p, int64_t *id,
+                                  hss_error *err);
+/* After a follow-up: the verdict of the last visit and the patient's next action on `day` (with
+ * the reason), for one resident's enrolment in a disease. */
+hss_code hss_care_followup_outcome(hss_store *st, const hss_care_rules *r, int64_t resident_id, int disease,
+                                   int32_t day, hss_care_reading *reading, hss_care_next *next,
+                                   hss_error *err);
+
+/* Signs a contract (resident, team, service package, start) after checking each field. An
+ * overlapping contract is HSS_ECONFLICT. */
+hss_code hss_care_contract_sign(hss_store *st, const char *resident, const char *team, const char *package,
+                                const char *start, hss_care_problem *p, int64_t *id, hss_error *err);
+/* Renews contract `id`: a new one-year contract from the day after it ends, same team, same
+ * package unless `package` is given. A contract already renewed or ended early is
+ * HSS_ECONFLICT. */
+hss_code hss_care_contract_renew(hss_store *st, int64_t id, const char *package, hss_care_problem *p,
+                                 int64_t *new_id, hss_error *err);
+/* Ends contract `id` early on `date` (within the contract) for `reason` (required, at most 500
+ * bytes). An ended contract is HSS_ECONFLICT. */
+hss_code hss_care_contract_end(hss_store *st, int64_t id, const char *date, const char *reason,
+                               hss_care_problem *p, hss_error *err);
+/* The resident and team of a contract (HSS_ENOTFOUND when there is none). */
+hss_code hss_care_contract_owner(hss_store *st, int64_t id, int64_t *resident_id, char team[64],
+                                 hss_error *err);
+
+/* A new referral from a form: checks the destination (a stored facility, not the sender), the
+ * reason (required), the urgency (routine | urgent | emergency), then hss_care_referral_add. */
+hss_code hss_care_referral_create(hss_store *st, const hss_care_referral_req *q, const char *urgency,
+                                  hss_care_problem *p, int64_t *id, hss_error *err);
+/* The resident, sending and receiving facility of a referral, and its state. */
+hss_code hss_care_referral_parties(hss_store *st, int64_t id, int64_t *resident_id, char from[64],
+                                   char to[64], char state[24], hss_error *err);
+/* Whether a referral step belongs to the receiving side (accepted, rejected, arrived, completed,
+ * down_referred) or to the sending side (received). */
+int hss_ref_state_receiving(hss_ref_state s);
+/* Places a resident may be referred to: facilities that are not village clinics, those in the
+ * resident's county first, then by grade; columns code, name, type, grade, area_code, in_county. */
+hss_code hss_care_destinations(hss_store *st, int64_t resident_id, const char *from_facility, hss_table **out,
+                               hss_error *err);
+
+/* Enrols a newly diagnosed patient after checking the fields (already enrolled: HSS_ECONFLICT). */
+hss_code hss_care_enrol_record(hss_store *st, const char *resident, const char *disease, const char *date,
+                               int32_t today, hss_care_problem *p, int64_t *id, hss_error *err);
+
+/* Registers a resident: the ID number's check character, its birth date and sex must agree
+ * with birth_date and sex, the village must be a village in the viewer's scope (v NULL: any),
+ * and the ID number must be new (HSS_ECONFLICT). */
+typedef struct hss_care_resident_form {
+    const char *id_number, *name, *sex, *birth_date, *village, *household;
+} hss_care_resident_form;
+hss_code hss_care_resident_register(hss_store *st, const hss_care_viewer *v, const hss_care_resident_form *f,
+                                    hss_care_problem *p, int64_t *id, hss_error *err);
+
+/* Client request ids (idempotent writes). hss_care_request_find: HSS_OK with the stored status
+ * and answer (caller frees) when the id was seen from this user, HSS_ENOTFOUND when new,
+ * HSS_ECONFLICT when another user used it. hss_care_request_save keeps an answer. Call both
+ * inside the write's transaction. */
+int hss_care_request_id_valid(const char *request_id);
+hss_code hss_care_request_find(hss_store *st, const char *request_id, const char *user, int *status,
+                               char **answer, hss_error *err);
+hss_code hss_care_request_save(hss_store *st, const char *request_id, const char *user, const char *kind,
+                               const char *county, int status, const char *answer, hss_error *err);
+/* A hospital reads the record of a resident whose open referral (not rejected, not yet
+ * received back) is addressed to it: the resident's village, or HSS_EDENIED. */
+hss_code hss_care_referred_village(hss_store *st, const char *key, const char *facility, char village[16],
+                                   hss_error *err);
+/* The county code of a resident ("" when unknown), for rows that carry it. */
+void hss_care_resident_county(hss_store *st, int64_t resident_id, char county[8]);
 
 #endif

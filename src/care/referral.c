@@ -252,8 +252,9 @@ hss_code hss_care_referral_transition(hss_store *st, int64_t id, const char *sta
     return HSS_OK;
 }
 
-hss_code hss_care_referrals(hss_store *st, const hss_care_viewer *v, int32_t day, int overdue_days,
-                            hss_table **out, hss_error *err)
+/* The referral list, by the viewer's scope or (receiving set) by destination. */
+static hss_code referrals(hss_store *st, const hss_care_viewer *v, const char *receiving, int32_t day, int overdue_days,
+                          hss_table **out, hss_error *err)
 {
     hss_code rc = care_viewer_check(st, v, err);
     if (rc)
@@ -267,7 +268,7 @@ hss_code hss_care_referrals(hss_store *st, const hss_care_viewer *v, int32_t day
                        "f.state,f.requested_at,f.accepted_at,f.arrived_at,f.completed_at,f.down_referred_at,f.received_at,"
                        "f.reason,f.generated FROM care_referral f JOIN care_resident r ON r.id=f.resident_id WHERE %s%s "
                        "ORDER BY f.requested_at, f.id",
-                   care_scope_clause(v, "f.village_code", &c),
+                   receiving ? "f.to_facility=:recv" : care_scope_clause(v, "f.village_code", &c),
                    overdue_days > 0 ? " AND f.state='accepted' AND substr(f.accepted_at,1,10) < :limit" : "");
     sqlite3_stmt *s = hss_store_prepare(st, q.data, err);
     hss_buf_free(&c);
@@ -276,7 +277,13 @@ hss_code hss_care_referrals(hss_store *st, const hss_care_viewer *v, int32_t day
         return HSS_EDB;
     if (overdue_days > 0)
         sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":limit"), limit, -1, SQLITE_STATIC);
-    if ((rc = care_scope_bind(st, s, v, err)) || (rc = hss_store_begin(st, err))) {
+    if (receiving)
+        sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":recv"), receiving, -1, SQLITE_STATIC);
+    else if ((rc = care_scope_bind(st, s, v, err))) {
+        sqlite3_finalize(s);
+        return rc;
+    }
+    if ((rc = hss_store_begin(st, err))) {
         sqlite3_finalize(s);
         return rc;
     }
@@ -311,6 +318,19 @@ hss_code hss_care_referrals(hss_store *st, const hss_care_viewer *v, int32_t day
     }
     sqlite3_finalize(s);
     return care_commit_table(st, rc, t, out, err);
+}
+
+hss_code hss_care_referrals(hss_store *st, const hss_care_viewer *v, int32_t day, int overdue_days,
+                            hss_table **out, hss_error *err)
+{
+    return referrals(st, v, NULL, day, overdue_days, out, err);
+}
+
+hss_code hss_care_referrals_received(hss_store *st, const char *user, const char *facility, int32_t day,
+                                     int overdue_days, hss_table **out, hss_error *err)
+{
+    hss_care_viewer v = {user, NULL, NULL, NULL, NULL};
+    return referrals(st, &v, facility, day, overdue_days, out, err);
 }
 
 hss_code hss_care_referral_events(hss_store *st, int64_t id, hss_table **out, hss_error *err)

@@ -55,7 +55,9 @@ hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_car
     for (size_t i = 0; i < n; i++) {
         hss_care_next nx;
         hss_care_next_action(r, &ps[i], day, &nx);
-        if (!all && nx.status == HSS_DUE_SCHEDULED)
+        /* a re-check after an uncontrolled reading stays listed until it is done, as the header
+         * promises: the team sees at once that the patient is to come back within two weeks */
+        if (!all && nx.status == HSS_DUE_SCHEDULED && nx.action != HSS_ACT_RECHECK)
             continue;
         hss_care_next_explain(r, &ps[i], &nx);
         if (len == cap) {

@@ -102,10 +102,33 @@ int hss_cmd_serve(int argc, char **argv)
 }
 
 static const char USER_USAGE[] =
-    "hss user add NAME --role admin|planner|county|facility --scope CODE --password-stdin --db FILE\n"
-    "       hss user add NAME --role unit --unit UNIT --scope CODE --password-stdin --db FILE\n"
+    "hss user add NAME --role admin|planner|county|facility|cdc --scope CODE --password-stdin --db FILE\n"
     "       hss user add NAME --role resident --resident ID_NUMBER --password-stdin --db FILE\n"
+    "       hss user add NAME --role doctor --team TEAM [--display-name N] --password-stdin --db FILE\n"
+    "       hss user add NAME --role hospital --facility CODE [--display-name N] --password-stdin --db FILE\n"
+    "       hss user add NAME --role unit --unit UNIT --scope CODE --password-stdin --db FILE\n"
     "       hss user list --db FILE [--format table|csv|json]";
+
+/* hss user list: the accounts as a table. */
+static int user_list(const char *db, const char *fmt)
+{
+    hss_error err;
+    hss_error_clear(&err);
+    hss_format f;
+    if (hss_cli_format(fmt, &f))
+        return 2;
+    hss_store *st = hss_cli_open_db(db, 0);
+    if (!st)
+        return 1;
+    hss_table *t;
+    int rc = hss_user_list(st, &t, &err) ? hss_cli_fail(&err) : 0;
+    if (!rc) {
+        hss_table_write(t, f, stdout);
+        hss_table_free(t);
+    }
+    hss_store_close(st);
+    return rc;
+}
 
 int hss_cmd_user(int argc, char **argv)
 {
@@ -115,7 +138,9 @@ int hss_cmd_user(int argc, char **argv)
         return hss_cli_usage(USER_USAGE);
     const char *sub = argv[1], *name = NULL, *role = NULL, *scope = NULL, *db = NULL, *fmt = "table";
     const char *resident = NULL; /* --role resident: whose record the account reads */
+    const char *member = NULL;   /* --role doctor: --team; hospital: --facility */
     const char *unit = NULL;     /* --role unit: the responsible unit's name */
+    const char *display = NULL;  /* --display-name, shown to residents in who read their record */
     int pw_stdin = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -137,6 +162,10 @@ int hss_cmd_user(int argc, char **argv)
             db = v;
         else if (strcmp(a, "--resident") == 0)
             resident = v;
+        else if (strcmp(a, "--team") == 0 || strcmp(a, "--facility") == 0)
+            member = v;
+        else if (strcmp(a, "--display-name") == 0)
+            display = v;
         else if (strcmp(a, "--format") == 0)
             fmt = v;
         else if (strcmp(a, "--unit") == 0)
@@ -145,27 +174,16 @@ int hss_cmd_user(int argc, char **argv)
             return hss_cli_usage(USER_USAGE);
         i++;
     }
-    hss_error err;
-    hss_error_clear(&err);
-    if (strcmp(sub, "list") == 0) {
-        hss_format f;
-        if (hss_cli_format(fmt, &f))
-            return 2;
-        hss_store *st = hss_cli_open_db(db, 0);
-        if (!st)
-            return 1;
-        hss_table *t;
-        int rc = hss_user_list(st, &t, &err) ? hss_cli_fail(&err) : 0;
-        if (!rc) {
-            hss_table_write(t, f, stdout);
-            hss_table_free(t);
-        }
-        hss_store_close(st);
-        return rc;
-    }
+    if (strcmp(sub, "list") == 0)
+        return user_list(db, fmt);
     int is_resident = role && strcmp(role, "resident") == 0;
-    if (strcmp(sub, "add") != 0 || !name || !role || (is_resident ? !resident || scope : !scope || resident) ||
-        (strcmp(role, "unit") == 0) != (unit != NULL))
+    int is_member = role && (strcmp(role, "doctor") == 0 || strcmp(role, "hospital") == 0);
+    int is_unit = role && strcmp(role, "unit") == 0;
+    if (strcmp(sub, "add") != 0 || !name || !role ||
+        (is_resident ? !resident || scope || member || unit
+         : is_member ? !member || scope || resident || unit
+         : is_unit   ? !unit || !scope || resident || member
+                     : !scope || resident || member || unit))
         return hss_cli_usage(USER_USAGE);
     if (!pw_stdin) {
         fprintf(stderr, "hss: give the password on standard input with --password-stdin "
@@ -181,17 +199,23 @@ int hss_cmd_user(int argc, char **argv)
     hss_store *st = hss_cli_open_db(db, 0);
     if (!st)
         return 1;
+    hss_error err;
+    hss_error_clear(&err);
+    int rc;
     if (is_resident) {
-        int rc = hss_user_add_resident(st, name, resident, pw, &err) ? hss_cli_fail(&err) : 0;
+        rc = hss_user_add_resident(st, name, resident, pw, &err) ? hss_cli_fail(&err) : 0;
         if (!rc)
             printf("user %s: role resident (reads only their own record)\n", name);
-        hss_store_close(st);
-        return rc;
-    }
-    int rc = (unit ? hss_user_add_unit(st, name, unit, scope, pw, &err) : hss_user_add(st, name, role, scope, pw, &err))
+    } else if (is_member) {
+        rc = hss_user_add_care(st, name, role, member, display, pw, &err) ? hss_cli_fail(&err) : 0;
+        if (!rc)
+            printf("user %s: role %s, %s %s\n", name, role, strcmp(role, "doctor") == 0 ? "team" : "facility", member);
+    } else {
+        rc = (is_unit ? hss_user_add_unit(st, name, unit, scope, pw, &err) : hss_user_add(st, name, role, scope, pw, &err))
                  ? hss_cli_fail(&err) : 0;
-    if (!rc)
-        printf("user %s: role %s, scope %s%s%s\n", name, role, scope, unit ? ", unit " : "", unit ? unit : "");
+        if (!rc)
+            printf("user %s: role %s, scope %s%s%s\n", name, role, scope, unit ? ", unit " : "", unit ? unit : "");
+    }
     hss_store_close(st);
     return rc;
 }

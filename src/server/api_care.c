@@ -97,7 +97,7 @@ static void add_day(cJSON *o, int32_t day)
 /* Who reads: staff by their area scope, a resident by the ID number linked to the account. */
 typedef struct viewer {
     hss_care_viewer v;
-    char id_number[24];
+    char id_number[64]; /* a resident: their ID number; a doctor: the team code */
 } viewer;
 
 static int viewer_of(hss_req *r, viewer *w)
@@ -105,7 +105,13 @@ static int viewer_of(hss_req *r, viewer *w)
     memset(w, 0, sizeof *w);
     w->v.user = r->user;
     if (!is_resident(r)) {
-        w->v.area = r->scope;
+        hss_care_actor a;
+        if (hss_care_actor_of(r, &a))
+            return -1;
+        w->v = a.v;
+        snprintf(w->id_number, sizeof w->id_number, "%s", a.team); /* keeps the team code alive */
+        if (a.v.team)
+            w->v.team = w->id_number;
         return 0;
     }
     sqlite3_stmt *s = hss_stmt(r, "SELECT resident FROM app_user WHERE name=? AND resident IS NOT NULL");
@@ -124,7 +130,7 @@ static int viewer_of(hss_req *r, viewer *w)
 static int staff_only(hss_req *r)
 {
     if (!is_resident(r))
-        return 0;
+        return hss_care_read_refused(r); /* planner, county, cdc: aggregates only */
     hss_respond_error(r, 403, "a resident's account reads only their own record");
     return -1;
 }
@@ -163,7 +169,7 @@ static void audit_denied(hss_req *r, const char *key)
 
 static enum MHD_Result api_teams(hss_req *r)
 {
-    if (staff_only(r))
+    if (is_resident(r) && staff_only(r))
         return MHD_YES;
     char lo[13], hi[14];
     hss_prefix_range(r->scope, lo, hi);
@@ -253,7 +259,7 @@ static enum MHD_Result api_worklist(hss_req *r)
     long long all = 0;
     if (day_arg(r, &day) || hss_check_uint(r, "all", hss_arg(r, "all"), 1, &all))
         return MHD_YES;
-    if (unit_in_scope(r, team, facility))
+    if (hss_care_worklist_refused(r, team, facility) || unit_in_scope(r, team, facility))
         return MHD_YES;
     hss_care_rules rules;
     hss_care_rules_default(&rules);
@@ -403,9 +409,17 @@ static enum MHD_Result api_resident(hss_req *r, const char *key, int log_only)
 {
     if (key_ok(r, key))
         return MHD_YES;
+    if (!is_resident(r) && !hss_care_named_role(r)) { /* aggregates only: refused, in the resident's log too */
+        if (strcmp(key, "me") != 0)
+            audit_denied(r, key);
+        hss_care_read_refused(r);
+        return MHD_YES;
+    }
     viewer w;
     if (viewer_of(r, &w))
         return MHD_YES;
+    if (strcmp(r->role, "hospital") == 0 && strcmp(key, "me") != 0) /* a patient referred to it */
+        hss_care_hospital_viewer(r, key, &w.v, w.id_number);
     if (strcmp(key, "me") == 0) {
         if (!is_resident(r))
             return hss_respond_error(r, 404, "'me' names a resident's own record; staff give an ID number or id");
@@ -470,6 +484,7 @@ static enum MHD_Result api_resident(hss_req *r, const char *key, int log_only)
     }
     if (rid) {
         add_history(r, o, rid);
+        hss_care_add_followups(r, o, rid); /* api_care_write.c */
         hss_care_rules rules;
         hss_care_rules_default(&rules);
         hss_table *next = NULL;
@@ -479,6 +494,7 @@ static enum MHD_Result api_resident(hss_req *r, const char *key, int log_only)
         }
     }
     cJSON *l = table_json(log);
+    hss_care_describe_readers(r, l); /* who: display name, role, facility (api_care_write.c) */
     cJSON_AddItemToObject(o, "access_log", l);
     hss_table_free(rec);
     hss_table_free(log);
@@ -500,10 +516,17 @@ static enum MHD_Result api_referrals(hss_req *r)
     if (day_arg(r, &day))
         return MHD_YES;
     hss_care_viewer v = {r->user, NULL, NULL, under, NULL};
+    hss_care_actor a; /* a doctor: the team's residents; a hospital: referrals addressed to it */
+    if (hss_care_actor_of(r, &a))
+        return MHD_YES;
+    if (a.v.team)
+        v.area = NULL, v.team = a.team;
+    int hospital = strcmp(r->role, "hospital") == 0;
     hss_table *t = NULL;
     hss_error err;
     hss_error_clear(&err);
-    hss_code c = hss_care_referrals(r->st, &v, day, (int)overdue, &t, &err);
+    hss_code c = hospital ? hss_care_referrals_received(r->st, r->user, a.facility[0] ? a.facility : "\x01", day, (int)overdue, &t, &err)
+                          : hss_care_referrals(r->st, &v, day, (int)overdue, &t, &err);
     if (c)
         return fail(r, c, &err);
     cJSON *o = cJSON_CreateObject();
@@ -564,11 +587,9 @@ static enum MHD_Result api_transition(hss_req *r, const char *idstr)
     sqlite3_reset(s);
     hss_error err;
     hss_error_clear(&err);
-    if (!hss_scope_contains(r->scope, village)) {
+    if (hss_care_transition_check(r, id, js->valuestring, village, rid)) { /* role and scope (care_roles.c) */
         cJSON_Delete(body);
-        hss_care_audit(r->st, r->user, "denied", rid, &err);
-        r->audit_done = 1; /* this refusal's one row is in the resident's access log */
-        return hss_respond_error(r, 403, "referral %lld is outside your scope", id);
+        return MHD_YES;
     }
     char at[24];
     {
@@ -642,7 +663,7 @@ void hss_care_api_cache_clear(void)
 
 static enum MHD_Result api_measures(hss_req *r)
 {
-    if (staff_only(r))
+    if (is_resident(r) && staff_only(r))
         return MHD_YES;
     char under[16];
     if (hss_resolve_under(r, hss_arg(r, "under"), under))
@@ -707,6 +728,9 @@ enum MHD_Result hss_api_care(hss_req *r, const char *p)
 {
     int get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
     int post = strcmp(r->method, "POST") == 0;
+    enum MHD_Result wret;
+    if (hss_api_care_write(r, p, &wret))
+        return wret;
     struct {
         const char *path;
         enum MHD_Result (*fn)(hss_req *);

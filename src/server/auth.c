@@ -14,7 +14,7 @@
 
 #include "server/server_int.h"
 
-static const char *const ROLES[] = {"admin", "planner", "county", "facility", "resident", "unit"};
+static const char *const ROLES[] = {"admin", "planner", "county", "facility", "resident", "doctor", "hospital", "cdc", "unit"};
 
 void hss_random_hex(char *out, size_t n)
 {
@@ -58,7 +58,7 @@ static hss_code user_save(hss_store *st, const char *name, const char *role, con
     for (size_t i = 0; i < sizeof ROLES / sizeof *ROLES; i++)
         ok |= role && strcmp(role, ROLES[i]) == 0;
     if (!ok)
-        return hss_fail(err, HSS_EINVAL, "--role '%s': must be admin, planner, county, facility, resident or unit", role ? role : "");
+        return hss_fail(err, HSS_EINVAL, "--role '%s': must be admin, planner, county, facility, resident, doctor, hospital, cdc or unit", role ? role : "");
     char p[13];
     if (hss_scope_prefix(scope, p) != 0)
         return hss_fail(err, HSS_EINVAL, "--scope '%s': must be an area code of 6, 9 or 12 digits", scope ? scope : "");

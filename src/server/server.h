@@ -78,4 +78,10 @@ int hss_scope_contains(const char *scope, const char *code);
 hss_code hss_user_add_resident(hss_store *st, const char *name, const char *id_number,
                                const char *password, hss_error *err);
 
+/* A doctor (role "doctor", code = family-doctor team) or a receiving hospital (role "hospital",
+ * code = facility): the scope is the team's facility's area, or the hospital's county
+ * (care_roles.c). `display` is the name residents see in the log of who read their record. */
+hss_code hss_user_add_care(hss_store *st, const char *name, const char *role, const char *code,
+                           const char *display, const char *password, hss_error *err);
+
 #endif

@@ -175,6 +175,35 @@ enum MHD_Result hss_respond_table_file(hss_req *r, const hss_table *t, const cha
 enum MHD_Result hss_api_care(hss_req *r, const char *p);
 void hss_care_api_cache_clear(void);
 
+/* api_care_write.c: the care writes (POST followups, contracts, referrals, enrolments, residents)
+ * and GET /care/destinations. Returns 1 after answering a path it handles, 0 otherwise. */
+int hss_api_care_write(hss_req *r, const char *p, enum MHD_Result *ret);
+/* Adds a record's follow-ups (oldest first) to a resident answer o; the read is already audited. */
+struct cJSON;
+void hss_care_add_followups(hss_req *r, struct cJSON *o, int64_t resident_id);
+/* Adds to each access-log entry (objects with "user") the reader's display name, role and
+ * facility name, so that a resident sees who read their record. */
+void hss_care_describe_readers(hss_req *r, struct cJSON *log);
+
+/* care_roles.c: who may do what with named residents. Each check returns 0 when allowed, else
+ * answers 403 in the user's language (audited) and returns -1. */
+#include "care/care.h"
+typedef struct hss_care_actor {
+    hss_care_viewer v; /* the scope of the user's reads and writes */
+    char team[64];     /* role doctor: the team */
+    char facility[64]; /* role doctor: the team's facility; hospital: the facility */
+} hss_care_actor;
+int hss_lang_en(hss_req *r); /* the user's language is English (X-HSS-Lang, Accept-Language) */
+int hss_care_named_role(const hss_req *r); /* may the role see named residents at all */
+int hss_care_actor_of(hss_req *r, hss_care_actor *a);
+int hss_care_may_record(hss_req *r, const hss_care_actor *a, const char *kind);
+int hss_care_read_refused(hss_req *r);
+int hss_care_worklist_refused(hss_req *r, const char *team, const char *facility);
+/* Role hospital: widens v to the resident `key` when an open referral is addressed to the
+ * user's facility (buf keeps the village code). */
+void hss_care_hospital_viewer(hss_req *r, const char *key, hss_care_viewer *v, char buf[24]);
+int hss_care_transition_check(hss_req *r, int64_t referral, const char *state, const char *village, int64_t resident);
+
 /* static.c */
 enum MHD_Result hss_serve_static(hss_req *r);
 

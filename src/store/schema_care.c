@@ -124,4 +124,23 @@ HSS_SCHEMA(hss_schema_care, "care",
     "  action TEXT NOT NULL,"                 /* show, worklist, list, followups ... */
     "  resident_id INTEGER NOT NULL"
     ");"
-    "CREATE INDEX care_access_log_resident ON care_access_log(resident_id, at);");
+    "CREATE INDEX care_access_log_resident ON care_access_log(resident_id, at);",
+    /* v2: writes from the dashboard (care/write.c). A follow-up keeps the medication and a note;
+     * an ended contract its reason; a referral its urgency. care_request holds each client
+     * request_id with the answer given, so that a request sent twice (a retry after a dropped
+     * connection, an offline queue flushed again) stores one record and answers the same. */
+    "ALTER TABLE care_followup ADD COLUMN medication TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE care_followup ADD COLUMN note TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE care_contract ADD COLUMN ended_on TEXT;"
+    "ALTER TABLE care_contract ADD COLUMN end_reason TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE care_referral ADD COLUMN urgency TEXT NOT NULL DEFAULT 'routine';"
+    "CREATE TABLE care_request("
+    "  request_id TEXT PRIMARY KEY,"          /* client-generated, unique per request */
+    "  user TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"                   /* followup, contract, renew, end, referral ... */
+    "  at TEXT NOT NULL,"                     /* UTC timestamp of the first arrival */
+    "  status INTEGER NOT NULL,"              /* HTTP status of the answer */
+    "  answer TEXT NOT NULL,"                 /* the JSON answer, given again to a repeat */
+    "  county_code TEXT NOT NULL"
+    ");"
+    "CREATE INDEX care_request_county ON care_request(county_code, at);");

@@ -59,17 +59,24 @@ HSS_SCHEMA(hss_schema_server, "server",
     "  SELECT name,role,scope,password_hash,created,disabled FROM app_user;"
     "DROP TABLE app_user;"
     "ALTER TABLE app_user_v2 RENAME TO app_user;",
-    /* v3: responsible units' accounts (role unit: 市财政局, 莲都区卫健局 ...) for plan tasks; `unit` is
-     * the unit's name exactly as the documents write it. The table is rebuilt for the CHECK. */
+    /* v3: roles that match the people (care_roles.c, plan): doctor (a family-doctor team member,
+     * app_user.team), hospital (a receiving facility, app_user.facility), cdc (alerts and
+     * surveillance of an area, no named residents) and unit (a responsible unit of the plan:
+     * 市财政局, 莲都区卫健局 ..., app_user.unit, its name exactly as the documents write it); a
+     * display name shown to residents in the log of who read their record. The table is rebuilt
+     * for the CHECK. */
     "CREATE TABLE app_user_v3("
     "  name TEXT PRIMARY KEY,"
-    "  role TEXT NOT NULL CHECK(role IN ('admin','planner','county','facility','resident','unit')),"
+    "  role TEXT NOT NULL CHECK(role IN ('admin','planner','county','facility','resident','doctor','hospital','cdc','unit')),"
     "  scope TEXT NOT NULL,"
     "  password_hash TEXT NOT NULL,"
     "  created TEXT NOT NULL,"
     "  disabled INTEGER NOT NULL DEFAULT 0,"
     "  resident TEXT,"
-    "  unit TEXT"                     /* role unit: the responsible unit's name */
+    "  unit TEXT,"                    /* role unit: the responsible unit's name */
+    "  team TEXT,"                    /* role doctor: the family-doctor team code */
+    "  facility TEXT,"                /* role hospital: the facility code; doctor: the team's */
+    "  display_name TEXT NOT NULL DEFAULT ''"
     ");"
     "INSERT INTO app_user_v3(name,role,scope,password_hash,created,disabled,resident) "
     "  SELECT name,role,scope,password_hash,created,disabled,resident FROM app_user;"

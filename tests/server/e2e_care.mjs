@@ -47,6 +47,9 @@ try {
   const btn = page.locator('#referral-table button[data-to="arrived"]').first();
   check(await btn.count() === 1, 'an accepted referral offers "到诊"');
   await btn.click();
+  await page.waitForSelector('#step-dialog'); // a final step: confirmed, with a note
+  await page.fill('#step-note', '患者已到院');
+  await page.click('#step-confirm');
   await until(page, () => !document.querySelector('#referral-table button[data-to="arrived"]') && document.querySelector('#referral-table button[data-to="completed"]'));
   check(true, 'referral moved to arrived; next offers 诊疗完成');
 

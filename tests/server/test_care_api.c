@@ -17,8 +17,8 @@ static int setup(void **state)
     db = make_region_db(dir);
     add_care_data(dir, db, &fx);
     assert_int_equal(add_user(db, "admin", "admin", "331100", "admin-pass-1", NULL), 0);
-    assert_int_equal(add_user(db, "liandu", "county", "331102", "liandu-pass-1", NULL), 0);
-    assert_int_equal(add_user(db, "qingtian", "county", "331121", "qingtian-pass-1", NULL), 0);
+    assert_int_equal(add_user(db, "liandu", "facility", "331102", "liandu-pass-1", NULL), 0);
+    assert_int_equal(add_user(db, "qingtian", "facility", "331121", "qingtian-pass-1", NULL), 0);
     assert_int_equal(add_user(db, "bihu", "facility", "331102101", "bihu-pass-1", NULL), 0);
     assert_int_equal(add_resident_user(db, "resa", fx.a, "resa-pass-1", NULL), 0);
     srv = start_server(db, NULL);
@@ -427,6 +427,9 @@ static void users_survive_the_schema_upgrade(void **state)
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM app_user WHERE name='old' AND role='county' AND scope='331102'"), 1);
     care_ok(hss_store_exec(st, "INSERT INTO app_user(name,role,scope,password_hash,created,resident) "
                                "VALUES('r','resident','331102101201','h','2026-01-01','x')", &e), &e);
+    /* v3: the care roles, with their team or facility */
+    care_ok(hss_store_exec(st, "INSERT INTO app_user(name,role,scope,password_hash,created,team,facility) "
+                               "VALUES('d','doctor','331102101','h','2026-01-01','T1','F2')", &e), &e);
     assert_int_not_equal(hss_store_exec(st, "INSERT INTO app_user(name,role,scope,password_hash,created) "
                                             "VALUES('b','bogus','331102','h','2026-01-01')", &e), HSS_OK);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM app_session"), 0);

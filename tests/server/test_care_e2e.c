@@ -26,7 +26,7 @@ static void care_screens_end_to_end(void **state)
     assert_int_equal(rc, 0);
     care_fixture fx;
     add_care_data(dir, db, &fx);
-    assert_int_equal(add_user(db, "liandu", "county", "331102", "liandu-pass-1", NULL), 0);
+    assert_int_equal(add_user(db, "liandu", "facility", "331102", "liandu-pass-1", NULL), 0);
     assert_int_equal(add_resident_user(db, "resa", fx.a, "resa-pass-1", NULL), 0);
     const char *extra[] = {"--web", "web/dist", NULL};
     test_server srv = start_server(db, extra);

@@ -5,6 +5,7 @@
 // Routes: #/care, #/care/team/T, #/care/facility/C, #/care/resident/KEY. main.js passes its
 // helpers in `ui` (h, api, shell, qs, fmt, state); DOM is built with textContent only.
 import { getLang } from './i18n.js';
+import { whoami, allowedSteps, followupForm, referralForm, contractForm, confirmStep, followupChart, queuePanel, wireOffline, queued, fw } from './care_forms.js';
 
 const words = {
   zh: {
@@ -17,6 +18,8 @@ const words = {
     at: '时间', user: '查阅人', sex: '性别', birth: '出生日期', age: '年龄', household: '户号', keyGroups: '重点人群',
     contract: '当前签约', contracts: '签约记录', team: '团队', package: '服务包', start: '开始', end: '结束',
     chronic: '慢病管理', none: '无', yes: '是', no: '否', total: '合计', shown: '共', rows: '条',
+    countsOnly: '您的角色只能查看汇总数据，不显示居民个人信息', hospitalTitle: '转诊接收（本院）', todo: '操作',
+    followups: '随访记录', sbp: '收缩压', dbp: '舒张压', glucose: '血糖', by: '随访人', medication: '用药', note: '备注',
     find: '查档案', findPlaceholder: '身份证号或居民编号', nextVisit: '慢病管理与下次随访', enrolled: '纳入管理', myRecord: '我的健康档案', generated: '（生成数据）', transitionFailed: '操作未成功',
     rate_contracting_rate: '签约率', rate_key_group_contracting_rate: '重点人群签约率', rate_renewal_rate: '续约率',
     rate_htn_standard_management_rate: '高血压规范管理率', rate_dm_standard_management_rate: '糖尿病规范管理率',
@@ -24,6 +27,10 @@ const words = {
     st_due: '到期', st_overdue: '超期', st_scheduled: '未到期',
     act_show: '查看档案', act_list: '居民列表', act_worklist: '工作清单', act_referrals: '转诊列表', act_access_log: '查看查阅记录',
     act_denied: '越权访问被拒绝', act_followups: '随访记录', act_contracts: '签约列表',
+    act_followup_add: '记录随访', act_contract_add: '签约', act_renew_add: '续约', act_end_add: '解约', act_referral_add: '发起转诊',
+    act_enrolment_add: '纳入慢病管理', act_resident_add: '建档', act_followup_preview: '随访判定',
+    role_doctor: '家庭医生', role_hospital: '医院', role_cdc: '疾控', role_planner: '规划', role_county: '区县', role_facility: '机构',
+    role_admin: '管理员', role_resident: '本人', localTime: '（北京时间）',
     ref_requested: '申请上转', ref_accepted: '接收', ref_rejected: '拒绝', ref_arrived: '到诊', ref_completed: '诊疗完成',
     ref_down_referred: '下转', ref_received: '基层接收',
   },
@@ -37,6 +44,8 @@ const words = {
     accessLog: 'Access log (who read this record)', at: 'Time', user: 'Read by', sex: 'Sex', birth: 'Birth date', age: 'Age',
     household: 'Household', keyGroups: 'Key groups', contract: 'Current contract', contracts: 'Contracts', team: 'Team',
     package: 'Package', start: 'Start', end: 'End', chronic: 'Chronic disease management', none: 'none', yes: 'yes', no: 'no',
+    countsOnly: 'Your role sees aggregates only; no named resident is shown', hospitalTitle: 'Referrals to this hospital', todo: 'Actions',
+    followups: 'Follow-ups', sbp: 'SBP', dbp: 'DBP', glucose: 'Glucose', by: 'By', medication: 'Medication', note: 'Note',
     total: 'Total', shown: '', rows: 'rows', find: 'Open', findPlaceholder: 'ID number or resident id', nextVisit: 'Chronic disease management: next visit', enrolled: 'Enrolled', myRecord: 'My health record', generated: '(generated data)',
     transitionFailed: 'Not done',
     rate_contracting_rate: 'Contracting rate', rate_key_group_contracting_rate: 'Key-group contracting rate', rate_renewal_rate: 'Renewal rate',
@@ -45,6 +54,10 @@ const words = {
     st_due: 'due', st_overdue: 'overdue', st_scheduled: 'scheduled',
     act_show: 'record read', act_list: 'resident list', act_worklist: 'worklist', act_referrals: 'referral list', act_access_log: 'access log read',
     act_denied: 'refused (outside scope)', act_followups: 'follow-ups', act_contracts: 'contract list',
+    act_followup_add: 'follow-up recorded', act_contract_add: 'contract signed', act_renew_add: 'contract renewed', act_end_add: 'contract ended',
+    act_referral_add: 'referral made', act_enrolment_add: 'enrolled', act_resident_add: 'registered', act_followup_preview: 'follow-up checked',
+    role_doctor: 'family doctor', role_hospital: 'hospital', role_cdc: 'CDC', role_planner: 'planner', role_county: 'county', role_facility: 'facility',
+    role_admin: 'administrator', role_resident: 'the resident', localTime: '(Beijing time)',
     ref_requested: 'request', ref_accepted: 'accept', ref_rejected: 'reject', ref_arrived: 'arrived', ref_completed: 'completed',
     ref_down_referred: 'refer down', ref_received: 'received',
   },
@@ -113,9 +126,32 @@ function page(ui, side) {
 // ---- workbench ------------------------------------------------------------------------------
 const view = { date: '', all: false, overdue: false, measuresUnder: '' };
 
+// Planners, county and CDC users: the measures only (no named resident).
+async function renderCounts(ui) {
+  const { h } = ui;
+  const { main } = page(ui, []);
+  const meas = h('section', { class: 'panel', id: 'care-measures' }, h('h2', {}, w('measures')));
+  main.append(h('h1', {}, w('measures')), h('p', { class: 'muted', id: 'counts-only' }, w('countsOnly')), meas);
+  await renderMeasures(ui, [ui.state.me.scope], meas);
+}
+
+// A receiving hospital: the referrals addressed to it, with its steps.
+async function renderHospital(ui, me) {
+  const { h } = ui;
+  const { main } = page(ui, []);
+  const refs = h('section', { class: 'panel', id: 'referrals' }, h('h2', {}, w('referrals')));
+  main.append(h('h1', {}, w('hospitalTitle')), refs);
+  await renderReferrals(ui, me.scope, refs, {}, me);
+}
+
 async function renderWorkbench(ui, kind, code) {
   const { h, api } = ui;
-  const teams = (await api('/care/teams')).teams;
+  const me = await whoami(ui);
+  wireOffline(ui);
+  if (!me.named) return renderCounts(ui);
+  if (me.role === 'hospital') return renderHospital(ui, me);
+  let teams = (await api('/care/teams')).teams;
+  if (me.role === 'doctor') teams = teams.filter((t) => t.code === me.team);
   if (!kind && teams.length) { location.hash = `#/care/team/${encodeURIComponent(teams[0].code)}`; return; }
   const byFacility = {};
   for (const t of teams) (byFacility[t.facility] ||= { name: t.facility_name, area: t.area_code, teams: [] }).teams.push(t);
@@ -132,7 +168,7 @@ async function renderWorkbench(ui, kind, code) {
         class: kind === 'team' && code === t.code ? 'current' : null, 'data-team': t.code }, t.name))))))) : h('p', { class: 'muted' }, w('noTeams'))];
   const { main } = page(ui, side);
   const unit = kind === 'team' ? teams.find((t) => t.code === code) : byFacility[code] ? { name: byFacility[code].name, area_code: byFacility[code].area } : null;
-  main.append(h('h1', {}, w('title'), unit ? ' · ' + unit.name : ''));
+  main.append(h('h1', {}, w('title'), unit ? ' · ' + unit.name : ''), queuePanel(ui));
   if (!kind) return;
   const area = unit ? unit.area_code : ui.state.me.scope;
   const cards = h('section', { class: 'cards', id: 'care-cards' });
@@ -142,18 +178,27 @@ async function renderWorkbench(ui, kind, code) {
   main.append(cards, wl, refs, meas);
   if (!view.measuresUnder) view.measuresUnder = area;
   await Promise.all([
-    renderWorklist(ui, kind, code, wl, cards),
-    renderReferrals(ui, area, refs, Object.fromEntries(Object.entries(byFacility).map(([fc, f]) => [fc, f.name]))),
+    renderWorklist(ui, kind, code, wl, cards, me),
+    renderReferrals(ui, area, refs, Object.fromEntries(Object.entries(byFacility).map(([fc, f]) => [fc, f.name])), me),
     renderMeasures(ui, [area, ui.state.me.scope], meas),
   ]).catch((e) => main.append(h('p', { class: 'error' }, e.message)));
 }
 
-async function renderWorklist(ui, kind, code, box, cards) {
+async function renderWorklist(ui, kind, code, box, cards, me) {
   const { h, api, qs } = ui;
   const data = await api('/care/worklist' + qs({ [kind]: code, date: view.date, all: view.all ? '1' : '' }));
   view.date = data.date;
+  const waiting = new Set((await queued().catch(() => [])).filter((x) => x.state === 'pending' && x.path === '/care/followups')
+    .map((x) => `${x.body.resident}/${x.body.disease}`));
   box.replaceChildren(h('h2', {}, w('worklist')));
-  const redo = () => renderWorklist(ui, kind, code, box, cards);
+  const redo = () => renderWorklist(ui, kind, code, box, cards, me);
+  const after = (r) => { box.dataset.saved = r.queued ? 'queued' : 'stored'; redo(); };
+  const actions = (r) => me.may_record ? [
+    r.disease ? h('button', { class: 'small', 'data-act': 'followup', onclick: () => followupForm(ui,
+      { resident: r.resident_id, name: r.name, disease: r.disease, date: data.date }, after) }, fw('recordFollowup')) : null,
+    r.action === 'refer' ? h('button', { class: 'small warnbtn', 'data-act': 'refer', onclick: () => referralForm(ui,
+      { resident: r.resident_id, name: r.name, reason: r.reason }, () => Promise.all([redo(), renderReferralsAgain()])) }, fw('refer')) : null,
+    waiting.has(`${r.resident_id}/${r.disease}`) ? h('span', { class: 'badge pending' }, fw('pending')) : null] : [];
   box.append(h('div', { class: 'filters' },
     h('label', {}, w('date'), h('input', { type: 'date', id: 'care-date', value: data.date, onchange: (ev) => { view.date = ev.target.value; redo(); } })),
     h('label', {}, h('input', { type: 'checkbox', id: 'care-all', checked: view.all ? true : null, onchange: (ev) => { view.all = ev.target.checked; redo(); } }), w('all'))));
@@ -167,30 +212,36 @@ async function renderWorklist(ui, kind, code, box, cards) {
     h('div', { class: 'num' }, c.n), h('div', { class: 'label' }, `${c.label}${c.over ? ` · ${w('st_overdue')} ${c.over}` : ''}`))));
   box.append(h('p', { class: 'muted' }, `${w('shown')} ${data.total} ${w('rows')} · ${data.date}`));
   box.append(h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'worklist-table' },
-    h('thead', {}, h('tr', {}, [w('status'), w('name'), w('idNumber'), w('village'), w('disease'), w('action'), w('due'), w('daysOverdue'), w('reason')].map((l) => h('th', {}, l)))),
-    h('tbody', {}, data.rows.slice(0, 1000).map((r) => h('tr', { class: 'wl-' + r.status },
+    h('thead', {}, h('tr', {}, [w('status'), w('name'), w('idNumber'), w('village'), w('disease'), w('action'), w('due'), w('daysOverdue'), w('reason'), me.may_record ? w('todo') : null].filter(Boolean).map((l) => h('th', {}, l)))),
+    h('tbody', {}, data.rows.slice(0, 1000).map((r) => h('tr', { class: 'wl-' + r.status, 'data-resident': r.resident_id, 'data-action': r.action, 'data-disease': r.disease || '' },
       h('td', {}, h('span', { class: 'badge st-' + r.status }, w('st_' + r.status))),
       h('td', {}, h('a', { href: '#/care/resident/' + r.resident_id, class: 'resident-link' }, r.name)),
       h('td', { class: 'mono' }, r.id_number), h('td', {}, r.village), h('td', {}, r.disease ? w(r.disease) : ''),
       h('td', {}, h('span', { class: 'act act-' + r.action }, r.action_label)), h('td', {}, r.due_date),
-      h('td', {}, r.days_overdue > 0 ? r.days_overdue : ''), h('td', { class: 'reason' }, r.reason)))))));
+      h('td', {}, r.days_overdue > 0 ? r.days_overdue : ''), h('td', { class: 'reason' }, r.reason),
+      me.may_record ? h('td', { class: 'actions' }, actions(r)) : null))))));
 }
+let renderReferralsAgain = async () => {};
 
-async function renderReferrals(ui, area, box, facilityNames = {}) {
+async function renderReferrals(ui, area, box, facilityNames = {}, me = null) {
   const { h, api, qs } = ui;
+  renderReferralsAgain = () => renderReferrals(ui, area, box, facilityNames, me);
   const data = await api('/care/referrals' + qs({ under: area, date: view.date, overdue: view.overdue ? '7' : '' }));
   box.replaceChildren(h('h2', {}, w('referrals')));
   const msg = h('span', { class: 'error', id: 'referral-error' });
   box.append(h('div', { class: 'filters' },
     h('label', {}, h('input', { type: 'checkbox', id: 'ref-overdue', checked: view.overdue ? true : null,
-      onchange: (ev) => { view.overdue = ev.target.checked; renderReferrals(ui, area, box, facilityNames); } }), w('overdueOnly')), msg));
+      onchange: (ev) => { view.overdue = ev.target.checked; renderReferrals(ui, area, box, facilityNames, me); } }), w('overdueOnly')), msg));
   const rows = data.rows.filter((r) => view.overdue || r.next.length).concat(data.rows.filter((r) => !view.overdue && !r.next.length));
   box.append(h('p', { class: 'muted' }, `${w('shown')} ${data.total} ${w('rows')}`));
+  // every step is final: it asks for confirmation and takes a note
   const move = async (r, to) => {
     msg.textContent = '';
+    const note = await confirmStep(ui, `${w('ref_' + to)} · ${r.name}`, `${facilityNames[r.from_facility] || r.from_facility} → ${r.to}`);
+    if (note === null) return;
     try {
-      await api(`/care/referrals/${r.referral_id}/transition`, { method: 'POST', body: { state: to, note: '' } });
-      await renderReferrals(ui, area, box, facilityNames);
+      await api(`/care/referrals/${r.referral_id}/transition`, { method: 'POST', body: { state: to, note } });
+      await renderReferrals(ui, area, box, facilityNames, me);
     } catch (e) { msg.textContent = `${w('transitionFailed')}: ${e.message}`; }
   };
   box.append(h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'referral-table' },
@@ -199,7 +250,7 @@ async function renderReferrals(ui, area, box, facilityNames = {}) {
       h('td', {}, r.referral_id), h('td', {}, h('a', { href: '#/care/resident/' + r.resident_id }, r.name)),
       h('td', {}, facilityNames[r.from_facility] || r.from_facility), h('td', {}, r.to), h('td', {}, r.priority ? w('yes') : ''), h('td', {}, r.in_county ? w('yes') : w('no')),
       h('td', {}, (r.requested_at || '').slice(0, 16)), h('td', {}, getLang() === 'zh' ? r.state_zh : r.state), h('td', {}, r.reason),
-      h('td', { class: 'actions' }, r.next.map((to) => h('button', { class: 'small', 'data-to': to, onclick: () => move(r, to) }, w('ref_' + to))))))))));
+      h('td', { class: 'actions' }, allowedSteps(me, r.next).map((to) => h('button', { class: 'small', 'data-to': to, onclick: () => move(r, to) }, w('ref_' + to))))))))));
 }
 
 async function renderMeasures(ui, areas, box) {
@@ -235,6 +286,16 @@ async function renderResident(ui, key) {
     return;
   }
   const r = data.resident;
+  const me = resident ? { may_record: false } : await whoami(ui).catch(() => ({ may_record: false }));
+  const redraw = () => renderResident(ui, key);
+  const latest = data.contracts.length ? data.contracts[data.contracts.length - 1] : null;
+  const contractActions = me.may_record ? h('div', { class: 'actions', id: 'contract-actions' },
+    !r.contract_team ? h('button', { id: 'contract-sign', onclick: () => contractForm(ui, 'sign', { resident: r.resident_id || r.id, team: me.team || '', name: r.name, date: data.date }, redraw) }, fw('sign')) : null,
+    latest ? h('button', { id: 'contract-renew', onclick: () => contractForm(ui, 'renew', { contract_id: latest.contract_id, name: r.name }, redraw) }, fw('renew')) : null,
+    latest && r.contract_team ? h('button', { id: 'contract-end', class: 'secondary', onclick: () => contractForm(ui, 'end', { contract_id: latest.contract_id, name: r.name, date: data.date }, redraw) }, fw('end')) : null) : null;
+  const fuButton = (c) => me.may_record ? h('button', { class: 'small', 'data-act': 'followup', onclick: () => followupForm(ui,
+    { resident: r.resident_id || r.id, name: r.name, disease: c.disease, date: data.date }, redraw) }, fw('recordFollowup')) : '';
+  const fus = data.followups || [];
   const { main } = page(ui, [h('h2', {}, resident ? w('myRecord') : w('nav')), resident ? null : h('p', {}, h('a', { href: '#/care', id: 'care-back' }, '← ' + w('back')))]);
   const row = (l, v) => h('tr', {}, h('th', {}, l), h('td', {}, v || w('none')));
   main.append(
@@ -245,17 +306,33 @@ async function renderResident(ui, key) {
         row(w('village'), `${r.village} (${r.village_code})`), row(w('household'), r.household), row(w('keyGroups'), labels(r.key_groups)),
         row(w('contract'), r.contract_team ? `${r.contract_team} · ${pkg(r.contract_package)} · ${w('end')} ${r.contract_end}` : ''),
         row(w('chronic'), chronicText(r.chronic)))),
-      h('section', { class: 'panel', id: 'access-log' }, h('h2', {}, w('accessLog')), h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'access-log-table' },
+      h('section', { class: 'panel', id: 'access-log' }, h('h2', {}, w('accessLog'), h('small', { class: 'muted' }, ' ' + w('localTime'))), h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'access-log-table' },
         h('thead', {}, h('tr', {}, [w('at'), w('user'), w('action')].map((l) => h('th', {}, l)))),
         h('tbody', {}, log.map((x) => h('tr', { class: x.action === 'denied' ? 'denied' : null },
-          h('td', {}, x.at.replace('T', ' ').replace('Z', ' UTC')), h('td', {}, x.user), h('td', {}, w('act_' + x.action))))))))),
-    h('section', { class: 'panel', id: 'resident-chronic' }, h('h2', {}, w('nextVisit')), table(h, [w('disease'), w('enrolled'), w('action'), w('status'), w('due'), w('reason')],
-      (data.chronic || []).map((c) => [w(c.disease), c.enrolled_on, c.action_label, w('st_' + c.status), c.due_date, c.reason]))),
-    h('section', { class: 'panel' }, h('h2', {}, w('contracts')), table(h, [w('team'), w('package'), w('start'), w('end')],
-      data.contracts.map((c) => [`${c.team} (${c.team_code})`, pkg(c.package), c.start_date, c.end_date]))),
+          h('td', {}, localTime(x.at)), h('td', { class: 'reader' }, reader(x)), h('td', {}, w('act_' + x.action))))))))),
+    h('section', { class: 'panel', id: 'resident-chronic' }, h('h2', {}, w('nextVisit')), table(h, [w('disease'), w('enrolled'), w('action'), w('status'), w('due'), w('reason'), ''],
+      (data.chronic || []).map((c) => [w(c.disease), c.enrolled_on, c.action_label, w('st_' + c.status), c.due_date, c.reason, fuButton(c)]))),
+    h('section', { class: 'panel', id: 'resident-followups' }, h('h2', {}, w('followups')), followupChart(ui, fus),
+      h('div', { class: 'scroll' }, table(h, [w('due'), w('disease'), w('sbp'), w('dbp'), w('glucose'), w('medication'), w('note'), w('by')],
+        [...fus].reverse().map((f) => [f.visit_date, w(f.disease), f.sbp, f.dbp, f.glucose, f.medication, f.note, f.user_display || f.user])))),
+    h('section', { class: 'panel', id: 'resident-contracts' }, h('h2', {}, w('contracts')), contractActions, table(h, [w('team'), w('package'), w('start'), w('end')],
+      data.contracts.map((c) => [getLang() === 'zh' ? c.team : `${c.team} (${c.team_code})`, pkg(c.package), c.start_date, c.end_date]))),
     h('section', { class: 'panel' }, h('h2', {}, w('referrals')), table(h, ['#', w('from'), w('to'), w('requested'), w('status'), w('reason')],
       data.referrals.map((x) => [x.referral_id, x.from, x.to, x.requested_at.slice(0, 16), getLang() === 'zh' ? x.state_zh : x.state, x.reason]))));
   void fmt;
+}
+
+// A UTC timestamp in Asia/Shanghai, "YYYY-MM-DD HH:MM".
+function localTime(at) {
+  const d = new Date(at);
+  if (isNaN(d)) return at;
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+// Who read a record: display name (or user name), role, facility.
+function reader(x) {
+  return [x.display_name || x.user, x.role ? w('role_' + x.role) : '', x.facility || ''].filter(Boolean).join(' · ');
 }
 
 // "hypertension(since 2025-01-01);diabetes(...)" in the reader's language
@@ -270,5 +347,5 @@ function chronicText(s) {
 function table(h, head, rows) {
   if (!rows.length) return h('p', { class: 'muted' }, w('none'));
   return h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, head.map((l) => h('th', {}, l)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c === null || c === undefined ? '' : String(c)))))));
+    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c === null || c === undefined ? '' : c instanceof Node ? c : String(c)))))));
 }

@@ -14,6 +14,9 @@ const words = {
     generated: '（生成数据）', lang: 'English', facilityDetail: '机构详情', medcom: '医共体', services: '服务',
     failuresFor: '未达标', total: '合计', shown: '显示', of: '共', yes: '是',
     navArea: '区域概况', navIndicators: '监测指标', navAlerts: '预警处置', navEms: '120急救',
+    role_admin: '管理员', role_planner: '规划', role_county: '区县', role_facility: '机构', role_resident: '居民',
+    role_doctor: '家庭医生', role_hospital: '医院', role_cdc: '疾控',
+    role_unit: '责任单位',
   },
   en: {
     title: 'Health Service System', login: 'Log in', username: 'User name', password: 'Password', logout: 'Log out',
@@ -28,6 +31,9 @@ const words = {
     generated: '(generated data)', lang: '中文', facilityDetail: 'Facility', medcom: 'Medical community', services: 'Services',
     failuresFor: 'failing', total: 'Total', shown: 'showing', of: 'of', yes: 'yes',
     navArea: 'Region', navIndicators: 'Indicators', navAlerts: 'Alerts', navEms: '120 EMS',
+    role_admin: 'administrator', role_planner: 'planner', role_county: 'county', role_facility: 'facility', role_resident: 'resident',
+    role_doctor: 'family doctor', role_hospital: 'hospital', role_cdc: 'CDC',
+    role_unit: 'responsible unit',
   },
 };
 

@@ -54,6 +54,7 @@ async function api(path, opts = {}) {
     const headers = { ...(opts.headers || {}) };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.method && opts.method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+    headers['X-HSS-Lang'] = getLang(); /* API errors in the user's language */
     const res = await fetch('/api/v1' + path, {
       method: opts.method || 'GET', headers, credentials: 'same-origin',
       body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
@@ -116,7 +117,7 @@ function shell(crumbs) {
       h('a', { href: '#/rounds/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-rounds' }, t('navRounds'))),
     h('div', { class: 'user' },
       careNav(h, state.me),
-      h('span', {}, `${state.me.user} (${state.me.role})`),
+      h('span', {}, `${state.me.user} (${t('role_' + state.me.role)})`),
       h('button', { class: 'link', id: 'lang', onclick: () => { toggleLang(); route(); } }, t('lang')),
       h('button', { class: 'link', id: 'logout', onclick: async () => {
         await api('/logout', { method: 'POST', body: {} }).catch(() => {});
