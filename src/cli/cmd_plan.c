@@ -391,6 +391,8 @@ static const char BULLETIN_USAGE[] =
 
 int hss_cmd_bulletin(int argc, char **argv)
 {
+    if (hss_cli_help(argc, argv, BULLETIN_USAGE))
+        return 0;
     const char *db = NULL, *month = NULL, *output = NULL, *pdf = NULL, *user = NULL;
     const opt opts[] = {{"--db", &db, NULL},   {"--month", &month, NULL}, {"--output", &output, NULL},
                         {"--pdf", &pdf, NULL}, {"--user", &user, NULL},   {NULL, NULL, NULL}};

@@ -193,7 +193,12 @@ static int check_area_exists(hss_req *r, const char *code)
         return -1;
     }
     sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s) != SQLITE_ROW) {
+    int found = sqlite3_step(s) == SQLITE_ROW;
+    /* done with it now: a statement left on its row keeps a read snapshot open, and the
+     * coverage query may then need to write (re-snap) from a snapshot another thread has
+     * moved past, which SQLite refuses at once as "database is locked" */
+    sqlite3_reset(s);
+    if (!found) {
         hss_respond_error(r, 404, "no area %s", code);
         return -1;
     }

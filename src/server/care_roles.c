@@ -70,6 +70,17 @@ static int refuse_role(hss_req *r, const char *zh, const char *en)
     return -1;
 }
 
+/* A refusal that concerns a named resident: its one row is in that resident's access log (who
+ * tried to read or act on their record), not also in the server's audit. */
+static int refuse_resident(hss_req *r, int64_t resident, const char *zh, const char *en)
+{
+    hss_error e;
+    hss_care_audit(r->st, r->user, "denied", resident, &e);
+    r->audit_done = 1;
+    hss_respond_error(r, 403, "%s", hss_lang_en(r) ? en : zh);
+    return -1;
+}
+
 int hss_care_may_record(hss_req *r, const hss_care_actor *a, const char *kind)
 {
     (void)a;
@@ -132,18 +143,14 @@ int hss_care_transition_check(hss_req *r, int64_t referral, const char *state, c
         int64_t found;
         char key[24];
         snprintf(key, sizeof key, "%lld", (long long)resident);
-        if (hss_care_resident_find(r->st, &a.v, key, &found, &e) != HSS_OK) {
-            hss_care_audit(r->st, r->user, "denied", resident, &e);
-            return refuse_role(r, "该转诊不在您的服务范围内", "this referral is outside your scope");
-        }
+        if (hss_care_resident_find(r->st, &a.v, key, &found, &e) != HSS_OK)
+            return refuse_resident(r, resident, "该转诊不在您的服务范围内", "this referral is outside your scope");
         return 0;
     }
     if (!role_is(r, "admin") && !role_is(r, "facility"))
         return hss_care_may_record(r, &a, "transition");
-    if (!hss_scope_contains(r->scope, village)) {
-        hss_care_audit(r->st, r->user, "denied", resident, &e);
-        return refuse_role(r, "该转诊不在您的服务范围内", "this referral is outside your scope");
-    }
+    if (!hss_scope_contains(r->scope, village))
+        return refuse_resident(r, resident, "该转诊不在您的服务范围内", "this referral is outside your scope");
     return 0;
 }
 

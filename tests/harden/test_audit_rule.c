@@ -30,8 +30,8 @@ static int setup(void **state)
     g_db = make_region_db(g_dir);
     add_care_data(g_dir, g_db, &g_fx);
     assert_int_equal(add_user(g_db, "admin", "admin", "331100", "admin-pass-1", NULL), 0);
-    assert_int_equal(add_user(g_db, "liandu", "county", "331102", "liandu-pass-1", NULL), 0);
-    assert_int_equal(add_user(g_db, "qingtian", "county", "331121", "qingtian-pass-1", NULL), 0);
+    assert_int_equal(add_user(g_db, "liandu", "facility", "331102", "liandu-pass-1", NULL), 0);
+    assert_int_equal(add_user(g_db, "qingtian", "facility", "331121", "qingtian-pass-1", NULL), 0);
     assert_int_equal(add_resident_user(g_db, "resa", g_fx.a, "resa-pass-123", NULL), 0);
     assert_int_equal(add_user(g_db, "pw", "county", "331102", "pw-pass-123", NULL), 0);
     g_srv = start_server(g_db, NULL);

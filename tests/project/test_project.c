@@ -88,7 +88,7 @@ static void docs_links_resolve(void **state)
 static char *first_step(const char *target)
 {
     char cmd[256], *out = NULL;
-    snprintf(cmd, sizeof cmd, "make -n %s 2>/dev/null | head -n 1", target);
+    snprintf(cmd, sizeof cmd, "env -u MAKEFLAGS -u MAKELEVEL make -n --no-print-directory %s 2>/dev/null | head -n 1", target);
     hss_test_run(cmd, &out);
     return out;
 }

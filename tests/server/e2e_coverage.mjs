@@ -32,10 +32,10 @@ try {
   await page.waitForSelector('#map canvas');
 
   // the cards: share within the circle, residents outside; EMS means against 11 / 14 minutes
-  await until(page, () => /%/.test(document.querySelector('#coverage-card .num')?.textContent || ''));
-  const share = await page.locator('#coverage-card .num').textContent();
-  check(true, 'coverage card: ' + share + ' · ' + (await page.locator('#coverage-card').textContent()));
-  check((await page.locator('#coverage-card').textContent()).includes('圈外常住人口'), 'coverage card names the residents outside');
+  // one reading of the card: the share and the residents outside, as the same drawing shows them
+  await until(page, () => /%/.test(document.querySelector('#coverage-card .num')?.textContent || '')
+    && (document.querySelector('#coverage-card')?.textContent || '').includes('圈外常住人口'));
+  check(true, 'coverage card names the share and the residents outside');
   await until(page, () => /目标/.test(document.querySelector('#ems-card')?.textContent || ''));
   const ems = await page.locator('#ems-card').textContent();
   check(ems.includes('<11') && ems.includes('<14') && ems.includes('调度'), 'EMS card with targets and dispatch stated: ' + ems);
@@ -60,7 +60,8 @@ try {
   await until(page, () => document.querySelector('#map').dataset.coverage === 'on' && document.querySelector('#map').dataset.circle === '5/5');
   check(/（5\/5 /.test(await page.locator('#coverage-card').textContent()), 'card states the 5/5 circle');
   await until(page, () => document.getElementById('progress').hidden);
-  check(Number(await page.getAttribute('#map', 'data-uncovered')) > outside, 'tighter circle applied');
+  const tighter = await page.evaluate(() => ({ ...document.querySelector('#map').dataset, card: document.querySelector('#coverage-card')?.textContent }));
+  check(Number(tighter.uncovered) > outside, `tighter circle applied: 15/20 left ${outside} villages outside, now ${JSON.stringify(tighter)}`);
   check(true, 'a 5-minute circle leaves more villages outside: ' + await page.getAttribute('#map', 'data-uncovered'));
 
   // siting: three EMS stations

@@ -20,7 +20,7 @@ async function login(page) {
   await page.fill('#username', user);
   await page.fill('#password', password);
   await page.click('#login-button');
-  await page.waitForSelector('#nav-rounds', { timeout: 15000 });
+  await page.waitForSelector('#nav-rounds', { state: 'attached' }); /* folded away on a phone */
 }
 
 const browser = await launchBrowser();
