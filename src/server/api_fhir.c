@@ -87,10 +87,11 @@ static void base_url(hss_req *r, char out[300])
     snprintf(out, 300, "%s://%s/fhir/R4", r->srv->cfg.secure_cookie ? "https" : "http", ok ? host : "127.0.0.1");
 }
 
-/* Which callers may read named residents (and so see citizen IDs). */
+/* Which callers may read named residents (and so see citizen IDs): as in the care API, planners,
+ * county and CDC users see aggregates only. */
 static int sees_ids(const char *role)
 {
-    static const char *const roles[] = {"admin", "county", "facility", "doctor", "hospital", "client"};
+    static const char *const roles[] = {"admin", "facility", "doctor", "hospital", "client"};
     for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
         if (strcmp(role, roles[i]) == 0)
             return 1;
