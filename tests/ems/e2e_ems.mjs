@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const [url, user, password, artifacts] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
 const problems = [];
-const until = untilWithin(30000);
+const until = untilWithin();
 
 const browser = await launchBrowser();
 let code = 0;
@@ -22,11 +22,11 @@ try {
   page.on('requestfailed', (r) => problems.push('request failed: ' + r.url()));
 
   await page.goto(url, { waitUntil: 'networkidle' });
-  await page.waitForSelector('#login-form', { timeout: 15000 });
+  await page.waitForSelector('#login-form');
   await page.fill('#username', user);
   await page.fill('#password', password);
   await page.click('#login-button');
-  await page.waitForSelector('#nav-ems', { timeout: 15000 });
+  await page.waitForSelector('#nav-ems');
   check((await page.locator('#nav-ems').textContent()) === '120急救', 'nav link 120急救');
   await page.click('#nav-ems');
   await until(page, () => document.querySelectorAll('#ems-units tbody tr').length === 3);

@@ -12,17 +12,17 @@ import { join } from 'node:path';
 const [url, planner, unitUser, password, artifacts] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
 const problems = [];
-const until = untilWithin(20000);
+const until = untilWithin();
 const browser = await launchBrowser();
 let code = 0;
 
 async function login(page, user) {
   await page.goto(url, { waitUntil: 'networkidle' });
-  await page.waitForSelector('#login-form', { timeout: 15000 });
+  await page.waitForSelector('#login-form');
   await page.fill('#username', user);
   await page.fill('#password', password);
   await page.click('#login-button');
-  await page.waitForSelector('#nav-plan', { timeout: 15000 });
+  await page.waitForSelector('#nav-plan');
 }
 
 try {
@@ -35,7 +35,7 @@ try {
   await login(page, planner);
   check((await page.locator('#nav-plan').textContent()) === '规划实施', 'navigation offers 规划实施');
   await page.click('#nav-plan');
-  await page.waitForSelector('#plan-tasks .task-table tbody tr', { timeout: 20000 });
+  await page.waitForSelector('#plan-tasks .task-table tbody tr');
   const rows = await page.locator('.task-table tbody tr').count();
   check(rows === 6, `${rows} tasks (1 city-wide, 5 counties)`);
   check((await page.locator('#plan-tasks h2').first().textContent()) === '《测试文件》', 'grouped by the document, by its title');
@@ -46,7 +46,7 @@ try {
   await page.screenshot({ path: join(artifacts, 'plan-tasks.png'), fullPage: true });
   // open it: the sentence, the unit's report, accept
   await overdue.click();
-  await page.waitForSelector('#task-quote', { timeout: 20000 });
+  await page.waitForSelector('#task-quote');
   check((await page.locator('#task-quote').textContent()) === '全市统筹建设', 'the cited sentence');
   const report = page.locator('.report').first();
   check((await report.locator('a.file').textContent()) === '拨付凭证.pdf', 'the evidence file is listed by its name');
@@ -58,39 +58,39 @@ try {
 
   // ---- the planner: evaluations ----
   await page.click('#tab-evaluations');
-  await page.waitForSelector('#eval-timeline li', { timeout: 20000 });
+  await page.waitForSelector('#eval-timeline li');
   check(await page.locator('#eval-timeline li').count() === 2, 'two saved evaluations on the timeline');
-  await page.waitForSelector('#change-table tbody tr', { timeout: 20000 });
+  await page.waitForSelector('#change-table tbody tr');
   check((await page.locator('#change-cards [data-change="newly_failing"] .num').textContent()) === '1', 'one newly failing finding');
   const row = page.locator('#change-table tbody tr[data-change="newly_failing"]');
   check((await row.locator('td').nth(1).textContent()) === '戊县', 'in 戊县');
   await page.screenshot({ path: join(artifacts, 'plan-evaluations.png'), fullPage: true });
   await row.locator('button.assign').click();
-  await page.waitForSelector('#assign-form', { timeout: 20000 });
+  await page.waitForSelector('#assign-form');
   await page.fill('#assign-form input[name=unit]', '戊县卫生健康局');
   await page.click('#assign-submit');
-  await page.waitForSelector('#rect-table tbody tr', { timeout: 20000 });
+  await page.waitForSelector('#rect-table tbody tr');
   const items = await page.locator('#rect-table tbody tr[data-status="open"]').count();
   check(items === 2, `${items} open 整改 items (one assigned just now)`);
   check(await page.locator('#rect-table tbody tr', { hasText: '戊县卫生健康局' }).count() === 1, 'the new item names its unit');
   await page.screenshot({ path: join(artifacts, 'plan-rect.png'), fullPage: true });
   // English
   await page.click('#lang');
-  await page.waitForSelector('#tab-rect', { timeout: 20000 });
+  await page.waitForSelector('#tab-rect');
   await until(page, () => document.querySelector('#tab-rect')?.textContent === 'Rectification');
   check(true, 'English labels');
   await page.click('#lang');
   await until(page, () => document.querySelector('#tab-rect')?.textContent === '整改事项');
   await page.click('#logout');
-  await page.waitForSelector('#login-form', { timeout: 15000 });
+  await page.waitForSelector('#login-form');
 
   // ---- the responsible unit: its own tasks and a report ----
   await login(page, unitUser);
   await page.click('#nav-plan');
-  await page.waitForSelector('#plan-mine .task-table tbody tr', { timeout: 20000 });
+  await page.waitForSelector('#plan-mine .task-table tbody tr');
   check(await page.locator('.task-table tbody tr').count() === 1, 'the unit sees its one task');
   await page.locator('.task-table tbody tr').first().click();
-  await page.waitForSelector('#report-form', { timeout: 20000 });
+  await page.waitForSelector('#report-form');
   const reports = await page.locator('.report').count();
   await page.fill('#report-form textarea[name=narrative]', '第二批资金已拨付');
   await page.setInputFiles('#report-form input[type=file]', { name: '说明.pdf', mimeType: 'application/pdf', buffer: Buffer.from('this is text') });

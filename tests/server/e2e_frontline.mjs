@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 const [url, artifacts, A, B] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
-const until = untilWithin(15000);
+const until = untilWithin();
 const problems = [];
 const DESK = { viewport: { width: 1366, height: 900 }, locale: 'zh-CN', serviceWorkers: 'block' };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };

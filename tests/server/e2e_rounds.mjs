@@ -12,11 +12,11 @@ import { join } from 'node:path';
 const [url, user, password, county, artifacts] = process.argv.slice(2);
 mkdirSync(artifacts, { recursive: true });
 const problems = [];
-const until = untilWithin(30000);
+const until = untilWithin();
 
 async function login(page) {
   await page.goto(url, { waitUntil: 'networkidle' });
-  await page.waitForSelector('#login-form', { timeout: 15000 });
+  await page.waitForSelector('#login-form');
   await page.fill('#username', user);
   await page.fill('#password', password);
   await page.click('#login-button');
@@ -48,10 +48,12 @@ try {
 
   // Monday: the round runs; Tuesday: it does not
   await page.selectOption('#rounds-day', '1');
-  await until(page, () => location.hash.endsWith('?day=1') && document.querySelector('#rounds-map')?.dataset.lines === '1');
+  await until(page, () => location.hash.endsWith('?day=1') && document.querySelector('#rounds-map')?.dataset.day === '1'
+    && document.querySelector('#rounds-map').dataset.lines === '1');
   check((await page.locator('#rounds-list').textContent()).includes('村19 → 村20'), 'Monday: 村19 → 村20');
   await page.selectOption('#rounds-day', '2');
-  await until(page, () => location.hash.endsWith('?day=2') && document.querySelector('#rounds-map')?.dataset.lines === '0');
+  await until(page, () => location.hash.endsWith('?day=2') && document.querySelector('#rounds-map')?.dataset.day === '2'
+    && document.querySelector('#rounds-map').dataset.lines === '0');
   check(await page.locator('#rounds-none').isVisible(), 'Tuesday: no round');
 
   // the residents' view: 村19's next visits with time and place

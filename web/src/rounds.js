@@ -30,6 +30,7 @@ addWords({
 
 const SVG = 'http://www.w3.org/2000/svg';
 const view = { code: null, day: '' };
+let renders = 0; /* only the newest render may draw: an older one still loading must not win */
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
 
 function svg(tag, attrs) {
@@ -86,6 +87,7 @@ function drawMap(box, data, day) {
     map.append(c);
     if (v.served) served++; else unserved++;
   }
+  map.dataset.day = day || 'all'; /* which day these lines are for */
   map.dataset.lines = String(lines);
   map.dataset.served = String(served);
   map.dataset.unserved = String(unserved);
@@ -129,12 +131,14 @@ async function showSchedule(ctx, out, code) {
 // ctx: { h, api, qs, shell, renderTree, renderMessage, state }
 export async function renderRounds(ctx, code, params) {
   const { h, api, qs, shell, renderTree } = ctx;
+  const mine = ++renders;
   view.code = code;
   view.day = params.get('day') || '';
   let area, data;
   try {
     [area, data] = await Promise.all([api('/areas/' + code), api('/rounds' + qs({ under: code }))]);
-  } catch (e) { return ctx.renderMessage(e.message); }
+  } catch (e) { return mine === renders ? ctx.renderMessage(e.message) : undefined; }
+  if (mine !== renders) return;
   const { side, main } = shell(area.path);
   renderTree(side, code, '#/rounds/').catch(() => {});
   const unserved = data.villages.filter((v) => !v.served);
