@@ -103,6 +103,8 @@ typedef struct acc_csr {
     uint32_t *off; /* n + 1 */
     uint32_t *to;  /* arc head */
     double *w;     /* arc cost: seconds (time) or metres (length) */
+    double wmin, wmax; /* least and greatest finite arc cost (0 when no arc): the engine's
+                          bucket queue needs the least to be positive */
 } acc_csr;
 
 typedef enum { ACC_COST_TIME, ACC_COST_LENGTH } acc_cost;

@@ -73,6 +73,15 @@ void acc_csr_build(acc_csr *c, const acc_net *g, hss_mode mode, acc_cost cost, i
         }
     }
     free(pos);
+    c->wmin = INFINITY;
+    c->wmax = 0;
+    for (size_t a = 0; a < m; a++)
+        if (c->w[a] < INFINITY) {
+            c->wmin = c->w[a] < c->wmin ? c->w[a] : c->wmin;
+            c->wmax = c->w[a] > c->wmax ? c->w[a] : c->wmax;
+        }
+    if (c->wmin == INFINITY)
+        c->wmin = 0;
 }
 
 void acc_csr_free(acc_csr *c)
