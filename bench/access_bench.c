@@ -18,8 +18,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "access/access_int.h"
+
+/* CPU seconds of this process: less disturbed than wall time by other jobs on a shared machine */
+static double cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
 
 static uint64_t rs = 0x2545F4914F6CDD1DULL;
 static uint64_t rnd(void)
@@ -288,13 +297,24 @@ static int run(const char *db, int nsrc, int npg, const char *srcout, const char
     for (size_t i = 0; i < cx.fac.n && nw < (size_t)nsrc; i++)
         if (!cx.fac.p[i].snap[HSS_MODE_DRIVE].flagged)
             which[nw++] = i;
-    acc_sources src;
-    t0 = hss_now();
-    acc_sources_build(&src, &cx.net, HSS_MODE_DRIVE, ACC_COST_TIME, ACC_OUTBOUND, cx.fac.p, which, nw);
-    size_t settled = acc_dijkstra(cx.dij, c, src.seeds, src.ns, INFINITY, dist, label);
-    double t_all = hss_now() - t0;
-    printf("nearest facility for every node from %zu sources: %.3f s (%zu nodes settled)\n", nw, t_all, settled);
-    acc_sources_free(&src);
+    /* the first run pays for first touches of the arrays; on a machine shared with other
+     * jobs one run can also be slowed by them, so the best of three is printed beside it */
+    double t_all = INFINITY, t_first = 0, c_all = INFINITY;
+    size_t settled = 0;
+    for (int rep = 0; rep < 3; rep++) {
+        acc_sources src;
+        t0 = hss_now();
+        double c0 = cpu_now();
+        acc_sources_build(&src, &cx.net, HSS_MODE_DRIVE, ACC_COST_TIME, ACC_OUTBOUND, cx.fac.p, which, nw);
+        settled = acc_dijkstra(cx.dij, c, src.seeds, src.ns, INFINITY, dist, label);
+        double t = hss_now() - t0, ct = cpu_now() - c0;
+        c_all = ct < c_all ? ct : c_all;
+        t_first = rep == 0 ? t : t_first;
+        t_all = t < t_all ? t : t_all;
+        acc_sources_free(&src);
+    }
+    printf("nearest facility for every node from %zu sources: %.3f s best of 3 (first run %.3f s; CPU %.3f s; %zu nodes settled)\n",
+           nw, t_all, t_first, c_all, settled);
     /* the pgRouting comparison: npg source nodes */
     FILE *f = fopen(srcout, "w");
     acc_seed *seeds = malloc((size_t)npg * sizeof *seeds);
