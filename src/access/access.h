@@ -160,14 +160,6 @@ typedef struct hss_access_points {
 hss_code hss_access_point_costs(hss_store *st, const char *types, int want_metres,
                                 hss_access_points **out, hss_error *err);
 void hss_access_points_free(hss_access_points *p);
-/* Driving minutes between named places: minutes[i*n+j] from place i to place j, where each code
- * is a village/township population point or a facility with a location. INFINITY when
- * unreachable, off-road (flagged snap) or farther than `max_minutes` (<= 0: no bound; a bound
- * keeps the searches local). HSS_ENOTFOUND when no road network is stored or a code is not a
- * located place. */
-hss_code hss_access_travel_matrix(hss_store *st, const char *const *codes, size_t n, double max_minutes,
-                                  double *minutes, hss_error *err);
-
 /* ---- tables for the CLI ---------------------------------------------------------------- */
 
 typedef struct hss_access_query {
@@ -215,21 +207,28 @@ typedef struct hss_site_opts {
 hss_code hss_access_site(hss_store *st, const hss_site_opts *o, hss_table **sites,
                          hss_table **summary, hss_error *err);
 
-/* ---- vehicle travel times between arbitrary points (matrix.c) --------------------------- */
+/* ---- travel-time matrices (matrix.c) ----------------------------------------------------- */
 
-/* The drivable network loaded once, for many point-to-point queries (ambulance dispatch and
- * simulation). Points are snapped to the nearest drivable edge; a point farther than
- * HSS_ACCESS_SNAP_MAX_M from every road is unreachable. HSS_ENOTFOUND when no network. */
+/* The one engine for minutes between places, for modules that route vehicles rather than ask
+ * for the nearest facility (120 dispatch and simulation, mobile-clinic rounds). The network of
+ * one travel mode is loaded once into the handle for many matrices. Places are lon/lat points
+ * (snapped to the nearest edge of the mode; farther than HSS_ACCESS_SNAP_MAX_M from every road
+ * = unreachable) or named places (a village/township population point or a located facility,
+ * with their stored snaps, as `hss access` uses them). HSS_ENOTFOUND when no network. */
 typedef struct hss_access_tt hss_access_tt;
-hss_code hss_access_tt_open(hss_store *st, hss_access_tt **out, hss_error *err);
-/* The same for a travel mode (walk: 5 km/h both ways on every walkable way). */
+hss_code hss_access_tt_open(hss_store *st, hss_access_tt **out, hss_error *err); /* driving */
 hss_code hss_access_tt_open_mode(hss_store *st, hss_mode mode, hss_access_tt **out, hss_error *err);
 void hss_access_tt_free(hss_access_tt *tt);
-/* minutes[i * ndst + j] = minutes (driving, or walking for a walk matrix) from src point i to dst point j (lon,lat pairs);
- * INFINITY when unreachable. */
+/* Points: minutes[i * ndst + j] from src point i to dst point j (lon,lat pairs); INFINITY when
+ * unreachable. */
 void hss_access_tt_matrix(hss_access_tt *tt, const double *src, size_t nsrc, const double *dst,
                           size_t ndst, float *minutes);
-/* 1 when (lon, lat) is within the snap threshold of a road of the matrix's mode. */
+/* Named places: minutes[i * n + j] from place i to place j (0 on the diagonal); INFINITY when
+ * unreachable, off-road (flagged snap) or farther than `max_minutes` (<= 0: no bound; a bound
+ * keeps the searches local). HSS_ENOTFOUND when a code is not a located place. */
+hss_code hss_access_tt_places(hss_access_tt *tt, hss_store *st, const char *const *codes, size_t n,
+                              double max_minutes, double *minutes, hss_error *err);
+/* 1 when (lon, lat) is within the snap threshold of a road of the handle's mode. */
 int hss_access_tt_on_road(const hss_access_tt *tt, double lon, double lat);
 
 #endif

@@ -208,6 +208,10 @@ const acc_csr *acc_ctx_csr(acc_ctx *cx, hss_mode mode, acc_cost cost, acc_dir di
  * stored snaps (re-snapping and storing them when the data changed). */
 hss_code acc_ctx_load(hss_store *st, const char *under, acc_ctx *cx, hss_error *err);
 void acc_ctx_free(acc_ctx *cx);
+/* The population points under `under` (NULL = all) and all located facilities with their
+ * stored snaps (re-snapped first when the data changed), and the snap threshold in force. */
+hss_code acc_points_load(hss_store *st, const char *under, acc_points *pop, acc_points *fac,
+                         double *snap_max_m, hss_error *err);
 
 /* The sources of one multi-source run: seeds on the edge ends plus, for points on the same
  * edge as a source, the sources sorted by edge. Label = position in `which`. Sources whose

@@ -195,6 +195,13 @@ hss_code acc_ctx_load(hss_store *st, const char *under, acc_ctx *cx, hss_error *
     hss_code rc = acc_net_load(st, &cx->net, err);
     if (rc)
         return rc;
+    return acc_points_load(st, under, &cx->pop, &cx->fac, &cx->snap_max_m, err);
+}
+
+hss_code acc_points_load(hss_store *st, const char *under, acc_points *pop, acc_points *fac,
+                         double *snap_max_m, hss_error *err)
+{
+    hss_code rc;
     char prefix[32] = "";
     if (under && *under) {
         sqlite3_stmt *s = hss_store_prepare(st, "SELECT level FROM area WHERE code=?", err);
@@ -214,7 +221,7 @@ hss_code acc_ctx_load(hss_store *st, const char *under, acc_ctx *cx, hss_error *
     }
     if ((rc = ensure_snaps(st, err)))
         return rc;
-    cx->snap_max_m = snap_threshold(st);
+    *snap_max_m = snap_threshold(st);
     sqlite3_stmt *s = hss_store_prepare(st,
         "SELECT a.code, a.name, a.level, a.kind, a.population, a.lon, a.lat,"
         "       s.edge_id, s.frac, s.distance_m, s.flagged, w.edge_id, w.frac, w.distance_m, w.flagged"
@@ -229,7 +236,7 @@ hss_code acc_ctx_load(hss_store *st, const char *under, acc_ctx *cx, hss_error *
         return HSS_EDB;
     sqlite3_bind_text(s, 1, prefix, -1, SQLITE_TRANSIENT);
     while (sqlite3_step(s) == SQLITE_ROW) {
-        acc_point *p = points_push(&cx->pop);
+        acc_point *p = points_push(pop);
         p->code = col_text(s, 0);
         p->name = col_text(s, 1);
         p->type = col_text(s, 2);
@@ -250,7 +257,7 @@ hss_code acc_ctx_load(hss_store *st, const char *under, acc_ctx *cx, hss_error *
     if (!s)
         return HSS_EDB;
     while (sqlite3_step(s) == SQLITE_ROW) {
-        acc_point *p = points_push(&cx->fac);
+        acc_point *p = points_push(fac);
         p->code = col_text(s, 0);
         p->name = col_text(s, 1);
         p->type = col_text(s, 2);

@@ -387,7 +387,11 @@ static hss_code job_prepare(hss_store *st, county_job *J, const hss_rounds_plan_
         codes[J->nh + i] = J->v[i]->code;
     J->t = hss_xmalloc((N * N + 1) * sizeof *J->t);
     J->home_of = hss_xmalloc((J->nv + 1) * sizeof *J->home_of);
-    rc = N ? hss_access_travel_matrix(st, codes, N, o->hours * 60, J->t, err) : HSS_OK;
+    hss_access_tt *tt = NULL;
+    rc = N ? hss_access_tt_open(st, &tt, err) : HSS_OK;
+    if (N && !rc)
+        rc = hss_access_tt_places(tt, st, codes, N, o->hours * 60, J->t, err);
+    hss_access_tt_free(tt);
     free(codes);
     return rc;
 }

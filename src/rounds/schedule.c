@@ -87,7 +87,8 @@ static void stop_times(hss_store *st, const rdb_stop_row *rows, size_t lo, size_
     hss_error err;
     hss_error_clear(&err);
     *arrive = *leave = -1;
-    if (hss_access_travel_matrix(st, codes, N, 0, t, &err) == HSS_OK) {
+    hss_access_tt *tt = NULL;
+    if (hss_access_tt_open(st, &tt, &err) == HSS_OK && hss_access_tt_places(tt, st, codes, N, 0, t, &err) == HSS_OK) {
         double clock = 0;
         for (size_t i = 0; i < k; i++) {
             clock += t[i * N + i + 1];
@@ -101,6 +102,7 @@ static void stop_times(hss_store *st, const rdb_stop_row *rows, size_t lo, size_
             clock += rows[lo + i].dwell;
         }
     }
+    hss_access_tt_free(tt);
     free(codes);
     free(t);
 }
