@@ -33,6 +33,13 @@ static hss_code finish(hss_store *st, sqlite3_stmt *s, int rc, hss_error *err, c
     return HSS_OK;
 }
 
+/* Hands a filled vector's items to the caller's (pointer, count) pair. */
+static void *vec_take(hss_vec *v, size_t *n)
+{
+    *n = v->len;
+    return v->items;
+}
+
 static int level_of(const char *l)
 {
     static const char *const L[] = {"province", "city", "county", "township", "village"};
@@ -50,14 +57,11 @@ hss_code ems_db_areas(hss_store *st, ems_areas *A, hss_error *err)
         " FROM area ORDER BY code", err);
     if (!s)
         return HSS_EDB;
-    size_t cap = 0;
+    hss_vec v;
+    hss_vec_init(&v, sizeof *A->a);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (A->n == cap) {
-            cap = cap ? cap * 2 : 256;
-            A->a = hss_xrealloc(A->a, cap * sizeof *A->a);
-        }
-        ems_area *a = &A->a[A->n++];
+        ems_area *a = hss_vec_push(&v);
         a->code = col_str(s, 0);
         a->parent = col_str(s, 1);
         a->name = col_str(s, 2);
@@ -67,6 +71,7 @@ hss_code ems_db_areas(hss_store *st, ems_areas *A, hss_error *err)
         a->lat = col_num(s, 6);
         a->population = sqlite3_column_int64(s, 7);
     }
+    A->a = vec_take(&v, &A->n);
     return finish(st, s, rc, err, "reading areas");
 }
 
@@ -77,14 +82,11 @@ hss_code ems_db_facilities(hss_store *st, ems_facs *F, hss_error *err)
         "SELECT code, name, type, area_code, services, lon, lat FROM facility ORDER BY code", err);
     if (!s)
         return HSS_EDB;
-    size_t cap = 0;
+    hss_vec v;
+    hss_vec_init(&v, sizeof *F->f);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (F->n == cap) {
-            cap = cap ? cap * 2 : 256;
-            F->f = hss_xrealloc(F->f, cap * sizeof *F->f);
-        }
-        ems_fac *f = &F->f[F->n++];
+        ems_fac *f = hss_vec_push(&v);
         f->code = col_str(s, 0);
         f->name = col_str(s, 1);
         f->type = col_str(s, 2);
@@ -93,6 +95,7 @@ hss_code ems_db_facilities(hss_store *st, ems_facs *F, hss_error *err)
         f->lon = col_num(s, 5);
         f->lat = col_num(s, 6);
     }
+    F->f = vec_take(&v, &F->n);
     return finish(st, s, rc, err, "reading facilities");
 }
 
@@ -159,15 +162,12 @@ hss_code ems_db_boundaries(hss_store *st, char ***geojson, size_t *n, hss_error 
         " WHERE a.level = 'county'", err);
     if (!s)
         return HSS_EDB;
-    size_t cap = 0;
+    hss_vec v;
+    hss_vec_init(&v, sizeof **geojson);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *geojson = hss_xrealloc(*geojson, cap * sizeof **geojson);
-        }
-        (*geojson)[(*n)++] = col_str(s, 0);
-    }
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        *(char **)hss_vec_push(&v) = col_str(s, 0);
+    *geojson = vec_take(&v, n);
     return finish(st, s, rc, err, "reading boundaries");
 }
 
@@ -312,17 +312,16 @@ hss_code ems_db_states_at(hss_store *st, int64_t at, char ***units, char ***stat
     if (!s)
         return HSS_EDB;
     sqlite3_bind_int64(s, 1, at);
-    size_t cap = 0;
+    hss_vec vu, vs;
+    hss_vec_init(&vu, sizeof **units);
+    hss_vec_init(&vs, sizeof **states);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *units = hss_xrealloc(*units, cap * sizeof **units);
-            *states = hss_xrealloc(*states, cap * sizeof **states);
-        }
-        (*units)[*n] = col_str(s, 0);
-        (*states)[(*n)++] = col_str(s, 1);
+        *(char **)hss_vec_push(&vu) = col_str(s, 0);
+        *(char **)hss_vec_push(&vs) = col_str(s, 1);
     }
+    *units = vec_take(&vu, n);
+    *states = vec_take(&vs, n);
     return finish(st, s, rc, err, "reading unit states");
 }
 
@@ -406,18 +405,16 @@ hss_code ems_db_fleet(hss_store *st, ems_fleet **out, size_t *n, hss_error *err)
         " FROM facility f WHERE f.type IN ('ems_station','ems_center') AND f.lon IS NOT NULL ORDER BY f.code", err);
     if (!s)
         return HSS_EDB;
-    size_t cap = 0;
+    hss_vec v;
+    hss_vec_init(&v, sizeof **out);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            *out = hss_xrealloc(*out, cap * sizeof **out);
-        }
-        ems_fleet *f = &(*out)[(*n)++];
+        ems_fleet *f = hss_vec_push(&v);
         f->station = col_str(s, 0);
         for (int k = 0; k < 5; k++)
             f->count[k] = sqlite3_column_int64(s, 1 + k);
     }
+    *out = vec_take(&v, n);
     return finish(st, s, rc, err, "reading the ambulance fleet");
 }
 
@@ -435,22 +432,16 @@ hss_code ems_db_interval_samples(hss_store *st, double *v[5], size_t n[5], hss_e
         " at_hospital_at - left_scene_at, handover_at - at_hospital_at FROM ems_call", err);
     if (!s)
         return HSS_EDB;
-    size_t cap = 0;
-    for (int k = 0; k < 5; k++) {
-        v[k] = NULL;
-        n[k] = 0;
-    }
+    hss_vec vk[5];
+    for (int k = 0; k < 5; k++)
+        hss_vec_init(&vk[k], sizeof *v[k]);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (n[0] + 1 >= cap || n[1] + 1 >= cap || n[2] + 1 >= cap || n[3] + 1 >= cap || n[4] + 1 >= cap) {
-            cap = cap ? cap * 2 : 1024;
-            for (int k = 0; k < 5; k++)
-                v[k] = hss_xrealloc(v[k], cap * sizeof *v[k]);
-        }
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         for (int k = 0; k < 5; k++)
             if (sqlite3_column_type(s, k) != SQLITE_NULL)
-                v[k][n[k]++] = sqlite3_column_double(s, k) / 60.0;
-    }
+                *(double *)hss_vec_push(&vk[k]) = sqlite3_column_double(s, k) / 60.0;
+    for (int k = 0; k < 5; k++)
+        v[k] = vec_take(&vk[k], &n[k]);
     return finish(st, s, rc, err, "reading call intervals");
 }
 
@@ -500,16 +491,14 @@ hss_code ems_db_aeds_usable(hss_store *st, const char *day, double **ll, size_t 
     if (!s)
         return HSS_EDB;
     sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-    size_t cap = 0;
+    hss_vec v; /* of lon, lat pairs */
+    hss_vec_init(&v, 2 * sizeof **ll);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            *ll = hss_xrealloc(*ll, cap * 2 * sizeof **ll);
-        }
-        (*ll)[2 * *n] = sqlite3_column_double(s, 0);
-        (*ll)[2 * *n + 1] = sqlite3_column_double(s, 1);
-        (*n)++;
+        double *p = hss_vec_push(&v);
+        p[0] = sqlite3_column_double(s, 0);
+        p[1] = sqlite3_column_double(s, 1);
     }
+    *ll = vec_take(&v, n);
     return finish(st, s, rc, err, "reading AEDs");
 }
