@@ -3,23 +3,12 @@
  * is 5 km/h, so a kilometre edge takes 12 minutes: within 5 minutes an AED covers only the
  * village it stands in, within 13 minutes its neighbours too. Bad files are refused whole.
  */
-#include "fixture_ems.h"
-
-static char *DIR_, *DB;
+#include "group.h"
 
 static int setup(void **state)
 {
     (void)state;
-    DIR_ = hss_test_tmpdir();
-    DB = ems_build(DIR_, "aed.db");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    free(DB);
-    free(DIR_);
+    ems_group_build("aed.db", 0);
     return 0;
 }
 
@@ -110,5 +99,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(registry_and_circle),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, ems_group_teardown);
 }

@@ -6,27 +6,18 @@
  */
 #include "server/server_harness.h"
 
-#include "fixture_ems.h"
+#include "group.h"
 
-static char *dir, *db;
 static test_server srv;
 static session admin, liandu;
 
 static int setup(void **state)
 {
     (void)state;
-    dir = hss_test_tmpdir();
-    db = ems_build(dir, "api.db");
-    char *calls = hss_test_write(dir, "calls.csv", EMS_CALLS);
-    hss_error err;
-    hss_store *st = hss_store_open_existing(db, &err);
-    size_t n;
-    assert_int_equal(hss_ems_calls_import(st, calls, 0, &n, &err), HSS_OK);
-    hss_store_close(st);
-    free(calls);
-    assert_int_equal(add_user(db, "admin", "admin", "331100", "admin-pass-1", NULL), 0);
-    assert_int_equal(add_user(db, "liandu", "county", "331102", "liandu-pass-1", NULL), 0);
-    srv = start_server(db, NULL);
+    ems_group_build("api.DB", 1);
+    assert_int_equal(add_user(DB, "admin", "admin", "331100", "admin-pass-1", NULL), 0);
+    assert_int_equal(add_user(DB, "liandu", "county", "331102", "liandu-pass-1", NULL), 0);
+    srv = start_server(DB, NULL);
     assert_int_equal(login(srv.port, "admin", "admin-pass-1", &admin), 200);
     assert_int_equal(login(srv.port, "liandu", "liandu-pass-1", &liandu), 200);
     return 0;
@@ -36,9 +27,7 @@ static int teardown(void **state)
 {
     (void)state;
     stop_server(&srv);
-    free(db);
-    free(dir);
-    return 0;
+    return ems_group_teardown(state);
 }
 
 static void units_and_performance(void **state)
@@ -134,13 +123,13 @@ static void state_changes(void **state)
     http_req(srv.port, "POST", "/api/v1/ems/units/A2/state", liandu.token, liandu.csrf, "{\"state\":\"asleep\"}", &r);
     assert_int_equal(r.status, 400);
     http_resp_free(&r);
-    assert_int_equal(db_query_int(db, "SELECT COUNT(*) FROM ems_unit_event"), 0);
+    assert_int_equal(db_query_int(DB, "SELECT COUNT(*) FROM ems_unit_event"), 0);
     http_req(srv.port, "POST", "/api/v1/ems/units/A2/state", liandu.token, liandu.csrf, body, &r);
     assert_int_equal(r.status, 200);
     http_resp_free(&r);
-    assert_int_equal(db_query_int(db, "SELECT COUNT(*) FROM ems_unit_event WHERE unit_code='A2' AND user_name='liandu'"
+    assert_int_equal(db_query_int(DB, "SELECT COUNT(*) FROM ems_unit_event WHERE unit_code='A2' AND user_name='liandu'"
                                       " AND state='out_of_service'"), 1);
-    assert_int_equal(db_query_int(db, "SELECT COUNT(*) FROM audit WHERE target LIKE 'POST /api/v1/ems/units/A2/state'"
+    assert_int_equal(db_query_int(DB, "SELECT COUNT(*) FROM audit WHERE target LIKE 'POST /api/v1/ems/units/A2/state'"
                                       " AND status=200 AND user_name='liandu'"), 1);
     cJSON *j = http_get_json(srv.port, "/api/v1/ems/dispatch?at=2025-03-01T08:30:00%2B08:00&lon=119.03&lat=28.0",
                              &admin, 200);

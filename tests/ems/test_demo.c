@@ -4,30 +4,18 @@
  * labelled generated, the same for a seed, consistent (no unit on two calls at once, steps in
  * order), and replaced, not duplicated, when generated again.
  */
-#include "fixture_ems.h"
-
-static char *DIR_;
-static char *DB;
+#include "group.h"
 
 static int setup(void **state)
 {
     (void)state;
-    DIR_ = hss_test_tmpdir();
-    DB = ems_build(DIR_, "demo.db");
+    ems_group_build("demo.db", 0);
     hss_error err;
     hss_store *st = hss_store_open_existing(DB, &err);
     ems_exec(st, "INSERT INTO vehicle VALUES('E0','ambulance',2),('E10','negative_pressure_ambulance',1);"
                  "INSERT INTO staff VALUES('E0','ems_doctor',3),('E0','ems_driver',2),('E0','ems_aide',3),"
                  "('E10','ems_doctor',1),('E10','ems_driver',1),('E10','ems_aide',2);");
     hss_store_close(st);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    free(DB);
-    free(DIR_);
     return 0;
 }
 
@@ -88,5 +76,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(units_and_calls_generated),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, ems_group_teardown);
 }

@@ -4,31 +4,12 @@
  * 08:01 to 08:45 on 1 March. Every answer is the node distance in minutes. Also the receiving
  * hospital by capability, unit states set through the API (each an audit row), and the CLI.
  */
-#include "fixture_ems.h"
-
-static char *DIR_;
-static char *DB;
+#include "group.h"
 
 static int setup(void **state)
 {
     (void)state;
-    DIR_ = hss_test_tmpdir();
-    DB = ems_build(DIR_, "dispatch.db");
-    char *calls = hss_test_write(DIR_, "calls.csv", EMS_CALLS);
-    hss_error err;
-    hss_store *st = hss_store_open_existing(DB, &err);
-    size_t n;
-    assert_int_equal(hss_ems_calls_import(st, calls, 0, &n, &err), HSS_OK);
-    hss_store_close(st);
-    free(calls);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    free(DB);
-    free(DIR_);
+    ems_group_build("dispatch.db", 1);
     return 0;
 }
 
@@ -187,5 +168,5 @@ int main(void)
         cmocka_unit_test(states_through_the_api),
         cmocka_unit_test(cli_dispatch_json),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, ems_group_teardown);
 }

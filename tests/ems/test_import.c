@@ -3,24 +3,12 @@
  * stored whole; every bad file is refused with file:line, the field and the value, and nothing of
  * it is stored (the counts before and after are compared). ISO 8601 times with offsets.
  */
-#include "fixture_ems.h"
-
-static char *DIR_;
-static char *DB;
+#include "group.h"
 
 static int setup(void **state)
 {
     (void)state;
-    DIR_ = hss_test_tmpdir();
-    DB = ems_build(DIR_, "import.db");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    free(DB);
-    free(DIR_);
+    ems_group_build("import.db", 0);
     return 0;
 }
 
@@ -200,5 +188,5 @@ int main(void)
         cmocka_unit_test(bad_unit_files_are_refused),
         cmocka_unit_test(cli_import_and_crew),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, ems_group_teardown);
 }

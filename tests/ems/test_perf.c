@@ -4,32 +4,14 @@
  * unit utilisation; the JSON items; and the policy measures reading the measured calls (the
  * response-time rule says it used call records) and the units' crews.
  */
-#include "fixture_ems.h"
+#include "group.h"
 #include "policy/policy.h"
 
-static char *DIR_;
-static char *DB;
 
 static int setup(void **state)
 {
     (void)state;
-    DIR_ = hss_test_tmpdir();
-    DB = ems_build(DIR_, "perf.db");
-    char *calls = hss_test_write(DIR_, "calls.csv", EMS_CALLS);
-    hss_error err;
-    hss_store *st = hss_store_open_existing(DB, &err);
-    size_t n;
-    assert_int_equal(hss_ems_calls_import(st, calls, 0, &n, &err), HSS_OK);
-    hss_store_close(st);
-    free(calls);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    free(DB);
-    free(DIR_);
+    ems_group_build("perf.db", 1);
     return 0;
 }
 
@@ -253,5 +235,5 @@ int main(void)
         cmocka_unit_test(cli_json_items),
         cmocka_unit_test(policy_uses_measured_calls),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, ems_group_teardown);
 }

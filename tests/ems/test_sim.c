@@ -4,17 +4,13 @@
  * the stored calls are too few to draw from). A replay where the second call waits for the only
  * unit, nearest-available dispatch, the what-ifs, and determinism for a seed.
  */
-#include "fixture_ems.h"
-
-static char *DIR_;
-static char *DB;
+#include "group.h"
 static char *TWO;
 
 static int setup(void **state)
 {
     (void)state;
-    DIR_ = hss_test_tmpdir();
-    DB = ems_build(DIR_, "sim.db");
+    ems_group_build("sim.db", 0);
     /* two calls at node 12, five minutes apart, with their measured on-scene times */
     TWO = hss_test_write(DIR_, "two.csv",
                          "call_id,received_at,lon,lat,village_code,on_scene_at\n"
@@ -27,9 +23,7 @@ static int teardown(void **state)
 {
     (void)state;
     free(TWO);
-    free(DB);
-    free(DIR_);
-    return 0;
+    return ems_group_teardown(state);
 }
 
 static hss_ems_sim_result sim(const hss_ems_sim_opts *o, hss_table **calls)
