@@ -103,39 +103,76 @@ static int print_table(hss_table *t, const char *fmt_s)
     return 0;
 }
 
+/* The one way every subcommand reaches the module: the database named by --db is opened, the
+ * call made with `ctx` and the database closed. 0 when the call succeeded; 1 after saying why
+ * not (or why the database would not open). */
+typedef hss_code (*db_call)(hss_store *st, void *ctx, hss_error *err);
+
+static int on_db(const char *db, db_call call, void *ctx)
+{
+    hss_store *st = hss_cli_open_db(db, 0);
+    if (!st)
+        return 1;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_code rc = call(st, ctx, &err);
+    hss_store_close(st);
+    return rc ? hss_cli_fail(&err) : 0;
+}
+
+typedef struct {
+    const char *file;
+    int units;
+    size_t n;
+} import_call;
+
+static hss_code do_import(hss_store *st, void *ctx, hss_error *err)
+{
+    import_call *c = ctx;
+    return c->units ? hss_ems_units_import(st, c->file, &c->n, err) : hss_ems_calls_import(st, c->file, 0, &c->n, err);
+}
+
 static int cmd_import(const ems_opts *o, int units)
 {
     if (!o->file)
         return hss_cli_usage(EMS_USAGE);
-    hss_store *st = hss_cli_open_db(o->db, 0);
-    if (!st)
+    import_call c = {o->file, units, 0};
+    if (on_db(o->db, do_import, &c))
         return 1;
-    hss_error err;
-    hss_error_clear(&err);
-    size_t n = 0;
-    hss_code rc = units ? hss_ems_units_import(st, o->file, &n, &err)
-                        : hss_ems_calls_import(st, o->file, 0, &n, &err);
-    hss_store_close(st);
-    if (rc)
-        return hss_cli_fail(&err);
-    printf("imported %zu %s from %s\n", n, units ? "units" : "calls", o->file);
+    printf("imported %zu %s from %s\n", c.n, units ? "units" : "calls", o->file);
     return 0;
+}
+
+typedef struct {
+    const char *under;
+    int64_t at;
+    hss_table *t;
+} units_call;
+
+static hss_code do_units(hss_store *st, void *ctx, hss_error *err)
+{
+    units_call *c = ctx;
+    return hss_ems_units_table(st, c->under, c->at, &c->t, err);
 }
 
 static int cmd_units(const ems_opts *o)
 {
-    int64_t at = HSS_EMS_NO_TIME;
-    if (time_opt("--at", o->at, 0, &at))
+    units_call c = {o->under, HSS_EMS_NO_TIME, NULL};
+    if (time_opt("--at", o->at, 0, &c.at))
         return 2;
-    hss_store *st = hss_cli_open_db(o->db, 0);
-    if (!st)
-        return 1;
-    hss_error err;
-    hss_error_clear(&err);
-    hss_table *t = NULL;
-    hss_code rc = hss_ems_units_table(st, o->under, at, &t, &err);
-    hss_store_close(st);
-    return rc ? hss_cli_fail(&err) : print_table(t, o->format);
+    return on_db(o->db, do_units, &c) ? 1 : print_table(c.t, o->format);
+}
+
+typedef struct {
+    const hss_ems_perf_query *q;
+    int json;
+    hss_table *areas, *units, *worst;
+} perf_call;
+
+static hss_code do_performance(hss_store *st, void *ctx, hss_error *err)
+{
+    perf_call *c = ctx;
+    return hss_ems_performance(st, c->q, &c->areas, c->json ? NULL : &c->units, c->json ? NULL : &c->worst, err);
 }
 
 static int cmd_performance(const ems_opts *o)
@@ -145,17 +182,11 @@ static int cmd_performance(const ems_opts *o)
         return 2;
     if (o->to && strlen(o->to) == 10)
         q.to += 86400; /* --to names the last day included */
-    hss_store *st = hss_cli_open_db(o->db, 0);
-    if (!st)
-        return 1;
-    hss_error err;
-    hss_error_clear(&err);
-    hss_table *areas = NULL, *units = NULL, *worst = NULL;
     int json = o->format && strcmp(o->format, "json") == 0;
-    hss_code rc = hss_ems_performance(st, &q, &areas, json ? NULL : &units, json ? NULL : &worst, &err);
-    hss_store_close(st);
-    if (rc)
-        return hss_cli_fail(&err);
+    perf_call c = {&q, json, NULL, NULL, NULL};
+    if (on_db(o->db, do_performance, &c))
+        return 1;
+    hss_table *areas = c.areas, *units = c.units, *worst = c.worst;
     if (json)
         return print_table(areas, "json");
     int bad = print_table(areas, o->format);
@@ -205,6 +236,19 @@ static void print_dispatch(const hss_ems_dispatch_result *r, int json)
                r->hospital_minutes);
 }
 
+typedef struct {
+    int64_t at;
+    double lon, lat;
+    const char *category;
+    hss_ems_dispatch_result r;
+} dispatch_call;
+
+static hss_code do_dispatch(hss_store *st, void *ctx, hss_error *err)
+{
+    dispatch_call *c = ctx;
+    return hss_ems_dispatch(st, c->at, c->lon, c->lat, c->category, &c->r, err);
+}
+
 static int cmd_dispatch(const ems_opts *o)
 {
     int64_t at;
@@ -215,18 +259,22 @@ static int cmd_dispatch(const ems_opts *o)
     }
     if (time_opt("--at", o->at, 0, &at) || num_opt("--lon", o->lon, &lon) || num_opt("--lat", o->lat, &lat))
         return 2;
-    hss_store *st = hss_cli_open_db(o->db, 0);
-    if (!st)
+    dispatch_call c = {at, lon, lat, o->category, {0}};
+    if (on_db(o->db, do_dispatch, &c))
         return 1;
-    hss_error err;
-    hss_error_clear(&err);
-    hss_ems_dispatch_result r;
-    hss_code rc = hss_ems_dispatch(st, at, lon, lat, o->category, &r, &err);
-    hss_store_close(st);
-    if (rc)
-        return hss_cli_fail(&err);
-    print_dispatch(&r, o->format && strcmp(o->format, "json") == 0);
+    print_dispatch(&c.r, o->format && strcmp(o->format, "json") == 0);
     return 0;
+}
+
+typedef struct {
+    const ems_opts *o;
+    int64_t at;
+} state_call;
+
+static hss_code do_state(hss_store *st, void *ctx, hss_error *err)
+{
+    const state_call *c = ctx;
+    return hss_ems_unit_set_state(st, c->o->unit, c->o->state, c->at, c->o->user ? c->o->user : "cli", err);
 }
 
 static int cmd_state(const ems_opts *o)
@@ -236,15 +284,9 @@ static int cmd_state(const ems_opts *o)
         return hss_cli_usage(EMS_USAGE);
     if (time_opt("--at", o->at, 0, &at))
         return 2;
-    hss_store *st = hss_cli_open_db(o->db, 0);
-    if (!st)
+    state_call c = {o, at};
+    if (on_db(o->db, do_state, &c))
         return 1;
-    hss_error err;
-    hss_error_clear(&err);
-    hss_code rc = hss_ems_unit_set_state(st, o->unit, o->state, at, o->user ? o->user : "cli", &err);
-    hss_store_close(st);
-    if (rc)
-        return hss_cli_fail(&err);
     printf("unit %s is now %s\n", o->unit, o->state);
     return 0;
 }
@@ -305,6 +347,17 @@ static void print_sim(const hss_ems_sim_result *r, int json)
                r->measured_calls);
 }
 
+typedef struct {
+    const hss_ems_sim_opts *s;
+    hss_ems_sim_result r;
+} sim_call;
+
+static hss_code do_simulate(hss_store *st, void *ctx, hss_error *err)
+{
+    sim_call *c = ctx;
+    return hss_ems_simulate(st, c->s, &c->r, NULL, err);
+}
+
 static int cmd_simulate(const ems_opts *o)
 {
     hss_ems_sim_opts s = {0};
@@ -327,18 +380,22 @@ static int cmd_simulate(const ems_opts *o)
         fprintf(stderr, "hss ems simulate: give --calls FILE, --stored or --rate R\n");
         return hss_cli_usage(EMS_USAGE);
     }
-    hss_store *st = hss_cli_open_db(o->db, 0);
-    if (!st)
+    sim_call c = {&s, {0}};
+    if (on_db(o->db, do_simulate, &c))
         return 1;
-    hss_error err;
-    hss_error_clear(&err);
-    hss_ems_sim_result r;
-    hss_code rc = hss_ems_simulate(st, &s, &r, NULL, &err);
-    hss_store_close(st);
-    if (rc)
-        return hss_cli_fail(&err);
-    print_sim(&r, o->format && strcmp(o->format, "json") == 0);
+    print_sim(&c.r, o->format && strcmp(o->format, "json") == 0);
     return 0;
+}
+
+typedef struct {
+    const hss_ems_plan_opts *p;
+    hss_table *steps, *sum;
+} plan_call;
+
+static hss_code do_plan(hss_store *st, void *ctx, hss_error *err)
+{
+    plan_call *c = ctx;
+    return hss_ems_plan(st, c->p, &c->steps, &c->sum, err);
 }
 
 static int cmd_plan(const ems_opts *o)
@@ -351,16 +408,10 @@ static int cmd_plan(const ems_opts *o)
         return 2;
     }
     hss_ems_plan_opts p = {o->under, (size_t)units, busy, o->new_sites};
-    hss_store *st = hss_cli_open_db(o->db, 0);
-    if (!st)
+    plan_call c = {&p, NULL, NULL};
+    if (on_db(o->db, do_plan, &c))
         return 1;
-    hss_error err;
-    hss_error_clear(&err);
-    hss_table *steps = NULL, *sum = NULL;
-    hss_code rc = hss_ems_plan(st, &p, &steps, &sum, &err);
-    hss_store_close(st);
-    if (rc)
-        return hss_cli_fail(&err);
+    hss_table *steps = c.steps, *sum = c.sum;
     if (o->format && strcmp(o->format, "json") == 0) {
         char *a = hss_table_render(sum, HSS_FORMAT_JSON), *b = hss_table_render(steps, HSS_FORMAT_JSON);
         printf("{\"summary\": %s, \"steps\": %s}\n", a, b);
@@ -380,6 +431,19 @@ static int cmd_plan(const ems_opts *o)
     return bad ? (hss_table_free(steps), bad) : print_table(steps, o->format);
 }
 
+typedef struct {
+    uint64_t seed;
+    double rate;
+    int year;
+    size_t units, calls;
+} demo_call;
+
+static hss_code do_demo(hss_store *st, void *ctx, hss_error *err)
+{
+    demo_call *c = ctx;
+    return hss_ems_demo(st, c->seed, c->rate, c->year, &c->units, &c->calls, err);
+}
+
 static int cmd_demo(const ems_opts *o)
 {
     double rate = HSS_EMS_DEMO_RATE, seed = 1, year = 2025;
@@ -389,17 +453,10 @@ static int cmd_demo(const ems_opts *o)
         fprintf(stderr, "hss ems demo: --rate 0-1000, --year 2000-2100\n");
         return 2;
     }
-    hss_store *st = hss_cli_open_db(o->db, 0);
-    if (!st)
+    demo_call c = {(uint64_t)seed, rate, (int)year, 0, 0};
+    if (on_db(o->db, do_demo, &c))
         return 1;
-    hss_error err;
-    hss_error_clear(&err);
-    size_t units = 0, calls = 0;
-    hss_code rc = hss_ems_demo(st, (uint64_t)seed, rate, (int)year, &units, &calls, &err);
-    hss_store_close(st);
-    if (rc)
-        return hss_cli_fail(&err);
-    printf("generated %zu units and %zu calls of %d (labelled generated)\n", units, calls, (int)year);
+    printf("generated %zu units and %zu calls of %d (labelled generated)\n", c.units, c.calls, (int)year);
     return 0;
 }
 
@@ -439,6 +496,26 @@ static const char AED_USAGE[] =
     "       hss aed plan --db F [--under AREA] [--add N] [--minutes 5] [--day YYYY-MM-DD] [--format table|csv|json]\n"
     "  --day: AEDs past their expiry on that day do not count (default: today, UTC).";
 
+typedef struct {
+    const char *sub; /* import, coverage or plan */
+    const ems_opts *o;
+    double minutes;
+    const char *day;
+    size_t add;
+    hss_table *t;
+    size_t n;
+} aed_call;
+
+static hss_code do_aed(hss_store *st, void *ctx, hss_error *err)
+{
+    aed_call *c = ctx;
+    if (strcmp(c->sub, "import") == 0)
+        return hss_aed_import(st, c->o->file, &c->n, err);
+    if (strcmp(c->sub, "coverage") == 0)
+        return hss_aed_coverage(st, c->o->under, c->minutes, c->day, &c->t, err);
+    return hss_aed_plan(st, c->o->under, c->minutes, c->day, c->add, &c->t, err);
+}
+
 int hss_cmd_aed(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0)
@@ -458,30 +535,15 @@ int hss_cmd_aed(int argc, char **argv)
     hss_utc_timestamp(today);
     today[10] = '\0';
     const char *day = o.day ? o.day : today;
-    hss_store *st = hss_cli_open_db(o.db, 0);
-    if (!st)
-        return 1;
-    hss_error err;
-    hss_error_clear(&err);
-    hss_table *t = NULL;
-    size_t n = 0;
-    hss_code rc = HSS_EINVAL;
-    if (strcmp(argv[1], "import") == 0 && o.file)
-        rc = hss_aed_import(st, o.file, &n, &err);
-    else if (strcmp(argv[1], "coverage") == 0)
-        rc = hss_aed_coverage(st, o.under, minutes, day, &t, &err);
-    else if (strcmp(argv[1], "plan") == 0)
-        rc = hss_aed_plan(st, o.under, minutes, day, (size_t)add, &t, &err);
-    else {
-        hss_store_close(st);
+    const char *sub = argv[1];
+    if (!(strcmp(sub, "import") == 0 && o.file) && strcmp(sub, "coverage") != 0 && strcmp(sub, "plan") != 0)
         return hss_cli_usage(AED_USAGE);
-    }
-    hss_store_close(st);
-    if (rc)
-        return hss_cli_fail(&err);
-    if (!t) {
-        printf("imported %zu AEDs from %s\n", n, o.file);
+    aed_call c = {sub, &o, minutes, day, (size_t)add, NULL, 0};
+    if (on_db(o.db, do_aed, &c))
+        return 1;
+    if (!c.t) {
+        printf("imported %zu AEDs from %s\n", c.n, o.file);
         return 0;
     }
-    return print_table(t, o.format);
+    return print_table(c.t, o.format);
 }
