@@ -56,6 +56,18 @@ const num = (x) => (x === null || x === undefined ? '—' : String(x));
 
 let chart = null;
 
+// One scrolling grid table: headings (already translated) and body rows.
+function grid(h, id, heads, rows) {
+  return h('div', { class: 'scroll' }, h('table', { class: 'grid', id },
+    h('thead', {}, h('tr', {}, heads.map((x) => h('th', {}, x)))),
+    h('tbody', {}, rows)));
+}
+
+// One panel of the screen: its heading (a string key) and its content.
+function panel(h, key, ...content) {
+  return h('section', { class: 'panel' }, h('h2', {}, w(key)), ...content);
+}
+
 function stationMap(h, box, units) {
   const byStation = new Map();
   for (const u of units) {
@@ -102,28 +114,24 @@ function unitsTable(h, api, units, onChange) {
       h('td', {}, `${u.doctors}/${u.drivers}/${u.aides}`), h('td', {}, u.crew_ok ? w('ok') : w('notOk')),
       h('td', { class: 'ems-state' }, w(u.state)), h('td', {}, sel));
   });
-  return h('div', {}, status, h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'ems-units' },
-    h('thead', {}, h('tr', {}, [w('unit'), w('station'), w('kind'), w('crew'), w('crewOk'), w('state'), w('setState')].map((x) => h('th', {}, x)))),
-    h('tbody', {}, rows))));
+  return h('div', {}, status,
+    grid(h, 'ems-units', [w('unit'), w('station'), w('kind'), w('crew'), w('crewOk'), w('state'), w('setState')], rows));
 }
 
 function perfTable(h, id, rows, first) {
   if (!rows.length) return h('p', { class: 'muted' }, w('none'));
-  return h('div', { class: 'scroll' }, h('table', { class: 'grid', id },
-    h('thead', {}, h('tr', {}, [first, w('type'), w('calls'), w('mean'), w('median'), w('p90'), w('dispatch'), w('turnout'), w('target'), w('meets')]
-      .map((x) => h('th', {}, x)))),
-    h('tbody', {}, rows.map((r) => h('tr', { 'data-area': r.area, 'data-kind': r.kind },
+  return grid(h, id, [first, w('type'), w('calls'), w('mean'), w('median'), w('p90'), w('dispatch'), w('turnout'), w('target'), w('meets')],
+    rows.map((r) => h('tr', { 'data-area': r.area, 'data-kind': r.kind },
       h('td', {}, r.name), h('td', {}, w(r.kind)), h('td', {}, num(r.calls)), h('td', { class: 'mean' }, num(r.response_mean)),
       h('td', {}, num(r.response_median)), h('td', {}, num(r.response_p90)), h('td', {}, num(r.dispatch_mean)),
       h('td', {}, num(r.turnout_mean)), h('td', {}, r.target === null ? '—' : '<' + r.target),
-      h('td', { class: 'meets' }, r.meets === null ? '—' : r.meets ? w('yes') : w('no')))))));
+      h('td', { class: 'meets' }, r.meets === null ? '—' : r.meets ? w('yes') : w('no')))));
 }
 
 function utilTable(h, units) {
-  return h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'ems-util' },
-    h('thead', {}, h('tr', {}, [w('unit'), w('calls'), w('busy'), w('utilisation')].map((x) => h('th', {}, x)))),
-    h('tbody', {}, units.map((u) => h('tr', {}, h('td', {}, u.unit), h('td', {}, num(u.calls)), h('td', {}, num(u.busy_hours)),
-      h('td', {}, u.utilisation === null ? '—' : (u.utilisation * 100).toFixed(1) + '%'))))));
+  return grid(h, 'ems-util', [w('unit'), w('calls'), w('busy'), w('utilisation')],
+    units.map((u) => h('tr', {}, h('td', {}, u.unit), h('td', {}, num(u.calls)), h('td', {}, num(u.busy_hours)),
+      h('td', {}, u.utilisation === null ? '—' : (u.utilisation * 100).toFixed(1) + '%'))));
 }
 
 function fill(s, vals) {
@@ -152,14 +160,13 @@ function simPanel(h, api, qs, under, units) {
     planBox.replaceChildren(h('p', { class: 'muted' }, w('running')));
     try {
       const r = await api('/ems/plan' + qs({ under }));
-      planBox.replaceChildren(h('p', { class: 'muted' }, w('planNote')), h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'ems-plan' },
-        h('thead', {}, h('tr', {}, [w('rank'), w('site'), w('gain'), w('share')].map((x) => h('th', {}, x)))),
-        h('tbody', {}, r.steps.map((st) => h('tr', {}, h('td', {}, num(st.rank)),
+      planBox.replaceChildren(h('p', { class: 'muted' }, w('planNote')), grid(h, 'ems-plan', [w('rank'), w('site'), w('gain'), w('share')],
+        r.steps.map((st) => h('tr', {}, h('td', {}, num(st.rank)),
           h('td', { class: 'site' }, st.name + (st.new_site ? w('lp') + w('newSite') + w('rp') : '')),
-          h('td', {}, num(st.gain)), h('td', {}, (st.expected_share * 100).toFixed(1) + '%')))))));
+          h('td', {}, num(st.gain)), h('td', {}, (st.expected_share * 100).toFixed(1) + '%')))));
     } catch (e) { planBox.replaceChildren(h('p', { class: 'error' }, e.message)); }
   } }, w('runPlan'));
-  return h('section', { class: 'panel' }, h('h2', {}, w('simTitle')),
+  return panel(h, 'simTitle',
     h('p', {}, h('label', {}, w('rate') + ' ', rate), ' ', h('label', {}, w('addAt') + ' ', at), ' ', h('label', {}, w('count') + ' ', count), ' ', runSim),
     out, h('p', {}, runPlan), planBox);
 }
@@ -175,14 +182,12 @@ export async function renderEms(ctx, params) {
   } catch (e) { return renderMessage(e.message); }
   const { side, main } = shell([]);
   renderTree(side, under, '#/ems?under=').catch(() => {});
-  const mapBox = h('section', { class: 'panel' }, h('h2', {}, w('map')));
+  const mapBox = panel(h, 'map');
   main.append(h('h1', { id: 'ems-title' }, w('title')), mapBox,
-    h('section', { class: 'panel' }, h('h2', {}, w('units')),
-      unitsTable(h, api, units.units, () => renderEms(ctx, params))),
-    h('section', { class: 'panel' }, h('h2', {}, w('byArea')), h('p', { class: 'muted' }, w('source') + '；' + w('minutes')),
-      perfTable(h, 'ems-perf', areas.areas, w('area'))),
-    h('section', { class: 'panel' }, h('h2', {}, w('byMonth')), perfTable(h, 'ems-months', months.areas, w('month'))),
-    h('section', { class: 'panel' }, h('h2', {}, w('utilisation')), utilTable(h, areas.units)),
+    panel(h, 'units', unitsTable(h, api, units.units, () => renderEms(ctx, params))),
+    panel(h, 'byArea', h('p', { class: 'muted' }, w('source') + '；' + w('minutes')), perfTable(h, 'ems-perf', areas.areas, w('area'))),
+    panel(h, 'byMonth', perfTable(h, 'ems-months', months.areas, w('month'))),
+    panel(h, 'utilisation', utilTable(h, areas.units)),
     simPanel(h, api, qs, under, units.units));
   stationMap(h, mapBox, units.units);
 }
