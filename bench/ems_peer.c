@@ -1,8 +1,11 @@
 /*
  * ems_peer.c: the HSS side of the EMS-Simulator comparison (bench/ems_peer.sh). Subcommands:
- *   export DB DAYS DIR  from a database built by `hss demo lishui`: the first DAYS days of its
+ *   export DB DAYS EVERY DIR
+ *                       from a database built by `hss demo lishui`: the first DAYS days of its
  *                       stored (generated) calls go to DIR/calls.csv in HSS's import format;
- *                       the units at located stations to DIR/ambulances.csv, their stations to
+ *                       the units at located stations (every EVERY-th by code, the others
+ *                       deleted from DB: 1 keeps the fleet, more thins it so that calls queue)
+ *                       to DIR/ambulances.csv, their stations to
  *                       DIR/stations.csv, the call locations to DIR/points.csv and the road
  *                       seconds station x call, computed by the access module's matrix engine
  *                       exactly as the simulation computes them, to DIR/times.csv (the peer's
@@ -109,12 +112,25 @@ static size_t stations_of(const list *units, double *st_ll, size_t *unit_station
     return ns;
 }
 
-static int do_export(const char *db, int days, const char *dir)
+/* Keeps every `every`-th unit (by code) in the database. */
+static void thin_fleet(hss_store *st, int every)
+{
+    hss_error err;
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "DELETE FROM ems_unit WHERE code NOT IN (SELECT code FROM (SELECT code, ROW_NUMBER() OVER"
+             " (ORDER BY code) AS k FROM ems_unit) WHERE (k - 1) %% %d = 0)", every > 0 ? every : 1);
+    if (hss_store_exec(st, sql, &err))
+        die("thin the fleet", &err);
+}
+
+static int do_export(const char *db, int days, int every, const char *dir)
 {
     hss_error err;
     hss_store *st = hss_store_open_existing(db, &err);
     if (!st)
         die(db, &err);
+    thin_fleet(st, every);
     list calls = {0}, units = {0};
     query_list(st, "SELECT call_id, lon, lat, received_at FROM ems_call ORDER BY received_at, call_id", 1, &calls);
     query_list(st, "SELECT u.code, f.lon, f.lat FROM ems_unit u JOIN facility f ON f.code = u.station_code"
@@ -221,10 +237,10 @@ static int do_hss(const char *db, const char *calls, const char *out)
 
 int main(int argc, char **argv)
 {
-    if (argc == 5 && strcmp(argv[1], "export") == 0)
-        return do_export(argv[2], atoi(argv[3]), argv[4]);
+    if (argc == 6 && strcmp(argv[1], "export") == 0)
+        return do_export(argv[2], atoi(argv[3]), atoi(argv[4]), argv[5]);
     if (argc == 5 && strcmp(argv[1], "hss") == 0)
         return do_hss(argv[2], argv[3], argv[4]);
-    fprintf(stderr, "usage: ems_peer export DB DAYS DIR | hss DB CALLS OUT\n");
+    fprintf(stderr, "usage: ems_peer export DB DAYS EVERY DIR | hss DB CALLS OUT\n");
     return 2;
 }

@@ -5,7 +5,8 @@
 # stations and the station x call road seconds from HSS's own matrix engine in the peer's input
 # formats (bench/ems_peer.c), runs `hss ems simulate --calls` through the library and the peer's
 # EventDispatcherSimulator with its BestTravelTime selector (bench/ems_peer.py, HSS's adapter),
-# compares the unit dispatched to every call and prints both times and the ratio.
+# compares the unit dispatched to every call and prints both times and the ratio; once with the
+# whole fleet and once with one unit in eleven, where most calls wait for a unit.
 # Environment: EMS_SIM_DIR (a checkout of github.com/EMSTrack/EMS-Simulator, or its git
 # directory; default: where the session's fetch puts it), DAYS (default 30).
 # Nothing of the peer is ever copied into HSS: it is read from EMS_SIM_DIR at run time.
@@ -49,14 +50,34 @@ if ! $PY -c 'import numpy, scipy, pandas, shapely, geopy, termcolor, yaml' 2>/de
 fi
 
 build/hss demo lishui --db "$T/lishui.db" --quiet >/dev/null || exit 1
-"$B" export "$T/lishui.db" "$DAYS" "$T" || exit 1
-hss_out=$("$B" hss "$T/lishui.db" "$T/calls.csv" "$T/hss_units.csv") || exit 1
-echo "$hss_out"
-peer_out=$($PY bench/ems_peer.py "$PEER" "$T" "$T/peer_units.csv") || exit 1
-echo "$peer_out (commit $(git --git-dir="${GD:-$PEER/.git}" rev-parse --short HEAD 2>/dev/null || echo unknown))"
+COMMIT=$(git --git-dir="${GD:-$PEER/.git}" rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+# scenario LABEL EVERY: every EVERY-th unit kept (1 = the whole fleet)
+scenario() {
+  local label=$1 every=$2 d=$T/fleet$2
+  mkdir -p "$d" && cp "$T/lishui.db" "$d/run.db"
+  echo "--- $label"
+  "$B" export "$d/run.db" "$DAYS" "$every" "$d" || return 1
+  local hss_out peer_out
+  hss_out=$("$B" hss "$d/run.db" "$d/calls.csv" "$d/hss_units.csv") || return 1
+  echo "$hss_out"
+  peer_out=$($PY bench/ems_peer.py "$PEER" "$d" "$d/peer_units.csv") || return 1
+  echo "$peer_out (EMS-Simulator commit $COMMIT)"
+  compare "$d"
+  local hs ps he pe
+  hs=$(echo "$hss_out" | sed -n 's/.*whole run \([0-9.]*\) s wall.*/\1/p')
+  ps=$(echo "$peer_out" | sed -n 's/.*whole run \([0-9.]*\) s .*/\1/p')
+  he=$(echo "$hss_out" | sed -n 's/.*event loop \([0-9.]*\) s.*/\1/p')
+  pe=$(echo "$peer_out" | sed -n 's/.*simulation \([0-9.]*\) s.*/\1/p')
+  # whole run: HSS also loads the road network and computes the road-time matrix, which the
+  # peer is handed; simulation: the event loops alone, the same work on both sides
+  awk -v h="$hs" -v p="$ps" -v l="$label" 'BEGIN { printf "speed-up (%s, whole run, wall): %.0fx (HSS %.3f s, EMS-Simulator %.1f s)\n", l, p / h, h, p }'
+  awk -v h="$he" -v p="$pe" -v l="$label" 'BEGIN { printf "speed-up (%s, simulation alone): %.0fx (HSS %.4f s, EMS-Simulator %.1f s)\n", l, p / h, h, p }'
+}
 
 # call by call: the same unit? Where not, is it a tie in the peer's whole seconds?
-$PY - "$T" <<'PYEOF'
+compare() {
+  $PY - "$1" <<'PYEOF'
 import csv, sys
 d = sys.argv[1]
 h = {r["call"]: r["unit"] for r in csv.DictReader(open(d + "/hss_units.csv"))}
@@ -73,7 +94,9 @@ for c in h:
 print("same dispatch decisions: %d of %d calls (%d differ; of these %d where the peer's whole-second "
       "times tie and it takes the first unit in its list)" % (agree, len(h), len(h) - agree, ties))
 PYEOF
-hs=$(echo "$hss_out" | sed -n 's/.*whole run \([0-9.]*\) s wall.*/\1/p')
-ps=$(echo "$peer_out" | sed -n 's/.*whole run \([0-9.]*\) s .*/\1/p')
-awk -v h="$hs" -v p="$ps" 'BEGIN { printf "speed-up (whole run, wall): %.0fx (HSS %.3f s, EMS-Simulator %.1f s)\n", p / h, h, p }'
+}
+
+scenario "whole fleet" 1 || exit 1
+# a fleet of one unit in eleven: most calls wait for a unit, which exercises the queues
+scenario "thin fleet" 11 || exit 1
 echo "target: the same dispatch decisions, HSS at least 100x faster"
