@@ -226,7 +226,7 @@ static int do_hss(const char *db, const char *calls, const char *out)
     for (size_t i = 0; i < hss_table_rows(per); i++)
         fprintf(f, "%s,%s\n", hss_table_cell(per, i, 0), hss_table_cell(per, i, 1) ? hss_table_cell(per, i, 1) : "");
     fclose(f);
-    printf("hss: %zu calls, %zu units, intervals %s | whole run %.4f s wall, %.4f s CPU (event loop %.4f s) | "
+    printf("hss: %zu calls, %zu units, intervals %s | whole run %.4f s wall, %.4f s CPU (event loop %.6f s) | "
            "response mean %.2f min, %zu waited\n",
            r.calls, r.units, r.intervals_measured ? "measured" : "stated defaults", wall, cpu, r.seconds,
            r.response_mean, r.queued);

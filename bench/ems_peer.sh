@@ -72,7 +72,7 @@ scenario() {
   # whole run: HSS also loads the road network and computes the road-time matrix, which the
   # peer is handed; simulation: the event loops alone, the same work on both sides
   awk -v h="$hs" -v p="$ps" -v l="$label" 'BEGIN { printf "speed-up (%s, whole run, wall): %.0fx (HSS %.3f s, EMS-Simulator %.1f s)\n", l, p / h, h, p }'
-  awk -v h="$he" -v p="$pe" -v l="$label" 'BEGIN { printf "speed-up (%s, simulation alone): %.0fx (HSS %.4f s, EMS-Simulator %.1f s)\n", l, p / h, h, p }'
+  awk -v h="$he" -v p="$pe" -v l="$label" 'BEGIN { printf "speed-up (%s, simulation alone): %.0fx (HSS %.6f s, EMS-Simulator %.1f s)\n", l, p / h, h, p }'
 }
 
 # call by call: the same unit? Where not, is it a tie in the peer's whole seconds?
