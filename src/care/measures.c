@@ -180,6 +180,72 @@ static void set_rate(hss_table *t, size_t col, long long num, long long den)
         hss_table_set_null(t, col);
 }
 
+/* Every measure's numerator and denominator for the groups of G on `day`: the one counting path
+ * behind both the workbench's table (hss_care_measures) and the monthly figures the monitoring
+ * indicators take from the records (hss_care_township_figures), so the two cannot disagree. */
+static hss_code count_measures(hss_store *st, const hss_care_rules *r, groups *G, int32_t day, hss_error *err)
+{
+    char d[11], ys[11], e65[32], c7[32];
+    hss_care_format_day(day, d);
+    hss_care_format_day(day - 365, ys);
+    snprintf(e65, sizeof e65, "%04d%.6s", atoi(d) - r->elderly_age, d + 4);
+    snprintf(c7, sizeof c7, "%04d%.6s", atoi(d) - 7, d + 4);
+    hss_code rc;
+    if ((rc = scan_contracts_residents(st, G, d, ys, e65, c7, err)) ||
+        (rc = add_counts(st, G, "SELECT substr(village_code,1,:plen) p,count(*),sum(in_county) FROM care_referral WHERE state<>'rejected' "
+                                 "AND substr(requested_at,1,10)>:ys AND substr(requested_at,1,10)<=:d GROUP BY p",
+                         d, ys, e65, c7, M_UP, err)) ||
+        (rc = add_counts(st, G, "SELECT substr(village_code,1,:plen) p,count(*) FROM care_referral WHERE down_referred_at IS NOT NULL "
+                                 "AND substr(down_referred_at,1,10)>:ys AND substr(down_referred_at,1,10)<=:d GROUP BY p",
+                         d, ys, e65, c7, M_DOWN, err)))
+        return rc;
+    /* chronic: per enrolment, visits in the year and the last one */
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT e.village_code,e.disease='diabetes',e.s_birth,e.enrolled_on<=:ys,"
+        " (SELECT count(*) FROM care_followup f WHERE f.enrolment_id=e.id AND f.visit_date>:ys AND f.visit_date<=:d),"
+        " l.visit_date,coalesce(l.sbp,-1),coalesce(l.dbp,-1),coalesce(l.glucose,-1),l.symptoms "
+        "FROM care_enrolment e LEFT JOIN care_followup l ON l.id=(SELECT f.id FROM care_followup f WHERE f.enrolment_id=e.id "
+        " AND f.visit_date>:ys AND f.visit_date<=:d ORDER BY f.visit_date DESC, f.id DESC LIMIT 1) "
+        "WHERE e.enrolled_on<=:d", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":ys"), ys, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":d"), d, -1, SQLITE_STATIC);
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        group *g = find(G, care_col_text(s, 0));
+        if (!g)
+            continue;
+        int dm = sqlite3_column_int(s, 1);
+        int whole_year = sqlite3_column_int(s, 3);
+        int visits = sqlite3_column_int(s, 4);
+        int base = dm ? M_DM_YEAR : M_HTN_YEAR;
+        if (whole_year) {
+            g->m[base]++;
+            if (visits >= r->visits_per_year)
+                g->m[base + 1]++;
+        }
+        if (visits > 0) {
+            g->m[base + 2]++;
+            hss_care_visit v;
+            memset(&v, 0, sizeof v);
+            hss_care_parse_day(care_col_text(s, 5), 0, &v.day);
+            v.sbp = sqlite3_column_int(s, 6);
+            v.dbp = sqlite3_column_int(s, 7);
+            v.glucose = sqlite3_column_double(s, 8);
+            char bad[64];
+            hss_care_symptoms_parse(care_col_text(s, 9), &v.symptoms, bad);
+            int age = hss_care_age(sqlite3_column_int(s, 2), v.day);
+            if (hss_care_classify(r, dm, age, &v) == HSS_READ_CONTROLLED)
+                g->m[base + 3]++;
+        }
+    }
+    sqlite3_finalize(s);
+    if (step != SQLITE_DONE)
+        return hss_store_error(st, err, "computing chronic-disease measures");
+    return HSS_OK;
+}
+
 hss_code hss_care_measures(hss_store *st, const hss_care_rules *r, const char *under, int32_t day,
                            hss_table **out, hss_error *err)
 {
@@ -212,68 +278,9 @@ hss_code hss_care_measures(hss_store *st, const hss_care_rules *r, const char *u
     }
     for (size_t i = 0; i < G.n; i++)
         G.g[i].code[G.plen < 15 ? G.plen : 15] = 0; /* compare by significant prefix */
-    char d[11], ys[11], e65[32], c7[32];
-    hss_care_format_day(day, d);
-    hss_care_format_day(day - 365, ys);
-    snprintf(e65, sizeof e65, "%04d%.6s", atoi(d) - r->elderly_age, d + 4);
-    snprintf(c7, sizeof c7, "%04d%.6s", atoi(d) - 7, d + 4);
-    hss_code rc;
-    if ((rc = scan_contracts_residents(st, &G, d, ys, e65, c7, err)) ||
-        (rc = add_counts(st, &G, "SELECT substr(village_code,1,:plen) p,count(*),sum(in_county) FROM care_referral WHERE state<>'rejected' "
-                                 "AND substr(requested_at,1,10)>:ys AND substr(requested_at,1,10)<=:d GROUP BY p",
-                         d, ys, e65, c7, M_UP, err)) ||
-        (rc = add_counts(st, &G, "SELECT substr(village_code,1,:plen) p,count(*) FROM care_referral WHERE down_referred_at IS NOT NULL "
-                                 "AND substr(down_referred_at,1,10)>:ys AND substr(down_referred_at,1,10)<=:d GROUP BY p",
-                         d, ys, e65, c7, M_DOWN, err)))
+    hss_code rc = count_measures(st, r, &G, day, err);
+    if (rc)
         goto fail;
-    /* chronic: per enrolment, visits in the year and the last one */
-    s = hss_store_prepare(st,
-        "SELECT e.village_code,e.disease='diabetes',e.s_birth,e.enrolled_on<=:ys,"
-        " (SELECT count(*) FROM care_followup f WHERE f.enrolment_id=e.id AND f.visit_date>:ys AND f.visit_date<=:d),"
-        " l.visit_date,coalesce(l.sbp,-1),coalesce(l.dbp,-1),coalesce(l.glucose,-1),l.symptoms "
-        "FROM care_enrolment e LEFT JOIN care_followup l ON l.id=(SELECT f.id FROM care_followup f WHERE f.enrolment_id=e.id "
-        " AND f.visit_date>:ys AND f.visit_date<=:d ORDER BY f.visit_date DESC, f.id DESC LIMIT 1) "
-        "WHERE e.enrolled_on<=:d", err);
-    if (!s) {
-        rc = HSS_EDB;
-        goto fail;
-    }
-    sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":ys"), ys, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":d"), d, -1, SQLITE_STATIC);
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        group *g = find(&G, care_col_text(s, 0));
-        if (!g)
-            continue;
-        int dm = sqlite3_column_int(s, 1);
-        int whole_year = sqlite3_column_int(s, 3);
-        int visits = sqlite3_column_int(s, 4);
-        int base = dm ? M_DM_YEAR : M_HTN_YEAR;
-        if (whole_year) {
-            g->m[base]++;
-            if (visits >= r->visits_per_year)
-                g->m[base + 1]++;
-        }
-        if (visits > 0) {
-            g->m[base + 2]++;
-            hss_care_visit v;
-            memset(&v, 0, sizeof v);
-            hss_care_parse_day(care_col_text(s, 5), 0, &v.day);
-            v.sbp = sqlite3_column_int(s, 6);
-            v.dbp = sqlite3_column_int(s, 7);
-            v.glucose = sqlite3_column_double(s, 8);
-            char bad[64];
-            hss_care_symptoms_parse(care_col_text(s, 9), &v.symptoms, bad);
-            int age = hss_care_age(sqlite3_column_int(s, 2), v.day);
-            if (hss_care_classify(r, dm, age, &v) == HSS_READ_CONTROLLED)
-                g->m[base + 3]++;
-        }
-    }
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        rc = hss_store_error(st, err, "computing chronic-disease measures");
-        goto fail;
-    }
     hss_table *t = hss_table_new();
     static const char *const cols[][2] = {
         {"area_code", "地区代码"}, {"area", "地区"}, {"residents", "居民数"}, {"contracted", "签约人数"},
@@ -334,4 +341,65 @@ hss_code hss_care_measures(hss_store *st, const hss_care_rules *r, const char *u
 fail:
     free(G.g);
     return rc;
+}
+
+hss_code hss_care_township_figures(hss_store *st, const hss_care_rules *r, const char *township, int32_t day,
+                                   hss_care_figures **out, size_t *n, hss_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    groups G = {0};
+    G.plen = hss_level_prefix_len(HSS_LEVEL_TOWNSHIP);
+    sqlite3_stmt *s = hss_store_prepare(st, township ? "SELECT code,name FROM area WHERE code=? AND level='township'"
+                                                     : "SELECT code,name FROM area WHERE level='township' ORDER BY code", err);
+    if (!s)
+        return HSS_EDB;
+    if (township)
+        sqlite3_bind_text(s, 1, township, -1, SQLITE_STATIC);
+    size_t cap = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        if (G.n == cap) {
+            cap = cap ? cap * 2 : 64;
+            G.g = hss_xrealloc(G.g, cap * sizeof *G.g);
+        }
+        group *g = &G.g[G.n++];
+        memset(g, 0, sizeof *g);
+        snprintf(g->code, sizeof g->code, "%.*s", G.plen, care_col_text(s, 0));
+    }
+    sqlite3_finalize(s);
+    hss_code rc = G.n ? count_measures(st, r, &G, day, err) : HSS_OK;
+    if (rc == HSS_OK && G.n) {
+        hss_care_figures *f = hss_xcalloc(G.n, sizeof *f);
+        for (size_t i = 0; i < G.n; i++) {
+            const long long *m = G.g[i].m;
+            snprintf(f[i].township, sizeof f[i].township, "%s", G.g[i].code);
+            f[i].residents = m[M_RES];
+            f[i].contracted = m[M_CON];
+            f[i].key_group = m[M_KG];
+            f[i].key_group_contracted = m[M_KGCON];
+            f[i].chronic_whole_year = m[M_HTN_YEAR] + m[M_DM_YEAR];
+            f[i].chronic_standard = m[M_HTN_STD] + m[M_DM_STD];
+        }
+        *out = f;
+        *n = G.n;
+    }
+    free(G.g);
+    return rc;
+}
+
+hss_code hss_care_figures_changed(hss_store *st, hss_vec *townships, hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT township FROM care_figures_dirty ORDER BY township", err);
+    if (!s)
+        return HSS_EDB;
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW)
+        *(char **)hss_vec_push(townships) = hss_xstrdup(care_col_text(s, 0));
+    sqlite3_finalize(s);
+    return r == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "reading the changed townships");
+}
+
+hss_code hss_care_figures_taken(hss_store *st, hss_error *err)
+{
+    return hss_store_exec(st, "DELETE FROM care_figures_dirty", err);
 }
