@@ -130,6 +130,11 @@ hss_code mx_agg_mark(hss_store *st, const mx_tree *t, hss_error *err);
  * and 4). *changed receives the number of figures written or removed. */
 hss_code mx_records_refresh(hss_store *st, const mx_tree *t, mx_aggmap *delta, int all,
                             size_t *changed, hss_error *err);
+/* Brings the aggregates up to date before an answer: the figures of townships whose care
+ * records changed are taken again and their changes added; when the region changed shape
+ * since the aggregates were built (or they never were), everything is built again.
+ * `all`: take every township's figures. Opens its own transaction (or savepoint). */
+hss_code mx_refresh(hss_store *st, const mx_tree *t, int all, hss_error *err);
 /* Whether care records changed since their figures were taken (cheap: one indexed read). */
 int mx_records_stale(hss_store *st);
 /* Whether a record figure exists for the key; *value receives it. */

@@ -135,6 +135,12 @@ hss_code hss_metrics_findings(hss_store *st, const char *pack, int year, const c
  * period, left, right. */
 hss_code hss_metrics_validate(hss_store *st, hss_table **out, hss_error *err);
 
+/* Where HSS holds records and a monthly report of the same element, area and month exists
+ * too: every one where they disagree (check.c), under `under` (NULL = everywhere). Columns
+ * element, name, area, area_name, period, records, reported, difference (reported - records). */
+hss_code hss_metrics_check(hss_store *st, const char *under, int english, hss_table **out,
+                           hss_error *err);
+
 /* Path of the indicator definitions: $HSS_INDICATORS, else indicators/indicators.yaml found
  * from the working directory or beside the binary. */
 const char *hss_metrics_indicator_file(void);

@@ -68,11 +68,7 @@ static void ctx_close(mx_ctx *c)
     hss_vec_free(&c->summaries);
 }
 
-/* Brings the aggregates up to date before an answer: the figures of townships whose care
- * records changed are taken again (records.c) and their changes added; when the region changed
- * shape since the aggregates were built (or they never were), everything is built again.
- * `all`: take every township's figures. */
-static hss_code mx_refresh(hss_store *st, const mx_tree *t, int all, hss_error *err)
+hss_code mx_refresh(hss_store *st, const mx_tree *t, int all, hss_error *err)
 {
     int current = mx_agg_current(st, t);
     if (current && !all && !mx_records_stale(st))
