@@ -166,6 +166,19 @@ static hss_code ensure_loaded(mx_ctx *c, mx_node n, int year, hss_error *err)
     return HSS_OK;
 }
 
+/* The first and last month (1-12) of a period. */
+static void period_months(const mx_period *p, int *first, int *last)
+{
+    *first = 1;
+    *last = 12;
+    if (p->type == MX_MONTH)
+        *first = *last = p->n;
+    else if (p->type == MX_QUARTER)
+        *first = 3 * p->n - 2, *last = 3 * p->n;
+    else if (p->type == MX_YTD)
+        *last = p->n;
+}
+
 /* The areas' own figures of `year` (a county's contracted_residents), read once per year. */
 static hss_code ensure_summaries(mx_ctx *c, int year, hss_error *err)
 {
@@ -217,9 +230,11 @@ static void fix_periods(mx_agg *a)
  * area at or under it reported its own figure for a month (a county's contracted_residents),
  * that figure stands for the sum of its parts that month and is never added to it, unless
  * HSS holds records there that month (records win). */
-static hss_code element_agg(mx_ctx *c, mx_node n, int year, int element, int slice, mx_agg *out,
-                            mx_src *src, hss_error *err)
+static hss_code element_agg(mx_ctx *c, mx_node n, const mx_period *p, int element, int slice,
+                            mx_agg *out, mx_src *src, hss_error *err)
 {
+    int year = p->year, first, last;
+    period_months(p, &first, &last);
     const mx_agg *base = mx_aggmap_get(&c->aggs, n.fac >= 0 ? fac_key(n.fac) : n.area, year,
                                        element, slice, 0);
     if (base)
@@ -248,10 +263,12 @@ static hss_code element_agg(mx_ctx *c, mx_node n, int year, int element, int sli
         const mx_agg *part = mx_aggmap_get(&c->aggs, sm->area, year, element, MX_SLICE_ALL, 0);
         const mx_agg *rec = mx_aggmap_get(&c->aggs, sm->area, year, element, MX_SLICE_RECORDS, 0);
         for (int mo = 0; own && mo < 12; mo++) {
+            /* the source is said for the months of the period asked */
+            int said = src && mo + 1 >= first && mo + 1 <= last;
             if (own->cnt[mo] <= 0)
                 continue;
             if (rec && rec->cnt[mo] > 0) {
-                if (src)
+                if (said)
                     src->shadowed = 1;
                 continue;
             }
@@ -259,29 +276,23 @@ static hss_code element_agg(mx_ctx *c, mx_node n, int year, int element, int sli
                 out->sum[mo] += own->sum[mo] - (part ? part->sum[mo] : 0);
                 out->cnt[mo] += own->cnt[mo] - (part ? part->cnt[mo] : 0);
                 changed = 1;
+                if (said)
+                    src->summary = 1;
             }
-            if (src && part && part->cnt[mo] > 0)
+            if (said && part && part->cnt[mo] > 0)
                 src->shadowed = 1;
         }
     }
-    if (changed) {
+    if (changed)
         fix_periods(out);
-        if (src)
-            src->summary = 1;
-    }
     return HSS_OK;
 }
 
 /* The number of values counted in the months of a period. */
 static double agg_count(const mx_agg *a, const mx_period *p)
 {
-    int first = 1, last = 12;
-    if (p->type == MX_MONTH)
-        first = last = p->n;
-    else if (p->type == MX_QUARTER)
-        first = 3 * p->n - 2, last = 3 * p->n;
-    else if (p->type == MX_YTD)
-        last = p->n;
+    int first, last;
+    period_months(p, &first, &last);
     double n = 0;
     for (int mo = first; mo <= last; mo++)
         n += a->cnt[mo - 1];
@@ -299,16 +310,14 @@ static hss_code note_source(mx_ctx *c, mx_node n, const mx_period *p, int elemen
     }
     mx_agg rec;
     mx_src ignore = {0};
-    hss_code rc = element_agg(c, n, p->year, element, MX_SLICE_RECORDS, &rec, &ignore, err);
+    hss_code rc = element_agg(c, n, p, element, MX_SLICE_RECORDS, &rec, &ignore, err);
     if (rc)
         return rc;
     double nrec = agg_count(&rec, p), nall = agg_count(all, p);
-    const mx_agg *own = mx_aggmap_get(&c->aggs, n.area, p->year, element, MX_SLICE_OWN, 0);
     const mx_agg *shadow = mx_aggmap_get(&c->aggs, n.area, p->year, element, MX_SLICE_SHADOWED, 0);
     src->records |= nrec > 0;
     src->imports |= nall > nrec;
     src->shadowed |= shadow && agg_count(shadow, p) > 0;
-    (void)own;
     return HSS_OK;
 }
 
@@ -403,9 +412,9 @@ static hss_code eval_expr(mx_ctx *c, const mx_expr *e, mx_node n, const mx_perio
             mx_src local = {0};
             mx_src *sp = src ? src : &local;
             if (rc == HSS_OK)
-                rc = element_agg(c, n, p->year, t->element, MX_SLICE_ALL, &all, sp, err);
+                rc = element_agg(c, n, p, t->element, MX_SLICE_ALL, &all, sp, err);
             if (rc == HSS_OK && t->slice)
-                rc = element_agg(c, n, p->year, t->element, t->slice, &part, sp, err);
+                rc = element_agg(c, n, p, t->element, t->slice, &part, sp, err);
             if (rc == HSS_OK && src)
                 rc = note_source(c, n, p, t->element, &all, src, err);
             if (rc)

@@ -148,6 +148,25 @@ static void workbench_equals_indicators(hss_store *st)
     assert_int_equal(hss_metrics_check(st, NULL, 0, &chk, &err), HSS_OK);
     assert_int_equal(hss_table_rows(chk), 0);
     hss_table_free(chk);
+    /* a monthly report that disagrees with the records is found, with both values, and the
+     * indicator keeps the records' figure and says a report was set aside */
+    double rate;
+    assert_int_equal(hss_metrics_value(st, "contracting_rate", "331102001", "2025-11", &rate, NULL, NULL, &err), HSS_OK);
+    char *dir = hss_test_tmpdir();
+    char *f = hss_test_write(dir, "planted.csv", "element,org,period,value\ncontracted_residents,331102001,2025-11,1\n");
+    assert_int_equal(hss_metrics_import(st, f, 0, NULL, &err), HSS_OK);
+    assert_int_equal(hss_metrics_check(st, "331102", 0, &chk, &err), HSS_OK);
+    assert_int_equal(hss_table_rows(chk), 1);
+    assert_string_equal(cell_named(chk, 0, "area"), "331102001");
+    assert_string_equal(cell_named(chk, 0, "period"), "2025-11");
+    assert_string_equal(cell_named(chk, 0, "reported"), "1");
+    assert_true(atof(cell_named(chk, 0, "records")) > 1);
+    hss_table_free(chk);
+    double kept;
+    assert_int_equal(hss_metrics_value(st, "contracting_rate", "331102001", "2025-11", &kept, NULL, NULL, &err), HSS_OK);
+    assert_true(kept == rate);
+    free(f);
+    free(dir);
     /* a record changes, the figure follows before the next answer: one contract running at the
      * end of 2025 in 紫金街道 is deleted */
     double before, after, num0, num1;
