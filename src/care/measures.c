@@ -35,7 +35,38 @@ typedef struct {
     size_t n;
     int plen;    /* prefix length of the group codes */
     group *last; /* the group found last (rows often come in village order) */
+    const char *scope; /* one township's code: only its records are read (NULL: all) */
 } groups;
+
+/* Prepares `sql` with its %s replaced by `clause` when G is scoped to one township (the
+ * clause names :lo, :hi and :county), else by nothing, and binds the scope. */
+static sqlite3_stmt *prepare_scoped(hss_store *st, const groups *G, const char *sql, const char *clause,
+                                    hss_error *err)
+{
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_printf(&b, sql, G->scope ? clause : "");
+    sqlite3_stmt *s = hss_store_prepare(st, b.data, err);
+    hss_buf_free(&b);
+    if (!s || !G->scope)
+        return s;
+    char hi[32], county[8];
+    snprintf(hi, sizeof hi, "%s~", G->scope); /* '~' sorts after every digit */
+    snprintf(county, sizeof county, "%.6s", G->scope);
+    int i;
+    if ((i = sqlite3_bind_parameter_index(s, ":lo")))
+        sqlite3_bind_text(s, i, G->scope, -1, SQLITE_TRANSIENT);
+    if ((i = sqlite3_bind_parameter_index(s, ":hi")))
+        sqlite3_bind_text(s, i, hi, -1, SQLITE_TRANSIENT);
+    if ((i = sqlite3_bind_parameter_index(s, ":county")))
+        sqlite3_bind_text(s, i, county, -1, SQLITE_TRANSIENT);
+    return s;
+}
+
+/* The scope clauses: contracts and referrals have a county index, residents and enrolments a
+ * village index. */
+#define BY_COUNTY " AND county_code=:county AND village_code BETWEEN :lo AND :hi"
+#define BY_VILLAGE " AND village_code BETWEEN :lo AND :hi"
 
 static group *find(groups *G, const char *village)
 {
@@ -68,7 +99,8 @@ static hss_code scan_contracts_residents(hss_store *st, groups *G, const char *d
     int64_t maxc = max_id(st, "SELECT max(id) FROM care_contract");
     unsigned char *active = hss_xcalloc((size_t)maxr + 1, 1), *renewed = hss_xcalloc((size_t)maxc + 1, 1);
     hss_code rc = HSS_OK;
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT resident_id FROM care_contract WHERE start_date<=?1 AND end_date>=?1", err);
+    sqlite3_stmt *s = prepare_scoped(st, G, "SELECT resident_id FROM care_contract WHERE start_date<=?1 AND end_date>=?1%s",
+                                     BY_COUNTY, err);
     if (!s) {
         rc = HSS_EDB;
         goto done;
@@ -80,7 +112,8 @@ static hss_code scan_contracts_residents(hss_store *st, groups *G, const char *d
             active[r] = 1;
     }
     sqlite3_finalize(s);
-    s = hss_store_prepare(st, "SELECT renewal_of FROM care_contract WHERE renewal_of IS NOT NULL AND start_date<=?1", err);
+    s = prepare_scoped(st, G, "SELECT renewal_of FROM care_contract WHERE renewal_of IS NOT NULL AND start_date<=?1%s",
+                       BY_COUNTY, err);
     if (!s) {
         rc = HSS_EDB;
         goto done;
@@ -92,7 +125,7 @@ static hss_code scan_contracts_residents(hss_store *st, groups *G, const char *d
             renewed[c] = 1;
     }
     sqlite3_finalize(s);
-    s = hss_store_prepare(st, "SELECT id,village_code FROM care_contract WHERE end_date>?1 AND end_date<?2", err);
+    s = prepare_scoped(st, G, "SELECT id,village_code FROM care_contract WHERE end_date>?1 AND end_date<?2%s", BY_COUNTY, err);
     if (!s) {
         rc = HSS_EDB;
         goto done;
@@ -110,8 +143,8 @@ static hss_code scan_contracts_residents(hss_store *st, groups *G, const char *d
     }
     sqlite3_finalize(s);
     /* key groups: a recorded condition, 65 or older (born on or before e65), 0-6 (born after c7) */
-    s = hss_store_prepare(st, "SELECT id,village_code,conditions<>0 OR birth_date<=?2 OR birth_date>?3 "
-                              "FROM care_resident WHERE birth_date<=?1", err);
+    s = prepare_scoped(st, G, "SELECT id,village_code,conditions<>0 OR birth_date<=?2 OR birth_date>?3 "
+                              "FROM care_resident WHERE birth_date<=?1%s", BY_VILLAGE, err);
     if (!s) {
         rc = HSS_EDB;
         goto done;
@@ -145,7 +178,7 @@ done:
 static hss_code add_counts(hss_store *st, groups *G, const char *sql, const char *d, const char *ys,
                            const char *e65, const char *c7, int m, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, sql, err);
+    sqlite3_stmt *s = prepare_scoped(st, G, sql, BY_COUNTY, err);
     if (!s)
         return HSS_EDB;
     int i;
@@ -193,20 +226,20 @@ static hss_code count_measures(hss_store *st, const hss_care_rules *r, groups *G
     hss_code rc;
     if ((rc = scan_contracts_residents(st, G, d, ys, e65, c7, err)) ||
         (rc = add_counts(st, G, "SELECT substr(village_code,1,:plen) p,count(*),sum(in_county) FROM care_referral WHERE state<>'rejected' "
-                                 "AND substr(requested_at,1,10)>:ys AND substr(requested_at,1,10)<=:d GROUP BY p",
+                                 "AND substr(requested_at,1,10)>:ys AND substr(requested_at,1,10)<=:d%s GROUP BY p",
                          d, ys, e65, c7, M_UP, err)) ||
         (rc = add_counts(st, G, "SELECT substr(village_code,1,:plen) p,count(*) FROM care_referral WHERE down_referred_at IS NOT NULL "
-                                 "AND substr(down_referred_at,1,10)>:ys AND substr(down_referred_at,1,10)<=:d GROUP BY p",
+                                 "AND substr(down_referred_at,1,10)>:ys AND substr(down_referred_at,1,10)<=:d%s GROUP BY p",
                          d, ys, e65, c7, M_DOWN, err)))
         return rc;
     /* chronic: per enrolment, visits in the year and the last one */
-    sqlite3_stmt *s = hss_store_prepare(st,
+    sqlite3_stmt *s = prepare_scoped(st, G,
         "SELECT e.village_code,e.disease='diabetes',e.s_birth,e.enrolled_on<=:ys,"
         " (SELECT count(*) FROM care_followup f WHERE f.enrolment_id=e.id AND f.visit_date>:ys AND f.visit_date<=:d),"
         " l.visit_date,coalesce(l.sbp,-1),coalesce(l.dbp,-1),coalesce(l.glucose,-1),l.symptoms "
         "FROM care_enrolment e LEFT JOIN care_followup l ON l.id=(SELECT f.id FROM care_followup f WHERE f.enrolment_id=e.id "
         " AND f.visit_date>:ys AND f.visit_date<=:d ORDER BY f.visit_date DESC, f.id DESC LIMIT 1) "
-        "WHERE e.enrolled_on<=:d", err);
+        "WHERE e.enrolled_on<=:d%s", " AND e.village_code BETWEEN :lo AND :hi", err);
     if (!s)
         return HSS_EDB;
     sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":ys"), ys, -1, SQLITE_STATIC);
@@ -367,6 +400,7 @@ hss_code hss_care_township_figures(hss_store *st, const hss_care_rules *r, const
         snprintf(g->code, sizeof g->code, "%.*s", G.plen, care_col_text(s, 0));
     }
     sqlite3_finalize(s);
+    G.scope = township; /* one township: read only its records */
     hss_code rc = G.n ? count_measures(st, r, &G, day, err) : HSS_OK;
     if (rc == HSS_OK && G.n) {
         hss_care_figures *f = hss_xcalloc(G.n, sizeof *f);

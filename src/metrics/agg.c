@@ -449,7 +449,14 @@ hss_code hss_metrics_rebuild(hss_store *st, hss_error *err)
         return rc;
     rc = hss_store_begin(st, err);
     if (rc == HSS_OK) {
-        rc = mx_rebuild_locked(st, &t, err);
+        /* every township's figures are taken from the records again, then everything summed */
+        mx_aggmap ignored;
+        mx_aggmap_init(&ignored);
+        size_t n;
+        rc = mx_records_refresh(st, &t, &ignored, 1, &n, err);
+        mx_aggmap_free(&ignored);
+        if (rc == HSS_OK)
+            rc = mx_rebuild_locked(st, &t, err);
         if (rc == HSS_OK)
             rc = hss_store_commit(st, err);
         else

@@ -61,7 +61,8 @@ hss_code hss_metrics_import(hss_store *st, const char *path, int delete_rows, si
 hss_code hss_metrics_values(hss_store *st, const char *element, const char *org,
                             const char *from, const char *to, hss_table **out, hss_error *err);
 
-/* Recomputes every aggregate from the stored data values (what imports maintain
+/* Takes every township's figures from HSS's records again and recomputes every aggregate
+ * from them and the stored data values (what imports and record changes maintain
  * incrementally). Used after a region change and by tests and the benchmark. */
 hss_code hss_metrics_rebuild(hss_store *st, hss_error *err);
 
