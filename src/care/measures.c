@@ -78,6 +78,18 @@ static group *find(groups *G, const char *village)
     return NULL;
 }
 
+/* A new, zeroed group at the end of G (cap: its allocated length). */
+static group *group_new(groups *G, size_t *cap)
+{
+    if (G->n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        G->g = hss_xrealloc(G->g, *cap * sizeof *G->g);
+    }
+    group *g = &G->g[G->n++];
+    memset(g, 0, sizeof *g);
+    return g;
+}
+
 /* Largest rowid of a table (0 when empty). */
 static int64_t max_id(hss_store *st, const char *sql)
 {
@@ -292,12 +304,7 @@ hss_code hss_care_measures(hss_store *st, const hss_care_rules *r, const char *u
         sqlite3_bind_text(s, 1, under, -1, SQLITE_STATIC);
     size_t cap = 0;
     while (sqlite3_step(s) == SQLITE_ROW) {
-        if (G.n == cap) {
-            cap = cap ? cap * 2 : 16;
-            G.g = hss_xrealloc(G.g, cap * sizeof *G.g);
-        }
-        group *g = &G.g[G.n++];
-        memset(g, 0, sizeof *g);
+        group *g = group_new(&G, &cap);
         snprintf(g->code, sizeof g->code, "%s", care_col_text(s, 0));
         snprintf(g->name, sizeof g->name, "%s", care_col_text(s, 1));
         int lv = hss_model_find(HSS_VOCAB_LEVEL, care_col_text(s, 2));
@@ -391,12 +398,7 @@ hss_code hss_care_township_figures(hss_store *st, const hss_care_rules *r, const
         sqlite3_bind_text(s, 1, township, -1, SQLITE_STATIC);
     size_t cap = 0;
     while (sqlite3_step(s) == SQLITE_ROW) {
-        if (G.n == cap) {
-            cap = cap ? cap * 2 : 64;
-            G.g = hss_xrealloc(G.g, cap * sizeof *G.g);
-        }
-        group *g = &G.g[G.n++];
-        memset(g, 0, sizeof *g);
+        group *g = group_new(&G, &cap);
         snprintf(g->code, sizeof g->code, "%.*s", G.plen, care_col_text(s, 0));
     }
     sqlite3_finalize(s);

@@ -441,7 +441,16 @@ hss_code mx_agg_mark(hss_store *st, const mx_tree *t, hss_error *err)
     return hss_store_meta_set(st, "metrics.aggregates_tree", fp, err);
 }
 
-hss_code hss_metrics_rebuild(hss_store *st, hss_error *err)
+/* Demo only: the generated reports of the elements HSS takes from records become copies of
+ * the record figures (see hss_metrics_demo_from_records). */
+static const char *const COPY_FIGURES[] = {
+    "DELETE FROM data_value WHERE generated = 1 AND element_id IN "
+    "(SELECT DISTINCT element_id FROM metric_record_value)",
+    "INSERT OR IGNORE INTO data_value(element_id, org_id, period, category, value, generated) "
+    "SELECT element_id, org_id, period, '', value, 1 FROM metric_record_value",
+};
+
+hss_code mx_retake_rebuild(hss_store *st, int copy_to_reports, hss_error *err)
 {
     mx_tree t;
     hss_code rc = mx_tree_load(st, &t, err);
@@ -455,8 +464,12 @@ hss_code hss_metrics_rebuild(hss_store *st, hss_error *err)
         size_t n;
         rc = mx_records_refresh(st, &t, &ignored, 1, &n, err);
         mx_aggmap_free(&ignored);
+        for (size_t i = 0; copy_to_reports && rc == HSS_OK && i < 2; i++)
+            rc = hss_store_exec(st, COPY_FIGURES[i], err);
         if (rc == HSS_OK)
             rc = mx_rebuild_locked(st, &t, err);
+        if (rc == HSS_OK && copy_to_reports)
+            rc = hss_store_bump_version(st, err);
         if (rc == HSS_OK)
             rc = hss_store_commit(st, err);
         else
@@ -464,4 +477,9 @@ hss_code hss_metrics_rebuild(hss_store *st, hss_error *err)
     }
     mx_tree_free(&t);
     return rc;
+}
+
+hss_code hss_metrics_rebuild(hss_store *st, hss_error *err)
+{
+    return mx_retake_rebuild(st, 0, err);
 }

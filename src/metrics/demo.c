@@ -258,37 +258,5 @@ hss_code hss_metrics_generate_demo(hss_store *st, uint64_t seed, hss_error *err)
 
 hss_code hss_metrics_demo_from_records(hss_store *st, hss_error *err)
 {
-    mx_tree t;
-    hss_code rc = mx_tree_load(st, &t, err);
-    if (rc)
-        return rc;
-    rc = hss_store_begin(st, err);
-    if (rc) {
-        mx_tree_free(&t);
-        return rc;
-    }
-    mx_aggmap delta;
-    mx_aggmap_init(&delta);
-    size_t n = 0;
-    rc = mx_records_refresh(st, &t, &delta, 1, &n, err);
-    mx_aggmap_free(&delta);
-    /* The monthly reports of the demo are what its records give: the generated values of
-     * the elements HSS takes from records are replaced by copies of the record figures. */
-    if (rc == HSS_OK)
-        rc = hss_store_exec(st, "DELETE FROM data_value WHERE generated = 1 AND element_id IN "
-                                "(SELECT DISTINCT element_id FROM metric_record_value)", err);
-    if (rc == HSS_OK)
-        rc = hss_store_exec(st, "INSERT OR IGNORE INTO data_value(element_id, org_id, period, "
-                                "category, value, generated) SELECT element_id, org_id, period, "
-                                "'', value, 1 FROM metric_record_value", err);
-    if (rc == HSS_OK)
-        rc = mx_rebuild_locked(st, &t, err);
-    if (rc == HSS_OK)
-        rc = hss_store_bump_version(st, err);
-    if (rc == HSS_OK)
-        rc = hss_store_commit(st, err);
-    else
-        hss_store_rollback(st);
-    mx_tree_free(&t);
-    return rc;
+    return mx_retake_rebuild(st, 1, err);
 }

@@ -135,6 +135,10 @@ hss_code mx_records_refresh(hss_store *st, const mx_tree *t, mx_aggmap *delta, i
  * since the aggregates were built (or they never were), everything is built again.
  * `all`: take every township's figures. Opens its own transaction (or savepoint). */
 hss_code mx_refresh(hss_store *st, const mx_tree *t, int all, hss_error *err);
+/* Takes every township's figures from the records again and rebuilds every aggregate, in one
+ * transaction; `copy_to_reports` (the demo): the generated reports of those elements become
+ * copies of the figures first. */
+hss_code mx_retake_rebuild(hss_store *st, int copy_to_reports, hss_error *err);
 /* Whether care records changed since their figures were taken (cheap: one indexed read). */
 int mx_records_stale(hss_store *st);
 /* Whether a record figure exists for the key; *value receives it. */
