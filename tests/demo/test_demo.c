@@ -112,7 +112,7 @@ static void workbench_equals_indicators(hss_store *st)
     while (sqlite3_step(q) == SQLITE_ROW) {
         const char *county = (const char *)sqlite3_column_text(q, 0);
         for (int m = 0; m < 24; m++) {
-            char month[16], next[16];
+            char month[48], next[48];
             int y = 2024 + m / 12, mo = m % 12 + 1;
             snprintf(month, sizeof month, "%04d-%02d", y, mo);
             snprintf(next, sizeof next, "%04d-%02d-01", mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1);
