@@ -338,6 +338,32 @@ hss_code hss_care_resident_next(hss_store *st, const hss_care_rules *r, int64_t 
 hss_code hss_care_measures(hss_store *st, const hss_care_rules *r, const char *under, int32_t day,
                            hss_table **out, hss_error *err);
 
+/* The figures of the monitoring indicators that the care records give for a township on `day`,
+ * counted exactly as hss_care_measures counts them (one counting path): residents in the register
+ * (born by `day`), residents with a contract running that day, key-group residents and those of
+ * them contracted, and hypertension and diabetes patients together: under management the whole
+ * year before `day`, and of them those with at least visits_per_year follow-ups in it. */
+typedef struct hss_care_figures {
+    char township[16];            /* township code */
+    long long residents;          /* residents in the register */
+    long long contracted;         /* with a contract running on the day */
+    long long key_group;          /* key-group residents (重点人群) */
+    long long key_group_contracted;
+    long long chronic_whole_year; /* hypertension + diabetes patients managed the whole year */
+    long long chronic_standard;   /* of them managed to the standard (规范管理) */
+} hss_care_figures;
+
+/* The figures of one township (`township`) or of every township (NULL) on `day`: *out holds *n
+ * entries (free it); a township without records has zero residents. */
+hss_code hss_care_township_figures(hss_store *st, const hss_care_rules *r, const char *township, int32_t day,
+                                   hss_care_figures **out, size_t *n, hss_error *err);
+
+/* The townships whose care records changed since the figures were last taken (char * each,
+ * owned by the caller), kept by triggers on every care table; hss_care_figures_taken empties
+ * the list (call it in the transaction that stores the new figures). */
+hss_code hss_care_figures_changed(hss_store *st, hss_vec *townships, hss_error *err);
+hss_code hss_care_figures_taken(hss_store *st, hss_error *err);
+
 /* ---- demo (demo.c) --------------------------------------------------------------------------- */
 
 /* Generates residents for the stored region's villages (population × scale, at least one per

@@ -35,7 +35,38 @@ typedef struct {
     size_t n;
     int plen;    /* prefix length of the group codes */
     group *last; /* the group found last (rows often come in village order) */
+    const char *scope; /* one township's code: only its records are read (NULL: all) */
 } groups;
+
+/* Prepares `sql` with its %s replaced by `clause` when G is scoped to one township (the
+ * clause names :lo, :hi and :county), else by nothing, and binds the scope. */
+static sqlite3_stmt *prepare_scoped(hss_store *st, const groups *G, const char *sql, const char *clause,
+                                    hss_error *err)
+{
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_printf(&b, sql, G->scope ? clause : "");
+    sqlite3_stmt *s = hss_store_prepare(st, b.data, err);
+    hss_buf_free(&b);
+    if (!s || !G->scope)
+        return s;
+    char hi[32], county[8];
+    snprintf(hi, sizeof hi, "%s~", G->scope); /* '~' sorts after every digit */
+    snprintf(county, sizeof county, "%.6s", G->scope);
+    int i;
+    if ((i = sqlite3_bind_parameter_index(s, ":lo")))
+        sqlite3_bind_text(s, i, G->scope, -1, SQLITE_TRANSIENT);
+    if ((i = sqlite3_bind_parameter_index(s, ":hi")))
+        sqlite3_bind_text(s, i, hi, -1, SQLITE_TRANSIENT);
+    if ((i = sqlite3_bind_parameter_index(s, ":county")))
+        sqlite3_bind_text(s, i, county, -1, SQLITE_TRANSIENT);
+    return s;
+}
+
+/* The scope clauses: contracts and referrals have a county index, residents and enrolments a
+ * village index. */
+#define BY_COUNTY " AND county_code=:county AND village_code BETWEEN :lo AND :hi"
+#define BY_VILLAGE " AND village_code BETWEEN :lo AND :hi"
 
 static group *find(groups *G, const char *village)
 {
@@ -45,6 +76,18 @@ static group *find(groups *G, const char *village)
         if (strncmp(G->g[i].code, village, (size_t)G->plen) == 0)
             return G->last = &G->g[i];
     return NULL;
+}
+
+/* A new, zeroed group at the end of G (cap: its allocated length). */
+static group *group_new(groups *G, size_t *cap)
+{
+    if (G->n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        G->g = hss_xrealloc(G->g, *cap * sizeof *G->g);
+    }
+    group *g = &G->g[G->n++];
+    memset(g, 0, sizeof *g);
+    return g;
 }
 
 /* Largest rowid of a table (0 when empty). */
@@ -68,7 +111,8 @@ static hss_code scan_contracts_residents(hss_store *st, groups *G, const char *d
     int64_t maxc = max_id(st, "SELECT max(id) FROM care_contract");
     unsigned char *active = hss_xcalloc((size_t)maxr + 1, 1), *renewed = hss_xcalloc((size_t)maxc + 1, 1);
     hss_code rc = HSS_OK;
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT resident_id FROM care_contract WHERE start_date<=?1 AND end_date>=?1", err);
+    sqlite3_stmt *s = prepare_scoped(st, G, "SELECT resident_id FROM care_contract WHERE start_date<=?1 AND end_date>=?1%s",
+                                     BY_COUNTY, err);
     if (!s) {
         rc = HSS_EDB;
         goto done;
@@ -80,7 +124,8 @@ static hss_code scan_contracts_residents(hss_store *st, groups *G, const char *d
             active[r] = 1;
     }
     sqlite3_finalize(s);
-    s = hss_store_prepare(st, "SELECT renewal_of FROM care_contract WHERE renewal_of IS NOT NULL AND start_date<=?1", err);
+    s = prepare_scoped(st, G, "SELECT renewal_of FROM care_contract WHERE renewal_of IS NOT NULL AND start_date<=?1%s",
+                       BY_COUNTY, err);
     if (!s) {
         rc = HSS_EDB;
         goto done;
@@ -92,7 +137,7 @@ static hss_code scan_contracts_residents(hss_store *st, groups *G, const char *d
             renewed[c] = 1;
     }
     sqlite3_finalize(s);
-    s = hss_store_prepare(st, "SELECT id,village_code FROM care_contract WHERE end_date>?1 AND end_date<?2", err);
+    s = prepare_scoped(st, G, "SELECT id,village_code FROM care_contract WHERE end_date>?1 AND end_date<?2%s", BY_COUNTY, err);
     if (!s) {
         rc = HSS_EDB;
         goto done;
@@ -110,8 +155,8 @@ static hss_code scan_contracts_residents(hss_store *st, groups *G, const char *d
     }
     sqlite3_finalize(s);
     /* key groups: a recorded condition, 65 or older (born on or before e65), 0-6 (born after c7) */
-    s = hss_store_prepare(st, "SELECT id,village_code,conditions<>0 OR birth_date<=?2 OR birth_date>?3 "
-                              "FROM care_resident WHERE birth_date<=?1", err);
+    s = prepare_scoped(st, G, "SELECT id,village_code,conditions<>0 OR birth_date<=?2 OR birth_date>?3 "
+                              "FROM care_resident WHERE birth_date<=?1%s", BY_VILLAGE, err);
     if (!s) {
         rc = HSS_EDB;
         goto done;
@@ -145,7 +190,7 @@ done:
 static hss_code add_counts(hss_store *st, groups *G, const char *sql, const char *d, const char *ys,
                            const char *e65, const char *c7, int m, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, sql, err);
+    sqlite3_stmt *s = prepare_scoped(st, G, sql, BY_COUNTY, err);
     if (!s)
         return HSS_EDB;
     int i;
@@ -180,69 +225,40 @@ static void set_rate(hss_table *t, size_t col, long long num, long long den)
         hss_table_set_null(t, col);
 }
 
-hss_code hss_care_measures(hss_store *st, const hss_care_rules *r, const char *under, int32_t day,
-                           hss_table **out, hss_error *err)
+/* Every measure's numerator and denominator for the groups of G on `day`: the one counting path
+ * behind both the workbench's table (hss_care_measures) and the monthly figures the monitoring
+ * indicators take from the records (hss_care_township_figures), so the two cannot disagree. */
+static hss_code count_measures(hss_store *st, const hss_care_rules *r, groups *G, int32_t day, hss_error *err)
 {
-    groups G = {0};
-    /* the groups: counties, or the children of `under` */
-    sqlite3_stmt *s = hss_store_prepare(st, under ? "SELECT code,name,level FROM area WHERE parent_code=? ORDER BY code"
-                                                  : "SELECT code,name,level FROM area WHERE level='county' ORDER BY code", err);
-    if (!s)
-        return HSS_EDB;
-    if (under)
-        sqlite3_bind_text(s, 1, under, -1, SQLITE_STATIC);
-    size_t cap = 0;
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        if (G.n == cap) {
-            cap = cap ? cap * 2 : 16;
-            G.g = hss_xrealloc(G.g, cap * sizeof *G.g);
-        }
-        group *g = &G.g[G.n++];
-        memset(g, 0, sizeof *g);
-        snprintf(g->code, sizeof g->code, "%s", care_col_text(s, 0));
-        snprintf(g->name, sizeof g->name, "%s", care_col_text(s, 1));
-        int lv = hss_model_find(HSS_VOCAB_LEVEL, care_col_text(s, 2));
-        G.plen = lv >= 0 ? hss_level_prefix_len(lv) : 12;
-    }
-    sqlite3_finalize(s);
-    if (!G.n) {
-        free(G.g);
-        return under ? hss_fail(err, HSS_ENOTFOUND, "area '%s' has no child areas", under)
-                     : hss_fail(err, HSS_ENOTFOUND, "no county-level areas in the database");
-    }
-    for (size_t i = 0; i < G.n; i++)
-        G.g[i].code[G.plen < 15 ? G.plen : 15] = 0; /* compare by significant prefix */
     char d[11], ys[11], e65[32], c7[32];
     hss_care_format_day(day, d);
     hss_care_format_day(day - 365, ys);
     snprintf(e65, sizeof e65, "%04d%.6s", atoi(d) - r->elderly_age, d + 4);
     snprintf(c7, sizeof c7, "%04d%.6s", atoi(d) - 7, d + 4);
     hss_code rc;
-    if ((rc = scan_contracts_residents(st, &G, d, ys, e65, c7, err)) ||
-        (rc = add_counts(st, &G, "SELECT substr(village_code,1,:plen) p,count(*),sum(in_county) FROM care_referral WHERE state<>'rejected' "
-                                 "AND substr(requested_at,1,10)>:ys AND substr(requested_at,1,10)<=:d GROUP BY p",
+    if ((rc = scan_contracts_residents(st, G, d, ys, e65, c7, err)) ||
+        (rc = add_counts(st, G, "SELECT substr(village_code,1,:plen) p,count(*),sum(in_county) FROM care_referral WHERE state<>'rejected' "
+                                 "AND substr(requested_at,1,10)>:ys AND substr(requested_at,1,10)<=:d%s GROUP BY p",
                          d, ys, e65, c7, M_UP, err)) ||
-        (rc = add_counts(st, &G, "SELECT substr(village_code,1,:plen) p,count(*) FROM care_referral WHERE down_referred_at IS NOT NULL "
-                                 "AND substr(down_referred_at,1,10)>:ys AND substr(down_referred_at,1,10)<=:d GROUP BY p",
+        (rc = add_counts(st, G, "SELECT substr(village_code,1,:plen) p,count(*) FROM care_referral WHERE down_referred_at IS NOT NULL "
+                                 "AND substr(down_referred_at,1,10)>:ys AND substr(down_referred_at,1,10)<=:d%s GROUP BY p",
                          d, ys, e65, c7, M_DOWN, err)))
-        goto fail;
+        return rc;
     /* chronic: per enrolment, visits in the year and the last one */
-    s = hss_store_prepare(st,
+    sqlite3_stmt *s = prepare_scoped(st, G,
         "SELECT e.village_code,e.disease='diabetes',e.s_birth,e.enrolled_on<=:ys,"
         " (SELECT count(*) FROM care_followup f WHERE f.enrolment_id=e.id AND f.visit_date>:ys AND f.visit_date<=:d),"
         " l.visit_date,coalesce(l.sbp,-1),coalesce(l.dbp,-1),coalesce(l.glucose,-1),l.symptoms "
         "FROM care_enrolment e LEFT JOIN care_followup l ON l.id=(SELECT f.id FROM care_followup f WHERE f.enrolment_id=e.id "
         " AND f.visit_date>:ys AND f.visit_date<=:d ORDER BY f.visit_date DESC, f.id DESC LIMIT 1) "
-        "WHERE e.enrolled_on<=:d", err);
-    if (!s) {
-        rc = HSS_EDB;
-        goto fail;
-    }
+        "WHERE e.enrolled_on<=:d%s", " AND e.village_code BETWEEN :lo AND :hi", err);
+    if (!s)
+        return HSS_EDB;
     sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":ys"), ys, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":d"), d, -1, SQLITE_STATIC);
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        group *g = find(&G, care_col_text(s, 0));
+        group *g = find(G, care_col_text(s, 0));
         if (!g)
             continue;
         int dm = sqlite3_column_int(s, 1);
@@ -270,10 +286,41 @@ hss_code hss_care_measures(hss_store *st, const hss_care_rules *r, const char *u
         }
     }
     sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        rc = hss_store_error(st, err, "computing chronic-disease measures");
-        goto fail;
+    if (step != SQLITE_DONE)
+        return hss_store_error(st, err, "computing chronic-disease measures");
+    return HSS_OK;
+}
+
+hss_code hss_care_measures(hss_store *st, const hss_care_rules *r, const char *under, int32_t day,
+                           hss_table **out, hss_error *err)
+{
+    groups G = {0};
+    /* the groups: counties, or the children of `under` */
+    sqlite3_stmt *s = hss_store_prepare(st, under ? "SELECT code,name,level FROM area WHERE parent_code=? ORDER BY code"
+                                                  : "SELECT code,name,level FROM area WHERE level='county' ORDER BY code", err);
+    if (!s)
+        return HSS_EDB;
+    if (under)
+        sqlite3_bind_text(s, 1, under, -1, SQLITE_STATIC);
+    size_t cap = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        group *g = group_new(&G, &cap);
+        snprintf(g->code, sizeof g->code, "%s", care_col_text(s, 0));
+        snprintf(g->name, sizeof g->name, "%s", care_col_text(s, 1));
+        int lv = hss_model_find(HSS_VOCAB_LEVEL, care_col_text(s, 2));
+        G.plen = lv >= 0 ? hss_level_prefix_len(lv) : 12;
     }
+    sqlite3_finalize(s);
+    if (!G.n) {
+        free(G.g);
+        return under ? hss_fail(err, HSS_ENOTFOUND, "area '%s' has no child areas", under)
+                     : hss_fail(err, HSS_ENOTFOUND, "no county-level areas in the database");
+    }
+    for (size_t i = 0; i < G.n; i++)
+        G.g[i].code[G.plen < 15 ? G.plen : 15] = 0; /* compare by significant prefix */
+    hss_code rc = count_measures(st, r, &G, day, err);
+    if (rc)
+        goto fail;
     hss_table *t = hss_table_new();
     static const char *const cols[][2] = {
         {"area_code", "地区代码"}, {"area", "地区"}, {"residents", "居民数"}, {"contracted", "签约人数"},
@@ -334,4 +381,61 @@ hss_code hss_care_measures(hss_store *st, const hss_care_rules *r, const char *u
 fail:
     free(G.g);
     return rc;
+}
+
+hss_code hss_care_township_figures(hss_store *st, const hss_care_rules *r, const char *township, int32_t day,
+                                   hss_care_figures **out, size_t *n, hss_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    groups G = {0};
+    G.plen = hss_level_prefix_len(HSS_LEVEL_TOWNSHIP);
+    sqlite3_stmt *s = hss_store_prepare(st, township ? "SELECT code,name FROM area WHERE code=? AND level='township'"
+                                                     : "SELECT code,name FROM area WHERE level='township' ORDER BY code", err);
+    if (!s)
+        return HSS_EDB;
+    if (township)
+        sqlite3_bind_text(s, 1, township, -1, SQLITE_STATIC);
+    size_t cap = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        group *g = group_new(&G, &cap);
+        snprintf(g->code, sizeof g->code, "%.*s", G.plen, care_col_text(s, 0));
+    }
+    sqlite3_finalize(s);
+    G.scope = township; /* one township: read only its records */
+    hss_code rc = G.n ? count_measures(st, r, &G, day, err) : HSS_OK;
+    if (rc == HSS_OK && G.n) {
+        hss_care_figures *f = hss_xcalloc(G.n, sizeof *f);
+        for (size_t i = 0; i < G.n; i++) {
+            const long long *m = G.g[i].m;
+            snprintf(f[i].township, sizeof f[i].township, "%s", G.g[i].code);
+            f[i].residents = m[M_RES];
+            f[i].contracted = m[M_CON];
+            f[i].key_group = m[M_KG];
+            f[i].key_group_contracted = m[M_KGCON];
+            f[i].chronic_whole_year = m[M_HTN_YEAR] + m[M_DM_YEAR];
+            f[i].chronic_standard = m[M_HTN_STD] + m[M_DM_STD];
+        }
+        *out = f;
+        *n = G.n;
+    }
+    free(G.g);
+    return rc;
+}
+
+hss_code hss_care_figures_changed(hss_store *st, hss_vec *townships, hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT township FROM care_figures_dirty ORDER BY township", err);
+    if (!s)
+        return HSS_EDB;
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW)
+        *(char **)hss_vec_push(townships) = hss_xstrdup(care_col_text(s, 0));
+    sqlite3_finalize(s);
+    return r == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "reading the changed townships");
+}
+
+hss_code hss_care_figures_taken(hss_store *st, hss_error *err)
+{
+    return hss_store_exec(st, "DELETE FROM care_figures_dirty", err);
 }

@@ -1,5 +1,5 @@
 /*
- * cmd_metrics.c: `hss data` (import, delete, validate, generate, elements, rebuild) and
+ * cmd_metrics.c: `hss data` (import, delete, validate, check, generate, elements, rebuild) and
  * `hss indicators`, the commands of the metrics module. Parse, call src/metrics, print.
  */
 #include <stdio.h>
@@ -16,6 +16,8 @@ static const char *DATA_USAGE =
     "       hss data values --db F [--element E] [--org CODE] [--from YYYY-MM] [--to YYYY-MM]\n"
     "                                   [--format table|csv|json]   (csv = the import format)\n"
     "       hss data validate --db F [--format table|csv|json]\n"
+    "       hss data check --db F [--under CODE] [--lang zh|en] [--format table|csv|json]\n"
+    "                     (where records and monthly reports of the same area and month differ)\n"
     "       hss data generate --db F [--seed N]\n"
     "       hss data rebuild --db F\n"
     "       hss data elements [--format table|csv|json]";
@@ -143,6 +145,7 @@ int hss_cmd_data(int argc, char **argv)
         return cmd_elements(&o);
     int is_import = strcmp(sub, "import") == 0, is_delete = strcmp(sub, "delete") == 0;
     if (!is_import && !is_delete && strcmp(sub, "validate") && strcmp(sub, "generate") &&
+        strcmp(sub, "check") &&
         strcmp(sub, "values") &&
         strcmp(sub, "rebuild")) {
         fprintf(stderr, "hss: unknown 'data' subcommand '%s'\n", sub);
@@ -181,6 +184,18 @@ int hss_cmd_data(int argc, char **argv)
             size_t n = hss_table_rows(t);
             print_table(t, o.format);
             fprintf(stderr, "%zu violation%s\n", n, n == 1 ? "" : "s");
+            rc = n ? 1 : 0;
+        }
+    } else if (strcmp(sub, "check") == 0) {
+        hss_table *t;
+        int en = o.lang && strcmp(o.lang, "en") == 0;
+        if (hss_metrics_check(st, o.under, en, &t, &err))
+            rc = hss_cli_fail(&err);
+        else {
+            size_t n = hss_table_rows(t);
+            print_table(t, o.format);
+            fprintf(stderr, en ? "%zu disagreement%s\n" : "%zu 处不一致%s\n", n,
+                    en && n != 1 ? "s" : "");
             rc = n ? 1 : 0;
         }
     } else if (strcmp(sub, "generate") == 0) {

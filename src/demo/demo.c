@@ -727,6 +727,8 @@ hss_code hss_demo_build(hss_store *st, const hss_demo_options *opt, hss_demo_res
                  "contracts, referrals and two years of follow-ups", scale);
         progress(opt, what);
         rc = hss_care_generate_demo(st, opt->seed ? opt->seed : HSS_DEMO_DEFAULT_SEED, scale, err);
+        if (!rc) /* the monthly contracting and follow-up figures: derived from those records */
+            rc = hss_metrics_demo_from_records(st, err);
     }
     if (!rc) {
         progress(opt, "generating three years of daily surveillance counts and running detection for the last week");

@@ -107,6 +107,26 @@ void mx_agg_apply(mx_aggmap *m, const mx_tree *t, int element, int area, int fac
     }
 }
 
+void mx_agg_apply_slice(mx_aggmap *m, const mx_tree *t, int element, int area, int slice,
+                        int yyyymm, double dsum, double dcnt)
+{
+    for (int a = area; a >= 0; a = t->areas[a].parent)
+        mx_agg_add(mx_aggmap_get(m, a, yyyymm / 100, element, slice, 1), yyyymm % 100, dsum, dcnt);
+}
+
+void mx_agg_apply_value(mx_aggmap *m, const mx_tree *t, int element, int area, int fac,
+                        int yyyymm, double dsum, double dcnt, int shadowed)
+{
+    const hss_metrics_element *e = mx_element_by_id(element);
+    if (shadowed)
+        mx_agg_apply_slice(m, t, element, area, MX_SLICE_SHADOWED, yyyymm, dsum, dcnt);
+    else if (fac < 0 && e && e->org_kind == HSS_ORG_AREA && t->areas[area].level < e->area_level)
+        mx_agg_add(mx_aggmap_get(m, area, yyyymm / 100, element, MX_SLICE_OWN, 1), yyyymm % 100,
+                   dsum, dcnt);
+    else
+        mx_agg_apply(m, t, element, area, fac, yyyymm, dsum, dcnt);
+}
+
 double mx_agg_value(const mx_agg *a, const hss_metrics_element *e, const mx_period *p, int *has)
 {
     *has = 0;
@@ -283,6 +303,32 @@ static org_pos *load_orgs(hss_store *st, const mx_tree *t, size_t *n, hss_error 
     return pos;
 }
 
+/* The record figures (metrics/records.c) count in slice 0 and, to say the source, slice 3. */
+static hss_code add_records(hss_store *st, const mx_tree *t, const org_pos *pos, size_t norg,
+                            mx_aggmap *m, mx_strmap *recs, hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(
+        st, "SELECT element_id, org_id, period, value FROM metric_record_value", err);
+    if (!s)
+        return err->code;
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        int el = sqlite3_column_int(s, 0);
+        int64_t org = sqlite3_column_int64(s, 1);
+        int ym = sqlite3_column_int(s, 2);
+        double v = sqlite3_column_double(s, 3);
+        char key[64];
+        snprintf(key, sizeof key, "%d|%lld|%d", el, (long long)org, ym);
+        mx_strmap_put(recs, key, 1);
+        if (org < 0 || (size_t)org >= norg || pos[org].area < 0 || pos[org].fac >= 0)
+            continue;
+        mx_agg_apply(m, t, el, pos[org].area, -1, ym, v, 1);
+        mx_agg_apply_slice(m, t, el, pos[org].area, MX_SLICE_RECORDS, ym, v, 1);
+    }
+    sqlite3_finalize(s);
+    return r == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "reading the record figures");
+}
+
 hss_code mx_rebuild_locked(hss_store *st, const mx_tree *t, hss_error *err)
 {
     size_t norg = 0;
@@ -297,6 +343,16 @@ hss_code mx_rebuild_locked(hss_store *st, const mx_tree *t, hss_error *err)
     }
     mx_aggmap m;
     mx_aggmap_init(&m);
+    mx_strmap recs; /* "element|org|period" of every record figure: its data values set aside */
+    memset(&recs, 0, sizeof recs);
+    hss_code rc = add_records(st, t, pos, norg, &m, &recs, err);
+    if (rc) {
+        sqlite3_finalize(s);
+        free(pos);
+        mx_aggmap_free(&m);
+        mx_strmap_free(&recs);
+        return rc;
+    }
     /* Rows come in key order (element, org, period), so consecutive rows share their chain of
      * aggregate entries; the chain (indexes, stable under growth) is looked up once per run. */
     long chain[16][2];
@@ -310,6 +366,17 @@ hss_code mx_rebuild_locked(hss_store *st, const mx_tree *t, hss_error *err)
         if (org < 0 || (size_t)org >= norg || pos[org].area < 0)
             continue;
         int year = ym / 100, month = ym % 100;
+        const hss_metrics_element *e = mx_element_by_id(el);
+        if (e && e->org_kind == HSS_ORG_AREA && (e->records_zh || e->area_level > t->areas[pos[org].area].level)) {
+            /* the slow path for the few values a record figure may set aside or that are an
+             * area's own figure above the element's level */
+            char key[64];
+            int dummy;
+            snprintf(key, sizeof key, "%d|%lld|%d", el, (long long)org, ym);
+            mx_agg_apply_value(&m, t, el, pos[org].area, -1, ym, v, 1, mx_strmap_get(&recs, key, &dummy));
+            c_el = -1;
+            continue;
+        }
         if (el != c_el || org != c_org || year != c_year) {
             c_el = el;
             c_org = org;
@@ -330,7 +397,8 @@ hss_code mx_rebuild_locked(hss_store *st, const mx_tree *t, hss_error *err)
     }
     sqlite3_finalize(s);
     free(pos);
-    hss_code rc = hss_store_exec(st, "DELETE FROM metric_agg", err);
+    mx_strmap_free(&recs);
+    rc = hss_store_exec(st, "DELETE FROM metric_agg", err);
     sqlite3_stmt *put = rc ? NULL : hss_store_prepare(st, "INSERT INTO metric_agg(area, year, "
                                                           "element_id, slice, data) "
                                                           "VALUES(?,?,?,?,?)", err);
@@ -373,7 +441,16 @@ hss_code mx_agg_mark(hss_store *st, const mx_tree *t, hss_error *err)
     return hss_store_meta_set(st, "metrics.aggregates_tree", fp, err);
 }
 
-hss_code hss_metrics_rebuild(hss_store *st, hss_error *err)
+/* Demo only: the generated reports of the elements HSS takes from records become copies of
+ * the record figures (see hss_metrics_demo_from_records). */
+static const char *const COPY_FIGURES[] = {
+    "DELETE FROM data_value WHERE generated = 1 AND element_id IN "
+    "(SELECT DISTINCT element_id FROM metric_record_value)",
+    "INSERT OR IGNORE INTO data_value(element_id, org_id, period, category, value, generated) "
+    "SELECT element_id, org_id, period, '', value, 1 FROM metric_record_value",
+};
+
+hss_code mx_retake_rebuild(hss_store *st, int copy_to_reports, hss_error *err)
 {
     mx_tree t;
     hss_code rc = mx_tree_load(st, &t, err);
@@ -381,7 +458,18 @@ hss_code hss_metrics_rebuild(hss_store *st, hss_error *err)
         return rc;
     rc = hss_store_begin(st, err);
     if (rc == HSS_OK) {
-        rc = mx_rebuild_locked(st, &t, err);
+        /* every township's figures are taken from the records again, then everything summed */
+        mx_aggmap ignored;
+        mx_aggmap_init(&ignored);
+        size_t n;
+        rc = mx_records_refresh(st, &t, &ignored, 1, &n, err);
+        mx_aggmap_free(&ignored);
+        for (size_t i = 0; copy_to_reports && rc == HSS_OK && i < 2; i++)
+            rc = hss_store_exec(st, COPY_FIGURES[i], err);
+        if (rc == HSS_OK)
+            rc = mx_rebuild_locked(st, &t, err);
+        if (rc == HSS_OK && copy_to_reports)
+            rc = hss_store_bump_version(st, err);
         if (rc == HSS_OK)
             rc = hss_store_commit(st, err);
         else
@@ -389,4 +477,9 @@ hss_code hss_metrics_rebuild(hss_store *st, hss_error *err)
     }
     mx_tree_free(&t);
     return rc;
+}
+
+hss_code hss_metrics_rebuild(hss_store *st, hss_error *err)
+{
+    return mx_retake_rebuild(st, 0, err);
 }

@@ -255,3 +255,8 @@ hss_code hss_metrics_generate_demo(hss_store *st, uint64_t seed, hss_error *err)
     mx_strmap_free(&g.orgs);
     return rc;
 }
+
+hss_code hss_metrics_demo_from_records(hss_store *st, hss_error *err)
+{
+    return mx_retake_rebuild(st, 1, err);
+}

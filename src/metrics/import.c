@@ -111,11 +111,16 @@ static hss_code import_row(importer *im, hss_error *err)
         if (fac >= 0)
             return row_fail(im, err, "org", org,
                             "'%s' is reported per %s area, but this is a facility", e->code, want);
-        if (im->tree.areas[area].level != e->area_level)
-            return row_fail(im, err, "org", org, "'%s' is reported per %s area, but %s is a %s",
-                            e->code, want, im->tree.areas[area].name,
-                            hss_model_terms(HSS_VOCAB_LEVEL,
-                                            &(size_t){0})[im->tree.areas[area].level].id);
+        /* A township element may also be reported for a whole county (as counties report
+         * contracting totals): that figure is the county's own and wins over its townships'
+         * sum, never added to it (agg.c, slice 2). */
+        int lv = im->tree.areas[area].level;
+        int county_figure = e->area_level == HSS_LEVEL_TOWNSHIP && lv == HSS_LEVEL_COUNTY;
+        if (lv != e->area_level && !county_figure)
+            return row_fail(im, err, "org", org, "'%s' is reported per %s area%s, but %s is a %s",
+                            e->code, want, e->area_level == HSS_LEVEL_TOWNSHIP ? " or per county" : "",
+                            im->tree.areas[area].name,
+                            hss_model_terms(HSS_VOCAB_LEVEL, &(size_t){0})[lv].id);
     }
     int ym;
     if (mx_month_parse(period, &ym) != 0)
@@ -183,10 +188,14 @@ static hss_code import_row(importer *im, hss_error *err)
     sqlite3_reset(w);
     if (rc != SQLITE_DONE)
         return hss_store_error(im->st, err, "storing a data value");
+    /* a value whose key has a figure from HSS's records is kept but set aside (records win) */
+    double rv;
+    int shadowed = e->records_zh && oid > 0 && mx_record_get(im->st, e->id, oid, ym, &rv);
     if (im->delete_rows)
-        mx_agg_apply(&im->delta, &im->tree, e->id, area, fac, ym, -old, -1);
+        mx_agg_apply_value(&im->delta, &im->tree, e->id, area, fac, ym, -old, -1, shadowed);
     else if (!had || old != v)
-        mx_agg_apply(&im->delta, &im->tree, e->id, area, fac, ym, v - old, had ? 0 : 1);
+        mx_agg_apply_value(&im->delta, &im->tree, e->id, area, fac, ym, v - old, had ? 0 : 1,
+                           shadowed);
     im->changed++;
     return HSS_OK;
 }

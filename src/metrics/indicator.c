@@ -122,6 +122,12 @@ static hss_code parse_indicator(const char *path, const hss_yaml *y, mx_indicato
     hss_code rc = parse_expr(path, hss_yaml_get(y, "numerator"), &ind->num, err);
     if (rc == HSS_OK)
         rc = parse_expr(path, hss_yaml_get(y, "denominator"), &ind->den, err);
+    /* records_denominator: the denominator when the numerator comes from HSS's own records
+     * (the register the records cover, e.g. registered_residents instead of population) */
+    if (rc == HSS_OK && hss_yaml_get(y, "records_denominator")) {
+        ind->rec_den = hss_xcalloc(1, sizeof *ind->rec_den);
+        rc = parse_expr(path, hss_yaml_get(y, "records_denominator"), ind->rec_den, err);
+    }
     if (rc)
         return rc;
     const char *f = hss_yaml_str(y, "factor");
@@ -241,6 +247,9 @@ void mx_defs_free(mx_defs *d)
         free(x->unit);
         expr_free(&x->num);
         expr_free(&x->den);
+        if (x->rec_den)
+            expr_free(x->rec_den);
+        free(x->rec_den);
         free(x->document);
         free(x->quote);
         for (size_t j = 0; j < x->ntargets; j++) {

@@ -96,6 +96,18 @@ void mx_agg_add(mx_agg *a, int month, double dsum, double dcnt);
  * and, for a basic-level facility, to slice 1 too. */
 void mx_agg_apply(mx_aggmap *m, const mx_tree *t, int element, int area, int fac, int yyyymm,
                   double dsum, double dcnt);
+/* Aggregate slices: every value counts in exactly one of 0 (with 1 for its basic-level part),
+ * 2 or 4; 3 repeats the record figures counted in 0 so that an indicator can say its source. */
+enum { MX_SLICE_ALL = 0, MX_SLICE_BASIC = 1, MX_SLICE_OWN = 2, MX_SLICE_RECORDS = 3,
+       MX_SLICE_SHADOWED = 4 };
+/* Adds (dsum, dcnt) to `slice` of `area` and every ancestor, month yyyymm. */
+void mx_agg_apply_slice(mx_aggmap *m, const mx_tree *t, int element, int area, int slice,
+                        int yyyymm, double dsum, double dcnt);
+/* Where one value counts: set aside (slice 4) when `shadowed` by a record figure of the same
+ * key; the area's own figure (slice 2, that area only) when an area element is reported above
+ * its level (a county's figure of a township element); else mx_agg_apply. */
+void mx_agg_apply_value(mx_aggmap *m, const mx_tree *t, int element, int area, int fac,
+                        int yyyymm, double dsum, double dcnt, int shadowed);
 /* The value of an element's aggregate for a period; 0 when there is no data (*has = 0). */
 double mx_agg_value(const mx_agg *a, const hss_metrics_element *e, const mx_period *p, int *has);
 
@@ -109,6 +121,28 @@ hss_code mx_rebuild_locked(hss_store *st, const mx_tree *t, hss_error *err);
 /* Whether the stored aggregates were built for this tree; records it. */
 int mx_agg_current(hss_store *st, const mx_tree *t);
 hss_code mx_agg_mark(hss_store *st, const mx_tree *t, hss_error *err);
+
+/* ---- figures from HSS's records (records.c) -------------------------------------------------- */
+
+/* Takes the figures of the townships whose care records changed (all of them when `all`) for
+ * every month the metrics hold, inside an open transaction: stores them in
+ * metric_record_value and adds the changes of the effective values to `delta` (slices 0, 3
+ * and 4). *changed receives the number of figures written or removed. */
+hss_code mx_records_refresh(hss_store *st, const mx_tree *t, mx_aggmap *delta, int all,
+                            size_t *changed, hss_error *err);
+/* Brings the aggregates up to date before an answer: the figures of townships whose care
+ * records changed are taken again and their changes added; when the region changed shape
+ * since the aggregates were built (or they never were), everything is built again.
+ * `all`: take every township's figures. Opens its own transaction (or savepoint). */
+hss_code mx_refresh(hss_store *st, const mx_tree *t, int all, hss_error *err);
+/* Takes every township's figures from the records again and rebuilds every aggregate, in one
+ * transaction; `copy_to_reports` (the demo): the generated reports of those elements become
+ * copies of the figures first. */
+hss_code mx_retake_rebuild(hss_store *st, int copy_to_reports, hss_error *err);
+/* Whether care records changed since their figures were taken (cheap: one indexed read). */
+int mx_records_stale(hss_store *st);
+/* Whether a record figure exists for the key; *value receives it. */
+int mx_record_get(hss_store *st, int element, int64_t org, int yyyymm, double *value);
 
 /* ---- element ids and org ids ------------------------------------------------------------------ */
 
@@ -146,6 +180,8 @@ typedef struct mx_target {
 typedef struct mx_indicator {
     char *id, *zh, *en, *unit;
     mx_expr num, den;
+    mx_expr *rec_den; /* records_denominator, or NULL: the denominator used when the numerator
+                         comes from HSS's own records only */
     double factor;
     char *document, *quote;
     mx_target *targets;

@@ -34,6 +34,8 @@ typedef struct hss_metrics_element {
     int stock;         /* 1: a count at the end of the month (签约人数): a quarter or year takes
                           its last month with data; 0: a flow, summed over months */
     int whole;         /* 1: a count of people or visits, must be a whole number */
+    const char *records_zh, *records_en; /* the HSS records it is taken from ("签约记录"), or
+                                            NULL when HSS holds no records for it */
 } hss_metrics_element;
 
 /* The catalogue in its canonical order. */
@@ -59,15 +61,26 @@ hss_code hss_metrics_import(hss_store *st, const char *path, int delete_rows, si
 hss_code hss_metrics_values(hss_store *st, const char *element, const char *org,
                             const char *from, const char *to, hss_table **out, hss_error *err);
 
-/* Recomputes every aggregate from the stored data values (what imports maintain
+/* Takes every township's figures from HSS's records again and recomputes every aggregate
+ * from them and the stored data values (what imports and record changes maintain
  * incrementally). Used after a region change and by tests and the benchmark. */
 hss_code hss_metrics_rebuild(hss_store *st, hss_error *err);
+
+/* Takes the figures of every township from HSS's own records (care register, contracts,
+ * follow-ups) for every month the metrics hold (records.c). The indicators do this by
+ * themselves for the townships whose records changed; this is for the demo and tests. */
+hss_code hss_metrics_take_records(hss_store *st, hss_error *err);
 
 /* Generates 24 months (2024-01 .. 2025-12) of activity data for the stored region's facilities
  * and areas, labelled generated (data_value.generated = 1 and meta metrics.generated):
  * winter peaks, trends, facility variation; some counties miss the targets, some recover.
  * Replaces earlier generated values; deterministic for a seed. */
 hss_code hss_metrics_generate_demo(hss_store *st, uint64_t seed, hss_error *err);
+
+/* After the demo's care records are generated: takes every township's figures from them and
+ * makes the demo's monthly reports of those elements copies of them (labelled generated), so
+ * that the demo's aggregates are derived from its records and `hss data check` finds nothing. */
+hss_code hss_metrics_demo_from_records(hss_store *st, hss_error *err);
 
 /* ---- indicators ------------------------------------------------------------------------------ */
 
@@ -122,6 +135,12 @@ hss_code hss_metrics_findings(hss_store *st, const char *pack, int year, const c
  * ...) over every stored facility/area month. One row per violation: check, rule, org,
  * period, left, right. */
 hss_code hss_metrics_validate(hss_store *st, hss_table **out, hss_error *err);
+
+/* Where HSS holds records and a monthly report of the same element, area and month exists
+ * too: every one where they disagree (check.c), under `under` (NULL = everywhere). Columns
+ * element, name, area, area_name, period, records, reported, difference (reported - records). */
+hss_code hss_metrics_check(hss_store *st, const char *under, int english, hss_table **out,
+                           hss_error *err);
 
 /* Path of the indicator definitions: $HSS_INDICATORS, else indicators/indicators.yaml found
  * from the working directory or beside the binary. */

@@ -29,7 +29,22 @@ typedef struct mx_ctx {
     staff_sum *staff;
     size_t nstaff;
     double *beds_area[2]; /* open, approved per area (NAN unknown) */
+    hss_vec summaries;    /* mx_summary: areas' own figures above their element's level */
 } mx_ctx;
+
+/* An area's own figure of an element reported above the element's level (slice 2). */
+typedef struct mx_summary {
+    int area, year, element;
+} mx_summary;
+
+/* Where the values behind an indicator came from (the `source` column). */
+typedef struct mx_src {
+    int elements; /* element terms evaluated */
+    int records;  /* some value is a figure taken from HSS's records */
+    int imports;  /* some value is an imported (or generated) monthly report */
+    int summary;  /* a county's own figure stood for its townships */
+    int shadowed; /* a value was set aside: an import for a record, townships for a county */
+} mx_src;
 
 /* A node is an area (fac < 0) or a facility. */
 typedef struct mx_node {
@@ -50,6 +65,39 @@ static void ctx_close(mx_ctx *c)
     free(c->staff);
     free(c->beds_area[0]);
     free(c->beds_area[1]);
+    hss_vec_free(&c->summaries);
+}
+
+hss_code mx_refresh(hss_store *st, const mx_tree *t, int all, hss_error *err)
+{
+    int current = mx_agg_current(st, t);
+    if (current && !all && !mx_records_stale(st))
+        return HSS_OK;
+    hss_code rc = hss_store_begin(st, err);
+    if (rc)
+        return rc;
+    mx_aggmap delta;
+    mx_aggmap_init(&delta);
+    size_t n = 0;
+    rc = mx_records_refresh(st, t, &delta, all, &n, err);
+    if (rc == HSS_OK)
+        rc = current ? mx_agg_store_add(st, &delta, t, err) : mx_rebuild_locked(st, t, err);
+    mx_aggmap_free(&delta);
+    if (rc == HSS_OK)
+        rc = hss_store_commit(st, err);
+    else
+        hss_store_rollback(st);
+    return rc;
+}
+
+hss_code hss_metrics_take_records(hss_store *st, hss_error *err)
+{
+    mx_tree t;
+    hss_code rc = mx_tree_load(st, &t, err);
+    if (rc == HSS_OK)
+        rc = mx_refresh(st, &t, 1, err);
+    mx_tree_free(&t);
+    return rc;
 }
 
 static hss_code ctx_open(mx_ctx *c, hss_store *st, hss_error *err)
@@ -57,20 +105,12 @@ static hss_code ctx_open(mx_ctx *c, hss_store *st, hss_error *err)
     memset(c, 0, sizeof *c);
     c->st = st;
     mx_aggmap_init(&c->aggs);
+    hss_vec_init(&c->summaries, sizeof(mx_summary));
     hss_code rc = mx_tree_load(st, &c->tree, err);
     if (rc == HSS_OK)
         rc = mx_defs_load(hss_metrics_indicator_file(), &c->defs, err);
-    if (rc == HSS_OK && !mx_agg_current(st, &c->tree)) {
-        /* The region changed shape since the aggregates were built (or they never were). */
-        rc = hss_store_begin(st, err);
-        if (rc == HSS_OK) {
-            rc = mx_rebuild_locked(st, &c->tree, err);
-            if (rc == HSS_OK)
-                rc = hss_store_commit(st, err);
-            else
-                hss_store_rollback(st);
-        }
-    }
+    if (rc == HSS_OK)
+        rc = mx_refresh(st, &c->tree, 0, err);
     if (rc)
         ctx_close(c);
     return rc;
@@ -123,6 +163,161 @@ static hss_code ensure_loaded(mx_ctx *c, mx_node n, int year, hss_error *err)
         sqlite3_reset(s);
     }
     sqlite3_finalize(s);
+    return HSS_OK;
+}
+
+/* The first and last month (1-12) of a period. */
+static void period_months(const mx_period *p, int *first, int *last)
+{
+    *first = 1;
+    *last = 12;
+    if (p->type == MX_MONTH)
+        *first = *last = p->n;
+    else if (p->type == MX_QUARTER)
+        *first = 3 * p->n - 2, *last = 3 * p->n;
+    else if (p->type == MX_YTD)
+        *last = p->n;
+}
+
+/* The areas' own figures of `year` (a county's contracted_residents), read once per year. */
+static hss_code ensure_summaries(mx_ctx *c, int year, hss_error *err)
+{
+    char key[32];
+    snprintf(key, sizeof key, "S|%d", year);
+    int dummy;
+    if (mx_strmap_get(&c->loaded, key, &dummy))
+        return HSS_OK;
+    mx_strmap_put(&c->loaded, key, 1);
+    sqlite3_stmt *s = hss_store_prepare(
+        c->st, "SELECT DISTINCT area, element_id FROM metric_agg WHERE slice = 2 AND year = ?", err);
+    if (!s)
+        return err->code;
+    sqlite3_bind_int(s, 1, year);
+    hss_code rc = HSS_OK;
+    while (rc == HSS_OK && sqlite3_step(s) == SQLITE_ROW) {
+        int area, fac;
+        if (!mx_tree_find(&c->tree, (const char *)sqlite3_column_text(s, 0), &area, &fac) || fac >= 0)
+            continue;
+        *(mx_summary *)hss_vec_push(&c->summaries) = (mx_summary){area, year, sqlite3_column_int(s, 1)};
+        rc = ensure_loaded(c, (mx_node){area, -1}, year, err);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int within(const mx_tree *t, int area, int top)
+{
+    for (int a = area; a >= 0; a = t->areas[a].parent)
+        if (a == top)
+            return 1;
+    return 0;
+}
+
+static void fix_periods(mx_agg *a)
+{
+    for (int k = 12; k < MX_SLOTS; k++)
+        a->sum[k] = a->cnt[k] = 0;
+    for (int mo = 1; mo <= 12; mo++) {
+        int q = 12 + (mo - 1) / 3;
+        a->sum[q] += a->sum[mo - 1];
+        a->cnt[q] += a->cnt[mo - 1];
+        a->sum[16] += a->sum[mo - 1];
+        a->cnt[16] += a->cnt[mo - 1];
+    }
+}
+
+/* The aggregate of an element for a node as the indicators count it. For an area, where an
+ * area at or under it reported its own figure for a month (a county's contracted_residents),
+ * that figure stands for the sum of its parts that month and is never added to it, unless
+ * HSS holds records there that month (records win). */
+static hss_code element_agg(mx_ctx *c, mx_node n, const mx_period *p, int element, int slice,
+                            mx_agg *out, mx_src *src, hss_error *err)
+{
+    int year = p->year, first, last;
+    period_months(p, &first, &last);
+    const mx_agg *base = mx_aggmap_get(&c->aggs, n.fac >= 0 ? fac_key(n.fac) : n.area, year,
+                                       element, slice, 0);
+    if (base)
+        *out = *base;
+    else
+        memset(out, 0, sizeof *out);
+    if (n.fac >= 0 || (slice != MX_SLICE_ALL && slice != MX_SLICE_RECORDS))
+        return HSS_OK;
+    hss_code rc = ensure_summaries(c, year, err);
+    if (rc)
+        return rc;
+    int changed = 0;
+    for (size_t i = 0; i < c->summaries.len; i++) {
+        const mx_summary *sm = &HSS_VEC_AT(&c->summaries, mx_summary, i);
+        if (sm->year != year || sm->element != element || !within(&c->tree, sm->area, n.area))
+            continue;
+        int nested = 0; /* under another own figure that already stands for this one */
+        for (size_t j = 0; j < c->summaries.len && !nested; j++) {
+            const mx_summary *up = &HSS_VEC_AT(&c->summaries, mx_summary, j);
+            nested = j != i && up->year == year && up->element == element && up->area != sm->area &&
+                     within(&c->tree, sm->area, up->area) && within(&c->tree, up->area, n.area);
+        }
+        if (nested)
+            continue;
+        const mx_agg *own = mx_aggmap_get(&c->aggs, sm->area, year, element, MX_SLICE_OWN, 0);
+        const mx_agg *part = mx_aggmap_get(&c->aggs, sm->area, year, element, MX_SLICE_ALL, 0);
+        const mx_agg *rec = mx_aggmap_get(&c->aggs, sm->area, year, element, MX_SLICE_RECORDS, 0);
+        for (int mo = 0; own && mo < 12; mo++) {
+            /* the source is said for the months of the period asked */
+            int said = src && mo + 1 >= first && mo + 1 <= last;
+            if (own->cnt[mo] <= 0)
+                continue;
+            if (rec && rec->cnt[mo] > 0) {
+                if (said)
+                    src->shadowed = 1;
+                continue;
+            }
+            if (slice == MX_SLICE_ALL) {
+                out->sum[mo] += own->sum[mo] - (part ? part->sum[mo] : 0);
+                out->cnt[mo] += own->cnt[mo] - (part ? part->cnt[mo] : 0);
+                changed = 1;
+                if (said)
+                    src->summary = 1;
+            }
+            if (said && part && part->cnt[mo] > 0)
+                src->shadowed = 1;
+        }
+    }
+    if (changed)
+        fix_periods(out);
+    return HSS_OK;
+}
+
+/* The number of values counted in the months of a period. */
+static double agg_count(const mx_agg *a, const mx_period *p)
+{
+    int first, last;
+    period_months(p, &first, &last);
+    double n = 0;
+    for (int mo = first; mo <= last; mo++)
+        n += a->cnt[mo - 1];
+    return n;
+}
+
+/* Notes where the values of one element term came from. */
+static hss_code note_source(mx_ctx *c, mx_node n, const mx_period *p, int element,
+                            const mx_agg *all, mx_src *src, hss_error *err)
+{
+    src->elements++;
+    if (n.fac >= 0) {
+        src->imports |= agg_count(all, p) > 0;
+        return HSS_OK;
+    }
+    mx_agg rec;
+    mx_src ignore = {0};
+    hss_code rc = element_agg(c, n, p, element, MX_SLICE_RECORDS, &rec, &ignore, err);
+    if (rc)
+        return rc;
+    double nrec = agg_count(&rec, p), nall = agg_count(all, p);
+    const mx_agg *shadow = mx_aggmap_get(&c->aggs, n.area, p->year, element, MX_SLICE_SHADOWED, 0);
+    src->records |= nrec > 0;
+    src->imports |= nall > nrec;
+    src->shadowed |= shadow && agg_count(shadow, p) > 0;
     return HSS_OK;
 }
 
@@ -202,7 +397,7 @@ static double beds(mx_ctx *c, mx_node n, int approved)
 
 /* Evaluates an expression; *has = 0 when none of its elements has data or a fact is unknown. */
 static hss_code eval_expr(mx_ctx *c, const mx_expr *e, mx_node n, const mx_period *p,
-                          double *out, int *has, hss_error *err)
+                          double *out, int *has, mx_src *src, hss_error *err)
 {
     double sum = 0;
     int any_el = 0, el_terms = 0, unknown = 0;
@@ -213,20 +408,24 @@ static hss_code eval_expr(mx_ctx *c, const mx_expr *e, mx_node n, const mx_perio
         case MX_TERM_ELEMENT: {
             el_terms++;
             hss_code rc = ensure_loaded(c, n, p->year, err);
+            mx_agg all, part;
+            mx_src local = {0};
+            mx_src *sp = src ? src : &local;
+            if (rc == HSS_OK)
+                rc = element_agg(c, n, p, t->element, MX_SLICE_ALL, &all, sp, err);
+            if (rc == HSS_OK && t->slice)
+                rc = element_agg(c, n, p, t->element, t->slice, &part, sp, err);
+            if (rc == HSS_OK && src)
+                rc = note_source(c, n, p, t->element, &all, src, err);
             if (rc)
                 return rc;
-            const mx_agg *a = mx_aggmap_get(&c->aggs, n.fac >= 0 ? fac_key(n.fac) : n.area,
-                                            p->year, t->element, t->slice, 0);
             int h;
             const hss_metrics_element *el = mx_element_by_id(t->element);
-            v = mx_agg_value(a, el, p, &h);
-            if (t->slice) {
-                /* element[basic]: when the element has data at all, a missing basic-level
-                 * slice is a true zero (no basic-level facility reported any). */
-                const mx_agg *all = mx_aggmap_get(&c->aggs, n.fac >= 0 ? fac_key(n.fac) : n.area,
-                                                  p->year, t->element, 0, 0);
-                mx_agg_value(all, el, p, &h);
-            }
+            v = mx_agg_value(t->slice ? &part : &all, el, p, &h);
+            /* element[basic]: when the element has data at all, a missing basic-level slice
+             * is a true zero (no basic-level facility reported any). */
+            if (t->slice)
+                mx_agg_value(&all, el, p, &h);
             any_el |= h;
             break;
         }
@@ -257,16 +456,29 @@ static hss_code eval_expr(mx_ctx *c, const mx_expr *e, mx_node n, const mx_perio
     return HSS_OK;
 }
 
-/* value = num / den * factor; *ok = 0 when there is no value. */
-static hss_code eval_indicator(mx_ctx *c, const mx_indicator *ind, mx_node n,
-                               const mx_period *p, double *value, double *num, double *den,
-                               int *ok, hss_error *err)
+/* value = num / den * factor; *ok = 0 when there is no value. `src` (may be NULL) receives
+ * where the values came from. When the numerator comes from HSS's records only and the
+ * indicator names a records_denominator, that is the denominator (*rec_den = 1). */
+static hss_code eval_indicator_src(mx_ctx *c, const mx_indicator *ind, mx_node n,
+                                   const mx_period *p, double *value, double *num, double *den,
+                                   int *ok, mx_src *src, int *rec_den, hss_error *err)
 {
     int hn, hd;
     *ok = 0;
-    hss_code rc = eval_expr(c, &ind->num, n, p, num, &hn, err);
+    mx_src ns = {0};
+    hss_code rc = eval_expr(c, &ind->num, n, p, num, &hn, &ns, err);
+    int by_records = ind->rec_den && ns.records && !ns.imports && !ns.summary;
+    if (rec_den)
+        *rec_den = by_records;
     if (rc == HSS_OK)
-        rc = eval_expr(c, &ind->den, n, p, den, &hd, err);
+        rc = eval_expr(c, by_records ? ind->rec_den : &ind->den, n, p, den, &hd, src, err);
+    if (src) {
+        src->elements += ns.elements;
+        src->records |= ns.records;
+        src->imports |= ns.imports;
+        src->summary |= ns.summary;
+        src->shadowed |= ns.shadowed;
+    }
     if (rc)
         return rc;
     if (hn && hd && *den != 0) {
@@ -274,6 +486,13 @@ static hss_code eval_indicator(mx_ctx *c, const mx_indicator *ind, mx_node n,
         *ok = 1;
     }
     return HSS_OK;
+}
+
+static hss_code eval_indicator(mx_ctx *c, const mx_indicator *ind, mx_node n,
+                               const mx_period *p, double *value, double *num, double *den,
+                               int *ok, hss_error *err)
+{
+    return eval_indicator_src(c, ind, n, p, value, num, den, ok, NULL, NULL, err);
 }
 
 static int applies(const mx_ctx *c, const mx_indicator *ind, mx_node n)
@@ -379,7 +598,7 @@ static const mx_target *target_of(const mx_indicator *ind, const char *pack)
 }
 
 enum { C_IND, C_NAME, C_AREA, C_AREA_NAME, C_LEVEL, C_PERIOD, C_VALUE, C_NUM, C_DEN, C_UNIT,
-       C_TARGET, C_OP, C_STATUS, C_PREV, C_CHANGE, C_DOC };
+       C_TARGET, C_OP, C_STATUS, C_PREV, C_CHANGE, C_DOC, C_SOURCE, C_NOTE };
 
 static hss_table *new_table(int en)
 {
@@ -400,15 +619,71 @@ static hss_table *new_table(int en)
     hss_table_add_col(t, "previous", en ? "previous" : "上期", HSS_COL_REAL);
     hss_table_add_col(t, "change", en ? "change" : "变化", HSS_COL_REAL);
     hss_table_add_col(t, "document", en ? "document" : "依据", HSS_COL_TEXT);
+    hss_table_add_col(t, "source", en ? "source" : "来源", HSS_COL_TEXT);
+    hss_table_add_col(t, "source_note", en ? "source note" : "来源说明", HSS_COL_TEXT);
     return t;
+}
+
+/* The source id of an indicator value: records (HSS's own records), import (monthly reports),
+ * county (a county's own figure stood for its townships), mixed, region (facts of the region
+ * model only: facilities, beds, staff, population). */
+static const char *source_id(const mx_src *s)
+{
+    if (!s->elements)
+        return "region";
+    if (s->records && (s->imports || s->summary))
+        return "mixed";
+    if (s->records)
+        return "records";
+    return s->summary ? "county" : "import";
+}
+
+/* What the indicators screen says under a value about where it came from. */
+static void source_note(mx_ctx *c, const mx_indicator *ind, mx_node n, const mx_src *s,
+                        int rec_den, double den, int en, char *out, size_t size)
+{
+    const hss_metrics_element *el = ind->num.n && ind->num.terms[0].kind == MX_TERM_ELEMENT
+                                        ? mx_element_by_id(ind->num.terms[0].element) : NULL;
+    const char *rec = el && el->records_zh ? (en ? el->records_en : el->records_zh)
+                                           : (en ? "HSS records" : "业务记录");
+    const char *id = source_id(s);
+    int pos = 0;
+    if (!strcmp(id, "region"))
+        pos = snprintf(out, size, en ? "from the facility and staff register" : "来自机构和人员登记");
+    else if (!strcmp(id, "records"))
+        pos = snprintf(out, size, en ? "from %s" : "来自%s", rec);
+    else if (!strcmp(id, "mixed"))
+        pos = snprintf(out, size, en ? "partly from %s, partly from monthly reports"
+                                     : "部分来自%s，部分来自上报汇总", rec);
+    else if (!strcmp(id, "county"))
+        pos = snprintf(out, size, en ? "from the county's own monthly report (not added to its "
+                                       "townships' figures)"
+                                     : "来自县级上报汇总（不与乡镇数相加）");
+    else
+        pos = snprintf(out, size, en ? "from monthly reports" : "来自上报汇总");
+    if (s->shadowed && s->records && pos >= 0 && (size_t)pos < size)
+        pos += snprintf(out + pos, size - (size_t)pos,
+                        en ? "; monthly reports for the same areas and months exist too: the "
+                             "records are used"
+                           : "；同期另有上报汇总，采用记录数");
+    if (rec_den && n.fac < 0 && pos >= 0 && (size_t)pos < size) {
+        int64_t pop = c->tree.areas[n.area].population;
+        if (pop > 0 && den < 0.9 * (double)pop)
+            snprintf(out + pos, size - (size_t)pos,
+                     en ? "; the resident register is a sample (%.0f registered, %lld residents): "
+                          "the rate is over the registered residents"
+                        : "；居民登记为抽样（在册 %.0f 人，常住人口 %lld 人），以在册居民为分母",
+                     den, (long long)pop);
+    }
 }
 
 static hss_code add_rows(mx_ctx *c, hss_table *t, const mx_indicator *ind, mx_node n,
                          const mx_period *p, const char *pack, int en, hss_error *err)
 {
     double v, nu, de, pv, pn, pd;
-    int ok, pok;
-    hss_code rc = eval_indicator(c, ind, n, p, &v, &nu, &de, &ok, err);
+    int ok, pok, rec_den = 0;
+    mx_src src = {0};
+    hss_code rc = eval_indicator_src(c, ind, n, p, &v, &nu, &de, &ok, &src, &rec_den, err);
     mx_period prev = mx_period_prev(p);
     if (rc == HSS_OK)
         rc = eval_indicator(c, ind, n, &prev, &pv, &pn, &pd, &pok, err);
@@ -470,6 +745,12 @@ static hss_code add_rows(mx_ctx *c, hss_table *t, const mx_indicator *ind, mx_no
     if (ok && pok)
         hss_table_set_real(t, C_CHANGE, v - pv, 2);
     hss_table_set_text(t, C_DOC, tg ? tg->document : ind->document);
+    if (ok) {
+        char note[400];
+        source_note(c, ind, n, &src, rec_den, de, en, note, sizeof note);
+        hss_table_set_text(t, C_SOURCE, source_id(&src));
+        hss_table_set_text(t, C_NOTE, note);
+    }
     return HSS_OK;
 }
 

@@ -22,7 +22,7 @@
 #include "server/server_int.h"
 
 enum { C_IND, C_NAME, C_AREA, C_AREA_NAME, C_LEVEL, C_PERIOD, C_VALUE, C_NUM, C_DEN, C_UNIT,
-       C_TARGET, C_OP, C_STATUS, C_PREV, C_CHANGE, C_DOC, C_NCOLS };
+       C_TARGET, C_OP, C_STATUS, C_PREV, C_CHANGE, C_DOC, C_SOURCE, C_SOURCE_NOTE, C_NCOLS };
 
 static void add_num(cJSON *o, const char *k, const hss_table *t, size_t row, size_t col)
 {
@@ -52,6 +52,10 @@ static cJSON *row_json(const hss_table *t, size_t row)
     cJSON_AddStringToObject(o, "status", hss_table_cell(t, row, C_STATUS));
     add_num(o, "previous", t, row, C_PREV);
     add_num(o, "change", t, row, C_CHANGE);
+    /* where the value came from: records, import, county, mixed or region, and the sentence
+     * the screen shows under it (in the user's language) */
+    cJSON_AddStringToObject(o, "source", hss_table_cell(t, row, C_SOURCE));
+    cJSON_AddStringToObject(o, "source_note", hss_table_cell(t, row, C_SOURCE_NOTE));
     return o;
 }
 

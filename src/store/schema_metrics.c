@@ -13,6 +13,12 @@
  *                 17 sums then 17 counts (doubles): months 1-12, quarters 1-4, the year.
  *                 Kept equal to a full rebuild by applying old->new deltas on every import.
  * data_value_v    a readable view of data_value with codes and YYYY-MM periods.
+ * metric_record_value (v2) the figures HSS takes from its own records (care register, contracts,
+ *                 follow-ups) for a township and month; where one exists it counts instead of
+ *                 the imported data_value of the same key (metrics/records.c).
+ * metric_agg slices (v2): 2 = an area's own figure for an element reported below its level
+ *                 (a county's contracted_residents: wins over its townships' sum, never added
+ *                 to it), 3 = the record figures, 4 = imported values set aside for a record.
  */
 #include "store/schema.h"
 
@@ -49,4 +55,14 @@ HSS_SCHEMA(hss_schema_metrics, "metrics",
     "CREATE VIEW data_value_v AS SELECT e.code AS element, o.code AS org,"
     "  printf('%04d-%02d', d.period / 100, d.period % 100) AS period, d.category, d.value,"
     "  d.generated FROM data_value d JOIN metric_element e ON e.id = d.element_id"
-    "  JOIN metric_org o ON o.id = d.org_id;");
+    "  JOIN metric_org o ON o.id = d.org_id;",
+    "CREATE TABLE metric_record_value("
+    "  element_id INTEGER NOT NULL,"
+    "  org_id INTEGER NOT NULL,"
+    "  period INTEGER NOT NULL CHECK(period BETWEEN 190001 AND 210012),"
+    "  value REAL NOT NULL CHECK(value >= 0),"
+    "  county_code TEXT NOT NULL,"
+    "  PRIMARY KEY(element_id, org_id, period)"
+    ") WITHOUT ROWID;"
+    /* aggregates built before v2 know nothing of slices 2-4: build them again on next use */
+    "DELETE FROM hss_meta WHERE key = 'metrics.aggregates_tree';");

@@ -1,7 +1,9 @@
 /* test_demo.c: the demo regions are built from the real public data with exact totals, the
  * generated parts are deterministic and labelled, and failures leave the store unchanged. */
 #include "testutil.h"
+#include "care/care.h"
 #include "demo/demo.h"
+#include "metrics/metrics.h"
 #include "model/model.h"
 #include "region/region.h"
 
@@ -64,6 +66,118 @@ static void summaries_agree_across_levels(hss_store *st)
     assert_int_equal(compared, 9 + 173);
 }
 
+/* Row of `t` whose column `col` is `val` and column `col2` is `val2` (col2 NULL: any), or -1. */
+static long find_row(const hss_table *t, const char *col, const char *val, const char *col2, const char *val2)
+{
+    for (size_t r = 0; r < hss_table_rows(t); r++)
+        if (strcmp(cell_named(t, r, col), val) == 0 && (!col2 || strcmp(cell_named(t, r, col2), val2) == 0))
+            return (long)r;
+    return -1;
+}
+
+/* One figure, one truth: an indicator row's numerator and denominator equal the workbench's. */
+static void same_figure(const hss_table *ind, const char *indicator, const char *area, const char *month,
+                        long long num, long long den)
+{
+    long r = find_row(ind, "indicator", indicator, "area", area);
+    if (r < 0)
+        fail_msg("%s %s %s: no indicator row", indicator, area, month);
+    const char *v = cell_named(ind, (size_t)r, "value");
+    if (den == 0) {
+        if (*v)
+            fail_msg("%s %s %s: the workbench has no rate, the indicator %s", indicator, area, month, v);
+        return;
+    }
+    long long n = atoll(cell_named(ind, (size_t)r, "numerator")), d = atoll(cell_named(ind, (size_t)r, "denominator"));
+    if (n != num || d != den)
+        fail_msg("%s %s %s: workbench %lld/%lld, indicator %lld/%lld", indicator, area, month, num, den, n, d);
+    if (strcmp(cell_named(ind, (size_t)r, "source"), "records") != 0)
+        fail_msg("%s %s %s: source %s", indicator, area, month, cell_named(ind, (size_t)r, "source"));
+}
+
+static long long cell_ll(const hss_table *t, size_t r, const char *col)
+{
+    return atoll(cell_named(t, r, col));
+}
+
+/* For every township and month of the demo the family-doctor workbench's rates (签约率, 重点人群签约率,
+ * 规范管理率 of hypertension and diabetes together) are the monitoring indicators' rates. */
+static void workbench_equals_indicators(hss_store *st)
+{
+    hss_error err;
+    hss_care_rules rules;
+    hss_care_rules_default(&rules);
+    sqlite3_stmt *q = hss_store_prepare(st, "SELECT code FROM area WHERE level='county' ORDER BY code", NULL);
+    size_t compared = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *county = (const char *)sqlite3_column_text(q, 0);
+        for (int m = 0; m < 24; m++) {
+            char month[48], next[48];
+            int y = 2024 + m / 12, mo = m % 12 + 1;
+            snprintf(month, sizeof month, "%04d-%02d", y, mo);
+            snprintf(next, sizeof next, "%04d-%02d-01", mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1);
+            int32_t day;
+            assert_int_equal(hss_care_parse_day(next, 0, &day), 0);
+            hss_table *wb, *ind;
+            assert_int_equal(hss_care_measures(st, &rules, county, day - 1, &wb, &err), HSS_OK);
+            hss_metrics_query mq = {.under = county, .period = month, .any_pack = 1};
+            if (hss_metrics_indicators(st, &mq, &ind, &err) != HSS_OK)
+                fail_msg("indicators %s %s: %s", county, month, err.msg);
+            for (size_t r = 0; r + 1 < hss_table_rows(wb); r++) {
+                const char *t = cell_named(wb, r, "area_code");
+                same_figure(ind, "contracting_rate", t, month, cell_ll(wb, r, "contracted"), cell_ll(wb, r, "residents"));
+                same_figure(ind, "key_group_contracting_rate", t, month, cell_ll(wb, r, "key_group_contracted"),
+                            cell_ll(wb, r, "key_group_residents"));
+                same_figure(ind, "chronic_standard_management_rate", t, month,
+                            cell_ll(wb, r, "htn_standard") + cell_ll(wb, r, "dm_standard"),
+                            cell_ll(wb, r, "htn_whole_year") + cell_ll(wb, r, "dm_whole_year"));
+                compared++;
+            }
+            hss_table_free(wb);
+            hss_table_free(ind);
+        }
+    }
+    sqlite3_finalize(q);
+    assert_int_equal(compared, 173 * 24);
+    /* no township shows one made-up rate any more: the rates differ between townships */
+    assert_true(hss_test_query_int(st, "SELECT count(DISTINCT round(c.value * 1000 / r.value)) FROM metric_record_value c "
+                                       "JOIN metric_record_value r ON r.org_id = c.org_id AND r.period = c.period "
+                                       "AND r.element_id = 15 WHERE c.element_id = 6 AND c.period = 202512") > 50);
+    /* the demo's monthly reports are derived from its records: nothing to check */
+    hss_table *chk;
+    assert_int_equal(hss_metrics_check(st, NULL, 0, &chk, &err), HSS_OK);
+    assert_int_equal(hss_table_rows(chk), 0);
+    hss_table_free(chk);
+    /* a monthly report that disagrees with the records is found, with both values, and the
+     * indicator keeps the records' figure and says a report was set aside */
+    double rate;
+    assert_int_equal(hss_metrics_value(st, "contracting_rate", "331102001", "2025-11", &rate, NULL, NULL, &err), HSS_OK);
+    char *dir = hss_test_tmpdir();
+    char *f = hss_test_write(dir, "planted.csv", "element,org,period,value\ncontracted_residents,331102001,2025-11,1\n");
+    assert_int_equal(hss_metrics_import(st, f, 0, NULL, &err), HSS_OK);
+    assert_int_equal(hss_metrics_check(st, "331102", 0, &chk, &err), HSS_OK);
+    assert_int_equal(hss_table_rows(chk), 1);
+    assert_string_equal(cell_named(chk, 0, "area"), "331102001");
+    assert_string_equal(cell_named(chk, 0, "period"), "2025-11");
+    assert_string_equal(cell_named(chk, 0, "reported"), "1");
+    assert_true(atof(cell_named(chk, 0, "records")) > 1);
+    hss_table_free(chk);
+    double kept;
+    assert_int_equal(hss_metrics_value(st, "contracting_rate", "331102001", "2025-11", &kept, NULL, NULL, &err), HSS_OK);
+    assert_true(kept == rate);
+    free(f);
+    free(dir);
+    /* a record changes, the figure follows before the next answer: one contract running at the
+     * end of 2025 in 紫金街道 is deleted */
+    double before, after, num0, num1;
+    assert_int_equal(hss_metrics_value(st, "contracting_rate", "331102001", "2025-12", &before, &num0, NULL, &err), HSS_OK);
+    assert_int_equal(hss_store_exec(st, "DELETE FROM care_contract WHERE id=(SELECT min(id) FROM care_contract WHERE "
+                                        "village_code LIKE '331102001%' AND start_date<='2025-12-31' AND end_date>='2025-12-31')",
+                                    &err), HSS_OK);
+    assert_int_equal(hss_metrics_value(st, "contracting_rate", "331102001", "2025-12", &after, &num1, NULL, &err), HSS_OK);
+    assert_true(num1 == num0 - 1 && after < before);
+}
+
 static void lishui_has_real_totals(void **state)
 {
     (void)state;
@@ -101,6 +215,7 @@ static void lishui_has_real_totals(void **state)
     assert_non_null(strstr(src, "generated"));
     free(src);
     summaries_agree_across_levels(st);
+    workbench_equals_indicators(st);
     hss_store_close(st);
 }
 

@@ -97,7 +97,7 @@ static void bad_rows_are_refused_and_change_nothing(void **state)
         {"outpatient_visits,H1,2025-04,12.5", "whole number"},
         {"outpatient_visits,H1,2025-04,many", "not a number"},
         {"outpatient_visits,331102,2025-04,10", "reported per facility"},
-        {"contracted_residents,331102,2025-04,10", "reported per township area"},
+        {"contracted_residents,331100,2025-04,10", "reported per township area or per county"},
         {"contracted_residents,T1,2025-04,10", "but this is a facility"},
         {"outpatient_visits,NOPE,2025-04,10", "no facility or area"},
         {"outpatient_visits,H1,2025-04,1e15", "impossibly large"},

@@ -40,6 +40,9 @@ try {
   check(cards >= 3, `${cards} indicator cards, ${failing} failing their target`);
   const points = Number(await page.getAttribute('#ind-trend', 'data-points'));
   check(points === 24, 'trend chart over 24 months');
+  // every value says where it comes from: this test region holds no records, so monthly reports
+  const notes = await page.$$eval('#ind-cards .card .source', (els) => els.map((e) => e.textContent));
+  check(notes.length > 0 && notes.every((t) => t.startsWith('来自')), `${notes.length} cards say their source: ${notes[0]}`);
   const rows = await page.locator('#drill-table tbody tr').count();
   check(rows > 1, `drill-down table with ${rows - 1} child areas and facilities`);
   // sorted by impact: the numbers in the last column ascend

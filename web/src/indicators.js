@@ -2,7 +2,8 @@
 // (from GET /api/v1/indicators, served from the maintained aggregates): one card per indicator
 // with its value against the target and a status colour; a 24-month trend line of the selected
 // indicator with its target (ECharts); and the drill-down table of child areas and facilities
-// sorted by how much each pulls the area's figure away from the target (`impact`). Words in
+// sorted by how much each pulls the area's figure away from the target (`impact`). Every value
+// says where it comes from (HSS's records or monthly reports, `source_note`). Words in
 // Chinese by default, English with the language switch. DOM built with textContent only.
 import * as echarts from 'echarts/core';
 import { LineChart } from 'echarts/charts';
@@ -20,7 +21,7 @@ const W = {
     change: '较上期', impact: '影响', pass: '达标', fail: '未达标', unknown: '无数据', none: '无目标', noData: '暂无数据',
     county: '县(市、区)', township: '乡镇(街道)', village: '村(社区)', city: '市', province: '省', facility: '机构',
     month: '月', quarter: '季度', year: '年', ytd: '年初至今', back: '返回区域', generated: '演示数据为生成数据',
-    document: '依据', valueSeries: '指标值', targetSeries: '目标',
+    document: '依据', valueSeries: '指标值', targetSeries: '目标', source: '数据来源',
   },
   en: {
     title: 'Monitoring indicators', period: 'Period', pack: 'Targets from', liaocheng: 'Liaocheng', yiwu: 'Yiwu', lishui: 'Lishui', nanyang: 'Nanyang', national: 'National', trend: 'Trend, last 24 months',
@@ -29,7 +30,7 @@ const W = {
     change: 'Change', impact: 'Impact', pass: 'pass', fail: 'fail', unknown: 'no data', none: 'no target', noData: 'No data',
     county: 'county', township: 'township', village: 'village', city: 'city', province: 'province', facility: 'facility',
     month: 'month', quarter: 'quarter', year: 'year', ytd: 'year to date', back: 'Back to the area', generated: 'demo data is generated',
-    document: 'Source', valueSeries: 'value', targetSeries: 'target',
+    document: 'Source', valueSeries: 'value', targetSeries: 'target', source: 'Data source',
   },
 };
 const w = (k) => (W[getLang()] || W.zh)[k] || k;
@@ -113,7 +114,9 @@ export async function renderIndicators(ctx, code, params) {
     h('div', { class: 'num' }, num(a.value, ind.unit)),
     h('div', { class: 'label' }, a.status === 'none' ? h('span', { class: 'badge unknown' }, w('none'))
       : [a.target !== null ? `${w('target')} ${ind.op} ${num(a.target, ind.unit)} · ` : '', h('span', { class: 'badge ' + a.status }, w(a.status))]),
-    h('div', { class: 'label' }, `${w('change')} `, ch === null ? '—' : h('span', { class: ch < 0 ? 'down' : ch > 0 ? 'up' : 'muted' }, (ch > 0 ? '▲ +' : ch < 0 ? '▼ ' : '') + num(ch)))));
+    h('div', { class: 'label' }, `${w('change')} `, ch === null ? '—' : h('span', { class: ch < 0 ? 'down' : ch > 0 ? 'up' : 'muted' }, (ch > 0 ? '▲ +' : ch < 0 ? '▼ ' : '') + num(ch))),
+    // where the figure comes from (来自签约记录 / 来自上报汇总 ...), said by the server in the user's language
+    a.source_note ? h('div', { class: 'label source', 'data-source': a.source }, a.source_note) : null));
   }
   const sel = list.find((x) => x.indicator === view.selected);
   renderDrill(ctx, drill, sel, data.period);
@@ -125,7 +128,8 @@ export async function renderIndicators(ctx, code, params) {
 
 function renderDrill(ctx, box, ind, period) {
   const { h } = ctx;
-  box.replaceChildren(h('h2', {}, `${w('drill')} · ${ind.name} · ${period}`), h('p', { class: 'muted' }, w('drillHint')));
+  box.replaceChildren(h('h2', {}, `${w('drill')} · ${ind.name} · ${period}`), h('p', { class: 'muted' }, w('drillHint')),
+    ind.area.source_note ? h('p', { class: 'muted', id: 'ind-source', 'data-source': ind.area.source }, `${w('source')}：${ind.area.source_note}`) : null);
   const worst = Math.max(1e-9, ...ind.children.map((c) => Math.abs(c.impact || 0)));
   const link = (c) => c.level === 'facility' ? h('a', { href: '#/facility/' + encodeURIComponent(c.code) }, c.name)
     : h('a', { href: `#/indicators/${c.code}` + (period ? '?period=' + encodeURIComponent(period) : '') }, c.name);
