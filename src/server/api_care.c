@@ -56,6 +56,48 @@ static cJSON *table_json(const hss_table *t)
     return a;
 }
 
+/* The same array written straight into a buffer: a worklist has hundreds of rows, and building
+ * them as cJSON nodes first cost more than the worklist itself. */
+static void json_text(hss_buf *b, const char *s)
+{
+    hss_buf_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            hss_buf_putc(b, '\\');
+            hss_buf_putc(b, (char)c);
+        } else if (c < 0x20) {
+            hss_buf_printf(b, "\\u%04x", c);
+        } else {
+            hss_buf_putc(b, (char)c);
+        }
+    }
+    hss_buf_putc(b, '"');
+}
+
+static void table_json_buf(hss_buf *b, const hss_table *t)
+{
+    size_t nr = hss_table_rows(t), nc = hss_table_cols(t);
+    hss_buf_putc(b, '[');
+    for (size_t i = 0; i < nr; i++) {
+        hss_buf_puts(b, i ? ",{" : "{");
+        for (size_t c = 0; c < nc; c++) {
+            if (c)
+                hss_buf_putc(b, ',');
+            json_text(b, hss_table_col_name(t, c));
+            hss_buf_putc(b, ':');
+            if (hss_table_is_null(t, i, c))
+                hss_buf_puts(b, "null");
+            else if (hss_table_col_type(t, c) == HSS_COL_TEXT)
+                json_text(b, hss_table_cell(t, i, c));
+            else
+                hss_buf_printf(b, "%.15g", strtod(hss_table_cell(t, i, c), NULL));
+        }
+        hss_buf_putc(b, '}');
+    }
+    hss_buf_putc(b, ']');
+}
+
 static enum MHD_Result send_obj(hss_req *r, cJSON *o)
 {
     char *s = cJSON_PrintUnformatted(o);
@@ -270,13 +312,17 @@ static enum MHD_Result api_worklist(hss_req *r)
     hss_code c = hss_care_worklist(r->st, &rules, &v, day, (int)all, &t, &err);
     if (c)
         return fail(r, c, &err);
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, team ? "team" : "facility", team ? team : facility);
-    add_day(o, day);
-    cJSON_AddNumberToObject(o, "total", (double)hss_table_rows(t));
-    cJSON_AddItemToObject(o, "rows", table_json(t));
+    char d[11];
+    hss_care_format_day(day, d);
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_puts(&b, team ? "{\"team\":" : "{\"facility\":");
+    json_text(&b, team ? team : facility);
+    hss_buf_printf(&b, ",\"date\":\"%s\",\"total\":%zu,\"rows\":", d, hss_table_rows(t));
+    table_json_buf(&b, t);
+    hss_buf_putc(&b, '}');
     hss_table_free(t);
-    return send_obj(r, o);
+    return hss_respond_json(r, 200, hss_buf_steal(&b));
 }
 
 /* ---- /care/residents ---------------------------------------------------------------------- */
