@@ -30,8 +30,17 @@ int hss_care_package_valid(const char *package)
 hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, const char *facility,
                            const char *villages, const char *village_doctors, hss_error *err)
 {
+    return hss_care_team_store(st, code, name, facility, villages, village_doctors, NULL, err);
+}
+
+hss_code hss_care_team_store(hss_store *st, const char *code, const char *name, const char *facility,
+                             const char *villages, const char *village_doctors, const char *phone, hss_error *err)
+{
     if (!code || !*code || !name || !*name)
         return hss_fail(err, HSS_EINVAL, "a team needs a code and a name");
+    char why[200];
+    if (phone && hss_care_phone_check(phone, why, sizeof why))
+        return hss_fail(err, HSS_EINVAL, "team %s: phone: %s", code, why);
     sqlite3_stmt *s = hss_store_prepare(st, "SELECT type,area_code FROM facility WHERE code=?", err);
     if (!s)
         return HSS_EDB;
@@ -66,6 +75,8 @@ hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, co
     sqlite3_bind_text(s, 3, facility, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, area, 6, SQLITE_STATIC);
     if ((rc = care_step_done(st, s, err, "storing a team")))
+        goto fail;
+    if (phone && (rc = hss_care_team_set_phone(st, code, phone, err)))
         goto fail;
     /* villages */
     const char *p = villages ? villages : "";
@@ -132,6 +143,50 @@ fail:
     return rc ? rc : HSS_EDB;
 }
 
+int hss_care_phone_check(const char *phone, char *why, size_t n)
+{
+    size_t len = strlen(phone), digits = 0, dash = 0, dash_at = 0;
+    if (!len)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        if (phone[i] >= '0' && phone[i] <= '9') {
+            digits++;
+        } else if (phone[i] == '-' && !dash) {
+            dash = 1;
+            dash_at = i;
+        } else {
+            snprintf(why, n, "'%.40s' is not a phone number: only digits and one '-' after the area code", phone);
+            return -1;
+        }
+    }
+    int mobile = !dash && digits == 11 && phone[0] == '1' && phone[1] >= '3';
+    /* area codes are 3 or 4 digits with the 0 (010, 0578); local numbers 7 or 8 digits */
+    size_t area = dash ? dash_at : (len == 11 || len == 12) && phone[0] == '0' ? (phone[1] == '1' || phone[1] == '2' ? 3 : 4) : 0;
+    size_t local = area ? digits - area : 0;
+    int landline = phone[0] == '0' && area >= 3 && area <= 4 && local >= 7 && local <= 8;
+    if (mobile || landline)
+        return 0;
+    snprintf(why, n, "'%.40s' is not a phone number: give a mobile number (11 digits, 13x-19x) or a landline with "
+             "its area code (0578-2123456)", phone);
+    return -1;
+}
+
+hss_code hss_care_team_set_phone(hss_store *st, const char *code, const char *phone, hss_error *err)
+{
+    char why[200];
+    if (hss_care_phone_check(phone, why, sizeof why))
+        return hss_fail(err, HSS_EINVAL, "team %s: phone: %s", code, why);
+    sqlite3_stmt *s = hss_store_prepare(st, "UPDATE care_team SET phone=? WHERE code=?", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, 1, phone, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+    hss_code rc = care_step_done(st, s, err, "storing a team's phone number");
+    if (!rc && !sqlite3_changes(hss_store_sqlite(st)))
+        rc = hss_fail(err, HSS_ENOTFOUND, "no family-doctor team with code '%s'", code);
+    return rc;
+}
+
 hss_code hss_care_teams(hss_store *st, const char *facility, hss_table **out, hss_error *err)
 {
     sqlite3_stmt *s = hss_store_prepare(st,
@@ -139,7 +194,7 @@ hss_code hss_care_teams(hss_store *st, const char *facility, hss_table **out, hs
         " (SELECT count(*) FROM care_team_village v WHERE v.team_code=t.code),"
         " (SELECT count(*) FROM care_team_member m WHERE m.team_code=t.code AND m.role='village_doctor'),"
         " (SELECT count(*) FROM care_resident r WHERE r.village_code IN (SELECT village_code FROM care_team_village v WHERE v.team_code=t.code)),"
-        " t.generated FROM care_team t LEFT JOIN facility f ON f.code=t.facility_code "
+        " t.generated,t.phone FROM care_team t LEFT JOIN facility f ON f.code=t.facility_code "
         "WHERE ?1 IS NULL OR t.facility_code=?1 ORDER BY t.code", err);
     if (!s)
         return HSS_EDB;
@@ -154,6 +209,7 @@ hss_code hss_care_teams(hss_store *st, const char *facility, hss_table **out, hs
     hss_table_add_col(t, "village_doctors", "乡村医生", HSS_COL_INT);
     hss_table_add_col(t, "residents", "服务居民", HSS_COL_INT);
     hss_table_add_col(t, "generated", "生成数据", HSS_COL_INT);
+    hss_table_add_col(t, "phone", "团队电话", HSS_COL_TEXT);
     care_fill(t, s);
     *out = t;
     return HSS_OK;

@@ -217,7 +217,7 @@ static enum MHD_Result api_teams(hss_req *r)
     hss_prefix_range(r->scope, lo, hi);
     sqlite3_stmt *s = hss_stmt(r,
         "SELECT t.code,t.name,t.facility_code,f.name,f.area_code,t.generated,"
-        " (SELECT count(*) FROM care_team_village v WHERE v.team_code=t.code) "
+        " (SELECT count(*) FROM care_team_village v WHERE v.team_code=t.code),t.phone "
         "FROM care_team t JOIN facility f ON f.code=t.facility_code "
         "WHERE f.area_code>=? AND f.area_code<? ORDER BY f.area_code,t.facility_code,t.code LIMIT 2000");
     if (!s)
@@ -232,6 +232,7 @@ static enum MHD_Result api_teams(hss_req *r)
             cJSON_AddStringToObject(t, k[i], (const char *)sqlite3_column_text(s, i));
         cJSON_AddBoolToObject(t, "generated", sqlite3_column_int(s, 5));
         cJSON_AddNumberToObject(t, "villages", sqlite3_column_int(s, 6));
+        cJSON_AddStringToObject(t, "phone", (const char *)sqlite3_column_text(s, 7));
         cJSON_AddItemToArray(a, t);
     }
     return send_obj(r, o);
@@ -405,7 +406,7 @@ static enum MHD_Result api_residents(hss_req *r)
 static void add_history(hss_req *r, cJSON *o, int64_t rid)
 {
     sqlite3_stmt *s = hss_stmt(r,
-        "SELECT c.id,c.team_code,coalesce(t.name,''),c.package,c.start_date,c.end_date,c.renewal_of "
+        "SELECT c.id,c.team_code,coalesce(t.name,''),c.package,c.start_date,c.end_date,c.renewal_of,coalesce(t.phone,'') "
         "FROM care_contract c LEFT JOIN care_team t ON t.code=c.team_code WHERE c.resident_id=? ORDER BY c.start_date");
     cJSON *a = cJSON_AddArrayToObject(o, "contracts");
     if (s) {
@@ -420,6 +421,7 @@ static void add_history(hss_req *r, cJSON *o, int64_t rid)
                 cJSON_AddNullToObject(x, "renewal_of");
             else
                 cJSON_AddNumberToObject(x, "renewal_of", (double)sqlite3_column_int64(s, 6));
+            cJSON_AddStringToObject(x, "team_phone", (const char *)sqlite3_column_text(s, 7));
             cJSON_AddItemToArray(a, x);
         }
         sqlite3_reset(s);

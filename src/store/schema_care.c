@@ -143,4 +143,6 @@ HSS_SCHEMA(hss_schema_care, "care",
     "  answer TEXT NOT NULL,"                 /* the JSON answer, given again to a repeat */
     "  county_code TEXT NOT NULL"
     ");"
-    "CREATE INDEX care_request_county ON care_request(county_code, at);");
+    "CREATE INDEX care_request_county ON care_request(county_code, at);",
+    /* v3: the phone number a resident calls to reach their family-doctor team ('' = none) */
+    "ALTER TABLE care_team ADD COLUMN phone TEXT NOT NULL DEFAULT '';");

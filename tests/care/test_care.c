@@ -508,6 +508,41 @@ static void bad_records_are_refused(void **state)
     hss_store_close(st);
 }
 
+/* ---- the team's phone number ---------------------------------------------------------------------- */
+
+static void team_phone(void **state)
+{
+    (void)state;
+    char why[200];
+    const char *good[] = {"", "0578-2123456", "05782123456", "010-12345678", "13812345678"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        assert_int_equal(hss_care_phone_check(good[i], why, sizeof why), 0);
+    const char *bad[] = {"12345", "0578 2123456", "0578-21-23456", "1381234567", "12812345678", "578-2123456", "0578-212345"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(hss_care_phone_check(bad[i], why, sizeof why), -1);
+    cohort c;
+    hss_store *st = build_cohort("phone.db", &c, NULL);
+    hss_error err;
+    hss_error_clear(&err);
+    ok(hss_care_team_store(st, "T1", "甲镇一团队", "F1", "331102001001;331102001002", "村医甲;村医乙", "0578-2123456", &err), &err);
+    /* no phone given: the stored number stays */
+    ok(hss_care_team_add(st, "T1", "甲镇一团队", "F1", "331102001001;331102001002", "村医甲;村医乙", &err), &err);
+    hss_table *t = NULL;
+    ok(hss_care_teams(st, "F1", &t, &err), &err);
+    size_t col = hss_table_cols(t) - 1;
+    assert_string_equal(hss_table_col_name(t, col), "phone");
+    assert_string_equal(hss_table_cell(t, 0, col), "0578-2123456");
+    hss_table_free(t);
+    /* a bad number stores nothing, not even the new name, and says what is wrong */
+    assert_int_equal(hss_care_team_store(st, "T1", "改名", "F1", "331102001001", "", "0578-21", &err), HSS_EINVAL);
+    assert_non_null(strstr(err.msg, "team T1: phone: '0578-21' is not a phone number"));
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_team WHERE code='T1' AND name='甲镇一团队' AND phone='0578-2123456'"), 1);
+    assert_int_equal(hss_care_team_set_phone(st, "T404", "13812345678", &err), HSS_ENOTFOUND);
+    ok(hss_care_team_set_phone(st, "T1", "", &err), &err);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_team WHERE code='T1' AND phone=''"), 1);
+    hss_store_close(st);
+}
+
 /* ---- the commands -------------------------------------------------------------------------------- */
 
 static void cli_commands(void **state)
@@ -656,6 +691,7 @@ int main(void)
         cmocka_unit_test(overdue_referrals_escalate),
         cmocka_unit_test(worklist_scope_and_audit),
         cmocka_unit_test(bad_records_are_refused),
+        cmocka_unit_test(team_phone),
         cmocka_unit_test(cli_commands),
         cmocka_unit_test(demo_generation),
     };
