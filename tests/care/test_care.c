@@ -566,6 +566,18 @@ static void cli_commands(void **state)
     assert_int_equal(hss_test_run(cmd, &out), 0);
     assert_non_null(strstr(out, "3 residents read, 3 added"));
     free(out);
+    /* a team's phone number: a bad one refused with the reason, a good one listed */
+    snprintf(cmd, sizeof cmd, "%s care team add --db %s --code T3 --name 乙街道一团队 --facility F2 --villages 331102002001 "
+                              "--phone 0578-21 2>&1", hss_test_bin(), path);
+    assert_int_equal(hss_test_run(cmd, &out), 1);
+    assert_non_null(strstr(out, "team T3: phone: '0578-21' is not a phone number"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s care team add --db %s --code T3 --name 乙街道一团队 --facility F2 --villages 331102002001 "
+                              "--phone 13812345678 2>&1 && %s care teams --db %s --facility F2 --format csv 2>&1",
+             hss_test_bin(), path, hss_test_bin(), path);
+    assert_int_equal(hss_test_run(cmd, &out), 0);
+    assert_non_null(strstr(out, ",13812345678"));
+    free(out);
     /* worklist as JSON for team T1 on a date */
     snprintf(cmd, sizeof cmd, "%s worklist --db %s --team T1 --date 2026-06-30 --as doc9 --format json 2>&1", hss_test_bin(), path);
     assert_int_equal(hss_test_run(cmd, &out), 0);
