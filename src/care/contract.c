@@ -62,8 +62,9 @@ hss_code hss_care_team_store(hss_store *st, const char *code, const char *name, 
     s = hss_store_prepare(st, "DELETE FROM care_team_village WHERE team_code=?1; ", err);
     if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = care_step_done(st, s, err, "replacing a team")))
         goto fail;
-    s = hss_store_prepare(st, "DELETE FROM care_team_member WHERE team_code=?1", err);
-    if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = care_step_done(st, s, err, "replacing a team")))
+    /* no village doctors given (NULL): the team's members stay as they are */
+    s = village_doctors ? hss_store_prepare(st, "DELETE FROM care_team_member WHERE team_code=?1", err) : NULL;
+    if (village_doctors && (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = care_step_done(st, s, err, "replacing a team"))))
         goto fail;
     s = hss_store_prepare(st, "INSERT INTO care_team(code,name,facility_code,county_code) VALUES(?,?,?,?) "
                               "ON CONFLICT(code) DO UPDATE SET name=excluded.name, facility_code=excluded.facility_code,"
@@ -185,6 +186,65 @@ hss_code hss_care_team_set_phone(hss_store *st, const char *code, const char *ph
     if (!rc && !sqlite3_changes(hss_store_sqlite(st)))
         rc = hss_fail(err, HSS_ENOTFOUND, "no family-doctor team with code '%s'", code);
     return rc;
+}
+
+hss_code hss_care_teams_import(hss_store *st, const char *path, size_t *count, hss_error *err)
+{
+    hss_csv *csv = hss_csv_open_file(path, err);
+    if (!csv)
+        return err ? err->code : HSS_EIO;
+    hss_csv_limit(csv, 4096, 1);
+    static const char *const req[] = {"code", "name", "facility", "villages", NULL};
+    static const char *const known[] = {"code", "name", "facility", "villages", "village_doctors", "phone"};
+    if (hss_csv_read_header(csv, err) || hss_csv_require(csv, req, err)) {
+        hss_csv_close(csv);
+        return err ? err->code : HSS_EINVAL;
+    }
+    for (size_t c = 0; c < hss_csv_ncols(csv); c++) {
+        const char *h = hss_csv_header(csv, c), *sug = hss_suggest(h, known, sizeof known / sizeof *known);
+        int ok = 0;
+        for (size_t k = 0; k < sizeof known / sizeof *known; k++)
+            ok |= strcmp(h, known[k]) == 0;
+        if (!ok) {
+            hss_fail(err, HSS_EINVAL, "%s:1: unknown column '%s'%s%s%s (columns: code, name, facility, villages, "
+                     "village_doctors, phone)", hss_csv_name(csv), h, sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+            hss_csv_close(csv);
+            return HSS_EINVAL;
+        }
+    }
+    if (hss_store_begin(st, err)) {
+        hss_csv_close(csv);
+        return HSS_EDB;
+    }
+    /* an absent column (village_doctors, phone) leaves what is stored for each team alone */
+    int has_doctors = hss_csv_col(csv, "village_doctors") >= 0, has_phone = hss_csv_col(csv, "phone") >= 0;
+    hss_code rc = HSS_OK;
+    size_t n = 0;
+    int r;
+    while (!rc && (r = hss_csv_next(csv, err)) == 1) {
+        const char *code = hss_csv_get(csv, "code"), *phone = has_phone ? hss_csv_get(csv, "phone") : NULL;
+        char why[200];
+        if (phone && hss_care_phone_check(phone, why, sizeof why)) {
+            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column phone: %s", hss_csv_name(csv), hss_csv_line(csv), why);
+            break;
+        }
+        hss_error e;
+        hss_error_clear(&e);
+        if ((rc = hss_care_team_store(st, code, hss_csv_get(csv, "name"), hss_csv_get(csv, "facility"), hss_csv_get(csv, "villages"),
+                                      has_doctors ? hss_csv_get(csv, "village_doctors") : NULL, phone, &e)))
+            hss_fail(err, rc, "%s:%zu: %s", hss_csv_name(csv), hss_csv_line(csv), e.msg);
+        n++;
+    }
+    if (!rc && r < 0)
+        rc = err && err->code ? err->code : HSS_EINVAL;
+    hss_csv_close(csv);
+    if (rc || (rc = hss_store_commit(st, err))) {
+        hss_store_rollback(st);
+        return rc;
+    }
+    if (count)
+        *count = n;
+    return HSS_OK;
 }
 
 hss_code hss_care_teams(hss_store *st, const char *facility, hss_table **out, hss_error *err)

@@ -540,6 +540,26 @@ static void team_phone(void **state)
     assert_int_equal(hss_care_team_set_phone(st, "T404", "13812345678", &err), HSS_ENOTFOUND);
     ok(hss_care_team_set_phone(st, "T1", "", &err), &err);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_team WHERE code='T1' AND phone=''"), 1);
+    /* the team file: phones stored; a file without the column leaves them (and the members) alone */
+    char csv[700];
+    size_t n = 0;
+    write_csv("teams.csv", "code,name,facility,villages,village_doctors,phone\n"
+                           "T1,甲镇一团队,F1,331102001001;331102001002,村医甲;村医乙,0578-2123456\n"
+                           "T3,乙街道一团队,F2,331102002001,,13812345678\n", csv);
+    ok(hss_care_teams_import(st, csv, &n, &err), &err);
+    assert_int_equal(n, 2);
+    write_csv("teams2.csv", "code,name,facility,villages\nT1,甲镇一团队,F1,331102001001;331102001002\n", csv);
+    ok(hss_care_teams_import(st, csv, &n, &err), &err);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_team WHERE code='T1' AND phone='0578-2123456'"), 1);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_team_member WHERE team_code='T1'"), 2);
+    /* a bad number on line 3: file:line and the column, nothing of the file stored */
+    write_csv("teams3.csv", "code,name,facility,villages,phone\nT1,新名,F1,331102001001,0578-7654321\nT3,乙,F2,331102002001,110\n", csv);
+    assert_int_equal(hss_care_teams_import(st, csv, &n, &err), HSS_EINVAL);
+    assert_non_null(strstr(err.msg, "teams3.csv:3: column phone: '110' is not a phone number"));
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_team WHERE code='T1' AND name='甲镇一团队' AND phone='0578-2123456'"), 1);
+    write_csv("teams4.csv", "code,name,facility,villages,phon\n", csv);
+    assert_int_equal(hss_care_teams_import(st, csv, &n, &err), HSS_EINVAL);
+    assert_non_null(strstr(err.msg, "teams4.csv:1: unknown column 'phon' (did you mean 'phone'?)"));
     hss_store_close(st);
 }
 
