@@ -598,6 +598,13 @@ static void cli_commands(void **state)
     assert_int_equal(hss_test_run(cmd, &out), 0);
     assert_non_null(strstr(out, ",13812345678"));
     free(out);
+    write_csv("cli_teams.csv", "code,name,facility,villages,phone\nT3,乙街道一团队,F2,331102002001,0578-7654321\n", csv);
+    snprintf(cmd, sizeof cmd, "%s care team import --db %s %s 2>&1 && %s care teams --db %s --facility F2 --format csv 2>&1",
+             hss_test_bin(), path, csv, hss_test_bin(), path);
+    assert_int_equal(hss_test_run(cmd, &out), 0);
+    assert_non_null(strstr(out, "1 teams stored"));
+    assert_non_null(strstr(out, ",0578-7654321"));
+    free(out);
     /* worklist as JSON for team T1 on a date */
     snprintf(cmd, sizeof cmd, "%s worklist --db %s --team T1 --date 2026-06-30 --as doc9 --format json 2>&1", hss_test_bin(), path);
     assert_int_equal(hss_test_run(cmd, &out), 0);
