@@ -27,6 +27,16 @@ static char cookie[200], csrf[100];
 static patient *pts;
 static size_t npts;
 static char demo_date[11];
+/* answers other than 200 by status (index 0: no answer at all), shown when a run has errors */
+static long bad_status[600];
+static pthread_mutex_t bad_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void count_bad(int status)
+{
+    pthread_mutex_lock(&bad_mu);
+    bad_status[status > 0 && status < 600 ? status : 0]++;
+    pthread_mutex_unlock(&bad_mu);
+}
 
 typedef struct lat {
     double *v;
@@ -107,16 +117,20 @@ static void *run(void *arg)
         double t = now_ms();
         int st = request(req.data, req.len, &body);
         lat_add(&k->w, now_ms() - t);
-        if (st != 200)
+        if (st != 200) {
             k->w.errors++;
+            count_bad(st);
+        }
         hss_buf_reset(&req);
         hss_buf_printf(&req, "GET /api/v1/care/worklist?team=%s HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: hss_session=%s\r\n\r\n",
                        p->team, cookie);
         t = now_ms();
         st = request(req.data, req.len, &body);
         lat_add(&k->r, now_ms() - t);
-        if (st != 200)
+        if (st != 200) {
             k->r.errors++;
+            count_bad(st);
+        }
     }
     hss_buf_free(&req);
     hss_buf_free(&body);
@@ -151,7 +165,7 @@ static int setup(const char *db)
     snprintf(demo_date, sizeof demo_date, "%s", d ? d : "2025-12-31");
     free(d);
     sqlite3_stmt *s = hss_store_prepare(st,
-        "SELECT e.resident_id,e.disease='diabetes',tv.team_code FROM care_enrolment e "
+        "SELECT e.resident_id,e.disease='diabetes',tv.team_code,e.county_code FROM care_enrolment e "
         "JOIN care_team_village tv ON tv.village_code=e.village_code "
         "WHERE e.county_code=(SELECT county_code FROM care_enrolment GROUP BY county_code ORDER BY count(*) DESC LIMIT 1) "
         "AND e.enrolled_on<=? GROUP BY e.id LIMIT 200000", &err);
@@ -160,18 +174,18 @@ static int setup(const char *db)
     sqlite3_bind_text(s, 1, demo_date, -1, SQLITE_STATIC);
     size_t cap = 1024;
     pts = hss_xmalloc(cap * sizeof *pts);
+    char county[8] = "";
     while (sqlite3_step(s) == SQLITE_ROW) {
         if (npts == cap)
             pts = hss_xrealloc(pts, (cap *= 2) * sizeof *pts);
         pts[npts].resident = sqlite3_column_int64(s, 0);
         pts[npts].diabetes = sqlite3_column_int(s, 1);
         snprintf(pts[npts].team, sizeof pts[npts].team, "%s", (const char *)sqlite3_column_text(s, 2));
+        snprintf(county, sizeof county, "%s", (const char *)sqlite3_column_text(s, 3));
         npts++;
     }
     sqlite3_finalize(s);
     /* an admin of the county: records for every team of it (a doctor is limited to one team) */
-    char county[8];
-    snprintf(county, sizeof county, "%.6s", npts ? pts[0].team : "");
     if (!npts || hss_user_add(st, "bench-care", "admin", county, "bench-care-pass", &err)) {
         fprintf(stderr, "care_write: %s\n", npts ? err.msg : "no enrolled patients in the database");
         return -1;
@@ -212,6 +226,10 @@ int main(int argc, char **argv)
     hss_server_config cfg = {0};
     cfg.db_path = argv[1];
     cfg.threads = argc > 4 ? atoi(argv[4]) : 0;
+    /* 64 doctors from 64 clinics: on 127.0.0.1 they share one address, so the per-address
+     * connection limit (32 by default, against one client exhausting the server) is lifted (a
+     * closed connection counts until the server has cleaned it up) */
+    cfg.conn_per_ip = 4 * clients;
     hss_error err;
     hss_error_clear(&err);
     hss_server *srv = hss_server_start(&cfg, &err);
@@ -250,6 +268,9 @@ int main(int argc, char **argv)
     printf("%d clients for %.1f s:\n", clients, secs);
     report("POST /care/followups", &wa, secs);
     report("GET /care/worklist", &ra, secs);
+    for (int i = 0; i < 600; i++)
+        if (bad_status[i])
+            printf("  %ld answers %s %d\n", bad_status[i], i ? "with status" : "missing", i);
     free(wa.v);
     free(ra.v);
     free(w);

@@ -120,7 +120,23 @@ hss_code hss_care_audit(hss_store *st, const char *user, const char *action, int
  * `village_doctors` ';'-separated names of its village doctors (may be ""). */
 hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, const char *facility,
                            const char *villages, const char *village_doctors, hss_error *err);
+/* The same with the team's phone number (see hss_care_phone_check); NULL leaves a stored
+ * number as it is, "" removes it. A bad number stores nothing. village_doctors NULL leaves the
+ * team's members as they are. */
+hss_code hss_care_team_store(hss_store *st, const char *code, const char *name, const char *facility,
+                             const char *villages, const char *village_doctors, const char *phone, hss_error *err);
 hss_code hss_care_teams(hss_store *st, const char *facility, hss_table **out, hss_error *err);
+/* A team's phone number, the one its residents call: a mobile number (11 digits, 1[3-9]...)
+ * or a landline with its area code (0578-2123456, the '-' optional). 0 when valid; otherwise
+ * -1 and why (English) in why[n]. "" is valid: no number. */
+int hss_care_phone_check(const char *phone, char *why, size_t n);
+/* Imports teams from a CSV file, all or nothing, in one transaction: columns code, name,
+ * facility, villages (';'-separated), and optionally village_doctors and phone. A column absent
+ * from the file leaves those stored values of each team alone. A bad line fails naming
+ * file:line. *count: the teams stored. */
+hss_code hss_care_teams_import(hss_store *st, const char *path, size_t *count, hss_error *err);
+/* Stores a team's phone number (checked as above; "" removes it). */
+hss_code hss_care_team_set_phone(hss_store *st, const char *code, const char *phone, hss_error *err);
 
 /* Service packages (签约服务包). */
 int hss_care_package_valid(const char *package);

@@ -57,6 +57,7 @@ hss_code care_commit(hss_store *st, hss_error *err);
 
 /* Ends a read transaction that audited what it showed: when rc is HSS_OK and the commit
  * succeeds, hands t over in *out; otherwise rolls back, frees t and returns the error. */
+hss_code care_access_log_many(hss_store *st, const char *user, const char *action, const char *ids, hss_error *err);
 hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table **out, hss_error *err);
 
 /* Appends every row of s to t, whose columns match the statement's by position (integer

@@ -30,8 +30,17 @@ int hss_care_package_valid(const char *package)
 hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, const char *facility,
                            const char *villages, const char *village_doctors, hss_error *err)
 {
+    return hss_care_team_store(st, code, name, facility, villages, village_doctors, NULL, err);
+}
+
+hss_code hss_care_team_store(hss_store *st, const char *code, const char *name, const char *facility,
+                             const char *villages, const char *village_doctors, const char *phone, hss_error *err)
+{
     if (!code || !*code || !name || !*name)
         return hss_fail(err, HSS_EINVAL, "a team needs a code and a name");
+    char why[200];
+    if (phone && hss_care_phone_check(phone, why, sizeof why))
+        return hss_fail(err, HSS_EINVAL, "team %s: phone: %s", code, why);
     sqlite3_stmt *s = hss_store_prepare(st, "SELECT type,area_code FROM facility WHERE code=?", err);
     if (!s)
         return HSS_EDB;
@@ -53,8 +62,9 @@ hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, co
     s = hss_store_prepare(st, "DELETE FROM care_team_village WHERE team_code=?1; ", err);
     if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = care_step_done(st, s, err, "replacing a team")))
         goto fail;
-    s = hss_store_prepare(st, "DELETE FROM care_team_member WHERE team_code=?1", err);
-    if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = care_step_done(st, s, err, "replacing a team")))
+    /* no village doctors given (NULL): the team's members stay as they are */
+    s = village_doctors ? hss_store_prepare(st, "DELETE FROM care_team_member WHERE team_code=?1", err) : NULL;
+    if (village_doctors && (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = care_step_done(st, s, err, "replacing a team"))))
         goto fail;
     s = hss_store_prepare(st, "INSERT INTO care_team(code,name,facility_code,county_code) VALUES(?,?,?,?) "
                               "ON CONFLICT(code) DO UPDATE SET name=excluded.name, facility_code=excluded.facility_code,"
@@ -66,6 +76,8 @@ hss_code hss_care_team_add(hss_store *st, const char *code, const char *name, co
     sqlite3_bind_text(s, 3, facility, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, area, 6, SQLITE_STATIC);
     if ((rc = care_step_done(st, s, err, "storing a team")))
+        goto fail;
+    if (phone && (rc = hss_care_team_set_phone(st, code, phone, err)))
         goto fail;
     /* villages */
     const char *p = villages ? villages : "";
@@ -132,6 +144,109 @@ fail:
     return rc ? rc : HSS_EDB;
 }
 
+int hss_care_phone_check(const char *phone, char *why, size_t n)
+{
+    size_t len = strlen(phone), digits = 0, dash = 0, dash_at = 0;
+    if (!len)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        if (phone[i] >= '0' && phone[i] <= '9') {
+            digits++;
+        } else if (phone[i] == '-' && !dash) {
+            dash = 1;
+            dash_at = i;
+        } else {
+            snprintf(why, n, "'%.40s' is not a phone number: only digits and one '-' after the area code", phone);
+            return -1;
+        }
+    }
+    int mobile = !dash && digits == 11 && phone[0] == '1' && phone[1] >= '3';
+    /* area codes are 3 or 4 digits with the 0 (010, 0578); local numbers 7 or 8 digits */
+    size_t area = dash ? dash_at : (len == 11 || len == 12) && phone[0] == '0' ? (phone[1] == '1' || phone[1] == '2' ? 3 : 4) : 0;
+    size_t local = area ? digits - area : 0;
+    int landline = phone[0] == '0' && area >= 3 && area <= 4 && local >= 7 && local <= 8;
+    if (mobile || landline)
+        return 0;
+    snprintf(why, n, "'%.40s' is not a phone number: give a mobile number (11 digits, 13x-19x) or a landline with "
+             "its area code (0578-2123456)", phone);
+    return -1;
+}
+
+hss_code hss_care_team_set_phone(hss_store *st, const char *code, const char *phone, hss_error *err)
+{
+    char why[200];
+    if (hss_care_phone_check(phone, why, sizeof why))
+        return hss_fail(err, HSS_EINVAL, "team %s: phone: %s", code, why);
+    sqlite3_stmt *s = hss_store_prepare(st, "UPDATE care_team SET phone=? WHERE code=?", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, 1, phone, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+    hss_code rc = care_step_done(st, s, err, "storing a team's phone number");
+    if (!rc && !sqlite3_changes(hss_store_sqlite(st)))
+        rc = hss_fail(err, HSS_ENOTFOUND, "no family-doctor team with code '%s'", code);
+    return rc;
+}
+
+hss_code hss_care_teams_import(hss_store *st, const char *path, size_t *count, hss_error *err)
+{
+    hss_csv *csv = hss_csv_open_file(path, err);
+    if (!csv)
+        return err ? err->code : HSS_EIO;
+    hss_csv_limit(csv, 4096, 1);
+    static const char *const req[] = {"code", "name", "facility", "villages", NULL};
+    static const char *const known[] = {"code", "name", "facility", "villages", "village_doctors", "phone"};
+    if (hss_csv_read_header(csv, err) || hss_csv_require(csv, req, err)) {
+        hss_csv_close(csv);
+        return err ? err->code : HSS_EINVAL;
+    }
+    for (size_t c = 0; c < hss_csv_ncols(csv); c++) {
+        const char *h = hss_csv_header(csv, c), *sug = hss_suggest(h, known, sizeof known / sizeof *known);
+        int ok = 0;
+        for (size_t k = 0; k < sizeof known / sizeof *known; k++)
+            ok |= strcmp(h, known[k]) == 0;
+        if (!ok) {
+            hss_fail(err, HSS_EINVAL, "%s:1: unknown column '%s'%s%s%s (columns: code, name, facility, villages, "
+                     "village_doctors, phone)", hss_csv_name(csv), h, sug ? " (did you mean '" : "", sug ? sug : "", sug ? "'?)" : "");
+            hss_csv_close(csv);
+            return HSS_EINVAL;
+        }
+    }
+    if (hss_store_begin(st, err)) {
+        hss_csv_close(csv);
+        return HSS_EDB;
+    }
+    /* an absent column (village_doctors, phone) leaves what is stored for each team alone */
+    int has_doctors = hss_csv_col(csv, "village_doctors") >= 0, has_phone = hss_csv_col(csv, "phone") >= 0;
+    hss_code rc = HSS_OK;
+    size_t n = 0;
+    int r;
+    while (!rc && (r = hss_csv_next(csv, err)) == 1) {
+        const char *code = hss_csv_get(csv, "code"), *phone = has_phone ? hss_csv_get(csv, "phone") : NULL;
+        char why[200];
+        if (phone && hss_care_phone_check(phone, why, sizeof why)) {
+            rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column phone: %s", hss_csv_name(csv), hss_csv_line(csv), why);
+            break;
+        }
+        hss_error e;
+        hss_error_clear(&e);
+        if ((rc = hss_care_team_store(st, code, hss_csv_get(csv, "name"), hss_csv_get(csv, "facility"), hss_csv_get(csv, "villages"),
+                                      has_doctors ? hss_csv_get(csv, "village_doctors") : NULL, phone, &e)))
+            hss_fail(err, rc, "%s:%zu: %s", hss_csv_name(csv), hss_csv_line(csv), e.msg);
+        n++;
+    }
+    if (!rc && r < 0)
+        rc = err && err->code ? err->code : HSS_EINVAL;
+    hss_csv_close(csv);
+    if (rc || (rc = hss_store_commit(st, err))) {
+        hss_store_rollback(st);
+        return rc;
+    }
+    if (count)
+        *count = n;
+    return HSS_OK;
+}
+
 hss_code hss_care_teams(hss_store *st, const char *facility, hss_table **out, hss_error *err)
 {
     sqlite3_stmt *s = hss_store_prepare(st,
@@ -139,7 +254,7 @@ hss_code hss_care_teams(hss_store *st, const char *facility, hss_table **out, hs
         " (SELECT count(*) FROM care_team_village v WHERE v.team_code=t.code),"
         " (SELECT count(*) FROM care_team_member m WHERE m.team_code=t.code AND m.role='village_doctor'),"
         " (SELECT count(*) FROM care_resident r WHERE r.village_code IN (SELECT village_code FROM care_team_village v WHERE v.team_code=t.code)),"
-        " t.generated FROM care_team t LEFT JOIN facility f ON f.code=t.facility_code "
+        " t.generated,t.phone FROM care_team t LEFT JOIN facility f ON f.code=t.facility_code "
         "WHERE ?1 IS NULL OR t.facility_code=?1 ORDER BY t.code", err);
     if (!s)
         return HSS_EDB;
@@ -154,6 +269,7 @@ hss_code hss_care_teams(hss_store *st, const char *facility, hss_table **out, hs
     hss_table_add_col(t, "village_doctors", "乡村医生", HSS_COL_INT);
     hss_table_add_col(t, "residents", "服务居民", HSS_COL_INT);
     hss_table_add_col(t, "generated", "生成数据", HSS_COL_INT);
+    hss_table_add_col(t, "phone", "团队电话", HSS_COL_TEXT);
     care_fill(t, s);
     *out = t;
     return HSS_OK;

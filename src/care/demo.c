@@ -108,7 +108,7 @@ static hss_code make_teams(hss_store *st, rng *R, village *vs, size_t nv, hss_er
 {
     sqlite3_stmt *f = hss_store_prepare(st, "SELECT code,substr(area_code,1,9) FROM facility WHERE type IN "
                                             "('township_health_center','community_health_center') ORDER BY code", err);
-    sqlite3_stmt *t = hss_store_prepare(st, "INSERT INTO care_team(code,name,facility_code,county_code,generated) VALUES(?,?,?,?,1)", err);
+    sqlite3_stmt *t = hss_store_prepare(st, "INSERT INTO care_team(code,name,facility_code,county_code,generated,phone) VALUES(?,?,?,?,1,?)", err);
     sqlite3_stmt *tv = hss_store_prepare(st, "INSERT INTO care_team_village VALUES(?,?)", err);
     sqlite3_stmt *tm = hss_store_prepare(st, "INSERT INTO care_team_member(team_code,name,role) VALUES(?,?,?)", err);
     hss_code rc = HSS_OK;
@@ -134,6 +134,15 @@ static hss_code make_teams(hss_store *st, rng *R, village *vs, size_t nv, hss_er
                 sqlite3_bind_text(t, 2, name, -1, SQLITE_TRANSIENT);
                 sqlite3_bind_text(t, 3, fac, -1, SQLITE_TRANSIENT);
                 sqlite3_bind_text(t, 4, town, 6, SQLITE_TRANSIENT);
+                /* a generated landline in Lishui's area code (0578), shown as generated like
+                 * the team itself; made from the team code, so the random draws (and with them
+                 * every other generated record) stay as they were */
+                unsigned hsh = 2166136261u;
+                for (const char *c = team; *c; c++)
+                    hsh = (hsh ^ (unsigned char)*c) * 16777619u;
+                char phone[20];
+                snprintf(phone, sizeof phone, "0578-%07u", 2000000u + hsh % 7000000u);
+                sqlite3_bind_text(t, 5, phone, -1, SQLITE_TRANSIENT);
                 rc = step(st, t, err, "storing a generated team");
                 static const char *const roles[] = {"general_practitioner", "registered_nurse", "public_health_physician"};
                 for (int k = 0; k < 3 && !rc; k++) {

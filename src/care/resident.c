@@ -94,6 +94,31 @@ hss_code hss_care_audit(hss_store *st, const char *user, const char *action, int
     return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "writing the access log");
 }
 
+/* The access-log rows of one read that lists many residents (ids: a JSON array of resident
+ * ids), written by one statement in one short transaction of its own: the rows are committed
+ * before the list is shown, and the write lock is held only for the insert. */
+hss_code care_access_log_many(hss_store *st, const char *user, const char *action, const char *ids, hss_error *err)
+{
+    char ts[24];
+    care_timestamp(ts);
+    if (hss_store_begin(st, err))
+        return HSS_EDB;
+    sqlite3_stmt *s = hss_store_prepare(st, "INSERT INTO care_access_log(at,user,action,resident_id) "
+                                            "SELECT ?1,?2,?3,value FROM json_each(?4)", err);
+    if (!s) {
+        hss_store_rollback(st);
+        return HSS_EDB;
+    }
+    sqlite3_bind_text(s, 1, ts, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, user && *user ? user : "unknown", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, ids, -1, SQLITE_STATIC);
+    hss_code rc = care_step_done(st, s, err, "writing the access log");
+    if (rc || (rc = hss_store_commit(st, err)))
+        hss_store_rollback(st);
+    return rc;
+}
+
 hss_code care_resident_get(hss_store *st, const char *key, care_resident *r, hss_error *err)
 {
     memset(r, 0, sizeof *r);
@@ -434,6 +459,10 @@ hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const c
     size_t c_pkg = hss_table_add_col(t, "contract_package", "服务包", HSS_COL_TEXT);
     size_t c_end = hss_table_add_col(t, "contract_end", "签约到期", HSS_COL_TEXT);
     size_t c_chr = hss_table_add_col(t, "chronic", "慢病管理", HSS_COL_TEXT);
+    /* the team a resident calls: its name and phone number (generated with demo data) */
+    size_t c_tname = hss_table_add_col(t, "contract_team_name", "签约团队名称", HSS_COL_TEXT);
+    size_t c_phone = hss_table_add_col(t, "team_phone", "团队电话", HSS_COL_TEXT);
+    size_t c_tgen = hss_table_add_col(t, "team_generated", "团队为生成数据", HSS_COL_INT);
     s = hss_store_prepare(st, RESIDENT_SELECT "WHERE r.id=?", err);
     if (!s) {
         hss_table_free(t);
@@ -448,7 +477,8 @@ hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const c
     char d[11];
     hss_care_format_day(day, d);
     s = hss_store_prepare(st,
-        "SELECT c.team_code,c.package,c.end_date FROM care_contract c "
+        "SELECT c.team_code,c.package,c.end_date,coalesce(t.name,''),coalesce(t.phone,''),coalesce(t.generated,0) "
+        "FROM care_contract c LEFT JOIN care_team t ON t.code=c.team_code "
         "WHERE c.resident_id=? AND c.start_date<=? AND c.end_date>=? ORDER BY c.start_date DESC LIMIT 1", err);
     if (s) {
         sqlite3_bind_int64(s, 1, r.id);
@@ -458,6 +488,9 @@ hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const c
             hss_table_set_text(t, c_team, care_col_text(s, 0));
             hss_table_set_text(t, c_pkg, care_col_text(s, 1));
             hss_table_set_text(t, c_end, care_col_text(s, 2));
+            hss_table_set_text(t, c_tname, care_col_text(s, 3));
+            hss_table_set_text(t, c_phone, care_col_text(s, 4));
+            hss_table_set_int(t, c_tgen, sqlite3_column_int64(s, 5));
         }
         sqlite3_finalize(s);
     }

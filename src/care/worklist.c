@@ -38,6 +38,59 @@ static int item_cmp(const void *a, const void *b)
     return x->resident_id < y->resident_id ? -1 : x->resident_id > y->resident_id;
 }
 
+/* A listed resident's name, masked ID number and village name. */
+typedef struct {
+    int64_t id;
+    char masked[19];
+    char *name, *village;
+} person;
+
+static int person_cmp(const void *a, const void *b)
+{
+    const person *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void people_free(person *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(p[i].name);
+        free(p[i].village);
+    }
+    free(p);
+}
+
+/* The residents whose ids are in the JSON array ids, by id (one query, not one per row). */
+static hss_code people_of(hss_store *st, const char *ids, person **out, size_t *n, hss_error *err)
+{
+    sqlite3_stmt *s = hss_store_prepare(st, "SELECT r.id,r.id_number,r.name,coalesce(a.name,r.village_code) FROM care_resident r "
+                                            "LEFT JOIN area a ON a.code=r.village_code "
+                                            "WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.id", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, 1, ids, -1, SQLITE_STATIC);
+    size_t cap = 64, len = 0;
+    person *p = hss_xmalloc(cap * sizeof *p);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (len == cap)
+            p = hss_xrealloc(p, (cap *= 2) * sizeof *p);
+        p[len].id = sqlite3_column_int64(s, 0);
+        hss_care_id_mask(care_col_text(s, 1), p[len].masked);
+        p[len].name = hss_xstrdup(care_col_text(s, 2));
+        p[len].village = hss_xstrdup(care_col_text(s, 3));
+        len++;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        people_free(p, len);
+        return hss_store_error(st, err, "reading the residents listed");
+    }
+    *out = p;
+    *n = len;
+    return HSS_OK;
+}
+
 hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v,
                            int32_t day, int all, hss_table **out, hss_error *err)
 {
@@ -127,33 +180,30 @@ hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_car
     hss_table_add_col(t, "due_date", "应随访日期", HSS_COL_TEXT);
     hss_table_add_col(t, "days_overdue", "超期天数", HSS_COL_INT);
     hss_table_add_col(t, "reason", "原因", HSS_COL_TEXT);
-    s = hss_store_prepare(st, "SELECT r.id_number,r.name,coalesce(a.name,r.village_code) FROM care_resident r "
-                              "LEFT JOIN area a ON a.code=r.village_code WHERE r.id=?", err);
-    sqlite3_stmt *audit = hss_store_prepare(st, "INSERT INTO care_access_log(at,user,action,resident_id) "
-                                                "VALUES(?,?,'worklist',?)", err);
-    if (!s || !audit || hss_store_begin(st, err)) {
-        sqlite3_finalize(s);
-        sqlite3_finalize(audit);
+    /* the residents listed, as a JSON array: their names in one query, then the access log */
+    hss_buf ids;
+    hss_buf_init(&ids);
+    hss_buf_putc(&ids, '[');
+    for (size_t i = 0; i < len; i++)
+        hss_buf_printf(&ids, "%s%lld", i ? "," : "", (long long)items[i].resident_id);
+    hss_buf_putc(&ids, ']');
+    person *people = NULL;
+    size_t npeople = 0;
+    if ((rc = people_of(st, ids.data, &people, &npeople, err))) {
+        hss_buf_free(&ids);
         free(items);
         hss_table_free(t);
-        return HSS_EDB;
+        return rc;
     }
-    char ts[24];
-    care_timestamp(ts);
-    sqlite3_bind_text(audit, 1, ts, -1, SQLITE_STATIC);
-    sqlite3_bind_text(audit, 2, v->user && *v->user ? v->user : "unknown", -1, SQLITE_STATIC);
-    for (size_t i = 0; i < len && !rc; i++) {
+    for (size_t i = 0; i < len; i++) {
         const item *it = &items[i];
-        sqlite3_reset(s);
-        sqlite3_bind_int64(s, 1, it->resident_id);
         hss_table_add_row(t);
         hss_table_set_int(t, 0, it->resident_id);
-        if (sqlite3_step(s) == SQLITE_ROW) {
-            char m[19];
-            hss_care_id_mask(care_col_text(s, 0), m);
-            hss_table_set_text(t, 1, m);
-            hss_table_set_text(t, 2, care_col_text(s, 1));
-            hss_table_set_text(t, 3, care_col_text(s, 2));
+        person key = {.id = it->resident_id}, *p = bsearch(&key, people, npeople, sizeof *people, person_cmp);
+        if (p) {
+            hss_table_set_text(t, 1, p->masked);
+            hss_table_set_text(t, 2, p->name);
+            hss_table_set_text(t, 3, p->village);
         }
         if (it->disease >= 0)
             hss_table_set_text(t, 4, hss_care_disease_id(it->disease));
@@ -165,13 +215,16 @@ hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_car
         hss_table_set_text(t, 8, d);
         hss_table_set_int(t, 9, it->next.days_overdue);
         hss_table_set_text(t, 10, it->next.reason);
-        sqlite3_reset(audit);
-        sqlite3_bind_int64(audit, 3, it->resident_id);
-        if (sqlite3_step(audit) != SQLITE_DONE)
-            rc = hss_store_error(st, err, "writing the access log");
     }
-    sqlite3_finalize(s);
-    sqlite3_finalize(audit);
+    people_free(people, npeople);
+
     free(items);
-    return care_commit_table(st, rc, t, out, err);
+    rc = care_access_log_many(st, v->user, "worklist", ids.data, err);
+    hss_buf_free(&ids);
+    if (rc) {
+        hss_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return HSS_OK;
 }

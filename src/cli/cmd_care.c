@@ -311,7 +311,8 @@ int hss_cmd_worklist(int argc, char **argv)
 
 static const char CARE_USAGE[] =
     "hss care COMMAND --db F ...\n"
-    "  team add --code T --name N --facility C --villages 'V1;V2' [--village-doctors 'A;B']\n"
+    "  team add --code T --name N --facility C --villages 'V1;V2' [--village-doctors 'A;B'] [--phone P]\n"
+    "  team import FILE.csv     (columns code,name,facility,villages[,village_doctors][,phone])\n"
     "  teams [--facility C]\n"
     "  contract add --resident R --team T --package P --start D [--end D]\n"
     "  contracts --team T|--facility C|--area A [--as USER] [--date D]\n"
@@ -357,7 +358,7 @@ int hss_cmd_care(int argc, char **argv)
         "--db", "--as", "--team", "--facility", "--area", "--date", "--format", "--code", "--name", "--villages",
         "--village-doctors", "--resident", "--package", "--start", "--end", "--from", "--to", "--to-name",
         "--out-of-county", "--at", "--reason", "--note", "--overdue", "--rules", "--disease", "--sbp", "--dbp",
-        "--glucose", "--symptoms", "--adherence", "--referred", "--under", "--scale", "--seed", "--help", NULL};
+        "--glucose", "--symptoms", "--adherence", "--referred", "--under", "--scale", "--seed", "--phone", "--help", NULL};
     if (o.bad || check_known(&o, known))
         return hss_cli_usage(CARE_USAGE);
     hss_format f;
@@ -382,9 +383,13 @@ int hss_cmd_care(int argc, char **argv)
     hss_table *t = NULL;
     int64_t id = 0;
     if (strcmp(cmd, "team") == 0 && strcmp(sub, "add") == 0) {
-        FAIL_IF(hss_care_team_add(st, get(&o, "--code"), get(&o, "--name"), get(&o, "--facility"),
-                                  get(&o, "--villages"), get(&o, "--village-doctors"), &err));
+        FAIL_IF(hss_care_team_store(st, get(&o, "--code"), get(&o, "--name"), get(&o, "--facility"),
+                                    get(&o, "--villages"), get(&o, "--village-doctors"), get(&o, "--phone"), &err));
         printf("team %s stored\n", get(&o, "--code"));
+    } else if (strcmp(cmd, "team") == 0 && strcmp(sub, "import") == 0 && o.npos == 1) {
+        size_t n = 0;
+        FAIL_IF(hss_care_teams_import(st, o.pos[0], &n, &err));
+        printf("%zu teams stored\n", n);
     } else if (strcmp(cmd, "teams") == 0) {
         FAIL_IF(hss_care_teams(st, get(&o, "--facility"), &t, &err));
         print_table(t, f);

@@ -56,6 +56,48 @@ static cJSON *table_json(const hss_table *t)
     return a;
 }
 
+/* The same array written straight into a buffer: a worklist has hundreds of rows, and building
+ * them as cJSON nodes first cost more than the worklist itself. */
+static void json_text(hss_buf *b, const char *s)
+{
+    hss_buf_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            hss_buf_putc(b, '\\');
+            hss_buf_putc(b, (char)c);
+        } else if (c < 0x20) {
+            hss_buf_printf(b, "\\u%04x", c);
+        } else {
+            hss_buf_putc(b, (char)c);
+        }
+    }
+    hss_buf_putc(b, '"');
+}
+
+static void table_json_buf(hss_buf *b, const hss_table *t)
+{
+    size_t nr = hss_table_rows(t), nc = hss_table_cols(t);
+    hss_buf_putc(b, '[');
+    for (size_t i = 0; i < nr; i++) {
+        hss_buf_puts(b, i ? ",{" : "{");
+        for (size_t c = 0; c < nc; c++) {
+            if (c)
+                hss_buf_putc(b, ',');
+            json_text(b, hss_table_col_name(t, c));
+            hss_buf_putc(b, ':');
+            if (hss_table_is_null(t, i, c))
+                hss_buf_puts(b, "null");
+            else if (hss_table_col_type(t, c) == HSS_COL_TEXT)
+                json_text(b, hss_table_cell(t, i, c));
+            else
+                hss_buf_printf(b, "%.15g", strtod(hss_table_cell(t, i, c), NULL));
+        }
+        hss_buf_putc(b, '}');
+    }
+    hss_buf_putc(b, ']');
+}
+
 static enum MHD_Result send_obj(hss_req *r, cJSON *o)
 {
     char *s = cJSON_PrintUnformatted(o);
@@ -175,7 +217,7 @@ static enum MHD_Result api_teams(hss_req *r)
     hss_prefix_range(r->scope, lo, hi);
     sqlite3_stmt *s = hss_stmt(r,
         "SELECT t.code,t.name,t.facility_code,f.name,f.area_code,t.generated,"
-        " (SELECT count(*) FROM care_team_village v WHERE v.team_code=t.code) "
+        " (SELECT count(*) FROM care_team_village v WHERE v.team_code=t.code),t.phone "
         "FROM care_team t JOIN facility f ON f.code=t.facility_code "
         "WHERE f.area_code>=? AND f.area_code<? ORDER BY f.area_code,t.facility_code,t.code LIMIT 2000");
     if (!s)
@@ -190,6 +232,7 @@ static enum MHD_Result api_teams(hss_req *r)
             cJSON_AddStringToObject(t, k[i], (const char *)sqlite3_column_text(s, i));
         cJSON_AddBoolToObject(t, "generated", sqlite3_column_int(s, 5));
         cJSON_AddNumberToObject(t, "villages", sqlite3_column_int(s, 6));
+        cJSON_AddStringToObject(t, "phone", (const char *)sqlite3_column_text(s, 7));
         cJSON_AddItemToArray(a, t);
     }
     return send_obj(r, o);
@@ -270,13 +313,17 @@ static enum MHD_Result api_worklist(hss_req *r)
     hss_code c = hss_care_worklist(r->st, &rules, &v, day, (int)all, &t, &err);
     if (c)
         return fail(r, c, &err);
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, team ? "team" : "facility", team ? team : facility);
-    add_day(o, day);
-    cJSON_AddNumberToObject(o, "total", (double)hss_table_rows(t));
-    cJSON_AddItemToObject(o, "rows", table_json(t));
+    char d[11];
+    hss_care_format_day(day, d);
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_puts(&b, team ? "{\"team\":" : "{\"facility\":");
+    json_text(&b, team ? team : facility);
+    hss_buf_printf(&b, ",\"date\":\"%s\",\"total\":%zu,\"rows\":", d, hss_table_rows(t));
+    table_json_buf(&b, t);
+    hss_buf_putc(&b, '}');
     hss_table_free(t);
-    return send_obj(r, o);
+    return hss_respond_json(r, 200, hss_buf_steal(&b));
 }
 
 /* ---- /care/residents ---------------------------------------------------------------------- */
@@ -359,7 +406,7 @@ static enum MHD_Result api_residents(hss_req *r)
 static void add_history(hss_req *r, cJSON *o, int64_t rid)
 {
     sqlite3_stmt *s = hss_stmt(r,
-        "SELECT c.id,c.team_code,coalesce(t.name,''),c.package,c.start_date,c.end_date,c.renewal_of "
+        "SELECT c.id,c.team_code,coalesce(t.name,''),c.package,c.start_date,c.end_date,c.renewal_of,coalesce(t.phone,'') "
         "FROM care_contract c LEFT JOIN care_team t ON t.code=c.team_code WHERE c.resident_id=? ORDER BY c.start_date");
     cJSON *a = cJSON_AddArrayToObject(o, "contracts");
     if (s) {
@@ -374,6 +421,7 @@ static void add_history(hss_req *r, cJSON *o, int64_t rid)
                 cJSON_AddNullToObject(x, "renewal_of");
             else
                 cJSON_AddNumberToObject(x, "renewal_of", (double)sqlite3_column_int64(s, 6));
+            cJSON_AddStringToObject(x, "team_phone", (const char *)sqlite3_column_text(s, 7));
             cJSON_AddItemToArray(a, x);
         }
         sqlite3_reset(s);

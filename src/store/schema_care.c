@@ -190,4 +190,6 @@ HSS_SCHEMA(hss_schema_care, "care",
     "END;"
     "CREATE TRIGGER care_figures_followup_del AFTER DELETE ON care_followup BEGIN "
     "INSERT INTO care_figures_dirty SELECT substr(e.village_code,1,9),e.county_code FROM care_enrolment e WHERE e.id=OLD.enrolment_id AND NOT EXISTS (SELECT 1 FROM care_figures_dirty d WHERE d.township=substr(e.village_code,1,9)); "
-    "END;");
+    "END;",
+    /* v4: the phone number a resident calls to reach their family-doctor team ('' = none) */
+    "ALTER TABLE care_team ADD COLUMN phone TEXT NOT NULL DEFAULT '';");

@@ -37,6 +37,10 @@ const char *hss_store_path(const hss_store *st);
  * open transaction, begin/commit/rollback become a savepoint, its release and its undo, so
  * atomic steps compose into a larger atomic unit. */
 hss_code hss_store_begin(hss_store *st, hss_error *err);
+/* Write transactions of one process on one file wait for each other at a gate, in arrival
+ * order, and are woken the moment the one before commits (not in SQLite's sleeping busy
+ * handler); the log is checkpointed after the gate. This is how many of them wait now. */
+int hss_store_writers_waiting(hss_store *st);
 hss_code hss_store_commit(hss_store *st, hss_error *err);
 void hss_store_rollback(hss_store *st);
 

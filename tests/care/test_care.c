@@ -508,6 +508,61 @@ static void bad_records_are_refused(void **state)
     hss_store_close(st);
 }
 
+/* ---- the team's phone number ---------------------------------------------------------------------- */
+
+static void team_phone(void **state)
+{
+    (void)state;
+    char why[200];
+    const char *good[] = {"", "0578-2123456", "05782123456", "010-12345678", "13812345678"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        assert_int_equal(hss_care_phone_check(good[i], why, sizeof why), 0);
+    const char *bad[] = {"12345", "0578 2123456", "0578-21-23456", "1381234567", "12812345678", "578-2123456", "0578-212345"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(hss_care_phone_check(bad[i], why, sizeof why), -1);
+    cohort c;
+    hss_store *st = build_cohort("phone.db", &c, NULL);
+    hss_error err;
+    hss_error_clear(&err);
+    ok(hss_care_team_store(st, "T1", "甲镇一团队", "F1", "331102001001;331102001002", "村医甲;村医乙", "0578-2123456", &err), &err);
+    /* no phone given: the stored number stays */
+    ok(hss_care_team_add(st, "T1", "甲镇一团队", "F1", "331102001001;331102001002", "村医甲;村医乙", &err), &err);
+    hss_table *t = NULL;
+    ok(hss_care_teams(st, "F1", &t, &err), &err);
+    size_t col = hss_table_cols(t) - 1;
+    assert_string_equal(hss_table_col_name(t, col), "phone");
+    assert_string_equal(hss_table_cell(t, 0, col), "0578-2123456");
+    hss_table_free(t);
+    /* a bad number stores nothing, not even the new name, and says what is wrong */
+    assert_int_equal(hss_care_team_store(st, "T1", "改名", "F1", "331102001001", "", "0578-21", &err), HSS_EINVAL);
+    assert_non_null(strstr(err.msg, "team T1: phone: '0578-21' is not a phone number"));
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_team WHERE code='T1' AND name='甲镇一团队' AND phone='0578-2123456'"), 1);
+    assert_int_equal(hss_care_team_set_phone(st, "T404", "13812345678", &err), HSS_ENOTFOUND);
+    ok(hss_care_team_set_phone(st, "T1", "", &err), &err);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_team WHERE code='T1' AND phone=''"), 1);
+    /* the team file: phones stored; a file without the column leaves them (and the members) alone */
+    char csv[700];
+    size_t n = 0;
+    write_csv("teams.csv", "code,name,facility,villages,village_doctors,phone\n"
+                           "T1,甲镇一团队,F1,331102001001;331102001002,村医甲;村医乙,0578-2123456\n"
+                           "T3,乙街道一团队,F2,331102002001,,13812345678\n", csv);
+    ok(hss_care_teams_import(st, csv, &n, &err), &err);
+    assert_int_equal(n, 2);
+    write_csv("teams2.csv", "code,name,facility,villages\nT1,甲镇一团队,F1,331102001001;331102001002\n", csv);
+    ok(hss_care_teams_import(st, csv, &n, &err), &err);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_team WHERE code='T1' AND phone='0578-2123456'"), 1);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_team_member WHERE team_code='T1'"), 2);
+    /* a bad number on line 3: file:line and the column, nothing of the file stored */
+    write_csv("teams3.csv", "code,name,facility,villages,phone\nT1,新名,F1,331102001001,0578-7654321\nT3,乙,F2,331102002001,110\n", csv);
+    assert_int_equal(hss_care_teams_import(st, csv, &n, &err), HSS_EINVAL);
+    assert_non_null(strstr(err.msg, "teams3.csv:3: column phone: '110' is not a phone number"));
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_team WHERE code='T1' AND name='甲镇一团队' AND phone='0578-2123456'"), 1);
+    write_csv("teams4.csv", "code,name,facility,villages,phon\n", csv);
+    assert_int_equal(hss_care_teams_import(st, csv, &n, &err), HSS_EINVAL);
+    assert_non_null(strstr(err.msg, "teams4.csv:1: unknown column 'phon' (did you mean 'phone'?)"));
+    hss_store_close(st);
+}
+
 /* ---- the commands -------------------------------------------------------------------------------- */
 
 static void cli_commands(void **state)
@@ -530,6 +585,25 @@ static void cli_commands(void **state)
     snprintf(cmd, sizeof cmd, "%s residents import --db %s tests/data/care/residents.csv 2>&1", hss_test_bin(), path);
     assert_int_equal(hss_test_run(cmd, &out), 0);
     assert_non_null(strstr(out, "3 residents read, 3 added"));
+    free(out);
+    /* a team's phone number: a bad one refused with the reason, a good one listed */
+    snprintf(cmd, sizeof cmd, "%s care team add --db %s --code T3 --name 乙街道一团队 --facility F2 --villages 331102002001 "
+                              "--phone 0578-21 2>&1", hss_test_bin(), path);
+    assert_int_equal(hss_test_run(cmd, &out), 1);
+    assert_non_null(strstr(out, "team T3: phone: '0578-21' is not a phone number"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s care team add --db %s --code T3 --name 乙街道一团队 --facility F2 --villages 331102002001 "
+                              "--phone 13812345678 2>&1 && %s care teams --db %s --facility F2 --format csv 2>&1",
+             hss_test_bin(), path, hss_test_bin(), path);
+    assert_int_equal(hss_test_run(cmd, &out), 0);
+    assert_non_null(strstr(out, ",13812345678"));
+    free(out);
+    write_csv("cli_teams.csv", "code,name,facility,villages,phone\nT3,乙街道一团队,F2,331102002001,0578-7654321\n", csv);
+    snprintf(cmd, sizeof cmd, "%s care team import --db %s %s 2>&1 && %s care teams --db %s --facility F2 --format csv 2>&1",
+             hss_test_bin(), path, csv, hss_test_bin(), path);
+    assert_int_equal(hss_test_run(cmd, &out), 0);
+    assert_non_null(strstr(out, "1 teams stored"));
+    assert_non_null(strstr(out, ",0578-7654321"));
     free(out);
     /* worklist as JSON for team T1 on a date */
     snprintf(cmd, sizeof cmd, "%s worklist --db %s --team T1 --date 2026-06-30 --as doc9 --format json 2>&1", hss_test_bin(), path);
@@ -656,6 +730,7 @@ int main(void)
         cmocka_unit_test(overdue_referrals_escalate),
         cmocka_unit_test(worklist_scope_and_audit),
         cmocka_unit_test(bad_records_are_refused),
+        cmocka_unit_test(team_phone),
         cmocka_unit_test(cli_commands),
         cmocka_unit_test(demo_generation),
     };

@@ -53,7 +53,7 @@ static inline void add_care_data(const char *dir, const char *db, care_fixture *
     hss_care_import_stats stats;
     care_ok(hss_care_residents_import(st, path, &stats, &e), &e);
     free(path);
-    care_ok(hss_care_team_add(st, "T1", "碧湖一团队", "F2", "331102101201", "村医甲", &e), &e);
+    care_ok(hss_care_team_store(st, "T1", "碧湖一团队", "F2", "331102101201", "村医甲", "0578-2123456", &e), &e);
     care_ok(hss_care_team_add(st, "T2", "鹤城一团队", "F6", "331121100201", "", &e), &e);
     care_ok(hss_care_contract_add(st, f->a, "T1", "elderly", "2025-01-01", NULL, NULL, &e), &e);
     care_ok(hss_care_enrol(st, f->a, "hypertension", "2025-01-01", NULL, &e), &e);

@@ -155,6 +155,9 @@ try {
   await p.goto(url + '#/care/resident/' + A, { waitUntil: 'load' });
   await until(p, () => +(document.querySelector('#followup-chart')?.dataset.points || 0) >= 2);
   check(await noSideways(p), 'phone: the record does not scroll sideways');
+  const tel = p.locator('#resident-team-phone a[href="tel:05782123456"]');
+  check(await tel.count() === 1 && (await tel.textContent()) === '0578-2123456', 'phone: the record shows the team\'s number as a tap-to-call link');
+  check((await tel.boundingBox()).height >= 44, 'phone: the call link is a 44 px tap');
   await p.screenshot({ path: join(artifacts, 'phone-record.png'), fullPage: true });
   await phone.context.close();
   await hosp.context.close();

@@ -223,7 +223,13 @@ static void resident_reads_own_record_and_who_read_it(void **state)
     snprintf(path, sizeof path, "/api/v1/care/residents/%s", fx.a);
     expect(path, &liandu, 200); /* somebody reads A ... */
     cJSON *j = get_json("/api/v1/care/residents/me", &resa, 200);
-    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "resident"), "name")->valuestring, "测试甲");
+    cJSON *me = cJSON_GetObjectItem(j, "resident");
+    assert_string_equal(cJSON_GetObjectItem(me, "name")->valuestring, "测试甲");
+    /* the team they call, with its phone number */
+    assert_string_equal(cJSON_GetObjectItem(me, "contract_team_name")->valuestring, "碧湖一团队");
+    assert_string_equal(cJSON_GetObjectItem(me, "team_phone")->valuestring, "0578-2123456");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "contracts"), 0), "team_phone")->valuestring,
+                        "0578-2123456");
     cJSON_Delete(j);
     j = get_json("/api/v1/care/residents/me/access-log", &resa, 200);
     int saw_liandu = 0, saw_denied = 0;
@@ -370,6 +376,7 @@ static void measures_and_teams_in_scope(void **state)
     cJSON *teams = cJSON_GetObjectItem(j, "teams");
     assert_int_equal(cJSON_GetArraySize(teams), 1);
     assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(teams, 0), "code")->valuestring, "T1");
+    assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(teams, 0), "phone")->valuestring, "0578-2123456");
     cJSON_Delete(j);
     j = get_json("/api/v1/care/teams", &admin, 200);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "teams")), 2);

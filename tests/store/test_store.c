@@ -1,4 +1,7 @@
-/* test_store.c: opening, migrating, metadata and the data version. */
+/* test_store.c: opening, migrating, metadata, the data version and the write gate. */
+#include <pthread.h>
+#include <sched.h>
+
 #include "testutil.h"
 
 static void migrates_and_reopens(void **state)
@@ -82,6 +85,87 @@ static void nested_transactions_are_savepoints(void **state)
     hss_store_close(st);
 }
 
+/* ---- the write gate ------------------------------------------------------------------------- */
+
+typedef struct writer {
+    hss_store *st;
+    int n;
+    hss_code rc;
+} writer;
+
+static void *write_turn(void *arg)
+{
+    writer *w = arg;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_store *st = w->st;
+    char key[16];
+    snprintf(key, sizeof key, "w%d", w->n);
+    w->rc = hss_store_begin(st, &err);
+    if (!w->rc) {
+        /* the order of arrival at the gate, as seen inside the transactions */
+        char order[8];
+        snprintf(order, sizeof order, "%d", w->n);
+        if (!(w->rc = hss_store_exec(st, "INSERT INTO hss_meta(key,value) VALUES('turns','') "
+                                         "ON CONFLICT(key) DO NOTHING", &err)))
+            w->rc = hss_store_meta_set(st, key, order, &err);
+        sqlite3_stmt *s = w->rc ? NULL : hss_store_prepare(st, "UPDATE hss_meta SET value=value||? WHERE key='turns'", &err);
+        if (s) {
+            sqlite3_bind_text(s, 1, order, -1, SQLITE_STATIC);
+            w->rc = sqlite3_step(s) == SQLITE_DONE ? HSS_OK : HSS_EDB;
+            sqlite3_finalize(s);
+        }
+        if (!w->rc)
+            w->rc = hss_store_commit(st, &err);
+    }
+    return NULL;
+}
+
+/* Writers of one process queue at the gate while another holds the file, none fails as busy,
+ * and they go through in the order they came. */
+static void writers_take_turns_in_order(void **state)
+{
+    (void)state;
+    char *dir = hss_test_tmpdir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/g.db", dir);
+    hss_error err;
+    hss_store *st = hss_store_open(path, &err);
+    assert_non_null(st);
+    writer w[3];
+    pthread_t th[3];
+    for (int i = 0; i < 3; i++) {
+        w[i] = (writer){hss_store_open(path, &err), i + 1, HSS_OK}; /* opening migrates: not inside the hold */
+        assert_non_null(w[i].st);
+    }
+    assert_int_equal(hss_store_begin(st, &err), HSS_OK);
+    for (int i = 0; i < 3; i++) {
+        pthread_create(&th[i], NULL, write_turn, &w[i]);
+        while (hss_store_writers_waiting(st) < i + 1) /* the exact state: writer i+1 queued */
+            sched_yield();
+    }
+    assert_int_equal(hss_store_meta_set(st, "turns", "0", &err), HSS_OK);
+    assert_int_equal(hss_store_commit(st, &err), HSS_OK);
+    for (int i = 0; i < 3; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(w[i].rc, HSS_OK);
+        hss_store_close(w[i].st);
+    }
+    assert_int_equal(hss_store_writers_waiting(st), 0);
+    char *turns = hss_store_meta_get(st, "turns");
+    assert_string_equal(turns, "0123");
+    free(turns);
+    /* the gate opens again after a rollback too */
+    assert_int_equal(hss_store_begin(st, &err), HSS_OK);
+    hss_store_rollback(st);
+    writer last = {hss_store_open(path, &err), 4, HSS_OK};
+    write_turn(&last);
+    assert_int_equal(last.rc, HSS_OK);
+    hss_store_close(last.st);
+    hss_store_close(st);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -89,6 +173,7 @@ int main(void)
         cmocka_unit_test(missing_file_is_a_clear_error),
         cmocka_unit_test(rollback_leaves_data_unchanged),
         cmocka_unit_test(nested_transactions_are_savepoints),
+        cmocka_unit_test(writers_take_turns_in_order),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

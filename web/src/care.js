@@ -16,7 +16,7 @@ const words = {
     from: '转出机构', to: '转入', priority: '签约优先', inCounty: '县域内', requested: '申请时间', next: '下一步',
     measures: '签约与慢病管理指标', area: '地区', record: '居民健康档案', back: '返回工作台', accessLog: '查阅记录（谁看过我的档案）',
     at: '时间', user: '查阅人', sex: '性别', birth: '出生日期', age: '年龄', household: '户号', keyGroups: '重点人群',
-    contract: '当前签约', contracts: '签约记录', team: '团队', package: '服务包', start: '开始', end: '结束',
+    contract: '当前签约', contracts: '签约记录', team: '团队', package: '服务包', start: '开始', end: '结束', teamPhone: '团队电话',
     chronic: '慢病管理', none: '无', yes: '是', no: '否', total: '合计', shown: '共', rows: '条',
     countsOnly: '您的角色只能查看汇总数据，不显示居民个人信息', hospitalTitle: '转诊接收（本院）', todo: '操作',
     followups: '随访记录', sbp: '收缩压', dbp: '舒张压', glucose: '血糖', by: '随访人', medication: '用药', note: '备注',
@@ -42,7 +42,7 @@ const words = {
     from: 'From', to: 'To', priority: 'Priority', inCounty: 'In county', requested: 'Requested', next: 'Next step',
     measures: 'Contracting and chronic-disease measures', area: 'Area', record: 'Resident record', back: 'Back to the workbench',
     accessLog: 'Access log (who read this record)', at: 'Time', user: 'Read by', sex: 'Sex', birth: 'Birth date', age: 'Age',
-    household: 'Household', keyGroups: 'Key groups', contract: 'Current contract', contracts: 'Contracts', team: 'Team',
+    household: 'Household', keyGroups: 'Key groups', contract: 'Current contract', contracts: 'Contracts', team: 'Team', teamPhone: 'Team phone',
     package: 'Package', start: 'Start', end: 'End', chronic: 'Chronic disease management', none: 'none', yes: 'yes', no: 'no',
     countsOnly: 'Your role sees aggregates only; no named resident is shown', hospitalTitle: 'Referrals to this hospital', todo: 'Actions',
     followups: 'Follow-ups', sbp: 'SBP', dbp: 'DBP', glucose: 'Glucose', by: 'By', medication: 'Medication', note: 'Note',
@@ -168,7 +168,8 @@ async function renderWorkbench(ui, kind, code) {
         class: kind === 'team' && code === t.code ? 'current' : null, 'data-team': t.code }, t.name))))))) : h('p', { class: 'muted' }, w('noTeams'))];
   const { main } = page(ui, side);
   const unit = kind === 'team' ? teams.find((t) => t.code === code) : byFacility[code] ? { name: byFacility[code].name, area_code: byFacility[code].area } : null;
-  main.append(h('h1', {}, w('title'), unit ? ' · ' + unit.name : ''), queuePanel(ui));
+  main.append(h('h1', {}, w('title'), unit ? ' · ' + unit.name : ''),
+    unit && unit.phone ? h('p', { id: 'team-phone' }, w('teamPhone'), ' ', phoneLink(h, unit.phone, unit.generated)) : null, queuePanel(ui));
   if (!kind) return;
   const area = unit ? unit.area_code : ui.state.me.scope;
   const cards = h('section', { class: 'cards', id: 'care-cards' });
@@ -182,6 +183,13 @@ async function renderWorkbench(ui, kind, code) {
     renderReferrals(ui, area, refs, Object.fromEntries(Object.entries(byFacility).map(([fc, f]) => [fc, f.name])), me),
     renderMeasures(ui, [area, ui.state.me.scope], meas),
   ]).catch((e) => main.append(h('p', { class: 'error' }, e.message)));
+}
+
+// A team's phone number as a tap-to-call link (generated demo numbers say so).
+function phoneLink(h, phone, generated) {
+  if (!phone) return null;
+  return h('span', { class: 'team-phone' }, h('a', { href: 'tel:' + phone.replace(/-/g, ''), class: 'tel' }, phone),
+    generated ? h('small', { class: 'muted' }, ' ' + w('generated')) : null);
 }
 
 async function renderWorklist(ui, kind, code, box, cards, me) {
@@ -304,7 +312,8 @@ async function renderResident(ui, key) {
       h('section', { class: 'panel' }, h('table', { class: 'kv', id: 'resident-record' },
         row(w('idNumber'), r.id_number), row(w('sex'), label(r.sex)), row(w('birth'), r.birth_date), row(w('age'), String(r.age)),
         row(w('village'), `${r.village} (${r.village_code})`), row(w('household'), r.household), row(w('keyGroups'), labels(r.key_groups)),
-        row(w('contract'), r.contract_team ? `${r.contract_team} · ${pkg(r.contract_package)} · ${w('end')} ${r.contract_end}` : ''),
+        row(w('contract'), r.contract_team ? `${r.contract_team_name || r.contract_team} · ${pkg(r.contract_package)} · ${w('end')} ${r.contract_end}` : ''),
+        r.team_phone ? h('tr', { id: 'resident-team-phone' }, h('th', {}, w('teamPhone')), h('td', {}, phoneLink(h, r.team_phone, r.team_generated))) : null,
         row(w('chronic'), chronicText(r.chronic)))),
       h('section', { class: 'panel', id: 'access-log' }, h('h2', {}, w('accessLog'), h('small', { class: 'muted' }, ' ' + w('localTime'))), h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'access-log-table' },
         h('thead', {}, h('tr', {}, [w('at'), w('user'), w('action')].map((l) => h('th', {}, l)))),
