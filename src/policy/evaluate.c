@@ -129,7 +129,7 @@ static fsums filtered_sums(const pregion *R, const prule *r)
         if (a < 0)
             continue;
         pagg *dst = fs.slot ? &fs.sums[fs.slot[a]] : &fs.sums[a];
-        pagg_add(dst, &f->agg);
+        pagg_add_fac(dst, R, f);
         if (mark && policy_has_service(f->services, svc))
             dst->marked++;
         if (grade_max >= 0 && f->grade >= 0 && f->grade <= grade_max)
@@ -349,7 +349,9 @@ static void eval_rule(ctx *c, const prule *r, const int *by_code)
                 continue;
             presult m;
             memset(&m, 0, sizeof m);
-            r->measure->fn(R, r, NULL, f, &f->agg, &m);
+            pagg g;
+            policy_fac_agg(R, f, &g);
+            r->measure->fn(R, r, NULL, f, &g, &m);
             if (!m.skip)
                 add_finding(c, r, NULL, f, &m);
         }
