@@ -42,6 +42,13 @@ static hss_table *findings_table(void)
     hss_table *t = hss_table_new();
     for (int i = 0; i < C_NCOLS; i++)
         hss_table_add_col(t, cols[i].name, cols[i].label, cols[i].type);
+    /* what a rule's findings have in common (and status, target, reasons, mostly the same) is
+     * kept once per run of equal values: a province has 60,000 findings */
+    static const int repeats[] = {C_RULE, C_PACK, C_OVERRIDES, C_TITLE, C_TITLE_EN, C_MEASURE, C_STATUS,
+                                  C_COMPARATOR, C_TARGET, C_UNIT, C_UNIT_EN, C_REASON, C_REASON_ZH, C_YEAR,
+                                  C_DOCUMENT, C_QUOTE, C_DOCUMENT_TITLE, C_MEASURE_ZH};
+    for (size_t i = 0; i < sizeof repeats / sizeof *repeats; i++)
+        hss_table_col_repeats(t, (size_t)repeats[i]);
     return t;
 }
 
