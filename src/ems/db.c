@@ -406,14 +406,11 @@ hss_code ems_db_sums(hss_store *st, int which, hss_ems_sum **out, size_t *n, hss
           " GROUP BY c.village_code", err);
     if (!s)
         return HSS_EDB;
-    size_t cap = 0;
+    hss_vec v;
+    hss_vec_init(&v, sizeof(hss_ems_sum));
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            *out = hss_xrealloc(*out, cap * sizeof **out);
-        }
-        hss_ems_sum *e = &(*out)[(*n)++];
+        hss_ems_sum *e = hss_vec_push(&v);
         e->code = col_str(s, 0);
         e->kind = sqlite3_column_int(s, 1);
         e->count = sqlite3_column_int64(s, 2);
@@ -421,11 +418,12 @@ hss_code ems_db_sums(hss_store *st, int which, hss_ems_sum **out, size_t *n, hss
     }
     hss_code r = finish(st, s, rc, err, which == 0 ? "summing units" : "summing calls");
     if (r) {
-        hss_ems_sums_free(*out, *n);
-        *out = NULL;
-        *n = 0;
+        hss_ems_sums_free(v.items, v.len);
+        return r;
     }
-    return r;
+    *out = v.items;
+    *n = v.len;
+    return HSS_OK;
 }
 
 hss_code ems_db_fleet(hss_store *st, ems_fleet **out, size_t *n, hss_error *err)
