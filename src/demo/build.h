@@ -35,6 +35,8 @@ typedef struct {
     char area_code[16];
     double lon, lat;
     long long beds_approved, beds_open, beds_infectious; /* -1 = not applicable */
+    long long beds_rehab, beds_nursing; /* bed kinds within beds_approved; -1 = not applicable */
+    const char *run_by;                 /* government level that runs it; NULL for private */
     char medcom_code[24];
     int medcom_lead, central, sub_centre;
     char services[160];

@@ -563,7 +563,8 @@ static void facilities_csv(demo_region *r, hss_buf *fb, hss_buf *sb, hss_buf *vb
     const hss_term *staff = hss_model_terms(HSS_VOCAB_STAFF, &nstaff);
     const hss_term *veh = hss_model_terms(HSS_VOCAB_VEHICLE, &nveh);
     hss_buf_puts(fb, "code,name,type,grade,ownership,area_code,lon,lat,beds_approved,beds_open,"
-                     "beds_infectious,medcom_code,medcom_lead,central,sub_centre,services,generated\n");
+                     "beds_infectious,medcom_code,medcom_lead,central,sub_centre,services,"
+                     "beds_rehabilitation,beds_nursing,run_by,generated\n");
     hss_buf_puts(sb, "facility_code,category,count\n");
     hss_buf_puts(vb, "facility_code,kind,count\n");
     for (size_t i = 0; i < r->nfacilities; i++) {
@@ -581,6 +582,9 @@ static void facilities_csv(demo_region *r, hss_buf *fb, hss_buf *sb, hss_buf *vb
         csv_field(fb, x->medcom_code, 0);
         hss_buf_printf(fb, "%d,%d,%d,", x->medcom_lead, x->central, x->sub_centre);
         csv_field(fb, x->services, 0);
+        csv_count(fb, x->beds_rehab, 0);
+        csv_count(fb, x->beds_nursing, 0);
+        csv_field(fb, x->run_by ? x->run_by : "", 0);
         hss_buf_puts(fb, "1\n");
         for (size_t k = 0; k < nstaff && k < DEMO_STAFF_N; k++)
             if (x->staff[k] > 0)

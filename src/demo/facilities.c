@@ -6,7 +6,9 @@
  * clinics serve the villages; ambulances 1 per 30,000 on a 300 % county population base, at
  * least 40 % negative-pressure), with deliberate, seeded shortfalls so that an evaluation has
  * real gaps to find: some counties are short of ambulances or nurses, some townships lack a
- * centre, some large villages lack a clinic. All of it is generated data.
+ * centre, some large villages lack a clinic. Bed kinds (rehabilitation, nursing) and the
+ * government level that runs each public institution are filled last, from their own random
+ * stream, so that adding them changed nothing else the seed generates. All of it is generated data.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -33,7 +35,7 @@ demo_facility *demo_add_facility(demo_region *r)
     }
     demo_facility *f = &r->facilities[r->nfacilities++];
     memset(f, 0, sizeof *f);
-    f->beds_approved = f->beds_open = f->beds_infectious = -1;
+    f->beds_approved = f->beds_open = f->beds_infectious = f->beds_rehab = f->beds_nursing = -1;
     f->grade = "none";
     f->ownership = "government";
     return f;
@@ -368,6 +370,61 @@ static void village_institutions(demo_region *r, const demo_area *county, const 
     }
 }
 
+/* The level of the area a facility is coded under: "<area>-<TAG><seq>", area codes of 6 digits
+ * (a city ends in 00), 9 (township) or 12 (village). */
+static const char *level_of_code(const char *code)
+{
+    size_t n = strcspn(code, "-");
+    if (n == 12)
+        return "village";
+    if (n == 9)
+        return "township";
+    return n == 6 && strncmp(code + 4, "00", 2) == 0 ? "city" : "county";
+}
+
+/* Rehabilitation and nursing beds: hospitals keep a rehabilitation ward of a few per cent of
+ * their beds and few nursing beds; basic-level centres turn a share of their beds into nursing
+ * beds (the plans ask for 30 %), some short of it. Both within the approved beds. */
+static void bed_kinds(hss_rng *g, demo_facility *f)
+{
+    if (f->beds_approved <= 0)
+        return;
+    double b = (double)f->beds_approved, rehab, nursing;
+    int basic = !strcmp(f->type, "township_health_center") || !strcmp(f->type, "community_health_center");
+    int general = !strcmp(f->type, "general_hospital") || !strcmp(f->type, "tcm_hospital");
+    if (basic) {
+        rehab = strstr(f->services, "rehabilitation") ? b * (0.04 + 0.08 * hss_rng_uniform(g)) : 0;
+        nursing = b * (0.15 + 0.25 * hss_rng_uniform(g));
+    } else {
+        rehab = b * (general ? 0.03 + 0.05 * hss_rng_uniform(g) : 0.02 * hss_rng_uniform(g));
+        nursing = b * 0.03 * hss_rng_uniform(g);
+    }
+    f->beds_rehab = llround(rehab);
+    f->beds_nursing = llround(fmin(nursing, b - (double)f->beds_rehab));
+}
+
+/* Who runs each public institution: the government of the area it is coded under, except that a
+ * street's community health centre and the EMS stations belong to the county (district). */
+static void run_by(demo_facility *f)
+{
+    if (!strcmp(f->ownership, "private"))
+        return;
+    if (!strcmp(f->type, "community_health_center") || !strcmp(f->type, "ems_station"))
+        f->run_by = "county";
+    else
+        f->run_by = level_of_code(f->code);
+}
+
+static void bed_kinds_and_run_by(demo_region *r)
+{
+    hss_rng g;
+    hss_rng_seed(&g, r->rng.s[0] ^ 0x6265647320313321ULL); /* from the seed, without drawing from r->rng */
+    for (size_t i = 0; i < r->nfacilities; i++) {
+        bed_kinds(&g, &r->facilities[i]);
+        run_by(&r->facilities[i]);
+    }
+}
+
 void demo_generate_facilities(demo_region *r)
 {
     const demo_area *city = &r->areas[1];
@@ -395,4 +452,5 @@ void demo_generate_facilities(demo_region *r)
         township_institutions(r, county, &p);
         village_institutions(r, county, &p);
     }
+    bed_kinds_and_run_by(r);
 }

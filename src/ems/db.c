@@ -391,6 +391,40 @@ hss_code ems_db_mean_response(hss_store *st, const char *area, int kind, double 
     return finish(st, s, rc, err, "measuring response times");
 }
 
+hss_code ems_db_sums(hss_store *st, int which, hss_ems_sum **out, size_t *n, hss_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    /* the crew standard is ems_unit_crew_ok's: at least 1 doctor, 1 driver and 2 aides */
+    sqlite3_stmt *s = hss_store_prepare(st, which == 0
+        ? "SELECT f.area_code, -1, COUNT(*), SUM(u.doctors >= 1 AND u.drivers >= 1 AND u.aides >= 2)"
+          " FROM ems_unit u JOIN facility f ON f.code = u.station_code GROUP BY f.area_code"
+        : "SELECT c.village_code, CASE v.kind WHEN 'urban' THEN 0 WHEN 'rural' THEN 1 ELSE -1 END,"
+          " COUNT(*), SUM(c.on_scene_at - c.received_at) FROM ems_call c"
+          " JOIN area v ON v.code = c.village_code WHERE c.on_scene_at IS NOT NULL"
+          " GROUP BY c.village_code", err);
+    if (!s)
+        return HSS_EDB;
+    hss_vec v;
+    hss_vec_init(&v, sizeof(hss_ems_sum));
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        hss_ems_sum *e = hss_vec_push(&v);
+        e->code = col_str(s, 0);
+        e->kind = sqlite3_column_int(s, 1);
+        e->count = sqlite3_column_int64(s, 2);
+        e->sum = sqlite3_column_double(s, 3);
+    }
+    hss_code r = finish(st, s, rc, err, which == 0 ? "summing units" : "summing calls");
+    if (r) {
+        hss_ems_sums_free(v.items, v.len);
+        return r;
+    }
+    *out = v.items;
+    *n = v.len;
+    return HSS_OK;
+}
+
 hss_code ems_db_fleet(hss_store *st, ems_fleet **out, size_t *n, hss_error *err)
 {
     *out = NULL;

@@ -76,6 +76,22 @@ hss_code hss_ems_measured_response(hss_store *st, const char *area, int kind, do
 hss_code hss_ems_crew_share(hss_store *st, const char *area, int64_t *units, int64_t *meeting,
                             hss_error *err);
 
+/* Sums per stored place, for a caller that adds them up over its own area tree in one pass
+ * (the policy evaluation asks for every area and rule; one read replaces one per area).
+ * hss_ems_unit_sums: per area code of the units' stations, count = units, sum = units with the
+ * standard crew (kind -1). hss_ems_call_sums: per village of the calls with both received and
+ * on-scene times, and kind (0 urban, 1 rural, -1 other), count = calls, sum = seconds from
+ * received to on scene. Free with hss_ems_sums_free. */
+typedef struct hss_ems_sum {
+    char *code;
+    int kind;
+    int64_t count;
+    double sum;
+} hss_ems_sum;
+hss_code hss_ems_unit_sums(hss_store *st, hss_ems_sum **out, size_t *n, hss_error *err);
+hss_code hss_ems_call_sums(hss_store *st, hss_ems_sum **out, size_t *n, hss_error *err);
+void hss_ems_sums_free(hss_ems_sum *s, size_t n);
+
 /* ---- dispatch --------------------------------------------------------------------------- */
 
 typedef struct hss_ems_candidate {

@@ -97,6 +97,8 @@ int ems_unit_crew_ok(const ems_unit *u);
 hss_code ems_db_areas(hss_store *st, ems_areas *A, hss_error *err);
 hss_code ems_db_facilities(hss_store *st, ems_facs *F, hss_error *err);
 hss_code ems_db_units(hss_store *st, ems_units *U, hss_error *err);
+/* hss_ems_unit_sums and hss_ems_call_sums (ems.h): which = 0 units, 1 calls. */
+hss_code ems_db_sums(hss_store *st, int which, hss_ems_sum **out, size_t *n, hss_error *err);
 /* Stored calls with received_at in [from, to) (HSS_EMS_NO_TIME = open), by received_at. */
 hss_code ems_db_calls(hss_store *st, int64_t from, int64_t to, ems_calls *C, hss_error *err);
 /* Boundaries of the stored areas as GeoJSON text (NULL-terminated arrays, caller frees). */

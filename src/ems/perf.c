@@ -410,3 +410,20 @@ hss_code hss_ems_crew_share(hss_store *st, const char *area, int64_t *units, int
                         area ? area : "the region");
     return HSS_OK;
 }
+
+hss_code hss_ems_unit_sums(hss_store *st, hss_ems_sum **out, size_t *n, hss_error *err)
+{
+    return ems_db_sums(st, 0, out, n, err);
+}
+
+hss_code hss_ems_call_sums(hss_store *st, hss_ems_sum **out, size_t *n, hss_error *err)
+{
+    return ems_db_sums(st, 1, out, n, err);
+}
+
+void hss_ems_sums_free(hss_ems_sum *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(s[i].code);
+    free(s);
+}

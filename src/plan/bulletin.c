@@ -1,6 +1,7 @@
 /*
  * bulletin.c: the monthly bulletin (通报) sent to all units: the counties ranked on the monitoring
- * indicators of the month (src/metrics/, with the targets of the indicator pack), each county's
+ * indicators of the month (src/metrics/, with the targets of the region's own pack,
+ * hss_policy_region_pack: Yiwu's counties by Yiwu's targets, never another city's), each county's
  * change of rank since the last bulletin, the tasks overdue at the month's end, the tasks with no
  * progress report in the period, and the open 整改 items. One self-contained Chinese HTML page
  * (inline CSS, no scripts, nothing fetched); a PDF through headless Chromium where installed.
@@ -14,6 +15,7 @@
 
 #include "metrics/metrics.h"
 #include "plan/plan_int.h"
+#include "policy/policy.h"
 
 /* One county's standing in the month. */
 typedef struct county_score {
@@ -47,9 +49,26 @@ static void esc(hss_buf *b, const char *s)
     hss_html_escape(b, s ? s : "");
 }
 
-/* The counties' scores from the month's indicators. */
-static hss_code score_counties(hss_store *st, const char *city, const char *month, county_score **out,
-                               size_t *n, hss_table **detail, hss_error *err)
+/* Whose targets the ranking uses: the region's own pack, its title, and whether it sets a
+ * target on any monitoring indicator (else no county is ranked, and the bulletin says why). */
+typedef struct {
+    char *pack;
+    char title[160];
+    int targets;
+} target_source;
+
+static void target_source_of(hss_store *st, target_source *ts)
+{
+    ts->pack = hss_policy_region_pack(st);
+    hss_policy_pack *p = hss_policy_load(ts->pack, NULL);
+    snprintf(ts->title, sizeof ts->title, "%s", p ? hss_policy_title(p) : ts->pack);
+    hss_policy_free(p);
+    ts->targets = 0;
+}
+
+/* The counties' scores from the month's indicators, on the targets of ts->pack. */
+static hss_code score_counties(hss_store *st, const char *city, const char *month, target_source *ts,
+                               county_score **out, size_t *n, hss_table **detail, hss_error *err)
 {
     hss_table *names;
     hss_code rc = plan_db_county_names(st, &names, err);
@@ -65,13 +84,16 @@ static hss_code score_counties(hss_store *st, const char *city, const char *mont
         c[nc++].score = -1;
     }
     hss_table_free(names);
-    hss_metrics_query q = {.under = city, .period = month};
+    /* a pack that sets no indicator target is no error: nothing is ranked then */
+    hss_metrics_query q = {.under = city, .period = month, .pack = ts->pack, .any_pack = 1};
     hss_table *t = NULL;
     if ((rc = hss_metrics_indicators(st, &q, &t, err))) {
         free(c);
         return rc;
     }
-    size_t ca = plan_col(t, "area"), cs = plan_col(t, "status");
+    size_t ca = plan_col(t, "area"), cs = plan_col(t, "status"), co = plan_col(t, "op");
+    for (size_t r = 0; r < hss_table_rows(t); r++) /* the comparator is set where a target is */
+        ts->targets |= hss_table_cell(t, r, co) && *hss_table_cell(t, r, co);
     for (size_t r = 0; r < hss_table_rows(t); r++)
         for (size_t k = 0; k < nc; k++)
             if (strcmp(hss_table_cell(t, r, ca), c[k].code) == 0) {
@@ -125,9 +147,13 @@ static char *ranking_json(const county_score *c, size_t n)
     return s;
 }
 
-static void html_ranking(hss_buf *b, const county_score *c, size_t n, const char *prev)
+static void html_ranking(hss_buf *b, const county_score *c, size_t n, const char *prev, const target_source *ts)
 {
-    hss_buf_puts(b, "<h2>一、各县（市、区）监测指标排名</h2>\n");
+    hss_buf_puts(b, "<h2>一、各县（市、区）监测指标排名</h2>\n<p class=\"note\">目标值依据：");
+    esc(b, ts->title);
+    hss_buf_puts(b, "。</p>\n");
+    if (!ts->targets)
+        hss_buf_puts(b, "<p class=\"note\">本地区规划未对月度监测指标设定目标值，本期不排名。</p>\n");
     if (*prev)
         hss_buf_printf(b, "<p class=\"note\">排名变化与%.4s年%d月通报相比。</p>\n", prev, atoi(prev + 5));
     else
@@ -288,7 +314,8 @@ static void html_rects(hss_buf *b, const hss_table *t)
 
 /* The whole page. */
 static char *render(const char *region, const char *month, const county_score *c, size_t n, const char *prev,
-                    const hss_table *ind, const hss_table *tasks, const hss_table *rects, int generated)
+                    const target_source *ts, const hss_table *ind, const hss_table *tasks, const hss_table *rects,
+                    int generated)
 {
     hss_buf b;
     hss_buf_init(&b);
@@ -300,7 +327,7 @@ static char *render(const char *region, const char *month, const county_score *c
     hss_buf_printf(&b, "医疗卫生服务体系规划实施情况通报</h1>\n<p style=\"text-align:center\">%d年%d月</p>\n", y, m);
     if (generated)
         hss_buf_puts(&b, "<p class=\"note\"><strong>说明：</strong>本通报所用数据含演示用生成数据，不代表实际情况。</p>\n");
-    html_ranking(&b, c, n, prev);
+    html_ranking(&b, c, n, prev, ts);
     html_indicators(&b, ind, c, n);
     html_tasks(&b, tasks, "<h2>三、逾期未完成的规划任务</h2>\n", "没有逾期未完成的任务。", 0);
     html_tasks(&b, tasks, "<h2>四、本期未报送进展的任务</h2>\n", "所有未完成任务均已报送进展。", 1);
@@ -335,14 +362,16 @@ hss_code hss_plan_bulletin(hss_store *st, const hss_plan_actor *who, const char 
     size_t n = 0;
     hss_table *ind = NULL, *tasks = NULL, *rects = NULL;
     hss_plan_task_filter f = {NULL, NULL, NULL, 0, as_of};
-    if ((rc = score_counties(st, city, month, &c, &n, &ind, err)) || (rc = hss_plan_tasks_list(st, who, &f, &tasks, err)) ||
+    target_source ts;
+    target_source_of(st, &ts);
+    if ((rc = score_counties(st, city, month, &ts, &c, &n, &ind, err)) || (rc = hss_plan_tasks_list(st, who, &f, &tasks, err)) ||
         (rc = hss_plan_rect_list(st, who, "open", as_of, &rects, err)))
         goto done;
     char prev[8];
     previous_ranks(st, month, c, n, prev);
     char region[128];
     plan_db_area_name(st, city, region, sizeof region);
-    *html = render(region, month, c, n, prev, ind, tasks, rects, plan_db_generated(st));
+    *html = render(region, month, c, n, prev, &ts, ind, tasks, rects, plan_db_generated(st));
     /* Keep this month's ranking for the next bulletin's change column, audited. */
     char *ranking = ranking_json(c, n), at[21];
     hss_utc_timestamp(at);
@@ -358,6 +387,7 @@ hss_code hss_plan_bulletin(hss_store *st, const hss_plan_actor *who, const char 
         *html = NULL;
     }
 done:
+    free(ts.pack);
     free(c);
     hss_table_free(ind);
     hss_table_free(tasks);

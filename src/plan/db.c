@@ -129,48 +129,70 @@ hss_code plan_db_eval_insert(hss_store *st, const hss_plan_actor *who, const pla
     return rc;
 }
 
+/* The rule's row of a saved evaluation (title, unit, document), once per rule. */
+static int rule_insert(sqlite3_stmt *s, int64_t id, const hss_table *f, size_t r, const size_t *col)
+{
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, id);
+    for (int k = 0; k < 4; k++)
+        sqlite3_bind_text(s, k + 2, hss_table_cell(f, r, col[k]), -1, SQLITE_STATIC);
+    return sqlite3_step(s) == SQLITE_DONE;
+}
+
+/* One finding: key, county, status, numbers and what differs per finding (names, gap text). */
+static int finding_insert(sqlite3_stmt *s, int64_t id, const hss_table *f, size_t r, const size_t *col)
+{
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, id);
+    const char *area = hss_table_cell(f, r, col[1]);
+    char county[7];
+    plan_county_of(area, county);
+    sqlite3_bind_text(s, 2, hss_table_cell(f, r, col[0]), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, area, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, hss_table_cell(f, r, col[2]), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, county, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 6, hss_table_cell(f, r, col[3]), -1, SQLITE_STATIC);
+    for (int k = 4; k <= 6; k++) {
+        double v;
+        if (hss_table_is_null(f, r, col[k]) || hss_parse_double(hss_table_cell(f, r, col[k]), &v) != 0)
+            sqlite3_bind_null(s, k + 3);
+        else
+            sqlite3_bind_double(s, k + 3, v);
+    }
+    for (int k = 7; k <= 9; k++)
+        sqlite3_bind_text(s, k + 3, hss_table_cell(f, r, col[k]), -1, SQLITE_STATIC);
+    return sqlite3_step(s) == SQLITE_DONE;
+}
+
 hss_code plan_db_findings_insert(hss_store *st, int64_t id, const hss_table *f, hss_error *err)
 {
     static const char *const names[] = {"rule", "area", "facility", "status", "observed", "target",
-                                        "gap", "title", "area_name", "facility_name", "unit",
-                                        "gap_text", "document"};
+                                        "gap", "area_name", "facility_name", "gap_text",
+                                        "rule", "title", "unit", "document"};
     enum { N = sizeof names / sizeof *names };
     size_t col[N];
     for (size_t k = 0; k < N; k++)
         if ((col[k] = plan_col(f, names[k])) == (size_t)-1)
             return hss_fail(err, HSS_EUNKNOWN, "evaluation result has no column '%s'", names[k]);
+    /* two statements prepared once and reused for every row, in the caller's transaction */
     sqlite3_stmt *s = hss_store_prepare(st,
         "INSERT OR REPLACE INTO plan_finding(eval_id,rule,area,facility,county,status,observed,target,"
-        "gap,title,area_name,facility_name,unit,gap_text,document) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", err);
-    if (!s)
-        return HSS_EDB;
-    for (size_t r = 0; r < hss_table_rows(f); r++) {
-        sqlite3_reset(s);
-        sqlite3_bind_int64(s, 1, id);
-        const char *area = hss_table_cell(f, r, col[1]);
-        char county[7];
-        plan_county_of(area, county);
-        sqlite3_bind_text(s, 2, hss_table_cell(f, r, col[0]), -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, area, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, hss_table_cell(f, r, col[2]), -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 5, county, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 6, hss_table_cell(f, r, col[3]), -1, SQLITE_STATIC);
-        for (int k = 4; k <= 6; k++) {
-            double v;
-            if (hss_table_is_null(f, r, col[k]) || hss_parse_double(hss_table_cell(f, r, col[k]), &v) != 0)
-                sqlite3_bind_null(s, k + 3);
-            else
-                sqlite3_bind_double(s, k + 3, v);
-        }
-        for (int k = 7; k < N; k++)
-            sqlite3_bind_text(s, k + 3, hss_table_cell(f, r, col[k]), -1, SQLITE_STATIC);
-        if (sqlite3_step(s) != SQLITE_DONE) {
-            sqlite3_finalize(s);
-            return hss_store_error(st, err, "saving a finding");
-        }
+        "gap,area_name,facility_name,gap_text,title,unit,document) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,'','','')", err);
+    sqlite3_stmt *q = s ? hss_store_prepare(st,
+        "INSERT OR IGNORE INTO plan_eval_rule(eval_id,rule,title,unit,document) VALUES(?,?,?,?,?)", err) : NULL;
+    int ok = q != NULL;
+    const char *last = NULL; /* findings come rule by rule */
+    for (size_t r = 0; ok && r < hss_table_rows(f); r++) {
+        const char *rule = hss_table_cell(f, r, col[0]);
+        if (!last || strcmp(last, rule) != 0)
+            ok = rule_insert(q, id, f, r, col + 10);
+        last = rule;
+        ok = ok && finding_insert(s, id, f, r, col);
     }
+    hss_code rc = ok ? HSS_OK : s && q ? hss_store_error(st, err, "saving a finding") : HSS_EDB;
     sqlite3_finalize(s);
-    return HSS_OK;
+    sqlite3_finalize(q);
+    return rc;
 }
 
 hss_code plan_db_rect_close_passing(hss_store *st, int64_t id, const char *at, int *closed,
@@ -235,9 +257,11 @@ hss_code plan_db_eval_findings(hss_store *st, int64_t id, const char *lo, const 
         {"document", "文件", HSS_COL_TEXT},
     };
     sqlite3_stmt *s = hss_store_prepare(st,
-        "SELECT rule,title,area,area_name,facility,facility_name,status,observed,target,gap,unit,"
-        "gap_text,document FROM plan_finding WHERE eval_id=?1 AND area>=?2 AND area<?3 "
-        "AND (?4 IS NULL OR status=?4) ORDER BY rule,area,facility", err);
+        "SELECT f.rule,r.title,f.area,f.area_name,f.facility,f.facility_name,f.status,f.observed,f.target,"
+        "f.gap,r.unit,f.gap_text,r.document FROM plan_finding f"
+        " JOIN plan_eval_rule r ON r.eval_id=f.eval_id AND r.rule=f.rule"
+        " WHERE f.eval_id=?1 AND f.area>=?2 AND f.area<?3"
+        " AND (?4 IS NULL OR f.status=?4) ORDER BY f.rule,f.area,f.facility", err);
     if (!s)
         return HSS_EDB;
     sqlite3_bind_int64(s, 1, id);
@@ -255,8 +279,9 @@ static sqlite3_stmt *snapshot_rows(hss_store *st, int64_t id, const char *lo, co
 {
     /* in the order of the unique index (eval_id, rule, area, facility): a sequential read */
     sqlite3_stmt *s = hss_store_prepare(st,
-        "SELECT rule,area,facility,status,gap,title,area_name,facility_name,observed,target,unit "
-        "FROM plan_finding WHERE eval_id=? AND area>=? AND area<? ORDER BY rule,area,facility", err);
+        "SELECT f.rule,f.area,f.facility,f.status,f.gap,r.title,f.area_name,f.facility_name,f.observed,"
+        "f.target,r.unit FROM plan_finding f JOIN plan_eval_rule r ON r.eval_id=f.eval_id AND r.rule=f.rule"
+        " WHERE f.eval_id=?1 AND f.area>=?2 AND f.area<?3 ORDER BY f.rule,f.area,f.facility", err);
     if (s) {
         sqlite3_bind_int64(s, 1, id);
         bind_text(s, 2, lo);
@@ -718,10 +743,11 @@ hss_code plan_db_rect_list(hss_store *st, const hss_plan_actor *who, const char 
     char lo[16], hi[17];
     plan_prefix_range(who->scope, lo, hi);
     sqlite3_stmt *s = hss_store_prepare(st,
-        "SELECT r.id,r.eval_id,r.rule,f.title,r.area,f.area_name,r.facility,f.facility_name,r.unit,"
+        "SELECT r.id,r.eval_id,r.rule,er.title,r.area,f.area_name,r.facility,f.facility_name,r.unit,"
         "r.deadline,r.status,r.status='open' AND r.deadline<?1,r.created,r.closed_eval,r.closed_at,r.note,"
         "f.gap_text FROM plan_rectification r LEFT JOIN plan_finding f ON f.eval_id=r.eval_id "
         "AND f.rule=r.rule AND f.area=r.area AND f.facility=r.facility "
+        "LEFT JOIN plan_eval_rule er ON er.eval_id=r.eval_id AND er.rule=r.rule "
         "WHERE r.area>=?2 AND r.area<?3 AND (?4 IS NULL OR r.unit=?4) AND (?5 IS NULL OR r.status=?5) "
         "ORDER BY r.status='open' DESC,r.deadline,r.id", err);
     if (!s)

@@ -42,6 +42,13 @@ static hss_table *findings_table(void)
     hss_table *t = hss_table_new();
     for (int i = 0; i < C_NCOLS; i++)
         hss_table_add_col(t, cols[i].name, cols[i].label, cols[i].type);
+    /* what a rule's findings have in common (and status, target, reasons, mostly the same) is
+     * kept once per run of equal values: a province has 60,000 findings */
+    static const int repeats[] = {C_RULE, C_PACK, C_OVERRIDES, C_TITLE, C_TITLE_EN, C_MEASURE, C_STATUS,
+                                  C_COMPARATOR, C_TARGET, C_UNIT, C_UNIT_EN, C_REASON, C_REASON_ZH, C_YEAR,
+                                  C_DOCUMENT, C_QUOTE, C_DOCUMENT_TITLE, C_MEASURE_ZH};
+    for (size_t i = 0; i < sizeof repeats / sizeof *repeats; i++)
+        hss_table_col_repeats(t, (size_t)repeats[i]);
     return t;
 }
 
@@ -129,7 +136,7 @@ static fsums filtered_sums(const pregion *R, const prule *r)
         if (a < 0)
             continue;
         pagg *dst = fs.slot ? &fs.sums[fs.slot[a]] : &fs.sums[a];
-        pagg_add(dst, &f->agg);
+        pagg_add_fac(dst, R, f);
         if (mark && policy_has_service(f->services, svc))
             dst->marked++;
         if (grade_max >= 0 && f->grade >= 0 && f->grade <= grade_max)
@@ -349,7 +356,9 @@ static void eval_rule(ctx *c, const prule *r, const int *by_code)
                 continue;
             presult m;
             memset(&m, 0, sizeof m);
-            r->measure->fn(R, r, NULL, f, &f->agg, &m);
+            pagg g;
+            policy_fac_agg(R, f, &g);
+            r->measure->fn(R, r, NULL, f, &g, &m);
             if (!m.skip)
                 add_finding(c, r, NULL, f, &m);
         }

@@ -374,9 +374,7 @@ static void m_ems_unit_crew_share(const pregion *R, const prule *r, const parea 
                                   const pagg *g, presult *o)
 {
     int64_t units = 0, ok = 0;
-    hss_error err;
-    hss_error_clear(&err);
-    if (hss_ems_crew_share(R->st, a->code, &units, &ok, &err) != HSS_OK) {
+    if (policy_ems_units(R, a, &units, &ok) != 0) {
         unknown2(o, "no ambulance units recorded for %s%s (hss ems units import)", "%s未登记救护车单元%s", a->name, NULL);
         return;
     }
@@ -596,6 +594,7 @@ void policy_links_free(policy_links *l)
     hss_access_points_free(l->circle.pts);
     hss_access_points_free(l->ems.pts);
     hss_table_free(l->subcentres.table);
+    policy_ems_sums_free(l->ems_sums);
 }
 
 /* The per-point costs of a facility type set, computed on first use in this evaluation. */
@@ -775,8 +774,7 @@ static void m_ems_response(const pregion *R, const prule *r, const parea *a, con
     /* measured 120 call records win over the road model wherever they exist */
     double mean;
     int64_t calls;
-    hss_error merr;
-    if (hss_ems_measured_response(R->st, a->code, r->kind, &mean, &calls, &merr) == HSS_OK) {
+    if (policy_ems_mean_response(R, a, r->kind, &mean, &calls) == 0) {
         o->known = 1;
         o->observed = round(mean * 100) / 100;
         snprintf(o->reason, sizeof o->reason, "measured from %lld 120 call records (received to on scene)",

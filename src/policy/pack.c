@@ -1057,6 +1057,11 @@ const char *hss_policy_name(const hss_policy_pack *p)
     return p->name;
 }
 
+const char *hss_policy_title(const hss_policy_pack *p)
+{
+    return p->title_zh ? p->title_zh : p->name;
+}
+
 int hss_policy_year(const hss_policy_pack *p)
 {
     return p->year;

@@ -50,6 +50,8 @@ char *hss_policy_locate(const char *name, hss_error *err);
 hss_policy_pack *hss_policy_load(const char *name_or_path, hss_error *err);
 void hss_policy_free(hss_policy_pack *p);
 const char *hss_policy_name(const hss_policy_pack *p);
+/* The pack's Chinese title (its name when it has none). */
+const char *hss_policy_title(const hss_policy_pack *p);
 int hss_policy_year(const hss_policy_pack *p);
 size_t hss_policy_rule_count(const hss_policy_pack *p);
 

@@ -54,13 +54,27 @@ typedef struct {
     int in_scope;       /* under the evaluation's --under area */
 } parea;
 
+/* One staff or vehicle row of a facility: category (vocabulary index) and count. */
+typedef struct {
+    int k;
+    double n;
+} pcount;
+
+/* Bed figures of a facility; a bit of `known` per figure recorded (PB_*). */
+enum { PB_OPEN = 1, PB_APPROVED = 2, PB_INF = 4, PB_REHAB = 8, PB_NURSING = 16 };
+
+/* A facility, kept small (a province holds 100,000 of them): its own sums are made on demand
+ * (policy_fac_agg) from the beds here and its rows in the region's staff and vehicle pools. */
 typedef struct {
     char *code, *name;
     int type, grade, ownership, area;
     int central, sub_centre;
     int run_by;     /* level that runs it (hss_level), -1 when not recorded */
     char *services; /* ';'-separated */
-    pagg agg;       /* this facility alone */
+    double beds_open, beds_approved, beds_inf, beds_rehab, beds_nursing;
+    int beds_known; /* PB_* bits */
+    uint32_t staff_at, veh_at; /* first row in pregion.staff / pregion.veh */
+    uint16_t nstaff, nveh;     /* rows there */
 } pfac;
 
 typedef struct {
@@ -68,6 +82,8 @@ typedef struct {
     size_t nareas;
     pfac *facs;
     size_t nfacs;
+    pcount *staff, *veh; /* every facility's staff and vehicle rows, by facility */
+    size_t nstaffrows, nvehrows;
     pagg *sub;       /* per area: all facilities in its subtree */
     int *order;      /* area indices, parents before children */
     int generated;
@@ -99,13 +115,24 @@ typedef struct policy_links {
         struct hss_access_points *pts; /* circle (minutes) or EMS (minutes and metres) */
         hss_table *table;              /* sub-centre distances */
     } circle, ems, subcentres;
+    struct policy_ems_sums *ems_sums; /* 120 units and calls per area (ems_sums.c), read once */
 } policy_links;
 void policy_links_free(policy_links *l);
+
+/* ems_sums.c: the area's ambulance units and those with the standard crew; -1 when none. */
+int policy_ems_units(const pregion *R, const parea *a, int64_t *units, int64_t *crew_ok);
+/* Mean measured response (minutes) of the calls under the area whose village is of kind
+ * (0 urban, 1 rural, else all); -1 when there is no such call. */
+int policy_ems_mean_response(const pregion *R, const parea *a, int kind, double *mean, int64_t *calls);
+void policy_ems_sums_free(struct policy_ems_sums *S);
 
 hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err);
 void policy_region_free(pregion *R);
 int policy_region_find(const pregion *R, const char *code);
 void pagg_add(pagg *dst, const pagg *src);
+/* Adds facility f's own figures to d; policy_fac_agg sets g to them alone. */
+void pagg_add_fac(pagg *d, const pregion *R, const pfac *f);
+void policy_fac_agg(const pregion *R, const pfac *f, pagg *g);
 
 /* ---- rules and packs ------------------------------------------------------------------- */
 

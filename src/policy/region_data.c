@@ -75,6 +75,38 @@ void pagg_add(pagg *d, const pagg *s)
     d->marked += s->marked;
 }
 
+void pagg_add_fac(pagg *d, const pregion *R, const pfac *f)
+{
+    d->beds_open += f->beds_open;
+    d->beds_approved += f->beds_approved;
+    d->beds_inf += f->beds_inf;
+    d->beds_rehab += f->beds_rehab;
+    d->beds_nursing += f->beds_nursing;
+    d->beds_open_known += (f->beds_known & PB_OPEN) != 0;
+    d->beds_approved_known += (f->beds_known & PB_APPROVED) != 0;
+    d->beds_inf_known += (f->beds_known & PB_INF) != 0;
+    d->beds_rehab_known += (f->beds_known & PB_REHAB) != 0;
+    d->beds_nursing_known += (f->beds_known & PB_NURSING) != 0;
+    for (uint16_t i = 0; i < f->nstaff; i++)
+        d->staff[R->staff[f->staff_at + i].k] += R->staff[f->staff_at + i].n;
+    for (uint16_t i = 0; i < f->nveh; i++)
+        d->veh[R->veh[f->veh_at + i].k] += R->veh[f->veh_at + i].n;
+    d->staff_known += f->nstaff > 0;
+    d->veh_known += f->nveh > 0;
+    d->types[f->type]++;
+    if (f->ownership >= 0 && f->ownership < 3)
+        d->owned[f->ownership]++;
+    d->centrals += f->central != 0;
+    d->sub_centres += f->sub_centre != 0;
+    d->facilities++;
+}
+
+void policy_fac_agg(const pregion *R, const pfac *f, pagg *g)
+{
+    memset(g, 0, sizeof *g);
+    pagg_add_fac(g, R, f);
+}
+
 /* The region's strings (codes, names, service lists) live in large blocks freed together:
  * one allocation per 256 KiB instead of one per string (five per facility and area before). */
 struct pstrblock {
@@ -197,26 +229,14 @@ static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
         f->grade = hss_model_find(HSS_VOCAB_GRADE, (const char *)sqlite3_column_text(s, 3));
         f->ownership = hss_model_find(HSS_VOCAB_OWNERSHIP, (const char *)sqlite3_column_text(s, 4));
         f->area = area;
-        if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
-            f->agg.beds_approved = sqlite3_column_double(s, 6);
-            f->agg.beds_approved_known = 1;
-        }
-        if (sqlite3_column_type(s, 7) != SQLITE_NULL) {
-            f->agg.beds_open = sqlite3_column_double(s, 7);
-            f->agg.beds_open_known = 1;
-        }
-        if (sqlite3_column_type(s, 8) != SQLITE_NULL) {
-            f->agg.beds_inf = sqlite3_column_double(s, 8);
-            f->agg.beds_inf_known = 1;
-        }
-        if (sqlite3_column_type(s, 13) != SQLITE_NULL) {
-            f->agg.beds_rehab = sqlite3_column_double(s, 13);
-            f->agg.beds_rehab_known = 1;
-        }
-        if (sqlite3_column_type(s, 14) != SQLITE_NULL) {
-            f->agg.beds_nursing = sqlite3_column_double(s, 14);
-            f->agg.beds_nursing_known = 1;
-        }
+        /* beds: columns 6, 7, 8, 13, 14 */
+        static const int bcol[] = {6, 7, 8, 13, 14}, bbit[] = {PB_APPROVED, PB_OPEN, PB_INF, PB_REHAB, PB_NURSING};
+        double *bval[] = {&f->beds_approved, &f->beds_open, &f->beds_inf, &f->beds_rehab, &f->beds_nursing};
+        for (int b = 0; b < 5; b++)
+            if (sqlite3_column_type(s, bcol[b]) != SQLITE_NULL) {
+                *bval[b] = sqlite3_column_double(s, bcol[b]);
+                f->beds_known |= bbit[b];
+            }
         f->run_by = sqlite3_column_type(s, 15) == SQLITE_NULL
                         ? -1 : hss_model_find(HSS_VOCAB_LEVEL, (const char *)sqlite3_column_text(s, 15));
         R->run_by_known += f->run_by >= 0;
@@ -225,12 +245,6 @@ static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
         f->services = col_text(R, s, 11);
         if (sqlite3_column_int(s, 12))
             R->generated = 1;
-        f->agg.types[type] = 1;
-        if (f->ownership >= 0 && f->ownership < 3)
-            f->agg.owned[f->ownership] = 1;
-        f->agg.centrals = f->central != 0;
-        f->agg.sub_centres = f->sub_centre != 0;
-        f->agg.facilities = 1;
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE)
@@ -259,7 +273,24 @@ static int fac_find(const pregion *R, const char *code)
     return -1;
 }
 
-/* Staff (staff = 1) or vehicle (staff = 0) counts, added to each facility's own sums. */
+/* A staff or vehicle row on its way to the pool, with its facility and place in the query. */
+typedef struct {
+    int fac;
+    size_t seq;
+    pcount c;
+} prow;
+
+static int prow_cmp(const void *x, const void *y)
+{
+    const prow *a = x, *b = y;
+    if (a->fac != b->fac)
+        return a->fac < b->fac ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Staff (staff = 1) or vehicle (staff = 0) rows into the region's pool, each facility's rows
+ * together (the query returns them so; sorted only if the collation differed). Rows of an
+ * unknown facility or category are left out. */
 static hss_code load_counts(hss_store *st, pregion *R, int staff, hss_error *err)
 {
     sqlite3_stmt *s = hss_store_prepare(
@@ -269,30 +300,57 @@ static hss_code load_counts(hss_store *st, pregion *R, int staff, hss_error *err
         err);
     if (!s)
         return err->code;
-    int rc, last = -1;
+    hss_vec rows;
+    hss_vec_init(&rows, sizeof(prow));
+    int rc, last = -1, sorted = 1;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *fc = (const char *)sqlite3_column_text(s, 0);
         int fi = last >= 0 && strcmp(R->facs[last].code, fc) == 0 ? last : fac_find(R, fc);
-        last = fi;
         if (fi < 0)
             continue;
-        pagg *g = &R->facs[fi].agg;
         const char *cat = (const char *)sqlite3_column_text(s, 1);
         int k = hss_model_find(staff ? HSS_VOCAB_STAFF : HSS_VOCAB_VEHICLE, cat);
         if (k < 0)
             continue;
-        double n = sqlite3_column_double(s, 2);
-        if (staff) {
-            g->staff[k] += n;
-            g->staff_known = 1;
-        } else {
-            g->veh[k] += n;
-            g->veh_known = 1;
-        }
+        if (fi < last)
+            sorted = 0;
+        last = fi;
+        prow *p = hss_vec_push(&rows);
+        p->fac = fi;
+        p->seq = rows.len;
+        p->c.k = k;
+        p->c.n = sqlite3_column_double(s, 2);
     }
     sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
+    if (rc != SQLITE_DONE) {
+        hss_vec_free(&rows);
         return hss_store_error(st, err, staff ? "reading staff" : "reading vehicles");
+    }
+    prow *p = rows.items;
+    if (!sorted)
+        qsort(p, rows.len, sizeof *p, prow_cmp);
+    pcount *pool = hss_xmalloc((rows.len ? rows.len : 1) * sizeof *pool);
+    for (size_t i = 0; i < rows.len; i++) {
+        pool[i] = p[i].c;
+        pfac *f = &R->facs[p[i].fac];
+        if (staff) {
+            if (!f->nstaff)
+                f->staff_at = (uint32_t)i;
+            f->nstaff++;
+        } else {
+            if (!f->nveh)
+                f->veh_at = (uint32_t)i;
+            f->nveh++;
+        }
+    }
+    if (staff) {
+        R->staff = pool;
+        R->nstaffrows = rows.len;
+    } else {
+        R->veh = pool;
+        R->nvehrows = rows.len;
+    }
+    hss_vec_free(&rows);
     return HSS_OK;
 }
 
@@ -342,7 +400,7 @@ hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
      * every child has one. */
     R->sub = hss_xcalloc(R->nareas ? R->nareas : 1, sizeof *R->sub);
     for (size_t i = 0; i < R->nfacs; i++)
-        pagg_add(&R->sub[R->facs[i].area], &R->facs[i].agg);
+        pagg_add_fac(&R->sub[R->facs[i].area], R, &R->facs[i]);
     int64_t *childpop = hss_xcalloc(R->nareas + 1, sizeof *childpop);
     int *children = hss_xcalloc(R->nareas + 1, sizeof *children);
     int *childunknown = hss_xcalloc(R->nareas + 1, sizeof *childunknown);
@@ -381,6 +439,8 @@ void policy_region_free(pregion *R)
     }
     free(R->areas);
     free(R->facs);
+    free(R->staff);
+    free(R->veh);
     free(R->sub);
     free(R->order);
     free(R->hash);

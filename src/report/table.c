@@ -11,13 +11,22 @@
 typedef struct {
     char *name, *label;
     hss_col_type type;
+    int repeats;      /* cells share one copy of a value repeated from row to row */
+    const char *last; /* that copy (in the pool) */
 } column;
+
+/* The copies repeating columns share, freed with the table. */
+struct pooled {
+    struct pooled *next;
+    char s[];
+};
 
 struct hss_table {
     column *cols;
     size_t ncols;
-    char **cells; /* row-major; NULL = null */
+    char **cells; /* row-major; NULL = null; a repeating column's cells point into pool */
     size_t nrows, cap_rows;
+    struct pooled *pool;
 };
 
 int hss_format_parse(const char *s, hss_format *out)
@@ -43,8 +52,13 @@ void hss_table_free(hss_table *t)
     if (!t)
         return;
     for (size_t i = 0; i < t->nrows * t->ncols; i++)
-        free(t->cells[i]);
+        if (!t->cols[i % t->ncols].repeats)
+            free(t->cells[i]);
     free(t->cells);
+    for (struct pooled *p = t->pool, *next; p; p = next) {
+        next = p->next;
+        free(p);
+    }
     for (size_t c = 0; c < t->ncols; c++) {
         free(t->cols[c].name);
         free(t->cols[c].label);
@@ -59,7 +73,15 @@ size_t hss_table_add_col(hss_table *t, const char *name, const char *label, hss_
     t->cols[t->ncols].name = hss_xstrdup(name);
     t->cols[t->ncols].label = hss_xstrdup(label ? label : name);
     t->cols[t->ncols].type = type;
+    t->cols[t->ncols].repeats = 0;
+    t->cols[t->ncols].last = NULL;
     return t->ncols++;
+}
+
+void hss_table_col_repeats(hss_table *t, size_t col)
+{
+    if (t->nrows == 0)
+        t->cols[col].repeats = 1;
 }
 
 void hss_table_add_row(hss_table *t)
@@ -95,8 +117,21 @@ static char **cell(hss_table *t, size_t col)
 void hss_table_set_text(hss_table *t, size_t col, const char *s)
 {
     char **c = cell(t, col);
-    free(*c);
-    *c = s ? hss_xstrdup(s) : NULL;
+    column *k = &t->cols[col];
+    if (!k->repeats) {
+        free(*c);
+        *c = s ? hss_xstrdup(s) : NULL;
+        return;
+    }
+    if (s && (!k->last || strcmp(k->last, s) != 0)) {
+        size_t n = strlen(s) + 1;
+        struct pooled *p = hss_xmalloc(sizeof *p + n);
+        memcpy(p->s, s, n);
+        p->next = t->pool;
+        t->pool = p;
+        k->last = p->s;
+    }
+    *c = s ? (char *)k->last : NULL;
 }
 
 void hss_table_set_int(hss_table *t, size_t col, long long v)

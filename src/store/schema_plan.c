@@ -108,4 +108,15 @@ HSS_SCHEMA(hss_schema_plan, "plan",
     "  month TEXT PRIMARY KEY,"        /* YYYY-MM */
     "  created TEXT NOT NULL,"
     "  ranking TEXT NOT NULL"          /* JSON [{county, name, score, rank}] for the next month's change */
-    ");");
+    ");",
+    /* v2: what is the same for every finding of a rule (title, unit, document) is kept once per
+     * saved evaluation and rule instead of on each of a province's 60,000 rows; plan_finding's
+     * columns of the same names are '' in rows saved from now on. */
+    "CREATE TABLE plan_eval_rule("
+    "  eval_id INTEGER NOT NULL REFERENCES plan_eval(id) ON DELETE CASCADE,"
+    "  rule TEXT NOT NULL,"
+    "  title TEXT NOT NULL, unit TEXT NOT NULL, document TEXT NOT NULL,"
+    "  PRIMARY KEY(eval_id, rule)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO plan_eval_rule(eval_id, rule, title, unit, document)"
+    "  SELECT eval_id, rule, MAX(title), MAX(unit), MAX(document) FROM plan_finding GROUP BY eval_id, rule;");

@@ -201,6 +201,19 @@ static void lishui_has_real_totals(void **state)
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM boundary"), 9);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM facility WHERE generated=0"), 0);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM area WHERE level='village' AND generated=0"), 0);
+    /* Bed kinds on every facility with beds, within its approved beds; hospitals keep
+     * rehabilitation beds, basic-level centres nursing beds. */
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM facility WHERE beds_approved > 0 AND "
+                                            "(beds_rehabilitation IS NULL OR beds_nursing IS NULL)"), 0);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM facility WHERE "
+                                            "beds_rehabilitation + beds_nursing > beds_approved"), 0);
+    assert_true(hss_test_query_int(st, "SELECT sum(beds_rehabilitation) FROM facility WHERE type='general_hospital'") > 0);
+    assert_true(hss_test_query_int(st, "SELECT sum(beds_nursing) FROM facility WHERE type='township_health_center'") > 0);
+    /* Who runs each public institution; private ones are run by no government. */
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM facility WHERE (run_by IS NULL) <> (ownership='private')"), 0);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM facility WHERE run_by='city' AND area_code NOT LIKE '331102%'"), 0);
+    assert_true(hss_test_query_int(st, "SELECT count(*) FROM facility WHERE run_by='city' AND type='general_hospital'") >= 1);
+    assert_true(hss_test_query_int(st, "SELECT count(*) FROM facility WHERE run_by='county' AND type='general_hospital'") >= 9);
     /* 24 months of generated activity data feed the monitoring indicators. */
     assert_int_equal(hss_test_query_int(st, "SELECT count(DISTINCT period) FROM data_value WHERE generated=1"), 24);
     /* Generated surveillance counts and the alerts the last week's detection raised. */

@@ -139,7 +139,10 @@ static void monthly_bulletin(void **state)
                                     "--deadline 2099-06-30", db, e2), 0);
     free(out);
 
+    /* a Liaocheng region: ranked on Liaocheng's indicator targets */
+    plan_sql(db, "INSERT OR REPLACE INTO hss_meta(key, value) VALUES('region', 'liaocheng')");
     char *first = bulletin("2025-11");
+    assert_non_null(strstr(first, "目标值依据：聊城市规划标准"));
     assert_non_null(strstr(first, "此前没有通报"));
     free(first);
     char *html = bulletin("2025-12");
@@ -152,6 +155,7 @@ static void monthly_bulletin(void **state)
     assert_non_null(strstr(html, "<td>甲区</td>"));
     assert_non_null(strstr(html, "<td>戊县</td>"));
     assert_true(count(html, "持平") + count(html, "上升") + count(html, "下降") >= 2);
+    assert_non_null(strstr(html, "<tr><td class=\"n\">1</td>"));
     /* the overdue task (year 2024) and the open item */
     assert_non_null(strstr(html, "全市统筹建设任务"));
     assert_non_null(strstr(html, "戊县卫健局"));
@@ -165,6 +169,20 @@ static void monthly_bulletin(void **state)
     free(html);
     assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_bulletin"), 2);
     assert_int_equal(plan_query_int(db, "SELECT count(*) FROM audit WHERE action='bulletin'"), 2);
+    /* a Yiwu region is ranked on Yiwu's own targets, never Liaocheng's */
+    plan_sql(db, "UPDATE hss_meta SET value='yiwu' WHERE key='region'");
+    html = bulletin("2026-01");
+    assert_non_null(strstr(html, "目标值依据：义乌市规划标准"));
+    assert_null(strstr(html, "聊城"));
+    free(html);
+    /* Lishui's plan sets no monthly indicator target: nothing is ranked, and the bulletin says so */
+    plan_sql(db, "UPDATE hss_meta SET value='lishui' WHERE key='region'");
+    html = bulletin("2026-02");
+    assert_non_null(strstr(html, "目标值依据：丽水市规划标准"));
+    assert_non_null(strstr(html, "本地区规划未对月度监测指标设定目标值，本期不排名"));
+    assert_null(strstr(html, "聊城"));
+    assert_null(strstr(html, "<tr><td class=\"n\">1</td>")); /* no county ranked first */
+    free(html);
     assert_int_equal(plan_run(&out, "bulletin --db %s --month 2025-13", db), 1);
     assert_non_null(strstr(out, "must be a month YYYY-MM"));
     free(out);

@@ -1,0 +1,103 @@
+/*
+ * ems_sums.c: the 120 module's records (ambulance units and call times) summed per area once
+ * per evaluation. The measures ems_unit_crew_share and ems_response ask for every area and
+ * rule; asking the ems module each time read the whole facility registry per area (seconds on
+ * a province), so the per-place sums are read once and added up the area tree here.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ems/ems.h"
+#include "policy/policy_int.h"
+
+struct policy_ems_sums {
+    int64_t *units, *crew_ok;   /* per area: units in its subtree, those with the standard crew */
+    int64_t (*calls)[3];        /* per area and kind (0 urban, 1 rural, 2 all): calls */
+    double (*secs)[3];          /* the same: seconds from received to on scene, summed */
+};
+
+/* Adds one place's sums to its area and every area above it (the ems module's own walk goes
+ * up the same area table). A place missing from the area table counts nowhere, as there. */
+static void add_up(const pregion *R, struct policy_ems_sums *S, const hss_ems_sum *e, int units)
+{
+    int k = e->kind == 0 || e->kind == 1 ? e->kind : -1;
+    int i = policy_region_find(R, e->code);
+    for (int guard = 0; i >= 0 && guard < 16; guard++, i = R->areas[i].parent) {
+        if (units) {
+            S->units[i] += e->count;
+            S->crew_ok[i] += (int64_t)e->sum;
+            continue;
+        }
+        if (k >= 0) {
+            S->calls[i][k] += e->count;
+            S->secs[i][k] += e->sum;
+        }
+        S->calls[i][2] += e->count;
+        S->secs[i][2] += e->sum;
+    }
+}
+
+static struct policy_ems_sums *sums_load(const pregion *R)
+{
+    struct policy_ems_sums *S = hss_xcalloc(1, sizeof *S);
+    size_t na = R->nareas ? R->nareas : 1;
+    S->units = hss_xcalloc(na, sizeof *S->units);
+    S->crew_ok = hss_xcalloc(na, sizeof *S->crew_ok);
+    S->calls = hss_xcalloc(na, sizeof *S->calls);
+    S->secs = hss_xcalloc(na, sizeof *S->secs);
+    hss_ems_sum *e;
+    size_t n;
+    hss_error err;
+    /* a failed read counts as nothing recorded: the measures then say so or fall back */
+    if (hss_ems_unit_sums(R->st, &e, &n, &err) == HSS_OK) {
+        for (size_t i = 0; i < n; i++)
+            add_up(R, S, &e[i], 1);
+        hss_ems_sums_free(e, n);
+    }
+    if (hss_ems_call_sums(R->st, &e, &n, &err) == HSS_OK) {
+        for (size_t i = 0; i < n; i++)
+            add_up(R, S, &e[i], 0);
+        hss_ems_sums_free(e, n);
+    }
+    return S;
+}
+
+static const struct policy_ems_sums *sums_of(const pregion *R)
+{
+    if (!R->links->ems_sums)
+        R->links->ems_sums = sums_load(R);
+    return R->links->ems_sums;
+}
+
+int policy_ems_units(const pregion *R, const parea *a, int64_t *units, int64_t *crew_ok)
+{
+    const struct policy_ems_sums *S = sums_of(R);
+    size_t i = (size_t)(a - R->areas);
+    *units = S->units[i];
+    *crew_ok = S->crew_ok[i];
+    return *units > 0 ? 0 : -1;
+}
+
+int policy_ems_mean_response(const pregion *R, const parea *a, int kind, double *mean, int64_t *calls)
+{
+    const struct policy_ems_sums *S = sums_of(R);
+    size_t i = (size_t)(a - R->areas);
+    int k = kind == 0 || kind == 1 ? kind : 2;
+    *calls = S->calls[i][k];
+    if (*calls == 0)
+        return -1;
+    /* as AVG(on_scene_at - received_at) / 60.0 computed it: the exact sum over the count */
+    *mean = S->secs[i][k] / (double)*calls / 60.0;
+    return 0;
+}
+
+void policy_ems_sums_free(struct policy_ems_sums *S)
+{
+    if (!S)
+        return;
+    free(S->units);
+    free(S->crew_ok);
+    free(S->calls);
+    free(S->secs);
+    free(S);
+}
