@@ -73,14 +73,10 @@ hss_code rdb_villages(hss_store *st, const char *prefix, hss_rounds_village **ou
     if (!s)
         return HSS_EDB;
     bind_text(s, 1, prefix);
-    size_t cap = 0;
+    hss_vec villages;
+    hss_vec_init(&villages, sizeof(hss_rounds_village));
     while (sqlite3_step(s) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            *out = hss_xrealloc(*out, cap * sizeof **out);
-        }
-        hss_rounds_village *v = &(*out)[(*n)++];
-        memset(v, 0, sizeof *v);
+        hss_rounds_village *v = hss_vec_push(&villages);
         snprintf(v->code, sizeof v->code, "%s", col(s, 0));
         v->name = hss_xstrdup(col(s, 1));
         snprintf(v->township, sizeof v->township, "%s", col(s, 2));
@@ -91,6 +87,8 @@ hss_code rdb_villages(hss_store *st, const char *prefix, hss_rounds_village **ou
         v->clinic_min = INFINITY;
     }
     sqlite3_finalize(s);
+    *out = villages.items;
+    *n = villages.len;
     return HSS_OK;
 }
 
@@ -146,14 +144,17 @@ hss_code rdb_homes(hss_store *st, const char *prefix, char ***codes, char ***are
     if (!s)
         return HSS_EDB;
     bind_text(s, 1, prefix);
+    hss_vec cv, av; /* of char *, side by side */
+    hss_vec_init(&cv, sizeof(char *));
+    hss_vec_init(&av, sizeof(char *));
     while (sqlite3_step(s) == SQLITE_ROW) {
-        *codes = hss_xrealloc(*codes, (*n + 1) * sizeof **codes);
-        *areas = hss_xrealloc(*areas, (*n + 1) * sizeof **areas);
-        (*codes)[*n] = hss_xstrdup(col(s, 0));
-        (*areas)[*n] = hss_xstrdup(col(s, 1));
-        (*n)++;
+        *(char **)hss_vec_push(&cv) = hss_xstrdup(col(s, 0));
+        *(char **)hss_vec_push(&av) = hss_xstrdup(col(s, 1));
     }
     sqlite3_finalize(s);
+    *codes = cv.items;
+    *areas = av.items;
+    *n = cv.len;
     return HSS_OK;
 }
 
@@ -354,9 +355,10 @@ hss_code rdb_village_rounds(hss_store *st, const char *village, rdb_stop_row **r
     if (!s)
         return HSS_EDB;
     bind_text(s, 1, village);
+    hss_vec stops;
+    hss_vec_init(&stops, sizeof(rdb_stop_row));
     while (sqlite3_step(s) == SQLITE_ROW) {
-        *rows = hss_xrealloc(*rows, (*n + 1) * sizeof **rows);
-        rdb_stop_row *r = &(*rows)[(*n)++];
+        rdb_stop_row *r = hss_vec_push(&stops);
         snprintf(r->round, sizeof r->round, "%s", col(s, 0));
         snprintf(r->vehicle, sizeof r->vehicle, "%s", col(s, 1));
         snprintf(r->home, sizeof r->home, "%s", col(s, 2));
@@ -370,5 +372,7 @@ hss_code rdb_village_rounds(hss_store *st, const char *village, rdb_stop_row **r
         snprintf(r->place, sizeof r->place, "%s", col(s, 10));
     }
     sqlite3_finalize(s);
+    *rows = stops.items;
+    *n = stops.len;
     return HSS_OK;
 }
