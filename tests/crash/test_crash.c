@@ -231,23 +231,6 @@ static const importer IMPORTERS[] = {
      .counts = {{"SELECT count(*) FROM surveil_series", 0, 3}, {"SELECT count(*) FROM surveil_year", 0, 6}}},
 };
 
-static char *new_db(const char *name, const char *sql_file)
-{
-    char path[700];
-    snprintf(path, sizeof path, "%s/%s", g_dir, name);
-    hss_error err;
-    hss_store *st = hss_store_open(path, &err);
-    assert_non_null(st);
-    if (sql_file) {
-        char *sql = hss_read_file(sql_file, NULL, &err);
-        assert_non_null(sql);
-        assert_int_equal(hss_store_exec(st, sql, &err), HSS_OK);
-        free(sql);
-    }
-    hss_store_close(st);
-    return hss_xstrdup(path);
-}
-
 /* Copies the argument template into out with DB and FILE filled in. */
 static void fill_args(const char *const tmpl[8], const char *db, const char *file, const char *out[9])
 {
@@ -262,7 +245,7 @@ static char *store_before(const importer *im)
 {
     char name[64], path[800];
     snprintf(name, sizeof name, "%s0.db", im->name);
-    char *db = new_db(name, im->region_sql);
+    char *db = hss_test_new_db(g_dir, name, im->region_sql);
     const char *args[9];
     int killed;
     if (im->prepare[0]) {

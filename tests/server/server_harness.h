@@ -44,11 +44,8 @@ static inline char *make_region_db(const char *dir)
     hss_error err;
     hss_store *st = hss_store_open(path, &err);
     assert_non_null(st);
-    char *sql = hss_read_file("tests/data/server/region.sql", NULL, &err);
-    assert_non_null(sql);
-    assert_int_equal(hss_store_exec(st, sql, &err), HSS_OK);
+    hss_test_load_sql(st, "tests/data/server/region.sql");
     assert_int_equal(hss_store_bump_version(st, &err), HSS_OK);
-    free(sql);
     hss_store_close(st);
     return hss_xstrdup(path);
 }
@@ -234,17 +231,6 @@ static inline cJSON *http_get_json(int port, const char *path, const session *s,
     assert_non_null(j);
     http_resp_free(&r);
     return j;
-}
-
-/* One integer from the database file the server serves (opened beside it, read-only use). */
-static inline long long db_query_int(const char *db, const char *sql)
-{
-    hss_error err;
-    hss_store *st = hss_store_open_existing(db, &err);
-    assert_non_null(st);
-    long long v = hss_test_query_int(st, sql);
-    hss_store_close(st);
-    return v;
 }
 
 #endif
