@@ -104,12 +104,9 @@ static inline void line_region_build(const char *dir, const char *db, const line
 static inline test_server line_server_start(const char *db, const char *const *extra, session *admin,
                                             session *liandu)
 {
-    assert_int_equal(add_user(db, "admin", "admin", "331100", "admin-pass-1", NULL), 0);
-    assert_int_equal(add_user(db, "liandu", "county", "331102", "liandu-pass-1", NULL), 0);
-    test_server srv = start_server(db, extra);
-    assert_int_equal(login(srv.port, "admin", "admin-pass-1", admin), 200);
-    assert_int_equal(login(srv.port, "liandu", "liandu-pass-1", liandu), 200);
-    return srv;
+    const server_user users[] = {{"admin", "admin", "331100", "admin-pass-1", admin},
+                                 {"liandu", "county", "331102", "liandu-pass-1", liandu}};
+    return start_server_users(db, extra, users, 2);
 }
 
 #endif

@@ -219,6 +219,26 @@ static inline int login(int port, const char *user, const char *pw, session *s)
     return st;
 }
 
+/* A login of the test server: added before it starts and, when s is given, logged in after. */
+typedef struct {
+    const char *name, *role, *scope, *pw;
+    session *s;
+} server_user;
+
+/* Adds the n users to db, starts `hss serve` on it (with `extra` arguments) and logs in each
+ * user that has a session. */
+static inline test_server start_server_users(const char *db, const char *const *extra,
+                                             const server_user *users, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(add_user(db, users[i].name, users[i].role, users[i].scope, users[i].pw, NULL), 0);
+    test_server srv = start_server(db, extra);
+    for (size_t i = 0; i < n; i++)
+        if (users[i].s)
+            assert_int_equal(login(srv.port, users[i].name, users[i].pw, users[i].s), 200);
+    return srv;
+}
+
 /* GET path as session s (NULL: anonymous), expecting status `want`; returns the parsed body. */
 static inline cJSON *http_get_json(int port, const char *path, const session *s, int want)
 {
