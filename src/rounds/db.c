@@ -280,9 +280,14 @@ hss_code rdb_audit(hss_store *st, const char *target, const char *detail, hss_er
 
 /* ---- tables ----------------------------------------------------------------------------- */
 
-/* Copies every row of a query into t (columns already declared, in the same order). */
-static hss_code fill(hss_store *st, const char *sql, const char *prefix, hss_table *t, hss_error *err)
+/* Copies every row of a query into t (columns already declared, in the same order); ?1 is the
+ * code prefix of the area `under` (NULL: all). */
+static hss_code fill(hss_store *st, const char *sql, const char *under, hss_table *t, hss_error *err)
 {
+    char prefix[32];
+    hss_code rc = rdb_prefix(st, under, prefix, err);
+    if (rc)
+        return rc;
     sqlite3_stmt *s = hss_store_prepare(st, sql, err);
     if (!s)
         return HSS_EDB;
@@ -306,7 +311,7 @@ static hss_code fill(hss_store *st, const char *sql, const char *prefix, hss_tab
     return HSS_OK;
 }
 
-hss_code rdb_list_rounds(hss_store *st, const char *prefix, hss_table *t, hss_error *err)
+hss_code rdb_list_rounds(hss_store *st, const char *under, hss_table *t, hss_error *err)
 {
     return fill(st,
         "SELECT r.code, r.county_code, r.vehicle, r.home_code, COALESCE(f.name,''), r.weekdays, r.start_time,"
@@ -314,10 +319,10 @@ hss_code rdb_list_rounds(hss_store *st, const char *prefix, hss_table *t, hss_er
         " FROM mobile_round r JOIN mobile_round_stop s ON s.round_code = r.code"
         " LEFT JOIN facility f ON f.code = r.home_code LEFT JOIN area a ON a.code = s.village_code"
         " WHERE (?1 = '' OR s.village_code LIKE ?1 OR r.county_code LIKE ?1) ORDER BY r.code, s.seq",
-        prefix, t, err);
+        under, t, err);
 }
 
-hss_code rdb_list_stationed(hss_store *st, const char *prefix, hss_table *t, hss_error *err)
+hss_code rdb_list_stationed(hss_store *st, const char *under, hss_table *t, hss_error *err)
 {
     return fill(st,
         "SELECT d.village_code, COALESCE(a.name,''), d.facility_code, COALESCE(f.name,''), d.county_code,"
@@ -325,10 +330,10 @@ hss_code rdb_list_stationed(hss_store *st, const char *prefix, hss_table *t, hss
         " FROM stationed_doctor d LEFT JOIN area a ON a.code = d.village_code"
         " LEFT JOIN facility f ON f.code = d.facility_code"
         " WHERE (?1 = '' OR d.village_code LIKE ?1) ORDER BY d.village_code, d.facility_code",
-        prefix, t, err);
+        under, t, err);
 }
 
-hss_code rdb_map_rounds(hss_store *st, const char *prefix, hss_table *t, hss_error *err)
+hss_code rdb_map_rounds(hss_store *st, const char *under, hss_table *t, hss_error *err)
 {
     return fill(st,
         "SELECT r.code, r.vehicle, r.home_code, COALESCE(f.name,''), f.lon, f.lat, r.weekdays, r.start_time,"
@@ -337,7 +342,7 @@ hss_code rdb_map_rounds(hss_store *st, const char *prefix, hss_table *t, hss_err
         " LEFT JOIN facility f ON f.code = r.home_code LEFT JOIN area a ON a.code = s.village_code"
         " WHERE (?1 = '' OR r.county_code LIKE ?1 OR r.code IN (SELECT round_code FROM mobile_round_stop"
         "   WHERE village_code LIKE ?1)) ORDER BY r.code, s.seq",
-        prefix, t, err);
+        under, t, err);
 }
 
 hss_code rdb_village_rounds(hss_store *st, const char *village, rdb_stop_row **rows, size_t *n,
