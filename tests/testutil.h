@@ -82,4 +82,39 @@ static inline long long hss_test_query_int(hss_store *st, const char *sql)
     return v;
 }
 
+/* One integer from the database file db (opened for the query and closed again). */
+static inline long long db_query_int(const char *db, const char *sql)
+{
+    hss_error err;
+    hss_store *st = hss_store_open_existing(db, &err);
+    assert_non_null(st);
+    long long v = hss_test_query_int(st, sql);
+    hss_store_close(st);
+    return v;
+}
+
+/* Runs the SQL file (a test region, say) into the open store. */
+static inline void hss_test_load_sql(hss_store *st, const char *sql_file)
+{
+    hss_error err;
+    char *sql = hss_read_file(sql_file, NULL, &err);
+    assert_non_null(sql);
+    assert_int_equal(hss_store_exec(st, sql, &err), HSS_OK);
+    free(sql);
+}
+
+/* Creates the store dir/name, loads sql_file into it when given, and returns its malloc'd path. */
+static inline char *hss_test_new_db(const char *dir, const char *name, const char *sql_file)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    hss_error err;
+    hss_store *st = hss_store_open(path, &err);
+    assert_non_null(st);
+    if (sql_file)
+        hss_test_load_sql(st, sql_file);
+    hss_store_close(st);
+    return hss_xstrdup(path);
+}
+
 #endif

@@ -57,5 +57,8 @@ hss_store *hss_cli_open_db(const char *path, int create);
 void hss_cli_set_command(int argc, char **argv);
 /* Parses --format into *out, printing an error for a bad value. Returns 0 on success. */
 int hss_cli_format(const char *s, hss_format *out);
+/* The value of option `name` at argv[*i] ("--x v", stepping *i past v, or "--x=v"); NULL when
+ * argv[*i] is another option, or when v is missing (then *missing = 1). */
+const char *hss_cli_opt(int argc, char **argv, int *i, const char *name, int *missing);
 
 #endif

@@ -7,23 +7,6 @@
 #include "access/access.h"
 #include "cli/cli.h"
 
-/* Value of option `name` at argv[*i] ("--x v" or "--x=v"); NULL when argv[*i] is not it. */
-static const char *opt(int argc, char **argv, int *i, const char *name, int *missing)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static void progress(void *ctx, const char *phase, size_t done)
 {
     (void)ctx;
@@ -54,13 +37,13 @@ int hss_cmd_roads(int argc, char **argv)
     for (int i = 2; i < argc; i++) {
         int missing = 0;
         const char *v;
-        if ((v = opt(argc, argv, &i, "--db", &missing)))
+        if ((v = hss_cli_opt(argc, argv, &i, "--db", &missing)))
             db = v;
-        else if ((v = opt(argc, argv, &i, "--seed", &missing)))
+        else if ((v = hss_cli_opt(argc, argv, &i, "--seed", &missing)))
             seed_s = v;
-        else if ((v = opt(argc, argv, &i, "--max-m", &missing)))
+        else if ((v = hss_cli_opt(argc, argv, &i, "--max-m", &missing)))
             max_s = v;
-        else if ((v = opt(argc, argv, &i, "--format", &missing)))
+        else if ((v = hss_cli_opt(argc, argv, &i, "--format", &missing)))
             fmt_s = v;
         else if (missing || argv[i][0] == '-' || file)
             return hss_cli_usage(ROADS_USAGE);
@@ -191,19 +174,19 @@ int hss_cmd_access(int argc, char **argv)
             printf("usage: %s\n", ACCESS_USAGE);
             return 0;
         }
-        if ((v = opt(argc, argv, &i, "--db", &missing))) db = v;
-        else if ((v = opt(argc, argv, &i, "--types", &missing))) types = v;
-        else if ((v = opt(argc, argv, &i, "--minutes", &missing))) minutes_s = v;
-        else if ((v = opt(argc, argv, &i, "--rural-minutes", &missing))) rmin_s = v;
-        else if ((v = opt(argc, argv, &i, "--mode", &missing))) mode_s = v;
-        else if ((v = opt(argc, argv, &i, "--format", &missing))) fmt_s = v;
-        else if ((v = opt(argc, argv, &i, "--detail", &missing))) detail = v;
-        else if ((v = opt(argc, argv, &i, "--under", &missing))) under = v;
-        else if ((v = opt(argc, argv, &i, "--by", &missing))) by = v;
-        else if ((v = opt(argc, argv, &i, "--dispatch", &missing))) disp_s = v;
-        else if ((v = opt(argc, argv, &i, "--turnout", &missing))) turn_s = v;
-        else if ((v = opt(argc, argv, &i, "--urban-km", &missing))) urb_s = v;
-        else if ((v = opt(argc, argv, &i, "--rural-km", &missing))) rur_s = v;
+        if ((v = hss_cli_opt(argc, argv, &i, "--db", &missing))) db = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--types", &missing))) types = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--minutes", &missing))) minutes_s = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--rural-minutes", &missing))) rmin_s = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--mode", &missing))) mode_s = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--format", &missing))) fmt_s = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--detail", &missing))) detail = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--under", &missing))) under = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--by", &missing))) by = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--dispatch", &missing))) disp_s = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--turnout", &missing))) turn_s = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--urban-km", &missing))) urb_s = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--rural-km", &missing))) rur_s = v;
         else if (!missing && argv[i][0] != '-' && !measure) measure = argv[i];
         else return hss_cli_usage(ACCESS_USAGE);
     }
@@ -343,16 +326,16 @@ int hss_cmd_site(int argc, char **argv)
             printf("usage: %s\n", SITE_USAGE);
             return 0;
         }
-        if ((v = opt(argc, argv, &i, "--db", &missing))) db = v;
-        else if ((v = opt(argc, argv, &i, "--type", &missing))) type = v;
-        else if ((v = opt(argc, argv, &i, "--add", &missing))) add_s = v;
-        else if ((v = opt(argc, argv, &i, "--minutes", &missing))) min_s = v;
-        else if ((v = opt(argc, argv, &i, "--candidates", &missing))) cand = v;
-        else if ((v = opt(argc, argv, &i, "--objective", &missing))) obj = v;
-        else if ((v = opt(argc, argv, &i, "--capacity", &missing))) cap_s = v;
-        else if ((v = opt(argc, argv, &i, "--mode", &missing))) mode_s = v;
-        else if ((v = opt(argc, argv, &i, "--under", &missing))) under = v;
-        else if ((v = opt(argc, argv, &i, "--format", &missing))) fmt_s = v;
+        if ((v = hss_cli_opt(argc, argv, &i, "--db", &missing))) db = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--type", &missing))) type = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--add", &missing))) add_s = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--minutes", &missing))) min_s = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--candidates", &missing))) cand = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--objective", &missing))) obj = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--capacity", &missing))) cap_s = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--mode", &missing))) mode_s = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--under", &missing))) under = v;
+        else if ((v = hss_cli_opt(argc, argv, &i, "--format", &missing))) fmt_s = v;
         else return hss_cli_usage(SITE_USAGE);
     }
     if (!type || !add_s)

@@ -23,23 +23,6 @@ typedef struct {
     int stationed, save, no_clinic;
 } args;
 
-/* Value of option `name` at argv[*i] ("--x v" or "--x=v"); NULL when argv[*i] is not it. */
-static const char *opt(int argc, char **argv, int *i, const char *name, int *missing)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static int parse_args(int argc, char **argv, args *a)
 {
     struct {
@@ -64,7 +47,7 @@ static int parse_args(int argc, char **argv, args *a)
             continue;
         }
         for (size_t k = 0; k < sizeof opts / sizeof *opts && !hit; k++) {
-            const char *v = opt(argc, argv, &i, opts[k].name, &missing);
+            const char *v = hss_cli_opt(argc, argv, &i, opts[k].name, &missing);
             if (v) {
                 *opts[k].dst = v;
                 hit = 1;

@@ -75,54 +75,55 @@
     " AND (?5 IS NULL OR requested_at>=?5) AND (?6 IS NULL OR requested_at<?6)"                           \
     " AND (?7 IS NULL OR upd>=?7) AND (?8 IS NULL OR upd<?8)"
 
-#define IN_SCOPE(col) "+" col ">=?1 AND +" col "<?2"
-
+/* Kinds without rows per resident: one statement per variant (NULL: not searchable so). */
 static const char *const SQL[FK_COUNT][FV_COUNT] = {
     [FK_ORGANIZATION] = {ORG_SQL, ORG_SQL, NULL, NULL},
     [FK_LOCATION] = {LOC_SQL, LOC_SQL, NULL, NULL},
     [FK_PATIENT] = {
-        PAT_COLS "WHERE " IN_SCOPE("village_code") " AND id>?3 ORDER BY id LIMIT ?4",
+        PAT_COLS "WHERE +village_code>=?1 AND +village_code<?2 AND id>?3 ORDER BY id LIMIT ?4",
         PAT_COLS "WHERE id=?9 AND village_code>=?1 AND village_code<?2",
         PAT_COLS "WHERE id=?9 AND village_code>=?1 AND village_code<?2",
         PAT_COLS "WHERE id_number=?9 AND village_code>=?1 AND village_code<?2",
     },
     [FK_CARETEAM] = {TEAM_SQL, TEAM_SQL, NULL, NULL},
-    [FK_EPISODE] = {
-        EP_COLS IN_SCOPE("c.village_code") " AND c.id>?3" EP_DATES " ORDER BY c.id LIMIT ?4",
-        EP_COLS "c.id=?9 AND c.village_code>=?1 AND c.village_code<?2",
-        EP_COLS "c.resident_id=?9 AND c.village_code>=?1 AND c.village_code<?2 AND c.id>?3" EP_DATES
-                " ORDER BY c.id LIMIT ?4",
-        NULL,
-    },
-    [FK_CONDITION] = {
-        CON_COLS IN_SCOPE("e.village_code") " AND e.id>?3" CON_DATES " ORDER BY e.id LIMIT ?4",
-        CON_COLS "e.id=?9 AND e.village_code>=?1 AND e.village_code<?2",
-        CON_COLS "e.resident_id=?9 AND e.village_code>=?1 AND e.village_code<?2 AND e.id>?3" CON_DATES
-                 " ORDER BY e.id LIMIT ?4",
-        NULL,
-    },
-    [FK_OBSERVATION] = {
-        OBS_COLS IN_SCOPE("e.village_code") " AND f.id>?3" OBS_DATES " ORDER BY f.id LIMIT ?4",
-        OBS_COLS "f.id=?9 AND e.village_code>=?1 AND e.village_code<?2",
-        OBS_COLS "e.resident_id=?9 AND e.village_code>=?1 AND e.village_code<?2 AND f.id>?3" OBS_DATES
-                 " ORDER BY f.id LIMIT ?4",
-        NULL,
-    },
-    [FK_SERVICEREQUEST] = {
-        REF_COLS IN_SCOPE("village_code") " AND id>?3" REF_DATES " ORDER BY id LIMIT ?4",
-        REF_COLS "id=?9 AND village_code>=?1 AND village_code<?2",
-        REF_COLS "resident_id=?9 AND village_code>=?1 AND village_code<?2 AND id>?3" REF_DATES
-                 " ORDER BY id LIMIT ?4",
-        NULL,
-    },
-    [FK_TASK] = {
-        REF_COLS IN_SCOPE("village_code") " AND id>?3" REF_DATES " ORDER BY id LIMIT ?4",
-        REF_COLS "id=?9 AND village_code>=?1 AND village_code<?2",
-        REF_COLS "resident_id=?9 AND village_code>=?1 AND village_code<?2 AND id>?3" REF_DATES
-                 " ORDER BY id LIMIT ?4",
-        NULL,
-    },
 };
+
+/* Kinds with rows per resident share one statement per variant; they differ only in these. */
+typedef struct resident_rows {
+    const char *select;   /* columns and tables, ending in WHERE */
+    const char *id;       /* the row key */
+    const char *resident; /* the resident's id */
+    const char *village;  /* the resident's village (the scope) */
+    const char *dates;    /* the date and last-update conditions */
+} resident_rows;
+
+static const resident_rows RESIDENT_ROWS[FK_COUNT] = {
+    [FK_EPISODE] = {EP_COLS, "c.id", "c.resident_id", "c.village_code", EP_DATES},
+    [FK_CONDITION] = {CON_COLS, "e.id", "e.resident_id", "e.village_code", CON_DATES},
+    [FK_OBSERVATION] = {OBS_COLS, "f.id", "e.resident_id", "e.village_code", OBS_DATES},
+    [FK_SERVICEREQUEST] = {REF_COLS, "id", "resident_id", "village_code", REF_DATES},
+    [FK_TASK] = {REF_COLS, "id", "resident_id", "village_code", REF_DATES},
+};
+
+/* The statement of kind k for variant var, written into buf when the kind has rows per
+ * resident; NULL when that search is not supported. */
+static const char *statement(fhir_kind k, fhir_variant var, char *buf, size_t n)
+{
+    const resident_rows *r = &RESIDENT_ROWS[k];
+    if (!r->select)
+        return SQL[k][var];
+    if (var == FV_SCOPE)
+        snprintf(buf, n, "%s+%s>=?1 AND +%s<?2 AND %s>?3%s ORDER BY %s LIMIT ?4", r->select, r->village,
+                 r->village, r->id, r->dates, r->id);
+    else if (var == FV_ID)
+        snprintf(buf, n, "%s%s=?9 AND %s>=?1 AND %s<?2", r->select, r->id, r->village, r->village);
+    else if (var == FV_PATIENT)
+        snprintf(buf, n, "%s%s=?9 AND %s>=?1 AND %s<?2 AND %s>?3%s ORDER BY %s LIMIT ?4", r->select,
+                 r->resident, r->village, r->village, r->id, r->dates, r->id);
+    else
+        return NULL;
+    return buf;
+}
 
 int fhir_db_has(fhir_kind k, char what)
 {
@@ -130,8 +131,7 @@ int fhir_db_has(fhir_kind k, char what)
     case 'd': /* a date */
     case 'u': /* a last-update time */
     case 'p': /* rows per patient */
-        return k == FK_EPISODE || k == FK_CONDITION || k == FK_OBSERVATION || k == FK_SERVICEREQUEST ||
-               k == FK_TASK;
+        return k < FK_COUNT && RESIDENT_ROWS[k].select != NULL;
     case 'i': /* integer keys */
         return k != FK_ORGANIZATION && k != FK_LOCATION && k != FK_CARETEAM;
     default:
@@ -153,13 +153,23 @@ static void bind_opt(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_null(s, i);
 }
 
+/* Steps a write statement to its end, then finalizes it; `what` names it in the error. */
+static hss_code step_done(hss_store *st, sqlite3_stmt *s, const char *what, hss_error *err)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, what);
+}
+
 sqlite3_stmt *fhir_db_query(hss_store *st, fhir_kind k, fhir_variant var, const fhir_query *q, hss_error *err)
 {
-    if (k >= FK_MEASUREREPORT || !SQL[k][var]) {
+    char buf[1024];
+    const char *sql = k < FK_MEASUREREPORT ? statement(k, var, buf, sizeof buf) : NULL;
+    if (!sql) {
         hss_fail(err, HSS_EINVAL, "this search is not supported for this resource type");
         return NULL;
     }
-    sqlite3_stmt *s = hss_store_prepare(st, SQL[k][var], err);
+    sqlite3_stmt *s = hss_store_prepare(st, sql, err);
     if (!s)
         return NULL;
     int ints = fhir_db_has(k, 'i');
@@ -229,9 +239,7 @@ hss_code fhir_db_client_put(hss_store *st, const char *name, const char *scope, 
         sqlite3_bind_int64(s, 5, expires);
     else
         sqlite3_bind_null(s, 5);
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "saving the client");
+    return step_done(st, s, "saving the client", err);
 }
 
 hss_code fhir_db_client_revoke(hss_store *st, const char *name, int *found, hss_error *err)
@@ -240,10 +248,9 @@ hss_code fhir_db_client_revoke(hss_store *st, const char *name, int *found, hss_
     if (!s)
         return HSS_EDB;
     sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
+    hss_code rc = step_done(st, s, "revoking the client", err);
     *found = sqlite3_changes(hss_store_sqlite(st)) > 0;
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "revoking the client");
+    return rc;
 }
 
 int fhir_db_client_get(hss_store *st, const char *hash, int64_t now, char name[128], char scope[16])
@@ -293,9 +300,7 @@ hss_code fhir_db_audit(hss_store *st, const char *user, const char *action, cons
     sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, target ? target : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 5, detail ? detail : "", -1, SQLITE_STATIC);
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "writing the audit record");
+    return step_done(st, s, "writing the audit record", err);
 }
 
 /* ---- import look-ups ------------------------------------------------------------------------ */

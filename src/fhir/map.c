@@ -42,12 +42,24 @@ static cJSON *concept(const char *system, const char *code, const char *display,
     return cc;
 }
 
-static void add_ref(cJSON *o, const char *key, const char *type, const char *id)
+static cJSON *reference(const char *type, const char *id)
 {
     char r[160];
     snprintf(r, sizeof r, "%s/%s", type, id);
-    cJSON *ref = cJSON_AddObjectToObject(o, key);
+    cJSON *ref = cJSON_CreateObject();
     cJSON_AddStringToObject(ref, "reference", r);
+    return ref;
+}
+
+static void add_ref(cJSON *o, const char *key, const char *type, const char *id)
+{
+    cJSON_AddItemToObject(o, key, reference(type, id));
+}
+
+/* A list holding one reference (CareTeam.managingOrganization, EpisodeOfCare.team). */
+static void add_ref_list(cJSON *o, const char *key, const char *type, const char *id)
+{
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(o, key), reference(type, id));
 }
 
 static void add_patient_ref(cJSON *o, const char *key, int64_t id)
@@ -241,12 +253,7 @@ static int map_careteam(sqlite3_stmt *s, cJSON *out, char cursor[72])
     free(members);
     if (cJSON_GetArraySize(parts) == 0)
         cJSON_DeleteItemFromObject(o, "participant");
-    cJSON *mo = cJSON_AddArrayToObject(o, "managingOrganization");
-    cJSON *r = cJSON_CreateObject();
-    char ref[160];
-    snprintf(ref, sizeof ref, "Organization/%s", fhir_col(s, 2));
-    cJSON_AddStringToObject(r, "reference", ref);
-    cJSON_AddItemToArray(mo, r);
+    add_ref_list(o, "managingOrganization", "Organization", fhir_col(s, 2));
     cJSON_AddItemToArray(out, o);
     return 1;
 }
@@ -266,12 +273,7 @@ static int map_episode(sqlite3_stmt *s, const fhir_map_ctx *c, cJSON *out, int64
     cJSON *p = cJSON_AddObjectToObject(o, "period");
     cJSON_AddStringToObject(p, "start", start);
     cJSON_AddStringToObject(p, "end", end);
-    cJSON *team = cJSON_AddArrayToObject(o, "team");
-    cJSON *r = cJSON_CreateObject();
-    char ref[160];
-    snprintf(ref, sizeof ref, "CareTeam/%s", fhir_col(s, 2));
-    cJSON_AddStringToObject(r, "reference", ref);
-    cJSON_AddItemToArray(team, r);
+    add_ref_list(o, "team", "CareTeam", fhir_col(s, 2));
     cJSON_AddItemToArray(out, o);
     return 1;
 }

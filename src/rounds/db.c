@@ -73,14 +73,10 @@ hss_code rdb_villages(hss_store *st, const char *prefix, hss_rounds_village **ou
     if (!s)
         return HSS_EDB;
     bind_text(s, 1, prefix);
-    size_t cap = 0;
+    hss_vec villages;
+    hss_vec_init(&villages, sizeof(hss_rounds_village));
     while (sqlite3_step(s) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            *out = hss_xrealloc(*out, cap * sizeof **out);
-        }
-        hss_rounds_village *v = &(*out)[(*n)++];
-        memset(v, 0, sizeof *v);
+        hss_rounds_village *v = hss_vec_push(&villages);
         snprintf(v->code, sizeof v->code, "%s", col(s, 0));
         v->name = hss_xstrdup(col(s, 1));
         snprintf(v->township, sizeof v->township, "%s", col(s, 2));
@@ -91,6 +87,8 @@ hss_code rdb_villages(hss_store *st, const char *prefix, hss_rounds_village **ou
         v->clinic_min = INFINITY;
     }
     sqlite3_finalize(s);
+    *out = villages.items;
+    *n = villages.len;
     return HSS_OK;
 }
 
@@ -146,14 +144,17 @@ hss_code rdb_homes(hss_store *st, const char *prefix, char ***codes, char ***are
     if (!s)
         return HSS_EDB;
     bind_text(s, 1, prefix);
+    hss_vec cv, av; /* of char *, side by side */
+    hss_vec_init(&cv, sizeof(char *));
+    hss_vec_init(&av, sizeof(char *));
     while (sqlite3_step(s) == SQLITE_ROW) {
-        *codes = hss_xrealloc(*codes, (*n + 1) * sizeof **codes);
-        *areas = hss_xrealloc(*areas, (*n + 1) * sizeof **areas);
-        (*codes)[*n] = hss_xstrdup(col(s, 0));
-        (*areas)[*n] = hss_xstrdup(col(s, 1));
-        (*n)++;
+        *(char **)hss_vec_push(&cv) = hss_xstrdup(col(s, 0));
+        *(char **)hss_vec_push(&av) = hss_xstrdup(col(s, 1));
     }
     sqlite3_finalize(s);
+    *codes = cv.items;
+    *areas = av.items;
+    *n = cv.len;
     return HSS_OK;
 }
 
@@ -279,9 +280,14 @@ hss_code rdb_audit(hss_store *st, const char *target, const char *detail, hss_er
 
 /* ---- tables ----------------------------------------------------------------------------- */
 
-/* Copies every row of a query into t (columns already declared, in the same order). */
-static hss_code fill(hss_store *st, const char *sql, const char *prefix, hss_table *t, hss_error *err)
+/* Copies every row of a query into t (columns already declared, in the same order); ?1 is the
+ * code prefix of the area `under` (NULL: all). */
+static hss_code fill(hss_store *st, const char *sql, const char *under, hss_table *t, hss_error *err)
 {
+    char prefix[32];
+    hss_code rc = rdb_prefix(st, under, prefix, err);
+    if (rc)
+        return rc;
     sqlite3_stmt *s = hss_store_prepare(st, sql, err);
     if (!s)
         return HSS_EDB;
@@ -305,7 +311,7 @@ static hss_code fill(hss_store *st, const char *sql, const char *prefix, hss_tab
     return HSS_OK;
 }
 
-hss_code rdb_list_rounds(hss_store *st, const char *prefix, hss_table *t, hss_error *err)
+hss_code rdb_list_rounds(hss_store *st, const char *under, hss_table *t, hss_error *err)
 {
     return fill(st,
         "SELECT r.code, r.county_code, r.vehicle, r.home_code, COALESCE(f.name,''), r.weekdays, r.start_time,"
@@ -313,10 +319,10 @@ hss_code rdb_list_rounds(hss_store *st, const char *prefix, hss_table *t, hss_er
         " FROM mobile_round r JOIN mobile_round_stop s ON s.round_code = r.code"
         " LEFT JOIN facility f ON f.code = r.home_code LEFT JOIN area a ON a.code = s.village_code"
         " WHERE (?1 = '' OR s.village_code LIKE ?1 OR r.county_code LIKE ?1) ORDER BY r.code, s.seq",
-        prefix, t, err);
+        under, t, err);
 }
 
-hss_code rdb_list_stationed(hss_store *st, const char *prefix, hss_table *t, hss_error *err)
+hss_code rdb_list_stationed(hss_store *st, const char *under, hss_table *t, hss_error *err)
 {
     return fill(st,
         "SELECT d.village_code, COALESCE(a.name,''), d.facility_code, COALESCE(f.name,''), d.county_code,"
@@ -324,10 +330,10 @@ hss_code rdb_list_stationed(hss_store *st, const char *prefix, hss_table *t, hss
         " FROM stationed_doctor d LEFT JOIN area a ON a.code = d.village_code"
         " LEFT JOIN facility f ON f.code = d.facility_code"
         " WHERE (?1 = '' OR d.village_code LIKE ?1) ORDER BY d.village_code, d.facility_code",
-        prefix, t, err);
+        under, t, err);
 }
 
-hss_code rdb_map_rounds(hss_store *st, const char *prefix, hss_table *t, hss_error *err)
+hss_code rdb_map_rounds(hss_store *st, const char *under, hss_table *t, hss_error *err)
 {
     return fill(st,
         "SELECT r.code, r.vehicle, r.home_code, COALESCE(f.name,''), f.lon, f.lat, r.weekdays, r.start_time,"
@@ -336,7 +342,7 @@ hss_code rdb_map_rounds(hss_store *st, const char *prefix, hss_table *t, hss_err
         " LEFT JOIN facility f ON f.code = r.home_code LEFT JOIN area a ON a.code = s.village_code"
         " WHERE (?1 = '' OR r.county_code LIKE ?1 OR r.code IN (SELECT round_code FROM mobile_round_stop"
         "   WHERE village_code LIKE ?1)) ORDER BY r.code, s.seq",
-        prefix, t, err);
+        under, t, err);
 }
 
 hss_code rdb_village_rounds(hss_store *st, const char *village, rdb_stop_row **rows, size_t *n,
@@ -354,9 +360,10 @@ hss_code rdb_village_rounds(hss_store *st, const char *village, rdb_stop_row **r
     if (!s)
         return HSS_EDB;
     bind_text(s, 1, village);
+    hss_vec stops;
+    hss_vec_init(&stops, sizeof(rdb_stop_row));
     while (sqlite3_step(s) == SQLITE_ROW) {
-        *rows = hss_xrealloc(*rows, (*n + 1) * sizeof **rows);
-        rdb_stop_row *r = &(*rows)[(*n)++];
+        rdb_stop_row *r = hss_vec_push(&stops);
         snprintf(r->round, sizeof r->round, "%s", col(s, 0));
         snprintf(r->vehicle, sizeof r->vehicle, "%s", col(s, 1));
         snprintf(r->home, sizeof r->home, "%s", col(s, 2));
@@ -370,5 +377,7 @@ hss_code rdb_village_rounds(hss_store *st, const char *village, rdb_stop_row **r
         snprintf(r->place, sizeof r->place, "%s", col(s, 10));
     }
     sqlite3_finalize(s);
+    *rows = stops.items;
+    *n = stops.len;
     return HSS_OK;
 }

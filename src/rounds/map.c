@@ -95,17 +95,14 @@ static void add_villages(cJSON *root, hss_store *st, const char *under)
 
 hss_code hss_rounds_map_json(hss_store *st, const char *under, char **out, hss_error *err)
 {
-    char prefix[32];
-    hss_code rc = rdb_prefix(st, under, prefix, err);
-    if (rc)
-        return rc;
     hss_table *t = hss_table_new();
     static const char *const cols[] = {"round", "vehicle", "home", "home_name", "home_lon", "home_lat", "weekdays",
                                        "start", "generated", "village", "village_name", "lon", "lat", "dwell_min",
                                        "place"};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         hss_table_add_col(t, cols[i], NULL, HSS_COL_TEXT);
-    if ((rc = rdb_map_rounds(st, prefix, t, err))) {
+    hss_code rc = rdb_map_rounds(st, under, t, err);
+    if (rc) {
         hss_table_free(t);
         return rc;
     }

@@ -55,12 +55,13 @@ hss_code rdb_delete_generated(hss_store *st, const char *county, hss_error *err)
 hss_code rdb_audit(hss_store *st, const char *target, const char *detail, hss_error *err);
 
 /* ---- reads for tables --------------------------------------------------------------------- */
-hss_code rdb_list_rounds(hss_store *st, const char *prefix, hss_table *t, hss_error *err);
-hss_code rdb_list_stationed(hss_store *st, const char *prefix, hss_table *t, hss_error *err);
+/* Each fills t with the rows under the area `under` (NULL: all); HSS_ENOTFOUND for an area not stored. */
+hss_code rdb_list_rounds(hss_store *st, const char *under, hss_table *t, hss_error *err);
+hss_code rdb_list_stationed(hss_store *st, const char *under, hss_table *t, hss_error *err);
 
 /* Rounds with coordinates, one row per stop: round, vehicle, home, home_name, home_lon,
  * home_lat, weekdays, start, generated, village, village_name, lon, lat, dwell_min, place. */
-hss_code rdb_map_rounds(hss_store *st, const char *prefix, hss_table *t, hss_error *err);
+hss_code rdb_map_rounds(hss_store *st, const char *under, hss_table *t, hss_error *err);
 
 /* The rounds stopping at a village, every stop of each: one row per stop of those rounds. */
 typedef struct rdb_stop_row {

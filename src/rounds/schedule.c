@@ -12,21 +12,9 @@
 #include "access/access.h"
 #include "rounds/rounds_int.h"
 
-hss_code hss_rounds_list(hss_store *st, const char *under, hss_table **out, hss_error *err)
+/* Hands the filled table t out, or frees it when filling it failed with rc. */
+static hss_code table_out(hss_table *t, hss_code rc, hss_table **out)
 {
-    char prefix[32];
-    hss_code rc = rdb_prefix(st, under, prefix, err);
-    if (rc)
-        return rc;
-    hss_table *t = hss_table_new();
-    static const char *const cols[][2] = {
-        {"round", "线路"}, {"county", "县"}, {"vehicle", "车辆"}, {"home", "出发机构"}, {"home_name", "出发机构名称"},
-        {"weekdays", "星期"}, {"start", "出发时间"}, {"seq", "顺序"}, {"village", "村"}, {"village_name", "村名"},
-        {"dwell_min", "停留(分钟)"}, {"place", "地点"}, {"generated", "生成数据"}};
-    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
-        hss_table_add_col(t, cols[i][0], cols[i][1],
-                          i == 7 || i == 10 || i == 12 ? HSS_COL_INT : HSS_COL_TEXT);
-    rc = rdb_list_rounds(st, prefix, t, err);
     if (rc) {
         hss_table_free(t);
         return rc;
@@ -35,25 +23,28 @@ hss_code hss_rounds_list(hss_store *st, const char *under, hss_table **out, hss_
     return HSS_OK;
 }
 
+hss_code hss_rounds_list(hss_store *st, const char *under, hss_table **out, hss_error *err)
+{
+    hss_table *t = hss_table_new();
+    static const char *const cols[][2] = {
+        {"round", "线路"}, {"county", "县"}, {"vehicle", "车辆"}, {"home", "出发机构"}, {"home_name", "出发机构名称"},
+        {"weekdays", "星期"}, {"start", "出发时间"}, {"seq", "顺序"}, {"village", "村"}, {"village_name", "村名"},
+        {"dwell_min", "停留(分钟)"}, {"place", "地点"}, {"generated", "生成数据"}};
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+        hss_table_add_col(t, cols[i][0], cols[i][1],
+                          i == 7 || i == 10 || i == 12 ? HSS_COL_INT : HSS_COL_TEXT);
+    return table_out(t, rdb_list_rounds(st, under, t, err), out);
+}
+
 hss_code hss_rounds_stationed_list(hss_store *st, const char *under, hss_table **out, hss_error *err)
 {
-    char prefix[32];
-    hss_code rc = rdb_prefix(st, under, prefix, err);
-    if (rc)
-        return rc;
     hss_table *t = hss_table_new();
     static const char *const cols[][2] = {
         {"village", "村"}, {"village_name", "村名"}, {"facility", "派出机构"}, {"facility_name", "派出机构名称"},
         {"county", "县"}, {"doctors", "派驻医生数"}, {"days_per_week", "每周天数"}, {"generated", "生成数据"}};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         hss_table_add_col(t, cols[i][0], cols[i][1], i >= 5 ? HSS_COL_INT : HSS_COL_TEXT);
-    rc = rdb_list_stationed(st, prefix, t, err);
-    if (rc) {
-        hss_table_free(t);
-        return rc;
-    }
-    *out = t;
-    return HSS_OK;
+    return table_out(t, rdb_list_stationed(st, under, t, err), out);
 }
 
 /* Today's day number in Asia/Shanghai (UTC+8, no daylight saving). */

@@ -100,20 +100,12 @@ hss_code hss_surveil_alert_act(hss_store *st, int64_t id, const char *action, co
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_text(u, 1, tr->to, -1, SQLITE_STATIC);
-    sqlite3_bind_text(u, 2, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(u, 3, by, -1, SQLITE_STATIC);
-    sqlite3_bind_text(u, 4, at, -1, SQLITE_STATIC);
+    hss_surveil_bind_texts(u, 1, 4, (const char *[]){tr->to, action, by, at});
     sqlite3_bind_int(u, 5, closing);
     sqlite3_bind_text(u, 6, at, -1, SQLITE_STATIC);
     sqlite3_bind_int64(u, 7, id);
     sqlite3_bind_int64(e, 1, id);
-    sqlite3_bind_text(e, 2, at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(e, 3, by, -1, SQLITE_STATIC);
-    sqlite3_bind_text(e, 4, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(e, 5, status, -1, SQLITE_STATIC);
-    sqlite3_bind_text(e, 6, tr->to, -1, SQLITE_STATIC);
-    sqlite3_bind_text(e, 7, note ? note : "", -1, SQLITE_STATIC);
+    hss_surveil_bind_texts(e, 2, 6, (const char *[]){at, by, action, status, tr->to, note ? note : ""});
     if (sqlite3_step(u) != SQLITE_DONE || sqlite3_step(e) != SQLITE_DONE)
         rc = hss_store_error(st, err, "updating alert");
     sqlite3_finalize(u);

@@ -40,11 +40,7 @@ static hss_code raise_alert(hss_store *st, const char *area, const char *level, 
         "SELECT 1 FROM surveil_alert WHERE area_code=? AND signal=? AND level=? AND date BETWEEN ? AND ?", err);
     if (!q)
         return HSS_EDB;
-    sqlite3_bind_text(q, 1, area, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, signal, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, level, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, since, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 5, date, -1, SQLITE_STATIC);
+    hss_surveil_bind_texts(q, 1, 5, (const char *[]){area, signal, level, since, date});
     int dup = sqlite3_step(q) == SQLITE_ROW;
     sqlite3_finalize(q);
     if (dup)
@@ -54,17 +50,10 @@ static hss_code raise_alert(hss_store *st, const char *area, const char *level, 
         "VALUES(?,?,?,?,?,?,'new',?)", err);
     if (!ins)
         return HSS_EDB;
-    sqlite3_bind_text(ins, 1, area, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ins, 2, level, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ins, 3, signal, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ins, 4, date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ins, 5, sources, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ins, 6, method, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ins, 7, now, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(ins);
-    sqlite3_finalize(ins);
-    if (rc != SQLITE_DONE)
-        return hss_store_error(st, err, "storing alert");
+    hss_surveil_bind_texts(ins, 1, 7, (const char *[]){area, level, signal, date, sources, method, now});
+    hss_code rc = hss_surveil_step_done(st, ins, "storing alert", err);
+    if (rc)
+        return rc;
     int64_t id = sqlite3_last_insert_rowid(hss_store_sqlite(st));
     sqlite3_stmt *ev = hss_store_prepare(st,
         "INSERT INTO surveil_alert_event(alert_id, at, by_user, action, from_status, to_status, note) "
@@ -72,12 +61,9 @@ static hss_code raise_alert(hss_store *st, const char *area, const char *level, 
     if (!ev)
         return HSS_EDB;
     sqlite3_bind_int64(ev, 1, id);
-    sqlite3_bind_text(ev, 2, now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ev, 3, sources, -1, SQLITE_STATIC);
-    rc = sqlite3_step(ev);
-    sqlite3_finalize(ev);
-    if (rc != SQLITE_DONE)
-        return hss_store_error(st, err, "storing alert event");
+    hss_surveil_bind_texts(ev, 2, 2, (const char *[]){now, sources});
+    if ((rc = hss_surveil_step_done(st, ev, "storing alert event", err)))
+        return rc;
     *raised = 1;
     return HSS_OK;
 }

@@ -10,6 +10,19 @@
 
 #define YEAR_SLOTS 366
 
+void hss_surveil_bind_texts(sqlite3_stmt *s, int first, int n, const char *const *texts)
+{
+    for (int i = 0; i < n; i++)
+        sqlite3_bind_text(s, first + i, texts[i], -1, SQLITE_STATIC);
+}
+
+hss_code hss_surveil_step_done(hss_store *st, sqlite3_stmt *s, const char *what, hss_error *err)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, what);
+}
+
 /* Day number of January 1st of a year. */
 static long jan1_of(int year)
 {
@@ -61,11 +74,7 @@ static hss_code series_upsert(hss_store *st, const char *area, const char *signa
         "RETURNING id", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, area, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, signal, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, f, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 5, l, -1, SQLITE_TRANSIENT);
+    hss_surveil_bind_texts(s, 1, 5, (const char *[]){area, signal, source, f, l});
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
         *id = sqlite3_column_int64(s, 0);
@@ -172,16 +181,9 @@ hss_code hss_surveil_exclude(hss_store *st, const char *area_code, const char *s
     sqlite3_stmt *s = hss_store_prepare(st, "INSERT INTO surveil_exclusion(area_code, signal, from_date, to_date, note) VALUES(?,?,?,?,?)", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, area_code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, signal, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, from_date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, to_date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, note ? note : "", -1, SQLITE_STATIC);
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return hss_store_error(st, err, "storing exclusion");
-    return hss_store_bump_version(st, err);
+    hss_surveil_bind_texts(s, 1, 5, (const char *[]){area_code, signal, from_date, to_date, note ? note : ""});
+    hss_code rc = hss_surveil_step_done(st, s, "storing exclusion", err);
+    return rc ? rc : hss_store_bump_version(st, err);
 }
 
 /* ---- import ---- */
@@ -330,9 +332,7 @@ hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_e
         rc = HSS_EDB;
     for (size_t i = 0; i < list.len && !rc; i++) {
         import_series *s = HSS_VEC_AT(&list, import_series *, i);
-        sqlite3_bind_text(prev, 1, s->area, -1, SQLITE_STATIC);
-        sqlite3_bind_text(prev, 2, s->signal, -1, SQLITE_STATIC);
-        sqlite3_bind_text(prev, 3, s->source, -1, SQLITE_STATIC);
+        hss_surveil_bind_texts(prev, 1, 3, (const char *[]){s->area, s->signal, s->source});
         if (sqlite3_step(prev) == SQLITE_ROW) {
             int ok;
             long f = hss_surveil_day_number((const char *)sqlite3_column_text(prev, 0), &ok);

@@ -72,4 +72,9 @@ void hss_surveil_load_with(sqlite3_stmt *s, int64_t series_id, long from_day, lo
  * (or the version bump) failed, rolls back. Returns the resulting code. */
 hss_code hss_surveil_finish(hss_store *st, hss_code rc, hss_error *err);
 
+/* Binds the n texts to parameters first.. of s, unowned: they must outlive the statement's step. */
+void hss_surveil_bind_texts(sqlite3_stmt *s, int first, int n, const char *const *texts);
+/* Steps a write statement to its end and finalizes it; on failure, the store's error naming what. */
+hss_code hss_surveil_step_done(hss_store *st, sqlite3_stmt *s, const char *what, hss_error *err);
+
 #endif

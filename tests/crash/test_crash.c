@@ -91,35 +91,49 @@ static double run_hss(const char *const *args, double delay_ms, int *killed)
 
 /* ---- importers ----------------------------------------------------------------------------- */
 
-typedef struct {
-    const char *name;
-    char before_db[700];  /* the state before: copied for every trial */
-    const char *args[12]; /* the import, with DB where the trial's file goes */
-    const char *file_tag; /* a word of the import's file name, to find its audit row */
-    /* 1 = after, 0 = before, -1 = neither (a mix) */
-    int (*state)(hss_store *st);
-} importer;
-
 static long long qi(hss_store *st, const char *sql)
 {
     return hss_test_query_int(st, sql);
 }
 
-/* 1,000 residents with household H0-n; the import gives them household H1-n and adds 1,000. */
-static int residents_state(hss_store *st)
+enum { ANY = -1 };
+
+/* A count that tells the state before an import from the state after it (ANY: not looked at). */
+typedef struct {
+    const char *sql;
+    long long before, after;
+} count_rule;
+
+/* 0 = before when every count has its value before, 1 = after when every count has its value
+ * after, -1 = neither (a mix). `c` ends with a rule without SQL. */
+static int import_state(hss_store *st, const count_rule *c)
 {
-    long long n = qi(st, "SELECT count(*) FROM care_resident");
-    long long h0 = qi(st, "SELECT count(*) FROM care_resident WHERE household LIKE 'H0-%'");
-    long long h1 = qi(st, "SELECT count(*) FROM care_resident WHERE household LIKE 'H1-%'");
-    if (n == 1000 && h0 == 1000)
-        return 0;
-    if (n == 2000 && h1 == 2000)
-        return 1;
-    return -1;
+    int before = 1, after = 1;
+    for (; c->sql; c++) {
+        long long n = qi(st, c->sql);
+        before &= c->before == ANY || n == c->before;
+        after &= c->after == ANY || n == c->after;
+    }
+    return before ? 0 : after ? 1 : -1;
 }
 
-static void write_residents(const char *path, int n, const char *hh)
+/* One importer as the test kills it. Arguments name the store DB and the file FILE. */
+typedef struct {
+    const char *name;
+    const char *region_sql;                     /* loaded into the fresh store, or NULL */
+    const char *prepare[8];                     /* run on the fresh store first, or {NULL} */
+    const char *args[8];                        /* the import: the state before, and the one killed */
+    void (*write)(const char *path, int after); /* the file of the state before (0) or after (1) */
+    int import_before;                          /* 1: the state before is write(0) imported */
+    const char *file_tag;                       /* the killed import's file name, for its audit row */
+    count_rule counts[4];
+} importer;
+
+/* 1,000 residents with household H0-n; the import gives them household H1-n and adds 1,000. */
+static void write_residents(const char *path, int after)
 {
+    int n = after ? 2000 : 1000;
+    const char *hh = after ? "H1" : "H0";
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fprintf(f, "id_number,name,sex,birth_date,village_code,household,conditions\n");
@@ -139,20 +153,10 @@ static void write_residents(const char *path, int n, const char *hh)
 }
 
 /* 100 facilities named 旧n; the import renames them 新n and adds 200. */
-static int facilities_state(hss_store *st)
+static void write_facilities(const char *path, int after)
 {
-    long long n = qi(st, "SELECT count(*) FROM facility WHERE code LIKE 'X%'");
-    long long old = qi(st, "SELECT count(*) FROM facility WHERE name LIKE '旧%'");
-    long long nw = qi(st, "SELECT count(*) FROM facility WHERE name LIKE '新%'");
-    if (n == 100 && old == 100)
-        return 0;
-    if (n == 300 && nw == 300)
-        return 1;
-    return -1;
-}
-
-static void write_facilities(const char *path, int n, const char *prefix)
-{
+    int n = after ? 300 : 100;
+    const char *prefix = after ? "新" : "旧";
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fprintf(f, "code,name,type,grade,ownership,area_code,lon,lat,beds_approved,beds_open\n");
@@ -163,20 +167,10 @@ static void write_facilities(const char *path, int n, const char *prefix)
 
 /* outpatient_visits of 5 facilities over 10 years = 1; the import sets 2 and adds 2 more
  * facilities' months. */
-static int data_state(hss_store *st)
-{
-    long long n = qi(st, "SELECT count(*) FROM data_value");
-    long long sum = qi(st, "SELECT CAST(sum(value) AS INTEGER) FROM data_value");
-    if (n == 600 && sum == 600)
-        return 0;
-    if (n == 840 && sum == 1680)
-        return 1;
-    return -1;
-}
-
-static void write_values(const char *path, int norgs, int value)
+static void write_values(const char *path, int after)
 {
     static const char *const orgs[] = {"H1", "T1", "T2", "H2", "T3", "V1", "CDC1"};
+    int norgs = after ? 7 : 5, value = after ? 2 : 1;
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fprintf(f, "element,org,period,value\n");
@@ -187,19 +181,9 @@ static void write_values(const char *path, int norgs, int value)
 }
 
 /* No counts before; the import adds three signals' daily counts for two years. */
-static int surveil_state(hss_store *st)
+static void write_counts(const char *path, int after)
 {
-    long long n = qi(st, "SELECT count(*) FROM surveil_series");
-    long long years = qi(st, "SELECT count(*) FROM surveil_year");
-    if (n == 0 && years == 0)
-        return 0;
-    if (n == 3 && years == 6)
-        return 1;
-    return -1;
-}
-
-static void write_counts(const char *path)
-{
+    (void)after; /* the state before is the empty store */
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fprintf(f, "date,area_code,signal,source,count\n");
@@ -212,53 +196,101 @@ static void write_counts(const char *path)
     fclose(f);
 }
 
-static char *new_db(const char *name, const char *sql_file)
+static const importer IMPORTERS[] = {
+    {.name = "residents",
+     .region_sql = "tests/data/care/region.sql",
+     .args = {"residents", "import", "FILE", "--db", "DB"},
+     .write = write_residents,
+     .import_before = 1,
+     .file_tag = "crash-residents",
+     .counts = {{"SELECT count(*) FROM care_resident", 1000, 2000},
+                {"SELECT count(*) FROM care_resident WHERE household LIKE 'H0-%'", 1000, ANY},
+                {"SELECT count(*) FROM care_resident WHERE household LIKE 'H1-%'", ANY, 2000}}},
+    {.name = "facilities",
+     .prepare = {"import", "areas", "tests/data/region/areas.csv", "--db", "DB"},
+     .args = {"import", "facilities", "FILE", "--db", "DB"},
+     .write = write_facilities,
+     .import_before = 1,
+     .file_tag = "crash-facilities",
+     .counts = {{"SELECT count(*) FROM facility WHERE code LIKE 'X%'", 100, 300},
+                {"SELECT count(*) FROM facility WHERE name LIKE '旧%'", 100, ANY},
+                {"SELECT count(*) FROM facility WHERE name LIKE '新%'", ANY, 300}}},
+    {.name = "data",
+     .region_sql = "tests/data/metrics/region.sql",
+     .args = {"data", "import", "FILE", "--db", "DB"},
+     .write = write_values,
+     .import_before = 1,
+     .file_tag = "crash-values",
+     .counts = {{"SELECT count(*) FROM data_value", 600, 840},
+                {"SELECT CAST(sum(value) AS INTEGER) FROM data_value", 600, 1680}}},
+    {.name = "surveil",
+     .region_sql = "tests/data/care/region.sql",
+     .args = {"surveil", "import", "--db", "DB", "FILE"},
+     .write = write_counts,
+     .file_tag = "crash-counts",
+     .counts = {{"SELECT count(*) FROM surveil_series", 0, 3}, {"SELECT count(*) FROM surveil_year", 0, 6}}},
+};
+
+/* Copies the argument template into out with DB and FILE filled in. */
+static void fill_args(const char *const tmpl[8], const char *db, const char *file, const char *out[9])
 {
-    char path[700];
-    snprintf(path, sizeof path, "%s/%s", g_dir, name);
-    hss_error err;
-    hss_store *st = hss_store_open(path, &err);
-    assert_non_null(st);
-    if (sql_file) {
-        char *sql = hss_read_file(sql_file, NULL, &err);
-        assert_non_null(sql);
-        assert_int_equal(hss_store_exec(st, sql, &err), HSS_OK);
-        free(sql);
-    }
-    hss_store_close(st);
-    return hss_xstrdup(path);
+    int n = 0;
+    for (; n < 8 && tmpl[n]; n++)
+        out[n] = !strcmp(tmpl[n], "DB") ? db : !strcmp(tmpl[n], "FILE") ? file : tmpl[n];
+    out[n] = NULL;
 }
 
-static void crash_importer(importer *im)
+/* The store in the state before the import; the caller frees the path. */
+static char *store_before(const importer *im)
 {
-    char trial_db[720];
+    char name[64], path[800];
+    snprintf(name, sizeof name, "%s0.db", im->name);
+    char *db = hss_test_new_db(g_dir, name, im->region_sql);
+    const char *args[9];
+    int killed;
+    if (im->prepare[0]) {
+        fill_args(im->prepare, db, NULL, args);
+        run_hss(args, -1, &killed);
+    }
+    if (im->import_before) {
+        snprintf(path, sizeof path, "%s/%s0.csv", g_dir, im->name);
+        im->write(path, 0);
+        fill_args(im->args, db, path, args);
+        run_hss(args, -1, &killed);
+    }
+    return db;
+}
+
+static void crash_importer(const importer *im)
+{
+    char *before_db = store_before(im);
+    char trial_db[720], file[800];
     snprintf(trial_db, sizeof trial_db, "%s/trial-%s.db", g_dir, im->name);
-    const char *args[14];
-    int n = 0;
-    for (; im->args[n]; n++)
-        args[n] = strcmp(im->args[n], "DB") ? im->args[n] : trial_db;
-    args[n] = NULL;
+    snprintf(file, sizeof file, "%s/%s.csv", g_dir, im->file_tag);
+    im->write(file, 1);
+    const char *args[9];
+    fill_args(im->args, trial_db, file, args);
     /* one run to the end: how long the work takes, and that its end state is "after" */
-    copy_file(im->before_db, trial_db);
+    copy_file(before_db, trial_db);
     int killed;
     double full = run_hss(args, -1, &killed);
     hss_error err;
     hss_store *st = hss_store_open_existing(trial_db, &err);
     assert_non_null(st);
-    assert_int_equal(im->state(st), 1);
+    assert_int_equal(import_state(st, im->counts), 1);
     hss_store_close(st);
     fprintf(stderr, "crash: %s runs %.0f ms uninterrupted\n", im->name, full);
     char audit_sql[300];
     snprintf(audit_sql, sizeof audit_sql,
              "SELECT count(*) FROM audit WHERE action='cli_write' AND target LIKE '%%%s%%'", im->file_tag);
     for (int t = 0; t < g_trials; t++) {
-        copy_file(im->before_db, trial_db);
+        copy_file(before_db, trial_db);
         double delay = rand_below((int)(full * 1.25) + 1); /* a quarter lands after the commit */
         run_hss(args, delay, &killed);
         integrity_ok(trial_db);
         st = hss_store_open_existing(trial_db, &err);
         assert_non_null(st);
-        int state = im->state(st);
+        int state = import_state(st, im->counts);
         long long audited = qi(st, audit_sql);
         hss_store_close(st);
         if (state < 0 || audited != state)
@@ -271,69 +303,14 @@ static void crash_importer(importer *im)
         else
             g_before++;
     }
+    free(before_db);
 }
 
 static void importers_killed_at_random(void **state)
 {
     (void)state;
-    char path[800], p2[800];
-    importer res = {.name = "residents", .file_tag = "crash-residents", .state = residents_state};
-    char *db = new_db("res0.db", "tests/data/care/region.sql");
-    snprintf(path, sizeof path, "%s/residents0.csv", g_dir);
-    write_residents(path, 1000, "H0");
-    const char *a0[] = {"residents", "import", path, "--db", db, NULL};
-    int killed;
-    run_hss(a0, -1, &killed);
-    snprintf(res.before_db, sizeof res.before_db, "%s", db);
-    snprintf(p2, sizeof p2, "%s/crash-residents.csv", g_dir);
-    write_residents(p2, 2000, "H1");
-    const char *ra[] = {"residents", "import", p2, "--db", "DB", NULL};
-    memcpy(res.args, ra, sizeof ra);
-    crash_importer(&res);
-    free(db);
-
-    importer fac = {.name = "facilities", .file_tag = "crash-facilities", .state = facilities_state};
-    db = new_db("fac0.db", NULL);
-    const char *a1[] = {"import", "areas", "tests/data/region/areas.csv", "--db", db, NULL};
-    run_hss(a1, -1, &killed);
-    snprintf(path, sizeof path, "%s/facilities0.csv", g_dir);
-    write_facilities(path, 100, "旧");
-    const char *a2[] = {"import", "facilities", path, "--db", db, NULL};
-    run_hss(a2, -1, &killed);
-    snprintf(fac.before_db, sizeof fac.before_db, "%s", db);
-    char p3[800];
-    snprintf(p3, sizeof p3, "%s/crash-facilities.csv", g_dir);
-    write_facilities(p3, 300, "新");
-    const char *fa[] = {"import", "facilities", p3, "--db", "DB", NULL};
-    memcpy(fac.args, fa, sizeof fa);
-    crash_importer(&fac);
-    free(db);
-
-    importer dat = {.name = "data", .file_tag = "crash-values", .state = data_state};
-    db = new_db("dat0.db", "tests/data/metrics/region.sql");
-    snprintf(path, sizeof path, "%s/values0.csv", g_dir);
-    write_values(path, 5, 1);
-    const char *a3[] = {"data", "import", path, "--db", db, NULL};
-    run_hss(a3, -1, &killed);
-    snprintf(dat.before_db, sizeof dat.before_db, "%s", db);
-    char p4[800];
-    snprintf(p4, sizeof p4, "%s/crash-values.csv", g_dir);
-    write_values(p4, 7, 2);
-    const char *da[] = {"data", "import", p4, "--db", "DB", NULL};
-    memcpy(dat.args, da, sizeof da);
-    crash_importer(&dat);
-    free(db);
-
-    importer sur = {.name = "surveil", .file_tag = "crash-counts", .state = surveil_state};
-    db = new_db("sur0.db", "tests/data/care/region.sql");
-    snprintf(sur.before_db, sizeof sur.before_db, "%s", db);
-    char p5[800];
-    snprintf(p5, sizeof p5, "%s/crash-counts.csv", g_dir);
-    write_counts(p5);
-    const char *sa[] = {"surveil", "import", "--db", "DB", p5, NULL};
-    memcpy(sur.args, sa, sizeof sa);
-    crash_importer(&sur);
-    free(db);
+    for (size_t i = 0; i < sizeof IMPORTERS / sizeof *IMPORTERS; i++)
+        crash_importer(&IMPORTERS[i]);
 }
 
 /* ---- the server ---------------------------------------------------------------------------- */

@@ -14,34 +14,6 @@
 
 static char *g_dir;
 
-/* Residents stored in the database file db. */
-static long long hss_test_query_int_db(const char *db)
-{
-    hss_error err;
-    hss_store *st = hss_store_open_existing(db, &err);
-    assert_non_null(st);
-    long long v = hss_test_query_int(st, "SELECT count(*) FROM care_resident");
-    hss_store_close(st);
-    return v;
-}
-
-static char *db_with(const char *name, const char *sql_file)
-{
-    char path[700];
-    snprintf(path, sizeof path, "%s/%s", g_dir, name);
-    hss_error err;
-    hss_store *st = hss_store_open(path, &err);
-    assert_non_null(st);
-    if (sql_file) {
-        char *sql = hss_read_file(sql_file, NULL, &err);
-        assert_non_null(sql);
-        assert_int_equal(hss_store_exec(st, sql, &err), HSS_OK);
-        free(sql);
-    }
-    hss_store_close(st);
-    return hss_xstrdup(path);
-}
-
 /* Feeds `head` then up to `limit` bytes of 'a' into a FIFO at path while `hss args` reads it;
  * returns hss's exit status, its output in *out and the bytes the feeder managed to write. */
 static int import_from_fifo(const char *path, const char *head, size_t limit, const char *args, char **out,
@@ -93,7 +65,7 @@ static int import_from_fifo(const char *path, const char *head, size_t limit, co
 static void huge_field_fails_fast(void **state)
 {
     (void)state;
-    char *db = db_with("huge.db", "tests/data/care/region.sql");
+    char *db = hss_test_new_db(g_dir, "huge.db", "tests/data/care/region.sql");
     char fifo[800], args[1800], *out = NULL;
     size_t fed;
     snprintf(fifo, sizeof fifo, "%s/people.csv", g_dir);
@@ -108,7 +80,7 @@ static void huge_field_fails_fast(void **state)
     free(out);
     free(db);
 
-    db = db_with("huge2.db", "tests/data/metrics/region.sql");
+    db = hss_test_new_db(g_dir, "huge2.db", "tests/data/metrics/region.sql");
     snprintf(fifo, sizeof fifo, "%s/values.csv", g_dir);
     snprintf(args, sizeof args, "data import %s --db %s", fifo, db);
     rc = import_from_fifo(fifo, "element,org,period,value,category\noutpatient_visits,H1,2025-01,1,", HUGE_FIELD, args,
@@ -137,7 +109,7 @@ static int import_text(const char *args_fmt, const char *db, const char *name, c
 static void control_characters_and_lengths_refused(void **state)
 {
     (void)state;
-    char *db = db_with("ctl.db", "tests/data/care/region.sql");
+    char *db = hss_test_new_db(g_dir, "ctl.db", "tests/data/care/region.sql");
     char *out = NULL;
     const char *head = "id_number,name,sex,birth_date,village_code,household\n";
     char csv[4000];
@@ -165,7 +137,7 @@ static void control_characters_and_lengths_refused(void **state)
     assert_int_not_equal(import_text("residents import %s --db %s", db, "hh.csv", csv, &out), 0);
     assert_non_null(strstr(out, "hh.csv:2: column household"));
     free(out);
-    assert_int_equal(hss_test_query_int_db(db), 0);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM care_resident"), 0);
     /* a surveillance signal of 100 bytes, and one with a tab */
     snprintf(csv, sizeof csv, "date,area_code,signal,source,count\n2025-01-01,331102,%.100s%.100s,hospital,1\n",
              longname, longname);

@@ -38,3 +38,21 @@ export const untilWithin = (ms = WAIT_MS) => async (page, fn, arg, timeout = ms)
 };
 
 export const check = (ok, what) => { if (!ok) throw new Error('check failed: ' + what); console.log('ok -', what); };
+
+// Collects into `problems` what the page reports going wrong: console errors other than the
+// `expected` statuses, uncaught exceptions and, when `failedRequest` is given, every failed
+// request whose URL it accepts.
+export const collectProblems = (page, problems, expected, failedRequest = null) => {
+  page.on('console', (m) => { if (m.type() === 'error' && !expected.test(m.text())) problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  if (failedRequest) page.on('requestfailed', (r) => { if (failedRequest(r.url())) problems.push('request failed: ' + r.url()); });
+};
+
+// Opens the dashboard at url and logs in through its form.
+export const logIn = async (page, url, user, password) => {
+  await page.goto(url, { waitUntil: 'networkidle' });
+  await page.waitForSelector('#login-form');
+  await page.fill('#username', user);
+  await page.fill('#password', password);
+  await page.click('#login-button');
+};

@@ -2,7 +2,7 @@
 // playwright-core): log in, open a county, see the map and the findings, open a facility,
 // export CSV and XLSX, switch to English. Saves screenshots to ARTIFACTS. Exits 0 on success.
 // usage: node tests/server/e2e.mjs URL USER PASSWORD COUNTY_CODE ARTIFACTS_DIR
-import { launchBrowser, untilWithin, check } from './browser.mjs';
+import { launchBrowser, untilWithin, check, collectProblems } from './browser.mjs';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -16,9 +16,7 @@ let code = 0;
 try {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true, locale: 'zh-CN' });
   const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error' && !/status of (401|503)/.test(m.text())) problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('requestfailed', (r) => { if (!/download|export/.test(r.url())) problems.push('request failed: ' + r.url()); });
+  collectProblems(page, problems, /status of (401|503)/, (u) => !/download|export/.test(u));
 
   await page.goto(url, { waitUntil: 'networkidle' });
   await page.waitForSelector('#login-form');

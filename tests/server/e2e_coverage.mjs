@@ -3,7 +3,7 @@
 // service-circle layer, run a siting proposal and see the proposed sites on the map, switch to
 // English. Saves screenshots to ARTIFACTS. Exits 0 on success.
 // usage: node tests/server/e2e_coverage.mjs URL USER PASSWORD COUNTY_CODE ARTIFACTS_DIR
-import { launchBrowser, untilWithin, check } from './browser.mjs';
+import { launchBrowser, untilWithin, check, collectProblems, logIn } from './browser.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -17,15 +17,9 @@ let code = 0;
 try {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
   const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error' && !/status of (401|503)/.test(m.text())) problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('requestfailed', (r) => problems.push('request failed: ' + r.url()));
+  collectProblems(page, problems, /status of (401|503)/, () => true);
 
-  await page.goto(url, { waitUntil: 'networkidle' });
-  await page.waitForSelector('#login-form');
-  await page.fill('#username', user);
-  await page.fill('#password', password);
-  await page.click('#login-button');
+  await logIn(page, url, user, password);
   await page.waitForSelector('#tree a[data-code]');
   await page.click(`#tree a[data-code="${county}"]`);
   await until(page, (c) => location.hash === '#/area/' + c, county);

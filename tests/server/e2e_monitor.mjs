@@ -4,7 +4,7 @@
 // the sources' series chart, an action with a note that lands in the history), then English.
 // Saves screenshots to ARTIFACTS. Exits 0 on success.
 // usage: node tests/server/e2e_monitor.mjs URL USER PASSWORD COUNTY_CODE ARTIFACTS_DIR
-import { launchBrowser, untilWithin, check } from './browser.mjs';
+import { launchBrowser, untilWithin, check, collectProblems, logIn } from './browser.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -18,14 +18,9 @@ let code = 0;
 try {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
   const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error' && !/status of (401|503)/.test(m.text())) problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(String(e)));
+  collectProblems(page, problems, /status of (401|503)/);
 
-  await page.goto(url, { waitUntil: 'networkidle' });
-  await page.waitForSelector('#login-form');
-  await page.fill('#username', user);
-  await page.fill('#password', password);
-  await page.click('#login-button');
+  await logIn(page, url, user, password);
   await page.waitForSelector('#nav-indicators');
   check((await page.locator('#nav-indicators').textContent()) === '监测指标', 'navigation offers 监测指标');
 

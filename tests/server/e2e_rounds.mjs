@@ -5,7 +5,7 @@
 // to English, and check the phone layout (390 x 844: one column, no sideways scroll, 44 px
 // controls). Saves screenshots to ARTIFACTS. Exits 0 on success.
 // usage: node tests/server/e2e_rounds.mjs URL USER PASSWORD COUNTY_CODE ARTIFACTS_DIR
-import { launchBrowser, untilWithin, check } from './browser.mjs';
+import { launchBrowser, untilWithin, check, collectProblems, logIn } from './browser.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -15,11 +15,7 @@ const problems = [];
 const until = untilWithin();
 
 async function login(page) {
-  await page.goto(url, { waitUntil: 'networkidle' });
-  await page.waitForSelector('#login-form');
-  await page.fill('#username', user);
-  await page.fill('#password', password);
-  await page.click('#login-button');
+  await logIn(page, url, user, password);
   await page.waitForSelector('#nav-rounds', { state: 'attached' }); /* folded away on a phone */
 }
 
@@ -28,8 +24,7 @@ let code = 0;
 try {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
   const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error' && !/status of 401/.test(m.text())) problems.push(m.text()); }); /* /me before login */
-  page.on('pageerror', (e) => problems.push(String(e)));
+  collectProblems(page, problems, /status of 401/); /* /me before login */
   await login(page);
 
   // the city: 21 villages, 18 served, 3 nobody serves, one round

@@ -44,11 +44,8 @@ static inline char *make_region_db(const char *dir)
     hss_error err;
     hss_store *st = hss_store_open(path, &err);
     assert_non_null(st);
-    char *sql = hss_read_file("tests/data/server/region.sql", NULL, &err);
-    assert_non_null(sql);
-    assert_int_equal(hss_store_exec(st, sql, &err), HSS_OK);
+    hss_test_load_sql(st, "tests/data/server/region.sql");
     assert_int_equal(hss_store_bump_version(st, &err), HSS_OK);
-    free(sql);
     hss_store_close(st);
     return hss_xstrdup(path);
 }
@@ -222,6 +219,26 @@ static inline int login(int port, const char *user, const char *pw, session *s)
     return st;
 }
 
+/* A login of the test server: added before it starts and, when s is given, logged in after. */
+typedef struct {
+    const char *name, *role, *scope, *pw;
+    session *s;
+} server_user;
+
+/* Adds the n users to db, starts `hss serve` on it (with `extra` arguments) and logs in each
+ * user that has a session. */
+static inline test_server start_server_users(const char *db, const char *const *extra,
+                                             const server_user *users, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(add_user(db, users[i].name, users[i].role, users[i].scope, users[i].pw, NULL), 0);
+    test_server srv = start_server(db, extra);
+    for (size_t i = 0; i < n; i++)
+        if (users[i].s)
+            assert_int_equal(login(srv.port, users[i].name, users[i].pw, users[i].s), 200);
+    return srv;
+}
+
 /* GET path as session s (NULL: anonymous), expecting status `want`; returns the parsed body. */
 static inline cJSON *http_get_json(int port, const char *path, const session *s, int want)
 {
@@ -234,17 +251,6 @@ static inline cJSON *http_get_json(int port, const char *path, const session *s,
     assert_non_null(j);
     http_resp_free(&r);
     return j;
-}
-
-/* One integer from the database file the server serves (opened beside it, read-only use). */
-static inline long long db_query_int(const char *db, const char *sql)
-{
-    hss_error err;
-    hss_store *st = hss_store_open_existing(db, &err);
-    assert_non_null(st);
-    long long v = hss_test_query_int(st, sql);
-    hss_store_close(st);
-    return v;
 }
 
 #endif

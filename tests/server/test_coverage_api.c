@@ -11,61 +11,15 @@
  *
  * Also: scope escapes through `under`, bad parameters, the answer cache and the data version,
  * CSRF and bounds on POST /site, the same sites as the CLI's `hss site`, and the time limit. */
-#include "server_harness.h"
-
-#include "access/access.h"
-#include "region/region.h"
+#include "line_fixture.h"
 
 static char *dir, *db;
 static test_server srv;
 static session admin, liandu;
 
-static double lon_of(int k)
-{
-    return 119.0 + k * 0.01;
-}
-
-static void build_region(void)
-{
-    hss_error err;
-    hss_store *st = hss_store_open(db, &err);
-    assert_non_null(st);
-    hss_buf a;
-    hss_buf_init(&a);
-    hss_buf_puts(&a, "code,parent_code,level,name,kind,population,lon,lat\n"
-                     "330000,,province,浙江省,rural,,,\n"
-                     "331100,330000,city,丽水市,rural,,119.1,28.0\n"
-                     "331102,331100,county,莲都区,urban,,119.0,28.0\n"
-                     "331121,331100,county,青田县,rural,,119.1,28.0\n"
-                     "331102001,331102,township,紫金街道,urban,,119.0,28.0\n"
-                     "331121001,331121,township,鹤城街道,rural,,119.1,28.0\n");
-    for (int k = 0; k <= 20; k++)
-        hss_buf_printf(&a, "%s%03d,%s,village,村%d,%s,%d,%.4f,28.0\n", k < 10 ? "331102001" : "331121001", k + 1,
-                       k < 10 ? "331102001" : "331121001", k, k < 5 ? "urban" : "rural", 100 * (k + 1), lon_of(k));
-    hss_import_stats is;
-    assert_int_equal(hss_region_import_mem(st, HSS_KIND_AREAS, "areas.csv", a.data, a.len, 0, &is, &err), HSS_OK);
-    hss_buf_free(&a);
-    const char *fac =
-        "code,name,type,grade,ownership,area_code,lon,lat,beds_approved,beds_open,beds_infectious,medcom_code,medcom_lead,central,sub_centre,services\n"
-        "F0,紫金卫生院,township_health_center,1,government,331102001,119.0,28.0,,,,,0,0,0,\n"
-        "F1,十五村卫生室,village_clinic,none,collective,331121001016,119.15,28.0,,,,,0,0,0,\n"
-        "E10,青田急救站,ems_station,none,government,331121001,119.1,28.0,,,,,0,0,0,\n";
-    if (hss_region_import_mem(st, HSS_KIND_FACILITIES, "facilities.csv", fac, strlen(fac), 0, &is, &err))
-        fail_msg("%s", err.msg);
-    hss_buf e;
-    hss_buf_init(&e);
-    hss_buf_puts(&e, "u,v,u_lon,u_lat,v_lon,v_lat,length_m,speed_kmh,oneway\n");
-    for (int k = 0; k < 20; k++)
-        hss_buf_printf(&e, "%d,%d,%.4f,28.0,%.4f,28.0,1000,60,0\n", k, k + 1, lon_of(k), lon_of(k + 1));
-    char *edges = hss_test_write(dir, "line.csv", e.data);
-    hss_buf_free(&e);
-    hss_roads_stats rs;
-    if (hss_access_import(st, edges, NULL, NULL, &rs, &err))
-        fail_msg("%s", err.msg);
-    assert_int_equal(rs.snap_flagged, 0);
-    free(edges);
-    hss_store_close(st);
-}
+/* Roads at 60 km/h (one minute an edge); villages 0..4 urban; E10 ems_station at node 10. */
+static const line_region REGION = {
+    60, 5, "E10,青田急救站,ems_station,none,government,331121001,119.1,28.0,,,,,0,0,0,\n"};
 
 static int setup(void **state)
 {
@@ -74,12 +28,8 @@ static int setup(void **state)
     char p[800];
     snprintf(p, sizeof p, "%s/cov.db", dir);
     db = hss_xstrdup(p);
-    build_region();
-    assert_int_equal(add_user(db, "admin", "admin", "331100", "admin-pass-1", NULL), 0);
-    assert_int_equal(add_user(db, "liandu", "county", "331102", "liandu-pass-1", NULL), 0);
-    srv = start_server(db, NULL);
-    assert_int_equal(login(srv.port, "admin", "admin-pass-1", &admin), 200);
-    assert_int_equal(login(srv.port, "liandu", "liandu-pass-1", &liandu), 200);
+    line_region_build(dir, db, &REGION);
+    srv = line_server_start(db, NULL, &admin, &liandu);
     return 0;
 }
 

@@ -49,15 +49,11 @@ static int setup(void **state)
         fprintf(stderr, "%s\n", out);
     free(out);
     assert_int_equal(rc, 0);
-    assert_int_equal(add_user(db, "admin", "admin", "331100", "admin-pass-1", NULL), 0);
-    assert_int_equal(add_user(db, "liandu", "county", "331102", "liandu-pass-1", NULL), 0);
-    assert_int_equal(add_user(db, "qingtian", "county", "331121", "qingtian-pass-1", NULL), 0);
-    assert_int_equal(add_user(db, "planner", "planner", "331100", "planner-pass-1", NULL), 0);
-    srv = start_server(db, NULL);
-    assert_int_equal(login(srv.port, "admin", "admin-pass-1", &admin), 200);
-    assert_int_equal(login(srv.port, "liandu", "liandu-pass-1", &liandu), 200);
-    assert_int_equal(login(srv.port, "qingtian", "qingtian-pass-1", &qingtian), 200);
-    assert_int_equal(login(srv.port, "planner", "planner-pass-1", &planner), 200);
+    const server_user users[] = {{"admin", "admin", "331100", "admin-pass-1", &admin},
+                                 {"liandu", "county", "331102", "liandu-pass-1", &liandu},
+                                 {"qingtian", "county", "331121", "qingtian-pass-1", &qingtian},
+                                 {"planner", "planner", "331100", "planner-pass-1", &planner}};
+    srv = start_server_users(db, NULL, users, sizeof users / sizeof *users);
     return 0;
 }
 

@@ -11,58 +11,23 @@
  *
  * Also: scope (a county user cannot read the other county's rounds or villages), bad parameters,
  * and the schedule as residents read it. */
-#include "server_harness.h"
-
-#include "access/access.h"
-#include "region/region.h"
+#include "line_fixture.h"
 #include "rounds/rounds.h"
 
 static char *dir, *db;
 static test_server srv;
 static session admin, liandu;
 
-static double lon_of(int k)
-{
-    return 119.0 + k * 0.01;
-}
+/* Roads at 10 km/h (six minutes an edge); every village rural; T10 township health centre at
+ * node 10; the round R1. */
+static const line_region REGION = {
+    10, 0, "T10,鹤城卫生院,township_health_center,1,government,331121001,119.1,28.0,,,,,0,0,0,\n"};
 
-static void build_region(void)
+static void import_rounds(void)
 {
     hss_error err;
     hss_store *st = hss_store_open(db, &err);
     assert_non_null(st);
-    hss_buf a;
-    hss_buf_init(&a);
-    hss_buf_puts(&a, "code,parent_code,level,name,kind,population,lon,lat\n"
-                     "330000,,province,浙江省,rural,,,\n"
-                     "331100,330000,city,丽水市,rural,,119.1,28.0\n"
-                     "331102,331100,county,莲都区,rural,,119.0,28.0\n"
-                     "331121,331100,county,青田县,rural,,119.1,28.0\n"
-                     "331102001,331102,township,紫金街道,rural,,119.0,28.0\n"
-                     "331121001,331121,township,鹤城街道,rural,,119.1,28.0\n");
-    for (int k = 0; k <= 20; k++)
-        hss_buf_printf(&a, "%s%03d,%s,village,村%d,rural,%d,%.4f,28.0\n", k < 10 ? "331102001" : "331121001", k + 1,
-                       k < 10 ? "331102001" : "331121001", k, 100 * (k + 1), lon_of(k));
-    if (hss_region_import_mem(st, HSS_KIND_AREAS, "areas.csv", a.data, a.len, 0, NULL, &err))
-        fail_msg("%s", err.msg);
-    hss_buf_free(&a);
-    const char *fac =
-        "code,name,type,grade,ownership,area_code,lon,lat,beds_approved,beds_open,beds_infectious,medcom_code,medcom_lead,central,sub_centre,services\n"
-        "F0,紫金卫生院,township_health_center,1,government,331102001,119.0,28.0,,,,,0,0,0,\n"
-        "F1,十五村卫生室,village_clinic,none,collective,331121001016,119.15,28.0,,,,,0,0,0,\n"
-        "T10,鹤城卫生院,township_health_center,1,government,331121001,119.1,28.0,,,,,0,0,0,\n";
-    if (hss_region_import_mem(st, HSS_KIND_FACILITIES, "facilities.csv", fac, strlen(fac), 0, NULL, &err))
-        fail_msg("%s", err.msg);
-    hss_buf e;
-    hss_buf_init(&e);
-    hss_buf_puts(&e, "u,v,u_lon,u_lat,v_lon,v_lat,length_m,speed_kmh,oneway\n");
-    for (int k = 0; k < 20; k++)
-        hss_buf_printf(&e, "%d,%d,%.4f,28.0,%.4f,28.0,1000,10,0\n", k, k + 1, lon_of(k), lon_of(k + 1));
-    char *edges = hss_test_write(dir, "line.csv", e.data);
-    hss_buf_free(&e);
-    if (hss_access_import(st, edges, NULL, NULL, NULL, &err))
-        fail_msg("%s", err.msg);
-    free(edges);
     char *rounds = hss_test_write(dir, "rounds.csv",
                                   "round,vehicle,home,weekdays,start,seq,village,dwell_min,place\n"
                                   "R1,浙K-001,T10,14,08:00,1,331121001020,60,村文化礼堂\n"
@@ -80,14 +45,11 @@ static int setup(void **state)
     char p[800];
     snprintf(p, sizeof p, "%s/rounds.db", dir);
     db = hss_xstrdup(p);
-    build_region();
-    assert_int_equal(add_user(db, "admin", "admin", "331100", "admin-pass-1", NULL), 0);
-    assert_int_equal(add_user(db, "liandu", "county", "331102", "liandu-pass-1", NULL), 0);
+    line_region_build(dir, db, &REGION);
+    import_rounds();
     assert_int_equal(add_user(db, "planner", "planner", "331100", "planner-pass-1", NULL), 0);
     const char *extra[] = {"--web", "web/dist", NULL};
-    srv = start_server(db, extra);
-    assert_int_equal(login(srv.port, "admin", "admin-pass-1", &admin), 200);
-    assert_int_equal(login(srv.port, "liandu", "liandu-pass-1", &liandu), 200);
+    srv = line_server_start(db, extra, &admin, &liandu);
     return 0;
 }
 

@@ -24,15 +24,12 @@ static int setup(void **state)
     snprintf(link, sizeof link, "%s/web/leak.txt", dir);
     snprintf(target, sizeof target, "%s/secret.txt", dir);
     assert_int_equal(symlink(target, link), 0);
-    assert_int_equal(add_user(db, "admin", "admin", "331100", "admin-pass-1", NULL), 0);
-    assert_int_equal(add_user(db, "liandu", "county", "331102", "liandu-pass-1", NULL), 0);
-    assert_int_equal(add_user(db, "qingtian", "county", "331121", "qingtian-pass-1", NULL), 0);
-    assert_int_equal(add_user(db, "victim", "planner", "331100", "victim-pass-1", NULL), 0);
+    const server_user users[] = {{"admin", "admin", "331100", "admin-pass-1", &admin},
+                                 {"liandu", "county", "331102", "liandu-pass-1", &liandu},
+                                 {"qingtian", "county", "331121", "qingtian-pass-1", &qingtian},
+                                 {"victim", "planner", "331100", "victim-pass-1", NULL}};
     const char *extra[] = {"--web", p, NULL};
-    srv = start_server(db, extra);
-    assert_int_equal(login(srv.port, "admin", "admin-pass-1", &admin), 200);
-    assert_int_equal(login(srv.port, "liandu", "liandu-pass-1", &liandu), 200);
-    assert_int_equal(login(srv.port, "qingtian", "qingtian-pass-1", &qingtian), 200);
+    srv = start_server_users(db, extra, users, sizeof users / sizeof *users);
     return 0;
 }
 

@@ -14,10 +14,7 @@ static hss_store *region(const char *dir, const char *name)
     hss_error err;
     hss_store *st = hss_store_open(path, &err);
     assert_non_null(st);
-    char *sql = hss_read_file("tests/data/server/region.sql", NULL, &err);
-    assert_non_null(sql);
-    assert_int_equal(hss_store_exec(st, sql, &err), HSS_OK);
-    free(sql);
+    hss_test_load_sql(st, "tests/data/server/region.sql");
     return st;
 }
 

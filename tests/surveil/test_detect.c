@@ -138,6 +138,20 @@ static void exclusion_keeps_outbreak_out_of_baseline(void **state)
     hss_surveil_result_free(&r);
 }
 
+/* Runs `hss surveil detect ARGS --input FILE` and expects exit status `want` and each of the
+ * (up to two, NULL: none) needles in what it prints. */
+static void expect_detect(const char *args, const char *file, int want, const char *needle, const char *needle2)
+{
+    char cmd[2048], *out;
+    snprintf(cmd, sizeof cmd, "%s surveil detect %s --input %s 2>&1", hss_test_bin(), args, file);
+    assert_int_equal(hss_test_run(cmd, &out), want);
+    if (needle)
+        assert_non_null(strstr(out, needle));
+    if (needle2)
+        assert_non_null(strstr(out, needle2));
+    free(out);
+}
+
 static void cli_bad_input(void **state)
 {
     (void)state;
@@ -146,31 +160,13 @@ static void cli_bad_input(void **state)
     char *neg = hss_test_write(dir, "neg.csv", "period,count\n1,3\n2,-4\n3,5\n");
     char *frac = hss_test_write(dir, "frac.csv", "period,count\n1,3\n2,2.5\n");
     char *shortf = hss_test_write(dir, "short.csv", "period,count\n1,3\n2,4\n3,5\n");
+    expect_detect("--method ears-c1", gap, 1, "gap.csv:4", "gap in the periods");
+    expect_detect("--method ears-c1", neg, 1, "neg.csv:3: column count: -4 is negative", NULL);
+    expect_detect("--method ears-c1", frac, 1, "frac.csv:3: column count: '2.5' is not a whole number", NULL);
+    expect_detect("--method ears-c1", shortf, 1, "too little history", NULL);
+    expect_detect("--method ears-c9", shortf, 2, NULL, NULL);
+    expect_detect("--method cdc --frequency 365", shortf, 1, "weekly data only", NULL);
     char cmd[2048], *out;
-    snprintf(cmd, sizeof cmd, "%s surveil detect --method ears-c1 --input %s 2>&1", hss_test_bin(), gap);
-    assert_int_equal(hss_test_run(cmd, &out), 1);
-    assert_non_null(strstr(out, "gap.csv:4"));
-    assert_non_null(strstr(out, "gap in the periods"));
-    free(out);
-    snprintf(cmd, sizeof cmd, "%s surveil detect --method ears-c1 --input %s 2>&1", hss_test_bin(), neg);
-    assert_int_equal(hss_test_run(cmd, &out), 1);
-    assert_non_null(strstr(out, "neg.csv:3: column count: -4 is negative"));
-    free(out);
-    snprintf(cmd, sizeof cmd, "%s surveil detect --method ears-c1 --input %s 2>&1", hss_test_bin(), frac);
-    assert_int_equal(hss_test_run(cmd, &out), 1);
-    assert_non_null(strstr(out, "frac.csv:3: column count: '2.5' is not a whole number"));
-    free(out);
-    snprintf(cmd, sizeof cmd, "%s surveil detect --method ears-c1 --input %s 2>&1", hss_test_bin(), shortf);
-    assert_int_equal(hss_test_run(cmd, &out), 1);
-    assert_non_null(strstr(out, "too little history"));
-    free(out);
-    snprintf(cmd, sizeof cmd, "%s surveil detect --method ears-c9 --input %s 2>&1", hss_test_bin(), shortf);
-    assert_int_equal(hss_test_run(cmd, &out), 2);
-    free(out);
-    snprintf(cmd, sizeof cmd, "%s surveil detect --method cdc --frequency 365 --input %s 2>&1", hss_test_bin(), shortf);
-    assert_int_equal(hss_test_run(cmd, &out), 1);
-    assert_non_null(strstr(out, "weekly data only"));
-    free(out);
     snprintf(cmd, sizeof cmd, "%s surveil detect --method fixed --input %s --range 2:3 --format json", hss_test_bin(), shortf);
     assert_int_equal(hss_test_run(cmd, &out), 0);
     assert_non_null(strstr(out, "\"period\":\t\"2\""));
