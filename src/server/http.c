@@ -67,7 +67,7 @@ enum MHD_Result hss_respond_json(hss_req *r, unsigned status, char *json)
 
 enum MHD_Result hss_respond_error(hss_req *r, unsigned status, const char *fmt, ...)
 {
-    char msg[1200];
+    char msg[1200], zh[1200];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -76,7 +76,14 @@ enum MHD_Result hss_respond_error(hss_req *r, unsigned status, const char *fmt, 
     if (status >= 500)
         fprintf(stderr, "hss: %u %s %s: %s\n", status, r->method, r->url, msg);
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "error", msg);
+    if (hss_lang_en(r)) {
+        cJSON_AddStringToObject(o, "error", msg);
+    } else { /* the user's language: the same message in Chinese (words.c) */
+        va_start(ap, fmt);
+        hss_words_error(status, fmt, ap, msg, zh, sizeof zh);
+        va_end(ap);
+        cJSON_AddStringToObject(o, "error", zh);
+    }
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return hss_respond_json(r, status, s);
@@ -205,7 +212,10 @@ static enum MHD_Result method_not_allowed(hss_req *r, const char *allow)
 {
     const char *h[] = {"Allow", allow, NULL};
     char msg[200];
-    snprintf(msg, sizeof msg, "{\"error\":\"method %s not allowed here; use %s\"}", r->method, allow);
+    if (hss_lang_en(r))
+        snprintf(msg, sizeof msg, "{\"error\":\"method %s not allowed here; use %s\"}", r->method, allow);
+    else
+        snprintf(msg, sizeof msg, "{\"error\":\"不支持此操作\"}");
     return hss_respond(r, 405, "application/json; charset=utf-8", msg, strlen(msg), h);
 }
 

@@ -6,6 +6,7 @@
 #define HSS_SERVER_INT_H
 
 #include <microhttpd.h>
+#include <stdarg.h>
 #include <pthread.h>
 
 #include "server/server.h"
@@ -193,7 +194,17 @@ typedef struct hss_care_actor {
     char team[64];     /* role doctor: the team */
     char facility[64]; /* role doctor: the team's facility; hospital: the facility */
 } hss_care_actor;
-int hss_lang_en(hss_req *r); /* the user's language is English (X-HSS-Lang, Accept-Language) */
+int hss_lang_en(hss_req *r); /* the user's language is English (?lang=, X-HSS-Lang, Accept-Language) */
+
+/* words.c: the server's words in the user's language. */
+/* The Chinese text of an error given as the English printf format `fmt` and its arguments `ap`
+ * (en_msg: the English message already formatted) into out. */
+void hss_words_error(unsigned status, const char *fmt, va_list ap, const char *en_msg, char *out, size_t n);
+/* Why a question cannot be answered yet (a module's message, e.g. no road network) as the user
+ * reads it: in Chinese, or in English without the server's file paths. */
+void hss_words_reason(const char *msg, int en, char *out, size_t n);
+/* The export heading of column `col` in the language, or NULL when that export leaves it out. */
+const char *hss_words_heading(const hss_table *t, size_t col, int en);
 int hss_care_named_role(const hss_req *r); /* may the role see named residents at all */
 int hss_care_actor_of(hss_req *r, hss_care_actor *a);
 int hss_care_may_record(hss_req *r, const hss_care_actor *a, const char *kind);

@@ -98,7 +98,7 @@ function unitsTable(h, api, units, onChange) {
       } catch (e) { status.textContent = w('failed') + e.message; }
     });
     return h('tr', { 'data-unit': u.unit },
-      h('td', {}, u.unit), h('td', {}, u.station_name), h('td', {}, w(u.kind)),
+      h('td', {}, h('span', { 'data-ident': '' }, u.unit)), h('td', {}, u.station_name), h('td', {}, w(u.kind)),
       h('td', {}, `${u.doctors}/${u.drivers}/${u.aides}`), h('td', {}, u.crew_ok ? w('ok') : w('notOk')),
       h('td', { class: 'ems-state' }, w(u.state)), h('td', {}, sel));
   });
