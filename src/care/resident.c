@@ -434,6 +434,7 @@ hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const c
     size_t c_pkg = hss_table_add_col(t, "contract_package", "服务包", HSS_COL_TEXT);
     size_t c_end = hss_table_add_col(t, "contract_end", "签约到期", HSS_COL_TEXT);
     size_t c_chr = hss_table_add_col(t, "chronic", "慢病管理", HSS_COL_TEXT);
+    size_t c_tname = hss_table_add_col(t, "contract_team_name", "签约团队名称", HSS_COL_TEXT);
     s = hss_store_prepare(st, RESIDENT_SELECT "WHERE r.id=?", err);
     if (!s) {
         hss_table_free(t);
@@ -448,7 +449,7 @@ hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const c
     char d[11];
     hss_care_format_day(day, d);
     s = hss_store_prepare(st,
-        "SELECT c.team_code,c.package,c.end_date FROM care_contract c "
+        "SELECT c.team_code,c.package,c.end_date,(SELECT name FROM care_team WHERE code=c.team_code) FROM care_contract c "
         "WHERE c.resident_id=? AND c.start_date<=? AND c.end_date>=? ORDER BY c.start_date DESC LIMIT 1", err);
     if (s) {
         sqlite3_bind_int64(s, 1, r.id);
@@ -458,6 +459,8 @@ hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const c
             hss_table_set_text(t, c_team, care_col_text(s, 0));
             hss_table_set_text(t, c_pkg, care_col_text(s, 1));
             hss_table_set_text(t, c_end, care_col_text(s, 2));
+            if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+                hss_table_set_text(t, c_tname, care_col_text(s, 3));
         }
         sqlite3_finalize(s);
     }

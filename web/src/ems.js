@@ -122,7 +122,7 @@ function perfTable(h, id, rows, first) {
 function utilTable(h, units) {
   return h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'ems-util' },
     h('thead', {}, h('tr', {}, [w('unit'), w('calls'), w('busy'), w('utilisation')].map((x) => h('th', {}, x)))),
-    h('tbody', {}, units.map((u) => h('tr', {}, h('td', {}, u.unit), h('td', {}, num(u.calls)), h('td', {}, num(u.busy_hours)),
+    h('tbody', {}, units.map((u) => h('tr', {}, h('td', {}, h('span', { 'data-ident': '' }, u.unit)), h('td', {}, num(u.calls)), h('td', {}, num(u.busy_hours)),
       h('td', {}, u.utilisation === null ? '—' : (u.utilisation * 100).toFixed(1) + '%'))))));
 }
 
