@@ -96,6 +96,8 @@ void hss_audit_denied(hss_req *r, const char *what);
 /* Responses. Every response carries the security headers. `data` is copied. */
 enum MHD_Result hss_respond(hss_req *r, unsigned status, const char *type, const char *data, size_t len,
                             const char *const *headers);
+/* The client takes gzip-compressed answers (hss_respond compresses text of 1 KiB and more). */
+int hss_accepts_gzip(hss_req *r);
 /* {"error": msg} with status. */
 enum MHD_Result hss_respond_error(hss_req *r, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -161,6 +163,10 @@ enum MHD_Result hss_api_export_facilities(hss_req *r, int xlsx);
 enum MHD_Result hss_api_findings(hss_req *r);
 enum MHD_Result hss_api_export_findings(hss_req *r, int xlsx);
 void hss_findings_cache_clear(void);
+/* The findings warm-up thread (api_findings.c): the region's pack for the city and each county,
+ * evaluated at start and whenever the data version moves. */
+void hss_findings_warm_start(const char *db_path);
+void hss_findings_warm_stop(void);
 
 /* api_coverage.c: service-circle coverage, EMS response and siting proposals (src/access/). */
 enum MHD_Result hss_api_coverage(hss_req *r);
