@@ -81,21 +81,18 @@ static hss_table *filtered(const hss_table *t, const filters *f, const char *sco
 /* The cache entry of (pack, year, under) at `version`, evaluated now unless it is there already
  * (*cached = 1). Called with cache_lock held. NULL with *code set when the pack cannot be
  * evaluated. */
-static cache_entry *cache_fill(hss_store *st, const char *pack, int year, const char *under, int64_t version, int *cached,
-                               hss_code *code)
+static cache_entry *cache_find(const char *pack, int year, const char *under)
 {
     cache_entry *e = cache_head;
     while (e && !(strcmp(e->pack, pack) == 0 && e->year == year && strcmp(e->under, under) == 0))
         e = e->next;
-    *cached = e && e->version == version;
-    if (*cached)
-        return e;
-    hss_table *t = NULL;
-    hss_error err;
-    hss_error_clear(&err);
-    *code = hss_policy_findings(st, pack, year, under, &t, &err);
-    if (*code)
-        return NULL;
+    return e;
+}
+
+/* Keeps table t (taken) as the findings of (pack, year, under) at version. Lock held. */
+static cache_entry *cache_keep(const char *pack, int year, const char *under, int64_t version, hss_table *t)
+{
+    cache_entry *e = cache_find(pack, year, under);
     if (!e) {
         e = hss_xcalloc(1, sizeof *e);
         snprintf(e->pack, sizeof e->pack, "%s", pack);
@@ -108,6 +105,20 @@ static cache_entry *cache_fill(hss_store *st, const char *pack, int year, const 
     e->table = t;
     e->version = version;
     return e;
+}
+
+static cache_entry *cache_fill(hss_store *st, const char *pack, int year, const char *under, int64_t version, int *cached,
+                               hss_code *code)
+{
+    cache_entry *e = cache_find(pack, year, under);
+    *cached = e && e->version == version;
+    if (*cached)
+        return e;
+    hss_table *t = NULL;
+    hss_error err;
+    hss_error_clear(&err);
+    *code = hss_policy_findings(st, pack, year, under, &t, &err);
+    return *code ? NULL : cache_keep(pack, year, under, version, t);
 }
 
 /* Evaluates (or reuses the cache) and returns a filtered copy; responds and returns NULL on error. */
@@ -238,10 +249,16 @@ static void warm_level(hss_store *st, const char *pack, const char *level, int64
     if (hss_region_areas(st, &f, &areas, NULL))
         return;
     for (size_t i = 0; i < hss_table_rows(areas) && !warm_stopping(); i++) {
-        int cached;
-        hss_code c;
+        const char *under = hss_table_cell(areas, i, 0);
+        /* evaluated without holding the cache: a request for an area already warm is answered
+         * meanwhile (one for this area evaluates it itself, and the later result is kept) */
+        hss_table *t = NULL;
+        hss_error err;
+        hss_error_clear(&err);
+        if (hss_policy_findings(st, pack, 0, under, &t, &err))
+            continue;
         pthread_mutex_lock(&cache_lock);
-        cache_fill(st, pack, 0, hss_table_cell(areas, i, 0), version, &cached, &c);
+        cache_keep(pack, 0, under, version, t);
         pthread_mutex_unlock(&cache_lock);
     }
     hss_table_free(areas);

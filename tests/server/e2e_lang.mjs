@@ -151,6 +151,9 @@ try {
       && document.querySelector('#map')?.dataset.area && document.getElementById('progress').hidden);
     const ms = Date.now() - t0;
     console.log(`FIGURE first screen after login (cold): ${ms} ms, ${(bytes / 1024).toFixed(0)} KiB fetched after the login page`);
+    const slow = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/'))
+      .sort((a, b) => b.duration - a.duration).slice(0, 4).map((e) => `${e.name.replace(/^.*\/api\/v1/, '').slice(0, 50)} ${Math.round(e.duration)} ms`));
+    console.log('FIGURE slowest requests: ' + slow.join(', '));
     await page.screenshot({ path: join(artifacts, 'lang-city.png') });
     await scan(page, 'planner: city page 丽水市');
     // the case that shows the scan reading a real page: the English page is not Chinese

@@ -86,8 +86,9 @@ function renderLogin(message) {
     try {
       const me = await api('/login', { method: 'POST', body: { username: $('username').value, password: $('password').value } });
       state.me = me; state.csrf = me.csrf;
-      location.hash = '#/area/' + me.scope;
-      route();
+      /* a new hash routes by itself (hashchange); routing here too would load the page twice */
+      const home = '#/area/' + me.scope;
+      if (location.hash === home) route(); else location.hash = home;
     } catch (e) { err.textContent = t('loginFailed') + ': ' + e.message; }
   } },
     h('h1', {}, 'HSS · ' + t('title')),
