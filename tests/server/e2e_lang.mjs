@@ -154,6 +154,7 @@ try {
     const slow = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/'))
       .sort((a, b) => b.duration - a.duration).slice(0, 4).map((e) => `${e.name.replace(/^.*\/api\/v1/, '').slice(0, 50)} ${Math.round(e.duration)} ms`));
     console.log('FIGURE slowest requests: ' + slow.join(', '));
+    if (process.env.HSS_FIRST_SCREEN_ONLY) { await browser.close(); process.exit(0); } /* bench/first_screen.sh */
     await page.screenshot({ path: join(artifacts, 'lang-city.png') });
     await scan(page, 'planner: city page 丽水市');
     // the case that shows the scan reading a real page: the English page is not Chinese
