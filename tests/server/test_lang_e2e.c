@@ -3,7 +3,8 @@
  * logins of every role (`make demo` does the same: the planner of mk/server.mk and
  * care/demo_logins.sh), starts `hss serve` cold and lets the script log in as each role and scan
  * every screen, export heading and a sample of refusals in Chinese mode for internal ids, file
- * names, paths, English words and UTC times. The script also prints the first screen's time and
+ * names, paths, English words and UTC times; then checks that the HTML report is titled with the
+ * city (丽水市), not the province above it. The script also prints the first screen's time and
  * bytes after login (a figure, not asserted). Screenshots go to $BUILD/artifacts/. */
 #include "server_harness.h"
 
@@ -36,6 +37,16 @@ static void every_screen_in_chinese(void **state)
     free(out);
     stop_server(&srv);
     assert_int_equal(rc, 0);
+    /* the report names the city of the pack, not the province stored above it */
+    snprintf(cmd, sizeof cmd, "%s evaluate --db '%s' --policy lishui --format html --output '%s/r.html' >/dev/null 2>&1",
+             hss_test_bin(), db, dir);
+    assert_int_equal(hss_test_run(cmd, NULL), 0);
+    snprintf(cmd, sizeof cmd, "%s/r.html", dir);
+    char *html = hss_read_file(cmd, NULL, NULL);
+    assert_non_null(html);
+    assert_non_null(strstr(html, "<title>丽水市 "));
+    assert_null(strstr(html, "浙江省"));
+    free(html);
     free(dir);
 }
 

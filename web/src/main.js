@@ -236,7 +236,7 @@ async function loadFindings(code) {
     state.findings = data; state.findingsError = null;
     if (!f.status && !f.measure && !f.area) {
       const seen = new Map();
-      for (const r of data.by_rule) if (!seen.has(r.measure)) seen.set(r.measure, getLang() === 'en' ? r.measure : (r.measure_zh || r.title || r.measure));
+      for (const r of data.by_rule) if (!seen.has(r.measure)) seen.set(r.measure, getLang() === 'en' ? (r.title_en || r.measure.replace(/_/g, ' ')) : (r.measure_zh || r.title || r.measure));
       state.measures = [...seen.entries()].sort((a, b) => a[1].localeCompare(b[1], 'zh-CN'));
     }
   } catch (e) {
