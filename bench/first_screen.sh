@@ -4,7 +4,7 @@
 # data is drawn (summary, findings, map, nothing loading), the bytes fetched, and the slowest
 # requests (tests/server/e2e_lang.mjs with HSS_FIRST_SCREEN_ONLY=1, headless Chromium). Target: 1 s.
 # Environment: BUILD (default build), HSS (the binary, default $BUILD/hss), WEB (default web/dist),
-# RUNS (default 3). Prints the load (uptime) beside each run: the machine is shared.
+# RUNS (default 3), START_WAIT (seconds from the start to the login, default 0). Prints the load (uptime) beside each run: the machine is shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -22,6 +22,7 @@ for i in $(seq "$RUNS"); do
   pid=$!
   for _ in $(seq 50); do grep -q http "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
   port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.out")
+  sleep "${START_WAIT:-0}" # seconds between the start and the login (a server is usually up long before)
   echo "run $i, load: $(uptime | sed 's/.*load average: //')"
   HSS_FIRST_SCREEN_ONLY=1 node tests/server/e2e_lang.mjs "http://127.0.0.1:$port/" "$tmp/art" bench-pass-1 x x x x | grep FIGURE
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
