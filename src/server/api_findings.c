@@ -28,6 +28,10 @@ typedef struct cache_entry {
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static cache_entry *cache_head;
+/* What the warm-up thread is evaluating now (pack, year 0, area; "" when nothing): a request for
+ * it waits for that result instead of evaluating the same again beside it. */
+static char warming_pack[48], warming_under[16];
+static pthread_cond_t warmed = PTHREAD_COND_INITIALIZER;
 
 void hss_findings_cache_clear(void)
 {
@@ -110,8 +114,10 @@ static cache_entry *cache_keep(const char *pack, int year, const char *under, in
 static cache_entry *cache_fill(hss_store *st, const char *pack, int year, const char *under, int64_t version, int *cached,
                                hss_code *code)
 {
+    while (year == 0 && strcmp(warming_pack, pack) == 0 && strcmp(warming_under, under) == 0)
+        pthread_cond_wait(&warmed, &cache_lock);
     cache_entry *e = cache_find(pack, year, under);
-    *cached = e && e->version == version;
+    *cached = e && e->version >= version;
     if (*cached)
         return e;
     hss_table *t = NULL;
@@ -251,14 +257,20 @@ static void warm_level(hss_store *st, const char *pack, const char *level, int64
     for (size_t i = 0; i < hss_table_rows(areas) && !warm_stopping(); i++) {
         const char *under = hss_table_cell(areas, i, 0);
         /* evaluated without holding the cache: a request for an area already warm is answered
-         * meanwhile (one for this area evaluates it itself, and the later result is kept) */
+         * meanwhile, and one for this area waits for this result (cache_fill) */
+        pthread_mutex_lock(&cache_lock);
+        snprintf(warming_pack, sizeof warming_pack, "%s", pack);
+        snprintf(warming_under, sizeof warming_under, "%s", under);
+        pthread_mutex_unlock(&cache_lock);
         hss_table *t = NULL;
         hss_error err;
         hss_error_clear(&err);
-        if (hss_policy_findings(st, pack, 0, under, &t, &err))
-            continue;
+        int failed = hss_policy_findings(st, pack, 0, under, &t, &err) != HSS_OK;
         pthread_mutex_lock(&cache_lock);
-        cache_keep(pack, 0, under, version, t);
+        if (!failed)
+            cache_keep(pack, 0, under, version, t);
+        warming_pack[0] = warming_under[0] = 0;
+        pthread_cond_broadcast(&warmed);
         pthread_mutex_unlock(&cache_lock);
     }
     hss_table_free(areas);
