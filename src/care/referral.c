@@ -266,7 +266,8 @@ static hss_code referrals(hss_store *st, const hss_care_viewer *v, const char *r
     hss_buf_init(&q);
     hss_buf_printf(&q, "SELECT f.id,f.resident_id,r.id_number,r.name,f.from_facility,f.to_name,f.in_county,f.priority,"
                        "f.state,f.requested_at,f.accepted_at,f.arrived_at,f.completed_at,f.down_referred_at,f.received_at,"
-                       "f.reason,f.generated FROM care_referral f JOIN care_resident r ON r.id=f.resident_id WHERE %s%s "
+                       "f.reason,f.generated,(SELECT name FROM facility WHERE code=f.from_facility) "
+                       "FROM care_referral f JOIN care_resident r ON r.id=f.resident_id WHERE %s%s "
                        "ORDER BY f.requested_at, f.id",
                    receiving ? "f.to_facility=:recv" : care_scope_clause(v, "f.village_code", &c),
                    overdue_days > 0 ? " AND f.state='accepted' AND substr(f.accepted_at,1,10) < :limit" : "");
@@ -293,14 +294,14 @@ static hss_code referrals(hss_store *st, const hss_care_viewer *v, const char *r
         {"from_facility", "转出机构"}, {"to", "转入机构"}, {"in_county", "县域内"}, {"priority", "签约优先"},
         {"state", "状态"}, {"requested_at", "申请"}, {"accepted_at", "接收"}, {"arrived_at", "到诊"},
         {"completed_at", "完成"}, {"down_referred_at", "下转"}, {"received_at", "基层接收"}, {"reason", "原因"},
-        {"generated", "生成数据"},
+        {"generated", "生成数据"}, {"from_name", "转出机构名称"},
     };
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         hss_table_add_col(t, cols[i][0], cols[i][1],
                           i <= 1 || i == 6 || i == 7 || i == 16 ? HSS_COL_INT : HSS_COL_TEXT);
     while (sqlite3_step(s) == SQLITE_ROW) {
         hss_table_add_row(t);
-        for (int i = 0; i < 17; i++) {
+        for (int i = 0; i < 18; i++) {
             if (i == 2) {
                 char m[19];
                 hss_care_id_mask(care_col_text(s, 2), m);

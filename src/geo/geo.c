@@ -160,3 +160,41 @@ double hss_geo_distance_km(double lon1, double lat1, double lon2, double lat2)
     double h = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
     return 2 * 6371.0088 * asin(fmin(1.0, sqrt(h)));
 }
+
+/* One ring: positions rounded, repeats dropped (the closing position kept). */
+static void quantise_ring(cJSON *ring, double scale)
+{
+    cJSON *prev = NULL, *pos = ring->child;
+    while (pos) {
+        cJSON *next = pos->next;
+        for (cJSON *c = pos->child; c; c = c->next)
+            if (cJSON_IsNumber(c))
+                cJSON_SetNumberValue(c, round(c->valuedouble * scale) / scale);
+        int same = prev && pos->child && prev->child && pos->child->next && prev->child->next &&
+                   pos->child->valuedouble == prev->child->valuedouble &&
+                   pos->child->next->valuedouble == prev->child->next->valuedouble;
+        if (same && next && cJSON_GetArraySize(ring) > 4)
+            cJSON_Delete(cJSON_DetachItemViaPointer(ring, pos));
+        else
+            prev = pos;
+        pos = next;
+    }
+}
+
+void hss_geo_quantise(cJSON *geometry, int digits)
+{
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(geometry, "type");
+    cJSON *coords = cJSON_GetObjectItemCaseSensitive(geometry, "coordinates");
+    if (!cJSON_IsString(type) || !cJSON_IsArray(coords))
+        return;
+    double scale = pow(10, digits);
+    int multi = strcmp(type->valuestring, "MultiPolygon") == 0;
+    if (!multi && strcmp(type->valuestring, "Polygon") != 0)
+        return;
+    cJSON *poly, *ring;
+    if (multi) {
+        cJSON_ArrayForEach(poly, coords) cJSON_ArrayForEach(ring, poly) quantise_ring(ring, scale);
+    } else {
+        cJSON_ArrayForEach(ring, coords) quantise_ring(ring, scale);
+    }
+}

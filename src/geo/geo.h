@@ -37,4 +37,9 @@ double hss_geo_area_km2(const hss_geo_shape *g);
 /* Great-circle distance in km (haversine, mean Earth radius 6,371.0088 km). */
 double hss_geo_distance_km(double lon1, double lat1, double lon2, double lat2);
 
+/* Rounds a GeoJSON Polygon or MultiPolygon's positions to `digits` decimals in place and drops a
+ * position equal to the one before it (rings stay closed and keep at least 4 positions), so that
+ * a map of a whole city is sent at the detail a screen shows: 3 decimals are ~100 m, 4 ~10 m. */
+void hss_geo_quantise(cJSON *geometry, int digits);
+
 #endif

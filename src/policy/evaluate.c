@@ -495,6 +495,16 @@ hss_code hss_policy_evaluate(hss_store *st, const hss_policy_pack *pack, int yea
                 if (R.areas[k].parent < 0)
                     top = -2; /* several roots: no single name */
         }
+    /* a province stored only as the parent of one city: the report is about the city (丽水市) */
+    while (ui < 0 && top >= 0) {
+        int children = 0, child = -1;
+        for (size_t k = 0; k < R.nareas && children < 2; k++)
+            if (R.areas[k].parent == top)
+                children++, child = (int)k;
+        if (children != 1 || R.areas[child].level > HSS_LEVEL_CITY)
+            break;
+        top = child;
+    }
     res->region_name = top >= 0 ? hss_xstrdup(R.areas[top].name) : hss_store_meta_get(st, "region");
     res->generated = R.generated;
     res->findings = findings_table();

@@ -233,3 +233,31 @@ hss_code hss_region_export(hss_store *st, hss_region_kind kind, int json, FILE *
     hss_table_free(t);
     return ferror(out) ? hss_fail(err, HSS_EIO, "writing the export failed") : HSS_OK;
 }
+
+void hss_region_medcom_name(hss_store *st, const char *medcom, int en, char *out, size_t n)
+{
+    out[0] = 0;
+    sqlite3_stmt *q = hss_store_prepare(st, "SELECT name FROM facility WHERE medcom_code=?1 AND medcom_lead=1 ORDER BY code LIMIT 1", NULL);
+    if (!q)
+        return;
+    sqlite3_bind_text(q, 1, medcom, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        snprintf(out, n, en ? "medical community led by %s" : "%s医共体", (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+}
+
+void hss_region_services_text(const char *services, int en, char *out, size_t n)
+{
+    size_t used = 0, nterms;
+    const hss_term *terms = hss_model_terms(HSS_VOCAB_SERVICE, &nterms);
+    out[0] = 0;
+    for (const char *p = services; p && *p && used < n;) {
+        size_t len = strcspn(p, ";");
+        char id[64];
+        snprintf(id, sizeof id, "%.*s", (int)(len < sizeof id ? len : sizeof id - 1), p);
+        int i = hss_model_find(HSS_VOCAB_SERVICE, id);
+        const char *word = i < 0 ? id : en ? terms[i].en : terms[i].zh;
+        used += (size_t)snprintf(out + used, n - used, "%s%s", used ? (en ? ", " : "、") : "", word);
+        p += len + (p[len] == ';');
+    }
+}

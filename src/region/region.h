@@ -65,6 +65,12 @@ hss_code hss_region_summary(hss_store *st, const hss_region_filter *f, hss_table
 hss_code hss_region_search(hss_store *st, const char *text, const char *under, size_t limit, hss_table **out,
                            hss_error *err);
 
+/* The name of medical community (医共体) `medcom` as a reader knows it: "<lead hospital>医共体"
+ * ("medical community led by <lead hospital>" with en), or "" when no facility leads it. */
+void hss_region_medcom_name(hss_store *st, const char *medcom, int en, char *out, size_t n);
+/* A ';'-separated services list in words: "发热门诊、康复" ("fever clinic, rehabilitation"). */
+void hss_region_services_text(const char *services, int en, char *out, size_t n);
+
 /* Exports a kind in CSV (areas/facilities/staff/vehicles) or GeoJSON (boundaries) to `out`;
  * with json != 0, a JSON array of objects with the CSV column names. */
 hss_code hss_region_export(hss_store *st, hss_region_kind kind, int json, FILE *out, hss_error *err);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
+#include "geo/geo.h"
 #include "model/model.h"
 #include "region/region.h"
 #include "server/server_int.h"
@@ -243,6 +244,8 @@ enum MHD_Result hss_api_boundaries(hss_req *r)
         return ret;
     hss_prefix_range(under, lo, hi);
     hss_prefix_range(r->scope, slo, shi);
+    char sig[13];
+    int digits = hss_scope_prefix(under, sig) == 0 && strlen(sig) <= 4 ? 3 : 4; /* city or province: 3 */
     cJSON *fc = cJSON_CreateObject();
     cJSON_AddStringToObject(fc, "type", "FeatureCollection");
     cJSON *feats = cJSON_AddArrayToObject(fc, "features");
@@ -260,6 +263,8 @@ enum MHD_Result hss_api_boundaries(hss_req *r)
             cJSON *geom = cJSON_Parse((const char *)sqlite3_column_text(s, 4));
             if (!geom)
                 continue;
+            /* the detail a screen shows: ~100 m for a city or province map, ~10 m below */
+            hss_geo_quantise(geom, digits);
             cJSON *f = cJSON_CreateObject();
             cJSON_AddStringToObject(f, "type", "Feature");
             cJSON_AddStringToObject(f, "id", (const char *)sqlite3_column_text(s, 0));

@@ -172,13 +172,15 @@ static double round4(double x)
 /* A valid question the stored data cannot answer yet (no road network, no facility of the
  * types on it) is not an error of the request: 200 with "available": false and the reason, so
  * that the dashboard can say so in its card. */
-static char *unavailable_body(const char *under, int64_t version, const char *reason)
+static char *unavailable_body(hss_req *r, const char *under, int64_t version, const char *reason)
 {
+    char said[600];
+    hss_words_reason(reason, hss_lang_en(r), said, sizeof said); /* the user's language, no paths */
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", under);
     cJSON_AddNumberToObject(o, "data_version", (double)version);
     cJSON_AddBoolToObject(o, "available", 0);
-    cJSON_AddStringToObject(o, "reason", reason);
+    cJSON_AddStringToObject(o, "reason", said);
     char *body = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return body;
@@ -265,7 +267,7 @@ static char *coverage_body(hss_req *r, const hss_access_query *q, int64_t versio
     cJSON *fc = rc ? NULL : cJSON_Parse(gj);
     free(gj);
     if (rc == HSS_ENOTFOUND)
-        return unavailable_body(q->under, version, err.msg);
+        return unavailable_body(r, q->under, version, err.msg);
     if (rc) {
         hss_respond_error(r, status_of(rc), "%s", err.msg);
         return NULL;
@@ -372,8 +374,8 @@ enum MHD_Result hss_api_coverage(hss_req *r)
     hss_access_query q = {types, minutes, mode, under, by, rural};
     hss_buf key;
     hss_buf_init(&key);
-    hss_buf_printf(&key, "coverage\n%s\n%s\n%s\n%.6g\n%.6g\n%d\n%s", r->scope, under, types, minutes, rural, (int)mode,
-                   by);
+    hss_buf_printf(&key, "coverage\n%s\n%s\n%s\n%.6g\n%.6g\n%d\n%s\n%d", r->scope, under, types, minutes, rural, (int)mode,
+                   by, hss_lang_en(r)); /* the language: an unavailable answer says why in it */
     int64_t version = hss_store_data_version(r->st);
     char *body = cache_get(key.data, version);
     int cached = body != NULL;
@@ -433,8 +435,8 @@ enum MHD_Result hss_api_coverage_ems(hss_req *r)
         return MHD_YES;
     hss_buf key;
     hss_buf_init(&key);
-    hss_buf_printf(&key, "ems\n%s\n%s\n%.6g\n%.6g\n%.6g\n%.6g", r->scope, under, eo.dispatch_min, eo.turnout_min,
-                   urban_km, rural_km);
+    hss_buf_printf(&key, "ems\n%s\n%s\n%.6g\n%.6g\n%.6g\n%.6g\n%d", r->scope, under, eo.dispatch_min, eo.turnout_min,
+                   urban_km, rural_km, hss_lang_en(r));
     int64_t version = hss_store_data_version(r->st);
     char *body = cache_get(key.data, version);
     int cached = body != NULL;
@@ -451,7 +453,7 @@ enum MHD_Result hss_api_coverage_ems(hss_req *r)
             return hss_respond_error(r, status_of(rc), "%s", err.msg);
         }
         if (rc == HSS_ENOTFOUND) {
-            body = unavailable_body(under, version, err.msg);
+            body = unavailable_body(r, under, version, err.msg);
             cache_put(key.data, version, body);
             hss_buf_free(&key);
             enum MHD_Result ret = respond_body(r, body, 0);

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "model/model.h"
+#include "region/region.h"
 #include "server/server_int.h"
 
 static const char *const COLS[] = {"code", "name", "type", "type_zh", "grade", "ownership", "area_code",
@@ -182,6 +183,15 @@ enum MHD_Result hss_api_facility(hss_req *r, const char *code)
     cJSON_AddStringToObject(o, "grade_zh", hss_model_zh(HSS_VOCAB_GRADE, cJSON_GetObjectItem(o, "grade")->valuestring));
     cJSON_AddStringToObject(o, "ownership_zh",
                             hss_model_zh(HSS_VOCAB_OWNERSHIP, cJSON_GetObjectItem(o, "ownership")->valuestring));
+    /* the 医共体 by its name and the services in words, in the user's language */
+    char words[1024];
+    int en = hss_lang_en(r);
+    cJSON *mc = cJSON_GetObjectItem(o, "medcom_code");
+    hss_region_medcom_name(r->st, cJSON_IsString(mc) ? mc->valuestring : "", en, words, sizeof words);
+    cJSON_AddStringToObject(o, "medcom_name", words);
+    cJSON *sv = cJSON_GetObjectItem(o, "services");
+    hss_region_services_text(cJSON_IsString(sv) ? sv->valuestring : "", en, words, sizeof words);
+    cJSON_AddStringToObject(o, "services_text", words);
     cJSON_AddItemToObject(o, "staff", counts(r->st, "SELECT category,count FROM staff WHERE facility_code=? ORDER BY category",
                                              fcode, HSS_VOCAB_STAFF));
     cJSON_AddItemToObject(o, "vehicles", counts(r->st, "SELECT kind,count FROM vehicle WHERE facility_code=? ORDER BY kind",

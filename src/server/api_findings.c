@@ -2,13 +2,19 @@
  * api_findings.c: evaluation findings on demand. Calls the policy module
  * (hss_policy_findings) and caches each result per (pack, year, under) until the store's data
  * version changes. Results are filtered by status, measure and area, and always by the
- * caller's scope, before they are returned as JSON or exported.
+ * caller's scope, before they are returned as JSON or exported. A warm-up thread evaluates the
+ * region's own pack for the city and every county when the server starts and again whenever the
+ * data version moves, so that the first screen after a login (or after an import) does not wait
+ * for an evaluation: a request then finds the result ready, or waits for the one under way.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "policy/policy.h"
+#include "region/region.h"
 #include "server/server_int.h"
 
 typedef struct cache_entry {
@@ -22,6 +28,10 @@ typedef struct cache_entry {
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static cache_entry *cache_head;
+/* What the warm-up thread is evaluating now (pack, year 0, area; "" when nothing): a request for
+ * it waits for that result instead of evaluating the same again beside it. */
+static char warming_pack[48], warming_under[16];
+static pthread_cond_t warmed = PTHREAD_COND_INITIALIZER;
 
 void hss_findings_cache_clear(void)
 {
@@ -72,6 +82,51 @@ static hss_table *filtered(const hss_table *t, const filters *f, const char *sco
     return o;
 }
 
+/* The cache entry of (pack, year, under) at `version`, evaluated now unless it is there already
+ * (*cached = 1). Called with cache_lock held. NULL with *code set when the pack cannot be
+ * evaluated. */
+static cache_entry *cache_find(const char *pack, int year, const char *under)
+{
+    cache_entry *e = cache_head;
+    while (e && !(strcmp(e->pack, pack) == 0 && e->year == year && strcmp(e->under, under) == 0))
+        e = e->next;
+    return e;
+}
+
+/* Keeps table t (taken) as the findings of (pack, year, under) at version. Lock held. */
+static cache_entry *cache_keep(const char *pack, int year, const char *under, int64_t version, hss_table *t)
+{
+    cache_entry *e = cache_find(pack, year, under);
+    if (!e) {
+        e = hss_xcalloc(1, sizeof *e);
+        snprintf(e->pack, sizeof e->pack, "%s", pack);
+        e->year = year;
+        snprintf(e->under, sizeof e->under, "%s", under);
+        e->next = cache_head;
+        cache_head = e;
+    }
+    hss_table_free(e->table);
+    e->table = t;
+    e->version = version;
+    return e;
+}
+
+static cache_entry *cache_fill(hss_store *st, const char *pack, int year, const char *under, int64_t version, int *cached,
+                               hss_code *code)
+{
+    while (year == 0 && strcmp(warming_pack, pack) == 0 && strcmp(warming_under, under) == 0)
+        pthread_cond_wait(&warmed, &cache_lock);
+    cache_entry *e = cache_find(pack, year, under);
+    *cached = e && e->version >= version;
+    if (*cached)
+        return e;
+    hss_table *t = NULL;
+    hss_error err;
+    hss_error_clear(&err);
+    *code = hss_policy_findings(st, pack, year, under, &t, &err);
+    return *code ? NULL : cache_keep(pack, year, under, version, t);
+}
+
 /* Evaluates (or reuses the cache) and returns a filtered copy; responds and returns NULL on error. */
 static hss_table *findings(hss_req *r, char under[16], char pack[48], long long *year, int64_t *version, int *cached)
 {
@@ -97,40 +152,19 @@ static hss_table *findings(hss_req *r, char under[16], char pack[48], long long 
         return NULL;
     }
     *version = hss_store_data_version(r->st);
-    *cached = 0;
     pthread_mutex_lock(&cache_lock);
-    cache_entry *e = cache_head;
-    while (e && !(strcmp(e->pack, pack) == 0 && e->year == (int)*year && strcmp(e->under, under) == 0))
-        e = e->next;
-    if (e && e->version == *version) {
-        *cached = 1;
-    } else {
-        hss_table *t = NULL;
-        hss_error err;
-        hss_error_clear(&err);
-        hss_code c = hss_policy_findings(r->st, pack, (int)*year, under, &t, &err);
-        if (c) {
-            pthread_mutex_unlock(&cache_lock);
-            /* The module's message names the pack's file on the server: not for the client. */
-            if (c == HSS_ENOTFOUND)
-                hss_respond_error(r, 404, "no policy pack '%s'", pack);
-            else if (c == HSS_EINVAL)
-                hss_respond_error(r, 400, "policy pack '%s' cannot be evaluated for these parameters", pack);
-            else
-                hss_respond_error(r, 500, "policy pack '%s' could not be evaluated", pack);
-            return NULL;
-        }
-        if (!e) {
-            e = hss_xcalloc(1, sizeof *e);
-            snprintf(e->pack, sizeof e->pack, "%s", pack);
-            e->year = (int)*year;
-            snprintf(e->under, sizeof e->under, "%s", under);
-            e->next = cache_head;
-            cache_head = e;
-        }
-        hss_table_free(e->table);
-        e->table = t;
-        e->version = *version;
+    hss_code c;
+    cache_entry *e = cache_fill(r->st, pack, (int)*year, under, *version, cached, &c);
+    if (!e) {
+        pthread_mutex_unlock(&cache_lock);
+        /* The module's message names the pack's file on the server: not for the client. */
+        if (c == HSS_ENOTFOUND)
+            hss_respond_error(r, 404, "no policy pack '%s'", pack);
+        else if (c == HSS_EINVAL)
+            hss_respond_error(r, 400, "policy pack '%s' cannot be evaluated for these parameters", pack);
+        else
+            hss_respond_error(r, 500, "policy pack '%s' could not be evaluated", pack);
+        return NULL;
     }
     hss_table *out = filtered(e->table, &f, r->scope, under);
     pthread_mutex_unlock(&cache_lock);
@@ -193,4 +227,101 @@ enum MHD_Result hss_api_export_findings(hss_req *r, int xlsx)
     enum MHD_Result ret = hss_respond_table_file(r, t, name, xlsx);
     hss_table_free(t);
     return ret;
+}
+
+/* ---- the warm-up thread ------------------------------------------------------------------------ */
+
+static struct {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int running, stop;
+    char *db;
+} warm = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+
+static int warm_stopping(void)
+{
+    pthread_mutex_lock(&warm.lock);
+    int s = warm.stop;
+    pthread_mutex_unlock(&warm.lock);
+    return s;
+}
+
+/* Evaluates the region's pack for every area of `level` (city, county) at `version`. */
+static void warm_level(hss_store *st, const char *pack, const char *level, int64_t version)
+{
+    hss_region_filter f = {.level = level};
+    hss_table *areas = NULL;
+    if (hss_region_areas(st, &f, &areas, NULL))
+        return;
+    for (size_t i = 0; i < hss_table_rows(areas) && !warm_stopping(); i++) {
+        const char *under = hss_table_cell(areas, i, 0);
+        /* evaluated without holding the cache: a request for an area already warm is answered
+         * meanwhile, and one for this area waits for this result (cache_fill) */
+        pthread_mutex_lock(&cache_lock);
+        snprintf(warming_pack, sizeof warming_pack, "%s", pack);
+        snprintf(warming_under, sizeof warming_under, "%s", under);
+        pthread_mutex_unlock(&cache_lock);
+        hss_table *t = NULL;
+        hss_error err;
+        hss_error_clear(&err);
+        int failed = hss_policy_findings(st, pack, 0, under, &t, &err) != HSS_OK;
+        pthread_mutex_lock(&cache_lock);
+        if (!failed)
+            cache_keep(pack, 0, under, version, t);
+        warming_pack[0] = warming_under[0] = 0;
+        pthread_cond_broadcast(&warmed);
+        pthread_mutex_unlock(&cache_lock);
+    }
+    hss_table_free(areas);
+}
+
+static void *warm_main(void *arg)
+{
+    (void)arg;
+    hss_store *st = hss_store_open_existing(warm.db, NULL);
+    int64_t done = -1;
+    while (st && !warm_stopping()) {
+        int64_t v = hss_store_data_version(st);
+        if (v != done) {
+            char *pack = hss_policy_region_pack(st);
+            warm_level(st, pack, "city", v);
+            warm_level(st, pack, "county", v);
+            free(pack);
+            done = v;
+        }
+        /* look at the data version again in a second, or stop at once when asked */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_mutex_lock(&warm.lock);
+        if (!warm.stop)
+            pthread_cond_timedwait(&warm.wake, &warm.lock, &until);
+        pthread_mutex_unlock(&warm.lock);
+    }
+    hss_store_close(st);
+    return NULL;
+}
+
+void hss_findings_warm_start(const char *db_path)
+{
+    if (warm.running)
+        return; /* one server per process warms */
+    warm.db = hss_xstrdup(db_path);
+    warm.stop = 0;
+    warm.running = pthread_create(&warm.thread, NULL, warm_main, NULL) == 0;
+}
+
+void hss_findings_warm_stop(void)
+{
+    if (warm.running) {
+        pthread_mutex_lock(&warm.lock);
+        warm.stop = 1;
+        pthread_cond_signal(&warm.wake);
+        pthread_mutex_unlock(&warm.lock);
+        pthread_join(warm.thread, NULL);
+        warm.running = 0;
+    }
+    free(warm.db);
+    warm.db = NULL;
 }

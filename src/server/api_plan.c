@@ -17,7 +17,8 @@
  *   POST /api/v1/rectifications                  {"eval","rule","area","facility","unit",
  *                                                "deadline","note"} (admin, planner)
  *   GET  /api/v1/bulletin?month=YYYY-MM          the month's bulletin as an HTML download
- * Errors carry "error" (English, with the detail) and "error_zh" (Chinese) so that the screen
+ * Errors carry "error" in the user's language, "error_en" (English, with the detail) and
+ * "error_zh" (Chinese) so that the screen
  * shows the user's language.
  */
 #include <stdlib.h>
@@ -72,7 +73,8 @@ static const char *zh_message(const hss_error *err)
 static enum MHD_Result fail(hss_req *r, const hss_error *err)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "error", err->msg);
+    cJSON_AddStringToObject(o, "error", hss_lang_en(r) ? err->msg : zh_message(err));
+    cJSON_AddStringToObject(o, "error_en", err->msg);
     cJSON_AddStringToObject(o, "error_zh", zh_message(err));
     char *js = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
@@ -82,7 +84,8 @@ static enum MHD_Result fail(hss_req *r, const hss_error *err)
 static enum MHD_Result bad(hss_req *r, const char *en, const char *zh)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "error", en);
+    cJSON_AddStringToObject(o, "error", hss_lang_en(r) ? en : zh);
+    cJSON_AddStringToObject(o, "error_en", en);
     cJSON_AddStringToObject(o, "error_zh", zh);
     char *js = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);

@@ -100,7 +100,10 @@ int hss_cache_serve(hss_req *r, enum MHD_Result *ret)
 {
     hss_buf b;
     hss_buf_init(&b);
-    hss_buf_printf(&b, "%s\n%s\n%s?", r->scope, r->method, r->url);
+    /* the language and gzip too: an answer (a refusal, a heading) may be in the user's language,
+     * and compressed for a client that takes it */
+    hss_buf_printf(&b, "%s\n%s%s\n%s\n%s?", r->scope, hss_lang_en(r) ? "en" : "zh", hss_accepts_gzip(r) ? " gzip" : "",
+                   r->method, r->url);
     MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &b);
     hss_thread_db *t = r->tdb;
     for (size_t i = 0; i < HSS_RESP_CACHE; i++) {

@@ -17,7 +17,11 @@
 
 int hss_lang_en(hss_req *r)
 {
-    const char *l = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-HSS-Lang");
+    /* a download link cannot send a header: it says ?lang= */
+    const char *l = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "lang");
+    if (l && (!strcmp(l, "en") || !strcmp(l, "zh")))
+        return l[0] == 'e';
+    l = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-HSS-Lang");
     if (l)
         return strncmp(l, "en", 2) == 0;
     l = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Language");

@@ -1,12 +1,15 @@
 /*
  * export.c: a result table as a download: CSV (UTF-8 with a BOM so that Excel shows Chinese)
- * or XLSX written by libxlsxwriter to a private temporary file, typed by column.
+ * or XLSX written by libxlsxwriter to a private temporary file, typed by column. Headings and
+ * coded values are in the user's language (words.c): a Chinese export has Chinese headings, the
+ * names rather than the machine ids beside them, and 达标/未达标 rather than pass/fail.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "model/model.h"
 #include "server/server_int.h"
 
 static char *xlsx_bytes(const hss_table *t, size_t *len)
@@ -44,28 +47,54 @@ static char *xlsx_bytes(const hss_table *t, size_t *len)
     return data;
 }
 
-/* A copy in which text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR
- * first) start with an apostrophe instead (CSV/formula injection). Numbers are left alone. */
-static hss_table *defused(const hss_table *t)
+/* A cell as the user reads it: a status or a coded vocabulary value in Chinese. */
+static const char *cell_text(const char *col, const char *v, int en)
+{
+    static const char *const STATUS[][2] = {{"pass", "达标"}, {"fail", "未达标"}, {"unknown", "无法判断"}};
+    if (en)
+        return v;
+    if (strcmp(col, "status") == 0)
+        for (size_t i = 0; i < 3; i++)
+            if (strcmp(v, STATUS[i][0]) == 0)
+                return STATUS[i][1];
+    if (strcmp(col, "grade") == 0)
+        return strcmp(v, "none") == 0 ? "" : hss_model_zh(HSS_VOCAB_GRADE, v);
+    if (strcmp(col, "ownership") == 0)
+        return hss_model_zh(HSS_VOCAB_OWNERSHIP, v);
+    return v;
+}
+
+/* A copy for the user: headings in the language and the columns of that language (words.c),
+ * coded values in words, and text cells that a spreadsheet would run as a formula (=, +, -, @,
+ * tab, CR first) starting with an apostrophe instead in a CSV (formula injection; an XLSX cell
+ * is typed, never a formula). Numbers are left alone. */
+static hss_table *for_user(const hss_table *t, int en, int defuse)
 {
     hss_table *o = hss_table_new();
-    for (size_t c = 0; c < hss_table_cols(t); c++)
-        hss_table_add_col(o, hss_table_col_name(t, c), NULL, hss_table_col_type(t, c));
+    size_t keep[128], n = 0;
+    for (size_t c = 0; c < hss_table_cols(t) && n < 128; c++) {
+        const char *heading = hss_words_heading(t, c, en);
+        if (!heading)
+            continue;
+        keep[n++] = c;
+        hss_table_add_col(o, heading, NULL, hss_table_col_type(t, c));
+    }
     hss_buf b;
     hss_buf_init(&b);
     for (size_t r = 0; r < hss_table_rows(t); r++) {
         hss_table_add_row(o);
-        for (size_t c = 0; c < hss_table_cols(t); c++) {
+        for (size_t k = 0; k < n; k++) {
+            size_t c = keep[k];
             if (hss_table_is_null(t, r, c))
                 continue;
-            const char *v = hss_table_cell(t, r, c);
-            if (hss_table_col_type(t, c) == HSS_COL_TEXT && v[0] && strchr("=+-@\t\r", v[0])) {
+            const char *v = cell_text(hss_table_col_name(t, c), hss_table_cell(t, r, c), en);
+            if (defuse && hss_table_col_type(t, c) == HSS_COL_TEXT && v[0] && strchr("=+-@\t\r", v[0])) {
                 hss_buf_reset(&b);
                 hss_buf_putc(&b, '\'');
                 hss_buf_puts(&b, v);
-                hss_table_set_text(o, c, b.data);
+                hss_table_set_text(o, k, b.data);
             } else {
-                hss_table_set_text(o, c, v);
+                hss_table_set_text(o, k, v);
             }
         }
     }
@@ -89,9 +118,11 @@ enum MHD_Result hss_respond_table_file(hss_req *r, const hss_table *t, const cha
     char disp[200];
     snprintf(disp, sizeof disp, "attachment; filename=\"%s.%s\"", basename, xlsx ? "xlsx" : "csv");
     const char *h[] = {"Content-Disposition", disp, NULL};
+    hss_table *safe = for_user(t, hss_lang_en(r), !xlsx);
     if (xlsx) {
         size_t len = 0;
-        char *data = xlsx_bytes(t, &len);
+        char *data = xlsx_bytes(safe, &len);
+        hss_table_free(safe);
         if (!data)
             return hss_respond_error(r, 500, "could not write the XLSX file");
         enum MHD_Result ret = hss_respond(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -99,7 +130,6 @@ enum MHD_Result hss_respond_table_file(hss_req *r, const hss_table *t, const cha
         free(data);
         return ret;
     }
-    hss_table *safe = defused(t);
     char *csv = hss_table_render(safe, HSS_FORMAT_CSV);
     hss_table_free(safe);
     hss_buf b;

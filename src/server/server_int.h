@@ -6,6 +6,7 @@
 #define HSS_SERVER_INT_H
 
 #include <microhttpd.h>
+#include <stdarg.h>
 #include <pthread.h>
 
 #include "server/server.h"
@@ -95,6 +96,8 @@ void hss_audit_denied(hss_req *r, const char *what);
 /* Responses. Every response carries the security headers. `data` is copied. */
 enum MHD_Result hss_respond(hss_req *r, unsigned status, const char *type, const char *data, size_t len,
                             const char *const *headers);
+/* The client takes gzip-compressed answers (hss_respond compresses text of 1 KiB and more). */
+int hss_accepts_gzip(hss_req *r);
 /* {"error": msg} with status. */
 enum MHD_Result hss_respond_error(hss_req *r, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -160,6 +163,10 @@ enum MHD_Result hss_api_export_facilities(hss_req *r, int xlsx);
 enum MHD_Result hss_api_findings(hss_req *r);
 enum MHD_Result hss_api_export_findings(hss_req *r, int xlsx);
 void hss_findings_cache_clear(void);
+/* The findings warm-up thread (api_findings.c): the region's pack for the city and each county,
+ * evaluated at start and whenever the data version moves. */
+void hss_findings_warm_start(const char *db_path);
+void hss_findings_warm_stop(void);
 
 /* api_coverage.c: service-circle coverage, EMS response and siting proposals (src/access/). */
 enum MHD_Result hss_api_coverage(hss_req *r);
@@ -193,7 +200,17 @@ typedef struct hss_care_actor {
     char team[64];     /* role doctor: the team */
     char facility[64]; /* role doctor: the team's facility; hospital: the facility */
 } hss_care_actor;
-int hss_lang_en(hss_req *r); /* the user's language is English (X-HSS-Lang, Accept-Language) */
+int hss_lang_en(hss_req *r); /* the user's language is English (?lang=, X-HSS-Lang, Accept-Language) */
+
+/* words.c: the server's words in the user's language. */
+/* The Chinese text of an error given as the English printf format `fmt` and its arguments `ap`
+ * (en_msg: the English message already formatted) into out. */
+void hss_words_error(unsigned status, const char *fmt, va_list ap, const char *en_msg, char *out, size_t n);
+/* Why a question cannot be answered yet (a module's message, e.g. no road network) as the user
+ * reads it: in Chinese, or in English without the server's file paths. */
+void hss_words_reason(const char *msg, int en, char *out, size_t n);
+/* The export heading of column `col` in the language, or NULL when that export leaves it out. */
+const char *hss_words_heading(const hss_table *t, size_t col, int en);
 int hss_care_named_role(const hss_req *r); /* may the role see named residents at all */
 int hss_care_actor_of(hss_req *r, hss_care_actor *a);
 int hss_care_may_record(hss_req *r, const hss_care_actor *a, const char *kind);

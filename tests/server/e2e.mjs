@@ -69,7 +69,7 @@ try {
   const csvPath = join(artifacts, csv.suggestedFilename());
   await csv.saveAs(csvPath);
   const csvText = readFileSync(csvPath, 'utf8');
-  check(csvText.includes('code,name,type') && csvText.split('\n').length > 2, 'facilities CSV exported: ' + csv.suggestedFilename());
+  check(csvText.includes('代码,名称,类型') && csvText.split('\n').length > 2, 'facilities CSV exported: ' + csv.suggestedFilename());
   const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#export-facilities-xlsx')]);
   const xlsxPath = join(artifacts, xlsx.suggestedFilename());
   await xlsx.saveAs(xlsxPath);

@@ -57,7 +57,7 @@ try {
   await page.fill('#care-find-key', otherId);
   await page.click('#care-find button');
   await page.waitForSelector('#message');
-  check((await page.locator('#message').textContent()).includes('outside'), 'another county\'s resident is refused: ' + await page.locator('#message').textContent());
+  check((await page.locator('#message').textContent()).includes('不在您的权限范围内'), 'another county\'s resident is refused in Chinese: ' + await page.locator('#message').textContent());
   await page.goBack();
   await page.waitForSelector('#worklist-table tbody tr');
 

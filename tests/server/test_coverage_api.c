@@ -47,10 +47,13 @@ static cJSON *get_json(const char *path, const session *s, int want)
     return http_get_json(srv.port, path, s, want);
 }
 
-/* Expects status `want` and an error message containing `needle`. */
+/* Expects status `want` and an error message containing `needle`, asking for English (?lang=en:
+ * a client that does not say is answered in Chinese). */
 static void expect_error(const char *path, const session *s, int want, const char *needle)
 {
-    cJSON *j = get_json(path, s, want);
+    char url[600];
+    snprintf(url, sizeof url, "%s%slang=en", path, strchr(path, '?') ? "&" : "?");
+    cJSON *j = get_json(url, s, want);
     const char *msg = cJSON_GetStringValue(cJSON_GetObjectItem(j, "error"));
     assert_non_null(msg);
     if (!strstr(msg, needle))
@@ -183,6 +186,10 @@ static void coverage_scope(void **state)
     cJSON_Delete(j);
     /* escapes through under: the other county, the city above, a village of the other county */
     expect_error("/api/v1/coverage?under=331121", &liandu, 403, "outside your scope");
+    /* without ?lang=en, X-HSS-Lang or Accept-Language: en, the refusal is in Chinese */
+    cJSON *zh = get_json("/api/v1/coverage?under=331121", &liandu, 403);
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(zh, "error")), "区域 331121 不在您的权限范围内");
+    cJSON_Delete(zh);
     expect_error("/api/v1/coverage?under=331100", &liandu, 403, "outside your scope");
     expect_error("/api/v1/coverage?under=331121001011", &liandu, 403, "outside your scope");
     expect_error("/api/v1/coverage/ems?under=331121", &liandu, 403, "outside your scope");
@@ -216,10 +223,13 @@ static void coverage_bad_parameters(void **state)
     expect_error("/api/v1/coverage/ems?dispatch=99", &admin, 400, "dispatch");
     expect_error("/api/v1/coverage/ems?rural_km=0", &admin, 400, "rural_km");
     /* a type with no facility stored: said so, not a table of zeros */
-    cJSON *j = get_json("/api/v1/coverage?types=cdc", &admin, 200);
+    cJSON *j = get_json("/api/v1/coverage?types=cdc&lang=en", &admin, 200);
     assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "available")));
     assert_non_null(strstr(cJSON_GetStringValue(cJSON_GetObjectItem(j, "reason")), "no facility of type cdc"));
     assert_null(cJSON_GetObjectItem(j, "items"));
+    cJSON_Delete(j);
+    j = get_json("/api/v1/coverage?types=cdc", &admin, 200); /* and in Chinese */
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(j, "reason")), "没有所选类型且有位置的机构");
     cJSON_Delete(j);
     /* an area that is not stored */
     expect_error("/api/v1/coverage?under=331199", &admin, 404, "no area 331199");
@@ -319,7 +329,7 @@ static void ems_by_hand(void **state)
 
 static void post_site(const session *s, const char *csrf, const char *body, int want, http_resp *out)
 {
-    http_req(srv.port, "POST", "/api/v1/site", s->token, csrf, body, out);
+    http_req(srv.port, "POST", "/api/v1/site?lang=en", s->token, csrf, body, out);
     if (out->status != want)
         fprintf(stderr, "POST /site %s: %d %s\n", body, out->status, out->body);
     assert_int_equal(out->status, want);
@@ -469,12 +479,12 @@ static void site_time_limit(void **state)
     const char *body = "{\"type\":\"village_clinic\",\"add\":1,\"under\":\"331102\"}";
     http_resp r;
     for (int i = 0; i < 2; i++) {
-        http_req(slow.port, "POST", "/api/v1/site", s.token, s.csrf, body, &r);
+        http_req(slow.port, "POST", "/api/v1/site?lang=en", s.token, s.csrf, body, &r);
         assert_int_equal(r.status, 503);
         assert_non_null(strstr(r.body, "longer than the limit of 200 ms"));
         http_resp_free(&r);
     }
-    http_req(slow.port, "POST", "/api/v1/site", s.token, s.csrf, body, &r);
+    http_req(slow.port, "POST", "/api/v1/site?lang=en", s.token, s.csrf, body, &r);
     assert_int_equal(r.status, 503);
     assert_non_null(strstr(r.body, "busy"));
     char h[32];

@@ -136,7 +136,7 @@ static void oversized_bodies_get_413(void **state)
     http_resp r;
     http_req(srv.port, "POST", "/api/v1/login", NULL, NULL, big, &r);
     assert_int_equal(r.status, 413);
-    assert_non_null(strstr(r.body, "limit"));
+    assert_non_null(strstr(r.body, "上限")); /* in the user's language: Chinese unless asked */
     http_resp_free(&r);
     /* chunked, with no Content-Length: counted as it arrives */
     hss_buf b;
@@ -372,11 +372,16 @@ static void exports_are_scoped_and_typed(void **state)
     http_resp r;
     http_get(srv.port, "/api/v1/export/facilities.csv", liandu.token, &r);
     assert_int_equal(r.status, 200);
-    assert_memory_equal(r.body, "\xEF\xBB\xBF" "code,", 8);
+    assert_memory_equal(r.body, "\xEF\xBB\xBF" "代码,名称,类型,", 22); /* headings in the user's language */
     assert_non_null(strstr(r.body, "丽水市中心医院"));
     assert_null(strstr(r.body, "青田县人民医院"));
+    assert_null(strstr(r.body, "general_hospital")); /* the type in words, not its id */
     char h[200];
     assert_non_null(strstr(header(&r, "Content-Disposition", h, sizeof h), "facilities-331102.csv"));
+    http_resp_free(&r);
+    http_get(srv.port, "/api/v1/export/facilities.csv?lang=en", admin.token, &r);
+    assert_memory_equal(r.body, "\xEF\xBB\xBF" "Code,Name,Type,", 18);
+    assert_null(strstr(r.body, "类型"));
     http_resp_free(&r);
     http_get(srv.port, "/api/v1/export/facilities.xlsx?type=general_hospital", admin.token, &r);
     assert_int_equal(r.status, 200);

@@ -7,14 +7,14 @@ import * as echarts from 'echarts/core';
 import { LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent, LegendComponent, MarkLineComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import { getLang } from './i18n.js';
+import { getLang, localTime } from './i18n.js';
 
 echarts.use([LineChart, ScatterChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, CanvasRenderer]);
 
 const W = {
   zh: {
     title: '预警处置', status: '状态', signal: '监测信号', all: '全部', id: '编号', date: '日期', area: '地区', level: '级别',
-    sources: '触发来源', method: '方法', assigned: '负责人', raised: '预警时间', none: '暂无预警', detail: '预警详情',
+    system: '系统（自动检测）', sources: '触发来源', method: '方法', assigned: '负责人', raised: '预警时间', none: '暂无预警', detail: '预警详情',
     series: '各来源近60天每日计数', history: '处置记录', note: '备注', at: '时间', by: '操作人', action: '操作',
     from: '原状态', to: '新状态', closed: '已结案，无可用操作', response: '响应情况', alerts: '预警数', responded: '已响应',
     share: '响应率', median: '响应时间中位数(小时)', within24: '24小时内响应率', select: '选择一条预警查看详情',
@@ -28,7 +28,7 @@ const W = {
   },
   en: {
     title: 'Alert triage', status: 'Status', signal: 'Signal', all: 'All', id: 'ID', date: 'Date', area: 'Area', level: 'Level',
-    sources: 'Triggered by', method: 'Method', assigned: 'Assigned to', raised: 'Raised', none: 'No alerts', detail: 'Alert',
+    system: 'system (detection run)', sources: 'Triggered by', method: 'Method', assigned: 'Assigned to', raised: 'Raised', none: 'No alerts', detail: 'Alert',
     series: 'Daily counts per source, last 60 days', history: 'History', note: 'Note', at: 'At', by: 'By', action: 'Action',
     from: 'From', to: 'To', closed: 'Closed: no further action', response: 'Response', alerts: 'Alerts', responded: 'Responded',
     share: 'Share responded', median: 'Median hours to response', within24: 'Responded within 24 h', select: 'Select an alert to see it',
@@ -124,13 +124,13 @@ async function renderDetail(ctx, box, id, reload) {
       row(w('status'), h('span', { class: 'badge al-' + a.status }, statusLabel(a.status))),
       row(w('date'), a.date), row(w('area'), `${a.area_name || ''} (${a.area_code}) · ${w(a.level)}`),
       row(w('method'), w(a.method)), row(w('sources'), a.level === 'county' ? a.sources.split(';').join('、') : a.sources.split(';').map(w).join('、')),
-      row(w('raised'), a.raised_at), row(w('assigned'), a.assigned_to || '—')),
+      row(w('raised'), localTime(a.raised_at)), row(w('assigned'), a.assigned_to || '—')),
     h('h2', {}, w('series')), h('div', { id: 'alert-series', class: 'chart' }),
     h('div', { class: 'actions' }, note, h('div', { class: 'buttons' }, buttons), msg),
     h('h2', {}, w('history')),
     h('table', { class: 'grid', id: 'alert-history' },
       h('thead', {}, h('tr', {}, [w('at'), w('by'), w('action'), w('from'), w('to'), w('note')].map((l) => h('th', {}, l)))),
-      h('tbody', {}, a.events.map((e) => h('tr', {}, h('td', {}, e.at), h('td', {}, e.by), h('td', {}, w(e.action)),
+      h('tbody', {}, a.events.map((e) => h('tr', {}, h('td', {}, localTime(e.at)), h('td', {}, /^hss /.test(e.by) ? w('system') : e.by), h('td', {}, w(e.action)),
         h('td', {}, e.from_status ? statusLabel(e.from_status) : '—'), h('td', {}, statusLabel(e.to_status)), h('td', {}, e.note || ''))))));
   drawSeries(a);
 }

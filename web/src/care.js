@@ -4,7 +4,7 @@
 // resident's record with the log of who read it. A `resident` user sees only their own record.
 // Routes: #/care, #/care/team/T, #/care/facility/C, #/care/resident/KEY. main.js passes its
 // helpers in `ui` (h, api, shell, qs, fmt, state); DOM is built with textContent only.
-import { getLang } from './i18n.js';
+import { getLang, localTime } from './i18n.js';
 import { whoami, allowedSteps, followupForm, referralForm, contractForm, confirmStep, followupChart, queuePanel, wireOffline, queued, fw } from './care_forms.js';
 
 const words = {
@@ -256,8 +256,8 @@ async function renderReferrals(ui, area, box, facilityNames = {}, me = null) {
     h('thead', {}, h('tr', {}, ['#', w('name'), w('from'), w('to'), w('priority'), w('inCounty'), w('requested'), w('status'), w('reason'), w('next')].map((l) => h('th', {}, l)))),
     h('tbody', {}, rows.slice(0, 300).map((r) => h('tr', { 'data-referral': r.referral_id },
       h('td', {}, r.referral_id), h('td', {}, h('a', { href: '#/care/resident/' + r.resident_id }, r.name)),
-      h('td', {}, facilityNames[r.from_facility] || r.from_facility), h('td', {}, r.to), h('td', {}, r.priority ? w('yes') : ''), h('td', {}, r.in_county ? w('yes') : w('no')),
-      h('td', {}, (r.requested_at || '').slice(0, 16)), h('td', {}, getLang() === 'zh' ? r.state_zh : r.state), h('td', {}, r.reason),
+      h('td', {}, facilityNames[r.from_facility] || r.from_name || r.from_facility), h('td', {}, r.to), h('td', {}, r.priority ? w('yes') : ''), h('td', {}, r.in_county ? w('yes') : w('no')),
+      h('td', {}, localTime(r.requested_at)), h('td', {}, getLang() === 'zh' ? r.state_zh : r.state), h('td', {}, r.reason),
       h('td', { class: 'actions' }, allowedSteps(me, r.next).map((to) => h('button', { class: 'small', 'data-to': to, onclick: () => move(r, to) }, w('ref_' + to))))))))));
 }
 
@@ -311,37 +311,30 @@ async function renderResident(ui, key) {
     h('div', { class: 'row' },
       h('section', { class: 'panel' }, h('table', { class: 'kv', id: 'resident-record' },
         row(w('idNumber'), r.id_number), row(w('sex'), label(r.sex)), row(w('birth'), r.birth_date), row(w('age'), String(r.age)),
-        row(w('village'), `${r.village} (${r.village_code})`), row(w('household'), r.household), row(w('keyGroups'), labels(r.key_groups)),
+        row(w('village'), `${r.village} (${r.village_code})`), row(w('household'), h('span', { 'data-ident': '' }, r.household)), row(w('keyGroups'), labels(r.key_groups)),
         row(w('contract'), r.contract_team ? `${r.contract_team_name || r.contract_team} · ${pkg(r.contract_package)} · ${w('end')} ${r.contract_end}` : ''),
         r.team_phone ? h('tr', { id: 'resident-team-phone' }, h('th', {}, w('teamPhone')), h('td', {}, phoneLink(h, r.team_phone, r.team_generated))) : null,
         row(w('chronic'), chronicText(r.chronic)))),
       h('section', { class: 'panel', id: 'access-log' }, h('h2', {}, w('accessLog'), h('small', { class: 'muted' }, ' ' + w('localTime'))), h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'access-log-table' },
         h('thead', {}, h('tr', {}, [w('at'), w('user'), w('action')].map((l) => h('th', {}, l)))),
         h('tbody', {}, log.map((x) => h('tr', { class: x.action === 'denied' ? 'denied' : null },
-          h('td', {}, localTime(x.at)), h('td', { class: 'reader' }, reader(x)), h('td', {}, w('act_' + x.action))))))))),
+          h('td', {}, localTime(x.at)), h('td', { class: 'reader' }, reader(x).map((p, i) => [i ? ' · ' : '', Array.isArray(p) ? h('span', { 'data-ident': '' }, p[1]) : p])), h('td', {}, w('act_' + x.action))))))))),
     h('section', { class: 'panel', id: 'resident-chronic' }, h('h2', {}, w('nextVisit')), table(h, [w('disease'), w('enrolled'), w('action'), w('status'), w('due'), w('reason'), ''],
       (data.chronic || []).map((c) => [w(c.disease), c.enrolled_on, c.action_label, w('st_' + c.status), c.due_date, c.reason, fuButton(c)]))),
     h('section', { class: 'panel', id: 'resident-followups' }, h('h2', {}, w('followups')), followupChart(ui, fus),
       h('div', { class: 'scroll' }, table(h, [w('due'), w('disease'), w('sbp'), w('dbp'), w('glucose'), w('medication'), w('note'), w('by')],
-        [...fus].reverse().map((f) => [f.visit_date, w(f.disease), f.sbp, f.dbp, f.glucose, f.medication, f.note, f.user_display || f.user])))),
+        [...fus].reverse().map((f) => [f.visit_date, w(f.disease), f.sbp, f.dbp, f.glucose, f.medication, f.note, f.user_display || (f.user === 'generated' ? w('generated') : h('span', { 'data-ident': '' }, f.user))])))),
     h('section', { class: 'panel', id: 'resident-contracts' }, h('h2', {}, w('contracts')), contractActions, table(h, [w('team'), w('package'), w('start'), w('end')],
       data.contracts.map((c) => [getLang() === 'zh' ? c.team : `${c.team} (${c.team_code})`, pkg(c.package), c.start_date, c.end_date]))),
     h('section', { class: 'panel' }, h('h2', {}, w('referrals')), table(h, ['#', w('from'), w('to'), w('requested'), w('status'), w('reason')],
-      data.referrals.map((x) => [x.referral_id, x.from, x.to, x.requested_at.slice(0, 16), getLang() === 'zh' ? x.state_zh : x.state, x.reason]))));
+      data.referrals.map((x) => [x.referral_id, x.from, x.to, localTime(x.requested_at), getLang() === 'zh' ? x.state_zh : x.state, x.reason]))));
   void fmt;
 }
 
-// A UTC timestamp in Asia/Shanghai, "YYYY-MM-DD HH:MM".
-function localTime(at) {
-  const d = new Date(at);
-  if (isNaN(d)) return at;
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
-    hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
-}
 // Who read a record: display name (or user name), role, facility.
 function reader(x) {
-  return [x.display_name || x.user, x.role ? w('role_' + x.role) : '', x.facility || ''].filter(Boolean).join(' · ');
+  const who = x.display_name || x.user; /* a login name is shown as the identifier it is */
+  return [x.display_name ? who : ['span', who], x.role ? w('role_' + x.role) : '', x.facility || ''].filter(Boolean);
 }
 
 // "hypertension(since 2025-01-01);diabetes(...)" in the reader's language

@@ -110,7 +110,7 @@ function unitsTable(h, api, units, onChange) {
       } catch (e) { status.textContent = w('failed') + e.message; }
     });
     return h('tr', { 'data-unit': u.unit },
-      h('td', {}, u.unit), h('td', {}, u.station_name), h('td', {}, w(u.kind)),
+      h('td', {}, h('span', { 'data-ident': '' }, u.unit)), h('td', {}, u.station_name), h('td', {}, w(u.kind)),
       h('td', {}, `${u.doctors}/${u.drivers}/${u.aides}`), h('td', {}, u.crew_ok ? w('ok') : w('notOk')),
       h('td', { class: 'ems-state' }, w(u.state)), h('td', {}, sel));
   });
@@ -130,7 +130,7 @@ function perfTable(h, id, rows, first) {
 
 function utilTable(h, units) {
   return grid(h, 'ems-util', [w('unit'), w('calls'), w('busy'), w('utilisation')],
-    units.map((u) => h('tr', {}, h('td', {}, u.unit), h('td', {}, num(u.calls)), h('td', {}, num(u.busy_hours)),
+    units.map((u) => h('tr', {}, h('td', {}, h('span', { 'data-ident': '' }, u.unit)), h('td', {}, num(u.calls)), h('td', {}, num(u.busy_hours)),
       h('td', {}, u.utilisation === null ? '—' : (u.utilisation * 100).toFixed(1) + '%'))));
 }
 

@@ -47,6 +47,17 @@ export function toggleLang() {
 }
 // English label of a vocabulary id such as general_hospital -> "general hospital".
 export function idLabel(id, zh) { return lang === 'zh' && zh ? zh : String(id || '').replace(/_/g, ' '); }
+// A time as the user reads it, in Asia/Shanghai: "YYYY-MM-DD HH:MM". A time with a zone (Z or an
+// offset) is converted; one without is a local time already and only loses its "T".
+export function localTime(at) {
+  if (!at) return '';
+  if (!/(Z|[+-]\d\d:?\d\d)$/.test(at)) return String(at).replace('T', ' ').slice(0, 16);
+  const d = new Date(at);
+  if (isNaN(d)) return at;
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
 // Lets a screen module (coverage.js, ...) bring its own words: zh and en objects of key -> text.
 export function addWords(zh, en) { Object.assign(words.zh, zh); Object.assign(words.en, en); }
 

@@ -86,8 +86,9 @@ function renderLogin(message) {
     try {
       const me = await api('/login', { method: 'POST', body: { username: $('username').value, password: $('password').value } });
       state.me = me; state.csrf = me.csrf;
-      location.hash = '#/area/' + me.scope;
-      route();
+      /* a new hash routes by itself (hashchange); routing here too would load the page twice */
+      const home = '#/area/' + me.scope;
+      if (location.hash === home) route(); else location.hash = home;
     } catch (e) { err.textContent = t('loginFailed') + ': ' + e.message; }
   } },
     h('h1', {}, 'HSS · ' + t('title')),
@@ -117,7 +118,7 @@ function shell(crumbs) {
       h('a', { href: '#/rounds/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-rounds' }, t('navRounds'))),
     h('div', { class: 'user' },
       careNav(h, state.me),
-      h('span', {}, `${state.me.user} (${t('role_' + state.me.role)})`),
+      h('span', {}, h('span', { 'data-ident': '' }, state.me.user), ` (${t('role_' + state.me.role)})`),
       h('button', { class: 'link', id: 'lang', onclick: () => { toggleLang(); route(); } }, t('lang')),
       h('button', { class: 'link', id: 'logout', onclick: async () => {
         await api('/logout', { method: 'POST', body: {} }).catch(() => {});
@@ -235,7 +236,7 @@ async function loadFindings(code) {
     state.findings = data; state.findingsError = null;
     if (!f.status && !f.measure && !f.area) {
       const seen = new Map();
-      for (const r of data.by_rule) if (!seen.has(r.measure)) seen.set(r.measure, getLang() === 'en' ? r.measure : (r.measure_zh || r.title || r.measure));
+      for (const r of data.by_rule) if (!seen.has(r.measure)) seen.set(r.measure, getLang() === 'en' ? (r.title_en || r.measure.replace(/_/g, ' ')) : (r.measure_zh || r.title || r.measure));
       state.measures = [...seen.entries()].sort((a, b) => a[1].localeCompare(b[1], 'zh-CN'));
     }
   } catch (e) {
@@ -262,8 +263,9 @@ async function refreshFindings() {
 
 function exportLinks(kind, params) {
   return h('span', { class: 'exports' },
-    h('a', { class: 'button', id: `export-${kind}-csv`, href: `/api/v1/export/${kind}.csv` + qs(params), download: '' }, t('exportCsv')),
-    h('a', { class: 'button', id: `export-${kind}-xlsx`, href: `/api/v1/export/${kind}.xlsx` + qs(params), download: '' }, t('exportXlsx')));
+    /* a link sends no X-HSS-Lang: the headings' language goes in the query */
+    h('a', { class: 'button', id: `export-${kind}-csv`, href: `/api/v1/export/${kind}.csv` + qs({ ...params, lang: getLang() }), download: '' }, t('exportCsv')),
+    h('a', { class: 'button', id: `export-${kind}-xlsx`, href: `/api/v1/export/${kind}.xlsx` + qs({ ...params, lang: getLang() }), download: '' }, t('exportXlsx')));
 }
 
 function select(id, value, options, onchange) {
@@ -315,9 +317,9 @@ async function renderFacilities(box) {
     h('label', {}, t('type'), select('fac-type', state.facType, [['', t('all')], ...types], (v) => { state.facType = v; state.facOffset = 0; renderFacilities(box); })),
     exportLinks('facilities', { under: code, type: state.facType })));
   box.append(h('table', { class: 'grid', id: 'facility-table' },
-    h('thead', {}, h('tr', {}, [t('code'), t('name'), t('type'), t('grade'), t('area'), t('beds')].map((l) => h('th', {}, l)))),
+    h('thead', {}, h('tr', {}, [t('name'), t('type'), t('grade'), t('area'), t('beds')].map((l) => h('th', {}, l)))),
     h('tbody', {}, data.items.map((f) => h('tr', {},
-      h('td', {}, f.code), h('td', {}, h('a', { href: '#/facility/' + encodeURIComponent(f.code) }, f.name)),
+      h('td', {}, h('a', { href: '#/facility/' + encodeURIComponent(f.code) }, f.name)),
       h('td', {}, idLabel(f.type, f.type_zh)), h('td', {}, f.grade === 'none' ? '' : f.grade), h('td', {}, f.area_name || f.area_code),
       h('td', {}, `${fmt(f.beds_approved)} / ${fmt(f.beds_open)}`))))));
   const end = Math.min(data.offset + data.items.length, data.total);
@@ -340,10 +342,10 @@ async function renderFacility(code) {
     h('p', {}, h('a', { href: '#/area/' + f.area_code, id: 'back' }, '← ' + t('back'))),
     h('h1', { id: 'facility-name' }, f.name, f.generated ? h('small', {}, ' ' + t('generated')) : null),
     h('section', { class: 'panel' }, h('h2', {}, t('facilityDetail')), h('table', { class: 'kv' },
-      row(t('code'), f.code), row(t('type'), idLabel(f.type, f.type_zh)), row(t('grade'), idLabel(f.grade, f.grade_zh)),
+      row(t('code'), h('span', { 'data-ident': '' }, f.code)), row(t('type'), idLabel(f.type, f.type_zh)), row(t('grade'), idLabel(f.grade, f.grade_zh)),
       row(t('ownership'), idLabel(f.ownership, f.ownership_zh)), row(t('area'), `${f.area_name || ''} (${f.area_code})`),
-      row(t('beds'), `${fmt(f.beds_approved)} / ${fmt(f.beds_open)}`), row(t('medcom'), f.medcom_code || t('none')),
-      row(t('services'), f.services || t('none')))),
+      row(t('beds'), `${fmt(f.beds_approved)} / ${fmt(f.beds_open)}`), row(t('medcom'), f.medcom_name || t('none')),
+      row(t('services'), f.services_text || t('none')))),
     h('div', { class: 'row' },
       h('section', { class: 'panel' }, h('h2', {}, t('staff')), counts(f.staff)),
       h('section', { class: 'panel' }, h('h2', {}, t('vehicles')), counts(f.vehicles))));

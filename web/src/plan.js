@@ -5,7 +5,7 @@
 // progress report form (files sent as base64 with the report, so that the report and its files
 // are stored together or not at all); the timeline of saved evaluations with the comparison of
 // two and "assign for rectification" on a failure; and the 整改 list. Chinese first.
-import { t, getLang } from './i18n.js';
+import { t, getLang, localTime } from './i18n.js';
 
 const TABS = ['tasks', 'mine', 'evaluations', 'rect'];
 const STATUSES = ['not_started', 'in_progress', 'done', 'blocked'];
@@ -182,11 +182,10 @@ async function renderEvaluations(ctx, box, go) {
   }
   if (!evals.length) { box.append(h('p', { class: 'muted', id: 'no-evals' }, t('planNoEvals'))); return; }
   const a = view.a || (evals[1] ? String(evals[1].id) : ''), b = view.b || String(evals[0].id);
-  const local = (at) => new Date(Date.parse(at) + 8 * 3600e3).toISOString().slice(0, 16).replace('T', ' ');
   const pick = (id, value, key) => h('select', { id, onchange: (ev) => go({ [key]: ev.target.value }) },
-    evals.map((e) => h('option', { value: String(e.id), selected: String(e.id) === value ? true : null }, `${local(e.at)} ${e.label || e.pack_title}`)));
+    evals.map((e) => h('option', { value: String(e.id), selected: String(e.id) === value ? true : null }, `${localTime(e.at)} ${e.label || e.pack_title}`)));
   box.append(h('h2', {}, t('planTimeline')), h('ol', { class: 'timeline', id: 'eval-timeline' }, evals.map((e) => h('li', { 'data-eval': String(e.id) },
-    h('strong', {}, local(e.at)), ' ', e.label || '', ' · ', e.pack_title, ' · ',
+    h('strong', {}, localTime(e.at)), ' ', e.label || '', ' · ', e.pack_title, ' · ',
     h('span', { class: 'badge pass' }, `${t('pass')} ${e.pass}`), ' ', h('span', { class: 'badge fail' }, `${t('fail')} ${e.fail}`), ' ',
     h('span', { class: 'badge unknown' }, `${t('unknown')} ${e.unknown}`)))));
   if (!a) return;
