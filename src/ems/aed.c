@@ -57,6 +57,7 @@ static hss_code aed_row(hss_store *st, const hss_csv *csv, const ems_areas *A, c
     a.hours = field(csv, "access_hours");
     a.status = field(csv, "status");
     a.expiry = field(csv, "expiry");
+    a.installed = hss_csv_get(csv, "installed"); /* NULL when the file has no such column */
     if (!*a.code)
         return bad(err, csv, "code", a.code, "every AED needs a code");
     if (hss_parse_double(field(csv, "lon"), &a.lon) || a.lon < -180 || a.lon > 180)
@@ -71,6 +72,8 @@ static hss_code aed_row(hss_store *st, const hss_csv *csv, const ems_areas *A, c
         return bad(err, csv, "status", a.status, "expected active or out_of_service");
     if (*a.expiry && !valid_day(a.expiry))
         return bad(err, csv, "expiry", a.expiry, "expected a day YYYY-MM-DD (or empty when not known)");
+    if (a.installed && *a.installed && !valid_day(a.installed))
+        return bad(err, csv, "installed", a.installed, "expected a day YYYY-MM-DD (or empty when not known)");
     const ems_area *county = nearest_county(A, a.lon, a.lat);
     if (!county)
         return bad(err, csv, "lon,lat", field(csv, "lon"), "no village or township point to place the AED in a county");

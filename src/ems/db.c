@@ -500,8 +500,11 @@ hss_code ems_db_busy_share(hss_store *st, double *q, hss_error *err)
 hss_code ems_db_put_aed(hss_store *st, const ems_aed *a, hss_error *err)
 {
     sqlite3_stmt *s = hss_store_prepare(st,
-        "INSERT OR REPLACE INTO ems_aed(code, county_code, lon, lat, venue, access_hours, status, expiry, generated)"
-        " VALUES(?,?,?,?,?,?,?,?,0)", err);
+        "INSERT INTO ems_aed(code, county_code, lon, lat, venue, access_hours, status, expiry, generated, installed)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,0,?9) ON CONFLICT(code) DO UPDATE SET county_code=excluded.county_code,"
+        " lon=excluded.lon, lat=excluded.lat, venue=excluded.venue, access_hours=excluded.access_hours,"
+        " status=excluded.status, expiry=excluded.expiry, generated=0,"
+        " installed=CASE WHEN ?10 THEN excluded.installed ELSE ems_aed.installed END", err);
     if (!s)
         return HSS_EDB;
     sqlite3_bind_text(s, 1, a->code, -1, SQLITE_STATIC);
@@ -513,7 +516,37 @@ hss_code ems_db_put_aed(hss_store *st, const ems_aed *a, hss_error *err)
     sqlite3_bind_text(s, 7, a->status, -1, SQLITE_STATIC);
     if (a->expiry && *a->expiry)
         sqlite3_bind_text(s, 8, a->expiry, -1, SQLITE_STATIC);
+    if (a->installed && *a->installed)
+        sqlite3_bind_text(s, 9, a->installed, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 10, a->installed != NULL);
     return finish(st, s, sqlite3_step(s), err, "storing an AED");
+}
+
+/* Per county: active AEDs, those installed on or after `since` (when given) and those with no
+ * installed day; as hss_ems_sum rows with kind 0 = active, 1 = installed since, 2 = undated. */
+hss_code hss_ems_aed_sums(hss_store *st, const char *since, hss_ems_sum **out, size_t *n, hss_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s = hss_store_prepare(st,
+        "SELECT county_code, count(*), sum(?1 <> '' AND installed >= ?1), sum(installed IS NULL) FROM ems_aed"
+        " WHERE status = 'active' GROUP BY county_code ORDER BY county_code", err);
+    if (!s)
+        return HSS_EDB;
+    sqlite3_bind_text(s, 1, since ? since : "", -1, SQLITE_STATIC);
+    hss_vec v;
+    hss_vec_init(&v, sizeof **out);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        for (int k = 0; k < 3; k++) {
+            hss_ems_sum *e = hss_vec_push(&v);
+            e->code = hss_xstrdup((const char *)sqlite3_column_text(s, 0));
+            e->kind = k;
+            e->count = sqlite3_column_int64(s, 1 + k);
+            e->sum = 0;
+        }
+    *out = vec_take(&v, n);
+    return finish(st, s, rc, err, "reading AEDs");
 }
 
 hss_code ems_db_aeds_usable(hss_store *st, const char *day, double **ll, size_t *n, hss_error *err)

@@ -159,6 +159,7 @@ int ems_region_contains(const region_shape *R, double lon, double lat);
 /* An AED of the registry. */
 typedef struct ems_aed {
     const char *code, *county, *venue, *hours, *status, *expiry;
+    const char *installed; /* NULL when the file has no installed column: the stored day stays */
     double lon, lat;
 } ems_aed;
 hss_code ems_db_put_aed(hss_store *st, const ems_aed *a, hss_error *err);

@@ -14,6 +14,8 @@ struct policy_ems_sums {
     int64_t *units, *crew_ok;   /* per area: units in its subtree, those with the standard crew */
     int64_t (*calls)[3];        /* per area and kind (0 urban, 1 rural, 2 all): calls */
     double (*secs)[3];          /* the same: seconds from received to on scene, summed */
+    int64_t (*aeds)[3];         /* per area: active AEDs, installed since aed_since, undated */
+    char *aed_since;            /* the `since` the AED sums were read for (NULL = not read) */
 };
 
 /* Adds one place's sums to its area and every area above it (the ems module's own walk goes
@@ -91,10 +93,46 @@ int policy_ems_mean_response(const pregion *R, const parea *a, int kind, double 
     return 0;
 }
 
+/* The AED sums for one `since` day: read on first use, again only when a rule asks for
+ * another day (packs name one baseline per document). */
+static void aeds_load(const pregion *R, struct policy_ems_sums *S, const char *since)
+{
+    const char *key = since ? since : "";
+    if (S->aed_since && strcmp(S->aed_since, key) == 0)
+        return;
+    free(S->aed_since);
+    S->aed_since = hss_xstrdup(key);
+    free(S->aeds);
+    S->aeds = hss_xcalloc(R->nareas ? R->nareas : 1, sizeof *S->aeds);
+    hss_ems_sum *e;
+    size_t n;
+    hss_error err;
+    if (hss_ems_aed_sums(R->st, since, &e, &n, &err) != HSS_OK)
+        return; /* as for units: a failed read counts as nothing recorded */
+    for (size_t j = 0; j < n; j++) {
+        int i = policy_region_find(R, e[j].code);
+        for (int guard = 0; i >= 0 && guard < 16; guard++, i = R->areas[i].parent)
+            S->aeds[i][e[j].kind] += e[j].count;
+    }
+    hss_ems_sums_free(e, n);
+}
+
+int policy_ems_aeds(const pregion *R, const parea *a, const char *since, int64_t out[3])
+{
+    struct policy_ems_sums *S = (struct policy_ems_sums *)sums_of(R);
+    aeds_load(R, S, since);
+    size_t i = (size_t)(a - R->areas);
+    for (int k = 0; k < 3; k++)
+        out[k] = S->aeds[i][k];
+    return out[0] > 0 ? 0 : -1;
+}
+
 void policy_ems_sums_free(struct policy_ems_sums *S)
 {
     if (!S)
         return;
+    free(S->aeds);
+    free(S->aed_since);
     free(S->units);
     free(S->crew_ok);
     free(S->calls);

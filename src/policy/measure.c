@@ -391,6 +391,25 @@ static void counted(presult *o, double n)
     o->has_need = 1;
 }
 
+/* AEDs in service in the area (hss aed import); with `since`, those installed on or after that
+ * day: "新增 AED" counts from the plan's issue. An AED with no installed day could be new or
+ * old, so the count is then unknown rather than a guess. */
+static void m_aed_count(const pregion *R, const prule *r, const parea *a, const pfac *f,
+                        const pagg *g, presult *o)
+{
+    int64_t n[3];
+    const char *since = prule_str(r, "since");
+    if (policy_ems_aeds(R, a, since, n) != 0) {
+        unknown2(o, "no AEDs recorded for %s%s (hss aed import)", "%s未登记AED%s", a->name, NULL);
+        return;
+    }
+    if (since && n[2] > 0) {
+        unknown2(o, "%s: AEDs without an installed day%s", "%s有AED未登记安装日期%s", a->name, NULL);
+        return;
+    }
+    counted(o, (double)(since ? n[1] : n[0]));
+}
+
 /* Presence and counts: facilities of a type in the area's subtree (agg already holds only the
  * facilities the rule's scope selects). */
 static void count_type(const parea *a, const pagg *g, presult *o, const char *type)
@@ -1005,7 +1024,7 @@ static const measure_def CATALOGUE[] = {
     {"public_health_staff_per_10k", A, 0, "每万人口公共卫生人员数", "public-health staff per 10,000 residents", "", "public-health staff counts (all professional public-health institutions)", m_needs_other, "全部专业公共卫生机构的公共卫生人员数"},
     {"capability_standard_share", A, 0, "服务能力达标占比", "share meeting the service-capability standard", "", "service-capability assessment results", m_needs_other, "服务能力评价结果"},
     {"tcm_technique_share", A, 0, "中医药适宜技术开展占比", "share offering the required TCM techniques", "", "TCM technique records per facility", m_needs_other, "各机构中医药适宜技术开展记录"},
-    {"aed_count", A, 0, "AED配置数量", "AEDs installed", "", "an equipment inventory (AEDs)", m_needs_other, "设备台账（AED）"},
+    {"aed_count", A, 0, "AED配置数量", "AEDs in service (installed since a day)", "since", NULL, m_aed_count, NULL},
     {"emr_level", F | A, 0, "电子病历应用水平", "EMR application level", "", "EMR assessment levels", m_needs_other, "电子病历应用水平评级"},
     {"result_recognition_share", A, 0, "检查检验结果互认占比", "share recognising other institutions' results", "", "result-recognition records", m_needs_other, "检查检验结果互认记录"},
 };

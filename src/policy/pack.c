@@ -209,6 +209,15 @@ static int parse_year(diag *d, const hss_yaml *v, const char *what)
     return (int)y;
 }
 
+/* A calendar day written YYYY-MM-DD. */
+static int is_day(const char *s)
+{
+    int y, m, d, n = 0;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+        return 0;
+    return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= hss_month_days(y, m);
+}
+
 static int param_allowed(const measure_def *m, const char *key)
 {
     for (size_t i = 0; i < sizeof AREA_PARAMS / sizeof *AREA_PARAMS; i++)
@@ -441,6 +450,8 @@ static int parse_rule(diag *d, const hss_yaml *y, prule *r, int pack_year)
                  strcmp(p->key, "base_multiplier") == 0) && (!p->is_num || p->num < 0))
                 ERR(d, v->line, "%s: parameter '%s' must be a non-negative number, not '%s'",
                     what, p->key, p->str);
+            if (strcmp(p->key, "since") == 0 && !is_day(p->str))
+                ERR(d, v->line, "%s: parameter 'since' must be a day YYYY-MM-DD, not '%s'", what, p->str);
             if (strcmp(p->key, "per") == 0 && p->is_num && p->num == 0)
                 ERR(d, v->line, "%s: parameter 'per' cannot be zero", what);
         }

@@ -124,6 +124,10 @@ int policy_ems_units(const pregion *R, const parea *a, int64_t *units, int64_t *
 /* Mean measured response (minutes) of the calls under the area whose village is of kind
  * (0 urban, 1 rural, else all); -1 when there is no such call. */
 int policy_ems_mean_response(const pregion *R, const parea *a, int kind, double *mean, int64_t *calls);
+/* AEDs in the area's subtree (the ems registry): out[0] active, out[1] installed on or after
+ * `since` (YYYY-MM-DD; 0 when since is NULL), out[2] active with no installed day. Returns -1
+ * when the area has no active AED recorded. */
+int policy_ems_aeds(const pregion *R, const parea *a, const char *since, int64_t out[3]);
 void policy_ems_sums_free(struct policy_ems_sums *S);
 
 hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err);

@@ -59,4 +59,7 @@ HSS_SCHEMA(hss_schema_ems, "ems",
     "  expiry TEXT," /* YYYY-MM-DD of the pads/battery, NULL when not known */
     "  generated INTEGER NOT NULL DEFAULT 0"
     ");"
-    "CREATE INDEX ems_aed_county ON ems_aed(county_code);");
+    "CREATE INDEX ems_aed_county ON ems_aed(county_code);",
+    /* v3: the day an AED was installed (YYYY-MM-DD, NULL when not known), so that a plan's
+     * "新增 AED" counts the AEDs installed since the plan was issued */
+    "ALTER TABLE ems_aed ADD COLUMN installed TEXT;");

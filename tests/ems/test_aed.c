@@ -36,6 +36,7 @@ static long long db_count(const char *db)
 }
 
 #define HEAD "code,lon,lat,venue,access_hours,status,expiry\n"
+#define HEAD_I "code,lon,lat,venue,access_hours,status,expiry,installed\n"
 
 static void registry_and_circle(void **state)
 {
@@ -94,10 +95,46 @@ static void registry_and_circle(void **state)
     free(out);
 }
 
+/* The rule's status for 331102 in `hss evaluate --policy yiwu` (its ems.aed rule counts the
+ * AEDs installed since the plan was issued, 2024-09-23). */
+static void expect_aed_rule(const char *status, const char *observed)
+{
+    char cmd[900], *out;
+    snprintf(cmd, sizeof cmd, "%s evaluate --db %s --policy yiwu --format csv | grep '^ems.aed,' | grep ',331102,'",
+             hss_test_bin(), DB);
+    assert_int_equal(hss_test_run(cmd, &out), 0);
+    if (!strstr(out, status) || (observed && !strstr(out, observed)))
+        fail_msg("expected %s %s in: %s", status, observed ? observed : "", out);
+    free(out);
+}
+
+/* The installed day: optional, checked, kept when a later file leaves the column out; the
+ * yiwu rule "新增 AED 设备 600 台以上" counts from it, and is unknown while any AED lacks it. */
+static void installed_day(void **state)
+{
+    (void)state;
+    char msg[1024];
+    assert_int_equal(import(HEAD_I "B1,119.03,28.0,车站,24h,active,,2024-10-01\n"
+                                   "B2,119.04,28.0,学校,24h,active,,2023-05-01\n"
+                                   "B3,119.05,28.0,广场,24h,active,,\n", msg, sizeof msg), HSS_OK);
+    expect_aed_rule("unknown", NULL); /* B3 (and A3, A5 of the first test) have no day */
+    assert_int_equal(import(HEAD_I "B4,119.03,28.0,车站,24h,active,,2024-9-1\n", msg, sizeof msg), HSS_EINVAL);
+    assert_non_null(strstr(msg, "aeds.csv:2: field installed: '2024-9-1': expected a day"));
+    /* a file without the column leaves the stored days alone */
+    assert_int_equal(import(HEAD "B1,119.03,28.0,火车站,24h,active,\n", msg, sizeof msg), HSS_OK);
+    hss_error err;
+    hss_store *st = hss_store_open_existing(DB, &err);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM ems_aed WHERE code='B1' AND installed='2024-10-01' AND venue='火车站'"), 1);
+    assert_int_equal(hss_store_exec(st, "UPDATE ems_aed SET installed='2020-01-01' WHERE installed IS NULL", &err), HSS_OK);
+    hss_store_close(st);
+    expect_aed_rule("fail", ",1,"); /* only B1 is new */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(registry_and_circle),
+        cmocka_unit_test(installed_day),
     };
     return cmocka_run_group_tests(tests, setup, ems_group_teardown);
 }

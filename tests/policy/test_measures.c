@@ -263,14 +263,14 @@ static void declared_measures_are_unknown(void **state)
     expect_reason("resp", "331102", "needs road travel times: no road network is stored");
     expect("icr", "331102", "unknown", NULL, NULL, NULL);
     expect_reason("icr", "331102", "needs monthly activity data");
-    expect_reason("aed", "331124", "needs an equipment inventory");
+    expect_reason("aed", "331124", "no AEDs recorded for 戊县");
     /* Reasons also in Chinese, for the report. */
     long r = fixture_row(F, "resp", "331102");
     assert_string_equal(fixture_cell(F, r, "reason_zh"), "需要道路通行时间：尚未导入路网（hss roads import 或 generate）");
     r = fixture_row(F, "amb", "331122");
     assert_string_equal(fixture_cell(F, r, "reason_zh"), "丙县（331122）常住人口为0，无法计算人均指标");
     r = fixture_row(F, "aed", "331124");
-    assert_string_equal(fixture_cell(F, r, "reason_zh"), "需要设备台账（AED）：本版本尚未存储");
+    assert_string_equal(fixture_cell(F, r, "reason_zh"), "戊县未登记AED");
 }
 
 static void named_areas(void **state)
