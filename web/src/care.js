@@ -196,7 +196,10 @@ function phoneLink(h, phone, generated) {
 
 async function renderWorklist(ui, kind, code, box, cards, me) {
   const { h, api, qs } = ui;
+  if (view.wlFor !== `${kind}/${code}`) Object.assign(view, { wlFor: `${kind}/${code}`, wlOffset: 0 }); // another list: its first page
   const data = await api('/care/worklist' + qs({ [kind]: code, date: view.date, all: view.all ? '1' : '', limit: WL_PAGE, offset: view.wlOffset || '' }));
+  // the list got shorter than the page shown (rows done meanwhile): back to the first page
+  if (!data.rows.length && data.offset > 0) { view.wlOffset = 0; return renderWorklist(ui, kind, code, box, cards, me); }
   view.date = data.date;
   const waiting = new Set((await queued().catch(() => [])).filter((x) => x.state === 'pending' && x.path === '/care/followups')
     .map((x) => `${x.body.resident}/${x.body.disease}`));
