@@ -1,8 +1,9 @@
 /* care_write.c: frontline load on `hss serve` (in process, real HTTP on 127.0.0.1): CLIENTS
  * concurrent clients (64) for SECONDS (60), each alternately recording a follow-up
  * (POST /api/v1/care/followups with a fresh request_id) and reading its team's worklist
- * (GET /api/v1/care/worklist), as the doctors of one county's teams. Prints writes per second
- * and p50/p99 of each kind, and the errors (target: none, p99 < 50 ms for both).
+ * (GET /api/v1/care/worklist, its first page of 50 rows as the screen reads it), as the
+ * doctors of one county's teams. Prints writes per second and p50/p99 of each kind, and the
+ * errors (target: none, p99 < 50 ms for both).
  * usage: care_write DB [SECONDS] [CLIENTS] [SERVER_THREADS]. Writes into DB: give it a copy. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -122,7 +123,7 @@ static void *run(void *arg)
             count_bad(st);
         }
         hss_buf_reset(&req);
-        hss_buf_printf(&req, "GET /api/v1/care/worklist?team=%s HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: hss_session=%s\r\n\r\n",
+        hss_buf_printf(&req, "GET /api/v1/care/worklist?team=%s&limit=50 HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: hss_session=%s\r\n\r\n",
                        p->team, cookie);
         t = now_ms();
         st = request(req.data, req.len, &body);

@@ -336,6 +336,19 @@ hss_code hss_care_patients_load(hss_store *st, const hss_care_viewer *v, hss_car
 hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v,
                            int32_t day, int all, hss_table **out, hss_error *err);
 
+/* One page of a worklist. In: offset (rows skipped) and limit (rows at most; 0 = all). Out:
+ * total (rows of the whole worklist) and by_action (action, action_label, rows, overdue over all
+ * rows, most urgent action first; caller frees). */
+typedef struct hss_care_worklist_paging {
+    size_t offset, limit, total;
+    hss_table *by_action;
+} hss_care_worklist_paging;
+
+/* hss_care_worklist's rows offset..offset+limit (pg NULL: all). Only the residents on the page
+ * are looked up and written to the access log, one row per listed row. */
+hss_code hss_care_worklist_page(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day,
+                                int all, hss_care_worklist_paging *pg, hss_table **out, hss_error *err);
+
 /* The next action of each chronic enrolment of one resident on `day` (resident_next.c): disease,
  * enrolled_on, action, action_label, status, due_date, days_overdue, reason. Writes no access-log
  * row: call it only after the read of the record was recorded (hss_care_resident_show). */

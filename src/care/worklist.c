@@ -91,17 +91,14 @@ static hss_code people_of(hss_store *st, const char *ids, person **out, size_t *
     return HSS_OK;
 }
 
-hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v,
-                           int32_t day, int all, hss_table **out, hss_error *err)
+/* Every item of the viewer's worklist on `day`, most urgent first. Caller frees *out. */
+static hss_code items_compute(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day,
+                              int all, item **out, size_t *n_out, hss_error *err)
 {
-    if (!v || (!v->team && !v->facility && !v->area))
-        return hss_fail(err, HSS_EINVAL, "a worklist needs a team, a facility or an area");
-    hss_code rc = care_viewer_check(st, v, err);
-    if (rc)
-        return rc;
     hss_care_patient *ps = NULL;
     size_t n = 0;
-    if ((rc = hss_care_patients_load(st, v, &ps, &n, err)))
+    hss_code rc = hss_care_patients_load(st, v, &ps, &n, err);
+    if (rc)
         return rc;
     size_t cap = 64, len = 0;
     item *items = hss_xmalloc(cap * sizeof *items);
@@ -167,7 +164,61 @@ hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_car
     }
     sqlite3_finalize(s);
     qsort(items, len, sizeof *items, item_cmp);
+    *out = items;
+    *n_out = len;
+    return HSS_OK;
+}
 
+typedef struct {
+    const item *first; /* the first item of this action: its id, label and rank */
+    long long rows, overdue;
+} action_count;
+
+/* The counts by action of all items (not only a page's), most urgent action first, so the
+ * screen's cards stay right whatever page it shows. */
+static hss_table *counts_of(const item *items, size_t len)
+{
+    action_count k[8] = {{0}};
+    size_t nk = 0;
+    for (size_t i = 0; i < len; i++) {
+        size_t j = 0;
+        while (j < nk && strcmp(k[j].first->action_id, items[i].action_id) != 0)
+            j++;
+        if (j == nk) {
+            if (nk == sizeof k / sizeof *k)
+                continue; /* cannot happen: six kinds of action */
+            k[nk++].first = &items[i];
+        }
+        k[j].rows++;
+        k[j].overdue += items[i].next.status == HSS_DUE_OVERDUE;
+    }
+    /* insertion sort by rank: at most a handful of kinds */
+    for (size_t i = 1; i < nk; i++)
+        for (size_t j = i; j > 0 && k[j].first->rank < k[j - 1].first->rank; j--) {
+            action_count tmp = k[j];
+            k[j] = k[j - 1];
+            k[j - 1] = tmp;
+        }
+    hss_table *t = hss_table_new();
+    hss_table_add_col(t, "action", "事项", HSS_COL_TEXT);
+    hss_table_add_col(t, "action_label", "事项说明", HSS_COL_TEXT);
+    hss_table_add_col(t, "rows", "人次", HSS_COL_INT);
+    hss_table_add_col(t, "overdue", "超期", HSS_COL_INT);
+    for (size_t j = 0; j < nk; j++) {
+        hss_table_add_row(t);
+        hss_table_set_text(t, 0, k[j].first->action_id);
+        hss_table_set_text(t, 1, k[j].first->action_zh);
+        hss_table_set_int(t, 2, k[j].rows);
+        hss_table_set_int(t, 3, k[j].overdue);
+    }
+    return t;
+}
+
+/* The table of items[0..len) with each resident's name, masked ID number and village (one
+ * query), and their access-log rows: only the residents shown are read and logged. */
+static hss_code page_rows(hss_store *st, const hss_care_viewer *v, const item *items, size_t len, hss_table **out,
+                          hss_error *err)
+{
     hss_table *t = hss_table_new();
     hss_table_add_col(t, "resident_id", "居民编号", HSS_COL_INT);
     hss_table_add_col(t, "id_number", "身份证号", HSS_COL_TEXT);
@@ -189,9 +240,9 @@ hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_car
     hss_buf_putc(&ids, ']');
     person *people = NULL;
     size_t npeople = 0;
-    if ((rc = people_of(st, ids.data, &people, &npeople, err))) {
+    hss_code rc = people_of(st, ids.data, &people, &npeople, err);
+    if (rc) {
         hss_buf_free(&ids);
-        free(items);
         hss_table_free(t);
         return rc;
     }
@@ -217,9 +268,8 @@ hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_car
         hss_table_set_text(t, 10, it->next.reason);
     }
     people_free(people, npeople);
-
-    free(items);
-    rc = care_access_log_many(st, v->user, "worklist", ids.data, err);
+    /* an empty page reads nobody: no access-log row */
+    rc = len ? care_access_log_many(st, v->user, "worklist", ids.data, err) : HSS_OK;
     hss_buf_free(&ids);
     if (rc) {
         hss_table_free(t);
@@ -227,4 +277,38 @@ hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_car
     }
     *out = t;
     return HSS_OK;
+}
+
+hss_code hss_care_worklist_page(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day,
+                                int all, hss_care_worklist_paging *pg, hss_table **out, hss_error *err)
+{
+    if (!v || (!v->team && !v->facility && !v->area))
+        return hss_fail(err, HSS_EINVAL, "a worklist needs a team, a facility or an area");
+    hss_code rc = care_viewer_check(st, v, err);
+    if (rc)
+        return rc;
+    item *items = NULL;
+    size_t len = 0;
+    if ((rc = items_compute(st, r, v, day, all, &items, &len, err)))
+        return rc;
+    size_t from = 0, n = len;
+    if (pg) {
+        from = pg->offset < len ? pg->offset : len;
+        n = pg->limit && pg->limit < len - from ? pg->limit : len - from;
+        pg->total = len;
+        pg->by_action = counts_of(items, len);
+    }
+    rc = page_rows(st, v, items + from, n, out, err);
+    free(items);
+    if (rc && pg) {
+        hss_table_free(pg->by_action);
+        pg->by_action = NULL;
+    }
+    return rc;
+}
+
+hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v,
+                           int32_t day, int all, hss_table **out, hss_error *err)
+{
+    return hss_care_worklist_page(st, r, v, day, all, NULL, out, err);
 }

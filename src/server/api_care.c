@@ -299,18 +299,23 @@ static enum MHD_Result api_worklist(hss_req *r)
     if (!ok)
         return hss_respond_error(r, 400, "%s: must be 1-64 characters of A-Z, a-z, 0-9, '-', '_', '.'", team ? "team" : "facility");
     int32_t day;
-    long long all = 0;
-    if (day_arg(r, &day) || hss_check_uint(r, "all", hss_arg(r, "all"), 1, &all))
+    long long all = 0, limit = 50, offset = 0;
+    if (day_arg(r, &day) || hss_check_uint(r, "all", hss_arg(r, "all"), 1, &all) ||
+        hss_check_uint(r, "limit", hss_arg(r, "limit"), 500, &limit) ||
+        hss_check_uint(r, "offset", hss_arg(r, "offset"), 100000000, &offset))
         return MHD_YES;
+    if (limit == 0)
+        return hss_respond_error(r, 400, "limit: must be a whole number from 1 to 500");
     if (hss_care_worklist_refused(r, team, facility) || unit_in_scope(r, team, facility))
         return MHD_YES;
     hss_care_rules rules;
     hss_care_rules_default(&rules);
     hss_care_viewer v = {r->user, team, facility, NULL, NULL};
+    hss_care_worklist_paging pg = {.offset = (size_t)offset, .limit = (size_t)limit};
     hss_table *t = NULL;
     hss_error err;
     hss_error_clear(&err);
-    hss_code c = hss_care_worklist(r->st, &rules, &v, day, (int)all, &t, &err);
+    hss_code c = hss_care_worklist_page(r->st, &rules, &v, day, (int)all, &pg, &t, &err);
     if (c)
         return fail(r, c, &err);
     char d[11];
@@ -319,9 +324,13 @@ static enum MHD_Result api_worklist(hss_req *r)
     hss_buf_init(&b);
     hss_buf_puts(&b, team ? "{\"team\":" : "{\"facility\":");
     json_text(&b, team ? team : facility);
-    hss_buf_printf(&b, ",\"date\":\"%s\",\"total\":%zu,\"rows\":", d, hss_table_rows(t));
+    hss_buf_printf(&b, ",\"date\":\"%s\",\"total\":%zu,\"offset\":%lld,\"limit\":%lld,\"by_action\":", d, pg.total,
+                   offset, limit);
+    table_json_buf(&b, pg.by_action);
+    hss_buf_puts(&b, ",\"rows\":");
     table_json_buf(&b, t);
     hss_buf_putc(&b, '}');
+    hss_table_free(pg.by_action);
     hss_table_free(t);
     return hss_respond_json(r, 200, hss_buf_steal(&b));
 }

@@ -470,6 +470,68 @@ static void worklist_scope_and_audit(void **state)
     hss_store_close(st);
 }
 
+/* A page of the worklist: the rows offset..offset+limit of the whole sorted list, the total and
+ * the counts by action over every row, and access-log rows for the page's residents only. */
+static void worklist_pages_log_only_the_rows_shown(void **state)
+{
+    (void)state;
+    cohort c;
+    hss_store *st = build_cohort("wlpage.db", &c, NULL);
+    hss_error err;
+    hss_error_clear(&err);
+    hss_care_rules r;
+    hss_care_rules_default(&r);
+    int32_t day;
+    hss_care_parse_day("2026-06-30", 0, &day);
+    hss_care_viewer t1 = {"pager", "T1", NULL, NULL, NULL};
+    /* with all: A's overdue referral, B's overdue re-check, A's scheduled routine visit */
+    hss_care_worklist_paging pg = {.offset = 1, .limit = 1};
+    hss_table *t;
+    ok(hss_care_worklist_page(st, &r, &t1, day, 1, &pg, &t, &err), &err);
+    assert_int_equal(pg.total, 3);
+    assert_int_equal(hss_table_rows(t), 1);
+    assert_string_equal(cell(t, 0, "action"), "recheck");
+    char m[19];
+    hss_care_id_mask(c.b, m);
+    assert_string_equal(cell(t, 0, "id_number"), m);
+    hss_table_free(t);
+    assert_int_equal(hss_table_rows(pg.by_action), 3);
+    const char *want[][3] = {{"referral_overdue", "1", "1"}, {"recheck", "1", "1"}, {"routine", "1", "0"}};
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(cell(pg.by_action, i, "action"), want[i][0]);
+        assert_string_equal(cell(pg.by_action, i, "rows"), want[i][1]);
+        assert_string_equal(cell(pg.by_action, i, "overdue"), want[i][2]);
+    }
+    hss_table_free(pg.by_action);
+    /* one access-log row, for B, the only resident shown */
+    char q[200];
+    snprintf(q, sizeof q, "SELECT count(*) FROM care_access_log l JOIN care_resident p ON p.id=l.resident_id "
+                          "WHERE l.user='pager' AND p.id_number='%s'", c.b);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='pager'"), 1);
+    assert_int_equal(hss_test_query_int(st, q), 1);
+    /* the last page is short; past the end is empty and reads nobody */
+    pg = (hss_care_worklist_paging){.offset = 2, .limit = 5};
+    ok(hss_care_worklist_page(st, &r, &t1, day, 1, &pg, &t, &err), &err);
+    assert_int_equal(hss_table_rows(t), 1);
+    assert_string_equal(cell(t, 0, "action"), "routine");
+    hss_table_free(t);
+    hss_table_free(pg.by_action);
+    pg = (hss_care_worklist_paging){.offset = 9, .limit = 5};
+    ok(hss_care_worklist_page(st, &r, &t1, day, 1, &pg, &t, &err), &err);
+    assert_int_equal(hss_table_rows(t), 0);
+    assert_int_equal(pg.total, 3);
+    hss_table_free(t);
+    hss_table_free(pg.by_action);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='pager'"), 2);
+    /* limit 0: every row, as hss_care_worklist */
+    pg = (hss_care_worklist_paging){0};
+    ok(hss_care_worklist_page(st, &r, &t1, day, 1, &pg, &t, &err), &err);
+    assert_int_equal(hss_table_rows(t), 3);
+    hss_table_free(t);
+    hss_table_free(pg.by_action);
+    hss_store_close(st);
+}
+
 static void bad_records_are_refused(void **state)
 {
     (void)state;
@@ -729,6 +791,7 @@ int main(void)
         cmocka_unit_test(referral_transitions_legal_and_illegal),
         cmocka_unit_test(overdue_referrals_escalate),
         cmocka_unit_test(worklist_scope_and_audit),
+        cmocka_unit_test(worklist_pages_log_only_the_rows_shown),
         cmocka_unit_test(bad_records_are_refused),
         cmocka_unit_test(team_phone),
         cmocka_unit_test(cli_commands),

@@ -41,7 +41,7 @@ check(pages > 1 && JSON.stringify(got) === JSON.stringify(want), `paging: ${page
 
 // the worklist before and after a posted emergency reading
 const worklist = async () => {
-  const r = await fetch(`${new URL(base).origin}/api/v1/care/worklist?team=${encodeURIComponent(team)}`, {
+  const r = await fetch(`${new URL(base).origin}/api/v1/care/worklist?team=${encodeURIComponent(team)}&limit=500`, {
     headers: { Authorization: `Bearer ${token}` },
   });
   check(r.status === 200, `worklist: ${r.status}`);

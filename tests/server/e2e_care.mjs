@@ -40,6 +40,12 @@ try {
   const text = await page.locator('#worklist-table').textContent();
   check(text.includes('测试甲') && text.includes('复查'), 'worklist names the patient and the re-check');
   check(!/\d{17}[\dX]/.test(await page.locator('main').textContent()), 'no full ID number on the page');
+  // one page of at most 50 rows, the range in Chinese, the cards counting every row of the list
+  const range = await page.locator('#worklist .wl-range').textContent();
+  const cardSum = await page.evaluate(() => [...document.querySelectorAll('#care-cards .card .num')].reduce((n, e) => n + Number(e.textContent), 0));
+  check(range.startsWith(`显示 1–${rows} / 共 ${cardSum} 条`) && rows <= 50 && cardSum >= rows, `worklist pager: ${range}, cards ${cardSum}`);
+  check(await page.locator('#worklist .wl-prev').isDisabled() && (await page.locator('#worklist .wl-next').isDisabled()) === (cardSum <= rows),
+    'pager buttons: 上一页 off on the first page, 下一页 only when rows follow');
   check((await page.locator('#measure-cards').textContent()).includes('签约率'), 'care measures shown');
   await page.screenshot({ path: join(artifacts, 'care-worklist.png'), fullPage: true });
 

@@ -127,6 +127,60 @@ static void worklist_scope_escapes_are_refused(void **state)
     assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user='qingtian' AND action='worklist'"), 0);
 }
 
+/* Paging: limit/offset give one page of the sorted list; total and by_action count every row;
+ * only the page's residents are written to the access log. T1 on 2025-12-31 lists A twice (the
+ * overdue referral, the re-check). */
+static void worklist_pages_and_logs_only_the_rows_shown(void **state)
+{
+    (void)state;
+    const char *q = "SELECT count(*) FROM care_access_log WHERE user='admin' AND action='worklist'";
+    long long before = db_int(q);
+    cJSON *all = get_json("/api/v1/care/worklist?team=T1&limit=500", &admin, 200);
+    int n = cJSON_GetArraySize(cJSON_GetObjectItem(all, "rows"));
+    assert_true(n >= 2);
+    assert_int_equal(cJSON_GetObjectItem(all, "total")->valueint, n);
+    assert_int_equal(db_int(q), before + n);
+    cJSON *p1 = get_json("/api/v1/care/worklist?team=T1&limit=1", &admin, 200);
+    cJSON *p2 = get_json("/api/v1/care/worklist?team=T1&limit=1&offset=1", &admin, 200);
+    assert_int_equal(db_int(q), before + n + 2); /* one row a page */
+    cJSON *pages[] = {p1, p2};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(cJSON_GetObjectItem(pages[i], "total")->valueint, n);
+        assert_int_equal(cJSON_GetObjectItem(pages[i], "offset")->valueint, i);
+        assert_int_equal(cJSON_GetObjectItem(pages[i], "limit")->valueint, 1);
+        cJSON *rows = cJSON_GetObjectItem(pages[i], "rows");
+        assert_int_equal(cJSON_GetArraySize(rows), 1);
+        cJSON *want = cJSON_GetArrayItem(cJSON_GetObjectItem(all, "rows"), i);
+        assert_true(cJSON_Compare(cJSON_GetArrayItem(rows, 0), want, 1));
+        /* the counts are of every row, whatever the page */
+        assert_true(cJSON_Compare(cJSON_GetObjectItem(pages[i], "by_action"), cJSON_GetObjectItem(all, "by_action"), 1));
+    }
+    int sum = 0, overdue = 0, rows_overdue = 0;
+    cJSON *x;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItem(all, "by_action")) {
+        assert_true(strlen(cJSON_GetObjectItem(x, "action_label")->valuestring) > 0);
+        sum += cJSON_GetObjectItem(x, "rows")->valueint;
+        overdue += cJSON_GetObjectItem(x, "overdue")->valueint;
+    }
+    cJSON_ArrayForEach(x, cJSON_GetObjectItem(all, "rows"))
+        rows_overdue += strcmp(cJSON_GetObjectItem(x, "status")->valuestring, "overdue") == 0;
+    assert_int_equal(sum, n);
+    assert_int_equal(overdue, rows_overdue);
+    cJSON_Delete(p1);
+    cJSON_Delete(p2);
+    cJSON_Delete(all);
+    /* past the end: no row, no access-log row; the default page is 50 */
+    cJSON *end = get_json("/api/v1/care/worklist?team=T1&offset=100", &admin, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(end, "rows")), 0);
+    assert_int_equal(cJSON_GetObjectItem(end, "limit")->valueint, 50);
+    assert_int_equal(cJSON_GetObjectItem(end, "total")->valueint, n);
+    cJSON_Delete(end);
+    assert_int_equal(db_int(q), before + n + 2);
+    expect("/api/v1/care/worklist?team=T1&limit=0", &admin, 400);
+    expect("/api/v1/care/worklist?team=T1&limit=501", &admin, 400);
+    expect("/api/v1/care/worklist?team=T1&offset=-1", &admin, 400);
+}
+
 /* ---- residents ------------------------------------------------------------------------------ */
 
 static void resident_lists_stay_in_scope(void **state)
@@ -449,6 +503,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(worklist_in_scope_lists_due_patients_with_reasons),
         cmocka_unit_test(worklist_scope_escapes_are_refused),
+        cmocka_unit_test(worklist_pages_and_logs_only_the_rows_shown),
         cmocka_unit_test(resident_lists_stay_in_scope),
         cmocka_unit_test(resident_record_is_audited_once_per_read),
         cmocka_unit_test(other_county_resident_is_refused_and_the_refusal_logged),

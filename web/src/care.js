@@ -17,7 +17,7 @@ const words = {
     measures: '签约与慢病管理指标', area: '地区', record: '居民健康档案', back: '返回工作台', accessLog: '查阅记录（谁看过我的档案）',
     at: '时间', user: '查阅人', sex: '性别', birth: '出生日期', age: '年龄', household: '户号', keyGroups: '重点人群',
     contract: '当前签约', contracts: '签约记录', team: '团队', package: '服务包', start: '开始', end: '结束', teamPhone: '团队电话',
-    chronic: '慢病管理', none: '无', yes: '是', no: '否', total: '合计', shown: '共', rows: '条',
+    chronic: '慢病管理', none: '无', yes: '是', no: '否', total: '合计', shown: '共', rows: '条', showing: '显示', ofTotal: '/ 共', prevPage: '上一页', nextPage: '下一页',
     countsOnly: '您的角色只能查看汇总数据，不显示居民个人信息', hospitalTitle: '转诊接收（本院）', todo: '操作',
     followups: '随访记录', sbp: '收缩压', dbp: '舒张压', glucose: '血糖', by: '随访人', medication: '用药', note: '备注',
     find: '查档案', findPlaceholder: '身份证号或居民编号', nextVisit: '慢病管理与下次随访', enrolled: '纳入管理', myRecord: '我的健康档案', generated: '（生成数据）', transitionFailed: '操作未成功',
@@ -46,7 +46,7 @@ const words = {
     package: 'Package', start: 'Start', end: 'End', chronic: 'Chronic disease management', none: 'none', yes: 'yes', no: 'no',
     countsOnly: 'Your role sees aggregates only; no named resident is shown', hospitalTitle: 'Referrals to this hospital', todo: 'Actions',
     followups: 'Follow-ups', sbp: 'SBP', dbp: 'DBP', glucose: 'Glucose', by: 'By', medication: 'Medication', note: 'Note',
-    total: 'Total', shown: '', rows: 'rows', find: 'Open', findPlaceholder: 'ID number or resident id', nextVisit: 'Chronic disease management: next visit', enrolled: 'Enrolled', myRecord: 'My health record', generated: '(generated data)',
+    total: 'Total', shown: '', rows: 'rows', showing: 'showing', ofTotal: 'of', prevPage: 'Previous', nextPage: 'Next', find: 'Open', findPlaceholder: 'ID number or resident id', nextVisit: 'Chronic disease management: next visit', enrolled: 'Enrolled', myRecord: 'My health record', generated: '(generated data)',
     transitionFailed: 'Not done',
     rate_contracting_rate: 'Contracting rate', rate_key_group_contracting_rate: 'Key-group contracting rate', rate_renewal_rate: 'Renewal rate',
     rate_htn_standard_management_rate: 'Hypertension managed to standard', rate_dm_standard_management_rate: 'Diabetes managed to standard',
@@ -124,7 +124,9 @@ function page(ui, side) {
 }
 
 // ---- workbench ------------------------------------------------------------------------------
-const view = { date: '', all: false, overdue: false, measuresUnder: '' };
+const view = { date: '', all: false, overdue: false, measuresUnder: '', wlOffset: 0 };
+// rows of the worklist per page: a team's list runs to hundreds; only the rows shown are read
+const WL_PAGE = 50;
 
 // Planners, county and CDC users: the measures only (no named resident).
 async function renderCounts(ui) {
@@ -194,7 +196,10 @@ function phoneLink(h, phone, generated) {
 
 async function renderWorklist(ui, kind, code, box, cards, me) {
   const { h, api, qs } = ui;
-  const data = await api('/care/worklist' + qs({ [kind]: code, date: view.date, all: view.all ? '1' : '' }));
+  if (view.wlFor !== `${kind}/${code}`) Object.assign(view, { wlFor: `${kind}/${code}`, wlOffset: 0 }); // another list: its first page
+  const data = await api('/care/worklist' + qs({ [kind]: code, date: view.date, all: view.all ? '1' : '', limit: WL_PAGE, offset: view.wlOffset || '' }));
+  // the list got shorter than the page shown (rows done meanwhile): back to the first page
+  if (!data.rows.length && data.offset > 0) { view.wlOffset = 0; return renderWorklist(ui, kind, code, box, cards, me); }
   view.date = data.date;
   const waiting = new Set((await queued().catch(() => [])).filter((x) => x.state === 'pending' && x.path === '/care/followups')
     .map((x) => `${x.body.resident}/${x.body.disease}`));
@@ -208,20 +213,20 @@ async function renderWorklist(ui, kind, code, box, cards, me) {
       { resident: r.resident_id, name: r.name, reason: r.reason }, () => Promise.all([redo(), renderReferralsAgain()])) }, fw('refer')) : null,
     waiting.has(`${r.resident_id}/${r.disease}`) ? h('span', { class: 'badge pending' }, fw('pending')) : null] : [];
   box.append(h('div', { class: 'filters' },
-    h('label', {}, w('date'), h('input', { type: 'date', id: 'care-date', value: data.date, onchange: (ev) => { view.date = ev.target.value; redo(); } })),
-    h('label', {}, h('input', { type: 'checkbox', id: 'care-all', checked: view.all ? true : null, onchange: (ev) => { view.all = ev.target.checked; redo(); } }), w('all'))));
-  const counts = {};
-  for (const r of data.rows) {
-    const c = (counts[r.action] ||= { label: r.action_label, n: 0, over: 0 });
-    c.n++;
-    if (r.status === 'overdue') c.over++;
-  }
-  cards.replaceChildren(...Object.entries(counts).map(([a, c]) => h('div', { class: 'card stat care-' + a },
-    h('div', { class: 'num' }, c.n), h('div', { class: 'label' }, `${c.label}${c.over ? ` · ${w('st_overdue')} ${c.over}` : ''}`))));
-  box.append(h('p', { class: 'muted' }, `${w('shown')} ${data.total} ${w('rows')} · ${data.date}`));
+    h('label', {}, w('date'), h('input', { type: 'date', id: 'care-date', value: data.date, onchange: (ev) => { view.date = ev.target.value; view.wlOffset = 0; redo(); } })),
+    h('label', {}, h('input', { type: 'checkbox', id: 'care-all', checked: view.all ? true : null, onchange: (ev) => { view.all = ev.target.checked; view.wlOffset = 0; redo(); } }), w('all'))));
+  // the cards count every row of the worklist (by_action), not only the page shown
+  cards.replaceChildren(...data.by_action.map((c) => h('div', { class: 'card stat care-' + c.action },
+    h('div', { class: 'num' }, c.rows), h('div', { class: 'label' }, `${c.action_label}${c.overdue ? ` · ${w('st_overdue')} ${c.overdue}` : ''}`))));
+  const end = data.offset + data.rows.length;
+  const go = (off) => { view.wlOffset = off; redo(); };
+  box.append(h('div', { class: 'pager wl-pager' },
+    h('button', { class: 'wl-prev', disabled: data.offset === 0 ? true : null, onclick: () => go(Math.max(0, data.offset - data.limit)) }, w('prevPage')),
+    h('span', { class: 'wl-range muted' }, `${w('showing')} ${data.rows.length ? data.offset + 1 : 0}–${end} ${w('ofTotal')} ${data.total} ${w('rows')} · ${data.date}`),
+    h('button', { class: 'wl-next', disabled: end >= data.total ? true : null, onclick: () => go(data.offset + data.limit) }, w('nextPage'))));
   box.append(h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'worklist-table' },
     h('thead', {}, h('tr', {}, [w('status'), w('name'), w('idNumber'), w('village'), w('disease'), w('action'), w('due'), w('daysOverdue'), w('reason'), me.may_record ? w('todo') : null].filter(Boolean).map((l) => h('th', {}, l)))),
-    h('tbody', {}, data.rows.slice(0, 1000).map((r) => h('tr', { class: 'wl-' + r.status, 'data-resident': r.resident_id, 'data-action': r.action, 'data-disease': r.disease || '' },
+    h('tbody', {}, data.rows.map((r) => h('tr', { class: 'wl-' + r.status, 'data-resident': r.resident_id, 'data-action': r.action, 'data-disease': r.disease || '' },
       h('td', {}, h('span', { class: 'badge st-' + r.status }, w('st_' + r.status))),
       h('td', {}, h('a', { href: '#/care/resident/' + r.resident_id, class: 'resident-link' }, r.name)),
       h('td', { class: 'mono' }, r.id_number), h('td', {}, r.village), h('td', {}, r.disease ? w(r.disease) : ''),
