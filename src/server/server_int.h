@@ -165,6 +165,9 @@ hss_code hss_facility_table(hss_store *st, const char *under, const char *type, 
 enum MHD_Result hss_api_facilities(hss_req *r);
 enum MHD_Result hss_api_facility(hss_req *r, const char *code);
 enum MHD_Result hss_api_geo_facilities(hss_req *r);
+/* The map's facility points under `under` of `type` (NULL = all), built once per data version
+ * and shared like the boundaries; NULL on a database error. */
+char *hss_geo_facilities_json(hss_store *st, const char *under, const char *type);
 enum MHD_Result hss_api_export_facilities(hss_req *r, int xlsx);
 
 /* api_findings.c */

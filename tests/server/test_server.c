@@ -368,6 +368,22 @@ static void geojson_is_scoped(void **state)
         assert_true(strcmp(code, "F4") == 0 || strcmp(code, "F5") == 0);
     }
     cJSON_Delete(j);
+    /* the points are kept per data version: a facility imported (the version moves) is on the map */
+    st = hss_store_open_existing(db, NULL);
+    assert_int_equal(hss_store_exec(st, "INSERT INTO facility(code,name,type,ownership,area_code,lon,lat) "
+                                        "VALUES('F7','新诊所','clinic','private','331121',120.3,28.1)", NULL), HSS_OK);
+    assert_int_equal(hss_store_bump_version(st, NULL), HSS_OK);
+    hss_store_close(st);
+    j = get_json("/api/v1/geo/facilities", &qingtian, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "features")), 3);
+    cJSON_Delete(j);
+    st = hss_store_open_existing(db, NULL);
+    assert_int_equal(hss_store_exec(st, "DELETE FROM facility WHERE code='F7'", NULL), HSS_OK);
+    assert_int_equal(hss_store_bump_version(st, NULL), HSS_OK);
+    hss_store_close(st);
+    j = get_json("/api/v1/geo/facilities", &qingtian, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "features")), 2);
+    cJSON_Delete(j);
 }
 
 static void exports_are_scoped_and_typed(void **state)
