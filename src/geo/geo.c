@@ -165,6 +165,8 @@ double hss_geo_distance_km(double lon1, double lat1, double lon2, double lat2)
 static void quantise_ring(cJSON *ring, double scale)
 {
     cJSON *prev = NULL, *pos = ring->child;
+    /* the ring's length kept here: counting the list at each point made a ring of n points O(n^2) */
+    int size = cJSON_GetArraySize(ring);
     while (pos) {
         cJSON *next = pos->next;
         for (cJSON *c = pos->child; c; c = c->next)
@@ -173,9 +175,10 @@ static void quantise_ring(cJSON *ring, double scale)
         int same = prev && pos->child && prev->child && pos->child->next && prev->child->next &&
                    pos->child->valuedouble == prev->child->valuedouble &&
                    pos->child->next->valuedouble == prev->child->next->valuedouble;
-        if (same && next && cJSON_GetArraySize(ring) > 4)
+        if (same && next && size > 4) {
             cJSON_Delete(cJSON_DetachItemViaPointer(ring, pos));
-        else
+            size--;
+        } else
             prev = pos;
         pos = next;
     }

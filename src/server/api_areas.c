@@ -235,22 +235,19 @@ static const char *const BOUNDARY_SQL[3] = {
     "JOIN boundary b ON b.area_code=a.code WHERE a.code>=?1 AND a.code<?2 ORDER BY up.depth LIMIT 1",
 };
 
-enum MHD_Result hss_api_boundaries(hss_req *r)
+/* Builds the FeatureCollection; the same statements as a request would run, on `st`. */
+static char *boundaries_build(hss_store *st, const char *under, const char *level, const char *scope)
 {
-    char under[16], lo[13], hi[14], slo[13], shi[14];
-    const char *level;
-    enum MHD_Result ret;
-    if (area_args(r, under, &level, &ret))
-        return ret;
+    char lo[13], hi[14], slo[13], shi[14];
     hss_prefix_range(under, lo, hi);
-    hss_prefix_range(r->scope, slo, shi);
+    hss_prefix_range(scope, slo, shi);
     char sig[13];
     int digits = hss_scope_prefix(under, sig) == 0 && strlen(sig) <= 4 ? 3 : 4; /* city or province: 3 */
     cJSON *fc = cJSON_CreateObject();
     cJSON_AddStringToObject(fc, "type", "FeatureCollection");
     cJSON *feats = cJSON_AddArrayToObject(fc, "features");
     for (int pass = 0; pass < 3 && cJSON_GetArraySize(feats) == 0; pass++) {
-        sqlite3_stmt *s = hss_stmt(r, BOUNDARY_SQL[pass]);
+        sqlite3_stmt *s = hss_store_prepare(st, BOUNDARY_SQL[pass], NULL);
         if (!s)
             break;
         /* the ancestor pass ranges over the caller's scope, the others over `under` */
@@ -277,11 +274,37 @@ enum MHD_Result hss_api_boundaries(hss_req *r)
             cJSON_AddItemToObject(f, "geometry", geom);
             cJSON_AddItemToArray(feats, f);
         }
-        sqlite3_reset(s);
+        sqlite3_finalize(s);
         if (level)
             break;
     }
     char *js = cJSON_PrintUnformatted(fc);
     cJSON_Delete(fc);
-    return hss_respond_json(r, 200, js);
+    return js;
+}
+
+/* The boundaries answer, from the shared cache or built and kept there: parsing, quantising and
+ * printing a city's county outlines (1.5 MB stored) takes a few hundred ms, the same for everyone
+ * with the same scope. */
+char *hss_boundaries_json(hss_store *st, const char *under, const char *level, const char *scope)
+{
+    char key[96];
+    snprintf(key, sizeof key, "boundaries\n%s\n%s\n%s", under, level ? level : "", scope);
+    int64_t version = hss_store_data_version(st);
+    char *js = hss_shared_get(key, version);
+    if (!js) {
+        js = boundaries_build(st, under, level, scope);
+        hss_shared_put(key, version, js);
+    }
+    return js;
+}
+
+enum MHD_Result hss_api_boundaries(hss_req *r)
+{
+    char under[16];
+    const char *level;
+    enum MHD_Result ret;
+    if (area_args(r, under, &level, &ret))
+        return ret;
+    return hss_respond_json(r, 200, hss_boundaries_json(r->st, under, level, r->scope));
 }

@@ -202,18 +202,15 @@ enum MHD_Result hss_api_facility(hss_req *r, const char *code)
     return hss_respond_json(r, 200, js);
 }
 
-enum MHD_Result hss_api_geo_facilities(hss_req *r)
+/* The facilities under `under` of `type` with a position, as GeoJSON points. */
+static char *points_build(hss_store *st, const char *under, const char *type)
 {
-    char under[16];
-    const char *type;
-    long long total;
-    if (facility_args(r, under, &type))
-        return MHD_YES;
     hss_table *t;
+    long long total;
     hss_error err;
     hss_error_clear(&err);
-    if (hss_facility_table(r->st, under, type, 0, 0, &t, &total, &err))
-        return hss_respond_error(r, 500, "%s", err.msg);
+    if (hss_facility_table(st, under, type, 0, 0, &t, &total, &err))
+        return NULL;
     cJSON *fc = cJSON_CreateObject();
     cJSON_AddStringToObject(fc, "type", "FeatureCollection");
     cJSON *feats = cJSON_AddArrayToObject(fc, "features");
@@ -244,6 +241,31 @@ enum MHD_Result hss_api_geo_facilities(hss_req *r)
     hss_table_free(t);
     char *js = cJSON_PrintUnformatted(fc);
     cJSON_Delete(fc);
+    return js;
+}
+
+/* The map's points, from the shared cache or built and kept there: the same for everyone who
+ * asks for the same area and type (under is already inside the caller's scope). */
+char *hss_geo_facilities_json(hss_store *st, const char *under, const char *type)
+{
+    char key[96];
+    snprintf(key, sizeof key, "points\n%s\n%s", under, type ? type : "");
+    int64_t version = hss_store_data_version(st);
+    char *js = hss_shared_get(key, version);
+    if (!js && (js = points_build(st, under, type)))
+        hss_shared_put(key, version, js);
+    return js;
+}
+
+enum MHD_Result hss_api_geo_facilities(hss_req *r)
+{
+    char under[16];
+    const char *type;
+    if (facility_args(r, under, &type))
+        return MHD_YES;
+    char *js = hss_geo_facilities_json(r->st, under, type);
+    if (!js)
+        return hss_respond_error(r, 500, "database error: %s", sqlite3_errmsg(hss_store_sqlite(r->st)));
     return hss_respond_json(r, 200, js);
 }
 

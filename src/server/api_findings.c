@@ -5,7 +5,8 @@
  * caller's scope, before they are returned as JSON or exported. A warm-up thread evaluates the
  * region's own pack for the city and every county when the server starts and again whenever the
  * data version moves, so that the first screen after a login (or after an import) does not wait
- * for an evaluation: a request then finds the result ready, or waits for the one under way.
+ * for an evaluation: a request then finds the result ready, or waits for the one under way. It
+ * builds the city map's boundaries and facility points too (kept for every thread, cache.c).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -272,6 +273,11 @@ static void warm_level(hss_store *st, const char *pack, const char *level, int64
         warming_pack[0] = warming_under[0] = 0;
         pthread_cond_broadcast(&warmed);
         pthread_mutex_unlock(&cache_lock);
+        /* and the city map's outlines and points, for a user whose scope is the city (the first screen) */
+        if (strcmp(level, "city") == 0) {
+            free(hss_boundaries_json(st, under, NULL, under));
+            free(hss_geo_facilities_json(st, under, NULL));
+        }
     }
     hss_table_free(areas);
 }

@@ -4,8 +4,11 @@
  * thread and all dropped as soon as the database changes in any way: SQLite's PRAGMA
  * data_version moves when another connection (another thread, `hss user`, an import) commits,
  * and sqlite3_total_changes when this thread's connection writes (a login, a logout, an audit
- * record). Cached sessions still honour their expiry time.
+ * record). Cached sessions still honour their expiry time. A few costly answers that are the
+ * same for everyone who asks the same (the map's boundaries) are kept once for all threads, by
+ * data version (hss_shared_get).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -143,4 +146,55 @@ void hss_cache_store(hss_req *r, unsigned status, struct MHD_Response *resp, siz
     t->resp[i].bytes = bytes;
     t->resp_bytes += bytes;
     r->cache_key = NULL;
+}
+
+/* ---- answers shared by every thread ----------------------------------------------------------
+ * A few answers that are costly to build and the same for every user who asks the same (the
+ * map's boundaries) are kept once for the process, by key and the store's data version, so that
+ * the warm-up thread can build them before the first screen asks and every worker reuses them. */
+
+enum { SHARED_SLOTS = 16 };
+static struct {
+    char *key, *body;
+    int64_t version;
+} shared[SHARED_SLOTS];
+static size_t shared_next;
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+
+char *hss_shared_get(const char *key, int64_t version)
+{
+    char *body = NULL;
+    pthread_mutex_lock(&shared_lock);
+    for (size_t i = 0; i < SHARED_SLOTS && !body; i++)
+        if (shared[i].key && shared[i].version == version && strcmp(shared[i].key, key) == 0)
+            body = hss_xstrdup(shared[i].body);
+    pthread_mutex_unlock(&shared_lock);
+    return body;
+}
+
+void hss_shared_put(const char *key, int64_t version, const char *body)
+{
+    pthread_mutex_lock(&shared_lock);
+    size_t i = 0;
+    while (i < SHARED_SLOTS && !(shared[i].key && strcmp(shared[i].key, key) == 0))
+        i++;
+    if (i == SHARED_SLOTS)
+        i = shared_next++ % SHARED_SLOTS; /* round robin: the oldest slot */
+    free(shared[i].key);
+    free(shared[i].body);
+    shared[i].key = hss_xstrdup(key);
+    shared[i].body = hss_xstrdup(body);
+    shared[i].version = version;
+    pthread_mutex_unlock(&shared_lock);
+}
+
+void hss_shared_clear(void)
+{
+    pthread_mutex_lock(&shared_lock);
+    for (size_t i = 0; i < SHARED_SLOTS; i++) {
+        free(shared[i].key);
+        free(shared[i].body);
+        shared[i].key = shared[i].body = NULL;
+    }
+    pthread_mutex_unlock(&shared_lock);
 }

@@ -672,6 +672,7 @@ void hss_server_stop(hss_server *srv)
     pthread_key_delete(srv->store_key);
     hss_findings_warm_stop();
     hss_findings_cache_clear();
+    hss_shared_clear();
     hss_care_api_cache_clear();
     hss_coverage_shutdown();
     hss_fhir_api_shutdown();

@@ -119,6 +119,11 @@ void hss_session_remember(hss_req *r, const char *hash, sqlite3_int64 expires);
 int hss_cache_serve(hss_req *r, enum MHD_Result *ret);
 /* Keeps `resp` (taking the caller's reference) under r->cache_key. */
 void hss_cache_store(hss_req *r, unsigned status, struct MHD_Response *resp, size_t bytes);
+/* Answers shared by all threads (the map's boundaries): a copy of the body kept under `key` at
+ * data version `version`, or NULL; keeping one (copied); freeing them all (at the server's stop). */
+char *hss_shared_get(const char *key, int64_t version);
+void hss_shared_put(const char *key, int64_t version, const char *body);
+void hss_shared_clear(void);
 
 /* A query-string argument, or NULL. */
 const char *hss_arg(hss_req *r, const char *name);
@@ -148,6 +153,9 @@ enum MHD_Result hss_api_area(hss_req *r, const char *code);
 enum MHD_Result hss_api_summary(hss_req *r);
 enum MHD_Result hss_api_search(hss_req *r);
 enum MHD_Result hss_api_boundaries(hss_req *r);
+/* The boundaries answer of (under, level or NULL, scope), built once per data version and shared
+ * (hss_shared_get); the warm-up thread builds the city's before the first screen asks. */
+char *hss_boundaries_json(hss_store *st, const char *under, const char *level, const char *scope);
 
 /* api_facilities.c */
 /* The facilities under `under` (already scope-checked) of `type` (NULL = all) as a table;
@@ -157,6 +165,9 @@ hss_code hss_facility_table(hss_store *st, const char *under, const char *type, 
 enum MHD_Result hss_api_facilities(hss_req *r);
 enum MHD_Result hss_api_facility(hss_req *r, const char *code);
 enum MHD_Result hss_api_geo_facilities(hss_req *r);
+/* The map's facility points under `under` of `type` (NULL = all), built once per data version
+ * and shared like the boundaries; NULL on a database error. */
+char *hss_geo_facilities_json(hss_store *st, const char *under, const char *type);
 enum MHD_Result hss_api_export_facilities(hss_req *r, int xlsx);
 
 /* api_findings.c */

@@ -57,12 +57,49 @@ static void distances_and_areas(void **state)
     hss_geo_free(&g);
 }
 
+/* Quantising rounds every position and drops the repeats it makes, keeping the closing position
+ * and never leaving a ring shorter than 4 positions; a long ring takes linear time (it was
+ * quadratic: the ring was counted at every position). */
+static char *quantised(const char *json, int digits)
+{
+    cJSON *j = cJSON_Parse(json);
+    hss_geo_quantise(j, digits);
+    char *s = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    return s;
+}
+
+static void quantise_drops_repeats(void **state)
+{
+    (void)state;
+    char *s = quantised("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1.0001,0],[1.0002,0],[1,1],[0,1],[0,0]]]}", 2);
+    assert_string_equal(s, "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}");
+    free(s);
+    /* a triangle whose points all round to one: 4 positions kept */
+    s = quantised("{\"type\":\"MultiPolygon\",\"coordinates\":[[[[0,0],[0.001,0],[0.001,0.001],[0,0]]]]}", 1);
+    assert_string_equal(s, "{\"type\":\"MultiPolygon\",\"coordinates\":[[[[0,0],[0,0],[0,0],[0,0]]]]}");
+    free(s);
+    /* 200,000 positions, 50,000 near each corner of a square, plus the closing one */
+    static const int corner[4][2] = {{0, 0}, {1, 0}, {1, 1}, {0, 1}};
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_printf(&b, "{\"type\":\"Polygon\",\"coordinates\":[[");
+    for (int i = 0; i < 200000; i++)
+        hss_buf_printf(&b, "[%d.%06d,%d.%06d],", corner[i / 50000][0], i % 1000, corner[i / 50000][1], i % 997);
+    hss_buf_printf(&b, "[0,0]]]}");
+    s = quantised(b.data, 1);
+    hss_buf_free(&b);
+    assert_string_equal(s, "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}");
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(contains_respects_holes_and_parts),
         cmocka_unit_test(rejects_bad_geometry),
         cmocka_unit_test(distances_and_areas),
+        cmocka_unit_test(quantise_drops_repeats),
     };
     return cmocka_run_group_tests_name("geo", tests, NULL, NULL);
 }

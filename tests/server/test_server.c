@@ -332,6 +332,8 @@ static void geojson_is_scoped(void **state)
     /* ... but never in an ancestor outside the caller's scope */
     hss_store *st = hss_store_open_existing(db, NULL);
     assert_int_equal(hss_store_exec(st, "DELETE FROM boundary WHERE area_code='331102'", NULL), HSS_OK);
+    /* as a boundary import does: the boundaries answer is kept per data version */
+    assert_int_equal(hss_store_bump_version(st, NULL), HSS_OK);
     hss_store_close(st);
     j = get_json("/api/v1/geo/boundaries?under=331102001", &liandu, 200);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "features")), 0);
@@ -339,6 +341,7 @@ static void geojson_is_scoped(void **state)
     st = hss_store_open_existing(db, NULL);
     assert_int_equal(hss_store_exec(st, "INSERT INTO boundary(area_code,geometry) VALUES('331100',"
                                         "'{\"type\":\"Polygon\",\"coordinates\":[[[119,27],[121,27],[121,29],[119,29],[119,27]]]}')", NULL), HSS_OK);
+    assert_int_equal(hss_store_bump_version(st, NULL), HSS_OK);
     hss_store_close(st);
     j = get_json("/api/v1/geo/boundaries?under=331102001", &liandu, 200);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "features")), 0);
@@ -350,6 +353,7 @@ static void geojson_is_scoped(void **state)
     assert_int_equal(hss_store_exec(st, "DELETE FROM boundary WHERE area_code='331100';"
                                         "INSERT INTO boundary(area_code,geometry,source) VALUES('331102','{\"type\":\"Polygon\",\"coordinates\":"
                                         "[[[119.6,28.2],[120.1,28.2],[120.1,28.65],[119.6,28.65],[119.6,28.2]]]}','test rectangle')", NULL), HSS_OK);
+    assert_int_equal(hss_store_bump_version(st, NULL), HSS_OK);
     hss_store_close(st);
     j = get_json("/api/v1/geo/boundaries?level=county", &liandu, 200);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "features")), 1);
@@ -363,6 +367,22 @@ static void geojson_is_scoped(void **state)
         const char *code = cJSON_GetObjectItem(f, "id")->valuestring;
         assert_true(strcmp(code, "F4") == 0 || strcmp(code, "F5") == 0);
     }
+    cJSON_Delete(j);
+    /* the points are kept per data version: a facility imported (the version moves) is on the map */
+    st = hss_store_open_existing(db, NULL);
+    assert_int_equal(hss_store_exec(st, "INSERT INTO facility(code,name,type,ownership,area_code,lon,lat) "
+                                        "VALUES('F7','新诊所','clinic','private','331121',120.3,28.1)", NULL), HSS_OK);
+    assert_int_equal(hss_store_bump_version(st, NULL), HSS_OK);
+    hss_store_close(st);
+    j = get_json("/api/v1/geo/facilities", &qingtian, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "features")), 3);
+    cJSON_Delete(j);
+    st = hss_store_open_existing(db, NULL);
+    assert_int_equal(hss_store_exec(st, "DELETE FROM facility WHERE code='F7'", NULL), HSS_OK);
+    assert_int_equal(hss_store_bump_version(st, NULL), HSS_OK);
+    hss_store_close(st);
+    j = get_json("/api/v1/geo/facilities", &qingtian, 200);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "features")), 2);
     cJSON_Delete(j);
 }
 
