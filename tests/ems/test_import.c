@@ -14,12 +14,7 @@ static int setup(void **state)
 
 static long long count(const char *sql)
 {
-    hss_error err;
-    hss_store *st = hss_store_open_existing(DB, &err);
-    assert_non_null(st);
-    long long n = hss_test_query_int(st, sql);
-    hss_store_close(st);
-    return n;
+    return db_query_int(DB, sql);
 }
 
 /* Imports `content` as calls (or units) and returns the error message ("" on success). */

@@ -48,16 +48,6 @@ static inline void plan_sql(const char *db, const char *sql)
     hss_store_close(st);
 }
 
-static inline long long plan_query_int(const char *db, const char *sql)
-{
-    hss_error err;
-    hss_store *st = hss_store_open_existing(db, &err);
-    assert_non_null(st);
-    long long v = hss_test_query_int(st, sql);
-    hss_store_close(st);
-    return v;
-}
-
 /* The last line of a command's output (the id `--save` prints). */
 static inline long long plan_last_line_id(const char *out)
 {

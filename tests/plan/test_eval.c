@@ -66,21 +66,21 @@ static char *compare_lines(long long a, long long b)
 static void save_change_save_compare(void **state)
 {
     (void)state;
-    long long v0 = plan_query_int(db, "SELECT coalesce((SELECT value FROM hss_meta WHERE key='data_version'),0)");
+    long long v0 = db_query_int(db, "SELECT coalesce((SELECT value FROM hss_meta WHERE key='data_version'),0)");
     long long s1 = save("年度");
     /* every finding of the pack is kept: 1 rule x 5 counties, with the pack and data versions */
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_finding WHERE eval_id=1"), 5);
-    assert_int_equal(plan_query_int(db, "SELECT data_version FROM plan_eval WHERE id=1"), v0);
-    assert_int_equal(plan_query_int(db, "SELECT length(pack_version) FROM plan_eval WHERE id=1"), 16);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_finding WHERE eval_id=1 AND area='331102' "
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_finding WHERE eval_id=1"), 5);
+    assert_int_equal(db_query_int(db, "SELECT data_version FROM plan_eval WHERE id=1"), v0);
+    assert_int_equal(db_query_int(db, "SELECT length(pack_version) FROM plan_eval WHERE id=1"), 16);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_finding WHERE eval_id=1 AND area='331102' "
                                         "AND status='fail' AND observed=4 AND target=10 AND gap=6 AND county='331102'"), 1);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM audit WHERE action='evaluation_save' AND target='evaluation 1'"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE action='evaluation_save' AND target='evaluation 1'"), 1);
 
     /* 甲区 gains 3 ambulances (still short: better); 戊县 loses all but 1 (newly failing) */
     plan_sql(db, "UPDATE vehicle SET count=5 WHERE facility_code='F7' AND kind='ambulance';"
                  "UPDATE vehicle SET count=0 WHERE facility_code='F8';");
     long long s2 = save("中期");
-    assert_int_equal(plan_query_int(db, "SELECT data_version FROM plan_eval WHERE id=2"), v0 + 1);
+    assert_int_equal(db_query_int(db, "SELECT data_version FROM plan_eval WHERE id=2"), v0 + 1);
     char *lines = compare_lines(s1, s2);
     assert_string_equal(lines, "amb 331102  fail fail better\n"
                                "amb 331124  pass fail newly_failing\n");
@@ -142,11 +142,11 @@ static void bad_input(void **state)
     free(out);
     assert_int_equal(plan_run(&out, "evaluate --db %s --save", db), 2);
     free(out);
-    long long n = plan_query_int(db, "SELECT count(*) FROM plan_eval");
+    long long n = db_query_int(db, "SELECT count(*) FROM plan_eval");
     assert_int_equal(plan_run(&out, "evaluate --db %s --policy nosuchpack --save", db), 1);
     assert_non_null(strstr(out, "nosuchpack"));
     free(out);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_eval"), n);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_eval"), n);
 }
 
 

@@ -74,11 +74,11 @@ static void plan_screen(void **state)
     srv.pid = 0;
     assert_int_equal(rc, 0);
     /* what the screen did is stored and audited */
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_report WHERE review='accepted' AND reviewer='guihua'"), 1);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_rectification WHERE unit='戊县卫生健康局' AND eval_id=2"), 1);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_report WHERE unit='市财政局'"), 2);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_attachment"), 2);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM audit WHERE action='report_add_refused' AND user_name='caizheng'"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_report WHERE review='accepted' AND reviewer='guihua'"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_rectification WHERE unit='戊县卫生健康局' AND eval_id=2"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_report WHERE unit='市财政局'"), 2);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_attachment"), 2);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE action='report_add_refused' AND user_name='caizheng'"), 1);
     free(pdf);
     free(pack);
     free(db);

@@ -55,7 +55,7 @@ static void rectification_closes_itself(void **state)
     long long item = plan_last_line_id(out);
     free(out);
     assert_true(item > 0);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM audit WHERE action='rectification_add'"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE action='rectification_add'"), 1);
     /* 戊县 passes: nothing to rectify; an unknown finding; a past deadline */
     assert_int_equal(plan_run(&out, "rectify add --db %s --eval %lld --rule amb --area 331124 --unit 戊县卫健局 "
                                     "--deadline 2099-06-30", db, e1), 1);
@@ -68,7 +68,7 @@ static void rectification_closes_itself(void **state)
     assert_int_equal(plan_run(&out, "rectify add --db %s --eval %lld --rule amb --area 331102 --unit x "
                                     "--deadline 2001-01-01", db, e1), 1);
     free(out);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_rectification"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_rectification"), 1);
 
     assert_int_equal(plan_run(&out, "rectify list --db %s --status open --format json", db), 0);
     cJSON *a = cJSON_Parse(out);
@@ -83,7 +83,7 @@ static void rectification_closes_itself(void **state)
     /* a later evaluation in which 甲区 still fails leaves the item open */
     plan_sql(db, "UPDATE vehicle SET count=4 WHERE facility_code='F7' AND kind='ambulance';");
     long long e2 = save();
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_rectification WHERE status='open'"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_rectification WHERE status='open'"), 1);
     /* 甲区 now has 10 ambulances: the next saved evaluation closes the item */
     plan_sql(db, "UPDATE vehicle SET count=8 WHERE facility_code='F7' AND kind='ambulance';");
     long long e3 = save();
@@ -91,11 +91,11 @@ static void rectification_closes_itself(void **state)
     char sql[200];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM plan_rectification WHERE id=%lld AND status='closed' AND closed_eval=%lld",
              item, e3);
-    assert_int_equal(plan_query_int(db, sql), 1);
+    assert_int_equal(db_query_int(db, sql), 1);
     assert_int_equal(plan_run(&out, "rectify list --db %s --status open --format csv", db), 0);
     assert_true(strchr(out, '\n') == out + strlen(out) - 1); /* the header only */
     free(out);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM audit WHERE action='evaluation_save' "
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE action='evaluation_save' "
                                         "AND detail LIKE '%closed_rectifications=1'"), 1);
 }
 
@@ -167,8 +167,8 @@ static void monthly_bulletin(void **state)
     assert_int_equal(count(html, "<table>"), count(html, "</table>"));
     assert_int_equal(count(html, "<tr>"), count(html, "</tr>"));
     free(html);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_bulletin"), 2);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM audit WHERE action='bulletin'"), 2);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_bulletin"), 2);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE action='bulletin'"), 2);
     /* a Yiwu region is ranked on Yiwu's own targets, never Liaocheng's */
     plan_sql(db, "UPDATE hss_meta SET value='yiwu' WHERE key='region'");
     html = bulletin("2026-01");

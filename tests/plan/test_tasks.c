@@ -96,9 +96,9 @@ static void load_tasks(void **state)
     free(out);
     assert_int_equal(plan_run(&out, "tasks load --db %s --policy %s", db, pack), 0); /* idempotent */
     free(out);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_task"), 6);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_task_unit"), 2 + 5 * 2);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM audit WHERE action='tasks_load'"), 2);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_task"), 6);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_task_unit"), 2 + 5 * 2);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE action='tasks_load'"), 2);
 
     cJSON *a = list_json("");
     assert_int_equal(cJSON_GetArraySize(a), 6);
@@ -138,18 +138,18 @@ static void report_review_attachment(void **state)
     (void)state;
     char *out, today[11];
     hss_plan_today(today);
-    long long audits = plan_query_int(db, "SELECT count(*) FROM audit");
+    long long audits = db_query_int(db, "SELECT count(*) FROM audit");
     assert_int_equal(plan_run(&out, "tasks report --db %s --user caizheng --task t.901.city --date %s "
                                     "--status in_progress --narrative 已拨付资金 --file %s --file %s",
                               db, today, pdf, png), 0);
     assert_non_null(strstr(out, "stored with 2 files"));
     free(out);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_report WHERE unit='市财政局' AND county='331100'"), 1);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_attachment WHERE mime='application/pdf' AND name='进展.pdf'"), 1);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_attachment WHERE mime='image/png'"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_report WHERE unit='市财政局' AND county='331100'"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_attachment WHERE mime='application/pdf' AND name='进展.pdf'"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_attachment WHERE mime='image/png'"), 1);
     /* one audit row for the report and its files */
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM audit"), audits + 1);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM audit WHERE action='report_add' AND user_name='caizheng'"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit"), audits + 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE action='report_add' AND user_name='caizheng'"), 1);
 
     /* the reported task is no longer stale; still overdue (not done) */
     cJSON *a = list_json("");
@@ -168,7 +168,7 @@ static void report_review_attachment(void **state)
     free(out);
     assert_int_equal(plan_run(&out, "tasks review --db %s --user guihua --report 1 --return --note 缺少拨付凭证", db), 0);
     free(out);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_task WHERE id='t.901.city' AND status='not_started'"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_task WHERE id='t.901.city' AND status='not_started'"), 1);
     assert_int_equal(plan_run(&out, "tasks review --db %s --user guihua --report 1 --accept", db), 1);
     assert_non_null(strstr(out, "returned already"));
     free(out);
@@ -206,11 +206,11 @@ static void report_review_attachment(void **state)
     assert_memory_equal(a1, a2, n1);
     free(a1);
     free(a2);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM audit WHERE action='attachment_read' AND user_name='guihua' "
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE action='attachment_read' AND user_name='guihua' "
                                         "AND target='attachment 1'"), 1);
     assert_int_equal(plan_run(&out, "tasks attachment --db %s --user jiaqu --id 1 --output %s", db, path), 1);
     free(out);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM audit WHERE action='attachment_read_refused' AND user_name='jiaqu'"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE action='attachment_read_refused' AND user_name='jiaqu'"), 1);
 }
 
 static void refused_reports(void **state)
@@ -218,8 +218,8 @@ static void refused_reports(void **state)
     (void)state;
     char *out, today[11];
     hss_plan_today(today);
-    long long reports = plan_query_int(db, "SELECT count(*) FROM plan_report"),
-              files = plan_query_int(db, "SELECT count(*) FROM plan_attachment");
+    long long reports = db_query_int(db, "SELECT count(*) FROM plan_report"),
+              files = db_query_int(db, "SELECT count(*) FROM plan_attachment");
     /* a text file named .pdf */
     assert_int_equal(plan_run(&out, "tasks report --db %s --user jiaqu --task t.901.county@331102 --date %s "
                                     "--status in_progress --value 50 --narrative x --file %s", db, today, fake), 1);
@@ -258,14 +258,14 @@ static void refused_reports(void **state)
                                     "--status done --narrative x", db, today), 1);
     assert_non_null(strstr(out, "role unit"));
     free(out);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_report"), reports);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_attachment"), files);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM audit WHERE action='report_add_refused'"), 7);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_report"), reports);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_attachment"), files);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM audit WHERE action='report_add_refused'"), 7);
     /* the unit's own task, correctly */
     assert_int_equal(plan_run(&out, "tasks report --db %s --user jiaqu --task t.901.county@331102 --date %s "
                                     "--status in_progress --value 50 --narrative 覆盖率达到50%% --file %s", db, today, png), 0);
     free(out);
-    assert_int_equal(plan_query_int(db, "SELECT count(*) FROM plan_report WHERE county='331102' AND value=50"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_report WHERE county='331102' AND value=50"), 1);
 }
 
 static void sniff(void **state)
