@@ -54,48 +54,48 @@ static double noise(double x, double y)
     return 0.5 + 0.25 * sin(x * 7.1 + 1.3) * cos(y * 5.3 + 0.7) + 0.25 * sin(x * 2.3 + y * 3.1);
 }
 
-static void insert_area(sqlite3_stmt *s, const char *code, const char *parent, const char *level, const char *kind,
+static void insert_area(hss_stmt *s, const char *code, const char *parent, const char *level, const char *kind,
                         long long pop, double lon, double lat)
 {
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+    hss_store_bind_copy(s, 1, code);
     if (parent)
-        sqlite3_bind_text(s, 2, parent, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(s, 2, parent);
     else
-        sqlite3_bind_null(s, 2);
-    sqlite3_bind_text(s, 3, level, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 5, kind, -1, SQLITE_STATIC);
+        hss_store_bind_null(s, 2);
+    hss_store_bind_text(s, 3, level);
+    hss_store_bind_copy(s, 4, code);
+    hss_store_bind_text(s, 5, kind);
     if (pop >= 0)
-        sqlite3_bind_int64(s, 6, pop);
+        hss_store_bind_int64(s, 6, pop);
     else
-        sqlite3_bind_null(s, 6);
+        hss_store_bind_null(s, 6);
     if (isnan(lon)) {
-        sqlite3_bind_null(s, 7);
-        sqlite3_bind_null(s, 8);
+        hss_store_bind_null(s, 7);
+        hss_store_bind_null(s, 8);
     } else {
-        sqlite3_bind_double(s, 7, lon);
-        sqlite3_bind_double(s, 8, lat);
+        hss_store_bind_double(s, 7, lon);
+        hss_store_bind_double(s, 8, lat);
     }
-    if (sqlite3_step(s) != SQLITE_DONE) {
+    if (hss_store_step(s) != HSS_DONE) {
         fprintf(stderr, "insert area %s failed\n", code);
         exit(1);
     }
-    sqlite3_reset(s);
+    hss_store_reset(s);
 }
 
-static void insert_fac(sqlite3_stmt *s, const char *code, const char *type, const char *area, double lon, double lat)
+static void insert_fac(hss_stmt *s, const char *code, const char *type, const char *area, double lon, double lat)
 {
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 3, type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, area, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_double(s, 5, lon);
-    sqlite3_bind_double(s, 6, lat);
-    if (sqlite3_step(s) != SQLITE_DONE) {
+    hss_store_bind_copy(s, 1, code);
+    hss_store_bind_copy(s, 2, code);
+    hss_store_bind_text(s, 3, type);
+    hss_store_bind_copy(s, 4, area);
+    hss_store_bind_double(s, 5, lon);
+    hss_store_bind_double(s, 6, lat);
+    if (hss_store_step(s) != HSS_DONE) {
         fprintf(stderr, "insert facility %s failed\n", code);
         exit(1);
     }
-    sqlite3_reset(s);
+    hss_store_reset(s);
 }
 
 static const char *AREA_SQL = "INSERT INTO area(code,parent_code,level,name,kind,population,lon,lat,generated)"
@@ -116,7 +116,7 @@ static int province(const char *db, long nodes)
     double t0 = hss_now();
     if (hss_store_begin(st, &err))
         die(&err);
-    sqlite3_stmt *sa = hss_store_prepare(st, AREA_SQL, &err), *sf = hss_store_prepare(st, FAC_SQL, &err);
+    hss_stmt *sa = hss_store_prepare(st, AREA_SQL, &err), *sf = hss_store_prepare(st, FAC_SQL, &err);
     insert_area(sa, "330000", NULL, "province", "rural", -1, NAN, NAN);
     insert_area(sa, "331100", "330000", "city", "rural", -1, NAN, NAN);
     insert_area(sa, "331200", "330000", "city", "rural", -1, NAN, NAN);
@@ -151,8 +151,8 @@ static int province(const char *db, long nodes)
             insert_fac(sf, code, "ems_station", county, cx0 + rndf() * cw, cy0 + rndf() * chh);
         }
     }
-    sqlite3_finalize(sa);
-    sqlite3_finalize(sf);
+    hss_store_finalize(sa);
+    hss_store_finalize(sf);
     if (hss_store_bump_version(st, &err) || hss_store_commit(st, &err))
         die(&err);
     printf("region: 100 counties, 1000 townships, 100000 villages, %d village clinics, 1000 township centres, 300 EMS stations stored in %.2f s\n",
@@ -230,7 +230,7 @@ static int extract(const char *db, const char *file)
         die(&err);
     if (hss_store_begin(st, &err))
         die(&err);
-    sqlite3_stmt *sa = hss_store_prepare(st, AREA_SQL, &err), *sf = hss_store_prepare(st, FAC_SQL, &err);
+    hss_stmt *sa = hss_store_prepare(st, AREA_SQL, &err), *sf = hss_store_prepare(st, FAC_SQL, &err);
     insert_area(sa, "330000", NULL, "province", "rural", -1, NAN, NAN);
     insert_area(sa, "331100", "330000", "city", "rural", -1, NAN, NAN);
     insert_area(sa, "331102", "331100", "county", "rural", -1, NAN, NAN);
@@ -256,8 +256,8 @@ static int extract(const char *db, const char *file)
         snprintf(code, sizeof code, "E%d", k);
         insert_fac(sf, code, "ems_station", "331102", g.lon[n], g.lat[n]);
     }
-    sqlite3_finalize(sa);
-    sqlite3_finalize(sf);
+    hss_store_finalize(sa);
+    hss_store_finalize(sf);
     if (hss_store_bump_version(st, &err) || hss_store_commit(st, &err))
         die(&err);
     printf("synthetic points: 1000 villages, %d facilities at random road nodes (seeded)\n", nsrc + 5);

@@ -35,40 +35,40 @@ static double unif(void)
     return (double)(rs >> 11) / 9007199254740992.0;
 }
 
-static int area_add(sqlite3_stmt *a, const char *code, const char *parent, const char *level, const char *name,
+static int area_add(hss_stmt *a, const char *code, const char *parent, const char *level, const char *name,
                     long long pop)
 {
-    sqlite3_bind_text(a, 1, code, -1, SQLITE_TRANSIENT);
+    hss_store_bind_copy(a, 1, code);
     if (parent)
-        sqlite3_bind_text(a, 2, parent, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(a, 2, parent);
     else
-        sqlite3_bind_null(a, 2);
-    sqlite3_bind_text(a, 3, level, -1, SQLITE_STATIC);
-    sqlite3_bind_text(a, 4, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(a, 5, "rural", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(a, 6, pop);
-    int rc = sqlite3_step(a);
-    sqlite3_reset(a);
-    return rc == SQLITE_DONE ? 0 : -1;
+        hss_store_bind_null(a, 2);
+    hss_store_bind_text(a, 3, level);
+    hss_store_bind_copy(a, 4, name);
+    hss_store_bind_text(a, 5, "rural");
+    hss_store_bind_int64(a, 6, pop);
+    int rc = hss_store_step(a);
+    hss_store_reset(a);
+    return rc == HSS_DONE ? 0 : -1;
 }
 
-static int fac_add(sqlite3_stmt *f, const char *code, const char *name, const char *type, const char *area)
+static int fac_add(hss_stmt *f, const char *code, const char *name, const char *type, const char *area)
 {
-    sqlite3_bind_text(f, 1, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(f, 2, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(f, 3, type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(f, 4, area, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(f);
-    sqlite3_reset(f);
-    return rc == SQLITE_DONE ? 0 : -1;
+    hss_store_bind_copy(f, 1, code);
+    hss_store_bind_copy(f, 2, name);
+    hss_store_bind_text(f, 3, type);
+    hss_store_bind_copy(f, 4, area);
+    int rc = hss_store_step(f);
+    hss_store_reset(f);
+    return rc == HSS_DONE ? 0 : -1;
 }
 
 static int build_region(hss_store *st, hss_error *err)
 {
     /* 2,008 villages over 173 townships: 11 or 12 each */
-    sqlite3_stmt *a = hss_store_prepare(st, "INSERT INTO area(code,parent_code,level,name,kind,population,generated) "
+    hss_stmt *a = hss_store_prepare(st, "INSERT INTO area(code,parent_code,level,name,kind,population,generated) "
                                             "VALUES(?,?,?,?,?,?,1)", err);
-    sqlite3_stmt *f = hss_store_prepare(st, "INSERT INTO facility(code,name,type,ownership,area_code,generated) "
+    hss_stmt *f = hss_store_prepare(st, "INSERT INTO facility(code,name,type,ownership,area_code,generated) "
                                             "VALUES(?,?,?,'government',?,1)", err);
     if (!a || !f)
         return -1;
@@ -110,8 +110,8 @@ static int build_region(hss_store *st, hss_error *err)
             }
         }
     }
-    sqlite3_finalize(a);
-    sqlite3_finalize(f);
+    hss_store_finalize(a);
+    hss_store_finalize(f);
     return 0;
 }
 
@@ -134,15 +134,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
-    sqlite3_stmt *q = hss_store_prepare(st, "SELECT count(*) FROM care_enrolment", &err);
-    long long have = q && sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_finalize(q);
+    hss_stmt *q = hss_store_prepare(st, "SELECT count(*) FROM care_enrolment", &err);
+    long long have = q && hss_store_step(q) == HSS_ROW ? hss_store_col_int64(q, 0) : 0;
+    hss_store_finalize(q);
     if (!have) {
         double t0 = hss_now();
         printf("building the Lishui-size database %s (generated area tree, full-size care data)...\n", argv[1]);
         fflush(stdout);
         if (hss_store_begin(st, &err) || build_region(st, &err) || hss_store_commit(st, &err)) {
-            fprintf(stderr, "region: %s\n", err.msg[0] ? err.msg : sqlite3_errmsg(hss_store_sqlite(st)));
+            fprintf(stderr, "region: %s\n", err.msg[0] ? err.msg : hss_store_errmsg(st));
             return 1;
         }
         hss_store_meta_set(st, "demo_date", "2026-11-01", &err);
@@ -164,11 +164,11 @@ int main(int argc, char **argv)
     hss_care_format_day(day, ds);
     q = hss_store_prepare(st, "SELECT (SELECT count(*) FROM care_resident),(SELECT count(*) FROM care_enrolment),"
                               "(SELECT count(*) FROM care_followup),(SELECT count(*) FROM care_team)", &err);
-    if (q && sqlite3_step(q) == SQLITE_ROW)
+    if (q && hss_store_step(q) == HSS_ROW)
         printf("data: %lld residents, %lld chronic enrolments, %lld follow-ups, %lld teams; date %s\n",
-               sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2),
-               sqlite3_column_int64(q, 3), ds);
-    sqlite3_finalize(q);
+               hss_store_col_int64(q, 0), hss_store_col_int64(q, 1), hss_store_col_int64(q, 2),
+               hss_store_col_int64(q, 3), ds);
+    hss_store_finalize(q);
     hss_care_rules rules;
     hss_care_rules_default(&rules);
 
@@ -208,7 +208,7 @@ int main(int argc, char **argv)
     /* peer: the same from each patient's whole history */
     {
         double t0 = hss_now();
-        sqlite3_stmt *s = hss_store_prepare(st,
+        hss_stmt *s = hss_store_prepare(st,
             "SELECT e.id,e.disease='diabetes',e.s_birth,e.s_enrolled,f.visit_date,coalesce(f.sbp,-1),coalesce(f.dbp,-1),"
             "coalesce(f.glucose,-1),f.symptoms,f.referred FROM care_enrolment e LEFT JOIN care_followup f ON "
             "f.enrolment_id=e.id ORDER BY e.id, f.visit_date, f.id", &err);
@@ -222,38 +222,38 @@ int main(int argc, char **argv)
         size_t pc[5] = {0};
         int have_p = 0;
         while (1) {
-            int r = sqlite3_step(s);
-            int64_t eid = r == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -2;
+            int r = hss_store_step(s);
+            int64_t eid = r == HSS_ROW ? hss_store_col_int64(s, 0) : -2;
             if (eid != cur && have_p) {
                 hss_care_next nx;
                 hss_care_next_action(&rules, &p, day, &nx);
                 pc[nx.action]++;
                 m++;
             }
-            if (r != SQLITE_ROW)
+            if (r != HSS_ROW)
                 break;
             if (eid != cur) {
                 memset(&p, 0, sizeof p);
-                p.disease = sqlite3_column_int(s, 1);
-                p.birth = sqlite3_column_int(s, 2);
-                p.enrolled = sqlite3_column_int(s, 3);
+                p.disease = hss_store_col_int(s, 1);
+                p.birth = hss_store_col_int(s, 2);
+                p.enrolled = hss_store_col_int(s, 3);
                 cur = eid;
                 have_p = 1;
             }
-            if (sqlite3_column_type(s, 4) != SQLITE_NULL) {
+            if (!hss_store_col_is_null(s, 4)) {
                 hss_care_visit v;
                 memset(&v, 0, sizeof v);
-                hss_care_parse_day((const char *)sqlite3_column_text(s, 4), 0, &v.day);
-                v.sbp = sqlite3_column_int(s, 5);
-                v.dbp = sqlite3_column_int(s, 6);
-                v.glucose = sqlite3_column_double(s, 7);
+                hss_care_parse_day(hss_store_col_text(s, 4), 0, &v.day);
+                v.sbp = hss_store_col_int(s, 5);
+                v.dbp = hss_store_col_int(s, 6);
+                v.glucose = hss_store_col_double(s, 7);
                 char bad[64];
-                hss_care_symptoms_parse((const char *)sqlite3_column_text(s, 8), &v.symptoms, bad);
-                v.referred = sqlite3_column_int(s, 9);
+                hss_care_symptoms_parse(hss_store_col_text(s, 8), &v.symptoms, bad);
+                v.referred = hss_store_col_int(s, 9);
                 hss_care_patient_add_visit(&p, &v);
             }
         }
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
         for (int k = 0; k < 5; k++)
             same += pc[k] == counts[k];
         printf("peer (whole follow-up history per patient, same rules): %.3f s for %zu patients; "
@@ -266,14 +266,14 @@ int main(int argc, char **argv)
     char team[64] = "";
     long long tp = 0;
     long long nteams = 0;
-    while (q && sqlite3_step(q) == SQLITE_ROW)
+    while (q && hss_store_step(q) == HSS_ROW)
         nteams++;
-    sqlite3_reset(q);
-    for (long long i = 0; q && i <= nteams / 2 && sqlite3_step(q) == SQLITE_ROW; i++) {
-        snprintf(team, sizeof team, "%s", (const char *)sqlite3_column_text(q, 0));
-        tp = sqlite3_column_int64(q, 1);
+    hss_store_reset(q);
+    for (long long i = 0; q && i <= nteams / 2 && hss_store_step(q) == HSS_ROW; i++) {
+        snprintf(team, sizeof team, "%s", hss_store_col_text(q, 0));
+        tp = hss_store_col_int64(q, 1);
     }
-    sqlite3_finalize(q);
+    hss_store_finalize(q);
     hss_care_viewer v = {"bench", team, NULL, NULL, NULL};
     double times[21];
     size_t rows = 0;

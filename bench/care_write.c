@@ -165,27 +165,27 @@ static int setup(const char *db)
     char *d = hss_store_meta_get(st, "care_demo_date");
     snprintf(demo_date, sizeof demo_date, "%s", d ? d : "2025-12-31");
     free(d);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT e.resident_id,e.disease='diabetes',tv.team_code,e.county_code FROM care_enrolment e "
         "JOIN care_team_village tv ON tv.village_code=e.village_code "
         "WHERE e.county_code=(SELECT county_code FROM care_enrolment GROUP BY county_code ORDER BY count(*) DESC LIMIT 1) "
         "AND e.enrolled_on<=? GROUP BY e.id LIMIT 200000", &err);
     if (!s)
         return -1;
-    sqlite3_bind_text(s, 1, demo_date, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, demo_date);
     size_t cap = 1024;
     pts = hss_xmalloc(cap * sizeof *pts);
     char county[8] = "";
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         if (npts == cap)
             pts = hss_xrealloc(pts, (cap *= 2) * sizeof *pts);
-        pts[npts].resident = sqlite3_column_int64(s, 0);
-        pts[npts].diabetes = sqlite3_column_int(s, 1);
-        snprintf(pts[npts].team, sizeof pts[npts].team, "%s", (const char *)sqlite3_column_text(s, 2));
-        snprintf(county, sizeof county, "%s", (const char *)sqlite3_column_text(s, 3));
+        pts[npts].resident = hss_store_col_int64(s, 0);
+        pts[npts].diabetes = hss_store_col_int(s, 1);
+        snprintf(pts[npts].team, sizeof pts[npts].team, "%s", hss_store_col_text(s, 2));
+        snprintf(county, sizeof county, "%s", hss_store_col_text(s, 3));
         npts++;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     /* an admin of the county: records for every team of it (a doctor is limited to one team) */
     if (!npts || hss_user_add(st, "bench-care", "admin", county, "bench-care-pass", &err)) {
         fprintf(stderr, "care_write: %s\n", npts ? err.msg : "no enrolled patients in the database");

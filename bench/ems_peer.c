@@ -85,13 +85,13 @@ static void list_free(list *l)
 static void query_list(hss_store *st, const char *sql, int with_time, list *l)
 {
     hss_error err;
-    sqlite3_stmt *s = hss_store_prepare(st, sql, &err);
+    hss_stmt *s = hss_store_prepare(st, sql, &err);
     if (!s)
         die("query", &err);
-    while (sqlite3_step(s) == SQLITE_ROW)
-        list_add(l, (const char *)sqlite3_column_text(s, 0), sqlite3_column_double(s, 1),
-                 sqlite3_column_double(s, 2), with_time ? sqlite3_column_int64(s, 3) : 0);
-    sqlite3_finalize(s);
+    while (hss_store_step(s) == HSS_ROW)
+        list_add(l, hss_store_col_text(s, 0), hss_store_col_double(s, 1),
+                 hss_store_col_double(s, 2), with_time ? hss_store_col_int64(s, 3) : 0);
+    hss_store_finalize(s);
 }
 
 /* Stations in first-appearance order over the units ordered by code, as the simulation

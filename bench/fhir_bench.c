@@ -51,18 +51,18 @@ static char *make_bundle(hss_store *st, size_t *entries)
     hss_buf_puts(&b, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
     *entries = 0;
     char *asof = hss_store_meta_get(st, "care_demo_date");
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT id,id_number,name,sex,birth_date,village_code FROM care_resident WHERE id%100=7 LIMIT 25000", NULL);
-    while (s && sqlite3_step(s) == SQLITE_ROW) {
+    while (s && hss_store_step(s) == HSS_ROW) {
         hss_buf_printf(&b, "%s{\"resource\":{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"%s\",\"value\":\"%s\"}],"
                            "\"name\":[{\"text\":\"%s\"}],\"gender\":\"%s\",\"birthDate\":\"%s\",\"address\":[{\"extension\":"
                            "[{\"url\":\"%s/StructureDefinition/division-code\",\"valueCode\":\"%s\"}]}]},"
                            "\"request\":{\"method\":\"PUT\",\"url\":\"Patient\"}}",
-                       *entries ? "," : "", HSS_FHIR_SID_CITIZEN, sqlite3_column_text(s, 1), sqlite3_column_text(s, 2),
-                       sqlite3_column_text(s, 3), sqlite3_column_text(s, 4), HSS_FHIR_NS, sqlite3_column_text(s, 5));
+                       *entries ? "," : "", HSS_FHIR_SID_CITIZEN, hss_store_col_text(s, 1), hss_store_col_text(s, 2),
+                       hss_store_col_text(s, 3), hss_store_col_text(s, 4), HSS_FHIR_NS, hss_store_col_text(s, 5));
         (*entries)++;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     /* readings the day after the as-of date, so that they follow every stored visit */
     s = hss_store_prepare(st, "SELECT resident_id FROM care_enrolment WHERE disease='hypertension' AND id%5=1 LIMIT 50000", NULL);
     char day[11] = "2026-11-02";
@@ -71,28 +71,28 @@ static char *make_bundle(hss_store *st, size_t *entries)
         sscanf(asof, "%d-%d-%d", &y, &m, &d);
         hss_day_format(hss_days_from_civil(y, m, d) + 1, day);
     }
-    while (s && sqlite3_step(s) == SQLITE_ROW) {
+    while (s && hss_store_step(s) == HSS_ROW) {
         hss_buf_printf(&b, ",{\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":"
                            "[{\"system\":\"http://loinc.org\",\"code\":\"85354-9\"}]},\"subject\":{\"reference\":\"Patient/%lld\"},"
                            "\"effectiveDateTime\":\"%s\",\"component\":[{\"code\":{\"coding\":[{\"system\":\"http://loinc.org\","
                            "\"code\":\"8480-6\"}]},\"valueQuantity\":{\"value\":%d}},{\"code\":{\"coding\":[{\"system\":"
                            "\"http://loinc.org\",\"code\":\"8462-4\"}]},\"valueQuantity\":{\"value\":%d}}]},"
                            "\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}",
-                       (long long)sqlite3_column_int64(s, 0), day, 120 + (int)(*entries % 50), 70 + (int)(*entries % 25));
+                       (long long)hss_store_col_int64(s, 0), day, 120 + (int)(*entries % 50), 70 + (int)(*entries % 25));
         (*entries)++;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     s = hss_store_prepare(st, "SELECT r.id,f.code FROM care_resident r JOIN care_team_village tv ON tv.village_code=r.village_code "
                               "JOIN care_team t ON t.code=tv.team_code JOIN facility f ON f.code=t.facility_code "
                               "WHERE r.id%100=3 GROUP BY r.id LIMIT 25000", NULL);
-    while (s && sqlite3_step(s) == SQLITE_ROW) {
+    while (s && hss_store_step(s) == HSS_ROW) {
         hss_buf_printf(&b, ",{\"resource\":{\"resourceType\":\"Encounter\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
                            "\"subject\":{\"reference\":\"Patient/%lld\"},\"serviceProvider\":{\"reference\":\"Organization/%s\"},"
                            "\"period\":{\"start\":\"%s\"}},\"request\":{\"method\":\"POST\",\"url\":\"Encounter\"}}",
-                       (long long)sqlite3_column_int64(s, 0), sqlite3_column_text(s, 1), day);
+                       (long long)hss_store_col_int64(s, 0), hss_store_col_text(s, 1), day);
         (*entries)++;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     free(asof);
     hss_buf_puts(&b, "]}");
     return hss_buf_steal(&b);

@@ -44,13 +44,13 @@ int main(int argc, char **argv)
         return 1;
     }
     long long residents = 0, townships = 0;
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT (SELECT count(*) FROM care_resident), "
+    hss_stmt *s = hss_store_prepare(st, "SELECT (SELECT count(*) FROM care_resident), "
                                             "(SELECT count(*) FROM area WHERE level='township')", &err);
-    if (s && sqlite3_step(s) == SQLITE_ROW) {
-        residents = sqlite3_column_int64(s, 0);
-        townships = sqlite3_column_int64(s, 1);
+    if (s && hss_store_step(s) == HSS_ROW) {
+        residents = hss_store_col_int64(s, 0);
+        townships = hss_store_col_int64(s, 1);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     double t0 = hss_now(), c0 = cpu();
     if (hss_metrics_take_records(st, &err) != HSS_OK) {
         fprintf(stderr, "figures_bench: %s\n", err.msg);

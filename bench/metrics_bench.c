@@ -36,22 +36,22 @@ static void exec(hss_store *st, const char *sql)
     check(hss_store_exec(st, sql, &err), &err, sql);
 }
 
-static sqlite3_stmt *prep(hss_store *st, const char *sql)
+static hss_stmt *prep(hss_store *st, const char *sql)
 {
     hss_error err;
-    sqlite3_stmt *s = hss_store_prepare(st, sql, &err);
+    hss_stmt *s = hss_store_prepare(st, sql, &err);
     if (!s)
         check(err.code, &err, sql);
     return s;
 }
 
-static void step(sqlite3_stmt *s)
+static void step(hss_stmt *s)
 {
-    if (sqlite3_step(s) != SQLITE_DONE) {
-        fprintf(stderr, "metrics_bench: %s\n", sqlite3_errmsg(sqlite3_db_handle(s)));
+    if (hss_store_step(s) != HSS_DONE) {
+        fprintf(stderr, "metrics_bench: %s\n", hss_store_errmsg(hss_store_of(s)));
         exit(1);
     }
-    sqlite3_reset(s);
+    hss_store_reset(s);
 }
 
 typedef struct org {
@@ -62,36 +62,36 @@ typedef struct org {
 static org *orgs;
 static int norgs;
 
-static void add_area(sqlite3_stmt *s, const char *code, const char *parent, const char *level,
+static void add_area(hss_stmt *s, const char *code, const char *parent, const char *level,
                      long pop)
 {
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+    hss_store_bind_copy(s, 1, code);
     if (parent)
-        sqlite3_bind_text(s, 2, parent, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(s, 2, parent);
     else
-        sqlite3_bind_null(s, 2);
-    sqlite3_bind_text(s, 3, level, -1, SQLITE_STATIC);
+        hss_store_bind_null(s, 2);
+    hss_store_bind_text(s, 3, level);
     if (pop >= 0)
-        sqlite3_bind_int64(s, 4, pop);
+        hss_store_bind_int64(s, 4, pop);
     else
-        sqlite3_bind_null(s, 4);
+        hss_store_bind_null(s, 4);
     step(s);
 }
 
-static void add_fac(sqlite3_stmt *s, sqlite3_stmt *staff, const char *code, const char *type,
+static void add_fac(hss_stmt *s, hss_stmt *staff, const char *code, const char *type,
                     const char *area, int beds, int county)
 {
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, area, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(s, 4, beds);
+    hss_store_bind_copy(s, 1, code);
+    hss_store_bind_text(s, 2, type);
+    hss_store_bind_copy(s, 3, area);
+    hss_store_bind_int(s, 4, beds);
     step(s);
     static const char *const cats[] = {"licensed_physician", "registered_nurse",
                                        "general_practitioner", "public_health_physician"};
     for (int i = 0; i < 4; i++) {
-        sqlite3_bind_text(staff, 1, code, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(staff, 2, cats[i], -1, SQLITE_STATIC);
-        sqlite3_bind_int(staff, 3, beds / (i + 2) + 1);
+        hss_store_bind_copy(staff, 1, code);
+        hss_store_bind_text(staff, 2, cats[i]);
+        hss_store_bind_int(staff, 3, beds / (i + 2) + 1);
         step(staff);
     }
     org *o = &orgs[norgs++];
@@ -111,11 +111,11 @@ static void add_area_org(const char *code, int county)
 static void build_region(hss_store *st)
 {
     orgs = hss_xcalloc(8000, sizeof *orgs);
-    sqlite3_stmt *a = prep(st, "INSERT INTO area(code, parent_code, level, name, kind, "
+    hss_stmt *a = prep(st, "INSERT INTO area(code, parent_code, level, name, kind, "
                                "population, generated) VALUES(?,?,?,'bench','rural',?,1)");
-    sqlite3_stmt *f = prep(st, "INSERT INTO facility(code, name, type, ownership, area_code, "
+    hss_stmt *f = prep(st, "INSERT INTO facility(code, name, type, ownership, area_code, "
                                "beds_open, generated) VALUES(?,'bench',?,'government',?,?,1)");
-    sqlite3_stmt *s = prep(st, "INSERT INTO staff(facility_code, category, count) VALUES(?,?,?)");
+    hss_stmt *s = prep(st, "INSERT INTO staff(facility_code, category, count) VALUES(?,?,?)");
     add_area(a, "339900", NULL, "city", -1);
     for (int c = 0; c < COUNTIES; c++) {
         char cc[8], tc[12], vc[16], fc[16];
@@ -140,16 +140,16 @@ static void build_region(hss_store *st)
             }
         }
     }
-    sqlite3_finalize(a);
-    sqlite3_finalize(f);
-    sqlite3_finalize(s);
-    sqlite3_stmt *o = prep(st, "INSERT INTO metric_org(code) VALUES(?)");
+    hss_store_finalize(a);
+    hss_store_finalize(f);
+    hss_store_finalize(s);
+    hss_stmt *o = prep(st, "INSERT INTO metric_org(code) VALUES(?)");
     for (int i = 0; i < norgs; i++) {
-        sqlite3_bind_text(o, 1, orgs[i].code, -1, SQLITE_STATIC);
+        hss_store_bind_text(o, 1, orgs[i].code);
         step(o);
-        orgs[i].id = (int)sqlite3_last_insert_rowid(hss_store_sqlite(st));
+        orgs[i].id = (int)hss_store_last_id(st);
     }
-    sqlite3_finalize(o);
+    hss_store_finalize(o);
 }
 
 static const char *const CATS[] = {"0-6", "18-44", "45-64", "65+", "7-17", "rural", "urban"};
@@ -169,7 +169,7 @@ static long fill_values(hss_store *st, long target, int *first_month, int *month
     int start = y0 * 12 + 0; /* January of y0 ... */
     *first_month = start;
     *months = nm;
-    sqlite3_stmt *p = prep(st, "INSERT INTO data_value(element_id, org_id, period, category, "
+    hss_stmt *p = prep(st, "INSERT INTO data_value(element_id, org_id, period, category, "
                                "value, generated) VALUES(?,?,?,?,?,1)");
     long n = 0;
     uint64_t r = 88172645463325252ULL;
@@ -196,18 +196,18 @@ static long fill_values(hss_store *st, long target, int *first_month, int *month
                     r ^= r << 13;
                     r ^= r >> 7;
                     r ^= r << 17;
-                    sqlite3_bind_int(p, 1, e);
-                    sqlite3_bind_int(p, 2, o->id);
-                    sqlite3_bind_int(p, 3, ym);
-                    sqlite3_bind_text(p, 4, o->facility ? CATS[c] : "", -1, SQLITE_STATIC);
-                    sqlite3_bind_double(p, 5, (double)(r % 500));
+                    hss_store_bind_int(p, 1, e);
+                    hss_store_bind_int(p, 2, o->id);
+                    hss_store_bind_int(p, 3, ym);
+                    hss_store_bind_text(p, 4, o->facility ? CATS[c] : "");
+                    hss_store_bind_double(p, 5, (double)(r % 500));
                     step(p);
                     n++;
                 }
             }
         }
     }
-    sqlite3_finalize(p);
+    hss_store_finalize(p);
     return n;
 }
 
@@ -257,10 +257,10 @@ int main(int argc, char **argv)
     double t_build = hss_now() - t0;
     long aggs = (long)hss_store_data_version(st);
     (void)aggs;
-    sqlite3_stmt *q = prep(st, "SELECT count(*) FROM metric_agg");
-    sqlite3_step(q);
-    long nagg = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
+    hss_stmt *q = prep(st, "SELECT count(*) FROM metric_agg");
+    hss_store_step(q);
+    long nagg = hss_store_col_int64(q, 0);
+    hss_store_finalize(q);
     printf("hss full build:          %8.3f s  (%ld aggregate rows)\n", t_build, nagg);
 
     /* incremental: every value of county 339905 for one month, changed, three different
@@ -358,24 +358,24 @@ int main(int argc, char **argv)
              "GROUP BY a.area, d.element_id, a.basic, d.period");
     double t_sql = hss_now() - t0;
     q = prep(st, "SELECT count(*) FROM sql_agg");
-    sqlite3_step(q);
-    long nsql = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
+    hss_store_step(q);
+    long nsql = hss_store_col_int64(q, 0);
+    hss_store_finalize(q);
     printf("SQLite GROUP BY (peer):  %8.3f s  (%ld month groups; quarters and years not "
            "included)\n", t_sql, nsql);
 
     /* cross-check: the county's total outpatient visits for a month agree */
     q = prep(st, "SELECT sum(s) FROM sql_agg WHERE area = '339905' AND element_id = 1 AND "
                  "period = 202401");
-    sqlite3_step(q);
-    double sql_v = sqlite3_column_double(q, 0);
-    sqlite3_finalize(q);
+    hss_store_step(q);
+    double sql_v = hss_store_col_double(q, 0);
+    hss_store_finalize(q);
     q = prep(st, "SELECT data FROM metric_agg WHERE area = '339905' AND year = 2024 AND "
                  "element_id = 1 AND slice = 0");
     double hss_v = NAN;
-    if (sqlite3_step(q) == SQLITE_ROW)
-        hss_v = ((const double *)sqlite3_column_blob(q, 0))[0];
-    sqlite3_finalize(q);
+    if (hss_store_step(q) == HSS_ROW)
+        hss_v = ((const double *)hss_store_col_blob(q, 0))[0];
+    hss_store_finalize(q);
     printf("check: 339905 outpatient visits 2024-01: hss %.0f, SQL %.0f (%s)\n", hss_v, sql_v,
            fabs(hss_v - sql_v) < 1e-6 ? "equal" : "DIFFERENT");
     printf("targets: full build < 5 s: %s; incremental < 0.1 s: %s; query < 0.01 s: %s; "

@@ -99,9 +99,9 @@ int main(int argc, char **argv)
         c = hss_now() - c;
         char sql[128];
         snprintf(sql, sizeof sql, "SELECT count(*) FROM plan_finding WHERE eval_id=%lld", (long long)b);
-        sqlite3_stmt *s = hss_store_prepare(st, sql, &err);
-        long long n = s && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-        sqlite3_finalize(s);
+        hss_stmt *s = hss_store_prepare(st, sql, &err);
+        long long n = s && hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : -1;
+        hss_store_finalize(s);
         double worst = s1 > s2 ? s1 : s2;
         printf("plan %-10s %lld findings: evaluation alone %.3f s; save %.3f s and %.3f s (CPU %.3f s, of which evaluation %.3f s; "
                "target < 1 s)%s; compare %zu changes in %.3f s (target < 0.5 s)%s\n", packs[i], n, ev, s1, s2, cpu_secs, eval_cpu,

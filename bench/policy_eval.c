@@ -23,54 +23,54 @@ static unsigned rnd(unsigned n)
     return (unsigned)(rng % n);
 }
 
-static void must(int rc, sqlite3 *db, const char *what)
+static void must(int rc, hss_store *db, const char *what)
 {
-    if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        fprintf(stderr, "policy_eval: %s: %s\n", what, sqlite3_errmsg(db));
+    if (rc != HSS_DONE && rc != HSS_ROW) {
+        fprintf(stderr, "policy_eval: %s: %s\n", what, hss_store_errmsg(db));
         exit(1);
     }
 }
 
 typedef struct {
-    sqlite3_stmt *area, *fac, *staff, *veh;
-    sqlite3 *db;
+    hss_stmt *area, *fac, *staff, *veh;
+    hss_store *db;
     long nfac, nstaff, nveh;
 } gen;
 
 static void add_area(gen *g, const char *code, const char *parent, const char *level,
                      const char *name, const char *kind, long pop)
 {
-    sqlite3_stmt *s = g->area;
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+    hss_stmt *s = g->area;
+    hss_store_bind_copy(s, 1, code);
     if (parent)
-        sqlite3_bind_text(s, 2, parent, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(s, 2, parent);
     else
-        sqlite3_bind_null(s, 2);
-    sqlite3_bind_text(s, 3, level, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 5, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 6, pop);
-    must(sqlite3_step(s), g->db, "area");
-    sqlite3_reset(s);
+        hss_store_bind_null(s, 2);
+    hss_store_bind_text(s, 3, level);
+    hss_store_bind_copy(s, 4, name);
+    hss_store_bind_text(s, 5, kind);
+    hss_store_bind_int64(s, 6, pop);
+    must(hss_store_step(s), g->db, "area");
+    hss_store_reset(s);
 }
 
 static void add_staff(gen *g, const char *fac, const char *cat, int n)
 {
-    sqlite3_bind_text(g->staff, 1, fac, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(g->staff, 2, cat, -1, SQLITE_STATIC);
-    sqlite3_bind_int(g->staff, 3, n);
-    must(sqlite3_step(g->staff), g->db, "staff");
-    sqlite3_reset(g->staff);
+    hss_store_bind_copy(g->staff, 1, fac);
+    hss_store_bind_text(g->staff, 2, cat);
+    hss_store_bind_int(g->staff, 3, n);
+    must(hss_store_step(g->staff), g->db, "staff");
+    hss_store_reset(g->staff);
     g->nstaff++;
 }
 
 static void add_veh(gen *g, const char *fac, const char *kind, int n)
 {
-    sqlite3_bind_text(g->veh, 1, fac, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(g->veh, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int(g->veh, 3, n);
-    must(sqlite3_step(g->veh), g->db, "vehicle");
-    sqlite3_reset(g->veh);
+    hss_store_bind_copy(g->veh, 1, fac);
+    hss_store_bind_text(g->veh, 2, kind);
+    hss_store_bind_int(g->veh, 3, n);
+    must(hss_store_step(g->veh), g->db, "vehicle");
+    hss_store_reset(g->veh);
     g->nveh++;
 }
 
@@ -81,26 +81,26 @@ static void add_fac(gen *g, const char *area, const char *type, const char *grad
     char code[32], name[64];
     snprintf(code, sizeof code, "G%07ld", g->nfac++);
     snprintf(name, sizeof name, "生成机构%s", code + 1);
-    sqlite3_stmt *s = g->fac;
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 3, type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, grade, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, owner, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 6, area, -1, SQLITE_TRANSIENT);
+    hss_stmt *s = g->fac;
+    hss_store_bind_copy(s, 1, code);
+    hss_store_bind_copy(s, 2, name);
+    hss_store_bind_text(s, 3, type);
+    hss_store_bind_text(s, 4, grade);
+    hss_store_bind_text(s, 5, owner);
+    hss_store_bind_copy(s, 6, area);
     if (beds >= 0) {
-        sqlite3_bind_int(s, 7, beds);
-        sqlite3_bind_int(s, 8, beds + (int)rnd((unsigned)beds / 5 + 1));
-        sqlite3_bind_int(s, 9, (int)rnd((unsigned)beds / 20 + 1));
+        hss_store_bind_int(s, 7, beds);
+        hss_store_bind_int(s, 8, beds + (int)rnd((unsigned)beds / 5 + 1));
+        hss_store_bind_int(s, 9, (int)rnd((unsigned)beds / 20 + 1));
     } else {
-        sqlite3_bind_null(s, 7);
-        sqlite3_bind_null(s, 8);
-        sqlite3_bind_null(s, 9);
+        hss_store_bind_null(s, 7);
+        hss_store_bind_null(s, 8);
+        hss_store_bind_null(s, 9);
     }
-    sqlite3_bind_int(s, 10, central);
-    sqlite3_bind_text(s, 11, services, -1, SQLITE_STATIC);
-    must(sqlite3_step(s), g->db, "facility");
-    sqlite3_reset(s);
+    hss_store_bind_int(s, 10, central);
+    hss_store_bind_text(s, 11, services);
+    must(hss_store_step(s), g->db, "facility");
+    hss_store_reset(s);
     if (beds > 0) {
         add_staff(g, code, "licensed_physician", beds / 3 + (int)rnd(10));
         add_staff(g, code, "registered_nurse", beds * 6 / 10 + (int)rnd(20));
@@ -129,7 +129,7 @@ static void generate(const char *path)
         fprintf(stderr, "policy_eval: %s\n", err.msg);
         exit(1);
     }
-    gen g = {.db = hss_store_sqlite(st)};
+    gen g = {.db = st};
     g.area = hss_store_prepare(st, "INSERT INTO area(code,parent_code,level,name,kind,population,"
                                    "generated) VALUES(?,?,?,?,?,?,1)", &err);
     g.fac = hss_store_prepare(st, "INSERT INTO facility(code,name,type,grade,ownership,area_code,"
@@ -203,10 +203,10 @@ static void generate(const char *path)
         fprintf(stderr, "policy_eval: %s\n", err.msg);
         exit(1);
     }
-    sqlite3_finalize(g.area);
-    sqlite3_finalize(g.fac);
-    sqlite3_finalize(g.staff);
-    sqlite3_finalize(g.veh);
+    hss_store_finalize(g.area);
+    hss_store_finalize(g.fac);
+    hss_store_finalize(g.staff);
+    hss_store_finalize(g.veh);
     printf("generated region: %ld villages, %ld facilities, %ld staff rows, %ld vehicle rows "
            "(all labelled generated)\n", villages, g.nfac, g.nstaff, g.nveh);
     hss_store_close(st);

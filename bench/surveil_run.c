@@ -66,17 +66,17 @@ int main(int argc, char **argv)
         double t0 = hss_now();
         hss_store_begin(st, &err);
         hss_store_exec(st, "INSERT INTO area(code,level,name,kind,generated) VALUES('331100','city','bench city','urban',1)", &err);
-        sqlite3_stmt *a = hss_store_prepare(st, "INSERT INTO area(code,parent_code,level,name,kind,generated) VALUES(?,?,?,?,'rural',1)", &err);
+        hss_stmt *a = hss_store_prepare(st, "INSERT INTO area(code,parent_code,level,name,kind,generated) VALUES(?,?,?,?,'rural',1)", &err);
         for (int c = 0; c < 20; c++) {
             char code[16], name[32];
             snprintf(code, sizeof code, "3311%02d", c + 1);
             snprintf(name, sizeof name, "county %d", c + 1);
-            sqlite3_bind_text(a, 1, code, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(a, 2, "331100", -1, SQLITE_STATIC);
-            sqlite3_bind_text(a, 3, "county", -1, SQLITE_STATIC);
-            sqlite3_bind_text(a, 4, name, -1, SQLITE_TRANSIENT);
-            sqlite3_step(a);
-            sqlite3_reset(a);
+            hss_store_bind_copy(a, 1, code);
+            hss_store_bind_text(a, 2, "331100");
+            hss_store_bind_text(a, 3, "county");
+            hss_store_bind_copy(a, 4, name);
+            hss_store_step(a);
+            hss_store_reset(a);
         }
         int32_t *c = malloc((size_t)ndays * sizeof *c);
         for (int i = 0; i < areas; i++) {
@@ -84,12 +84,12 @@ int main(int argc, char **argv)
             snprintf(parent, sizeof parent, "3311%02d", (i % 20 + 1) % 100);
             snprintf(code, sizeof code, "%s%03d", parent, i / 20 + 1);
             snprintf(name, sizeof name, "township %d", i + 1);
-            sqlite3_bind_text(a, 1, code, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(a, 2, parent, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(a, 3, "township", -1, SQLITE_STATIC);
-            sqlite3_bind_text(a, 4, name, -1, SQLITE_TRANSIENT);
-            sqlite3_step(a);
-            sqlite3_reset(a);
+            hss_store_bind_copy(a, 1, code);
+            hss_store_bind_copy(a, 2, parent);
+            hss_store_bind_text(a, 3, "township");
+            hss_store_bind_copy(a, 4, name);
+            hss_store_step(a);
+            hss_store_reset(a);
             for (int s = 0; s < signals; s++) {
                 char sig[16];
                 snprintf(sig, sizeof sig, "s%02d", s % 100);
@@ -107,7 +107,7 @@ int main(int argc, char **argv)
             }
         }
         free(c);
-        sqlite3_finalize(a);
+        hss_store_finalize(a);
         hss_store_meta_set(st, "generated", "surveil benchmark: generated daily counts", &err);
         if (hss_store_commit(st, &err)) {
             fprintf(stderr, "%s\n", err.msg);

@@ -74,11 +74,11 @@ static inline const char *hss_test_bin(void)
 /* A single integer from a query, for assertions on stored data. */
 static inline long long hss_test_query_int(hss_store *st, const char *sql)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, sql, NULL);
+    hss_stmt *s = hss_store_prepare(st, sql, NULL);
     assert_non_null(s);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    long long v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
+    assert_int_equal(hss_store_step(s), HSS_ROW);
+    long long v = hss_store_col_int64(s, 0);
+    hss_store_finalize(s);
     return v;
 }
 

@@ -158,7 +158,7 @@ typedef struct acc_snap {
 } acc_snap;
 
 /* Reads a snap from result columns c .. c+3 (edge_id, frac, distance_m, flagged). */
-void acc_read_snap(sqlite3_stmt *s, int c, acc_snap *sn);
+void acc_read_snap(hss_stmt *s, int c, acc_snap *sn);
 
 typedef struct acc_grid acc_grid;
 /* A uniform lon/lat grid of edge segments; cells about `cell_m` metres. */

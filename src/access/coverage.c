@@ -155,14 +155,14 @@ static void group_code(const char *code, int level, char *out, size_t n)
 
 static hss_code area_name(hss_store *st, const char *code, char **out)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT name FROM area WHERE code=?", NULL);
+    hss_stmt *s = hss_store_prepare(st, "SELECT name FROM area WHERE code=?", NULL);
     *out = NULL;
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *out = hss_xstrdup((const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
+    hss_store_bind_copy(s, 1, code);
+    if (hss_store_step(s) == HSS_ROW)
+        *out = hss_xstrdup(hss_store_col_text(s, 0));
+    hss_store_finalize(s);
     return HSS_OK;
 }
 

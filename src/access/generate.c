@@ -146,26 +146,26 @@ static void spanning_tree(acc_net *g, uint64_t seed, const gpt *p, const size_t 
 static hss_code load_level(hss_store *st, const char *level, gpts *out, hss_error *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT code, COALESCE(parent_code,''), lon, lat, kind FROM area"
         " WHERE level=? AND lon IS NOT NULL AND lat IS NOT NULL ORDER BY code", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, level, -1, SQLITE_STATIC);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    hss_store_bind_text(s, 1, level);
+    while (hss_store_step(s) == HSS_ROW) {
         if (out->n == out->cap) {
             out->cap = out->cap ? out->cap * 2 : 64;
             out->p = hss_xrealloc(out->p, out->cap * sizeof *out->p);
         }
         gpt *p = &out->p[out->n++];
-        p->code = hss_xstrdup((const char *)sqlite3_column_text(s, 0));
-        p->parent = hss_xstrdup((const char *)sqlite3_column_text(s, 1));
-        p->lon = sqlite3_column_double(s, 2);
-        p->lat = sqlite3_column_double(s, 3);
-        p->urban = strcmp((const char *)sqlite3_column_text(s, 4), "urban") == 0;
+        p->code = hss_xstrdup(hss_store_col_text(s, 0));
+        p->parent = hss_xstrdup(hss_store_col_text(s, 1));
+        p->lon = hss_store_col_double(s, 2);
+        p->lat = hss_store_col_double(s, 3);
+        p->urban = strcmp(hss_store_col_text(s, 4), "urban") == 0;
         p->node = UINT32_MAX;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return HSS_OK;
 }
 

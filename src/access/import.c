@@ -28,7 +28,7 @@ hss_code acc_store_network(hss_store *st, acc_net *g, const char *source, int ge
                            hss_roads_stats *stats, hss_error *err)
 {
     /* inside the caller's transaction (e.g. a demo build) the caller commits or rolls back */
-    int own = sqlite3_get_autocommit(hss_store_sqlite(st)) != 0;
+    int own = hss_store_autocommit(st) != 0;
     hss_code rc = own ? hss_store_begin(st, err) : HSS_OK;
     if (rc)
         return rc;

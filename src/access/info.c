@@ -10,11 +10,11 @@
 
 static hss_code ensure_network(hss_store *st, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT 1 FROM road_node LIMIT 1", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT 1 FROM road_node LIMIT 1", err);
     if (!s)
         return HSS_EDB;
-    int have = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_finalize(s);
+    int have = hss_store_step(s) == HSS_ROW;
+    hss_store_finalize(s);
     if (!have)
         return hss_fail(err, HSS_ENOTFOUND,
                         "%s: no road network is stored (run `hss roads import` or `hss roads generate` first)",
@@ -51,7 +51,7 @@ hss_code hss_access_info(hss_store *st, hss_table **out, hss_error *err)
     size_t c_fl = hss_table_add_col(t, "flagged", "离路过远 flagged", HSS_COL_INT);
     size_t c_th = hss_table_add_col(t, "snap_max_m", "匹配阈值米 snap max m", HSS_COL_REAL);
     /* km by class: one column per class present */
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT road_class, sum(length_m)/1000.0 FROM road_edge GROUP BY road_class ORDER BY 2 DESC", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT road_class, sum(length_m)/1000.0 FROM road_edge GROUP BY road_class ORDER BY 2 DESC", err);
     if (!s) {
         hss_table_free(t);
         return HSS_EDB;
@@ -59,12 +59,12 @@ hss_code hss_access_info(hss_store *st, hss_table **out, hss_error *err)
     char names[32][48];
     double km[32];
     size_t nc = 0;
-    while (sqlite3_step(s) == SQLITE_ROW && nc < 32) {
-        snprintf(names[nc], sizeof names[nc], "km_%s", (const char *)sqlite3_column_text(s, 0));
-        km[nc] = sqlite3_column_double(s, 1);
+    while (hss_store_step(s) == HSS_ROW && nc < 32) {
+        snprintf(names[nc], sizeof names[nc], "km_%s", hss_store_col_text(s, 0));
+        km[nc] = hss_store_col_double(s, 1);
         nc++;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     size_t c_km0 = hss_table_cols(t);
     for (size_t i = 0; i < nc; i++)
         hss_table_add_col(t, names[i], names[i], HSS_COL_REAL);
@@ -75,13 +75,13 @@ hss_code hss_access_info(hss_store *st, hss_table **out, hss_error *err)
         "SELECT (SELECT count(*) FROM road_node), (SELECT count(*) FROM road_edge),"
         " (SELECT count(*) FROM road_snap WHERE mode='drive'),"
         " (SELECT count(*) FROM road_snap WHERE mode='drive' AND flagged=1)", err);
-    if (s && sqlite3_step(s) == SQLITE_ROW) {
-        hss_table_set_int(t, c_n, sqlite3_column_int64(s, 0));
-        hss_table_set_int(t, c_m, sqlite3_column_int64(s, 1));
-        hss_table_set_int(t, c_sn, sqlite3_column_int64(s, 2));
-        hss_table_set_int(t, c_fl, sqlite3_column_int64(s, 3));
+    if (s && hss_store_step(s) == HSS_ROW) {
+        hss_table_set_int(t, c_n, hss_store_col_int64(s, 0));
+        hss_table_set_int(t, c_m, hss_store_col_int64(s, 1));
+        hss_table_set_int(t, c_sn, hss_store_col_int64(s, 2));
+        hss_table_set_int(t, c_fl, hss_store_col_int64(s, 3));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     meta_cell(st, t, c_nd, "access.nodes_dropped", 1);
     meta_cell(st, t, c_md, "access.edges_dropped", 1);
     char *v = hss_store_meta_get(st, "access.snap_max_m");
@@ -107,7 +107,7 @@ hss_code hss_access_flagged(hss_store *st, hss_table **out, hss_error *err)
     acc_ctx_free(&cx);
     if (rc)
         return rc;
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT s.kind, s.code, COALESCE(a.name, f.name, ''), s.mode, s.distance_m FROM road_snap s"
         " LEFT JOIN area a ON s.kind='area' AND a.code=s.code"
         " LEFT JOIN facility f ON s.kind='facility' AND f.code=s.code"
@@ -120,16 +120,16 @@ hss_code hss_access_flagged(hss_store *st, hss_table **out, hss_error *err)
     size_t c2 = hss_table_add_col(t, "name", "名称 name", HSS_COL_TEXT);
     size_t cm = hss_table_add_col(t, "mode", "方式 mode", HSS_COL_TEXT);
     size_t c3 = hss_table_add_col(t, "distance_m", "距最近道路米 distance m", HSS_COL_REAL);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         hss_table_add_row(t);
-        hss_table_set_text(t, c0, (const char *)sqlite3_column_text(s, 0));
-        hss_table_set_text(t, c1, (const char *)sqlite3_column_text(s, 1));
-        hss_table_set_text(t, c2, (const char *)sqlite3_column_text(s, 2));
-        hss_table_set_text(t, cm, (const char *)sqlite3_column_text(s, 3));
-        if (sqlite3_column_type(s, 4) != SQLITE_NULL)
-            hss_table_set_real(t, c3, sqlite3_column_double(s, 4), 1);
+        hss_table_set_text(t, c0, hss_store_col_text(s, 0));
+        hss_table_set_text(t, c1, hss_store_col_text(s, 1));
+        hss_table_set_text(t, c2, hss_store_col_text(s, 2));
+        hss_table_set_text(t, cm, hss_store_col_text(s, 3));
+        if (!hss_store_col_is_null(s, 4))
+            hss_table_set_real(t, c3, hss_store_col_double(s, 4), 1);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     *out = t;
     return HSS_OK;
 }

@@ -20,45 +20,45 @@ hss_code acc_net_save(hss_store *st, const acc_net *g, const char *source, int g
 {
     if (hss_store_exec(st, "DELETE FROM road_snap; DELETE FROM road_edge; DELETE FROM road_node;", err))
         return HSS_EDB;
-    sqlite3_stmt *sn = hss_store_prepare(st, "INSERT INTO road_node(id,lon,lat) VALUES(?,?,?)", err);
+    hss_stmt *sn = hss_store_prepare(st, "INSERT INTO road_node(id,lon,lat) VALUES(?,?,?)", err);
     if (!sn)
         return HSS_EDB;
     for (uint32_t i = 0; i < g->n; i++) {
-        sqlite3_bind_int64(sn, 1, i);
-        sqlite3_bind_double(sn, 2, g->lon[i]);
-        sqlite3_bind_double(sn, 3, g->lat[i]);
-        if (sqlite3_step(sn) != SQLITE_DONE) {
-            sqlite3_finalize(sn);
+        hss_store_bind_int64(sn, 1, i);
+        hss_store_bind_double(sn, 2, g->lon[i]);
+        hss_store_bind_double(sn, 3, g->lat[i]);
+        if (hss_store_step(sn) != HSS_DONE) {
+            hss_store_finalize(sn);
             return hss_store_error(st, err, "storing road nodes");
         }
-        sqlite3_reset(sn);
+        hss_store_reset(sn);
     }
-    sqlite3_finalize(sn);
-    sqlite3_stmt *se = hss_store_prepare(st,
+    hss_store_finalize(sn);
+    hss_stmt *se = hss_store_prepare(st,
         "INSERT INTO road_edge(id,u,v,length_m,speed_kmh,car_fwd,car_bwd,walk,ferry,road_class,generated)"
         " VALUES(?,?,?,?,?,?,?,?,?,?,?)", err);
     if (!se)
         return HSS_EDB;
     for (size_t e = 0; e < g->m; e++) {
         int f = g->eflag[e];
-        sqlite3_bind_int64(se, 1, (sqlite3_int64)e);
-        sqlite3_bind_int64(se, 2, g->eu[e]);
-        sqlite3_bind_int64(se, 3, g->ev[e]);
-        sqlite3_bind_double(se, 4, g->elen[e]);
-        sqlite3_bind_double(se, 5, (f & (ACC_CAR_FWD | ACC_CAR_BWD)) ? g->espeed[e] : 0.0);
-        sqlite3_bind_int(se, 6, (f & ACC_CAR_FWD) != 0);
-        sqlite3_bind_int(se, 7, (f & ACC_CAR_BWD) != 0);
-        sqlite3_bind_int(se, 8, (f & ACC_WALK) != 0);
-        sqlite3_bind_int(se, 9, (f & ACC_FERRY) != 0);
-        sqlite3_bind_text(se, 10, acc_profile_class_name(g->eclass[e]), -1, SQLITE_STATIC);
-        sqlite3_bind_int(se, 11, generated || (f & ACC_GENERATED));
-        if (sqlite3_step(se) != SQLITE_DONE) {
-            sqlite3_finalize(se);
+        hss_store_bind_int64(se, 1, (int64_t)e);
+        hss_store_bind_int64(se, 2, g->eu[e]);
+        hss_store_bind_int64(se, 3, g->ev[e]);
+        hss_store_bind_double(se, 4, g->elen[e]);
+        hss_store_bind_double(se, 5, (f & (ACC_CAR_FWD | ACC_CAR_BWD)) ? g->espeed[e] : 0.0);
+        hss_store_bind_int(se, 6, (f & ACC_CAR_FWD) != 0);
+        hss_store_bind_int(se, 7, (f & ACC_CAR_BWD) != 0);
+        hss_store_bind_int(se, 8, (f & ACC_WALK) != 0);
+        hss_store_bind_int(se, 9, (f & ACC_FERRY) != 0);
+        hss_store_bind_text(se, 10, acc_profile_class_name(g->eclass[e]));
+        hss_store_bind_int(se, 11, generated || (f & ACC_GENERATED));
+        if (hss_store_step(se) != HSS_DONE) {
+            hss_store_finalize(se);
             return hss_store_error(st, err, "storing road edges");
         }
-        sqlite3_reset(se);
+        hss_store_reset(se);
     }
-    sqlite3_finalize(se);
+    hss_store_finalize(se);
     char buf[64];
     if (hss_store_meta_set(st, "access.source", source, err))
         return HSS_EDB;
@@ -102,7 +102,7 @@ static int net_key(hss_store *st, char *key, size_t n)
 {
     const char *path = hss_store_path(st);
     struct stat sb;
-    if (!path || strcmp(path, ":memory:") == 0 || sqlite3_get_autocommit(hss_store_sqlite(st)) == 0 ||
+    if (!path || strcmp(path, ":memory:") == 0 || hss_store_autocommit(st) == 0 ||
         stat(path, &sb) != 0)
         return 0;
     snprintf(key, n, "%s|%llu|%llu|%lld", path, (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino,
@@ -138,12 +138,12 @@ hss_code acc_net_load(hss_store *st, acc_net *g, hss_error *err)
 static hss_code net_read(hss_store *st, acc_net *g, hss_error *err)
 {
     acc_net_init(g);
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT lon, lat FROM road_node ORDER BY id", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT lon, lat FROM road_node ORDER BY id", err);
     if (!s)
         return HSS_EDB;
-    while (sqlite3_step(s) == SQLITE_ROW)
-        acc_net_add_node(g, sqlite3_column_double(s, 0), sqlite3_column_double(s, 1));
-    sqlite3_finalize(s);
+    while (hss_store_step(s) == HSS_ROW)
+        acc_net_add_node(g, hss_store_col_double(s, 0), hss_store_col_double(s, 1));
+    hss_store_finalize(s);
     if (g->n == 0)
         return hss_fail(err, HSS_ENOTFOUND,
                         "%s: no road network is stored (run `hss roads import` or `hss roads generate` first)",
@@ -152,19 +152,19 @@ static hss_code net_read(hss_store *st, acc_net *g, hss_error *err)
                               " FROM road_edge ORDER BY id", err);
     if (!s)
         return HSS_EDB;
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        int64_t u = sqlite3_column_int64(s, 0), v = sqlite3_column_int64(s, 1);
+    while (hss_store_step(s) == HSS_ROW) {
+        int64_t u = hss_store_col_int64(s, 0), v = hss_store_col_int64(s, 1);
         if (u < 0 || v < 0 || u >= g->n || v >= g->n) {
-            sqlite3_finalize(s);
+            hss_store_finalize(s);
             return hss_fail(err, HSS_EDB, "%s: road_edge refers to a node that is not stored", hss_store_path(st));
         }
-        int f = (sqlite3_column_int(s, 4) ? ACC_CAR_FWD : 0) | (sqlite3_column_int(s, 5) ? ACC_CAR_BWD : 0) |
-                (sqlite3_column_int(s, 6) ? ACC_WALK : 0) | (sqlite3_column_int(s, 7) ? ACC_FERRY : 0) |
-                (sqlite3_column_int(s, 9) ? ACC_GENERATED : 0);
-        int cls = acc_profile_class_find((const char *)sqlite3_column_text(s, 8));
-        acc_net_add_edge(g, (uint32_t)u, (uint32_t)v, sqlite3_column_double(s, 2), sqlite3_column_double(s, 3), f,
+        int f = (hss_store_col_int(s, 4) ? ACC_CAR_FWD : 0) | (hss_store_col_int(s, 5) ? ACC_CAR_BWD : 0) |
+                (hss_store_col_int(s, 6) ? ACC_WALK : 0) | (hss_store_col_int(s, 7) ? ACC_FERRY : 0) |
+                (hss_store_col_int(s, 9) ? ACC_GENERATED : 0);
+        int cls = acc_profile_class_find(hss_store_col_text(s, 8));
+        acc_net_add_edge(g, (uint32_t)u, (uint32_t)v, hss_store_col_double(s, 2), hss_store_col_double(s, 3), f,
                          cls < 0 ? 0 : cls);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return HSS_OK;
 }

@@ -43,9 +43,9 @@ static acc_point *points_push(acc_points *ps)
     return p;
 }
 
-static char *col_text(sqlite3_stmt *s, int i)
+static char *col_text(hss_stmt *s, int i)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
+    const char *t = hss_store_col_text(s, i);
     return hss_xstrdup(t ? (const char *)t : "");
 }
 
@@ -82,50 +82,50 @@ hss_code hss_access_snap(hss_store *st, double max_m, hss_roads_stats *stats, hs
         "SELECT code, lon, lat FROM area WHERE lon IS NOT NULL AND lat IS NOT NULL",
         "SELECT code, lon, lat FROM facility WHERE lon IS NOT NULL AND lat IS NOT NULL"};
     static const char *const kind[2] = {"area", "facility"};
-    sqlite3_stmt *ins = hss_store_prepare(st, "INSERT INTO road_snap(kind,code,mode,edge_id,frac,distance_m,flagged)"
+    hss_stmt *ins = hss_store_prepare(st, "INSERT INTO road_snap(kind,code,mode,edge_id,frac,distance_m,flagged)"
                                               " VALUES(?,?,?,?,?,?,?)", err);
     if (!ins) {
         rc = HSS_EDB;
         goto out_grid;
     }
     for (int k = 0; k < 2 && !rc; k++) {
-        sqlite3_stmt *s = hss_store_prepare(st, q[k], err);
+        hss_stmt *s = hss_store_prepare(st, q[k], err);
         if (!s) {
             rc = HSS_EDB;
             break;
         }
-        while (sqlite3_step(s) == SQLITE_ROW && !rc) {
+        while (hss_store_step(s) == HSS_ROW && !rc) {
             for (int m = 0; m < 2; m++) {
                 acc_snap sn;
-                acc_grid_nearest(gr, &g, (hss_mode)m, sqlite3_column_double(s, 1), sqlite3_column_double(s, 2), max_m,
+                acc_grid_nearest(gr, &g, (hss_mode)m, hss_store_col_double(s, 1), hss_store_col_double(s, 2), max_m,
                                  &sn);
-                sqlite3_bind_text(ins, 1, kind[k], -1, SQLITE_STATIC);
-                sqlite3_bind_text(ins, 2, (const char *)sqlite3_column_text(s, 0), -1, SQLITE_TRANSIENT);
-                sqlite3_bind_text(ins, 3, m == HSS_MODE_WALK ? "walk" : "drive", -1, SQLITE_STATIC);
+                hss_store_bind_text(ins, 1, kind[k]);
+                hss_store_bind_copy(ins, 2, hss_store_col_text(s, 0));
+                hss_store_bind_text(ins, 3, m == HSS_MODE_WALK ? "walk" : "drive");
                 if (sn.edge >= 0) {
-                    sqlite3_bind_int64(ins, 4, sn.edge);
-                    sqlite3_bind_double(ins, 5, sn.t);
-                    sqlite3_bind_double(ins, 6, sn.dist_m);
+                    hss_store_bind_int64(ins, 4, sn.edge);
+                    hss_store_bind_double(ins, 5, sn.t);
+                    hss_store_bind_double(ins, 6, sn.dist_m);
                 } else {
-                    sqlite3_bind_null(ins, 4);
-                    sqlite3_bind_null(ins, 5);
-                    sqlite3_bind_null(ins, 6);
+                    hss_store_bind_null(ins, 4);
+                    hss_store_bind_null(ins, 5);
+                    hss_store_bind_null(ins, 6);
                 }
-                sqlite3_bind_int(ins, 7, sn.flagged);
-                if (sqlite3_step(ins) != SQLITE_DONE) {
+                hss_store_bind_int(ins, 7, sn.flagged);
+                if (hss_store_step(ins) != HSS_DONE) {
                     rc = hss_store_error(st, err, "storing snapping results");
                     break;
                 }
-                sqlite3_reset(ins);
+                hss_store_reset(ins);
                 if (stats && m == HSS_MODE_DRIVE) {
                     stats->snapped++;
                     stats->snap_flagged += sn.flagged;
                 }
             }
         }
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
     }
-    sqlite3_finalize(ins);
+    hss_store_finalize(ins);
     if (!rc) {
         snprintf(buf, sizeof buf, "%lld", (long long)hss_store_data_version(st));
         rc = hss_store_meta_set(st, "access.snap_version", buf, err);
@@ -158,7 +158,7 @@ static hss_code ensure_snaps(hss_store *st, hss_error *err)
 {
     if (snaps_fresh(st))
         return HSS_OK;
-    if (sqlite3_get_autocommit(hss_store_sqlite(st)) == 0)
+    if (hss_store_autocommit(st) == 0)
         return hss_access_snap(st, 0, NULL, err);
     pthread_mutex_lock(&snap_lock);
     hss_code rc = hss_store_begin(st, err);
@@ -174,19 +174,19 @@ static hss_code ensure_snaps(hss_store *st, hss_error *err)
 }
 
 /* Reads a snap from columns c .. c+3 (edge_id, frac, distance_m, flagged). */
-void acc_read_snap(sqlite3_stmt *s, int c, acc_snap *sn)
+void acc_read_snap(hss_stmt *s, int c, acc_snap *sn)
 {
-    if (sqlite3_column_type(s, c) == SQLITE_NULL) {
+    if (hss_store_col_is_null(s, c)) {
         sn->edge = -1;
         sn->t = 0;
         sn->flagged = 1;
-        sn->dist_m = sqlite3_column_type(s, c + 2) == SQLITE_NULL ? INFINITY : sqlite3_column_double(s, c + 2);
+        sn->dist_m = hss_store_col_is_null(s, c + 2) ? INFINITY : hss_store_col_double(s, c + 2);
         return;
     }
-    sn->edge = sqlite3_column_int64(s, c);
-    sn->t = sqlite3_column_double(s, c + 1);
-    sn->dist_m = sqlite3_column_double(s, c + 2);
-    sn->flagged = sqlite3_column_int(s, c + 3);
+    sn->edge = hss_store_col_int64(s, c);
+    sn->t = hss_store_col_double(s, c + 1);
+    sn->dist_m = hss_store_col_double(s, c + 2);
+    sn->flagged = hss_store_col_int(s, c + 3);
 }
 
 hss_code acc_ctx_load(hss_store *st, const char *under, acc_ctx *cx, hss_error *err)
@@ -204,14 +204,14 @@ hss_code acc_points_load(hss_store *st, const char *under, acc_points *pop, acc_
     hss_code rc;
     char prefix[32] = "";
     if (under && *under) {
-        sqlite3_stmt *s = hss_store_prepare(st, "SELECT level FROM area WHERE code=?", err);
+        hss_stmt *s = hss_store_prepare(st, "SELECT level FROM area WHERE code=?", err);
         if (!s)
             return HSS_EDB;
-        sqlite3_bind_text(s, 1, under, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(s, 1, under);
         int lvl = -1;
-        if (sqlite3_step(s) == SQLITE_ROW)
-            lvl = hss_model_find(HSS_VOCAB_LEVEL, (const char *)sqlite3_column_text(s, 0));
-        sqlite3_finalize(s);
+        if (hss_store_step(s) == HSS_ROW)
+            lvl = hss_model_find(HSS_VOCAB_LEVEL, hss_store_col_text(s, 0));
+        hss_store_finalize(s);
         if (lvl < 0)
             return hss_fail(err, HSS_ENOTFOUND, "area '%s' is not stored", under);
         int plen = hss_level_prefix_len(lvl);
@@ -222,7 +222,7 @@ hss_code acc_points_load(hss_store *st, const char *under, acc_points *pop, acc_
     if ((rc = ensure_snaps(st, err)))
         return rc;
     *snap_max_m = snap_threshold(st);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT a.code, a.name, a.level, a.kind, a.population, a.lon, a.lat,"
         "       s.edge_id, s.frac, s.distance_m, s.flagged, w.edge_id, w.frac, w.distance_m, w.flagged"
         " FROM area a LEFT JOIN road_snap s ON s.kind='area' AND s.code=a.code AND s.mode='drive'"
@@ -234,20 +234,20 @@ hss_code acc_points_load(hss_store *st, const char *under, acc_points *pop, acc_
         " ORDER BY a.code", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, prefix, -1, SQLITE_TRANSIENT);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    hss_store_bind_copy(s, 1, prefix);
+    while (hss_store_step(s) == HSS_ROW) {
         acc_point *p = points_push(pop);
         p->code = col_text(s, 0);
         p->name = col_text(s, 1);
         p->type = col_text(s, 2);
-        p->rural = strcmp((const char *)sqlite3_column_text(s, 3), "rural") == 0;
-        p->pop = sqlite3_column_int64(s, 4);
-        p->lon = sqlite3_column_double(s, 5);
-        p->lat = sqlite3_column_double(s, 6);
+        p->rural = strcmp(hss_store_col_text(s, 3), "rural") == 0;
+        p->pop = hss_store_col_int64(s, 4);
+        p->lon = hss_store_col_double(s, 5);
+        p->lat = hss_store_col_double(s, 6);
         acc_read_snap(s, 7, &p->snap[HSS_MODE_DRIVE]);
         acc_read_snap(s, 11, &p->snap[HSS_MODE_WALK]);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     s = hss_store_prepare(st,
         "SELECT f.code, f.name, f.type, f.lon, f.lat, f.medcom_lead, f.sub_centre,"
         "       s.edge_id, s.frac, s.distance_m, s.flagged, f.area_code, w.edge_id, w.frac, w.distance_m, w.flagged"
@@ -256,19 +256,19 @@ hss_code acc_points_load(hss_store *st, const char *under, acc_points *pop, acc_
         " WHERE f.lon IS NOT NULL AND f.lat IS NOT NULL ORDER BY f.code", err);
     if (!s)
         return HSS_EDB;
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         acc_point *p = points_push(fac);
         p->code = col_text(s, 0);
         p->name = col_text(s, 1);
         p->type = col_text(s, 2);
-        p->lon = sqlite3_column_double(s, 3);
-        p->lat = sqlite3_column_double(s, 4);
-        p->flags = (sqlite3_column_int(s, 5) ? 1 : 0) | (sqlite3_column_int(s, 6) ? 2 : 0);
+        p->lon = hss_store_col_double(s, 3);
+        p->lat = hss_store_col_double(s, 4);
+        p->flags = (hss_store_col_int(s, 5) ? 1 : 0) | (hss_store_col_int(s, 6) ? 2 : 0);
         acc_read_snap(s, 7, &p->snap[HSS_MODE_DRIVE]);
         acc_read_snap(s, 12, &p->snap[HSS_MODE_WALK]);
         p->area = col_text(s, 11);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return HSS_OK;
 }
 

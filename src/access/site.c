@@ -67,17 +67,17 @@ static hss_code load_candidates(hss_store *st, acc_ctx *cx, const hss_site_opts 
     if (o->under && *o->under) {
         /* same prefix rule as the population points */
         int lvl = -1;
-        sqlite3_stmt *s = hss_store_prepare(st, "SELECT level FROM area WHERE code=?", err);
+        hss_stmt *s = hss_store_prepare(st, "SELECT level FROM area WHERE code=?", err);
         if (!s)
             return HSS_EDB;
-        sqlite3_bind_text(s, 1, o->under, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(s) == SQLITE_ROW)
-            lvl = hss_model_find(HSS_VOCAB_LEVEL, (const char *)sqlite3_column_text(s, 0));
-        sqlite3_finalize(s);
+        hss_store_bind_copy(s, 1, o->under);
+        if (hss_store_step(s) == HSS_ROW)
+            lvl = hss_model_find(HSS_VOCAB_LEVEL, hss_store_col_text(s, 0));
+        hss_store_finalize(s);
         int plen = lvl >= 0 ? hss_level_prefix_len(lvl) : (int)strlen(o->under);
         snprintf(prefix, sizeof prefix, "%.*s%%", plen, o->under);
     }
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT a.code, a.name, a.lon, a.lat, s.edge_id, s.frac, s.distance_m, s.flagged,"
         "       w.edge_id, w.frac, w.distance_m, w.flagged"
         " FROM area a JOIN road_snap s ON s.kind='area' AND s.code=a.code AND s.mode='drive'"
@@ -85,22 +85,22 @@ static hss_code load_candidates(hss_store *st, acc_ctx *cx, const hss_site_opts 
         " WHERE a.level IN ('township','village') AND (?1='' OR a.code LIKE ?1) ORDER BY a.code", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, prefix, -1, SQLITE_TRANSIENT);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    hss_store_bind_copy(s, 1, prefix);
+    while (hss_store_step(s) == HSS_ROW) {
         if (out->n == out->cap) {
             out->cap = out->cap ? out->cap * 2 : 64;
             out->p = hss_xrealloc(out->p, out->cap * sizeof *out->p);
         }
         acc_point *p = &out->p[out->n++];
         memset(p, 0, sizeof *p);
-        p->code = hss_xstrdup((const char *)sqlite3_column_text(s, 0));
-        p->name = hss_xstrdup((const char *)sqlite3_column_text(s, 1));
-        p->lon = sqlite3_column_double(s, 2);
-        p->lat = sqlite3_column_double(s, 3);
+        p->code = hss_xstrdup(hss_store_col_text(s, 0));
+        p->name = hss_xstrdup(hss_store_col_text(s, 1));
+        p->lon = hss_store_col_double(s, 2);
+        p->lat = hss_store_col_double(s, 3);
         acc_read_snap(s, 4, &p->snap[HSS_MODE_DRIVE]);
         acc_read_snap(s, 8, &p->snap[HSS_MODE_WALK]);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return HSS_OK;
 }
 

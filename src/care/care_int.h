@@ -29,7 +29,7 @@ hss_code care_resident_get(hss_store *st, const char *key, care_resident *r, hss
 const char *care_scope_clause(const hss_care_viewer *v, const char *col, hss_buf *buf);
 /* Binds :scope/:plen for the clause above. Returns HSS_OK or HSS_ENOTFOUND for an unknown
  * scope area. */
-hss_code care_scope_bind(hss_store *st, sqlite3_stmt *s, const hss_care_viewer *v, hss_error *err);
+hss_code care_scope_bind(hss_store *st, hss_stmt *s, const hss_care_viewer *v, hss_error *err);
 /* Whether a viewer may see a resident (self access by ID number, or village in scope).
  * Returns HSS_OK or HSS_EDENIED with a message. */
 hss_code care_scope_check(hss_store *st, const hss_care_viewer *v, const care_resident *r,
@@ -47,11 +47,11 @@ void care_summary_pack(const hss_care_patient *p, unsigned char out[CARE_SUMMARY
 void care_summary_unpack(const void *blob, int len, hss_care_patient *p);
 
 /* Prepared-statement helpers: text column or "". */
-const char *care_col_text(sqlite3_stmt *s, int i);
+const char *care_col_text(hss_stmt *s, int i);
 
 /* Steps a write statement once and finalizes it: HSS_OK when it is done, else the store's
  * error with `what` as context (scope.c). */
-hss_code care_step_done(hss_store *st, sqlite3_stmt *s, hss_error *err, const char *what);
+hss_code care_step_done(hss_store *st, hss_stmt *s, hss_error *err, const char *what);
 /* Ends a write transaction: bumps the data version and commits, or rolls back on failure. */
 hss_code care_commit(hss_store *st, hss_error *err);
 
@@ -62,6 +62,6 @@ hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table *
 
 /* Appends every row of s to t, whose columns match the statement's by position (integer
  * columns as integers, the others as text, "" for NULL), then finalizes s. */
-void care_fill(hss_table *t, sqlite3_stmt *s);
+void care_fill(hss_table *t, hss_stmt *s);
 
 #endif

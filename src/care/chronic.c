@@ -24,24 +24,24 @@ hss_code hss_care_enrol(hss_store *st, const char *resident, const char *disease
         return rc;
     if (hss_store_begin(st, err))
         return HSS_EDB;
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO care_enrolment(resident_id,disease,enrolled_on,village_code,county_code,s_birth,s_enrolled) "
         "VALUES(?,?,?,?,?,?,?)", err);
     if (!s) {
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_int64(s, 1, r.id);
-    sqlite3_bind_text(s, 2, hss_care_disease_id(d), -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, date, 10, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, r.village, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, r.county, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 6, r.birth);
-    sqlite3_bind_int(s, 7, day);
-    int step = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
-        int dup = sqlite3_extended_errcode(hss_store_sqlite(st)) == SQLITE_CONSTRAINT_UNIQUE;
+    hss_store_bind_int64(s, 1, r.id);
+    hss_store_bind_text(s, 2, hss_care_disease_id(d));
+    hss_store_bind_textn(s, 3, date, 10);
+    hss_store_bind_text(s, 4, r.village);
+    hss_store_bind_text(s, 5, r.county);
+    hss_store_bind_int(s, 6, r.birth);
+    hss_store_bind_int(s, 7, day);
+    int step = hss_store_step(s);
+    hss_store_finalize(s);
+    if (step != HSS_DONE) {
+        int dup = hss_store_is_unique(st);
         if (dup) {
             hss_store_rollback(st);
             return hss_fail(err, HSS_ECONFLICT, "resident %lld is already enrolled for %s", (long long)r.id,
@@ -52,14 +52,14 @@ hss_code hss_care_enrol(hss_store *st, const char *resident, const char *disease
         return rc;
     }
     if (id)
-        *id = sqlite3_last_insert_rowid(hss_store_sqlite(st));
+        *id = hss_store_last_id(st);
     s = hss_store_prepare(st, "UPDATE care_resident SET conditions=conditions|? WHERE id=?", err);
     if (!s) {
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_int(s, 1, d == HSS_CARE_T2DM ? HSS_CARE_DIABETES : HSS_CARE_HYPERTENSION);
-    sqlite3_bind_int64(s, 2, r.id);
+    hss_store_bind_int(s, 1, d == HSS_CARE_T2DM ? HSS_CARE_DIABETES : HSS_CARE_HYPERTENSION);
+    hss_store_bind_int64(s, 2, r.id);
     if ((rc = care_step_done(st, s, err, "recording the condition"))) {
         hss_store_rollback(st);
         return rc;
@@ -72,41 +72,41 @@ hss_code hss_care_enrol(hss_store *st, const char *resident, const char *disease
 /* Recomputes the scheduler summary of one enrolment from its two latest visits. */
 static hss_code refresh_summary(hss_store *st, int64_t enrolment, hss_error *err)
 {
-    sqlite3_stmt *q = hss_store_prepare(st,
+    hss_stmt *q = hss_store_prepare(st,
         "SELECT visit_date,coalesce(sbp,-1),coalesce(dbp,-1),coalesce(glucose,-1),symptoms,referred "
         "FROM care_followup WHERE enrolment_id=? ORDER BY visit_date DESC, id DESC LIMIT 2", err);
     if (!q)
         return HSS_EDB;
-    sqlite3_bind_int64(q, 1, enrolment);
+    hss_store_bind_int64(q, 1, enrolment);
     hss_care_visit v[2];
     int n = 0;
-    while (n < 2 && sqlite3_step(q) == SQLITE_ROW) {
+    while (n < 2 && hss_store_step(q) == HSS_ROW) {
         memset(&v[n], 0, sizeof v[n]);
         hss_care_parse_day(care_col_text(q, 0), 0, &v[n].day);
-        v[n].sbp = sqlite3_column_int(q, 1);
-        v[n].dbp = sqlite3_column_int(q, 2);
-        v[n].glucose = sqlite3_column_double(q, 3);
+        v[n].sbp = hss_store_col_int(q, 1);
+        v[n].dbp = hss_store_col_int(q, 2);
+        v[n].glucose = hss_store_col_double(q, 3);
         char bad[64];
         hss_care_symptoms_parse(care_col_text(q, 4), &v[n].symptoms, bad);
-        v[n].referred = sqlite3_column_int(q, 5);
+        v[n].referred = hss_store_col_int(q, 5);
         n++;
     }
-    sqlite3_finalize(q);
+    hss_store_finalize(q);
     hss_care_patient p;
     memset(&p, 0, sizeof p);
     for (int i = n - 1; i >= 0; i--)
         hss_care_patient_add_visit(&p, &v[i]);
     unsigned char blob[CARE_SUMMARY_BYTES];
     care_summary_pack(&p, blob);
-    sqlite3_stmt *u = hss_store_prepare(st, "UPDATE care_enrolment SET s_nvisits=?2, s_visits=?3 WHERE id=?1", err);
+    hss_stmt *u = hss_store_prepare(st, "UPDATE care_enrolment SET s_nvisits=?2, s_visits=?3 WHERE id=?1", err);
     if (!u)
         return HSS_EDB;
-    sqlite3_bind_int64(u, 1, enrolment);
-    sqlite3_bind_int(u, 2, p.nvisits);
-    sqlite3_bind_blob(u, 3, blob, sizeof blob, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(u);
-    sqlite3_finalize(u);
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "updating the scheduler summary");
+    hss_store_bind_int64(u, 1, enrolment);
+    hss_store_bind_int(u, 2, p.nvisits);
+    hss_store_bind_blob_copy(u, 3, blob, sizeof blob);
+    int rc = hss_store_step(u);
+    hss_store_finalize(u);
+    return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, "updating the scheduler summary");
 }
 
 hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, int64_t *id,
@@ -141,18 +141,18 @@ hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, in
     hss_code rc = care_resident_get(st, f->resident, &r, err);
     if (rc)
         return rc;
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT id,enrolled_on FROM care_enrolment WHERE resident_id=? AND disease=?", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT id,enrolled_on FROM care_enrolment WHERE resident_id=? AND disease=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, r.id);
-    sqlite3_bind_text(s, 2, hss_care_disease_id(d), -1, SQLITE_STATIC);
+    hss_store_bind_int64(s, 1, r.id);
+    hss_store_bind_text(s, 2, hss_care_disease_id(d));
     int64_t enr = 0;
     char enrolled[11] = "";
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        enr = sqlite3_column_int64(s, 0);
+    if (hss_store_step(s) == HSS_ROW) {
+        enr = hss_store_col_int64(s, 0);
         snprintf(enrolled, sizeof enrolled, "%s", care_col_text(s, 1));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     if (!enr)
         return hss_fail(err, HSS_ENOTFOUND, "resident %lld is not enrolled for %s management (hss care enrol)",
                         (long long)r.id, hss_care_disease_id(d));
@@ -166,31 +166,31 @@ hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, in
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_int64(s, 1, enr);
-    sqlite3_bind_text(s, 2, f->date, 10, SQLITE_STATIC);
+    hss_store_bind_int64(s, 1, enr);
+    hss_store_bind_textn(s, 2, f->date, 10);
     if (f->sbp >= 0) {
-        sqlite3_bind_int(s, 3, f->sbp);
-        sqlite3_bind_int(s, 4, f->dbp);
+        hss_store_bind_int(s, 3, f->sbp);
+        hss_store_bind_int(s, 4, f->dbp);
     }
     if (f->glucose >= 0)
-        sqlite3_bind_double(s, 5, f->glucose);
+        hss_store_bind_double(s, 5, f->glucose);
     hss_buf sy;
     hss_buf_init(&sy);
     for (int i = 0; i < HSS_CARE_SYMPTOM_COUNT; i++)
         if (sym & (1u << i))
             hss_buf_printf(&sy, "%s%s", sy.len ? ";" : "", hss_care_symptom_id(i));
-    sqlite3_bind_text(s, 6, sy.data ? sy.data : "", -1, SQLITE_TRANSIENT);
+    hss_store_bind_copy(s, 6, sy.data ? sy.data : "");
     hss_buf_free(&sy);
     if (f->adherence)
-        sqlite3_bind_text(s, 7, f->adherence, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 8, f->referred ? 1 : 0);
-    sqlite3_bind_text(s, 9, f->user ? f->user : "", -1, SQLITE_STATIC);
+        hss_store_bind_text(s, 7, f->adherence);
+    hss_store_bind_int(s, 8, f->referred ? 1 : 0);
+    hss_store_bind_text(s, 9, f->user ? f->user : "");
     if ((rc = care_step_done(st, s, err, "storing the follow-up"))) {
         hss_store_rollback(st);
         return rc;
     }
     if (id)
-        *id = sqlite3_last_insert_rowid(hss_store_sqlite(st));
+        *id = hss_store_last_id(st);
     if ((rc = refresh_summary(st, enr, err)) || (rc = hss_store_bump_version(st, err)) ||
         (rc = hss_store_commit(st, err))) {
         hss_store_rollback(st);
@@ -208,13 +208,13 @@ hss_code hss_care_followups(hss_store *st, const hss_care_viewer *v, const char 
         return rc;
     if ((rc = hss_care_audit(st, v && v->user ? v->user : "unknown", "followups", r.id, err)))
         return rc;
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT f.id,e.disease,f.visit_date,f.sbp,f.dbp,f.glucose,f.symptoms,coalesce(f.adherence,''),f.referred,f.user "
         "FROM care_followup f JOIN care_enrolment e ON e.id=f.enrolment_id WHERE e.resident_id=? "
         "ORDER BY f.visit_date, f.id", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, r.id);
+    hss_store_bind_int64(s, 1, r.id);
     hss_table *t = hss_table_new();
     hss_table_add_col(t, "followup_id", "编号", HSS_COL_INT);
     hss_table_add_col(t, "disease", "病种", HSS_COL_TEXT);
@@ -226,23 +226,23 @@ hss_code hss_care_followups(hss_store *st, const hss_care_viewer *v, const char 
     hss_table_add_col(t, "adherence", "服药依从性", HSS_COL_TEXT);
     hss_table_add_col(t, "referred", "转诊", HSS_COL_INT);
     hss_table_add_col(t, "user", "随访人", HSS_COL_TEXT);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         hss_table_add_row(t);
-        hss_table_set_int(t, 0, sqlite3_column_int64(s, 0));
+        hss_table_set_int(t, 0, hss_store_col_int64(s, 0));
         hss_table_set_text(t, 1, care_col_text(s, 1));
         hss_table_set_text(t, 2, care_col_text(s, 2));
-        if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
-            hss_table_set_int(t, 3, sqlite3_column_int(s, 3));
-            hss_table_set_int(t, 4, sqlite3_column_int(s, 4));
+        if (!hss_store_col_is_null(s, 3)) {
+            hss_table_set_int(t, 3, hss_store_col_int(s, 3));
+            hss_table_set_int(t, 4, hss_store_col_int(s, 4));
         }
-        if (sqlite3_column_type(s, 5) != SQLITE_NULL)
-            hss_table_set_real(t, 5, sqlite3_column_double(s, 5), 1);
+        if (!hss_store_col_is_null(s, 5))
+            hss_table_set_real(t, 5, hss_store_col_double(s, 5), 1);
         hss_table_set_text(t, 6, care_col_text(s, 6));
         hss_table_set_text(t, 7, care_col_text(s, 7));
-        hss_table_set_int(t, 8, sqlite3_column_int(s, 8));
+        hss_table_set_int(t, 8, hss_store_col_int(s, 8));
         hss_table_set_text(t, 9, care_col_text(s, 9));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     *out = t;
     return HSS_OK;
 }
@@ -256,35 +256,35 @@ hss_code hss_care_patients_load(hss_store *st, const hss_care_viewer *v, hss_car
     hss_buf_printf(&q, "SELECT id,resident_id,disease='diabetes',s_birth,s_enrolled,s_nvisits,s_visits "
                        "FROM care_enrolment WHERE %s",
                    care_scope_clause(v, "village_code", &c));
-    sqlite3_stmt *s = hss_store_prepare(st, q.data, err);
+    hss_stmt *s = hss_store_prepare(st, q.data, err);
     hss_buf_free(&c);
     hss_buf_free(&q);
     if (!s)
         return HSS_EDB;
     hss_code rc = care_scope_bind(st, s, v, err);
     if (rc) {
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
         return rc;
     }
     size_t cap = 1024, len = 0;
     hss_care_patient *ps = hss_xmalloc(cap * sizeof *ps);
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = hss_store_step(s)) == HSS_ROW) {
         if (len == cap) {
             cap *= 2;
             ps = hss_xrealloc(ps, cap * sizeof *ps);
         }
         hss_care_patient *p = &ps[len++];
-        p->enrolment_id = sqlite3_column_int64(s, 0);
-        p->resident_id = sqlite3_column_int64(s, 1);
-        p->disease = sqlite3_column_int(s, 2);
-        p->birth = sqlite3_column_int(s, 3);
-        p->enrolled = sqlite3_column_int(s, 4);
-        p->nvisits = sqlite3_column_int(s, 5);
-        care_summary_unpack(sqlite3_column_blob(s, 6), sqlite3_column_bytes(s, 6), p);
+        p->enrolment_id = hss_store_col_int64(s, 0);
+        p->resident_id = hss_store_col_int64(s, 1);
+        p->disease = hss_store_col_int(s, 2);
+        p->birth = hss_store_col_int(s, 3);
+        p->enrolled = hss_store_col_int(s, 4);
+        p->nvisits = hss_store_col_int(s, 5);
+        care_summary_unpack(hss_store_col_blob(s, 6), hss_store_col_bytes(s, 6), p);
     }
-    sqlite3_finalize(s);
-    if (r != SQLITE_DONE) {
+    hss_store_finalize(s);
+    if (r != HSS_DONE) {
         free(ps);
         return hss_store_error(st, err, "reading enrolments");
     }

@@ -41,16 +41,16 @@ hss_code hss_care_team_store(hss_store *st, const char *code, const char *name, 
     char why[200];
     if (phone && hss_care_phone_check(phone, why, sizeof why))
         return hss_fail(err, HSS_EINVAL, "team %s: phone: %s", code, why);
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT type,area_code FROM facility WHERE code=?", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT type,area_code FROM facility WHERE code=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, facility ? facility : "", -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, facility ? facility : "");
     char type[64] = "", area[16] = "";
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (hss_store_step(s) == HSS_ROW) {
         snprintf(type, sizeof type, "%s", care_col_text(s, 0));
         snprintf(area, sizeof area, "%s", care_col_text(s, 1));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     if (!*type)
         return hss_fail(err, HSS_ENOTFOUND, "team %s: no facility with code '%s'", code, facility ? facility : "");
     if (strcmp(type, "township_health_center") && strcmp(type, "community_health_center"))
@@ -60,21 +60,21 @@ hss_code hss_care_team_store(hss_store *st, const char *code, const char *name, 
         return HSS_EDB;
     hss_code rc = HSS_OK;
     s = hss_store_prepare(st, "DELETE FROM care_team_village WHERE team_code=?1; ", err);
-    if (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = care_step_done(st, s, err, "replacing a team")))
+    if (!s || (hss_store_bind_text(s, 1, code), rc = care_step_done(st, s, err, "replacing a team")))
         goto fail;
     /* no village doctors given (NULL): the team's members stay as they are */
     s = village_doctors ? hss_store_prepare(st, "DELETE FROM care_team_member WHERE team_code=?1", err) : NULL;
-    if (village_doctors && (!s || (sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC), rc = care_step_done(st, s, err, "replacing a team"))))
+    if (village_doctors && (!s || (hss_store_bind_text(s, 1, code), rc = care_step_done(st, s, err, "replacing a team"))))
         goto fail;
     s = hss_store_prepare(st, "INSERT INTO care_team(code,name,facility_code,county_code) VALUES(?,?,?,?) "
                               "ON CONFLICT(code) DO UPDATE SET name=excluded.name, facility_code=excluded.facility_code,"
                               " county_code=excluded.county_code", err);
     if (!s)
         goto fail;
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, facility, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, area, 6, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, code);
+    hss_store_bind_text(s, 2, name);
+    hss_store_bind_text(s, 3, facility);
+    hss_store_bind_textn(s, 4, area, 6);
     if ((rc = care_step_done(st, s, err, "storing a team")))
         goto fail;
     if (phone && (rc = hss_care_team_set_phone(st, code, phone, err)))
@@ -91,9 +91,9 @@ hss_code hss_care_team_store(hss_store *st, const char *code, const char *name, 
             s = hss_store_prepare(st, "SELECT 1 FROM area WHERE code=? AND level='village'", err);
             if (!s)
                 goto fail;
-            sqlite3_bind_text(s, 1, v, -1, SQLITE_STATIC);
-            int ok = sqlite3_step(s) == SQLITE_ROW;
-            sqlite3_finalize(s);
+            hss_store_bind_text(s, 1, v);
+            int ok = hss_store_step(s) == HSS_ROW;
+            hss_store_finalize(s);
             if (!ok) {
                 rc = hss_fail(err, HSS_EINVAL, "team %s: '%s' is not a village in the area table", code, v);
                 goto fail;
@@ -105,8 +105,8 @@ hss_code hss_care_team_store(hss_store *st, const char *code, const char *name, 
             s = hss_store_prepare(st, "INSERT OR IGNORE INTO care_team_village VALUES(?,?)", err);
             if (!s)
                 goto fail;
-            sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-            sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC);
+            hss_store_bind_text(s, 1, code);
+            hss_store_bind_text(s, 2, v);
             if ((rc = care_step_done(st, s, err, "storing a team village")))
                 goto fail;
             nv++;
@@ -127,8 +127,8 @@ hss_code hss_care_team_store(hss_store *st, const char *code, const char *name, 
             s = hss_store_prepare(st, "INSERT INTO care_team_member(team_code,name,role) VALUES(?,?,'village_doctor')", err);
             if (!s)
                 goto fail;
-            sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-            sqlite3_bind_text(s, 2, p, (int)n, SQLITE_STATIC);
+            hss_store_bind_text(s, 1, code);
+            hss_store_bind_textn(s, 2, p, (int)n);
             if ((rc = care_step_done(st, s, err, "storing a team member")))
                 goto fail;
         }
@@ -177,13 +177,13 @@ hss_code hss_care_team_set_phone(hss_store *st, const char *code, const char *ph
     char why[200];
     if (hss_care_phone_check(phone, why, sizeof why))
         return hss_fail(err, HSS_EINVAL, "team %s: phone: %s", code, why);
-    sqlite3_stmt *s = hss_store_prepare(st, "UPDATE care_team SET phone=? WHERE code=?", err);
+    hss_stmt *s = hss_store_prepare(st, "UPDATE care_team SET phone=? WHERE code=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, phone, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, phone);
+    hss_store_bind_text(s, 2, code);
     hss_code rc = care_step_done(st, s, err, "storing a team's phone number");
-    if (!rc && !sqlite3_changes(hss_store_sqlite(st)))
+    if (!rc && !hss_store_changes(st))
         rc = hss_fail(err, HSS_ENOTFOUND, "no family-doctor team with code '%s'", code);
     return rc;
 }
@@ -249,7 +249,7 @@ hss_code hss_care_teams_import(hss_store *st, const char *path, size_t *count, h
 
 hss_code hss_care_teams(hss_store *st, const char *facility, hss_table **out, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT t.code,t.name,t.facility_code,coalesce(f.name,''),"
         " (SELECT count(*) FROM care_team_village v WHERE v.team_code=t.code),"
         " (SELECT count(*) FROM care_team_member m WHERE m.team_code=t.code AND m.role='village_doctor'),"
@@ -259,7 +259,7 @@ hss_code hss_care_teams(hss_store *st, const char *facility, hss_table **out, hs
     if (!s)
         return HSS_EDB;
     if (facility)
-        sqlite3_bind_text(s, 1, facility, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, 1, facility);
     hss_table *t = hss_table_new();
     hss_table_add_col(t, "team_code", "团队代码", HSS_COL_TEXT);
     hss_table_add_col(t, "name", "团队", HSS_COL_TEXT);
@@ -305,12 +305,12 @@ hss_code hss_care_contract_add(hss_store *st, const char *resident, const char *
     hss_code rc = care_resident_get(st, resident, &r, err);
     if (rc)
         return rc;
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT 1 FROM care_team WHERE code=?", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT 1 FROM care_team WHERE code=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, team ? team : "", -1, SQLITE_STATIC);
-    int found = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_finalize(s);
+    hss_store_bind_text(s, 1, team ? team : "");
+    int found = hss_store_step(s) == HSS_ROW;
+    hss_store_finalize(s);
     if (!found)
         return hss_fail(err, HSS_ENOTFOUND, "no family-doctor team with code '%s'", team ? team : "");
     /* the previous contract: overlapping is refused, one ending within 90 days before is renewed */
@@ -318,16 +318,16 @@ hss_code hss_care_contract_add(hss_store *st, const char *resident, const char *
                               "ORDER BY end_date DESC LIMIT 1", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, r.id);
+    hss_store_bind_int64(s, 1, r.id);
     int64_t prev = 0;
     int32_t pend = 0;
     char pe[11] = "";
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        prev = sqlite3_column_int64(s, 0);
+    if (hss_store_step(s) == HSS_ROW) {
+        prev = hss_store_col_int64(s, 0);
         snprintf(pe, sizeof pe, "%s", care_col_text(s, 2));
         hss_care_parse_day(pe, 0, &pend);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     if (prev && pend >= sd)
         return hss_fail(err, HSS_ECONFLICT, "resident %lld already has contract %lld running until %s; a renewal "
                         "starts after it ends", (long long)r.id, (long long)prev, pe);
@@ -340,21 +340,21 @@ hss_code hss_care_contract_add(hss_store *st, const char *resident, const char *
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_int64(s, 1, r.id);
-    sqlite3_bind_text(s, 2, team, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, package, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, start, 10, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, endbuf, -1, SQLITE_STATIC);
+    hss_store_bind_int64(s, 1, r.id);
+    hss_store_bind_text(s, 2, team);
+    hss_store_bind_text(s, 3, package);
+    hss_store_bind_textn(s, 4, start, 10);
+    hss_store_bind_text(s, 5, endbuf);
     if (renewal)
-        sqlite3_bind_int64(s, 6, prev);
-    sqlite3_bind_text(s, 7, r.village, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 8, r.county, -1, SQLITE_STATIC);
+        hss_store_bind_int64(s, 6, prev);
+    hss_store_bind_text(s, 7, r.village);
+    hss_store_bind_text(s, 8, r.county);
     if ((rc = care_step_done(st, s, err, "storing a contract"))) {
         hss_store_rollback(st);
         return rc;
     }
     if (id)
-        *id = sqlite3_last_insert_rowid(hss_store_sqlite(st));
+        *id = hss_store_last_id(st);
     if ((rc = care_commit(st, err)))
         return rc;
     return HSS_OK;
@@ -375,14 +375,14 @@ hss_code hss_care_contracts(hss_store *st, const hss_care_viewer *v, int32_t day
                        "c.renewal_of,(c.start_date<=?1 AND c.end_date>=?1) FROM care_contract c "
                        "JOIN care_resident r ON r.id=c.resident_id WHERE %s ORDER BY c.id",
                    care_scope_clause(v, "c.village_code", &c));
-    sqlite3_stmt *s = hss_store_prepare(st, q.data, err);
+    hss_stmt *s = hss_store_prepare(st, q.data, err);
     hss_buf_free(&c);
     hss_buf_free(&q);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, d, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, d);
     if ((rc = care_scope_bind(st, s, v, err)) || (rc = hss_store_begin(st, err))) {
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
         return rc;
     }
     hss_table *t = hss_table_new();
@@ -396,21 +396,21 @@ hss_code hss_care_contracts(hss_store *st, const hss_care_viewer *v, int32_t day
     hss_table_add_col(t, "end_date", "结束", HSS_COL_TEXT);
     hss_table_add_col(t, "renewal_of", "续约自", HSS_COL_INT);
     hss_table_add_col(t, "active", "有效", HSS_COL_INT);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         char m[19];
         hss_care_id_mask(care_col_text(s, 2), m);
         hss_table_add_row(t);
-        hss_table_set_int(t, 0, sqlite3_column_int64(s, 0));
-        hss_table_set_int(t, 1, sqlite3_column_int64(s, 1));
+        hss_table_set_int(t, 0, hss_store_col_int64(s, 0));
+        hss_table_set_int(t, 1, hss_store_col_int64(s, 1));
         hss_table_set_text(t, 2, m);
         for (int i = 3; i < 8; i++)
             hss_table_set_text(t, (size_t)i, care_col_text(s, i));
-        if (sqlite3_column_type(s, 8) != SQLITE_NULL)
-            hss_table_set_int(t, 8, sqlite3_column_int64(s, 8));
-        hss_table_set_int(t, 9, sqlite3_column_int(s, 9));
-        if ((rc = hss_care_audit(st, v && v->user ? v->user : "unknown", "contracts", sqlite3_column_int64(s, 1), err)))
+        if (!hss_store_col_is_null(s, 8))
+            hss_table_set_int(t, 8, hss_store_col_int64(s, 8));
+        hss_table_set_int(t, 9, hss_store_col_int(s, 9));
+        if ((rc = hss_care_audit(st, v && v->user ? v->user : "unknown", "contracts", hss_store_col_int64(s, 1), err)))
             break;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return care_commit_table(st, rc, t, out, err);
 }

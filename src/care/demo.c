@@ -77,7 +77,7 @@ typedef struct {
 } village;
 
 typedef struct {
-    sqlite3_stmt *res, *con, *enr, *fu, *ref, *ev, *upd;
+    hss_stmt *res, *con, *enr, *fu, *ref, *ev, *upd;
 } stmts;
 
 static hss_code exec_del(hss_store *st, hss_error *err)
@@ -95,28 +95,28 @@ static hss_code exec_del(hss_store *st, hss_error *err)
         "DELETE FROM care_resident WHERE generated=1;", err);
 }
 
-static hss_code step(hss_store *st, sqlite3_stmt *s, hss_error *err, const char *what)
+static hss_code step(hss_store *st, hss_stmt *s, hss_error *err, const char *what)
 {
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, what);
+    int rc = hss_store_step(s);
+    hss_store_reset(s);
+    return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, what);
 }
 
 /* Teams: each township/community centre serves the villages of its township, in teams of
  * about 8,000 residents (full population); a village belongs to one team. */
 static hss_code make_teams(hss_store *st, rng *R, village *vs, size_t nv, hss_error *err)
 {
-    sqlite3_stmt *f = hss_store_prepare(st, "SELECT code,substr(area_code,1,9) FROM facility WHERE type IN "
+    hss_stmt *f = hss_store_prepare(st, "SELECT code,substr(area_code,1,9) FROM facility WHERE type IN "
                                             "('township_health_center','community_health_center') ORDER BY code", err);
-    sqlite3_stmt *t = hss_store_prepare(st, "INSERT INTO care_team(code,name,facility_code,county_code,generated,phone) VALUES(?,?,?,?,1,?)", err);
-    sqlite3_stmt *tv = hss_store_prepare(st, "INSERT INTO care_team_village VALUES(?,?)", err);
-    sqlite3_stmt *tm = hss_store_prepare(st, "INSERT INTO care_team_member(team_code,name,role) VALUES(?,?,?)", err);
+    hss_stmt *t = hss_store_prepare(st, "INSERT INTO care_team(code,name,facility_code,county_code,generated,phone) VALUES(?,?,?,?,1,?)", err);
+    hss_stmt *tv = hss_store_prepare(st, "INSERT INTO care_team_village VALUES(?,?)", err);
+    hss_stmt *tm = hss_store_prepare(st, "INSERT INTO care_team_member(team_code,name,role) VALUES(?,?,?)", err);
     hss_code rc = HSS_OK;
     if (!f || !t || !tv || !tm) {
         rc = HSS_EDB;
         goto done;
     }
-    while (sqlite3_step(f) == SQLITE_ROW) {
+    while (hss_store_step(f) == HSS_ROW) {
         char fac[40], town[16];
         snprintf(fac, sizeof fac, "%s", care_col_text(f, 0));
         snprintf(town, sizeof town, "%s", care_col_text(f, 1));
@@ -130,10 +130,10 @@ static hss_code make_teams(hss_store *st, rng *R, village *vs, size_t nv, hss_er
                 snprintf(team, sizeof team, "%.40s-T%02d", fac, ++tn % 100);
                 char name[96];
                 snprintf(name, sizeof name, "家庭医生团队%d (生成)", tn);
-                sqlite3_bind_text(t, 1, team, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_text(t, 2, name, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_text(t, 3, fac, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_text(t, 4, town, 6, SQLITE_TRANSIENT);
+                hss_store_bind_copy(t, 1, team);
+                hss_store_bind_copy(t, 2, name);
+                hss_store_bind_copy(t, 3, fac);
+                hss_store_bind_copyn(t, 4, town, 6);
                 /* a generated landline in Lishui's area code (0578), shown as generated like
                  * the team itself; made from the team code, so the random draws (and with them
                  * every other generated record) stay as they were */
@@ -142,15 +142,15 @@ static hss_code make_teams(hss_store *st, rng *R, village *vs, size_t nv, hss_er
                     hsh = (hsh ^ (unsigned char)*c) * 16777619u;
                 char phone[20];
                 snprintf(phone, sizeof phone, "0578-%07u", 2000000u + hsh % 7000000u);
-                sqlite3_bind_text(t, 5, phone, -1, SQLITE_TRANSIENT);
+                hss_store_bind_copy(t, 5, phone);
                 rc = step(st, t, err, "storing a generated team");
                 static const char *const roles[] = {"general_practitioner", "registered_nurse", "public_health_physician"};
                 for (int k = 0; k < 3 && !rc; k++) {
                     char nm[64];
                     gen_name(R, nm, sizeof nm);
-                    sqlite3_bind_text(tm, 1, team, -1, SQLITE_TRANSIENT);
-                    sqlite3_bind_text(tm, 2, nm, -1, SQLITE_TRANSIENT);
-                    sqlite3_bind_text(tm, 3, roles[k], -1, SQLITE_STATIC);
+                    hss_store_bind_copy(tm, 1, team);
+                    hss_store_bind_copy(tm, 2, nm);
+                    hss_store_bind_text(tm, 3, roles[k]);
                     rc = step(st, tm, err, "storing a team member");
                 }
                 load = 0;
@@ -158,15 +158,15 @@ static hss_code make_teams(hss_store *st, rng *R, village *vs, size_t nv, hss_er
             snprintf(vs[i].team, sizeof vs[i].team, "%s", team);
             snprintf(vs[i].facility, sizeof vs[i].facility, "%s", fac);
             load += vs[i].population;
-            sqlite3_bind_text(tv, 1, team, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(tv, 2, vs[i].code, -1, SQLITE_TRANSIENT);
+            hss_store_bind_copy(tv, 1, team);
+            hss_store_bind_copy(tv, 2, vs[i].code);
             if (!rc)
                 rc = step(st, tv, err, "storing a team village");
             char nm[64];
             gen_name(R, nm, sizeof nm);
-            sqlite3_bind_text(tm, 1, team, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(tm, 2, nm, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(tm, 3, "village_doctor", -1, SQLITE_STATIC);
+            hss_store_bind_copy(tm, 1, team);
+            hss_store_bind_copy(tm, 2, nm);
+            hss_store_bind_text(tm, 3, "village_doctor");
             if (!rc)
                 rc = step(st, tm, err, "storing a village doctor");
         }
@@ -174,10 +174,10 @@ static hss_code make_teams(hss_store *st, rng *R, village *vs, size_t nv, hss_er
             break;
     }
 done:
-    sqlite3_finalize(f);
-    sqlite3_finalize(t);
-    sqlite3_finalize(tv);
-    sqlite3_finalize(tm);
+    hss_store_finalize(f);
+    hss_store_finalize(t);
+    hss_store_finalize(tv);
+    hss_store_finalize(tm);
     return rc;
 }
 
@@ -209,7 +209,7 @@ static hss_code gen_referral(hss_store *st, stmts *S, rng *R, int64_t rid, const
     if (!v->facility[0] || req > asof)
         return HSS_OK;
     const hosp *h = unif(R) < 0.9 ? county_hospital(hs, nh, v->code, R) : NULL;
-    sqlite3_stmt *s = S->ref;
+    hss_stmt *s = S->ref;
     char at[7][40];
     int32_t t[7];
     int last = 0;
@@ -242,17 +242,17 @@ static hss_code gen_referral(hss_store *st, stmts *S, rng *R, int64_t rid, const
         hss_care_format_day(t[k], d);
         snprintf(at[k], sizeof at[k], "%sT%02d:%02d", d, hh, mm);
     }
-    sqlite3_bind_int64(s, 1, rid);
-    sqlite3_bind_text(s, 2, v->facility, -1, SQLITE_STATIC);
+    hss_store_bind_int64(s, 1, rid);
+    hss_store_bind_text(s, 2, v->facility);
     if (h)
-        sqlite3_bind_text(s, 3, h->code, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, 3, h->code);
     else
-        sqlite3_bind_null(s, 3);
-    sqlite3_bind_text(s, 4, h ? h->name : "省级医院 (生成)", -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 5, h != NULL);
-    sqlite3_bind_int(s, 6, priority);
-    sqlite3_bind_text(s, 7, reason, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 8, hss_ref_state_id((hss_ref_state)state), -1, SQLITE_STATIC);
+        hss_store_bind_null(s, 3);
+    hss_store_bind_text(s, 4, h ? h->name : "省级医院 (生成)");
+    hss_store_bind_int(s, 5, h != NULL);
+    hss_store_bind_int(s, 6, priority);
+    hss_store_bind_text(s, 7, reason);
+    hss_store_bind_text(s, 8, hss_ref_state_id((hss_ref_state)state));
     /* timestamps of the states reached: requested..received are columns 9..15 */
     int reached[7] = {1, 0, 0, 0, 0, 0, 0};
     if (state == HSS_REF_REJECTED)
@@ -263,24 +263,24 @@ static hss_code gen_referral(hss_store *st, stmts *S, rng *R, int64_t rid, const
                 reached[path[k]] = 1;
     for (int k = 0; k < 7; k++) {
         if (reached[k])
-            sqlite3_bind_text(s, 9 + k, at[k], -1, SQLITE_TRANSIENT);
+            hss_store_bind_copy(s, 9 + k, at[k]);
         else
-            sqlite3_bind_null(s, 9 + k);
+            hss_store_bind_null(s, 9 + k);
     }
-    sqlite3_bind_text(s, 16, v->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 17, v->code, 6, SQLITE_STATIC);
+    hss_store_bind_text(s, 16, v->code);
+    hss_store_bind_textn(s, 17, v->code, 6);
     hss_code rc = step(st, s, err, "storing a generated referral");
     if (rc)
         return rc;
-    int64_t id = sqlite3_last_insert_rowid(hss_store_sqlite(st));
+    int64_t id = hss_store_last_id(st);
     static const int order[7] = {HSS_REF_REQUESTED, HSS_REF_REJECTED, HSS_REF_ACCEPTED, HSS_REF_ARRIVED,
                                  HSS_REF_COMPLETED, HSS_REF_DOWN_REFERRED, HSS_REF_RECEIVED};
     for (int k = 0; k < 7 && !rc; k++) {
         if (!reached[order[k]])
             continue;
-        sqlite3_bind_int64(S->ev, 1, id);
-        sqlite3_bind_text(S->ev, 2, hss_ref_state_id((hss_ref_state)order[k]), -1, SQLITE_STATIC);
-        sqlite3_bind_text(S->ev, 3, at[order[k]], -1, SQLITE_TRANSIENT);
+        hss_store_bind_int64(S->ev, 1, id);
+        hss_store_bind_text(S->ev, 2, hss_ref_state_id((hss_ref_state)order[k]));
+        hss_store_bind_copy(S->ev, 3, at[order[k]]);
         rc = step(st, S->ev, err, "logging a generated referral");
     }
     return rc;
@@ -361,44 +361,44 @@ static hss_code gen_chronic(hss_store *st, stmts *S, rng *R, int64_t rid, int di
         hss_care_patient_add_visit(&p, &vis[k]);
     char ed[11];
     hss_care_format_day(enrolled, ed);
-    sqlite3_stmt *e = S->enr;
-    sqlite3_bind_int64(e, 1, rid);
-    sqlite3_bind_text(e, 2, hss_care_disease_id(disease), -1, SQLITE_STATIC);
-    sqlite3_bind_text(e, 3, ed, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(e, 4, v->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(e, 5, v->code, 6, SQLITE_STATIC);
-    sqlite3_bind_int(e, 6, birth);
-    sqlite3_bind_int(e, 7, enrolled);
-    sqlite3_bind_int(e, 8, p.nvisits);
+    hss_stmt *e = S->enr;
+    hss_store_bind_int64(e, 1, rid);
+    hss_store_bind_text(e, 2, hss_care_disease_id(disease));
+    hss_store_bind_copy(e, 3, ed);
+    hss_store_bind_text(e, 4, v->code);
+    hss_store_bind_textn(e, 5, v->code, 6);
+    hss_store_bind_int(e, 6, birth);
+    hss_store_bind_int(e, 7, enrolled);
+    hss_store_bind_int(e, 8, p.nvisits);
     unsigned char blob[CARE_SUMMARY_BYTES];
     care_summary_pack(&p, blob);
-    sqlite3_bind_blob(e, 9, blob, sizeof blob, SQLITE_TRANSIENT);
+    hss_store_bind_blob_copy(e, 9, blob, sizeof blob);
     hss_code rc = step(st, e, err, "storing a generated enrolment");
     if (rc)
         return rc;
-    int64_t eid = sqlite3_last_insert_rowid(hss_store_sqlite(st));
+    int64_t eid = hss_store_last_id(st);
     static const char *const adh[] = {"regular", "intermittent", "none"};
     for (int k = 0; k < nvis && !rc; k++) {
-        sqlite3_stmt *f = S->fu;
+        hss_stmt *f = S->fu;
         char vd[11];
         hss_care_format_day(vis[k].day, vd);
-        sqlite3_bind_int64(f, 1, eid);
-        sqlite3_bind_text(f, 2, vd, -1, SQLITE_TRANSIENT);
+        hss_store_bind_int64(f, 1, eid);
+        hss_store_bind_copy(f, 2, vd);
         if (vis[k].sbp > 0) {
-            sqlite3_bind_int(f, 3, vis[k].sbp);
-            sqlite3_bind_int(f, 4, vis[k].dbp);
+            hss_store_bind_int(f, 3, vis[k].sbp);
+            hss_store_bind_int(f, 4, vis[k].dbp);
         } else {
-            sqlite3_bind_null(f, 3);
-            sqlite3_bind_null(f, 4);
+            hss_store_bind_null(f, 3);
+            hss_store_bind_null(f, 4);
         }
         if (vis[k].glucose >= 0)
-            sqlite3_bind_double(f, 5, vis[k].glucose);
+            hss_store_bind_double(f, 5, vis[k].glucose);
         else
-            sqlite3_bind_null(f, 5);
-        sqlite3_bind_text(f, 6, vis[k].symptoms ? "dizziness" : "", -1, SQLITE_STATIC);
+            hss_store_bind_null(f, 5);
+        hss_store_bind_text(f, 6, vis[k].symptoms ? "dizziness" : "");
         double a = unif(R);
-        sqlite3_bind_text(f, 7, adh[a < 0.72 ? 0 : a < 0.95 ? 1 : 2], -1, SQLITE_STATIC);
-        sqlite3_bind_int(f, 8, vis[k].referred);
+        hss_store_bind_text(f, 7, adh[a < 0.72 ? 0 : a < 0.95 ? 1 : 2]);
+        hss_store_bind_int(f, 8, vis[k].referred);
         rc = step(st, f, err, "storing a generated follow-up");
         if (!rc && vis[k].referred)
             rc = gen_referral(st, S, R, rid, v, vis[k].day, asof, priority, hs, nh,
@@ -426,23 +426,23 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
     /* villages and hospitals of the stored region */
     size_t nv = 0, cap = 0;
     village *vs = NULL;
-    sqlite3_stmt *q = hss_store_prepare(st, "SELECT v.code,coalesce(v.population,"
+    hss_stmt *q = hss_store_prepare(st, "SELECT v.code,coalesce(v.population,"
         " (SELECT t.population FROM area t WHERE t.code=v.parent_code)/(SELECT count(*) FROM area s WHERE s.parent_code=v.parent_code),"
         " (SELECT c.population FROM area c WHERE c.code=substr(v.code,1,6))/(SELECT count(*) FROM area s WHERE s.level='village' AND substr(s.code,1,6)=substr(v.code,1,6)),"
         " 0) FROM area v WHERE v.level='village' ORDER BY v.code", err);
     if (!q)
         return HSS_EDB;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while (hss_store_step(q) == HSS_ROW) {
         if (nv == cap) {
             cap = cap ? cap * 2 : 256;
             vs = hss_xrealloc(vs, cap * sizeof *vs);
         }
         memset(&vs[nv], 0, sizeof vs[nv]);
         snprintf(vs[nv].code, sizeof vs[nv].code, "%s", care_col_text(q, 0));
-        vs[nv].population = sqlite3_column_int64(q, 1);
+        vs[nv].population = hss_store_col_int64(q, 1);
         nv++;
     }
-    sqlite3_finalize(q);
+    hss_store_finalize(q);
     if (!nv) {
         free(vs);
         return hss_fail(err, HSS_ENOTFOUND, "no villages in the area table: load or generate a region first");
@@ -454,14 +454,14 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
         free(vs);
         return HSS_EDB;
     }
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while (hss_store_step(q) == HSS_ROW) {
         hs = hss_xrealloc(hs, (nh + 1) * sizeof *hs);
         snprintf(hs[nh].code, sizeof hs[nh].code, "%s", care_col_text(q, 0));
         snprintf(hs[nh].county, sizeof hs[nh].county, "%s", care_col_text(q, 1));
         snprintf(hs[nh].name, sizeof hs[nh].name, "%s", care_col_text(q, 2));
         nh++;
     }
-    sqlite3_finalize(q);
+    hss_store_finalize(q);
 
     hss_store_exec(st, "PRAGMA cache_size=-262144", NULL);
     stmts S = {0};
@@ -528,19 +528,19 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
                 snprintf(idn, sizeof idn, "%.6s%.4s%.2s%.2s%03d", v->code, bd, bd + 5, bd + 8, seq % 1000);
                 idn[17] = hss_care_id_check_char(idn);
                 idn[18] = 0;
-                sqlite3_bind_text(S.res, 1, idn, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_text(S.res, 2, name, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_text(S.res, 3, male ? "male" : "female", -1, SQLITE_STATIC);
-                sqlite3_bind_text(S.res, 4, bd, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_text(S.res, 5, v->code, -1, SQLITE_STATIC);
-                sqlite3_bind_text(S.res, 6, v->code, 6, SQLITE_STATIC);
-                sqlite3_bind_text(S.res, 7, hh, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_int(S.res, 8, (int)cond);
-                int r = sqlite3_step(S.res);
-                sqlite3_reset(S.res);
-                if (r == SQLITE_DONE)
-                    rid = sqlite3_last_insert_rowid(hss_store_sqlite(st));
-                else if (sqlite3_errcode(hss_store_sqlite(st)) != SQLITE_CONSTRAINT) {
+                hss_store_bind_copy(S.res, 1, idn);
+                hss_store_bind_copy(S.res, 2, name);
+                hss_store_bind_text(S.res, 3, male ? "male" : "female");
+                hss_store_bind_copy(S.res, 4, bd);
+                hss_store_bind_text(S.res, 5, v->code);
+                hss_store_bind_textn(S.res, 6, v->code, 6);
+                hss_store_bind_copy(S.res, 7, hh);
+                hss_store_bind_int(S.res, 8, (int)cond);
+                int r = hss_store_step(S.res);
+                hss_store_reset(S.res);
+                if (r == HSS_DONE)
+                    rid = hss_store_last_id(st);
+                else if (!hss_store_is_constraint(st)) {
                     rc = hss_store_error(st, err, "storing a generated resident");
                     break;
                 }
@@ -564,19 +564,19 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
                     char sd[11], ed2[11];
                     hss_care_format_day(start, sd);
                     hss_care_format_day(start + 364, ed2);
-                    sqlite3_bind_int64(S.con, 1, rid);
-                    sqlite3_bind_text(S.con, 2, v->team, -1, SQLITE_STATIC);
-                    sqlite3_bind_text(S.con, 3, pkg, -1, SQLITE_STATIC);
-                    sqlite3_bind_text(S.con, 4, sd, -1, SQLITE_TRANSIENT);
-                    sqlite3_bind_text(S.con, 5, ed2, -1, SQLITE_TRANSIENT);
+                    hss_store_bind_int64(S.con, 1, rid);
+                    hss_store_bind_text(S.con, 2, v->team);
+                    hss_store_bind_text(S.con, 3, pkg);
+                    hss_store_bind_copy(S.con, 4, sd);
+                    hss_store_bind_copy(S.con, 5, ed2);
                     if (prev)
-                        sqlite3_bind_int64(S.con, 6, prev);
+                        hss_store_bind_int64(S.con, 6, prev);
                     else
-                        sqlite3_bind_null(S.con, 6);
-                    sqlite3_bind_text(S.con, 7, v->code, -1, SQLITE_STATIC);
-                    sqlite3_bind_text(S.con, 8, v->code, 6, SQLITE_STATIC);
+                        hss_store_bind_null(S.con, 6);
+                    hss_store_bind_text(S.con, 7, v->code);
+                    hss_store_bind_textn(S.con, 8, v->code, 6);
                     rc = step(st, S.con, err, "storing a generated contract");
-                    prev = sqlite3_last_insert_rowid(hss_store_sqlite(st));
+                    prev = hss_store_last_id(st);
                     if (start + 364 >= asof)
                         priority_now = 1;
                     if (unif(&R) > (groups ? 0.9 : 0.8))
@@ -601,12 +601,12 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
     if (!rc)
         rc = hss_store_bump_version(st, err);
 done:
-    sqlite3_finalize(S.res);
-    sqlite3_finalize(S.con);
-    sqlite3_finalize(S.enr);
-    sqlite3_finalize(S.fu);
-    sqlite3_finalize(S.ref);
-    sqlite3_finalize(S.ev);
+    hss_store_finalize(S.res);
+    hss_store_finalize(S.con);
+    hss_store_finalize(S.enr);
+    hss_store_finalize(S.fu);
+    hss_store_finalize(S.ref);
+    hss_store_finalize(S.ev);
     free(vs);
     free(hs);
     if (!rc)

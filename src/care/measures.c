@@ -40,13 +40,13 @@ typedef struct {
 
 /* Prepares `sql` with its %s replaced by `clause` when G is scoped to one township (the
  * clause names :lo, :hi and :county), else by nothing, and binds the scope. */
-static sqlite3_stmt *prepare_scoped(hss_store *st, const groups *G, const char *sql, const char *clause,
+static hss_stmt *prepare_scoped(hss_store *st, const groups *G, const char *sql, const char *clause,
                                     hss_error *err)
 {
     hss_buf b;
     hss_buf_init(&b);
     hss_buf_printf(&b, sql, G->scope ? clause : "");
-    sqlite3_stmt *s = hss_store_prepare(st, b.data, err);
+    hss_stmt *s = hss_store_prepare(st, b.data, err);
     hss_buf_free(&b);
     if (!s || !G->scope)
         return s;
@@ -54,12 +54,12 @@ static sqlite3_stmt *prepare_scoped(hss_store *st, const groups *G, const char *
     snprintf(hi, sizeof hi, "%s~", G->scope); /* '~' sorts after every digit */
     snprintf(county, sizeof county, "%.6s", G->scope);
     int i;
-    if ((i = sqlite3_bind_parameter_index(s, ":lo")))
-        sqlite3_bind_text(s, i, G->scope, -1, SQLITE_TRANSIENT);
-    if ((i = sqlite3_bind_parameter_index(s, ":hi")))
-        sqlite3_bind_text(s, i, hi, -1, SQLITE_TRANSIENT);
-    if ((i = sqlite3_bind_parameter_index(s, ":county")))
-        sqlite3_bind_text(s, i, county, -1, SQLITE_TRANSIENT);
+    if ((i = hss_store_bind_index(s, ":lo")))
+        hss_store_bind_copy(s, i, G->scope);
+    if ((i = hss_store_bind_index(s, ":hi")))
+        hss_store_bind_copy(s, i, hi);
+    if ((i = hss_store_bind_index(s, ":county")))
+        hss_store_bind_copy(s, i, county);
     return s;
 }
 
@@ -93,11 +93,11 @@ static group *group_new(groups *G, size_t *cap)
 /* Largest rowid of a table (0 when empty). */
 static int64_t max_id(hss_store *st, const char *sql)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, sql, NULL);
+    hss_stmt *s = hss_store_prepare(st, sql, NULL);
     int64_t v = 0;
-    if (s && sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
+    if (s && hss_store_step(s) == HSS_ROW)
+        v = hss_store_col_int64(s, 0);
+    hss_store_finalize(s);
     return v;
 }
 
@@ -111,49 +111,49 @@ static hss_code scan_contracts_residents(hss_store *st, groups *G, const char *d
     int64_t maxc = max_id(st, "SELECT max(id) FROM care_contract");
     unsigned char *active = hss_xcalloc((size_t)maxr + 1, 1), *renewed = hss_xcalloc((size_t)maxc + 1, 1);
     hss_code rc = HSS_OK;
-    sqlite3_stmt *s = prepare_scoped(st, G, "SELECT resident_id FROM care_contract WHERE start_date<=?1 AND end_date>=?1%s",
+    hss_stmt *s = prepare_scoped(st, G, "SELECT resident_id FROM care_contract WHERE start_date<=?1 AND end_date>=?1%s",
                                      BY_COUNTY, err);
     if (!s) {
         rc = HSS_EDB;
         goto done;
     }
-    sqlite3_bind_text(s, 1, d, -1, SQLITE_STATIC);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        int64_t r = sqlite3_column_int64(s, 0);
+    hss_store_bind_text(s, 1, d);
+    while (hss_store_step(s) == HSS_ROW) {
+        int64_t r = hss_store_col_int64(s, 0);
         if (r >= 0 && r <= maxr)
             active[r] = 1;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     s = prepare_scoped(st, G, "SELECT renewal_of FROM care_contract WHERE renewal_of IS NOT NULL AND start_date<=?1%s",
                        BY_COUNTY, err);
     if (!s) {
         rc = HSS_EDB;
         goto done;
     }
-    sqlite3_bind_text(s, 1, d, -1, SQLITE_STATIC);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        int64_t c = sqlite3_column_int64(s, 0);
+    hss_store_bind_text(s, 1, d);
+    while (hss_store_step(s) == HSS_ROW) {
+        int64_t c = hss_store_col_int64(s, 0);
         if (c >= 0 && c <= maxc)
             renewed[c] = 1;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     s = prepare_scoped(st, G, "SELECT id,village_code FROM care_contract WHERE end_date>?1 AND end_date<?2%s", BY_COUNTY, err);
     if (!s) {
         rc = HSS_EDB;
         goto done;
     }
-    sqlite3_bind_text(s, 1, ys, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, d, -1, SQLITE_STATIC);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    hss_store_bind_text(s, 1, ys);
+    hss_store_bind_text(s, 2, d);
+    while (hss_store_step(s) == HSS_ROW) {
         group *g = find(G, care_col_text(s, 1));
         if (!g)
             continue;
         g->m[M_ENDED]++;
-        int64_t c = sqlite3_column_int64(s, 0);
+        int64_t c = hss_store_col_int64(s, 0);
         if (c >= 0 && c <= maxc && renewed[c])
             g->m[M_RENEWED]++;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     /* key groups: a recorded condition, 65 or older (born on or before e65), 0-6 (born after c7) */
     s = prepare_scoped(st, G, "SELECT id,village_code,conditions<>0 OR birth_date<=?2 OR birth_date>?3 "
                               "FROM care_resident WHERE birth_date<=?1%s", BY_VILLAGE, err);
@@ -161,24 +161,24 @@ static hss_code scan_contracts_residents(hss_store *st, groups *G, const char *d
         rc = HSS_EDB;
         goto done;
     }
-    sqlite3_bind_text(s, 1, d, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, e65, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, c7, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, d);
+    hss_store_bind_text(s, 2, e65);
+    hss_store_bind_text(s, 3, c7);
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = hss_store_step(s)) == HSS_ROW) {
         group *g = find(G, care_col_text(s, 1));
         if (!g)
             continue;
-        int64_t id = sqlite3_column_int64(s, 0);
+        int64_t id = hss_store_col_int64(s, 0);
         int on = id >= 0 && id <= maxr && active[id];
-        int kg = sqlite3_column_int(s, 2);
+        int kg = hss_store_col_int(s, 2);
         g->m[M_RES]++;
         g->m[M_CON] += on;
         g->m[M_KG] += kg;
         g->m[M_KGCON] += kg && on;
     }
-    sqlite3_finalize(s);
-    if (r != SQLITE_DONE)
+    hss_store_finalize(s);
+    if (r != HSS_DONE)
         rc = hss_store_error(st, err, "computing contracting measures");
 done:
     free(active);
@@ -190,31 +190,31 @@ done:
 static hss_code add_counts(hss_store *st, groups *G, const char *sql, const char *d, const char *ys,
                            const char *e65, const char *c7, int m, hss_error *err)
 {
-    sqlite3_stmt *s = prepare_scoped(st, G, sql, BY_COUNTY, err);
+    hss_stmt *s = prepare_scoped(st, G, sql, BY_COUNTY, err);
     if (!s)
         return HSS_EDB;
     int i;
-    if ((i = sqlite3_bind_parameter_index(s, ":d")))
-        sqlite3_bind_text(s, i, d, -1, SQLITE_STATIC);
-    if ((i = sqlite3_bind_parameter_index(s, ":ys")))
-        sqlite3_bind_text(s, i, ys, -1, SQLITE_STATIC);
-    if ((i = sqlite3_bind_parameter_index(s, ":e65")))
-        sqlite3_bind_text(s, i, e65, -1, SQLITE_STATIC);
-    if ((i = sqlite3_bind_parameter_index(s, ":c7")))
-        sqlite3_bind_text(s, i, c7, -1, SQLITE_STATIC);
-    if ((i = sqlite3_bind_parameter_index(s, ":plen")))
-        sqlite3_bind_int(s, i, G->plen);
+    if ((i = hss_store_bind_index(s, ":d")))
+        hss_store_bind_text(s, i, d);
+    if ((i = hss_store_bind_index(s, ":ys")))
+        hss_store_bind_text(s, i, ys);
+    if ((i = hss_store_bind_index(s, ":e65")))
+        hss_store_bind_text(s, i, e65);
+    if ((i = hss_store_bind_index(s, ":c7")))
+        hss_store_bind_text(s, i, c7);
+    if ((i = hss_store_bind_index(s, ":plen")))
+        hss_store_bind_int(s, i, G->plen);
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = hss_store_step(s)) == HSS_ROW) {
         group *g = find(G, care_col_text(s, 0));
         if (g) {
-            g->m[m] += sqlite3_column_int64(s, 1);
+            g->m[m] += hss_store_col_int64(s, 1);
             if (m == M_UP)
-                g->m[M_UPIN] += sqlite3_column_int64(s, 2);
+                g->m[M_UPIN] += hss_store_col_int64(s, 2);
         }
     }
-    sqlite3_finalize(s);
-    return r == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "computing care measures");
+    hss_store_finalize(s);
+    return r == HSS_DONE ? HSS_OK : hss_store_error(st, err, "computing care measures");
 }
 
 static void set_rate(hss_table *t, size_t col, long long num, long long den)
@@ -245,7 +245,7 @@ static hss_code count_measures(hss_store *st, const hss_care_rules *r, groups *G
                          d, ys, e65, c7, M_DOWN, err)))
         return rc;
     /* chronic: per enrolment, visits in the year and the last one */
-    sqlite3_stmt *s = prepare_scoped(st, G,
+    hss_stmt *s = prepare_scoped(st, G,
         "SELECT e.village_code,e.disease='diabetes',e.s_birth,e.enrolled_on<=:ys,"
         " (SELECT count(*) FROM care_followup f WHERE f.enrolment_id=e.id AND f.visit_date>:ys AND f.visit_date<=:d),"
         " l.visit_date,coalesce(l.sbp,-1),coalesce(l.dbp,-1),coalesce(l.glucose,-1),l.symptoms "
@@ -254,16 +254,16 @@ static hss_code count_measures(hss_store *st, const hss_care_rules *r, groups *G
         "WHERE e.enrolled_on<=:d%s", " AND e.village_code BETWEEN :lo AND :hi", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":ys"), ys, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":d"), d, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, hss_store_bind_index(s, ":ys"), ys);
+    hss_store_bind_text(s, hss_store_bind_index(s, ":d"), d);
     int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = hss_store_step(s)) == HSS_ROW) {
         group *g = find(G, care_col_text(s, 0));
         if (!g)
             continue;
-        int dm = sqlite3_column_int(s, 1);
-        int whole_year = sqlite3_column_int(s, 3);
-        int visits = sqlite3_column_int(s, 4);
+        int dm = hss_store_col_int(s, 1);
+        int whole_year = hss_store_col_int(s, 3);
+        int visits = hss_store_col_int(s, 4);
         int base = dm ? M_DM_YEAR : M_HTN_YEAR;
         if (whole_year) {
             g->m[base]++;
@@ -275,18 +275,18 @@ static hss_code count_measures(hss_store *st, const hss_care_rules *r, groups *G
             hss_care_visit v;
             memset(&v, 0, sizeof v);
             hss_care_parse_day(care_col_text(s, 5), 0, &v.day);
-            v.sbp = sqlite3_column_int(s, 6);
-            v.dbp = sqlite3_column_int(s, 7);
-            v.glucose = sqlite3_column_double(s, 8);
+            v.sbp = hss_store_col_int(s, 6);
+            v.dbp = hss_store_col_int(s, 7);
+            v.glucose = hss_store_col_double(s, 8);
             char bad[64];
             hss_care_symptoms_parse(care_col_text(s, 9), &v.symptoms, bad);
-            int age = hss_care_age(sqlite3_column_int(s, 2), v.day);
+            int age = hss_care_age(hss_store_col_int(s, 2), v.day);
             if (hss_care_classify(r, dm, age, &v) == HSS_READ_CONTROLLED)
                 g->m[base + 3]++;
         }
     }
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE)
+    hss_store_finalize(s);
+    if (step != HSS_DONE)
         return hss_store_error(st, err, "computing chronic-disease measures");
     return HSS_OK;
 }
@@ -296,21 +296,21 @@ hss_code hss_care_measures(hss_store *st, const hss_care_rules *r, const char *u
 {
     groups G = {0};
     /* the groups: counties, or the children of `under` */
-    sqlite3_stmt *s = hss_store_prepare(st, under ? "SELECT code,name,level FROM area WHERE parent_code=? ORDER BY code"
+    hss_stmt *s = hss_store_prepare(st, under ? "SELECT code,name,level FROM area WHERE parent_code=? ORDER BY code"
                                                   : "SELECT code,name,level FROM area WHERE level='county' ORDER BY code", err);
     if (!s)
         return HSS_EDB;
     if (under)
-        sqlite3_bind_text(s, 1, under, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, 1, under);
     size_t cap = 0;
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         group *g = group_new(&G, &cap);
         snprintf(g->code, sizeof g->code, "%s", care_col_text(s, 0));
         snprintf(g->name, sizeof g->name, "%s", care_col_text(s, 1));
         int lv = hss_model_find(HSS_VOCAB_LEVEL, care_col_text(s, 2));
         G.plen = lv >= 0 ? hss_level_prefix_len(lv) : 12;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     if (!G.n) {
         free(G.g);
         return under ? hss_fail(err, HSS_ENOTFOUND, "area '%s' has no child areas", under)
@@ -390,18 +390,18 @@ hss_code hss_care_township_figures(hss_store *st, const hss_care_rules *r, const
     *n = 0;
     groups G = {0};
     G.plen = hss_level_prefix_len(HSS_LEVEL_TOWNSHIP);
-    sqlite3_stmt *s = hss_store_prepare(st, township ? "SELECT code,name FROM area WHERE code=? AND level='township'"
+    hss_stmt *s = hss_store_prepare(st, township ? "SELECT code,name FROM area WHERE code=? AND level='township'"
                                                      : "SELECT code,name FROM area WHERE level='township' ORDER BY code", err);
     if (!s)
         return HSS_EDB;
     if (township)
-        sqlite3_bind_text(s, 1, township, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, 1, township);
     size_t cap = 0;
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         group *g = group_new(&G, &cap);
         snprintf(g->code, sizeof g->code, "%.*s", G.plen, care_col_text(s, 0));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     G.scope = township; /* one township: read only its records */
     hss_code rc = G.n ? count_measures(st, r, &G, day, err) : HSS_OK;
     if (rc == HSS_OK && G.n) {
@@ -425,14 +425,14 @@ hss_code hss_care_township_figures(hss_store *st, const hss_care_rules *r, const
 
 hss_code hss_care_figures_changed(hss_store *st, hss_vec *townships, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT township FROM care_figures_dirty ORDER BY township", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT township FROM care_figures_dirty ORDER BY township", err);
     if (!s)
         return HSS_EDB;
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW)
+    while ((r = hss_store_step(s)) == HSS_ROW)
         *(char **)hss_vec_push(townships) = hss_xstrdup(care_col_text(s, 0));
-    sqlite3_finalize(s);
-    return r == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "reading the changed townships");
+    hss_store_finalize(s);
+    return r == HSS_DONE ? HSS_OK : hss_store_error(st, err, "reading the changed townships");
 }
 
 hss_code hss_care_figures_taken(hss_store *st, hss_error *err)

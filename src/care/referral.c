@@ -56,17 +56,17 @@ void hss_ref_allowed_next(hss_ref_state from, hss_buf *out)
 
 static int facility_county(hss_store *st, const char *code, char *county, char *name, size_t nlen)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT area_code,name FROM facility WHERE code=?", NULL);
+    hss_stmt *s = hss_store_prepare(st, "SELECT area_code,name FROM facility WHERE code=?", NULL);
     if (!s)
         return 0;
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-    int ok = sqlite3_step(s) == SQLITE_ROW;
+    hss_store_bind_text(s, 1, code);
+    int ok = hss_store_step(s) == HSS_ROW;
     if (ok) {
         snprintf(county, 7, "%.6s", care_col_text(s, 0));
         if (name)
             snprintf(name, nlen, "%s", care_col_text(s, 1));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return ok;
 }
 
@@ -75,17 +75,17 @@ static int facility_county(hss_store *st, const char *code, char *county, char *
 static hss_code log_event(hss_store *st, int64_t id, const char *state, const char *at, const char *user,
                           const char *note, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO care_referral_event(referral_id,state,at,user,note) VALUES(?,?,?,?,?)", err);
     if (!s) {
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_text(s, 2, state, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, user ? user : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, note ? note : "", -1, SQLITE_STATIC);
+    hss_store_bind_int64(s, 1, id);
+    hss_store_bind_text(s, 2, state);
+    hss_store_bind_text(s, 3, at);
+    hss_store_bind_text(s, 4, user ? user : "");
+    hss_store_bind_text(s, 5, note ? note : "");
     hss_code rc = care_step_done(st, s, err, "logging a referral");
     if (rc)
         hss_store_rollback(st);
@@ -123,15 +123,15 @@ hss_code hss_care_referral_add(hss_store *st, const hss_care_referral_req *q, in
     }
     char d[11];
     hss_care_format_day(day, d);
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT count(*) FROM care_contract WHERE resident_id=? AND start_date<=? "
+    hss_stmt *s = hss_store_prepare(st, "SELECT count(*) FROM care_contract WHERE resident_id=? AND start_date<=? "
                                             "AND end_date>=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, r.id);
-    sqlite3_bind_text(s, 2, d, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, d, -1, SQLITE_STATIC);
-    int priority = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) > 0;
-    sqlite3_finalize(s);
+    hss_store_bind_int64(s, 1, r.id);
+    hss_store_bind_text(s, 2, d);
+    hss_store_bind_text(s, 3, d);
+    int priority = hss_store_step(s) == HSS_ROW && hss_store_col_int(s, 0) > 0;
+    hss_store_finalize(s);
     if (hss_store_begin(st, err))
         return HSS_EDB;
     s = hss_store_prepare(st, "INSERT INTO care_referral(resident_id,from_facility,to_facility,to_name,in_county,priority,"
@@ -140,22 +140,22 @@ hss_code hss_care_referral_add(hss_store *st, const hss_care_referral_req *q, in
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_int64(s, 1, r.id);
-    sqlite3_bind_text(s, 2, q->from_facility, -1, SQLITE_STATIC);
+    hss_store_bind_int64(s, 1, r.id);
+    hss_store_bind_text(s, 2, q->from_facility);
     if (q->to_facility)
-        sqlite3_bind_text(s, 3, q->to_facility, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, tname, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 5, in_county);
-    sqlite3_bind_int(s, 6, priority);
-    sqlite3_bind_text(s, 7, q->reason ? q->reason : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 8, q->at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 9, r.village, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 10, r.county, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, 3, q->to_facility);
+    hss_store_bind_text(s, 4, tname);
+    hss_store_bind_int(s, 5, in_county);
+    hss_store_bind_int(s, 6, priority);
+    hss_store_bind_text(s, 7, q->reason ? q->reason : "");
+    hss_store_bind_text(s, 8, q->at);
+    hss_store_bind_text(s, 9, r.village);
+    hss_store_bind_text(s, 10, r.county);
     if ((rc = care_step_done(st, s, err, "storing a referral"))) {
         hss_store_rollback(st);
         return rc;
     }
-    int64_t rid = sqlite3_last_insert_rowid(hss_store_sqlite(st));
+    int64_t rid = hss_store_last_id(st);
     if ((rc = log_event(st, rid, "requested", q->at, q->user, q->reason, err)))
         return rc;
     if ((rc = care_commit(st, err)))
@@ -196,19 +196,19 @@ hss_code hss_care_referral_transition(hss_store *st, int64_t id, const char *sta
     if (hss_store_begin(st, err))
         return HSS_EDB;
     hss_code rc = HSS_OK;
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT state,(SELECT at FROM care_referral_event WHERE referral_id=?1 "
+    hss_stmt *s = hss_store_prepare(st, "SELECT state,(SELECT at FROM care_referral_event WHERE referral_id=?1 "
                                             "ORDER BY rowid DESC LIMIT 1) FROM care_referral WHERE id=?1", err);
     if (!s) {
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_int64(s, 1, id);
+    hss_store_bind_int64(s, 1, id);
     char cur[32] = "", last[32] = "";
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (hss_store_step(s) == HSS_ROW) {
         snprintf(cur, sizeof cur, "%s", care_col_text(s, 0));
         snprintf(last, sizeof last, "%s", care_col_text(s, 1));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     if (!*cur) {
         hss_store_rollback(st);
         return hss_fail(err, HSS_ENOTFOUND, "no referral %lld", (long long)id);
@@ -238,9 +238,9 @@ hss_code hss_care_referral_transition(hss_store *st, int64_t id, const char *sta
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_text(s, 2, STATES[to][0], -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, at, -1, SQLITE_STATIC);
+    hss_store_bind_int64(s, 1, id);
+    hss_store_bind_text(s, 2, STATES[to][0]);
+    hss_store_bind_text(s, 3, at);
     if ((rc = care_step_done(st, s, err, "updating a referral"))) {
         hss_store_rollback(st);
         return rc;
@@ -271,21 +271,21 @@ static hss_code referrals(hss_store *st, const hss_care_viewer *v, const char *r
                        "ORDER BY f.requested_at, f.id",
                    receiving ? "f.to_facility=:recv" : care_scope_clause(v, "f.village_code", &c),
                    overdue_days > 0 ? " AND f.state='accepted' AND substr(f.accepted_at,1,10) < :limit" : "");
-    sqlite3_stmt *s = hss_store_prepare(st, q.data, err);
+    hss_stmt *s = hss_store_prepare(st, q.data, err);
     hss_buf_free(&c);
     hss_buf_free(&q);
     if (!s)
         return HSS_EDB;
     if (overdue_days > 0)
-        sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":limit"), limit, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, hss_store_bind_index(s, ":limit"), limit);
     if (receiving)
-        sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":recv"), receiving, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, hss_store_bind_index(s, ":recv"), receiving);
     else if ((rc = care_scope_bind(st, s, v, err))) {
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
         return rc;
     }
     if ((rc = hss_store_begin(st, err))) {
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
         return rc;
     }
     hss_table *t = hss_table_new();
@@ -299,25 +299,25 @@ static hss_code referrals(hss_store *st, const hss_care_viewer *v, const char *r
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         hss_table_add_col(t, cols[i][0], cols[i][1],
                           i <= 1 || i == 6 || i == 7 || i == 16 ? HSS_COL_INT : HSS_COL_TEXT);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         hss_table_add_row(t);
         for (int i = 0; i < 18; i++) {
             if (i == 2) {
                 char m[19];
                 hss_care_id_mask(care_col_text(s, 2), m);
                 hss_table_set_text(t, 2, m);
-            } else if (sqlite3_column_type(s, i) == SQLITE_NULL) {
+            } else if (hss_store_col_is_null(s, i)) {
                 continue;
             } else if (i <= 1 || i == 6 || i == 7 || i == 16) {
-                hss_table_set_int(t, (size_t)i, sqlite3_column_int64(s, i));
+                hss_table_set_int(t, (size_t)i, hss_store_col_int64(s, i));
             } else {
                 hss_table_set_text(t, (size_t)i, care_col_text(s, i));
             }
         }
-        if ((rc = hss_care_audit(st, v && v->user ? v->user : "unknown", "referrals", sqlite3_column_int64(s, 1), err)))
+        if ((rc = hss_care_audit(st, v && v->user ? v->user : "unknown", "referrals", hss_store_col_int64(s, 1), err)))
             break;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return care_commit_table(st, rc, t, out, err);
 }
 
@@ -336,11 +336,11 @@ hss_code hss_care_referrals_received(hss_store *st, const char *user, const char
 
 hss_code hss_care_referral_events(hss_store *st, int64_t id, hss_table **out, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT state,at,user,note FROM care_referral_event WHERE referral_id=? "
+    hss_stmt *s = hss_store_prepare(st, "SELECT state,at,user,note FROM care_referral_event WHERE referral_id=? "
                                             "ORDER BY rowid", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, id);
+    hss_store_bind_int64(s, 1, id);
     hss_table *t = hss_table_new();
     hss_table_add_col(t, "state", "状态", HSS_COL_TEXT);
     hss_table_add_col(t, "at", "时间", HSS_COL_TEXT);

@@ -82,16 +82,16 @@ hss_code hss_care_audit(hss_store *st, const char *user, const char *action, int
 {
     char ts[24];
     care_timestamp(ts);
-    sqlite3_stmt *s = hss_store_prepare(st, "INSERT INTO care_access_log(at,user,action,resident_id) VALUES(?,?,?,?)", err);
+    hss_stmt *s = hss_store_prepare(st, "INSERT INTO care_access_log(at,user,action,resident_id) VALUES(?,?,?,?)", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, ts, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, user && *user ? user : "unknown", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 4, resident_id);
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "writing the access log");
+    hss_store_bind_text(s, 1, ts);
+    hss_store_bind_text(s, 2, user && *user ? user : "unknown");
+    hss_store_bind_text(s, 3, action);
+    hss_store_bind_int64(s, 4, resident_id);
+    int rc = hss_store_step(s);
+    hss_store_finalize(s);
+    return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, "writing the access log");
 }
 
 /* The access-log rows of one read that lists many residents (ids: a JSON array of resident
@@ -103,16 +103,16 @@ hss_code care_access_log_many(hss_store *st, const char *user, const char *actio
     care_timestamp(ts);
     if (hss_store_begin(st, err))
         return HSS_EDB;
-    sqlite3_stmt *s = hss_store_prepare(st, "INSERT INTO care_access_log(at,user,action,resident_id) "
+    hss_stmt *s = hss_store_prepare(st, "INSERT INTO care_access_log(at,user,action,resident_id) "
                                             "SELECT ?1,?2,?3,value FROM json_each(?4)", err);
     if (!s) {
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_text(s, 1, ts, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, user && *user ? user : "unknown", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, ids, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, ts);
+    hss_store_bind_text(s, 2, user && *user ? user : "unknown");
+    hss_store_bind_text(s, 3, action);
+    hss_store_bind_text(s, 4, ids);
     hss_code rc = care_step_done(st, s, err, "writing the access log");
     if (rc || (rc = hss_store_commit(st, err)))
         hss_store_rollback(st);
@@ -127,31 +127,31 @@ hss_code care_resident_get(hss_store *st, const char *key, care_resident *r, hss
     if (!key || (!by_number && (hss_parse_int64(key, &id) != 0 || id <= 0)))
         return hss_fail(err, HSS_EINVAL, "resident '%s': give an 18-character ID number or a resident id",
                         key ? key : "");
-    sqlite3_stmt *s = hss_store_prepare(st, by_number
+    hss_stmt *s = hss_store_prepare(st, by_number
         ? "SELECT id,id_number,name,sex,birth_date,village_code,county_code,conditions FROM care_resident WHERE id_number=upper(?)"
         : "SELECT id,id_number,name,sex,birth_date,village_code,county_code,conditions FROM care_resident WHERE id=?", err);
     if (!s)
         return HSS_EDB;
     if (by_number)
-        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, 1, key);
     else
-        sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        r->id = sqlite3_column_int64(s, 0);
+        hss_store_bind_int64(s, 1, id);
+    int rc = hss_store_step(s);
+    if (rc == HSS_ROW) {
+        r->id = hss_store_col_int64(s, 0);
         snprintf(r->id_number, sizeof r->id_number, "%s", care_col_text(s, 1));
         snprintf(r->name, sizeof r->name, "%s", care_col_text(s, 2));
         snprintf(r->sex, sizeof r->sex, "%s", care_col_text(s, 3));
         snprintf(r->birth_date, sizeof r->birth_date, "%s", care_col_text(s, 4));
         snprintf(r->village, sizeof r->village, "%s", care_col_text(s, 5));
         snprintf(r->county, sizeof r->county, "%s", care_col_text(s, 6));
-        r->conditions = (unsigned)sqlite3_column_int(s, 7);
+        r->conditions = (unsigned)hss_store_col_int(s, 7);
         hss_care_parse_day(r->birth_date, 0, &r->birth);
     }
-    sqlite3_finalize(s);
-    if (rc == SQLITE_ROW)
+    hss_store_finalize(s);
+    if (rc == HSS_ROW)
         return HSS_OK;
-    if (rc != SQLITE_DONE)
+    if (rc != HSS_DONE)
         return hss_store_error(st, err, "reading residents");
     char masked[19];
     if (by_number)
@@ -161,11 +161,11 @@ hss_code care_resident_get(hss_store *st, const char *key, care_resident *r, hss
 
 /* ---- import ---------------------------------------------------------------------------------- */
 
-static int village_exists(sqlite3_stmt *s, const char *code)
+static int village_exists(hss_stmt *s, const char *code)
 {
-    sqlite3_reset(s);
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-    return sqlite3_step(s) == SQLITE_ROW;
+    hss_store_reset(s);
+    hss_store_bind_text(s, 1, code);
+    return hss_store_step(s) == HSS_ROW;
 }
 
 static const char *parse_sex(const char *s)
@@ -212,18 +212,18 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
         return HSS_EDB;
     }
     hss_code rc = HSS_OK;
-    sqlite3_stmt *vq = hss_store_prepare(st, "SELECT 1 FROM area WHERE code=? AND level='village'", err);
-    sqlite3_stmt *ex = hss_store_prepare(st, "SELECT household,conditions FROM care_resident WHERE id_number=?", err);
+    hss_stmt *vq = hss_store_prepare(st, "SELECT 1 FROM area WHERE code=? AND level='village'", err);
+    hss_stmt *ex = hss_store_prepare(st, "SELECT household,conditions FROM care_resident WHERE id_number=?", err);
     /* A column absent from the file (?9 household, ?10 conditions = 0) leaves the stored value
      * alone; only a present cell, empty or not, replaces it. */
-    sqlite3_stmt *ins = hss_store_prepare(st,
+    hss_stmt *ins = hss_store_prepare(st,
         "INSERT INTO care_resident(id_number,name,sex,birth_date,village_code,county_code,household,conditions,generated) "
         "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,0) ON CONFLICT(id_number) DO UPDATE SET name=excluded.name, sex=excluded.sex,"
         " birth_date=excluded.birth_date, village_code=excluded.village_code, county_code=excluded.county_code,"
         " household=iif(?9,excluded.household,household), conditions=iif(?10,excluded.conditions,conditions),"
         " generated=0", err);
     /* ID numbers seen in this file, to refuse duplicates (two lines for one person). */
-    sqlite3_stmt *seen_tmp = NULL;
+    hss_stmt *seen_tmp = NULL;
     if (!vq || !ex || !ins) {
         rc = HSS_EDB;
         goto done;
@@ -318,37 +318,37 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
             rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column conditions: 'pregnant' for a male resident", file, line);
             goto done;
         }
-        sqlite3_reset(seen_tmp);
-        sqlite3_bind_text(seen_tmp, 1, idn, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(seen_tmp, 2, (sqlite3_int64)line);
-        if (sqlite3_step(seen_tmp) == SQLITE_ROW && (size_t)sqlite3_column_int64(seen_tmp, 0) != line) {
+        hss_store_reset(seen_tmp);
+        hss_store_bind_text(seen_tmp, 1, idn);
+        hss_store_bind_int64(seen_tmp, 2, (int64_t)line);
+        if (hss_store_step(seen_tmp) == HSS_ROW && (size_t)hss_store_col_int64(seen_tmp, 0) != line) {
             rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column id_number: value '%s' already on line %lld",
-                          file, line, masked, (long long)sqlite3_column_int64(seen_tmp, 0));
+                          file, line, masked, (long long)hss_store_col_int64(seen_tmp, 0));
             goto done;
         }
-        sqlite3_reset(seen_tmp);
-        sqlite3_reset(ex);
-        sqlite3_bind_text(ex, 1, idn, -1, SQLITE_STATIC);
-        int existed = sqlite3_step(ex) == SQLITE_ROW;
+        hss_store_reset(seen_tmp);
+        hss_store_reset(ex);
+        hss_store_bind_text(ex, 1, idn);
+        int existed = hss_store_step(ex) == HSS_ROW;
         if (existed) {
-            const char *old_household = (const char *)sqlite3_column_text(ex, 0);
+            const char *old_household = hss_store_col_text(ex, 0);
             if (has_household && !*household && old_household && *old_household)
                 local.cleared_households++;
-            if (has_conditions && mask == 0 && sqlite3_column_int(ex, 1) != 0)
+            if (has_conditions && mask == 0 && hss_store_col_int(ex, 1) != 0)
                 local.cleared_conditions++;
         }
-        sqlite3_reset(ins);
-        sqlite3_bind_text(ins, 1, idn, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 2, name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 3, sex, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 4, birth, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 5, village, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 6, village, 6, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 7, household, -1, SQLITE_STATIC);
-        sqlite3_bind_int(ins, 8, (int)mask);
-        sqlite3_bind_int(ins, 9, has_household);
-        sqlite3_bind_int(ins, 10, has_conditions);
-        if (sqlite3_step(ins) != SQLITE_DONE) {
+        hss_store_reset(ins);
+        hss_store_bind_text(ins, 1, idn);
+        hss_store_bind_text(ins, 2, name);
+        hss_store_bind_text(ins, 3, sex);
+        hss_store_bind_text(ins, 4, birth);
+        hss_store_bind_text(ins, 5, village);
+        hss_store_bind_textn(ins, 6, village, 6);
+        hss_store_bind_text(ins, 7, household);
+        hss_store_bind_int(ins, 8, (int)mask);
+        hss_store_bind_int(ins, 9, has_household);
+        hss_store_bind_int(ins, 10, has_conditions);
+        if (hss_store_step(ins) != HSS_DONE) {
             rc = hss_store_error(st, err, "storing a resident");
             goto done;
         }
@@ -360,10 +360,10 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
     if (r < 0)
         rc = err ? err->code : HSS_EINVAL;
 done:
-    sqlite3_finalize(vq);
-    sqlite3_finalize(ex);
-    sqlite3_finalize(ins);
-    sqlite3_finalize(seen_tmp);
+    hss_store_finalize(vq);
+    hss_store_finalize(ex);
+    hss_store_finalize(ins);
+    hss_store_finalize(seen_tmp);
     hss_csv_close(csv);
     if (rc == HSS_OK && local.rows) /* a header-only file changes nothing */
         rc = hss_store_bump_version(st, err);
@@ -395,13 +395,13 @@ static void add_resident_cols(hss_table *t)
 
 /* Fills the resident columns from a row (id,id_number,name,sex,birth_date,village_code,
  * village name,household,conditions,generated) starting at column c0 of s. */
-static void set_resident_cols(hss_table *t, sqlite3_stmt *s, int32_t day)
+static void set_resident_cols(hss_table *t, hss_stmt *s, int32_t day)
 {
     char masked[19];
     hss_care_id_mask(care_col_text(s, 1), masked);
     int32_t birth = 0;
     hss_care_parse_day(care_col_text(s, 4), 0, &birth);
-    hss_table_set_int(t, 0, sqlite3_column_int64(s, 0));
+    hss_table_set_int(t, 0, hss_store_col_int64(s, 0));
     hss_table_set_text(t, 1, masked);
     hss_table_set_text(t, 2, care_col_text(s, 2));
     hss_table_set_text(t, 3, strcmp(care_col_text(s, 3), "male") == 0 ? "男" : "女");
@@ -412,10 +412,10 @@ static void set_resident_cols(hss_table *t, sqlite3_stmt *s, int32_t day)
     hss_table_set_text(t, 8, care_col_text(s, 7));
     hss_buf g;
     hss_buf_init(&g);
-    hss_care_groups_format(hss_care_key_groups(birth, (unsigned)sqlite3_column_int(s, 8), day), 1, &g);
+    hss_care_groups_format(hss_care_key_groups(birth, (unsigned)hss_store_col_int(s, 8), day), 1, &g);
     hss_table_set_text(t, 9, g.data ? g.data : "");
     hss_buf_free(&g);
-    hss_table_set_int(t, 10, sqlite3_column_int(s, 9));
+    hss_table_set_int(t, 10, hss_store_col_int(s, 9));
 }
 
 #define RESIDENT_SELECT                                                                          \
@@ -450,7 +450,7 @@ hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const c
                         "show", r.id, err);
     if (rc)
         return rc;
-    sqlite3_stmt *s;
+    hss_stmt *s;
     hss_table *t;
     /* Build the final table: resident columns, then contract and chronic columns. */
     t = hss_table_new();
@@ -468,12 +468,12 @@ hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const c
         hss_table_free(t);
         return HSS_EDB;
     }
-    sqlite3_bind_int64(s, 1, r.id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    hss_store_bind_int64(s, 1, r.id);
+    if (hss_store_step(s) == HSS_ROW) {
         hss_table_add_row(t);
         set_resident_cols(t, s, day);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     char d[11];
     hss_care_format_day(day, d);
     s = hss_store_prepare(st,
@@ -481,29 +481,29 @@ hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const c
         "FROM care_contract c LEFT JOIN care_team t ON t.code=c.team_code "
         "WHERE c.resident_id=? AND c.start_date<=? AND c.end_date>=? ORDER BY c.start_date DESC LIMIT 1", err);
     if (s) {
-        sqlite3_bind_int64(s, 1, r.id);
-        sqlite3_bind_text(s, 2, d, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, d, -1, SQLITE_STATIC);
-        if (sqlite3_step(s) == SQLITE_ROW) {
+        hss_store_bind_int64(s, 1, r.id);
+        hss_store_bind_text(s, 2, d);
+        hss_store_bind_text(s, 3, d);
+        if (hss_store_step(s) == HSS_ROW) {
             hss_table_set_text(t, c_team, care_col_text(s, 0));
             hss_table_set_text(t, c_pkg, care_col_text(s, 1));
             hss_table_set_text(t, c_end, care_col_text(s, 2));
             hss_table_set_text(t, c_tname, care_col_text(s, 3));
             hss_table_set_text(t, c_phone, care_col_text(s, 4));
-            hss_table_set_int(t, c_tgen, sqlite3_column_int64(s, 5));
+            hss_table_set_int(t, c_tgen, hss_store_col_int64(s, 5));
         }
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
     }
     s = hss_store_prepare(st, "SELECT disease,enrolled_on FROM care_enrolment WHERE resident_id=? ORDER BY disease", err);
     if (s) {
         hss_buf b;
         hss_buf_init(&b);
-        sqlite3_bind_int64(s, 1, r.id);
-        while (sqlite3_step(s) == SQLITE_ROW)
+        hss_store_bind_int64(s, 1, r.id);
+        while (hss_store_step(s) == HSS_ROW)
             hss_buf_printf(&b, "%s%s(since %s)", b.len ? ";" : "", care_col_text(s, 0), care_col_text(s, 1));
         hss_table_set_text(t, c_chr, b.data ? b.data : "");
         hss_buf_free(&b);
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
     }
     if (log) {
         s = hss_store_prepare(st, "SELECT at,user,action FROM care_access_log WHERE resident_id=? ORDER BY id", err);
@@ -511,7 +511,7 @@ hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const c
             hss_table_free(t);
             return HSS_EDB;
         }
-        sqlite3_bind_int64(s, 1, r.id);
+        hss_store_bind_int64(s, 1, r.id);
         hss_table *l = hss_table_new();
         hss_table_add_col(l, "at", "时间", HSS_COL_TEXT);
         hss_table_add_col(l, "user", "查阅人", HSS_COL_TEXT);
@@ -534,33 +534,33 @@ hss_code hss_care_residents_list(hss_store *st, const hss_care_viewer *v, int32_
     hss_buf_init(&q);
     hss_buf_printf(&q, RESIDENT_SELECT "WHERE %s ORDER BY r.village_code, r.household, r.id LIMIT :limit",
                    care_scope_clause(v, "r.village_code", &c));
-    sqlite3_stmt *s = hss_store_prepare(st, q.data, err);
+    hss_stmt *s = hss_store_prepare(st, q.data, err);
     hss_buf_free(&c);
     hss_buf_free(&q);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":limit"), limit ? (sqlite3_int64)limit : -1);
+    hss_store_bind_int64(s, hss_store_bind_index(s, ":limit"), limit ? (int64_t)limit : -1);
     rc = care_scope_bind(st, s, v, err);
     if (rc) {
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
         return rc;
     }
     if (hss_store_begin(st, err)) {
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
         return HSS_EDB;
     }
     hss_table *t = hss_table_new();
     add_resident_cols(t);
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((r = hss_store_step(s)) == HSS_ROW) {
         hss_table_add_row(t);
         set_resident_cols(t, s, day);
-        rc = hss_care_audit(st, v && v->user ? v->user : "unknown", "list", sqlite3_column_int64(s, 0), err);
+        rc = hss_care_audit(st, v && v->user ? v->user : "unknown", "list", hss_store_col_int64(s, 0), err);
         if (rc)
             break;
     }
-    sqlite3_finalize(s);
-    if (!rc && r != SQLITE_DONE)
+    hss_store_finalize(s);
+    if (!rc && r != HSS_DONE)
         rc = hss_store_error(st, err, "reading residents");
     if (!rc)
         rc = hss_store_commit(st, err);

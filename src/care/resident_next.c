@@ -8,12 +8,12 @@
 hss_code hss_care_resident_next(hss_store *st, const hss_care_rules *r, int64_t resident_id, int32_t day,
                                 hss_table **out, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT id,resident_id,disease='diabetes',s_birth,s_enrolled,s_nvisits,s_visits,enrolled_on "
         "FROM care_enrolment WHERE resident_id=? ORDER BY disease", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, resident_id);
+    hss_store_bind_int64(s, 1, resident_id);
     hss_table *t = hss_table_new();
     hss_table_add_col(t, "disease", "病种", HSS_COL_TEXT);
     hss_table_add_col(t, "enrolled_on", "纳入管理", HSS_COL_TEXT);
@@ -24,15 +24,15 @@ hss_code hss_care_resident_next(hss_store *st, const hss_care_rules *r, int64_t 
     hss_table_add_col(t, "days_overdue", "超期天数", HSS_COL_INT);
     hss_table_add_col(t, "reason", "原因", HSS_COL_TEXT);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         hss_care_patient p = {0};
-        p.enrolment_id = sqlite3_column_int64(s, 0);
-        p.resident_id = sqlite3_column_int64(s, 1);
-        p.disease = sqlite3_column_int(s, 2);
-        p.birth = sqlite3_column_int(s, 3);
-        p.enrolled = sqlite3_column_int(s, 4);
-        p.nvisits = sqlite3_column_int(s, 5);
-        care_summary_unpack(sqlite3_column_blob(s, 6), sqlite3_column_bytes(s, 6), &p);
+        p.enrolment_id = hss_store_col_int64(s, 0);
+        p.resident_id = hss_store_col_int64(s, 1);
+        p.disease = hss_store_col_int(s, 2);
+        p.birth = hss_store_col_int(s, 3);
+        p.enrolled = hss_store_col_int(s, 4);
+        p.nvisits = hss_store_col_int(s, 5);
+        care_summary_unpack(hss_store_col_blob(s, 6), hss_store_col_bytes(s, 6), &p);
         hss_care_next n;
         hss_care_next_action(r, &p, day, &n);
         hss_care_next_explain(r, &p, &n);
@@ -48,8 +48,8 @@ hss_code hss_care_resident_next(hss_store *st, const hss_care_rules *r, int64_t 
         hss_table_set_int(t, 6, n.days_overdue);
         hss_table_set_text(t, 7, n.reason);
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
+    hss_store_finalize(s);
+    if (rc != HSS_DONE) {
         hss_table_free(t);
         return hss_store_error(st, err, "reading chronic enrolments");
     }

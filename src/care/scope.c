@@ -15,9 +15,9 @@ void care_timestamp(char *out)
     hss_utc_timestamp(out);
 }
 
-const char *care_col_text(sqlite3_stmt *s, int i)
+const char *care_col_text(hss_stmt *s, int i)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
+    const char *t = hss_store_col_text(s, i);
     return t ? (const char *)t : "";
 }
 
@@ -42,17 +42,17 @@ const char *care_scope_clause(const hss_care_viewer *v, const char *col, hss_buf
 
 static int area_prefix_len(hss_store *st, const char *code)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT level FROM area WHERE code=?", NULL);
+    hss_stmt *s = hss_store_prepare(st, "SELECT level FROM area WHERE code=?", NULL);
     if (!s)
         return -1;
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, code);
     int len = -1;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (hss_store_step(s) == HSS_ROW) {
         int lv = hss_model_find(HSS_VOCAB_LEVEL, care_col_text(s, 0));
         if (lv >= 0)
             len = hss_level_prefix_len(lv);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return len;
 }
 
@@ -76,20 +76,20 @@ hss_code care_viewer_check(hss_store *st, const hss_care_viewer *v, hss_error *e
     } else {
         return HSS_OK;
     }
-    sqlite3_stmt *s = hss_store_prepare(st, sql, err);
+    hss_stmt *s = hss_store_prepare(st, sql, err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-    int found = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_finalize(s);
+    hss_store_bind_text(s, 1, code);
+    int found = hss_store_step(s) == HSS_ROW;
+    hss_store_finalize(s);
     return found ? HSS_OK : hss_fail(err, HSS_ENOTFOUND, "no %s with code '%s'", what, code);
 }
 
-hss_code care_scope_bind(hss_store *st, sqlite3_stmt *s, const hss_care_viewer *v, hss_error *err)
+hss_code care_scope_bind(hss_store *st, hss_stmt *s, const hss_care_viewer *v, hss_error *err)
 {
     if (!v)
         return HSS_OK;
-    int i = sqlite3_bind_parameter_index(s, ":scope");
+    int i = hss_store_bind_index(s, ":scope");
     if (!i)
         return HSS_OK;
     const char *code = v->team ? v->team : v->facility ? v->facility : v->area ? v->area : v->self_id_number;
@@ -97,11 +97,11 @@ hss_code care_scope_bind(hss_store *st, sqlite3_stmt *s, const hss_care_viewer *
         int len = area_prefix_len(st, v->area);
         if (len < 0)
             return hss_fail(err, HSS_ENOTFOUND, "no area with code '%s'", v->area);
-        sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":plen"), len);
-        sqlite3_bind_text(s, i, v->area, len, SQLITE_TRANSIENT);
+        hss_store_bind_int(s, hss_store_bind_index(s, ":plen"), len);
+        hss_store_bind_copyn(s, i, v->area, len);
         return HSS_OK;
     }
-    sqlite3_bind_text(s, i, code, -1, SQLITE_TRANSIENT);
+    hss_store_bind_copy(s, i, code);
     return HSS_OK;
 }
 
@@ -125,14 +125,14 @@ hss_code care_scope_check(hss_store *st, const hss_care_viewer *v, const care_re
     hss_buf_init(&c);
     hss_buf_puts(&b, care_scope_clause(v, "?1", &c));
     hss_buf_free(&c);
-    sqlite3_stmt *s = hss_store_prepare(st, b.data, err);
+    hss_stmt *s = hss_store_prepare(st, b.data, err);
     hss_buf_free(&b);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, r->village, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, r->village);
     hss_code rc = care_scope_bind(st, s, v, err);
-    int ok = rc == HSS_OK && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
+    int ok = rc == HSS_OK && hss_store_step(s) == HSS_ROW && hss_store_col_int(s, 0);
+    hss_store_finalize(s);
     if (rc)
         return rc;
     if (ok)
@@ -143,11 +143,11 @@ hss_code care_scope_check(hss_store *st, const hss_care_viewer *v, const care_re
                     v->team ? v->team : v->facility ? v->facility : v->area);
 }
 
-hss_code care_step_done(hss_store *st, sqlite3_stmt *s, hss_error *err, const char *what)
+hss_code care_step_done(hss_store *st, hss_stmt *s, hss_error *err, const char *what)
 {
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, what);
+    int rc = hss_store_step(s);
+    hss_store_finalize(s);
+    return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, what);
 }
 
 hss_code care_commit(hss_store *st, hss_error *err)
@@ -169,17 +169,17 @@ hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table *
     return HSS_OK;
 }
 
-void care_fill(hss_table *t, sqlite3_stmt *s)
+void care_fill(hss_table *t, hss_stmt *s)
 {
     size_t n = hss_table_cols(t);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         hss_table_add_row(t);
         for (size_t i = 0; i < n; i++) {
             if (hss_table_col_type(t, i) == HSS_COL_INT)
-                hss_table_set_int(t, i, sqlite3_column_int64(s, (int)i));
+                hss_table_set_int(t, i, hss_store_col_int64(s, (int)i));
             else
                 hss_table_set_text(t, i, care_col_text(s, (int)i));
         }
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
 }

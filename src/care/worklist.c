@@ -63,26 +63,26 @@ static void people_free(person *p, size_t n)
 /* The residents whose ids are in the JSON array ids, by id (one query, not one per row). */
 static hss_code people_of(hss_store *st, const char *ids, person **out, size_t *n, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT r.id,r.id_number,r.name,coalesce(a.name,r.village_code) FROM care_resident r "
+    hss_stmt *s = hss_store_prepare(st, "SELECT r.id,r.id_number,r.name,coalesce(a.name,r.village_code) FROM care_resident r "
                                             "LEFT JOIN area a ON a.code=r.village_code "
                                             "WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.id", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, ids, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, ids);
     size_t cap = 64, len = 0;
     person *p = hss_xmalloc(cap * sizeof *p);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         if (len == cap)
             p = hss_xrealloc(p, (cap *= 2) * sizeof *p);
-        p[len].id = sqlite3_column_int64(s, 0);
+        p[len].id = hss_store_col_int64(s, 0);
         hss_care_id_mask(care_col_text(s, 1), p[len].masked);
         p[len].name = hss_xstrdup(care_col_text(s, 2));
         p[len].village = hss_xstrdup(care_col_text(s, 3));
         len++;
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
+    hss_store_finalize(s);
+    if (rc != HSS_DONE) {
         people_free(p, len);
         return hss_store_error(st, err, "reading the residents listed");
     }
@@ -131,23 +131,23 @@ static hss_code items_compute(hss_store *st, const hss_care_rules *r, const hss_
     hss_buf_init(&q);
     hss_buf_printf(&q, "SELECT id,resident_id,accepted_at,to_name FROM care_referral WHERE state='accepted' AND "
                        "substr(accepted_at,1,10) < ?1 AND %s", care_scope_clause(v, "village_code", &c));
-    sqlite3_stmt *s = hss_store_prepare(st, q.data, err);
+    hss_stmt *s = hss_store_prepare(st, q.data, err);
     hss_buf_free(&c);
     hss_buf_free(&q);
     if (!s) {
         free(items);
         return HSS_EDB;
     }
-    sqlite3_bind_text(s, 1, limit, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, limit);
     care_scope_bind(st, s, v, NULL);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         if (len == cap) {
             cap *= 2;
             items = hss_xrealloc(items, cap * sizeof *items);
         }
         item *it = &items[len++];
         memset(it, 0, sizeof *it);
-        it->resident_id = sqlite3_column_int64(s, 1);
+        it->resident_id = hss_store_col_int64(s, 1);
         it->disease = -1;
         it->rank = 1;
         int32_t acc = day;
@@ -157,12 +157,12 @@ static hss_code items_compute(hss_store *st, const hss_care_rules *r, const hss_
         it->next.status = HSS_DUE_OVERDUE;
         it->next.days_overdue = day - it->next.due;
         snprintf(it->next.reason, sizeof it->next.reason, "转诊 %lld 于 %.10s 被%s接收, %d天未到诊",
-                 (long long)sqlite3_column_int64(s, 0), care_col_text(s, 2), care_col_text(s, 3),
+                 (long long)hss_store_col_int64(s, 0), care_col_text(s, 2), care_col_text(s, 3),
                  day - acc);
         it->action_id = "referral_overdue";
         it->action_zh = "转诊超期未到诊";
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     qsort(items, len, sizeof *items, item_cmp);
     *out = items;
     *n_out = len;

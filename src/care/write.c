@@ -43,7 +43,7 @@ const char *hss_care_reading_id(hss_care_reading r) { return READINGS[r][0]; }
 const char *hss_care_reading_zh(hss_care_reading r) { return READINGS[r][1]; }
 
 /* Prepared statement or NULL (err set). */
-static sqlite3_stmt *prep(hss_store *st, const char *sql, hss_error *err)
+static hss_stmt *prep(hss_store *st, const char *sql, hss_error *err)
 {
     return hss_store_prepare(st, sql, err);
 }
@@ -53,18 +53,18 @@ static sqlite3_stmt *prep(hss_store *st, const char *sql, hss_error *err)
 /* The enrolment of a resident in a disease: its id and enrolment date (0 when not enrolled). */
 static int64_t enrolment_of(hss_store *st, int64_t resident, int disease, char enrolled[11])
 {
-    sqlite3_stmt *s = prep(st, "SELECT id,enrolled_on FROM care_enrolment WHERE resident_id=? AND disease=?", NULL);
+    hss_stmt *s = prep(st, "SELECT id,enrolled_on FROM care_enrolment WHERE resident_id=? AND disease=?", NULL);
     if (!s)
         return 0;
-    sqlite3_bind_int64(s, 1, resident);
-    sqlite3_bind_text(s, 2, hss_care_disease_id(disease), -1, SQLITE_STATIC);
+    hss_store_bind_int64(s, 1, resident);
+    hss_store_bind_text(s, 2, hss_care_disease_id(disease));
     int64_t id = 0;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        id = sqlite3_column_int64(s, 0);
+    if (hss_store_step(s) == HSS_ROW) {
+        id = hss_store_col_int64(s, 0);
         if (enrolled)
             snprintf(enrolled, 11, "%s", care_col_text(s, 1));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return id;
 }
 
@@ -135,12 +135,12 @@ static hss_code check_readings(const hss_care_followup_req *f, int d, hss_care_p
 
 static hss_code set_followup_notes(hss_store *st, int64_t id, const char *medication, const char *note, hss_error *err)
 {
-    sqlite3_stmt *s = prep(st, "UPDATE care_followup SET medication=?2, note=?3 WHERE id=?1", err);
+    hss_stmt *s = prep(st, "UPDATE care_followup SET medication=?2, note=?3 WHERE id=?1", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_text(s, 2, medication ? medication : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, note ? note : "", -1, SQLITE_STATIC);
+    hss_store_bind_int64(s, 1, id);
+    hss_store_bind_text(s, 2, medication ? medication : "");
+    hss_store_bind_text(s, 3, note ? note : "");
     return care_step_done(st, s, err, "storing the follow-up's medication and note");
 }
 
@@ -184,27 +184,27 @@ hss_code hss_care_followup_outcome(hss_store *st, const hss_care_rules *r, int64
                                    int32_t day, hss_care_reading *reading, hss_care_next *next,
                                    hss_error *err)
 {
-    sqlite3_stmt *s = prep(st, "SELECT id,resident_id,s_birth,s_enrolled,s_nvisits,s_visits FROM care_enrolment "
+    hss_stmt *s = prep(st, "SELECT id,resident_id,s_birth,s_enrolled,s_nvisits,s_visits FROM care_enrolment "
                                "WHERE resident_id=? AND disease=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, resident_id);
-    sqlite3_bind_text(s, 2, hss_care_disease_id(disease), -1, SQLITE_STATIC);
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        sqlite3_finalize(s);
+    hss_store_bind_int64(s, 1, resident_id);
+    hss_store_bind_text(s, 2, hss_care_disease_id(disease));
+    if (hss_store_step(s) != HSS_ROW) {
+        hss_store_finalize(s);
         return hss_fail(err, HSS_ENOTFOUND, "resident %lld is not enrolled for %s", (long long)resident_id,
                         hss_care_disease_id(disease));
     }
     hss_care_patient pt;
     memset(&pt, 0, sizeof pt);
-    pt.enrolment_id = sqlite3_column_int64(s, 0);
-    pt.resident_id = sqlite3_column_int64(s, 1);
+    pt.enrolment_id = hss_store_col_int64(s, 0);
+    pt.resident_id = hss_store_col_int64(s, 1);
     pt.disease = disease;
-    pt.birth = sqlite3_column_int(s, 2);
-    pt.enrolled = sqlite3_column_int(s, 3);
-    pt.nvisits = sqlite3_column_int(s, 4);
-    care_summary_unpack(sqlite3_column_blob(s, 5), sqlite3_column_bytes(s, 5), &pt);
-    sqlite3_finalize(s);
+    pt.birth = hss_store_col_int(s, 2);
+    pt.enrolled = hss_store_col_int(s, 3);
+    pt.nvisits = hss_store_col_int(s, 4);
+    care_summary_unpack(hss_store_col_blob(s, 5), hss_store_col_bytes(s, 5), &pt);
+    hss_store_finalize(s);
     *reading = pt.nvisits ? hss_care_classify(r, disease, hss_care_age(pt.birth, pt.last.day), &pt.last)
                           : HSS_READ_MISSING;
     hss_care_next_action(r, &pt, day, next);
@@ -216,12 +216,12 @@ hss_code hss_care_followup_outcome(hss_store *st, const hss_care_rules *r, int64
 
 static int team_exists(hss_store *st, const char *team)
 {
-    sqlite3_stmt *s = prep(st, "SELECT 1 FROM care_team WHERE code=?", NULL);
+    hss_stmt *s = prep(st, "SELECT 1 FROM care_team WHERE code=?", NULL);
     if (!s)
         return 0;
-    sqlite3_bind_text(s, 1, team, -1, SQLITE_STATIC);
-    int found = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_finalize(s);
+    hss_store_bind_text(s, 1, team);
+    int found = hss_store_step(s) == HSS_ROW;
+    hss_store_finalize(s);
     return found;
 }
 
@@ -247,25 +247,25 @@ typedef struct contract_row {
 
 static hss_code contract_get(hss_store *st, int64_t id, contract_row *c, hss_error *err)
 {
-    sqlite3_stmt *s = prep(st, "SELECT c.resident_id,c.team_code,c.package,c.start_date,c.end_date,c.ended_on IS NOT NULL,"
+    hss_stmt *s = prep(st, "SELECT c.resident_id,c.team_code,c.package,c.start_date,c.end_date,c.ended_on IS NOT NULL,"
                                " EXISTS(SELECT 1 FROM care_contract n WHERE n.renewal_of=c.id) "
                                "FROM care_contract c WHERE c.id=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, id);
+    hss_store_bind_int64(s, 1, id);
     memset(c, 0, sizeof *c);
-    int found = sqlite3_step(s) == SQLITE_ROW;
+    int found = hss_store_step(s) == HSS_ROW;
     if (found) {
         c->id = id;
-        c->resident = sqlite3_column_int64(s, 0);
+        c->resident = hss_store_col_int64(s, 0);
         snprintf(c->team, sizeof c->team, "%s", care_col_text(s, 1));
         snprintf(c->package, sizeof c->package, "%s", care_col_text(s, 2));
         snprintf(c->start, sizeof c->start, "%s", care_col_text(s, 3));
         snprintf(c->end, sizeof c->end, "%s", care_col_text(s, 4));
-        c->ended = sqlite3_column_int(s, 5);
-        c->renewed = sqlite3_column_int(s, 6);
+        c->ended = hss_store_col_int(s, 5);
+        c->renewed = hss_store_col_int(s, 6);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return found ? HSS_OK : hss_fail(err, HSS_ENOTFOUND, "no contract %lld", (long long)id);
 }
 
@@ -320,16 +320,16 @@ hss_code hss_care_contract_end(hss_store *st, int64_t id, const char *date, cons
                         (long long)id);
     if (strcmp(date, c.start) < 0 || strcmp(date, c.end) > 0)
         return problemf(p, "date", "解约日期：应在签约期内（%s）", "date: must lie within the contract (%s)", c.end);
-    sqlite3_stmt *s = prep(st, "UPDATE care_contract SET end_date=?2, ended_on=?2, end_reason=?3 WHERE id=?1", err);
+    hss_stmt *s = prep(st, "UPDATE care_contract SET end_date=?2, ended_on=?2, end_reason=?3 WHERE id=?1", err);
     if (!s)
         return HSS_EDB;
     if (hss_store_begin(st, err)) {
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
         return HSS_EDB;
     }
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_text(s, 2, date, 10, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
+    hss_store_bind_int64(s, 1, id);
+    hss_store_bind_textn(s, 2, date, 10);
+    hss_store_bind_text(s, 3, reason);
     if ((rc = care_step_done(st, s, err, "ending a contract"))) {
         hss_store_rollback(st);
         return rc;
@@ -347,12 +347,12 @@ int hss_ref_state_receiving(hss_ref_state s)
 
 static int facility_exists(hss_store *st, const char *code)
 {
-    sqlite3_stmt *s = prep(st, "SELECT 1 FROM facility WHERE code=?", NULL);
+    hss_stmt *s = prep(st, "SELECT 1 FROM facility WHERE code=?", NULL);
     if (!s)
         return 0;
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-    int found = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_finalize(s);
+    hss_store_bind_text(s, 1, code);
+    int found = hss_store_step(s) == HSS_ROW;
+    hss_store_finalize(s);
     return found;
 }
 
@@ -378,13 +378,13 @@ hss_code hss_care_referral_create(hss_store *st, const hss_care_referral_req *q,
         hss_store_rollback(st);
         return rc;
     }
-    sqlite3_stmt *s = prep(st, "UPDATE care_referral SET urgency=? WHERE id=?", err);
+    hss_stmt *s = prep(st, "UPDATE care_referral SET urgency=? WHERE id=?", err);
     if (!s) {
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_text(s, 1, u, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, rid);
+    hss_store_bind_text(s, 1, u);
+    hss_store_bind_int64(s, 2, rid);
     if ((rc = care_step_done(st, s, err, "storing the urgency")) || (rc = hss_store_commit(st, err))) {
         hss_store_rollback(st);
         return rc;
@@ -397,18 +397,18 @@ hss_code hss_care_referral_create(hss_store *st, const hss_care_referral_req *q,
 hss_code hss_care_referral_parties(hss_store *st, int64_t id, int64_t *resident_id, char from[64], char to[64],
                                    char state[24], hss_error *err)
 {
-    sqlite3_stmt *s = prep(st, "SELECT resident_id,from_facility,coalesce(to_facility,''),state FROM care_referral WHERE id=?", err);
+    hss_stmt *s = prep(st, "SELECT resident_id,from_facility,coalesce(to_facility,''),state FROM care_referral WHERE id=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, id);
-    int found = sqlite3_step(s) == SQLITE_ROW;
+    hss_store_bind_int64(s, 1, id);
+    int found = hss_store_step(s) == HSS_ROW;
     if (found) {
-        *resident_id = sqlite3_column_int64(s, 0);
+        *resident_id = hss_store_col_int64(s, 0);
         snprintf(from, 64, "%s", care_col_text(s, 1));
         snprintf(to, 64, "%s", care_col_text(s, 2));
         snprintf(state, 24, "%s", care_col_text(s, 3));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return found ? HSS_OK : hss_fail(err, HSS_ENOTFOUND, "no referral %lld", (long long)id);
 }
 
@@ -416,14 +416,14 @@ hss_code hss_care_destinations(hss_store *st, int64_t resident_id, const char *f
                                hss_error *err)
 {
     /* grades sort 3A first; 'none' (township centres) last within a county */
-    sqlite3_stmt *s = prep(st,
+    hss_stmt *s = prep(st,
         "SELECT f.code,f.name,f.type,f.grade,f.area_code,substr(f.area_code,1,6)=r.county_code AS inc "
         "FROM facility f, care_resident r WHERE r.id=?1 AND f.type<>'village_clinic' AND f.code<>?2 "
         "ORDER BY inc DESC, CASE WHEN f.grade='none' THEN 'Z' ELSE f.grade END, f.name LIMIT 300", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, resident_id);
-    sqlite3_bind_text(s, 2, from_facility ? from_facility : "", -1, SQLITE_STATIC);
+    hss_store_bind_int64(s, 1, resident_id);
+    hss_store_bind_text(s, 2, from_facility ? from_facility : "");
     hss_table *t = hss_table_new();
     hss_table_add_col(t, "code", "机构代码", HSS_COL_TEXT);
     hss_table_add_col(t, "name", "机构", HSS_COL_TEXT);
@@ -458,19 +458,19 @@ static hss_code village_in_scope(hss_store *st, const hss_care_viewer *v, const 
     hss_buf_init(&c);
     hss_buf_init(&q);
     hss_buf_printf(&q, "SELECT 1 FROM area WHERE code=:v AND level='village' AND %s", care_scope_clause(v, "code", &c));
-    sqlite3_stmt *s = prep(st, q.data, err);
+    hss_stmt *s = prep(st, q.data, err);
     hss_buf_free(&c);
     hss_buf_free(&q);
     if (!s)
         return HSS_EDB;
     hss_code rc = care_scope_bind(st, s, v, err);
     if (rc) {
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
         return rc;
     }
-    sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":v"), village, -1, SQLITE_STATIC);
-    int found = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_finalize(s);
+    hss_store_bind_text(s, hss_store_bind_index(s, ":v"), village);
+    int found = hss_store_step(s) == HSS_ROW;
+    hss_store_finalize(s);
     return found ? HSS_OK
                  : hss_care_problem_set(p, "village", "村(社区)：不是您服务范围内的村", "village: not a village you serve");
 }
@@ -515,39 +515,39 @@ hss_code hss_care_resident_register(hss_store *st, const hss_care_viewer *v, con
     hss_error e2;
     if (care_resident_get(st, num, &r, &e2) == HSS_OK)
         return hss_fail(err, HSS_ECONFLICT, "this ID number is already registered|该身份证号已建档");
-    sqlite3_stmt *s = prep(st, "INSERT INTO care_resident(id_number,name,sex,birth_date,village_code,county_code,household) "
+    hss_stmt *s = prep(st, "INSERT INTO care_resident(id_number,name,sex,birth_date,village_code,county_code,household) "
                                "VALUES(?,?,?,?,?,substr(?5,1,6),?)", err);
     if (!s)
         return HSS_EDB;
     if (hss_store_begin(st, err)) {
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
         return HSS_EDB;
     }
-    sqlite3_bind_text(s, 1, num, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, f->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, f->sex, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, f->birth_date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, f->village, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 6, f->household ? f->household : "", -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, num);
+    hss_store_bind_text(s, 2, f->name);
+    hss_store_bind_text(s, 3, f->sex);
+    hss_store_bind_text(s, 4, f->birth_date);
+    hss_store_bind_text(s, 5, f->village);
+    hss_store_bind_text(s, 6, f->household ? f->household : "");
     if ((rc = care_step_done(st, s, err, "registering a resident"))) {
         hss_store_rollback(st);
         return rc;
     }
     if (id)
-        *id = sqlite3_last_insert_rowid(hss_store_sqlite(st));
+        *id = hss_store_last_id(st);
     return care_commit(st, err);
 }
 
 void hss_care_resident_county(hss_store *st, int64_t resident_id, char county[8])
 {
     county[0] = 0;
-    sqlite3_stmt *s = prep(st, "SELECT county_code FROM care_resident WHERE id=?", NULL);
+    hss_stmt *s = prep(st, "SELECT county_code FROM care_resident WHERE id=?", NULL);
     if (!s)
         return;
-    sqlite3_bind_int64(s, 1, resident_id);
-    if (sqlite3_step(s) == SQLITE_ROW)
+    hss_store_bind_int64(s, 1, resident_id);
+    if (hss_store_step(s) == HSS_ROW)
         snprintf(county, 8, "%s", care_col_text(s, 0));
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
 }
 
 /* ---- request ids ----------------------------------------------------------------------------- */
@@ -566,40 +566,40 @@ int hss_care_request_id_valid(const char *rid)
 hss_code hss_care_request_find(hss_store *st, const char *request_id, const char *user, int *status,
                                char **answer, hss_error *err)
 {
-    sqlite3_stmt *s = prep(st, "SELECT user,status,answer FROM care_request WHERE request_id=?", err);
+    hss_stmt *s = prep(st, "SELECT user,status,answer FROM care_request WHERE request_id=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, request_id, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, request_id);
     hss_code rc = HSS_ENOTFOUND;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (hss_store_step(s) == HSS_ROW) {
         if (strcmp(care_col_text(s, 0), user) != 0) {
             rc = HSS_ECONFLICT;
         } else {
-            *status = sqlite3_column_int(s, 1);
+            *status = hss_store_col_int(s, 1);
             *answer = hss_xstrdup(care_col_text(s, 2));
             rc = HSS_OK;
         }
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return rc;
 }
 
 hss_code hss_care_request_save(hss_store *st, const char *request_id, const char *user, const char *kind,
                                const char *county, int status, const char *answer, hss_error *err)
 {
-    sqlite3_stmt *s = prep(st, "INSERT INTO care_request(request_id,user,kind,at,status,answer,county_code) "
+    hss_stmt *s = prep(st, "INSERT INTO care_request(request_id,user,kind,at,status,answer,county_code) "
                                "VALUES(?,?,?,?,?,?,?)", err);
     if (!s)
         return HSS_EDB;
     char at[24];
     care_timestamp(at);
-    sqlite3_bind_text(s, 1, request_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, user, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, at, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 5, status);
-    sqlite3_bind_text(s, 6, answer, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 7, county ? county : "", -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, request_id);
+    hss_store_bind_text(s, 2, user);
+    hss_store_bind_text(s, 3, kind);
+    hss_store_bind_text(s, 4, at);
+    hss_store_bind_int(s, 5, status);
+    hss_store_bind_text(s, 6, answer);
+    hss_store_bind_text(s, 7, county ? county : "");
     return care_step_done(st, s, err, "storing the request id");
 }
 
@@ -610,14 +610,14 @@ hss_code hss_care_referred_village(hss_store *st, const char *key, const char *f
     hss_code rc = care_resident_get(st, key, &r, err);
     if (rc)
         return rc;
-    sqlite3_stmt *s = prep(st, "SELECT 1 FROM care_referral WHERE resident_id=? AND to_facility=? "
+    hss_stmt *s = prep(st, "SELECT 1 FROM care_referral WHERE resident_id=? AND to_facility=? "
                                "AND state NOT IN ('rejected','received')", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, r.id);
-    sqlite3_bind_text(s, 2, facility, -1, SQLITE_STATIC);
-    int found = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_finalize(s);
+    hss_store_bind_int64(s, 1, r.id);
+    hss_store_bind_text(s, 2, facility);
+    int found = hss_store_step(s) == HSS_ROW;
+    hss_store_finalize(s);
     if (!found)
         return hss_fail(err, HSS_EDENIED, "no open referral of this resident to %s", facility);
     snprintf(village, 16, "%s", r.village);

@@ -471,17 +471,17 @@ int hss_cmd_care(int argc, char **argv)
             return 2;
         }
         FAIL_IF(hss_care_generate_demo(st, (uint64_t)seed, scale, &err));
-        sqlite3_stmt *s = hss_store_prepare(st, "SELECT (SELECT count(*) FROM care_resident WHERE generated=1),"
+        hss_stmt *s = hss_store_prepare(st, "SELECT (SELECT count(*) FROM care_resident WHERE generated=1),"
                                                 "(SELECT count(*) FROM care_contract WHERE generated=1),"
                                                 "(SELECT count(*) FROM care_referral WHERE generated=1),"
                                                 "(SELECT count(*) FROM care_enrolment WHERE generated=1),"
                                                 "(SELECT count(*) FROM care_followup WHERE generated=1)", &err);
-        if (s && sqlite3_step(s) == SQLITE_ROW)
+        if (s && hss_store_step(s) == HSS_ROW)
             printf("generated (labelled generated): %lld residents, %lld contracts, %lld referrals, "
                    "%lld chronic enrolments, %lld follow-ups\n",
-                   sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
-                   sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4));
-        sqlite3_finalize(s);
+                   hss_store_col_int64(s, 0), hss_store_col_int64(s, 1), hss_store_col_int64(s, 2),
+                   hss_store_col_int64(s, 3), hss_store_col_int64(s, 4));
+        hss_store_finalize(s);
     } else {
         fprintf(stderr, "hss: unknown care subcommand '%s%s%s'\n", cmd, two ? " " : "", sub);
         hss_store_close(st);

@@ -13,7 +13,7 @@
 /* The command line being run (set by main), for the audit rows of the CLI's writes. */
 static char cli_command[600];
 static char cli_user[128];
-static sqlite3_int64 cli_last_audit; /* the audit table's last id this command has seen */
+static long long cli_last_audit; /* the audit table's last id this command has seen */
 
 void hss_cli_set_command(int argc, char **argv)
 {
@@ -25,11 +25,11 @@ void hss_cli_set_command(int argc, char **argv)
     snprintf(cli_user, sizeof cli_user, "%s", pw && pw->pw_name ? pw->pw_name : "cli");
 }
 
-static sqlite3_int64 last_audit_id(hss_store *st)
+static long long last_audit_id(hss_store *st)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT coalesce(max(id),0) FROM audit", NULL);
-    sqlite3_int64 id = s && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_finalize(s);
+    hss_stmt *s = hss_store_prepare(st, "SELECT coalesce(max(id),0) FROM audit", NULL);
+    int64_t id = s && hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : 0;
+    hss_store_finalize(s);
     return id;
 }
 
@@ -39,7 +39,7 @@ static sqlite3_int64 last_audit_id(hss_store *st)
 static hss_code audit_cli_write(hss_store *st, void *ctx, hss_error *err)
 {
     (void)ctx;
-    sqlite3_int64 last = last_audit_id(st);
+    long long last = last_audit_id(st);
     hss_code rc = HSS_OK;
     if (last <= cli_last_audit)
         rc = hss_audit_log(st, cli_user, "cli", "cli_write", cli_command, 0, "", err);

@@ -655,7 +655,7 @@ static void region_free(demo_region *r)
 /* Undoes the demo's transaction and any savepoint a failed step left open. */
 static void rollback_all(hss_store *st)
 {
-    for (int i = 0; i < 64 && !sqlite3_get_autocommit(hss_store_sqlite(st)); i++)
+    for (int i = 0; i < 64 && !hss_store_autocommit(st); i++)
         hss_store_rollback(st);
 }
 

@@ -9,26 +9,26 @@
 
 #include "ems/ems_int.h"
 
-static char *col_str(sqlite3_stmt *s, int i)
+static char *col_str(hss_stmt *s, int i)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
+    const char *t = hss_store_col_text(s, i);
     return hss_xstrdup(t ? (const char *)t : "");
 }
 
-static double col_num(sqlite3_stmt *s, int i)
+static double col_num(hss_stmt *s, int i)
 {
-    return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
+    return hss_store_col_is_null(s, i) ? NAN : hss_store_col_double(s, i);
 }
 
-static int64_t col_time(sqlite3_stmt *s, int i)
+static int64_t col_time(hss_stmt *s, int i)
 {
-    return sqlite3_column_type(s, i) == SQLITE_NULL ? HSS_EMS_NO_TIME : sqlite3_column_int64(s, i);
+    return hss_store_col_is_null(s, i) ? HSS_EMS_NO_TIME : hss_store_col_int64(s, i);
 }
 
-static hss_code finish(hss_store *st, sqlite3_stmt *s, int rc, hss_error *err, const char *what)
+static hss_code finish(hss_store *st, hss_stmt *s, int rc, hss_error *err, const char *what)
 {
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
+    hss_store_finalize(s);
+    if (rc != HSS_DONE)
         return hss_store_error(st, err, what);
     return HSS_OK;
 }
@@ -52,7 +52,7 @@ static int level_of(const char *l)
 hss_code ems_db_areas(hss_store *st, ems_areas *A, hss_error *err)
 {
     memset(A, 0, sizeof *A);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT code, COALESCE(parent_code,''), name, level, kind, lon, lat, COALESCE(population,0)"
         " FROM area ORDER BY code", err);
     if (!s)
@@ -60,16 +60,16 @@ hss_code ems_db_areas(hss_store *st, ems_areas *A, hss_error *err)
     hss_vec v;
     hss_vec_init(&v, sizeof *A->a);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         ems_area *a = hss_vec_push(&v);
         a->code = col_str(s, 0);
         a->parent = col_str(s, 1);
         a->name = col_str(s, 2);
-        a->level = level_of((const char *)sqlite3_column_text(s, 3));
-        a->rural = strcmp((const char *)sqlite3_column_text(s, 4), "rural") == 0;
+        a->level = level_of(hss_store_col_text(s, 3));
+        a->rural = strcmp(hss_store_col_text(s, 4), "rural") == 0;
         a->lon = col_num(s, 5);
         a->lat = col_num(s, 6);
-        a->population = sqlite3_column_int64(s, 7);
+        a->population = hss_store_col_int64(s, 7);
     }
     A->a = vec_take(&v, &A->n);
     return finish(st, s, rc, err, "reading areas");
@@ -78,14 +78,14 @@ hss_code ems_db_areas(hss_store *st, ems_areas *A, hss_error *err)
 hss_code ems_db_facilities(hss_store *st, ems_facs *F, hss_error *err)
 {
     memset(F, 0, sizeof *F);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT code, name, type, area_code, services, lon, lat FROM facility ORDER BY code", err);
     if (!s)
         return HSS_EDB;
     hss_vec v;
     hss_vec_init(&v, sizeof *F->f);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         ems_fac *f = hss_vec_push(&v);
         f->code = col_str(s, 0);
         f->name = col_str(s, 1);
@@ -102,22 +102,22 @@ hss_code ems_db_facilities(hss_store *st, ems_facs *F, hss_error *err)
 hss_code ems_db_units(hss_store *st, ems_units *U, hss_error *err)
 {
     memset(U, 0, sizeof *U);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT code, station_code, county_code, kind, doctors, drivers, aides, generated"
         " FROM ems_unit ORDER BY code", err);
     if (!s)
         return HSS_EDB;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         ems_unit *u = ems_units_push(U);
         u->code = col_str(s, 0);
         u->station = col_str(s, 1);
         u->county = col_str(s, 2);
         u->kind = col_str(s, 3);
-        u->doctors = sqlite3_column_int64(s, 4);
-        u->drivers = sqlite3_column_int64(s, 5);
-        u->aides = sqlite3_column_int64(s, 6);
-        u->generated = sqlite3_column_int(s, 7);
+        u->doctors = hss_store_col_int64(s, 4);
+        u->drivers = hss_store_col_int64(s, 5);
+        u->aides = hss_store_col_int64(s, 6);
+        u->generated = hss_store_col_int(s, 7);
     }
     return finish(st, s, rc, err, "reading units");
 }
@@ -125,17 +125,17 @@ hss_code ems_db_units(hss_store *st, ems_units *U, hss_error *err)
 hss_code ems_db_calls(hss_store *st, int64_t from, int64_t to, ems_calls *C, hss_error *err)
 {
     memset(C, 0, sizeof *C);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT call_id, county_code, village_code, priority, category, COALESCE(unit_code,''),"
         " COALESCE(hospital_code,''), outcome, lon, lat, received_at, dispatched_at, departed_at,"
         " on_scene_at, left_scene_at, at_hospital_at, handover_at FROM ems_call"
         " WHERE received_at >= ?1 AND received_at < ?2 ORDER BY received_at, call_id", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, from == HSS_EMS_NO_TIME ? INT64_MIN : from);
-    sqlite3_bind_int64(s, 2, to == HSS_EMS_NO_TIME ? INT64_MAX : to);
+    hss_store_bind_int64(s, 1, from == HSS_EMS_NO_TIME ? INT64_MIN : from);
+    hss_store_bind_int64(s, 2, to == HSS_EMS_NO_TIME ? INT64_MAX : to);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         ems_call *c = ems_calls_push(C);
         c->id = col_str(s, 0);
         c->county = col_str(s, 1);
@@ -145,8 +145,8 @@ hss_code ems_db_calls(hss_store *st, int64_t from, int64_t to, ems_calls *C, hss
         c->unit = col_str(s, 5);
         c->hospital = col_str(s, 6);
         c->outcome = col_str(s, 7);
-        c->lon = sqlite3_column_double(s, 8);
-        c->lat = sqlite3_column_double(s, 9);
+        c->lon = hss_store_col_double(s, 8);
+        c->lat = hss_store_col_double(s, 9);
         for (int k = 0; k < EMS_NSTEPS; k++)
             c->t[k] = col_time(s, 10 + k);
     }
@@ -157,7 +157,7 @@ hss_code ems_db_boundaries(hss_store *st, char ***geojson, size_t *n, hss_error 
 {
     *geojson = NULL;
     *n = 0;
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT b.geometry FROM boundary b JOIN area a ON a.code = b.area_code"
         " WHERE a.level = 'county'", err);
     if (!s)
@@ -165,7 +165,7 @@ hss_code ems_db_boundaries(hss_store *st, char ***geojson, size_t *n, hss_error 
     hss_vec v;
     hss_vec_init(&v, sizeof **geojson);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    while ((rc = hss_store_step(s)) == HSS_ROW)
         *(char **)hss_vec_push(&v) = col_str(s, 0);
     *geojson = vec_take(&v, n);
     return finish(st, s, rc, err, "reading boundaries");
@@ -175,7 +175,7 @@ hss_code ems_db_boundaries(hss_store *st, char ***geojson, size_t *n, hss_error 
 
 struct ems_writer {
     hss_store *st;
-    sqlite3_stmt *unit, *call;
+    hss_stmt *unit, *call;
 };
 
 ems_writer *ems_db_writer(hss_store *st, hss_error *err)
@@ -202,67 +202,67 @@ void ems_db_writer_free(ems_writer *w)
 {
     if (!w)
         return;
-    sqlite3_finalize(w->unit);
-    sqlite3_finalize(w->call);
+    hss_store_finalize(w->unit);
+    hss_store_finalize(w->call);
     free(w);
 }
 
-static hss_code step_reset(ems_writer *w, sqlite3_stmt *s, hss_error *err, const char *what)
+static hss_code step_reset(ems_writer *w, hss_stmt *s, hss_error *err, const char *what)
 {
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(w->st, err, what);
+    int rc = hss_store_step(s);
+    hss_store_reset(s);
+    hss_store_clear_bindings(s);
+    return rc == HSS_DONE ? HSS_OK : hss_store_error(w->st, err, what);
 }
 
 hss_code ems_db_put_unit(ems_writer *w, const ems_unit *u, hss_error *err)
 {
-    sqlite3_stmt *s = w->unit;
-    sqlite3_bind_text(s, 1, u->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, u->county, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, u->station, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, u->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 5, u->doctors);
-    sqlite3_bind_int64(s, 6, u->drivers);
-    sqlite3_bind_int64(s, 7, u->aides);
-    sqlite3_bind_int(s, 8, u->generated);
+    hss_stmt *s = w->unit;
+    hss_store_bind_text(s, 1, u->code);
+    hss_store_bind_text(s, 2, u->county);
+    hss_store_bind_text(s, 3, u->station);
+    hss_store_bind_text(s, 4, u->kind);
+    hss_store_bind_int64(s, 5, u->doctors);
+    hss_store_bind_int64(s, 6, u->drivers);
+    hss_store_bind_int64(s, 7, u->aides);
+    hss_store_bind_int(s, 8, u->generated);
     return step_reset(w, s, err, "storing a unit");
 }
 
-static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
+static void bind_opt_text(hss_stmt *s, int i, const char *v)
 {
     if (v && *v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, i, v);
     else
-        sqlite3_bind_null(s, i);
+        hss_store_bind_null(s, i);
 }
 
 hss_code ems_db_put_call(ems_writer *w, const ems_call *c, int generated, hss_error *err)
 {
-    sqlite3_stmt *s = w->call;
-    sqlite3_bind_text(s, 1, c->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, c->county, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, c->village, -1, SQLITE_STATIC);
-    sqlite3_bind_double(s, 4, c->lon);
-    sqlite3_bind_double(s, 5, c->lat);
-    sqlite3_bind_text(s, 6, c->priority ? c->priority : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 7, c->category ? c->category : "", -1, SQLITE_STATIC);
+    hss_stmt *s = w->call;
+    hss_store_bind_text(s, 1, c->id);
+    hss_store_bind_text(s, 2, c->county);
+    hss_store_bind_text(s, 3, c->village);
+    hss_store_bind_double(s, 4, c->lon);
+    hss_store_bind_double(s, 5, c->lat);
+    hss_store_bind_text(s, 6, c->priority ? c->priority : "");
+    hss_store_bind_text(s, 7, c->category ? c->category : "");
     for (int k = 0; k < EMS_NSTEPS; k++)
         if (c->t[k] != HSS_EMS_NO_TIME)
-            sqlite3_bind_int64(s, 8 + k, c->t[k]);
+            hss_store_bind_int64(s, 8 + k, c->t[k]);
     bind_opt_text(s, 15, c->unit);
     bind_opt_text(s, 16, c->hospital);
-    sqlite3_bind_text(s, 17, c->outcome ? c->outcome : "", -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 17, c->outcome ? c->outcome : "");
     if (c->unit && *c->unit && c->t[EMS_DISPATCHED] != HSS_EMS_NO_TIME)
-        sqlite3_bind_int64(s, 18, ems_call_busy_end(c));
-    sqlite3_bind_int(s, 19, generated);
+        hss_store_bind_int64(s, 18, ems_call_busy_end(c));
+    hss_store_bind_int(s, 19, generated);
     return step_reset(w, s, err, "storing a call");
 }
 
 int ems_db_overlap(hss_store *st, char **a, char **b, hss_error *err)
 {
     /* Each call against the latest end among the unit's earlier calls. */
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT call_id, prev_id FROM (SELECT call_id, dispatched_at,"
         "  MAX(busy_end) OVER w AS prev_end, LAST_VALUE(call_id) OVER w AS prev_id"
         "  FROM ems_call WHERE busy_end IS NOT NULL"
@@ -272,32 +272,32 @@ int ems_db_overlap(hss_store *st, char **a, char **b, hss_error *err)
     if (!s)
         return -1;
     int found = 0;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (hss_store_step(s) == HSS_ROW) {
         *a = col_str(s, 0);
         *b = col_str(s, 1);
         found = 1;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return found;
 }
 
 hss_code ems_db_unit_event(hss_store *st, const char *unit, const char *county, const char *state,
                            int64_t at, const char *user, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO ems_unit_event(unit_code, county_code, at, state, user_name, recorded_at)"
         " VALUES(?,?,?,?,?,?)", err);
     if (!s)
         return HSS_EDB;
     char ts[21];
     hss_utc_timestamp(ts);
-    sqlite3_bind_text(s, 1, unit, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, county, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 3, at);
-    sqlite3_bind_text(s, 4, state, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, user ? user : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 6, ts, -1, SQLITE_STATIC);
-    return finish(st, s, sqlite3_step(s), err, "recording a unit state");
+    hss_store_bind_text(s, 1, unit);
+    hss_store_bind_text(s, 2, county);
+    hss_store_bind_int64(s, 3, at);
+    hss_store_bind_text(s, 4, state);
+    hss_store_bind_text(s, 5, user ? user : "");
+    hss_store_bind_text(s, 6, ts);
+    return finish(st, s, hss_store_step(s), err, "recording a unit state");
 }
 
 hss_code ems_db_states_at(hss_store *st, int64_t at, char ***units, char ***states, size_t *n,
@@ -305,18 +305,18 @@ hss_code ems_db_states_at(hss_store *st, int64_t at, char ***units, char ***stat
 {
     *units = *states = NULL;
     *n = 0;
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT unit_code, state FROM (SELECT unit_code, state, ROW_NUMBER() OVER"
         " (PARTITION BY unit_code ORDER BY at DESC, id DESC) AS k FROM ems_unit_event WHERE at <= ?)"
         " WHERE k = 1 ORDER BY unit_code", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, at);
+    hss_store_bind_int64(s, 1, at);
     hss_vec vu, vs;
     hss_vec_init(&vu, sizeof **units);
     hss_vec_init(&vs, sizeof **states);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         *(char **)hss_vec_push(&vu) = col_str(s, 0);
         *(char **)hss_vec_push(&vs) = col_str(s, 1);
     }
@@ -335,15 +335,15 @@ void ems_strs_free(char **s, size_t n)
 hss_code ems_db_busy_calls(hss_store *st, int64_t at, ems_calls *C, hss_error *err)
 {
     memset(C, 0, sizeof *C);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT call_id, unit_code, dispatched_at, departed_at, on_scene_at, left_scene_at,"
         " at_hospital_at, handover_at FROM ems_call"
         " WHERE dispatched_at <= ?1 AND busy_end > ?1 ORDER BY unit_code", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, at);
+    hss_store_bind_int64(s, 1, at);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         ems_call *c = ems_calls_push(C);
         c->id = col_str(s, 0);
         c->unit = col_str(s, 1);
@@ -355,21 +355,21 @@ hss_code ems_db_busy_calls(hss_store *st, int64_t at, ems_calls *C, hss_error *e
 
 int ems_db_unit_exists(hss_store *st, const char *unit, char **county)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT county_code FROM ems_unit WHERE code = ?", NULL);
+    hss_stmt *s = hss_store_prepare(st, "SELECT county_code FROM ems_unit WHERE code = ?", NULL);
     if (!s)
         return 0;
-    sqlite3_bind_text(s, 1, unit, -1, SQLITE_STATIC);
-    int found = sqlite3_step(s) == SQLITE_ROW;
+    hss_store_bind_text(s, 1, unit);
+    int found = hss_store_step(s) == HSS_ROW;
     if (found)
         *county = col_str(s, 0);
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return found;
 }
 
 hss_code ems_db_mean_response(hss_store *st, const char *area, int kind, double *mean, int64_t *calls,
                               hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "WITH RECURSIVE sub(code) AS (SELECT code FROM area WHERE ?1 IS NULL AND parent_code IS NULL"
         "  UNION SELECT ?1 WHERE ?1 IS NOT NULL"
         "  UNION ALL SELECT a.code FROM area a JOIN sub ON a.parent_code = sub.code)"
@@ -380,13 +380,13 @@ hss_code ems_db_mean_response(hss_store *st, const char *area, int kind, double 
     if (!s)
         return HSS_EDB;
     if (area)
-        sqlite3_bind_text(s, 1, area, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 2, kind);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *calls = sqlite3_column_int64(s, 0);
-        *mean = sqlite3_column_double(s, 1);
-        rc = SQLITE_DONE;
+        hss_store_bind_text(s, 1, area);
+    hss_store_bind_int(s, 2, kind);
+    int rc = hss_store_step(s);
+    if (rc == HSS_ROW) {
+        *calls = hss_store_col_int64(s, 0);
+        *mean = hss_store_col_double(s, 1);
+        rc = HSS_DONE;
     }
     return finish(st, s, rc, err, "measuring response times");
 }
@@ -396,7 +396,7 @@ hss_code ems_db_sums(hss_store *st, int which, hss_ems_sum **out, size_t *n, hss
     *out = NULL;
     *n = 0;
     /* the crew standard is ems_unit_crew_ok's: at least 1 doctor, 1 driver and 2 aides */
-    sqlite3_stmt *s = hss_store_prepare(st, which == 0
+    hss_stmt *s = hss_store_prepare(st, which == 0
         ? "SELECT f.area_code, -1, COUNT(*), SUM(u.doctors >= 1 AND u.drivers >= 1 AND u.aides >= 2)"
           " FROM ems_unit u JOIN facility f ON f.code = u.station_code GROUP BY f.area_code"
         : "SELECT c.village_code, CASE v.kind WHEN 'urban' THEN 0 WHEN 'rural' THEN 1 ELSE -1 END,"
@@ -408,12 +408,12 @@ hss_code ems_db_sums(hss_store *st, int which, hss_ems_sum **out, size_t *n, hss
     hss_vec v;
     hss_vec_init(&v, sizeof(hss_ems_sum));
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         hss_ems_sum *e = hss_vec_push(&v);
         e->code = col_str(s, 0);
-        e->kind = sqlite3_column_int(s, 1);
-        e->count = sqlite3_column_int64(s, 2);
-        e->sum = sqlite3_column_double(s, 3);
+        e->kind = hss_store_col_int(s, 1);
+        e->count = hss_store_col_int64(s, 2);
+        e->sum = hss_store_col_double(s, 3);
     }
     hss_code r = finish(st, s, rc, err, which == 0 ? "summing units" : "summing calls");
     if (r) {
@@ -429,7 +429,7 @@ hss_code ems_db_fleet(hss_store *st, ems_fleet **out, size_t *n, hss_error *err)
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT f.code,"
         " COALESCE((SELECT count FROM vehicle WHERE facility_code=f.code AND kind='ambulance'),0),"
         " COALESCE((SELECT count FROM vehicle WHERE facility_code=f.code AND kind='negative_pressure_ambulance'),0),"
@@ -442,11 +442,11 @@ hss_code ems_db_fleet(hss_store *st, ems_fleet **out, size_t *n, hss_error *err)
     hss_vec v;
     hss_vec_init(&v, sizeof **out);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         ems_fleet *f = hss_vec_push(&v);
         f->station = col_str(s, 0);
         for (int k = 0; k < 5; k++)
-            f->count[k] = sqlite3_column_int64(s, 1 + k);
+            f->count[k] = hss_store_col_int64(s, 1 + k);
     }
     *out = vec_take(&v, n);
     return finish(st, s, rc, err, "reading the ambulance fleet");
@@ -461,7 +461,7 @@ hss_code ems_db_clear_generated(hss_store *st, hss_error *err)
 
 hss_code ems_db_interval_samples(hss_store *st, double *v[5], size_t n[5], hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT dispatched_at - received_at, departed_at - dispatched_at, left_scene_at - on_scene_at,"
         " at_hospital_at - left_scene_at, handover_at - at_hospital_at FROM ems_call", err);
     if (!s)
@@ -470,10 +470,10 @@ hss_code ems_db_interval_samples(hss_store *st, double *v[5], size_t n[5], hss_e
     for (int k = 0; k < 5; k++)
         hss_vec_init(&vk[k], sizeof *v[k]);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    while ((rc = hss_store_step(s)) == HSS_ROW)
         for (int k = 0; k < 5; k++)
-            if (sqlite3_column_type(s, k) != SQLITE_NULL)
-                *(double *)hss_vec_push(&vk[k]) = sqlite3_column_double(s, k) / 60.0;
+            if (!hss_store_col_is_null(s, k))
+                *(double *)hss_vec_push(&vk[k]) = hss_store_col_double(s, k) / 60.0;
     for (int k = 0; k < 5; k++)
         v[k] = vec_take(&vk[k], &n[k]);
     return finish(st, s, rc, err, "reading call intervals");
@@ -481,25 +481,25 @@ hss_code ems_db_interval_samples(hss_store *st, double *v[5], size_t n[5], hss_e
 
 hss_code ems_db_busy_share(hss_store *st, double *q, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT SUM(busy_end - dispatched_at), MIN(received_at), MAX(busy_end),"
         " (SELECT COUNT(*) FROM ems_unit) FROM ems_call WHERE busy_end IS NOT NULL", err);
     if (!s)
         return HSS_EDB;
     *q = NAN;
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-        double busy = sqlite3_column_double(s, 0), span = sqlite3_column_double(s, 2) - sqlite3_column_double(s, 1);
-        double units = sqlite3_column_double(s, 3);
+    int rc = hss_store_step(s);
+    if (rc == HSS_ROW && !hss_store_col_is_null(s, 0)) {
+        double busy = hss_store_col_double(s, 0), span = hss_store_col_double(s, 2) - hss_store_col_double(s, 1);
+        double units = hss_store_col_double(s, 3);
         if (span > 0 && units > 0)
             *q = busy / (span * units);
     }
-    return finish(st, s, rc == SQLITE_ROW ? SQLITE_DONE : rc, err, "measuring how busy units are");
+    return finish(st, s, rc == HSS_ROW ? HSS_DONE : rc, err, "measuring how busy units are");
 }
 
 hss_code ems_db_put_aed(hss_store *st, const ems_aed *a, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO ems_aed(code, county_code, lon, lat, venue, access_hours, status, expiry, generated, installed)"
         " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,0,?9) ON CONFLICT(code) DO UPDATE SET county_code=excluded.county_code,"
         " lon=excluded.lon, lat=excluded.lat, venue=excluded.venue, access_hours=excluded.access_hours,"
@@ -507,19 +507,19 @@ hss_code ems_db_put_aed(hss_store *st, const ems_aed *a, hss_error *err)
         " installed=CASE WHEN ?10 THEN excluded.installed ELSE ems_aed.installed END", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, a->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, a->county, -1, SQLITE_STATIC);
-    sqlite3_bind_double(s, 3, a->lon);
-    sqlite3_bind_double(s, 4, a->lat);
-    sqlite3_bind_text(s, 5, a->venue, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 6, a->hours, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 7, a->status, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, a->code);
+    hss_store_bind_text(s, 2, a->county);
+    hss_store_bind_double(s, 3, a->lon);
+    hss_store_bind_double(s, 4, a->lat);
+    hss_store_bind_text(s, 5, a->venue);
+    hss_store_bind_text(s, 6, a->hours);
+    hss_store_bind_text(s, 7, a->status);
     if (a->expiry && *a->expiry)
-        sqlite3_bind_text(s, 8, a->expiry, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, 8, a->expiry);
     if (a->installed && *a->installed)
-        sqlite3_bind_text(s, 9, a->installed, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 10, a->installed != NULL);
-    return finish(st, s, sqlite3_step(s), err, "storing an AED");
+        hss_store_bind_text(s, 9, a->installed);
+    hss_store_bind_int(s, 10, a->installed != NULL);
+    return finish(st, s, hss_store_step(s), err, "storing an AED");
 }
 
 /* Per county: active AEDs, those installed on or after `since` (when given) and those with no
@@ -528,21 +528,21 @@ hss_code hss_ems_aed_sums(hss_store *st, const char *since, hss_ems_sum **out, s
 {
     *out = NULL;
     *n = 0;
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT county_code, count(*), sum(?1 <> '' AND installed >= ?1), sum(installed IS NULL) FROM ems_aed"
         " WHERE status = 'active' GROUP BY county_code ORDER BY county_code", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, since ? since : "", -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, since ? since : "");
     hss_vec v;
     hss_vec_init(&v, sizeof **out);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    while ((rc = hss_store_step(s)) == HSS_ROW)
         for (int k = 0; k < 3; k++) {
             hss_ems_sum *e = hss_vec_push(&v);
-            e->code = hss_xstrdup((const char *)sqlite3_column_text(s, 0));
+            e->code = hss_xstrdup(hss_store_col_text(s, 0));
             e->kind = k;
-            e->count = sqlite3_column_int64(s, 1 + k);
+            e->count = hss_store_col_int64(s, 1 + k);
             e->sum = 0;
         }
     *out = vec_take(&v, n);
@@ -553,18 +553,18 @@ hss_code ems_db_aeds_usable(hss_store *st, const char *day, double **ll, size_t 
 {
     *ll = NULL;
     *n = 0;
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT lon, lat FROM ems_aed WHERE status = 'active' AND (expiry IS NULL OR expiry >= ?) ORDER BY code", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, day);
     hss_vec v; /* of lon, lat pairs */
     hss_vec_init(&v, 2 * sizeof **ll);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         double *p = hss_vec_push(&v);
-        p[0] = sqlite3_column_double(s, 0);
-        p[1] = sqlite3_column_double(s, 1);
+        p[0] = hss_store_col_double(s, 0);
+        p[1] = hss_store_col_double(s, 1);
     }
     *ll = vec_take(&v, n);
     return finish(st, s, rc, err, "reading AEDs");

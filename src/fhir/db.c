@@ -139,29 +139,29 @@ int fhir_db_has(fhir_kind k, char what)
     }
 }
 
-const char *fhir_col(sqlite3_stmt *s, int i)
+const char *fhir_col(hss_stmt *s, int i)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
+    const char *t = hss_store_col_text(s, i);
     return t ? (const char *)t : "";
 }
 
-static void bind_opt(sqlite3_stmt *s, int i, const char *v)
+static void bind_opt(hss_stmt *s, int i, const char *v)
 {
     if (v && *v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(s, i, v);
     else
-        sqlite3_bind_null(s, i);
+        hss_store_bind_null(s, i);
 }
 
 /* Steps a write statement to its end, then finalizes it; `what` names it in the error. */
-static hss_code step_done(hss_store *st, sqlite3_stmt *s, const char *what, hss_error *err)
+static hss_code step_done(hss_store *st, hss_stmt *s, const char *what, hss_error *err)
 {
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, what);
+    int rc = hss_store_step(s);
+    hss_store_finalize(s);
+    return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, what);
 }
 
-sqlite3_stmt *fhir_db_query(hss_store *st, fhir_kind k, fhir_variant var, const fhir_query *q, hss_error *err)
+hss_stmt *fhir_db_query(hss_store *st, fhir_kind k, fhir_variant var, const fhir_query *q, hss_error *err)
 {
     char buf[1024];
     const char *sql = k < FK_MEASUREREPORT ? statement(k, var, buf, sizeof buf) : NULL;
@@ -169,33 +169,33 @@ sqlite3_stmt *fhir_db_query(hss_store *st, fhir_kind k, fhir_variant var, const 
         hss_fail(err, HSS_EINVAL, "this search is not supported for this resource type");
         return NULL;
     }
-    sqlite3_stmt *s = hss_store_prepare(st, sql, err);
+    hss_stmt *s = hss_store_prepare(st, sql, err);
     if (!s)
         return NULL;
     int ints = fhir_db_has(k, 'i');
-    sqlite3_bind_text(s, 1, q->lo, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, q->hi, -1, SQLITE_TRANSIENT);
+    hss_store_bind_copy(s, 1, q->lo);
+    hss_store_bind_copy(s, 2, q->hi);
     if (ints) {
         long long after = 0;
         if (q->after[0])
             sscanf(q->after, "%lld", &after);
-        sqlite3_bind_int64(s, 3, after);
+        hss_store_bind_int64(s, 3, after);
     } else {
-        sqlite3_bind_text(s, 3, q->after, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(s, 3, q->after);
     }
-    sqlite3_bind_int64(s, 4, q->limit);
+    hss_store_bind_int64(s, 4, q->limit);
     bind_opt(s, 5, q->date_lo);
     bind_opt(s, 6, q->date_hi);
     bind_opt(s, 7, q->upd_lo);
     bind_opt(s, 8, q->upd_hi);
     if (!q->key[0])
-        sqlite3_bind_null(s, 9);
+        hss_store_bind_null(s, 9);
     else if (ints && var != FV_IDENT) {
         long long key = 0;
         sscanf(q->key, "%lld", &key);
-        sqlite3_bind_int64(s, 9, key);
+        hss_store_bind_int64(s, 9, key);
     } else {
-        sqlite3_bind_text(s, 9, q->key, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(s, 9, q->key);
     }
     return s;
 }
@@ -203,20 +203,20 @@ sqlite3_stmt *fhir_db_query(hss_store *st, fhir_kind k, fhir_variant var, const 
 int64_t fhir_db_resident_id(hss_store *st, const char *key, char village[16])
 {
     village[0] = 0;
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT id,village_code FROM care_resident WHERE id=?1 OR id_number=?2", NULL);
+    hss_stmt *s = hss_store_prepare(st, "SELECT id,village_code FROM care_resident WHERE id=?1 OR id_number=?2", NULL);
     if (!s)
         return 0;
     long long id = 0;
     if (strlen(key) < 18 && sscanf(key, "%lld", &id) != 1)
         id = 0;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+    hss_store_bind_int64(s, 1, id);
+    hss_store_bind_text(s, 2, key);
     int64_t out = 0;
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        out = sqlite3_column_int64(s, 0);
+    if (hss_store_step(s) == HSS_ROW) {
+        out = hss_store_col_int64(s, 0);
         snprintf(village, 16, "%s", fhir_col(s, 1));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return out;
 }
 
@@ -225,64 +225,64 @@ int64_t fhir_db_resident_id(hss_store *st, const char *key, char village[16])
 hss_code fhir_db_client_put(hss_store *st, const char *name, const char *scope, const char *hash,
                             int64_t created, int64_t expires, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO fhir_client(name,scope,token_hash,created,expires,revoked) VALUES(?,?,?,?,?,0) "
         "ON CONFLICT(name) DO UPDATE SET scope=excluded.scope,token_hash=excluded.token_hash,"
         "created=excluded.created,expires=excluded.expires,revoked=0", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, scope, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 4, created);
+    hss_store_bind_text(s, 1, name);
+    hss_store_bind_text(s, 2, scope);
+    hss_store_bind_text(s, 3, hash);
+    hss_store_bind_int64(s, 4, created);
     if (expires)
-        sqlite3_bind_int64(s, 5, expires);
+        hss_store_bind_int64(s, 5, expires);
     else
-        sqlite3_bind_null(s, 5);
+        hss_store_bind_null(s, 5);
     return step_done(st, s, "saving the client", err);
 }
 
 hss_code fhir_db_client_revoke(hss_store *st, const char *name, int *found, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "UPDATE fhir_client SET revoked=1 WHERE name=?", err);
+    hss_stmt *s = hss_store_prepare(st, "UPDATE fhir_client SET revoked=1 WHERE name=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, name);
     hss_code rc = step_done(st, s, "revoking the client", err);
-    *found = sqlite3_changes(hss_store_sqlite(st)) > 0;
+    *found = hss_store_changes(st) > 0;
     return rc;
 }
 
 int fhir_db_client_get(hss_store *st, const char *hash, int64_t now, char name[128], char scope[16])
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT name,scope FROM fhir_client WHERE token_hash=? AND revoked=0 AND (expires IS NULL OR expires>?)",
         NULL);
     if (!s)
         return 0;
-    sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, now);
-    int ok = sqlite3_step(s) == SQLITE_ROW;
+    hss_store_bind_text(s, 1, hash);
+    hss_store_bind_int64(s, 2, now);
+    int ok = hss_store_step(s) == HSS_ROW;
     if (ok) {
         snprintf(name, 128, "%s", fhir_col(s, 0));
         snprintf(scope, 16, "%s", fhir_col(s, 1));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return ok;
 }
 
 hss_code fhir_db_client_list(hss_store *st, FILE *out, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT name,scope,datetime(created,'unixepoch'),coalesce(datetime(expires,'unixepoch'),'never'),"
         "revoked FROM fhir_client ORDER BY name", err);
     if (!s)
         return HSS_EDB;
     fprintf(out, "name\tscope\tcreated\texpires\trevoked\n");
-    while (sqlite3_step(s) == SQLITE_ROW)
+    while (hss_store_step(s) == HSS_ROW)
         fprintf(out, "%s\t%s\t%s\t%s\t%d\n", fhir_col(s, 0), fhir_col(s, 1), fhir_col(s, 2), fhir_col(s, 3),
-                sqlite3_column_int(s, 4));
-    sqlite3_finalize(s);
+                hss_store_col_int(s, 4));
+    hss_store_finalize(s);
     return HSS_OK;
 }
 
@@ -291,15 +291,15 @@ hss_code fhir_db_audit(hss_store *st, const char *user, const char *action, cons
 {
     char at[21];
     hss_utc_timestamp(at);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO audit(at,user_name,ip,action,target,status,detail) VALUES(?,?,'',?,?,0,?)", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, at, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, user ? user : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, target ? target : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, detail ? detail : "", -1, SQLITE_STATIC);
+    hss_store_bind_copy(s, 1, at);
+    hss_store_bind_text(s, 2, user ? user : "");
+    hss_store_bind_text(s, 3, action);
+    hss_store_bind_text(s, 4, target ? target : "");
+    hss_store_bind_text(s, 5, detail ? detail : "");
     return step_done(st, s, "writing the audit record", err);
 }
 
@@ -310,7 +310,7 @@ hss_code fhir_db_audit(hss_store *st, const char *user, const char *action, cons
 static int lookup(hss_store *st, fhir_db_cache *cache, int slot, const char *sql, const char *key, int64_t ikey,
                   char *out0, size_t n0, int *int1)
 {
-    sqlite3_stmt *s = cache ? cache->s[slot] : NULL;
+    hss_stmt *s = cache ? cache->s[slot] : NULL;
     if (!s) {
         s = hss_store_prepare(st, sql, NULL);
         if (!s)
@@ -319,25 +319,25 @@ static int lookup(hss_store *st, fhir_db_cache *cache, int slot, const char *sql
             cache->s[slot] = s;
     }
     if (key)
-        sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(s, 1, key);
     else
-        sqlite3_bind_int64(s, 1, ikey);
-    int found = sqlite3_step(s) == SQLITE_ROW;
+        hss_store_bind_int64(s, 1, ikey);
+    int found = hss_store_step(s) == HSS_ROW;
     if (found && out0)
         snprintf(out0, n0, "%s", fhir_col(s, 0));
     if (found && int1)
-        *int1 = sqlite3_column_int(s, 1);
+        *int1 = hss_store_col_int(s, 1);
     if (cache)
-        sqlite3_reset(s);
+        hss_store_reset(s);
     else
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
     return found;
 }
 
 void fhir_db_cache_free(fhir_db_cache *cache)
 {
     for (size_t i = 0; i < sizeof cache->s / sizeof *cache->s; i++) {
-        sqlite3_finalize(cache->s[i]);
+        hss_store_finalize(cache->s[i]);
         cache->s[i] = NULL;
     }
 }

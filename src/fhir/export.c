@@ -51,33 +51,33 @@ static int write_resource(FILE *f, cJSON *res, out_buf *b)
 static hss_code export_rows(hss_store *st, fhir_kind k, const fhir_query *q, const fhir_map_ctx *c, FILE *f,
                             out_buf *b, size_t *count, hss_error *err)
 {
-    sqlite3_stmt *s = fhir_db_query(st, k, FV_SCOPE, q, err);
+    hss_stmt *s = fhir_db_query(st, k, FV_SCOPE, q, err);
     if (!s)
         return err->code;
     cJSON *a = cJSON_CreateArray();
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         int64_t resident;
         char cursor[72];
         fhir_map_row(k, s, c, a, &resident, cursor);
         cJSON *it;
         cJSON_ArrayForEach(it, a) {
             if (write_resource(f, it, b) != 0) {
-                rc = SQLITE_IOERR;
+                rc = -2 /* the export file */;
                 break;
             }
             (*count)++;
         }
         while (cJSON_GetArraySize(a) > 0)
             cJSON_DeleteItemFromArray(a, 0);
-        if (rc == SQLITE_IOERR)
+        if (rc == -2 /* the export file */)
             break;
     }
     cJSON_Delete(a);
-    sqlite3_finalize(s);
-    if (rc == SQLITE_IOERR)
+    hss_store_finalize(s);
+    if (rc == -2 /* the export file */)
         return hss_fail(err, HSS_EIO, "writing the export: %s", strerror(errno));
-    if (rc != SQLITE_DONE)
+    if (rc != HSS_DONE)
         return hss_store_error(st, err, "exporting");
     return HSS_OK;
 }

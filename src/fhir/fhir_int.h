@@ -58,14 +58,14 @@ int fhir_in_scope(const char *scope, const char *code);
 
 /* The statement selecting rows of kind k (column layout documented in db.c), bound to q.
  * NULL with err set on failure; the caller steps and finalizes it. */
-sqlite3_stmt *fhir_db_query(hss_store *st, fhir_kind k, fhir_variant var, const fhir_query *q, hss_error *err);
+hss_stmt *fhir_db_query(hss_store *st, fhir_kind k, fhir_variant var, const fhir_query *q, hss_error *err);
 /* Whether the kind has a date / a last-update time / rows per patient. */
 int fhir_db_has(fhir_kind k, char what);
 /* The internal id of a resident by internal id or citizen ID (ignoring scope) and its village,
  * or 0. */
 int64_t fhir_db_resident_id(hss_store *st, const char *key, char village[16]);
 /* A text column or "". */
-const char *fhir_col(sqlite3_stmt *s, int i);
+const char *fhir_col(hss_stmt *s, int i);
 
 /* Client statements. */
 hss_code fhir_db_client_put(hss_store *st, const char *name, const char *scope, const char *hash,
@@ -81,7 +81,7 @@ hss_code fhir_db_audit(hss_store *st, const char *user, const char *action, cons
 /* Import look-ups (import.c), with their statements kept in a cache between calls (NULL: none).
  * Each returns 1 when found. */
 typedef struct fhir_db_cache {
-    sqlite3_stmt *s[8];
+    hss_stmt *s[8];
 } fhir_db_cache;
 void fhir_db_cache_free(fhir_db_cache *cache);
 int fhir_db_village_exists(hss_store *st, fhir_db_cache *c, const char *code);
@@ -104,7 +104,7 @@ typedef struct fhir_map_ctx {
 /* Maps the current row of a kind's statement to resources appended to `out` (an array): 1, or
  * for Observation 0-2 (blood pressure and glucose). Writes the row's resident (0 when none)
  * and its cursor key. */
-int fhir_map_row(fhir_kind k, sqlite3_stmt *s, const fhir_map_ctx *c, cJSON *out, int64_t *resident,
+int fhir_map_row(fhir_kind k, hss_stmt *s, const fhir_map_ctx *c, cJSON *out, int64_t *resident,
                  char cursor[72]);
 /* The row key for an id given to read (Observation "bp-12" -> "12"); -1 when malformed. */
 int fhir_read_key(fhir_kind k, const char *id, char key[72]);

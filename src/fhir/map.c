@@ -128,11 +128,11 @@ static cJSON *resource_int(const char *type, const char *prefix, int64_t id, con
 /* ---- region ---------------------------------------------------------------------------------- */
 
 /* id,kind,code,name,type,grade,ownership,area_code,medcom_code,medcom_lead,generated */
-static int map_organization(sqlite3_stmt *s, cJSON *out, char cursor[72])
+static int map_organization(hss_stmt *s, cJSON *out, char cursor[72])
 {
     int medcom = fhir_col(s, 1)[0] == 'm';
     snprintf(cursor, 72, "%s", fhir_col(s, 0));
-    cJSON *o = resource("Organization", fhir_col(s, 0), NULL, sqlite3_column_int(s, 10));
+    cJSON *o = resource("Organization", fhir_col(s, 0), NULL, hss_store_col_int(s, 10));
     cJSON *ids = cJSON_AddArrayToObject(o, "identifier");
     cJSON_AddItemToArray(ids, identifier(medcom ? HSS_FHIR_SID_MEDCOM : HSS_FHIR_SID_FACILITY, fhir_col(s, 2)));
     cJSON_AddBoolToObject(o, "active", 1);
@@ -156,21 +156,21 @@ static int map_organization(sqlite3_stmt *s, cJSON *out, char cursor[72])
     return 1;
 }
 
-static void add_position(cJSON *o, sqlite3_stmt *s, int lon_col)
+static void add_position(cJSON *o, hss_stmt *s, int lon_col)
 {
-    if (sqlite3_column_type(s, lon_col) == SQLITE_NULL || sqlite3_column_type(s, lon_col + 1) == SQLITE_NULL)
+    if (hss_store_col_is_null(s, lon_col) || hss_store_col_is_null(s, lon_col + 1))
         return;
     cJSON *p = cJSON_AddObjectToObject(o, "position");
-    cJSON_AddNumberToObject(p, "longitude", sqlite3_column_double(s, lon_col));
-    cJSON_AddNumberToObject(p, "latitude", sqlite3_column_double(s, lon_col + 1));
+    cJSON_AddNumberToObject(p, "longitude", hss_store_col_double(s, lon_col));
+    cJSON_AddNumberToObject(p, "latitude", hss_store_col_double(s, lon_col + 1));
 }
 
 /* id,kind,code,name,level,parent,lon,lat,generated,type */
-static int map_location(sqlite3_stmt *s, cJSON *out, char cursor[72])
+static int map_location(hss_stmt *s, cJSON *out, char cursor[72])
 {
     int site = fhir_col(s, 1)[0] == 'f';
     snprintf(cursor, 72, "%s", fhir_col(s, 0));
-    cJSON *o = resource("Location", fhir_col(s, 0), NULL, sqlite3_column_int(s, 8));
+    cJSON *o = resource("Location", fhir_col(s, 0), NULL, hss_store_col_int(s, 8));
     cJSON *ids = cJSON_AddArrayToObject(o, "identifier");
     cJSON_AddItemToArray(ids, identifier(site ? HSS_FHIR_SID_FACILITY : HSS_FHIR_SID_DIVISION, fhir_col(s, 2)));
     cJSON_AddStringToObject(o, "status", "active");
@@ -195,10 +195,10 @@ static int map_location(sqlite3_stmt *s, cJSON *out, char cursor[72])
 /* ---- care ------------------------------------------------------------------------------------ */
 
 /* id,id_number,name,sex,birth_date,village_code,generated */
-static int map_patient(sqlite3_stmt *s, const fhir_map_ctx *c, cJSON *out, int64_t *resident)
+static int map_patient(hss_stmt *s, const fhir_map_ctx *c, cJSON *out, int64_t *resident)
 {
-    *resident = sqlite3_column_int64(s, 0);
-    cJSON *o = resource_int("Patient", "", *resident, NULL, sqlite3_column_int(s, 6));
+    *resident = hss_store_col_int64(s, 0);
+    cJSON *o = resource_int("Patient", "", *resident, NULL, hss_store_col_int(s, 6));
     if (c->see_ids) {
         cJSON *ids = cJSON_AddArrayToObject(o, "identifier");
         cJSON *id = identifier(HSS_FHIR_SID_CITIZEN, fhir_col(s, 1));
@@ -225,10 +225,10 @@ static int map_patient(sqlite3_stmt *s, const fhir_map_ctx *c, cJSON *out, int64
 }
 
 /* code,name,facility_code,generated,villages,members */
-static int map_careteam(sqlite3_stmt *s, cJSON *out, char cursor[72])
+static int map_careteam(hss_stmt *s, cJSON *out, char cursor[72])
 {
     snprintf(cursor, 72, "%s", fhir_col(s, 0));
-    cJSON *o = resource("CareTeam", fhir_col(s, 0), NULL, sqlite3_column_int(s, 3));
+    cJSON *o = resource("CareTeam", fhir_col(s, 0), NULL, hss_store_col_int(s, 3));
     cJSON *ids = cJSON_AddArrayToObject(o, "identifier");
     cJSON_AddItemToArray(ids, identifier(HSS_FHIR_SID_TEAM, fhir_col(s, 0)));
     cJSON_AddStringToObject(o, "status", "active");
@@ -259,11 +259,11 @@ static int map_careteam(sqlite3_stmt *s, cJSON *out, char cursor[72])
 }
 
 /* id,resident_id,team_code,package,start_date,end_date,renewal_of,generated,facility_code */
-static int map_episode(sqlite3_stmt *s, const fhir_map_ctx *c, cJSON *out, int64_t *resident)
+static int map_episode(hss_stmt *s, const fhir_map_ctx *c, cJSON *out, int64_t *resident)
 {
-    *resident = sqlite3_column_int64(s, 1);
+    *resident = hss_store_col_int64(s, 1);
     const char *start = fhir_col(s, 4), *end = fhir_col(s, 5);
-    cJSON *o = resource_int("EpisodeOfCare", "", sqlite3_column_int64(s, 0), start, sqlite3_column_int(s, 7));
+    cJSON *o = resource_int("EpisodeOfCare", "", hss_store_col_int64(s, 0), start, hss_store_col_int(s, 7));
     const char *status = strcmp(c->today, start) < 0 ? "planned" : strcmp(c->today, end) > 0 ? "finished" : "active";
     cJSON_AddStringToObject(o, "status", status);
     cJSON *types = cJSON_AddArrayToObject(o, "type");
@@ -279,11 +279,11 @@ static int map_episode(sqlite3_stmt *s, const fhir_map_ctx *c, cJSON *out, int64
 }
 
 /* id,resident_id,disease,enrolled_on,generated */
-static int map_condition(sqlite3_stmt *s, cJSON *out, int64_t *resident)
+static int map_condition(hss_stmt *s, cJSON *out, int64_t *resident)
 {
-    *resident = sqlite3_column_int64(s, 1);
+    *resident = hss_store_col_int64(s, 1);
     int htn = strcmp(fhir_col(s, 2), "hypertension") == 0;
-    cJSON *o = resource_int("Condition", "", sqlite3_column_int64(s, 0), fhir_col(s, 3), sqlite3_column_int(s, 4));
+    cJSON *o = resource_int("Condition", "", hss_store_col_int64(s, 0), fhir_col(s, 3), hss_store_col_int(s, 4));
     cJSON_AddItemToObject(o, "clinicalStatus",
                           concept("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", "Active", NULL));
     cJSON_AddItemToObject(o, "verificationStatus",
@@ -331,25 +331,25 @@ static cJSON *bp_component(const char *code, const char *display, int mmhg)
 }
 
 /* id,resident_id,visit_date,sbp,dbp,glucose,generated,disease */
-static int map_observation(sqlite3_stmt *s, cJSON *out, int64_t *resident)
+static int map_observation(hss_stmt *s, cJSON *out, int64_t *resident)
 {
-    *resident = sqlite3_column_int64(s, 1);
-    int64_t fid = sqlite3_column_int64(s, 0);
+    *resident = hss_store_col_int64(s, 1);
+    int64_t fid = hss_store_col_int64(s, 0);
     const char *date = fhir_col(s, 2);
-    int gen = sqlite3_column_int(s, 6), n = 0;
-    if (sqlite3_column_type(s, 3) != SQLITE_NULL && sqlite3_column_type(s, 4) != SQLITE_NULL) {
+    int gen = hss_store_col_int(s, 6), n = 0;
+    if (!hss_store_col_is_null(s, 3) && !hss_store_col_is_null(s, 4)) {
         cJSON *o = observation("bp-", fid, date, gen, *resident, "vital-signs", "85354-9",
                                "Blood pressure panel with all children optional", "血压");
         cJSON *comp = cJSON_AddArrayToObject(o, "component");
-        cJSON_AddItemToArray(comp, bp_component("8480-6", "Systolic blood pressure", sqlite3_column_int(s, 3)));
-        cJSON_AddItemToArray(comp, bp_component("8462-4", "Diastolic blood pressure", sqlite3_column_int(s, 4)));
+        cJSON_AddItemToArray(comp, bp_component("8480-6", "Systolic blood pressure", hss_store_col_int(s, 3)));
+        cJSON_AddItemToArray(comp, bp_component("8462-4", "Diastolic blood pressure", hss_store_col_int(s, 4)));
         cJSON_AddItemToArray(out, o);
         n++;
     }
-    if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
+    if (!hss_store_col_is_null(s, 5)) {
         cJSON *o = observation("glu-", fid, date, gen, *resident, "laboratory", "14771-0",
                                "Fasting glucose [Moles/volume] in Serum or Plasma", "空腹血糖");
-        cJSON_AddItemToObject(o, "valueQuantity", quantity(sqlite3_column_double(s, 5), "mmol/L", "mmol/L"));
+        cJSON_AddItemToObject(o, "valueQuantity", quantity(hss_store_col_double(s, 5), "mmol/L", "mmol/L"));
         cJSON_AddItemToArray(out, o);
         n++;
     }
@@ -379,7 +379,7 @@ static const char *task_status(const char *state)
     return "requested";
 }
 
-static void add_performer(cJSON *o, const char *key, sqlite3_stmt *s, int array)
+static void add_performer(cJSON *o, const char *key, hss_stmt *s, int array)
 {
     cJSON *r = cJSON_CreateObject();
     if (*fhir_col(s, 3)) {
@@ -397,12 +397,12 @@ static void add_performer(cJSON *o, const char *key, sqlite3_stmt *s, int array)
     }
 }
 
-static int map_referral(sqlite3_stmt *s, int task, cJSON *out, int64_t *resident)
+static int map_referral(hss_stmt *s, int task, cJSON *out, int64_t *resident)
 {
-    *resident = sqlite3_column_int64(s, 1);
-    int64_t id = sqlite3_column_int64(s, 0);
+    *resident = hss_store_col_int64(s, 1);
+    int64_t id = hss_store_col_int64(s, 0);
     const char *state = fhir_col(s, 8);
-    cJSON *o = resource_int(task ? "Task" : "ServiceRequest", "", id, fhir_col(s, 17), sqlite3_column_int(s, 16));
+    cJSON *o = resource_int(task ? "Task" : "ServiceRequest", "", id, fhir_col(s, 17), hss_store_col_int(s, 16));
     char sid[24];
     snprintf(sid, sizeof sid, "%lld", (long long)id);
     if (task) {
@@ -422,8 +422,8 @@ static int map_referral(sqlite3_stmt *s, int task, cJSON *out, int64_t *resident
         cJSON_AddStringToObject(o, "intent", "order");
         cJSON *cat = cJSON_AddArrayToObject(o, "category");
         cJSON_AddItemToArray(cat, concept(HSS_FHIR_NS "/CodeSystem/referral-direction",
-                                          sqlite3_column_int(s, 5) ? "in-county" : "out-of-county",
-                                          sqlite3_column_int(s, 5) ? "县域内" : "县域外", NULL));
+                                          hss_store_col_int(s, 5) ? "in-county" : "out-of-county",
+                                          hss_store_col_int(s, 5) ? "县域内" : "县域外", NULL));
         cJSON_AddItemToObject(o, "code", concept("http://snomed.info/sct", "3457005", "Patient referral", "转诊"));
         add_patient_ref(o, "subject", *resident);
         add_time(o, "authoredOn", fhir_col(s, 9), 0);
@@ -440,12 +440,12 @@ static int map_referral(sqlite3_stmt *s, int task, cJSON *out, int64_t *resident
     return 1;
 }
 
-int fhir_map_row(fhir_kind k, sqlite3_stmt *s, const fhir_map_ctx *c, cJSON *out, int64_t *resident,
+int fhir_map_row(fhir_kind k, hss_stmt *s, const fhir_map_ctx *c, cJSON *out, int64_t *resident,
                  char cursor[72])
 {
     *resident = 0;
     if (fhir_db_has(k, 'i'))
-        snprintf(cursor, 72, "%lld", (long long)sqlite3_column_int64(s, 0));
+        snprintf(cursor, 72, "%lld", (long long)hss_store_col_int64(s, 0));
     switch (k) {
     case FK_ORGANIZATION: return map_organization(s, out, cursor);
     case FK_LOCATION: return map_location(s, out, cursor);

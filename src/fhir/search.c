@@ -327,7 +327,7 @@ hss_code hss_fhir_read(hss_store *st, const hss_fhir_viewer *v, const char *base
     if (fhir_scope_range(v->scope, q.lo, q.hi) != 0 || fhir_read_key((fhir_kind)k, id, q.key) != 0)
         return hss_fail(err, HSS_ENOTFOUND, "%s/%s: not found", type, id);
     q.limit = 1;
-    sqlite3_stmt *s = fhir_db_query(st, (fhir_kind)k, FV_ID, &q, err);
+    hss_stmt *s = fhir_db_query(st, (fhir_kind)k, FV_ID, &q, err);
     if (!s)
         return err->code;
     char today[11];
@@ -336,9 +336,9 @@ hss_code hss_fhir_read(hss_store *st, const hss_fhir_viewer *v, const char *base
     cJSON *a = cJSON_CreateArray();
     int64_t resident = 0;
     char cursor[72];
-    if (sqlite3_step(s) == SQLITE_ROW)
+    if (hss_store_step(s) == HSS_ROW)
         fhir_map_row((fhir_kind)k, s, &c, a, &resident, cursor);
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     cJSON *found = NULL;
     cJSON *it;
     cJSON_ArrayForEach(it, a) {
@@ -578,12 +578,12 @@ static hss_code run_rows(hss_store *st, const search *sr, const fhir_map_ctx *c,
 {
     fhir_query q = sr->q;
     q.limit = sr->count + 1;
-    sqlite3_stmt *s = fhir_db_query(st, sr->kind, sr->var, &q, err);
+    hss_stmt *s = fhir_db_query(st, sr->kind, sr->var, &q, err);
     if (!s)
         return err->code;
     int taken = 0, rc;
     *more = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         cJSON *tmp = cJSON_CreateArray();
         int64_t resident;
         char cursor[72];
@@ -609,8 +609,8 @@ static hss_code run_rows(hss_store *st, const search *sr, const fhir_map_ctx *c,
             rset_add(rs, resident);
         snprintf(last, 72, "%s", cursor);
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    hss_store_finalize(s);
+    if (rc != HSS_ROW && rc != HSS_DONE)
         return hss_store_error(st, err, "searching");
     return HSS_OK;
 }

@@ -186,18 +186,18 @@ static void blob_to(mx_agg *a, const void *blob, int n)
 hss_code mx_agg_load(hss_store *st, mx_aggmap *m, const mx_tree *t, int area, int year,
                      hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(
+    hss_stmt *s = hss_store_prepare(
         st, "SELECT element_id, slice, data FROM metric_agg WHERE area = ? AND year = ?", err);
     if (!s)
         return err->code;
-    sqlite3_bind_text(s, 1, t->areas[area].code, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 2, year);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        mx_agg *a = mx_aggmap_get(m, area, year, sqlite3_column_int(s, 0),
-                                  sqlite3_column_int(s, 1), 1);
-        blob_to(a, sqlite3_column_blob(s, 2), sqlite3_column_bytes(s, 2));
+    hss_store_bind_text(s, 1, t->areas[area].code);
+    hss_store_bind_int(s, 2, year);
+    while (hss_store_step(s) == HSS_ROW) {
+        mx_agg *a = mx_aggmap_get(m, area, year, hss_store_col_int(s, 0),
+                                  hss_store_col_int(s, 1), 1);
+        blob_to(a, hss_store_col_blob(s, 2), hss_store_col_bytes(s, 2));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return HSS_OK;
 }
 
@@ -209,24 +209,24 @@ static int agg_empty(const mx_agg *a)
     return 1;
 }
 
-static void bind_key(sqlite3_stmt *s, const mx_tree *t, const mx_agg *a)
+static void bind_key(hss_stmt *s, const mx_tree *t, const mx_agg *a)
 {
-    sqlite3_bind_text(s, 1, t->areas[a->area].code, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 2, a->year);
-    sqlite3_bind_int(s, 3, a->element);
-    sqlite3_bind_int(s, 4, a->slice);
+    hss_store_bind_text(s, 1, t->areas[a->area].code);
+    hss_store_bind_int(s, 2, a->year);
+    hss_store_bind_int(s, 3, a->element);
+    hss_store_bind_int(s, 4, a->slice);
 }
 
 hss_code mx_agg_store_add(hss_store *st, mx_aggmap *m, const mx_tree *t, hss_error *err)
 {
-    sqlite3_stmt *get = hss_store_prepare(
+    hss_stmt *get = hss_store_prepare(
         st, "SELECT data FROM metric_agg WHERE area=? AND year=? AND element_id=? AND slice=?",
         err);
-    sqlite3_stmt *put = get ? hss_store_prepare(st, "INSERT OR REPLACE INTO metric_agg"
+    hss_stmt *put = get ? hss_store_prepare(st, "INSERT OR REPLACE INTO metric_agg"
                                                     "(area, year, element_id, slice, data) "
                                                     "VALUES(?,?,?,?,?)", err)
                             : NULL;
-    sqlite3_stmt *del = put ? hss_store_prepare(st, "DELETE FROM metric_agg WHERE area=? AND "
+    hss_stmt *del = put ? hss_store_prepare(st, "DELETE FROM metric_agg WHERE area=? AND "
                                                     "year=? AND element_id=? AND slice=?", err)
                             : NULL;
     hss_code rc = HSS_OK;
@@ -239,33 +239,33 @@ hss_code mx_agg_store_add(hss_store *st, mx_aggmap *m, const mx_tree *t, hss_err
         mx_agg cur;
         memset(&cur, 0, sizeof cur);
         bind_key(get, t, d);
-        if (sqlite3_step(get) == SQLITE_ROW)
-            blob_to(&cur, sqlite3_column_blob(get, 0), sqlite3_column_bytes(get, 0));
-        sqlite3_reset(get);
+        if (hss_store_step(get) == HSS_ROW)
+            blob_to(&cur, hss_store_col_blob(get, 0), hss_store_col_bytes(get, 0));
+        hss_store_reset(get);
         for (int k = 0; k < MX_SLOTS; k++) {
             cur.sum[k] += d->sum[k];
             cur.cnt[k] += d->cnt[k];
             if (cur.cnt[k] == 0)
                 cur.sum[k] = 0; /* no values left: no rounding residue either */
         }
-        sqlite3_stmt *w = agg_empty(&cur) ? del : put;
+        hss_stmt *w = agg_empty(&cur) ? del : put;
         bind_key(w, t, d);
         if (w == put) {
             double buf[2 * MX_SLOTS];
             memcpy(buf, cur.sum, sizeof cur.sum);
             memcpy(buf + MX_SLOTS, cur.cnt, sizeof cur.cnt);
-            sqlite3_bind_blob(put, 5, buf, sizeof buf, SQLITE_TRANSIENT);
+            hss_store_bind_blob_copy(put, 5, buf, sizeof buf);
         }
-        if (sqlite3_step(w) != SQLITE_DONE) {
+        if (hss_store_step(w) != HSS_DONE) {
             rc = hss_store_error(st, err, "updating aggregates");
             goto done;
         }
-        sqlite3_reset(w);
+        hss_store_reset(w);
     }
 done:
-    sqlite3_finalize(get);
-    sqlite3_finalize(put);
-    sqlite3_finalize(del);
+    hss_store_finalize(get);
+    hss_store_finalize(put);
+    hss_store_finalize(del);
     return rc;
 }
 
@@ -277,12 +277,12 @@ typedef struct { int area, fac; } org_pos;
 
 static org_pos *load_orgs(hss_store *st, const mx_tree *t, size_t *n, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT max(id) FROM metric_org", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT max(id) FROM metric_org", err);
     if (!s)
         return NULL;
-    sqlite3_step(s);
-    size_t max = (size_t)sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
+    hss_store_step(s);
+    size_t max = (size_t)hss_store_col_int64(s, 0);
+    hss_store_finalize(s);
     org_pos *pos = hss_xmalloc((max + 1) * sizeof *pos);
     for (size_t i = 0; i <= max; i++)
         pos[i] = (org_pos){-1, -1};
@@ -291,14 +291,14 @@ static org_pos *load_orgs(hss_store *st, const mx_tree *t, size_t *n, hss_error 
         free(pos);
         return NULL;
     }
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(s, 0);
+    while (hss_store_step(s) == HSS_ROW) {
+        int64_t id = hss_store_col_int64(s, 0);
         int area, fac;
         if (id >= 0 && (size_t)id <= max &&
-            mx_tree_find(t, (const char *)sqlite3_column_text(s, 1), &area, &fac))
+            mx_tree_find(t, hss_store_col_text(s, 1), &area, &fac))
             pos[id] = (org_pos){area, fac};
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     *n = max + 1;
     return pos;
 }
@@ -307,16 +307,16 @@ static org_pos *load_orgs(hss_store *st, const mx_tree *t, size_t *n, hss_error 
 static hss_code add_records(hss_store *st, const mx_tree *t, const org_pos *pos, size_t norg,
                             mx_aggmap *m, mx_strmap *recs, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(
+    hss_stmt *s = hss_store_prepare(
         st, "SELECT element_id, org_id, period, value FROM metric_record_value", err);
     if (!s)
         return err->code;
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        int el = sqlite3_column_int(s, 0);
-        int64_t org = sqlite3_column_int64(s, 1);
-        int ym = sqlite3_column_int(s, 2);
-        double v = sqlite3_column_double(s, 3);
+    while ((r = hss_store_step(s)) == HSS_ROW) {
+        int el = hss_store_col_int(s, 0);
+        int64_t org = hss_store_col_int64(s, 1);
+        int ym = hss_store_col_int(s, 2);
+        double v = hss_store_col_double(s, 3);
         char key[64];
         snprintf(key, sizeof key, "%d|%lld|%d", el, (long long)org, ym);
         mx_strmap_put(recs, key, 1);
@@ -325,8 +325,8 @@ static hss_code add_records(hss_store *st, const mx_tree *t, const org_pos *pos,
         mx_agg_apply(m, t, el, pos[org].area, -1, ym, v, 1);
         mx_agg_apply_slice(m, t, el, pos[org].area, MX_SLICE_RECORDS, ym, v, 1);
     }
-    sqlite3_finalize(s);
-    return r == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "reading the record figures");
+    hss_store_finalize(s);
+    return r == HSS_DONE ? HSS_OK : hss_store_error(st, err, "reading the record figures");
 }
 
 hss_code mx_rebuild_locked(hss_store *st, const mx_tree *t, hss_error *err)
@@ -335,7 +335,7 @@ hss_code mx_rebuild_locked(hss_store *st, const mx_tree *t, hss_error *err)
     org_pos *pos = load_orgs(st, t, &norg, err);
     if (!pos)
         return err->code;
-    sqlite3_stmt *s =
+    hss_stmt *s =
         hss_store_prepare(st, "SELECT element_id, org_id, period, value FROM data_value", err);
     if (!s) {
         free(pos);
@@ -347,7 +347,7 @@ hss_code mx_rebuild_locked(hss_store *st, const mx_tree *t, hss_error *err)
     memset(&recs, 0, sizeof recs);
     hss_code rc = add_records(st, t, pos, norg, &m, &recs, err);
     if (rc) {
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
         free(pos);
         mx_aggmap_free(&m);
         mx_strmap_free(&recs);
@@ -358,11 +358,11 @@ hss_code mx_rebuild_locked(hss_store *st, const mx_tree *t, hss_error *err)
     long chain[16][2];
     int nchain = 0, c_el = -1, c_year = -1;
     int64_t c_org = -1;
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        int el = sqlite3_column_int(s, 0);
-        int64_t org = sqlite3_column_int64(s, 1);
-        int ym = sqlite3_column_int(s, 2);
-        double v = sqlite3_column_double(s, 3);
+    while (hss_store_step(s) == HSS_ROW) {
+        int el = hss_store_col_int(s, 0);
+        int64_t org = hss_store_col_int64(s, 1);
+        int ym = hss_store_col_int(s, 2);
+        double v = hss_store_col_double(s, 3);
         if (org < 0 || (size_t)org >= norg || pos[org].area < 0)
             continue;
         int year = ym / 100, month = ym % 100;
@@ -395,11 +395,11 @@ hss_code mx_rebuild_locked(hss_store *st, const mx_tree *t, hss_error *err)
                 mx_agg_add(&m.items[chain[i][1]], month, v, 1);
         }
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     free(pos);
     mx_strmap_free(&recs);
     rc = hss_store_exec(st, "DELETE FROM metric_agg", err);
-    sqlite3_stmt *put = rc ? NULL : hss_store_prepare(st, "INSERT INTO metric_agg(area, year, "
+    hss_stmt *put = rc ? NULL : hss_store_prepare(st, "INSERT INTO metric_agg(area, year, "
                                                           "element_id, slice, data) "
                                                           "VALUES(?,?,?,?,?)", err);
     if (!put)
@@ -410,14 +410,14 @@ hss_code mx_rebuild_locked(hss_store *st, const mx_tree *t, hss_error *err)
         double buf[2 * MX_SLOTS];
         memcpy(buf, a->sum, sizeof a->sum);
         memcpy(buf + MX_SLOTS, a->cnt, sizeof a->cnt);
-        sqlite3_bind_blob(put, 5, buf, sizeof buf, SQLITE_STATIC);
-        if (sqlite3_step(put) != SQLITE_DONE) {
+        hss_store_bind_blob(put, 5, buf, sizeof buf);
+        if (hss_store_step(put) != HSS_DONE) {
             rc = hss_store_error(st, err, "storing aggregates");
             break;
         }
-        sqlite3_reset(put);
+        hss_store_reset(put);
     }
-    sqlite3_finalize(put);
+    hss_store_finalize(put);
     mx_aggmap_free(&m);
     if (rc == HSS_OK)
         rc = mx_agg_mark(st, t, err);

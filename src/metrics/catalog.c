@@ -71,51 +71,50 @@ const hss_metrics_element *mx_element_by_id(int id)
 
 hss_code mx_catalog_sync(hss_store *st, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(
+    hss_stmt *s = hss_store_prepare(
         st, "INSERT OR REPLACE INTO metric_element(id, code, name_zh, name_en, unit, org_kind) "
             "VALUES(?,?,?,?,?,?)", err);
     if (!s)
         return err->code;
     for (size_t i = 0; i < NELEM; i++) {
         const hss_metrics_element *e = &elements[i];
-        sqlite3_bind_int(s, 1, e->id);
-        sqlite3_bind_text(s, 2, e->code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, e->zh, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, e->en, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 5, e->unit, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 6, e->org_kind == HSS_ORG_FACILITY ? "facility" : "area", -1,
-                          SQLITE_STATIC);
-        if (sqlite3_step(s) != SQLITE_DONE) {
-            sqlite3_finalize(s);
+        hss_store_bind_int(s, 1, e->id);
+        hss_store_bind_text(s, 2, e->code);
+        hss_store_bind_text(s, 3, e->zh);
+        hss_store_bind_text(s, 4, e->en);
+        hss_store_bind_text(s, 5, e->unit);
+        hss_store_bind_text(s, 6, e->org_kind == HSS_ORG_FACILITY ? "facility" : "area");
+        if (hss_store_step(s) != HSS_DONE) {
+            hss_store_finalize(s);
             return hss_store_error(st, err, "storing the element catalogue");
         }
-        sqlite3_reset(s);
+        hss_store_reset(s);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return HSS_OK;
 }
 
 int64_t mx_org_id(hss_store *st, const char *code, int create, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT id FROM metric_org WHERE code = ?", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT id FROM metric_org WHERE code = ?", err);
     if (!s)
         return -1;
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+    hss_store_bind_copy(s, 1, code);
     int64_t id = 0;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        id = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
+    if (hss_store_step(s) == HSS_ROW)
+        id = hss_store_col_int64(s, 0);
+    hss_store_finalize(s);
     if (id || !create)
         return id;
     s = hss_store_prepare(st, "INSERT INTO metric_org(code) VALUES(?)", err);
     if (!s)
         return -1;
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s) != SQLITE_DONE) {
-        sqlite3_finalize(s);
+    hss_store_bind_copy(s, 1, code);
+    if (hss_store_step(s) != HSS_DONE) {
+        hss_store_finalize(s);
         hss_store_error(st, err, "storing an org id");
         return -1;
     }
-    sqlite3_finalize(s);
-    return sqlite3_last_insert_rowid(hss_store_sqlite(st));
+    hss_store_finalize(s);
+    return hss_store_last_id(st);
 }

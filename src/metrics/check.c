@@ -47,21 +47,21 @@ static const char *const SQL[] = {
 static hss_code add_rows(hss_store *st, const mx_tree *tree, const char *sql, const char *under,
                          int en, hss_table *t, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, sql, err);
+    hss_stmt *s = hss_store_prepare(st, sql, err);
     if (!s)
         return err->code;
     if (under)
-        sqlite3_bind_text(s, 1, under, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, 1, under);
     int r;
-    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-        if (sqlite3_column_type(s, 3) == SQLITE_NULL)
+    while ((r = hss_store_step(s)) == HSS_ROW) {
+        if (hss_store_col_is_null(s, 3))
             continue; /* no records in that county that month */
-        double rec = sqlite3_column_double(s, 3), rep = sqlite3_column_double(s, 4);
+        double rec = hss_store_col_double(s, 3), rep = hss_store_col_double(s, 4);
         if (fabs(rec - rep) < 1e-6)
             continue;
-        const hss_metrics_element *e = mx_element_by_id(sqlite3_column_int(s, 0));
-        const char *code = (const char *)sqlite3_column_text(s, 1);
-        int area, fac, ym = sqlite3_column_int(s, 2);
+        const hss_metrics_element *e = mx_element_by_id(hss_store_col_int(s, 0));
+        const char *code = hss_store_col_text(s, 1);
+        int area, fac, ym = hss_store_col_int(s, 2);
         char period[16];
         snprintf(period, sizeof period, "%04d-%02d", ym / 100 % 10000, ym % 100);
         hss_table_add_row(t);
@@ -75,8 +75,8 @@ static hss_code add_rows(hss_store *st, const mx_tree *tree, const char *sql, co
         hss_table_set_real(t, K_REPORTED, rep, 2);
         hss_table_set_real(t, K_DIFF, rep - rec, 2);
     }
-    sqlite3_finalize(s);
-    return r == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "comparing records and reports");
+    hss_store_finalize(s);
+    return r == HSS_DONE ? HSS_OK : hss_store_error(st, err, "comparing records and reports");
 }
 
 hss_code hss_metrics_check(hss_store *st, const char *under, int english, hss_table **out,

@@ -53,7 +53,7 @@ typedef struct gen {
     hss_store *st;
     mx_tree tree;
     mx_strmap orgs;
-    sqlite3_stmt *org_ins, *put;
+    hss_stmt *org_ins, *put;
     size_t written;
 } gen;
 
@@ -62,12 +62,12 @@ static int org_id(gen *g, const char *code)
     int id;
     if (mx_strmap_get(&g->orgs, code, &id))
         return id;
-    sqlite3_bind_text(g->org_ins, 1, code, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(g->org_ins);
-    sqlite3_reset(g->org_ins);
-    if (rc != SQLITE_DONE)
+    hss_store_bind_text(g->org_ins, 1, code);
+    int rc = hss_store_step(g->org_ins);
+    hss_store_reset(g->org_ins);
+    if (rc != HSS_DONE)
         return -1;
-    id = (int)sqlite3_last_insert_rowid(hss_store_sqlite(g->st));
+    id = (int)hss_store_last_id(g->st);
     mx_strmap_put(&g->orgs, code, id);
     return id;
 }
@@ -80,13 +80,13 @@ static hss_code put(gen *g, const char *element, const char *org, int m, double 
     if (oid < 0)
         return hss_store_error(g->st, err, "storing an org id");
     int ym = (FIRST_YEAR + m / 12) * 100 + m % 12 + 1;
-    sqlite3_bind_int(g->put, 1, e->id);
-    sqlite3_bind_int(g->put, 2, oid);
-    sqlite3_bind_int(g->put, 3, ym);
-    sqlite3_bind_double(g->put, 4, v < 0 ? 0 : round(v));
-    int rc = sqlite3_step(g->put);
-    sqlite3_reset(g->put);
-    if (rc != SQLITE_DONE)
+    hss_store_bind_int(g->put, 1, e->id);
+    hss_store_bind_int(g->put, 2, oid);
+    hss_store_bind_int(g->put, 3, ym);
+    hss_store_bind_double(g->put, 4, v < 0 ? 0 : round(v));
+    int rc = hss_store_step(g->put);
+    hss_store_reset(g->put);
+    if (rc != HSS_DONE)
         return hss_store_error(g->st, err, "storing a generated value");
     g->written++;
     return HSS_OK;
@@ -220,10 +220,10 @@ hss_code hss_metrics_generate_demo(hss_store *st, uint64_t seed, hss_error *err)
     rc = mx_catalog_sync(st, err);
     if (rc == HSS_OK)
         rc = hss_store_exec(st, "DELETE FROM data_value WHERE generated = 1", err);
-    sqlite3_stmt *q = rc ? NULL : hss_store_prepare(st, "SELECT id, code FROM metric_org", err);
-    while (q && sqlite3_step(q) == SQLITE_ROW)
-        mx_strmap_put(&g.orgs, (const char *)sqlite3_column_text(q, 1), sqlite3_column_int(q, 0));
-    sqlite3_finalize(q);
+    hss_stmt *q = rc ? NULL : hss_store_prepare(st, "SELECT id, code FROM metric_org", err);
+    while (q && hss_store_step(q) == HSS_ROW)
+        mx_strmap_put(&g.orgs, hss_store_col_text(q, 1), hss_store_col_int(q, 0));
+    hss_store_finalize(q);
     if (rc == HSS_OK) {
         g.org_ins = hss_store_prepare(st, "INSERT INTO metric_org(code) VALUES(?)", err);
         /* OR IGNORE: a value imported by a user for the same key is real and stays. */
@@ -235,8 +235,8 @@ hss_code hss_metrics_generate_demo(hss_store *st, uint64_t seed, hss_error *err)
     }
     if (rc == HSS_OK)
         rc = generate(&g, seed, err);
-    sqlite3_finalize(g.org_ins);
-    sqlite3_finalize(g.put);
+    hss_store_finalize(g.org_ins);
+    hss_store_finalize(g.put);
     if (rc == HSS_OK)
         rc = mx_rebuild_locked(st, &g.tree, err);
     if (rc == HSS_OK) {

@@ -20,7 +20,7 @@ typedef struct importer {
     mx_strmap orgs;   /* metric_org code -> id */
     mx_strmap seen;   /* key -> line, to refuse a key twice in one file */
     mx_aggmap delta;
-    sqlite3_stmt *org_ins, *get, *put, *del;
+    hss_stmt *org_ins, *get, *put, *del;
     int delete_rows;
     size_t changed;
 } importer;
@@ -43,13 +43,13 @@ static hss_code row_fail(importer *im, hss_error *err, const char *col, const ch
 
 static hss_code load_orgs(importer *im, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(im->st, "SELECT id, code FROM metric_org", err);
+    hss_stmt *s = hss_store_prepare(im->st, "SELECT id, code FROM metric_org", err);
     if (!s)
         return err->code;
-    while (sqlite3_step(s) == SQLITE_ROW)
-        mx_strmap_put(&im->orgs, (const char *)sqlite3_column_text(s, 1),
-                      sqlite3_column_int(s, 0));
-    sqlite3_finalize(s);
+    while (hss_store_step(s) == HSS_ROW)
+        mx_strmap_put(&im->orgs, hss_store_col_text(s, 1),
+                      hss_store_col_int(s, 0));
+    hss_store_finalize(s);
     return HSS_OK;
 }
 
@@ -60,12 +60,12 @@ static int org_id(importer *im, const char *code, int create)
         return id;
     if (!create)
         return 0;
-    sqlite3_bind_text(im->org_ins, 1, code, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(im->org_ins);
-    sqlite3_reset(im->org_ins);
-    if (rc != SQLITE_DONE)
+    hss_store_bind_text(im->org_ins, 1, code);
+    int rc = hss_store_step(im->org_ins);
+    hss_store_reset(im->org_ins);
+    if (rc != HSS_DONE)
         return -1;
-    id = (int)sqlite3_last_insert_rowid(hss_store_sqlite(im->st));
+    id = (int)hss_store_last_id(im->st);
     mx_strmap_put(&im->orgs, code, id);
     return id;
 }
@@ -159,34 +159,34 @@ static hss_code import_row(importer *im, hss_error *err)
     double old = 0;
     int had = 0;
     if (oid > 0) {
-        sqlite3_bind_int(im->get, 1, e->id);
-        sqlite3_bind_int(im->get, 2, oid);
-        sqlite3_bind_int(im->get, 3, ym);
-        sqlite3_bind_text(im->get, 4, cat, -1, SQLITE_STATIC);
-        if (sqlite3_step(im->get) == SQLITE_ROW) {
-            old = sqlite3_column_double(im->get, 0);
+        hss_store_bind_int(im->get, 1, e->id);
+        hss_store_bind_int(im->get, 2, oid);
+        hss_store_bind_int(im->get, 3, ym);
+        hss_store_bind_text(im->get, 4, cat);
+        if (hss_store_step(im->get) == HSS_ROW) {
+            old = hss_store_col_double(im->get, 0);
             had = 1;
         }
-        sqlite3_reset(im->get);
+        hss_store_reset(im->get);
     }
-    sqlite3_stmt *w = im->delete_rows ? im->del : im->put;
+    hss_stmt *w = im->delete_rows ? im->del : im->put;
     if (im->delete_rows && !had)
         return row_fail(im, err, "element", ecode, "no value is stored for %s %s %s%s%s", org,
                         period, *cat ? "category " : "", cat, "");
-    sqlite3_bind_int(w, 1, e->id);
-    sqlite3_bind_int(w, 2, oid);
-    sqlite3_bind_int(w, 3, ym);
-    sqlite3_bind_text(w, 4, cat, -1, SQLITE_STATIC);
+    hss_store_bind_int(w, 1, e->id);
+    hss_store_bind_int(w, 2, oid);
+    hss_store_bind_int(w, 3, ym);
+    hss_store_bind_text(w, 4, cat);
     if (!im->delete_rows) {
-        sqlite3_bind_double(w, 5, v);
+        hss_store_bind_double(w, 5, v);
         if (gen && *gen)
-            sqlite3_bind_int(w, 6, gen[0] == '1');
+            hss_store_bind_int(w, 6, gen[0] == '1');
         else
-            sqlite3_bind_null(w, 6);
+            hss_store_bind_null(w, 6);
     }
-    int rc = sqlite3_step(w);
-    sqlite3_reset(w);
-    if (rc != SQLITE_DONE)
+    int rc = hss_store_step(w);
+    hss_store_reset(w);
+    if (rc != HSS_DONE)
         return hss_store_error(im->st, err, "storing a data value");
     /* a value whose key has a figure from HSS's records is kept but set aside (records win) */
     double rv;
@@ -286,10 +286,10 @@ hss_code hss_metrics_import(hss_store *st, const char *path, int delete_rows, si
                      : mx_rebuild_locked(st, &im.tree, err);
     if (rc == HSS_OK && im.changed)
         rc = hss_store_bump_version(st, err);
-    sqlite3_finalize(im.org_ins);
-    sqlite3_finalize(im.get);
-    sqlite3_finalize(im.put);
-    sqlite3_finalize(im.del);
+    hss_store_finalize(im.org_ins);
+    hss_store_finalize(im.get);
+    hss_store_finalize(im.put);
+    hss_store_finalize(im.del);
     if (began) {
         if (rc == HSS_OK)
             rc = hss_store_commit(st, err);

@@ -137,7 +137,7 @@ static hss_code ensure_loaded(mx_ctx *c, mx_node n, int year, hss_error *err)
     if (org <= 0)
         return HSS_OK; /* the facility never reported */
     /* One primary-key range per facility element: (element, org, period). */
-    sqlite3_stmt *s = hss_store_prepare(
+    hss_stmt *s = hss_store_prepare(
         c->st, "SELECT period, value FROM data_value WHERE element_id = ? AND org_id = ? "
                "AND period BETWEEN ? AND ?", err);
     if (!s)
@@ -147,22 +147,22 @@ static hss_code ensure_loaded(mx_ctx *c, mx_node n, int year, hss_error *err)
     for (size_t i = 0; i < ne; i++) {
         if (els[i].org_kind != HSS_ORG_FACILITY)
             continue;
-        sqlite3_bind_int(s, 1, els[i].id);
-        sqlite3_bind_int64(s, 2, org);
-        sqlite3_bind_int(s, 3, year * 100 + 1);
-        sqlite3_bind_int(s, 4, year * 100 + 12);
-        while (sqlite3_step(s) == SQLITE_ROW) {
-            int ym = sqlite3_column_int(s, 0);
-            double v = sqlite3_column_double(s, 1);
+        hss_store_bind_int(s, 1, els[i].id);
+        hss_store_bind_int64(s, 2, org);
+        hss_store_bind_int(s, 3, year * 100 + 1);
+        hss_store_bind_int(s, 4, year * 100 + 12);
+        while (hss_store_step(s) == HSS_ROW) {
+            int ym = hss_store_col_int(s, 0);
+            double v = hss_store_col_double(s, 1);
             mx_agg_add(mx_aggmap_get(&c->aggs, fac_key(n.fac), year, els[i].id, 0, 1), ym % 100,
                        v, 1);
             if (f->basic)
                 mx_agg_add(mx_aggmap_get(&c->aggs, fac_key(n.fac), year, els[i].id, 1, 1),
                            ym % 100, v, 1);
         }
-        sqlite3_reset(s);
+        hss_store_reset(s);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return HSS_OK;
 }
 
@@ -188,20 +188,20 @@ static hss_code ensure_summaries(mx_ctx *c, int year, hss_error *err)
     if (mx_strmap_get(&c->loaded, key, &dummy))
         return HSS_OK;
     mx_strmap_put(&c->loaded, key, 1);
-    sqlite3_stmt *s = hss_store_prepare(
+    hss_stmt *s = hss_store_prepare(
         c->st, "SELECT DISTINCT area, element_id FROM metric_agg WHERE slice = 2 AND year = ?", err);
     if (!s)
         return err->code;
-    sqlite3_bind_int(s, 1, year);
+    hss_store_bind_int(s, 1, year);
     hss_code rc = HSS_OK;
-    while (rc == HSS_OK && sqlite3_step(s) == SQLITE_ROW) {
+    while (rc == HSS_OK && hss_store_step(s) == HSS_ROW) {
         int area, fac;
-        if (!mx_tree_find(&c->tree, (const char *)sqlite3_column_text(s, 0), &area, &fac) || fac >= 0)
+        if (!mx_tree_find(&c->tree, hss_store_col_text(s, 0), &area, &fac) || fac >= 0)
             continue;
-        *(mx_summary *)hss_vec_push(&c->summaries) = (mx_summary){area, year, sqlite3_column_int(s, 1)};
+        *(mx_summary *)hss_vec_push(&c->summaries) = (mx_summary){area, year, hss_store_col_int(s, 1)};
         rc = ensure_loaded(c, (mx_node){area, -1}, year, err);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return rc;
 }
 
@@ -344,26 +344,26 @@ static staff_sum *staff_for(mx_ctx *c, const char *category, hss_error *err)
                     ss->fac = hss_xcalloc(c->tree.nf + 1, sizeof(double));
                 }
             }
-        sqlite3_stmt *s =
+        hss_stmt *s =
             hss_store_prepare(c->st, "SELECT facility_code, category, count FROM staff", err);
         if (!s)
             return NULL;
-        while (sqlite3_step(s) == SQLITE_ROW) {
-            const char *cat = (const char *)sqlite3_column_text(s, 1);
+        while (hss_store_step(s) == HSS_ROW) {
+            const char *cat = hss_store_col_text(s, 1);
             size_t j = 0;
             while (j < c->nstaff && strcmp(c->staff[j].category, cat))
                 j++;
             int area, fac;
             if (j == c->nstaff ||
-                !mx_tree_find(&c->tree, (const char *)sqlite3_column_text(s, 0), &area, &fac) ||
+                !mx_tree_find(&c->tree, hss_store_col_text(s, 0), &area, &fac) ||
                 fac < 0)
                 continue;
-            double v = sqlite3_column_double(s, 2);
+            double v = hss_store_col_double(s, 2);
             c->staff[j].fac[fac] += v;
             for (int a = area; a >= 0; a = c->tree.areas[a].parent)
                 c->staff[j].area[a] += v;
         }
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
     }
     for (size_t i = 0; i < c->nstaff; i++)
         if (strcmp(c->staff[i].category, category) == 0)
@@ -575,13 +575,13 @@ hss_code hss_metrics_value(hss_store *st, const char *indicator, const char *are
 
 static hss_code latest_month(hss_store *st, mx_period *p, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT max(period) FROM data_value", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT max(period) FROM data_value", err);
     if (!s)
         return err->code;
     int ym = 0;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        ym = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
+    if (hss_store_step(s) == HSS_ROW)
+        ym = hss_store_col_int(s, 0);
+    hss_store_finalize(s);
     if (!ym)
         return hss_fail(err, HSS_ENOTFOUND, "no data values are stored: import them with "
                                             "'hss data import' or 'hss data generate'");

@@ -37,7 +37,7 @@ typedef struct refresher {
     hss_store *st;
     const mx_tree *t;
     mx_aggmap *delta;
-    sqlite3_stmt *get_rec, *get_imp, *put, *del;
+    hss_stmt *get_rec, *get_imp, *put, *del;
     size_t changed;
 } refresher;
 
@@ -56,17 +56,17 @@ int mx_records_stale(hss_store *st)
 
 int mx_record_get(hss_store *st, int element, int64_t org, int yyyymm, double *value)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT value FROM metric_record_value WHERE "
+    hss_stmt *s = hss_store_prepare(st, "SELECT value FROM metric_record_value WHERE "
                                             "element_id=? AND org_id=? AND period=?", NULL);
     if (!s)
         return 0;
-    sqlite3_bind_int(s, 1, element);
-    sqlite3_bind_int64(s, 2, org);
-    sqlite3_bind_int(s, 3, yyyymm);
-    int found = sqlite3_step(s) == SQLITE_ROW;
+    hss_store_bind_int(s, 1, element);
+    hss_store_bind_int64(s, 2, org);
+    hss_store_bind_int(s, 3, yyyymm);
+    int found = hss_store_step(s) == HSS_ROW;
     if (found)
-        *value = sqlite3_column_double(s, 0);
-    sqlite3_finalize(s);
+        *value = hss_store_col_double(s, 0);
+    hss_store_finalize(s);
     return found;
 }
 
@@ -75,14 +75,14 @@ int mx_record_get(hss_store *st, int element, int64_t org, int yyyymm, double *v
 static void month_range(hss_store *st, int *first, int *last)
 {
     *first = *last = 0;
-    sqlite3_stmt *s = hss_store_prepare(
+    hss_stmt *s = hss_store_prepare(
         st, "SELECT min(p), max(p) FROM (SELECT period p FROM data_value UNION ALL "
             "SELECT period FROM metric_record_value)", NULL);
-    if (s && sqlite3_step(s) == SQLITE_ROW) {
-        *first = sqlite3_column_int(s, 0);
-        *last = sqlite3_column_int(s, 1);
+    if (s && hss_store_step(s) == HSS_ROW) {
+        *first = hss_store_col_int(s, 0);
+        *last = hss_store_col_int(s, 1);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     if (*first && *last)
         return;
     time_t now = time(NULL) + 8 * 3600; /* the month in Asia/Shanghai */
@@ -111,39 +111,39 @@ static hss_code take(refresher *r, int area, int element, int ym, int present, d
         return HSS_OK; /* no figure stored and none to store */
     double old = 0, imp = 0, nimp = 0;
     int had = 0;
-    sqlite3_bind_int(r->get_rec, 1, element);
-    sqlite3_bind_int64(r->get_rec, 2, org);
-    sqlite3_bind_int(r->get_rec, 3, ym);
-    if (sqlite3_step(r->get_rec) == SQLITE_ROW) {
-        old = sqlite3_column_double(r->get_rec, 0);
+    hss_store_bind_int(r->get_rec, 1, element);
+    hss_store_bind_int64(r->get_rec, 2, org);
+    hss_store_bind_int(r->get_rec, 3, ym);
+    if (hss_store_step(r->get_rec) == HSS_ROW) {
+        old = hss_store_col_double(r->get_rec, 0);
         had = 1;
     }
-    sqlite3_reset(r->get_rec);
+    hss_store_reset(r->get_rec);
     if (!had && !present)
         return HSS_OK;
     if (had && present && old == v)
         return HSS_OK;
-    sqlite3_bind_int(r->get_imp, 1, element);
-    sqlite3_bind_int64(r->get_imp, 2, org);
-    sqlite3_bind_int(r->get_imp, 3, ym);
-    if (sqlite3_step(r->get_imp) == SQLITE_ROW) {
-        imp = sqlite3_column_double(r->get_imp, 0);
-        nimp = sqlite3_column_double(r->get_imp, 1);
+    hss_store_bind_int(r->get_imp, 1, element);
+    hss_store_bind_int64(r->get_imp, 2, org);
+    hss_store_bind_int(r->get_imp, 3, ym);
+    if (hss_store_step(r->get_imp) == HSS_ROW) {
+        imp = hss_store_col_double(r->get_imp, 0);
+        nimp = hss_store_col_double(r->get_imp, 1);
     }
-    sqlite3_reset(r->get_imp);
-    sqlite3_stmt *w = present ? r->put : r->del;
-    sqlite3_bind_int(w, 1, element);
-    sqlite3_bind_int64(w, 2, org);
-    sqlite3_bind_int(w, 3, ym);
+    hss_store_reset(r->get_imp);
+    hss_stmt *w = present ? r->put : r->del;
+    hss_store_bind_int(w, 1, element);
+    hss_store_bind_int64(w, 2, org);
+    hss_store_bind_int(w, 3, ym);
     if (present) {
         char county[8];
         snprintf(county, sizeof county, "%.6s", r->t->areas[area].code);
-        sqlite3_bind_double(w, 4, v);
-        sqlite3_bind_text(w, 5, county, -1, SQLITE_TRANSIENT);
+        hss_store_bind_double(w, 4, v);
+        hss_store_bind_copy(w, 5, county);
     }
-    int rc = sqlite3_step(w);
-    sqlite3_reset(w);
-    if (rc != SQLITE_DONE)
+    int rc = hss_store_step(w);
+    hss_store_reset(w);
+    if (rc != HSS_DONE)
         return hss_store_error(r->st, err, "storing a figure taken from the records");
     /* effective value: the record figure where there is one, else the imported values */
     double old_v = had ? old : imp, old_n = had ? 1 : nimp;
@@ -229,10 +229,10 @@ hss_code mx_records_refresh(hss_store *st, const mx_tree *t, mx_aggmap *delta, i
     }
     if (rc == HSS_OK)
         rc = hss_care_figures_taken(st, err);
-    sqlite3_finalize(r.get_rec);
-    sqlite3_finalize(r.get_imp);
-    sqlite3_finalize(r.put);
-    sqlite3_finalize(r.del);
+    hss_store_finalize(r.get_rec);
+    hss_store_finalize(r.get_imp);
+    hss_store_finalize(r.put);
+    hss_store_finalize(r.del);
     free_codes(&towns);
     *changed = r.changed;
     return rc;

@@ -91,7 +91,7 @@ static int level_of(const char *s)
 hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
 {
     memset(t, 0, sizeof *t);
-    sqlite3_stmt *s = hss_store_prepare(
+    hss_stmt *s = hss_store_prepare(
         st, "SELECT code, parent_code, level, name, population FROM area", err);
     if (!s)
         return err->code;
@@ -99,18 +99,18 @@ hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
     hss_vec_init(&areas, sizeof(mx_area));
     hss_vec_init(&parents, sizeof(char *));
     uint64_t h = 1469598103934665603ULL;
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         mx_area *a = hss_vec_push(&areas);
-        a->code = hss_xstrdup((const char *)sqlite3_column_text(s, 0));
-        const char *p = (const char *)sqlite3_column_text(s, 1);
+        a->code = hss_xstrdup(hss_store_col_text(s, 0));
+        const char *p = hss_store_col_text(s, 1);
         *(char **)hss_vec_push(&parents) = p ? hss_xstrdup(p) : NULL;
-        a->level = level_of((const char *)sqlite3_column_text(s, 2));
-        a->name = hss_xstrdup((const char *)sqlite3_column_text(s, 3));
-        a->population = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 4);
+        a->level = level_of(hss_store_col_text(s, 2));
+        a->name = hss_xstrdup(hss_store_col_text(s, 3));
+        a->population = hss_store_col_is_null(s, 4) ? -1 : hss_store_col_int64(s, 4);
         /* order-independent: a sum of one hash per row */
         h += fnv(p ? p : "-", fnv(a->code, 1469598103934665603ULL));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     t->areas = areas.items;
     t->na = areas.len;
     for (size_t i = 0; i < t->na; i++)
@@ -151,23 +151,23 @@ hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
     }
     hss_vec facs;
     hss_vec_init(&facs, sizeof(mx_fac));
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         int ai;
-        const char *ac = (const char *)sqlite3_column_text(s, 3);
+        const char *ac = hss_store_col_text(s, 3);
         if (!mx_strmap_get(&t->index, ac, &ai))
             continue; /* the region module's foreign key prevents this */
         mx_fac *f = hss_vec_push(&facs);
-        f->code = hss_xstrdup((const char *)sqlite3_column_text(s, 0));
-        f->name = hss_xstrdup((const char *)sqlite3_column_text(s, 1));
-        f->type = hss_xstrdup((const char *)sqlite3_column_text(s, 2));
+        f->code = hss_xstrdup(hss_store_col_text(s, 0));
+        f->name = hss_xstrdup(hss_store_col_text(s, 1));
+        f->type = hss_xstrdup(hss_store_col_text(s, 2));
         f->area = ai;
         f->basic = hss_facility_type_is_basic(f->type);
-        f->beds_open = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 4);
+        f->beds_open = hss_store_col_is_null(s, 4) ? -1 : hss_store_col_int64(s, 4);
         f->beds_approved =
-            sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 5);
+            hss_store_col_is_null(s, 5) ? -1 : hss_store_col_int64(s, 5);
         h += fnv(f->type, fnv(ac, fnv(f->code, 7)));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     t->facs = facs.items;
     t->nf = facs.len;
     for (size_t i = 0; i < t->nf; i++)

@@ -24,14 +24,14 @@ typedef struct cell {
 static hss_code sum_element(hss_store *st, int element, int sign, side *s, int create,
                             hss_error *err)
 {
-    sqlite3_stmt *q = hss_store_prepare(st, "SELECT org_id, period, sum(value) FROM data_value "
+    hss_stmt *q = hss_store_prepare(st, "SELECT org_id, period, sum(value) FROM data_value "
                                             "WHERE element_id = ? GROUP BY org_id, period", err);
     if (!q)
         return err->code;
-    sqlite3_bind_int(q, 1, element);
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    hss_store_bind_int(q, 1, element);
+    while (hss_store_step(q) == HSS_ROW) {
         char key[48];
-        int org = sqlite3_column_int(q, 0), per = sqlite3_column_int(q, 1);
+        int org = hss_store_col_int(q, 0), per = hss_store_col_int(q, 1);
         snprintf(key, sizeof key, "%d|%d", org, per);
         int i;
         if (!mx_strmap_get(&s->index, key, &i)) {
@@ -43,32 +43,32 @@ static hss_code sum_element(hss_store *st, int element, int sign, side *s, int c
             c->period = per;
             mx_strmap_put(&s->index, key, i);
         }
-        HSS_VEC_AT(&s->vals, cell, i).v += sign * sqlite3_column_double(q, 2);
+        HSS_VEC_AT(&s->vals, cell, i).v += sign * hss_store_col_double(q, 2);
     }
-    sqlite3_finalize(q);
+    hss_store_finalize(q);
     return HSS_OK;
 }
 
 static char **org_codes(hss_store *st, size_t *n, hss_error *err)
 {
-    sqlite3_stmt *q = hss_store_prepare(st, "SELECT max(id) FROM metric_org", err);
+    hss_stmt *q = hss_store_prepare(st, "SELECT max(id) FROM metric_org", err);
     if (!q)
         return NULL;
-    sqlite3_step(q);
-    *n = (size_t)sqlite3_column_int64(q, 0) + 1;
-    sqlite3_finalize(q);
+    hss_store_step(q);
+    *n = (size_t)hss_store_col_int64(q, 0) + 1;
+    hss_store_finalize(q);
     char **codes = hss_xcalloc(*n, sizeof *codes);
     q = hss_store_prepare(st, "SELECT id, code FROM metric_org", err);
     if (!q) {
         free(codes);
         return NULL;
     }
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(q, 0);
+    while (hss_store_step(q) == HSS_ROW) {
+        int64_t id = hss_store_col_int64(q, 0);
         if (id >= 0 && (size_t)id < *n)
-            codes[id] = hss_xstrdup((const char *)sqlite3_column_text(q, 1));
+            codes[id] = hss_xstrdup(hss_store_col_text(q, 1));
     }
-    sqlite3_finalize(q);
+    hss_store_finalize(q);
     return codes;
 }
 

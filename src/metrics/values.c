@@ -31,7 +31,7 @@ hss_code hss_metrics_values(hss_store *st, const char *element, const char *org,
         mx_tree_free(&tree);
         return hss_fail(err, HSS_EINVAL, "no facility or area with code '%s'", org);
     }
-    sqlite3_stmt *s = hss_store_prepare(
+    hss_stmt *s = hss_store_prepare(
         st, "SELECT d.element_id, o.code, d.period, d.value, d.category, d.generated "
             "FROM data_value d JOIN metric_org o ON o.id = d.org_id "
             "WHERE (?1 IS NULL OR d.element_id = ?1) AND d.period BETWEEN ?2 AND ?3 "
@@ -41,9 +41,9 @@ hss_code hss_metrics_values(hss_store *st, const char *element, const char *org,
         return err->code;
     }
     if (e)
-        sqlite3_bind_int(s, 1, e->id);
-    sqlite3_bind_int(s, 2, pf);
-    sqlite3_bind_int(s, 3, pt);
+        hss_store_bind_int(s, 1, e->id);
+    hss_store_bind_int(s, 2, pf);
+    hss_store_bind_int(s, 3, pt);
     hss_table *t = hss_table_new();
     hss_table_add_col(t, "element", NULL, HSS_COL_TEXT);
     hss_table_add_col(t, "org", NULL, HSS_COL_TEXT);
@@ -51,8 +51,8 @@ hss_code hss_metrics_values(hss_store *st, const char *element, const char *org,
     hss_table_add_col(t, "value", NULL, HSS_COL_REAL);
     hss_table_add_col(t, "category", NULL, HSS_COL_TEXT);
     hss_table_add_col(t, "generated", NULL, HSS_COL_INT);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        const char *code = (const char *)sqlite3_column_text(s, 1);
+    while (hss_store_step(s) == HSS_ROW) {
+        const char *code = hss_store_col_text(s, 1);
         if (org) {
             int a, f;
             if (!mx_tree_find(&tree, code, &a, &f))
@@ -66,19 +66,19 @@ hss_code hss_metrics_values(hss_store *st, const char *element, const char *org,
             if (!in)
                 continue;
         }
-        const hss_metrics_element *el = mx_element_by_id(sqlite3_column_int(s, 0));
-        int ym = sqlite3_column_int(s, 2);
+        const hss_metrics_element *el = mx_element_by_id(hss_store_col_int(s, 0));
+        int ym = hss_store_col_int(s, 2);
         char per[16];
         snprintf(per, sizeof per, "%04d-%02d", ym / 100, ym % 100);
         hss_table_add_row(t);
         hss_table_set_text(t, 0, el ? el->code : "?");
         hss_table_set_text(t, 1, code);
         hss_table_set_text(t, 2, per);
-        hss_table_set_real(t, 3, sqlite3_column_double(s, 3), 6);
-        hss_table_set_text(t, 4, (const char *)sqlite3_column_text(s, 4));
-        hss_table_set_int(t, 5, sqlite3_column_int(s, 5));
+        hss_table_set_real(t, 3, hss_store_col_double(s, 3), 6);
+        hss_table_set_text(t, 4, hss_store_col_text(s, 4));
+        hss_table_set_int(t, 5, hss_store_col_int(s, 5));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     mx_tree_free(&tree);
     *out = t;
     return HSS_OK;

@@ -10,26 +10,26 @@
 
 #include "plan/plan_int.h"
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
+static void bind_text(hss_stmt *s, int i, const char *v)
 {
     if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(s, i, v);
     else
-        sqlite3_bind_null(s, i);
+        hss_store_bind_null(s, i);
 }
 
-static const char *col_text(sqlite3_stmt *s, int c)
+static const char *col_text(hss_stmt *s, int c)
 {
-    const unsigned char *v = sqlite3_column_text(s, c);
+    const char *v = hss_store_col_text(s, c);
     return v ? (const char *)v : "";
 }
 
 /* Runs a statement that returns no rows and finalizes it. */
-static hss_code step_done(hss_store *st, sqlite3_stmt *s, const char *what, hss_error *err)
+static hss_code step_done(hss_store *st, hss_stmt *s, const char *what, hss_error *err)
 {
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, what);
+    int rc = hss_store_step(s);
+    hss_store_finalize(s);
+    return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, what);
 }
 
 /* Copies the rows of `s` into a new table with the given columns (types decide how a cell is
@@ -39,26 +39,26 @@ typedef struct colspec {
     hss_col_type type;
 } colspec;
 
-static hss_table *rows_to_table(sqlite3_stmt *s, const colspec *cols, size_t n)
+static hss_table *rows_to_table(hss_stmt *s, const colspec *cols, size_t n)
 {
     hss_table *t = hss_table_new();
     for (size_t c = 0; c < n; c++)
         hss_table_add_col(t, cols[c].name, cols[c].label, cols[c].type);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         hss_table_add_row(t);
         for (size_t c = 0; c < n; c++) {
             int sc = (int)c;
-            if (sqlite3_column_type(s, sc) == SQLITE_NULL)
+            if (hss_store_col_is_null(s, sc))
                 continue;
             if (cols[c].type == HSS_COL_INT)
-                hss_table_set_int(t, c, sqlite3_column_int64(s, sc));
+                hss_table_set_int(t, c, hss_store_col_int64(s, sc));
             else if (cols[c].type == HSS_COL_REAL)
-                hss_table_set_real(t, c, sqlite3_column_double(s, sc), 4);
+                hss_table_set_real(t, c, hss_store_col_double(s, sc), 4);
             else
                 hss_table_set_text(t, c, col_text(s, sc));
         }
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return t;
 }
 
@@ -66,13 +66,13 @@ static hss_table *rows_to_table(sqlite3_stmt *s, const colspec *cols, size_t n)
 
 hss_code plan_db_actor(hss_store *st, const char *user, hss_plan_actor *a, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT role,scope,coalesce(unit,'') FROM app_user WHERE name=? AND disabled=0", err);
     if (!s)
         return HSS_EDB;
     bind_text(s, 1, user);
     hss_code rc = HSS_OK;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (hss_store_step(s) == HSS_ROW) {
         snprintf(a->user, sizeof a->user, "%s", user);
         snprintf(a->role, sizeof a->role, "%s", col_text(s, 0));
         snprintf(a->scope, sizeof a->scope, "%s", col_text(s, 1));
@@ -80,7 +80,7 @@ hss_code plan_db_actor(hss_store *st, const char *user, hss_plan_actor *a, hss_e
     } else {
         rc = hss_fail(err, HSS_ENOTFOUND, "no such user '%s' (add it with hss user add)", user);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return rc;
 }
 
@@ -89,7 +89,7 @@ hss_code plan_db_audit(hss_store *st, const hss_plan_actor *who, const char *act
 {
     char at[21];
     hss_utc_timestamp(at);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO audit(at,user_name,ip,action,target,status,detail) VALUES(?,?,?,?,?,0,?)", err);
     if (!s)
         return HSS_EDB;
@@ -107,7 +107,7 @@ hss_code plan_db_audit(hss_store *st, const hss_plan_actor *who, const char *act
 hss_code plan_db_eval_insert(hss_store *st, const hss_plan_actor *who, const plan_eval_meta *m,
                              int64_t *id, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO plan_eval(at,pack,pack_title,pack_version,year,data_version,pass,fail,unknown,"
         "user_name,label) VALUES(?,?,?,?,?,?,?,?,?,?,?)", err);
     if (!s)
@@ -116,52 +116,52 @@ hss_code plan_db_eval_insert(hss_store *st, const hss_plan_actor *who, const pla
     bind_text(s, 2, m->pack);
     bind_text(s, 3, m->pack_title ? m->pack_title : m->pack);
     bind_text(s, 4, m->pack_version);
-    sqlite3_bind_int(s, 5, m->year);
-    sqlite3_bind_int64(s, 6, m->data_version);
-    sqlite3_bind_int64(s, 7, (sqlite3_int64)m->pass);
-    sqlite3_bind_int64(s, 8, (sqlite3_int64)m->fail);
-    sqlite3_bind_int64(s, 9, (sqlite3_int64)m->unknown);
+    hss_store_bind_int(s, 5, m->year);
+    hss_store_bind_int64(s, 6, m->data_version);
+    hss_store_bind_int64(s, 7, (int64_t)m->pass);
+    hss_store_bind_int64(s, 8, (int64_t)m->fail);
+    hss_store_bind_int64(s, 9, (int64_t)m->unknown);
     bind_text(s, 10, who->user);
     bind_text(s, 11, m->label ? m->label : "");
     hss_code rc = step_done(st, s, "saving the evaluation", err);
     if (rc == HSS_OK)
-        *id = sqlite3_last_insert_rowid(hss_store_sqlite(st));
+        *id = hss_store_last_id(st);
     return rc;
 }
 
 /* The rule's row of a saved evaluation (title, unit, document), once per rule. */
-static int rule_insert(sqlite3_stmt *s, int64_t id, const hss_table *f, size_t r, const size_t *col)
+static int rule_insert(hss_stmt *s, int64_t id, const hss_table *f, size_t r, const size_t *col)
 {
-    sqlite3_reset(s);
-    sqlite3_bind_int64(s, 1, id);
+    hss_store_reset(s);
+    hss_store_bind_int64(s, 1, id);
     for (int k = 0; k < 4; k++)
-        sqlite3_bind_text(s, k + 2, hss_table_cell(f, r, col[k]), -1, SQLITE_STATIC);
-    return sqlite3_step(s) == SQLITE_DONE;
+        hss_store_bind_text(s, k + 2, hss_table_cell(f, r, col[k]));
+    return hss_store_step(s) == HSS_DONE;
 }
 
 /* One finding: key, county, status, numbers and what differs per finding (names, gap text). */
-static int finding_insert(sqlite3_stmt *s, int64_t id, const hss_table *f, size_t r, const size_t *col)
+static int finding_insert(hss_stmt *s, int64_t id, const hss_table *f, size_t r, const size_t *col)
 {
-    sqlite3_reset(s);
-    sqlite3_bind_int64(s, 1, id);
+    hss_store_reset(s);
+    hss_store_bind_int64(s, 1, id);
     const char *area = hss_table_cell(f, r, col[1]);
     char county[7];
     plan_county_of(area, county);
-    sqlite3_bind_text(s, 2, hss_table_cell(f, r, col[0]), -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, area, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, hss_table_cell(f, r, col[2]), -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, county, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 6, hss_table_cell(f, r, col[3]), -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 2, hss_table_cell(f, r, col[0]));
+    hss_store_bind_text(s, 3, area);
+    hss_store_bind_text(s, 4, hss_table_cell(f, r, col[2]));
+    hss_store_bind_copy(s, 5, county);
+    hss_store_bind_text(s, 6, hss_table_cell(f, r, col[3]));
     for (int k = 4; k <= 6; k++) {
         double v;
         if (hss_table_is_null(f, r, col[k]) || hss_parse_double(hss_table_cell(f, r, col[k]), &v) != 0)
-            sqlite3_bind_null(s, k + 3);
+            hss_store_bind_null(s, k + 3);
         else
-            sqlite3_bind_double(s, k + 3, v);
+            hss_store_bind_double(s, k + 3, v);
     }
     for (int k = 7; k <= 9; k++)
-        sqlite3_bind_text(s, k + 3, hss_table_cell(f, r, col[k]), -1, SQLITE_STATIC);
-    return sqlite3_step(s) == SQLITE_DONE;
+        hss_store_bind_text(s, k + 3, hss_table_cell(f, r, col[k]));
+    return hss_store_step(s) == HSS_DONE;
 }
 
 hss_code plan_db_findings_insert(hss_store *st, int64_t id, const hss_table *f, hss_error *err)
@@ -175,10 +175,10 @@ hss_code plan_db_findings_insert(hss_store *st, int64_t id, const hss_table *f, 
         if ((col[k] = plan_col(f, names[k])) == (size_t)-1)
             return hss_fail(err, HSS_EUNKNOWN, "evaluation result has no column '%s'", names[k]);
     /* two statements prepared once and reused for every row, in the caller's transaction */
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT OR REPLACE INTO plan_finding(eval_id,rule,area,facility,county,status,observed,target,"
         "gap,area_name,facility_name,gap_text,title,unit,document) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,'','','')", err);
-    sqlite3_stmt *q = s ? hss_store_prepare(st,
+    hss_stmt *q = s ? hss_store_prepare(st,
         "INSERT OR IGNORE INTO plan_eval_rule(eval_id,rule,title,unit,document) VALUES(?,?,?,?,?)", err) : NULL;
     int ok = q != NULL;
     const char *last = NULL; /* findings come rule by rule */
@@ -190,25 +190,25 @@ hss_code plan_db_findings_insert(hss_store *st, int64_t id, const hss_table *f, 
         ok = ok && finding_insert(s, id, f, r, col);
     }
     hss_code rc = ok ? HSS_OK : s && q ? hss_store_error(st, err, "saving a finding") : HSS_EDB;
-    sqlite3_finalize(s);
-    sqlite3_finalize(q);
+    hss_store_finalize(s);
+    hss_store_finalize(q);
     return rc;
 }
 
 hss_code plan_db_rect_close_passing(hss_store *st, int64_t id, const char *at, int *closed,
                                     hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "UPDATE plan_rectification SET status='closed', closed_eval=?1, closed_at=?2 "
         "WHERE status='open' AND eval_id<?1 AND EXISTS(SELECT 1 FROM plan_finding f "
         " WHERE f.eval_id=?1 AND f.rule=plan_rectification.rule AND f.area=plan_rectification.area "
         " AND f.facility=plan_rectification.facility AND f.status='pass')", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, id);
+    hss_store_bind_int64(s, 1, id);
     bind_text(s, 2, at);
     hss_code rc = step_done(st, s, "closing rectification items", err);
-    *closed = sqlite3_changes(hss_store_sqlite(st));
+    *closed = hss_store_changes(st);
     return rc;
 }
 
@@ -223,7 +223,7 @@ hss_code plan_db_eval_list(hss_store *st, hss_table **out, hss_error *err)
         {"fail", "未达标", HSS_COL_INT},      {"unknown", "无法判断", HSS_COL_INT},
         {"label", "说明", HSS_COL_TEXT},      {"user", "保存人", HSS_COL_TEXT},
     };
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT id,at,strftime('%Y-%m-%d %H:%M',at,'+8 hours'),pack,pack_title,pack_version,year,data_version,"
         "pass,fail,unknown,label,user_name "
         "FROM plan_eval ORDER BY id DESC", err);
@@ -235,12 +235,12 @@ hss_code plan_db_eval_list(hss_store *st, hss_table **out, hss_error *err)
 
 hss_code plan_db_eval_exists(hss_store *st, int64_t id, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT 1 FROM plan_eval WHERE id=?", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT 1 FROM plan_eval WHERE id=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, id);
-    int found = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_finalize(s);
+    hss_store_bind_int64(s, 1, id);
+    int found = hss_store_step(s) == HSS_ROW;
+    hss_store_finalize(s);
     return found ? HSS_OK : hss_fail(err, HSS_ENOTFOUND, "no saved evaluation %lld", (long long)id);
 }
 
@@ -256,7 +256,7 @@ hss_code plan_db_eval_findings(hss_store *st, int64_t id, const char *lo, const 
         {"unit", "单位", HSS_COL_TEXT},        {"gap_text", "差距说明", HSS_COL_TEXT},
         {"document", "文件", HSS_COL_TEXT},
     };
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT f.rule,r.title,f.area,f.area_name,f.facility,f.facility_name,f.status,f.observed,f.target,"
         "f.gap,r.unit,f.gap_text,r.document FROM plan_finding f"
         " JOIN plan_eval_rule r ON r.eval_id=f.eval_id AND r.rule=f.rule"
@@ -264,7 +264,7 @@ hss_code plan_db_eval_findings(hss_store *st, int64_t id, const char *lo, const 
         " AND (?4 IS NULL OR f.status=?4) ORDER BY f.rule,f.area,f.facility", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, id);
+    hss_store_bind_int64(s, 1, id);
     bind_text(s, 2, lo);
     bind_text(s, 3, hi);
     bind_text(s, 4, status);
@@ -275,15 +275,15 @@ hss_code plan_db_eval_findings(hss_store *st, int64_t id, const char *lo, const 
 /* One finding as the comparison reads it. */
 enum { F_RULE, F_AREA, F_FACILITY, F_STATUS, F_GAP, F_TITLE, F_AREA_NAME, F_FACILITY_NAME, F_OBSERVED, F_TARGET, F_UNIT };
 
-static sqlite3_stmt *snapshot_rows(hss_store *st, int64_t id, const char *lo, const char *hi, hss_error *err)
+static hss_stmt *snapshot_rows(hss_store *st, int64_t id, const char *lo, const char *hi, hss_error *err)
 {
     /* in the order of the unique index (eval_id, rule, area, facility): a sequential read */
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT f.rule,f.area,f.facility,f.status,f.gap,r.title,f.area_name,f.facility_name,f.observed,"
         "f.target,r.unit FROM plan_finding f JOIN plan_eval_rule r ON r.eval_id=f.eval_id AND r.rule=f.rule"
         " WHERE f.eval_id=?1 AND f.area>=?2 AND f.area<?3 ORDER BY f.rule,f.area,f.facility", err);
     if (s) {
-        sqlite3_bind_int64(s, 1, id);
+        hss_store_bind_int64(s, 1, id);
         bind_text(s, 2, lo);
         bind_text(s, 3, hi);
     }
@@ -291,7 +291,7 @@ static sqlite3_stmt *snapshot_rows(hss_store *st, int64_t id, const char *lo, co
 }
 
 /* Orders two current rows by (rule, area, facility); a finished side sorts last. */
-static int key_cmp(sqlite3_stmt *x, int xok, sqlite3_stmt *y, int yok)
+static int key_cmp(hss_stmt *x, int xok, hss_stmt *y, int yok)
 {
     if (!xok || !yok)
         return xok - yok ? (xok ? -1 : 1) : 0;
@@ -303,21 +303,21 @@ static int key_cmp(sqlite3_stmt *x, int xok, sqlite3_stmt *y, int yok)
     return 0;
 }
 
-static void set_num(hss_table *t, size_t col, sqlite3_stmt *s, int c)
+static void set_num(hss_table *t, size_t col, hss_stmt *s, int c)
 {
-    if (s && sqlite3_column_type(s, c) != SQLITE_NULL)
-        hss_table_set_real(t, col, sqlite3_column_double(s, c), 4);
+    if (s && !hss_store_col_is_null(s, c))
+        hss_table_set_real(t, col, hss_store_col_double(s, c), 4);
 }
 
 /* Adds the row for a finding in x (before) and/or y (after) when it changed. */
-static void compare_row(hss_table *t, sqlite3_stmt *x, sqlite3_stmt *y)
+static void compare_row(hss_table *t, hss_stmt *x, hss_stmt *y)
 {
     const char *before = x ? col_text(x, F_STATUS) : "absent", *after = y ? col_text(y, F_STATUS) : "absent";
-    const char *change = hss_plan_change(before, after, x ? sqlite3_column_double(x, F_GAP) : 0,
-                                         y ? sqlite3_column_double(y, F_GAP) : 0);
+    const char *change = hss_plan_change(before, after, x ? hss_store_col_double(x, F_GAP) : 0,
+                                         y ? hss_store_col_double(y, F_GAP) : 0);
     if (!change)
         return;
-    sqlite3_stmt *k = y ? y : x; /* names and target as they are now */
+    hss_stmt *k = y ? y : x; /* names and target as they are now */
     hss_table_add_row(t);
     hss_table_set_text(t, 0, col_text(k, F_RULE));
     hss_table_set_text(t, 1, col_text(k, F_AREA));
@@ -350,26 +350,26 @@ hss_code plan_db_eval_compare(hss_store *st, int64_t a, int64_t b, const char *l
         {"unit", "单位", HSS_COL_TEXT},
     };
     /* Both snapshots read in key order and merged: each is one sequential index scan. */
-    sqlite3_stmt *x = snapshot_rows(st, a, lo, hi, err), *y = x ? snapshot_rows(st, b, lo, hi, err) : NULL;
+    hss_stmt *x = snapshot_rows(st, a, lo, hi, err), *y = x ? snapshot_rows(st, b, lo, hi, err) : NULL;
     if (!y) {
-        sqlite3_finalize(x);
+        hss_store_finalize(x);
         return HSS_EDB;
     }
     hss_table *t = hss_table_new();
     for (size_t c = 0; c < sizeof cols / sizeof *cols; c++)
         hss_table_add_col(t, cols[c].name, cols[c].label, cols[c].type);
-    int rx = sqlite3_step(x), ry = sqlite3_step(y);
-    while (rx == SQLITE_ROW || ry == SQLITE_ROW) {
-        int d = key_cmp(x, rx == SQLITE_ROW, y, ry == SQLITE_ROW);
+    int rx = hss_store_step(x), ry = hss_store_step(y);
+    while (rx == HSS_ROW || ry == HSS_ROW) {
+        int d = key_cmp(x, rx == HSS_ROW, y, ry == HSS_ROW);
         compare_row(t, d <= 0 ? x : NULL, d >= 0 ? y : NULL);
         if (d <= 0)
-            rx = sqlite3_step(x);
+            rx = hss_store_step(x);
         if (d >= 0)
-            ry = sqlite3_step(y);
+            ry = hss_store_step(y);
     }
-    sqlite3_finalize(x);
-    sqlite3_finalize(y);
-    if (rx != SQLITE_DONE || ry != SQLITE_DONE) {
+    hss_store_finalize(x);
+    hss_store_finalize(y);
+    if (rx != HSS_DONE || ry != HSS_DONE) {
         hss_table_free(t);
         return hss_store_error(st, err, "comparing evaluations");
     }
@@ -383,7 +383,7 @@ hss_code plan_db_task_upsert(hss_store *st, const plan_task_row *t, hss_error *e
 {
     char county[7];
     plan_county_of(t->area, county);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO plan_task(id,pack,task,document,quote,title_zh,title_en,target_zh,target_en,value,"
         "unit_zh,unit_en,year,due,lead,area,county,loaded_at,doc_title) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
         "ON CONFLICT(id) DO UPDATE SET pack=excluded.pack,task=excluded.task,document=excluded.document,"
@@ -398,10 +398,10 @@ hss_code plan_db_task_upsert(hss_store *st, const plan_task_row *t, hss_error *e
     for (int i = 0; i < 9; i++)
         bind_text(s, i + 1, texts[i] ? texts[i] : "");
     if (t->has_value)
-        sqlite3_bind_double(s, 10, t->value);
+        hss_store_bind_double(s, 10, t->value);
     bind_text(s, 11, t->unit_zh ? t->unit_zh : "");
     bind_text(s, 12, t->unit_en ? t->unit_en : "");
-    sqlite3_bind_int(s, 13, t->year);
+    hss_store_bind_int(s, 13, t->year);
     bind_text(s, 14, t->due);
     bind_text(s, 15, t->lead ? t->lead : "");
     bind_text(s, 16, t->area);
@@ -425,18 +425,18 @@ hss_code plan_db_task_upsert(hss_store *st, const plan_task_row *t, hss_error *e
         const char *u = i == 0 ? t->lead : t->units[i - 1];
         if (!u || !*u)
             continue;
-        sqlite3_reset(s);
+        hss_store_reset(s);
         bind_text(s, 1, t->id);
         bind_text(s, 2, u);
-        sqlite3_bind_int(s, 3, i == 0);
-        sqlite3_bind_int(s, 4, (int)i);
+        hss_store_bind_int(s, 3, i == 0);
+        hss_store_bind_int(s, 4, (int)i);
         bind_text(s, 5, county);
-        if (sqlite3_step(s) != SQLITE_DONE) {
-            sqlite3_finalize(s);
+        if (hss_store_step(s) != HSS_DONE) {
+            hss_store_finalize(s);
             return hss_store_error(st, err, "saving a task's unit");
         }
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return HSS_OK;
 }
 
@@ -444,7 +444,7 @@ hss_code plan_db_counties(hss_store *st, const char *code, char (**out)[7], size
 {
     char lo[16], hi[17];
     plan_prefix_range(code, lo, hi);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT code FROM area WHERE level='county' AND code>=? AND code<? ORDER BY code", err);
     if (!s)
         return HSS_EDB;
@@ -452,9 +452,9 @@ hss_code plan_db_counties(hss_store *st, const char *code, char (**out)[7], size
     bind_text(s, 2, hi);
     hss_vec v;
     hss_vec_init(&v, 7);
-    while (sqlite3_step(s) == SQLITE_ROW)
+    while (hss_store_step(s) == HSS_ROW)
         snprintf(hss_vec_push(&v), 7, "%s", col_text(s, 0));
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     *out = v.items;
     *n = v.len;
     return HSS_OK;
@@ -480,7 +480,7 @@ hss_code plan_db_tasks_list(hss_store *st, const hss_plan_actor *who, const hss_
     char lo[16], hi[17];
     plan_prefix_range(who->scope, lo, hi);
     const char *unit = strcmp(who->role, "unit") == 0 ? who->unit : f->unit;
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT * FROM (SELECT t.id,t.pack,t.document,t.doc_title,t.quote,t.title_zh,t.title_en,t.target_zh,"
         " t.target_en,t.value,t.unit_zh,t.year,t.due,t.lead,"
         " (SELECT group_concat(unit,'、') FROM (SELECT unit FROM plan_task_unit u WHERE u.task_id=t.id ORDER BY pos)),"
@@ -504,7 +504,7 @@ hss_code plan_db_tasks_list(hss_store *st, const hss_plan_actor *who, const hss_
     bind_text(s, 5, unit && *unit ? unit : NULL);
     bind_text(s, 6, f->status);
     bind_text(s, 7, f->task);
-    sqlite3_bind_int(s, 8, f->overdue != 0);
+    hss_store_bind_int(s, 8, f->overdue != 0);
     *out = rows_to_table(s, cols, sizeof cols / sizeof *cols);
     return HSS_OK;
 }
@@ -512,7 +512,7 @@ hss_code plan_db_tasks_list(hss_store *st, const hss_plan_actor *who, const hss_
 hss_code plan_db_task_get(hss_store *st, const char *task, char area[16], char status[16],
                           const char *unit, int *has_unit, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT area,status,EXISTS(SELECT 1 FROM plan_task_unit u WHERE u.task_id=t.id AND u.unit=?2) "
         "FROM plan_task t WHERE id=?1", err);
     if (!s)
@@ -520,14 +520,14 @@ hss_code plan_db_task_get(hss_store *st, const char *task, char area[16], char s
     bind_text(s, 1, task);
     bind_text(s, 2, unit ? unit : "");
     hss_code rc = HSS_OK;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (hss_store_step(s) == HSS_ROW) {
         snprintf(area, 16, "%s", col_text(s, 0));
         snprintf(status, 16, "%s", col_text(s, 1));
-        *has_unit = sqlite3_column_int(s, 2);
+        *has_unit = hss_store_col_int(s, 2);
     } else {
         rc = hss_fail(err, HSS_ENOTFOUND, "no such task '%s' (load the pack's tasks with hss tasks load)", task);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return rc;
 }
 
@@ -536,7 +536,7 @@ hss_code plan_db_task_get(hss_store *st, const char *task, char area[16], char s
 hss_code plan_db_report_insert(hss_store *st, const hss_plan_actor *who, const hss_plan_report_in *in,
                                const char *county, const char *at, int64_t *id, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO plan_report(task_id,county,unit,user_name,date,status,value,narrative,created) "
         "VALUES(?,?,?,?,?,?,?,?,?)", err);
     if (!s)
@@ -548,12 +548,12 @@ hss_code plan_db_report_insert(hss_store *st, const hss_plan_actor *who, const h
     bind_text(s, 5, in->date);
     bind_text(s, 6, in->status);
     if (in->has_value)
-        sqlite3_bind_double(s, 7, in->value);
+        hss_store_bind_double(s, 7, in->value);
     bind_text(s, 8, in->narrative ? in->narrative : "");
     bind_text(s, 9, at);
     hss_code rc = step_done(st, s, "saving the report", err);
     if (rc == HSS_OK)
-        *id = sqlite3_last_insert_rowid(hss_store_sqlite(st));
+        *id = hss_store_last_id(st);
     return rc;
 }
 
@@ -564,31 +564,31 @@ hss_code plan_db_attachment_insert(hss_store *st, int64_t report, const char *co
     char hex[2 * crypto_hash_sha256_BYTES + 1];
     crypto_hash_sha256(h, f->data, f->len);
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO plan_attachment(report_id,county,name,mime,size,sha256,data) VALUES(?,?,?,?,?,?,?)", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, report);
+    hss_store_bind_int64(s, 1, report);
     bind_text(s, 2, county);
     bind_text(s, 3, f->name);
     bind_text(s, 4, mime);
-    sqlite3_bind_int64(s, 5, (sqlite3_int64)f->len);
+    hss_store_bind_int64(s, 5, (int64_t)f->len);
     bind_text(s, 6, hex);
-    sqlite3_bind_blob64(s, 7, f->data, f->len, SQLITE_STATIC);
+    hss_store_bind_blob(s, 7, f->data, f->len);
     return step_done(st, s, "saving an attachment", err);
 }
 
 hss_code plan_db_report_get(hss_store *st, int64_t id, char task[160], char area[16],
                             char review[16], char status[16], hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT r.task_id,t.area,r.review,r.status FROM plan_report r JOIN plan_task t ON t.id=r.task_id "
         "WHERE r.id=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, id);
+    hss_store_bind_int64(s, 1, id);
     hss_code rc = HSS_OK;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (hss_store_step(s) == HSS_ROW) {
         snprintf(task, 160, "%s", col_text(s, 0));
         snprintf(area, 16, "%s", col_text(s, 1));
         snprintf(review, 16, "%s", col_text(s, 2));
@@ -596,14 +596,14 @@ hss_code plan_db_report_get(hss_store *st, int64_t id, char task[160], char area
     } else {
         rc = hss_fail(err, HSS_ENOTFOUND, "no such report %lld", (long long)id);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return rc;
 }
 
 hss_code plan_db_report_set_review(hss_store *st, const hss_plan_actor *who, int64_t id, int accept,
                                    const char *note, const char *at, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "UPDATE plan_report SET review=?,reviewer=?,reviewed_at=?,review_note=? WHERE id=? AND review='pending'", err);
     if (!s)
         return HSS_EDB;
@@ -611,16 +611,16 @@ hss_code plan_db_report_set_review(hss_store *st, const hss_plan_actor *who, int
     bind_text(s, 2, who->user);
     bind_text(s, 3, at);
     bind_text(s, 4, note ? note : "");
-    sqlite3_bind_int64(s, 5, id);
+    hss_store_bind_int64(s, 5, id);
     hss_code rc = step_done(st, s, "saving the review", err);
-    if (rc == HSS_OK && sqlite3_changes(hss_store_sqlite(st)) != 1)
+    if (rc == HSS_OK && hss_store_changes(st) != 1)
         return hss_fail(err, HSS_ECONFLICT, "report %lld was reviewed already", (long long)id);
     return rc;
 }
 
 hss_code plan_db_task_set_status(hss_store *st, const char *task, const char *status, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "UPDATE plan_task SET status=? WHERE id=?", err);
+    hss_stmt *s = hss_store_prepare(st, "UPDATE plan_task SET status=? WHERE id=?", err);
     if (!s)
         return HSS_EDB;
     bind_text(s, 1, status);
@@ -638,7 +638,7 @@ hss_code plan_db_reports_list(hss_store *st, const char *task, hss_table **out, 
         {"reviewer", "审核人", HSS_COL_TEXT},  {"reviewed_at", "审核时间", HSS_COL_TEXT},
         {"review_note", "审核意见", HSS_COL_TEXT}, {"attachments", "佐证材料", HSS_COL_TEXT},
     };
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT r.id,r.date,r.unit,r.user_name,r.status,r.value,r.narrative,r.review,r.reviewer,"
         "r.reviewed_at,r.review_note,"
         "(SELECT json_group_array(json_object('id',a.id,'name',a.name,'mime',a.mime,'size',a.size)) "
@@ -654,26 +654,26 @@ hss_code plan_db_reports_list(hss_store *st, const char *task, hss_table **out, 
 hss_code plan_db_attachment_read(hss_store *st, int64_t id, hss_plan_blob *out, char task[160],
                                  char area[16], hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT a.name,a.mime,a.data,r.task_id,t.area FROM plan_attachment a "
         "JOIN plan_report r ON r.id=a.report_id JOIN plan_task t ON t.id=r.task_id WHERE a.id=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, id);
+    hss_store_bind_int64(s, 1, id);
     hss_code rc = HSS_OK;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (hss_store_step(s) == HSS_ROW) {
         snprintf(out->name, sizeof out->name, "%s", col_text(s, 0));
         snprintf(out->mime, sizeof out->mime, "%s", col_text(s, 1));
-        out->len = (size_t)sqlite3_column_bytes(s, 2);
+        out->len = (size_t)hss_store_col_bytes(s, 2);
         out->data = hss_xmalloc(out->len ? out->len : 1);
         if (out->len)
-            memcpy(out->data, sqlite3_column_blob(s, 2), out->len);
+            memcpy(out->data, hss_store_col_blob(s, 2), out->len);
         snprintf(task, 160, "%s", col_text(s, 3));
         snprintf(area, 16, "%s", col_text(s, 4));
     } else {
         rc = hss_fail(err, HSS_ENOTFOUND, "no such attachment %lld", (long long)id);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return rc;
 }
 
@@ -682,21 +682,21 @@ hss_code plan_db_attachment_read(hss_store *st, int64_t id, hss_plan_blob *out, 
 hss_code plan_db_finding_status(hss_store *st, int64_t eval, const char *rule, const char *area,
                                 const char *facility, char status[16], hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT status FROM plan_finding WHERE eval_id=? AND rule=? AND area=? AND facility=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, eval);
+    hss_store_bind_int64(s, 1, eval);
     bind_text(s, 2, rule);
     bind_text(s, 3, area);
     bind_text(s, 4, facility ? facility : "");
     hss_code rc = HSS_OK;
-    if (sqlite3_step(s) == SQLITE_ROW)
+    if (hss_store_step(s) == HSS_ROW)
         snprintf(status, 16, "%s", col_text(s, 0));
     else
         rc = hss_fail(err, HSS_ENOTFOUND, "evaluation %lld has no finding for rule '%s' in %s%s%s",
                       (long long)eval, rule, area, facility && *facility ? " at " : "", facility ? facility : "");
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return rc;
 }
 
@@ -705,12 +705,12 @@ hss_code plan_db_rect_insert(hss_store *st, const hss_plan_actor *who, const hss
 {
     char county[7];
     plan_county_of(in->area, county);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO plan_rectification(eval_id,rule,area,facility,county,unit,deadline,note,created,created_by) "
         "VALUES(?,?,?,?,?,?,?,?,?,?)", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_int64(s, 1, in->eval_id);
+    hss_store_bind_int64(s, 1, in->eval_id);
     bind_text(s, 2, in->rule);
     bind_text(s, 3, in->area);
     bind_text(s, 4, in->facility ? in->facility : "");
@@ -722,7 +722,7 @@ hss_code plan_db_rect_insert(hss_store *st, const hss_plan_actor *who, const hss
     bind_text(s, 10, who->user);
     hss_code rc = step_done(st, s, "saving the rectification item", err);
     if (rc == HSS_OK)
-        *id = sqlite3_last_insert_rowid(hss_store_sqlite(st));
+        *id = hss_store_last_id(st);
     return rc;
 }
 
@@ -742,7 +742,7 @@ hss_code plan_db_rect_list(hss_store *st, const hss_plan_actor *who, const char 
     };
     char lo[16], hi[17];
     plan_prefix_range(who->scope, lo, hi);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT r.id,r.eval_id,r.rule,er.title,r.area,f.area_name,r.facility,f.facility_name,r.unit,"
         "r.deadline,r.status,r.status='open' AND r.deadline<?1,r.created,r.closed_eval,r.closed_at,r.note,"
         "f.gap_text FROM plan_rectification r LEFT JOIN plan_finding f ON f.eval_id=r.eval_id "
@@ -765,24 +765,24 @@ hss_code plan_db_rect_list(hss_store *st, const hss_plan_actor *who, const char 
 
 char *plan_db_bulletin_previous(hss_store *st, const char *month, char prev_month[8])
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT month,ranking FROM plan_bulletin WHERE month<? ORDER BY month DESC LIMIT 1", NULL);
     if (!s)
         return NULL;
     bind_text(s, 1, month);
     char *r = NULL;
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (hss_store_step(s) == HSS_ROW) {
         snprintf(prev_month, 8, "%s", col_text(s, 0));
         r = hss_xstrdup(col_text(s, 1));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return r;
 }
 
 hss_code plan_db_bulletin_save(hss_store *st, const char *month, const char *at, const char *ranking,
                                hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO plan_bulletin(month,created,ranking) VALUES(?,?,?) "
         "ON CONFLICT(month) DO UPDATE SET created=excluded.created, ranking=excluded.ranking", err);
     if (!s)
@@ -797,7 +797,7 @@ hss_code plan_db_county_names(hss_store *st, hss_table **out, hss_error *err)
 {
     static const colspec cols[] = {{"code", NULL, HSS_COL_TEXT}, {"name", NULL, HSS_COL_TEXT},
                                    {"parent", NULL, HSS_COL_TEXT}};
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT code,name,coalesce(parent_code,'') FROM area WHERE level='county' ORDER BY code", err);
     if (!s)
         return HSS_EDB;
@@ -809,51 +809,51 @@ hss_code plan_db_city(hss_store *st, char out[16], hss_error *err)
 {
     /* The city-level area (the region a city pack is about); a region without one (a county
      * on its own) uses its top area. */
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT code FROM area WHERE level='city' UNION ALL "
         "SELECT code FROM (SELECT code FROM area WHERE parent_code IS NULL ORDER BY code) LIMIT 1", err);
     if (!s)
         return HSS_EDB;
     hss_code rc = HSS_OK;
-    if (sqlite3_step(s) == SQLITE_ROW)
+    if (hss_store_step(s) == HSS_ROW)
         snprintf(out, 16, "%s", col_text(s, 0));
     else
         rc = hss_fail(err, HSS_ENOTFOUND, "the database holds no areas: import the region first");
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return rc;
 }
 
 int plan_db_area_exists(hss_store *st, const char *code)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT 1 FROM area WHERE code=?", NULL);
+    hss_stmt *s = hss_store_prepare(st, "SELECT 1 FROM area WHERE code=?", NULL);
     if (!s)
         return 0;
     bind_text(s, 1, code);
-    int found = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_finalize(s);
+    int found = hss_store_step(s) == HSS_ROW;
+    hss_store_finalize(s);
     return found;
 }
 
 int plan_db_generated(hss_store *st)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT EXISTS(SELECT 1 FROM area WHERE generated=1) OR EXISTS(SELECT 1 FROM facility WHERE generated=1) "
         "OR EXISTS(SELECT 1 FROM hss_meta WHERE key='metrics.generated')", NULL);
     if (!s)
         return 0;
-    int g = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
+    int g = hss_store_step(s) == HSS_ROW && hss_store_col_int(s, 0);
+    hss_store_finalize(s);
     return g;
 }
 
 void plan_db_area_name(hss_store *st, const char *code, char *out, size_t n)
 {
     snprintf(out, n, "%s", code);
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT name FROM area WHERE code=?", NULL);
+    hss_stmt *s = hss_store_prepare(st, "SELECT name FROM area WHERE code=?", NULL);
     if (!s)
         return;
     bind_text(s, 1, code);
-    if (sqlite3_step(s) == SQLITE_ROW)
+    if (hss_store_step(s) == HSS_ROW)
         snprintf(out, n, "%s", col_text(s, 0));
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
 }

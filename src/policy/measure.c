@@ -587,9 +587,9 @@ static const char CIRCLE_TYPES[] = "township_health_center,community_health_cent
 static int roads_stored(const pregion *R)
 {
     if (R->links->roads == 0) {
-        sqlite3_stmt *s = hss_store_prepare(R->st, "SELECT 1 FROM road_edge LIMIT 1", NULL);
-        R->links->roads = s && sqlite3_step(s) == SQLITE_ROW ? 1 : -1;
-        sqlite3_finalize(s);
+        hss_stmt *s = hss_store_prepare(R->st, "SELECT 1 FROM road_edge LIMIT 1", NULL);
+        R->links->roads = s && hss_store_step(s) == HSS_ROW ? 1 : -1;
+        hss_store_finalize(s);
     }
     return R->links->roads > 0;
 }

@@ -115,10 +115,10 @@ struct pstrblock {
     char data[];
 };
 
-static char *col_text(pregion *R, sqlite3_stmt *s, int c)
+static char *col_text(pregion *R, hss_stmt *s, int c)
 {
-    const unsigned char *t = sqlite3_column_text(s, c);
-    size_t n = (size_t)sqlite3_column_bytes(s, c) + 1;
+    const char *t = hss_store_col_text(s, c);
+    size_t n = (size_t)hss_store_col_bytes(s, c) + 1;
     struct pstrblock *b = R->strings;
     if (!b || b->cap - b->used < n) {
         size_t cap = n > 256 * 1024 ? n : 256 * 1024;
@@ -136,13 +136,13 @@ static char *col_text(pregion *R, sqlite3_stmt *s, int c)
 
 static hss_code load_areas(hss_store *st, pregion *R, char ***parents, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(
+    hss_stmt *s = hss_store_prepare(
         st, "SELECT code, parent_code, level, name, kind, population, generated FROM area", err);
     if (!s)
         return err->code;
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         if (R->nareas == cap) {
             cap = cap ? cap * 2 : 1024;
             R->areas = hss_xrealloc(R->areas, cap * sizeof *R->areas);
@@ -151,19 +151,19 @@ static hss_code load_areas(hss_store *st, pregion *R, char ***parents, hss_error
         parea *a = &R->areas[R->nareas];
         memset(a, 0, sizeof *a);
         a->code = col_text(R, s, 0);
-        (*parents)[R->nareas] = sqlite3_column_type(s, 1) == SQLITE_NULL ? NULL : col_text(R, s, 1);
-        a->level = hss_model_find(HSS_VOCAB_LEVEL, (const char *)sqlite3_column_text(s, 2));
+        (*parents)[R->nareas] = hss_store_col_is_null(s, 1) ? NULL : col_text(R, s, 1);
+        a->level = hss_model_find(HSS_VOCAB_LEVEL, hss_store_col_text(s, 2));
         a->name = col_text(R, s, 3);
-        a->kind = strcmp((const char *)sqlite3_column_text(s, 4), "rural") == 0;
-        a->pop_known = sqlite3_column_type(s, 5) != SQLITE_NULL;
-        a->population = sqlite3_column_int64(s, 5);
-        if (sqlite3_column_int(s, 6))
+        a->kind = strcmp(hss_store_col_text(s, 4), "rural") == 0;
+        a->pop_known = !hss_store_col_is_null(s, 5);
+        a->population = hss_store_col_int64(s, 5);
+        if (hss_store_col_int(s, 6))
             R->generated = 1;
         a->parent = -1;
         R->nareas++;
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
+    hss_store_finalize(s);
+    if (rc != HSS_DONE)
         return hss_store_error(st, err, "reading areas");
     return HSS_OK;
 }
@@ -190,7 +190,7 @@ static void order_areas(pregion *R)
 
 static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(
+    hss_stmt *s = hss_store_prepare(
         st,
         "SELECT code, name, type, grade, ownership, area_code, beds_approved, beds_open, "
         "beds_infectious, central, sub_centre, services, generated, beds_rehabilitation, "
@@ -201,20 +201,20 @@ static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
     /* Sized once: growing an array of 100,000 large records by doubling costs more than
      * counting them (copies and page faults). */
     size_t cap = 0;
-    sqlite3_stmt *n = hss_store_prepare(st, "SELECT COUNT(*) FROM facility", err);
+    hss_stmt *n = hss_store_prepare(st, "SELECT COUNT(*) FROM facility", err);
     if (!n) {
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
         return err->code;
     }
-    if (sqlite3_step(n) == SQLITE_ROW && sqlite3_column_int64(n, 0) > 0) {
-        cap = (size_t)sqlite3_column_int64(n, 0);
+    if (hss_store_step(n) == HSS_ROW && hss_store_col_int64(n, 0) > 0) {
+        cap = (size_t)hss_store_col_int64(n, 0);
         R->facs = hss_xmalloc(cap * sizeof *R->facs);
     }
-    sqlite3_finalize(n);
+    hss_store_finalize(n);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int area = policy_region_find(R, (const char *)sqlite3_column_text(s, 5));
-        int type = hss_model_find(HSS_VOCAB_FACILITY_TYPE, (const char *)sqlite3_column_text(s, 2));
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
+        int area = policy_region_find(R, hss_store_col_text(s, 5));
+        int type = hss_model_find(HSS_VOCAB_FACILITY_TYPE, hss_store_col_text(s, 2));
         if (area < 0 || type < 0)
             continue; /* the region module rejects these on import; skip defensively */
         if (R->nfacs == cap) {
@@ -226,28 +226,28 @@ static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
         f->code = col_text(R, s, 0);
         f->name = col_text(R, s, 1);
         f->type = type;
-        f->grade = hss_model_find(HSS_VOCAB_GRADE, (const char *)sqlite3_column_text(s, 3));
-        f->ownership = hss_model_find(HSS_VOCAB_OWNERSHIP, (const char *)sqlite3_column_text(s, 4));
+        f->grade = hss_model_find(HSS_VOCAB_GRADE, hss_store_col_text(s, 3));
+        f->ownership = hss_model_find(HSS_VOCAB_OWNERSHIP, hss_store_col_text(s, 4));
         f->area = area;
         /* beds: columns 6, 7, 8, 13, 14 */
         static const int bcol[] = {6, 7, 8, 13, 14}, bbit[] = {PB_APPROVED, PB_OPEN, PB_INF, PB_REHAB, PB_NURSING};
         double *bval[] = {&f->beds_approved, &f->beds_open, &f->beds_inf, &f->beds_rehab, &f->beds_nursing};
         for (int b = 0; b < 5; b++)
-            if (sqlite3_column_type(s, bcol[b]) != SQLITE_NULL) {
-                *bval[b] = sqlite3_column_double(s, bcol[b]);
+            if (!hss_store_col_is_null(s, bcol[b])) {
+                *bval[b] = hss_store_col_double(s, bcol[b]);
                 f->beds_known |= bbit[b];
             }
-        f->run_by = sqlite3_column_type(s, 15) == SQLITE_NULL
-                        ? -1 : hss_model_find(HSS_VOCAB_LEVEL, (const char *)sqlite3_column_text(s, 15));
+        f->run_by = hss_store_col_is_null(s, 15)
+                        ? -1 : hss_model_find(HSS_VOCAB_LEVEL, hss_store_col_text(s, 15));
         R->run_by_known += f->run_by >= 0;
-        f->central = sqlite3_column_int(s, 9);
-        f->sub_centre = sqlite3_column_int(s, 10);
+        f->central = hss_store_col_int(s, 9);
+        f->sub_centre = hss_store_col_int(s, 10);
         f->services = col_text(R, s, 11);
-        if (sqlite3_column_int(s, 12))
+        if (hss_store_col_int(s, 12))
             R->generated = 1;
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
+    hss_store_finalize(s);
+    if (rc != HSS_DONE)
         return hss_store_error(st, err, "reading facilities");
     return HSS_OK;
 }
@@ -293,7 +293,7 @@ static int prow_cmp(const void *x, const void *y)
  * unknown facility or category are left out. */
 static hss_code load_counts(hss_store *st, pregion *R, int staff, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(
+    hss_stmt *s = hss_store_prepare(
         st,
         staff ? "SELECT facility_code, category, count FROM staff ORDER BY facility_code"
               : "SELECT facility_code, kind, count FROM vehicle ORDER BY facility_code",
@@ -303,12 +303,12 @@ static hss_code load_counts(hss_store *st, pregion *R, int staff, hss_error *err
     hss_vec rows;
     hss_vec_init(&rows, sizeof(prow));
     int rc, last = -1, sorted = 1;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *fc = (const char *)sqlite3_column_text(s, 0);
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
+        const char *fc = hss_store_col_text(s, 0);
         int fi = last >= 0 && strcmp(R->facs[last].code, fc) == 0 ? last : fac_find(R, fc);
         if (fi < 0)
             continue;
-        const char *cat = (const char *)sqlite3_column_text(s, 1);
+        const char *cat = hss_store_col_text(s, 1);
         int k = hss_model_find(staff ? HSS_VOCAB_STAFF : HSS_VOCAB_VEHICLE, cat);
         if (k < 0)
             continue;
@@ -319,10 +319,10 @@ static hss_code load_counts(hss_store *st, pregion *R, int staff, hss_error *err
         p->fac = fi;
         p->seq = rows.len;
         p->c.k = k;
-        p->c.n = sqlite3_column_double(s, 2);
+        p->c.n = hss_store_col_double(s, 2);
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
+    hss_store_finalize(s);
+    if (rc != HSS_DONE) {
         hss_vec_free(&rows);
         return hss_store_error(st, err, staff ? "reading staff" : "reading vehicles");
     }

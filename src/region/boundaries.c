@@ -51,7 +51,7 @@ static const char *feature_code(const cJSON *f, char *buf, size_t n, const char 
 static hss_code recheck_locations(rg_import *im, size_t feature, const char *code)
 {
     hss_error *err = im->err;
-    sqlite3_stmt *q = hss_store_prepare(im->st,
+    hss_stmt *q = hss_store_prepare(im->st,
         "WITH RECURSIVE sub(code) AS (SELECT code FROM area WHERE code=?1 "
         "UNION ALL SELECT a.code FROM area a JOIN sub ON a.parent_code = sub.code) "
         "SELECT 'area', code, code, lon, lat FROM area WHERE code IN (SELECT code FROM sub) AND lon IS NOT NULL "
@@ -59,14 +59,14 @@ static hss_code recheck_locations(rg_import *im, size_t feature, const char *cod
         "WHERE area_code IN (SELECT code FROM sub) AND lon IS NOT NULL", err);
     if (!q)
         return HSS_EDB;
-    sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
+    hss_store_bind_copy(q, 1, code);
     hss_code rc = HSS_OK;
-    while (rc == HSS_OK && sqlite3_step(q) == SQLITE_ROW) {
-        const char *what = (const char *)sqlite3_column_text(q, 0);
-        const char *id = (const char *)sqlite3_column_text(q, 1);
-        double lon = sqlite3_column_double(q, 3), lat = sqlite3_column_double(q, 4);
+    while (rc == HSS_OK && hss_store_step(q) == HSS_ROW) {
+        const char *what = hss_store_col_text(q, 0);
+        const char *id = hss_store_col_text(q, 1);
+        double lon = hss_store_col_double(q, 3), lat = hss_store_col_double(q, 4);
         char *b = NULL;
-        if (rg_point_in_area(im->st, im->geo, (const char *)sqlite3_column_text(q, 2), lon, lat, &b) == 0) {
+        if (rg_point_in_area(im->st, im->geo, hss_store_col_text(q, 2), lon, lat, &b) == 0) {
             char msg[400], x[40], y[40];
             rg_fmt_double(x, sizeof x, lon);
             rg_fmt_double(y, sizeof y, lat);
@@ -76,7 +76,7 @@ static hss_code recheck_locations(rg_import *im, size_t feature, const char *cod
         }
         free(b);
     }
-    sqlite3_finalize(q);
+    hss_store_finalize(q);
     return rc;
 }
 
@@ -100,9 +100,9 @@ hss_code rg_import_boundaries(rg_import *im, const char *data, size_t len)
         return hss_fail(im->err, HSS_EINVAL, "%s: not a GeoJSON FeatureCollection (expected "
                         "{\"type\":\"FeatureCollection\",\"features\":[...]})", im->name);
     }
-    sqlite3_stmt *area = hss_store_prepare(im->st, "SELECT 1 FROM area WHERE code=?1", im->err);
-    sqlite3_stmt *old = hss_store_prepare(im->st, "SELECT geometry, source FROM boundary WHERE area_code=?1", im->err);
-    sqlite3_stmt *put = hss_store_prepare(im->st,
+    hss_stmt *area = hss_store_prepare(im->st, "SELECT 1 FROM area WHERE code=?1", im->err);
+    hss_stmt *old = hss_store_prepare(im->st, "SELECT geometry, source FROM boundary WHERE area_code=?1", im->err);
+    hss_stmt *put = hss_store_prepare(im->st,
         "INSERT INTO boundary(area_code, geometry, source) VALUES(?1,?2,?3) "
         "ON CONFLICT(area_code) DO UPDATE SET geometry=excluded.geometry, source=excluded.source", im->err);
     hss_code rc = area && old && put ? HSS_OK : HSS_EDB;
@@ -134,10 +134,10 @@ hss_code rg_import_boundaries(rg_import *im, const char *data, size_t len)
             break;
         }
         rg_map_put(im->seen, code, i);
-        sqlite3_reset(area);
-        sqlite3_bind_text(area, 1, code, -1, SQLITE_TRANSIENT);
-        int known = sqlite3_step(area) == SQLITE_ROW;
-        sqlite3_reset(area);
+        hss_store_reset(area);
+        hss_store_bind_copy(area, 1, code);
+        int known = hss_store_step(area) == HSS_ROW;
+        hss_store_reset(area);
         if (!known) {
             rc = bad_feature(im, i, code, "is not a known area (import areas first)");
             break;
@@ -161,20 +161,20 @@ hss_code rg_import_boundaries(rg_import *im, const char *data, size_t len)
         }
         hss_geo_free(&g);
         char *text = cJSON_PrintUnformatted(geom);
-        sqlite3_reset(old);
-        sqlite3_bind_text(old, 1, code, -1, SQLITE_TRANSIENT);
-        int had = sqlite3_step(old) == SQLITE_ROW;
-        int same = had && strcmp((const char *)sqlite3_column_text(old, 0), text) == 0 &&
-                   strcmp((const char *)sqlite3_column_text(old, 1), source) == 0;
-        sqlite3_reset(old);
+        hss_store_reset(old);
+        hss_store_bind_copy(old, 1, code);
+        int had = hss_store_step(old) == HSS_ROW;
+        int same = had && strcmp(hss_store_col_text(old, 0), text) == 0 &&
+                   strcmp(hss_store_col_text(old, 1), source) == 0;
+        hss_store_reset(old);
         if (same) {
             im->stats->unchanged++;
         } else {
-            sqlite3_reset(put);
-            sqlite3_bind_text(put, 1, code, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(put, 2, text, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(put, 3, source, -1, SQLITE_TRANSIENT);
-            if (sqlite3_step(put) != SQLITE_DONE)
+            hss_store_reset(put);
+            hss_store_bind_copy(put, 1, code);
+            hss_store_bind_copy(put, 2, text);
+            hss_store_bind_copy(put, 3, source);
+            if (hss_store_step(put) != HSS_DONE)
                 rc = hss_store_error(im->st, im->err, "storing boundary");
             else if (had)
                 im->stats->updated++;
@@ -186,37 +186,37 @@ hss_code rg_import_boundaries(rg_import *im, const char *data, size_t len)
         }
         cJSON_free(text);
     }
-    sqlite3_finalize(area);
-    sqlite3_finalize(old);
-    sqlite3_finalize(put);
+    hss_store_finalize(area);
+    hss_store_finalize(old);
+    hss_store_finalize(put);
     cJSON_Delete(root);
     return rc;
 }
 
 hss_code rg_export_boundaries(hss_store *st, FILE *out, hss_error *err)
 {
-    sqlite3_stmt *q = hss_store_prepare(st,
+    hss_stmt *q = hss_store_prepare(st,
         "SELECT b.area_code, a.name, b.source, b.geometry FROM boundary b "
         "JOIN area a ON a.code = b.area_code ORDER BY b.area_code", err);
     if (!q)
         return HSS_EDB;
     fputs("{\"type\":\"FeatureCollection\",\"features\":[", out);
     int n = 0, rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(q)) == HSS_ROW) {
         cJSON *f = cJSON_CreateObject();
         cJSON_AddStringToObject(f, "type", "Feature");
-        cJSON_AddStringToObject(f, "id", (const char *)sqlite3_column_text(q, 0));
+        cJSON_AddStringToObject(f, "id", hss_store_col_text(q, 0));
         cJSON *p = cJSON_AddObjectToObject(f, "properties");
-        cJSON_AddStringToObject(p, "code", (const char *)sqlite3_column_text(q, 0));
-        cJSON_AddStringToObject(p, "name", (const char *)sqlite3_column_text(q, 1));
-        cJSON_AddStringToObject(p, "source", (const char *)sqlite3_column_text(q, 2));
-        cJSON_AddItemToObject(f, "geometry", cJSON_Parse((const char *)sqlite3_column_text(q, 3)));
+        cJSON_AddStringToObject(p, "code", hss_store_col_text(q, 0));
+        cJSON_AddStringToObject(p, "name", hss_store_col_text(q, 1));
+        cJSON_AddStringToObject(p, "source", hss_store_col_text(q, 2));
+        cJSON_AddItemToObject(f, "geometry", cJSON_Parse(hss_store_col_text(q, 3)));
         char *s = cJSON_PrintUnformatted(f);
         fprintf(out, "%s\n%s", n++ ? "," : "", s);
         cJSON_free(s);
         cJSON_Delete(f);
     }
     fputs("\n]}\n", out);
-    sqlite3_finalize(q);
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "reading boundaries");
+    hss_store_finalize(q);
+    return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, "reading boundaries");
 }

@@ -17,7 +17,7 @@ struct rg_geo_cache {
     hss_geo_shape *geoms;
     unsigned char *stale; /* 1: the stored boundary changed since it was loaded */
     size_t n;
-    sqlite3_stmt *nearest, *load;
+    hss_stmt *nearest, *load;
 };
 
 rg_geo_cache *rg_geo_cache_new(void)
@@ -36,8 +36,8 @@ void rg_geo_cache_free(rg_geo_cache *c)
     free(c->geoms);
     free(c->stale);
     rg_map_free(c->index);
-    sqlite3_finalize(c->nearest);
-    sqlite3_finalize(c->load);
+    hss_store_finalize(c->nearest);
+    hss_store_finalize(c->load);
     free(c);
 }
 
@@ -58,23 +58,23 @@ int rg_point_in_area(hss_store *st, rg_geo_cache *c, const char *area_code, doub
         c->load = hss_store_prepare(st, "SELECT geometry FROM boundary WHERE area_code=?1", NULL);
     if (!c->nearest || !c->load)
         return -1;
-    sqlite3_reset(c->nearest);
-    sqlite3_bind_text(c->nearest, 1, area_code, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(c->nearest) != SQLITE_ROW) {
-        sqlite3_reset(c->nearest);
+    hss_store_reset(c->nearest);
+    hss_store_bind_copy(c->nearest, 1, area_code);
+    if (hss_store_step(c->nearest) != HSS_ROW) {
+        hss_store_reset(c->nearest);
         return -1;
     }
-    char *code = hss_xstrdup((const char *)sqlite3_column_text(c->nearest, 0));
-    sqlite3_reset(c->nearest);
+    char *code = hss_xstrdup(hss_store_col_text(c->nearest, 0));
+    hss_store_reset(c->nearest);
     size_t slot;
     int have = rg_map_get(c->index, code, &slot);
     if (!have || c->stale[slot]) {
-        sqlite3_reset(c->load);
-        sqlite3_bind_text(c->load, 1, code, -1, SQLITE_TRANSIENT);
+        hss_store_reset(c->load);
+        hss_store_bind_copy(c->load, 1, code);
         cJSON *j = NULL;
-        if (sqlite3_step(c->load) == SQLITE_ROW)
-            j = cJSON_Parse((const char *)sqlite3_column_text(c->load, 0));
-        sqlite3_reset(c->load);
+        if (hss_store_step(c->load) == HSS_ROW)
+            j = cJSON_Parse(hss_store_col_text(c->load, 0));
+        hss_store_reset(c->load);
         hss_geo_shape g;
         char why[256];
         int bad = !j || hss_geo_parse(j, &g, why, sizeof why) != 0;

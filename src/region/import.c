@@ -282,7 +282,7 @@ static hss_code import_any(hss_store *st, hss_region_kind kind, const char *name
         hss_csv_close(csv);
         return hss_fail(err, HSS_EINVAL, "unknown import kind %d", (int)kind);
     }
-    int nested = !sqlite3_get_autocommit(hss_store_sqlite(st));
+    int nested = !hss_store_autocommit(st);
     if (nested ? hss_store_exec(st, "SAVEPOINT hss_region_import", err) : hss_store_begin(st, err)) {
         hss_csv_close(csv);
         return HSS_EDB;
@@ -302,8 +302,8 @@ static hss_code import_any(hss_store *st, hss_region_kind kind, const char *name
         return rc;
     }
     if (nested) {
-        sqlite3_exec(hss_store_sqlite(st), "ROLLBACK TO hss_region_import", NULL, NULL, NULL);
-        sqlite3_exec(hss_store_sqlite(st), "RELEASE hss_region_import", NULL, NULL, NULL);
+        hss_store_exec(st, "ROLLBACK TO hss_region_import", NULL);
+        hss_store_exec(st, "RELEASE hss_region_import", NULL);
     } else {
         hss_store_rollback(st);
     }
@@ -340,15 +340,15 @@ unsigned rg_present(const rg_import *im, const char *const *optional)
     return mask;
 }
 
-hss_code rg_store_row(rg_import *im, sqlite3_stmt *w, int existed, const char *what)
+hss_code rg_store_row(rg_import *im, hss_stmt *w, int existed, const char *what)
 {
-    if (sqlite3_step(w) != SQLITE_DONE) {
+    if (hss_store_step(w) != HSS_DONE) {
         hss_store_error(im->st, im->err, what);
         return hss_fail(im->err, HSS_EDB, "%s:%zu: %s", im->name, hss_csv_line(im->csv), im->err->msg);
     }
     if (!existed)
         im->stats->inserted++;
-    else if (sqlite3_changes(hss_store_sqlite(im->st)) > 0)
+    else if (hss_store_changes(im->st) > 0)
         im->stats->updated++;
     else
         im->stats->unchanged++;

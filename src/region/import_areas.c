@@ -17,26 +17,26 @@ static const char *const OPTIONAL[] = {"generated", NULL};
 #define MAX_POPULATION 200000000
 
 typedef struct {
-    sqlite3_stmt *level_of, *children, *ins, *upd;
+    hss_stmt *level_of, *children, *ins, *upd;
 } stmts;
 
 static void finalize(stmts *s)
 {
-    sqlite3_finalize(s->level_of);
-    sqlite3_finalize(s->children);
-    sqlite3_finalize(s->ins);
-    sqlite3_finalize(s->upd);
+    hss_store_finalize(s->level_of);
+    hss_store_finalize(s->children);
+    hss_store_finalize(s->ins);
+    hss_store_finalize(s->upd);
 }
 
 /* The stored level index of `code`, or -1 when the area does not exist. */
-static int stored_level(sqlite3_stmt *q, const char *code)
+static int stored_level(hss_stmt *q, const char *code)
 {
-    sqlite3_reset(q);
-    sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
+    hss_store_reset(q);
+    hss_store_bind_copy(q, 1, code);
     int lv = -1;
-    if (sqlite3_step(q) == SQLITE_ROW)
-        lv = rg_level_index((const char *)sqlite3_column_text(q, 0));
-    sqlite3_reset(q);
+    if (hss_store_step(q) == HSS_ROW)
+        lv = rg_level_index(hss_store_col_text(q, 0));
+    hss_store_reset(q);
     return lv;
 }
 
@@ -57,30 +57,30 @@ static void implied_parent(const char *code, int level, char *out, size_t n)
             strcat(out, "0");
 }
 
-static void bind_row(sqlite3_stmt *s, const char *code, const char *parent, const char *level,
+static void bind_row(hss_stmt *s, const char *code, const char *parent, const char *level,
                      const char *name, const char *kind, int pop_null, int64_t pop, int has_loc,
                      double lon, double lat, int generated)
 {
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+    hss_store_bind_copy(s, 1, code);
     if (parent)
-        sqlite3_bind_text(s, 2, parent, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(s, 2, parent);
     else
-        sqlite3_bind_null(s, 2);
-    sqlite3_bind_text(s, 3, level, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 5, kind, -1, SQLITE_STATIC);
+        hss_store_bind_null(s, 2);
+    hss_store_bind_text(s, 3, level);
+    hss_store_bind_copy(s, 4, name);
+    hss_store_bind_text(s, 5, kind);
     if (pop_null)
-        sqlite3_bind_null(s, 6);
+        hss_store_bind_null(s, 6);
     else
-        sqlite3_bind_int64(s, 6, pop);
+        hss_store_bind_int64(s, 6, pop);
     if (has_loc) {
-        sqlite3_bind_double(s, 7, lon);
-        sqlite3_bind_double(s, 8, lat);
+        hss_store_bind_double(s, 7, lon);
+        hss_store_bind_double(s, 8, lat);
     } else {
-        sqlite3_bind_null(s, 7);
-        sqlite3_bind_null(s, 8);
+        hss_store_bind_null(s, 7);
+        hss_store_bind_null(s, 8);
     }
-    sqlite3_bind_int(s, 9, generated);
+    hss_store_bind_int(s, 9, generated);
 }
 
 static hss_code one_row(rg_import *im, void *ctx)
@@ -134,20 +134,20 @@ static hss_code one_row(rg_import *im, void *ctx)
     }
     int old = stored_level(s->level_of, code);
     if (old >= 0 && old != lv) {
-        sqlite3_reset(s->children);
-        sqlite3_bind_text(s->children, 1, code, -1, SQLITE_TRANSIENT);
-        int nchild = sqlite3_step(s->children) == SQLITE_ROW ? sqlite3_column_int(s->children, 0) : 0;
-        sqlite3_reset(s->children);
+        hss_store_reset(s->children);
+        hss_store_bind_copy(s->children, 1, code);
+        int nchild = hss_store_step(s->children) == HSS_ROW ? hss_store_col_int(s->children, 0) : 0;
+        hss_store_reset(s->children);
         if (nchild > 0)
             return rg_bad(im, "level", level,
                           "would change the level of stored area '%s', which has %d child areas",
                           code, nchild);
     }
-    sqlite3_stmt *w = old >= 0 ? s->upd : s->ins;
-    sqlite3_reset(w);
+    hss_stmt *w = old >= 0 ? s->upd : s->ins;
+    hss_store_reset(w);
     bind_row(w, code, parent, level, name, kind, pop_null, pop, has_loc, lon, lat, generated);
     if (old >= 0)
-        sqlite3_bind_int(w, 10, (int)rg_present(im, OPTIONAL));
+        hss_store_bind_int(w, 10, (int)rg_present(im, OPTIONAL));
     hss_code rc = rg_store_row(im, w, old >= 0, "storing area");
     if (!rc && has_loc)
         rc = rg_inside(im, code, lon, lat, 0);

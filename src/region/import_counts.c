@@ -24,11 +24,11 @@ hss_code rg_import_counts(rg_import *im, int vehicles)
     hss_vocab vocab = vehicles ? HSS_VOCAB_VEHICLE : HSS_VOCAB_STAFF;
     if (rg_header(im, vehicles ? VEHICLE_REQUIRED : STAFF_REQUIRED, NONE))
         return HSS_EINVAL;
-    sqlite3_stmt *fac = hss_store_prepare(im->st, "SELECT 1 FROM facility WHERE code=?1", im->err);
-    sqlite3_stmt *old = hss_store_prepare(im->st,
+    hss_stmt *fac = hss_store_prepare(im->st, "SELECT 1 FROM facility WHERE code=?1", im->err);
+    hss_stmt *old = hss_store_prepare(im->st,
         vehicles ? "SELECT count FROM vehicle WHERE facility_code=?1 AND kind=?2"
                  : "SELECT count FROM staff WHERE facility_code=?1 AND category=?2", im->err);
-    sqlite3_stmt *put = hss_store_prepare(im->st,
+    hss_stmt *put = hss_store_prepare(im->st,
         vehicles ? "INSERT INTO vehicle(facility_code,kind,count) VALUES(?1,?2,?3) "
                    "ON CONFLICT(facility_code,kind) DO UPDATE SET count=excluded.count"
                  : "INSERT INTO staff(facility_code,category,count) VALUES(?1,?2,?3) "
@@ -58,29 +58,29 @@ hss_code rg_import_counts(rg_import *im, int vehicles)
             break;
         }
         rg_map_put(im->seen, key, hss_csv_line(im->csv));
-        sqlite3_reset(fac);
-        sqlite3_bind_text(fac, 1, f, -1, SQLITE_TRANSIENT);
-        int known = sqlite3_step(fac) == SQLITE_ROW;
-        sqlite3_reset(fac);
+        hss_store_reset(fac);
+        hss_store_bind_copy(fac, 1, f);
+        int known = hss_store_step(fac) == HSS_ROW;
+        hss_store_reset(fac);
         if (!known) {
             rc = rg_bad(im, "facility_code", f, "is not a known facility (import facilities first)");
             break;
         }
-        sqlite3_reset(old);
-        sqlite3_bind_text(old, 1, f, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(old, 2, cat, -1, SQLITE_STATIC);
-        int had = sqlite3_step(old) == SQLITE_ROW;
-        int64_t was = had ? sqlite3_column_int64(old, 0) : 0;
-        sqlite3_reset(old);
+        hss_store_reset(old);
+        hss_store_bind_copy(old, 1, f);
+        hss_store_bind_text(old, 2, cat);
+        int had = hss_store_step(old) == HSS_ROW;
+        int64_t was = had ? hss_store_col_int64(old, 0) : 0;
+        hss_store_reset(old);
         if (had && was == n) {
             im->stats->unchanged++;
             continue;
         }
-        sqlite3_reset(put);
-        sqlite3_bind_text(put, 1, f, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(put, 2, cat, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(put, 3, n);
-        if (sqlite3_step(put) != SQLITE_DONE) {
+        hss_store_reset(put);
+        hss_store_bind_copy(put, 1, f);
+        hss_store_bind_text(put, 2, cat);
+        hss_store_bind_int64(put, 3, n);
+        if (hss_store_step(put) != HSS_DONE) {
             rc = hss_store_error(im->st, im->err, "storing counts");
             break;
         }
@@ -89,8 +89,8 @@ hss_code rg_import_counts(rg_import *im, int vehicles)
         else
             im->stats->inserted++;
     }
-    sqlite3_finalize(fac);
-    sqlite3_finalize(old);
-    sqlite3_finalize(put);
+    hss_store_finalize(fac);
+    hss_store_finalize(old);
+    hss_store_finalize(put);
     return rc;
 }

@@ -72,27 +72,27 @@ static hss_code services(rg_import *im, hss_buf *out)
 }
 
 typedef struct {
-    sqlite3_stmt *area, *exists, *ins, *upd;
-    sqlite3_stmt *extra[3]; /* beds_rehabilitation, beds_nursing, run_by */
+    hss_stmt *area, *exists, *ins, *upd;
+    hss_stmt *extra[3]; /* beds_rehabilitation, beds_nursing, run_by */
     hss_buf svc;
 } stmts;
 
-static void bind_int_or_null(sqlite3_stmt *s, int i, int is_null, int64_t v)
+static void bind_int_or_null(hss_stmt *s, int i, int is_null, int64_t v)
 {
     if (is_null)
-        sqlite3_bind_null(s, i);
+        hss_store_bind_null(s, i);
     else
-        sqlite3_bind_int64(s, i, v);
+        hss_store_bind_int64(s, i, v);
 }
 
 /* Runs one of the extra updates (?1 code, ?2 value); returns 1 when it changed the row. */
-static int extra_step(sqlite3_stmt *u, int *failed)
+static int extra_step(hss_stmt *u, int *failed)
 {
-    int rc = sqlite3_step(u);
-    sqlite3_reset(u);
-    if (rc != SQLITE_DONE)
+    int rc = hss_store_step(u);
+    hss_store_reset(u);
+    if (rc != HSS_DONE)
         *failed = 1;
-    return rc == SQLITE_DONE && sqlite3_changes(sqlite3_db_handle(u)) > 0;
+    return rc == HSS_DONE && hss_store_changes(hss_store_of(u)) > 0;
 }
 
 /* The optional bed kinds and run_by of one row, stored only when their column is in the file.
@@ -112,7 +112,7 @@ static hss_code extras(rg_import *im, stmts *s, const char *code, int64_t beds, 
         if (!is_null && beds >= 0 && n > beds)
             return rg_bad(im, EXTRA_BEDS[k], hss_csv_get(im->csv, EXTRA_BEDS[k]),
                           "is impossible: more than the facility's beds (%lld)", (long long)beds);
-        sqlite3_bind_text(s->extra[k], 1, code, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(s->extra[k], 1, code);
         bind_int_or_null(s->extra[k], 2, is_null, n);
         changed |= extra_step(s->extra[k], &failed);
     }
@@ -121,11 +121,11 @@ static hss_code extras(rg_import *im, stmts *s, const char *code, int64_t beds, 
         const char *level = NULL;
         if (v && *v && rg_vocab(im, "run_by", HSS_VOCAB_LEVEL, &level))
             return HSS_EINVAL;
-        sqlite3_bind_text(s->extra[2], 1, code, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(s->extra[2], 1, code);
         if (level)
-            sqlite3_bind_text(s->extra[2], 2, level, -1, SQLITE_STATIC);
+            hss_store_bind_text(s->extra[2], 2, level);
         else
-            sqlite3_bind_null(s->extra[2], 2);
+            hss_store_bind_null(s->extra[2], 2);
         changed |= extra_step(s->extra[2], &failed);
     }
     if (failed) {
@@ -167,50 +167,50 @@ static hss_code one_row(rg_import *im, void *ctx)
                       "is impossible: more than both beds_approved and beds_open");
     if (lead && !medcom)
         return rg_bad(im, "medcom_lead", "1", "needs a medcom_code (the community it leads)");
-    sqlite3_reset(s->area);
-    sqlite3_bind_text(s->area, 1, area, -1, SQLITE_TRANSIENT);
-    int found = sqlite3_step(s->area) == SQLITE_ROW;
-    sqlite3_reset(s->area);
+    hss_store_reset(s->area);
+    hss_store_bind_copy(s->area, 1, area);
+    int found = hss_store_step(s->area) == HSS_ROW;
+    hss_store_reset(s->area);
     if (!found)
         return rg_bad(im, "area_code", area, "is not a known area (import areas first)");
-    sqlite3_reset(s->exists);
-    sqlite3_bind_text(s->exists, 1, code, -1, SQLITE_TRANSIENT);
-    int old = sqlite3_step(s->exists) == SQLITE_ROW;
-    sqlite3_reset(s->exists);
+    hss_store_reset(s->exists);
+    hss_store_bind_copy(s->exists, 1, code);
+    int old = hss_store_step(s->exists) == HSS_ROW;
+    hss_store_reset(s->exists);
 
-    sqlite3_stmt *w = old ? s->upd : s->ins;
-    sqlite3_reset(w);
-    sqlite3_bind_text(w, 1, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(w, 2, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(w, 3, type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w, 4, grade, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w, 5, own, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w, 6, area, -1, SQLITE_TRANSIENT);
+    hss_stmt *w = old ? s->upd : s->ins;
+    hss_store_reset(w);
+    hss_store_bind_copy(w, 1, code);
+    hss_store_bind_copy(w, 2, name);
+    hss_store_bind_text(w, 3, type);
+    hss_store_bind_text(w, 4, grade);
+    hss_store_bind_text(w, 5, own);
+    hss_store_bind_copy(w, 6, area);
     if (has_loc) {
-        sqlite3_bind_double(w, 7, lon);
-        sqlite3_bind_double(w, 8, lat);
+        hss_store_bind_double(w, 7, lon);
+        hss_store_bind_double(w, 8, lat);
     } else {
-        sqlite3_bind_null(w, 7);
-        sqlite3_bind_null(w, 8);
+        hss_store_bind_null(w, 7);
+        hss_store_bind_null(w, 8);
     }
     bind_int_or_null(w, 9, ba_null, ba);
     bind_int_or_null(w, 10, bo_null, bo);
     bind_int_or_null(w, 11, bi_null, bi);
     if (medcom)
-        sqlite3_bind_text(w, 12, medcom, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(w, 12, medcom);
     else
-        sqlite3_bind_null(w, 12);
-    sqlite3_bind_int(w, 13, lead);
-    sqlite3_bind_int(w, 14, central);
-    sqlite3_bind_int(w, 15, sub);
-    sqlite3_bind_text(w, 16, s->svc.data ? s->svc.data : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(w, 17, generated);
+        hss_store_bind_null(w, 12);
+    hss_store_bind_int(w, 13, lead);
+    hss_store_bind_int(w, 14, central);
+    hss_store_bind_int(w, 15, sub);
+    hss_store_bind_copy(w, 16, s->svc.data ? s->svc.data : "");
+    hss_store_bind_int(w, 17, generated);
     if (old)
-        sqlite3_bind_int(w, 18, (int)rg_present(im, OPTIONAL));
+        hss_store_bind_int(w, 18, (int)rg_present(im, OPTIONAL));
     hss_code rc = rg_store_row(im, w, old, "storing facility");
     if (!rc)
         rc = extras(im, s, code, ba_null && bo_null ? -1 : (ba > bo ? ba : bo),
-                    old && sqlite3_changes(hss_store_sqlite(im->st)) == 0);
+                    old && hss_store_changes(im->st) == 0);
     if (!rc && has_loc)
         rc = rg_inside(im, area, lon, lat, 1);
     return rc;
@@ -255,12 +255,12 @@ hss_code rg_import_facilities(rg_import *im)
         rc = HSS_EDB;
     if (rc == HSS_OK)
         rc = rg_rows(im, one_row, &s);
-    sqlite3_finalize(s.area);
-    sqlite3_finalize(s.exists);
-    sqlite3_finalize(s.ins);
-    sqlite3_finalize(s.upd);
+    hss_store_finalize(s.area);
+    hss_store_finalize(s.exists);
+    hss_store_finalize(s.ins);
+    hss_store_finalize(s.upd);
     for (int k = 0; k < 3; k++)
-        sqlite3_finalize(s.extra[k]);
+        hss_store_finalize(s.extra[k]);
     hss_buf_free(&s.svc);
     return rc;
 }

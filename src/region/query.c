@@ -67,7 +67,7 @@ static const colspec VEHICLE_COLS[] = {
 #define NCOLS(a) (sizeof a / sizeof *a)
 
 /* Runs q and appends every row to a new table with the given columns. */
-static hss_code fill(hss_store *st, sqlite3_stmt *q, const colspec *cols, size_t ncols, int display,
+static hss_code fill(hss_store *st, hss_stmt *q, const colspec *cols, size_t ncols, int display,
                      hss_table **out, hss_error *err)
 {
     hss_table *t = hss_table_new();
@@ -76,19 +76,19 @@ static hss_code fill(hss_store *st, sqlite3_stmt *q, const colspec *cols, size_t
     int rc;
     hss_buf b;
     hss_buf_init(&b);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(q)) == HSS_ROW) {
         hss_table_add_row(t);
         for (size_t c = 0; c < ncols; c++) {
-            if (sqlite3_column_type(q, (int)c) == SQLITE_NULL)
+            if (hss_store_col_type(q, (int)c) == HSS_SQL_NULL)
                 continue;
             if (cols[c].type == HSS_COL_INT) {
-                hss_table_set_int(t, c, sqlite3_column_int64(q, (int)c));
+                hss_table_set_int(t, c, hss_store_col_int64(q, (int)c));
             } else if (cols[c].type == HSS_COL_REAL) {
                 char num[40];
-                rg_fmt_double(num, sizeof num, sqlite3_column_double(q, (int)c));
+                rg_fmt_double(num, sizeof num, hss_store_col_double(q, (int)c));
                 hss_table_set_text(t, c, num);
             } else {
-                const char *s = (const char *)sqlite3_column_text(q, (int)c);
+                const char *s = hss_store_col_text(q, (int)c);
                 if (display && cols[c].vocab >= 0) {
                     s = hss_model_zh((hss_vocab)cols[c].vocab, s);
                 } else if (display && cols[c].vocab == -2) {
@@ -105,7 +105,7 @@ static hss_code fill(hss_store *st, sqlite3_stmt *q, const colspec *cols, size_t
         }
     }
     hss_buf_free(&b);
-    if (rc != SQLITE_DONE) {
+    if (rc != HSS_DONE) {
         hss_table_free(t);
         return hss_store_error(st, err, "query");
     }
@@ -116,12 +116,12 @@ static hss_code fill(hss_store *st, sqlite3_stmt *q, const colspec *cols, size_t
 hss_code rg_check_filter(hss_store *st, const hss_region_filter *f, hss_error *err)
 {
     if (f->under) {
-        sqlite3_stmt *q = hss_store_prepare(st, "SELECT 1 FROM area WHERE code=?1", err);
+        hss_stmt *q = hss_store_prepare(st, "SELECT 1 FROM area WHERE code=?1", err);
         if (!q)
             return HSS_EDB;
-        sqlite3_bind_text(q, 1, f->under, -1, SQLITE_TRANSIENT);
-        int found = sqlite3_step(q) == SQLITE_ROW;
-        sqlite3_finalize(q);
+        hss_store_bind_copy(q, 1, f->under);
+        int found = hss_store_step(q) == HSS_ROW;
+        hss_store_finalize(q);
         if (!found)
             return hss_fail(err, HSS_ENOTFOUND, "--under: no area with code '%s'", f->under);
     }
@@ -151,16 +151,16 @@ hss_code rg_check_filter(hss_store *st, const hss_region_filter *f, hss_error *e
     return HSS_OK;
 }
 
-static void bind_filter(sqlite3_stmt *q, const hss_region_filter *f, const char *level_or_type)
+static void bind_filter(hss_stmt *q, const hss_region_filter *f, const char *level_or_type)
 {
     if (f->under)
-        sqlite3_bind_text(q, 1, f->under, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(q, 1, f->under);
     if (f->level)
-        sqlite3_bind_text(q, 2, f->level, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(q, 2, f->level);
     if (level_or_type)
-        sqlite3_bind_text(q, 3, level_or_type, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 4, f->limit ? (sqlite3_int64)f->limit : -1);
-    sqlite3_bind_int64(q, 5, (sqlite3_int64)f->offset);
+        hss_store_bind_copy(q, 3, level_or_type);
+    hss_store_bind_int64(q, 4, f->limit ? (int64_t)f->limit : -1);
+    hss_store_bind_int64(q, 5, (int64_t)f->offset);
 }
 
 /* A filtered list (areas or facilities): checks the filter, runs sql (UNDER_CTE with ?1..?5 as
@@ -173,12 +173,12 @@ static hss_code filtered_table(hss_store *st, const hss_region_filter *f, const 
         f = &none;
     if (rg_check_filter(st, f, err))
         return err ? err->code : HSS_EINVAL;
-    sqlite3_stmt *q = hss_store_prepare(st, sql, err);
+    hss_stmt *q = hss_store_prepare(st, sql, err);
     if (!q)
         return HSS_EDB;
     bind_filter(q, f, by_type ? f->type : NULL);
     hss_code rc = fill(st, q, cols, ncols, f->display, out, err);
-    sqlite3_finalize(q);
+    hss_store_finalize(q);
     return rc;
 }
 
@@ -204,14 +204,14 @@ hss_code hss_region_facilities(hss_store *st, const hss_region_filter *f, hss_ta
 
 static hss_code counts_table(hss_store *st, int vehicles, hss_table **out, hss_error *err)
 {
-    sqlite3_stmt *q = hss_store_prepare(st, vehicles
+    hss_stmt *q = hss_store_prepare(st, vehicles
         ? "SELECT facility_code, kind, count FROM vehicle ORDER BY facility_code, kind"
         : "SELECT facility_code, category, count FROM staff ORDER BY facility_code, category", err);
     if (!q)
         return HSS_EDB;
     hss_code rc = vehicles ? fill(st, q, VEHICLE_COLS, NCOLS(VEHICLE_COLS), 0, out, err)
                            : fill(st, q, STAFF_COLS, NCOLS(STAFF_COLS), 0, out, err);
-    sqlite3_finalize(q);
+    hss_store_finalize(q);
     return rc;
 }
 
@@ -237,13 +237,13 @@ hss_code hss_region_export(hss_store *st, hss_region_kind kind, int json, FILE *
 void hss_region_medcom_name(hss_store *st, const char *medcom, int en, char *out, size_t n)
 {
     out[0] = 0;
-    sqlite3_stmt *q = hss_store_prepare(st, "SELECT name FROM facility WHERE medcom_code=?1 AND medcom_lead=1 ORDER BY code LIMIT 1", NULL);
+    hss_stmt *q = hss_store_prepare(st, "SELECT name FROM facility WHERE medcom_code=?1 AND medcom_lead=1 ORDER BY code LIMIT 1", NULL);
     if (!q)
         return;
-    sqlite3_bind_text(q, 1, medcom, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW)
-        snprintf(out, n, en ? "medical community led by %s" : "%s医共体", (const char *)sqlite3_column_text(q, 0));
-    sqlite3_finalize(q);
+    hss_store_bind_text(q, 1, medcom);
+    if (hss_store_step(q) == HSS_ROW)
+        snprintf(out, n, en ? "medical community led by %s" : "%s医共体", hss_store_col_text(q, 0));
+    hss_store_finalize(q);
 }
 
 void hss_region_services_text(const char *services, int en, char *out, size_t n)

@@ -71,7 +71,7 @@ hss_code rg_unique(rg_import *im, const char *col, const char *value, const char
 unsigned rg_present(const rg_import *im, const char *const *optional);
 /* Steps the insert (existed = 0) or update statement w of the current row and counts the row
  * as inserted, updated or unchanged; a failed step is an error naming file:line. */
-hss_code rg_store_row(rg_import *im, sqlite3_stmt *w, int existed, const char *what);
+hss_code rg_store_row(rg_import *im, hss_stmt *w, int existed, const char *what);
 /* A located row must lie inside the boundary of `area` (when one is stored); when
  * name_area, the message also names `area` as the row's area_code. */
 hss_code rg_inside(rg_import *im, const char *area, double lon, double lat, int name_area);

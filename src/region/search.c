@@ -28,7 +28,7 @@ hss_code hss_region_search(hss_store *st, const char *text, const char *under, s
     hss_region_filter f = {.under = under};
     if (rg_check_filter(st, &f, err))
         return err ? err->code : HSS_EINVAL;
-    sqlite3_stmt *q = hss_store_prepare(st,
+    hss_stmt *q = hss_store_prepare(st,
         UNDER_CTE
         "SELECT kind, code, name, detail, place FROM ("
         " SELECT 'area' AS kind, a.code, a.name, a.level AS detail, p.name AS place,"
@@ -43,27 +43,27 @@ hss_code hss_region_search(hss_store *st, const char *text, const char *under, s
         " ORDER BY rank, k, length(code), code LIMIT ?4", err);
     if (!q)
         return HSS_EDB;
-    sqlite3_bind_text(q, 1, under, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, text, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(q, 3, all_digits(text));
-    sqlite3_bind_int64(q, 4, (sqlite3_int64)(limit ? limit : 20));
+    hss_store_bind_copy(q, 1, under);
+    hss_store_bind_copy(q, 2, text);
+    hss_store_bind_int(q, 3, all_digits(text));
+    hss_store_bind_int64(q, 4, (int64_t)(limit ? limit : 20));
     hss_table *t = hss_table_new();
     static const char *const cols[] = {"kind", "code", "name", "detail", "detail_zh", "place"};
     for (size_t c = 0; c < sizeof cols / sizeof *cols; c++)
         hss_table_add_col(t, cols[c], NULL, HSS_COL_TEXT);
     int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *kind = (const char *)sqlite3_column_text(q, 0), *detail = (const char *)sqlite3_column_text(q, 3);
+    while ((rc = hss_store_step(q)) == HSS_ROW) {
+        const char *kind = hss_store_col_text(q, 0), *detail = hss_store_col_text(q, 3);
         hss_table_add_row(t);
         for (int c = 0; c < 4; c++)
-            hss_table_set_text(t, (size_t)c, (const char *)sqlite3_column_text(q, c));
+            hss_table_set_text(t, (size_t)c, hss_store_col_text(q, c));
         hss_table_set_text(t, 4, hss_model_zh(strcmp(kind, "area") == 0 ? HSS_VOCAB_LEVEL : HSS_VOCAB_FACILITY_TYPE,
                                               detail));
-        if (sqlite3_column_type(q, 4) != SQLITE_NULL)
-            hss_table_set_text(t, 5, (const char *)sqlite3_column_text(q, 4));
+        if (!hss_store_col_is_null(q, 4))
+            hss_table_set_text(t, 5, hss_store_col_text(q, 4));
     }
-    sqlite3_finalize(q);
-    if (rc != SQLITE_DONE) {
+    hss_store_finalize(q);
+    if (rc != HSS_DONE) {
         hss_table_free(t);
         return hss_store_error(st, err, "search");
     }

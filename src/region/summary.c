@@ -84,7 +84,7 @@ static row *row_for_area(ctx *c, const char *area_code)
 
 static hss_code load_areas(hss_store *st, const hss_region_filter *f, ctx *c, hss_error *err)
 {
-    sqlite3_stmt *q = hss_store_prepare(st,
+    hss_stmt *q = hss_store_prepare(st,
         "WITH RECURSIVE sub(code) AS (SELECT code FROM area WHERE code=?1 "
         "UNION ALL SELECT a.code FROM area a JOIN sub ON a.parent_code = sub.code) "
         "SELECT code, parent_code, level, name, population FROM area "
@@ -92,29 +92,29 @@ static hss_code load_areas(hss_store *st, const hss_region_filter *f, ctx *c, hs
     if (!q)
         return HSS_EDB;
     if (f->under)
-        sqlite3_bind_text(q, 1, f->under, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(q, 1, f->under);
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(q)) == HSS_ROW) {
         if (c->n == cap) {
             cap = cap ? cap * 2 : 256;
             c->a = hss_xrealloc(c->a, cap * sizeof *c->a);
         }
         node *n = &c->a[c->n];
         memset(n, 0, sizeof *n);
-        n->code = hss_xstrdup((const char *)sqlite3_column_text(q, 0));
-        n->parent = sqlite3_column_type(q, 1) == SQLITE_NULL ? NULL : hss_xstrdup((const char *)sqlite3_column_text(q, 1));
-        n->level = hss_xstrdup((const char *)sqlite3_column_text(q, 2));
-        n->name = hss_xstrdup((const char *)sqlite3_column_text(q, 3));
-        n->pop_known = sqlite3_column_type(q, 4) != SQLITE_NULL;
-        n->pop = sqlite3_column_int64(q, 4);
+        n->code = hss_xstrdup(hss_store_col_text(q, 0));
+        n->parent = hss_store_col_is_null(q, 1) ? NULL : hss_xstrdup(hss_store_col_text(q, 1));
+        n->level = hss_xstrdup(hss_store_col_text(q, 2));
+        n->name = hss_xstrdup(hss_store_col_text(q, 3));
+        n->pop_known = !hss_store_col_is_null(q, 4);
+        n->pop = hss_store_col_int64(q, 4);
         n->row = -2;
         n->first_child = n->next_sibling = -1;
         rg_map_put(c->idx, n->code, c->n);
         c->n++;
     }
-    sqlite3_finalize(q);
-    if (rc != SQLITE_DONE)
+    hss_store_finalize(q);
+    if (rc != HSS_DONE)
         return hss_store_error(st, err, "reading areas");
     for (size_t i = c->n; i-- > 0;) {
         size_t p;
@@ -150,38 +150,38 @@ static hss_code count_resources(hss_store *st, const hss_region_filter *f, ctx *
         "WHERE ?1 IS NULL OR f.type=?1 GROUP BY f.area_code, v.kind",
     };
     for (int k = 0; k < 3; k++) {
-        sqlite3_stmt *q = hss_store_prepare(st, SQL[k], err);
+        hss_stmt *q = hss_store_prepare(st, SQL[k], err);
         if (!q)
             return HSS_EDB;
         if (f->type)
-            sqlite3_bind_text(q, 1, f->type, -1, SQLITE_TRANSIENT);
+            hss_store_bind_copy(q, 1, f->type);
         int rc;
-        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-            row *r = row_for_area(c, (const char *)sqlite3_column_text(q, 0));
+        while ((rc = hss_store_step(q)) == HSS_ROW) {
+            row *r = row_for_area(c, hss_store_col_text(q, 0));
             if (!r)
                 continue;
-            const char *what = (const char *)sqlite3_column_text(q, 1);
+            const char *what = hss_store_col_text(q, 1);
             if (k == 0) {
                 r->facilities++;
                 int t = hss_model_find(HSS_VOCAB_FACILITY_TYPE, what);
                 if (t >= 0)
                     r->by_type[t]++;
-                if (sqlite3_column_type(q, 2) == SQLITE_NULL || sqlite3_column_type(q, 3) == SQLITE_NULL)
+                if (hss_store_col_is_null(q, 2) || hss_store_col_is_null(q, 3))
                     r->beds_unreported++;
-                r->beds_approved += sqlite3_column_int64(q, 2);
-                r->beds_open += sqlite3_column_int64(q, 3);
+                r->beds_approved += hss_store_col_int64(q, 2);
+                r->beds_open += hss_store_col_int64(q, 3);
             } else if (k == 1) {
                 int s = hss_model_find(HSS_VOCAB_STAFF, what);
                 if (s >= 0)
-                    r->by_staff[s] += sqlite3_column_int64(q, 2);
+                    r->by_staff[s] += hss_store_col_int64(q, 2);
             } else if (hss_vehicle_is_ambulance(what)) {
-                r->ambulances += sqlite3_column_int64(q, 2);
+                r->ambulances += hss_store_col_int64(q, 2);
                 if (strcmp(what, "negative_pressure_ambulance") == 0)
-                    r->negative_pressure += sqlite3_column_int64(q, 2);
+                    r->negative_pressure += hss_store_col_int64(q, 2);
             }
         }
-        sqlite3_finalize(q);
-        if (rc != SQLITE_DONE)
+        hss_store_finalize(q);
+        if (rc != HSS_DONE)
             return hss_store_error(st, err, "counting resources");
     }
     return HSS_OK;

@@ -48,9 +48,9 @@ static cJSON *actions_json(const char *status)
     return a;
 }
 
-static void add_text(cJSON *o, const char *k, sqlite3_stmt *s, int col)
+static void add_text(cJSON *o, const char *k, hss_stmt *s, int col)
 {
-    const unsigned char *v = sqlite3_column_text(s, col);
+    const char *v = hss_store_col_text(s, col);
     if (v)
         cJSON_AddStringToObject(o, k, (const char *)v);
     else
@@ -61,15 +61,15 @@ static void add_text(cJSON *o, const char *k, sqlite3_stmt *s, int col)
     "al.id, al.date, al.area_code, a.name, al.level, al.signal, al.sources, al.method, al.status, " \
     "al.assigned_to, al.raised_at, al.responded_at, al.closed_at"
 
-static cJSON *alert_json(sqlite3_stmt *s)
+static cJSON *alert_json(hss_stmt *s)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(s, 0));
+    cJSON_AddNumberToObject(o, "id", (double)hss_store_col_int64(s, 0));
     static const char *const keys[] = {"date", "area_code", "area_name", "level", "signal", "sources", "method",
                                        "status", "assigned_to", "raised_at", "responded_at", "closed_at"};
     for (int c = 1; c < 13; c++)
         add_text(o, keys[c - 1], s, c);
-    cJSON_AddItemToObject(o, "next_actions", actions_json((const char *)sqlite3_column_text(s, 8)));
+    cJSON_AddItemToObject(o, "next_actions", actions_json(hss_store_col_text(s, 8)));
     return o;
 }
 
@@ -92,39 +92,39 @@ enum MHD_Result hss_api_alerts(hss_req *r)
     if (status && !valid_status(status))
         return hss_respond_error(r, 400, "status: must be new, assigned, investigating, confirmed or dismissed");
     hss_prefix_range(under, lo, hi);
-    sqlite3_stmt *s = hss_stmt(r,
+    hss_stmt *s = hss_req_stmt(r,
         "SELECT " ALERT_COLS " FROM surveil_alert al LEFT JOIN area a ON a.code = al.area_code "
         "WHERE (al.area_code = ?1 OR (al.area_code >= ?2 AND al.area_code < ?3)) "
         "AND (?4 IS NULL OR al.status = ?4) AND (?5 IS NULL OR al.signal = ?5) ORDER BY al.id DESC LIMIT ?6");
     if (!s)
         return hss_respond_error(r, 500, "database error");
-    sqlite3_bind_text(s, 1, under, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, lo, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 3, hi, -1, SQLITE_TRANSIENT);
+    hss_store_bind_copy(s, 1, under);
+    hss_store_bind_copy(s, 2, lo);
+    hss_store_bind_copy(s, 3, hi);
     if (status)
-        sqlite3_bind_text(s, 4, status, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(s, 4, status);
     if (signal)
-        sqlite3_bind_text(s, 5, signal, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(s, 6, limit);
+        hss_store_bind_copy(s, 5, signal);
+    hss_store_bind_int64(s, 6, limit);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", under);
     cJSON *rows = cJSON_AddArrayToObject(o, "alerts");
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         /* the prefix range is the scope test; keep the explicit check as a second guard */
-        if (hss_scope_contains(r->scope, (const char *)sqlite3_column_text(s, 2)))
+        if (hss_scope_contains(r->scope, hss_store_col_text(s, 2)))
             cJSON_AddItemToArray(rows, alert_json(s));
     }
-    sqlite3_reset(s);
+    hss_store_reset(s);
     /* counts per status in the same area, for the filter buttons */
-    s = hss_stmt(r, "SELECT status, count(*) FROM surveil_alert WHERE area_code = ?1 OR (area_code >= ?2 AND area_code < ?3) GROUP BY status");
+    s = hss_req_stmt(r, "SELECT status, count(*) FROM surveil_alert WHERE area_code = ?1 OR (area_code >= ?2 AND area_code < ?3) GROUP BY status");
     cJSON *counts = cJSON_AddObjectToObject(o, "counts");
     if (s) {
-        sqlite3_bind_text(s, 1, under, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 2, lo, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 3, hi, -1, SQLITE_TRANSIENT);
-        while (sqlite3_step(s) == SQLITE_ROW)
-            cJSON_AddNumberToObject(counts, (const char *)sqlite3_column_text(s, 0), sqlite3_column_int(s, 1));
-        sqlite3_reset(s);
+        hss_store_bind_copy(s, 1, under);
+        hss_store_bind_copy(s, 2, lo);
+        hss_store_bind_copy(s, 3, hi);
+        while (hss_store_step(s) == HSS_ROW)
+            cJSON_AddNumberToObject(counts, hss_store_col_text(s, 0), hss_store_col_int(s, 1));
+        hss_store_reset(s);
     }
     char *js = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
@@ -135,25 +135,25 @@ enum MHD_Result hss_api_alerts(hss_req *r)
  * responds (404 / 403) and returns NULL. */
 static cJSON *load_alert(hss_req *r, int64_t id)
 {
-    sqlite3_stmt *s = hss_stmt(r, "SELECT " ALERT_COLS " FROM surveil_alert al LEFT JOIN area a ON a.code = al.area_code WHERE al.id = ?");
+    hss_stmt *s = hss_req_stmt(r, "SELECT " ALERT_COLS " FROM surveil_alert al LEFT JOIN area a ON a.code = al.area_code WHERE al.id = ?");
     if (!s) {
         hss_respond_error(r, 500, "database error");
         return NULL;
     }
-    sqlite3_bind_int64(s, 1, id);
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        sqlite3_reset(s);
+    hss_store_bind_int64(s, 1, id);
+    if (hss_store_step(s) != HSS_ROW) {
+        hss_store_reset(s);
         hss_respond_error(r, 404, "alert %lld does not exist", (long long)id);
         return NULL;
     }
-    const char *area = (const char *)sqlite3_column_text(s, 2);
+    const char *area = hss_store_col_text(s, 2);
     if (!hss_scope_contains(r->scope, area)) {
         hss_respond_error(r, 403, "alert %lld is in area %s, outside your scope", (long long)id, area);
-        sqlite3_reset(s);
+        hss_store_reset(s);
         return NULL;
     }
     cJSON *o = alert_json(s);
-    sqlite3_reset(s);
+    hss_store_reset(s);
     return o;
 }
 
@@ -169,28 +169,28 @@ static cJSON *alert_series(hss_req *r, const char *area, const char *level, cons
         return arr;
     long from = end - SERIES_DAYS + 1;
     int county = !strcmp(level, "county");
-    sqlite3_stmt *s = hss_stmt(r, county
+    hss_stmt *s = hss_req_stmt(r, county
         ? "SELECT s.id, s.area_code, a.name FROM surveil_series s JOIN area a ON a.code = s.area_code "
           "WHERE a.parent_code = ?1 AND s.signal = ?2 ORDER BY s.area_code, s.source"
         : "SELECT s.id, s.source, NULL FROM surveil_series s WHERE s.area_code = ?1 AND s.signal = ?2 ORDER BY s.source");
     if (!s)
         return arr;
-    sqlite3_bind_text(s, 1, area, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, signal, -1, SQLITE_TRANSIENT);
+    hss_store_bind_copy(s, 1, area);
+    hss_store_bind_copy(s, 2, signal);
     typedef struct {
         int64_t id;
         char key[64], name[128];
     } ser;
     hss_vec v;
     hss_vec_init(&v, sizeof(ser));
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         ser *x = hss_vec_push(&v);
-        x->id = sqlite3_column_int64(s, 0);
-        snprintf(x->key, sizeof x->key, "%s", (const char *)sqlite3_column_text(s, 1));
-        const unsigned char *nm = sqlite3_column_text(s, 2);
+        x->id = hss_store_col_int64(s, 0);
+        snprintf(x->key, sizeof x->key, "%s", hss_store_col_text(s, 1));
+        const char *nm = hss_store_col_text(s, 2);
         snprintf(x->name, sizeof x->name, "%s", nm ? (const char *)nm : "");
     }
-    sqlite3_reset(s);
+    hss_store_reset(s);
     int32_t buf[SERIES_DAYS];
     for (size_t i = 0; i < v.len;) {
         ser *x = &HSS_VEC_AT(&v, ser, i);
@@ -222,25 +222,25 @@ static cJSON *alert_series(hss_req *r, const char *area, const char *level, cons
         /* per-source alarms (township alerts only: a county alert's members are townships) */
         cJSON *sig = cJSON_AddArrayToObject(o, "signals");
         if (!county) {
-            sqlite3_stmt *q = hss_stmt(r, "SELECT date, method, observed, upperbound FROM surveil_signal WHERE series_id = ? AND date BETWEEN ? AND ? ORDER BY date");
+            hss_stmt *q = hss_req_stmt(r, "SELECT date, method, observed, upperbound FROM surveil_signal WHERE series_id = ? AND date BETWEEN ? AND ? ORDER BY date");
             if (q) {
                 char a[11];
                 hss_surveil_day_string(from, a);
-                sqlite3_bind_int64(q, 1, x->id);
-                sqlite3_bind_text(q, 2, a, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_text(q, 3, date, -1, SQLITE_TRANSIENT);
-                while (sqlite3_step(q) == SQLITE_ROW) {
+                hss_store_bind_int64(q, 1, x->id);
+                hss_store_bind_copy(q, 2, a);
+                hss_store_bind_copy(q, 3, date);
+                while (hss_store_step(q) == HSS_ROW) {
                     cJSON *g = cJSON_CreateObject();
                     add_text(g, "date", q, 0);
                     add_text(g, "method", q, 1);
-                    cJSON_AddNumberToObject(g, "observed", sqlite3_column_double(q, 2));
-                    if (sqlite3_column_type(q, 3) == SQLITE_NULL)
+                    cJSON_AddNumberToObject(g, "observed", hss_store_col_double(q, 2));
+                    if (hss_store_col_is_null(q, 3))
                         cJSON_AddNullToObject(g, "upperbound");
                     else
-                        cJSON_AddNumberToObject(g, "upperbound", round(sqlite3_column_double(q, 3) * 1000) / 1000);
+                        cJSON_AddNumberToObject(g, "upperbound", round(hss_store_col_double(q, 3) * 1000) / 1000);
                     cJSON_AddItemToArray(sig, g);
                 }
-                sqlite3_reset(q);
+                hss_store_reset(q);
             }
         }
         cJSON_AddItemToArray(arr, o);
@@ -266,17 +266,17 @@ static enum MHD_Result alert_detail(hss_req *r, int64_t id)
     cJSON_AddStringToObject(o, "series_from", first);
     cJSON_AddItemToObject(o, "series", alert_series(r, area, level, signal, date));
     cJSON *ev = cJSON_AddArrayToObject(o, "events");
-    sqlite3_stmt *s = hss_stmt(r, "SELECT at, by_user, action, from_status, to_status, note FROM surveil_alert_event WHERE alert_id = ? ORDER BY id");
+    hss_stmt *s = hss_req_stmt(r, "SELECT at, by_user, action, from_status, to_status, note FROM surveil_alert_event WHERE alert_id = ? ORDER BY id");
     if (s) {
-        sqlite3_bind_int64(s, 1, id);
+        hss_store_bind_int64(s, 1, id);
         static const char *const keys[] = {"at", "by", "action", "from_status", "to_status", "note"};
-        while (sqlite3_step(s) == SQLITE_ROW) {
+        while (hss_store_step(s) == HSS_ROW) {
             cJSON *e = cJSON_CreateObject();
             for (int c = 0; c < 6; c++)
                 add_text(e, keys[c], s, c);
             cJSON_AddItemToArray(ev, e);
         }
-        sqlite3_reset(s);
+        hss_store_reset(s);
     }
     char *js = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
@@ -392,27 +392,27 @@ enum MHD_Result hss_api_alerts_response(hss_req *r)
     if (hss_resolve_under(r, hss_arg(r, "under"), under))
         return MHD_YES;
     hss_prefix_range(under, lo, hi);
-    sqlite3_stmt *s = hss_stmt(r,
+    hss_stmt *s = hss_req_stmt(r,
         "SELECT level, raised_at, responded_at FROM surveil_alert "
         "WHERE area_code = ?1 OR (area_code >= ?2 AND area_code < ?3) ORDER BY level");
     if (!s)
         return hss_respond_error(r, 500, "database error");
-    sqlite3_bind_text(s, 1, under, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, lo, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 3, hi, -1, SQLITE_TRANSIENT);
+    hss_store_bind_copy(s, 1, under);
+    hss_store_bind_copy(s, 2, lo);
+    hss_store_bind_copy(s, 3, hi);
     typedef struct {
         char level[16];
         double hours; /* NAN: not responded */
     } item;
     hss_vec v;
     hss_vec_init(&v, sizeof(item));
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         item *it = hss_vec_push(&v);
-        snprintf(it->level, sizeof it->level, "%s", (const char *)sqlite3_column_text(s, 0));
-        const char *resp = (const char *)sqlite3_column_text(s, 2);
-        it->hours = resp ? iso_hours(resp) - iso_hours((const char *)sqlite3_column_text(s, 1)) : NAN;
+        snprintf(it->level, sizeof it->level, "%s", hss_store_col_text(s, 0));
+        const char *resp = hss_store_col_text(s, 2);
+        it->hours = resp ? iso_hours(resp) - iso_hours(hss_store_col_text(s, 1)) : NAN;
     }
-    sqlite3_reset(s);
+    hss_store_reset(s);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", under);
     cJSON *rows = cJSON_AddArrayToObject(o, "rows");

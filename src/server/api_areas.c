@@ -14,31 +14,31 @@
 
 #define AREA_COLS "a.code,a.parent_code,a.level,a.name,a.kind,a.population,a.lon,a.lat,a.generated"
 
-static cJSON *area_json(sqlite3_stmt *s)
+static cJSON *area_json(hss_stmt *s)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "code", (const char *)sqlite3_column_text(s, 0));
-    if (sqlite3_column_type(s, 1) == SQLITE_NULL)
+    cJSON_AddStringToObject(o, "code", hss_store_col_text(s, 0));
+    if (hss_store_col_is_null(s, 1))
         cJSON_AddNullToObject(o, "parent_code");
     else
-        cJSON_AddStringToObject(o, "parent_code", (const char *)sqlite3_column_text(s, 1));
-    cJSON_AddStringToObject(o, "level", (const char *)sqlite3_column_text(s, 2));
-    cJSON_AddStringToObject(o, "name", (const char *)sqlite3_column_text(s, 3));
-    cJSON_AddStringToObject(o, "kind", (const char *)sqlite3_column_text(s, 4));
+        cJSON_AddStringToObject(o, "parent_code", hss_store_col_text(s, 1));
+    cJSON_AddStringToObject(o, "level", hss_store_col_text(s, 2));
+    cJSON_AddStringToObject(o, "name", hss_store_col_text(s, 3));
+    cJSON_AddStringToObject(o, "kind", hss_store_col_text(s, 4));
     for (int c = 5; c <= 7; c++) {
         const char *key = c == 5 ? "population" : c == 6 ? "lon" : "lat";
-        if (sqlite3_column_type(s, c) == SQLITE_NULL)
+        if (hss_store_col_is_null(s, c))
             cJSON_AddNullToObject(o, key);
         else
-            cJSON_AddNumberToObject(o, key, sqlite3_column_double(s, c));
+            cJSON_AddNumberToObject(o, key, hss_store_col_double(s, c));
     }
-    cJSON_AddBoolToObject(o, "generated", sqlite3_column_int(s, 8));
+    cJSON_AddBoolToObject(o, "generated", hss_store_col_int(s, 8));
     return o;
 }
 
 static enum MHD_Result db_error(hss_req *r)
 {
-    return hss_respond_error(r, 500, "database error: %s", sqlite3_errmsg(hss_store_sqlite(r->st)));
+    return hss_respond_error(r, 500, "database error: %s", hss_store_errmsg(r->st));
 }
 
 /* The under= and level= parameters of the area lists; -1 when the answer (an error) is sent,
@@ -65,19 +65,19 @@ enum MHD_Result hss_api_areas(hss_req *r)
         return ret;
     hss_prefix_range(under, lo, hi);
     /* Without a level the tree stops at townships: villages come with /areas/{township}. */
-    sqlite3_stmt *s = hss_stmt(r,
+    hss_stmt *s = hss_req_stmt(r,
         "SELECT " AREA_COLS " FROM area a WHERE a.code>=?1 AND a.code<?2 AND "
         "(?3 IS NULL AND a.level<>'village' OR a.level=?3) ORDER BY a.code");
     if (!s)
         return db_error(r);
-    sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, lo);
+    hss_store_bind_text(s, 2, hi);
     if (level)
-        sqlite3_bind_text(s, 3, level, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, 3, level);
     cJSON *arr = cJSON_CreateArray();
-    while (sqlite3_step(s) == SQLITE_ROW)
+    while (hss_store_step(s) == HSS_ROW)
         cJSON_AddItemToArray(arr, area_json(s));
-    sqlite3_reset(s);
+    hss_store_reset(s);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", under);
     cJSON_AddItemToObject(o, "areas", arr);
@@ -92,68 +92,68 @@ enum MHD_Result hss_api_area(hss_req *r, const char *code)
         return MHD_YES;
     if (!hss_scope_contains(r->scope, code))
         return hss_respond_error(r, 403, "area %s is outside your scope", code);
-    sqlite3_stmt *s = hss_stmt(r, "SELECT " AREA_COLS " FROM area a WHERE a.code=?");
+    hss_stmt *s = hss_req_stmt(r, "SELECT " AREA_COLS " FROM area a WHERE a.code=?");
     if (!s)
         return db_error(r);
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        sqlite3_reset(s);
+    hss_store_bind_copy(s, 1, code);
+    if (hss_store_step(s) != HSS_ROW) {
+        hss_store_reset(s);
         return hss_respond_error(r, 404, "no area %s", code);
     }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "area", area_json(s));
-    sqlite3_reset(s);
+    hss_store_reset(s);
 
     /* Breadcrumbs: ancestors from the top of the caller's scope down to the area. */
     cJSON *path = cJSON_CreateArray();
-    s = hss_stmt(r,
+    s = hss_req_stmt(r,
         "WITH RECURSIVE up(code,parent_code,level,name,depth) AS ("
         " SELECT code,parent_code,level,name,0 FROM area WHERE code=?1"
         " UNION ALL SELECT a.code,a.parent_code,a.level,a.name,up.depth+1 FROM area a JOIN up ON a.code=up.parent_code"
         "  WHERE up.depth<8) SELECT code,level,name FROM up ORDER BY depth DESC");
     if (s) {
-        sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-        while (sqlite3_step(s) == SQLITE_ROW) {
-            const char *c = (const char *)sqlite3_column_text(s, 0);
+        hss_store_bind_copy(s, 1, code);
+        while (hss_store_step(s) == HSS_ROW) {
+            const char *c = hss_store_col_text(s, 0);
             if (!hss_scope_contains(r->scope, c))
                 continue;
             cJSON *a = cJSON_CreateObject();
             cJSON_AddStringToObject(a, "code", c);
-            cJSON_AddStringToObject(a, "level", (const char *)sqlite3_column_text(s, 1));
-            cJSON_AddStringToObject(a, "name", (const char *)sqlite3_column_text(s, 2));
+            cJSON_AddStringToObject(a, "level", hss_store_col_text(s, 1));
+            cJSON_AddStringToObject(a, "name", hss_store_col_text(s, 2));
             cJSON_AddItemToArray(path, a);
         }
-        sqlite3_reset(s);
+        hss_store_reset(s);
     }
     cJSON_AddItemToObject(o, "path", path);
 
     cJSON *kids = cJSON_CreateArray();
-    s = hss_stmt(r, "SELECT " AREA_COLS " FROM area a WHERE a.parent_code=? ORDER BY a.code");
+    s = hss_req_stmt(r, "SELECT " AREA_COLS " FROM area a WHERE a.parent_code=? ORDER BY a.code");
     if (s) {
-        sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-        while (sqlite3_step(s) == SQLITE_ROW)
+        hss_store_bind_copy(s, 1, code);
+        while (hss_store_step(s) == HSS_ROW)
             cJSON_AddItemToArray(kids, area_json(s));
-        sqlite3_reset(s);
+        hss_store_reset(s);
     }
     cJSON_AddItemToObject(o, "children", kids);
 
     char lo[13], hi[14];
     hss_prefix_range(code, lo, hi);
     cJSON *types = cJSON_CreateArray();
-    s = hss_stmt(r,
+    s = hss_req_stmt(r,
         "SELECT type,count(*) FROM facility WHERE area_code>=? AND area_code<? GROUP BY type ORDER BY type");
     if (s) {
-        sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
-        while (sqlite3_step(s) == SQLITE_ROW) {
-            const char *t = (const char *)sqlite3_column_text(s, 0);
+        hss_store_bind_text(s, 1, lo);
+        hss_store_bind_text(s, 2, hi);
+        while (hss_store_step(s) == HSS_ROW) {
+            const char *t = hss_store_col_text(s, 0);
             cJSON *a = cJSON_CreateObject();
             cJSON_AddStringToObject(a, "type", t);
             cJSON_AddStringToObject(a, "type_zh", hss_model_zh(HSS_VOCAB_FACILITY_TYPE, t));
-            cJSON_AddNumberToObject(a, "count", sqlite3_column_int(s, 1));
+            cJSON_AddNumberToObject(a, "count", hss_store_col_int(s, 1));
             cJSON_AddItemToArray(types, a);
         }
-        sqlite3_reset(s);
+        hss_store_reset(s);
     }
     cJSON_AddItemToObject(o, "facilities_by_type", types);
     char *js = cJSON_PrintUnformatted(o);
@@ -247,34 +247,34 @@ static char *boundaries_build(hss_store *st, const char *under, const char *leve
     cJSON_AddStringToObject(fc, "type", "FeatureCollection");
     cJSON *feats = cJSON_AddArrayToObject(fc, "features");
     for (int pass = 0; pass < 3 && cJSON_GetArraySize(feats) == 0; pass++) {
-        sqlite3_stmt *s = hss_store_prepare(st, BOUNDARY_SQL[pass], NULL);
+        hss_stmt *s = hss_store_prepare(st, BOUNDARY_SQL[pass], NULL);
         if (!s)
             break;
         /* the ancestor pass ranges over the caller's scope, the others over `under` */
-        sqlite3_bind_text(s, 1, pass == 2 ? slo : lo, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, pass == 2 ? shi : hi, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, 1, pass == 2 ? slo : lo);
+        hss_store_bind_text(s, 2, pass == 2 ? shi : hi);
         if (level && pass == 0)
-            sqlite3_bind_text(s, 3, level, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, under, -1, SQLITE_STATIC);
-        while (sqlite3_step(s) == SQLITE_ROW) {
-            cJSON *geom = cJSON_Parse((const char *)sqlite3_column_text(s, 4));
+            hss_store_bind_text(s, 3, level);
+        hss_store_bind_text(s, 4, under);
+        while (hss_store_step(s) == HSS_ROW) {
+            cJSON *geom = cJSON_Parse(hss_store_col_text(s, 4));
             if (!geom)
                 continue;
             /* the detail a screen shows: ~100 m for a city or province map, ~10 m below */
             hss_geo_quantise(geom, digits);
             cJSON *f = cJSON_CreateObject();
             cJSON_AddStringToObject(f, "type", "Feature");
-            cJSON_AddStringToObject(f, "id", (const char *)sqlite3_column_text(s, 0));
+            cJSON_AddStringToObject(f, "id", hss_store_col_text(s, 0));
             cJSON *p = cJSON_AddObjectToObject(f, "properties");
-            cJSON_AddStringToObject(p, "code", (const char *)sqlite3_column_text(s, 0));
-            cJSON_AddStringToObject(p, "name", (const char *)sqlite3_column_text(s, 1));
-            cJSON_AddStringToObject(p, "level", (const char *)sqlite3_column_text(s, 2));
-            if (sqlite3_column_type(s, 3) != SQLITE_NULL)
-                cJSON_AddNumberToObject(p, "population", sqlite3_column_double(s, 3));
+            cJSON_AddStringToObject(p, "code", hss_store_col_text(s, 0));
+            cJSON_AddStringToObject(p, "name", hss_store_col_text(s, 1));
+            cJSON_AddStringToObject(p, "level", hss_store_col_text(s, 2));
+            if (!hss_store_col_is_null(s, 3))
+                cJSON_AddNumberToObject(p, "population", hss_store_col_double(s, 3));
             cJSON_AddItemToObject(f, "geometry", geom);
             cJSON_AddItemToArray(feats, f);
         }
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
         if (level)
             break;
     }

@@ -626,30 +626,30 @@ int hss_api_care_write(hss_req *r, const char *p, enum MHD_Result *ret)
 void hss_care_add_followups(hss_req *r, cJSON *o, int64_t resident_id)
 {
     cJSON *a = cJSON_AddArrayToObject(o, "followups");
-    sqlite3_stmt *s = hss_stmt(r,
+    hss_stmt *s = hss_req_stmt(r,
         "SELECT f.id,e.disease,f.visit_date,f.sbp,f.dbp,f.glucose,f.symptoms,coalesce(f.adherence,''),f.medication,f.note,"
         " f.user,coalesce(u.display_name,''),coalesce(u.role,'') "
         "FROM care_followup f JOIN care_enrolment e ON e.id=f.enrolment_id LEFT JOIN app_user u ON u.name=f.user "
         "WHERE e.resident_id=? ORDER BY f.visit_date,f.id LIMIT 500");
     if (!s)
         return;
-    sqlite3_bind_int64(s, 1, resident_id);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    hss_store_bind_int64(s, 1, resident_id);
+    while (hss_store_step(s) == HSS_ROW) {
         cJSON *x = cJSON_CreateObject();
-        cJSON_AddNumberToObject(x, "followup_id", (double)sqlite3_column_int64(s, 0));
+        cJSON_AddNumberToObject(x, "followup_id", (double)hss_store_col_int64(s, 0));
         static const char *const k[] = {NULL, "disease", "visit_date", "sbp", "dbp", "glucose", "symptoms", "adherence",
                                         "medication", "note", "user", "user_display", "user_role"};
         for (int i = 1; i < 13; i++) {
-            if (sqlite3_column_type(s, i) == SQLITE_NULL)
+            if (hss_store_col_is_null(s, i))
                 cJSON_AddNullToObject(x, k[i]);
             else if (i >= 3 && i <= 5)
-                cJSON_AddNumberToObject(x, k[i], sqlite3_column_double(s, i));
+                cJSON_AddNumberToObject(x, k[i], hss_store_col_double(s, i));
             else
-                cJSON_AddStringToObject(x, k[i], (const char *)sqlite3_column_text(s, i));
+                cJSON_AddStringToObject(x, k[i], hss_store_col_text(s, i));
         }
         cJSON_AddItemToArray(a, x);
     }
-    sqlite3_reset(s);
+    hss_store_reset(s);
 }
 
 void hss_care_describe_readers(hss_req *r, cJSON *log)
@@ -657,18 +657,18 @@ void hss_care_describe_readers(hss_req *r, cJSON *log)
     cJSON *x;
     cJSON_ArrayForEach(x, log) {
         const char *user = jstr(x, "user");
-        sqlite3_stmt *s = user ? hss_stmt(r, "SELECT u.display_name,u.role,coalesce(f.name,t.name,'') FROM app_user u "
+        hss_stmt *s = user ? hss_req_stmt(r, "SELECT u.display_name,u.role,coalesce(f.name,t.name,'') FROM app_user u "
                                              "LEFT JOIN facility f ON f.code=u.facility LEFT JOIN care_team t ON t.code=u.team "
                                              "WHERE u.name=?")
                                : NULL;
         if (!s)
             continue;
-        sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-        if (sqlite3_step(s) == SQLITE_ROW) {
-            cJSON_AddStringToObject(x, "display_name", (const char *)sqlite3_column_text(s, 0));
-            cJSON_AddStringToObject(x, "role", (const char *)sqlite3_column_text(s, 1));
-            cJSON_AddStringToObject(x, "facility", (const char *)sqlite3_column_text(s, 2));
+        hss_store_bind_text(s, 1, user);
+        if (hss_store_step(s) == HSS_ROW) {
+            cJSON_AddStringToObject(x, "display_name", hss_store_col_text(s, 0));
+            cJSON_AddStringToObject(x, "role", hss_store_col_text(s, 1));
+            cJSON_AddStringToObject(x, "facility", hss_store_col_text(s, 2));
         }
-        sqlite3_reset(s);
+        hss_store_reset(s);
     }
 }

@@ -189,17 +189,17 @@ static char *unavailable_body(hss_req *r, const char *under, int64_t version, co
 /* 0 when area `code` is stored, else -1 after responding 404. */
 static int check_area_exists(hss_req *r, const char *code)
 {
-    sqlite3_stmt *s = hss_stmt(r, "SELECT 1 FROM area WHERE code=?1");
+    hss_stmt *s = hss_req_stmt(r, "SELECT 1 FROM area WHERE code=?1");
     if (!s) {
         hss_respond_error(r, 500, "database error");
         return -1;
     }
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-    int found = sqlite3_step(s) == SQLITE_ROW;
+    hss_store_bind_copy(s, 1, code);
+    int found = hss_store_step(s) == HSS_ROW;
     /* done with it now: a statement left on its row keeps a read snapshot open, and the
      * coverage query may then need to write (re-snap) from a snapshot another thread has
      * moved past, which SQLite refuses at once as "database is locked" */
-    sqlite3_reset(s);
+    hss_store_reset(s);
     if (!found) {
         hss_respond_error(r, 404, "no area %s", code);
         return -1;
@@ -218,11 +218,11 @@ typedef struct {
 /* Name of area `code`, or "". */
 static const char *area_name(hss_req *r, const char *code)
 {
-    sqlite3_stmt *s = hss_stmt(r, "SELECT name FROM area WHERE code=?1");
+    hss_stmt *s = hss_req_stmt(r, "SELECT name FROM area WHERE code=?1");
     if (!s)
         return "";
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-    return sqlite3_step(s) == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : "";
+    hss_store_bind_copy(s, 1, code);
+    return hss_store_step(s) == HSS_ROW ? hss_store_col_text(s, 0) : "";
 }
 
 /* Replaces the nearest facility of each village by null when it lies outside the caller's
@@ -233,15 +233,15 @@ static void scope_nearest(hss_req *r, cJSON *props)
     cJSON *nf = cJSON_GetObjectItem(props, "nearest_facility");
     if (!cJSON_IsString(nf))
         return;
-    sqlite3_stmt *s = hss_stmt(r, "SELECT area_code,name FROM facility WHERE code=?1");
+    hss_stmt *s = hss_req_stmt(r, "SELECT area_code,name FROM facility WHERE code=?1");
     int inside = 0;
     if (s) {
-        sqlite3_bind_text(s, 1, nf->valuestring, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(s) == SQLITE_ROW) {
-            const char *area = (const char *)sqlite3_column_text(s, 0);
+        hss_store_bind_copy(s, 1, nf->valuestring);
+        if (hss_store_step(s) == HSS_ROW) {
+            const char *area = hss_store_col_text(s, 0);
             inside = area && hss_scope_contains(r->scope, area);
             if (inside)
-                cJSON_AddStringToObject(props, "nearest_name", (const char *)sqlite3_column_text(s, 1));
+                cJSON_AddStringToObject(props, "nearest_name", hss_store_col_text(s, 1));
         }
     }
     if (!inside) {

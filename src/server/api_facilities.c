@@ -21,16 +21,16 @@ hss_code hss_facility_table(hss_store *st, const char *under, const char *type, 
 {
     char lo[13], hi[14];
     hss_prefix_range(under, lo, hi);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT count(*) FROM facility WHERE area_code>=?1 AND area_code<?2 AND (?3 IS NULL OR type=?3)", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, lo);
+    hss_store_bind_text(s, 2, hi);
     if (type)
-        sqlite3_bind_text(s, 3, type, -1, SQLITE_STATIC);
-    *total = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_finalize(s);
+        hss_store_bind_text(s, 3, type);
+    *total = hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : 0;
+    hss_store_finalize(s);
     s = hss_store_prepare(st,
         "SELECT f.code,f.name,f.type,f.grade,f.ownership,f.area_code,a.name,f.lon,f.lat,f.beds_approved,"
         "f.beds_open,f.medcom_code,f.generated FROM facility f LEFT JOIN area a ON a.code=f.area_code "
@@ -38,12 +38,12 @@ hss_code hss_facility_table(hss_store *st, const char *under, const char *type, 
         "LIMIT ?4 OFFSET ?5", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, lo, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, hi, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, lo);
+    hss_store_bind_text(s, 2, hi);
     if (type)
-        sqlite3_bind_text(s, 3, type, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 4, limit ? (sqlite3_int64)limit : -1);
-    sqlite3_bind_int64(s, 5, (sqlite3_int64)offset);
+        hss_store_bind_text(s, 3, type);
+    hss_store_bind_int64(s, 4, limit ? (int64_t)limit : -1);
+    hss_store_bind_int64(s, 5, (int64_t)offset);
     hss_table *t = hss_table_new();
     for (size_t c = 0; c < NCOLS; c++) {
         hss_col_type ty = HSS_COL_TEXT;
@@ -54,28 +54,28 @@ hss_code hss_facility_table(hss_store *st, const char *under, const char *type, 
         hss_table_add_col(t, COLS[c], NULL, ty);
     }
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         hss_table_add_row(t);
         /* source column for each output column (type_zh is computed) */
         static const int src[NCOLS] = {0, 1, 2, -1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
         for (int c = 0; c < NCOLS; c++) {
             int k = src[c];
             if (k < 0) {
-                hss_table_set_text(t, (size_t)c, hss_model_zh(HSS_VOCAB_FACILITY_TYPE, (const char *)sqlite3_column_text(s, 2)));
+                hss_table_set_text(t, (size_t)c, hss_model_zh(HSS_VOCAB_FACILITY_TYPE, hss_store_col_text(s, 2)));
                 continue;
             }
-            if (sqlite3_column_type(s, k) == SQLITE_NULL)
+            if (hss_store_col_is_null(s, k))
                 continue;
             if (c == 8 || c == 9)
-                hss_table_set_real(t, (size_t)c, sqlite3_column_double(s, k), 6);
+                hss_table_set_real(t, (size_t)c, hss_store_col_double(s, k), 6);
             else if (c == 10 || c == 11 || c == 13)
-                hss_table_set_int(t, (size_t)c, sqlite3_column_int64(s, k));
+                hss_table_set_int(t, (size_t)c, hss_store_col_int64(s, k));
             else
-                hss_table_set_text(t, (size_t)c, (const char *)sqlite3_column_text(s, k));
+                hss_table_set_text(t, (size_t)c, hss_store_col_text(s, k));
         }
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
+    hss_store_finalize(s);
+    if (rc != HSS_DONE) {
         hss_table_free(t);
         return hss_store_error(st, err, "reading facilities");
     }
@@ -124,19 +124,19 @@ enum MHD_Result hss_api_facilities(hss_req *r)
 static cJSON *counts(hss_store *st, const char *sql, const char *code, hss_vocab v)
 {
     cJSON *arr = cJSON_CreateArray();
-    sqlite3_stmt *s = hss_store_prepare(st, sql, NULL);
+    hss_stmt *s = hss_store_prepare(st, sql, NULL);
     if (!s)
         return arr;
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        const char *k = (const char *)sqlite3_column_text(s, 0);
+    hss_store_bind_text(s, 1, code);
+    while (hss_store_step(s) == HSS_ROW) {
+        const char *k = hss_store_col_text(s, 0);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "id", k);
         cJSON_AddStringToObject(o, "zh", hss_model_zh(v, k));
-        cJSON_AddNumberToObject(o, "count", sqlite3_column_int(s, 1));
+        cJSON_AddNumberToObject(o, "count", hss_store_col_int(s, 1));
         cJSON_AddItemToArray(arr, o);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return arr;
 }
 
@@ -144,20 +144,20 @@ enum MHD_Result hss_api_facility(hss_req *r, const char *code)
 {
     if (strlen(code) > 64 || !hss_utf8_valid(code, strlen(code)))
         return hss_respond_error(r, 400, "facility code: at most 64 bytes of UTF-8");
-    sqlite3_stmt *s = hss_stmt(r,
+    hss_stmt *s = hss_req_stmt(r,
         "SELECT f.code,f.name,f.type,f.grade,f.ownership,f.area_code,a.name,f.lon,f.lat,f.beds_approved,f.beds_open,"
         "f.beds_infectious,f.medcom_code,f.medcom_lead,f.central,f.sub_centre,f.services,f.generated "
         "FROM facility f LEFT JOIN area a ON a.code=f.area_code WHERE f.code=?");
     if (!s)
         return hss_respond_error(r, 500, "database error");
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        sqlite3_reset(s);
+    hss_store_bind_copy(s, 1, code);
+    if (hss_store_step(s) != HSS_ROW) {
+        hss_store_reset(s);
         return hss_respond_error(r, 404, "no facility %s", code);
     }
-    const char *area = (const char *)sqlite3_column_text(s, 5);
+    const char *area = hss_store_col_text(s, 5);
     if (!hss_scope_contains(r->scope, area)) {
-        sqlite3_reset(s);
+        hss_store_reset(s);
         hss_audit_log(r->st, r->user, r->ip, "read_denied", r->url, 403, "facility outside scope", NULL);
         r->audit_done = 1;
         return hss_respond_error(r, 403, "facility %s is outside your scope", code);
@@ -167,17 +167,17 @@ enum MHD_Result hss_api_facility(hss_req *r, const char *code)
                                        "medcom_lead", "central", "sub_centre", "services", "generated"};
     cJSON *o = cJSON_CreateObject();
     for (int c = 0; c < 18; c++) {
-        int t = sqlite3_column_type(s, c);
-        if (t == SQLITE_NULL)
+        int t = hss_store_col_type(s, c);
+        if (t == HSS_SQL_NULL)
             cJSON_AddNullToObject(o, keys[c]);
-        else if (t == SQLITE_INTEGER || t == SQLITE_FLOAT)
-            cJSON_AddNumberToObject(o, keys[c], sqlite3_column_double(s, c));
+        else if (t == HSS_SQL_INT || t == HSS_SQL_FLOAT)
+            cJSON_AddNumberToObject(o, keys[c], hss_store_col_double(s, c));
         else
-            cJSON_AddStringToObject(o, keys[c], (const char *)sqlite3_column_text(s, c));
+            cJSON_AddStringToObject(o, keys[c], hss_store_col_text(s, c));
     }
     char fcode[200];
-    snprintf(fcode, sizeof fcode, "%s", (const char *)sqlite3_column_text(s, 0));
-    sqlite3_reset(s);
+    snprintf(fcode, sizeof fcode, "%s", hss_store_col_text(s, 0));
+    hss_store_reset(s);
     const char *type = cJSON_GetObjectItem(o, "type")->valuestring;
     cJSON_AddStringToObject(o, "type_zh", hss_model_zh(HSS_VOCAB_FACILITY_TYPE, type));
     cJSON_AddStringToObject(o, "grade_zh", hss_model_zh(HSS_VOCAB_GRADE, cJSON_GetObjectItem(o, "grade")->valuestring));
@@ -265,7 +265,7 @@ enum MHD_Result hss_api_geo_facilities(hss_req *r)
         return MHD_YES;
     char *js = hss_geo_facilities_json(r->st, under, type);
     if (!js)
-        return hss_respond_error(r, 500, "database error: %s", sqlite3_errmsg(hss_store_sqlite(r->st)));
+        return hss_respond_error(r, 500, "database error: %s", hss_store_errmsg(r->st));
     return hss_respond_json(r, 200, js);
 }
 

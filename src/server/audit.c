@@ -13,20 +13,20 @@ hss_code hss_audit_log(hss_store *st, const char *user, const char *ip, const ch
 {
     char at[32];
     hss_utc_timestamp(at);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO audit(at,user_name,ip,action,target,status,detail) VALUES(?,?,?,?,?,?,?)", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, at, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, user ? user : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, ip ? ip : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, target ? target : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 6, status);
-    sqlite3_bind_text(s, 7, detail ? detail : "", -1, SQLITE_STATIC);
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "writing audit record");
+    hss_store_bind_copy(s, 1, at);
+    hss_store_bind_text(s, 2, user ? user : "");
+    hss_store_bind_text(s, 3, ip ? ip : "");
+    hss_store_bind_text(s, 4, action);
+    hss_store_bind_text(s, 5, target ? target : "");
+    hss_store_bind_int(s, 6, status);
+    hss_store_bind_text(s, 7, detail ? detail : "");
+    int rc = hss_store_step(s);
+    hss_store_finalize(s);
+    return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, "writing audit record");
 }
 
 /* Names and targets come from whoever sent them: control characters (ANSI escapes, line
@@ -47,7 +47,7 @@ static void set_shown(hss_table *t, size_t col, const char *v)
 hss_code hss_audit_query(hss_store *st, const char *user, const char *since, hss_table **out,
                          hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         /* Reads of named residents are kept once, in care_access_log (written by the care
          * module for the CLI and the server alike), and shown here beside the server's own
          * records as action care_<action> (care_show, care_worklist, care_denied ...). */
@@ -59,25 +59,25 @@ hss_code hss_audit_query(hss_store *st, const char *user, const char *since, hss
     if (!s)
         return HSS_EDB;
     if (user)
-        sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, 1, user);
     if (since)
-        sqlite3_bind_text(s, 2, since, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, 2, since);
     hss_table *t = hss_table_new();
     const char *names[] = {"id", "at", "user", "ip", "action", "target", "status", "detail"};
     for (size_t c = 0; c < 8; c++)
         hss_table_add_col(t, names[c], NULL, (c == 0 || c == 6) ? HSS_COL_INT : HSS_COL_TEXT);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
         hss_table_add_row(t);
         for (int c = 0; c < 8; c++) {
             if (c == 0 || c == 6)
-                hss_table_set_int(t, (size_t)c, sqlite3_column_int64(s, c));
+                hss_table_set_int(t, (size_t)c, hss_store_col_int64(s, c));
             else
-                set_shown(t, (size_t)c, (const char *)sqlite3_column_text(s, c));
+                set_shown(t, (size_t)c, hss_store_col_text(s, c));
         }
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
+    hss_store_finalize(s);
+    if (rc != HSS_DONE) {
         hss_table_free(t);
         return hss_store_error(st, err, "reading audit log");
     }

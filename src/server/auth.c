@@ -74,7 +74,7 @@ static hss_code user_save(hss_store *st, const char *name, const char *role, con
     utc_now(at);
     if (hss_store_begin(st, err))
         return HSS_EDB;
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO app_user(name,role,scope,password_hash,created) VALUES(?,?,?,?,?) "
         "ON CONFLICT(name) DO UPDATE SET role=excluded.role, scope=excluded.scope, "
         "password_hash=excluded.password_hash, disabled=0", err);
@@ -82,14 +82,14 @@ static hss_code user_save(hss_store *st, const char *name, const char *role, con
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, scope, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 5, at, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
+    hss_store_bind_text(s, 1, name);
+    hss_store_bind_text(s, 2, role);
+    hss_store_bind_text(s, 3, scope);
+    hss_store_bind_text(s, 4, hash);
+    hss_store_bind_text(s, 5, at);
+    int rc = hss_store_step(s);
+    hss_store_finalize(s);
+    if (rc != HSS_DONE) {
         hss_store_rollback(st);
         return hss_store_error(st, err, "saving user");
     }
@@ -98,12 +98,12 @@ static hss_code user_save(hss_store *st, const char *name, const char *role, con
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    sqlite3_finalize(s);
+    hss_store_bind_text(s, 1, name);
+    rc = hss_store_step(s);
+    hss_store_finalize(s);
     char detail[200];
     snprintf(detail, sizeof detail, "role=%s scope=%s", role, scope);
-    if (rc != SQLITE_DONE || (audited && hss_audit_log(st, "", "cli", "user_add", name, 0, detail, err))) {
+    if (rc != HSS_DONE || (audited && hss_audit_log(st, "", "cli", "user_add", name, 0, detail, err))) {
         hss_store_rollback(st);
         return err && err->code ? err->code : hss_store_error(st, err, "ending sessions");
     }
@@ -112,7 +112,7 @@ static hss_code user_save(hss_store *st, const char *name, const char *role, con
 
 hss_code hss_user_list(hss_store *st, hss_table **out, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT name,role,scope,created,disabled FROM app_user ORDER BY name", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT name,role,scope,created,disabled FROM app_user ORDER BY name", err);
     if (!s)
         return HSS_EDB;
     hss_table *t = hss_table_new();
@@ -121,13 +121,13 @@ hss_code hss_user_list(hss_store *st, hss_table **out, hss_error *err)
     hss_table_add_col(t, "scope", NULL, HSS_COL_TEXT);
     hss_table_add_col(t, "created", NULL, HSS_COL_TEXT);
     hss_table_add_col(t, "disabled", NULL, HSS_COL_INT);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         hss_table_add_row(t);
         for (int c = 0; c < 4; c++)
-            hss_table_set_text(t, (size_t)c, (const char *)sqlite3_column_text(s, c));
-        hss_table_set_int(t, 4, sqlite3_column_int(s, 4));
+            hss_table_set_text(t, (size_t)c, hss_store_col_text(s, c));
+        hss_table_set_int(t, 4, hss_store_col_int(s, 4));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     *out = t;
     return HSS_OK;
 }
@@ -145,22 +145,22 @@ void hss_auth_session(hss_req *r)
     hash_token(tok, h);
     if (hss_session_lookup(r, h))
         return;
-    sqlite3_stmt *s = hss_stmt(r,
+    hss_stmt *s = hss_req_stmt(r,
         "SELECT u.name,u.role,u.scope,s.csrf,s.expires FROM app_session s JOIN app_user u ON u.name=s.user_name "
         "WHERE s.token_hash=? AND s.expires>? AND u.disabled=0");
     if (!s)
         return;
-    sqlite3_bind_text(s, 1, h, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL));
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        snprintf(r->user, sizeof r->user, "%s", (const char *)sqlite3_column_text(s, 0));
-        snprintf(r->role, sizeof r->role, "%s", (const char *)sqlite3_column_text(s, 1));
-        snprintf(r->scope, sizeof r->scope, "%s", (const char *)sqlite3_column_text(s, 2));
-        snprintf(r->csrf, sizeof r->csrf, "%s", (const char *)sqlite3_column_text(s, 3));
+    hss_store_bind_text(s, 1, h);
+    hss_store_bind_int64(s, 2, (int64_t)time(NULL));
+    if (hss_store_step(s) == HSS_ROW) {
+        snprintf(r->user, sizeof r->user, "%s", hss_store_col_text(s, 0));
+        snprintf(r->role, sizeof r->role, "%s", hss_store_col_text(s, 1));
+        snprintf(r->scope, sizeof r->scope, "%s", hss_store_col_text(s, 2));
+        snprintf(r->csrf, sizeof r->csrf, "%s", hss_store_col_text(s, 3));
         r->authed = 1;
-        hss_session_remember(r, h, sqlite3_column_int64(s, 4));
+        hss_session_remember(r, h, hss_store_col_int64(s, 4));
     }
-    sqlite3_reset(s);
+    hss_store_reset(s);
 }
 
 /* Failed password checks within the window: from one address (user NULL), or for one account
@@ -173,29 +173,29 @@ static long long count_failures(hss_store *st, const char *user, const char *ip,
         ? "SELECT count(*) FROM login_attempt WHERE user_name=?1 AND ip=?3 AND ok=0 AND at>=?2 AND "
           "at>=coalesce((SELECT max(at) FROM login_attempt WHERE user_name=?1 AND ip=?3 AND ok=1),0)"
         : "SELECT count(*) FROM login_attempt WHERE ip=?3 AND ok=0 AND at>=?2";
-    sqlite3_stmt *s = hss_store_prepare(st, sql, NULL);
+    hss_stmt *s = hss_store_prepare(st, sql, NULL);
     if (!s)
         return 0;
     if (user)
-        sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, ip, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, since);
-    long long n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_finalize(s);
+        hss_store_bind_text(s, 1, user);
+    hss_store_bind_text(s, 3, ip);
+    hss_store_bind_int64(s, 2, since);
+    long long n = hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : 0;
+    hss_store_finalize(s);
     return n;
 }
 
 static void record_attempt(hss_store *st, const char *user, const char *ip, int ok)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "INSERT INTO login_attempt(user_name,ip,at,ok) VALUES(?,?,?,?)", NULL);
+    hss_stmt *s = hss_store_prepare(st, "INSERT INTO login_attempt(user_name,ip,at,ok) VALUES(?,?,?,?)", NULL);
     if (!s)
         return;
-    sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, ip, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
-    sqlite3_bind_int(s, 4, ok);
-    sqlite3_step(s);
-    sqlite3_finalize(s);
+    hss_store_bind_text(s, 1, user);
+    hss_store_bind_text(s, 2, ip);
+    hss_store_bind_int64(s, 3, (int64_t)time(NULL));
+    hss_store_bind_int(s, 4, ok);
+    hss_store_step(s);
+    hss_store_finalize(s);
 }
 
 /* A hash to verify against when the user does not exist, so that unknown and known names
@@ -242,14 +242,14 @@ static enum MHD_Result session_json(hss_req *r, unsigned status, const char *con
     cJSON_AddStringToObject(o, "role", r->role);
     cJSON_AddStringToObject(o, "scope", r->scope);
     cJSON_AddStringToObject(o, "csrf", r->csrf);
-    sqlite3_stmt *s = hss_stmt(r, "SELECT name,level FROM area WHERE code=?");
+    hss_stmt *s = hss_req_stmt(r, "SELECT name,level FROM area WHERE code=?");
     if (s) {
-        sqlite3_bind_text(s, 1, r->scope, -1, SQLITE_STATIC);
-        if (sqlite3_step(s) == SQLITE_ROW) {
-            cJSON_AddStringToObject(o, "scope_name", (const char *)sqlite3_column_text(s, 0));
-            cJSON_AddStringToObject(o, "scope_level", (const char *)sqlite3_column_text(s, 1));
+        hss_store_bind_text(s, 1, r->scope);
+        if (hss_store_step(s) == HSS_ROW) {
+            cJSON_AddStringToObject(o, "scope_name", hss_store_col_text(s, 0));
+            cJSON_AddStringToObject(o, "scope_level", hss_store_col_text(s, 1));
         }
-        sqlite3_reset(s);
+        hss_store_reset(s);
     }
     char *js = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
@@ -297,29 +297,29 @@ static int store_login(hss_req *r, int ok, const char *token_hash)
     if (hss_store_begin(r->st, NULL))
         return -1;
     record_attempt(r->st, r->user, r->ip, ok);
-    int rc = SQLITE_DONE;
+    int rc = HSS_DONE;
     if (ok) {
         long long now = (long long)time(NULL);
-        sqlite3_stmt *s = hss_store_prepare(r->st,
+        hss_stmt *s = hss_store_prepare(r->st,
             "INSERT INTO app_session(token_hash,user_name,csrf,created,expires) VALUES(?,?,?,?,?)", NULL);
-        rc = SQLITE_ERROR;
+        rc = -1;
         if (s) {
-            sqlite3_bind_text(s, 1, token_hash, -1, SQLITE_STATIC);
-            sqlite3_bind_text(s, 2, r->user, -1, SQLITE_STATIC);
-            sqlite3_bind_text(s, 3, r->csrf, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(s, 4, now);
-            sqlite3_bind_int64(s, 5, now + cfg->session_ttl);
-            rc = sqlite3_step(s);
-            sqlite3_finalize(s);
+            hss_store_bind_text(s, 1, token_hash);
+            hss_store_bind_text(s, 2, r->user);
+            hss_store_bind_text(s, 3, r->csrf);
+            hss_store_bind_int64(s, 4, now);
+            hss_store_bind_int64(s, 5, now + cfg->session_ttl);
+            rc = hss_store_step(s);
+            hss_store_finalize(s);
         }
         s = hss_store_prepare(r->st, "DELETE FROM app_session WHERE expires<=?", NULL);
         if (s) {
-            sqlite3_bind_int64(s, 1, now);
-            sqlite3_step(s);
-            sqlite3_finalize(s);
+            hss_store_bind_int64(s, 1, now);
+            hss_store_step(s);
+            hss_store_finalize(s);
         }
     }
-    if (rc != SQLITE_DONE ||
+    if (rc != HSS_DONE ||
         hss_audit_log(r->st, r->user, r->ip, ok ? "login_ok" : "login_fail", "POST /api/v1/login", ok ? 200 : 401,
                       ok ? "" : "wrong username or password", NULL) ||
         hss_store_commit(r->st, NULL)) {
@@ -362,18 +362,18 @@ enum MHD_Result hss_api_login(hss_req *r)
         return hss_respond_error(r, 429, "%s", why);
     }
     char hash[crypto_pwhash_STRBYTES] = "";
-    sqlite3_stmt *s = hss_store_prepare(r->st,
+    hss_stmt *s = hss_store_prepare(r->st,
         "SELECT password_hash,role,scope FROM app_user WHERE name=? AND disabled=0", NULL);
     int found = 0;
     if (s) {
-        sqlite3_bind_text(s, 1, r->user, -1, SQLITE_STATIC);
-        if (sqlite3_step(s) == SQLITE_ROW) {
-            snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(s, 0));
-            snprintf(r->role, sizeof r->role, "%s", (const char *)sqlite3_column_text(s, 1));
-            snprintf(r->scope, sizeof r->scope, "%s", (const char *)sqlite3_column_text(s, 2));
+        hss_store_bind_text(s, 1, r->user);
+        if (hss_store_step(s) == HSS_ROW) {
+            snprintf(hash, sizeof hash, "%s", hss_store_col_text(s, 0));
+            snprintf(r->role, sizeof r->role, "%s", hss_store_col_text(s, 1));
+            snprintf(r->scope, sizeof r->scope, "%s", hss_store_col_text(s, 2));
             found = 1;
         }
-        sqlite3_finalize(s);
+        hss_store_finalize(s);
     }
     if (!found) {
         pthread_once(&dummy_once, make_dummy);
@@ -402,11 +402,11 @@ enum MHD_Result hss_api_logout(hss_req *r)
     const char *tok = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "hss_session");
     char th[65];
     hash_token(tok ? tok : "", th);
-    sqlite3_stmt *s = hss_store_prepare(r->st, "DELETE FROM app_session WHERE token_hash=?", NULL);
+    hss_stmt *s = hss_store_prepare(r->st, "DELETE FROM app_session WHERE token_hash=?", NULL);
     if (s) {
-        sqlite3_bind_text(s, 1, th, -1, SQLITE_STATIC);
-        sqlite3_step(s);
-        sqlite3_finalize(s);
+        hss_store_bind_text(s, 1, th);
+        hss_store_step(s);
+        hss_store_finalize(s);
     }
     const char *h[] = {"Set-Cookie", "hss_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", NULL};
     const char *body = "{\"ok\":true}";
@@ -439,12 +439,12 @@ enum MHD_Result hss_api_password(hss_req *r)
         return hss_respond_error(r, 429, "too many wrong passwords; try again in %d minutes", cfg->lock_window / 60);
     }
     char hash[crypto_pwhash_STRBYTES] = "";
-    sqlite3_stmt *s = hss_store_prepare(r->st, "SELECT password_hash FROM app_user WHERE name=?", NULL);
+    hss_stmt *s = hss_store_prepare(r->st, "SELECT password_hash FROM app_user WHERE name=?", NULL);
     if (s) {
-        sqlite3_bind_text(s, 1, r->user, -1, SQLITE_STATIC);
-        if (sqlite3_step(s) == SQLITE_ROW)
-            snprintf(hash, sizeof hash, "%s", (const char *)sqlite3_column_text(s, 0));
-        sqlite3_finalize(s);
+        hss_store_bind_text(s, 1, r->user);
+        if (hss_store_step(s) == HSS_ROW)
+            snprintf(hash, sizeof hash, "%s", hss_store_col_text(s, 0));
+        hss_store_finalize(s);
     }
     if (!hash[0] || crypto_pwhash_str_verify(hash, old, strlen(old)) != 0) {
         cJSON_Delete(j);

@@ -3,7 +3,7 @@
  * and finished read responses (by the caller's scope, path and arguments) are kept per worker
  * thread and all dropped as soon as the database changes in any way: SQLite's PRAGMA
  * data_version moves when another connection (another thread, `hss user`, an import) commits,
- * and sqlite3_total_changes when this thread's connection writes (a login, a logout, an audit
+ * and the store's total changes when this thread's connection writes (a login, a logout, an audit
  * record). Cached sessions still honour their expiry time. A few costly answers that are the
  * same for everyone who asks the same (the map's boundaries) are kept once for all threads, by
  * data version (hss_shared_get).
@@ -31,19 +31,19 @@ void hss_cache_clear(hss_thread_db *t)
     t->resp_next = t->sess_next = 0;
 }
 
-static sqlite3_int64 data_version(hss_req *r)
+static long long data_version(hss_req *r)
 {
-    sqlite3_stmt *s = hss_stmt(r, "PRAGMA data_version");
-    sqlite3_int64 v = s && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    hss_stmt *s = hss_req_stmt(r, "PRAGMA data_version");
+    int64_t v = s && hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : -1;
     if (s)
-        sqlite3_reset(s);
+        hss_store_reset(s);
     return v;
 }
 
 void hss_cache_validate(hss_req *r)
 {
     hss_thread_db *t = r->tdb;
-    sqlite3_int64 v = data_version(r), c = sqlite3_total_changes64(hss_store_sqlite(t->st));
+    int64_t v = data_version(r), c = hss_store_total_changes(t->st);
     if (v != t->seen_version || c != t->seen_changes || v < 0) {
         hss_cache_clear(t);
         t->seen_version = v;
@@ -54,7 +54,7 @@ void hss_cache_validate(hss_req *r)
 void hss_cache_after(hss_req *r)
 {
     hss_thread_db *t = r->tdb;
-    sqlite3_int64 c = sqlite3_total_changes64(hss_store_sqlite(t->st));
+    int64_t c = hss_store_total_changes(t->st);
     if (c != t->seen_changes) {
         hss_cache_clear(t);
         t->seen_changes = c;
@@ -68,7 +68,7 @@ int hss_session_lookup(hss_req *r, const char *hash)
     for (size_t i = 0; i < HSS_SESS_CACHE; i++) {
         if (strcmp(t->sess[i].hash, hash) != 0)
             continue;
-        if (t->sess[i].expires <= (sqlite3_int64)time(NULL))
+        if (t->sess[i].expires <= (long long)time(NULL))
             return 0;
         memcpy(r->user, t->sess[i].user, sizeof r->user);
         memcpy(r->role, t->sess[i].role, sizeof r->role);
@@ -80,7 +80,7 @@ int hss_session_lookup(hss_req *r, const char *hash)
     return 0;
 }
 
-void hss_session_remember(hss_req *r, const char *hash, sqlite3_int64 expires)
+void hss_session_remember(hss_req *r, const char *hash, long long expires)
 {
     hss_thread_db *t = r->tdb;
     size_t i = t->sess_next++ % HSS_SESS_CACHE;

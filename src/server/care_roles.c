@@ -42,17 +42,17 @@ int hss_care_actor_of(hss_req *r, hss_care_actor *a)
 {
     memset(a, 0, sizeof *a);
     a->v.user = r->user;
-    sqlite3_stmt *s = hss_stmt(r, "SELECT coalesce(team,''),coalesce(facility,'') FROM app_user WHERE name=?");
+    hss_stmt *s = hss_req_stmt(r, "SELECT coalesce(team,''),coalesce(facility,'') FROM app_user WHERE name=?");
     if (!s) {
         hss_respond_error(r, 500, "database error");
         return -1;
     }
-    sqlite3_bind_text(s, 1, r->user, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        snprintf(a->team, sizeof a->team, "%s", (const char *)sqlite3_column_text(s, 0));
-        snprintf(a->facility, sizeof a->facility, "%s", (const char *)sqlite3_column_text(s, 1));
+    hss_store_bind_text(s, 1, r->user);
+    if (hss_store_step(s) == HSS_ROW) {
+        snprintf(a->team, sizeof a->team, "%s", hss_store_col_text(s, 0));
+        snprintf(a->facility, sizeof a->facility, "%s", hss_store_col_text(s, 1));
     }
-    sqlite3_reset(s);
+    hss_store_reset(s);
     if (role_is(r, "doctor"))
         a->v.team = a->team[0] ? a->team : "\x01"; /* an unlinked doctor sees nobody */
     else if (role_is(r, "hospital"))
@@ -179,18 +179,18 @@ hss_code hss_user_add_care(hss_store *st, const char *name, const char *role, co
     int doctor = strcmp(role, "doctor") == 0;
     if (!doctor && strcmp(role, "hospital") != 0)
         return hss_fail(err, HSS_EINVAL, "--role '%s': only doctor (--team) and hospital (--facility) take a unit", role);
-    sqlite3_stmt *s = hss_store_prepare(st, doctor
+    hss_stmt *s = hss_store_prepare(st, doctor
         ? "SELECT f.area_code,f.code FROM care_team t JOIN facility f ON f.code=t.facility_code WHERE t.code=?"
         : "SELECT area_code,code FROM facility WHERE code=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, code ? code : "", -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, code ? code : "");
     char area[16] = "", facility[64] = "";
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        snprintf(area, sizeof area, "%s", (const char *)sqlite3_column_text(s, 0));
-        snprintf(facility, sizeof facility, "%s", (const char *)sqlite3_column_text(s, 1));
+    if (hss_store_step(s) == HSS_ROW) {
+        snprintf(area, sizeof area, "%s", hss_store_col_text(s, 0));
+        snprintf(facility, sizeof facility, "%s", hss_store_col_text(s, 1));
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     if (!area[0])
         return hss_fail(err, HSS_ENOTFOUND, "%s '%s': no such %s", doctor ? "--team" : "--facility", code ? code : "",
                         doctor ? "family-doctor team" : "facility");
@@ -210,13 +210,13 @@ hss_code hss_user_add_care(hss_store *st, const char *name, const char *role, co
         return HSS_EDB;
     }
     if (doctor)
-        sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, facility, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, display ? display : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, name, -1, SQLITE_STATIC);
-    int step = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (step != SQLITE_DONE) {
+        hss_store_bind_text(s, 1, code);
+    hss_store_bind_text(s, 2, facility);
+    hss_store_bind_text(s, 3, display ? display : "");
+    hss_store_bind_text(s, 4, name);
+    int step = hss_store_step(s);
+    hss_store_finalize(s);
+    if (step != HSS_DONE) {
         rc = hss_store_error(st, err, "linking the user to the team or facility");
         hss_store_rollback(st);
         return rc;

@@ -18,18 +18,18 @@ hss_code hss_user_add_resident(hss_store *st, const char *name, const char *id_n
         return hss_fail(err, HSS_EINVAL, "--resident: not a valid citizen ID number (%s)", why);
     snprintf(id, sizeof id, "%s", id_number);
     id[17] = (char)toupper((unsigned char)id[17]);
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT village_code FROM care_resident WHERE id_number=? OR id_number=?", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT village_code FROM care_resident WHERE id_number=? OR id_number=?", err);
     if (!s)
         return HSS_EDB;
     char lower[19];
     snprintf(lower, sizeof lower, "%s", id);
     lower[17] = (char)tolower((unsigned char)lower[17]);
-    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, lower, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, id);
+    hss_store_bind_text(s, 2, lower);
     char village[16] = "";
-    if (sqlite3_step(s) == SQLITE_ROW)
-        snprintf(village, sizeof village, "%s", (const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
+    if (hss_store_step(s) == HSS_ROW)
+        snprintf(village, sizeof village, "%s", hss_store_col_text(s, 0));
+    hss_store_finalize(s);
     char masked[19];
     hss_care_id_mask(id, masked);
     if (!*village)
@@ -41,10 +41,10 @@ hss_code hss_user_add_resident(hss_store *st, const char *name, const char *id_n
                               "WHERE name=?", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, lower, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
-    int r = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return r == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, "linking the user to the resident");
+    hss_store_bind_text(s, 1, id);
+    hss_store_bind_text(s, 2, lower);
+    hss_store_bind_text(s, 3, name);
+    int r = hss_store_step(s);
+    hss_store_finalize(s);
+    return r == HSS_DONE ? HSS_OK : hss_store_error(st, err, "linking the user to the resident");
 }

@@ -203,7 +203,7 @@ static void close_thread_db(void *p)
     hss_thread_db *t = p;
     hss_cache_clear(t);
     for (size_t i = 0; i < HSS_STMT_CACHE; i++)
-        sqlite3_finalize(t->cache[i].stmt);
+        hss_store_finalize(t->cache[i].stmt);
     hss_store_close(t->st);
     free(t);
 }
@@ -222,18 +222,18 @@ static hss_thread_db *thread_db(hss_server *srv, hss_error *err)
     return t;
 }
 
-sqlite3_stmt *hss_stmt(hss_req *r, const char *sql)
+hss_stmt *hss_req_stmt(hss_req *r, const char *sql)
 {
     hss_thread_db *t = r->tdb;
     size_t i;
     for (i = 0; i < HSS_STMT_CACHE && t->cache[i].sql; i++) {
         if (t->cache[i].sql == sql) {
-            sqlite3_reset(t->cache[i].stmt);
-            sqlite3_clear_bindings(t->cache[i].stmt);
+            hss_store_reset(t->cache[i].stmt);
+            hss_store_clear_bindings(t->cache[i].stmt);
             return t->cache[i].stmt;
         }
     }
-    sqlite3_stmt *s = hss_store_prepare(t->st, sql, NULL);
+    hss_stmt *s = hss_store_prepare(t->st, sql, NULL);
     if (s && i < HSS_STMT_CACHE) {
         t->cache[i].sql = sql;
         t->cache[i].stmt = s;
@@ -245,7 +245,7 @@ sqlite3_stmt *hss_stmt(hss_req *r, const char *sql)
 static void reset_stmts(hss_thread_db *t)
 {
     for (size_t i = 0; i < HSS_STMT_CACHE && t->cache[i].sql; i++)
-        sqlite3_reset(t->cache[i].stmt);
+        hss_store_reset(t->cache[i].stmt);
 }
 
 /* ---- routing ------------------------------------------------------------------------------ */
@@ -432,10 +432,10 @@ static void audit_write(hss_req *r, int status)
  * unit states name theirs in their own words, inside this transaction) needs no generic one. */
 static int64_t audit_mark(hss_req *r)
 {
-    sqlite3_stmt *s = hss_stmt(r, "SELECT coalesce(max(rowid),0) FROM audit");
-    int64_t v = s && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    hss_stmt *s = hss_req_stmt(r, "SELECT coalesce(max(rowid),0) FROM audit");
+    int64_t v = s && hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : 0;
     if (s)
-        sqlite3_reset(s);
+        hss_store_reset(s);
     return v;
 }
 

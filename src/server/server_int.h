@@ -29,17 +29,17 @@ typedef struct hss_thread_db {
     hss_store *st;
     struct {
         const char *sql;
-        sqlite3_stmt *stmt;
+        hss_stmt *stmt;
     } cache[HSS_STMT_CACHE];
     /* Caches of sessions and of read responses (cache.c). Both are dropped whenever the
      * database changes: PRAGMA data_version moves when another connection commits, and
-     * sqlite3_total_changes when this one writes. So a logout, a `hss user add` from the CLI or
+     * the store's total changes when this one writes. So a logout, a `hss user add` from the CLI or
      * an import takes effect on the next request. */
-    sqlite3_int64 seen_version, seen_changes;
+    long long seen_version, seen_changes;
     struct {
         char hash[65]; /* hex BLAKE2b of the cookie token; "" = free slot */
         char user[128], role[16], scope[16], csrf[72];
-        sqlite3_int64 expires;
+        long long expires;
     } sess[HSS_SESS_CACHE];
     size_t sess_next;
     struct {
@@ -106,14 +106,14 @@ enum MHD_Result hss_respond_json(hss_req *r, unsigned status, char *json);
 
 /* A prepared statement for `sql` (a string literal) from the thread's cache, reset and with
  * bindings cleared; do not finalize it. NULL on error. */
-sqlite3_stmt *hss_stmt(hss_req *r, const char *sql);
+hss_stmt *hss_req_stmt(hss_req *r, const char *sql);
 
 /* cache.c */
 void hss_cache_validate(hss_req *r);  /* at the start of a request */
 void hss_cache_after(hss_req *r);     /* at its end */
 void hss_cache_clear(hss_thread_db *t);
 int hss_session_lookup(hss_req *r, const char *hash);
-void hss_session_remember(hss_req *r, const char *hash, sqlite3_int64 expires);
+void hss_session_remember(hss_req *r, const char *hash, long long expires);
 /* For a cacheable GET: serves a cached response and returns 1, or sets r->cache_key and
  * returns 0 so that hss_respond keeps what the endpoint produces. */
 int hss_cache_serve(hss_req *r, enum MHD_Result *ret);

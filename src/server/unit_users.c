@@ -21,16 +21,16 @@ hss_code hss_user_add_unit(hss_store *st, const char *name, const char *unit, co
         hss_store_rollback(st);
         return rc;
     }
-    sqlite3_stmt *s = hss_store_prepare(st, "UPDATE app_user SET unit=? WHERE name=?", err);
+    hss_stmt *s = hss_store_prepare(st, "UPDATE app_user SET unit=? WHERE name=?", err);
     if (!s) {
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_text(s, 1, unit, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-    int r = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (r != SQLITE_DONE) {
+    hss_store_bind_text(s, 1, unit);
+    hss_store_bind_text(s, 2, name);
+    int r = hss_store_step(s);
+    hss_store_finalize(s);
+    if (r != HSS_DONE) {
         hss_store_rollback(st);
         return hss_store_error(st, err, "saving the user's unit");
     }

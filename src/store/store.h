@@ -1,8 +1,10 @@
 /*
- * store: where HSS keeps a region's data. The embedded default is one SQLite file in WAL mode;
- * the schema is versioned per module and migrated forward on open. Domain modules run their
- * prepared statements on the connection returned by hss_store_sqlite(); every statement is
- * prepared with bound parameters, never built from strings.
+ * store: where HSS keeps a region's data, behind one interface whatever the database. The
+ * embedded default is one SQLite file in WAL mode; `postgresql://…` opens a PostgreSQL server
+ * instead (store_pg.c). The schema is versioned per module and migrated forward on open.
+ * Modules prepare statements here with `?` placeholders and typed binds, step through rows and
+ * read typed columns; no file outside src/store/ names the SQLite or libpq API. SQL is written
+ * once, in the dialect both databases take; where they differ, store_dialect.c says how.
  *
  * Schema ownership: each module's tables are declared in src/store/schema_<module>.c as an
  * ordered list of migrations; a module appends migrations, never edits a released one.
@@ -10,12 +12,19 @@
 #ifndef HSS_STORE_H
 #define HSS_STORE_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "base/base.h"
 
 typedef struct hss_store hss_store;
+/* A prepared statement: bind, step through its rows, reset to run it again, finalize. */
+typedef struct hss_stmt hss_stmt;
+
+/* What hss_store_step answers: a row is ready, or the statement is done. Anything else is an
+ * error, whose message hss_store_error() formats. */
+enum { HSS_ROW = 100, HSS_DONE = 101 };
+/* A column's type in the current row. */
+enum { HSS_SQL_INT = 1, HSS_SQL_FLOAT = 2, HSS_SQL_TEXT = 3, HSS_SQL_BLOB = 4, HSS_SQL_NULL = 5 };
 
 /* One module's schema: an ordered list of SQL scripts; version N = first N applied. */
 typedef struct hss_schema {
@@ -25,13 +34,17 @@ typedef struct hss_schema {
 } hss_schema;
 
 /* Opens (creating if needed) the database at `path` and migrates every module's schema.
- * ":memory:" works for tests. Returns NULL and sets err on failure. */
+ * `path` is a file (SQLite; ":memory:" works for tests), `file:…`, or `postgresql://…`.
+ * Returns NULL and sets err on failure. */
 hss_store *hss_store_open(const char *path, hss_error *err);
 /* Opens an existing database; fails with a clear message when the file does not exist. */
 hss_store *hss_store_open_existing(const char *path, hss_error *err);
 void hss_store_close(hss_store *st);
-sqlite3 *hss_store_sqlite(hss_store *st);
 const char *hss_store_path(const hss_store *st);
+/* 1 when the store is a PostgreSQL server, 0 for the embedded SQLite file. */
+int hss_store_is_pg(const hss_store *st);
+/* 1 when no transaction is open on this connection. */
+int hss_store_autocommit(hss_store *st);
 
 /* Transactions. begin is BEGIN IMMEDIATE so that a writer fails early, not at commit. Inside an
  * open transaction, begin/commit/rollback become a savepoint, its release and its undo, so
@@ -52,8 +65,55 @@ void hss_store_set_commit_hook(hss_store *st, hss_store_commit_hook hook, void *
 
 /* Runs SQL without results (schema scripts, simple statements without parameters). */
 hss_code hss_store_exec(hss_store *st, const char *sql, hss_error *err);
-/* Prepares a statement; on failure sets err naming the SQL error. */
-sqlite3_stmt *hss_store_prepare(hss_store *st, const char *sql, hss_error *err);
+/* Prepares a statement; on failure sets err naming the SQL error. Parameters are `?`, `?N`
+ * or `:name` (hss_store_bind_index). */
+hss_stmt *hss_store_prepare(hss_store *st, const char *sql, hss_error *err);
+/* Runs the statement to its next row: HSS_ROW, HSS_DONE, or an error code. */
+int hss_store_step(hss_stmt *s);
+/* Makes the statement ready to run again; its bindings stay. */
+void hss_store_reset(hss_stmt *s);
+void hss_store_clear_bindings(hss_stmt *s);
+void hss_store_finalize(hss_stmt *s);
+/* The store a statement was prepared on. */
+hss_store *hss_store_of(hss_stmt *s);
+
+/* Binds parameter i (from 1). Text and blobs are read when the statement runs, so they must
+ * stay valid until the step (the _copy forms copy them now); NULL text binds SQL NULL; n < 0
+ * means up to the terminating NUL. */
+void hss_store_bind_int(hss_stmt *s, int i, int v);
+void hss_store_bind_int64(hss_stmt *s, int i, int64_t v);
+void hss_store_bind_double(hss_stmt *s, int i, double v);
+void hss_store_bind_null(hss_stmt *s, int i);
+void hss_store_bind_text(hss_stmt *s, int i, const char *v);
+void hss_store_bind_textn(hss_stmt *s, int i, const char *v, int n);
+void hss_store_bind_copy(hss_stmt *s, int i, const char *v);
+void hss_store_bind_copyn(hss_stmt *s, int i, const char *v, int n);
+void hss_store_bind_blob(hss_stmt *s, int i, const void *p, size_t n);
+void hss_store_bind_blob_copy(hss_stmt *s, int i, const void *p, size_t n);
+/* The index of the named parameter `:name`, 0 when the statement has none. */
+int hss_store_bind_index(hss_stmt *s, const char *name);
+
+/* Columns of the current row, from 0. Text stays valid until the next step, reset or
+ * finalize; NULL reads as 0, 0.0 or a NULL pointer. */
+int hss_store_col_int(hss_stmt *s, int c);
+long long hss_store_col_int64(hss_stmt *s, int c);
+double hss_store_col_double(hss_stmt *s, int c);
+const char *hss_store_col_text(hss_stmt *s, int c);
+const void *hss_store_col_blob(hss_stmt *s, int c);
+int hss_store_col_bytes(hss_stmt *s, int c);
+int hss_store_col_type(hss_stmt *s, int c);
+int hss_store_col_is_null(hss_stmt *s, int c);
+
+/* Rows changed by the connection's last statement, and since it opened. */
+long long hss_store_changes(hss_store *st);
+long long hss_store_total_changes(hss_store *st);
+/* The id the connection's last INSERT gave a row (its INTEGER PRIMARY KEY). */
+long long hss_store_last_id(hss_store *st);
+/* 1 when the last failure was a uniqueness or other constraint violation. */
+int hss_store_is_constraint(hss_store *st);
+int hss_store_is_unique(hss_store *st);
+/* The connection's last error message. */
+const char *hss_store_errmsg(hss_store *st);
 /* Formats the connection's last error into err with a context prefix. */
 hss_code hss_store_error(hss_store *st, hss_error *err, const char *context);
 

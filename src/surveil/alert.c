@@ -62,16 +62,16 @@ hss_code hss_surveil_alert_act(hss_store *st, int64_t id, const char *action, co
     hss_code rc = hss_store_begin(st, err);
     if (rc)
         return rc;
-    sqlite3_stmt *q = hss_store_prepare(st, "SELECT status FROM surveil_alert WHERE id=?", err);
+    hss_stmt *q = hss_store_prepare(st, "SELECT status FROM surveil_alert WHERE id=?", err);
     if (!q) {
         hss_store_rollback(st);
         return HSS_EDB;
     }
-    sqlite3_bind_int64(q, 1, id);
+    hss_store_bind_int64(q, 1, id);
     char *status = NULL;
-    if (sqlite3_step(q) == SQLITE_ROW)
-        status = hss_xstrdup((const char *)sqlite3_column_text(q, 0));
-    sqlite3_finalize(q);
+    if (hss_store_step(q) == HSS_ROW)
+        status = hss_xstrdup(hss_store_col_text(q, 0));
+    hss_store_finalize(q);
     if (!status) {
         hss_store_rollback(st);
         return hss_fail(err, HSS_ENOTFOUND, "alert %lld does not exist", (long long)id);
@@ -89,35 +89,35 @@ hss_code hss_surveil_alert_act(hss_store *st, int64_t id, const char *action, co
         return rc;
     }
     int closing = !strcmp(tr->to, "confirmed") || !strcmp(tr->to, "dismissed");
-    sqlite3_stmt *u = hss_store_prepare(st,
+    hss_stmt *u = hss_store_prepare(st,
         "UPDATE surveil_alert SET status=?, assigned_to=CASE WHEN ?='assign' THEN ? ELSE assigned_to END, "
         "responded_at=coalesce(responded_at, ?), closed_at=CASE WHEN ? THEN ? ELSE closed_at END WHERE id=?", err);
-    sqlite3_stmt *e = u ? hss_store_prepare(st,
+    hss_stmt *e = u ? hss_store_prepare(st,
         "INSERT INTO surveil_alert_event(alert_id, at, by_user, action, from_status, to_status, note) VALUES(?,?,?,?,?,?,?)", err) : NULL;
     if (!e) {
-        sqlite3_finalize(u);
+        hss_store_finalize(u);
         free(status);
         hss_store_rollback(st);
         return HSS_EDB;
     }
     hss_surveil_bind_texts(u, 1, 4, (const char *[]){tr->to, action, by, at});
-    sqlite3_bind_int(u, 5, closing);
-    sqlite3_bind_text(u, 6, at, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(u, 7, id);
-    sqlite3_bind_int64(e, 1, id);
+    hss_store_bind_int(u, 5, closing);
+    hss_store_bind_text(u, 6, at);
+    hss_store_bind_int64(u, 7, id);
+    hss_store_bind_int64(e, 1, id);
     hss_surveil_bind_texts(e, 2, 6, (const char *[]){at, by, action, status, tr->to, note ? note : ""});
-    if (sqlite3_step(u) != SQLITE_DONE || sqlite3_step(e) != SQLITE_DONE)
+    if (hss_store_step(u) != HSS_DONE || hss_store_step(e) != HSS_DONE)
         rc = hss_store_error(st, err, "updating alert");
-    sqlite3_finalize(u);
-    sqlite3_finalize(e);
+    hss_store_finalize(u);
+    hss_store_finalize(e);
     free(status);
     rc = hss_surveil_finish(st, rc, err);
     return rc;
 }
 
-static void text_or_null(hss_table *t, size_t c, sqlite3_stmt *s, int col)
+static void text_or_null(hss_table *t, size_t c, hss_stmt *s, int col)
 {
-    const unsigned char *v = sqlite3_column_text(s, col);
+    const char *v = hss_store_col_text(s, col);
     if (v)
         hss_table_set_text(t, c, (const char *)v);
     else
@@ -126,14 +126,14 @@ static void text_or_null(hss_table *t, size_t c, sqlite3_stmt *s, int col)
 
 hss_table *hss_surveil_alerts_table(hss_store *st, const char *status, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT al.id, al.date, al.area_code, a.name, al.level, al.signal, al.sources, al.method, al.status, "
         "al.assigned_to, al.raised_at, al.responded_at, al.closed_at FROM surveil_alert al "
         "LEFT JOIN area a ON a.code = al.area_code WHERE ?1 IS NULL OR al.status = ?1 ORDER BY al.id DESC", err);
     if (!s)
         return NULL;
     if (status)
-        sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
+        hss_store_bind_text(s, 1, status);
     hss_table *t = hss_table_new();
     static const char *const cols[][2] = {
         {"id", "编号"}, {"date", "日期"}, {"area_code", "地区代码"}, {"area_name", "地区"}, {"level", "级别"},
@@ -141,34 +141,34 @@ hss_table *hss_surveil_alerts_table(hss_store *st, const char *status, hss_error
         {"assigned_to", "负责人"}, {"raised_at", "预警时间"}, {"responded_at", "响应时间"}, {"closed_at", "结案时间"}};
     for (size_t c = 0; c < 13; c++)
         hss_table_add_col(t, cols[c][0], cols[c][1], c == 0 ? HSS_COL_INT : HSS_COL_TEXT);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         hss_table_add_row(t);
-        hss_table_set_int(t, 0, sqlite3_column_int64(s, 0));
+        hss_table_set_int(t, 0, hss_store_col_int64(s, 0));
         for (int c = 1; c < 13; c++)
             text_or_null(t, (size_t)c, s, c);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return t;
 }
 
 hss_table *hss_surveil_alert_events_table(hss_store *st, int64_t id, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT at, by_user, action, from_status, to_status, note FROM surveil_alert_event WHERE alert_id=? ORDER BY id", err);
     if (!s)
         return NULL;
-    sqlite3_bind_int64(s, 1, id);
+    hss_store_bind_int64(s, 1, id);
     hss_table *t = hss_table_new();
     static const char *const cols[][2] = {{"at", "时间"}, {"by", "操作人"}, {"action", "操作"},
                                           {"from_status", "原状态"}, {"to_status", "新状态"}, {"note", "备注"}};
     for (size_t c = 0; c < 6; c++)
         hss_table_add_col(t, cols[c][0], cols[c][1], HSS_COL_TEXT);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         hss_table_add_row(t);
         for (int c = 0; c < 6; c++)
             text_or_null(t, (size_t)c, s, c);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return t;
 }
 
@@ -180,7 +180,7 @@ static int cmp_d(const void *a, const void *b)
 
 hss_table *hss_surveil_response_table(hss_store *st, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT level, raised_at, responded_at FROM surveil_alert ORDER BY level", err);
     if (!s)
         return NULL;
@@ -198,8 +198,8 @@ hss_table *hss_surveil_response_table(hss_store *st, hss_error *err)
     hss_vec all_hours;
     hss_vec_init(&all_hours, sizeof(double));
     for (int more = 1; more;) {
-        more = sqlite3_step(s) == SQLITE_ROW;
-        const char *lv = more ? (const char *)sqlite3_column_text(s, 0) : NULL;
+        more = hss_store_step(s) == HSS_ROW;
+        const char *lv = more ? hss_store_col_text(s, 0) : NULL;
         if (level && (!more || strcmp(level, lv) != 0)) {
             for (int pass = 0; pass < 2; pass++) {
                 hss_vec *h = pass ? &all_hours : &hours;
@@ -236,8 +236,8 @@ hss_table *hss_surveil_response_table(hss_store *st, hss_error *err)
         }
         alerts++;
         all_alerts++;
-        double r = iso_seconds((const char *)sqlite3_column_text(s, 1));
-        const char *resp = (const char *)sqlite3_column_text(s, 2);
+        double r = iso_seconds(hss_store_col_text(s, 1));
+        const char *resp = hss_store_col_text(s, 2);
         if (resp && r >= 0) {
             double h = (iso_seconds(resp) - r) / 3600.0;
             *(double *)hss_vec_push(&hours) = h;
@@ -247,6 +247,6 @@ hss_table *hss_surveil_response_table(hss_store *st, hss_error *err)
     free(level);
     hss_vec_free(&hours);
     hss_vec_free(&all_hours);
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return t;
 }

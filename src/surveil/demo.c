@@ -53,19 +53,19 @@ typedef struct {
 
 static hss_code load_townships(hss_store *st, hss_vec *out, hss_error *err)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT code, coalesce(parent_code,''), coalesce(population, 0) FROM area WHERE level = 'township' ORDER BY code", err);
     if (!s)
         return HSS_EDB;
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         township *t = hss_vec_push(out);
-        snprintf(t->code, sizeof t->code, "%s", (const char *)sqlite3_column_text(s, 0));
-        snprintf(t->parent, sizeof t->parent, "%s", (const char *)sqlite3_column_text(s, 1));
-        t->pop = sqlite3_column_double(s, 2);
+        snprintf(t->code, sizeof t->code, "%s", hss_store_col_text(s, 0));
+        snprintf(t->parent, sizeof t->parent, "%s", hss_store_col_text(s, 1));
+        t->pop = hss_store_col_double(s, 2);
         if (t->pop < 3000)
             t->pop = 3000; /* every township has some activity */
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     if (out->len == 0)
         return hss_fail(err, HSS_EINVAL, "the database has no township areas: import or generate a region first (hss demo)");
     return HSS_OK;
@@ -167,11 +167,11 @@ static hss_code demo_actions(hss_store *st, long end, hss_error *err)
 {
     char cutoff[11];
     hss_surveil_day_string(end - 2, cutoff);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT id, date, sources FROM surveil_alert WHERE date < ? AND status = 'new' ORDER BY id", err);
     if (!s)
         return HSS_EDB;
-    sqlite3_bind_text(s, 1, cutoff, -1, SQLITE_STATIC);
+    hss_store_bind_text(s, 1, cutoff);
     typedef struct {
         int64_t id;
         long day;
@@ -179,18 +179,18 @@ static hss_code demo_actions(hss_store *st, long end, hss_error *err)
     } pending;
     hss_vec v;
     hss_vec_init(&v, sizeof(pending));
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         pending *p = hss_vec_push(&v);
         int ok;
-        p->id = sqlite3_column_int64(s, 0);
-        p->day = hss_surveil_day_number((const char *)sqlite3_column_text(s, 1), &ok);
-        const char *src = (const char *)sqlite3_column_text(s, 2);
+        p->id = hss_store_col_int64(s, 0);
+        p->day = hss_surveil_day_number(hss_store_col_text(s, 1), &ok);
+        const char *src = hss_store_col_text(s, 2);
         int semis = 0;
         for (const char *c = src; *c; c++)
             semis += *c == ';';
         p->many = semis >= 2;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     hss_code rc = HSS_OK;
     for (size_t i = 0; !rc && i < v.len; i++) {
         pending *p = &HSS_VEC_AT(&v, pending, i);

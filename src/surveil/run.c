@@ -36,16 +36,16 @@ static hss_code raise_alert(hss_store *st, const char *area, const char *level, 
     *raised = 0;
     char since[11];
     hss_surveil_day_string(day - suppress_days + 1, since);
-    sqlite3_stmt *q = hss_store_prepare(st,
+    hss_stmt *q = hss_store_prepare(st,
         "SELECT 1 FROM surveil_alert WHERE area_code=? AND signal=? AND level=? AND date BETWEEN ? AND ?", err);
     if (!q)
         return HSS_EDB;
     hss_surveil_bind_texts(q, 1, 5, (const char *[]){area, signal, level, since, date});
-    int dup = sqlite3_step(q) == SQLITE_ROW;
-    sqlite3_finalize(q);
+    int dup = hss_store_step(q) == HSS_ROW;
+    hss_store_finalize(q);
     if (dup)
         return HSS_OK;
-    sqlite3_stmt *ins = hss_store_prepare(st,
+    hss_stmt *ins = hss_store_prepare(st,
         "INSERT INTO surveil_alert(area_code, level, signal, date, sources, method, status, raised_at) "
         "VALUES(?,?,?,?,?,?,'new',?)", err);
     if (!ins)
@@ -54,13 +54,13 @@ static hss_code raise_alert(hss_store *st, const char *area, const char *level, 
     hss_code rc = hss_surveil_step_done(st, ins, "storing alert", err);
     if (rc)
         return rc;
-    int64_t id = sqlite3_last_insert_rowid(hss_store_sqlite(st));
-    sqlite3_stmt *ev = hss_store_prepare(st,
+    int64_t id = hss_store_last_id(st);
+    hss_stmt *ev = hss_store_prepare(st,
         "INSERT INTO surveil_alert_event(alert_id, at, by_user, action, from_status, to_status, note) "
         "VALUES(?,?,'hss surveil run','raise',NULL,'new',?)", err);
     if (!ev)
         return HSS_EDB;
-    sqlite3_bind_int64(ev, 1, id);
+    hss_store_bind_int64(ev, 1, id);
     hss_surveil_bind_texts(ev, 2, 2, (const char *[]){now, sources});
     if ((rc = hss_surveil_step_done(st, ev, "storing alert event", err)))
         return rc;
@@ -72,36 +72,36 @@ static hss_code raise_alert(hss_store *st, const char *area, const char *level, 
 static hss_code check_series(hss_store *st, const hss_surveil_config *cfg, long D, const char *date,
                              const exclusion *ex, size_t nex, hss_surveil_run_stats *S, hss_error *err)
 {
-    sqlite3_stmt *list = hss_store_prepare(st,
+    hss_stmt *list = hss_store_prepare(st,
         "SELECT id, area_code, signal, source, first_date, last_date FROM surveil_series ORDER BY id", err);
-    sqlite3_stmt *load = list ? hss_surveil_load_prepare(st, err) : NULL;
-    sqlite3_stmt *sig = load ? hss_store_prepare(st,
+    hss_stmt *load = list ? hss_surveil_load_prepare(st, err) : NULL;
+    hss_stmt *sig = load ? hss_store_prepare(st,
         "INSERT OR REPLACE INTO surveil_signal(series_id, date, method, observed, upperbound) VALUES(?,?,?,?,?)", err) : NULL;
-    sqlite3_stmt *unsig = sig ? hss_store_prepare(st, "DELETE FROM surveil_signal WHERE date=?", err) : NULL;
+    hss_stmt *unsig = sig ? hss_store_prepare(st, "DELETE FROM surveil_signal WHERE date=?", err) : NULL;
     if (!unsig) {
-        sqlite3_finalize(list);
-        sqlite3_finalize(load);
-        sqlite3_finalize(sig);
+        hss_store_finalize(list);
+        hss_store_finalize(load);
+        hss_store_finalize(sig);
         return HSS_EDB;
     }
     hss_code rc = HSS_OK;
     /* a re-run of the day replaces that day's signals */
-    sqlite3_bind_text(unsig, 1, date, -1, SQLITE_STATIC);
-    if (sqlite3_step(unsig) != SQLITE_DONE)
+    hss_store_bind_text(unsig, 1, date);
+    if (hss_store_step(unsig) != HSS_DONE)
         rc = hss_store_error(st, err, "clearing signals");
     size_t cap = 0;
     int32_t *days = NULL;
     double *y = NULL;
     unsigned char *flags = NULL;
     size_t notes = 0;
-    while (!rc && sqlite3_step(list) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(list, 0);
-        const char *area = (const char *)sqlite3_column_text(list, 1);
-        const char *signal = (const char *)sqlite3_column_text(list, 2);
-        const char *source = (const char *)sqlite3_column_text(list, 3);
+    while (!rc && hss_store_step(list) == HSS_ROW) {
+        int64_t id = hss_store_col_int64(list, 0);
+        const char *area = hss_store_col_text(list, 1);
+        const char *signal = hss_store_col_text(list, 2);
+        const char *source = hss_store_col_text(list, 3);
         int ok;
-        long first = hss_surveil_day_number((const char *)sqlite3_column_text(list, 4), &ok);
-        long last = hss_surveil_day_number((const char *)sqlite3_column_text(list, 5), &ok);
+        long first = hss_surveil_day_number(hss_store_col_text(list, 4), &ok);
+        long last = hss_surveil_day_number(hss_store_col_text(list, 5), &ok);
         S->series++;
         const hss_surveil_signal_cfg *c = hss_surveil_config_find(cfg, signal);
         hss_surveil_params p = c->params;
@@ -124,7 +124,7 @@ static hss_code check_series(hss_store *st, const hss_surveil_config *cfg, long 
                 hss_buf_printf(&S->notes, "too little history: area %s, signal %s, source %s: %s needs %zu %s before the day, data start %s\n",
                                area, signal, source, hss_surveil_method_name(p.method), need,
                                plen == 7 ? "weeks" : plen == 1 ? "days" : "periods",
-                               (const char *)sqlite3_column_text(list, 4));
+                               hss_store_col_text(list, 4));
             continue;
         }
         if ((size_t)ndays > cap) {
@@ -173,20 +173,20 @@ static hss_code check_series(hss_store *st, const hss_surveil_config *cfg, long 
         }
         S->checked++;
         size_t L = r.n - 1; /* the day itself */
-        sqlite3_stmt *w = sig;
+        hss_stmt *w = sig;
         if (r.alarm[L] == 1) {
-            sqlite3_bind_int64(w, 1, id);
-            sqlite3_bind_text(w, 2, date, -1, SQLITE_STATIC);
+            hss_store_bind_int64(w, 1, id);
+            hss_store_bind_text(w, 2, date);
             S->signals++;
-            sqlite3_bind_text(w, 3, hss_surveil_method_name(p.method), -1, SQLITE_STATIC);
-            sqlite3_bind_double(w, 4, r.observed[L]);
+            hss_store_bind_text(w, 3, hss_surveil_method_name(p.method));
+            hss_store_bind_double(w, 4, r.observed[L]);
             if (isnan(r.upperbound[L]))
-                sqlite3_bind_null(w, 5);
+                hss_store_bind_null(w, 5);
             else
-                sqlite3_bind_double(w, 5, r.upperbound[L]);
-            if (sqlite3_step(w) != SQLITE_DONE)
+                hss_store_bind_double(w, 5, r.upperbound[L]);
+            if (hss_store_step(w) != HSS_DONE)
                 rc = hss_store_error(st, err, "storing signal");
-            sqlite3_reset(w);
+            hss_store_reset(w);
         }
         hss_surveil_result_free(&r);
     }
@@ -195,10 +195,10 @@ static hss_code check_series(hss_store *st, const hss_surveil_config *cfg, long 
     free(days);
     free(y);
     free(flags);
-    sqlite3_finalize(list);
-    sqlite3_finalize(load);
-    sqlite3_finalize(sig);
-    sqlite3_finalize(unsig);
+    hss_store_finalize(list);
+    hss_store_finalize(load);
+    hss_store_finalize(sig);
+    hss_store_finalize(unsig);
     return rc;
 }
 
@@ -221,27 +221,27 @@ static hss_code raise_from(hss_store *st, const hss_surveil_config *cfg, long D,
         : "SELECT s.area_code, s.signal, s.source, g.date, a.level FROM surveil_signal g "
           "JOIN surveil_series s ON s.id = g.series_id JOIN area a ON a.code = s.area_code "
           "WHERE g.date BETWEEN ? AND ? ORDER BY s.area_code, s.signal, s.source";
-    sqlite3_stmt *q = hss_store_prepare(st, sql, err);
+    hss_stmt *q = hss_store_prepare(st, sql, err);
     if (!q)
         return HSS_EDB;
-    sqlite3_bind_text(q, 1, from, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, date, -1, SQLITE_STATIC);
+    hss_store_bind_text(q, 1, from);
+    hss_store_bind_text(q, 2, date);
     typedef struct {
         char *k1, *k2, *member, *level;
         long day;
     } row;
     hss_vec rows;
     hss_vec_init(&rows, sizeof(row));
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while (hss_store_step(q) == HSS_ROW) {
         row *r = hss_vec_push(&rows);
-        r->k1 = hss_xstrdup((const char *)sqlite3_column_text(q, 0));
-        r->k2 = hss_xstrdup((const char *)sqlite3_column_text(q, 1));
-        r->member = hss_xstrdup((const char *)sqlite3_column_text(q, 2));
-        r->level = hss_xstrdup((const char *)sqlite3_column_text(q, 4));
+        r->k1 = hss_xstrdup(hss_store_col_text(q, 0));
+        r->k2 = hss_xstrdup(hss_store_col_text(q, 1));
+        r->member = hss_xstrdup(hss_store_col_text(q, 2));
+        r->level = hss_xstrdup(hss_store_col_text(q, 4));
         int ok;
-        r->day = hss_surveil_day_number((const char *)sqlite3_column_text(q, 3), &ok);
+        r->day = hss_surveil_day_number(hss_store_col_text(q, 3), &ok);
     }
-    sqlite3_finalize(q);
+    hss_store_finalize(q);
     hss_code rc = HSS_OK;
     row *R = rows.items;
     for (size_t i = 0; i < rows.len && !rc;) {
@@ -309,17 +309,17 @@ hss_code hss_surveil_run(hss_store *st, const hss_surveil_config *cfg, const cha
         return rc;
     hss_vec ex;
     hss_vec_init(&ex, sizeof(exclusion));
-    sqlite3_stmt *q = hss_store_prepare(st, "SELECT area_code, signal, from_date, to_date FROM surveil_exclusion", err);
+    hss_stmt *q = hss_store_prepare(st, "SELECT area_code, signal, from_date, to_date FROM surveil_exclusion", err);
     if (!q)
         rc = HSS_EDB;
-    while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+    while (!rc && hss_store_step(q) == HSS_ROW) {
         exclusion *e = hss_vec_push(&ex);
-        e->area = hss_xstrdup((const char *)sqlite3_column_text(q, 0));
-        e->signal = hss_xstrdup((const char *)sqlite3_column_text(q, 1));
-        e->from = hss_surveil_day_number((const char *)sqlite3_column_text(q, 2), &ok);
-        e->to = hss_surveil_day_number((const char *)sqlite3_column_text(q, 3), &ok);
+        e->area = hss_xstrdup(hss_store_col_text(q, 0));
+        e->signal = hss_xstrdup(hss_store_col_text(q, 1));
+        e->from = hss_surveil_day_number(hss_store_col_text(q, 2), &ok);
+        e->to = hss_surveil_day_number(hss_store_col_text(q, 3), &ok);
     }
-    sqlite3_finalize(q);
+    hss_store_finalize(q);
     if (!rc)
         rc = check_series(st, cfg, D, date, ex.items, ex.len, stats, err);
     if (!rc)

@@ -10,17 +10,17 @@
 
 #define YEAR_SLOTS 366
 
-void hss_surveil_bind_texts(sqlite3_stmt *s, int first, int n, const char *const *texts)
+void hss_surveil_bind_texts(hss_stmt *s, int first, int n, const char *const *texts)
 {
     for (int i = 0; i < n; i++)
-        sqlite3_bind_text(s, first + i, texts[i], -1, SQLITE_STATIC);
+        hss_store_bind_text(s, first + i, texts[i]);
 }
 
-hss_code hss_surveil_step_done(hss_store *st, sqlite3_stmt *s, const char *what, hss_error *err)
+hss_code hss_surveil_step_done(hss_store *st, hss_stmt *s, const char *what, hss_error *err)
 {
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? HSS_OK : hss_store_error(st, err, what);
+    int rc = hss_store_step(s);
+    hss_store_finalize(s);
+    return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, what);
 }
 
 /* Day number of January 1st of a year. */
@@ -67,7 +67,7 @@ static hss_code series_upsert(hss_store *st, const char *area, const char *signa
     char f[11], l[11];
     hss_surveil_day_string(first, f);
     hss_surveil_day_string(last, l);
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO surveil_series(area_code, signal, source, first_date, last_date) VALUES(?,?,?,?,?) "
         "ON CONFLICT(area_code, signal, source) DO UPDATE SET "
         "first_date = min(first_date, excluded.first_date), last_date = max(last_date, excluded.last_date) "
@@ -75,11 +75,11 @@ static hss_code series_upsert(hss_store *st, const char *area, const char *signa
     if (!s)
         return HSS_EDB;
     hss_surveil_bind_texts(s, 1, 5, (const char *[]){area, signal, source, f, l});
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_ROW)
+    int rc = hss_store_step(s);
+    if (rc == HSS_ROW)
+        *id = hss_store_col_int64(s, 0);
+    hss_store_finalize(s);
+    if (rc != HSS_ROW)
         return hss_store_error(st, err, "storing series");
     return HSS_OK;
 }
@@ -87,10 +87,10 @@ static hss_code series_upsert(hss_store *st, const char *area, const char *signa
 /* Writes counts[0..n) for days first..first+n-1 of series id, merging into stored years. */
 static hss_code write_days(hss_store *st, int64_t id, long first, const int32_t *counts, size_t n, hss_error *err)
 {
-    sqlite3_stmt *get = hss_store_prepare(st, "SELECT counts FROM surveil_year WHERE key=?", err);
-    sqlite3_stmt *put = get ? hss_store_prepare(st, "INSERT OR REPLACE INTO surveil_year(key, series_id, year, counts) VALUES(?,?,?,?)", err) : NULL;
+    hss_stmt *get = hss_store_prepare(st, "SELECT counts FROM surveil_year WHERE key=?", err);
+    hss_stmt *put = get ? hss_store_prepare(st, "INSERT OR REPLACE INTO surveil_year(key, series_id, year, counts) VALUES(?,?,?,?)", err) : NULL;
     if (!put) {
-        sqlite3_finalize(get);
+        hss_store_finalize(get);
         return HSS_EDB;
     }
     int32_t slots[YEAR_SLOTS];
@@ -100,26 +100,26 @@ static hss_code write_days(hss_store *st, int64_t id, long first, const int32_t 
     while (i < n && !rc) {
         int year, doy;
         year_of(first + (long)i, &year, &doy);
-        sqlite3_bind_int64(get, 1, id * 10000 + year);
-        if (sqlite3_step(get) == SQLITE_ROW)
-            blob_decode(sqlite3_column_blob(get, 0), sqlite3_column_bytes(get, 0), slots);
+        hss_store_bind_int64(get, 1, id * 10000 + year);
+        if (hss_store_step(get) == HSS_ROW)
+            blob_decode(hss_store_col_blob(get, 0), hss_store_col_bytes(get, 0), slots);
         else
             blob_decode(NULL, 0, slots);
-        sqlite3_reset(get);
+        hss_store_reset(get);
         long j1 = jan1_of(year), next = jan1_of(year + 1);
         for (; i < n && first + (long)i < next; i++)
             slots[first + (long)i - j1] = counts[i];
         blob_encode(slots, blob);
-        sqlite3_bind_int64(put, 1, id * 10000 + year);
-        sqlite3_bind_int64(put, 2, id);
-        sqlite3_bind_int(put, 3, year);
-        sqlite3_bind_blob(put, 4, blob, sizeof blob, SQLITE_STATIC);
-        if (sqlite3_step(put) != SQLITE_DONE)
+        hss_store_bind_int64(put, 1, id * 10000 + year);
+        hss_store_bind_int64(put, 2, id);
+        hss_store_bind_int(put, 3, year);
+        hss_store_bind_blob(put, 4, blob, sizeof blob);
+        if (hss_store_step(put) != HSS_DONE)
             rc = hss_store_error(st, err, "storing counts");
-        sqlite3_reset(put);
+        hss_store_reset(put);
     }
-    sqlite3_finalize(get);
-    sqlite3_finalize(put);
+    hss_store_finalize(get);
+    hss_store_finalize(put);
     return rc;
 }
 
@@ -134,39 +134,39 @@ hss_code hss_surveil_put_series(hss_store *st, const char *area_code, const char
     return rc ? rc : write_days(st, id, first_day, counts, n, err);
 }
 
-sqlite3_stmt *hss_surveil_load_prepare(hss_store *st, hss_error *err)
+hss_stmt *hss_surveil_load_prepare(hss_store *st, hss_error *err)
 {
     return hss_store_prepare(st, "SELECT year, counts FROM surveil_year WHERE key BETWEEN ? AND ?", err);
 }
 
-void hss_surveil_load_with(sqlite3_stmt *s, int64_t series_id, long from_day, long to_day, int32_t *out)
+void hss_surveil_load_with(hss_stmt *s, int64_t series_id, long from_day, long to_day, int32_t *out)
 {
     int y0, y1, d;
     year_of(from_day, &y0, &d);
     year_of(to_day, &y1, &d);
     for (long i = 0; i <= to_day - from_day; i++)
         out[i] = -1;
-    sqlite3_bind_int64(s, 1, series_id * 10000 + y0);
-    sqlite3_bind_int64(s, 2, series_id * 10000 + y1);
+    hss_store_bind_int64(s, 1, series_id * 10000 + y0);
+    hss_store_bind_int64(s, 2, series_id * 10000 + y1);
     int32_t slots[YEAR_SLOTS];
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        int year = sqlite3_column_int(s, 0);
-        blob_decode(sqlite3_column_blob(s, 1), sqlite3_column_bytes(s, 1), slots);
+    while (hss_store_step(s) == HSS_ROW) {
+        int year = hss_store_col_int(s, 0);
+        blob_decode(hss_store_col_blob(s, 1), hss_store_col_bytes(s, 1), slots);
         long j1 = jan1_of(year), next = jan1_of(year + 1);
         for (long dd = j1 > from_day ? j1 : from_day; dd < next && dd <= to_day; dd++)
             out[dd - from_day] = slots[dd - j1];
     }
-    sqlite3_reset(s);
+    hss_store_reset(s);
 }
 
 hss_code hss_surveil_load(hss_store *st, int64_t series_id, long from_day, long to_day,
                           int32_t *out, hss_error *err)
 {
-    sqlite3_stmt *s = hss_surveil_load_prepare(st, err);
+    hss_stmt *s = hss_surveil_load_prepare(st, err);
     if (!s)
         return HSS_EDB;
     hss_surveil_load_with(s, series_id, from_day, to_day, out);
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     return HSS_OK;
 }
 
@@ -178,7 +178,7 @@ hss_code hss_surveil_exclude(hss_store *st, const char *area_code, const char *s
     long a = hss_surveil_day_number(from_date, &ok1), b = hss_surveil_day_number(to_date, &ok2);
     if (!ok1 || !ok2 || a > b)
         return hss_fail(err, HSS_EINVAL, "exclusion: '%s'..'%s' is not a date range (YYYY-MM-DD, from <= to)", from_date, to_date);
-    sqlite3_stmt *s = hss_store_prepare(st, "INSERT INTO surveil_exclusion(area_code, signal, from_date, to_date, note) VALUES(?,?,?,?,?)", err);
+    hss_stmt *s = hss_store_prepare(st, "INSERT INTO surveil_exclusion(area_code, signal, from_date, to_date, note) VALUES(?,?,?,?,?)", err);
     if (!s)
         return HSS_EDB;
     hss_surveil_bind_texts(s, 1, 5, (const char *[]){area_code, signal, from_date, to_date, note ? note : ""});
@@ -215,7 +215,7 @@ hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_e
     hss_code rc = hss_csv_read_header(csv, err);
     if (!rc)
         rc = hss_csv_require(csv, req, err);
-    sqlite3_stmt *area = rc ? NULL : hss_store_prepare(st, "SELECT 1 FROM area WHERE code=?", err);
+    hss_stmt *area = rc ? NULL : hss_store_prepare(st, "SELECT 1 FROM area WHERE code=?", err);
     if (!rc && !area)
         rc = HSS_EDB;
     size_t cap = 1024;
@@ -258,9 +258,9 @@ hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_e
             break;
         }
         if (!last_area_ok || strcmp(last_area_ok, ac) != 0) {
-            sqlite3_bind_text(area, 1, ac, -1, SQLITE_STATIC);
-            int found = sqlite3_step(area) == SQLITE_ROW;
-            sqlite3_reset(area);
+            hss_store_bind_text(area, 1, ac);
+            int found = hss_store_step(area) == HSS_ROW;
+            hss_store_reset(area);
             if (!found) {
                 rc = hss_fail(err, HSS_EINVAL, "%s:%zu: column area_code: '%s' is not an area of this region (table area)", path, line,
                               hss_text_shown(ac, shown, sizeof shown));
@@ -323,34 +323,34 @@ hss_code hss_surveil_import(hss_store *st, const char *path, size_t *rows, hss_e
     if (!rc && r < 0)
         rc = err ? err->code : HSS_EINVAL;
     free(last_area_ok);
-    sqlite3_finalize(area);
+    hss_store_finalize(area);
     if (!rc)
         rc = hss_store_begin(st, err);
     int in_tx = rc == HSS_OK;
-    sqlite3_stmt *prev = in_tx ? hss_store_prepare(st, "SELECT first_date, last_date FROM surveil_series WHERE area_code=? AND signal=? AND source=?", err) : NULL;
+    hss_stmt *prev = in_tx ? hss_store_prepare(st, "SELECT first_date, last_date FROM surveil_series WHERE area_code=? AND signal=? AND source=?", err) : NULL;
     if (in_tx && !prev)
         rc = HSS_EDB;
     for (size_t i = 0; i < list.len && !rc; i++) {
         import_series *s = HSS_VEC_AT(&list, import_series *, i);
         hss_surveil_bind_texts(prev, 1, 3, (const char *[]){s->area, s->signal, s->source});
-        if (sqlite3_step(prev) == SQLITE_ROW) {
+        if (hss_store_step(prev) == HSS_ROW) {
             int ok;
-            long f = hss_surveil_day_number((const char *)sqlite3_column_text(prev, 0), &ok);
-            long l = hss_surveil_day_number((const char *)sqlite3_column_text(prev, 1), &ok);
+            long f = hss_surveil_day_number(hss_store_col_text(prev, 0), &ok);
+            long l = hss_surveil_day_number(hss_store_col_text(prev, 1), &ok);
             if (s->first > l + 1 || s->last < f - 1) {
                 rc = hss_fail(err, HSS_EINVAL,
                               "%s:%zu: column date: area %s, signal %s, source %s starts %s but the stored series %s %s: gap in the dates",
                               path, s->first_line, s->area, s->signal, s->source, "at this line",
                               s->first > l + 1 ? "ends" : "starts",
-                              (const char *)sqlite3_column_text(prev, s->first > l + 1 ? 1 : 0));
+                              hss_store_col_text(prev, s->first > l + 1 ? 1 : 0));
             }
         }
-        sqlite3_reset(prev);
+        hss_store_reset(prev);
         if (!rc)
             rc = hss_surveil_put_series(st, s->area, s->signal, s->source, s->first,
                                         (const int32_t *)s->counts.items, s->counts.len, err);
     }
-    sqlite3_finalize(prev);
+    hss_store_finalize(prev);
     if (in_tx && list.len) {
         rc = hss_surveil_finish(st, rc, err);
     } else if (in_tx) { /* a header-only file changes nothing: no new data version */

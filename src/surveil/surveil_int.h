@@ -65,16 +65,16 @@ hss_code hss_surveil_fixed(const double *y, size_t n, const hss_surveil_params *
                            size_t from, size_t to, hss_surveil_result *r, hss_error *err);
 
 /* ---- stored counts (store.c) ---- */
-sqlite3_stmt *hss_surveil_load_prepare(hss_store *st, hss_error *err);
-void hss_surveil_load_with(sqlite3_stmt *s, int64_t series_id, long from_day, long to_day, int32_t *out);
+hss_stmt *hss_surveil_load_prepare(hss_store *st, hss_error *err);
+void hss_surveil_load_with(hss_stmt *s, int64_t series_id, long from_day, long to_day, int32_t *out);
 
 /* Ends a write transaction: when rc is HSS_OK, bumps the data version and commits; when rc
  * (or the version bump) failed, rolls back. Returns the resulting code. */
 hss_code hss_surveil_finish(hss_store *st, hss_code rc, hss_error *err);
 
 /* Binds the n texts to parameters first.. of s, unowned: they must outlive the statement's step. */
-void hss_surveil_bind_texts(sqlite3_stmt *s, int first, int n, const char *const *texts);
+void hss_surveil_bind_texts(hss_stmt *s, int first, int n, const char *const *texts);
 /* Steps a write statement to its end and finalizes it; on failure, the store's error naming what. */
-hss_code hss_surveil_step_done(hss_store *st, sqlite3_stmt *s, const char *what, hss_error *err);
+hss_code hss_surveil_step_done(hss_store *st, hss_stmt *s, const char *what, hss_error *err);
 
 #endif

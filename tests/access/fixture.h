@@ -24,49 +24,49 @@ static inline hss_store *fx_open(const char *dir, const char *name)
 static inline void fx_area(hss_store *st, const char *code, const char *parent, const char *level,
                            const char *kind, long long pop, double lon, double lat)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO area(code,parent_code,level,name,kind,population,lon,lat) VALUES(?,?,?,?,?,?,?,?)", NULL);
     assert_non_null(s);
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+    hss_store_bind_copy(s, 1, code);
     if (parent)
-        sqlite3_bind_text(s, 2, parent, -1, SQLITE_TRANSIENT);
+        hss_store_bind_copy(s, 2, parent);
     else
-        sqlite3_bind_null(s, 2);
-    sqlite3_bind_text(s, 3, level, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 4, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 5, kind, -1, SQLITE_TRANSIENT);
+        hss_store_bind_null(s, 2);
+    hss_store_bind_copy(s, 3, level);
+    hss_store_bind_copy(s, 4, code);
+    hss_store_bind_copy(s, 5, kind);
     if (pop >= 0)
-        sqlite3_bind_int64(s, 6, pop);
+        hss_store_bind_int64(s, 6, pop);
     else
-        sqlite3_bind_null(s, 6);
+        hss_store_bind_null(s, 6);
     if (isnan(lon)) {
-        sqlite3_bind_null(s, 7);
-        sqlite3_bind_null(s, 8);
+        hss_store_bind_null(s, 7);
+        hss_store_bind_null(s, 8);
     } else {
-        sqlite3_bind_double(s, 7, lon);
-        sqlite3_bind_double(s, 8, lat);
+        hss_store_bind_double(s, 7, lon);
+        hss_store_bind_double(s, 8, lat);
     }
-    assert_int_equal(sqlite3_step(s), SQLITE_DONE);
-    sqlite3_finalize(s);
+    assert_int_equal(hss_store_step(s), HSS_DONE);
+    hss_store_finalize(s);
 }
 
 static inline void fx_facility(hss_store *st, const char *code, const char *type, const char *area,
                                double lon, double lat, int lead, int sub)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO facility(code,name,type,ownership,area_code,lon,lat,medcom_lead,sub_centre)"
         " VALUES(?,?,?,'government',?,?,?,?,?)", NULL);
     assert_non_null(s);
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, code, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 3, type, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 4, area, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_double(s, 5, lon);
-    sqlite3_bind_double(s, 6, lat);
-    sqlite3_bind_int(s, 7, lead);
-    sqlite3_bind_int(s, 8, sub);
-    assert_int_equal(sqlite3_step(s), SQLITE_DONE);
-    sqlite3_finalize(s);
+    hss_store_bind_copy(s, 1, code);
+    hss_store_bind_copy(s, 2, code);
+    hss_store_bind_copy(s, 3, type);
+    hss_store_bind_copy(s, 4, area);
+    hss_store_bind_double(s, 5, lon);
+    hss_store_bind_double(s, 6, lat);
+    hss_store_bind_int(s, 7, lead);
+    hss_store_bind_int(s, 8, sub);
+    assert_int_equal(hss_store_step(s), HSS_DONE);
+    hss_store_finalize(s);
 }
 
 /* Bumps the data version as a region import would (so snaps are recomputed). */

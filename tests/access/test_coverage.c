@@ -74,19 +74,19 @@ static void snapping_stores_distance_and_flags(void **state)
     hss_error err;
     hss_store *st = hss_store_open_existing(db, &err);
     assert_non_null(st);
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT edge_id, frac, distance_m, flagged FROM road_snap WHERE kind='area' AND code=?", NULL);
-    sqlite3_bind_text(s, 1, "331102001011", -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(s, 0), 2);                    /* edge 2-3 */
-    assert_true(fabs(sqlite3_column_double(s, 1) - 0.25) < 1e-3);      /* a quarter along */
-    assert_true(fabs(sqlite3_column_double(s, 2) - 500.4) < 1.0);      /* 0.0045 degrees north */
-    assert_int_equal(sqlite3_column_int(s, 3), 0);
-    sqlite3_reset(s);
-    sqlite3_bind_text(s, 1, "331102001012", -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    assert_true(sqlite3_column_double(s, 2) > 5000);
-    assert_int_equal(sqlite3_column_int(s, 3), 1);                     /* flagged, not moved */
-    sqlite3_finalize(s);
+    hss_stmt *s = hss_store_prepare(st, "SELECT edge_id, frac, distance_m, flagged FROM road_snap WHERE kind='area' AND code=?", NULL);
+    hss_store_bind_text(s, 1, "331102001011");
+    assert_int_equal(hss_store_step(s), HSS_ROW);
+    assert_int_equal(hss_store_col_int(s, 0), 2);                    /* edge 2-3 */
+    assert_true(fabs(hss_store_col_double(s, 1) - 0.25) < 1e-3);      /* a quarter along */
+    assert_true(fabs(hss_store_col_double(s, 2) - 500.4) < 1.0);      /* 0.0045 degrees north */
+    assert_int_equal(hss_store_col_int(s, 3), 0);
+    hss_store_reset(s);
+    hss_store_bind_text(s, 1, "331102001012");
+    assert_int_equal(hss_store_step(s), HSS_ROW);
+    assert_true(hss_store_col_double(s, 2) > 5000);
+    assert_int_equal(hss_store_col_int(s, 3), 1);                     /* flagged, not moved */
+    hss_store_finalize(s);
     /* raising the threshold to 6 km un-flags it */
     assert_int_equal(hss_store_begin(st, &err), HSS_OK);
     hss_roads_stats rs;

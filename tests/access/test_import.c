@@ -11,15 +11,15 @@
 /* Speed (km/h) and flags of the stored edge of a class (first one). */
 static double class_speed(hss_store *st, const char *cls, int *fwd, int *bwd, int *walk)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT speed_kmh, car_fwd, car_bwd, walk FROM road_edge WHERE road_class=? ORDER BY id", NULL);
+    hss_stmt *s = hss_store_prepare(st, "SELECT speed_kmh, car_fwd, car_bwd, walk FROM road_edge WHERE road_class=? ORDER BY id", NULL);
     assert_non_null(s);
-    sqlite3_bind_text(s, 1, cls, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    double v = sqlite3_column_double(s, 0);
-    *fwd = sqlite3_column_int(s, 1);
-    *bwd = sqlite3_column_int(s, 2);
-    *walk = sqlite3_column_int(s, 3);
-    sqlite3_finalize(s);
+    hss_store_bind_text(s, 1, cls);
+    assert_int_equal(hss_store_step(s), HSS_ROW);
+    double v = hss_store_col_double(s, 0);
+    *fwd = hss_store_col_int(s, 1);
+    *bwd = hss_store_col_int(s, 2);
+    *walk = hss_store_col_int(s, 3);
+    hss_store_finalize(s);
     return v;
 }
 

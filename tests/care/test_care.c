@@ -142,7 +142,7 @@ typedef struct {
 static void add_resident(hss_store *st, const char *id, const char *name, const char *sex, const char *village,
                          const char *conds)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, "INSERT INTO care_resident(id_number,name,sex,birth_date,village_code,"
+    hss_stmt *s = hss_store_prepare(st, "INSERT INTO care_resident(id_number,name,sex,birth_date,village_code,"
                                             "county_code,conditions) VALUES(?,?,?,?,?,?,?)", NULL);
     assert_non_null(s);
     char birth[11];
@@ -150,15 +150,15 @@ static void add_resident(hss_store *st, const char *id, const char *name, const 
     unsigned m;
     char bad[64];
     assert_int_equal(hss_care_conditions_parse(conds, &m, bad), 0);
-    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, sex, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, birth, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 5, village, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 6, village, 6, SQLITE_STATIC);
-    sqlite3_bind_int(s, 7, (int)m);
-    assert_int_equal(sqlite3_step(s), SQLITE_DONE);
-    sqlite3_finalize(s);
+    hss_store_bind_text(s, 1, id);
+    hss_store_bind_text(s, 2, name);
+    hss_store_bind_text(s, 3, sex);
+    hss_store_bind_copy(s, 4, birth);
+    hss_store_bind_text(s, 5, village);
+    hss_store_bind_textn(s, 6, village, 6);
+    hss_store_bind_int(s, 7, (int)m);
+    assert_int_equal(hss_store_step(s), HSS_DONE);
+    hss_store_finalize(s);
 }
 
 static void ok(hss_code rc, const hss_error *err)
@@ -718,17 +718,17 @@ static void demo_generation(void **state)
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_resident WHERE generated=1"), 600);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_resident WHERE generated=0"), 0);
     /* every generated ID is valid and agrees with the birth date and sex */
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT id_number,birth_date,sex,village_code FROM care_resident", NULL);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(s, 0);
+    hss_stmt *s = hss_store_prepare(st, "SELECT id_number,birth_date,sex,village_code FROM care_resident", NULL);
+    while (hss_store_step(s) == HSS_ROW) {
+        const char *id = hss_store_col_text(s, 0);
         assert_null(hss_care_id_check(id));
         char b[11];
         hss_care_id_birth(id, b);
-        assert_string_equal(b, (const char *)sqlite3_column_text(s, 1));
-        assert_string_equal(hss_care_id_sex(id), (const char *)sqlite3_column_text(s, 2));
-        assert_memory_equal(id, sqlite3_column_text(s, 3), 6);
+        assert_string_equal(b, hss_store_col_text(s, 1));
+        assert_string_equal(hss_care_id_sex(id), hss_store_col_text(s, 2));
+        assert_memory_equal(id, hss_store_col_text(s, 3), 6);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_enrolment") > 30);
     assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_followup WHERE visit_date<'2024-06-30'") == 0);
     assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_contract WHERE renewal_of IS NOT NULL") > 10);
@@ -741,23 +741,23 @@ static void demo_generation(void **state)
     size_t np = 0;
     ok(hss_care_patients_load(st, NULL, &ps, &np, &err), &err);
     assert_true(np > 30);
-    sqlite3_stmt *lv = hss_store_prepare(st, "SELECT max(visit_date),sbp,glucose FROM care_followup WHERE enrolment_id=?", NULL);
+    hss_stmt *lv = hss_store_prepare(st, "SELECT max(visit_date),sbp,glucose FROM care_followup WHERE enrolment_id=?", NULL);
     for (size_t i = 0; i < np; i++) {
-        sqlite3_reset(lv);
-        sqlite3_bind_int64(lv, 1, ps[i].enrolment_id);
-        assert_int_equal(sqlite3_step(lv), SQLITE_ROW);
+        hss_store_reset(lv);
+        hss_store_bind_int64(lv, 1, ps[i].enrolment_id);
+        assert_int_equal(hss_store_step(lv), HSS_ROW);
         if (ps[i].nvisits == 0) {
-            assert_int_equal(sqlite3_column_type(lv, 0), SQLITE_NULL);
+            assert_int_equal(hss_store_col_type(lv, 0), HSS_SQL_NULL);
             continue;
         }
         int32_t d;
-        assert_int_equal(hss_care_parse_day((const char *)sqlite3_column_text(lv, 0), 0, &d), 0);
+        assert_int_equal(hss_care_parse_day(hss_store_col_text(lv, 0), 0, &d), 0);
         assert_int_equal(ps[i].last.day, d);
-        assert_int_equal(ps[i].last.sbp, sqlite3_column_type(lv, 1) == SQLITE_NULL ? -1 : sqlite3_column_int(lv, 1));
-        if (sqlite3_column_type(lv, 2) != SQLITE_NULL)
-            assert_true(ps[i].last.glucose == sqlite3_column_double(lv, 2));
+        assert_int_equal(ps[i].last.sbp, hss_store_col_is_null(lv, 1) ? -1 : hss_store_col_int(lv, 1));
+        if (!hss_store_col_is_null(lv, 2))
+            assert_true(ps[i].last.glucose == hss_store_col_double(lv, 2));
     }
-    sqlite3_finalize(lv);
+    hss_store_finalize(lv);
     free(ps);
     /* deterministic: again with the same seed gives the same IDs; real data is kept */
     long long sum1 = hss_test_query_int(st, "SELECT sum(unicode(substr(id_number,15,1))*id) FROM care_resident");

@@ -49,11 +49,11 @@ static void integrity_ok(const char *db)
     hss_error err;
     hss_store *st = hss_store_open_existing(db, &err);
     assert_non_null(st);
-    sqlite3_stmt *s = hss_store_prepare(st, "PRAGMA integrity_check", &err);
+    hss_stmt *s = hss_store_prepare(st, "PRAGMA integrity_check", &err);
     assert_non_null(s);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    assert_string_equal((const char *)sqlite3_column_text(s, 0), "ok");
-    sqlite3_finalize(s);
+    assert_int_equal(hss_store_step(s), HSS_ROW);
+    assert_string_equal(hss_store_col_text(s, 0), "ok");
+    hss_store_finalize(s);
     hss_store_close(st);
 }
 

@@ -35,10 +35,10 @@ static const char *cell_named(const hss_table *t, size_t r, const char *name)
 static void summaries_agree_across_levels(hss_store *st)
 {
     hss_error err;
-    sqlite3_stmt *q = hss_store_prepare(st, "SELECT code FROM area WHERE level IN ('city','county') ORDER BY code", NULL);
+    hss_stmt *q = hss_store_prepare(st, "SELECT code FROM area WHERE level IN ('city','county') ORDER BY code", NULL);
     size_t compared = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        const char *parent = (const char *)sqlite3_column_text(q, 0);
+    while (hss_store_step(q) == HSS_ROW) {
+        const char *parent = hss_store_col_text(q, 0);
         hss_region_filter pf = {.under = parent, .whole = 1};
         hss_table *pt;
         assert_int_equal(hss_region_summary(st, &pf, &pt, &err), HSS_OK);
@@ -62,7 +62,7 @@ static void summaries_agree_across_levels(hss_store *st)
         }
         hss_table_free(pt);
     }
-    sqlite3_finalize(q);
+    hss_store_finalize(q);
     assert_int_equal(compared, 9 + 173);
 }
 
@@ -107,10 +107,10 @@ static void workbench_equals_indicators(hss_store *st)
     hss_error err;
     hss_care_rules rules;
     hss_care_rules_default(&rules);
-    sqlite3_stmt *q = hss_store_prepare(st, "SELECT code FROM area WHERE level='county' ORDER BY code", NULL);
+    hss_stmt *q = hss_store_prepare(st, "SELECT code FROM area WHERE level='county' ORDER BY code", NULL);
     size_t compared = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        const char *county = (const char *)sqlite3_column_text(q, 0);
+    while (hss_store_step(q) == HSS_ROW) {
+        const char *county = hss_store_col_text(q, 0);
         for (int m = 0; m < 24; m++) {
             char month[48], next[48];
             int y = 2024 + m / 12, mo = m % 12 + 1;
@@ -137,7 +137,7 @@ static void workbench_equals_indicators(hss_store *st)
             hss_table_free(ind);
         }
     }
-    sqlite3_finalize(q);
+    hss_store_finalize(q);
     assert_int_equal(compared, 173 * 24);
     /* no township shows one made-up rate any more: the rates differ between townships */
     assert_true(hss_test_query_int(st, "SELECT count(DISTINCT round(c.value * 1000 / r.value)) FROM metric_record_value c "
@@ -242,14 +242,14 @@ static void facilities_follow_the_institution_rules(void **state)
         "WHERE f.type='general_hospital' AND f.medcom_lead=1 AND f.code LIKE a.code || '-%')"), 0);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM facility WHERE type='cdc'"), 10);
     /* Vocabularies are closed: every stored value is known. */
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT DISTINCT type FROM facility", NULL);
-    while (sqlite3_step(s) == SQLITE_ROW)
-        assert_true(hss_model_find(HSS_VOCAB_FACILITY_TYPE, (const char *)sqlite3_column_text(s, 0)) >= 0);
-    sqlite3_finalize(s);
+    hss_stmt *s = hss_store_prepare(st, "SELECT DISTINCT type FROM facility", NULL);
+    while (hss_store_step(s) == HSS_ROW)
+        assert_true(hss_model_find(HSS_VOCAB_FACILITY_TYPE, hss_store_col_text(s, 0)) >= 0);
+    hss_store_finalize(s);
     s = hss_store_prepare(st, "SELECT DISTINCT category FROM staff", NULL);
-    while (sqlite3_step(s) == SQLITE_ROW)
-        assert_true(hss_model_find(HSS_VOCAB_STAFF, (const char *)sqlite3_column_text(s, 0)) >= 0);
-    sqlite3_finalize(s);
+    while (hss_store_step(s) == HSS_ROW)
+        assert_true(hss_model_find(HSS_VOCAB_STAFF, hss_store_col_text(s, 0)) >= 0);
+    hss_store_finalize(s);
     /* Realistic gaps exist: some villages over 1,000 residents have no clinic, and some counties
      * hold fewer ambulances than ceil(3 × population / 30,000). */
     assert_true(hss_test_query_int(st,
@@ -267,17 +267,17 @@ static void generated_points_lie_inside_real_boundaries(void **state)
 {
     (void)state;
     hss_store *st = build("lishui", 0, ":memory:");
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT code, lon, lat FROM area WHERE level IN ('township','village') "
         "UNION ALL SELECT area_code, lon, lat FROM facility", NULL);
     size_t n = 0, outside = 0;
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         n++;
-        if (hss_region_point_in_area(st, (const char *)sqlite3_column_text(s, 0), sqlite3_column_double(s, 1),
-                                     sqlite3_column_double(s, 2), NULL) != 1)
+        if (hss_region_point_in_area(st, hss_store_col_text(s, 0), hss_store_col_double(s, 1),
+                                     hss_store_col_double(s, 2), NULL) != 1)
             outside++;
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     assert_true(n > 3000);
     if (outside > 0)
         fail_msg("%zu of %zu generated points lie outside their county", outside, n);
@@ -296,12 +296,12 @@ static void same_seed_same_region(void **state)
     hss_store *c = build("lishui", 8, ":memory:");
     assert_int_equal(hss_test_query_int(a, digest), hss_test_query_int(b, digest));
     assert_int_not_equal(hss_test_query_int(a, digest), hss_test_query_int(c, digest));
-    sqlite3_stmt *sa = hss_store_prepare(a, fdigest, NULL), *sb = hss_store_prepare(b, fdigest, NULL);
-    assert_int_equal(sqlite3_step(sa), SQLITE_ROW);
-    assert_int_equal(sqlite3_step(sb), SQLITE_ROW);
-    assert_string_equal(sqlite3_column_text(sa, 0), sqlite3_column_text(sb, 0));
-    sqlite3_finalize(sa);
-    sqlite3_finalize(sb);
+    hss_stmt *sa = hss_store_prepare(a, fdigest, NULL), *sb = hss_store_prepare(b, fdigest, NULL);
+    assert_int_equal(hss_store_step(sa), HSS_ROW);
+    assert_int_equal(hss_store_step(sb), HSS_ROW);
+    assert_string_equal(hss_store_col_text(sa, 0), hss_store_col_text(sb, 0));
+    hss_store_finalize(sa);
+    hss_store_finalize(sb);
     hss_store_close(a);
     hss_store_close(b);
     hss_store_close(c);
@@ -372,7 +372,7 @@ static void errors_leave_the_store_unchanged(void **state)
     assert_int_equal(hss_test_query_int(fresh, "SELECT count(*) FROM data_value"), 0);
     assert_int_equal(hss_test_query_int(fresh, "SELECT count(*) FROM care_resident"), 0);
     assert_int_equal(hss_store_data_version(fresh), 0);
-    assert_int_equal(sqlite3_get_autocommit(hss_store_sqlite(fresh)), 1);
+    assert_int_equal(hss_store_autocommit(fresh), 1);
     hss_store_close(fresh);
     /* Another region cannot replace one whose residents and data refer to it. */
     hss_demo_options other = {.region = "lishui", .quiet = 1};

@@ -46,14 +46,14 @@ static char *state_of(void)
     hss_error err;
     hss_store *st = hss_store_open_existing(db, &err);
     assert_non_null(st);
-    sqlite3_stmt *s = hss_store_prepare(
+    hss_stmt *s = hss_store_prepare(
         st, "SELECT (SELECT count(*) || ':' || total(value) FROM data_value) || '/' || "
             "(SELECT count(*) || ':' || coalesce(sum(length(data)), 0) || ':' || "
             "coalesce(group_concat(hex(data), ''), '') FROM metric_agg)", &err);
     assert_non_null(s);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    char *r = hss_xstrdup((const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
+    assert_int_equal(hss_store_step(s), HSS_ROW);
+    char *r = hss_xstrdup(hss_store_col_text(s, 0));
+    hss_store_finalize(s);
     hss_store_close(st);
     return r;
 }
@@ -258,11 +258,11 @@ static void generate_is_labelled_and_deterministic(void **state)
         assert_int_equal(hss_test_query_int(st, "SELECT count(DISTINCT period) FROM data_value "
                                                 "WHERE generated=1"),
                          24);
-        sqlite3_stmt *s = hss_store_prepare(st, "SELECT total(value) FROM data_value WHERE "
+        hss_stmt *s = hss_store_prepare(st, "SELECT total(value) FROM data_value WHERE "
                                                 "generated=1", &err);
-        sqlite3_step(s);
-        sums[i] = sqlite3_column_double(s, 0);
-        sqlite3_finalize(s);
+        hss_store_step(s);
+        sums[i] = hss_store_col_double(s, 0);
+        hss_store_finalize(s);
         /* winter peak: 青田县's visits inside the county are higher in January than in July */
         double num, den;
         mtest_value(st, "in_county_treatment_rate", "331121", "2024-01", &num, &den);

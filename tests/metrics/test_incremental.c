@@ -14,19 +14,19 @@ typedef struct agg_row {
 static size_t snapshot(hss_store *st, agg_row **rows)
 {
     hss_error err;
-    sqlite3_stmt *s = hss_store_prepare(
+    hss_stmt *s = hss_store_prepare(
         st, "SELECT area || '/' || year || '/' || element_id || '/' || slice, data "
             "FROM metric_agg ORDER BY area, year, element_id, slice", &err);
     assert_non_null(s);
     hss_vec v;
     hss_vec_init(&v, sizeof(agg_row));
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while (hss_store_step(s) == HSS_ROW) {
         agg_row *r = hss_vec_push(&v);
-        r->key = hss_xstrdup((const char *)sqlite3_column_text(s, 0));
-        assert_int_equal(sqlite3_column_bytes(s, 1), (int)sizeof r->v);
-        memcpy(r->v, sqlite3_column_blob(s, 1), sizeof r->v);
+        r->key = hss_xstrdup(hss_store_col_text(s, 0));
+        assert_int_equal(hss_store_col_bytes(s, 1), (int)sizeof r->v);
+        memcpy(r->v, hss_store_col_blob(s, 1), sizeof r->v);
     }
-    sqlite3_finalize(s);
+    hss_store_finalize(s);
     *rows = v.items;
     return v.len;
 }

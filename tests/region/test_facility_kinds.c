@@ -55,14 +55,14 @@ static hss_store *region_db(const char *name)
 /* "beds_rehabilitation|beds_nursing|run_by" of facility `code`, NULL shown as "-". */
 static char *extras_of(hss_store *st, const char *code)
 {
-    sqlite3_stmt *s = hss_store_prepare(
+    hss_stmt *s = hss_store_prepare(
         st, "SELECT IFNULL(beds_rehabilitation,'-') || '|' || IFNULL(beds_nursing,'-') || '|' || "
             "IFNULL(run_by,'-') FROM facility WHERE code=?1", NULL);
     assert_non_null(s);
-    sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    char *v = hss_xstrdup((const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
+    hss_store_bind_text(s, 1, code);
+    assert_int_equal(hss_store_step(s), HSS_ROW);
+    char *v = hss_xstrdup(hss_store_col_text(s, 0));
+    hss_store_finalize(s);
     return v;
 }
 

@@ -274,9 +274,9 @@ static void coverage_cached_until_data_changes(void **state)
     /* and back, so that the other tests see the region described at the top */
     st = hss_store_open_existing(db, &err);
     assert_int_equal(hss_store_begin(st, &err), HSS_OK);
-    sqlite3_stmt *s = hss_store_prepare(st, "DELETE FROM facility WHERE code='F7'", &err);
-    assert_int_equal(sqlite3_step(s), SQLITE_DONE);
-    sqlite3_finalize(s);
+    hss_stmt *s = hss_store_prepare(st, "DELETE FROM facility WHERE code='F7'", &err);
+    assert_int_equal(hss_store_step(s), HSS_DONE);
+    hss_store_finalize(s);
     assert_int_equal(hss_store_bump_version(st, &err), HSS_OK);
     assert_int_equal(hss_store_commit(st, &err), HSS_OK);
     hss_store_close(st);

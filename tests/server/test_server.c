@@ -90,11 +90,11 @@ static void login_sets_cookie_and_security_headers(void **state)
     http_resp_free(&r);
     /* the token is stored only hashed */
     hss_store *st = hss_store_open_existing(db, NULL);
-    sqlite3_stmt *s = hss_store_prepare(st, "SELECT count(*) FROM app_session WHERE token_hash=?", NULL);
-    sqlite3_bind_text(s, 1, admin.token, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(s, 0), 0);
-    sqlite3_finalize(s);
+    hss_stmt *s = hss_store_prepare(st, "SELECT count(*) FROM app_session WHERE token_hash=?", NULL);
+    hss_store_bind_text(s, 1, admin.token);
+    assert_int_equal(hss_store_step(s), HSS_ROW);
+    assert_int_equal(hss_store_col_int(s, 0), 0);
+    hss_store_finalize(s);
     hss_store_close(st);
 }
 

@@ -109,11 +109,11 @@ static void *write_turn(void *arg)
         if (!(w->rc = hss_store_exec(st, "INSERT INTO hss_meta(key,value) VALUES('turns','') "
                                          "ON CONFLICT(key) DO NOTHING", &err)))
             w->rc = hss_store_meta_set(st, key, order, &err);
-        sqlite3_stmt *s = w->rc ? NULL : hss_store_prepare(st, "UPDATE hss_meta SET value=value||? WHERE key='turns'", &err);
+        hss_stmt *s = w->rc ? NULL : hss_store_prepare(st, "UPDATE hss_meta SET value=value||? WHERE key='turns'", &err);
         if (s) {
-            sqlite3_bind_text(s, 1, order, -1, SQLITE_STATIC);
-            w->rc = sqlite3_step(s) == SQLITE_DONE ? HSS_OK : HSS_EDB;
-            sqlite3_finalize(s);
+            hss_store_bind_text(s, 1, order);
+            w->rc = hss_store_step(s) == HSS_DONE ? HSS_OK : HSS_EDB;
+            hss_store_finalize(s);
         }
         if (!w->rc)
             w->rc = hss_store_commit(st, &err);

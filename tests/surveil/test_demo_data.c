@@ -21,15 +21,15 @@ static hss_store *region(const char *dir, const char *name)
 /* Every stored count of every series, in a fixed order, as one string. */
 static char *all_counts(hss_store *st)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT s.area_code || s.signal || s.source || y.year || hex(y.counts) FROM surveil_year y "
         "JOIN surveil_series s ON s.id = y.series_id ORDER BY s.area_code, s.signal, s.source, y.year", NULL);
     assert_non_null(s);
     hss_buf b;
     hss_buf_init(&b);
-    while (sqlite3_step(s) == SQLITE_ROW)
-        hss_buf_puts(&b, (const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
+    while (hss_store_step(s) == HSS_ROW)
+        hss_buf_puts(&b, hss_store_col_text(s, 0));
+    hss_store_finalize(s);
     return hss_buf_steal(&b);
 }
 

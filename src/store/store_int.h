@@ -1,0 +1,75 @@
+/*
+ * store_int.h (private to store/): what a backend provides. store.c keeps what every backend
+ * shares (opening by URL, migrations, nested transactions and the commit hook, metadata);
+ * store_sqlite.c and store_pg.c implement the operations below on their own connection.
+ */
+#ifndef HSS_STORE_INT_H
+#define HSS_STORE_INT_H
+
+#include "store/store.h"
+
+/* One bound value, as the backend receives it. */
+typedef struct store_val {
+    int type; /* HSS_SQL_INT, HSS_SQL_FLOAT, HSS_SQL_TEXT, HSS_SQL_BLOB or HSS_SQL_NULL */
+    int64_t i;
+    double d;
+    const void *p; /* text or blob */
+    size_t n;      /* its length in bytes (text: without the NUL) */
+    int copy;      /* the backend must copy p now; otherwise p stays valid until the step */
+} store_val;
+
+typedef struct store_ops {
+    const char *name;
+    /* Connects st->impl to st->path; on failure sets err (the caller frees st). */
+    hss_code (*open)(hss_store *st, hss_error *err);
+    void (*close)(hss_store *st);
+    hss_code (*exec)(hss_store *st, const char *sql, hss_error *err);
+    int (*autocommit)(hss_store *st);
+    /* Opens the outermost transaction (writers queue here). */
+    hss_code (*begin)(hss_store *st, hss_error *err);
+    /* The outermost transaction has ended, committed or not. */
+    void (*ended)(hss_store *st);
+    const char *(*errmsg)(hss_store *st);
+    long long (*changes)(hss_store *st);
+    long long (*total_changes)(hss_store *st);
+    long long (*last_id)(hss_store *st);
+    int (*is_constraint)(hss_store *st, int unique_only);
+    int (*writers_waiting)(hss_store *st);
+    /* Translates one migration script into this backend's dialect (NULL: as written).
+     * Returns a malloc'd string. */
+    char *(*ddl)(const char *sql);
+
+    hss_stmt *(*prepare)(hss_store *st, const char *sql, hss_error *err);
+    int (*step)(hss_stmt *s);
+    void (*reset)(hss_stmt *s);
+    void (*clear)(hss_stmt *s);
+    void (*finalize)(hss_stmt *s);
+    void (*bind)(hss_stmt *s, int i, const store_val *v);
+    int (*bind_index)(hss_stmt *s, const char *name);
+    long long (*col_int64)(hss_stmt *s, int c);
+    double (*col_double)(hss_stmt *s, int c);
+    const char *(*col_text)(hss_stmt *s, int c);
+    const void *(*col_blob)(hss_stmt *s, int c);
+    int (*col_bytes)(hss_stmt *s, int c);
+    int (*col_type)(hss_stmt *s, int c);
+} store_ops;
+
+struct hss_store {
+    const store_ops *ops;
+    void *impl;  /* the backend's connection */
+    char *path;  /* as given to hss_store_open */
+    int depth;   /* open hss_store_begin levels: 1 = the transaction, more = savepoints in it */
+    long long changes_at_begin;   /* total changes when the transaction began */
+    hss_store_commit_hook hook; /* see hss_store_set_commit_hook */
+    void *hook_ctx;
+};
+
+/* Every backend's statement starts with this. */
+struct hss_stmt {
+    hss_store *st;
+};
+
+extern const store_ops hss_store_sqlite_ops;
+extern const store_ops hss_store_pg_ops;
+
+#endif

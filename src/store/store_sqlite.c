@@ -1,0 +1,399 @@
+/*
+ * store_sqlite.c: the embedded backend, one SQLite file in WAL mode with foreign keys on.
+ * Write transactions of one process on one file queue in order at a gate (below) instead of
+ * in SQLite's busy handler, and the log is checkpointed after the gate.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/store_int.h"
+
+/* How long a writer waits for the database (the gate, then SQLite's busy handler for other
+ * processes) before its request fails with "database is locked". */
+#define BUSY_TIMEOUT_MS 15000
+
+/* ---- the write gate ------------------------------------------------------------------------
+ * SQLite lets one writer at a time into a file; the others wait in its busy handler, which
+ * sleeps and polls in growing steps (up to 100 ms), so under load a writer waits far longer than
+ * the transactions ahead of it take, and the order is left to chance. All connections of this
+ * process to one file therefore pass a gate before BEGIN IMMEDIATE: one at a time, first come
+ * first served, each woken the moment the one before it commits. Writers in other processes
+ * (an import from the command line) still meet the busy handler. */
+typedef struct gate_waiter {
+    pthread_cond_t cv;
+    struct gate_waiter *next;
+} gate_waiter;
+
+typedef struct write_gate {
+    char *path; /* the file's real path: every connection to it shares this gate */
+    int refs;   /* open stores using it */
+    pthread_mutex_t mu;
+    int held;
+    gate_waiter *head, *tail; /* in arrival order */
+    struct write_gate *next;
+} write_gate;
+
+static pthread_mutex_t gates_mu = PTHREAD_MUTEX_INITIALIZER;
+static write_gate *gates;
+
+/* The gate of a file (NULL for ":memory:", which is private to its connection). */
+static write_gate *gate_get(const char *path)
+{
+    char real[PATH_MAX];
+    if (strcmp(path, ":memory:") == 0 || *path == 0 || !realpath(path, real))
+        return NULL;
+    pthread_mutex_lock(&gates_mu);
+    write_gate *g = gates;
+    while (g && strcmp(g->path, real) != 0)
+        g = g->next;
+    if (!g) {
+        g = hss_xcalloc(1, sizeof *g);
+        g->path = hss_xstrdup(real);
+        pthread_mutex_init(&g->mu, NULL);
+        g->next = gates;
+        gates = g;
+    }
+    g->refs++;
+    pthread_mutex_unlock(&gates_mu);
+    return g;
+}
+
+static void gate_put(write_gate *g)
+{
+    if (!g)
+        return;
+    pthread_mutex_lock(&gates_mu);
+    if (--g->refs == 0) {
+        write_gate **p = &gates;
+        while (*p != g)
+            p = &(*p)->next;
+        *p = g->next;
+        pthread_mutex_destroy(&g->mu);
+        free(g->path);
+        free(g);
+    }
+    pthread_mutex_unlock(&gates_mu);
+}
+
+static void gate_unlink(write_gate *g, gate_waiter *w)
+{
+    gate_waiter **p = &g->head, *prev = NULL;
+    while (*p != w) {
+        prev = *p;
+        p = &(*p)->next;
+    }
+    *p = w->next;
+    if (g->tail == w)
+        g->tail = prev;
+}
+
+/* Waits its turn; 0 when through, -1 after timeout_ms. */
+static int gate_enter(write_gate *g, int timeout_ms)
+{
+    pthread_mutex_lock(&g->mu);
+    if (!g->held && !g->head) {
+        g->held = 1;
+        pthread_mutex_unlock(&g->mu);
+        return 0;
+    }
+    gate_waiter w = {.next = NULL};
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&w.cv, &ca);
+    pthread_condattr_destroy(&ca);
+    if (g->tail)
+        g->tail->next = &w;
+    else
+        g->head = &w;
+    g->tail = &w;
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += timeout_ms / 1000;
+    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    int rc = 0;
+    while (g->held || g->head != &w) {
+        if (pthread_cond_timedwait(&w.cv, &g->mu, &until) == ETIMEDOUT && (g->held || g->head != &w)) {
+            rc = -1;
+            break;
+        }
+    }
+    gate_unlink(g, &w);
+    if (rc == 0)
+        g->held = 1;
+    else if (!g->held && g->head) /* it was this waiter's turn it gave up: pass it on */
+        pthread_cond_signal(&g->head->cv);
+    pthread_cond_destroy(&w.cv);
+    pthread_mutex_unlock(&g->mu);
+    return rc;
+}
+
+static void gate_leave(write_gate *g)
+{
+    pthread_mutex_lock(&g->mu);
+    g->held = 0;
+    if (g->head)
+        pthread_cond_signal(&g->head->cv);
+    pthread_mutex_unlock(&g->mu);
+}
+
+static int gate_waiting(write_gate *g)
+{
+    pthread_mutex_lock(&g->mu);
+    int n = 0;
+    for (gate_waiter *w = g->head; w; w = w->next)
+        n++;
+    pthread_mutex_unlock(&g->mu);
+    return n;
+}
+
+/* ---- the connection ------------------------------------------------------------------------- */
+
+typedef struct sq_conn {
+    sqlite3 *db;
+    write_gate *gate; /* shared with the process's other connections to the file */
+    int gated;        /* this connection is through the gate (its transaction is open) */
+    int wal_frames;   /* frames in the write-ahead log after this connection's last commit */
+} sq_conn;
+
+typedef struct sq_stmt {
+    hss_stmt base;
+    sqlite3_stmt *s;
+} sq_stmt;
+
+#define CONN(st) ((sq_conn *)(st)->impl)
+#define STMT(x) (((sq_stmt *)(x))->s)
+
+static const char *sq_errmsg(hss_store *st) { return sqlite3_errmsg(CONN(st)->db); }
+
+static hss_code sq_exec(hss_store *st, const char *sql, hss_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(CONN(st)->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        hss_fail(err, HSS_EDB, "database: %s", msg ? msg : sqlite3_errmsg(CONN(st)->db));
+        sqlite3_free(msg);
+        return HSS_EDB;
+    }
+    return HSS_OK;
+}
+
+/* The log's size after a commit, for checkpoint(). A write outside hss_store_begin (one
+ * statement in autocommit mode) holds no gate: its checkpoint runs here, as SQLite's would. */
+static int wal_committed(void *ctx, sqlite3 *db, const char *name, int frames)
+{
+    sq_conn *c = ctx;
+    (void)name;
+    c->wal_frames = frames;
+    if (!c->gated && frames >= 1000) {
+        c->wal_frames = 0;
+        sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    }
+    return SQLITE_OK;
+}
+
+/* SQLite's own threshold (1000 pages): past it, a passive checkpoint, which copies what no
+ * reader still needs and waits for nobody, with no write lock held. */
+static void checkpoint(sq_conn *c)
+{
+    if (c->wal_frames < 1000)
+        return;
+    c->wal_frames = 0;
+    sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+static hss_code sq_open(hss_store *st, hss_error *err)
+{
+    sq_conn *c = hss_xcalloc(1, sizeof *c);
+    st->impl = c;
+    const char *path = st->path;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+    if (strncmp(path, "file:", 5) == 0)
+        flags |= SQLITE_OPEN_URI;
+    if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK)
+        return hss_fail(err, HSS_EDB, "%s: cannot open database: %s", path,
+                        c->db ? sqlite3_errmsg(c->db) : "out of memory");
+    /* Writers (imports, re-snapping after a data change, audit rows) queue behind each other;
+     * allow a slow machine a while before a request fails with "database is locked". */
+    sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+    hss_error local;
+    hss_error_clear(&local);
+    if (sq_exec(st, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", &local))
+        return hss_fail(err, local.code, "%s: %s", path, local.msg);
+    const char *file = sqlite3_db_filename(c->db, "main");
+    c->gate = file && *file ? gate_get(file) : NULL; /* the file exists now */
+    if (c->gate) {
+        /* SQLite copies the log back into the file (a checkpoint, with an fsync) at the end of
+         * the commit that fills it, while the gate is still held: every writer queued behind
+         * would wait for the disk. The checkpoint runs after the gate instead (checkpoint()). */
+        sqlite3_wal_autocheckpoint(c->db, 0);
+        sqlite3_wal_hook(c->db, wal_committed, c);
+    }
+    return HSS_OK;
+}
+
+static void sq_close(hss_store *st)
+{
+    sq_conn *c = CONN(st);
+    if (!c)
+        return;
+    if (c->db)
+        sqlite3_close_v2(c->db);
+    if (c->gated)
+        gate_leave(c->gate);
+    gate_put(c->gate);
+    free(c);
+    st->impl = NULL;
+}
+
+static int sq_autocommit(hss_store *st) { return sqlite3_get_autocommit(CONN(st)->db); }
+
+static hss_code sq_begin(hss_store *st, hss_error *err)
+{
+    sq_conn *c = CONN(st);
+    if (c->gate) {
+        if (gate_enter(c->gate, BUSY_TIMEOUT_MS))
+            return hss_fail(err, HSS_EDB, "database: database is locked (other writers of this process)");
+        c->gated = 1;
+    }
+    /* IMMEDIATE: a writer fails early, not at commit */
+    return sq_exec(st, "BEGIN IMMEDIATE", err);
+}
+
+static void sq_ended(hss_store *st)
+{
+    sq_conn *c = CONN(st);
+    if (c->gated) {
+        c->gated = 0;
+        gate_leave(c->gate);
+        checkpoint(c);
+    }
+}
+
+static long long sq_changes(hss_store *st) { return sqlite3_changes64(CONN(st)->db); }
+static long long sq_total_changes(hss_store *st) { return sqlite3_total_changes64(CONN(st)->db); }
+static long long sq_last_id(hss_store *st) { return sqlite3_last_insert_rowid(CONN(st)->db); }
+
+static int sq_is_constraint(hss_store *st, int unique_only)
+{
+    int x = sqlite3_extended_errcode(CONN(st)->db);
+    if (unique_only)
+        return x == SQLITE_CONSTRAINT_UNIQUE || x == SQLITE_CONSTRAINT_PRIMARYKEY;
+    return (x & 0xff) == SQLITE_CONSTRAINT;
+}
+
+static int sq_writers_waiting(hss_store *st) { return CONN(st)->gate ? gate_waiting(CONN(st)->gate) : 0; }
+
+/* ---- statements ----------------------------------------------------------------------------- */
+
+static hss_stmt *sq_prepare(hss_store *st, const char *sql, hss_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(CONN(st)->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        hss_fail(err, HSS_EDB, "database: cannot prepare statement: %s", sqlite3_errmsg(CONN(st)->db));
+        return NULL;
+    }
+    sq_stmt *x = hss_xcalloc(1, sizeof *x);
+    x->base.st = st;
+    x->s = s;
+    return &x->base;
+}
+
+static int sq_step(hss_stmt *s)
+{
+    int rc = sqlite3_step(STMT(s));
+    return rc == SQLITE_ROW ? HSS_ROW : rc == SQLITE_DONE ? HSS_DONE : rc;
+}
+
+static void sq_reset(hss_stmt *s) { sqlite3_reset(STMT(s)); }
+static void sq_clear(hss_stmt *s) { sqlite3_clear_bindings(STMT(s)); }
+
+static void sq_finalize(hss_stmt *s)
+{
+    sqlite3_finalize(STMT(s));
+    free(s);
+}
+
+static void sq_bind(hss_stmt *s, int i, const store_val *v)
+{
+    sqlite3_stmt *q = STMT(s);
+    sqlite3_destructor_type d = v->copy ? SQLITE_TRANSIENT : SQLITE_STATIC;
+    switch (v->type) {
+    case HSS_SQL_INT:
+        sqlite3_bind_int64(q, i, v->i);
+        break;
+    case HSS_SQL_FLOAT:
+        sqlite3_bind_double(q, i, v->d);
+        break;
+    case HSS_SQL_TEXT:
+        sqlite3_bind_text64(q, i, v->p, v->n, d, SQLITE_UTF8);
+        break;
+    case HSS_SQL_BLOB:
+        sqlite3_bind_blob64(q, i, v->p, v->n, d);
+        break;
+    default:
+        sqlite3_bind_null(q, i);
+    }
+}
+
+static int sq_bind_index(hss_stmt *s, const char *name) { return sqlite3_bind_parameter_index(STMT(s), name); }
+static long long sq_col_int64(hss_stmt *s, int c) { return sqlite3_column_int64(STMT(s), c); }
+static double sq_col_double(hss_stmt *s, int c) { return sqlite3_column_double(STMT(s), c); }
+static const char *sq_col_text(hss_stmt *s, int c) { return (const char *)sqlite3_column_text(STMT(s), c); }
+static const void *sq_col_blob(hss_stmt *s, int c) { return sqlite3_column_blob(STMT(s), c); }
+static int sq_col_bytes(hss_stmt *s, int c) { return sqlite3_column_bytes(STMT(s), c); }
+
+static int sq_col_type(hss_stmt *s, int c)
+{
+    switch (sqlite3_column_type(STMT(s), c)) {
+    case SQLITE_INTEGER:
+        return HSS_SQL_INT;
+    case SQLITE_FLOAT:
+        return HSS_SQL_FLOAT;
+    case SQLITE_TEXT:
+        return HSS_SQL_TEXT;
+    case SQLITE_BLOB:
+        return HSS_SQL_BLOB;
+    default:
+        return HSS_SQL_NULL;
+    }
+}
+
+const store_ops hss_store_sqlite_ops = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .autocommit = sq_autocommit,
+    .begin = sq_begin,
+    .ended = sq_ended,
+    .errmsg = sq_errmsg,
+    .changes = sq_changes,
+    .total_changes = sq_total_changes,
+    .last_id = sq_last_id,
+    .is_constraint = sq_is_constraint,
+    .writers_waiting = sq_writers_waiting,
+    .ddl = NULL,
+    .prepare = sq_prepare,
+    .step = sq_step,
+    .reset = sq_reset,
+    .clear = sq_clear,
+    .finalize = sq_finalize,
+    .bind = sq_bind,
+    .bind_index = sq_bind_index,
+    .col_int64 = sq_col_int64,
+    .col_double = sq_col_double,
+    .col_text = sq_col_text,
+    .col_blob = sq_col_blob,
+    .col_bytes = sq_col_bytes,
+    .col_type = sq_col_type,
+};
