@@ -75,6 +75,25 @@ const void *hss_store_col_blob(hss_stmt *s, int c) { return OPS(s)->col_blob(s, 
 int hss_store_col_bytes(hss_stmt *s, int c) { return OPS(s)->col_bytes(s, c); }
 int hss_store_col_type(hss_stmt *s, int c) { return OPS(s)->col_type(s, c); }
 int hss_store_col_is_null(hss_stmt *s, int c) { return OPS(s)->col_type(s, c) == HSS_SQL_NULL; }
+int hss_store_col_count(hss_stmt *s) { return OPS(s)->col_count(s); }
+const char *hss_store_col_name(hss_stmt *s, int c) { return OPS(s)->col_name(s, c); }
+
+char **hss_store_tables(hss_store *st, size_t *n, hss_error *err)
+{
+    *n = 0;
+    hss_stmt *s = hss_store_prepare(st, st->ops->tables_sql, err);
+    if (!s)
+        return NULL;
+    size_t cap = 16;
+    char **names = hss_xcalloc(cap, sizeof *names);
+    while (hss_store_step(s) == HSS_ROW) {
+        if (*n == cap)
+            names = hss_xrealloc(names, (cap *= 2) * sizeof *names);
+        names[(*n)++] = hss_xstrdup(hss_store_col_text(s, 0));
+    }
+    hss_store_finalize(s);
+    return names;
+}
 
 long long hss_store_changes(hss_store *st) { return st->ops->changes(st); }
 long long hss_store_total_changes(hss_store *st) { return st->ops->total_changes(st); }

@@ -103,6 +103,14 @@ const void *hss_store_col_blob(hss_stmt *s, int c);
 int hss_store_col_bytes(hss_stmt *s, int c);
 int hss_store_col_type(hss_stmt *s, int c);
 int hss_store_col_is_null(hss_stmt *s, int c);
+/* The number of result columns and the name of one. */
+int hss_store_col_count(hss_stmt *s);
+const char *hss_store_col_name(hss_stmt *s, int c);
+
+/* The tables that hold the data, in the order the migrations created them (so that a table
+ * comes after the tables it refers to). Returns a malloc'd array of malloc'd names; *n is
+ * set to its length. The store's own bookkeeping (hss_schema_version) is not listed. */
+char **hss_store_tables(hss_store *st, size_t *n, hss_error *err);
 
 /* Rows changed by the connection's last statement, and since it opened. */
 long long hss_store_changes(hss_store *st);

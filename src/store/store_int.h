@@ -52,6 +52,10 @@ typedef struct store_ops {
     const void *(*col_blob)(hss_stmt *s, int c);
     int (*col_bytes)(hss_stmt *s, int c);
     int (*col_type)(hss_stmt *s, int c);
+    int (*col_count)(hss_stmt *s);
+    const char *(*col_name)(hss_stmt *s, int c);
+    /* SQL listing the data tables, one name per row, in creation order. */
+    const char *tables_sql;
 } store_ops;
 
 struct hss_store {

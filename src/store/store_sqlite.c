@@ -368,6 +368,9 @@ static int sq_col_type(hss_stmt *s, int c)
     }
 }
 
+static int sq_col_count(hss_stmt *s) { return sqlite3_column_count(STMT(s)); }
+static const char *sq_col_name(hss_stmt *s, int c) { return sqlite3_column_name(STMT(s), c); }
+
 const store_ops hss_store_sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -396,4 +399,8 @@ const store_ops hss_store_sqlite_ops = {
     .col_blob = sq_col_blob,
     .col_bytes = sq_col_bytes,
     .col_type = sq_col_type,
+    .col_count = sq_col_count,
+    .col_name = sq_col_name,
+    .tables_sql = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+                  "AND name<>'hss_schema_version' ORDER BY rowid",
 };
