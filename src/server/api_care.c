@@ -499,7 +499,7 @@ static enum MHD_Result api_resident(hss_req *r, const char *key, int log_only)
         if (!c) {
             /* resident_show returns the log; the record it also writes would be a second row for
              * one read, so the log is read here directly. */
-            hss_stmt *s = hss_req_stmt(r, "SELECT at,user,action FROM care_access_log WHERE resident_id=? ORDER BY id DESC LIMIT 1000");
+            hss_stmt *s = hss_req_stmt(r, "SELECT at,user_name,action FROM care_access_log WHERE resident_id=? ORDER BY id DESC LIMIT 1000");
             if (!s)
                 return hss_respond_error(r, 500, "database error");
             hss_store_bind_int64(s, 1, rid);

@@ -628,8 +628,8 @@ void hss_care_add_followups(hss_req *r, cJSON *o, int64_t resident_id)
     cJSON *a = cJSON_AddArrayToObject(o, "followups");
     hss_stmt *s = hss_req_stmt(r,
         "SELECT f.id,e.disease,f.visit_date,f.sbp,f.dbp,f.glucose,f.symptoms,coalesce(f.adherence,''),f.medication,f.note,"
-        " f.user,coalesce(u.display_name,''),coalesce(u.role,'') "
-        "FROM care_followup f JOIN care_enrolment e ON e.id=f.enrolment_id LEFT JOIN app_user u ON u.name=f.user "
+        " f.user_name,coalesce(u.display_name,''),coalesce(u.role,'') "
+        "FROM care_followup f JOIN care_enrolment e ON e.id=f.enrolment_id LEFT JOIN app_user u ON u.name=f.user_name "
         "WHERE e.resident_id=? ORDER BY f.visit_date,f.id LIMIT 500");
     if (!s)
         return;
