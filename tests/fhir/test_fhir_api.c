@@ -110,7 +110,7 @@ static long long access_rows(const char *user, const char *action, long long res
 {
     char sql[300];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM care_access_log WHERE user_name='%s' AND action='%s' AND resident_id=%lld",
-             user_name, action, resident);
+             user, action, resident);
     return db_query_int(db, sql);
 }
 
