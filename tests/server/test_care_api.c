@@ -265,7 +265,7 @@ static void other_county_resident_is_refused_and_the_refusal_logged(void **state
     expect("/api/v1/care/residents/1", &qingtian, 403); /* A by internal id */
     assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user_name='qingtian' AND action='denied'"), 3);
     assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user_name='qingtian' AND action<>'denied'"), 0);
-    /* a facility user_name outside the village */
+    /* a facility user outside the village */
     snprintf(path, sizeof path, "/api/v1/care/residents/%s", fx.c);
     expect(path, &bihu, 403);
 }

@@ -30,7 +30,7 @@ static int setup(void **state)
         {"admin", "--role admin --scope 331100", "admin-pass-1"},
     };
     for (size_t i = 0; i < sizeof users / sizeof *users; i++) {
-        snprintf(cmd, sizeof cmd, "printf '%%s\\n' '%s' | %s user_name add %s %s --password-stdin --db '%s' 2>&1", users[i].pw,
+        snprintf(cmd, sizeof cmd, "printf '%%s\\n' '%s' | %s user add %s %s --password-stdin --db '%s' 2>&1", users[i].pw,
                  hss_test_bin(), users[i].name, users[i].args, db);
         char *out = NULL;
         int rc = hss_test_run(cmd, &out);
