@@ -222,9 +222,10 @@ hss_code mx_agg_store_add(hss_store *st, mx_aggmap *m, const mx_tree *t, hss_err
     hss_stmt *get = hss_store_prepare(
         st, "SELECT data FROM metric_agg WHERE area=? AND year=? AND element_id=? AND slice=?",
         err);
-    hss_stmt *put = get ? hss_store_prepare(st, "INSERT OR REPLACE INTO metric_agg"
+    hss_stmt *put = get ? hss_store_prepare(st, "INSERT INTO metric_agg"
                                                     "(area, year, element_id, slice, data) "
-                                                    "VALUES(?,?,?,?,?)", err)
+                                                    "VALUES(?,?,?,?,?) ON CONFLICT(area, year, element_id, slice) "
+                                                    "DO UPDATE SET data=excluded.data", err)
                             : NULL;
     hss_stmt *del = put ? hss_store_prepare(st, "DELETE FROM metric_agg WHERE area=? AND "
                                                     "year=? AND element_id=? AND slice=?", err)
@@ -446,8 +447,8 @@ hss_code mx_agg_mark(hss_store *st, const mx_tree *t, hss_error *err)
 static const char *const COPY_FIGURES[] = {
     "DELETE FROM data_value WHERE generated = 1 AND element_id IN "
     "(SELECT DISTINCT element_id FROM metric_record_value)",
-    "INSERT OR IGNORE INTO data_value(element_id, org_id, period, category, value, generated) "
-    "SELECT element_id, org_id, period, '', value, 1 FROM metric_record_value",
+    "INSERT INTO data_value(element_id, org_id, period, category, value, generated) "
+    "SELECT element_id, org_id, period, '', value, 1 FROM metric_record_value WHERE true ON CONFLICT DO NOTHING",
 };
 
 hss_code mx_retake_rebuild(hss_store *st, int copy_to_reports, hss_error *err)

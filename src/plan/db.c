@@ -176,10 +176,13 @@ hss_code plan_db_findings_insert(hss_store *st, int64_t id, const hss_table *f, 
             return hss_fail(err, HSS_EUNKNOWN, "evaluation result has no column '%s'", names[k]);
     /* two statements prepared once and reused for every row, in the caller's transaction */
     hss_stmt *s = hss_store_prepare(st,
-        "INSERT OR REPLACE INTO plan_finding(eval_id,rule,area,facility,county,status,observed,target,"
-        "gap,area_name,facility_name,gap_text,title,unit,document) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,'','','')", err);
+        "INSERT INTO plan_finding(eval_id,rule,area,facility,county,status,observed,target,"
+        "gap,area_name,facility_name,gap_text,title,unit,document) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,'','','') "
+        "ON CONFLICT(eval_id, rule, area, facility) DO UPDATE SET county=excluded.county, status=excluded.status, "
+        "observed=excluded.observed, target=excluded.target, gap=excluded.gap, area_name=excluded.area_name, "
+        "facility_name=excluded.facility_name, gap_text=excluded.gap_text, title='', unit='', document=''", err);
     hss_stmt *q = s ? hss_store_prepare(st,
-        "INSERT OR IGNORE INTO plan_eval_rule(eval_id,rule,title,unit,document) VALUES(?,?,?,?,?)", err) : NULL;
+        "INSERT INTO plan_eval_rule(eval_id,rule,title,unit,document) VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING", err) : NULL;
     int ok = q != NULL;
     const char *last = NULL; /* findings come rule by rule */
     for (size_t r = 0; ok && r < hss_table_rows(f); r++) {
@@ -418,7 +421,7 @@ hss_code plan_db_task_upsert(hss_store *st, const plan_task_row *t, hss_error *e
     bind_text(s, 1, t->id);
     if ((rc = step_done(st, s, "replacing the task's units", err)))
         return rc;
-    s = hss_store_prepare(st, "INSERT OR IGNORE INTO plan_task_unit(task_id,unit,lead,pos,county) VALUES(?,?,?,?,?)", err);
+    s = hss_store_prepare(st, "INSERT INTO plan_task_unit(task_id,unit,lead,pos,county) VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING", err);
     if (!s)
         return HSS_EDB;
     for (size_t i = 0; i <= t->nunits; i++) {
