@@ -432,7 +432,7 @@ static void audit_write(hss_req *r, int status)
  * unit states name theirs in their own words, inside this transaction) needs no generic one. */
 static int64_t audit_mark(hss_req *r)
 {
-    hss_stmt *s = hss_req_stmt(r, "SELECT coalesce(max(rowid),0) FROM audit");
+    hss_stmt *s = hss_req_stmt(r, "SELECT coalesce(max(id),0) FROM audit");
     int64_t v = s && hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : 0;
     if (s)
         hss_store_reset(s);

@@ -137,7 +137,7 @@ static hss_code apply(hss_store *st, const char *sql, hss_error *err)
         return rc;
     }
     if (split)
-        return hss_store_exec(st, split + 1, err);
+        sql = split + 1;
     if (!st->ops->ddl)
         return hss_store_exec(st, sql, err);
     char *own = st->ops->ddl(sql);

@@ -133,8 +133,9 @@ static void plain(hss_buf *out, const char *s, const char *e)
     char table[128] = "", col[128] = "", prev[128] = "";
     const char *w = s + strspn(s, " \t\r\n");
     int create_table = strncasecmp(w, "CREATE TABLE", 12) == 0;
-    if (create_table) {
-        const char *p = w + 12;
+    int alter_table = strncasecmp(w, "ALTER TABLE", 11) == 0;
+    if (create_table || alter_table) {
+        const char *p = w + (create_table ? 12 : 11);
         char word[128];
         next_word(&p, word, sizeof word);
         if (strcasecmp(word, "IF") == 0) {
@@ -159,11 +160,11 @@ static void plain(hss_buf *out, const char *s, const char *e)
             p++;
             continue;
         }
-        if (create_table && at_words(p, "INTEGER PRIMARY KEY")) {
+        if ((create_table || alter_table) && at_words(p, "INTEGER PRIMARY KEY")) {
             size_t n = strlen("INTEGER PRIMARY KEY");
             if (at_words(p, "INTEGER PRIMARY KEY AUTOINCREMENT"))
                 n = strlen("INTEGER PRIMARY KEY AUTOINCREMENT");
-            hss_buf_printf(out, "BIGINT PRIMARY KEY");
+            hss_buf_printf(out, alter_table ? "BIGINT" : "BIGINT PRIMARY KEY");
             snprintf(col, sizeof col, "%s", prev);
             p += n;
             continue;
@@ -195,8 +196,11 @@ static void plain(hss_buf *out, const char *s, const char *e)
     }
     if (*e == ';')
         hss_buf_append(out, ";", 1);
-    if (create_table && *col && *table)
+    if ((create_table || alter_table) && *col && *table)
         rowid_trigger(out, table, col);
+    if (alter_table && *col && *table) /* the rows there are numbered, then the key is made */
+        hss_buf_printf(out, "UPDATE %s SET %s=nextval('%s_%s_seq');\nALTER TABLE %s ADD PRIMARY KEY(%s);\n", table,
+                       col, table, col, table, col);
 }
 
 char *hss_store_pg_ddl(const char *sql)
