@@ -7,13 +7,15 @@
 # runs and 64 concurrent clients (bench/care_write.c) record follow-ups and read their team's
 # worklist for 60 s. Prints writes per second and p50/p99 of writes and of worklist reads side
 # by side. Targets: PostgreSQL at least 5x SQLite's write throughput, worklist p99 < 20 ms.
-# Environment: SCALE (default 1; e.g. SCALE=0.01 for 100,000 residents), RESIDENTS (default
-# 10000000, before SCALE), SECONDS_RUN (60), CLIENTS (64). The generated SQLite province is
-# cached in build/bench/province-RESIDENTS-SCALE.db (delete it to regenerate); the PostgreSQL one
-# is generated afresh each run. PostgreSQL is skipped, with the reason, when this build's hss
+# Environment: SCALE (default 1, at most 1; e.g. SCALE=0.01 for 100,000 residents), RESIDENTS
+# (default 10000000, before SCALE; 65000000 for a whole province), SECONDS_RUN (60), CLIENTS
+# (64). The generated SQLite province is cached in build/bench/province-RESIDENTS-SCALE.db
+# (delete it to regenerate); the PostgreSQL one is generated afresh each run. PostgreSQL is skipped, with the reason, when this build's hss
 # cannot open a postgresql:// URL.
 set -eu
 cd "$(dirname "$0")/.."
+# the SQLite column must be SQLite even where the tests' redirection to PostgreSQL is set
+unset HSS_STORE_PG
 BUILD=${BUILD:-build}
 SCALE=${SCALE:-1}
 RESIDENTS=${RESIDENTS:-10000000}
