@@ -53,6 +53,8 @@ load() {
   kill "$server" && wait "$server" 2>/dev/null || true
   server=
   cat "$out"
+  # failed requests: what the server said about them
+  [ $rc -eq 0 ] || { echo "hss serve said (last lines):"; grep -v '^hss: stopped' "$tmp/serve.err" | tail -n 5; }
   return $rc
 }
 
@@ -113,7 +115,7 @@ row "worklist errors" "GET /care/worklist" errors
 if [ -n "$pg" ] && [ -f "$tmp/pg.txt" ]; then
   awk -v s="$(fig "POST /care/followups" "$tmp/sqlite.txt" rate)" -v p="$(fig "POST /care/followups" "$tmp/pg.txt" rate)" \
       -v l="$(fig "GET /care/worklist" "$tmp/pg.txt" p99)" 'BEGIN {
-    printf "PostgreSQL writes / SQLite writes: %.2fx   [target >= 5x]\n", s > 0 ? p / s : 0
+    printf "PostgreSQL writes / SQLite writes: %.2fx   [target >= 5x]\n", (s > 0 ? p / s : 0)
     printf "PostgreSQL worklist p99: %s ms   [target < 20 ms]\n", l }'
 else
   echo "(PostgreSQL not run: see above)"
