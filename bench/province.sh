@@ -10,7 +10,8 @@
 # Environment: SCALE (default 1, at most 1; e.g. SCALE=0.01 for 100,000 residents), RESIDENTS
 # (default 10000000, before SCALE; 65000000 for a whole province), SECONDS_RUN (60), CLIENTS
 # (64). The generated SQLite province is cached in build/bench/province-RESIDENTS-SCALE.db
-# (delete it to regenerate); the PostgreSQL one is generated afresh each run. PostgreSQL is skipped, with the reason, when this build's hss
+# (delete it to regenerate); the PostgreSQL one is generated afresh each run, or with
+# PG_LOAD=copy moved there from the SQLite file by `hss copy` (bulk load, much faster). PostgreSQL is skipped, with the reason, when this build's hss
 # cannot open a postgresql:// URL.
 set -eu
 cd "$(dirname "$0")/.."
@@ -72,7 +73,14 @@ cp "$cache" "$tmp/province.db"
 # PostgreSQL
 pg=
 if url=$(tests/pg/cluster.sh start "$tmp/pg" --bench 2>"$tmp/pg.err"); then
-  if "$BUILD/bench/province_gen" "$url" "$RESIDENTS" "$SCALE" 2>"$tmp/gen.err"; then
+  if [ "${PG_LOAD:-}" = copy ]; then
+    # the same generated province, moved by `hss copy` (bulk load) instead of generated again
+    "$BUILD/hss" copy --help >/dev/null 2>&1 || { echo "province: PG_LOAD=copy needs hss copy" >&2; exit 1; }
+    t=$SECONDS
+    "$BUILD/hss" copy --from "$tmp/province.db" --to "$url" --quiet
+    echo "copied the generated province to PostgreSQL with hss copy in $((SECONDS - t)) s"
+    pg=$url
+  elif "$BUILD/bench/province_gen" "$url" "$RESIDENTS" "$SCALE" 2>"$tmp/gen.err"; then
     pg=$url
   else
     rc=$?
