@@ -77,7 +77,8 @@ if url=$(tests/pg/cluster.sh start "$tmp/pg" --bench 2>"$tmp/pg.err"); then
     # the same generated province, moved by `hss copy` (bulk load) instead of generated again
     "$BUILD/hss" copy --help >/dev/null 2>&1 || { echo "province: PG_LOAD=copy needs hss copy" >&2; exit 1; }
     t=$SECONDS
-    "$BUILD/hss" copy --from "$tmp/province.db" --to "$url" --quiet
+    "$BUILD/hss" copy --from "$tmp/province.db" --to "$url" --quiet ||
+      { echo "province: hss copy to PostgreSQL failed (its message above)" >&2; exit 1; }
     echo "copied the generated province to PostgreSQL with hss copy in $((SECONDS - t)) s"
     pg=$url
   elif "$BUILD/bench/province_gen" "$url" "$RESIDENTS" "$SCALE" 2>"$tmp/gen.err"; then
