@@ -106,6 +106,7 @@ start() {
     echo "max_connections = 200"
     echo "max_locks_per_transaction = 256"   # dropping a test's schema locks every table of it
     echo "dynamic_shared_memory_type = mmap" # no /dev/shm needed (small in containers)
+    echo "jit = off"   # compiling a query costs more than it saves on short OLTP statements
     if [ "$mode" = --bench ]; then
       echo "synchronous_commit = off"
       echo "shared_buffers = 1GB"

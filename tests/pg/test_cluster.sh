@@ -28,8 +28,8 @@ check "start prints a postgresql:// URL with the socket directory ($url)" \
 check "psql connects to database hss through the socket" test "$(q "$url" 'SELECT current_database()')" = hss
 check "no TCP listener (listen_addresses is empty)" test "$(q "$url" 'SHOW listen_addresses')" = ""
 check "the socket is in DIR" test -S "$dir/.s.PGSQL.5432"
-check "settings for tests: fsync, synchronous_commit, full_page_writes off; 200 connections" \
-  test "$(q "$url" "SELECT current_setting('fsync')||current_setting('synchronous_commit')||current_setting('full_page_writes')||current_setting('max_connections')")" = offoffoff200
+check "settings for tests: fsync, synchronous_commit, full_page_writes, jit off; 200 connections" \
+  test "$(q "$url" "SELECT current_setting('fsync')||current_setting('synchronous_commit')||current_setting('full_page_writes')||current_setting('jit')||current_setting('max_connections')")" = offoffoffoff200
 check "tables can be created and read" \
   test "$(q "$url" 'CREATE TABLE t(x int); INSERT INTO t VALUES (7); SELECT x FROM t')" = 7
 if [ "$(id -u)" -eq 0 ]; then
@@ -44,11 +44,13 @@ url=$(tests/pg/cluster.sh start "$dir")
 check "start after a killed run gives a fresh, working cluster" \
   test "$(q "$url" "SELECT count(*) FROM pg_tables WHERE tablename='t'")" = 0
 
-# 3. a start over a cluster that is still running replaces it
+# 3. a start over a cluster that is still running replaces it (here with the benchmark's settings)
 old=$(postmaster)
-url=$(tests/pg/cluster.sh start "$dir")
+url=$(tests/pg/cluster.sh start "$dir" --bench)
 check "start over a running cluster stops the old server" gone "$old"
 check "and the new one answers" test "$(q "$url" 'SELECT 1')" = 1
+check "--bench: fsync and full_page_writes on, synchronous_commit off" \
+  test "$(q "$url" "SELECT current_setting('fsync')||current_setting('full_page_writes')||current_setting('synchronous_commit')")" = ononoff
 check "url prints the same URL" test "$(tests/pg/cluster.sh url "$dir")" = "$url"
 
 # 4. stop removes everything; stopping again is harmless; a foreign directory is left alone
