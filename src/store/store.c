@@ -381,7 +381,7 @@ hss_store_loader *hss_store_load_begin(hss_store *st, const char *table, const c
         hss_fail(err, HSS_EDB, "%s: bulk load is not available on %s", table, st->ops->name);
         return NULL;
     }
-    if (st->depth == 0) {
+    if (st->ops->autocommit(st)) {
         hss_fail(err, HSS_EDB, "%s: a bulk load needs an open transaction", table);
         return NULL;
     }
