@@ -62,9 +62,10 @@ static void sum_value(row_sum *s, hss_stmt *q, int c)
         size_t n = (size_t)hss_store_col_bytes(q, c);
         snprintf(num, sizeof num, "B%zu:", n);
         sum_bytes(s, num, strlen(num));
+        static const char HEX[] = "0123456789abcdef";
         for (size_t i = 0; i < n; i++) {
-            snprintf(num, sizeof num, "%02x", b[i]);
-            sum_bytes(s, num, 2);
+            char hex[2] = {HEX[b[i] >> 4], HEX[b[i] & 15]};
+            sum_bytes(s, hex, 2);
         }
         break;
     }
