@@ -59,9 +59,9 @@ static void show_progress(void *ctx, const char *table, long long rows, int done
 {
     (void)ctx;
     if (done)
-        fprintf(stderr, "copied %-28s %lld rows\n", table, rows);
+        fprintf(stderr, "copied  %-28s %10lld rows\n", table, rows);
     else if (rows > 0)
-        fprintf(stderr, "copying %-27s %lld rows so far\n", table, rows);
+        fprintf(stderr, "copying %-28s %10lld rows so far\n", table, rows);
 }
 
 static void print_result(const hss_store_copy_result *r, hss_format fmt)

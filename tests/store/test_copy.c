@@ -114,7 +114,7 @@ static void cli_copy_reads_identical(void **state)
     if (rc != 0)
         fail_msg("hss copy: %s", out);
     assert_non_null(strstr(out, "every table checked"));
-    assert_non_null(strstr(out, "copied care_followup")); /* the progress, per table */
+    assert_non_null(strstr(out, "copied  care_followup")); /* the progress, per table */
     assert_null(strstr(out, "DIFFERS"));
     free(out);
 
