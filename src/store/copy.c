@@ -353,7 +353,13 @@ hss_code hss_store_copy(hss_store *src, hss_store *dst, const hss_store_copy_opt
         hss_store_rollback(dst);
         return rc;
     }
-    return hss_store_commit(dst, err);
+    /* Foreign keys are checked here: with --tables, rows may refer to tables left out. */
+    hss_error local;
+    hss_error_clear(&local);
+    if (hss_store_commit(dst, &local))
+        return hss_fail(err, local.code, "%s: the copy could not commit: %s%s", hss_store_path(dst), local.msg,
+                        o && o->ntables ? " (do the tables named refer to tables not named?)" : "");
+    return HSS_OK;
 }
 
 void hss_store_copy_result_free(hss_store_copy_result *res)

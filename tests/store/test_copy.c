@@ -275,6 +275,15 @@ static void bad_paths_and_names_are_clear_errors(void **state)
     assert_non_null(strstr(out, "no table 'nosuch'"));
     free(out);
 
+    /* facility rows refer to areas: without them the copy cannot commit, and leaves nothing */
+    snprintf(cmd, sizeof cmd, "%s copy --from %s --to %s/fk.db --tables facility 2>&1", hss_test_bin(), src_path, dir);
+    assert_int_equal(hss_test_run(cmd, &out), 1);
+    assert_non_null(strstr(out, "fk.db: the copy could not commit: database: FOREIGN KEY constraint failed "
+                                "(do the tables named refer to tables not named?)"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s/fk.db", dir);
+    assert_int_equal(db_query_int(cmd, "SELECT count(*) FROM facility"), 0);
+
     snprintf(cmd, sizeof cmd, "%s copy --from %s --to %s 2>&1", hss_test_bin(), src_path, src_path);
     assert_int_equal(hss_test_run(cmd, &out), 1);
     assert_non_null(strstr(out, "the source and the destination are the same database"));
