@@ -86,24 +86,52 @@ static void sum_hex(const row_sum *s, char out[17]) { snprintf(out, 17, "%016llx
 
 /* ---- reading a table in key order ----------------------------------------------------------- */
 
-/* The position (from 1) of column `name` among the statement's columns, 0 when absent. */
-static int col_position(hss_stmt *q, const char *name)
+/* A table's columns in order. They are read from a query that returns no rows, after it has
+ * run: a PostgreSQL statement knows its columns only then. */
+typedef struct table_cols {
+    char **names;
+    size_t n;
+} table_cols;
+
+static hss_code cols_of(hss_store *st, const char *table, table_cols *tc, hss_error *err)
 {
-    for (int c = 0; c < hss_store_col_count(q); c++)
-        if (strcasecmp(hss_store_col_name(q, c), name) == 0)
-            return c + 1;
+    char sql[320];
+    snprintf(sql, sizeof sql, "SELECT * FROM %s LIMIT 0", table);
+    tc->names = NULL;
+    tc->n = 0;
+    hss_stmt *q = hss_store_prepare(st, sql, err);
+    if (!q)
+        return HSS_EDB;
+    if (hss_store_step(q) != HSS_DONE) {
+        hss_store_finalize(q);
+        return hss_store_error(st, err, table);
+    }
+    tc->n = (size_t)hss_store_col_count(q);
+    tc->names = hss_xcalloc(tc->n ? tc->n : 1, sizeof *tc->names);
+    for (size_t c = 0; c < tc->n; c++)
+        tc->names[c] = hss_xstrdup(hss_store_col_name(q, (int)c));
+    hss_store_finalize(q);
+    return tc->n ? HSS_OK : hss_fail(err, HSS_EDB, "%s: no columns", table);
+}
+
+/* The position (from 1) of column `name`, 0 when absent. */
+static int col_position(const table_cols *tc, const char *name)
+{
+    for (size_t c = 0; c < tc->n; c++)
+        if (strcasecmp(tc->names[c], name) == 0)
+            return (int)c + 1;
     return 0;
 }
 
 /* "ORDER BY" the primary key's columns, or every column when the table has no key. Positions,
  * not names, so that no name needs quoting; NULLS FIRST, because the two databases differ. */
-static void order_by(hss_store *st, const char *table, hss_stmt *all, hss_buf *sql)
+static void order_by(hss_store *st, const char *table, const table_cols *tc, hss_buf *sql)
 {
     size_t nk = 0;
     char **key = hss_store_primary_key(st, table, &nk, NULL);
     int pos[64], n = 0;
     for (size_t k = 0; k < nk && n >= 0; k++) {
-        int p = col_position(all, key[k]);
+        int p = col_position(tc, key[k]);
         if (p == 0 || n == (int)(sizeof pos / sizeof *pos))
             n = -1; /* a key we cannot name by position: order by everything */
         else
@@ -112,26 +140,20 @@ static void order_by(hss_store *st, const char *table, hss_stmt *all, hss_buf *s
     hss_store_names_free(key, nk);
     hss_buf_puts(sql, " ORDER BY ");
     if (n <= 0)
-        for (int c = 0; c < hss_store_col_count(all); c++)
-            hss_buf_printf(sql, "%s%d NULLS FIRST", c ? "," : "", c + 1);
+        for (size_t c = 0; c < tc->n; c++)
+            hss_buf_printf(sql, "%s%zu NULLS FIRST", c ? "," : "", c + 1);
     else
         for (int i = 0; i < n; i++)
             hss_buf_printf(sql, "%s%d NULLS FIRST", i ? "," : "", pos[i]);
 }
 
-/* A statement reading every row of `table` in key order. */
-static hss_stmt *read_sorted(hss_store *st, const char *table, hss_error *err)
+/* A statement reading every row of `table` in key order, its columns as in tc. */
+static hss_stmt *read_sorted(hss_store *st, const char *table, const table_cols *tc, hss_error *err)
 {
     hss_buf sql;
     hss_buf_init(&sql);
     hss_buf_printf(&sql, "SELECT * FROM %s", table);
-    hss_stmt *all = hss_store_prepare(st, sql.data, err);
-    if (!all) {
-        hss_buf_free(&sql);
-        return NULL;
-    }
-    order_by(st, table, all, &sql);
-    hss_store_finalize(all);
+    order_by(st, table, tc, &sql);
     hss_stmt *q = hss_store_prepare(st, sql.data, err);
     hss_buf_free(&sql);
     return q;
@@ -140,14 +162,20 @@ static hss_stmt *read_sorted(hss_store *st, const char *table, hss_error *err)
 /* Counts and hashes a table as it is stored. */
 static hss_code table_sum(hss_store *st, const char *table, row_sum *s, hss_error *err)
 {
-    hss_stmt *q = read_sorted(st, table, err);
-    if (!q)
-        return HSS_EDB;
-    int n = hss_store_col_count(q), rc;
-    while ((rc = hss_store_step(q)) == HSS_ROW)
-        sum_row(s, q, n);
-    hss_store_finalize(q);
-    return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, table);
+    table_cols tc;
+    hss_code rc = cols_of(st, table, &tc, err);
+    hss_stmt *q = rc ? NULL : read_sorted(st, table, &tc, err);
+    if (q) {
+        int r;
+        while ((r = hss_store_step(q)) == HSS_ROW)
+            sum_row(s, q, (int)tc.n);
+        hss_store_finalize(q);
+        rc = r == HSS_DONE ? HSS_OK : hss_store_error(st, err, table);
+    } else {
+        rc = HSS_EDB;
+    }
+    hss_store_names_free(tc.names, tc.n);
+    return rc;
 }
 
 /* ---- copying ------------------------------------------------------------------------------- */
@@ -183,10 +211,10 @@ static void progress(const hss_store_copy_options *o, const char *table, long lo
 }
 
 /* Streams the rows from the source read into the loader, hashing each as it goes. */
-static hss_code stream_rows(hss_stmt *q, hss_store_loader *ld, const hss_store_copy_options *o, const char *table,
-                            row_sum *s, hss_error *err)
+static hss_code stream_rows(hss_stmt *q, int n, hss_store_loader *ld, const hss_store_copy_options *o,
+                            const char *table, row_sum *s, hss_error *err)
 {
-    int n = hss_store_col_count(q), rc;
+    int rc;
     while ((rc = hss_store_step(q)) == HSS_ROW) {
         sum_row(s, q, n);
         for (int c = 0; c < n; c++)
@@ -209,21 +237,18 @@ static hss_code copy_table(hss_store *src, hss_store *dst, const char *table, co
     snprintf(sql, sizeof sql, "DELETE FROM %s", table);
     if (hss_store_exec(dst, sql, err))
         return HSS_EDB;
-    hss_stmt *q = read_sorted(src, table, err);
-    if (!q)
+    table_cols tc;
+    if (cols_of(src, table, &tc, err))
         return HSS_EDB;
-    int n = hss_store_col_count(q);
-    const char **cols = hss_xcalloc((size_t)n, sizeof *cols);
-    for (int c = 0; c < n; c++)
-        cols[c] = hss_store_col_name(q, c);
+    hss_stmt *q = read_sorted(src, table, &tc, err);
     progress(o, table, 0, 0);
-    hss_store_loader *ld = hss_store_load_begin(dst, table, cols, n, err);
-    hss_code rc = ld ? stream_rows(q, ld, o, table, s, err) : HSS_EDB;
+    hss_store_loader *ld = q ? hss_store_load_begin(dst, table, (const char *const *)tc.names, (int)tc.n, err) : NULL;
+    hss_code rc = ld ? stream_rows(q, (int)tc.n, ld, o, table, s, err) : HSS_EDB;
     if (ld && rc)
         hss_store_load_abort(ld);
     else if (ld)
         rc = hss_store_load_end(ld, err);
-    free(cols);
+    hss_store_names_free(tc.names, tc.n);
     hss_store_finalize(q);
     if (rc == HSS_OK)
         progress(o, table, s->rows, 1);
