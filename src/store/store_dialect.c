@@ -3,6 +3,7 @@
  * the schema. Migrations are written once (src/store/schema_*.c) and translated here when the
  * store is a PostgreSQL server:
  *   INTEGER -> BIGINT, REAL -> DOUBLE PRECISION, BLOB -> BYTEA, `WITHOUT ROWID` dropped;
+ *   a TEXT column compares in byte order (COLLATE "C"), as in SQLite, whatever the locale;
  *   `x INTEGER PRIMARY KEY` (SQLite's row id: a new row without one gets the next number) ->
  *     BIGINT PRIMARY KEY numbered by a sequence in a BEFORE INSERT trigger, which also moves the
  *     sequence past an id given explicitly, as SQLite's next row id follows the largest;
@@ -172,7 +173,11 @@ static void plain(hss_buf *out, const char *s, const char *e)
             p += n;
             continue;
         }
-        if (at_words(p, "INTEGER")) {
+        if ((create_table || alter_table) && at_words(p, "TEXT") && strcasecmp(prev, "AS") != 0) {
+            /* byte order, as SQLite compares text, whatever the database's locale */
+            hss_buf_printf(out, "TEXT COLLATE \"C\"");
+            p += 4;
+        } else if (at_words(p, "INTEGER")) {
             hss_buf_printf(out, "BIGINT");
             p += 7;
         } else if (at_words(p, "REAL")) {
