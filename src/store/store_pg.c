@@ -874,17 +874,25 @@ static int pg_col_type(hss_stmt *s, int c)
     }
 }
 
+/* PostgreSQL names a statement's columns once it has run: asked before the first step, the
+ * statement runs, and the steps then read its rows (an error shows at the first step). */
+static void run_for_columns(pg_stmt *x)
+{
+    if (!x->res && !x->done && run(x))
+        x->res = NULL;
+}
+
 static int pg_col_count(hss_stmt *s)
 {
     pg_stmt *x = PST(s);
-    if (!x->res && !x->done)
-        return 0;
+    run_for_columns(x);
     return x->res ? PQnfields(x->res) : 0;
 }
 
 static const char *pg_col_name(hss_stmt *s, int c)
 {
     pg_stmt *x = PST(s);
+    run_for_columns(x);
     return x->res && c >= 0 && c < PQnfields(x->res) ? PQfname(x->res, c) : NULL;
 }
 
