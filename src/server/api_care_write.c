@@ -129,7 +129,7 @@ static enum MHD_Result refuse(hss_req *r, unsigned status, int64_t resident, con
     if (hss_store_begin(r->st, &e) == HSS_OK) {
         char target[300];
         snprintf(target, sizeof target, "%s %s", r->method, r->url);
-        if (hss_audit_log(r->st, r->user, r->ip, "care_denied", target, (int)status, en, &e) ||
+        if (hss_auth_audit_log(r->st, r->user, r->ip, "care_denied", target, (int)status, en, &e) ||
             (resident && hss_care_audit(r->st, r->user, "denied", resident, &e)) || hss_store_commit(r->st, &e))
             hss_store_rollback(r->st);
     }
@@ -419,7 +419,7 @@ static hss_code record_success(wreq *w, const char *json)
     snprintf(detail, sizeof detail, "%s resident %lld request %s", w->kind, (long long)w->resident, w->rid);
     hss_code c = hss_care_request_save(w->r->st, w->rid, w->r->user, w->kind, county, 200, json, &w->err);
     if (!c)
-        c = hss_audit_log(w->r->st, w->r->user, w->r->ip, "care_write", target, 200, detail, &w->err);
+        c = hss_auth_audit_log(w->r->st, w->r->user, w->r->ip, "care_write", target, 200, detail, &w->err);
     if (!c && w->resident) {
         char action[32];
         snprintf(action, sizeof action, "%s_add", w->kind);

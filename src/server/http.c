@@ -413,7 +413,7 @@ void hss_audit_denied(hss_req *r, const char *what)
     r->audit_done = 1;
     char target[600];
     snprintf(target, sizeof target, "%s %s", r->method, r->url);
-    hss_audit_log(r->st, r->authed ? r->user : "", r->ip, "denied", target, 403, what, NULL);
+    hss_auth_audit_log(r->st, r->authed ? r->user : "", r->ip, "denied", target, 403, what, NULL);
 }
 
 static void audit_write(hss_req *r, int status)
@@ -424,7 +424,7 @@ static void audit_write(hss_req *r, int status)
     snprintf(target, sizeof target, "%s %s", r->method, r->url);
     /* a refused write is this one row with status 403 */
     const char *action = r->audit_action[0] ? r->audit_action : "write";
-    hss_audit_log(r->st, r->authed ? r->user : "", r->ip, action,
+    hss_auth_audit_log(r->st, r->authed ? r->user : "", r->ip, action,
                   r->audit_target[0] ? r->audit_target : target, status, r->audit_detail ? r->audit_detail : "", NULL);
 }
 

@@ -125,6 +125,14 @@ char *hss_shared_get(const char *key, int64_t version);
 void hss_shared_put(const char *key, int64_t version, const char *body);
 void hss_shared_clear(void);
 
+/* render.c: a module's rows as JSON. kinds[c] says how column c is written under keys[c]:
+ * 's' text (a null cell leaves the key out), 'S' text or null, 'n' number (null reads 0),
+ * 'm' number (a null leaves the key out), 'N' number or null, 'b' boolean (non-zero), '-' left out; the string ends the columns. */
+struct cJSON;
+void hss_json_cell(struct cJSON *o, const char *key, const hss_table *t, size_t i, size_t c, char kind);
+struct cJSON *hss_json_row(const hss_table *t, size_t i, const char *const *keys, const char *kinds);
+struct cJSON *hss_json_rows(const hss_table *t, const char *const *keys, const char *kinds);
+
 /* A query-string argument, or NULL. */
 const char *hss_arg(hss_req *r, const char *name);
 
@@ -158,10 +166,6 @@ enum MHD_Result hss_api_boundaries(hss_req *r);
 char *hss_boundaries_json(hss_store *st, const char *under, const char *level, const char *scope);
 
 /* api_facilities.c */
-/* The facilities under `under` (already scope-checked) of `type` (NULL = all) as a table;
- * limit 0 = all. *total gets the count before paging. */
-hss_code hss_facility_table(hss_store *st, const char *under, const char *type, size_t limit,
-                            size_t offset, hss_table **out, long long *total, hss_error *err);
 enum MHD_Result hss_api_facilities(hss_req *r);
 enum MHD_Result hss_api_facility(hss_req *r, const char *code);
 enum MHD_Result hss_api_geo_facilities(hss_req *r);
