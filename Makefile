@@ -3,7 +3,7 @@
 # Sources are found by wildcard so that each module adds files without touching this file.
 
 CC      ?= cc
-PKGS    := sqlite3 libcjson yaml-0.1 libmicrohttpd libsodium xlsxwriter readosm zlib
+PKGS    := sqlite3 libpq libcjson yaml-0.1 libmicrohttpd libsodium xlsxwriter readosm zlib
 CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 OPT     ?= -O2 -g

@@ -160,7 +160,7 @@ hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, in
         return hss_fail(err, HSS_EINVAL, "visit date %s is before the enrolment on %s", f->date, enrolled);
     if (hss_store_begin(st, err))
         return HSS_EDB;
-    s = hss_store_prepare(st, "INSERT INTO care_followup(enrolment_id,visit_date,sbp,dbp,glucose,symptoms,adherence,referred,user) "
+    s = hss_store_prepare(st, "INSERT INTO care_followup(enrolment_id,visit_date,sbp,dbp,glucose,symptoms,adherence,referred,user_name) "
                               "VALUES(?,?,?,?,?,?,?,?,?)", err);
     if (!s) {
         hss_store_rollback(st);
@@ -209,7 +209,7 @@ hss_code hss_care_followups(hss_store *st, const hss_care_viewer *v, const char 
     if ((rc = hss_care_audit(st, v && v->user ? v->user : "unknown", "followups", r.id, err)))
         return rc;
     hss_stmt *s = hss_store_prepare(st,
-        "SELECT f.id,e.disease,f.visit_date,f.sbp,f.dbp,f.glucose,f.symptoms,coalesce(f.adherence,''),f.referred,f.user "
+        "SELECT f.id,e.disease,f.visit_date,f.sbp,f.dbp,f.glucose,f.symptoms,coalesce(f.adherence,''),f.referred,f.user_name "
         "FROM care_followup f JOIN care_enrolment e ON e.id=f.enrolment_id WHERE e.resident_id=? "
         "ORDER BY f.visit_date, f.id", err);
     if (!s)

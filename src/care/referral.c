@@ -76,7 +76,7 @@ static hss_code log_event(hss_store *st, int64_t id, const char *state, const ch
                           const char *note, hss_error *err)
 {
     hss_stmt *s = hss_store_prepare(st,
-        "INSERT INTO care_referral_event(referral_id,state,at,user,note) VALUES(?,?,?,?,?)", err);
+        "INSERT INTO care_referral_event(referral_id,state,at,user_name,note) VALUES(?,?,?,?,?)", err);
     if (!s) {
         hss_store_rollback(st);
         return HSS_EDB;
@@ -336,7 +336,7 @@ hss_code hss_care_referrals_received(hss_store *st, const char *user, const char
 
 hss_code hss_care_referral_events(hss_store *st, int64_t id, hss_table **out, hss_error *err)
 {
-    hss_stmt *s = hss_store_prepare(st, "SELECT state,at,user,note FROM care_referral_event WHERE referral_id=? "
+    hss_stmt *s = hss_store_prepare(st, "SELECT state,at,user_name,note FROM care_referral_event WHERE referral_id=? "
                                             "ORDER BY rowid", err);
     if (!s)
         return HSS_EDB;

@@ -82,7 +82,7 @@ hss_code hss_care_audit(hss_store *st, const char *user, const char *action, int
 {
     char ts[24];
     care_timestamp(ts);
-    hss_stmt *s = hss_store_prepare(st, "INSERT INTO care_access_log(at,user,action,resident_id) VALUES(?,?,?,?)", err);
+    hss_stmt *s = hss_store_prepare(st, "INSERT INTO care_access_log(at,user_name,action,resident_id) VALUES(?,?,?,?)", err);
     if (!s)
         return HSS_EDB;
     hss_store_bind_text(s, 1, ts);
@@ -103,7 +103,7 @@ hss_code care_access_log_many(hss_store *st, const char *user, const char *actio
     care_timestamp(ts);
     if (hss_store_begin(st, err))
         return HSS_EDB;
-    hss_stmt *s = hss_store_prepare(st, "INSERT INTO care_access_log(at,user,action,resident_id) "
+    hss_stmt *s = hss_store_prepare(st, "INSERT INTO care_access_log(at,user_name,action,resident_id) "
                                             "SELECT ?1,?2,?3,value FROM json_each(?4)", err);
     if (!s) {
         hss_store_rollback(st);
@@ -220,7 +220,8 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
         "INSERT INTO care_resident(id_number,name,sex,birth_date,village_code,county_code,household,conditions,generated) "
         "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,0) ON CONFLICT(id_number) DO UPDATE SET name=excluded.name, sex=excluded.sex,"
         " birth_date=excluded.birth_date, village_code=excluded.village_code, county_code=excluded.county_code,"
-        " household=iif(?9,excluded.household,household), conditions=iif(?10,excluded.conditions,conditions),"
+        " household=CASE WHEN ?9<>0 THEN excluded.household ELSE care_resident.household END,"
+        " conditions=CASE WHEN ?10<>0 THEN excluded.conditions ELSE care_resident.conditions END,"
         " generated=0", err);
     /* ID numbers seen in this file, to refuse duplicates (two lines for one person). */
     hss_stmt *seen_tmp = NULL;
@@ -506,7 +507,7 @@ hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const c
         hss_store_finalize(s);
     }
     if (log) {
-        s = hss_store_prepare(st, "SELECT at,user,action FROM care_access_log WHERE resident_id=? ORDER BY id", err);
+        s = hss_store_prepare(st, "SELECT at,user_name,action FROM care_access_log WHERE resident_id=? ORDER BY id", err);
         if (!s) {
             hss_table_free(t);
             return HSS_EDB;

@@ -148,14 +148,14 @@ hss_code hss_care_resident_followups(hss_store *st, int64_t resident_id, hss_tab
 {
     return rows(st, by_id(st,
         "SELECT f.id,e.disease,f.visit_date,f.sbp,f.dbp,f.glucose,f.symptoms,coalesce(f.adherence,''),f.medication,f.note,"
-        " f.user,coalesce(u.display_name,''),coalesce(u.role,'') "
-        "FROM care_followup f JOIN care_enrolment e ON e.id=f.enrolment_id LEFT JOIN app_user u ON u.name=f.user "
+        " f.user_name,coalesce(u.display_name,''),coalesce(u.role,'') "
+        "FROM care_followup f JOIN care_enrolment e ON e.id=f.enrolment_id LEFT JOIN app_user u ON u.name=f.user_name "
         "WHERE e.resident_id=? ORDER BY f.visit_date,f.id LIMIT 500", resident_id, err), NULL, 0, out, err);
 }
 
 hss_code hss_care_access_log(hss_store *st, int64_t resident_id, hss_table **out, hss_error *err)
 {
-    return rows(st, by_id(st, "SELECT at,user,action FROM care_access_log WHERE resident_id=? ORDER BY id DESC LIMIT 1000",
+    return rows(st, by_id(st, "SELECT at,user_name,action FROM care_access_log WHERE resident_id=? ORDER BY id DESC LIMIT 1000",
                           resident_id, err), NULL, 0, out, err);
 }
 

@@ -566,7 +566,7 @@ int hss_care_request_id_valid(const char *rid)
 hss_code hss_care_request_find(hss_store *st, const char *request_id, const char *user, int *status,
                                char **answer, hss_error *err)
 {
-    hss_stmt *s = prep(st, "SELECT user,status,answer FROM care_request WHERE request_id=?", err);
+    hss_stmt *s = prep(st, "SELECT user_name,status,answer FROM care_request WHERE request_id=?", err);
     if (!s)
         return HSS_EDB;
     hss_store_bind_text(s, 1, request_id);
@@ -587,7 +587,7 @@ hss_code hss_care_request_find(hss_store *st, const char *request_id, const char
 hss_code hss_care_request_save(hss_store *st, const char *request_id, const char *user, const char *kind,
                                const char *county, int status, const char *answer, hss_error *err)
 {
-    hss_stmt *s = prep(st, "INSERT INTO care_request(request_id,user,kind,at,status,answer,county_code) "
+    hss_stmt *s = prep(st, "INSERT INTO care_request(request_id,user_name,kind,at,status,answer,county_code) "
                                "VALUES(?,?,?,?,?,?,?)", err);
     if (!s)
         return HSS_EDB;

@@ -167,9 +167,11 @@ hss_code rg_import_areas(rg_import *im)
     s.upd = hss_store_prepare(im->st,
         /* ?10 bit 1: the file has a generated column (or --generated): else the label stays */
         "UPDATE area SET parent_code=?2,level=?3,name=?4,kind=?5,population=?6,lon=?7,lat=?8,"
-        "generated=iif(?10&1,?9,generated) WHERE code=?1 AND NOT (parent_code IS ?2 AND level IS ?3 "
-        "AND name IS ?4 AND kind IS ?5 AND population IS ?6 AND lon IS ?7 AND lat IS ?8 AND "
-        "generated IS iif(?10&1,?9,generated))",
+        "generated=CASE WHEN (?10&1)<>0 THEN ?9 ELSE generated END WHERE code=?1 AND NOT ("
+        "parent_code IS NOT DISTINCT FROM ?2 AND level IS NOT DISTINCT FROM ?3 "
+        "AND name IS NOT DISTINCT FROM ?4 AND kind IS NOT DISTINCT FROM ?5 AND population IS NOT DISTINCT FROM ?6 "
+        "AND lon IS NOT DISTINCT FROM ?7 AND lat IS NOT DISTINCT FROM ?8 AND "
+        "generated IS NOT DISTINCT FROM CASE WHEN (?10&1)<>0 THEN ?9 ELSE generated END)",
         im->err);
     hss_code rc = HSS_OK;
     if (!s.level_of || !s.children || !s.ins || !s.upd)

@@ -230,24 +230,26 @@ hss_code rg_import_facilities(rg_import *im)
         "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)", im->err);
     /* ?18: which optional columns the file has (bit i = OPTIONAL[i]); an absent one keeps
      * the stored value (K), so a file of the required columns alone loses nothing. */
-#define K(col, n, bit) "iif(?18&" #bit ",?" #n "," #col ")"
+#define K(col, n, bit) "CASE WHEN (?18&" #bit ")<>0 THEN ?" #n " ELSE " #col " END"
     s.upd = hss_store_prepare(im->st,
         "UPDATE facility SET name=?2,type=?3,grade=?4,ownership=?5,area_code=?6,lon=?7,lat=?8,"
         "beds_approved=?9,beds_open=?10,beds_infectious=" K(beds_infectious, 11, 1) ","
         "medcom_code=" K(medcom_code, 12, 2) ",medcom_lead=" K(medcom_lead, 13, 4) ","
         "central=" K(central, 14, 8) ",sub_centre=" K(sub_centre, 15, 16) ",services=" K(services, 16, 32) ","
         "generated=" K(generated, 17, 64) " WHERE code=?1 AND NOT ("
-        "name IS ?2 AND type IS ?3 AND grade IS ?4 AND ownership IS ?5 AND area_code IS ?6 AND "
-        "lon IS ?7 AND lat IS ?8 AND beds_approved IS ?9 AND beds_open IS ?10 AND "
-        "beds_infectious IS " K(beds_infectious, 11, 1) " AND medcom_code IS " K(medcom_code, 12, 2)
-        " AND medcom_lead IS " K(medcom_lead, 13, 4) " AND central IS " K(central, 14, 8)
-        " AND sub_centre IS " K(sub_centre, 15, 16) " AND services IS " K(services, 16, 32)
-        " AND generated IS " K(generated, 17, 64) ")", im->err);
+#define SAME " IS NOT DISTINCT FROM "
+        "name" SAME "?2 AND type" SAME "?3 AND grade" SAME "?4 AND ownership" SAME "?5 AND area_code" SAME "?6 AND "
+        "lon" SAME "?7 AND lat" SAME "?8 AND beds_approved" SAME "?9 AND beds_open" SAME "?10 AND "
+        "beds_infectious" SAME K(beds_infectious, 11, 1) " AND medcom_code" SAME K(medcom_code, 12, 2)
+        " AND medcom_lead" SAME K(medcom_lead, 13, 4) " AND central" SAME K(central, 14, 8)
+        " AND sub_centre" SAME K(sub_centre, 15, 16) " AND services" SAME K(services, 16, 32)
+        " AND generated" SAME K(generated, 17, 64) ")", im->err);
+#undef SAME
 #undef K
     static const char *const extra_sql[] = {
-        "UPDATE facility SET beds_rehabilitation=?2 WHERE code=?1 AND beds_rehabilitation IS NOT ?2",
-        "UPDATE facility SET beds_nursing=?2 WHERE code=?1 AND beds_nursing IS NOT ?2",
-        "UPDATE facility SET run_by=?2 WHERE code=?1 AND run_by IS NOT ?2"};
+        "UPDATE facility SET beds_rehabilitation=?2 WHERE code=?1 AND beds_rehabilitation IS DISTINCT FROM ?2",
+        "UPDATE facility SET beds_nursing=?2 WHERE code=?1 AND beds_nursing IS DISTINCT FROM ?2",
+        "UPDATE facility SET run_by=?2 WHERE code=?1 AND run_by IS DISTINCT FROM ?2"};
     for (int k = 0; k < 3; k++)
         s.extra[k] = hss_store_prepare(im->st, extra_sql[k], im->err);
     hss_code rc = HSS_OK;

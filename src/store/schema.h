@@ -23,6 +23,11 @@ extern const hss_schema hss_schema_rounds;  /* mobile-clinic rounds, stationed d
     static const char *const name##_sql[] = {__VA_ARGS__};                                 \
     const hss_schema name = {mod, name##_sql, sizeof name##_sql / sizeof *name##_sql}
 
+/* Splits one migration into its SQLite form (before) and its PostgreSQL form (after), where a
+ * translation of the SQLite form would not do the same thing (store_dialect.c translates the
+ * rest). Write: "sqlite sql" HSS_SQL_PG "postgresql sql". */
+#define HSS_SQL_PG "\x1e"
+
 /* A module with no tables yet. */
 #define HSS_SCHEMA_EMPTY(name, mod) const hss_schema name = {mod, NULL, 0}
 

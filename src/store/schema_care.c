@@ -192,4 +192,10 @@ HSS_SCHEMA(hss_schema_care, "care",
     "INSERT INTO care_figures_dirty SELECT substr(e.village_code,1,9),e.county_code FROM care_enrolment e WHERE e.id=OLD.enrolment_id AND NOT EXISTS (SELECT 1 FROM care_figures_dirty d WHERE d.township=substr(e.village_code,1,9)); "
     "END;",
     /* v4: the phone number a resident calls to reach their family-doctor team ('' = none) */
-    "ALTER TABLE care_team ADD COLUMN phone TEXT NOT NULL DEFAULT '';");
+    "ALTER TABLE care_team ADD COLUMN phone TEXT NOT NULL DEFAULT '';",
+    /* v5: `user` is a reserved word in PostgreSQL (it means the session's database user), so
+     * the column that names who did a thing is user_name, as in the other modules */
+    "ALTER TABLE care_referral_event RENAME COLUMN user TO user_name;"
+    "ALTER TABLE care_followup RENAME COLUMN user TO user_name;"
+    "ALTER TABLE care_access_log RENAME COLUMN user TO user_name;"
+    "ALTER TABLE care_request RENAME COLUMN user TO user_name;");

@@ -53,7 +53,8 @@ HSS_SCHEMA(hss_schema_metrics, "metrics",
     "  PRIMARY KEY(area, year, element_id, slice)"
     ") WITHOUT ROWID;"
     "CREATE VIEW data_value_v AS SELECT e.code AS element, o.code AS org,"
-    "  printf('%04d-%02d', d.period / 100, d.period % 100) AS period, d.category, d.value,"
+    "  CAST(d.period / 100 AS TEXT) || '-' || substr(CAST(100 + d.period % 100 AS TEXT), 2) AS period,"
+    "  d.category, d.value,"
     "  d.generated FROM data_value d JOIN metric_element e ON e.id = d.element_id"
     "  JOIN metric_org o ON o.id = d.org_id;",
     "CREATE TABLE metric_record_value("

@@ -58,7 +58,12 @@ HSS_SCHEMA(hss_schema_server, "server",
     "INSERT INTO app_user_v2(name,role,scope,password_hash,created,disabled) "
     "  SELECT name,role,scope,password_hash,created,disabled FROM app_user;"
     "DROP TABLE app_user;"
-    "ALTER TABLE app_user_v2 RENAME TO app_user;",
+    "ALTER TABLE app_user_v2 RENAME TO app_user;"
+    HSS_SQL_PG /* PostgreSQL changes a CHECK in place, and keeps app_session's reference */
+    "ALTER TABLE app_user DROP CONSTRAINT app_user_role_check;"
+    "ALTER TABLE app_user ADD CONSTRAINT app_user_role_check "
+    "  CHECK(role IN ('admin','planner','county','facility','resident'));"
+    "ALTER TABLE app_user ADD COLUMN resident TEXT;",
     /* v3: roles that match the people (care_roles.c, plan): doctor (a family-doctor team member,
      * app_user.team), hospital (a receiving facility, app_user.facility), cdc (alerts and
      * surveillance of an area, no named residents) and unit (a responsible unit of the plan:
@@ -81,4 +86,12 @@ HSS_SCHEMA(hss_schema_server, "server",
     "INSERT INTO app_user_v3(name,role,scope,password_hash,created,disabled,resident) "
     "  SELECT name,role,scope,password_hash,created,disabled,resident FROM app_user;"
     "DROP TABLE app_user;"
-    "ALTER TABLE app_user_v3 RENAME TO app_user;");
+    "ALTER TABLE app_user_v3 RENAME TO app_user;"
+    HSS_SQL_PG
+    "ALTER TABLE app_user DROP CONSTRAINT app_user_role_check;"
+    "ALTER TABLE app_user ADD CONSTRAINT app_user_role_check "
+    "  CHECK(role IN ('admin','planner','county','facility','resident','doctor','hospital','cdc','unit'));"
+    "ALTER TABLE app_user ADD COLUMN unit TEXT;"
+    "ALTER TABLE app_user ADD COLUMN team TEXT;"
+    "ALTER TABLE app_user ADD COLUMN facility TEXT;"
+    "ALTER TABLE app_user ADD COLUMN display_name TEXT NOT NULL DEFAULT '';");

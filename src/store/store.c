@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "store/schema.h"
+#include "store/store_pg.h"
 
 static const hss_schema *const SCHEMAS[] = {
     &hss_schema_core, &hss_schema_region, &hss_schema_policy, &hss_schema_metrics,
@@ -128,6 +129,15 @@ int hss_store_schema_version(hss_store *st, const char *module)
 
 static hss_code apply(hss_store *st, const char *sql, hss_error *err)
 {
+    const char *split = strchr(sql, HSS_SQL_PG[0]);
+    if (split && !st->ops->ddl) {
+        char *own = hss_xstrndup(sql, (size_t)(split - sql));
+        hss_code rc = hss_store_exec(st, own, err);
+        free(own);
+        return rc;
+    }
+    if (split)
+        return hss_store_exec(st, split + 1, err);
     if (!st->ops->ddl)
         return hss_store_exec(st, sql, err);
     char *own = st->ops->ddl(sql);
@@ -155,9 +165,12 @@ static hss_code migrate_one(hss_store *st, const hss_schema *sc, hss_error *err)
     if ((size_t)have > sc->count)
         return hss_fail(err, HSS_EDB, "%s: schema of module '%s' is version %d, newer than this hss (%zu)",
                         st->path, sc->module, have, sc->count);
-    for (size_t v = (size_t)have; v < sc->count; v++)
-        if (apply(st, sc->sql[v], err))
-            return HSS_EDB;
+    for (size_t v = (size_t)have; v < sc->count; v++) {
+        hss_error e;
+        hss_error_clear(&e);
+        if (apply(st, sc->sql[v], &e))
+            return hss_fail(err, HSS_EDB, "schema of module '%s', version %zu: %s", sc->module, v + 1, e.msg);
+    }
     return (size_t)have < sc->count ? record_version(st, sc, err) : HSS_OK;
 }
 
@@ -188,7 +201,7 @@ hss_store *hss_store_open(const char *path, hss_error *err)
 {
     hss_store *st = hss_xcalloc(1, sizeof *st);
     st->path = hss_xstrdup(path);
-    st->ops = is_pg_url(path) ? &hss_store_pg_ops : &hss_store_sqlite_ops;
+    st->ops = is_pg_url(path) || hss_store_pg_test_url(path) ? &hss_store_pg_ops : &hss_store_sqlite_ops;
     hss_error local;
     hss_error_clear(&local);
     if (st->ops->open(st, err)) {

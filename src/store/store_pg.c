@@ -1,17 +1,847 @@
 /*
- * store_pg.c: the PostgreSQL backend (placeholder until the libpq backend lands).
+ * store_pg.c: the PostgreSQL backend, on libpq. A statement written with `?` or `:name`
+ * placeholders is numbered ($1, $2 …) once, prepared on the server the first time it runs with
+ * the types its binds then have (and kept per connection, so the next prepare of the same SQL
+ * costs nothing), and run with its parameters as text. Rows come back whole and are read as
+ * text, which is what the modules' typed column reads parse.
+ *
+ * Where SQLite and PostgreSQL differ, this file and store_dialect.c say how: the schema scripts
+ * are translated (store_dialect.c), a few SQLite functions are provided in the schema
+ * `hss_compat`, and an error inside a transaction is undone to a savepoint so that, as in
+ * SQLite, the failed statement alone fails and the transaction goes on.
+ *
+ * For the test suite, HSS_STORE_PG (a connection URL) makes every plain file path a schema on
+ * that server (store_pg_test_schema): the file then holds only the schema's name.
  */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <unistd.h>
+
 #include "store/store_int.h"
+#include "store/store_pg.h"
+
+#define OID_BOOL 16
+#define OID_BYTEA 17
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+#define OID_TEXT 25
+#define OID_FLOAT4 700
+#define OID_FLOAT8 701
+#define OID_NUMERIC 1700
+
+/* Prepared statements kept per connection, by parameter types and SQL. */
+#define PREP_SLOTS 8192
+
+typedef struct prep_entry {
+    char *key; /* types signature, '|', the numbered SQL */
+    int id;    /* the server-side name is hss_<id> */
+} prep_entry;
+
+typedef struct pg_conn {
+    PGconn *c;
+    char *schema;      /* test mode: the schema this store lives in */
+    int temp_schema;   /* dropped on close (":memory:") */
+    long long changes, total;
+    char sqlstate[6];
+    char *errmsg;
+    prep_entry *prep; /* PREP_SLOTS, open addressing */
+    int nprep;
+} pg_conn;
+
+typedef struct pg_param {
+    int type; /* HSS_SQL_* */
+    char *own;        /* owned copy (numbers, copied text, escaped blobs) */
+    const char *val;  /* what is sent */
+    int len;
+} pg_param;
+
+typedef struct pg_stmt {
+    hss_stmt base;
+    char *sql;     /* numbered */
+    int nparams;
+    char **names;  /* nparams entries: ":name" or NULL */
+    pg_param *params;
+    const char *prep_name; /* set once prepared for the current types */
+    char prep_buf[24];
+    char *sig;     /* the types it was prepared for */
+    PGresult *res;
+    int row, nrows;
+    int done;
+    int reads; /* a SELECT */
+    unsigned char **blobs; /* decoded bytea of the current row, per column */
+} pg_stmt;
+
+#define CONN(st) ((pg_conn *)(st)->impl)
+#define PST(s) ((pg_stmt *)(s))
+
+/* ---- errors ------------------------------------------------------------------------------- */
+
+static void set_error(pg_conn *c, const PGresult *r)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    snprintf(c->sqlstate, sizeof c->sqlstate, "%s", state ? state : "");
+    const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!m)
+        m = PQerrorMessage(c->c);
+    free(c->errmsg);
+    c->errmsg = hss_xstrdup(m && *m ? m : "unknown error");
+    size_t n = strlen(c->errmsg);
+    while (n && (c->errmsg[n - 1] == '\n' || c->errmsg[n - 1] == ' '))
+        c->errmsg[--n] = 0;
+}
+
+static const char *pg_errmsg(hss_store *st) { return CONN(st)->errmsg ? CONN(st)->errmsg : "not an error"; }
+
+static int in_tx(pg_conn *c) { return PQtransactionStatus(c->c) != PQTRANS_IDLE; }
+
+/* Runs one simple command and reports whether it succeeded. */
+static int simple(pg_conn *c, const char *sql)
+{
+    PGresult *r = PQexec(c->c, sql);
+    ExecStatusType k = PQresultStatus(r);
+    int ok = k == PGRES_COMMAND_OK || k == PGRES_TUPLES_OK;
+    if (!ok)
+        set_error(c, r);
+    PQclear(r);
+    return ok;
+}
+
+/* ---- exec ---------------------------------------------------------------------------------- */
+
+/* Transaction control is not wrapped in a savepoint of its own: releasing that would release
+ * the savepoints it makes. */
+static int tx_control(const char *sql)
+{
+    const char *w = sql + strspn(sql, " \t\r\n");
+    static const char *const verbs[] = {"SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "END"};
+    for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
+        if (strncasecmp(w, verbs[i], strlen(verbs[i])) == 0)
+            return 1;
+    return 0;
+}
+
+static hss_code pg_exec(hss_store *st, const char *sql, hss_error *err)
+{
+    pg_conn *c = CONN(st);
+    int tx = in_tx(c) && !tx_control(sql);
+    if (tx && !simple(c, "SAVEPOINT hss_stmt"))
+        return hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
+    PGresult *r = PQexec(c->c, sql);
+    ExecStatusType k = PQresultStatus(r);
+    if (k != PGRES_COMMAND_OK && k != PGRES_TUPLES_OK && k != PGRES_EMPTY_QUERY) {
+        set_error(c, r);
+        PQclear(r);
+        if (tx) {
+            simple(c, "ROLLBACK TO SAVEPOINT hss_stmt");
+            simple(c, "RELEASE SAVEPOINT hss_stmt");
+        }
+        return hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
+    }
+    const char *n = PQcmdTuples(r);
+    if (n && *n) {
+        c->changes = atoll(n);
+        c->total += c->changes;
+    }
+    PQclear(r);
+    if (tx)
+        simple(c, "RELEASE SAVEPOINT hss_stmt");
+    return HSS_OK;
+}
+
+/* ---- connection ---------------------------------------------------------------------------- */
+
+/* SQLite functions the modules' SQL uses, for PostgreSQL. Created once per database. */
+static const char COMPAT_SQL[] =
+    "CREATE SCHEMA IF NOT EXISTS hss_compat;"
+    "CREATE OR REPLACE FUNCTION hss_compat.round(double precision, integer) RETURNS double precision "
+    "  LANGUAGE sql IMMUTABLE AS 'SELECT round($1::numeric, $2)::double precision';"
+    "CREATE OR REPLACE FUNCTION hss_compat.round(double precision, bigint) RETURNS double precision "
+    "  LANGUAGE sql IMMUTABLE AS 'SELECT round($1::numeric, $2::int)::double precision';"
+    "CREATE OR REPLACE FUNCTION hss_compat.instr(text, text) RETURNS integer "
+    "  LANGUAGE sql IMMUTABLE AS 'SELECT strpos($1, $2)';"
+    "CREATE OR REPLACE FUNCTION hss_compat.gc_step(text, text, text) RETURNS text LANGUAGE sql IMMUTABLE AS "
+    "  'SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2 ELSE $1 || $3 || $2 END';"
+    "CREATE OR REPLACE FUNCTION hss_compat.gc_step1(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS "
+    "  'SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2 ELSE $1 || '','' || $2 END';"
+    "CREATE OR REPLACE AGGREGATE hss_compat.group_concat(text, text) (sfunc = hss_compat.gc_step, stype = text);"
+    "CREATE OR REPLACE AGGREGATE hss_compat.group_concat(text) (sfunc = hss_compat.gc_step1, stype = text);";
+
+/* The compatibility functions, under a lock so that many test processes can race to make them. */
+static hss_code make_compat(pg_conn *c, hss_error *err)
+{
+    PGresult *r = PQexec(c->c, "SELECT 1 FROM pg_namespace WHERE nspname='hss_compat'");
+    int have = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    PQclear(r);
+    if (have)
+        return HSS_OK;
+    if (!simple(c, "BEGIN") || !simple(c, "SELECT pg_advisory_xact_lock(4711015)")) {
+        simple(c, "ROLLBACK");
+        return hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
+    }
+    r = PQexec(c->c, "SELECT 1 FROM pg_namespace WHERE nspname='hss_compat'");
+    have = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+    PQclear(r);
+    if (!have && !simple(c, COMPAT_SQL)) {
+        simple(c, "ROLLBACK");
+        return hss_fail(err, HSS_EDB, "database: creating the compatibility functions: %s", c->errmsg);
+    }
+    return simple(c, "COMMIT") ? HSS_OK : hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
+}
+
+static void notice_quiet(void *arg, const PGresult *r)
+{
+    (void)arg;
+    (void)r;
+}
+
+static hss_code connect_url(hss_store *st, const char *url, hss_error *err)
+{
+    pg_conn *c = hss_xcalloc(1, sizeof *c);
+    st->impl = c;
+    c->prep = hss_xcalloc(PREP_SLOTS, sizeof *c->prep);
+    c->c = PQconnectdb(url);
+    if (PQstatus(c->c) != CONNECTION_OK) {
+        char *m = hss_xstrdup(PQerrorMessage(c->c));
+        size_t n = strlen(m);
+        while (n && m[n - 1] == '\n')
+            m[--n] = 0;
+        hss_fail(err, HSS_EDB, "%s: cannot connect to PostgreSQL: %s", st->path, m);
+        free(m);
+        return HSS_EDB;
+    }
+    PQsetNoticeReceiver(c->c, notice_quiet, NULL);
+    if (!simple(c, "SET client_min_messages=warning; SET TIME ZONE 'UTC'; SET extra_float_digits=1"))
+        return hss_fail(err, HSS_EDB, "%s: %s", st->path, c->errmsg);
+    return make_compat(c, err);
+}
+
+static hss_code set_path(pg_conn *c, const char *schema, hss_error *err)
+{
+    char *q = PQescapeIdentifier(c->c, schema, strlen(schema));
+    char sql[512];
+    snprintf(sql, sizeof sql, "SET search_path TO %s, hss_compat", q);
+    PQfreemem(q);
+    return simple(c, sql) ? HSS_OK : hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
+}
+
+static hss_code make_schema(pg_conn *c, const char *schema, hss_error *err)
+{
+    char *q = PQescapeIdentifier(c->c, schema, strlen(schema));
+    char sql[512];
+    snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", q, q);
+    PQfreemem(q);
+    return simple(c, sql) ? HSS_OK : hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
+}
+
+static char *random_schema(void)
+{
+    unsigned char b[8] = {0};
+    if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
+        memcpy(b, &(long){(long)getpid() ^ (long)(size_t)b}, sizeof b);
+    char *s = hss_xcalloc(1, 24);
+    snprintf(s, 24, "t%02x%02x%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
+    return s;
+}
+
+#define POINTER_TAG "hss-postgresql-schema "
+
+/* Test mode: a plain path names a schema on the HSS_STORE_PG server. The file holds the name,
+ * so that a test that deletes the file starts afresh and one that keeps it reopens the data. */
+static hss_code open_test_schema(hss_store *st, pg_conn *c, hss_error *err)
+{
+    if (strcmp(st->path, ":memory:") == 0 || *st->path == 0) {
+        c->schema = random_schema();
+        c->temp_schema = 1;
+        if (make_schema(c, c->schema, err))
+            return HSS_EDB;
+        return set_path(c, c->schema, err);
+    }
+    FILE *f = fopen(st->path, "r");
+    if (f) {
+        char line[128] = "";
+        if (!fgets(line, sizeof line, f) || strncmp(line, POINTER_TAG, strlen(POINTER_TAG)) != 0) {
+            fclose(f);
+            return hss_fail(err, HSS_EDB, "%s: not a database (test mode on PostgreSQL)", st->path);
+        }
+        fclose(f);
+        line[strcspn(line, "\r\n")] = 0;
+        c->schema = hss_xstrdup(line + strlen(POINTER_TAG));
+        return set_path(c, c->schema, err);
+    }
+    c->schema = random_schema();
+    if (make_schema(c, c->schema, err))
+        return HSS_EDB;
+    f = fopen(st->path, "w");
+    if (!f)
+        return hss_fail(err, HSS_EDB, "%s: cannot open database: cannot create the file", st->path);
+    fprintf(f, POINTER_TAG "%s\n", c->schema);
+    fclose(f);
+    return set_path(c, c->schema, err);
+}
 
 static hss_code pg_open(hss_store *st, hss_error *err)
 {
-    return hss_fail(err, HSS_EDB, "%s: PostgreSQL is not available in this build", st->path);
+    const char *test = hss_store_pg_test_url(st->path);
+    if (connect_url(st, test ? test : st->path, err))
+        return HSS_EDB;
+    return test ? open_test_schema(st, CONN(st), err) : HSS_OK;
 }
 
-static void pg_close(hss_store *st) { (void)st; }
+static void prep_free(pg_conn *c)
+{
+    if (!c->prep)
+        return;
+    for (int i = 0; i < PREP_SLOTS; i++)
+        free(c->prep[i].key);
+    free(c->prep);
+}
+
+static void pg_close(hss_store *st)
+{
+    pg_conn *c = CONN(st);
+    if (!c)
+        return;
+    if (c->c && c->temp_schema && PQstatus(c->c) == CONNECTION_OK) {
+        char *q = PQescapeIdentifier(c->c, c->schema, strlen(c->schema));
+        char sql[256];
+        snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE", q);
+        PQfreemem(q);
+        simple(c, sql);
+    }
+    if (c->c)
+        PQfinish(c->c);
+    prep_free(c);
+    free(c->schema);
+    free(c->errmsg);
+    free(c);
+    st->impl = NULL;
+}
+
+static int pg_autocommit(hss_store *st) { return !in_tx(CONN(st)); }
+
+static hss_code pg_begin(hss_store *st, hss_error *err) { return pg_exec(st, "BEGIN", err); }
+static void pg_ended(hss_store *st) { (void)st; }
+static long long pg_changes(hss_store *st) { return CONN(st)->changes; }
+static long long pg_total_changes(hss_store *st) { return CONN(st)->total; }
+static int pg_writers_waiting(hss_store *st) { (void)st; return 0; }
+
+static long long pg_last_id(hss_store *st)
+{
+    PGresult *r = PQexec(CONN(st)->c, "SELECT lastval()");
+    long long v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    return v;
+}
+
+static int pg_is_constraint(hss_store *st, int unique_only)
+{
+    const char *s = CONN(st)->sqlstate;
+    if (unique_only)
+        return strcmp(s, "23505") == 0;
+    return strncmp(s, "23", 2) == 0;
+}
+
+/* ---- statements ---------------------------------------------------------------------------- */
+
+static int name_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* Numbers the placeholders as SQLite would: `?` takes the next number, `?N` the number N, and a
+ * named parameter the number of its first appearance. Quoted text and comments are copied. */
+static char *number_params(const char *sql, int *nparams, char ***names)
+{
+    hss_buf b;
+    hss_buf_init(&b);
+    int max = 0, cap = 8;
+    char **nm = hss_xcalloc((size_t)cap, sizeof *nm);
+    for (const char *p = sql; *p;) {
+        if (*p == '\'' || *p == '"') {
+            char q = *p;
+            const char *e = p + 1;
+            while (*e && !(*e == q && e[1] != q))
+                e += *e == q ? 2 : 1;
+            if (*e)
+                e++;
+            hss_buf_append(&b, p, (size_t)(e - p));
+            p = e;
+            continue;
+        }
+        if (p[0] == '-' && p[1] == '-') {
+            const char *e = strchr(p, '\n');
+            e = e ? e : p + strlen(p);
+            hss_buf_append(&b, p, (size_t)(e - p));
+            p = e;
+            continue;
+        }
+        int num = 0;
+        const char *e = p + 1;
+        if (*p == '?') {
+            if (*e >= '0' && *e <= '9') {
+                num = atoi(e);
+                while (*e >= '0' && *e <= '9')
+                    e++;
+            } else {
+                num = max + 1;
+            }
+        } else if ((*p == ':' || *p == '@' || *p == '$') && name_char(*e) && !(*e >= '0' && *e <= '9') &&
+                   !(p > sql && p[-1] == ':') && e[0] != ':') {
+            while (name_char(*e))
+                e++;
+            for (int i = 0; i < max && !num; i++)
+                if (nm[i] && strlen(nm[i]) == (size_t)(e - p) && strncmp(nm[i], p, (size_t)(e - p)) == 0)
+                    num = i + 1;
+            if (!num) {
+                num = max + 1;
+                if (num > cap) {
+                    nm = hss_xrealloc(nm, (size_t)(cap * 2) * sizeof *nm);
+                    memset(nm + cap, 0, (size_t)cap * sizeof *nm);
+                    cap *= 2;
+                }
+                nm[num - 1] = hss_xstrndup(p, (size_t)(e - p));
+            }
+        } else {
+            hss_buf_append(&b, p, 1);
+            p++;
+            continue;
+        }
+        while (num > cap) {
+            nm = hss_xrealloc(nm, (size_t)(cap * 2) * sizeof *nm);
+            memset(nm + cap, 0, (size_t)cap * sizeof *nm);
+            cap *= 2;
+        }
+        if (num > max)
+            max = num;
+        hss_buf_printf(&b, "$%d", num);
+        p = e;
+    }
+    *nparams = max;
+    *names = nm;
+    return hss_buf_steal(&b);
+}
+
+static hss_stmt *pg_prepare(hss_store *st, const char *sql, hss_error *err)
+{
+    pg_stmt *x = hss_xcalloc(1, sizeof *x);
+    x->base.st = st;
+    x->sql = number_params(sql, &x->nparams, &x->names);
+    x->params = hss_xcalloc((size_t)(x->nparams ? x->nparams : 1), sizeof *x->params);
+    const char *w = sql + strspn(sql, " \t\r\n(");
+    x->reads = strncasecmp(w, "SELECT", 6) == 0;
+    for (int i = 0; i < x->nparams; i++)
+        x->params[i].type = HSS_SQL_NULL;
+    (void)err;
+    return &x->base;
+}
+
+static void clear_result(pg_stmt *x)
+{
+    if (x->blobs) {
+        int n = x->res ? PQnfields(x->res) : 0;
+        for (int i = 0; i < n; i++)
+            PQfreemem(x->blobs[i]);
+        free(x->blobs);
+        x->blobs = NULL;
+    }
+    if (x->res)
+        PQclear(x->res);
+    x->res = NULL;
+    x->row = x->nrows = 0;
+    x->done = 0;
+}
+
+static void free_blobs_row(pg_stmt *x)
+{
+    if (!x->blobs || !x->res)
+        return;
+    for (int i = 0; i < PQnfields(x->res); i++) {
+        PQfreemem(x->blobs[i]);
+        x->blobs[i] = NULL;
+    }
+}
+
+/* The parameter types the server is told: numbers as numbers, the rest left for it to infer
+ * from where the parameter stands (`pass` 1: text as text, for `? IS NULL` and the like). */
+static Oid param_oid(int type, int pass)
+{
+    switch (type) {
+    case HSS_SQL_INT:
+        return pass == 2 ? 0 : OID_INT8;
+    case HSS_SQL_FLOAT:
+        return pass == 2 ? 0 : OID_FLOAT8;
+    case HSS_SQL_BLOB:
+        return OID_BYTEA;
+    case HSS_SQL_TEXT:
+        return pass == 1 ? OID_TEXT : 0;
+    default:
+        return pass == 1 ? OID_TEXT : 0;
+    }
+}
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static prep_entry *prep_find(pg_conn *c, const char *key)
+{
+    uint64_t h = hash_str(key);
+    for (int k = 0; k < PREP_SLOTS; k++) {
+        prep_entry *e = &c->prep[(h + (uint64_t)k) % PREP_SLOTS];
+        if (!e->key || strcmp(e->key, key) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* Prepares x on the server for its current parameter types, trying the ways of typing the
+ * parameters in turn; inside a transaction each try is undone on failure so that the
+ * transaction goes on. Returns 0 or sets the error and returns -1. */
+static int prepare_server(pg_conn *c, pg_stmt *x)
+{
+    char sig[64 + 1];
+    int n = x->nparams < 64 ? x->nparams : 64;
+    for (int i = 0; i < n; i++)
+        sig[i] = (char)('0' + x->params[i].type);
+    sig[n] = 0;
+    if (x->prep_name && x->sig && strcmp(x->sig, sig) == 0)
+        return 0;
+    hss_buf key;
+    hss_buf_init(&key);
+    hss_buf_printf(&key, "%s|%s", sig, x->sql);
+    char *k = hss_buf_steal(&key);
+    prep_entry *e = prep_find(c, k);
+    if (e && e->key) {
+        free(k);
+        snprintf(x->prep_buf, sizeof x->prep_buf, "hss_%d", e->id);
+    } else {
+        int id = ++c->nprep;
+        snprintf(x->prep_buf, sizeof x->prep_buf, "hss_%d", id);
+        Oid *types = hss_xcalloc((size_t)(x->nparams ? x->nparams : 1), sizeof *types);
+        int tx = in_tx(c), ok = 0;
+        for (int pass = 0; pass < 3 && !ok; pass++) {
+            for (int i = 0; i < x->nparams; i++)
+                types[i] = param_oid(x->params[i].type, pass);
+            if (tx && !simple(c, "SAVEPOINT hss_prep"))
+                break;
+            PGresult *r = PQprepare(c->c, x->prep_buf, x->sql, x->nparams, types);
+            ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+            if (!ok)
+                set_error(c, r);
+            PQclear(r);
+            if (tx && !ok)
+                simple(c, "ROLLBACK TO SAVEPOINT hss_prep");
+            if (tx)
+                simple(c, "RELEASE SAVEPOINT hss_prep");
+        }
+        free(types);
+        if (!ok) {
+            free(k);
+            x->prep_name = NULL;
+            return -1;
+        }
+        if (e) {
+            e->key = k;
+            e->id = id;
+        } else {
+            free(k); /* table full: the statement is prepared but not shared */
+        }
+    }
+    free(x->sig);
+    x->sig = hss_xstrdup(sig);
+    x->prep_name = x->prep_buf;
+    return 0;
+}
+
+/* Runs the statement. Inside a transaction a failing statement is undone to a savepoint, as a
+ * failing statement in SQLite undoes only itself. */
+static int run(pg_stmt *x)
+{
+    pg_conn *c = CONN(x->base.st);
+    if (prepare_server(c, x))
+        return 1;
+    const char **vals = hss_xcalloc((size_t)(x->nparams ? x->nparams : 1), sizeof *vals);
+    int *lens = hss_xcalloc((size_t)(x->nparams ? x->nparams : 1), sizeof *lens);
+    int *fmts = hss_xcalloc((size_t)(x->nparams ? x->nparams : 1), sizeof *fmts);
+    for (int i = 0; i < x->nparams; i++) {
+        pg_param *p = &x->params[i];
+        vals[i] = p->type == HSS_SQL_NULL ? NULL : p->val;
+        lens[i] = p->len;
+        fmts[i] = p->type == HSS_SQL_BLOB;
+    }
+    /* a read that fails ends in an error the caller returns; a write may be expected to fail
+     * (a duplicate) and the transaction to go on */
+    int tx = !x->reads && in_tx(c);
+    if (tx && !simple(c, "SAVEPOINT hss_stmt")) {
+        free(vals), free(lens), free(fmts);
+        return 1;
+    }
+    x->res = PQexecPrepared(c->c, x->prep_name, x->nparams, vals, lens, fmts, 0);
+    free(vals), free(lens), free(fmts);
+    ExecStatusType k = PQresultStatus(x->res);
+    if (k != PGRES_TUPLES_OK && k != PGRES_COMMAND_OK) {
+        set_error(c, x->res);
+        PQclear(x->res);
+        x->res = NULL;
+        if (tx) {
+            simple(c, "ROLLBACK TO SAVEPOINT hss_stmt");
+            simple(c, "RELEASE SAVEPOINT hss_stmt");
+        }
+        return 1;
+    }
+    if (tx)
+        simple(c, "RELEASE SAVEPOINT hss_stmt");
+    const char *n = PQcmdTuples(x->res);
+    if (n && *n && strncmp(PQcmdStatus(x->res), "SELECT", 6) != 0) {
+        c->changes = atoll(n);
+        c->total += c->changes;
+    }
+    x->nrows = k == PGRES_TUPLES_OK ? PQntuples(x->res) : 0;
+    x->row = -1;
+    return 0;
+}
+
+static int pg_step(hss_stmt *s)
+{
+    pg_stmt *x = PST(s);
+    if (x->done)
+        return HSS_DONE;
+    if (!x->res) {
+        if (run(x))
+            return 1; /* SQLITE_ERROR's value: any code other than HSS_ROW and HSS_DONE */
+    }
+    free_blobs_row(x);
+    if (++x->row < x->nrows)
+        return HSS_ROW;
+    x->done = 1;
+    return HSS_DONE;
+}
+
+static void pg_reset(hss_stmt *s) { clear_result(PST(s)); }
+
+static void param_clear(pg_param *p)
+{
+    free(p->own);
+    p->own = NULL;
+    p->val = NULL;
+    p->len = 0;
+    p->type = HSS_SQL_NULL;
+}
+
+static void pg_clear(hss_stmt *s)
+{
+    pg_stmt *x = PST(s);
+    for (int i = 0; i < x->nparams; i++)
+        param_clear(&x->params[i]);
+}
+
+static void pg_finalize(hss_stmt *s)
+{
+    pg_stmt *x = PST(s);
+    clear_result(x);
+    pg_clear(s);
+    for (int i = 0; i < x->nparams; i++)
+        free(x->names[i]);
+    free(x->names);
+    free(x->params);
+    free(x->sql);
+    free(x->sig);
+    free(x);
+}
+
+static void pg_bind(hss_stmt *s, int i, const store_val *v)
+{
+    pg_stmt *x = PST(s);
+    if (i < 1 || i > x->nparams)
+        return;
+    clear_result(x); /* binding after a step starts the statement afresh, as in SQLite */
+    pg_param *p = &x->params[i - 1];
+    param_clear(p);
+    p->type = v->type;
+    char num[40];
+    switch (v->type) {
+    case HSS_SQL_INT:
+        snprintf(num, sizeof num, "%lld", (long long)v->i);
+        p->own = hss_xstrdup(num);
+        break;
+    case HSS_SQL_FLOAT:
+        snprintf(num, sizeof num, "%.17g", v->d);
+        p->own = hss_xstrdup(num);
+        break;
+    case HSS_SQL_TEXT:
+        if (v->copy || memchr(v->p, 0, v->n) || ((const char *)v->p)[v->n] != 0)
+            p->own = hss_xstrndup(v->p, v->n);
+        else
+            p->val = v->p;
+        break;
+    case HSS_SQL_BLOB:
+        p->own = hss_xmalloc(v->n ? v->n : 1);
+        memcpy(p->own, v->p, v->n);
+        p->len = (int)v->n;
+        break;
+    default:
+        break;
+    }
+    if (p->own)
+        p->val = p->own;
+}
+
+static int pg_bind_index(hss_stmt *s, const char *name)
+{
+    pg_stmt *x = PST(s);
+    for (int i = 0; i < x->nparams; i++)
+        if (x->names[i] && strcmp(x->names[i], name) == 0)
+            return i + 1;
+    return 0;
+}
+
+static int has_value(pg_stmt *x, int c)
+{
+    return x->res && x->row >= 0 && x->row < x->nrows && c >= 0 && c < PQnfields(x->res) &&
+           !PQgetisnull(x->res, x->row, c);
+}
+
+static long long pg_col_int64(hss_stmt *s, int c)
+{
+    pg_stmt *x = PST(s);
+    if (!has_value(x, c))
+        return 0;
+    const char *v = PQgetvalue(x->res, x->row, c);
+    if (PQftype(x->res, c) == OID_BOOL)
+        return v[0] == 't';
+    if (strpbrk(v, ".eE"))
+        return (long long)strtod(v, NULL);
+    return strtoll(v, NULL, 10);
+}
+
+static double pg_col_double(hss_stmt *s, int c)
+{
+    pg_stmt *x = PST(s);
+    if (!has_value(x, c))
+        return 0.0;
+    if (PQftype(x->res, c) == OID_BOOL)
+        return PQgetvalue(x->res, x->row, c)[0] == 't';
+    return strtod(PQgetvalue(x->res, x->row, c), NULL);
+}
+
+static const char *pg_col_text(hss_stmt *s, int c)
+{
+    pg_stmt *x = PST(s);
+    if (!has_value(x, c))
+        return NULL;
+    if (PQftype(x->res, c) == OID_BOOL)
+        return PQgetvalue(x->res, x->row, c)[0] == 't' ? "1" : "0";
+    return PQgetvalue(x->res, x->row, c);
+}
+
+static const unsigned char *blob_of(pg_stmt *x, int c, size_t *n)
+{
+    *n = 0;
+    if (!has_value(x, c))
+        return NULL;
+    if (PQftype(x->res, c) != OID_BYTEA) {
+        *n = (size_t)PQgetlength(x->res, x->row, c);
+        return (const unsigned char *)PQgetvalue(x->res, x->row, c);
+    }
+    if (!x->blobs)
+        x->blobs = hss_xcalloc((size_t)PQnfields(x->res), sizeof *x->blobs);
+    if (!x->blobs[c])
+        x->blobs[c] = PQunescapeBytea((const unsigned char *)PQgetvalue(x->res, x->row, c), n);
+    else
+        PQfreemem(x->blobs[c]), x->blobs[c] = PQunescapeBytea((const unsigned char *)PQgetvalue(x->res, x->row, c), n);
+    return x->blobs[c];
+}
+
+static const void *pg_col_blob(hss_stmt *s, int c)
+{
+    size_t n;
+    return blob_of(PST(s), c, &n);
+}
+
+static int pg_col_bytes(hss_stmt *s, int c)
+{
+    size_t n;
+    blob_of(PST(s), c, &n);
+    return (int)n;
+}
+
+static int pg_col_type(hss_stmt *s, int c)
+{
+    pg_stmt *x = PST(s);
+    if (!has_value(x, c))
+        return HSS_SQL_NULL;
+    switch (PQftype(x->res, c)) {
+    case OID_INT2:
+    case OID_INT4:
+    case OID_INT8:
+    case OID_BOOL:
+        return HSS_SQL_INT;
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+        return HSS_SQL_FLOAT;
+    case OID_NUMERIC: /* sum() of integers is numeric: whole numbers read as integers */
+        return strchr(PQgetvalue(x->res, x->row, c), '.') ? HSS_SQL_FLOAT : HSS_SQL_INT;
+    case OID_BYTEA:
+        return HSS_SQL_BLOB;
+    default:
+        return HSS_SQL_TEXT;
+    }
+}
+
+static int pg_col_count(hss_stmt *s)
+{
+    pg_stmt *x = PST(s);
+    if (!x->res && !x->done)
+        return 0;
+    return x->res ? PQnfields(x->res) : 0;
+}
+
+static const char *pg_col_name(hss_stmt *s, int c)
+{
+    pg_stmt *x = PST(s);
+    return x->res && c >= 0 && c < PQnfields(x->res) ? PQfname(x->res, c) : NULL;
+}
 
 const store_ops hss_store_pg_ops = {
     .name = "postgresql",
     .open = pg_open,
     .close = pg_close,
+    .exec = pg_exec,
+    .autocommit = pg_autocommit,
+    .begin = pg_begin,
+    .ended = pg_ended,
+    .errmsg = pg_errmsg,
+    .changes = pg_changes,
+    .total_changes = pg_total_changes,
+    .last_id = pg_last_id,
+    .is_constraint = pg_is_constraint,
+    .writers_waiting = pg_writers_waiting,
+    .ddl = hss_store_pg_ddl,
+    .prepare = pg_prepare,
+    .step = pg_step,
+    .reset = pg_reset,
+    .clear = pg_clear,
+    .finalize = pg_finalize,
+    .bind = pg_bind,
+    .bind_index = pg_bind_index,
+    .col_int64 = pg_col_int64,
+    .col_double = pg_col_double,
+    .col_text = pg_col_text,
+    .col_blob = pg_col_blob,
+    .col_bytes = pg_col_bytes,
+    .col_type = pg_col_type,
+    .col_count = pg_col_count,
+    .col_name = pg_col_name,
+    .tables_sql = "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid=c.relnamespace "
+                  "WHERE n.nspname=current_schema() AND c.relkind IN ('r','p') AND NOT c.relispartition "
+                  "AND c.relname<>'hss_schema_version' ORDER BY c.oid",
 };

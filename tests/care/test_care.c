@@ -417,7 +417,7 @@ static void worklist_scope_and_audit(void **state)
     hss_care_id_mask(c.b, m);
     assert_string_equal(cell(t, 1, "id_number"), m);
     hss_table_free(t);
-    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='doc1' AND action='worklist'"), 2);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='doc1' AND action='worklist'"), 2);
     /* with --all, A's routine visit (scheduled) shows too, E (another team) never */
     ok(hss_care_worklist(st, &r, &t1, day, 1, &t, &err), &err);
     assert_int_equal(hss_table_rows(t), 3);
@@ -435,7 +435,7 @@ static void worklist_scope_and_audit(void **state)
     ok(hss_care_residents_list(st, &t1, day, 0, &t, &err), &err);
     assert_int_equal(hss_table_rows(t), 3); /* A, B, C */
     hss_table_free(t);
-    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='doc1' AND action='list'"), 3);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='doc1' AND action='list'"), 3);
     /* a team may not read a resident of another team: refused, not logged */
     hss_table *rec = NULL, *log = NULL;
     long long before = hss_test_query_int(st, "SELECT count(*) FROM care_access_log");
@@ -506,8 +506,8 @@ static void worklist_pages_log_only_the_rows_shown(void **state)
     /* one access-log row, for B, the only resident shown */
     char q[200];
     snprintf(q, sizeof q, "SELECT count(*) FROM care_access_log l JOIN care_resident p ON p.id=l.resident_id "
-                          "WHERE l.user='pager' AND p.id_number='%s'", c.b);
-    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='pager'"), 1);
+                          "WHERE l.user_name='pager' AND p.id_number='%s'", c.b);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='pager'"), 1);
     assert_int_equal(hss_test_query_int(st, q), 1);
     /* the last page is short; past the end is empty and reads nobody */
     pg = (hss_care_worklist_paging){.offset = 2, .limit = 5};
@@ -522,7 +522,7 @@ static void worklist_pages_log_only_the_rows_shown(void **state)
     assert_int_equal(pg.total, 3);
     hss_table_free(t);
     hss_table_free(pg.by_action);
-    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='pager'"), 2);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='pager'"), 2);
     /* limit 0: every row, as hss_care_worklist */
     pg = (hss_care_worklist_paging){0};
     ok(hss_care_worklist_page(st, &r, &t1, day, 1, &pg, &t, &err), &err);

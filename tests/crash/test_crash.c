@@ -486,7 +486,7 @@ static void server_killed_during_writes(void **state)
         if (ok_rows != sessions + out_rows || attempts != ok_rows || ok_rows < logins || out_rows < logouts)
             fprintf(stderr, "server trial %d: login_ok %lld, sessions %lld, logout rows %lld, attempts %lld; "
                     "acknowledged %d logins, %d logouts\n", t, ok_rows, sessions, out_rows, attempts, logins, logouts);
-        long long events = db_query_int(trial, "SELECT count(*) FROM care_referral_event WHERE user LIKE 'u%'");
+        long long events = db_query_int(trial, "SELECT count(*) FROM care_referral_event WHERE user_name LIKE 'u%'");
         long long accepted = db_query_int(trial, "SELECT count(*) FROM care_referral WHERE state='accepted' AND reason='crash test'");
         long long move_rows = db_query_int(trial, "SELECT count(*) FROM audit WHERE action='write' AND "
                                                   "target LIKE 'POST /api/v1/care/referrals/%' AND status=200");

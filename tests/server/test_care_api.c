@@ -124,7 +124,7 @@ static void worklist_scope_escapes_are_refused(void **state)
     expect("/api/v1/care/worklist?team=T1'%20OR%201=1--", &admin, 400);
     expect("/api/v1/care/worklist?team=T1", NULL, 401);
     /* no rows were read for the refused requests */
-    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user='qingtian' AND action='worklist'"), 0);
+    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user_name='qingtian' AND action='worklist'"), 0);
 }
 
 /* Paging: limit/offset give one page of the sorted list; total and by_action count every row;
@@ -133,7 +133,7 @@ static void worklist_scope_escapes_are_refused(void **state)
 static void worklist_pages_and_logs_only_the_rows_shown(void **state)
 {
     (void)state;
-    const char *q = "SELECT count(*) FROM care_access_log WHERE user='admin' AND action='worklist'";
+    const char *q = "SELECT count(*) FROM care_access_log WHERE user_name='admin' AND action='worklist'";
     long long before = db_int(q);
     cJSON *all = get_json("/api/v1/care/worklist?team=T1&limit=500", &admin, 200);
     int n = cJSON_GetArraySize(cJSON_GetObjectItem(all, "rows"));
@@ -203,14 +203,14 @@ static void resident_lists_stay_in_scope(void **state)
     expect("/api/v1/care/residents?limit=9999", &admin, 400);
     expect("/api/v1/care/residents?village=33112110020x", &admin, 400);
     /* each row listed is one access-log row */
-    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user='liandu' AND action='list'"), 2);
+    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user_name='liandu' AND action='list'"), 2);
 }
 
 static void resident_record_is_audited_once_per_read(void **state)
 {
     (void)state;
     char path[200];
-    long long before = db_int("SELECT count(*) FROM care_access_log WHERE user='liandu' AND action='show'");
+    long long before = db_int("SELECT count(*) FROM care_access_log WHERE user_name='liandu' AND action='show'");
     snprintf(path, sizeof path, "/api/v1/care/residents/%s", fx.a);
     http_resp r = get(path, &liandu, 200);
     assert_false(body_has(&r, fx.a)); /* masked */
@@ -229,11 +229,11 @@ static void resident_record_is_audited_once_per_read(void **state)
     assert_string_equal(cJSON_GetObjectItem(chronic, "due_date")->valuestring, "2026-01-03");
     long long rid = (long long)cJSON_GetObjectItem(res, "resident_id")->valuedouble;
     cJSON_Delete(j);
-    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user='liandu' AND action='show'"), before + 1);
+    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user_name='liandu' AND action='show'"), before + 1);
     /* by internal id too */
     snprintf(path, sizeof path, "/api/v1/care/residents/%lld", rid);
     expect(path, &liandu, 200);
-    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user='liandu' AND action='show'"), before + 2);
+    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user_name='liandu' AND action='show'"), before + 2);
     /* `hss audit` shows the same rows (one source: care_access_log) */
     char cmd[1200], *out = NULL;
     snprintf(cmd, sizeof cmd, "%s audit --db '%s' --user liandu --format csv", hss_test_bin(), db);
@@ -263,8 +263,8 @@ static void other_county_resident_is_refused_and_the_refusal_logged(void **state
     snprintf(path, sizeof path, "/api/v1/care/residents/%s/access-log", fx.a);
     expect(path, &qingtian, 403);
     expect("/api/v1/care/residents/1", &qingtian, 403); /* A by internal id */
-    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user='qingtian' AND action='denied'"), 3);
-    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user='qingtian' AND action<>'denied'"), 0);
+    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user_name='qingtian' AND action='denied'"), 3);
+    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user_name='qingtian' AND action<>'denied'"), 0);
     /* a facility user outside the village */
     snprintf(path, sizeof path, "/api/v1/care/residents/%s", fx.c);
     expect(path, &bihu, 403);
@@ -305,7 +305,7 @@ static void resident_reads_own_record_and_who_read_it(void **state)
     expect("/api/v1/facilities", &resa, 403);
     expect("/api/v1/care/measures", &resa, 403);
     expect("/api/v1/me", &resa, 200);
-    assert_true(db_int("SELECT count(*) FROM care_access_log WHERE user='resa' AND action='denied'") >= 1);
+    assert_true(db_int("SELECT count(*) FROM care_access_log WHERE user_name='resa' AND action='denied'") >= 1);
     /* a resident account needs a stored resident */
     char *out = NULL;
     char bad[19];
@@ -395,7 +395,7 @@ static void referral_transitions_need_csrf_scope_and_a_legal_move(void **state)
     http_resp_free(&r);
     assert_string_equal(cJSON_GetObjectItem(j, "state")->valuestring, "arrived");
     cJSON_Delete(j);
-    snprintf(q, sizeof q, "SELECT count(*) FROM care_referral_event WHERE referral_id=%lld AND state='arrived' AND user='liandu' AND note='已到诊'",
+    snprintf(q, sizeof q, "SELECT count(*) FROM care_referral_event WHERE referral_id=%lld AND state='arrived' AND user_name='liandu' AND note='已到诊'",
              (long long)fx.ref_a);
     assert_int_equal(db_int(q), 1);
     /* every write attempt is in the server's audit */

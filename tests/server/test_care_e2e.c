@@ -40,11 +40,11 @@ static void care_screens_end_to_end(void **state)
     assert_int_equal(rc, 0);
     /* the screens' reads were audited: the record shown, the worklist rows, the resident's own read */
     st = hss_store_open_existing(db, NULL);
-    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='liandu' AND action='show'") >= 1);
-    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='liandu' AND action='worklist'") >= 2);
-    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='resa' AND action='show'") >= 1);
-    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_referral_event WHERE user='liandu' AND state='arrived'") == 1);
-    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='liandu' AND action='denied'") == 1);
+    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='liandu' AND action='show'") >= 1);
+    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='liandu' AND action='worklist'") >= 2);
+    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='resa' AND action='show'") >= 1);
+    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_referral_event WHERE user_name='liandu' AND state='arrived'") == 1);
+    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='liandu' AND action='denied'") == 1);
     hss_store_close(st);
     free(db);
     free(dir);

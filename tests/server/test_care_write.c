@@ -140,11 +140,11 @@ static void followup_records_once_and_answers_the_next_action(void **state)
     free(first);
     free(second);
     assert_int_equal(q("SELECT count(*) FROM care_followup"), before + 1);
-    assert_int_equal(q("SELECT count(*) FROM care_followup WHERE medication='氨氯地平 5mg qd' AND note='血压已控制' AND user='doc'"), 1);
+    assert_int_equal(q("SELECT count(*) FROM care_followup WHERE medication='氨氯地平 5mg qd' AND note='血压已控制' AND user_name='doc'"), 1);
     assert_int_equal(q("SELECT count(*) FROM care_request WHERE request_id='fu-0001-aaaa' AND kind='followup' AND county_code='331102'"), 1);
     /* audited in the write's transaction: one audit row and one access-log row */
     assert_int_equal(q("SELECT count(*) FROM audit WHERE user_name='doc' AND action='care_write' AND detail LIKE '%fu-0001-aaaa%'"), 1);
-    assert_int_equal(q("SELECT count(*) FROM care_access_log WHERE user='doc' AND action='followup_add'"), 1);
+    assert_int_equal(q("SELECT count(*) FROM care_access_log WHERE user_name='doc' AND action='followup_add'"), 1);
     /* the record lists it */
     char path[100];
     snprintf(path, sizeof path, "/api/v1/care/residents/%lld", a);
@@ -229,7 +229,7 @@ static void writes_outside_the_scope_or_role_are_refused_and_audited(void **stat
     cJSON *j = post(&doc2, "/api/v1/care/followups", body, 403);
     assert_non_null(strstr(str(j, "error"), "服务范围"));
     cJSON_Delete(j);
-    assert_int_equal(q("SELECT count(*) FROM care_access_log WHERE user='doc2' AND action='denied'"), 1);
+    assert_int_equal(q("SELECT count(*) FROM care_access_log WHERE user_name='doc2' AND action='denied'"), 1);
     assert_int_equal(q("SELECT count(*) FROM audit WHERE user_name='doc2' AND action='care_denied' AND status=403"), 1);
     expect_post(&doc2, "/api/v1/care/followups",
                 "{\"request_id\":\"fu-scope-02\",\"resident\":999999,\"disease\":\"hypertension\",\"date\":\"2025-12-30\",\"sbp\":130,\"dbp\":80}", 403);
@@ -304,7 +304,7 @@ static void contracts_sign_renew_end_with_their_illegal_states(void **state)
     expect_post(&doc, path, "{\"request_id\":\"end-0003-bb\",\"date\":\"2025-12-21\",\"reason\":\"再次\"}", 409);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM care_contract WHERE id=%lld AND end_date='2025-12-20' AND end_reason='迁出本村'", cid);
     assert_int_equal(q(sql), 1);
-    assert_int_equal(q("SELECT count(*) FROM care_access_log WHERE user='doc' AND action IN ('contract_add','renew_add','end_add')"), 3);
+    assert_int_equal(q("SELECT count(*) FROM care_access_log WHERE user_name='doc' AND action IN ('contract_add','renew_add','end_add')"), 3);
     expect_post(&plan, path, "{\"request_id\":\"end-0004-bb\",\"date\":\"2025-12-20\",\"reason\":\"x\"}", 403);
 }
 
@@ -423,11 +423,11 @@ static void planner_and_cdc_see_counts_and_are_refused_named_records(void **stat
     (void)state;
     char path[100];
     snprintf(path, sizeof path, "/api/v1/care/residents/%lld", rid_of(fx.a));
-    long long before = q("SELECT count(*) FROM care_access_log WHERE user='plan' AND action='denied'");
+    long long before = q("SELECT count(*) FROM care_access_log WHERE user_name='plan' AND action='denied'");
     cJSON *j = http_get_json(srv.port, path, &plan, 403);
     assert_non_null(strstr(str(j, "error"), "汇总"));
     cJSON_Delete(j);
-    assert_int_equal(q("SELECT count(*) FROM care_access_log WHERE user='plan' AND action='denied'"), before + 1);
+    assert_int_equal(q("SELECT count(*) FROM care_access_log WHERE user_name='plan' AND action='denied'"), before + 1);
     cJSON_Delete(http_get_json(srv.port, path, &cdc, 403));
     cJSON_Delete(http_get_json(srv.port, "/api/v1/care/worklist?team=T1", &plan, 403));
     cJSON_Delete(http_get_json(srv.port, "/api/v1/care/residents", &plan, 403));

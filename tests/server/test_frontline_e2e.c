@@ -65,20 +65,20 @@ static void frontline_screens_end_to_end(void **state)
     /* B: the uncontrolled visit and the controlled one two weeks later, from the form, once each */
     char sql[300];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM care_followup f JOIN care_enrolment e ON e.id=f.enrolment_id "
-                              "WHERE e.resident_id=%lld AND f.user='doc'", b);
+                              "WHERE e.resident_id=%lld AND f.user_name='doc'", b);
     assert_int_equal(hss_test_query_int(st, sql), 2);
     /* the village doctor's offline follow-up: stored exactly once after the reload */
-    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_followup WHERE user='vdoc' AND sbp=152 AND dbp=96"), 1);
-    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_request WHERE user='vdoc' AND kind='followup'"), 1);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_followup WHERE user_name='vdoc' AND sbp=152 AND dbp=96"), 1);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_request WHERE user_name='vdoc' AND kind='followup'"), 1);
     /* A's referral by the doctor, received by the hospital; and the one made on the phone */
     snprintf(sql, sizeof sql, "SELECT count(*) FROM care_referral WHERE resident_id=%lld AND to_facility='F1' AND state='arrived'", a);
     assert_int_equal(hss_test_query_int(st, sql), 1);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM care_referral WHERE resident_id=%lld AND to_facility='F1' AND state='requested'", a);
     assert_int_equal(hss_test_query_int(st, sql), 1);
-    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_referral_event WHERE user='hosp' AND state='accepted' AND note='床位已安排'") == 1);
+    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_referral_event WHERE user_name='hosp' AND state='accepted' AND note='床位已安排'") == 1);
     /* the planner's refusal is in the audit trail and in the resident's own log */
-    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='plan' AND action='denied'") >= 1);
-    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user='plan' AND action<>'denied'"), 0);
+    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='plan' AND action='denied'") >= 1);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='plan' AND action<>'denied'"), 0);
     hss_store_close(st);
     free(db);
     free(dir);
