@@ -22,6 +22,7 @@
 
 #include "access/access.h"
 #include "model/model.h"
+#include "region/region.h"
 #include "server/server_int.h"
 
 /* The basic-level facility types of the 15-minute medical service circle. */
@@ -189,17 +190,7 @@ static char *unavailable_body(hss_req *r, const char *under, int64_t version, co
 /* 0 when area `code` is stored, else -1 after responding 404. */
 static int check_area_exists(hss_req *r, const char *code)
 {
-    hss_stmt *s = hss_req_stmt(r, "SELECT 1 FROM area WHERE code=?1");
-    if (!s) {
-        hss_respond_error(r, 500, "database error");
-        return -1;
-    }
-    hss_store_bind_copy(s, 1, code);
-    int found = hss_store_step(s) == HSS_ROW;
-    /* done with it now: a statement left on its row keeps a read snapshot open, and the
-     * coverage query may then need to write (re-snap) from a snapshot another thread has
-     * moved past, which SQLite refuses at once as "database is locked" */
-    hss_store_reset(s);
+    int found = hss_region_area_name(r->st, code, NULL, 0, NULL, 0);
     if (!found) {
         hss_respond_error(r, 404, "no area %s", code);
         return -1;
@@ -215,14 +206,12 @@ typedef struct {
     size_t points;
 } group;
 
-/* Name of area `code`, or "". */
-static const char *area_name(hss_req *r, const char *code)
+/* Name of area `code` into buf, or "". */
+static const char *area_name(hss_req *r, const char *code, char *buf, size_t n)
 {
-    hss_stmt *s = hss_req_stmt(r, "SELECT name FROM area WHERE code=?1");
-    if (!s)
-        return "";
-    hss_store_bind_copy(s, 1, code);
-    return hss_store_step(s) == HSS_ROW ? hss_store_col_text(s, 0) : "";
+    if (!hss_region_area_name(r->st, code, buf, n, NULL, 0))
+        buf[0] = 0;
+    return buf;
 }
 
 /* Replaces the nearest facility of each village by null when it lies outside the caller's
@@ -233,17 +222,11 @@ static void scope_nearest(hss_req *r, cJSON *props)
     cJSON *nf = cJSON_GetObjectItem(props, "nearest_facility");
     if (!cJSON_IsString(nf))
         return;
-    hss_stmt *s = hss_req_stmt(r, "SELECT area_code,name FROM facility WHERE code=?1");
-    int inside = 0;
-    if (s) {
-        hss_store_bind_copy(s, 1, nf->valuestring);
-        if (hss_store_step(s) == HSS_ROW) {
-            const char *area = hss_store_col_text(s, 0);
-            inside = area && hss_scope_contains(r->scope, area);
-            if (inside)
-                cJSON_AddStringToObject(props, "nearest_name", hss_store_col_text(s, 1));
-        }
-    }
+    char area[16], name[256];
+    int inside = hss_region_facility_place(r->st, nf->valuestring, area, name, sizeof name) &&
+                 hss_scope_contains(r->scope, area);
+    if (inside)
+        cJSON_AddStringToObject(props, "nearest_name", name);
     if (!inside) {
         cJSON_ReplaceItemInObject(props, "nearest_facility", cJSON_CreateNull());
         cJSON_AddBoolToObject(props, "nearest_outside_scope", 1);
@@ -331,8 +314,9 @@ static char *coverage_body(hss_req *r, const hss_access_query *q, int64_t versio
     for (size_t i = 0; i < groups.len; i++) {
         const group *g = (const group *)groups.items + i;
         cJSON *it = cJSON_CreateObject();
+        char name[256];
         cJSON_AddStringToObject(it, "area", g->code);
-        cJSON_AddStringToObject(it, "name", area_name(r, g->code));
+        cJSON_AddStringToObject(it, "name", area_name(r, g->code, name, sizeof name));
         cJSON_AddNumberToObject(it, "residents", (double)g->residents);
         cJSON_AddNumberToObject(it, "covered", (double)g->covered);
         if (g->residents > 0)

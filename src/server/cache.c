@@ -31,13 +31,10 @@ void hss_cache_clear(hss_thread_db *t)
     t->resp_next = t->sess_next = 0;
 }
 
+/* Moves whenever any connection commits (hss_store_commits); -1 when the store cannot say. */
 static long long data_version(hss_req *r)
 {
-    hss_stmt *s = hss_req_stmt(r, "PRAGMA data_version");
-    int64_t v = s && hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : -1;
-    if (s)
-        hss_store_reset(s);
-    return v;
+    return hss_store_commits(r->st);
 }
 
 void hss_cache_validate(hss_req *r)

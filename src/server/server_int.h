@@ -19,18 +19,13 @@ struct hss_server {
     pthread_key_t store_key; /* per-thread hss_store */
 };
 
-/* What each worker thread keeps: its own connection and its prepared statements (keyed by the
- * address of the SQL literal), reset after every request so no read transaction stays open. */
-#define HSS_STMT_CACHE 48
+/* What each worker thread keeps: its own connection (the modules prepare their statements on
+ * it and finish them within the call, so no read transaction outlives a request). */
 #define HSS_SESS_CACHE 32
 #define HSS_RESP_CACHE 64
 #define HSS_RESP_CACHE_BYTES (8u << 20) /* per thread */
 typedef struct hss_thread_db {
     hss_store *st;
-    struct {
-        const char *sql;
-        hss_stmt *stmt;
-    } cache[HSS_STMT_CACHE];
     /* Caches of sessions and of read responses (cache.c). Both are dropped whenever the
      * database changes: PRAGMA data_version moves when another connection commits, and
      * the store's total changes when this one writes. So a logout, a `hss user add` from the CLI or
@@ -59,7 +54,7 @@ typedef struct hss_req {
     const char *method;
     const char *url;       /* decoded path */
     hss_store *st;         /* this thread's connection */
-    hss_thread_db *tdb;    /* and its statement cache */
+    hss_thread_db *tdb;    /* and its caches */
     char ip[64];
     hss_buf body;          /* request body (bounded by body_limit) */
     int too_big;           /* body went over the limit */
@@ -103,10 +98,6 @@ enum MHD_Result hss_respond_error(hss_req *r, unsigned status, const char *fmt, 
     __attribute__((format(printf, 3, 4)));
 /* Takes ownership of a malloc'd JSON string. */
 enum MHD_Result hss_respond_json(hss_req *r, unsigned status, char *json);
-
-/* A prepared statement for `sql` (a string literal) from the thread's cache, reset and with
- * bindings cleared; do not finalize it. NULL on error. */
-hss_stmt *hss_req_stmt(hss_req *r, const char *sql);
 
 /* cache.c */
 void hss_cache_validate(hss_req *r);  /* at the start of a request */
