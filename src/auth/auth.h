@@ -70,6 +70,7 @@ hss_code hss_auth_attempt(hss_store *st, const char *user, const char *ip, int o
 typedef struct hss_auth_session {
     char user[128], role[16], scope[16], csrf[72];
     long long expires; /* unix seconds */
+    hss_auth_ties ties; /* what the account is tied to */
 } hss_auth_session_info;
 /* 1 when `token_hash` names a session alive at unix time `now` of an enabled account. */
 int hss_auth_session_find(hss_store *st, const char *token_hash, long long now, hss_auth_session_info *out);

@@ -175,7 +175,8 @@ hss_code hss_auth_attempt(hss_store *st, const char *user, const char *ip, int o
 int hss_auth_session_find(hss_store *st, const char *token_hash, long long now, hss_auth_session_info *out)
 {
     hss_stmt *s = hss_store_prepare(st,
-        "SELECT u.name,u.role,u.scope,s.csrf,s.expires FROM app_session s JOIN app_user u ON u.name=s.user_name "
+        "SELECT u.name,u.role,u.scope,s.csrf,s.expires,coalesce(u.team,''),coalesce(u.facility,''),coalesce(u.resident,'') "
+        "FROM app_session s JOIN app_user u ON u.name=s.user_name "
         "WHERE s.token_hash=? AND s.expires>? AND u.disabled=0", NULL);
     if (!s)
         return 0;
@@ -188,6 +189,9 @@ int hss_auth_session_find(hss_store *st, const char *token_hash, long long now, 
         copy_col(s, 2, out->scope, sizeof out->scope);
         copy_col(s, 3, out->csrf, sizeof out->csrf);
         out->expires = hss_store_col_int64(s, 4);
+        copy_col(s, 5, out->ties.team, sizeof out->ties.team);
+        copy_col(s, 6, out->ties.facility, sizeof out->ties.facility);
+        copy_col(s, 7, out->ties.resident, sizeof out->ties.resident);
     }
     hss_store_finalize(s);
     return found;

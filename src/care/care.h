@@ -500,8 +500,9 @@ void hss_care_resident_county(hss_store *st, int64_t resident_id, char county[8]
 /* The area code of a family-doctor team's facility (team given) or of a facility, and that
  * facility's code (fac may be NULL): 1 when found, 0 when not, -1 on a database error. */
 int hss_care_unit_area(hss_store *st, const char *team, const char *facility, char area[16], char fac[64]);
-/* How many villages of `team` lie outside area `scope`; -1 on a database error. */
-long long hss_care_team_outside(hss_store *st, const char *team, const char *scope);
+/* The area code of a team's facility, and how many of the team's villages lie outside area
+ * `scope`: 1 when the team exists, 0 when not, -1 on a database error. */
+int hss_care_team_place(hss_store *st, const char *team, const char *scope, char area[16], long long *outside);
 /* The village of the stored resident with citizen ID number `id_number` (its check character
  * in either case) and the number as stored: 1 when found, 0 when not, -1 on a database error. */
 int hss_care_resident_village(hss_store *st, const char *id_number, char village[16], char stored[19]);

@@ -53,13 +53,27 @@ int hss_care_unit_area(hss_store *st, const char *team, const char *facility, ch
     return found ? 1 : rc == HSS_DONE ? 0 : -1;
 }
 
-long long hss_care_team_outside(hss_store *st, const char *team, const char *scope)
+int hss_care_team_place(hss_store *st, const char *team, const char *scope, char area[16], long long *outside)
 {
     char lo[13], hi[14];
     hss_model_area_range(scope, lo, hi);
-    const char *v[] = {team, lo, hi};
-    return count_of(st, "SELECT count(*) FROM care_team_village WHERE team_code=? AND NOT (village_code>=? AND village_code<?)",
-                    v, 3);
+    /* one statement: the worklist asks this on every read */
+    hss_stmt *s = hss_store_prepare(st,
+        "SELECT f.area_code,(SELECT count(*) FROM care_team_village v WHERE v.team_code=t.code"
+        " AND NOT (v.village_code>=?2 AND v.village_code<?3)) "
+        "FROM care_team t JOIN facility f ON f.code=t.facility_code WHERE t.code=?1", NULL);
+    if (!s)
+        return -1;
+    hss_store_bind_text(s, 1, team);
+    hss_store_bind_text(s, 2, lo);
+    hss_store_bind_text(s, 3, hi);
+    int rc = hss_store_step(s), found = rc == HSS_ROW;
+    if (found) {
+        snprintf(area, 16, "%s", care_col_text(s, 0));
+        *outside = hss_store_col_int64(s, 1);
+    }
+    hss_store_finalize(s);
+    return found ? 1 : rc == HSS_DONE ? 0 : -1;
 }
 
 int hss_care_resident_village(hss_store *st, const char *id_number, char village[16], char stored[19])

@@ -156,12 +156,10 @@ static int viewer_of(hss_req *r, viewer *w)
             w->v.team = w->id_number;
         return 0;
     }
-    hss_auth_ties ties;
-    if (hss_auth_user_ties(r->st, r->user, &ties, NULL)) {
-        hss_respond_error(r, 500, "database error");
+    const hss_auth_ties *ties = hss_req_ties(r);
+    if (!ties)
         return -1;
-    }
-    snprintf(w->id_number, sizeof w->id_number, "%s", ties.resident);
+    snprintf(w->id_number, sizeof w->id_number, "%s", ties->resident);
     w->v.self_id_number = w->id_number; /* "" matches nobody */
     return 0;
 }
@@ -228,7 +226,9 @@ static enum MHD_Result api_teams(hss_req *r)
 static int unit_in_scope(hss_req *r, const char *team, const char *facility)
 {
     char area[16];
-    int found = hss_care_unit_area(r->st, team, facility, area, NULL);
+    long long outside = 0;
+    int found = team ? hss_care_team_place(r->st, team, r->scope, area, &outside)
+                     : hss_care_unit_area(r->st, NULL, facility, area, NULL);
     if (found < 0) {
         hss_respond_error(r, 500, "database error");
         return -1;
@@ -241,7 +241,7 @@ static int unit_in_scope(hss_req *r, const char *team, const char *facility)
         hss_respond_error(r, 403, "%s %s is outside your scope", team ? "team" : "facility", team ? team : facility);
         return -1;
     }
-    if (team && hss_care_team_outside(r->st, team, r->scope) != 0) { /* an error counts as outside */
+    if (team && outside) {
         hss_respond_error(r, 403, "team %s serves villages outside your scope", team);
         return -1;
     }

@@ -51,6 +51,8 @@ void hss_auth_session(hss_req *r)
     snprintf(r->role, sizeof r->role, "%s", a.role);
     snprintf(r->scope, sizeof r->scope, "%s", a.scope);
     snprintf(r->csrf, sizeof r->csrf, "%s", a.csrf);
+    r->ties = a.ties;
+    r->ties_known = 1;
     r->authed = 1;
     hss_session_remember(r, h, a.expires);
 }

@@ -71,6 +71,8 @@ int hss_session_lookup(hss_req *r, const char *hash)
         memcpy(r->role, t->sess[i].role, sizeof r->role);
         memcpy(r->scope, t->sess[i].scope, sizeof r->scope);
         memcpy(r->csrf, t->sess[i].csrf, sizeof r->csrf);
+        r->ties = t->sess[i].ties;
+        r->ties_known = 1;
         r->authed = 1;
         return 1;
     }
@@ -86,6 +88,7 @@ void hss_session_remember(hss_req *r, const char *hash, long long expires)
     memcpy(t->sess[i].role, r->role, sizeof r->role);
     memcpy(t->sess[i].scope, r->scope, sizeof r->scope);
     memcpy(t->sess[i].csrf, r->csrf, sizeof r->csrf);
+    t->sess[i].ties = r->ties;
     t->sess[i].expires = expires;
 }
 

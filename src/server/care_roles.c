@@ -38,17 +38,27 @@ int hss_care_named_role(const hss_req *r)
     return !role_is(r, "planner") && !role_is(r, "county") && !role_is(r, "cdc");
 }
 
+const hss_auth_ties *hss_req_ties(hss_req *r)
+{
+    if (!r->ties_known) {
+        if (hss_auth_user_ties(r->st, r->user, &r->ties, NULL)) {
+            hss_respond_error(r, 500, "database error");
+            return NULL;
+        }
+        r->ties_known = 1;
+    }
+    return &r->ties;
+}
+
 int hss_care_actor_of(hss_req *r, hss_care_actor *a)
 {
     memset(a, 0, sizeof *a);
     a->v.user = r->user;
-    hss_auth_ties ties;
-    if (hss_auth_user_ties(r->st, r->user, &ties, NULL)) {
-        hss_respond_error(r, 500, "database error");
+    const hss_auth_ties *ties = hss_req_ties(r);
+    if (!ties)
         return -1;
-    }
-    snprintf(a->team, sizeof a->team, "%s", ties.team);
-    snprintf(a->facility, sizeof a->facility, "%s", ties.facility);
+    snprintf(a->team, sizeof a->team, "%s", ties->team);
+    snprintf(a->facility, sizeof a->facility, "%s", ties->facility);
     if (role_is(r, "doctor"))
         a->v.team = a->team[0] ? a->team : "\x01"; /* an unlinked doctor sees nobody */
     else if (role_is(r, "hospital"))

@@ -35,6 +35,7 @@ typedef struct hss_thread_db {
         char hash[65]; /* hex BLAKE2b of the cookie token; "" = free slot */
         char user[128], role[16], scope[16], csrf[72];
         long long expires;
+        hss_auth_ties ties;
     } sess[HSS_SESS_CACHE];
     size_t sess_next;
     struct {
@@ -65,6 +66,8 @@ typedef struct hss_req {
     char role[16];
     char scope[16];        /* area code */
     char csrf[72];
+    int ties_known;        /* ties read with the session (else hss_req_ties reads them) */
+    hss_auth_ties ties;    /* the team, facility or resident the account is tied to */
     char *cache_key;       /* set while producing a cacheable response */
     /* While a write runs inside its transaction (http.c), its response is held here and only
      * queued once the change and its audit row are committed, so that no client is told of a
@@ -219,6 +222,9 @@ void hss_words_reason(const char *msg, int en, char *out, size_t n);
 const char *hss_words_heading(const hss_table *t, size_t col, int en);
 int hss_care_named_role(const hss_req *r); /* may the role see named residents at all */
 int hss_care_actor_of(hss_req *r, hss_care_actor *a);
+/* What the user's account is tied to (read with the session, else now); NULL after answering
+ * 500 on a database error. */
+const hss_auth_ties *hss_req_ties(hss_req *r);
 int hss_care_may_record(hss_req *r, const hss_care_actor *a, const char *kind);
 int hss_care_read_refused(hss_req *r);
 int hss_care_worklist_refused(hss_req *r, const char *team, const char *facility);
