@@ -206,14 +206,16 @@ static char *boundaries_build(hss_store *st, const char *under, const char *leve
  * with the same scope. */
 char *hss_boundaries_json(hss_store *st, const char *under, const char *level, const char *scope)
 {
-    char key[96];
-    snprintf(key, sizeof key, "boundaries\n%s\n%s\n%s", under, level ? level : "", scope);
+    hss_buf key;
+    hss_buf_init(&key);
+    hss_buf_printf(&key, "boundaries\n%s\n%s\n%s\n%s", hss_store_path(st), under, level ? level : "", scope);
     int64_t version = hss_store_data_version(st);
-    char *js = hss_shared_get(key, version);
+    char *js = hss_cache_get(key.data, version);
     if (!js) {
         js = boundaries_build(st, under, level, scope);
-        hss_shared_put(key, version, js);
+        hss_cache_put(key.data, version, js);
     }
+    hss_buf_free(&key);
     return js;
 }
 

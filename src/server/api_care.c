@@ -8,7 +8,6 @@
  * care_access_log (also shown by `hss audit`); refusals of a named resident are written there
  * too as action "denied", so the resident sees who tried.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -611,32 +610,9 @@ static enum MHD_Result api_transition(hss_req *r, const char *idstr)
 
 /* ---- /care/measures ----------------------------------------------------------------------- */
 
-/* Measures take seconds for a city, and the response cache is dropped on every write (each
- * read of a resident writes an access-log row), so results are kept here per (under, day) until
- * the data version moves. Aggregates only: no resident is named. */
-typedef struct measures_entry {
-    char key[40];
-    int64_t version;
-    char *json;
-    struct measures_entry *next;
-} measures_entry;
-static pthread_mutex_t measures_lock = PTHREAD_MUTEX_INITIALIZER;
-static measures_entry *measures_head;
-static size_t measures_count;
-
-void hss_care_api_cache_clear(void)
-{
-    pthread_mutex_lock(&measures_lock);
-    while (measures_head) {
-        measures_entry *n = measures_head->next;
-        free(measures_head->json);
-        free(measures_head);
-        measures_head = n;
-    }
-    measures_count = 0;
-    pthread_mutex_unlock(&measures_lock);
-}
-
+/* Measures take seconds for a city, and a whole response is stale after every write (each read
+ * of a resident writes an access-log row), so the answer is kept in the server's cache at the
+ * data version, which only changes of facts move. Aggregates only: no resident is named. */
 static enum MHD_Result api_measures(hss_req *r)
 {
     if (is_resident(r) && staff_only(r))
@@ -647,46 +623,34 @@ static enum MHD_Result api_measures(hss_req *r)
     int32_t day;
     if (day_arg(r, &day))
         return MHD_YES;
-    char key[40];
-    snprintf(key, sizeof key, "%s/%d", under, (int)day);
+    hss_buf key;
+    hss_buf_init(&key);
+    hss_buf_printf(&key, "care/measures\n%s\n%s\n%d", hss_store_path(r->st), under, (int)day);
     int64_t version = hss_store_data_version(r->st);
-    pthread_mutex_lock(&measures_lock);
-    for (measures_entry *e = measures_head; e; e = e->next)
-        if (strcmp(e->key, key) == 0 && e->version == version) {
-            char *j = hss_xstrdup(e->json);
-            pthread_mutex_unlock(&measures_lock);
-            return hss_respond_json(r, 200, j);
-        }
-    pthread_mutex_unlock(&measures_lock);
+    char *j = hss_cache_get(key.data, version);
+    if (j) {
+        hss_buf_free(&key);
+        return hss_respond_json(r, 200, j);
+    }
     hss_care_rules rules;
     hss_care_rules_default(&rules);
     hss_table *t = NULL;
     hss_error err;
     hss_error_clear(&err);
     hss_code c = hss_care_measures(r->st, &rules, under, day, &t, &err);
-    if (c)
+    if (c) {
+        hss_buf_free(&key);
         return fail(r, c, &err);
+    }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", under);
     add_day(o, day);
     cJSON_AddItemToObject(o, "rows", table_json(t));
     hss_table_free(t);
-    char *j = cJSON_PrintUnformatted(o);
+    j = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
-    pthread_mutex_lock(&measures_lock);
-    if (measures_count >= 64) { /* small and bounded: start over */
-        pthread_mutex_unlock(&measures_lock);
-        hss_care_api_cache_clear();
-        pthread_mutex_lock(&measures_lock);
-    }
-    measures_entry *e = hss_xcalloc(1, sizeof *e);
-    snprintf(e->key, sizeof e->key, "%s", key);
-    e->version = version;
-    e->json = hss_xstrdup(j);
-    e->next = measures_head;
-    measures_head = e;
-    measures_count++;
-    pthread_mutex_unlock(&measures_lock);
+    hss_cache_put(key.data, version, j);
+    hss_buf_free(&key);
     return hss_respond_json(r, 200, j);
 }
 

@@ -5,8 +5,8 @@
  * POST /api/v1/site (proposed new sites, computed and returned, never stored).
  *
  * The endpoints only check, call src/access/ and print. Coverage and EMS answers are kept in
- * a process-wide cache keyed by the caller's scope and the canonical arguments, and dropped
- * when the store's data version moves. A siting run happens in its own thread with its own
+ * the server's one cache (cache.c), keyed by the caller's scope and the canonical arguments at
+ * the store's data version. A siting run happens in its own thread with its own
  * connection so that the request can give up after a time limit; at most SITE_MAX_JOBS run at
  * once (a run that was given up on still counts until it ends).
  */
@@ -32,70 +32,9 @@
 #define SITE_MAX_JOBS 2
 #define SITE_TIMEOUT_MS 30000 /* default; HSS_SITE_TIMEOUT_MS overrides */
 
-/* ---- the answer cache ---------------------------------------------------------------------- */
-
-#define COV_CACHE 16
-#define COV_CACHE_BYTES (48u << 20)
-
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-    char *key;       /* scope, endpoint and canonical arguments */
-    int64_t version; /* data version the body was computed at */
-    char *body;      /* JSON object text without the "cached" member */
-    size_t len;
-} cache[COV_CACHE];
-static size_t cache_next, cache_bytes;
-
-static void cache_drop(size_t i)
-{
-    cache_bytes -= cache[i].len;
-    free(cache[i].key);
-    free(cache[i].body);
-    cache[i].key = NULL;
-    cache[i].body = NULL;
-    cache[i].len = 0;
-}
-
-/* A copy of the cached body for `key` at `version`, or NULL. */
-static char *cache_get(const char *key, int64_t version)
-{
-    char *out = NULL;
-    pthread_mutex_lock(&cache_lock);
-    for (size_t i = 0; i < COV_CACHE; i++) {
-        if (!cache[i].key || strcmp(cache[i].key, key) != 0)
-            continue;
-        if (cache[i].version == version)
-            out = hss_xstrdup(cache[i].body);
-        else
-            cache_drop(i);
-        break;
-    }
-    pthread_mutex_unlock(&cache_lock);
-    return out;
-}
-
-static void cache_put(const char *key, int64_t version, const char *body)
-{
-    size_t len = strlen(body);
-    if (len > COV_CACHE_BYTES / 4)
-        return;
-    pthread_mutex_lock(&cache_lock);
-    for (size_t i = 0; i < COV_CACHE; i++)
-        if (cache[i].key && strcmp(cache[i].key, key) == 0)
-            cache_drop(i);
-    size_t i = cache_next++ % COV_CACHE;
-    if (cache[i].key)
-        cache_drop(i);
-    for (size_t k = 1; k < COV_CACHE && cache_bytes + len > COV_CACHE_BYTES; k++)
-        if (cache[(i + k) % COV_CACHE].key)
-            cache_drop((i + k) % COV_CACHE);
-    cache[i].key = hss_xstrdup(key);
-    cache[i].version = version;
-    cache[i].body = hss_xstrdup(body);
-    cache[i].len = len;
-    cache_bytes += len;
-    pthread_mutex_unlock(&cache_lock);
-}
+/* ---- answers ------------------------------------------------------------------------------
+ * Kept in the server's one cache (cache.c) under the endpoint, the database, the caller's scope
+ * and the canonical arguments, at the data version they were computed at. */
 
 /* Responds with `body` (a JSON object) and a leading "cached" member. */
 static enum MHD_Result respond_body(hss_req *r, const char *body, int cached)
@@ -358,15 +297,15 @@ enum MHD_Result hss_api_coverage(hss_req *r)
     hss_access_query q = {types, minutes, mode, under, by, rural};
     hss_buf key;
     hss_buf_init(&key);
-    hss_buf_printf(&key, "coverage\n%s\n%s\n%s\n%.6g\n%.6g\n%d\n%s\n%d", r->scope, under, types, minutes, rural, (int)mode,
+    hss_buf_printf(&key, "coverage\n%s\n%s\n%s\n%s\n%.6g\n%.6g\n%d\n%s\n%d", hss_store_path(r->st), r->scope, under, types, minutes, rural, (int)mode,
                    by, hss_lang_en(r)); /* the language: an unavailable answer says why in it */
     int64_t version = hss_store_data_version(r->st);
-    char *body = cache_get(key.data, version);
+    char *body = hss_cache_get(key.data, version);
     int cached = body != NULL;
     if (!body) {
         body = coverage_body(r, &q, version);
         if (body)
-            cache_put(key.data, version, body);
+            hss_cache_put(key.data, version, body);
     }
     hss_buf_free(&key);
     if (!body)
@@ -419,10 +358,10 @@ enum MHD_Result hss_api_coverage_ems(hss_req *r)
         return MHD_YES;
     hss_buf key;
     hss_buf_init(&key);
-    hss_buf_printf(&key, "ems\n%s\n%s\n%.6g\n%.6g\n%.6g\n%.6g\n%d", r->scope, under, eo.dispatch_min, eo.turnout_min,
+    hss_buf_printf(&key, "ems\n%s\n%s\n%s\n%.6g\n%.6g\n%.6g\n%.6g\n%d", hss_store_path(r->st), r->scope, under, eo.dispatch_min, eo.turnout_min,
                    urban_km, rural_km, hss_lang_en(r));
     int64_t version = hss_store_data_version(r->st);
-    char *body = cache_get(key.data, version);
+    char *body = hss_cache_get(key.data, version);
     int cached = body != NULL;
     if (!body) {
         hss_ems_result e;
@@ -438,7 +377,7 @@ enum MHD_Result hss_api_coverage_ems(hss_req *r)
         }
         if (rc == HSS_ENOTFOUND) {
             body = unavailable_body(r, under, version, err.msg);
-            cache_put(key.data, version, body);
+            hss_cache_put(key.data, version, body);
             hss_buf_free(&key);
             enum MHD_Result ret = respond_body(r, body, 0);
             free(body);
@@ -467,7 +406,7 @@ enum MHD_Result hss_api_coverage_ems(hss_req *r)
             cJSON_AddNullToObject(rad, "share");
         body = cJSON_PrintUnformatted(o);
         cJSON_Delete(o);
-        cache_put(key.data, version, body);
+        hss_cache_put(key.data, version, body);
     }
     hss_buf_free(&key);
     enum MHD_Result ret = respond_body(r, body, cached);
@@ -750,9 +689,4 @@ void hss_coverage_shutdown(void)
     while (jobs_running > 0)
         pthread_cond_wait(&jobs_cv, &jobs_lock);
     pthread_mutex_unlock(&jobs_lock);
-    pthread_mutex_lock(&cache_lock);
-    for (size_t i = 0; i < COV_CACHE; i++)
-        if (cache[i].key)
-            cache_drop(i);
-    pthread_mutex_unlock(&cache_lock);
 }

@@ -164,12 +164,14 @@ static char *points_build(hss_store *st, const char *under, const char *type)
  * asks for the same area and type (under is already inside the caller's scope). */
 char *hss_geo_facilities_json(hss_store *st, const char *under, const char *type)
 {
-    char key[96];
-    snprintf(key, sizeof key, "points\n%s\n%s", under, type ? type : "");
+    hss_buf key;
+    hss_buf_init(&key);
+    hss_buf_printf(&key, "points\n%s\n%s\n%s", hss_store_path(st), under, type ? type : "");
     int64_t version = hss_store_data_version(st);
-    char *js = hss_shared_get(key, version);
+    char *js = hss_cache_get(key.data, version);
     if (!js && (js = points_build(st, under, type)))
-        hss_shared_put(key, version, js);
+        hss_cache_put(key.data, version, js);
+    hss_buf_free(&key);
     return js;
 }
 

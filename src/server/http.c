@@ -97,7 +97,7 @@ enum MHD_Result hss_respond(hss_req *r, unsigned status, const char *type, const
         return MHD_YES;
     }
     enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
-    if (r->cache_key && status < 500 && len <= HSS_RESP_CACHE_BYTES / 4)
+    if (r->cache_key && status < 500)
         hss_cache_store(r, status, resp, len);
     else
         MHD_destroy_response(resp);
@@ -201,7 +201,6 @@ int hss_resolve_under(hss_req *r, const char *under, char out[16])
 static void close_thread_db(void *p)
 {
     hss_thread_db *t = p;
-    hss_cache_clear(t);
     hss_store_close(t->st);
     free(t);
 }
@@ -638,8 +637,7 @@ void hss_server_stop(hss_server *srv)
     pthread_key_delete(srv->store_key);
     hss_findings_warm_stop();
     hss_findings_cache_clear();
-    hss_shared_clear();
-    hss_care_api_cache_clear();
+    hss_cache_clear_all();
     hss_coverage_shutdown();
     hss_fhir_api_shutdown();
     free(srv->db_path);
