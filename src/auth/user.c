@@ -7,20 +7,9 @@
 #include <sodium.h>
 
 #include "auth/auth_int.h"
+#include "model/model.h"
 
 static const char *const ROLES[] = {"admin", "planner", "county", "facility", "resident", "doctor", "hospital", "cdc", "unit"};
-
-/* A 6-digit county/city/province code, or a 9- or 12-digit township/village code. */
-static int scope_ok(const char *scope)
-{
-    size_t n = scope ? strlen(scope) : 0;
-    if (n != 6 && n != 9 && n != 12)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (scope[i] < '0' || scope[i] > '9')
-            return 0;
-    return 1;
-}
 
 static hss_code check(const char *name, const char *role, const char *scope, const char *password, hss_error *err)
 {
@@ -33,7 +22,8 @@ static hss_code check(const char *name, const char *role, const char *scope, con
         ok |= role && strcmp(role, ROLES[i]) == 0;
     if (!ok)
         return hss_fail(err, HSS_EINVAL, "--role '%s': must be admin, planner, county, facility, resident, doctor, hospital, cdc or unit", role ? role : "");
-    if (!scope_ok(scope))
+    char prefix[13];
+    if (hss_model_area_prefix(scope, prefix) != 0)
         return hss_fail(err, HSS_EINVAL, "--scope '%s': must be an area code of 6, 9 or 12 digits", scope ? scope : "");
     if (!password || strlen(password) < 8)
         return hss_fail(err, HSS_EINVAL, "password: must be at least 8 characters");
