@@ -102,7 +102,7 @@ hss_code hss_care_team_store(hss_store *st, const char *code, const char *name, 
                 rc = hss_fail(err, HSS_EINVAL, "team %s: village %s is outside the county of facility %s", code, v, facility);
                 goto fail;
             }
-            s = hss_store_prepare(st, "INSERT OR IGNORE INTO care_team_village VALUES(?,?)", err);
+            s = hss_store_prepare(st, "INSERT INTO care_team_village VALUES(?,?) ON CONFLICT DO NOTHING", err);
             if (!s)
                 goto fail;
             hss_store_bind_text(s, 1, code);

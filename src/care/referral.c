@@ -197,7 +197,7 @@ hss_code hss_care_referral_transition(hss_store *st, int64_t id, const char *sta
         return HSS_EDB;
     hss_code rc = HSS_OK;
     hss_stmt *s = hss_store_prepare(st, "SELECT state,(SELECT at FROM care_referral_event WHERE referral_id=?1 "
-                                            "ORDER BY rowid DESC LIMIT 1) FROM care_referral WHERE id=?1", err);
+                                            "ORDER BY id DESC LIMIT 1) FROM care_referral WHERE id=?1", err);
     if (!s) {
         hss_store_rollback(st);
         return HSS_EDB;
@@ -337,7 +337,7 @@ hss_code hss_care_referrals_received(hss_store *st, const char *user, const char
 hss_code hss_care_referral_events(hss_store *st, int64_t id, hss_table **out, hss_error *err)
 {
     hss_stmt *s = hss_store_prepare(st, "SELECT state,at,user_name,note FROM care_referral_event WHERE referral_id=? "
-                                            "ORDER BY rowid", err);
+                                            "ORDER BY id", err);
     if (!s)
         return HSS_EDB;
     hss_store_bind_int64(s, 1, id);

@@ -234,7 +234,7 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
         rc = HSS_EDB;
         goto done;
     }
-    seen_tmp = hss_store_prepare(st, "INSERT INTO care_import_seen VALUES(?,?) ON CONFLICT DO UPDATE SET line=line RETURNING line", err);
+    seen_tmp = hss_store_prepare(st, "INSERT INTO care_import_seen VALUES(?,?) ON CONFLICT(id_number) DO UPDATE SET line=care_import_seen.line RETURNING line", err);
     if (!seen_tmp) {
         rc = HSS_EDB;
         goto done;

@@ -187,10 +187,16 @@ ems_writer *ems_db_writer(hss_store *st, hss_error *err)
         " VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(code) DO UPDATE SET county_code=?2,"
         " station_code=?3, kind=?4, doctors=?5, drivers=?6, aides=?7, generated=?8", err);
     w->call = hss_store_prepare(st,
-        "INSERT OR REPLACE INTO ems_call(call_id, county_code, village_code, lon, lat, priority,"
+        "INSERT INTO ems_call(call_id, county_code, village_code, lon, lat, priority,"
         " category, received_at, dispatched_at, departed_at, on_scene_at, left_scene_at,"
         " at_hospital_at, handover_at, unit_code, hospital_code, outcome, busy_end, generated)"
-        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)", err);
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)"
+        " ON CONFLICT(call_id) DO UPDATE SET county_code=excluded.county_code, village_code=excluded.village_code,"
+        " lon=excluded.lon, lat=excluded.lat, priority=excluded.priority, category=excluded.category,"
+        " received_at=excluded.received_at, dispatched_at=excluded.dispatched_at, departed_at=excluded.departed_at,"
+        " on_scene_at=excluded.on_scene_at, left_scene_at=excluded.left_scene_at, at_hospital_at=excluded.at_hospital_at,"
+        " handover_at=excluded.handover_at, unit_code=excluded.unit_code, hospital_code=excluded.hospital_code,"
+        " outcome=excluded.outcome, busy_end=excluded.busy_end, generated=excluded.generated", err);
     if (!w->unit || !w->call) {
         ems_db_writer_free(w);
         return NULL;
@@ -504,7 +510,7 @@ hss_code ems_db_put_aed(hss_store *st, const ems_aed *a, hss_error *err)
         " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,0,?9) ON CONFLICT(code) DO UPDATE SET county_code=excluded.county_code,"
         " lon=excluded.lon, lat=excluded.lat, venue=excluded.venue, access_hours=excluded.access_hours,"
         " status=excluded.status, expiry=excluded.expiry, generated=0,"
-        " installed=CASE WHEN ?10 THEN excluded.installed ELSE ems_aed.installed END", err);
+        " installed=CASE WHEN ?10<>0 THEN excluded.installed ELSE ems_aed.installed END", err);
     if (!s)
         return HSS_EDB;
     hss_store_bind_text(s, 1, a->code);

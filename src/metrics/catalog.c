@@ -72,8 +72,9 @@ const hss_metrics_element *mx_element_by_id(int id)
 hss_code mx_catalog_sync(hss_store *st, hss_error *err)
 {
     hss_stmt *s = hss_store_prepare(
-        st, "INSERT OR REPLACE INTO metric_element(id, code, name_zh, name_en, unit, org_kind) "
-            "VALUES(?,?,?,?,?,?)", err);
+        st, "INSERT INTO metric_element(id, code, name_zh, name_en, unit, org_kind) "
+            "VALUES(?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET code=excluded.code, name_zh=excluded.name_zh, "
+            "name_en=excluded.name_en, unit=excluded.unit, org_kind=excluded.org_kind", err);
     if (!s)
         return err->code;
     for (size_t i = 0; i < NELEM; i++) {

@@ -227,9 +227,9 @@ hss_code hss_metrics_generate_demo(hss_store *st, uint64_t seed, hss_error *err)
     if (rc == HSS_OK) {
         g.org_ins = hss_store_prepare(st, "INSERT INTO metric_org(code) VALUES(?)", err);
         /* OR IGNORE: a value imported by a user for the same key is real and stays. */
-        g.put = hss_store_prepare(st, "INSERT OR IGNORE INTO data_value(element_id, org_id, "
+        g.put = hss_store_prepare(st, "INSERT INTO data_value(element_id, org_id, "
                                       "period, category, value, generated) "
-                                      "VALUES(?,?,?,'',?,1)", err);
+                                      "VALUES(?,?,?,'',?,1) ON CONFLICT DO NOTHING", err);
         if (!g.org_ins || !g.put)
             rc = err->code;
     }

@@ -212,7 +212,7 @@ static hss_code prepare(importer *im, hss_error *err)
                                         "period, category, value, generated) "
                                         "VALUES(?1,?2,?3,?4,?5,coalesce(?6,0)) "
                                         "ON CONFLICT(element_id, org_id, period, category) DO UPDATE "
-                                        "SET value=excluded.value, generated=coalesce(?6,generated)", err);
+                                        "SET value=excluded.value, generated=coalesce(?6,data_value.generated)", err);
     im->del = hss_store_prepare(im->st, "DELETE FROM data_value WHERE element_id=? AND "
                                         "org_id=? AND period=? AND category=?", err);
     return im->org_ins && im->get && im->put && im->del ? HSS_OK : err->code;

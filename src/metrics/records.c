@@ -208,8 +208,10 @@ hss_code mx_records_refresh(hss_store *st, const mx_tree *t, mx_aggmap *delta, i
                                       "element_id=? AND org_id=? AND period=?", err);
     r.get_imp = hss_store_prepare(st, "SELECT sum(value), count(*) FROM data_value WHERE "
                                       "element_id=? AND org_id=? AND period=?", err);
-    r.put = hss_store_prepare(st, "INSERT OR REPLACE INTO metric_record_value(element_id, "
-                                  "org_id, period, value, county_code) VALUES(?,?,?,?,?)", err);
+    r.put = hss_store_prepare(st, "INSERT INTO metric_record_value(element_id, "
+                                  "org_id, period, value, county_code) VALUES(?,?,?,?,?) "
+                                  "ON CONFLICT(element_id, org_id, period) DO UPDATE SET value=excluded.value, "
+                                  "county_code=excluded.county_code", err);
     r.del = hss_store_prepare(st, "DELETE FROM metric_record_value WHERE element_id=? AND "
                                   "org_id=? AND period=?", err);
     if (!r.get_rec || !r.get_imp || !r.put || !r.del)

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <cjson/cJSON.h>
 #include <sodium.h>
 
 #include "plan/plan_int.h"
@@ -39,24 +40,36 @@ typedef struct colspec {
     hss_col_type type;
 } colspec;
 
-static hss_table *rows_to_table(hss_stmt *s, const colspec *cols, size_t n)
+/* Sets the first n cells of the table's last row from the statement's row. */
+static void fill_row(hss_table *t, hss_stmt *s, const colspec *cols, size_t n)
+{
+    for (size_t c = 0; c < n; c++) {
+        int sc = (int)c;
+        if (hss_store_col_is_null(s, sc))
+            continue;
+        if (cols[c].type == HSS_COL_INT)
+            hss_table_set_int(t, c, hss_store_col_int64(s, sc));
+        else if (cols[c].type == HSS_COL_REAL)
+            hss_table_set_real(t, c, hss_store_col_double(s, sc), 4);
+        else
+            hss_table_set_text(t, c, col_text(s, sc));
+    }
+}
+
+static hss_table *table_of(const colspec *cols, size_t n)
 {
     hss_table *t = hss_table_new();
     for (size_t c = 0; c < n; c++)
         hss_table_add_col(t, cols[c].name, cols[c].label, cols[c].type);
+    return t;
+}
+
+static hss_table *rows_to_table(hss_stmt *s, const colspec *cols, size_t n)
+{
+    hss_table *t = table_of(cols, n);
     while (hss_store_step(s) == HSS_ROW) {
         hss_table_add_row(t);
-        for (size_t c = 0; c < n; c++) {
-            int sc = (int)c;
-            if (hss_store_col_is_null(s, sc))
-                continue;
-            if (cols[c].type == HSS_COL_INT)
-                hss_table_set_int(t, c, hss_store_col_int64(s, sc));
-            else if (cols[c].type == HSS_COL_REAL)
-                hss_table_set_real(t, c, hss_store_col_double(s, sc), 4);
-            else
-                hss_table_set_text(t, c, col_text(s, sc));
-        }
+        fill_row(t, s, cols, n);
     }
     hss_store_finalize(s);
     return t;
@@ -176,10 +189,13 @@ hss_code plan_db_findings_insert(hss_store *st, int64_t id, const hss_table *f, 
             return hss_fail(err, HSS_EUNKNOWN, "evaluation result has no column '%s'", names[k]);
     /* two statements prepared once and reused for every row, in the caller's transaction */
     hss_stmt *s = hss_store_prepare(st,
-        "INSERT OR REPLACE INTO plan_finding(eval_id,rule,area,facility,county,status,observed,target,"
-        "gap,area_name,facility_name,gap_text,title,unit,document) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,'','','')", err);
+        "INSERT INTO plan_finding(eval_id,rule,area,facility,county,status,observed,target,"
+        "gap,area_name,facility_name,gap_text,title,unit,document) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,'','','') "
+        "ON CONFLICT(eval_id, rule, area, facility) DO UPDATE SET county=excluded.county, status=excluded.status, "
+        "observed=excluded.observed, target=excluded.target, gap=excluded.gap, area_name=excluded.area_name, "
+        "facility_name=excluded.facility_name, gap_text=excluded.gap_text, title='', unit='', document=''", err);
     hss_stmt *q = s ? hss_store_prepare(st,
-        "INSERT OR IGNORE INTO plan_eval_rule(eval_id,rule,title,unit,document) VALUES(?,?,?,?,?)", err) : NULL;
+        "INSERT INTO plan_eval_rule(eval_id,rule,title,unit,document) VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING", err) : NULL;
     int ok = q != NULL;
     const char *last = NULL; /* findings come rule by rule */
     for (size_t r = 0; ok && r < hss_table_rows(f); r++) {
@@ -418,7 +434,7 @@ hss_code plan_db_task_upsert(hss_store *st, const plan_task_row *t, hss_error *e
     bind_text(s, 1, t->id);
     if ((rc = step_done(st, s, "replacing the task's units", err)))
         return rc;
-    s = hss_store_prepare(st, "INSERT OR IGNORE INTO plan_task_unit(task_id,unit,lead,pos,county) VALUES(?,?,?,?,?)", err);
+    s = hss_store_prepare(st, "INSERT INTO plan_task_unit(task_id,unit,lead,pos,county) VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING", err);
     if (!s)
         return HSS_EDB;
     for (size_t i = 0; i <= t->nunits; i++) {
@@ -640,14 +656,40 @@ hss_code plan_db_reports_list(hss_store *st, const char *task, hss_table **out, 
     };
     hss_stmt *s = hss_store_prepare(st,
         "SELECT r.id,r.date,r.unit,r.user_name,r.status,r.value,r.narrative,r.review,r.reviewer,"
-        "r.reviewed_at,r.review_note,"
-        "(SELECT json_group_array(json_object('id',a.id,'name',a.name,'mime',a.mime,'size',a.size)) "
-        "  FROM plan_attachment a WHERE a.report_id=r.id) "
+        "r.reviewed_at,r.review_note "
         "FROM plan_report r WHERE r.task_id=? ORDER BY r.date DESC,r.id DESC", err);
-    if (!s)
+    hss_stmt *a = s ? hss_store_prepare(st, "SELECT id,name,mime,size FROM plan_attachment WHERE report_id=? ORDER BY id",
+                                        err) : NULL;
+    if (!a) {
+        hss_store_finalize(s);
         return HSS_EDB;
+    }
     bind_text(s, 1, task);
-    *out = rows_to_table(s, cols, sizeof cols / sizeof *cols);
+    size_t n = sizeof cols / sizeof *cols;
+    hss_table *t = table_of(cols, n);
+    while (hss_store_step(s) == HSS_ROW) {
+        hss_table_add_row(t);
+        fill_row(t, s, cols, n - 1);
+        /* the report's attachments as a JSON array of {id, name, mime, size} */
+        cJSON *arr = cJSON_CreateArray();
+        hss_store_bind_int64(a, 1, hss_store_col_int64(s, 0));
+        while (hss_store_step(a) == HSS_ROW) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddNumberToObject(o, "id", (double)hss_store_col_int64(a, 0));
+            cJSON_AddStringToObject(o, "name", col_text(a, 1));
+            cJSON_AddStringToObject(o, "mime", col_text(a, 2));
+            cJSON_AddNumberToObject(o, "size", (double)hss_store_col_int64(a, 3));
+            cJSON_AddItemToArray(arr, o);
+        }
+        hss_store_reset(a);
+        char *json = cJSON_PrintUnformatted(arr);
+        hss_table_set_text(t, n - 1, json);
+        free(json);
+        cJSON_Delete(arr);
+    }
+    hss_store_finalize(s);
+    hss_store_finalize(a);
+    *out = t;
     return HSS_OK;
 }
 

@@ -191,7 +191,7 @@ hss_code rdb_round_put(hss_store *st, const rdb_round *r, hss_error *err)
         " VALUES(?1,?2,?3,?4,?5,COALESCE(?6,'08:00'),?7)"
         " ON CONFLICT(code) DO UPDATE SET county_code=excluded.county_code, vehicle=excluded.vehicle,"
         "   home_code=excluded.home_code, weekdays=excluded.weekdays,"
-        "   start_time=COALESCE(?6, start_time), generated=excluded.generated", err);
+        "   start_time=COALESCE(?6, mobile_round.start_time), generated=excluded.generated", err);
     if (!s)
         return HSS_EDB;
     bind_text(s, 1, r->code);
@@ -211,7 +211,7 @@ hss_code rdb_stop_put(hss_store *st, const char *round, const char *county, int 
         "INSERT INTO mobile_round_stop(round_code,seq,county_code,village_code,dwell_min,place)"
         " VALUES(?1,?2,?3,?4,?5,COALESCE(?6,''))"
         " ON CONFLICT(round_code,seq) DO UPDATE SET county_code=excluded.county_code,"
-        "   village_code=excluded.village_code, dwell_min=excluded.dwell_min, place=COALESCE(?6, place)", err);
+        "   village_code=excluded.village_code, dwell_min=excluded.dwell_min, place=COALESCE(?6, mobile_round_stop.place)", err);
     if (!s)
         return HSS_EDB;
     bind_text(s, 1, round);
@@ -240,7 +240,7 @@ hss_code rdb_stationed_put(hss_store *st, const char *village, const char *facil
         "INSERT INTO stationed_doctor(village_code,facility_code,county_code,doctors,days_per_week)"
         " VALUES(?1,?2,?3,?4,COALESCE(?5,5))"
         " ON CONFLICT(village_code,facility_code) DO UPDATE SET county_code=excluded.county_code,"
-        "   doctors=excluded.doctors, days_per_week=COALESCE(?5, days_per_week), generated=0", err);
+        "   doctors=excluded.doctors, days_per_week=COALESCE(?5, stationed_doctor.days_per_week), generated=0", err);
     if (!s)
         return HSS_EDB;
     bind_text(s, 1, village);

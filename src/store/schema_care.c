@@ -195,7 +195,38 @@ HSS_SCHEMA(hss_schema_care, "care",
     "ALTER TABLE care_team ADD COLUMN phone TEXT NOT NULL DEFAULT '';",
     /* v5: `user` is a reserved word in PostgreSQL (it means the session's database user), so
      * the column that names who did a thing is user_name, as in the other modules */
-    "ALTER TABLE care_referral_event RENAME COLUMN user TO user_name;"
+    "ALTER TABLE care_followup RENAME COLUMN user TO user_name;"
+    "ALTER TABLE care_access_log RENAME COLUMN user TO user_name;"
+    "ALTER TABLE care_request RENAME COLUMN user TO user_name;"
+    /* and referral events get an id of their own (their order), which SQLite kept as the
+     * hidden row id */
+    "CREATE TABLE care_referral_event_v5("
+    "  id INTEGER PRIMARY KEY,"
+    "  referral_id INTEGER NOT NULL REFERENCES care_referral(id) ON DELETE CASCADE,"
+    "  state TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  user_name TEXT NOT NULL DEFAULT '',"
+    "  note TEXT NOT NULL DEFAULT ''"
+    ");"
+    "INSERT INTO care_referral_event_v5(id,referral_id,state,at,user_name,note) "
+    "  SELECT rowid,referral_id,state,at,user,note FROM care_referral_event;"
+    "DROP TABLE care_referral_event;"
+    "ALTER TABLE care_referral_event_v5 RENAME TO care_referral_event;"
+    "CREATE INDEX care_referral_event_r ON care_referral_event(referral_id);"
+    HSS_SQL_PG /* the same, numbering the events in the order they are stored */
+    "CREATE TABLE care_referral_event_v5("
+    "  id INTEGER PRIMARY KEY,"
+    "  referral_id INTEGER NOT NULL REFERENCES care_referral(id) ON DELETE CASCADE,"
+    "  state TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  user_name TEXT NOT NULL DEFAULT '',"
+    "  note TEXT NOT NULL DEFAULT ''"
+    ");"
+    "INSERT INTO care_referral_event_v5(referral_id,state,at,user_name,note) "
+    "  SELECT referral_id,state,at,user,note FROM care_referral_event ORDER BY ctid;"
+    "DROP TABLE care_referral_event;"
+    "ALTER TABLE care_referral_event_v5 RENAME TO care_referral_event;"
+    "CREATE INDEX care_referral_event_r ON care_referral_event(referral_id);"
     "ALTER TABLE care_followup RENAME COLUMN user TO user_name;"
     "ALTER TABLE care_access_log RENAME COLUMN user TO user_name;"
     "ALTER TABLE care_request RENAME COLUMN user TO user_name;");

@@ -117,13 +117,16 @@ static int at_words(const char *p, const char *words)
 static void rowid_trigger(hss_buf *out, const char *table, const char *col)
 {
     hss_buf_printf(out,
-                   "\nCREATE SEQUENCE IF NOT EXISTS %s_%s_seq;\n"
-                   "CREATE OR REPLACE FUNCTION %s_%s_next() RETURNS trigger LANGUAGE plpgsql AS $hss$ BEGIN "
+                   "\nCREATE SEQUENCE IF NOT EXISTS %s_%s_seq MINVALUE -9223372036854775808 START 1;\n"
+                   "CREATE OR REPLACE FUNCTION %s_%s_next() RETURNS trigger LANGUAGE plpgsql AS $hss$ "
+                   "DECLARE lv bigint; called boolean; BEGIN "
                    "IF NEW.%s IS NULL THEN NEW.%s := nextval('%s_%s_seq'); "
-                   "ELSIF NEW.%s > (SELECT last_value FROM %s_%s_seq) THEN PERFORM setval('%s_%s_seq', NEW.%s); "
-                   "END IF; RETURN NEW; END $hss$;\n"
+                   "ELSE SELECT last_value, is_called INTO lv, called FROM %s_%s_seq; "
+                   "IF NOT called OR NEW.%s > lv THEN "
+                   "PERFORM setval('%s_%s_seq', CASE WHEN called THEN greatest(NEW.%s, lv) ELSE NEW.%s END); "
+                   "END IF; END IF; RETURN NEW; END $hss$;\n"
                    "CREATE TRIGGER %s_%s_next BEFORE INSERT ON %s FOR EACH ROW EXECUTE FUNCTION %s_%s_next();\n",
-                   table, col, table, col, col, col, table, col, col, table, col, table, col, col, table, col,
+                   table, col, table, col, col, col, table, col, table, col, col, table, col, col, col, table, col,
                    table, table, col);
 }
 
@@ -133,8 +136,9 @@ static void plain(hss_buf *out, const char *s, const char *e)
     char table[128] = "", col[128] = "", prev[128] = "";
     const char *w = s + strspn(s, " \t\r\n");
     int create_table = strncasecmp(w, "CREATE TABLE", 12) == 0;
-    if (create_table) {
-        const char *p = w + 12;
+    int alter_table = strncasecmp(w, "ALTER TABLE", 11) == 0;
+    if (create_table || alter_table) {
+        const char *p = w + (create_table ? 12 : 11);
         char word[128];
         next_word(&p, word, sizeof word);
         if (strcasecmp(word, "IF") == 0) {
@@ -159,11 +163,11 @@ static void plain(hss_buf *out, const char *s, const char *e)
             p++;
             continue;
         }
-        if (create_table && at_words(p, "INTEGER PRIMARY KEY")) {
+        if ((create_table || alter_table) && at_words(p, "INTEGER PRIMARY KEY")) {
             size_t n = strlen("INTEGER PRIMARY KEY");
             if (at_words(p, "INTEGER PRIMARY KEY AUTOINCREMENT"))
                 n = strlen("INTEGER PRIMARY KEY AUTOINCREMENT");
-            hss_buf_printf(out, "BIGINT PRIMARY KEY");
+            hss_buf_printf(out, alter_table ? "BIGINT" : "BIGINT PRIMARY KEY");
             snprintf(col, sizeof col, "%s", prev);
             p += n;
             continue;
@@ -195,8 +199,11 @@ static void plain(hss_buf *out, const char *s, const char *e)
     }
     if (*e == ';')
         hss_buf_append(out, ";", 1);
-    if (create_table && *col && *table)
+    if ((create_table || alter_table) && *col && *table)
         rowid_trigger(out, table, col);
+    if (alter_table && *col && *table) /* the rows there are numbered, then the key is made */
+        hss_buf_printf(out, "UPDATE %s SET %s=nextval('%s_%s_seq');\nALTER TABLE %s ADD PRIMARY KEY(%s);\n", table,
+                       col, table, col, table, col);
 }
 
 char *hss_store_pg_ddl(const char *sql)

@@ -47,6 +47,7 @@ typedef struct pg_conn {
     char *schema;      /* test mode: the schema this store lives in */
     int temp_schema;   /* dropped on close (":memory:") */
     long long changes, total;
+    long long unanalysed; /* rows written since the planner's statistics were last taken */
     char sqlstate[6];
     char *errmsg;
     prep_entry *prep; /* PREP_SLOTS, open addressing */
@@ -146,6 +147,7 @@ static hss_code pg_exec(hss_store *st, const char *sql, hss_error *err)
     if (n && *n) {
         c->changes = atoll(n);
         c->total += c->changes;
+        c->unanalysed += c->changes;
     }
     PQclear(r);
     if (tx)
@@ -155,9 +157,17 @@ static hss_code pg_exec(hss_store *st, const char *sql, hss_error *err)
 
 /* ---- connection ---------------------------------------------------------------------------- */
 
-/* SQLite functions the modules' SQL uses, for PostgreSQL. Created once per database. */
+/* SQLite functions the modules' SQL uses, for PostgreSQL. Created once per database; a new
+ * version of this list replaces the old one (COMPAT_VERSION). The search path puts these
+ * before PostgreSQL's own (pg_catalog last), so json_each(text) here is SQLite's. */
+#define COMPAT_VERSION "2"
 static const char COMPAT_SQL[] =
     "CREATE SCHEMA IF NOT EXISTS hss_compat;"
+    "CREATE OR REPLACE FUNCTION hss_compat.compat_version() RETURNS text LANGUAGE sql IMMUTABLE AS "
+    "  'SELECT ''v" COMPAT_VERSION "''';"
+    /* json_each over a JSON array of integers (ids), as the modules use it */
+    "CREATE OR REPLACE FUNCTION hss_compat.json_each(text) RETURNS TABLE(value bigint) LANGUAGE sql IMMUTABLE AS "
+    "  'SELECT v::bigint FROM json_array_elements_text($1::json) AS e(v)';"
     "CREATE OR REPLACE FUNCTION hss_compat.round(double precision, integer) RETURNS double precision "
     "  LANGUAGE sql IMMUTABLE AS 'SELECT round($1::numeric, $2)::double precision';"
     "CREATE OR REPLACE FUNCTION hss_compat.round(double precision, bigint) RETURNS double precision "
@@ -172,21 +182,25 @@ static const char COMPAT_SQL[] =
     "CREATE OR REPLACE AGGREGATE hss_compat.group_concat(text) (sfunc = hss_compat.gc_step1, stype = text);";
 
 /* The compatibility functions, under a lock so that many test processes can race to make them. */
+static int compat_current(pg_conn *c)
+{
+    PGresult *r = PQexec(c->c, "SELECT p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid=p.pronamespace "
+                               "WHERE n.nspname='hss_compat' AND p.proname='compat_version'");
+    int have = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+               strstr(PQgetvalue(r, 0, 0), "'v" COMPAT_VERSION "'") != NULL;
+    PQclear(r);
+    return have;
+}
+
 static hss_code make_compat(pg_conn *c, hss_error *err)
 {
-    PGresult *r = PQexec(c->c, "SELECT 1 FROM pg_namespace WHERE nspname='hss_compat'");
-    int have = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
-    PQclear(r);
-    if (have)
+    if (compat_current(c))
         return HSS_OK;
     if (!simple(c, "BEGIN") || !simple(c, "SELECT pg_advisory_xact_lock(4711015)")) {
         simple(c, "ROLLBACK");
         return hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
     }
-    r = PQexec(c->c, "SELECT 1 FROM pg_namespace WHERE nspname='hss_compat'");
-    have = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
-    PQclear(r);
-    if (!have && !simple(c, COMPAT_SQL)) {
+    if (!compat_current(c) && !simple(c, COMPAT_SQL)) {
         simple(c, "ROLLBACK");
         return hss_fail(err, HSS_EDB, "database: creating the compatibility functions: %s", c->errmsg);
     }
@@ -217,14 +231,19 @@ static hss_code connect_url(hss_store *st, const char *url, hss_error *err)
     PQsetNoticeReceiver(c->c, notice_quiet, NULL);
     if (!simple(c, "SET client_min_messages=warning; SET TIME ZONE 'UTC'; SET extra_float_digits=1"))
         return hss_fail(err, HSS_EDB, "%s: %s", st->path, c->errmsg);
-    return make_compat(c, err);
+    if (make_compat(c, err))
+        return HSS_EDB;
+    /* the server's own schema (public), then SQLite's functions, then PostgreSQL's */
+    if (!simple(c, "SET search_path TO public, hss_compat, pg_catalog"))
+        return hss_fail(err, HSS_EDB, "%s: %s", st->path, c->errmsg);
+    return HSS_OK;
 }
 
 static hss_code set_path(pg_conn *c, const char *schema, hss_error *err)
 {
     char *q = PQescapeIdentifier(c->c, schema, strlen(schema));
     char sql[512];
-    snprintf(sql, sizeof sql, "SET search_path TO %s, hss_compat", q);
+    snprintf(sql, sizeof sql, "SET search_path TO %s, hss_compat, pg_catalog", q);
     PQfreemem(q);
     return simple(c, sql) ? HSS_OK : hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
 }
@@ -562,11 +581,73 @@ static int prepare_server(pg_conn *c, pg_stmt *x)
     return 0;
 }
 
+/* A bulk load (a demo, an import) leaves the planner without statistics until autovacuum
+ * comes by, and in the load's own transaction it never does: its reads are then planned for
+ * empty tables, which on a city's rows means seconds instead of milliseconds. So before a read
+ * that follows many writes the tables of this schema are analysed, in the transaction, which
+ * sees its own rows. */
+#define ANALYSE_AFTER_ROWS 5000
+
+static void analyse_if_stale(pg_conn *c)
+{
+    if (c->unanalysed < ANALYSE_AFTER_ROWS)
+        return;
+    c->unanalysed = 0;
+    PGresult *r = PQexec(c->c, "SELECT string_agg(quote_ident(relname), ',') FROM pg_class "
+                               "WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'");
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
+        hss_buf b;
+        hss_buf_init(&b);
+        hss_buf_printf(&b, "ANALYZE %s", PQgetvalue(r, 0, 0));
+        simple(c, b.data);
+        hss_buf_free(&b);
+    }
+    PQclear(r);
+}
+
+/* Runs a prepared statement between a savepoint and its release, the three in one round trip
+ * (libpq's pipeline mode). Returns the statement's result; on its failure the savepoint is
+ * still open, for the caller to roll back to. */
+static PGresult *exec_guarded(pg_conn *c, const char *name, int n, const char *const *vals, const int *lens,
+                              const int *fmts)
+{
+    if (!PQenterPipelineMode(c->c))
+        return PQexecPrepared(c->c, name, n, vals, lens, fmts, 0);
+    PQsendQueryParams(c->c, "SAVEPOINT hss_stmt", 0, NULL, NULL, NULL, NULL, 0);
+    PQsendQueryPrepared(c->c, name, n, vals, lens, fmts, 0);
+    PQsendQueryParams(c->c, "RELEASE SAVEPOINT hss_stmt", 0, NULL, NULL, NULL, NULL, 0);
+    PQpipelineSync(c->c);
+    PGresult *out = NULL;
+    int query = 0, syncs = 0;
+    while (syncs == 0) {
+        PGresult *r = PQgetResult(c->c);
+        if (!r) { /* the end of one query's results */
+            query++;
+            continue;
+        }
+        ExecStatusType k = PQresultStatus(r);
+        if (k == PGRES_PIPELINE_SYNC) {
+            syncs++;
+            PQclear(r);
+        } else if (query == 1 && !out) {
+            out = r;
+        } else if (query == 0 && k != PGRES_COMMAND_OK && !out) {
+            out = r; /* the savepoint itself failed */
+        } else {
+            PQclear(r);
+        }
+    }
+    PQexitPipelineMode(c->c);
+    return out ? out : PQexecPrepared(c->c, name, n, vals, lens, fmts, 0);
+}
+
 /* Runs the statement. Inside a transaction a failing statement is undone to a savepoint, as a
  * failing statement in SQLite undoes only itself. */
 static int run(pg_stmt *x)
 {
     pg_conn *c = CONN(x->base.st);
+    if (x->reads)
+        analyse_if_stale(c);
     if (prepare_server(c, x))
         return 1;
     const char **vals = hss_xcalloc((size_t)(x->nparams ? x->nparams : 1), sizeof *vals);
@@ -581,11 +662,8 @@ static int run(pg_stmt *x)
     /* a read that fails ends in an error the caller returns; a write may be expected to fail
      * (a duplicate) and the transaction to go on */
     int tx = !x->reads && in_tx(c);
-    if (tx && !simple(c, "SAVEPOINT hss_stmt")) {
-        free(vals), free(lens), free(fmts);
-        return 1;
-    }
-    x->res = PQexecPrepared(c->c, x->prep_name, x->nparams, vals, lens, fmts, 0);
+    x->res = tx ? exec_guarded(c, x->prep_name, x->nparams, vals, lens, fmts)
+                : PQexecPrepared(c->c, x->prep_name, x->nparams, vals, lens, fmts, 0);
     free(vals), free(lens), free(fmts);
     ExecStatusType k = PQresultStatus(x->res);
     if (k != PGRES_TUPLES_OK && k != PGRES_COMMAND_OK) {
@@ -598,12 +676,11 @@ static int run(pg_stmt *x)
         }
         return 1;
     }
-    if (tx)
-        simple(c, "RELEASE SAVEPOINT hss_stmt");
     const char *n = PQcmdTuples(x->res);
     if (n && *n && strncmp(PQcmdStatus(x->res), "SELECT", 6) != 0) {
         c->changes = atoll(n);
         c->total += c->changes;
+        c->unanalysed += c->changes;
     }
     x->nrows = k == PGRES_TUPLES_OK ? PQntuples(x->res) : 0;
     x->row = -1;
@@ -811,6 +888,140 @@ static const char *pg_col_name(hss_stmt *s, int c)
     return x->res && c >= 0 && c < PQnfields(x->res) ? PQfname(x->res, c) : NULL;
 }
 
+/* ---- bulk load: COPY FROM STDIN in text format, sent in 256 KB pieces ----------------------- */
+
+typedef struct pg_load {
+    hss_buf row; /* rows not yet sent */
+} pg_load;
+
+static hss_code pg_load_begin(hss_store_loader *ld, const char *const *cols, hss_error *err)
+{
+    pg_conn *c = CONN(ld->st);
+    hss_buf sql;
+    hss_buf_init(&sql);
+    hss_buf_printf(&sql, "COPY %s(", ld->table);
+    for (int i = 0; i < ld->ncols; i++)
+        hss_buf_printf(&sql, "%s%s", i ? "," : "", cols[i]);
+    hss_buf_puts(&sql, ") FROM STDIN");
+    PGresult *r = PQexec(c->c, sql.data);
+    hss_buf_free(&sql);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        set_error(c, r);
+        PQclear(r);
+        return hss_fail(err, HSS_EDB, "%s: bulk load: %s", ld->table, c->errmsg);
+    }
+    PQclear(r);
+    pg_load *p = hss_xcalloc(1, sizeof *p);
+    hss_buf_init(&p->row);
+    ld->impl = p;
+    return HSS_OK;
+}
+
+/* COPY's text format: a backslash, tab, newline or carriage return in a value is escaped. */
+static void copy_text(hss_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch == '\\')
+            hss_buf_puts(b, "\\\\");
+        else if (ch == '\t')
+            hss_buf_puts(b, "\\t");
+        else if (ch == '\n')
+            hss_buf_puts(b, "\\n");
+        else if (ch == '\r')
+            hss_buf_puts(b, "\\r");
+        else
+            hss_buf_append(b, &ch, 1);
+    }
+}
+
+static void copy_value(hss_buf *b, const store_val *v)
+{
+    static const char hex[] = "0123456789abcdef";
+    switch (v->type) {
+    case HSS_SQL_INT:
+        hss_buf_printf(b, "%lld", (long long)v->i);
+        break;
+    case HSS_SQL_FLOAT:
+        hss_buf_printf(b, "%.17g", v->d);
+        break;
+    case HSS_SQL_TEXT:
+        copy_text(b, v->p, v->n);
+        break;
+    case HSS_SQL_BLOB: /* bytea in hex, its backslash escaped for COPY */
+        hss_buf_puts(b, "\\\\x");
+        for (size_t i = 0; i < v->n; i++) {
+            unsigned char u = ((const unsigned char *)v->p)[i];
+            char two[2] = {hex[u >> 4], hex[u & 15]};
+            hss_buf_append(b, two, 2);
+        }
+        break;
+    default:
+        hss_buf_puts(b, "\\N");
+    }
+}
+
+static hss_code copy_flush(hss_store_loader *ld, pg_load *p, hss_error *err)
+{
+    pg_conn *c = CONN(ld->st);
+    if (p->row.len && PQputCopyData(c->c, p->row.data, (int)p->row.len) != 1)
+        return hss_fail(err, HSS_EDB, "%s: bulk load: %s", ld->table, PQerrorMessage(c->c));
+    p->row.len = 0;
+    return HSS_OK;
+}
+
+static hss_code pg_load_row(hss_store_loader *ld, hss_error *err)
+{
+    pg_load *p = ld->impl;
+    for (int i = 0; i < ld->ncols; i++) {
+        if (i)
+            hss_buf_append(&p->row, "\t", 1);
+        copy_value(&p->row, &ld->vals[i]);
+    }
+    hss_buf_append(&p->row, "\n", 1);
+    return p->row.len >= 256 * 1024 ? copy_flush(ld, p, err) : HSS_OK;
+}
+
+static hss_code pg_load_end(hss_store_loader *ld, int abort, hss_error *err)
+{
+    pg_conn *c = CONN(ld->st);
+    pg_load *p = ld->impl;
+    hss_code rc = abort ? HSS_OK : copy_flush(ld, p, err);
+    PQputCopyEnd(c->c, abort || rc ? "the load was given up" : NULL);
+    PGresult *r;
+    while ((r = PQgetResult(c->c)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && !abort && rc == HSS_OK) {
+            set_error(c, r);
+            rc = hss_fail(err, HSS_EDB, "%s: bulk load: %s", ld->table, c->errmsg);
+        } else if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+            const char *n = PQcmdTuples(r);
+            c->changes = n && *n ? atoll(n) : 0;
+            c->total += c->changes;
+            c->unanalysed += c->changes;
+        }
+        PQclear(r);
+    }
+    hss_buf_free(&p->row);
+    free(p);
+    ld->impl = NULL;
+    return rc;
+}
+
+/* The schema's foreign keys are made deferrable after each migration (pg_migrated), so that
+ * a transaction can check them at its commit. */
+static hss_code pg_defer_fk(hss_store *st, hss_error *err) { return pg_exec(st, "SET CONSTRAINTS ALL DEFERRED", err); }
+
+static hss_code pg_migrated(hss_store *st, hss_error *err)
+{
+    return pg_exec(st,
+                   "DO $hss$ DECLARE r record; BEGIN "
+                   "FOR r IN SELECT c.conname, t.relname FROM pg_constraint c JOIN pg_class t ON t.oid=c.conrelid "
+                   "WHERE c.contype='f' AND NOT c.condeferrable AND t.relnamespace=current_schema()::regnamespace LOOP "
+                   "EXECUTE format('ALTER TABLE %I ALTER CONSTRAINT %I DEFERRABLE INITIALLY IMMEDIATE', r.relname, r.conname); "
+                   "END LOOP; END $hss$",
+                   err);
+}
+
 const store_ops hss_store_pg_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -844,4 +1055,13 @@ const store_ops hss_store_pg_ops = {
     .tables_sql = "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid=c.relnamespace "
                   "WHERE n.nspname=current_schema() AND c.relkind IN ('r','p') AND NOT c.relispartition "
                   "AND c.relname<>'hss_schema_version' ORDER BY c.oid",
+    .load_begin = pg_load_begin,
+    .load_row = pg_load_row,
+    .load_end = pg_load_end,
+    .defer_fk = pg_defer_fk,
+    .migrated = pg_migrated,
+    .key_sql = "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid=i.indrelid "
+               "AND a.attnum = ANY(i.indkey::int2[]) WHERE i.indisprimary AND i.indrelid = "
+               "(SELECT c.oid FROM pg_class c WHERE c.relname=? AND c.relnamespace=current_schema()::regnamespace) "
+               "ORDER BY array_position(i.indkey::int2[], a.attnum)",
 };

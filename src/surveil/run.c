@@ -76,7 +76,9 @@ static hss_code check_series(hss_store *st, const hss_surveil_config *cfg, long 
         "SELECT id, area_code, signal, source, first_date, last_date FROM surveil_series ORDER BY id", err);
     hss_stmt *load = list ? hss_surveil_load_prepare(st, err) : NULL;
     hss_stmt *sig = load ? hss_store_prepare(st,
-        "INSERT OR REPLACE INTO surveil_signal(series_id, date, method, observed, upperbound) VALUES(?,?,?,?,?)", err) : NULL;
+        "INSERT INTO surveil_signal(series_id, date, method, observed, upperbound) VALUES(?,?,?,?,?) "
+        "ON CONFLICT(series_id, date) DO UPDATE SET method=excluded.method, observed=excluded.observed, "
+        "upperbound=excluded.upperbound", err) : NULL;
     hss_stmt *unsig = sig ? hss_store_prepare(st, "DELETE FROM surveil_signal WHERE date=?", err) : NULL;
     if (!unsig) {
         hss_store_finalize(list);

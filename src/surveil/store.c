@@ -70,7 +70,10 @@ static hss_code series_upsert(hss_store *st, const char *area, const char *signa
     hss_stmt *s = hss_store_prepare(st,
         "INSERT INTO surveil_series(area_code, signal, source, first_date, last_date) VALUES(?,?,?,?,?) "
         "ON CONFLICT(area_code, signal, source) DO UPDATE SET "
-        "first_date = min(first_date, excluded.first_date), last_date = max(last_date, excluded.last_date) "
+        "first_date = CASE WHEN excluded.first_date < surveil_series.first_date THEN excluded.first_date "
+        "ELSE surveil_series.first_date END, "
+        "last_date = CASE WHEN excluded.last_date > surveil_series.last_date THEN excluded.last_date "
+        "ELSE surveil_series.last_date END "
         "RETURNING id", err);
     if (!s)
         return HSS_EDB;
@@ -88,7 +91,9 @@ static hss_code series_upsert(hss_store *st, const char *area, const char *signa
 static hss_code write_days(hss_store *st, int64_t id, long first, const int32_t *counts, size_t n, hss_error *err)
 {
     hss_stmt *get = hss_store_prepare(st, "SELECT counts FROM surveil_year WHERE key=?", err);
-    hss_stmt *put = get ? hss_store_prepare(st, "INSERT OR REPLACE INTO surveil_year(key, series_id, year, counts) VALUES(?,?,?,?)", err) : NULL;
+    hss_stmt *put = get ? hss_store_prepare(st, "INSERT INTO surveil_year(key, series_id, year, counts) VALUES(?,?,?,?) "
+                                                "ON CONFLICT(key) DO UPDATE SET series_id=excluded.series_id, "
+                                                "year=excluded.year, counts=excluded.counts", err) : NULL;
     if (!put) {
         hss_store_finalize(get);
         return HSS_EDB;
