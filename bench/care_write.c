@@ -190,7 +190,7 @@ static int setup(const char *db)
     }
     hss_store_finalize(s);
     /* an admin of the county: records for every team of it (a doctor is limited to one team) */
-    if (!npts || hss_user_add(st, "bench-care", "admin", county, "bench-care-pass", &err)) {
+    if (!npts || hss_auth_user_add(st, "bench-care", "admin", county, "bench-care-pass", &err)) {
         fprintf(stderr, "care_write: %s\n", npts ? err.msg : "no enrolled patients in the database");
         return -1;
     }

@@ -55,7 +55,7 @@ run() { wrk -t2 -c64 -d"${DURATION}s" --latency "$@"; }
 parse() { # prints "rps p99_ms"
   awk '/^Requests\/sec/ {rps=$2} /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000} p99=v} END {printf "%.0f %.2f\n", rps, p99}'
 }
-echo "endpoint: GET $ENDPOINT ($bytes bytes, ${THREADS:-$(nproc)} hss threads; session and scope checked, PRAGMA data_version checked, body from the per-thread response cache), ${DURATION}s, 64 connections, 2 wrk threads"
+echo "endpoint: GET $ENDPOINT ($bytes bytes, ${THREADS:-$(nproc)} hss threads; session and scope checked, commit epoch checked, body from the server's one answer cache), ${DURATION}s, 64 connections, 2 wrk threads"
 hss_out=$(run -H "Cookie: hss_session=$token" "http://127.0.0.1:$port$ENDPOINT")
 ngx_out=$(run "http://127.0.0.1:$nport/body.json")
 grep -q 'Non-2xx' <<<"$hss_out" && { echo "hss returned errors:"; echo "$hss_out"; exit 1; }

@@ -32,11 +32,11 @@ static const char FACILITIES[] =
 
 static long long fingerprint(void)
 {
-    sqlite3_stmt *s = hss_store_prepare(st,
+    hss_stmt *s = hss_store_prepare(st,
         "SELECT (SELECT count(*) FROM data_value) * 1000003 + (SELECT count(*) FROM care_resident) * 7919"
         " + (SELECT count(*) FROM surveil_series) * 31 + (SELECT count(*) FROM surveil_year) + (SELECT value FROM hss_meta WHERE key='data_version')", NULL);
-    long long v = s && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    sqlite3_finalize(s);
+    long long v = s && hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : -1;
+    hss_store_finalize(s);
     return v;
 }
 

@@ -32,9 +32,9 @@ static const char FACILITIES[] =
 
 static long long count(const char *sql)
 {
-    sqlite3_stmt *s = hss_store_prepare(st, sql, NULL);
-    long long v = s && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    sqlite3_finalize(s);
+    hss_stmt *s = hss_store_prepare(st, sql, NULL);
+    long long v = s && hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : -1;
+    hss_store_finalize(s);
     return v;
 }
 

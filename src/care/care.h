@@ -495,4 +495,37 @@ hss_code hss_care_referred_village(hss_store *st, const char *key, const char *f
 /* The county code of a resident ("" when unknown), for rows that carry it. */
 void hss_care_resident_county(hss_store *st, int64_t resident_id, char county[8]);
 
+/* ---- the dashboard's care screens (screens.c) ---------------------------------------------- */
+
+/* The area code of a family-doctor team's facility (team given) or of a facility, and that
+ * facility's code (fac may be NULL): 1 when found, 0 when not, -1 on a database error. */
+int hss_care_unit_area(hss_store *st, const char *team, const char *facility, char area[16], char fac[64]);
+/* The area code of a team's facility, and how many of the team's villages lie outside area
+ * `scope`: 1 when the team exists, 0 when not, -1 on a database error. */
+int hss_care_team_place(hss_store *st, const char *team, const char *scope, char area[16], long long *outside);
+/* The village of the stored resident with citizen ID number `id_number` (its check character
+ * in either case) and the number as stored: 1 when found, 0 when not, -1 on a database error. */
+int hss_care_resident_village(hss_store *st, const char *id_number, char village[16], char stored[19]);
+/* The teams whose facility lies in area `scope` (at most 2000): code, name, facility_code,
+ * facility name, area_code, generated, villages (served), phone. */
+hss_code hss_care_team_rows(hss_store *st, const char *scope, hss_table **out, hss_error *err);
+/* A page of the residents under `under` by village and id, and *total before paging: id,
+ * id_number (whole: mask it before showing it), name, sex, birth_date, village_code, village
+ * name, conditions (mask), generated. The caller records each read (hss_care_audit). */
+hss_code hss_care_resident_page(hss_store *st, const char *under, long long limit, long long offset,
+                                long long *total, hss_table **out, hss_error *err);
+/* A resident's contracts (id, team_code, team name, package, start_date, end_date, renewal_of,
+ * team phone) by start, and referrals (id, from_facility, from name, to_name, in_county,
+ * priority, state, requested_at, answered at, reason) by request time. Not audited: the
+ * caller's read of the record already was. */
+hss_code hss_care_resident_history(hss_store *st, int64_t resident_id, hss_table **contracts, hss_table **referrals,
+                                   hss_error *err);
+/* A resident's follow-ups, oldest first (at most 500): id, disease, visit_date, sbp, dbp,
+ * glucose, symptoms, adherence, medication, note, user, the user's display name and role. */
+hss_code hss_care_resident_followups(hss_store *st, int64_t resident_id, hss_table **out, hss_error *err);
+/* Who read a resident's record, newest first (at most 1000): at, user, action. */
+hss_code hss_care_access_log(hss_store *st, int64_t resident_id, hss_table **out, hss_error *err);
+/* A referral's village, state and resident: 1 when found, 0 when not, -1 on a database error. */
+int hss_care_referral_get(hss_store *st, int64_t id, char village[16], char state[24], int64_t *resident_id);
+
 #endif

@@ -62,7 +62,7 @@ static int fhir_export(const args *a)
     hss_code c = hss_fhir_export(st, &v, a->out, a->type, a->since, &s, &err);
     char detail[200];
     snprintf(detail, sizeof detail, "%zu resources in %zu files%s", s.resources, s.types, c ? " (failed)" : "");
-    hss_audit_log(st, "", "cli", "fhir_export", a->out, c ? 1 : 0, detail, NULL);
+    hss_auth_audit_log(st, "", "cli", "fhir_export", a->out, c ? 1 : 0, detail, NULL);
     hss_store_close(st);
     if (c)
         return hss_cli_fail(&err);

@@ -121,7 +121,7 @@ static int user_list(const char *db, const char *fmt)
     if (!st)
         return 1;
     hss_table *t;
-    int rc = hss_user_list(st, &t, &err) ? hss_cli_fail(&err) : 0;
+    int rc = hss_auth_user_list(st, &t, &err) ? hss_cli_fail(&err) : 0;
     if (!rc) {
         hss_table_write(t, f, stdout);
         hss_table_free(t);
@@ -211,7 +211,7 @@ int hss_cmd_user(int argc, char **argv)
         if (!rc)
             printf("user %s: role %s, %s %s\n", name, role, strcmp(role, "doctor") == 0 ? "team" : "facility", member);
     } else {
-        rc = (is_unit ? hss_user_add_unit(st, name, unit, scope, pw, &err) : hss_user_add(st, name, role, scope, pw, &err))
+        rc = (is_unit ? hss_user_add_unit(st, name, unit, scope, pw, &err) : hss_auth_user_add(st, name, role, scope, pw, &err))
                  ? hss_cli_fail(&err) : 0;
         if (!rc)
             printf("user %s: role %s, scope %s%s%s\n", name, role, scope, unit ? ", unit " : "", unit ? unit : "");
@@ -256,7 +256,7 @@ int hss_cmd_audit(int argc, char **argv)
     hss_error err;
     hss_error_clear(&err);
     hss_table *t;
-    int rc = hss_audit_query(st, user, since, &t, &err) ? hss_cli_fail(&err) : 0;
+    int rc = hss_auth_audit_query(st, user, since, &t, &err) ? hss_cli_fail(&err) : 0;
     if (!rc) {
         hss_table_write(t, f, stdout);
         hss_table_free(t);

@@ -27,10 +27,7 @@ void hss_cli_set_command(int argc, char **argv)
 
 static long long last_audit_id(hss_store *st)
 {
-    hss_stmt *s = hss_store_prepare(st, "SELECT coalesce(max(id),0) FROM audit", NULL);
-    int64_t id = s && hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : 0;
-    hss_store_finalize(s);
-    return id;
+    return (long long)hss_auth_audit_mark(st);
 }
 
 /* Every transaction of a CLI command that changes the database leaves one audit row in that
@@ -42,7 +39,7 @@ static hss_code audit_cli_write(hss_store *st, void *ctx, hss_error *err)
     long long last = last_audit_id(st);
     hss_code rc = HSS_OK;
     if (last <= cli_last_audit)
-        rc = hss_audit_log(st, cli_user, "cli", "cli_write", cli_command, 0, "", err);
+        rc = hss_auth_audit_log(st, cli_user, "cli", "cli_write", cli_command, 0, "", err);
     cli_last_audit = last_audit_id(st);
     return rc;
 }
@@ -50,7 +47,7 @@ static hss_code audit_cli_write(hss_store *st, void *ctx, hss_error *err)
 hss_code hss_cli_audit_always(hss_store *st, void *ctx, hss_error *err)
 {
     (void)ctx;
-    return hss_audit_log(st, cli_user, "cli", "cli_write", cli_command, 0, "", err);
+    return hss_auth_audit_log(st, cli_user, "cli", "cli_write", cli_command, 0, "", err);
 }
 
 int hss_cli_fail(const hss_error *err)

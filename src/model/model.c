@@ -4,6 +4,7 @@
 #include "model/model.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/base.h"
@@ -249,4 +250,32 @@ int hss_staff_is_health_technician(const char *c)
 int hss_vehicle_is_ambulance(const char *kind)
 {
     return strcmp(kind, "ambulance") == 0 || strcmp(kind, "negative_pressure_ambulance") == 0;
+}
+
+int hss_model_area_prefix(const char *code, char out[13])
+{
+    if (!code)
+        return -1;
+    size_t n = strlen(code);
+    if (n != 6 && n != 9 && n != 12)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (code[i] < '0' || code[i] > '9')
+            return -1;
+    memcpy(out, code, n);
+    out[n] = 0;
+    if (n == 6) {
+        if (strcmp(out + 2, "0000") == 0)
+            out[2] = 0;
+        else if (strcmp(out + 4, "00") == 0)
+            out[4] = 0;
+    }
+    return 0;
+}
+
+void hss_model_area_range(const char *code, char lo[13], char hi[14])
+{
+    if (hss_model_area_prefix(code, lo) != 0)
+        snprintf(lo, 13, "~"); /* matches nothing */
+    snprintf(hi, 14, "%s:", lo);
 }

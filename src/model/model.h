@@ -74,4 +74,14 @@ int hss_staff_is_health_technician(const char *category);
 /* True for vehicle kinds that count as ambulances (ambulance and negative_pressure_ambulance). */
 int hss_vehicle_is_ambulance(const char *kind);
 
+/* Area codes nest by prefix (33 Zhejiang, 3311 Lishui, 331102 Liandu, then 9- and 12-digit
+ * statistical codes). The significant prefix of a code: 6-digit codes lose trailing "00" pairs
+ * (330000 -> "33", 331100 -> "3311"); 9- and 12-digit codes are kept whole. Returns 0, or -1
+ * when `code` is not 6, 9 or 12 digits. */
+int hss_model_area_prefix(const char *code, char out[13]);
+/* The codes inside area `code` are exactly those with lo <= c < hi, where lo is the code's
+ * significant prefix and hi is lo followed by ':' (the byte after '9'): an index range scan.
+ * A code that is not an area code gives a range that matches nothing. */
+void hss_model_area_range(const char *code, char lo[13], char hi[14]);
+
 #endif

@@ -101,4 +101,38 @@ const char *hss_region_kind_name(hss_region_kind kind);
 int hss_region_point_in_area(hss_store *st, const char *area_code, double lon, double lat,
                              char **boundary_area);
 
+/* ---- the dashboard's reads (lookup.c) -------------------------------------------------------
+ * Rows as tables; area rows have the columns code, parent_code, level, name, kind, population,
+ * lon, lat, generated. `under` is an area code: that area and everything below it. */
+
+/* The name and level of area `code`; 1 when it is stored, else 0. */
+int hss_region_area_name(hss_store *st, const char *code, char *name, size_t n, char *level, size_t m);
+/* The areas under `under` of `level` (NULL: every level above the villages), by code. */
+hss_code hss_region_area_rows(hss_store *st, const char *under, const char *level, hss_table **out, hss_error *err);
+/* Area `code` alone (no row when it is not stored), and its children by code. */
+hss_code hss_region_area_one(hss_store *st, const char *code, hss_table **out, hss_error *err);
+hss_code hss_region_area_children(hss_store *st, const char *code, hss_table **out, hss_error *err);
+/* Area `code` and its ancestors, the top first: code, level, name. */
+hss_code hss_region_area_path(hss_store *st, const char *code, hss_table **out, hss_error *err);
+/* Facilities under `under` counted by type: type, count. */
+hss_code hss_region_facility_types(hss_store *st, const char *under, hss_table **out, hss_error *err);
+/* The boundaries a map of `under` shows: of `level` inside `under`, or by default of the children
+ * of `under`, falling back to `under` itself and then to its nearest ancestor inside `scope`
+ * that has one. Columns code, name, level, population, geometry (GeoJSON text). */
+hss_code hss_region_boundary_rows(hss_store *st, const char *under, const char *level, const char *scope,
+                                  hss_table **out, hss_error *err);
+/* The facilities under `under` of `type` (NULL = all), by area and code, `limit` rows (0 = all)
+ * from `offset`; *total gets the count before paging. Columns code, name, type, type_zh, grade,
+ * ownership, area_code, area_name, lon, lat, beds_approved, beds_open, medcom_code, generated. */
+hss_code hss_region_facility_page(hss_store *st, const char *under, const char *type, size_t limit,
+                                  size_t offset, hss_table **out, long long *total, hss_error *err);
+/* Facility `code` (no row when not stored): code, name, type, grade, ownership, area_code,
+ * area_name, lon, lat, beds_approved, beds_open, beds_infectious, medcom_code, medcom_lead,
+ * central, sub_centre, services, generated. */
+hss_code hss_region_facility_detail(hss_store *st, const char *code, hss_table **out, hss_error *err);
+/* A facility's staff by category (vehicles = 0) or vehicles by kind (1): id, count. */
+hss_code hss_region_facility_counts(hss_store *st, const char *code, int vehicles, hss_table **out, hss_error *err);
+/* The area code and name of facility `code`; 1 when it is stored, else 0. */
+int hss_region_facility_place(hss_store *st, const char *code, char area[16], char *name, size_t n);
+
 #endif

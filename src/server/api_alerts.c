@@ -48,28 +48,12 @@ static cJSON *actions_json(const char *status)
     return a;
 }
 
-static void add_text(cJSON *o, const char *k, hss_stmt *s, int col)
+static cJSON *alert_json(const hss_table *t, size_t i)
 {
-    const char *v = hss_store_col_text(s, col);
-    if (v)
-        cJSON_AddStringToObject(o, k, (const char *)v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
-#define ALERT_COLS                                                                                  \
-    "al.id, al.date, al.area_code, a.name, al.level, al.signal, al.sources, al.method, al.status, " \
-    "al.assigned_to, al.raised_at, al.responded_at, al.closed_at"
-
-static cJSON *alert_json(hss_stmt *s)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "id", (double)hss_store_col_int64(s, 0));
-    static const char *const keys[] = {"date", "area_code", "area_name", "level", "signal", "sources", "method",
+    static const char *const keys[] = {"id", "date", "area_code", "area_name", "level", "signal", "sources", "method",
                                        "status", "assigned_to", "raised_at", "responded_at", "closed_at"};
-    for (int c = 1; c < 13; c++)
-        add_text(o, keys[c - 1], s, c);
-    cJSON_AddItemToObject(o, "next_actions", actions_json(hss_store_col_text(s, 8)));
+    cJSON *o = hss_json_row(t, i, keys, "nSSSSSSSSSSSS");
+    cJSON_AddItemToObject(o, "next_actions", actions_json(hss_table_cell(t, i, 8)));
     return o;
 }
 
@@ -83,7 +67,7 @@ static int valid_status(const char *v)
 
 enum MHD_Result hss_api_alerts(hss_req *r)
 {
-    char under[16], lo[13], hi[14];
+    char under[16];
     const char *status = hss_arg(r, "status"), *signal = hss_arg(r, "signal");
     long long limit = 500;
     if (hss_resolve_under(r, hss_arg(r, "under"), under) || hss_check_word(r, "signal", signal, 64) ||
@@ -91,40 +75,24 @@ enum MHD_Result hss_api_alerts(hss_req *r)
         return MHD_YES;
     if (status && !valid_status(status))
         return hss_respond_error(r, 400, "status: must be new, assigned, investigating, confirmed or dismissed");
-    hss_prefix_range(under, lo, hi);
-    hss_stmt *s = hss_req_stmt(r,
-        "SELECT " ALERT_COLS " FROM surveil_alert al LEFT JOIN area a ON a.code = al.area_code "
-        "WHERE (al.area_code = ?1 OR (al.area_code >= ?2 AND al.area_code < ?3)) "
-        "AND (?4 IS NULL OR al.status = ?4) AND (?5 IS NULL OR al.signal = ?5) ORDER BY al.id DESC LIMIT ?6");
-    if (!s)
+    hss_table *t = NULL, *n = NULL;
+    if (hss_surveil_alert_rows(r->st, under, status, signal, limit, &t, NULL))
         return hss_respond_error(r, 500, "database error");
-    hss_store_bind_copy(s, 1, under);
-    hss_store_bind_copy(s, 2, lo);
-    hss_store_bind_copy(s, 3, hi);
-    if (status)
-        hss_store_bind_copy(s, 4, status);
-    if (signal)
-        hss_store_bind_copy(s, 5, signal);
-    hss_store_bind_int64(s, 6, limit);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", under);
     cJSON *rows = cJSON_AddArrayToObject(o, "alerts");
-    while (hss_store_step(s) == HSS_ROW) {
+    for (size_t i = 0; i < hss_table_rows(t); i++) {
         /* the prefix range is the scope test; keep the explicit check as a second guard */
-        if (hss_scope_contains(r->scope, hss_store_col_text(s, 2)))
-            cJSON_AddItemToArray(rows, alert_json(s));
+        if (hss_scope_contains(r->scope, hss_table_cell(t, i, 2)))
+            cJSON_AddItemToArray(rows, alert_json(t, i));
     }
-    hss_store_reset(s);
+    hss_table_free(t);
     /* counts per status in the same area, for the filter buttons */
-    s = hss_req_stmt(r, "SELECT status, count(*) FROM surveil_alert WHERE area_code = ?1 OR (area_code >= ?2 AND area_code < ?3) GROUP BY status");
     cJSON *counts = cJSON_AddObjectToObject(o, "counts");
-    if (s) {
-        hss_store_bind_copy(s, 1, under);
-        hss_store_bind_copy(s, 2, lo);
-        hss_store_bind_copy(s, 3, hi);
-        while (hss_store_step(s) == HSS_ROW)
-            cJSON_AddNumberToObject(counts, hss_store_col_text(s, 0), hss_store_col_int(s, 1));
-        hss_store_reset(s);
+    if (hss_surveil_alert_counts(r->st, under, &n, NULL) == HSS_OK) {
+        for (size_t i = 0; i < hss_table_rows(n); i++)
+            hss_json_cell(counts, hss_table_cell(n, i, 0), n, i, 1, 'n');
+        hss_table_free(n);
     }
     char *js = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
@@ -135,25 +103,24 @@ enum MHD_Result hss_api_alerts(hss_req *r)
  * responds (404 / 403) and returns NULL. */
 static cJSON *load_alert(hss_req *r, int64_t id)
 {
-    hss_stmt *s = hss_req_stmt(r, "SELECT " ALERT_COLS " FROM surveil_alert al LEFT JOIN area a ON a.code = al.area_code WHERE al.id = ?");
-    if (!s) {
+    hss_table *t = NULL;
+    if (hss_surveil_alert_row(r->st, id, &t, NULL)) {
         hss_respond_error(r, 500, "database error");
         return NULL;
     }
-    hss_store_bind_int64(s, 1, id);
-    if (hss_store_step(s) != HSS_ROW) {
-        hss_store_reset(s);
+    if (hss_table_rows(t) == 0) {
+        hss_table_free(t);
         hss_respond_error(r, 404, "alert %lld does not exist", (long long)id);
         return NULL;
     }
-    const char *area = hss_store_col_text(s, 2);
+    const char *area = hss_table_cell(t, 0, 2);
     if (!hss_scope_contains(r->scope, area)) {
         hss_respond_error(r, 403, "alert %lld is in area %s, outside your scope", (long long)id, area);
-        hss_store_reset(s);
+        hss_table_free(t);
         return NULL;
     }
-    cJSON *o = alert_json(s);
-    hss_store_reset(s);
+    cJSON *o = alert_json(t, 0);
+    hss_table_free(t);
     return o;
 }
 
@@ -169,28 +136,22 @@ static cJSON *alert_series(hss_req *r, const char *area, const char *level, cons
         return arr;
     long from = end - SERIES_DAYS + 1;
     int county = !strcmp(level, "county");
-    hss_stmt *s = hss_req_stmt(r, county
-        ? "SELECT s.id, s.area_code, a.name FROM surveil_series s JOIN area a ON a.code = s.area_code "
-          "WHERE a.parent_code = ?1 AND s.signal = ?2 ORDER BY s.area_code, s.source"
-        : "SELECT s.id, s.source, NULL FROM surveil_series s WHERE s.area_code = ?1 AND s.signal = ?2 ORDER BY s.source");
-    if (!s)
+    hss_table *list = NULL;
+    if (hss_surveil_alert_series(r->st, area, signal, county, &list, NULL))
         return arr;
-    hss_store_bind_copy(s, 1, area);
-    hss_store_bind_copy(s, 2, signal);
     typedef struct {
         int64_t id;
         char key[64], name[128];
     } ser;
     hss_vec v;
     hss_vec_init(&v, sizeof(ser));
-    while (hss_store_step(s) == HSS_ROW) {
+    for (size_t i = 0; i < hss_table_rows(list); i++) {
         ser *x = hss_vec_push(&v);
-        x->id = hss_store_col_int64(s, 0);
-        snprintf(x->key, sizeof x->key, "%s", hss_store_col_text(s, 1));
-        const char *nm = hss_store_col_text(s, 2);
-        snprintf(x->name, sizeof x->name, "%s", nm ? (const char *)nm : "");
+        x->id = strtoll(hss_table_cell(list, i, 0), NULL, 10);
+        snprintf(x->key, sizeof x->key, "%s", hss_table_cell(list, i, 1));
+        snprintf(x->name, sizeof x->name, "%s", hss_table_cell(list, i, 2));
     }
-    hss_store_reset(s);
+    hss_table_free(list);
     int32_t buf[SERIES_DAYS];
     for (size_t i = 0; i < v.len;) {
         ser *x = &HSS_VEC_AT(&v, ser, i);
@@ -222,26 +183,23 @@ static cJSON *alert_series(hss_req *r, const char *area, const char *level, cons
         /* per-source alarms (township alerts only: a county alert's members are townships) */
         cJSON *sig = cJSON_AddArrayToObject(o, "signals");
         if (!county) {
-            hss_stmt *q = hss_req_stmt(r, "SELECT date, method, observed, upperbound FROM surveil_signal WHERE series_id = ? AND date BETWEEN ? AND ? ORDER BY date");
-            if (q) {
-                char a[11];
-                hss_surveil_day_string(from, a);
-                hss_store_bind_int64(q, 1, x->id);
-                hss_store_bind_copy(q, 2, a);
-                hss_store_bind_copy(q, 3, date);
-                while (hss_store_step(q) == HSS_ROW) {
-                    cJSON *g = cJSON_CreateObject();
-                    add_text(g, "date", q, 0);
-                    add_text(g, "method", q, 1);
-                    cJSON_AddNumberToObject(g, "observed", hss_store_col_double(q, 2));
-                    if (hss_store_col_is_null(q, 3))
-                        cJSON_AddNullToObject(g, "upperbound");
-                    else
-                        cJSON_AddNumberToObject(g, "upperbound", round(hss_store_col_double(q, 3) * 1000) / 1000);
-                    cJSON_AddItemToArray(sig, g);
-                }
-                hss_store_reset(q);
+            char a[11];
+            hss_surveil_day_string(from, a);
+            hss_table *q = NULL;
+            if (hss_surveil_signal_rows(r->st, x->id, a, date, &q, NULL) != HSS_OK)
+                q = NULL;
+            for (size_t k = 0; q && k < hss_table_rows(q); k++) {
+                cJSON *g = cJSON_CreateObject();
+                hss_json_cell(g, "date", q, k, 0, 'S');
+                hss_json_cell(g, "method", q, k, 1, 'S');
+                hss_json_cell(g, "observed", q, k, 2, 'n');
+                if (hss_table_is_null(q, k, 3))
+                    cJSON_AddNullToObject(g, "upperbound");
+                else
+                    cJSON_AddNumberToObject(g, "upperbound", round(strtod(hss_table_cell(q, k, 3), NULL) * 1000) / 1000);
+                cJSON_AddItemToArray(sig, g);
             }
+            hss_table_free(q);
         }
         cJSON_AddItemToArray(arr, o);
         i = j;
@@ -266,17 +224,12 @@ static enum MHD_Result alert_detail(hss_req *r, int64_t id)
     cJSON_AddStringToObject(o, "series_from", first);
     cJSON_AddItemToObject(o, "series", alert_series(r, area, level, signal, date));
     cJSON *ev = cJSON_AddArrayToObject(o, "events");
-    hss_stmt *s = hss_req_stmt(r, "SELECT at, by_user, action, from_status, to_status, note FROM surveil_alert_event WHERE alert_id = ? ORDER BY id");
-    if (s) {
-        hss_store_bind_int64(s, 1, id);
+    hss_table *t = NULL;
+    if (hss_surveil_alert_events(r->st, id, &t, NULL) == HSS_OK) {
         static const char *const keys[] = {"at", "by", "action", "from_status", "to_status", "note"};
-        while (hss_store_step(s) == HSS_ROW) {
-            cJSON *e = cJSON_CreateObject();
-            for (int c = 0; c < 6; c++)
-                add_text(e, keys[c], s, c);
-            cJSON_AddItemToArray(ev, e);
-        }
-        hss_store_reset(s);
+        for (size_t i = 0; i < hss_table_rows(t); i++)
+            cJSON_AddItemToArray(ev, hss_json_row(t, i, keys, "SSSSSS"));
+        hss_table_free(t);
     }
     char *js = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
@@ -388,31 +341,25 @@ static double iso_hours(const char *s)
  * the share responded within 24 hours (the figures CIDARS evaluations report). */
 enum MHD_Result hss_api_alerts_response(hss_req *r)
 {
-    char under[16], lo[13], hi[14];
+    char under[16];
     if (hss_resolve_under(r, hss_arg(r, "under"), under))
         return MHD_YES;
-    hss_prefix_range(under, lo, hi);
-    hss_stmt *s = hss_req_stmt(r,
-        "SELECT level, raised_at, responded_at FROM surveil_alert "
-        "WHERE area_code = ?1 OR (area_code >= ?2 AND area_code < ?3) ORDER BY level");
-    if (!s)
+    hss_table *t = NULL;
+    if (hss_surveil_response_rows(r->st, under, &t, NULL))
         return hss_respond_error(r, 500, "database error");
-    hss_store_bind_copy(s, 1, under);
-    hss_store_bind_copy(s, 2, lo);
-    hss_store_bind_copy(s, 3, hi);
     typedef struct {
         char level[16];
         double hours; /* NAN: not responded */
     } item;
     hss_vec v;
     hss_vec_init(&v, sizeof(item));
-    while (hss_store_step(s) == HSS_ROW) {
+    for (size_t i = 0; i < hss_table_rows(t); i++) {
         item *it = hss_vec_push(&v);
-        snprintf(it->level, sizeof it->level, "%s", hss_store_col_text(s, 0));
-        const char *resp = hss_store_col_text(s, 2);
-        it->hours = resp ? iso_hours(resp) - iso_hours(hss_store_col_text(s, 1)) : NAN;
+        snprintf(it->level, sizeof it->level, "%s", hss_table_cell(t, i, 0));
+        it->hours = hss_table_is_null(t, i, 2) ? NAN
+                                               : iso_hours(hss_table_cell(t, i, 2)) - iso_hours(hss_table_cell(t, i, 1));
     }
-    hss_store_reset(s);
+    hss_table_free(t);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", under);
     cJSON *rows = cJSON_AddArrayToObject(o, "rows");

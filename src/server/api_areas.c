@@ -12,33 +12,15 @@
 #include "region/region.h"
 #include "server/server_int.h"
 
-#define AREA_COLS "a.code,a.parent_code,a.level,a.name,a.kind,a.population,a.lon,a.lat,a.generated"
+/* An area row of the region module (code, parent_code, level, name, kind, population, lon,
+ * lat, generated) as the API writes it. */
+static const char *const AREA_KEYS[] = {"code", "parent_code", "level", "name", "kind", "population", "lon", "lat",
+                                        "generated"};
+static const char AREA_KINDS[] = "sSsssNNNb";
 
-static cJSON *area_json(hss_stmt *s)
+static enum MHD_Result db_error(hss_req *r, const hss_error *err)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "code", hss_store_col_text(s, 0));
-    if (hss_store_col_is_null(s, 1))
-        cJSON_AddNullToObject(o, "parent_code");
-    else
-        cJSON_AddStringToObject(o, "parent_code", hss_store_col_text(s, 1));
-    cJSON_AddStringToObject(o, "level", hss_store_col_text(s, 2));
-    cJSON_AddStringToObject(o, "name", hss_store_col_text(s, 3));
-    cJSON_AddStringToObject(o, "kind", hss_store_col_text(s, 4));
-    for (int c = 5; c <= 7; c++) {
-        const char *key = c == 5 ? "population" : c == 6 ? "lon" : "lat";
-        if (hss_store_col_is_null(s, c))
-            cJSON_AddNullToObject(o, key);
-        else
-            cJSON_AddNumberToObject(o, key, hss_store_col_double(s, c));
-    }
-    cJSON_AddBoolToObject(o, "generated", hss_store_col_int(s, 8));
-    return o;
-}
-
-static enum MHD_Result db_error(hss_req *r)
-{
-    return hss_respond_error(r, 500, "database error: %s", hss_store_errmsg(r->st));
+    return hss_respond_error(r, 500, "database error: %s", err->msg);
 }
 
 /* The under= and level= parameters of the area lists; -1 when the answer (an error) is sent,
@@ -58,26 +40,18 @@ static int area_args(hss_req *r, char under[16], const char **level, enum MHD_Re
 
 enum MHD_Result hss_api_areas(hss_req *r)
 {
-    char under[16], lo[13], hi[14];
+    char under[16];
     const char *level;
     enum MHD_Result ret;
     if (area_args(r, under, &level, &ret))
         return ret;
-    hss_prefix_range(under, lo, hi);
-    /* Without a level the tree stops at townships: villages come with /areas/{township}. */
-    hss_stmt *s = hss_req_stmt(r,
-        "SELECT " AREA_COLS " FROM area a WHERE a.code>=?1 AND a.code<?2 AND "
-        "(?3 IS NULL AND a.level<>'village' OR a.level=?3) ORDER BY a.code");
-    if (!s)
-        return db_error(r);
-    hss_store_bind_text(s, 1, lo);
-    hss_store_bind_text(s, 2, hi);
-    if (level)
-        hss_store_bind_text(s, 3, level);
-    cJSON *arr = cJSON_CreateArray();
-    while (hss_store_step(s) == HSS_ROW)
-        cJSON_AddItemToArray(arr, area_json(s));
-    hss_store_reset(s);
+    hss_table *t = NULL;
+    hss_error err;
+    hss_error_clear(&err);
+    if (hss_region_area_rows(r->st, under, level, &t, &err))
+        return db_error(r, &err);
+    cJSON *arr = hss_json_rows(t, AREA_KEYS, AREA_KINDS);
+    hss_table_free(t);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", under);
     cJSON_AddItemToObject(o, "areas", arr);
@@ -92,70 +66,47 @@ enum MHD_Result hss_api_area(hss_req *r, const char *code)
         return MHD_YES;
     if (!hss_scope_contains(r->scope, code))
         return hss_respond_error(r, 403, "area %s is outside your scope", code);
-    hss_stmt *s = hss_req_stmt(r, "SELECT " AREA_COLS " FROM area a WHERE a.code=?");
-    if (!s)
-        return db_error(r);
-    hss_store_bind_copy(s, 1, code);
-    if (hss_store_step(s) != HSS_ROW) {
-        hss_store_reset(s);
+    hss_table *t = NULL, *path = NULL, *kids = NULL, *types = NULL;
+    hss_error err;
+    hss_error_clear(&err);
+    if (hss_region_area_one(r->st, code, &t, &err))
+        return db_error(r, &err);
+    if (hss_table_rows(t) == 0) {
+        hss_table_free(t);
         return hss_respond_error(r, 404, "no area %s", code);
     }
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "area", area_json(s));
-    hss_store_reset(s);
+    cJSON_AddItemToObject(o, "area", hss_json_row(t, 0, AREA_KEYS, AREA_KINDS));
+    hss_table_free(t);
 
     /* Breadcrumbs: ancestors from the top of the caller's scope down to the area. */
-    cJSON *path = cJSON_CreateArray();
-    s = hss_req_stmt(r,
-        "WITH RECURSIVE up(code,parent_code,level,name,depth) AS ("
-        " SELECT code,parent_code,level,name,0 FROM area WHERE code=?1"
-        " UNION ALL SELECT a.code,a.parent_code,a.level,a.name,up.depth+1 FROM area a JOIN up ON a.code=up.parent_code"
-        "  WHERE up.depth<8) SELECT code,level,name FROM up ORDER BY depth DESC");
-    if (s) {
-        hss_store_bind_copy(s, 1, code);
-        while (hss_store_step(s) == HSS_ROW) {
-            const char *c = hss_store_col_text(s, 0);
-            if (!hss_scope_contains(r->scope, c))
-                continue;
-            cJSON *a = cJSON_CreateObject();
-            cJSON_AddStringToObject(a, "code", c);
-            cJSON_AddStringToObject(a, "level", hss_store_col_text(s, 1));
-            cJSON_AddStringToObject(a, "name", hss_store_col_text(s, 2));
-            cJSON_AddItemToArray(path, a);
-        }
-        hss_store_reset(s);
+    cJSON *a = cJSON_AddArrayToObject(o, "path");
+    if (hss_region_area_path(r->st, code, &path, &err) != HSS_OK)
+        path = NULL;
+    for (size_t i = 0; path && i < hss_table_rows(path); i++) {
+        static const char *const k[] = {"code", "level", "name"};
+        if (hss_scope_contains(r->scope, hss_table_cell(path, i, 0)))
+            cJSON_AddItemToArray(a, hss_json_row(path, i, k, "sss"));
     }
-    cJSON_AddItemToObject(o, "path", path);
-
-    cJSON *kids = cJSON_CreateArray();
-    s = hss_req_stmt(r, "SELECT " AREA_COLS " FROM area a WHERE a.parent_code=? ORDER BY a.code");
-    if (s) {
-        hss_store_bind_copy(s, 1, code);
-        while (hss_store_step(s) == HSS_ROW)
-            cJSON_AddItemToArray(kids, area_json(s));
-        hss_store_reset(s);
+    hss_table_free(path);
+    if (hss_region_area_children(r->st, code, &kids, &err) == HSS_OK) {
+        cJSON_AddItemToObject(o, "children", hss_json_rows(kids, AREA_KEYS, AREA_KINDS));
+        hss_table_free(kids);
+    } else {
+        cJSON_AddArrayToObject(o, "children");
     }
-    cJSON_AddItemToObject(o, "children", kids);
-
-    char lo[13], hi[14];
-    hss_prefix_range(code, lo, hi);
-    cJSON *types = cJSON_CreateArray();
-    s = hss_req_stmt(r,
-        "SELECT type,count(*) FROM facility WHERE area_code>=? AND area_code<? GROUP BY type ORDER BY type");
-    if (s) {
-        hss_store_bind_text(s, 1, lo);
-        hss_store_bind_text(s, 2, hi);
-        while (hss_store_step(s) == HSS_ROW) {
-            const char *t = hss_store_col_text(s, 0);
-            cJSON *a = cJSON_CreateObject();
-            cJSON_AddStringToObject(a, "type", t);
-            cJSON_AddStringToObject(a, "type_zh", hss_model_zh(HSS_VOCAB_FACILITY_TYPE, t));
-            cJSON_AddNumberToObject(a, "count", hss_store_col_int(s, 1));
-            cJSON_AddItemToArray(types, a);
-        }
-        hss_store_reset(s);
+    a = cJSON_AddArrayToObject(o, "facilities_by_type");
+    if (hss_region_facility_types(r->st, code, &types, &err) != HSS_OK)
+        types = NULL;
+    for (size_t i = 0; types && i < hss_table_rows(types); i++) {
+        const char *ty = hss_table_cell(types, i, 0);
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "type", ty);
+        cJSON_AddStringToObject(x, "type_zh", hss_model_zh(HSS_VOCAB_FACILITY_TYPE, ty));
+        hss_json_cell(x, "count", types, i, 1, 'n');
+        cJSON_AddItemToArray(a, x);
     }
-    cJSON_AddItemToObject(o, "facilities_by_type", types);
+    hss_table_free(types);
     char *js = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return hss_respond_json(r, 200, js);
@@ -219,65 +170,32 @@ enum MHD_Result hss_api_search(hss_req *r)
     return hss_respond_json(r, 200, hss_buf_steal(&b));
 }
 
-/* Boundaries: of `level` inside `under`, or by default of the children of `under`, falling back
- * to `under` itself, and then to its nearest ancestor inside the caller's scope that has one (a
- * township without its own boundary is shown inside its county). */
-static const char *const BOUNDARY_SQL[3] = {
-    "SELECT a.code,a.name,a.level,a.population,b.geometry FROM boundary b JOIN area a ON a.code=b.area_code "
-    "WHERE a.code>=?1 AND a.code<?2 AND (CASE WHEN ?3 IS NOT NULL THEN a.level=?3 ELSE a.parent_code=?4 END) "
-    "ORDER BY a.code",
-    "SELECT a.code,a.name,a.level,a.population,b.geometry FROM boundary b JOIN area a ON a.code=b.area_code "
-    "WHERE a.code=?4",
-    "WITH RECURSIVE up(code,depth) AS (SELECT parent_code,1 FROM area WHERE code=?4"
-    " UNION ALL SELECT a.parent_code,up.depth+1 FROM area a JOIN up ON a.code=up.code"
-    "  WHERE up.depth<8 AND a.parent_code IS NOT NULL)"
-    "SELECT a.code,a.name,a.level,a.population,b.geometry FROM up JOIN area a ON a.code=up.code "
-    "JOIN boundary b ON b.area_code=a.code WHERE a.code>=?1 AND a.code<?2 ORDER BY up.depth LIMIT 1",
-};
-
-/* Builds the FeatureCollection; the same statements as a request would run, on `st`. */
+/* Builds the FeatureCollection of the region module's boundary rows. */
 static char *boundaries_build(hss_store *st, const char *under, const char *level, const char *scope)
 {
-    char lo[13], hi[14], slo[13], shi[14];
-    hss_prefix_range(under, lo, hi);
-    hss_prefix_range(scope, slo, shi);
     char sig[13];
     int digits = hss_scope_prefix(under, sig) == 0 && strlen(sig) <= 4 ? 3 : 4; /* city or province: 3 */
     cJSON *fc = cJSON_CreateObject();
     cJSON_AddStringToObject(fc, "type", "FeatureCollection");
     cJSON *feats = cJSON_AddArrayToObject(fc, "features");
-    for (int pass = 0; pass < 3 && cJSON_GetArraySize(feats) == 0; pass++) {
-        hss_stmt *s = hss_store_prepare(st, BOUNDARY_SQL[pass], NULL);
-        if (!s)
-            break;
-        /* the ancestor pass ranges over the caller's scope, the others over `under` */
-        hss_store_bind_text(s, 1, pass == 2 ? slo : lo);
-        hss_store_bind_text(s, 2, pass == 2 ? shi : hi);
-        if (level && pass == 0)
-            hss_store_bind_text(s, 3, level);
-        hss_store_bind_text(s, 4, under);
-        while (hss_store_step(s) == HSS_ROW) {
-            cJSON *geom = cJSON_Parse(hss_store_col_text(s, 4));
-            if (!geom)
-                continue;
-            /* the detail a screen shows: ~100 m for a city or province map, ~10 m below */
-            hss_geo_quantise(geom, digits);
-            cJSON *f = cJSON_CreateObject();
-            cJSON_AddStringToObject(f, "type", "Feature");
-            cJSON_AddStringToObject(f, "id", hss_store_col_text(s, 0));
-            cJSON *p = cJSON_AddObjectToObject(f, "properties");
-            cJSON_AddStringToObject(p, "code", hss_store_col_text(s, 0));
-            cJSON_AddStringToObject(p, "name", hss_store_col_text(s, 1));
-            cJSON_AddStringToObject(p, "level", hss_store_col_text(s, 2));
-            if (!hss_store_col_is_null(s, 3))
-                cJSON_AddNumberToObject(p, "population", hss_store_col_double(s, 3));
-            cJSON_AddItemToObject(f, "geometry", geom);
-            cJSON_AddItemToArray(feats, f);
-        }
-        hss_store_finalize(s);
-        if (level)
-            break;
+    hss_table *t = NULL;
+    if (hss_region_boundary_rows(st, under, level, scope, &t, NULL) != HSS_OK)
+        t = NULL;
+    for (size_t i = 0; t && i < hss_table_rows(t); i++) {
+        cJSON *geom = cJSON_Parse(hss_table_cell(t, i, 4));
+        if (!geom)
+            continue;
+        /* the detail a screen shows: ~100 m for a city or province map, ~10 m below */
+        hss_geo_quantise(geom, digits);
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "type", "Feature");
+        cJSON_AddStringToObject(f, "id", hss_table_cell(t, i, 0));
+        static const char *const keys[] = {"code", "name", "level", "population"};
+        cJSON_AddItemToObject(f, "properties", hss_json_row(t, i, keys, "sssm"));
+        cJSON_AddItemToObject(f, "geometry", geom);
+        cJSON_AddItemToArray(feats, f);
     }
+    hss_table_free(t);
     char *js = cJSON_PrintUnformatted(fc);
     cJSON_Delete(fc);
     return js;
@@ -288,14 +206,16 @@ static char *boundaries_build(hss_store *st, const char *under, const char *leve
  * with the same scope. */
 char *hss_boundaries_json(hss_store *st, const char *under, const char *level, const char *scope)
 {
-    char key[96];
-    snprintf(key, sizeof key, "boundaries\n%s\n%s\n%s", under, level ? level : "", scope);
+    hss_buf key;
+    hss_buf_init(&key);
+    hss_buf_printf(&key, "boundaries\n%s\n%s\n%s\n%s", hss_store_path(st), under, level ? level : "", scope);
     int64_t version = hss_store_data_version(st);
-    char *js = hss_shared_get(key, version);
+    char *js = hss_cache_get(key.data, version);
     if (!js) {
         js = boundaries_build(st, under, level, scope);
-        hss_shared_put(key, version, js);
+        hss_cache_put(key.data, version, js);
     }
+    hss_buf_free(&key);
     return js;
 }
 

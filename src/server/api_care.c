@@ -8,7 +8,6 @@
  * care_access_log (also shown by `hss audit`); refusals of a named resident are written there
  * too as action "denied", so the resident sees who tried.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -156,15 +155,10 @@ static int viewer_of(hss_req *r, viewer *w)
             w->v.team = w->id_number;
         return 0;
     }
-    hss_stmt *s = hss_req_stmt(r, "SELECT resident FROM app_user WHERE name=? AND resident IS NOT NULL");
-    if (!s) {
-        hss_respond_error(r, 500, "database error");
+    const hss_auth_ties *ties = hss_req_ties(r);
+    if (!ties)
         return -1;
-    }
-    hss_store_bind_text(s, 1, r->user);
-    if (hss_store_step(s) == HSS_ROW)
-        snprintf(w->id_number, sizeof w->id_number, "%s", hss_store_col_text(s, 0));
-    hss_store_reset(s);
+    snprintf(w->id_number, sizeof w->id_number, "%s", ties->resident);
     w->v.self_id_number = w->id_number; /* "" matches nobody */
     return 0;
 }
@@ -213,28 +207,14 @@ static enum MHD_Result api_teams(hss_req *r)
 {
     if (is_resident(r) && staff_only(r))
         return MHD_YES;
-    char lo[13], hi[14];
-    hss_prefix_range(r->scope, lo, hi);
-    hss_stmt *s = hss_req_stmt(r,
-        "SELECT t.code,t.name,t.facility_code,f.name,f.area_code,t.generated,"
-        " (SELECT count(*) FROM care_team_village v WHERE v.team_code=t.code),t.phone "
-        "FROM care_team t JOIN facility f ON f.code=t.facility_code "
-        "WHERE f.area_code>=? AND f.area_code<? ORDER BY f.area_code,t.facility_code,t.code LIMIT 2000");
-    if (!s)
+    hss_table *t = NULL;
+    if (hss_care_team_rows(r->st, r->scope, &t, NULL))
         return hss_respond_error(r, 500, "database error");
-    hss_store_bind_text(s, 1, lo);
-    hss_store_bind_text(s, 2, hi);
-    cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "teams");
-    while (hss_store_step(s) == HSS_ROW) {
-        cJSON *t = cJSON_CreateObject();
-        static const char *const k[] = {"code", "name", "facility", "facility_name", "area_code"};
-        for (int i = 0; i < 5; i++)
-            cJSON_AddStringToObject(t, k[i], hss_store_col_text(s, i));
-        cJSON_AddBoolToObject(t, "generated", hss_store_col_int(s, 5));
-        cJSON_AddNumberToObject(t, "villages", hss_store_col_int(s, 6));
-        cJSON_AddStringToObject(t, "phone", hss_store_col_text(s, 7));
-        cJSON_AddItemToArray(a, t);
-    }
+    static const char *const k[] = {"code", "name", "facility", "facility_name", "area_code", "generated", "villages",
+                                    "phone"};
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "teams", hss_json_rows(t, k, "sssssbns"));
+    hss_table_free(t);
     return send_obj(r, o);
 }
 
@@ -244,41 +224,25 @@ static enum MHD_Result api_teams(hss_req *r)
  * only villages in the scope. Responds 404/403 and returns -1 otherwise. */
 static int unit_in_scope(hss_req *r, const char *team, const char *facility)
 {
-    hss_stmt *s = team ? hss_req_stmt(r, "SELECT f.area_code FROM care_team t JOIN facility f ON f.code=t.facility_code WHERE t.code=?")
-                           : hss_req_stmt(r, "SELECT area_code FROM facility WHERE code=?");
-    if (!s) {
+    char area[16];
+    long long outside = 0;
+    int found = team ? hss_care_team_place(r->st, team, r->scope, area, &outside)
+                     : hss_care_unit_area(r->st, NULL, facility, area, NULL);
+    if (found < 0) {
         hss_respond_error(r, 500, "database error");
         return -1;
     }
-    hss_store_bind_text(s, 1, team ? team : facility);
-    if (hss_store_step(s) != HSS_ROW) {
+    if (!found) {
         hss_respond_error(r, 404, "no %s '%s'", team ? "family-doctor team" : "facility", team ? team : facility);
         return -1;
     }
-    char area[16];
-    snprintf(area, sizeof area, "%s", hss_store_col_text(s, 0));
-    hss_store_reset(s);
     if (!hss_scope_contains(r->scope, area)) {
         hss_respond_error(r, 403, "%s %s is outside your scope", team ? "team" : "facility", team ? team : facility);
         return -1;
     }
-    if (team) {
-        char lo[13], hi[14];
-        hss_prefix_range(r->scope, lo, hi);
-        s = hss_req_stmt(r, "SELECT count(*) FROM care_team_village WHERE team_code=? AND NOT (village_code>=? AND village_code<?)");
-        if (!s) {
-            hss_respond_error(r, 500, "database error");
-            return -1;
-        }
-        hss_store_bind_text(s, 1, team);
-        hss_store_bind_text(s, 2, lo);
-        hss_store_bind_text(s, 3, hi);
-        int outside = hss_store_step(s) == HSS_ROW ? hss_store_col_int(s, 0) : 1;
-        hss_store_reset(s);
-        if (outside) {
-            hss_respond_error(r, 403, "team %s serves villages outside your scope", team);
-            return -1;
-        }
+    if (team && outside) {
+        hss_respond_error(r, 403, "team %s serves villages outside your scope", team);
+        return -1;
     }
     return 0;
 }
@@ -352,27 +316,16 @@ static enum MHD_Result api_residents(hss_req *r)
     int32_t day;
     if (day_arg(r, &day))
         return MHD_YES;
-    char lo[13], hi[14];
-    hss_prefix_range(under, lo, hi);
-    hss_stmt *cnt = hss_req_stmt(r, "SELECT count(*) FROM care_resident WHERE village_code>=? AND village_code<?");
-    hss_stmt *s = hss_req_stmt(r,
-        "SELECT r.id,r.id_number,r.name,r.sex,r.birth_date,r.village_code,coalesce(a.name,''),r.conditions,r.generated "
-        "FROM care_resident r LEFT JOIN area a ON a.code=r.village_code "
-        "WHERE r.village_code>=? AND r.village_code<? ORDER BY r.village_code,r.id LIMIT ? OFFSET ?");
-    if (!cnt || !s)
-        return hss_respond_error(r, 500, "database error");
-    hss_store_bind_text(cnt, 1, lo);
-    hss_store_bind_text(cnt, 2, hi);
-    long long total = hss_store_step(cnt) == HSS_ROW ? hss_store_col_int64(cnt, 0) : 0;
-    hss_store_reset(cnt);
-    hss_store_bind_text(s, 1, lo);
-    hss_store_bind_text(s, 2, hi);
-    hss_store_bind_int64(s, 3, limit);
-    hss_store_bind_int64(s, 4, offset);
+    long long total = 0;
+    hss_table *t = NULL;
     hss_error err;
     hss_error_clear(&err);
-    if (hss_store_begin(r->st, &err))
+    if (hss_care_resident_page(r->st, under, limit, offset, &total, &t, &err))
+        return hss_respond_error(r, 500, "database error");
+    if (hss_store_begin(r->st, &err)) {
+        hss_table_free(t);
         return fail(r, HSS_EDB, &err);
+    }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", under);
     add_day(o, day);
@@ -380,29 +333,31 @@ static enum MHD_Result api_residents(hss_req *r)
     cJSON_AddNumberToObject(o, "offset", (double)offset);
     cJSON *a = cJSON_AddArrayToObject(o, "items");
     hss_code c = HSS_OK;
-    while (!c && hss_store_step(s) == HSS_ROW) {
+    for (size_t i = 0; !c && i < hss_table_rows(t); i++) {
         cJSON *x = cJSON_CreateObject();
         char m[19];
-        hss_care_id_mask(hss_store_col_text(s, 1), m);
+        hss_care_id_mask(hss_table_cell(t, i, 1), m);
         int32_t birth = 0;
-        hss_care_parse_day(hss_store_col_text(s, 4), 0, &birth);
+        hss_care_parse_day(hss_table_cell(t, i, 4), 0, &birth);
         hss_buf g;
         hss_buf_init(&g);
-        hss_care_groups_format(hss_care_key_groups(birth, (unsigned)hss_store_col_int(s, 7), day), 0, &g);
-        cJSON_AddNumberToObject(x, "resident_id", (double)hss_store_col_int64(s, 0));
+        unsigned conditions = (unsigned)strtoul(hss_table_cell(t, i, 7), NULL, 10);
+        hss_care_groups_format(hss_care_key_groups(birth, conditions, day), 0, &g);
+        int64_t id = strtoll(hss_table_cell(t, i, 0), NULL, 10);
+        cJSON_AddNumberToObject(x, "resident_id", (double)id);
         cJSON_AddStringToObject(x, "id_number", m);
-        cJSON_AddStringToObject(x, "name", hss_store_col_text(s, 2));
-        cJSON_AddStringToObject(x, "sex", hss_store_col_text(s, 3));
+        hss_json_cell(x, "name", t, i, 2, 's');
+        hss_json_cell(x, "sex", t, i, 3, 's');
         cJSON_AddNumberToObject(x, "age", hss_care_age(birth, day));
-        cJSON_AddStringToObject(x, "village_code", hss_store_col_text(s, 5));
-        cJSON_AddStringToObject(x, "village", hss_store_col_text(s, 6));
+        hss_json_cell(x, "village_code", t, i, 5, 's');
+        hss_json_cell(x, "village", t, i, 6, 's');
         cJSON_AddStringToObject(x, "key_groups", g.data ? g.data : "");
-        cJSON_AddBoolToObject(x, "generated", hss_store_col_int(s, 8));
+        hss_json_cell(x, "generated", t, i, 8, 'b');
         hss_buf_free(&g);
         cJSON_AddItemToArray(a, x);
-        c = hss_care_audit(r->st, r->user, "list", hss_store_col_int64(s, 0), &err);
+        c = hss_care_audit(r->st, r->user, "list", id, &err);
     }
-    hss_store_reset(s);
+    hss_table_free(t);
     if (c || hss_store_commit(r->st, &err)) {
         hss_store_rollback(r->st);
         cJSON_Delete(o);
@@ -414,52 +369,34 @@ static enum MHD_Result api_residents(hss_req *r)
 /* The resident's contracts and referrals (no further audit rows: the show already wrote one). */
 static void add_history(hss_req *r, cJSON *o, int64_t rid)
 {
-    hss_stmt *s = hss_req_stmt(r,
-        "SELECT c.id,c.team_code,coalesce(t.name,''),c.package,c.start_date,c.end_date,c.renewal_of,coalesce(t.phone,'') "
-        "FROM care_contract c LEFT JOIN care_team t ON t.code=c.team_code WHERE c.resident_id=? ORDER BY c.start_date");
-    cJSON *a = cJSON_AddArrayToObject(o, "contracts");
-    if (s) {
-        hss_store_bind_int64(s, 1, rid);
-        while (hss_store_step(s) == HSS_ROW) {
-            cJSON *x = cJSON_CreateObject();
-            cJSON_AddNumberToObject(x, "contract_id", (double)hss_store_col_int64(s, 0));
-            static const char *const k[] = {NULL, "team_code", "team", "package", "start_date", "end_date"};
-            for (int i = 1; i < 6; i++)
-                cJSON_AddStringToObject(x, k[i], hss_store_col_text(s, i));
-            if (hss_store_col_is_null(s, 6))
-                cJSON_AddNullToObject(x, "renewal_of");
-            else
-                cJSON_AddNumberToObject(x, "renewal_of", (double)hss_store_col_int64(s, 6));
-            cJSON_AddStringToObject(x, "team_phone", hss_store_col_text(s, 7));
-            cJSON_AddItemToArray(a, x);
-        }
-        hss_store_reset(s);
+    hss_table *c = NULL, *f = NULL;
+    hss_error err;
+    if (hss_care_resident_history(r->st, rid, &c, &f, &err) != HSS_OK) {
+        hss_table_free(c);
+        c = f = NULL;
     }
-    s = hss_req_stmt(r,
-        "SELECT f.id,f.from_facility,coalesce(ff.name,f.from_facility),f.to_name,f.in_county,f.priority,f.state,"
-        " f.requested_at,coalesce(f.accepted_at,f.rejected_at,''),f.reason "
-        "FROM care_referral f LEFT JOIN facility ff ON ff.code=f.from_facility WHERE f.resident_id=? ORDER BY f.requested_at");
-    a = cJSON_AddArrayToObject(o, "referrals");
-    if (s) {
-        hss_store_bind_int64(s, 1, rid);
-        while (hss_store_step(s) == HSS_ROW) {
-            cJSON *x = cJSON_CreateObject();
-            cJSON_AddNumberToObject(x, "referral_id", (double)hss_store_col_int64(s, 0));
-            cJSON_AddStringToObject(x, "from_facility", hss_store_col_text(s, 1));
-            cJSON_AddStringToObject(x, "from", hss_store_col_text(s, 2));
-            cJSON_AddStringToObject(x, "to", hss_store_col_text(s, 3));
-            cJSON_AddBoolToObject(x, "in_county", hss_store_col_int(s, 4));
-            cJSON_AddBoolToObject(x, "priority", hss_store_col_int(s, 5));
-            const char *st = hss_store_col_text(s, 6);
-            cJSON_AddStringToObject(x, "state", st);
-            int si = hss_ref_state_parse(st);
-            cJSON_AddStringToObject(x, "state_zh", si >= 0 ? hss_ref_state_zh((hss_ref_state)si) : st);
-            cJSON_AddStringToObject(x, "requested_at", hss_store_col_text(s, 7));
-            cJSON_AddStringToObject(x, "reason", hss_store_col_text(s, 9));
-            cJSON_AddItemToArray(a, x);
-        }
-        hss_store_reset(s);
+    static const char *const ck[] = {"contract_id", "team_code", "team", "package", "start_date", "end_date",
+                                     "renewal_of", "team_phone"};
+    cJSON_AddItemToObject(o, "contracts", c ? hss_json_rows(c, ck, "nsssssNs") : cJSON_CreateArray());
+    cJSON *a = cJSON_AddArrayToObject(o, "referrals");
+    for (size_t i = 0; f && i < hss_table_rows(f); i++) {
+        cJSON *x = cJSON_CreateObject();
+        hss_json_cell(x, "referral_id", f, i, 0, 'n');
+        hss_json_cell(x, "from_facility", f, i, 1, 's');
+        hss_json_cell(x, "from", f, i, 2, 's');
+        hss_json_cell(x, "to", f, i, 3, 's');
+        hss_json_cell(x, "in_county", f, i, 4, 'b');
+        hss_json_cell(x, "priority", f, i, 5, 'b');
+        const char *st = hss_table_cell(f, i, 6);
+        hss_json_cell(x, "state", f, i, 6, 's');
+        int si = hss_ref_state_parse(st);
+        cJSON_AddStringToObject(x, "state_zh", si >= 0 ? hss_ref_state_zh((hss_ref_state)si) : st);
+        hss_json_cell(x, "requested_at", f, i, 7, 's');
+        hss_json_cell(x, "reason", f, i, 9, 's');
+        cJSON_AddItemToArray(a, x);
     }
+    hss_table_free(c);
+    hss_table_free(f);
 }
 
 static enum MHD_Result api_resident(hss_req *r, const char *key, int log_only)
@@ -499,19 +436,13 @@ static enum MHD_Result api_resident(hss_req *r, const char *key, int log_only)
         if (!c) {
             /* resident_show returns the log; the record it also writes would be a second row for
              * one read, so the log is read here directly. */
-            hss_stmt *s = hss_req_stmt(r, "SELECT at,user_name,action FROM care_access_log WHERE resident_id=? ORDER BY id DESC LIMIT 1000");
-            if (!s)
+            hss_table *t = NULL;
+            if (hss_care_access_log(r->st, rid, &t, &err))
                 return hss_respond_error(r, 500, "database error");
-            hss_store_bind_int64(s, 1, rid);
-            cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "log");
-            while (hss_store_step(s) == HSS_ROW) {
-                cJSON *x = cJSON_CreateObject();
-                cJSON_AddStringToObject(x, "at", hss_store_col_text(s, 0));
-                cJSON_AddStringToObject(x, "user", hss_store_col_text(s, 1));
-                cJSON_AddStringToObject(x, "action", hss_store_col_text(s, 2));
-                cJSON_AddItemToArray(a, x);
-            }
-            hss_store_reset(s);
+            static const char *const k[] = {"at", "user", "action"};
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddItemToObject(o, "log", hss_json_rows(t, k, "sss"));
+            hss_table_free(t);
             cJSON_AddNumberToObject(o, "resident_id", (double)rid);
             return send_obj(r, o);
         }
@@ -626,22 +557,13 @@ static enum MHD_Result api_transition(hss_req *r, const char *idstr)
         cJSON_Delete(body);
         return hss_respond_error(r, 400, "body: state must be a string, note a string of at most 500 bytes");
     }
-    hss_stmt *s = hss_req_stmt(r, "SELECT village_code,state,resident_id FROM care_referral WHERE id=?");
-    if (!s) {
-        cJSON_Delete(body);
-        return hss_respond_error(r, 500, "database error");
-    }
-    hss_store_bind_int64(s, 1, id);
-    if (hss_store_step(s) != HSS_ROW) {
-        hss_store_reset(s);
-        cJSON_Delete(body);
-        return hss_respond_error(r, 404, "no referral %lld", id);
-    }
     char village[16], cur[24];
-    snprintf(village, sizeof village, "%s", hss_store_col_text(s, 0));
-    snprintf(cur, sizeof cur, "%s", hss_store_col_text(s, 1));
-    int64_t rid = hss_store_col_int64(s, 2);
-    hss_store_reset(s);
+    int64_t rid = 0;
+    int found = hss_care_referral_get(r->st, id, village, cur, &rid);
+    if (found <= 0) {
+        cJSON_Delete(body);
+        return found < 0 ? hss_respond_error(r, 500, "database error") : hss_respond_error(r, 404, "no referral %lld", id);
+    }
     hss_error err;
     hss_error_clear(&err);
     if (hss_care_transition_check(r, id, js->valuestring, village, rid)) { /* role and scope (care_roles.c) */
@@ -680,44 +602,17 @@ static enum MHD_Result api_transition(hss_req *r, const char *idstr)
         cJSON_AddItemToObject(o, "events", table_json(ev));
         hss_table_free(ev);
     }
-    s = hss_req_stmt(r, "SELECT state FROM care_referral WHERE id=?");
-    if (s) {
-        hss_store_bind_int64(s, 1, id);
-        if (hss_store_step(s) == HSS_ROW)
-            cJSON_AddStringToObject(o, "state", hss_store_col_text(s, 0));
-        hss_store_reset(s);
-    }
+    char now_state[24];
+    if (hss_care_referral_get(r->st, id, village, now_state, &rid) == 1)
+        cJSON_AddStringToObject(o, "state", now_state);
     return send_obj(r, o);
 }
 
 /* ---- /care/measures ----------------------------------------------------------------------- */
 
-/* Measures take seconds for a city, and the response cache is dropped on every write (each
- * read of a resident writes an access-log row), so results are kept here per (under, day) until
- * the data version moves. Aggregates only: no resident is named. */
-typedef struct measures_entry {
-    char key[40];
-    int64_t version;
-    char *json;
-    struct measures_entry *next;
-} measures_entry;
-static pthread_mutex_t measures_lock = PTHREAD_MUTEX_INITIALIZER;
-static measures_entry *measures_head;
-static size_t measures_count;
-
-void hss_care_api_cache_clear(void)
-{
-    pthread_mutex_lock(&measures_lock);
-    while (measures_head) {
-        measures_entry *n = measures_head->next;
-        free(measures_head->json);
-        free(measures_head);
-        measures_head = n;
-    }
-    measures_count = 0;
-    pthread_mutex_unlock(&measures_lock);
-}
-
+/* Measures take seconds for a city, and a whole response is stale after every write (each read
+ * of a resident writes an access-log row), so the answer is kept in the server's cache at the
+ * data version, which only changes of facts move. Aggregates only: no resident is named. */
 static enum MHD_Result api_measures(hss_req *r)
 {
     if (is_resident(r) && staff_only(r))
@@ -728,46 +623,34 @@ static enum MHD_Result api_measures(hss_req *r)
     int32_t day;
     if (day_arg(r, &day))
         return MHD_YES;
-    char key[40];
-    snprintf(key, sizeof key, "%s/%d", under, (int)day);
+    hss_buf key;
+    hss_buf_init(&key);
+    hss_buf_printf(&key, "care/measures\n%s\n%s\n%d", hss_store_path(r->st), under, (int)day);
     int64_t version = hss_store_data_version(r->st);
-    pthread_mutex_lock(&measures_lock);
-    for (measures_entry *e = measures_head; e; e = e->next)
-        if (strcmp(e->key, key) == 0 && e->version == version) {
-            char *j = hss_xstrdup(e->json);
-            pthread_mutex_unlock(&measures_lock);
-            return hss_respond_json(r, 200, j);
-        }
-    pthread_mutex_unlock(&measures_lock);
+    char *j = hss_cache_get(key.data, version);
+    if (j) {
+        hss_buf_free(&key);
+        return hss_respond_json(r, 200, j);
+    }
     hss_care_rules rules;
     hss_care_rules_default(&rules);
     hss_table *t = NULL;
     hss_error err;
     hss_error_clear(&err);
     hss_code c = hss_care_measures(r->st, &rules, under, day, &t, &err);
-    if (c)
+    if (c) {
+        hss_buf_free(&key);
         return fail(r, c, &err);
+    }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", under);
     add_day(o, day);
     cJSON_AddItemToObject(o, "rows", table_json(t));
     hss_table_free(t);
-    char *j = cJSON_PrintUnformatted(o);
+    j = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
-    pthread_mutex_lock(&measures_lock);
-    if (measures_count >= 64) { /* small and bounded: start over */
-        pthread_mutex_unlock(&measures_lock);
-        hss_care_api_cache_clear();
-        pthread_mutex_lock(&measures_lock);
-    }
-    measures_entry *e = hss_xcalloc(1, sizeof *e);
-    snprintf(e->key, sizeof e->key, "%s", key);
-    e->version = version;
-    e->json = hss_xstrdup(j);
-    e->next = measures_head;
-    measures_head = e;
-    measures_count++;
-    pthread_mutex_unlock(&measures_lock);
+    hss_cache_put(key.data, version, j);
+    hss_buf_free(&key);
     return hss_respond_json(r, 200, j);
 }
 

@@ -129,7 +129,7 @@ static enum MHD_Result refuse(hss_req *r, unsigned status, int64_t resident, con
     if (hss_store_begin(r->st, &e) == HSS_OK) {
         char target[300];
         snprintf(target, sizeof target, "%s %s", r->method, r->url);
-        if (hss_audit_log(r->st, r->user, r->ip, "care_denied", target, (int)status, en, &e) ||
+        if (hss_auth_audit_log(r->st, r->user, r->ip, "care_denied", target, (int)status, en, &e) ||
             (resident && hss_care_audit(r->st, r->user, "denied", resident, &e)) || hss_store_commit(r->st, &e))
             hss_store_rollback(r->st);
     }
@@ -419,7 +419,7 @@ static hss_code record_success(wreq *w, const char *json)
     snprintf(detail, sizeof detail, "%s resident %lld request %s", w->kind, (long long)w->resident, w->rid);
     hss_code c = hss_care_request_save(w->r->st, w->rid, w->r->user, w->kind, county, 200, json, &w->err);
     if (!c)
-        c = hss_audit_log(w->r->st, w->r->user, w->r->ip, "care_write", target, 200, detail, &w->err);
+        c = hss_auth_audit_log(w->r->st, w->r->user, w->r->ip, "care_write", target, 200, detail, &w->err);
     if (!c && w->resident) {
         char action[32];
         snprintf(action, sizeof action, "%s_add", w->kind);
@@ -625,31 +625,15 @@ int hss_api_care_write(hss_req *r, const char *p, enum MHD_Result *ret)
 
 void hss_care_add_followups(hss_req *r, cJSON *o, int64_t resident_id)
 {
-    cJSON *a = cJSON_AddArrayToObject(o, "followups");
-    hss_stmt *s = hss_req_stmt(r,
-        "SELECT f.id,e.disease,f.visit_date,f.sbp,f.dbp,f.glucose,f.symptoms,coalesce(f.adherence,''),f.medication,f.note,"
-        " f.user_name,coalesce(u.display_name,''),coalesce(u.role,'') "
-        "FROM care_followup f JOIN care_enrolment e ON e.id=f.enrolment_id LEFT JOIN app_user u ON u.name=f.user_name "
-        "WHERE e.resident_id=? ORDER BY f.visit_date,f.id LIMIT 500");
-    if (!s)
+    hss_table *t = NULL;
+    if (hss_care_resident_followups(r->st, resident_id, &t, NULL)) {
+        cJSON_AddArrayToObject(o, "followups");
         return;
-    hss_store_bind_int64(s, 1, resident_id);
-    while (hss_store_step(s) == HSS_ROW) {
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddNumberToObject(x, "followup_id", (double)hss_store_col_int64(s, 0));
-        static const char *const k[] = {NULL, "disease", "visit_date", "sbp", "dbp", "glucose", "symptoms", "adherence",
-                                        "medication", "note", "user", "user_display", "user_role"};
-        for (int i = 1; i < 13; i++) {
-            if (hss_store_col_is_null(s, i))
-                cJSON_AddNullToObject(x, k[i]);
-            else if (i >= 3 && i <= 5)
-                cJSON_AddNumberToObject(x, k[i], hss_store_col_double(s, i));
-            else
-                cJSON_AddStringToObject(x, k[i], hss_store_col_text(s, i));
-        }
-        cJSON_AddItemToArray(a, x);
     }
-    hss_store_reset(s);
+    static const char *const k[] = {"followup_id", "disease", "visit_date", "sbp", "dbp", "glucose", "symptoms",
+                                    "adherence", "medication", "note", "user", "user_display", "user_role"};
+    cJSON_AddItemToObject(o, "followups", hss_json_rows(t, k, "nSSNNNSSSSSSS"));
+    hss_table_free(t);
 }
 
 void hss_care_describe_readers(hss_req *r, cJSON *log)
@@ -657,18 +641,11 @@ void hss_care_describe_readers(hss_req *r, cJSON *log)
     cJSON *x;
     cJSON_ArrayForEach(x, log) {
         const char *user = jstr(x, "user");
-        hss_stmt *s = user ? hss_req_stmt(r, "SELECT u.display_name,u.role,coalesce(f.name,t.name,'') FROM app_user u "
-                                             "LEFT JOIN facility f ON f.code=u.facility LEFT JOIN care_team t ON t.code=u.team "
-                                             "WHERE u.name=?")
-                               : NULL;
-        if (!s)
+        hss_auth_reader who;
+        if (!user || !hss_auth_user_describe(r->st, user, &who))
             continue;
-        hss_store_bind_text(s, 1, user);
-        if (hss_store_step(s) == HSS_ROW) {
-            cJSON_AddStringToObject(x, "display_name", hss_store_col_text(s, 0));
-            cJSON_AddStringToObject(x, "role", hss_store_col_text(s, 1));
-            cJSON_AddStringToObject(x, "facility", hss_store_col_text(s, 2));
-        }
-        hss_store_reset(s);
+        cJSON_AddStringToObject(x, "display_name", who.display);
+        cJSON_AddStringToObject(x, "role", who.role);
+        cJSON_AddStringToObject(x, "facility", who.facility);
     }
 }

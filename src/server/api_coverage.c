@@ -5,8 +5,8 @@
  * POST /api/v1/site (proposed new sites, computed and returned, never stored).
  *
  * The endpoints only check, call src/access/ and print. Coverage and EMS answers are kept in
- * a process-wide cache keyed by the caller's scope and the canonical arguments, and dropped
- * when the store's data version moves. A siting run happens in its own thread with its own
+ * the server's one cache (cache.c), keyed by the caller's scope and the canonical arguments at
+ * the store's data version. A siting run happens in its own thread with its own
  * connection so that the request can give up after a time limit; at most SITE_MAX_JOBS run at
  * once (a run that was given up on still counts until it ends).
  */
@@ -22,6 +22,7 @@
 
 #include "access/access.h"
 #include "model/model.h"
+#include "region/region.h"
 #include "server/server_int.h"
 
 /* The basic-level facility types of the 15-minute medical service circle. */
@@ -31,70 +32,9 @@
 #define SITE_MAX_JOBS 2
 #define SITE_TIMEOUT_MS 30000 /* default; HSS_SITE_TIMEOUT_MS overrides */
 
-/* ---- the answer cache ---------------------------------------------------------------------- */
-
-#define COV_CACHE 16
-#define COV_CACHE_BYTES (48u << 20)
-
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-    char *key;       /* scope, endpoint and canonical arguments */
-    int64_t version; /* data version the body was computed at */
-    char *body;      /* JSON object text without the "cached" member */
-    size_t len;
-} cache[COV_CACHE];
-static size_t cache_next, cache_bytes;
-
-static void cache_drop(size_t i)
-{
-    cache_bytes -= cache[i].len;
-    free(cache[i].key);
-    free(cache[i].body);
-    cache[i].key = NULL;
-    cache[i].body = NULL;
-    cache[i].len = 0;
-}
-
-/* A copy of the cached body for `key` at `version`, or NULL. */
-static char *cache_get(const char *key, int64_t version)
-{
-    char *out = NULL;
-    pthread_mutex_lock(&cache_lock);
-    for (size_t i = 0; i < COV_CACHE; i++) {
-        if (!cache[i].key || strcmp(cache[i].key, key) != 0)
-            continue;
-        if (cache[i].version == version)
-            out = hss_xstrdup(cache[i].body);
-        else
-            cache_drop(i);
-        break;
-    }
-    pthread_mutex_unlock(&cache_lock);
-    return out;
-}
-
-static void cache_put(const char *key, int64_t version, const char *body)
-{
-    size_t len = strlen(body);
-    if (len > COV_CACHE_BYTES / 4)
-        return;
-    pthread_mutex_lock(&cache_lock);
-    for (size_t i = 0; i < COV_CACHE; i++)
-        if (cache[i].key && strcmp(cache[i].key, key) == 0)
-            cache_drop(i);
-    size_t i = cache_next++ % COV_CACHE;
-    if (cache[i].key)
-        cache_drop(i);
-    for (size_t k = 1; k < COV_CACHE && cache_bytes + len > COV_CACHE_BYTES; k++)
-        if (cache[(i + k) % COV_CACHE].key)
-            cache_drop((i + k) % COV_CACHE);
-    cache[i].key = hss_xstrdup(key);
-    cache[i].version = version;
-    cache[i].body = hss_xstrdup(body);
-    cache[i].len = len;
-    cache_bytes += len;
-    pthread_mutex_unlock(&cache_lock);
-}
+/* ---- answers ------------------------------------------------------------------------------
+ * Kept in the server's one cache (cache.c) under the endpoint, the database, the caller's scope
+ * and the canonical arguments, at the data version they were computed at. */
 
 /* Responds with `body` (a JSON object) and a leading "cached" member. */
 static enum MHD_Result respond_body(hss_req *r, const char *body, int cached)
@@ -189,17 +129,7 @@ static char *unavailable_body(hss_req *r, const char *under, int64_t version, co
 /* 0 when area `code` is stored, else -1 after responding 404. */
 static int check_area_exists(hss_req *r, const char *code)
 {
-    hss_stmt *s = hss_req_stmt(r, "SELECT 1 FROM area WHERE code=?1");
-    if (!s) {
-        hss_respond_error(r, 500, "database error");
-        return -1;
-    }
-    hss_store_bind_copy(s, 1, code);
-    int found = hss_store_step(s) == HSS_ROW;
-    /* done with it now: a statement left on its row keeps a read snapshot open, and the
-     * coverage query may then need to write (re-snap) from a snapshot another thread has
-     * moved past, which SQLite refuses at once as "database is locked" */
-    hss_store_reset(s);
+    int found = hss_region_area_name(r->st, code, NULL, 0, NULL, 0);
     if (!found) {
         hss_respond_error(r, 404, "no area %s", code);
         return -1;
@@ -215,14 +145,12 @@ typedef struct {
     size_t points;
 } group;
 
-/* Name of area `code`, or "". */
-static const char *area_name(hss_req *r, const char *code)
+/* Name of area `code` into buf, or "". */
+static const char *area_name(hss_req *r, const char *code, char *buf, size_t n)
 {
-    hss_stmt *s = hss_req_stmt(r, "SELECT name FROM area WHERE code=?1");
-    if (!s)
-        return "";
-    hss_store_bind_copy(s, 1, code);
-    return hss_store_step(s) == HSS_ROW ? hss_store_col_text(s, 0) : "";
+    if (!hss_region_area_name(r->st, code, buf, n, NULL, 0))
+        buf[0] = 0;
+    return buf;
 }
 
 /* Replaces the nearest facility of each village by null when it lies outside the caller's
@@ -233,17 +161,11 @@ static void scope_nearest(hss_req *r, cJSON *props)
     cJSON *nf = cJSON_GetObjectItem(props, "nearest_facility");
     if (!cJSON_IsString(nf))
         return;
-    hss_stmt *s = hss_req_stmt(r, "SELECT area_code,name FROM facility WHERE code=?1");
-    int inside = 0;
-    if (s) {
-        hss_store_bind_copy(s, 1, nf->valuestring);
-        if (hss_store_step(s) == HSS_ROW) {
-            const char *area = hss_store_col_text(s, 0);
-            inside = area && hss_scope_contains(r->scope, area);
-            if (inside)
-                cJSON_AddStringToObject(props, "nearest_name", hss_store_col_text(s, 1));
-        }
-    }
+    char area[16], name[256];
+    int inside = hss_region_facility_place(r->st, nf->valuestring, area, name, sizeof name) &&
+                 hss_scope_contains(r->scope, area);
+    if (inside)
+        cJSON_AddStringToObject(props, "nearest_name", name);
     if (!inside) {
         cJSON_ReplaceItemInObject(props, "nearest_facility", cJSON_CreateNull());
         cJSON_AddBoolToObject(props, "nearest_outside_scope", 1);
@@ -331,8 +253,9 @@ static char *coverage_body(hss_req *r, const hss_access_query *q, int64_t versio
     for (size_t i = 0; i < groups.len; i++) {
         const group *g = (const group *)groups.items + i;
         cJSON *it = cJSON_CreateObject();
+        char name[256];
         cJSON_AddStringToObject(it, "area", g->code);
-        cJSON_AddStringToObject(it, "name", area_name(r, g->code));
+        cJSON_AddStringToObject(it, "name", area_name(r, g->code, name, sizeof name));
         cJSON_AddNumberToObject(it, "residents", (double)g->residents);
         cJSON_AddNumberToObject(it, "covered", (double)g->covered);
         if (g->residents > 0)
@@ -374,15 +297,15 @@ enum MHD_Result hss_api_coverage(hss_req *r)
     hss_access_query q = {types, minutes, mode, under, by, rural};
     hss_buf key;
     hss_buf_init(&key);
-    hss_buf_printf(&key, "coverage\n%s\n%s\n%s\n%.6g\n%.6g\n%d\n%s\n%d", r->scope, under, types, minutes, rural, (int)mode,
+    hss_buf_printf(&key, "coverage\n%s\n%s\n%s\n%s\n%.6g\n%.6g\n%d\n%s\n%d", hss_store_path(r->st), r->scope, under, types, minutes, rural, (int)mode,
                    by, hss_lang_en(r)); /* the language: an unavailable answer says why in it */
     int64_t version = hss_store_data_version(r->st);
-    char *body = cache_get(key.data, version);
+    char *body = hss_cache_get(key.data, version);
     int cached = body != NULL;
     if (!body) {
         body = coverage_body(r, &q, version);
         if (body)
-            cache_put(key.data, version, body);
+            hss_cache_put(key.data, version, body);
     }
     hss_buf_free(&key);
     if (!body)
@@ -435,10 +358,10 @@ enum MHD_Result hss_api_coverage_ems(hss_req *r)
         return MHD_YES;
     hss_buf key;
     hss_buf_init(&key);
-    hss_buf_printf(&key, "ems\n%s\n%s\n%.6g\n%.6g\n%.6g\n%.6g\n%d", r->scope, under, eo.dispatch_min, eo.turnout_min,
+    hss_buf_printf(&key, "ems\n%s\n%s\n%s\n%.6g\n%.6g\n%.6g\n%.6g\n%d", hss_store_path(r->st), r->scope, under, eo.dispatch_min, eo.turnout_min,
                    urban_km, rural_km, hss_lang_en(r));
     int64_t version = hss_store_data_version(r->st);
-    char *body = cache_get(key.data, version);
+    char *body = hss_cache_get(key.data, version);
     int cached = body != NULL;
     if (!body) {
         hss_ems_result e;
@@ -454,7 +377,7 @@ enum MHD_Result hss_api_coverage_ems(hss_req *r)
         }
         if (rc == HSS_ENOTFOUND) {
             body = unavailable_body(r, under, version, err.msg);
-            cache_put(key.data, version, body);
+            hss_cache_put(key.data, version, body);
             hss_buf_free(&key);
             enum MHD_Result ret = respond_body(r, body, 0);
             free(body);
@@ -483,7 +406,7 @@ enum MHD_Result hss_api_coverage_ems(hss_req *r)
             cJSON_AddNullToObject(rad, "share");
         body = cJSON_PrintUnformatted(o);
         cJSON_Delete(o);
-        cache_put(key.data, version, body);
+        hss_cache_put(key.data, version, body);
     }
     hss_buf_free(&key);
     enum MHD_Result ret = respond_body(r, body, cached);
@@ -766,9 +689,4 @@ void hss_coverage_shutdown(void)
     while (jobs_running > 0)
         pthread_cond_wait(&jobs_cv, &jobs_lock);
     pthread_mutex_unlock(&jobs_lock);
-    pthread_mutex_lock(&cache_lock);
-    for (size_t i = 0; i < COV_CACHE; i++)
-        if (cache[i].key)
-            cache_drop(i);
-    pthread_mutex_unlock(&cache_lock);
 }

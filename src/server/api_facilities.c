@@ -11,77 +11,10 @@
 #include "region/region.h"
 #include "server/server_int.h"
 
+/* The facility list's column names (hss_region_facility_page). */
 static const char *const COLS[] = {"code", "name", "type", "type_zh", "grade", "ownership", "area_code",
                                    "area_name", "lon", "lat", "beds_approved", "beds_open", "medcom_code",
                                    "generated"};
-enum { NCOLS = sizeof COLS / sizeof *COLS };
-
-hss_code hss_facility_table(hss_store *st, const char *under, const char *type, size_t limit,
-                            size_t offset, hss_table **out, long long *total, hss_error *err)
-{
-    char lo[13], hi[14];
-    hss_prefix_range(under, lo, hi);
-    hss_stmt *s = hss_store_prepare(st,
-        "SELECT count(*) FROM facility WHERE area_code>=?1 AND area_code<?2 AND (?3 IS NULL OR type=?3)", err);
-    if (!s)
-        return HSS_EDB;
-    hss_store_bind_text(s, 1, lo);
-    hss_store_bind_text(s, 2, hi);
-    if (type)
-        hss_store_bind_text(s, 3, type);
-    *total = hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : 0;
-    hss_store_finalize(s);
-    s = hss_store_prepare(st,
-        "SELECT f.code,f.name,f.type,f.grade,f.ownership,f.area_code,a.name,f.lon,f.lat,f.beds_approved,"
-        "f.beds_open,f.medcom_code,f.generated FROM facility f LEFT JOIN area a ON a.code=f.area_code "
-        "WHERE f.area_code>=?1 AND f.area_code<?2 AND (?3 IS NULL OR f.type=?3) ORDER BY f.area_code,f.code "
-        "LIMIT ?4 OFFSET ?5", err);
-    if (!s)
-        return HSS_EDB;
-    hss_store_bind_text(s, 1, lo);
-    hss_store_bind_text(s, 2, hi);
-    if (type)
-        hss_store_bind_text(s, 3, type);
-    hss_store_bind_int64(s, 4, limit ? (int64_t)limit : -1);
-    hss_store_bind_int64(s, 5, (int64_t)offset);
-    hss_table *t = hss_table_new();
-    for (size_t c = 0; c < NCOLS; c++) {
-        hss_col_type ty = HSS_COL_TEXT;
-        if (c == 8 || c == 9)
-            ty = HSS_COL_REAL;
-        else if (c == 10 || c == 11 || c == 13)
-            ty = HSS_COL_INT;
-        hss_table_add_col(t, COLS[c], NULL, ty);
-    }
-    int rc;
-    while ((rc = hss_store_step(s)) == HSS_ROW) {
-        hss_table_add_row(t);
-        /* source column for each output column (type_zh is computed) */
-        static const int src[NCOLS] = {0, 1, 2, -1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
-        for (int c = 0; c < NCOLS; c++) {
-            int k = src[c];
-            if (k < 0) {
-                hss_table_set_text(t, (size_t)c, hss_model_zh(HSS_VOCAB_FACILITY_TYPE, hss_store_col_text(s, 2)));
-                continue;
-            }
-            if (hss_store_col_is_null(s, k))
-                continue;
-            if (c == 8 || c == 9)
-                hss_table_set_real(t, (size_t)c, hss_store_col_double(s, k), 6);
-            else if (c == 10 || c == 11 || c == 13)
-                hss_table_set_int(t, (size_t)c, hss_store_col_int64(s, k));
-            else
-                hss_table_set_text(t, (size_t)c, hss_store_col_text(s, k));
-        }
-    }
-    hss_store_finalize(s);
-    if (rc != HSS_DONE) {
-        hss_table_free(t);
-        return hss_store_error(st, err, "reading facilities");
-    }
-    *out = t;
-    return HSS_OK;
-}
 
 /* Common argument handling: under (scoped), type (a known facility type). */
 static int facility_args(hss_req *r, char under[16], const char **type)
@@ -109,7 +42,7 @@ enum MHD_Result hss_api_facilities(hss_req *r)
     hss_table *t;
     hss_error err;
     hss_error_clear(&err);
-    if (hss_facility_table(r->st, under, type, (size_t)limit, (size_t)offset, &t, &total, &err))
+    if (hss_region_facility_page(r->st, under, type, (size_t)limit, (size_t)offset, &t, &total, &err))
         return hss_respond_error(r, 500, "%s", err.msg);
     char *items = hss_table_render(t, HSS_FORMAT_JSON);
     hss_table_free(t);
@@ -121,22 +54,21 @@ enum MHD_Result hss_api_facilities(hss_req *r)
     return hss_respond_json(r, 200, hss_buf_steal(&b));
 }
 
-static cJSON *counts(hss_store *st, const char *sql, const char *code, hss_vocab v)
+static cJSON *counts(hss_store *st, const char *code, int vehicles, hss_vocab v)
 {
     cJSON *arr = cJSON_CreateArray();
-    hss_stmt *s = hss_store_prepare(st, sql, NULL);
-    if (!s)
+    hss_table *t = NULL;
+    if (hss_region_facility_counts(st, code, vehicles, &t, NULL))
         return arr;
-    hss_store_bind_text(s, 1, code);
-    while (hss_store_step(s) == HSS_ROW) {
-        const char *k = hss_store_col_text(s, 0);
+    for (size_t i = 0; i < hss_table_rows(t); i++) {
+        const char *k = hss_table_cell(t, i, 0);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "id", k);
         cJSON_AddStringToObject(o, "zh", hss_model_zh(v, k));
-        cJSON_AddNumberToObject(o, "count", hss_store_col_int(s, 1));
+        hss_json_cell(o, "count", t, i, 1, 'n');
         cJSON_AddItemToArray(arr, o);
     }
-    hss_store_finalize(s);
+    hss_table_free(t);
     return arr;
 }
 
@@ -144,40 +76,26 @@ enum MHD_Result hss_api_facility(hss_req *r, const char *code)
 {
     if (strlen(code) > 64 || !hss_utf8_valid(code, strlen(code)))
         return hss_respond_error(r, 400, "facility code: at most 64 bytes of UTF-8");
-    hss_stmt *s = hss_req_stmt(r,
-        "SELECT f.code,f.name,f.type,f.grade,f.ownership,f.area_code,a.name,f.lon,f.lat,f.beds_approved,f.beds_open,"
-        "f.beds_infectious,f.medcom_code,f.medcom_lead,f.central,f.sub_centre,f.services,f.generated "
-        "FROM facility f LEFT JOIN area a ON a.code=f.area_code WHERE f.code=?");
-    if (!s)
+    hss_table *t = NULL;
+    if (hss_region_facility_detail(r->st, code, &t, NULL))
         return hss_respond_error(r, 500, "database error");
-    hss_store_bind_copy(s, 1, code);
-    if (hss_store_step(s) != HSS_ROW) {
-        hss_store_reset(s);
+    if (hss_table_rows(t) == 0) {
+        hss_table_free(t);
         return hss_respond_error(r, 404, "no facility %s", code);
     }
-    const char *area = hss_store_col_text(s, 5);
-    if (!hss_scope_contains(r->scope, area)) {
-        hss_store_reset(s);
-        hss_audit_log(r->st, r->user, r->ip, "read_denied", r->url, 403, "facility outside scope", NULL);
+    if (!hss_scope_contains(r->scope, hss_table_cell(t, 0, 5))) {
+        hss_table_free(t);
+        hss_auth_audit_log(r->st, r->user, r->ip, "read_denied", r->url, 403, "facility outside scope", NULL);
         r->audit_done = 1;
         return hss_respond_error(r, 403, "facility %s is outside your scope", code);
     }
     static const char *const keys[] = {"code", "name", "type", "grade", "ownership", "area_code", "area_name", "lon",
                                        "lat", "beds_approved", "beds_open", "beds_infectious", "medcom_code",
                                        "medcom_lead", "central", "sub_centre", "services", "generated"};
-    cJSON *o = cJSON_CreateObject();
-    for (int c = 0; c < 18; c++) {
-        int t = hss_store_col_type(s, c);
-        if (t == HSS_SQL_NULL)
-            cJSON_AddNullToObject(o, keys[c]);
-        else if (t == HSS_SQL_INT || t == HSS_SQL_FLOAT)
-            cJSON_AddNumberToObject(o, keys[c], hss_store_col_double(s, c));
-        else
-            cJSON_AddStringToObject(o, keys[c], hss_store_col_text(s, c));
-    }
+    cJSON *o = hss_json_row(t, 0, keys, "SSSSSSSNNNNNSNNNSN");
     char fcode[200];
-    snprintf(fcode, sizeof fcode, "%s", hss_store_col_text(s, 0));
-    hss_store_reset(s);
+    snprintf(fcode, sizeof fcode, "%s", hss_table_cell(t, 0, 0));
+    hss_table_free(t);
     const char *type = cJSON_GetObjectItem(o, "type")->valuestring;
     cJSON_AddStringToObject(o, "type_zh", hss_model_zh(HSS_VOCAB_FACILITY_TYPE, type));
     cJSON_AddStringToObject(o, "grade_zh", hss_model_zh(HSS_VOCAB_GRADE, cJSON_GetObjectItem(o, "grade")->valuestring));
@@ -192,11 +110,9 @@ enum MHD_Result hss_api_facility(hss_req *r, const char *code)
     cJSON *sv = cJSON_GetObjectItem(o, "services");
     hss_region_services_text(cJSON_IsString(sv) ? sv->valuestring : "", en, words, sizeof words);
     cJSON_AddStringToObject(o, "services_text", words);
-    cJSON_AddItemToObject(o, "staff", counts(r->st, "SELECT category,count FROM staff WHERE facility_code=? ORDER BY category",
-                                             fcode, HSS_VOCAB_STAFF));
-    cJSON_AddItemToObject(o, "vehicles", counts(r->st, "SELECT kind,count FROM vehicle WHERE facility_code=? ORDER BY kind",
-                                                fcode, HSS_VOCAB_VEHICLE));
-    hss_audit_log(r->st, r->user, r->ip, "read", r->url, 200, "facility detail", NULL);
+    cJSON_AddItemToObject(o, "staff", counts(r->st, fcode, 0, HSS_VOCAB_STAFF));
+    cJSON_AddItemToObject(o, "vehicles", counts(r->st, fcode, 1, HSS_VOCAB_VEHICLE));
+    hss_auth_audit_log(r->st, r->user, r->ip, "read", r->url, 200, "facility detail", NULL);
     char *js = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return hss_respond_json(r, 200, js);
@@ -209,7 +125,7 @@ static char *points_build(hss_store *st, const char *under, const char *type)
     long long total;
     hss_error err;
     hss_error_clear(&err);
-    if (hss_facility_table(st, under, type, 0, 0, &t, &total, &err))
+    if (hss_region_facility_page(st, under, type, 0, 0, &t, &total, &err))
         return NULL;
     cJSON *fc = cJSON_CreateObject();
     cJSON_AddStringToObject(fc, "type", "FeatureCollection");
@@ -248,12 +164,14 @@ static char *points_build(hss_store *st, const char *under, const char *type)
  * asks for the same area and type (under is already inside the caller's scope). */
 char *hss_geo_facilities_json(hss_store *st, const char *under, const char *type)
 {
-    char key[96];
-    snprintf(key, sizeof key, "points\n%s\n%s", under, type ? type : "");
+    hss_buf key;
+    hss_buf_init(&key);
+    hss_buf_printf(&key, "points\n%s\n%s\n%s", hss_store_path(st), under, type ? type : "");
     int64_t version = hss_store_data_version(st);
-    char *js = hss_shared_get(key, version);
+    char *js = hss_cache_get(key.data, version);
     if (!js && (js = points_build(st, under, type)))
-        hss_shared_put(key, version, js);
+        hss_cache_put(key.data, version, js);
+    hss_buf_free(&key);
     return js;
 }
 
@@ -279,7 +197,7 @@ enum MHD_Result hss_api_export_facilities(hss_req *r, int xlsx)
     hss_table *t;
     hss_error err;
     hss_error_clear(&err);
-    if (hss_facility_table(r->st, under, type, 0, 0, &t, &total, &err))
+    if (hss_region_facility_page(r->st, under, type, 0, 0, &t, &total, &err))
         return hss_respond_error(r, 500, "%s", err.msg);
     char name[64];
     snprintf(name, sizeof name, "facilities-%s", under);

@@ -155,7 +155,7 @@ static enum MHD_Result api_read(hss_req *r, const hss_fhir_viewer *v, const char
  * transaction). */
 static enum MHD_Result import_refused(hss_req *r, unsigned status, const char *code, const char *why, char *resp)
 {
-    hss_audit_log(r->st, r->user, r->ip, "fhir_import_refused", "POST /fhir/R4", (int)status, why, NULL);
+    hss_auth_audit_log(r->st, r->user, r->ip, "fhir_import_refused", "POST /fhir/R4", (int)status, why, NULL);
     if (resp)
         return send_fhir(r, status, resp, NULL);
     return outcome(r, status, code, why);
@@ -234,7 +234,7 @@ static void *run_export(void *arg)
         snprintf(detail, sizeof detail, "%zu resources in %zu files%s", j->stats.resources, j->stats.types,
                  c ? " (failed)" : "");
         /* an export of named residents is audited once, with what it held */
-        hss_audit_log(st, j->user, "", "fhir_export", j->request, c ? 500 : 200, detail, NULL);
+        hss_auth_audit_log(st, j->user, "", "fhir_export", j->request, c ? 500 : 200, detail, NULL);
         hss_store_close(st);
     }
     pthread_mutex_lock(&jobs_lock);
@@ -481,7 +481,7 @@ static int authenticate(hss_req *r, int write)
         return 0;
     char target[600];
     snprintf(target, sizeof target, "%s %s", r->method, r->url);
-    hss_audit_log(r->st, r->authed ? r->user : "", r->ip, "fhir_denied", target, (int)status, why, NULL);
+    hss_auth_audit_log(r->st, r->authed ? r->user : "", r->ip, "fhir_denied", target, (int)status, why, NULL);
     const char *h[] = {"WWW-Authenticate", "Bearer", NULL};
     send_fhir(r, status, hss_fhir_outcome("error", status == 401 ? "login" : "forbidden", why, NULL),
               status == 401 ? h : NULL);

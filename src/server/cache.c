@@ -1,66 +1,207 @@
 /*
- * cache.c: per-thread caches that keep the hot read path off SQLite. Sessions (by token hash)
- * and finished read responses (by the caller's scope, path and arguments) are kept per worker
- * thread and all dropped as soon as the database changes in any way: SQLite's PRAGMA
- * data_version moves when another connection (another thread, `hss user`, an import) commits,
- * and the store's total changes when this thread's connection writes (a login, a logout, an audit
- * record). Cached sessions still honour their expiry time. A few costly answers that are the
- * same for everyone who asks the same (the map's boundaries) are kept once for all threads, by
- * data version (hss_shared_get).
+ * cache.c: the server's one answer cache, and each worker thread's cache of sessions.
+ *
+ * Every cached answer, whatever the endpoint, is one slot of one process-wide table, found by
+ * its key (the endpoint, the database, the caller's scope and the arguments: hss_cache_key)
+ * and valid at one version:
+ *   - whole responses to reads (areas, facilities, alerts, the worklist ...) are kept as the
+ *     finished HTTP response at the server's commit epoch. The epoch moves whenever any
+ *     connection commits anything: a thread sees another connection's commit (another thread,
+ *     `hss user` from the CLI, an import) as a move of its connection's data_version
+ *     (hss_store_commits), and its own as a move of its connection's total changes. So a
+ *     logout or an access-log row takes effect on the next request, in every thread.
+ *   - costly answers that only stored facts decide (coverage and EMS answers, care measures,
+ *     the map's boundaries and facility points) are kept as their JSON text at the store's
+ *     data version, which only changes of facts move, so that they outlive audit and access-
+ *     log rows.
+ * The table is bounded in slots and in bytes; the oldest slot goes first. Sessions (by token
+ * hash) are kept per thread and dropped on the same moves; cached sessions honour their expiry.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "server/server_int.h"
 
-void hss_cache_clear(hss_thread_db *t)
+enum { SLOTS = 256 };
+#define CACHE_BYTES (96u << 20)
+
+static struct {
+    char *key;
+    int64_t version;            /* commit epoch (responses) or data version (answers) */
+    struct MHD_Response *resp;  /* a whole response, or NULL */
+    unsigned status;
+    char *body;                 /* an answer's JSON text, or NULL */
+    size_t bytes;
+} slot[SLOTS];
+static size_t slot_next, slot_bytes;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_llong epoch = 1;
+
+static void drop(size_t i)
 {
-    for (size_t i = 0; i < HSS_RESP_CACHE; i++) {
-        if (t->resp[i].resp)
-            MHD_destroy_response(t->resp[i].resp);
-        free(t->resp[i].key);
-        t->resp[i].resp = NULL;
-        t->resp[i].key = NULL;
-        t->resp[i].bytes = 0;
-    }
-    t->resp_bytes = 0;
-    for (size_t i = 0; i < HSS_SESS_CACHE; i++)
-        t->sess[i].hash[0] = 0;
-    t->resp_next = t->sess_next = 0;
+    if (slot[i].resp)
+        MHD_destroy_response(slot[i].resp);
+    free(slot[i].key);
+    free(slot[i].body);
+    slot_bytes -= slot[i].bytes;
+    memset(&slot[i], 0, sizeof slot[i]);
 }
 
-static long long data_version(hss_req *r)
+/* The slot of `key`, or SLOTS. Lock held. */
+static size_t find(const char *key)
 {
-    hss_stmt *s = hss_req_stmt(r, "PRAGMA data_version");
-    int64_t v = s && hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : -1;
-    if (s)
-        hss_store_reset(s);
-    return v;
+    for (size_t i = 0; i < SLOTS; i++)
+        if (slot[i].key && strcmp(slot[i].key, key) == 0)
+            return i;
+    return SLOTS;
+}
+
+/* A slot for `key` holding `bytes`, emptied and named (taking key); older slots make room. */
+static size_t claim(char *key, int64_t version, size_t bytes)
+{
+    size_t i = find(key);
+    if (i == SLOTS)
+        i = slot_next++ % SLOTS; /* round robin: the slot after the newest is the oldest */
+    drop(i);
+    for (size_t k = 1; k < SLOTS && slot_bytes + bytes > CACHE_BYTES; k++)
+        if (slot[(i + k) % SLOTS].key)
+            drop((i + k) % SLOTS);
+    slot[i].key = key;
+    slot[i].version = version;
+    slot[i].bytes = bytes;
+    slot_bytes += bytes;
+    return i;
+}
+
+void hss_cache_clear_all(void)
+{
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < SLOTS; i++)
+        drop(i);
+    slot_next = 0;
+    pthread_mutex_unlock(&lock);
+}
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    hss_buf *b = cls;
+    hss_buf_printf(b, "&%s=%s", key, value ? value : "");
+    return MHD_YES;
+}
+
+void hss_cache_key(hss_buf *b, hss_req *r, const char *endpoint)
+{
+    hss_buf_reset(b);
+    /* the language and gzip too: an answer (a refusal, a heading) may be in the user's language,
+     * and compressed for a client that takes it */
+    hss_buf_printf(b, "%s\n%s\n%s\n%s%s\n?", endpoint ? endpoint : r->url, hss_store_path(r->st), r->scope,
+                   hss_lang_en(r) ? "en" : "zh", hss_accepts_gzip(r) ? " gzip" : "");
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, b);
+}
+
+/* ---- answers at a data version --------------------------------------------------------------- */
+
+char *hss_cache_get(const char *key, int64_t version)
+{
+    char *body = NULL;
+    pthread_mutex_lock(&lock);
+    size_t i = find(key);
+    if (i < SLOTS && slot[i].body && slot[i].version == version)
+        body = hss_xstrdup(slot[i].body);
+    pthread_mutex_unlock(&lock);
+    return body;
+}
+
+void hss_cache_put(const char *key, int64_t version, const char *body)
+{
+    size_t len = strlen(body);
+    if (len > CACHE_BYTES / 4)
+        return;
+    pthread_mutex_lock(&lock);
+    size_t i = claim(hss_xstrdup(key), version, len);
+    slot[i].body = hss_xstrdup(body);
+    pthread_mutex_unlock(&lock);
+}
+
+/* ---- whole responses at the commit epoch ------------------------------------------------------ */
+
+/* A move of what this thread's connection has seen: another connection's commit, or its own. */
+static int moved(hss_thread_db *t)
+{
+    int64_t v = hss_store_commits(t->st), c = hss_store_total_changes(t->st);
+    int m = v != t->seen_version || c != t->seen_changes || v < 0;
+    t->seen_version = v;
+    t->seen_changes = c;
+    return m;
+}
+
+static void sessions_clear(hss_thread_db *t)
+{
+    for (size_t i = 0; i < HSS_SESS_CACHE; i++)
+        t->sess[i].hash[0] = 0;
+    t->sess_next = 0;
 }
 
 void hss_cache_validate(hss_req *r)
 {
-    hss_thread_db *t = r->tdb;
-    int64_t v = data_version(r), c = hss_store_total_changes(t->st);
-    if (v != t->seen_version || c != t->seen_changes || v < 0) {
-        hss_cache_clear(t);
-        t->seen_version = v;
-        t->seen_changes = c;
+    if (moved(r->tdb)) {
+        atomic_fetch_add(&epoch, 1);
+        sessions_clear(r->tdb);
     }
+    /* what this request reads is at least this new: a response it keeps is stamped with the
+     * epoch from before its reads, so that a commit during them leaves it unserved */
+    r->epoch = atomic_load(&epoch);
 }
 
 void hss_cache_after(hss_req *r)
 {
     hss_thread_db *t = r->tdb;
-    int64_t c = hss_store_total_changes(t->st);
-    if (c != t->seen_changes) {
-        hss_cache_clear(t);
-        t->seen_changes = c;
-        t->seen_version = data_version(r);
+    if (hss_store_total_changes(t->st) != t->seen_changes) {
+        moved(t);
+        atomic_fetch_add(&epoch, 1);
+        sessions_clear(t);
     }
 }
+
+int hss_cache_serve(hss_req *r, enum MHD_Result *ret)
+{
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_cache_key(&b, r, NULL); /* the path, for a GET */
+    int64_t now = atomic_load(&epoch);
+    pthread_mutex_lock(&lock);
+    size_t i = find(b.data);
+    if (i < SLOTS && slot[i].resp && slot[i].version == now) {
+        /* queued under the lock, so that no other thread destroys it meanwhile */
+        *ret = MHD_queue_response(r->conn, slot[i].status, slot[i].resp);
+        r->responded = (int)slot[i].status;
+        pthread_mutex_unlock(&lock);
+        hss_buf_free(&b);
+        return 1;
+    }
+    pthread_mutex_unlock(&lock);
+    r->cache_key = hss_buf_steal(&b);
+    return 0;
+}
+
+void hss_cache_store(hss_req *r, unsigned status, struct MHD_Response *resp, size_t bytes)
+{
+    if (bytes > CACHE_BYTES / 4) {
+        MHD_destroy_response(resp);
+        return;
+    }
+    pthread_mutex_lock(&lock);
+    size_t i = claim(r->cache_key, r->epoch, bytes);
+    slot[i].resp = resp;
+    slot[i].status = status;
+    pthread_mutex_unlock(&lock);
+    r->cache_key = NULL;
+}
+
+/* ---- sessions, per thread ---------------------------------------------------------------------- */
 
 int hss_session_lookup(hss_req *r, const char *hash)
 {
@@ -74,6 +215,8 @@ int hss_session_lookup(hss_req *r, const char *hash)
         memcpy(r->role, t->sess[i].role, sizeof r->role);
         memcpy(r->scope, t->sess[i].scope, sizeof r->scope);
         memcpy(r->csrf, t->sess[i].csrf, sizeof r->csrf);
+        r->ties = t->sess[i].ties;
+        r->ties_known = 1;
         r->authed = 1;
         return 1;
     }
@@ -89,112 +232,6 @@ void hss_session_remember(hss_req *r, const char *hash, long long expires)
     memcpy(t->sess[i].role, r->role, sizeof r->role);
     memcpy(t->sess[i].scope, r->scope, sizeof r->scope);
     memcpy(t->sess[i].csrf, r->csrf, sizeof r->csrf);
+    t->sess[i].ties = r->ties;
     t->sess[i].expires = expires;
-}
-
-static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-    hss_buf *b = cls;
-    hss_buf_printf(b, "&%s=%s", key, value ? value : "");
-    return MHD_YES;
-}
-
-int hss_cache_serve(hss_req *r, enum MHD_Result *ret)
-{
-    hss_buf b;
-    hss_buf_init(&b);
-    /* the language and gzip too: an answer (a refusal, a heading) may be in the user's language,
-     * and compressed for a client that takes it */
-    hss_buf_printf(&b, "%s\n%s%s\n%s\n%s?", r->scope, hss_lang_en(r) ? "en" : "zh", hss_accepts_gzip(r) ? " gzip" : "",
-                   r->method, r->url);
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &b);
-    hss_thread_db *t = r->tdb;
-    for (size_t i = 0; i < HSS_RESP_CACHE; i++) {
-        if (t->resp[i].key && strcmp(t->resp[i].key, b.data) == 0) {
-            hss_buf_free(&b);
-            *ret = MHD_queue_response(r->conn, t->resp[i].status, t->resp[i].resp);
-            r->responded = (int)t->resp[i].status;
-            return 1;
-        }
-    }
-    r->cache_key = hss_buf_steal(&b);
-    return 0;
-}
-
-static void evict(hss_thread_db *t, size_t i)
-{
-    if (t->resp[i].resp)
-        MHD_destroy_response(t->resp[i].resp);
-    free(t->resp[i].key);
-    t->resp[i].resp = NULL;
-    t->resp[i].key = NULL;
-    t->resp_bytes -= t->resp[i].bytes;
-    t->resp[i].bytes = 0;
-}
-
-void hss_cache_store(hss_req *r, unsigned status, struct MHD_Response *resp, size_t bytes)
-{
-    hss_thread_db *t = r->tdb;
-    /* round robin: the slot after the newest is the oldest */
-    size_t i = t->resp_next++ % HSS_RESP_CACHE;
-    evict(t, i);
-    for (size_t k = 1; k < HSS_RESP_CACHE && t->resp_bytes + bytes > HSS_RESP_CACHE_BYTES; k++)
-        evict(t, (i + k) % HSS_RESP_CACHE);
-    t->resp[i].key = r->cache_key;
-    t->resp[i].resp = resp;
-    t->resp[i].status = status;
-    t->resp[i].bytes = bytes;
-    t->resp_bytes += bytes;
-    r->cache_key = NULL;
-}
-
-/* ---- answers shared by every thread ----------------------------------------------------------
- * A few answers that are costly to build and the same for every user who asks the same (the
- * map's boundaries) are kept once for the process, by key and the store's data version, so that
- * the warm-up thread can build them before the first screen asks and every worker reuses them. */
-
-enum { SHARED_SLOTS = 16 };
-static struct {
-    char *key, *body;
-    int64_t version;
-} shared[SHARED_SLOTS];
-static size_t shared_next;
-static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
-
-char *hss_shared_get(const char *key, int64_t version)
-{
-    char *body = NULL;
-    pthread_mutex_lock(&shared_lock);
-    for (size_t i = 0; i < SHARED_SLOTS && !body; i++)
-        if (shared[i].key && shared[i].version == version && strcmp(shared[i].key, key) == 0)
-            body = hss_xstrdup(shared[i].body);
-    pthread_mutex_unlock(&shared_lock);
-    return body;
-}
-
-void hss_shared_put(const char *key, int64_t version, const char *body)
-{
-    pthread_mutex_lock(&shared_lock);
-    size_t i = 0;
-    while (i < SHARED_SLOTS && !(shared[i].key && strcmp(shared[i].key, key) == 0))
-        i++;
-    if (i == SHARED_SLOTS)
-        i = shared_next++ % SHARED_SLOTS; /* round robin: the oldest slot */
-    free(shared[i].key);
-    free(shared[i].body);
-    shared[i].key = hss_xstrdup(key);
-    shared[i].body = hss_xstrdup(body);
-    shared[i].version = version;
-    pthread_mutex_unlock(&shared_lock);
-}
-
-void hss_shared_clear(void)
-{
-    pthread_mutex_lock(&shared_lock);
-    for (size_t i = 0; i < SHARED_SLOTS; i++) {
-        free(shared[i].key);
-        free(shared[i].body);
-        shared[i].key = shared[i].body = NULL;
-    }
-    pthread_mutex_unlock(&shared_lock);
 }

@@ -38,21 +38,27 @@ int hss_care_named_role(const hss_req *r)
     return !role_is(r, "planner") && !role_is(r, "county") && !role_is(r, "cdc");
 }
 
+const hss_auth_ties *hss_req_ties(hss_req *r)
+{
+    if (!r->ties_known) {
+        if (hss_auth_user_ties(r->st, r->user, &r->ties, NULL)) {
+            hss_respond_error(r, 500, "database error");
+            return NULL;
+        }
+        r->ties_known = 1;
+    }
+    return &r->ties;
+}
+
 int hss_care_actor_of(hss_req *r, hss_care_actor *a)
 {
     memset(a, 0, sizeof *a);
     a->v.user = r->user;
-    hss_stmt *s = hss_req_stmt(r, "SELECT coalesce(team,''),coalesce(facility,'') FROM app_user WHERE name=?");
-    if (!s) {
-        hss_respond_error(r, 500, "database error");
+    const hss_auth_ties *ties = hss_req_ties(r);
+    if (!ties)
         return -1;
-    }
-    hss_store_bind_text(s, 1, r->user);
-    if (hss_store_step(s) == HSS_ROW) {
-        snprintf(a->team, sizeof a->team, "%s", hss_store_col_text(s, 0));
-        snprintf(a->facility, sizeof a->facility, "%s", hss_store_col_text(s, 1));
-    }
-    hss_store_reset(s);
+    snprintf(a->team, sizeof a->team, "%s", ties->team);
+    snprintf(a->facility, sizeof a->facility, "%s", ties->facility);
     if (role_is(r, "doctor"))
         a->v.team = a->team[0] ? a->team : "\x01"; /* an unlinked doctor sees nobody */
     else if (role_is(r, "hospital"))
@@ -68,7 +74,7 @@ static int refuse_role(hss_req *r, const char *zh, const char *en)
     hss_error e;
     char target[300];
     snprintf(target, sizeof target, "%s %s", r->method, r->url);
-    hss_audit_log(r->st, r->user, r->ip, "care_denied", target, 403, en, &e);
+    hss_auth_audit_log(r->st, r->user, r->ip, "care_denied", target, 403, en, &e);
     r->audit_done = 1; /* this refusal's one row */
     hss_respond_error(r, 403, "%s", hss_lang_en(r) ? en : zh);
     return -1;
@@ -179,18 +185,9 @@ hss_code hss_user_add_care(hss_store *st, const char *name, const char *role, co
     int doctor = strcmp(role, "doctor") == 0;
     if (!doctor && strcmp(role, "hospital") != 0)
         return hss_fail(err, HSS_EINVAL, "--role '%s': only doctor (--team) and hospital (--facility) take a unit", role);
-    hss_stmt *s = hss_store_prepare(st, doctor
-        ? "SELECT f.area_code,f.code FROM care_team t JOIN facility f ON f.code=t.facility_code WHERE t.code=?"
-        : "SELECT area_code,code FROM facility WHERE code=?", err);
-    if (!s)
-        return HSS_EDB;
-    hss_store_bind_text(s, 1, code ? code : "");
     char area[16] = "", facility[64] = "";
-    if (hss_store_step(s) == HSS_ROW) {
-        snprintf(area, sizeof area, "%s", hss_store_col_text(s, 0));
-        snprintf(facility, sizeof facility, "%s", hss_store_col_text(s, 1));
-    }
-    hss_store_finalize(s);
+    if (hss_care_unit_area(st, doctor ? code : NULL, doctor ? NULL : code, area, facility) < 0)
+        return hss_fail(err, HSS_EDB, "reading teams and facilities: %s", hss_store_errmsg(st));
     if (!area[0])
         return hss_fail(err, HSS_ENOTFOUND, "%s '%s': no such %s", doctor ? "--team" : "--facility", code ? code : "",
                         doctor ? "family-doctor team" : "facility");
@@ -199,25 +196,12 @@ hss_code hss_user_add_care(hss_store *st, const char *name, const char *role, co
         area[6] = 0;
     if (hss_store_begin(st, err))
         return HSS_EDB;
-    hss_code rc = hss_user_add(st, name, role, area, password, err);
+    hss_code rc = hss_auth_user_add(st, name, role, area, password, err);
     if (rc) {
         hss_store_rollback(st);
         return rc;
     }
-    s = hss_store_prepare(st, "UPDATE app_user SET team=?, facility=?, display_name=? WHERE name=?", err);
-    if (!s) {
-        hss_store_rollback(st);
-        return HSS_EDB;
-    }
-    if (doctor)
-        hss_store_bind_text(s, 1, code);
-    hss_store_bind_text(s, 2, facility);
-    hss_store_bind_text(s, 3, display ? display : "");
-    hss_store_bind_text(s, 4, name);
-    int step = hss_store_step(s);
-    hss_store_finalize(s);
-    if (step != HSS_DONE) {
-        rc = hss_store_error(st, err, "linking the user to the team or facility");
+    if ((rc = hss_auth_user_set_care(st, name, doctor ? code : NULL, facility, display, err))) {
         hss_store_rollback(st);
         return rc;
     }

@@ -109,7 +109,7 @@ static void audit_export(hss_req *r, const hss_table *t, const char *basename, i
     char what[32], detail[96];
     snprintf(what, sizeof what, "%.*s", (int)strcspn(basename, "-"), basename);
     snprintf(detail, sizeof detail, "export %zu %s (%s)", hss_table_rows(t), what, xlsx ? "xlsx" : "csv");
-    hss_audit_log(r->st, r->user, r->ip, "read", r->url, 200, detail, NULL);
+    hss_auth_audit_log(r->st, r->user, r->ip, "read", r->url, 200, detail, NULL);
 }
 
 enum MHD_Result hss_respond_table_file(hss_req *r, const hss_table *t, const char *basename, int xlsx)

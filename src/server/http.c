@@ -97,7 +97,7 @@ enum MHD_Result hss_respond(hss_req *r, unsigned status, const char *type, const
         return MHD_YES;
     }
     enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
-    if (r->cache_key && status < 500 && len <= HSS_RESP_CACHE_BYTES / 4)
+    if (r->cache_key && status < 500)
         hss_cache_store(r, status, resp, len);
     else
         MHD_destroy_response(resp);
@@ -201,9 +201,6 @@ int hss_resolve_under(hss_req *r, const char *under, char out[16])
 static void close_thread_db(void *p)
 {
     hss_thread_db *t = p;
-    hss_cache_clear(t);
-    for (size_t i = 0; i < HSS_STMT_CACHE; i++)
-        hss_store_finalize(t->cache[i].stmt);
     hss_store_close(t->st);
     free(t);
 }
@@ -220,32 +217,6 @@ static hss_thread_db *thread_db(hss_server *srv, hss_error *err)
     t->st = st;
     pthread_setspecific(srv->store_key, t);
     return t;
-}
-
-hss_stmt *hss_req_stmt(hss_req *r, const char *sql)
-{
-    hss_thread_db *t = r->tdb;
-    size_t i;
-    for (i = 0; i < HSS_STMT_CACHE && t->cache[i].sql; i++) {
-        if (t->cache[i].sql == sql) {
-            hss_store_reset(t->cache[i].stmt);
-            hss_store_clear_bindings(t->cache[i].stmt);
-            return t->cache[i].stmt;
-        }
-    }
-    hss_stmt *s = hss_store_prepare(t->st, sql, NULL);
-    if (s && i < HSS_STMT_CACHE) {
-        t->cache[i].sql = sql;
-        t->cache[i].stmt = s;
-    }
-    return s; /* (a full cache never happens: the server has fewer statements than slots) */
-}
-
-/* Ends every statement the request used, so that no read transaction outlives the request. */
-static void reset_stmts(hss_thread_db *t)
-{
-    for (size_t i = 0; i < HSS_STMT_CACHE && t->cache[i].sql; i++)
-        hss_store_reset(t->cache[i].stmt);
 }
 
 /* ---- routing ------------------------------------------------------------------------------ */
@@ -385,7 +356,6 @@ static enum MHD_Result handle(hss_req *r)
     r->st = r->tdb->st;
     hss_cache_validate(r);
     enum MHD_Result ret = handle_db(r);
-    reset_stmts(r->tdb);
     hss_cache_after(r);
     return ret;
 }
@@ -413,7 +383,7 @@ void hss_audit_denied(hss_req *r, const char *what)
     r->audit_done = 1;
     char target[600];
     snprintf(target, sizeof target, "%s %s", r->method, r->url);
-    hss_audit_log(r->st, r->authed ? r->user : "", r->ip, "denied", target, 403, what, NULL);
+    hss_auth_audit_log(r->st, r->authed ? r->user : "", r->ip, "denied", target, 403, what, NULL);
 }
 
 static void audit_write(hss_req *r, int status)
@@ -424,7 +394,7 @@ static void audit_write(hss_req *r, int status)
     snprintf(target, sizeof target, "%s %s", r->method, r->url);
     /* a refused write is this one row with status 403 */
     const char *action = r->audit_action[0] ? r->audit_action : "write";
-    hss_audit_log(r->st, r->authed ? r->user : "", r->ip, action,
+    hss_auth_audit_log(r->st, r->authed ? r->user : "", r->ip, action,
                   r->audit_target[0] ? r->audit_target : target, status, r->audit_detail ? r->audit_detail : "", NULL);
 }
 
@@ -432,11 +402,7 @@ static void audit_write(hss_req *r, int status)
  * unit states name theirs in their own words, inside this transaction) needs no generic one. */
 static int64_t audit_mark(hss_req *r)
 {
-    hss_stmt *s = hss_req_stmt(r, "SELECT coalesce(max(id),0) FROM audit");
-    int64_t v = s && hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : 0;
-    if (s)
-        hss_store_reset(s);
-    return v;
+    return hss_auth_audit_mark(r->st);
 }
 
 static enum MHD_Result api_write(hss_req *r)
@@ -455,7 +421,6 @@ static enum MHD_Result api_write(hss_req *r)
         r->audit_done = 1; /* the endpoint's own row is this write's one row */
     audit_write(r, r->responded);
     r->hold = 0;
-    reset_stmts(r->tdb); /* a statement still stepping would keep the commit from finishing */
     if (hss_store_commit(r->st, &err) != HSS_OK) {
         if (r->held)
             MHD_destroy_response(r->held);
@@ -672,8 +637,7 @@ void hss_server_stop(hss_server *srv)
     pthread_key_delete(srv->store_key);
     hss_findings_warm_stop();
     hss_findings_cache_clear();
-    hss_shared_clear();
-    hss_care_api_cache_clear();
+    hss_cache_clear_all();
     hss_coverage_shutdown();
     hss_fhir_api_shutdown();
     free(srv->db_path);

@@ -7,27 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/model.h"
 #include "server/server_int.h"
 
 int hss_scope_prefix(const char *code, char out[13])
 {
-    if (!code)
-        return -1;
-    size_t n = strlen(code);
-    if (n != 6 && n != 9 && n != 12)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if (!isdigit((unsigned char)code[i]))
-            return -1;
-    memcpy(out, code, n);
-    out[n] = 0;
-    if (n == 6) {
-        if (strcmp(out + 2, "0000") == 0)
-            out[2] = 0;
-        else if (strcmp(out + 4, "00") == 0)
-            out[4] = 0;
-    }
-    return 0;
+    return hss_model_area_prefix(code, out);
 }
 
 int hss_scope_contains(const char *scope, const char *code)
@@ -42,7 +27,5 @@ int hss_scope_contains(const char *scope, const char *code)
 
 void hss_prefix_range(const char *code, char lo[13], char hi[14])
 {
-    if (hss_scope_prefix(code, lo) != 0)
-        snprintf(lo, 13, "~"); /* matches nothing */
-    snprintf(hi, 14, "%s:", lo);
+    hss_model_area_range(code, lo, hi);
 }

@@ -14,6 +14,7 @@
 #include "base/base.h"
 #include "report/report.h"
 #include "store/store.h"
+#include "auth/auth.h"
 
 typedef struct hss_server_config {
     const char *db_path; /* an existing database */
@@ -43,26 +44,12 @@ int hss_server_port(const hss_server *srv);
 /* Stops the threads, closes their connections and frees the server. */
 void hss_server_stop(hss_server *srv);
 
-/* Users. Roles: admin, planner, county, facility (and resident: see hss_user_add_resident). `scope` must be a valid area code (6, 9 or
- * 12 digits); the password at least 8 bytes. Adding an existing name replaces role, scope and
- * password and ends the user's sessions. */
-hss_code hss_user_add(hss_store *st, const char *name, const char *role, const char *scope,
-                      const char *password, hss_error *err);
+/* Accounts, sessions and the audit trail are the auth module's (auth/auth.h): hss_auth_user_add,
+ * hss_auth_user_list, hss_auth_audit_log, hss_auth_audit_query. */
 /* A responsible unit's account (role unit, unit_users.c): `unit` is the unit's name as the
  * documents write it (市财政局, 莲都区卫健局); it reports on the plan tasks naming that unit. */
 hss_code hss_user_add_unit(hss_store *st, const char *name, const char *unit, const char *scope,
                            const char *password, hss_error *err);
-/* All users (name, role, scope, created, disabled), never the hashes. */
-hss_code hss_user_list(hss_store *st, hss_table **out, hss_error *err);
-
-/* Appends one audit record (at = now, UTC). */
-hss_code hss_audit_log(hss_store *st, const char *user, const char *ip, const char *action,
-                       const char *target, int status, const char *detail, hss_error *err);
-/* Audit records, oldest first, optionally for one user and since a UTC time prefix
- * ("2026-11-23" or "2026-11-23T04:00:00Z"). Columns: id, at, user, ip, action, target, status,
- * detail. */
-hss_code hss_audit_query(hss_store *st, const char *user, const char *since, hss_table **out,
-                         hss_error *err);
 
 /* The significant prefix of an area code: 6-digit codes lose trailing "00" pairs (330000 ->
  * "33", 331100 -> "3311", 331102 -> "331102"); 9- and 12-digit codes are kept whole. Writes at

@@ -19,37 +19,23 @@ struct hss_server {
     pthread_key_t store_key; /* per-thread hss_store */
 };
 
-/* What each worker thread keeps: its own connection and its prepared statements (keyed by the
- * address of the SQL literal), reset after every request so no read transaction stays open. */
-#define HSS_STMT_CACHE 48
+/* What each worker thread keeps: its own connection (the modules prepare their statements on
+ * it and finish them within the call, so no read transaction outlives a request). */
 #define HSS_SESS_CACHE 32
-#define HSS_RESP_CACHE 64
-#define HSS_RESP_CACHE_BYTES (8u << 20) /* per thread */
 typedef struct hss_thread_db {
     hss_store *st;
-    struct {
-        const char *sql;
-        hss_stmt *stmt;
-    } cache[HSS_STMT_CACHE];
-    /* Caches of sessions and of read responses (cache.c). Both are dropped whenever the
-     * database changes: PRAGMA data_version moves when another connection commits, and
-     * the store's total changes when this one writes. So a logout, a `hss user add` from the CLI or
-     * an import takes effect on the next request. */
+    /* What this connection had seen at its last look (cache.c): its data_version, which moves
+     * when another connection commits, and its own total changes. */
     long long seen_version, seen_changes;
+    /* Sessions (by token hash), dropped whenever the database changes, so that a logout or a
+     * `hss user add` from the CLI takes effect on the next request. */
     struct {
         char hash[65]; /* hex BLAKE2b of the cookie token; "" = free slot */
         char user[128], role[16], scope[16], csrf[72];
         long long expires;
+        hss_auth_ties ties;
     } sess[HSS_SESS_CACHE];
     size_t sess_next;
-    struct {
-        char *key; /* scope, path and arguments */
-        struct MHD_Response *resp;
-        unsigned status;
-        size_t bytes;
-    } resp[HSS_RESP_CACHE];
-    size_t resp_next;
-    size_t resp_bytes; /* body bytes held, kept under HSS_RESP_CACHE_BYTES */
 } hss_thread_db;
 
 /* One request. */
@@ -59,7 +45,7 @@ typedef struct hss_req {
     const char *method;
     const char *url;       /* decoded path */
     hss_store *st;         /* this thread's connection */
-    hss_thread_db *tdb;    /* and its statement cache */
+    hss_thread_db *tdb;    /* and its caches */
     char ip[64];
     hss_buf body;          /* request body (bounded by body_limit) */
     int too_big;           /* body went over the limit */
@@ -70,7 +56,10 @@ typedef struct hss_req {
     char role[16];
     char scope[16];        /* area code */
     char csrf[72];
+    int ties_known;        /* ties read with the session (else hss_req_ties reads them) */
+    hss_auth_ties ties;    /* the team, facility or resident the account is tied to */
     char *cache_key;       /* set while producing a cacheable response */
+    int64_t epoch;         /* the commit epoch when the request began (cache.c) */
     /* While a write runs inside its transaction (http.c), its response is held here and only
      * queued once the change and its audit row are committed, so that no client is told of a
      * change that a crash or a failed commit then loses. */
@@ -104,26 +93,32 @@ enum MHD_Result hss_respond_error(hss_req *r, unsigned status, const char *fmt, 
 /* Takes ownership of a malloc'd JSON string. */
 enum MHD_Result hss_respond_json(hss_req *r, unsigned status, char *json);
 
-/* A prepared statement for `sql` (a string literal) from the thread's cache, reset and with
- * bindings cleared; do not finalize it. NULL on error. */
-hss_stmt *hss_req_stmt(hss_req *r, const char *sql);
-
-/* cache.c */
+/* cache.c: the one answer cache (see there) and the sessions of each thread. */
 void hss_cache_validate(hss_req *r);  /* at the start of a request */
 void hss_cache_after(hss_req *r);     /* at its end */
-void hss_cache_clear(hss_thread_db *t);
+void hss_cache_clear_all(void);       /* at the server's stop */
+/* The cache key of an answer of the request: `endpoint` (NULL: the request's path), the
+ * database, the caller's scope, language and gzip, and every query argument. */
+void hss_cache_key(hss_buf *b, hss_req *r, const char *endpoint);
 int hss_session_lookup(hss_req *r, const char *hash);
 void hss_session_remember(hss_req *r, const char *hash, long long expires);
-/* For a cacheable GET: serves a cached response and returns 1, or sets r->cache_key and
- * returns 0 so that hss_respond keeps what the endpoint produces. */
+/* For a cacheable GET: serves the cached response of this commit epoch and returns 1, or sets
+ * r->cache_key and returns 0 so that hss_respond keeps what the endpoint produces. */
 int hss_cache_serve(hss_req *r, enum MHD_Result *ret);
-/* Keeps `resp` (taking the caller's reference) under r->cache_key. */
+/* Keeps `resp` (taking the caller's reference) under r->cache_key at r->epoch. */
 void hss_cache_store(hss_req *r, unsigned status, struct MHD_Response *resp, size_t bytes);
-/* Answers shared by all threads (the map's boundaries): a copy of the body kept under `key` at
- * data version `version`, or NULL; keeping one (copied); freeing them all (at the server's stop). */
-char *hss_shared_get(const char *key, int64_t version);
-void hss_shared_put(const char *key, int64_t version, const char *body);
-void hss_shared_clear(void);
+/* An answer that only stored facts decide: a copy of the JSON text kept under `key` at data
+ * version `version`, or NULL; keeping one (copied). */
+char *hss_cache_get(const char *key, int64_t version);
+void hss_cache_put(const char *key, int64_t version, const char *body);
+
+/* render.c: a module's rows as JSON. kinds[c] says how column c is written under keys[c]:
+ * 's' text (a null cell leaves the key out), 'S' text or null, 'n' number (null reads 0),
+ * 'm' number (a null leaves the key out), 'N' number or null, 'b' boolean (non-zero), '-' left out; the string ends the columns. */
+struct cJSON;
+void hss_json_cell(struct cJSON *o, const char *key, const hss_table *t, size_t i, size_t c, char kind);
+struct cJSON *hss_json_row(const hss_table *t, size_t i, const char *const *keys, const char *kinds);
+struct cJSON *hss_json_rows(const hss_table *t, const char *const *keys, const char *kinds);
 
 /* A query-string argument, or NULL. */
 const char *hss_arg(hss_req *r, const char *name);
@@ -154,14 +149,10 @@ enum MHD_Result hss_api_summary(hss_req *r);
 enum MHD_Result hss_api_search(hss_req *r);
 enum MHD_Result hss_api_boundaries(hss_req *r);
 /* The boundaries answer of (under, level or NULL, scope), built once per data version and shared
- * (hss_shared_get); the warm-up thread builds the city's before the first screen asks. */
+ * (hss_cache_get); the warm-up thread builds the city's before the first screen asks. */
 char *hss_boundaries_json(hss_store *st, const char *under, const char *level, const char *scope);
 
 /* api_facilities.c */
-/* The facilities under `under` (already scope-checked) of `type` (NULL = all) as a table;
- * limit 0 = all. *total gets the count before paging. */
-hss_code hss_facility_table(hss_store *st, const char *under, const char *type, size_t limit,
-                            size_t offset, hss_table **out, long long *total, hss_error *err);
 enum MHD_Result hss_api_facilities(hss_req *r);
 enum MHD_Result hss_api_facility(hss_req *r, const char *code);
 enum MHD_Result hss_api_geo_facilities(hss_req *r);
@@ -183,15 +174,14 @@ void hss_findings_warm_stop(void);
 enum MHD_Result hss_api_coverage(hss_req *r);
 enum MHD_Result hss_api_coverage_ems(hss_req *r);
 enum MHD_Result hss_api_site(hss_req *r);
-/* Waits for siting runs still under way and frees the answer cache (hss_server_stop). */
+/* Waits for siting runs still under way (hss_server_stop). */
 void hss_coverage_shutdown(void);
 
 /* export.c: a table as a download (CSV with BOM for Excel, or XLSX). */
 enum MHD_Result hss_respond_table_file(hss_req *r, const hss_table *t, const char *basename, int xlsx);
 
-/* api_care.c: the /care/... endpoints (p is the path after /api/v1) and their measures cache */
+/* api_care.c: the /care/... endpoints (p is the path after /api/v1) */
 enum MHD_Result hss_api_care(hss_req *r, const char *p);
-void hss_care_api_cache_clear(void);
 
 /* api_care_write.c: the care writes (POST followups, contracts, referrals, enrolments, residents)
  * and GET /care/destinations. Returns 1 after answering a path it handles, 0 otherwise. */
@@ -224,6 +214,9 @@ void hss_words_reason(const char *msg, int en, char *out, size_t n);
 const char *hss_words_heading(const hss_table *t, size_t col, int en);
 int hss_care_named_role(const hss_req *r); /* may the role see named residents at all */
 int hss_care_actor_of(hss_req *r, hss_care_actor *a);
+/* What the user's account is tied to (read with the session, else now); NULL after answering
+ * 500 on a database error. */
+const hss_auth_ties *hss_req_ties(hss_req *r);
 int hss_care_may_record(hss_req *r, const hss_care_actor *a, const char *kind);
 int hss_care_read_refused(hss_req *r);
 int hss_care_worklist_refused(hss_req *r, const char *team, const char *facility);

@@ -17,22 +17,13 @@ hss_code hss_user_add_unit(hss_store *st, const char *name, const char *unit, co
     hss_code rc = hss_store_begin(st, err);
     if (rc)
         return rc;
-    if ((rc = hss_user_add(st, name, "unit", scope, password, err))) {
+    if ((rc = hss_auth_user_add(st, name, "unit", scope, password, err))) {
         hss_store_rollback(st);
         return rc;
     }
-    hss_stmt *s = hss_store_prepare(st, "UPDATE app_user SET unit=? WHERE name=?", err);
-    if (!s) {
+    if ((rc = hss_auth_user_set_unit(st, name, unit, err))) {
         hss_store_rollback(st);
-        return HSS_EDB;
-    }
-    hss_store_bind_text(s, 1, unit);
-    hss_store_bind_text(s, 2, name);
-    int r = hss_store_step(s);
-    hss_store_finalize(s);
-    if (r != HSS_DONE) {
-        hss_store_rollback(st);
-        return hss_store_error(st, err, "saving the user's unit");
+        return rc;
     }
     return hss_store_commit(st, err);
 }

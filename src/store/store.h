@@ -106,6 +106,15 @@ int hss_store_col_is_null(hss_stmt *s, int c);
 /* The number of result columns and the name of one. */
 int hss_store_col_count(hss_stmt *s);
 const char *hss_store_col_name(hss_stmt *s, int c);
+/* Steps `s` to its end and returns its rows as a table (store_rows.c): columns named as the
+ * statement names them, integers and text as they are, reals so that they read back exactly,
+ * SQL NULL as a null cell. The statement is left done, for the caller to finalize. */
+typedef struct hss_table hss_table;
+hss_code hss_store_table(hss_stmt *s, hss_table **out, hss_error *err);
+/* A counter that moves whenever any connection commits a change to the database (SQLite's
+ * data_version as this connection sees it), for caches that must notice writes by other
+ * processes; -1 when the backend keeps none (such a cache is then never reused). */
+int64_t hss_store_commits(hss_store *st);
 
 /* The tables that hold the data, in the order the migrations created them (so that a table
  * comes after the tables it refers to). Returns a malloc'd array of malloc'd names; *n is

@@ -248,4 +248,29 @@ typedef struct hss_surveil_demo_stats {
 hss_code hss_surveil_demo(hss_store *st, const hss_surveil_config *cfg, uint64_t seed, const char *end_date,
                           int run_days, hss_surveil_demo_stats *out, hss_error *err);
 
+/* ---- the alert screens' reads (screens.c) --------------------------------------------------
+ * `under` is an area code: alerts of that area and of every area inside it. Alert rows have the
+ * columns id, date, area_code, area name, level, signal, sources, method, status, assigned_to,
+ * raised_at, responded_at, closed_at. */
+/* The alerts under `under`, newest first, of `status` and `signal` (NULL: any), at most `limit`. */
+hss_code hss_surveil_alert_rows(hss_store *st, const char *under, const char *status, const char *signal,
+                                long long limit, hss_table **out, hss_error *err);
+/* The alerts under `under` counted by status: status, count. */
+hss_code hss_surveil_alert_counts(hss_store *st, const char *under, hss_table **out, hss_error *err);
+/* Alert `id` (no row when it does not exist). */
+hss_code hss_surveil_alert_row(hss_store *st, int64_t id, hss_table **out, hss_error *err);
+/* The series behind an alert of `area` and `signal`: for a county (county = 1) its townships'
+ * series (id, township code, township name), else the area's own series by source (id,
+ * source, NULL). */
+hss_code hss_surveil_alert_series(hss_store *st, const char *area, const char *signal, int county, hss_table **out,
+                                  hss_error *err);
+/* The days series `series_id` signalled from `from` to `to` (YYYY-MM-DD): date, method,
+ * observed, upperbound. */
+hss_code hss_surveil_signal_rows(hss_store *st, int64_t series_id, const char *from, const char *to, hss_table **out,
+                                 hss_error *err);
+/* An alert's lifecycle, oldest first: at, by_user, action, from_status, to_status, note. */
+hss_code hss_surveil_alert_events(hss_store *st, int64_t id, hss_table **out, hss_error *err);
+/* Every alert under `under` by level: level, raised_at, responded_at (NULL when not yet). */
+hss_code hss_surveil_response_rows(hss_store *st, const char *under, hss_table **out, hss_error *err);
+
 #endif
