@@ -85,8 +85,8 @@ hss_code hss_auth_session_end(hss_store *st, const char *token_hash, hss_error *
 /* Appends one audit record (at = now, UTC). */
 hss_code hss_auth_audit_log(hss_store *st, const char *user, const char *ip, const char *action,
                             const char *target, int status, const char *detail, hss_error *err);
-/* The newest audit record's id (0 when none): a caller compares two marks to know whether a
- * record was written in between. */
+/* A count of the audit records this connection has written: a caller compares two marks to
+ * know whether a record was written in between by it (not by another connection). */
 int64_t hss_auth_audit_mark(hss_store *st);
 /* Audit records, oldest first, optionally for one user and since a UTC time prefix
  * ("2026-11-23" or "2026-11-23T04:00:00Z"), with the care module's reads of named residents

@@ -249,13 +249,7 @@ hss_code auth_db_audit_put(hss_store *st, const char *at, const char *user, cons
     return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, "writing audit record");
 }
 
-int64_t hss_auth_audit_mark(hss_store *st)
-{
-    hss_stmt *s = hss_store_prepare(st, "SELECT coalesce(max(id),0) FROM audit", NULL);
-    int64_t id = s && hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : 0;
-    hss_store_finalize(s);
-    return id;
-}
+int64_t hss_auth_audit_mark(hss_store *st) { return hss_store_audit_rows(st); }
 
 hss_stmt *auth_db_audit_select(hss_store *st, const char *user, const char *since, hss_error *err)
 {

@@ -23,8 +23,23 @@ static const hss_schema *const SCHEMAS[] = {
 
 #define OPS(s) ((s)->st->ops)
 
-hss_stmt *hss_store_prepare(hss_store *st, const char *sql, hss_error *err) { return st->ops->prepare(st, sql, err); }
-int hss_store_step(hss_stmt *s) { return OPS(s)->step(s); }
+hss_stmt *hss_store_prepare(hss_store *st, const char *sql, hss_error *err)
+{
+    hss_stmt *s = st->ops->prepare(st, sql, err);
+    if (s)
+        s->audit = strncmp(sql + strspn(sql, " \t\r\n"), "INSERT INTO audit(", 18) == 0;
+    return s;
+}
+
+int hss_store_step(hss_stmt *s)
+{
+    int rc = OPS(s)->step(s);
+    if (s->audit && rc == HSS_DONE)
+        s->st->audit_rows += s->st->ops->changes(s->st);
+    return rc;
+}
+
+long long hss_store_audit_rows(hss_store *st) { return st->audit_rows; }
 void hss_store_reset(hss_stmt *s) { OPS(s)->reset(s); }
 void hss_store_clear_bindings(hss_stmt *s) { OPS(s)->clear(s); }
 hss_store *hss_store_of(hss_stmt *s) { return s->st; }

@@ -116,6 +116,11 @@ hss_code hss_store_table(hss_stmt *s, hss_table **out, hss_error *err);
  * processes; -1 when the backend keeps none (such a cache is then never reused). */
 int64_t hss_store_commits(hss_store *st);
 
+/* The audit rows (INSERT INTO audit(...)) this connection has written since it opened, so that
+ * a caller can tell whether a step wrote its own audit row, whatever other connections write
+ * meanwhile (on PostgreSQL they write at the same time). */
+long long hss_store_audit_rows(hss_store *st);
+
 /* The tables that hold the data, in the order the migrations created them (so that a table
  * comes after the tables it refers to). Returns a malloc'd array of malloc'd names; *n is
  * set to its length. The store's own bookkeeping (hss_schema_version) is not listed. */

@@ -92,12 +92,14 @@ struct hss_store {
     int depth;   /* open hss_store_begin levels: 1 = the transaction, more = savepoints in it */
     long long changes_at_begin;   /* total changes when the transaction began */
     hss_store_commit_hook hook; /* see hss_store_set_commit_hook */
+    long long audit_rows;       /* audit rows this connection wrote */
     void *hook_ctx;
 };
 
 /* Every backend's statement starts with this. */
 struct hss_stmt {
     hss_store *st;
+    int audit; /* an INSERT INTO audit: hss_store_audit_rows counts its rows */
 };
 
 extern const store_ops hss_store_sqlite_ops;
