@@ -260,7 +260,7 @@ hss_stmt *auth_db_audit_select(hss_store *st, const char *user, const char *sinc
         "SELECT id,at,user_name,ip,action,target,status,detail FROM ("
         " SELECT id,at,user_name,ip,action,target,status,detail,0 AS src FROM audit"
         " UNION ALL SELECT id,at,user_name,'','care_'||action,'resident '||resident_id,"
-        "  CASE action WHEN 'denied' THEN 403 ELSE 0 END,'care_access_log',1 FROM care_access_log) "
+        "  CASE action WHEN 'denied' THEN 403 ELSE 0 END,'care_access_log',1 FROM care_access_log) AS a "
         "WHERE (?1 IS NULL OR user_name=?1) AND (?2 IS NULL OR at>=?2) ORDER BY at,src,id", err);
     if (!s)
         return NULL;

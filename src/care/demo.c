@@ -474,7 +474,7 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
     if ((rc = exec_del(st, err)) || (rc = make_teams(st, &R, vs, nv, err)))
         goto done;
     S.res = hss_store_prepare(st, "INSERT INTO care_resident(id_number,name,sex,birth_date,village_code,county_code,household,"
-                                  "conditions,generated) VALUES(?,?,?,?,?,?,?,?,1)", err);
+                                  "conditions,generated) VALUES(?,?,?,?,?,?,?,?,1) ON CONFLICT(id_number) DO NOTHING", err);
     S.con = hss_store_prepare(st, "INSERT INTO care_contract(resident_id,team_code,package,start_date,end_date,renewal_of,"
                                   "village_code,county_code,generated) VALUES(?,?,?,?,?,?,?,?,1)", err);
     S.enr = hss_store_prepare(st, "INSERT INTO care_enrolment(resident_id,disease,enrolled_on,village_code,county_code,generated,"
@@ -536,14 +536,15 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
                 hss_store_bind_textn(S.res, 6, v->code, 6);
                 hss_store_bind_copy(S.res, 7, hh);
                 hss_store_bind_int(S.res, 8, (int)cond);
+                /* an ID already drawn is skipped (no row) and another sequence number tried */
                 int r = hss_store_step(S.res);
                 hss_store_reset(S.res);
-                if (r == HSS_DONE)
-                    rid = hss_store_last_id(st);
-                else if (!hss_store_is_constraint(st)) {
+                if (r != HSS_DONE) {
                     rc = hss_store_error(st, err, "storing a generated resident");
                     break;
                 }
+                if (hss_store_changes(st) == 1)
+                    rid = hss_store_last_id(st);
             }
             if (rc || !rid)
                 continue;

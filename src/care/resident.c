@@ -540,7 +540,7 @@ hss_code hss_care_residents_list(hss_store *st, const hss_care_viewer *v, int32_
     hss_buf_free(&q);
     if (!s)
         return HSS_EDB;
-    hss_store_bind_int64(s, hss_store_bind_index(s, ":limit"), limit ? (int64_t)limit : -1);
+    hss_store_bind_int64(s, hss_store_bind_index(s, ":limit"), limit ? (int64_t)limit : INT64_MAX);
     rc = care_scope_bind(st, s, v, err);
     if (rc) {
         hss_store_finalize(s);

@@ -25,7 +25,7 @@ const char *care_scope_clause(const hss_care_viewer *v, const char *col, hss_buf
 {
     hss_buf_reset(buf);
     if (!v)
-        hss_buf_puts(buf, "1");
+        hss_buf_puts(buf, "1=1");
     else if (v->team)
         hss_buf_printf(buf, "%s IN (SELECT village_code FROM care_team_village WHERE team_code=:scope)", col);
     else if (v->facility)
@@ -36,7 +36,7 @@ const char *care_scope_clause(const hss_care_viewer *v, const char *col, hss_buf
     else if (v->self_id_number)
         hss_buf_printf(buf, "%s IN (SELECT village_code FROM care_resident WHERE id_number=:scope)", col);
     else
-        hss_buf_puts(buf, "0"); /* a viewer with no scope sees nothing */
+        hss_buf_puts(buf, "1=0"); /* a viewer with no scope sees nothing */
     return buf->data;
 }
 

@@ -2,12 +2,13 @@
  * db.c: every SQL statement of the fhir module, so that a later store interface can take them
  * over in one place. Searches and exports select rows of the care and region tables with the
  * same numbered parameters for every kind:
- *   ?1 ?2  scope range (lo <= code < hi)     ?3 paging cursor (key > ?3)   ?4 limit (-1 = all)
+ *   ?1 ?2  scope range (lo <= code < hi)     ?3 paging cursor (key > ?3)   ?4 limit
  *   ?5 ?6  the kind's date in [?5, ?6)         ?7 ?8 its last-update time in [?7, ?8)
  *   ?9     the key of a read, a patient or a citizen ID
  * A NULL date parameter means no condition. Scope ranges on the big tables are written
- * `+village_code` so that SQLite walks the primary key in cursor order instead of sorting a
- * whole county's rows for each page.
+ * `CAST(village_code AS TEXT)` so that SQLite walks the primary key in cursor order instead of
+ * sorting a whole county's rows for each page (an expression takes no index there); for
+ * PostgreSQL the cast of a text column is no expression at all, and its planner chooses.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,8 +25,8 @@
     "  coalesce(max(CASE WHEN medcom_lead=1 THEN name END),medcom_code),'','','',"                        \
     "  coalesce(max(CASE WHEN medcom_lead=1 THEN area_code END),min(area_code)),NULL,0,max(generated)"   \
     "  FROM facility WHERE coalesce(medcom_code,'')<>'' GROUP BY medcom_code"                              \
-    "  HAVING sum(area_code>=?1 AND area_code<?2)>0"                                                      \
-    ") WHERE id>?3 AND (?9 IS NULL OR id=?9) ORDER BY id LIMIT ?4"
+    "  HAVING sum(CASE WHEN area_code>=?1 AND area_code<?2 THEN 1 ELSE 0 END)>0"                         \
+    ") AS o WHERE id>?3 AND (?9 IS NULL OR id=?9) ORDER BY id LIMIT ?4"
 
 #define LOC_SQL                                                                                          \
     "SELECT id,kind,code,name,level,parent,lon,lat,generated,type FROM ("                                 \
@@ -33,12 +34,12 @@
     "  FROM area WHERE code>=?1 AND code<?2"                                                              \
     " UNION ALL SELECT 'site-'||code,'f',code,name,'site',area_code,lon,lat,generated,type"               \
     "  FROM facility WHERE area_code>=?1 AND area_code<?2"                                                \
-    ") WHERE id>?3 AND (?9 IS NULL OR id=?9) ORDER BY id LIMIT ?4"
+    ") AS l WHERE id>?3 AND (?9 IS NULL OR id=?9) ORDER BY id LIMIT ?4"
 
 #define TEAM_SQL                                                                                         \
     "SELECT t.code,t.name,t.facility_code,t.generated,"                                                   \
     " (SELECT group_concat(village_code,';') FROM care_team_village v WHERE v.team_code=t.code),"          \
-    " (SELECT group_concat(name||char(31)||role,char(30)) FROM care_team_member m WHERE m.team_code=t.code) " \
+    " (SELECT group_concat(name||'\x1f'||role,'\x1e') FROM care_team_member m WHERE m.team_code=t.code) " \
     "FROM care_team t JOIN facility f ON f.code=t.facility_code "                                         \
     "WHERE f.area_code>=?1 AND f.area_code<?2 AND t.code>?3 AND (?9 IS NULL OR t.code=?9) "               \
     "ORDER BY t.code LIMIT ?4"
@@ -64,23 +65,25 @@
     " AND (?5 IS NULL OR f.visit_date>=?5) AND (?6 IS NULL OR f.visit_date<?6)"                           \
     " AND (?7 IS NULL OR f.visit_date>=?7) AND (?8 IS NULL OR f.visit_date<?8)"
 
-/* A referral is last updated by its latest transition. */
+/* A referral is last updated by its latest transition (max skips the times not reached). */
+#define REF_UPD                                                                                          \
+    "(SELECT max(t) FROM (SELECT requested_at AS t UNION ALL SELECT accepted_at UNION ALL SELECT rejected_at" \
+    " UNION ALL SELECT arrived_at UNION ALL SELECT completed_at UNION ALL SELECT down_referred_at"          \
+    " UNION ALL SELECT received_at) AS times)"
 #define REF_COLS                                                                                         \
     "SELECT id,resident_id,from_facility,to_facility,to_name,in_county,priority,reason,state,"            \
     "requested_at,accepted_at,rejected_at,arrived_at,completed_at,down_referred_at,received_at,generated," \
-    "max(requested_at,coalesce(accepted_at,''),coalesce(rejected_at,''),coalesce(arrived_at,''),"         \
-    "coalesce(completed_at,''),coalesce(down_referred_at,''),coalesce(received_at,'')) AS upd "           \
-    "FROM care_referral WHERE "
+    REF_UPD " AS upd FROM care_referral WHERE "
 #define REF_DATES                                                                                        \
     " AND (?5 IS NULL OR requested_at>=?5) AND (?6 IS NULL OR requested_at<?6)"                           \
-    " AND (?7 IS NULL OR upd>=?7) AND (?8 IS NULL OR upd<?8)"
+    " AND (?7 IS NULL OR " REF_UPD ">=?7) AND (?8 IS NULL OR " REF_UPD "<?8)"
 
 /* Kinds without rows per resident: one statement per variant (NULL: not searchable so). */
 static const char *const SQL[FK_COUNT][FV_COUNT] = {
     [FK_ORGANIZATION] = {ORG_SQL, ORG_SQL, NULL, NULL},
     [FK_LOCATION] = {LOC_SQL, LOC_SQL, NULL, NULL},
     [FK_PATIENT] = {
-        PAT_COLS "WHERE +village_code>=?1 AND +village_code<?2 AND id>?3 ORDER BY id LIMIT ?4",
+        PAT_COLS "WHERE CAST(village_code AS TEXT)>=?1 AND CAST(village_code AS TEXT)<?2 AND id>?3 ORDER BY id LIMIT ?4",
         PAT_COLS "WHERE id=?9 AND village_code>=?1 AND village_code<?2",
         PAT_COLS "WHERE id=?9 AND village_code>=?1 AND village_code<?2",
         PAT_COLS "WHERE id_number=?9 AND village_code>=?1 AND village_code<?2",
@@ -113,7 +116,7 @@ static const char *statement(fhir_kind k, fhir_variant var, char *buf, size_t n)
     if (!r->select)
         return SQL[k][var];
     if (var == FV_SCOPE)
-        snprintf(buf, n, "%s+%s>=?1 AND +%s<?2 AND %s>?3%s ORDER BY %s LIMIT ?4", r->select, r->village,
+        snprintf(buf, n, "%sCAST(%s AS TEXT)>=?1 AND CAST(%s AS TEXT)<?2 AND %s>?3%s ORDER BY %s LIMIT ?4", r->select, r->village,
                  r->village, r->id, r->dates, r->id);
     else if (var == FV_ID)
         snprintf(buf, n, "%s%s=?9 AND %s>=?1 AND %s<?2", r->select, r->id, r->village, r->village);
@@ -163,7 +166,7 @@ static hss_code step_done(hss_store *st, hss_stmt *s, const char *what, hss_erro
 
 hss_stmt *fhir_db_query(hss_store *st, fhir_kind k, fhir_variant var, const fhir_query *q, hss_error *err)
 {
-    char buf[1024];
+    char buf[4096];
     const char *sql = k < FK_MEASUREREPORT ? statement(k, var, buf, sizeof buf) : NULL;
     if (!sql) {
         hss_fail(err, HSS_EINVAL, "this search is not supported for this resource type");
@@ -183,7 +186,7 @@ hss_stmt *fhir_db_query(hss_store *st, fhir_kind k, fhir_variant var, const fhir
     } else {
         hss_store_bind_copy(s, 3, q->after);
     }
-    hss_store_bind_int64(s, 4, q->limit);
+    hss_store_bind_int64(s, 4, q->limit < 0 ? INT64_MAX : q->limit);
     bind_opt(s, 5, q->date_lo);
     bind_opt(s, 6, q->date_hi);
     bind_opt(s, 7, q->upd_lo);
@@ -271,17 +274,29 @@ int fhir_db_client_get(hss_store *st, const char *hash, int64_t now, char name[1
     return ok;
 }
 
+/* A Unix time as UTC `YYYY-MM-DD HH:MM:SS`. */
+static void utc_time(int64_t t, char out[20])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
 hss_code fhir_db_client_list(hss_store *st, FILE *out, hss_error *err)
 {
-    hss_stmt *s = hss_store_prepare(st,
-        "SELECT name,scope,datetime(created,'unixepoch'),coalesce(datetime(expires,'unixepoch'),'never'),"
-        "revoked FROM fhir_client ORDER BY name", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT name,scope,created,expires,revoked FROM fhir_client ORDER BY name", err);
     if (!s)
         return HSS_EDB;
     fprintf(out, "name\tscope\tcreated\texpires\trevoked\n");
-    while (hss_store_step(s) == HSS_ROW)
-        fprintf(out, "%s\t%s\t%s\t%s\t%d\n", fhir_col(s, 0), fhir_col(s, 1), fhir_col(s, 2), fhir_col(s, 3),
+    while (hss_store_step(s) == HSS_ROW) {
+        char created[20], expires[20] = "never";
+        utc_time(hss_store_col_int64(s, 2), created);
+        if (!hss_store_col_is_null(s, 3))
+            utc_time(hss_store_col_int64(s, 3), expires);
+        fprintf(out, "%s\t%s\t%s\t%s\t%d\n", fhir_col(s, 0), fhir_col(s, 1), created, expires,
                 hss_store_col_int(s, 4));
+    }
     hss_store_finalize(s);
     return HSS_OK;
 }

@@ -49,7 +49,9 @@ static int setup(void **state)
     hss_error err;
     hss_store *st = hss_store_open_existing(db, &err);
     assert_non_null(st);
-    assert_int_equal(hss_store_exec(st, "UPDATE fhir_client SET expires=strftime('%s','now')-86400 WHERE name='lapsed-his'", &err), HSS_OK);
+    char upd[100];
+    snprintf(upd, sizeof upd, "UPDATE fhir_client SET expires=%lld WHERE name='lapsed-his'", (long long)time(NULL) - 86400);
+    assert_int_equal(hss_store_exec(st, upd, &err), HSS_OK);
     hss_store_close(st);
     char sql[200];
     snprintf(sql, sizeof sql, "SELECT id FROM care_resident WHERE id_number='%s'", fx.a);
