@@ -273,8 +273,8 @@ int ems_db_overlap(hss_store *st, char **a, char **b, hss_error *err)
         "  MAX(busy_end) OVER w AS prev_end, LAST_VALUE(call_id) OVER w AS prev_id"
         "  FROM ems_call WHERE busy_end IS NOT NULL"
         "  WINDOW w AS (PARTITION BY unit_code ORDER BY dispatched_at, call_id"
-        "               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))"
-        " WHERE dispatched_at < prev_end ORDER BY dispatched_at LIMIT 1", err);
+        "               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) AS o"
+        " WHERE dispatched_at < prev_end ORDER BY dispatched_at, call_id LIMIT 1", err);
     if (!s)
         return -1;
     int found = 0;
@@ -313,7 +313,7 @@ hss_code ems_db_states_at(hss_store *st, int64_t at, char ***units, char ***stat
     *n = 0;
     hss_stmt *s = hss_store_prepare(st,
         "SELECT unit_code, state FROM (SELECT unit_code, state, ROW_NUMBER() OVER"
-        " (PARTITION BY unit_code ORDER BY at DESC, id DESC) AS k FROM ems_unit_event WHERE at <= ?)"
+        " (PARTITION BY unit_code ORDER BY at DESC, id DESC) AS k FROM ems_unit_event WHERE at <= ?) AS e"
         " WHERE k = 1 ORDER BY unit_code", err);
     if (!s)
         return HSS_EDB;
