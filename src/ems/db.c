@@ -376,12 +376,12 @@ hss_code ems_db_mean_response(hss_store *st, const char *area, int kind, double 
                               hss_error *err)
 {
     hss_stmt *s = hss_store_prepare(st,
-        "WITH RECURSIVE sub(code) AS (SELECT code FROM area WHERE ?1 IS NULL AND parent_code IS NULL"
-        "  UNION SELECT ?1 WHERE ?1 IS NOT NULL"
+        "WITH RECURSIVE sub(code) AS (SELECT code FROM area WHERE CAST(?1 AS TEXT) IS NULL AND parent_code IS NULL"
+        "  UNION SELECT CAST(?1 AS TEXT) WHERE ?1 IS NOT NULL"
         "  UNION ALL SELECT a.code FROM area a JOIN sub ON a.parent_code = sub.code)"
         " SELECT COUNT(*), AVG(c.on_scene_at - c.received_at) / 60.0 FROM ems_call c"
         " JOIN area v ON v.code = c.village_code"
-        " WHERE c.village_code IN sub AND c.on_scene_at IS NOT NULL"
+        " WHERE c.village_code IN (SELECT code FROM sub) AND c.on_scene_at IS NOT NULL"
         " AND (?2 < 0 OR v.kind = CASE ?2 WHEN 0 THEN 'urban' ELSE 'rural' END)", err);
     if (!s)
         return HSS_EDB;
