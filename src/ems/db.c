@@ -403,8 +403,8 @@ hss_code ems_db_sums(hss_store *st, int which, hss_ems_sum **out, size_t *n, hss
     *n = 0;
     /* the crew standard is ems_unit_crew_ok's: at least 1 doctor, 1 driver and 2 aides */
     hss_stmt *s = hss_store_prepare(st, which == 0
-        ? "SELECT f.area_code, -1, COUNT(*), SUM(CASE WHEN u.doctors >= 1 AND u.drivers >= 1 AND u.aides >= 2"
-          " THEN 1 ELSE 0 END)"
+        ? "SELECT f.area_code, -1, COUNT(*), "
+          " SUM(CASE WHEN u.doctors >= 1 AND u.drivers >= 1 AND u.aides >= 2 THEN 1 ELSE 0 END)"
           " FROM ems_unit u JOIN facility f ON f.code = u.station_code GROUP BY f.area_code"
         : "SELECT c.village_code, CASE v.kind WHEN 'urban' THEN 0 WHEN 'rural' THEN 1 ELSE -1 END,"
           " COUNT(*), SUM(c.on_scene_at - c.received_at) FROM ems_call c"
