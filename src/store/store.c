@@ -187,6 +187,10 @@ static hss_code migrate(hss_store *st, hss_error *err)
             return HSS_EDB;
         }
     }
+    if (st->ops->migrated && st->ops->migrated(st, err)) {
+        hss_store_rollback(st);
+        return HSS_EDB;
+    }
     return hss_store_commit(st, err);
 }
 

@@ -117,13 +117,16 @@ static int at_words(const char *p, const char *words)
 static void rowid_trigger(hss_buf *out, const char *table, const char *col)
 {
     hss_buf_printf(out,
-                   "\nCREATE SEQUENCE IF NOT EXISTS %s_%s_seq;\n"
-                   "CREATE OR REPLACE FUNCTION %s_%s_next() RETURNS trigger LANGUAGE plpgsql AS $hss$ BEGIN "
+                   "\nCREATE SEQUENCE IF NOT EXISTS %s_%s_seq MINVALUE -9223372036854775808 START 1;\n"
+                   "CREATE OR REPLACE FUNCTION %s_%s_next() RETURNS trigger LANGUAGE plpgsql AS $hss$ "
+                   "DECLARE lv bigint; called boolean; BEGIN "
                    "IF NEW.%s IS NULL THEN NEW.%s := nextval('%s_%s_seq'); "
-                   "ELSIF NEW.%s > (SELECT last_value FROM %s_%s_seq) THEN PERFORM setval('%s_%s_seq', NEW.%s); "
-                   "END IF; RETURN NEW; END $hss$;\n"
+                   "ELSE SELECT last_value, is_called INTO lv, called FROM %s_%s_seq; "
+                   "IF NOT called OR NEW.%s > lv THEN "
+                   "PERFORM setval('%s_%s_seq', CASE WHEN called THEN greatest(NEW.%s, lv) ELSE NEW.%s END); "
+                   "END IF; END IF; RETURN NEW; END $hss$;\n"
                    "CREATE TRIGGER %s_%s_next BEFORE INSERT ON %s FOR EACH ROW EXECUTE FUNCTION %s_%s_next();\n",
-                   table, col, table, col, col, col, table, col, col, table, col, table, col, col, table, col,
+                   table, col, table, col, col, col, table, col, table, col, col, table, col, col, col, table, col,
                    table, table, col);
 }
 

@@ -70,6 +70,8 @@ typedef struct store_ops {
     /* SQL listing a table's primary-key columns in key order, one name per row; its one
      * parameter is the table's name. */
     const char *key_sql;
+    /* After migrations were applied (NULL: nothing to do). */
+    hss_code (*migrated)(hss_store *st, hss_error *err);
 } store_ops;
 
 /* A bulk load in progress: store.c collects one row's values, the backend writes them. */
