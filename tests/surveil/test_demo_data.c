@@ -30,8 +30,9 @@ static char *all_counts(hss_store *st)
     hss_buf_init(&b);
     while (hss_store_step(s) == HSS_ROW) {
         hss_buf_puts(&b, hss_store_col_text(s, 0));
+        int n = hss_store_col_bytes(s, 1);
         const unsigned char *c = hss_store_col_blob(s, 1);
-        for (int i = 0; i < hss_store_col_bytes(s, 1); i++)
+        for (int i = 0; i < n; i++)
             hss_buf_printf(&b, "%02X", c[i]);
     }
     hss_store_finalize(s);
