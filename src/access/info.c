@@ -51,7 +51,7 @@ hss_code hss_access_info(hss_store *st, hss_table **out, hss_error *err)
     size_t c_fl = hss_table_add_col(t, "flagged", "离路过远 flagged", HSS_COL_INT);
     size_t c_th = hss_table_add_col(t, "snap_max_m", "匹配阈值米 snap max m", HSS_COL_REAL);
     /* km by class: one column per class present */
-    hss_stmt *s = hss_store_prepare(st, "SELECT road_class, sum(length_m)/1000.0 FROM road_edge GROUP BY road_class ORDER BY 2 DESC", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT road_class, sum(length_m)/1000.0 FROM road_edge GROUP BY road_class ORDER BY 2 DESC, road_class", err);
     if (!s) {
         hss_table_free(t);
         return HSS_EDB;

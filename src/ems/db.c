@@ -273,8 +273,8 @@ int ems_db_overlap(hss_store *st, char **a, char **b, hss_error *err)
         "  MAX(busy_end) OVER w AS prev_end, LAST_VALUE(call_id) OVER w AS prev_id"
         "  FROM ems_call WHERE busy_end IS NOT NULL"
         "  WINDOW w AS (PARTITION BY unit_code ORDER BY dispatched_at, call_id"
-        "               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))"
-        " WHERE dispatched_at < prev_end ORDER BY dispatched_at LIMIT 1", err);
+        "               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) AS o"
+        " WHERE dispatched_at < prev_end ORDER BY dispatched_at, call_id LIMIT 1", err);
     if (!s)
         return -1;
     int found = 0;
@@ -313,7 +313,7 @@ hss_code ems_db_states_at(hss_store *st, int64_t at, char ***units, char ***stat
     *n = 0;
     hss_stmt *s = hss_store_prepare(st,
         "SELECT unit_code, state FROM (SELECT unit_code, state, ROW_NUMBER() OVER"
-        " (PARTITION BY unit_code ORDER BY at DESC, id DESC) AS k FROM ems_unit_event WHERE at <= ?)"
+        " (PARTITION BY unit_code ORDER BY at DESC, id DESC) AS k FROM ems_unit_event WHERE at <= ?) AS e"
         " WHERE k = 1 ORDER BY unit_code", err);
     if (!s)
         return HSS_EDB;
@@ -376,12 +376,12 @@ hss_code ems_db_mean_response(hss_store *st, const char *area, int kind, double 
                               hss_error *err)
 {
     hss_stmt *s = hss_store_prepare(st,
-        "WITH RECURSIVE sub(code) AS (SELECT code FROM area WHERE ?1 IS NULL AND parent_code IS NULL"
-        "  UNION SELECT ?1 WHERE ?1 IS NOT NULL"
+        "WITH RECURSIVE sub(code) AS (SELECT code FROM area WHERE CAST(?1 AS TEXT) IS NULL AND parent_code IS NULL"
+        "  UNION SELECT CAST(?1 AS TEXT) WHERE ?1 IS NOT NULL"
         "  UNION ALL SELECT a.code FROM area a JOIN sub ON a.parent_code = sub.code)"
         " SELECT COUNT(*), AVG(c.on_scene_at - c.received_at) / 60.0 FROM ems_call c"
         " JOIN area v ON v.code = c.village_code"
-        " WHERE c.village_code IN sub AND c.on_scene_at IS NOT NULL"
+        " WHERE c.village_code IN (SELECT code FROM sub) AND c.on_scene_at IS NOT NULL"
         " AND (?2 < 0 OR v.kind = CASE ?2 WHEN 0 THEN 'urban' ELSE 'rural' END)", err);
     if (!s)
         return HSS_EDB;
@@ -403,12 +403,13 @@ hss_code ems_db_sums(hss_store *st, int which, hss_ems_sum **out, size_t *n, hss
     *n = 0;
     /* the crew standard is ems_unit_crew_ok's: at least 1 doctor, 1 driver and 2 aides */
     hss_stmt *s = hss_store_prepare(st, which == 0
-        ? "SELECT f.area_code, -1, COUNT(*), SUM(u.doctors >= 1 AND u.drivers >= 1 AND u.aides >= 2)"
+        ? "SELECT f.area_code, -1, COUNT(*), "
+          " SUM(CASE WHEN u.doctors >= 1 AND u.drivers >= 1 AND u.aides >= 2 THEN 1 ELSE 0 END)"
           " FROM ems_unit u JOIN facility f ON f.code = u.station_code GROUP BY f.area_code"
         : "SELECT c.village_code, CASE v.kind WHEN 'urban' THEN 0 WHEN 'rural' THEN 1 ELSE -1 END,"
           " COUNT(*), SUM(c.on_scene_at - c.received_at) FROM ems_call c"
           " JOIN area v ON v.code = c.village_code WHERE c.on_scene_at IS NOT NULL"
-          " GROUP BY c.village_code", err);
+          " GROUP BY c.village_code, v.kind", err);
     if (!s)
         return HSS_EDB;
     hss_vec v;
@@ -535,7 +536,8 @@ hss_code hss_ems_aed_sums(hss_store *st, const char *since, hss_ems_sum **out, s
     *out = NULL;
     *n = 0;
     hss_stmt *s = hss_store_prepare(st,
-        "SELECT county_code, count(*), sum(?1 <> '' AND installed >= ?1), sum(installed IS NULL) FROM ems_aed"
+        "SELECT county_code, count(*), sum(CASE WHEN ?1 <> '' AND installed >= ?1 THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN installed IS NULL THEN 1 ELSE 0 END) FROM ems_aed"
         " WHERE status = 'active' GROUP BY county_code ORDER BY county_code", err);
     if (!s)
         return HSS_EDB;

@@ -91,7 +91,7 @@ hss_code hss_surveil_alert_act(hss_store *st, int64_t id, const char *action, co
     int closing = !strcmp(tr->to, "confirmed") || !strcmp(tr->to, "dismissed");
     hss_stmt *u = hss_store_prepare(st,
         "UPDATE surveil_alert SET status=?, assigned_to=CASE WHEN ?='assign' THEN ? ELSE assigned_to END, "
-        "responded_at=coalesce(responded_at, ?), closed_at=CASE WHEN ? THEN ? ELSE closed_at END WHERE id=?", err);
+        "responded_at=coalesce(responded_at, ?), closed_at=CASE WHEN ?=1 THEN ? ELSE closed_at END WHERE id=?", err);
     hss_stmt *e = u ? hss_store_prepare(st,
         "INSERT INTO surveil_alert_event(alert_id, at, by_user, action, from_status, to_status, note) VALUES(?,?,?,?,?,?,?)", err) : NULL;
     if (!e) {

@@ -219,10 +219,10 @@ static hss_code raise_from(hss_store *st, const hss_surveil_config *cfg, long D,
         ? "SELECT a.parent_code, al.signal, al.area_code, al.date, p.level FROM surveil_alert al "
           "JOIN area a ON a.code = al.area_code JOIN area p ON p.code = a.parent_code "
           "WHERE a.level = 'township' AND al.level = 'township' AND p.level = 'county' AND al.date BETWEEN ? AND ? "
-          "ORDER BY a.parent_code, al.signal, al.area_code"
+          "ORDER BY a.parent_code, al.signal, al.area_code, al.date"
         : "SELECT s.area_code, s.signal, s.source, g.date, a.level FROM surveil_signal g "
           "JOIN surveil_series s ON s.id = g.series_id JOIN area a ON a.code = s.area_code "
-          "WHERE g.date BETWEEN ? AND ? ORDER BY s.area_code, s.signal, s.source";
+          "WHERE g.date BETWEEN ? AND ? ORDER BY s.area_code, s.signal, s.source, g.date";
     hss_stmt *q = hss_store_prepare(st, sql, err);
     if (!q)
         return HSS_EDB;

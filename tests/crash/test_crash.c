@@ -3,7 +3,7 @@
  * goes. The server under concurrent writes and each importer (residents, facilities, data
  * values, surveillance counts) are killed with SIGKILL at a random moment, N times each
  * (N = HSS_CRASH_TRIALS, default 2 so that `make check` stays short; `make crash` runs 100).
- * After every kill the database must pass PRAGMA integrity_check, hold exactly the state before
+ * After every kill the database must pass PRAGMA integrity_check (SQLite), hold exactly the state before
  * or after the interrupted work (never a mix), and have an audit row for every committed write
  * (and none for a write that did not commit). HSS_CRASH_SEED fixes the random moments.
  */
@@ -44,8 +44,25 @@ static void copy_file(const char *from, const char *to)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The trial store in the state before: the file copied on SQLite. With HSS_STORE_PG set the
+ * file only names a PostgreSQL schema (copying it would share the schema), so the state is built
+ * again in a fresh one by `build`, which made `from` in the first place. */
+static void fresh_store(const char *from, const char *to, void (*build)(const char *path, const void *arg),
+                        const void *arg)
+{
+    if (!getenv("HSS_STORE_PG")) {
+        copy_file(from, to);
+        return;
+    }
+    unlink(to);
+    build(to, arg);
+}
+
+/* The file's own check, SQLite's; PostgreSQL's WAL recovery has no per-database equivalent. */
 static void integrity_ok(const char *db)
 {
+    if (getenv("HSS_STORE_PG"))
+        return;
     hss_error err;
     hss_store *st = hss_store_open_existing(db, &err);
     assert_non_null(st);
@@ -240,25 +257,38 @@ static void fill_args(const char *const tmpl[8], const char *db, const char *fil
     out[n] = NULL;
 }
 
-/* The store in the state before the import; the caller frees the path. */
-static char *store_before(const importer *im)
+/* Builds the store in the state before the import at `path` (a fresh one). */
+static void build_before(const char *path, const void *arg)
 {
-    char name[64], path[800];
-    snprintf(name, sizeof name, "%s0.db", im->name);
-    char *db = hss_test_new_db(g_dir, name, im->region_sql);
+    const importer *im = arg;
+    char file[800];
+    hss_error err;
+    hss_store *st = hss_store_open(path, &err);
+    assert_non_null(st);
+    if (im->region_sql)
+        hss_test_load_sql(st, im->region_sql);
+    hss_store_close(st);
     const char *args[9];
     int killed;
     if (im->prepare[0]) {
-        fill_args(im->prepare, db, NULL, args);
+        fill_args(im->prepare, path, NULL, args);
         run_hss(args, -1, &killed);
     }
     if (im->import_before) {
-        snprintf(path, sizeof path, "%s/%s0.csv", g_dir, im->name);
-        im->write(path, 0);
-        fill_args(im->args, db, path, args);
+        snprintf(file, sizeof file, "%s/%s0.csv", g_dir, im->name);
+        im->write(file, 0);
+        fill_args(im->args, path, file, args);
         run_hss(args, -1, &killed);
     }
-    return db;
+}
+
+/* The store in the state before the import; the caller frees the path. */
+static char *store_before(const importer *im)
+{
+    char path[800];
+    snprintf(path, sizeof path, "%s/%s0.db", g_dir, im->name);
+    build_before(path, im);
+    return hss_xstrdup(path);
 }
 
 static void crash_importer(const importer *im)
@@ -271,7 +301,7 @@ static void crash_importer(const importer *im)
     const char *args[9];
     fill_args(im->args, trial_db, file, args);
     /* one run to the end: how long the work takes, and that its end state is "after" */
-    copy_file(before_db, trial_db);
+    fresh_store(before_db, trial_db, build_before, im);
     int killed;
     double full = run_hss(args, -1, &killed);
     hss_error err;
@@ -284,7 +314,7 @@ static void crash_importer(const importer *im)
     snprintf(audit_sql, sizeof audit_sql,
              "SELECT count(*) FROM audit WHERE action='cli_write' AND target LIKE '%%%s%%'", im->file_tag);
     for (int t = 0; t < g_trials; t++) {
-        copy_file(before_db, trial_db);
+        fresh_store(before_db, trial_db, build_before, im);
         double delay = rand_below((int)(full * 1.25) + 1); /* a quarter lands after the commit */
         run_hss(args, delay, &killed);
         integrity_ok(trial_db);
@@ -413,42 +443,50 @@ static void *client_loop(void *p)
     return NULL;
 }
 
-static void server_killed_during_writes(void **state)
+/* Builds the server's store at `path`: the region, care data, 3,000 referrals to move and the
+ * three users. */
+static void build_server_store(const char *path, const void *arg)
 {
-    (void)state;
-    char *db0 = make_region_db(g_dir);
-    char before[720], trial[720];
-    snprintf(before, sizeof before, "%s/server0.db", g_dir);
-    copy_file(db0, before);
-    free(db0);
+    (void)arg;
+    hss_error e;
+    hss_store *st = hss_store_open(path, &e);
+    assert_non_null(st);
+    hss_test_load_sql(st, "tests/data/server/region.sql");
+    assert_int_equal(hss_store_bump_version(st, &e), HSS_OK);
+    hss_store_close(st);
     care_fixture fx;
-    add_care_data(g_dir, before, &fx);
-    {
-        hss_error e;
-        hss_store *st = hss_store_open_existing(before, &e);
-        assert_non_null(st);
-        assert_int_equal(hss_store_begin(st, &e), HSS_OK);
-        for (int i = 0; i < 3000; i++) {
-            int64_t id;
-            hss_care_referral_req rq = {fx.a, "F2", "F1", NULL, 0, "2025-12-01T09:00", "crash test", "doc"};
-            care_ok(hss_care_referral_add(st, &rq, &id, &e), &e);
-            if (i == 0)
-                g_ref_base = id;
-        }
-        assert_int_equal(hss_store_commit(st, &e), HSS_OK);
-        hss_store_close(st);
+    add_care_data(g_dir, path, &fx);
+    st = hss_store_open_existing(path, &e);
+    assert_non_null(st);
+    assert_int_equal(hss_store_begin(st, &e), HSS_OK);
+    for (int i = 0; i < 3000; i++) {
+        int64_t id;
+        hss_care_referral_req rq = {fx.a, "F2", "F1", NULL, 0, "2025-12-01T09:00", "crash test", "doc"};
+        care_ok(hss_care_referral_add(st, &rq, &id, &e), &e);
+        if (i == 0)
+            g_ref_base = id;
     }
+    assert_int_equal(hss_store_commit(st, &e), HSS_OK);
+    hss_store_close(st);
     for (int i = 0; i < 3; i++) {
         char name[16], pw[32];
         snprintf(name, sizeof name, "u%d", i);
         snprintf(pw, sizeof pw, "password-%d-ok", i);
-        assert_int_equal(add_user(before, name, "county", "331102", pw, NULL), 0);
+        assert_int_equal(add_user(path, name, "county", "331102", pw, NULL), 0);
     }
+}
+
+static void server_killed_during_writes(void **state)
+{
+    (void)state;
+    char before[720], trial[720];
+    snprintf(before, sizeof before, "%s/server0.db", g_dir);
+    build_server_store(before, NULL);
     snprintf(trial, sizeof trial, "%s/server-trial.db", g_dir);
     int lost = 0;
     long long total_moves = 0;
     for (int t = 0; t < g_trials; t++) {
-        copy_file(before, trial);
+        fresh_store(before, trial, build_server_store, NULL);
         test_server s = start_server(trial, NULL);
         volatile int stop = 0;
         client c[3];

@@ -68,14 +68,14 @@ static void residents_absent_columns_kept(void **state)
     free(out);
     free(f);
     /* a header-only file changes nothing, not even the data version (residents, surveil) */
-    long long v = db_query_int(db, "SELECT coalesce((SELECT value FROM hss_meta WHERE key='data_version'),0)");
+    long long v = db_query_int(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM hss_meta WHERE key='data_version'),0)");
     f = hss_test_write(g_dir, "hdr.csv", "id_number,name,sex,birth_date,village_code\n");
     assert_int_equal(hss(NULL, "residents import %s --db %s", f, db), 0);
-    assert_int_equal(db_query_int(db, "SELECT coalesce((SELECT value FROM hss_meta WHERE key='data_version'),0)"), v);
+    assert_int_equal(db_query_int(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM hss_meta WHERE key='data_version'),0)"), v);
     free(f);
     f = hss_test_write(g_dir, "counts.csv", "date,area_code,signal,source,count\n");
     assert_int_equal(hss(NULL, "surveil import --db %s %s", db, f), 0);
-    assert_int_equal(db_query_int(db, "SELECT coalesce((SELECT value FROM hss_meta WHERE key='data_version'),0)"), v);
+    assert_int_equal(db_query_int(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM hss_meta WHERE key='data_version'),0)"), v);
     free(f);
     free(db);
 }
@@ -125,10 +125,10 @@ static void data_values_round_trip_keeps_generated(void **state)
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM data_value WHERE generated=1"), gen);
     free(f);
     /* header only: no change, no new data version */
-    long long v = db_query_int(db, "SELECT coalesce((SELECT value FROM hss_meta WHERE key='data_version'),0)");
+    long long v = db_query_int(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM hss_meta WHERE key='data_version'),0)");
     f = hss_test_write(g_dir, "hdr.csv", "element,org,period,value\n");
     assert_int_equal(hss(NULL, "data import %s --db %s", f, db), 0);
-    assert_int_equal(db_query_int(db, "SELECT coalesce((SELECT value FROM hss_meta WHERE key='data_version'),0)"), v);
+    assert_int_equal(db_query_int(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM hss_meta WHERE key='data_version'),0)"), v);
     free(f);
     free(db);
 }

@@ -638,7 +638,11 @@ static void sessions_expire(void **state)
     hss_error err;
     hss_store *st = hss_store_open_existing(db, &err);
     assert_non_null(st);
-    assert_int_equal(hss_store_exec(st, "UPDATE app_session SET expires=strftime('%s','now')-1", &err), HSS_OK);
+    hss_stmt *ex = hss_store_prepare(st, "UPDATE app_session SET expires=?", &err);
+    assert_non_null(ex);
+    hss_store_bind_int64(ex, 1, (int64_t)time(NULL) - 1);
+    assert_int_equal(hss_store_step(ex), HSS_DONE);
+    hss_store_finalize(ex);
     hss_store_close(st);
     http_get(s2.port, "/api/v1/me", s.token, &r);
     assert_int_equal(r.status, 401);

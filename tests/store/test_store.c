@@ -25,7 +25,8 @@ static void migrates_and_reopens(void **state)
     char *v = hss_store_meta_get(st, "region");
     assert_string_equal(v, "丽水市");
     free(v);
-    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode='wal'"), 1);
+    if (!getenv("HSS_STORE_PG")) /* the journal mode is SQLite's own */
+        assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode='wal'"), 1);
     hss_store_close(st);
     free(dir);
 }
@@ -126,6 +127,10 @@ static void *write_turn(void *arg)
 static void writers_take_turns_in_order(void **state)
 {
     (void)state;
+    if (getenv("HSS_STORE_PG")) {
+        printf("skipped on PostgreSQL: the in-process writer gate serialises SQLite's single writer only\n");
+        skip();
+    }
     char *dir = hss_test_tmpdir();
     char path[600];
     snprintf(path, sizeof path, "%s/g.db", dir);

@@ -18,17 +18,23 @@ static hss_store *region(const char *dir, const char *name)
     return st;
 }
 
-/* Every stored count of every series, in a fixed order, as one string. */
+/* Every stored count of every series, in a fixed order, as one string (the counts in hex,
+ * written here because the two databases spell hex() differently). */
 static char *all_counts(hss_store *st)
 {
     hss_stmt *s = hss_store_prepare(st,
-        "SELECT s.area_code || s.signal || s.source || y.year || hex(y.counts) FROM surveil_year y "
+        "SELECT s.area_code || s.signal || s.source || y.year, y.counts FROM surveil_year y "
         "JOIN surveil_series s ON s.id = y.series_id ORDER BY s.area_code, s.signal, s.source, y.year", NULL);
     assert_non_null(s);
     hss_buf b;
     hss_buf_init(&b);
-    while (hss_store_step(s) == HSS_ROW)
+    while (hss_store_step(s) == HSS_ROW) {
         hss_buf_puts(&b, hss_store_col_text(s, 0));
+        int n = hss_store_col_bytes(s, 1);
+        const unsigned char *c = hss_store_col_blob(s, 1);
+        for (int i = 0; i < n; i++)
+            hss_buf_printf(&b, "%02X", c[i]);
+    }
     hss_store_finalize(s);
     return hss_buf_steal(&b);
 }
