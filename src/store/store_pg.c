@@ -75,6 +75,7 @@ typedef struct pg_stmt {
     int done;
     int reads; /* a SELECT */
     unsigned char **blobs; /* decoded bytea of the current row, per column */
+    size_t *blob_len;
 } pg_stmt;
 
 #define CONN(st) ((pg_conn *)(st)->impl)
@@ -466,7 +467,9 @@ static void clear_result(pg_stmt *x)
         for (int i = 0; i < n; i++)
             PQfreemem(x->blobs[i]);
         free(x->blobs);
+        free(x->blob_len);
         x->blobs = NULL;
+        x->blob_len = NULL;
     }
     if (x->res)
         PQclear(x->res);
@@ -829,12 +832,14 @@ static const unsigned char *blob_of(pg_stmt *x, int c, size_t *n)
         *n = (size_t)PQgetlength(x->res, x->row, c);
         return (const unsigned char *)PQgetvalue(x->res, x->row, c);
     }
-    if (!x->blobs)
+    /* decoded once per row and column: a pointer handed out stays valid until the next step */
+    if (!x->blobs) {
         x->blobs = hss_xcalloc((size_t)PQnfields(x->res), sizeof *x->blobs);
+        x->blob_len = hss_xcalloc((size_t)PQnfields(x->res), sizeof *x->blob_len);
+    }
     if (!x->blobs[c])
-        x->blobs[c] = PQunescapeBytea((const unsigned char *)PQgetvalue(x->res, x->row, c), n);
-    else
-        PQfreemem(x->blobs[c]), x->blobs[c] = PQunescapeBytea((const unsigned char *)PQgetvalue(x->res, x->row, c), n);
+        x->blobs[c] = PQunescapeBytea((const unsigned char *)PQgetvalue(x->res, x->row, c), &x->blob_len[c]);
+    *n = x->blob_len[c];
     return x->blobs[c];
 }
 
