@@ -403,12 +403,13 @@ hss_code ems_db_sums(hss_store *st, int which, hss_ems_sum **out, size_t *n, hss
     *n = 0;
     /* the crew standard is ems_unit_crew_ok's: at least 1 doctor, 1 driver and 2 aides */
     hss_stmt *s = hss_store_prepare(st, which == 0
-        ? "SELECT f.area_code, -1, COUNT(*), SUM(u.doctors >= 1 AND u.drivers >= 1 AND u.aides >= 2)"
+        ? "SELECT f.area_code, -1, COUNT(*), "
+          " SUM(CASE WHEN u.doctors >= 1 AND u.drivers >= 1 AND u.aides >= 2 THEN 1 ELSE 0 END)"
           " FROM ems_unit u JOIN facility f ON f.code = u.station_code GROUP BY f.area_code"
         : "SELECT c.village_code, CASE v.kind WHEN 'urban' THEN 0 WHEN 'rural' THEN 1 ELSE -1 END,"
           " COUNT(*), SUM(c.on_scene_at - c.received_at) FROM ems_call c"
           " JOIN area v ON v.code = c.village_code WHERE c.on_scene_at IS NOT NULL"
-          " GROUP BY c.village_code", err);
+          " GROUP BY c.village_code, v.kind", err);
     if (!s)
         return HSS_EDB;
     hss_vec v;
@@ -535,7 +536,8 @@ hss_code hss_ems_aed_sums(hss_store *st, const char *since, hss_ems_sum **out, s
     *out = NULL;
     *n = 0;
     hss_stmt *s = hss_store_prepare(st,
-        "SELECT county_code, count(*), sum(?1 <> '' AND installed >= ?1), sum(installed IS NULL) FROM ems_aed"
+        "SELECT county_code, count(*), sum(CASE WHEN ?1 <> '' AND installed >= ?1 THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN installed IS NULL THEN 1 ELSE 0 END) FROM ems_aed"
         " WHERE status = 'active' GROUP BY county_code ORDER BY county_code", err);
     if (!s)
         return HSS_EDB;
