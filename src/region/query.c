@@ -159,7 +159,8 @@ static void bind_filter(hss_stmt *q, const hss_region_filter *f, const char *lev
         hss_store_bind_copy(q, 2, f->level);
     if (level_or_type)
         hss_store_bind_copy(q, 3, level_or_type);
-    hss_store_bind_int64(q, 4, f->limit ? (int64_t)f->limit : -1);
+    /* no limit: the largest count (LIMIT -1 means "none" on SQLite only) */
+    hss_store_bind_int64(q, 4, f->limit ? (int64_t)f->limit : INT64_MAX);
     hss_store_bind_int64(q, 5, (int64_t)f->offset);
 }
 
