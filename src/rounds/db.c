@@ -100,7 +100,7 @@ hss_code rdb_service(hss_store *st, const char *prefix, hss_rounds_village *v, s
         " GROUP BY village_code",
         "SELECT village_code, SUM(length(weekdays)) FROM (SELECT DISTINCT s.village_code, r.code, r.weekdays"
         "   FROM mobile_round_stop s JOIN mobile_round r ON r.code = s.round_code"
-        "   WHERE (?1 = '' OR s.village_code LIKE ?1)) GROUP BY village_code",
+        "   WHERE (?1 = '' OR s.village_code LIKE ?1)) AS d GROUP BY village_code",
         "SELECT area_code, COUNT(*) FROM facility WHERE type='village_clinic' AND (?1 = '' OR area_code LIKE ?1)"
         " GROUP BY area_code"};
     for (int k = 0; k < 3; k++) {
