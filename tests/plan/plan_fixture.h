@@ -33,9 +33,7 @@ static inline int plan_run(char **out, const char *fmt, ...)
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
     snprintf(cmd, sizeof cmd, "%s %s 2>&1", hss_test_bin(), args);
-    int rc = hss_test_run(cmd, out);
-    if (getenv("PGD_DEBUG") && rc) fprintf(stderr, "DEBUG %s -> %d\n%s\n", cmd, rc, *out);
-    return rc;
+    return hss_test_run(cmd, out);
 }
 
 /* Runs SQL on the database file (changes to the fixture's facts bump the data version, as an
