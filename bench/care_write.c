@@ -4,7 +4,9 @@
  * (GET /api/v1/care/worklist, its first page of 50 rows as the screen reads it), as the
  * doctors of one county's teams. Prints writes per second and p50/p99 of each kind, and the
  * errors (target: none, p99 < 50 ms for both).
- * usage: care_write DB [SECONDS] [CLIENTS] [SERVER_THREADS]. Writes into DB: give it a copy. */
+ * usage: care_write DB [SECONDS] [CLIENTS] [SERVER_THREADS]. Writes into DB: give it a copy.
+ * With HSS_BENCH_PORT set, the clients go to the `hss serve --db DB` already listening on that
+ * port of 127.0.0.1 instead (bench/province.sh), and SERVER_THREADS is the server's business. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -166,10 +168,11 @@ static int setup(const char *db)
     snprintf(demo_date, sizeof demo_date, "%s", d ? d : "2025-12-31");
     free(d);
     hss_stmt *s = hss_store_prepare(st,
-        "SELECT e.resident_id,e.disease='diabetes',tv.team_code,e.county_code FROM care_enrolment e "
-        "JOIN care_team_village tv ON tv.village_code=e.village_code "
-        "WHERE e.county_code=(SELECT county_code FROM care_enrolment GROUP BY county_code ORDER BY count(*) DESC LIMIT 1) "
-        "AND e.enrolled_on<=? GROUP BY e.id LIMIT 200000", &err);
+        "SELECT e.resident_id,CASE WHEN e.disease='diabetes' THEN 1 ELSE 0 END,min(tv.team_code),e.county_code "
+        "FROM care_enrolment e JOIN care_team_village tv ON tv.village_code=e.village_code "
+        "WHERE e.county_code=(SELECT county_code FROM care_enrolment GROUP BY county_code "
+        "ORDER BY count(*) DESC, county_code LIMIT 1) "
+        "AND e.enrolled_on<=? GROUP BY e.id,e.resident_id,e.disease,e.county_code ORDER BY e.id LIMIT 200000", &err);
     if (!s)
         return -1;
     hss_store_bind_text(s, 1, demo_date);
@@ -214,6 +217,8 @@ static int do_login(void)
     return cookie[0] && csrf[0] ? 0 : -1;
 }
 
+static int run_clients(hss_server *srv, int server_port, int clients);
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -224,6 +229,9 @@ int main(int argc, char **argv)
     int clients = argc > 3 ? atoi(argv[3]) : 64;
     if (setup(argv[1]))
         return 1;
+    const char *ext = getenv("HSS_BENCH_PORT");
+    if (ext && *ext)
+        return run_clients(NULL, atoi(ext), clients);
     hss_server_config cfg = {0};
     cfg.db_path = argv[1];
     cfg.threads = argc > 4 ? atoi(argv[4]) : 0;
@@ -238,10 +246,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "care_write: %s\n", err.msg);
         return 1;
     }
-    port = hss_server_port(srv);
+    return run_clients(srv, hss_server_port(srv), clients);
+}
+
+/* Logs in, runs the clients against the server on `server_port` and prints the figures;
+ * stops `srv` (when it is ours) once the clients are done. */
+static int run_clients(hss_server *srv, int server_port, int clients)
+{
+    port = server_port;
     if (do_login()) {
         fprintf(stderr, "care_write: login failed\n");
-        hss_server_stop(srv);
+        if (srv)
+            hss_server_stop(srv);
         return 1;
     }
     worker *w = hss_xcalloc((size_t)clients, sizeof *w);
@@ -254,7 +270,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < clients; i++)
         pthread_join(th[i], NULL);
     double secs = (now_ms() - t0) / 1000.0;
-    hss_server_stop(srv);
+    if (srv)
+        hss_server_stop(srv);
     lat wa = {0}, ra = {0};
     for (int i = 0; i < clients; i++) {
         for (size_t j = 0; j < w[i].w.n; j++)

@@ -15,50 +15,60 @@
 
 #include "access/access_int.h"
 
+/* The nodes and edges go in through the store's bulk loader (COPY on PostgreSQL). */
+static hss_code save_nodes(hss_store *st, const acc_net *g, hss_error *err)
+{
+    static const char *const cols[] = {"id", "lon", "lat"};
+    hss_store_loader *ld = hss_store_load_begin(st, "road_node", cols, 3, err);
+    if (!ld)
+        return HSS_EDB;
+    for (uint32_t i = 0; i < g->n; i++) {
+        hss_store_load_int(ld, 0, i);
+        hss_store_load_double(ld, 1, g->lon[i]);
+        hss_store_load_double(ld, 2, g->lat[i]);
+        if (hss_store_load_next(ld, err)) {
+            hss_store_load_abort(ld);
+            return HSS_EDB;
+        }
+    }
+    return hss_store_load_end(ld, err);
+}
+
+static hss_code save_edges(hss_store *st, const acc_net *g, int generated, hss_error *err)
+{
+    static const char *const cols[] = {"id", "u", "v", "length_m", "speed_kmh", "car_fwd",
+                                       "car_bwd", "walk", "ferry", "road_class", "generated"};
+    hss_store_loader *ld = hss_store_load_begin(st, "road_edge", cols, 11, err);
+    if (!ld)
+        return HSS_EDB;
+    for (size_t e = 0; e < g->m; e++) {
+        int f = g->eflag[e];
+        hss_store_load_int(ld, 0, (int64_t)e);
+        hss_store_load_int(ld, 1, g->eu[e]);
+        hss_store_load_int(ld, 2, g->ev[e]);
+        hss_store_load_double(ld, 3, g->elen[e]);
+        hss_store_load_double(ld, 4, (f & (ACC_CAR_FWD | ACC_CAR_BWD)) ? g->espeed[e] : 0.0);
+        hss_store_load_int(ld, 5, (f & ACC_CAR_FWD) != 0);
+        hss_store_load_int(ld, 6, (f & ACC_CAR_BWD) != 0);
+        hss_store_load_int(ld, 7, (f & ACC_WALK) != 0);
+        hss_store_load_int(ld, 8, (f & ACC_FERRY) != 0);
+        hss_store_load_text(ld, 9, acc_profile_class_name(g->eclass[e]));
+        hss_store_load_int(ld, 10, generated || (f & ACC_GENERATED));
+        if (hss_store_load_next(ld, err)) {
+            hss_store_load_abort(ld);
+            return HSS_EDB;
+        }
+    }
+    return hss_store_load_end(ld, err);
+}
+
 hss_code acc_net_save(hss_store *st, const acc_net *g, const char *source, int generated,
                       hss_error *err)
 {
     if (hss_store_exec(st, "DELETE FROM road_snap; DELETE FROM road_edge; DELETE FROM road_node;", err))
         return HSS_EDB;
-    hss_stmt *sn = hss_store_prepare(st, "INSERT INTO road_node(id,lon,lat) VALUES(?,?,?)", err);
-    if (!sn)
+    if (save_nodes(st, g, err) || save_edges(st, g, generated, err))
         return HSS_EDB;
-    for (uint32_t i = 0; i < g->n; i++) {
-        hss_store_bind_int64(sn, 1, i);
-        hss_store_bind_double(sn, 2, g->lon[i]);
-        hss_store_bind_double(sn, 3, g->lat[i]);
-        if (hss_store_step(sn) != HSS_DONE) {
-            hss_store_finalize(sn);
-            return hss_store_error(st, err, "storing road nodes");
-        }
-        hss_store_reset(sn);
-    }
-    hss_store_finalize(sn);
-    hss_stmt *se = hss_store_prepare(st,
-        "INSERT INTO road_edge(id,u,v,length_m,speed_kmh,car_fwd,car_bwd,walk,ferry,road_class,generated)"
-        " VALUES(?,?,?,?,?,?,?,?,?,?,?)", err);
-    if (!se)
-        return HSS_EDB;
-    for (size_t e = 0; e < g->m; e++) {
-        int f = g->eflag[e];
-        hss_store_bind_int64(se, 1, (int64_t)e);
-        hss_store_bind_int64(se, 2, g->eu[e]);
-        hss_store_bind_int64(se, 3, g->ev[e]);
-        hss_store_bind_double(se, 4, g->elen[e]);
-        hss_store_bind_double(se, 5, (f & (ACC_CAR_FWD | ACC_CAR_BWD)) ? g->espeed[e] : 0.0);
-        hss_store_bind_int(se, 6, (f & ACC_CAR_FWD) != 0);
-        hss_store_bind_int(se, 7, (f & ACC_CAR_BWD) != 0);
-        hss_store_bind_int(se, 8, (f & ACC_WALK) != 0);
-        hss_store_bind_int(se, 9, (f & ACC_FERRY) != 0);
-        hss_store_bind_text(se, 10, acc_profile_class_name(g->eclass[e]));
-        hss_store_bind_int(se, 11, generated || (f & ACC_GENERATED));
-        if (hss_store_step(se) != HSS_DONE) {
-            hss_store_finalize(se);
-            return hss_store_error(st, err, "storing road edges");
-        }
-        hss_store_reset(se);
-    }
-    hss_store_finalize(se);
     char buf[64];
     if (hss_store_meta_set(st, "access.source", source, err))
         return HSS_EDB;

@@ -42,6 +42,7 @@ int hss_cmd_bulletin(int argc, char **argv);
  * it handled the command, 0 when argv is a plain evaluation. */
 int hss_cli_evaluate_saved(int argc, char **argv, int *rc);
 int hss_cmd_rounds(int argc, char **argv);
+int hss_cmd_copy(int argc, char **argv);
 
 /* Shared helpers. */
 /* Prints "hss: <msg>" to stderr and returns 1. */
@@ -55,6 +56,9 @@ int hss_cli_help(int argc, char **argv, const char *usage);
  * the system user, the command line set by hss_cli_set_command). */
 hss_store *hss_cli_open_db(const char *path, int create);
 void hss_cli_set_command(int argc, char **argv);
+/* A commit hook writing the command's audit row whatever the audit table already holds (hss copy
+ * fills it from the source, which would look like a row the command wrote itself). */
+hss_code hss_cli_audit_always(hss_store *st, void *ctx, hss_error *err);
 /* Parses --format into *out, printing an error for a bad value. Returns 0 on success. */
 int hss_cli_format(const char *s, hss_format *out);
 /* The value of option `name` at argv[*i] ("--x v", stepping *i past v, or "--x=v"); NULL when

@@ -41,6 +41,7 @@ static const command COMMANDS[] = {
     {"rectify", hss_cmd_rectify, "整改: assign a failed finding to a unit with a deadline; list items"},
     {"bulletin", hss_cmd_bulletin, "the monthly bulletin (通报) ranking the counties, HTML and PDF"},
     {"rounds", hss_cmd_rounds, "mobile-clinic rounds, village coverage, round planning, village schedules"},
+    {"copy", hss_cmd_copy, "move a region to another database (SQLite or PostgreSQL) and check every table"},
     {"help", NULL, "a command's usage: hss help COMMAND (the man page is built from the same text)"},
 };
 

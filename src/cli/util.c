@@ -47,6 +47,12 @@ static hss_code audit_cli_write(hss_store *st, void *ctx, hss_error *err)
     return rc;
 }
 
+hss_code hss_cli_audit_always(hss_store *st, void *ctx, hss_error *err)
+{
+    (void)ctx;
+    return hss_audit_log(st, cli_user, "cli", "cli_write", cli_command, 0, "", err);
+}
+
 int hss_cli_fail(const hss_error *err)
 {
     fprintf(stderr, "hss: %s\n", err->msg[0] ? err->msg : hss_code_name(err->code));

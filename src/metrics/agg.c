@@ -330,6 +330,32 @@ static hss_code add_records(hss_store *st, const mx_tree *t, const org_pos *pos,
     return r == HSS_DONE ? HSS_OK : hss_store_error(st, err, "reading the record figures");
 }
 
+/* The sums go in through the store's bulk loader (COPY on PostgreSQL), inside the caller's
+ * transaction. */
+static hss_code store_aggs(hss_store *st, const mx_tree *t, const mx_aggmap *m, hss_error *err)
+{
+    static const char *const cols[] = {"area", "year", "element_id", "slice", "data"};
+    hss_store_loader *ld = hss_store_load_begin(st, "metric_agg", cols, 5, err);
+    if (!ld)
+        return HSS_EDB;
+    for (size_t i = 0; i < m->len; i++) {
+        const mx_agg *a = &m->items[i];
+        double buf[2 * MX_SLOTS];
+        memcpy(buf, a->sum, sizeof a->sum);
+        memcpy(buf + MX_SLOTS, a->cnt, sizeof a->cnt);
+        hss_store_load_text(ld, 0, t->areas[a->area].code);
+        hss_store_load_int(ld, 1, a->year);
+        hss_store_load_int(ld, 2, a->element);
+        hss_store_load_int(ld, 3, a->slice);
+        hss_store_load_blob(ld, 4, buf, sizeof buf);
+        if (hss_store_load_next(ld, err)) {
+            hss_store_load_abort(ld);
+            return HSS_EDB;
+        }
+    }
+    return hss_store_load_end(ld, err);
+}
+
 hss_code mx_rebuild_locked(hss_store *st, const mx_tree *t, hss_error *err)
 {
     size_t norg = 0;
@@ -400,25 +426,8 @@ hss_code mx_rebuild_locked(hss_store *st, const mx_tree *t, hss_error *err)
     free(pos);
     mx_strmap_free(&recs);
     rc = hss_store_exec(st, "DELETE FROM metric_agg", err);
-    hss_stmt *put = rc ? NULL : hss_store_prepare(st, "INSERT INTO metric_agg(area, year, "
-                                                          "element_id, slice, data) "
-                                                          "VALUES(?,?,?,?,?)", err);
-    if (!put)
-        rc = err->code;
-    for (size_t i = 0; put && i < m.len; i++) {
-        mx_agg *a = &m.items[i];
-        bind_key(put, t, a);
-        double buf[2 * MX_SLOTS];
-        memcpy(buf, a->sum, sizeof a->sum);
-        memcpy(buf + MX_SLOTS, a->cnt, sizeof a->cnt);
-        hss_store_bind_blob(put, 5, buf, sizeof buf);
-        if (hss_store_step(put) != HSS_DONE) {
-            rc = hss_store_error(st, err, "storing aggregates");
-            break;
-        }
-        hss_store_reset(put);
-    }
-    hss_store_finalize(put);
+    if (rc == HSS_OK)
+        rc = store_aggs(st, t, &m, err);
     mx_aggmap_free(&m);
     if (rc == HSS_OK)
         rc = mx_agg_mark(st, t, err);

@@ -213,9 +213,20 @@ HSS_SCHEMA(hss_schema_care, "care",
     "DROP TABLE care_referral_event;"
     "ALTER TABLE care_referral_event_v5 RENAME TO care_referral_event;"
     "CREATE INDEX care_referral_event_r ON care_referral_event(referral_id);"
-    HSS_SQL_PG
-    "ALTER TABLE care_referral_event RENAME COLUMN user TO user_name;"
-    "ALTER TABLE care_referral_event ADD COLUMN id INTEGER PRIMARY KEY;"
+    HSS_SQL_PG /* the same, numbering the events in the order they are stored */
+    "CREATE TABLE care_referral_event_v5("
+    "  id INTEGER PRIMARY KEY,"
+    "  referral_id INTEGER NOT NULL REFERENCES care_referral(id) ON DELETE CASCADE,"
+    "  state TEXT NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  user_name TEXT NOT NULL DEFAULT '',"
+    "  note TEXT NOT NULL DEFAULT ''"
+    ");"
+    "INSERT INTO care_referral_event_v5(referral_id,state,at,user_name,note) "
+    "  SELECT referral_id,state,at,user,note FROM care_referral_event ORDER BY ctid;"
+    "DROP TABLE care_referral_event;"
+    "ALTER TABLE care_referral_event_v5 RENAME TO care_referral_event;"
+    "CREATE INDEX care_referral_event_r ON care_referral_event(referral_id);"
     "ALTER TABLE care_followup RENAME COLUMN user TO user_name;"
     "ALTER TABLE care_access_log RENAME COLUMN user TO user_name;"
     "ALTER TABLE care_request RENAME COLUMN user TO user_name;");

@@ -187,6 +187,10 @@ static hss_code migrate(hss_store *st, hss_error *err)
             return HSS_EDB;
         }
     }
+    if (st->ops->migrated && st->ops->migrated(st, err)) {
+        hss_store_rollback(st);
+        return HSS_EDB;
+    }
     return hss_store_commit(st, err);
 }
 
@@ -371,4 +375,153 @@ char *hss_store_meta_get(hss_store *st, const char *key)
         v = hss_xstrdup(hss_store_col_text(s, 0));
     hss_store_finalize(s);
     return v;
+}
+
+/* ---- bulk load ------------------------------------------------------------------------------ */
+
+/* Table and column names go into the SQL (or the COPY command) as written, so they must be
+ * plain identifiers: the same name then means the same thing on either backend. */
+static int plain_identifier(const char *s)
+{
+    if (!s || !*s || (*s >= '0' && *s <= '9'))
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
+}
+
+hss_store_loader *hss_store_load_begin(hss_store *st, const char *table, const char *const *cols, int ncols,
+                                       hss_error *err)
+{
+    if (!st->ops->load_begin) {
+        hss_fail(err, HSS_EDB, "%s: bulk load is not available on %s", table, st->ops->name);
+        return NULL;
+    }
+    if (st->ops->autocommit(st)) {
+        hss_fail(err, HSS_EDB, "%s: a bulk load needs an open transaction", table);
+        return NULL;
+    }
+    int ok = plain_identifier(table) && ncols > 0;
+    for (int c = 0; ok && c < ncols; c++)
+        ok = plain_identifier(cols[c]);
+    if (!ok) {
+        hss_fail(err, HSS_EINVAL, "%s: a bulk load needs plain table and column names", table ? table : "(null)");
+        return NULL;
+    }
+    hss_store_loader *ld = hss_xcalloc(1, sizeof *ld);
+    ld->st = st;
+    ld->table = hss_xstrdup(table);
+    ld->ncols = ncols;
+    ld->vals = hss_xcalloc((size_t)ncols, sizeof *ld->vals);
+    for (int c = 0; c < ncols; c++)
+        ld->vals[c].type = HSS_SQL_NULL;
+    if (st->ops->load_begin(ld, cols, err)) {
+        free(ld->vals);
+        free(ld->table);
+        free(ld);
+        return NULL;
+    }
+    return ld;
+}
+
+static void load_set(hss_store_loader *ld, int c, store_val v)
+{
+    if (c < 0 || c >= ld->ncols) {
+        if (!ld->bad_col)
+            ld->bad_col = c < 0 ? -1 : c + 1;
+        return;
+    }
+    ld->vals[c] = v;
+}
+
+void hss_store_load_int(hss_store_loader *ld, int c, int64_t v) { load_set(ld, c, (store_val){.type = HSS_SQL_INT, .i = v}); }
+void hss_store_load_double(hss_store_loader *ld, int c, double v) { load_set(ld, c, (store_val){.type = HSS_SQL_FLOAT, .d = v}); }
+void hss_store_load_null(hss_store_loader *ld, int c) { load_set(ld, c, (store_val){.type = HSS_SQL_NULL}); }
+
+void hss_store_load_textn(hss_store_loader *ld, int c, const char *v, size_t n)
+{
+    if (!v)
+        hss_store_load_null(ld, c);
+    else
+        load_set(ld, c, (store_val){.type = HSS_SQL_TEXT, .p = v, .n = n});
+}
+
+void hss_store_load_text(hss_store_loader *ld, int c, const char *v) { hss_store_load_textn(ld, c, v, v ? strlen(v) : 0); }
+
+void hss_store_load_blob(hss_store_loader *ld, int c, const void *p, size_t n)
+{
+    load_set(ld, c, (store_val){.type = HSS_SQL_BLOB, .p = p ? p : "", .n = n});
+}
+
+hss_code hss_store_load_next(hss_store_loader *ld, hss_error *err)
+{
+    if (ld->bad_col)
+        return hss_fail(err, HSS_EINVAL, "%s: bulk load: column %d is not one of the %d loaded", ld->table,
+                        ld->bad_col < 0 ? -1 : ld->bad_col - 1, ld->ncols);
+    hss_code rc = ld->st->ops->load_row(ld, err);
+    for (int c = 0; c < ld->ncols; c++)
+        ld->vals[c] = (store_val){.type = HSS_SQL_NULL};
+    if (rc == HSS_OK)
+        ld->rows++;
+    return rc;
+}
+
+long long hss_store_load_rows(const hss_store_loader *ld) { return ld->rows; }
+
+static hss_code load_finish(hss_store_loader *ld, int abort, hss_error *err)
+{
+    if (!ld)
+        return HSS_OK;
+    hss_code rc = ld->st->ops->load_end(ld, abort, err);
+    free(ld->vals);
+    free(ld->table);
+    free(ld);
+    return rc;
+}
+
+hss_code hss_store_load_end(hss_store_loader *ld, hss_error *err) { return load_finish(ld, 0, err); }
+void hss_store_load_abort(hss_store_loader *ld) { load_finish(ld, 1, NULL); }
+
+hss_code hss_store_defer_fk(hss_store *st, hss_error *err)
+{
+    if (!st->ops->defer_fk)
+        return hss_fail(err, HSS_EDB, "deferring foreign keys is not available on %s", st->ops->name);
+    return st->ops->defer_fk(st, err);
+}
+
+char **hss_store_primary_key(hss_store *st, const char *table, size_t *n, hss_error *err)
+{
+    *n = 0;
+    if (!st->ops->key_sql) {
+        hss_fail(err, HSS_EDB, "%s: primary keys are not listed on %s", table, st->ops->name);
+        return NULL;
+    }
+    hss_stmt *s = hss_store_prepare(st, st->ops->key_sql, err);
+    if (!s)
+        return NULL;
+    hss_store_bind_text(s, 1, table);
+    size_t cap = 4;
+    char **names = hss_xcalloc(cap, sizeof *names);
+    int rc;
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
+        if (*n == cap)
+            names = hss_xrealloc(names, (cap *= 2) * sizeof *names);
+        names[(*n)++] = hss_xstrdup(hss_store_col_text(s, 0));
+    }
+    hss_store_finalize(s);
+    if (rc != HSS_DONE) {
+        hss_store_error(st, err, table);
+        hss_store_names_free(names, *n);
+        *n = 0;
+        return NULL;
+    }
+    return names;
+}
+
+void hss_store_names_free(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
 }

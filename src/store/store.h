@@ -138,4 +138,77 @@ char *hss_store_meta_get(hss_store *st, const char *key);
 /* Schema version applied for a module (0 when none). */
 int hss_store_schema_version(hss_store *st, const char *module);
 
+/* ---- bulk load -------------------------------------------------------------------------------
+ * Many rows into one table, fast, inside the caller's open transaction: SQLite reuses one
+ * prepared INSERT, PostgreSQL streams COPY FROM STDIN. Set a row's columns (from 0, in the order
+ * of `cols`; a column not set is NULL), then hss_store_load_next writes it. Text and blobs are
+ * read by hss_store_load_next, so they must stay valid until it returns. While a load is open,
+ * run no other statement on the same store (PostgreSQL's connection is busy with the COPY).
+ * A bad row may fail at hss_store_load_next or only at hss_store_load_end (PostgreSQL checks
+ * the stream as it ends); either way the caller rolls its transaction back. */
+typedef struct hss_store_loader hss_store_loader;
+/* `table` and `cols` are plain identifiers (letters, digits, _). NULL and err set on failure,
+ * also when no transaction is open. */
+hss_store_loader *hss_store_load_begin(hss_store *st, const char *table, const char *const *cols, int ncols,
+                                       hss_error *err);
+void hss_store_load_int(hss_store_loader *ld, int c, int64_t v);
+void hss_store_load_double(hss_store_loader *ld, int c, double v);
+void hss_store_load_null(hss_store_loader *ld, int c);
+/* NULL text loads SQL NULL. */
+void hss_store_load_text(hss_store_loader *ld, int c, const char *v);
+void hss_store_load_textn(hss_store_loader *ld, int c, const char *v, size_t n);
+void hss_store_load_blob(hss_store_loader *ld, int c, const void *p, size_t n);
+/* Writes the row set so far and starts the next one (every column NULL). */
+hss_code hss_store_load_next(hss_store_loader *ld, hss_error *err);
+/* Rows written so far. */
+long long hss_store_load_rows(const hss_store_loader *ld);
+/* Ends the load and frees the loader: HSS_OK when every row is in the table. */
+hss_code hss_store_load_end(hss_store_loader *ld, hss_error *err);
+/* Ends a load the caller gives up on (its transaction will roll back) and frees the loader. */
+void hss_store_load_abort(hss_store_loader *ld);
+
+/* Foreign keys of the open transaction are checked at its commit, not row by row, so that
+ * tables whose rows refer to each other (or to themselves) can be loaded in any order. */
+hss_code hss_store_defer_fk(hss_store *st, hss_error *err);
+/* The columns of `table`'s primary key in key order: a malloc'd array of malloc'd names, *n
+ * set to its length (0 when the table has no declared key). */
+char **hss_store_primary_key(hss_store *st, const char *table, size_t *n, hss_error *err);
+/* Frees an array of names from hss_store_tables or hss_store_primary_key. */
+void hss_store_names_free(char **names, size_t n);
+
+/* ---- moving a region (copy.c) ------------------------------------------------------------------
+ * Copies the data tables of one store into another, of either backend, in one transaction on
+ * the destination, and checks each table afterwards: the row count and a checksum of the rows
+ * read back in primary-key order, computed the same way on both sides. The destination must
+ * hold no rows (a fresh file or database); the source is held in a transaction (no writer
+ * changes it meanwhile) and left as it was. */
+typedef struct hss_store_copy_table {
+    char *name;
+    long long rows_src, rows_dst;    /* rows in the source table, and in the copy */
+    char sum_src[17], sum_dst[17];   /* checksums (64-bit, hex) of the same */
+    int ok;                          /* counts and checksums agree */
+} hss_store_copy_table;
+
+typedef struct hss_store_copy_result {
+    hss_store_copy_table *tables;    /* in the order copied (creation order) */
+    size_t n;
+    long long rows;                  /* rows copied in all */
+} hss_store_copy_result;
+
+typedef struct hss_store_copy_options {
+    const char *const *tables;       /* copy only these (names as hss_store_tables lists them) */
+    size_t ntables;                  /* 0: every data table */
+    /* Called as a table starts (rows = 0, done = 0), every 100000 rows, and when it is copied
+     * (done = 1), for the caller to show progress; NULL for none. */
+    void (*progress)(void *ctx, const char *table, long long rows, int done);
+    void *ctx;
+} hss_store_copy_options;
+
+/* Copies, checks and commits; on any failure (a destination that holds rows, a mismatch) the
+ * destination is left as it was and err names the table. `res` is filled as far as the copy
+ * got, also on a mismatch; free it with hss_store_copy_result_free. */
+hss_code hss_store_copy(hss_store *src, hss_store *dst, const hss_store_copy_options *o, hss_store_copy_result *res,
+                        hss_error *err);
+void hss_store_copy_result_free(hss_store_copy_result *res);
+
 #endif

@@ -3,6 +3,7 @@
  * the schema. Migrations are written once (src/store/schema_*.c) and translated here when the
  * store is a PostgreSQL server:
  *   INTEGER -> BIGINT, REAL -> DOUBLE PRECISION, BLOB -> BYTEA, `WITHOUT ROWID` dropped;
+ *   a TEXT column compares in byte order (COLLATE "C"), as in SQLite, whatever the locale;
  *   `x INTEGER PRIMARY KEY` (SQLite's row id: a new row without one gets the next number) ->
  *     BIGINT PRIMARY KEY numbered by a sequence in a BEFORE INSERT trigger, which also moves the
  *     sequence past an id given explicitly, as SQLite's next row id follows the largest;
@@ -117,13 +118,16 @@ static int at_words(const char *p, const char *words)
 static void rowid_trigger(hss_buf *out, const char *table, const char *col)
 {
     hss_buf_printf(out,
-                   "\nCREATE SEQUENCE IF NOT EXISTS %s_%s_seq;\n"
-                   "CREATE OR REPLACE FUNCTION %s_%s_next() RETURNS trigger LANGUAGE plpgsql AS $hss$ BEGIN "
+                   "\nCREATE SEQUENCE IF NOT EXISTS %s_%s_seq MINVALUE -9223372036854775808 START 1;\n"
+                   "CREATE OR REPLACE FUNCTION %s_%s_next() RETURNS trigger LANGUAGE plpgsql AS $hss$ "
+                   "DECLARE lv bigint; called boolean; BEGIN "
                    "IF NEW.%s IS NULL THEN NEW.%s := nextval('%s_%s_seq'); "
-                   "ELSIF NEW.%s > (SELECT last_value FROM %s_%s_seq) THEN PERFORM setval('%s_%s_seq', NEW.%s); "
-                   "END IF; RETURN NEW; END $hss$;\n"
+                   "ELSE SELECT last_value, is_called INTO lv, called FROM %s_%s_seq; "
+                   "IF NOT called OR NEW.%s > lv THEN "
+                   "PERFORM setval('%s_%s_seq', CASE WHEN called THEN greatest(NEW.%s, lv) ELSE NEW.%s END); "
+                   "END IF; END IF; RETURN NEW; END $hss$;\n"
                    "CREATE TRIGGER %s_%s_next BEFORE INSERT ON %s FOR EACH ROW EXECUTE FUNCTION %s_%s_next();\n",
-                   table, col, table, col, col, col, table, col, col, table, col, table, col, col, table, col,
+                   table, col, table, col, col, col, table, col, table, col, col, table, col, col, col, table, col,
                    table, table, col);
 }
 
@@ -169,7 +173,11 @@ static void plain(hss_buf *out, const char *s, const char *e)
             p += n;
             continue;
         }
-        if (at_words(p, "INTEGER")) {
+        if ((create_table || alter_table) && at_words(p, "TEXT") && strcasecmp(prev, "AS") != 0) {
+            /* byte order, as SQLite compares text, whatever the database's locale */
+            hss_buf_printf(out, "TEXT COLLATE \"C\"");
+            p += 4;
+        } else if (at_words(p, "INTEGER")) {
             hss_buf_printf(out, "BIGINT");
             p += 7;
         } else if (at_words(p, "REAL")) {

@@ -56,7 +56,34 @@ typedef struct store_ops {
     const char *(*col_name)(hss_stmt *s, int c);
     /* SQL listing the data tables, one name per row, in creation order. */
     const char *tables_sql;
+
+    /* ---- bulk load and moving a region (hss_store_load_*, hss_store_copy) ----
+     * load_begin starts loading ld->table(cols...) inside the open transaction and sets
+     * ld->impl; load_row writes the row in ld->vals (ld->ncols values); load_end finishes
+     * (abort = 1: the caller gives up and rolls back), frees ld->impl and, where the backend
+     * hands out ids itself, makes the next id follow the loaded ones. */
+    hss_code (*load_begin)(hss_store_loader *ld, const char *const *cols, hss_error *err);
+    hss_code (*load_row)(hss_store_loader *ld, hss_error *err);
+    hss_code (*load_end)(hss_store_loader *ld, int abort, hss_error *err);
+    /* Defers the open transaction's foreign-key checks to its commit. */
+    hss_code (*defer_fk)(hss_store *st, hss_error *err);
+    /* SQL listing a table's primary-key columns in key order, one name per row; its one
+     * parameter is the table's name. */
+    const char *key_sql;
+    /* After migrations were applied (NULL: nothing to do). */
+    hss_code (*migrated)(hss_store *st, hss_error *err);
 } store_ops;
+
+/* A bulk load in progress: store.c collects one row's values, the backend writes them. */
+struct hss_store_loader {
+    hss_store *st;
+    char *table;
+    int ncols;
+    store_val *vals;  /* the row being set, ncols values; back to NULL after each row */
+    long long rows;   /* rows written */
+    int bad_col;      /* a set call named a column outside 0..ncols-1 (index + 1) */
+    void *impl;       /* the backend's state */
+};
 
 struct hss_store {
     const store_ops *ops;

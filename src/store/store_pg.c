@@ -874,18 +874,160 @@ static int pg_col_type(hss_stmt *s, int c)
     }
 }
 
+/* PostgreSQL names a statement's columns once it has run: asked before the first step, the
+ * statement runs, and the steps then read its rows (an error shows at the first step). */
+static void run_for_columns(pg_stmt *x)
+{
+    if (!x->res && !x->done && run(x))
+        x->res = NULL;
+}
+
 static int pg_col_count(hss_stmt *s)
 {
     pg_stmt *x = PST(s);
-    if (!x->res && !x->done)
-        return 0;
+    run_for_columns(x);
     return x->res ? PQnfields(x->res) : 0;
 }
 
 static const char *pg_col_name(hss_stmt *s, int c)
 {
     pg_stmt *x = PST(s);
+    run_for_columns(x);
     return x->res && c >= 0 && c < PQnfields(x->res) ? PQfname(x->res, c) : NULL;
+}
+
+/* ---- bulk load: COPY FROM STDIN in text format, sent in 256 KB pieces ----------------------- */
+
+typedef struct pg_load {
+    hss_buf row; /* rows not yet sent */
+} pg_load;
+
+static hss_code pg_load_begin(hss_store_loader *ld, const char *const *cols, hss_error *err)
+{
+    pg_conn *c = CONN(ld->st);
+    hss_buf sql;
+    hss_buf_init(&sql);
+    hss_buf_printf(&sql, "COPY %s(", ld->table);
+    for (int i = 0; i < ld->ncols; i++)
+        hss_buf_printf(&sql, "%s%s", i ? "," : "", cols[i]);
+    hss_buf_puts(&sql, ") FROM STDIN");
+    PGresult *r = PQexec(c->c, sql.data);
+    hss_buf_free(&sql);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        set_error(c, r);
+        PQclear(r);
+        return hss_fail(err, HSS_EDB, "%s: bulk load: %s", ld->table, c->errmsg);
+    }
+    PQclear(r);
+    pg_load *p = hss_xcalloc(1, sizeof *p);
+    hss_buf_init(&p->row);
+    ld->impl = p;
+    return HSS_OK;
+}
+
+/* COPY's text format: a backslash, tab, newline or carriage return in a value is escaped. */
+static void copy_text(hss_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch == '\\')
+            hss_buf_puts(b, "\\\\");
+        else if (ch == '\t')
+            hss_buf_puts(b, "\\t");
+        else if (ch == '\n')
+            hss_buf_puts(b, "\\n");
+        else if (ch == '\r')
+            hss_buf_puts(b, "\\r");
+        else
+            hss_buf_append(b, &ch, 1);
+    }
+}
+
+static void copy_value(hss_buf *b, const store_val *v)
+{
+    static const char hex[] = "0123456789abcdef";
+    switch (v->type) {
+    case HSS_SQL_INT:
+        hss_buf_printf(b, "%lld", (long long)v->i);
+        break;
+    case HSS_SQL_FLOAT:
+        hss_buf_printf(b, "%.17g", v->d);
+        break;
+    case HSS_SQL_TEXT:
+        copy_text(b, v->p, v->n);
+        break;
+    case HSS_SQL_BLOB: /* bytea in hex, its backslash escaped for COPY */
+        hss_buf_puts(b, "\\\\x");
+        for (size_t i = 0; i < v->n; i++) {
+            unsigned char u = ((const unsigned char *)v->p)[i];
+            char two[2] = {hex[u >> 4], hex[u & 15]};
+            hss_buf_append(b, two, 2);
+        }
+        break;
+    default:
+        hss_buf_puts(b, "\\N");
+    }
+}
+
+static hss_code copy_flush(hss_store_loader *ld, pg_load *p, hss_error *err)
+{
+    pg_conn *c = CONN(ld->st);
+    if (p->row.len && PQputCopyData(c->c, p->row.data, (int)p->row.len) != 1)
+        return hss_fail(err, HSS_EDB, "%s: bulk load: %s", ld->table, PQerrorMessage(c->c));
+    p->row.len = 0;
+    return HSS_OK;
+}
+
+static hss_code pg_load_row(hss_store_loader *ld, hss_error *err)
+{
+    pg_load *p = ld->impl;
+    for (int i = 0; i < ld->ncols; i++) {
+        if (i)
+            hss_buf_append(&p->row, "\t", 1);
+        copy_value(&p->row, &ld->vals[i]);
+    }
+    hss_buf_append(&p->row, "\n", 1);
+    return p->row.len >= 256 * 1024 ? copy_flush(ld, p, err) : HSS_OK;
+}
+
+static hss_code pg_load_end(hss_store_loader *ld, int abort, hss_error *err)
+{
+    pg_conn *c = CONN(ld->st);
+    pg_load *p = ld->impl;
+    hss_code rc = abort ? HSS_OK : copy_flush(ld, p, err);
+    PQputCopyEnd(c->c, abort || rc ? "the load was given up" : NULL);
+    PGresult *r;
+    while ((r = PQgetResult(c->c)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && !abort && rc == HSS_OK) {
+            set_error(c, r);
+            rc = hss_fail(err, HSS_EDB, "%s: bulk load: %s", ld->table, c->errmsg);
+        } else if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+            const char *n = PQcmdTuples(r);
+            c->changes = n && *n ? atoll(n) : 0;
+            c->total += c->changes;
+            c->unanalysed += c->changes;
+        }
+        PQclear(r);
+    }
+    hss_buf_free(&p->row);
+    free(p);
+    ld->impl = NULL;
+    return rc;
+}
+
+/* The schema's foreign keys are made deferrable after each migration (pg_migrated), so that
+ * a transaction can check them at its commit. */
+static hss_code pg_defer_fk(hss_store *st, hss_error *err) { return pg_exec(st, "SET CONSTRAINTS ALL DEFERRED", err); }
+
+static hss_code pg_migrated(hss_store *st, hss_error *err)
+{
+    return pg_exec(st,
+                   "DO $hss$ DECLARE r record; BEGIN "
+                   "FOR r IN SELECT c.conname, t.relname FROM pg_constraint c JOIN pg_class t ON t.oid=c.conrelid "
+                   "WHERE c.contype='f' AND NOT c.condeferrable AND t.relnamespace=current_schema()::regnamespace LOOP "
+                   "EXECUTE format('ALTER TABLE %I ALTER CONSTRAINT %I DEFERRABLE INITIALLY IMMEDIATE', r.relname, r.conname); "
+                   "END LOOP; END $hss$",
+                   err);
 }
 
 const store_ops hss_store_pg_ops = {
@@ -921,4 +1063,13 @@ const store_ops hss_store_pg_ops = {
     .tables_sql = "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid=c.relnamespace "
                   "WHERE n.nspname=current_schema() AND c.relkind IN ('r','p') AND NOT c.relispartition "
                   "AND c.relname<>'hss_schema_version' ORDER BY c.oid",
+    .load_begin = pg_load_begin,
+    .load_row = pg_load_row,
+    .load_end = pg_load_end,
+    .defer_fk = pg_defer_fk,
+    .migrated = pg_migrated,
+    .key_sql = "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid=i.indrelid "
+               "AND a.attnum = ANY(i.indkey::int2[]) WHERE i.indisprimary AND i.indrelid = "
+               "(SELECT c.oid FROM pg_class c WHERE c.relname=? AND c.relnamespace=current_schema()::regnamespace) "
+               "ORDER BY array_position(i.indkey::int2[], a.attnum)",
 };

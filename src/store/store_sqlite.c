@@ -371,6 +371,50 @@ static int sq_col_type(hss_stmt *s, int c)
 static int sq_col_count(hss_stmt *s) { return sqlite3_column_count(STMT(s)); }
 static const char *sq_col_name(hss_stmt *s, int c) { return sqlite3_column_name(STMT(s), c); }
 
+/* ---- bulk load: one prepared INSERT, bound and run once a row, in the caller's transaction -- */
+
+static hss_code sq_load_begin(hss_store_loader *ld, const char *const *cols, hss_error *err)
+{
+    hss_buf sql;
+    hss_buf_init(&sql);
+    hss_buf_printf(&sql, "INSERT INTO %s(", ld->table);
+    for (int c = 0; c < ld->ncols; c++)
+        hss_buf_printf(&sql, "%s%s", c ? "," : "", cols[c]);
+    hss_buf_puts(&sql, ") VALUES(");
+    for (int c = 0; c < ld->ncols; c++)
+        hss_buf_puts(&sql, c ? ",?" : "?");
+    hss_buf_puts(&sql, ")");
+    hss_error local;
+    hss_error_clear(&local);
+    ld->impl = sq_prepare(ld->st, sql.data, &local);
+    hss_buf_free(&sql);
+    return ld->impl ? HSS_OK : hss_fail(err, HSS_EDB, "%s: bulk load: %s", ld->table, local.msg);
+}
+
+static hss_code sq_load_row(hss_store_loader *ld, hss_error *err)
+{
+    hss_stmt *s = ld->impl;
+    for (int c = 0; c < ld->ncols; c++)
+        sq_bind(s, c + 1, &ld->vals[c]);
+    int rc = sq_step(s);
+    sq_reset(s);
+    if (rc != HSS_DONE)
+        return hss_fail(err, HSS_EDB, "%s: row %lld: %s", ld->table, ld->rows + 1, sq_errmsg(ld->st));
+    return HSS_OK;
+}
+
+static hss_code sq_load_end(hss_store_loader *ld, int abort, hss_error *err)
+{
+    (void)abort;
+    (void)err;
+    sq_finalize(ld->impl);
+    ld->impl = NULL;
+    return HSS_OK;
+}
+
+/* Inside the transaction only: SQLite turns it off again at the commit. */
+static hss_code sq_defer_fk(hss_store *st, hss_error *err) { return sq_exec(st, "PRAGMA defer_foreign_keys=ON", err); }
+
 const store_ops hss_store_sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -403,4 +447,9 @@ const store_ops hss_store_sqlite_ops = {
     .col_name = sq_col_name,
     .tables_sql = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
                   "AND name<>'hss_schema_version' ORDER BY rowid",
+    .load_begin = sq_load_begin,
+    .load_row = sq_load_row,
+    .load_end = sq_load_end,
+    .defer_fk = sq_defer_fk,
+    .key_sql = "SELECT name FROM pragma_table_info(?) WHERE pk>0 ORDER BY pk",
 };

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Province load, SQLite against PostgreSQL in the same run (issue #15). A generated province
+# (bench/province_gen.c, everything labelled generated: 10 million residents, about 2 million
+# chronic patients, two years of follow-ups) is built on each backend: a SQLite file and a
+# throwaway PostgreSQL 15 cluster (tests/pg/cluster.sh --bench: fsync on, asynchronous commit,
+# as the SQLite store's WAL mode with synchronous=NORMAL). Then, for each, `hss serve --db …`
+# runs and 64 concurrent clients (bench/care_write.c) record follow-ups and read their team's
+# worklist for 60 s. Prints writes per second and p50/p99 of writes and of worklist reads side
+# by side. Targets: PostgreSQL at least 5x SQLite's write throughput, worklist p99 < 20 ms.
+# Environment: SCALE (default 1, at most 1; e.g. SCALE=0.01 for 100,000 residents), RESIDENTS
+# (default 10000000, before SCALE; 65000000 for a whole province), SECONDS_RUN (60), CLIENTS
+# (64). The generated SQLite province is cached in build/bench/province-RESIDENTS-SCALE.db
+# (delete it to regenerate); the PostgreSQL one is generated afresh each run, or with
+# PG_LOAD=copy moved there from the SQLite file by `hss copy` (bulk load, much faster). PostgreSQL is skipped, with the reason, when this build's hss
+# cannot open a postgresql:// URL.
+set -eu
+cd "$(dirname "$0")/.."
+# the SQLite column must be SQLite even where the tests' redirection to PostgreSQL is set
+unset HSS_STORE_PG
+BUILD=${BUILD:-build}
+SCALE=${SCALE:-1}
+RESIDENTS=${RESIDENTS:-10000000}
+SECS=${SECONDS_RUN:-60}
+CLIENTS=${CLIENTS:-64}
+make -s "$BUILD/hss" "$BUILD/bench/province_gen" "$BUILD/bench/care_write"
+
+tmp=$(mktemp -d /tmp/hss-bench-province.XXXXXX)
+chmod 755 "$tmp"   # the cluster inside runs as the postgres user when we are root
+server=
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  tests/pg/cluster.sh stop "$tmp/pg" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Runs `hss serve --db DB` on a free port, the clients against it, and stops it; the clients'
+# report goes to FILE.
+load() {
+  local db=$1 out=$2 port=
+  "$BUILD/hss" serve --db "$db" --port 0 --conn-per-ip $((4 * CLIENTS)) >"$tmp/serve.out" 2>"$tmp/serve.err" &
+  server=$!
+  for _ in $(seq 600); do
+    port=$(sed -n 's#^HSS serving .* on http://127\.0\.0\.1:\([0-9]*\)/$#\1#p' "$tmp/serve.out")
+    [ -n "$port" ] && break
+    kill -0 "$server" 2>/dev/null || { cat "$tmp/serve.err" >&2; return 1; }
+    sleep 0.1
+  done
+  [ -n "$port" ] || { echo "province: hss serve did not start" >&2; return 1; }
+  local rc=0
+  HSS_BENCH_PORT=$port "$BUILD/bench/care_write" "$db" "$SECS" "$CLIENTS" >"$out" || rc=$?
+  kill "$server" && wait "$server" 2>/dev/null || true
+  server=
+  cat "$out"
+  # failed requests: what the server said about them
+  [ $rc -eq 0 ] || { echo "hss serve said (last lines):"; grep -v '^hss: stopped' "$tmp/serve.err" | tail -n 5; }
+  return $rc
+}
+
+echo "== generated province: $RESIDENTS residents x scale $SCALE (all labelled generated)"
+# SQLite
+cache=$BUILD/bench/province-$RESIDENTS-$SCALE.db
+if [ ! -f "$cache" ]; then
+  rm -f "$cache.part" "$cache.part-wal" "$cache.part-shm"
+  "$BUILD/bench/province_gen" "$cache.part" "$RESIDENTS" "$SCALE"
+  mv "$cache.part" "$cache"
+else
+  echo "SQLite: using the province generated earlier in $cache (delete it to generate again)"
+fi
+cp "$cache" "$tmp/province.db"
+# PostgreSQL
+pg=
+if url=$(tests/pg/cluster.sh start "$tmp/pg" --bench 2>"$tmp/pg.err"); then
+  if [ "${PG_LOAD:-}" = copy ]; then
+    # the same generated province, moved by `hss copy` (bulk load) instead of generated again
+    "$BUILD/hss" copy --help >/dev/null 2>&1 || { echo "province: PG_LOAD=copy needs hss copy" >&2; exit 1; }
+    t=$SECONDS
+    "$BUILD/hss" copy --from "$tmp/province.db" --to "$url" --quiet ||
+      { echo "province: hss copy to PostgreSQL failed (its message above)" >&2; exit 1; }
+    echo "copied the generated province to PostgreSQL with hss copy in $((SECONDS - t)) s"
+    pg=$url
+  elif "$BUILD/bench/province_gen" "$url" "$RESIDENTS" "$SCALE" 2>"$tmp/gen.err"; then
+    pg=$url
+  else
+    rc=$?
+    [ $rc -eq 3 ] || { cat "$tmp/gen.err" >&2; exit 1; }
+    echo "PostgreSQL: skipped: this build of hss cannot open a postgresql:// URL ($(tail -n 1 "$tmp/gen.err"))"
+  fi
+else
+  echo "PostgreSQL: skipped: no throwaway cluster ($(tail -n 1 "$tmp/pg.err"))"
+fi
+
+status=0
+echo "== SQLite: hss serve --db $tmp/province.db, $CLIENTS clients for $SECS s"
+load "$tmp/province.db" "$tmp/sqlite.txt" || status=1
+if [ -n "$pg" ]; then
+  echo "== PostgreSQL: hss serve --db $pg, $CLIENTS clients for $SECS s"
+  load "$pg" "$tmp/pg.txt" || status=1
+fi
+
+# Side by side: field F (rate, p50, p99, errors) of the line starting with WHAT in a report.
+fig() {
+  [ -f "$2" ] || { echo -; return; }
+  awk -v what="$1" -v f="$3" 'index($0, what) == 1 {
+      for (i = 1; i <= NF; i++) {
+        if ($i == "/s" && f == "rate") print $(i - 1)
+        if ($i == f && f != "rate") print $(i + 1)
+      } }' "$2" | head -n 1
+}
+row() { printf '%-26s %14s %14s\n' "$1" "$(fig "$2" "$tmp/sqlite.txt" "$3")" "$(fig "$2" "$tmp/pg.txt" "$3")"; }
+echo
+echo "== province load, $CLIENTS clients, $SECS s (generated data, $RESIDENTS x $SCALE residents)"
+printf '%-26s %14s %14s\n' "" SQLite PostgreSQL
+row "writes per second" "POST /care/followups" rate
+row "write p50 (ms)" "POST /care/followups" p50
+row "write p99 (ms)" "POST /care/followups" p99
+row "write errors" "POST /care/followups" errors
+row "worklist reads per second" "GET /care/worklist" rate
+row "worklist p50 (ms)" "GET /care/worklist" p50
+row "worklist p99 (ms)" "GET /care/worklist" p99
+row "worklist errors" "GET /care/worklist" errors
+if [ -n "$pg" ] && [ -f "$tmp/pg.txt" ]; then
+  awk -v s="$(fig "POST /care/followups" "$tmp/sqlite.txt" rate)" -v p="$(fig "POST /care/followups" "$tmp/pg.txt" rate)" \
+      -v l="$(fig "GET /care/worklist" "$tmp/pg.txt" p99)" 'BEGIN {
+    printf "PostgreSQL writes / SQLite writes: %.2fx   [target >= 5x]\n", (s > 0 ? p / s : 0)
+    printf "PostgreSQL worklist p99: %s ms   [target < 20 ms]\n", l }'
+else
+  echo "(PostgreSQL not run: see above)"
+fi
+exit $status
