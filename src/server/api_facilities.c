@@ -42,7 +42,7 @@ hss_code hss_facility_table(hss_store *st, const char *under, const char *type, 
     hss_store_bind_text(s, 2, hi);
     if (type)
         hss_store_bind_text(s, 3, type);
-    hss_store_bind_int64(s, 4, limit ? (int64_t)limit : -1);
+    hss_store_bind_int64(s, 4, limit ? (int64_t)limit : INT64_MAX); /* no limit (-1 is SQLite only) */
     hss_store_bind_int64(s, 5, (int64_t)offset);
     hss_table *t = hss_table_new();
     for (size_t c = 0; c < NCOLS; c++) {
