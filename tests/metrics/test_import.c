@@ -57,8 +57,9 @@ static char *state_of(void)
     s = hss_store_prepare(st, "SELECT data FROM metric_agg ORDER BY area, year, element_id, slice", &err);
     assert_non_null(s);
     while (hss_store_step(s) == HSS_ROW) {
+        int n = hss_store_col_bytes(s, 0);
         const unsigned char *d = hss_store_col_blob(s, 0);
-        for (int i = 0; i < hss_store_col_bytes(s, 0); i++)
+        for (int i = 0; i < n; i++)
             hss_buf_printf(&b, "%02X", d[i]);
         hss_buf_putc(&b, ';');
     }
