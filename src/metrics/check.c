@@ -34,13 +34,13 @@ static const char *const SQL[] = {
     "JOIN metric_org o ON o.id = r.org_id JOIN data_value d ON d.element_id = r.element_id "
     "AND d.org_id = r.org_id AND d.period = r.period "
     "WHERE ?1 IS NULL OR substr(o.code, 1, length(?1)) = ?1 "
-    "GROUP BY r.element_id, r.org_id, r.period ORDER BY o.code, r.period, r.element_id",
+    "GROUP BY r.element_id, r.org_id, r.period, o.code, r.value ORDER BY o.code, r.period, r.element_id",
     "SELECT d.element_id, o.code, d.period, (SELECT sum(r.value) FROM metric_record_value r "
     "WHERE r.element_id = d.element_id AND r.period = d.period AND r.county_code = o.code), "
     "sum(d.value) FROM data_value d JOIN metric_org o ON o.id = d.org_id "
     "WHERE length(o.code) = 6 AND d.element_id IN (SELECT DISTINCT element_id FROM "
     "metric_record_value) AND (?1 IS NULL OR substr(o.code, 1, length(?1)) = ?1 "
-    "OR substr(?1, 1, 6) = o.code) GROUP BY d.element_id, d.org_id, d.period "
+    "OR substr(?1, 1, 6) = o.code) GROUP BY d.element_id, d.org_id, d.period, o.code "
     "ORDER BY o.code, d.period, d.element_id",
 };
 

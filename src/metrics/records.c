@@ -77,7 +77,7 @@ static void month_range(hss_store *st, int *first, int *last)
     *first = *last = 0;
     hss_stmt *s = hss_store_prepare(
         st, "SELECT min(p), max(p) FROM (SELECT period p FROM data_value UNION ALL "
-            "SELECT period FROM metric_record_value)", NULL);
+            "SELECT period FROM metric_record_value) AS p", NULL);
     if (s && hss_store_step(s) == HSS_ROW) {
         *first = hss_store_col_int(s, 0);
         *last = hss_store_col_int(s, 1);

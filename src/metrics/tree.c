@@ -91,8 +91,10 @@ static int level_of(const char *s)
 hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
 {
     memset(t, 0, sizeof *t);
+    /* in code order: the generated demo data draw their random numbers in tree order, and an
+     * unordered scan returns rows in a different order on each database */
     hss_stmt *s = hss_store_prepare(
-        st, "SELECT code, parent_code, level, name, population FROM area", err);
+        st, "SELECT code, parent_code, level, name, population FROM area ORDER BY code", err);
     if (!s)
         return err->code;
     hss_vec areas, parents;
@@ -144,7 +146,7 @@ hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
     }
 
     s = hss_store_prepare(st, "SELECT code, name, type, area_code, beds_open, beds_approved "
-                              "FROM facility", err);
+                              "FROM facility ORDER BY code", err);
     if (!s) {
         mx_tree_free(t);
         return err->code;

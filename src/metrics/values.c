@@ -34,7 +34,7 @@ hss_code hss_metrics_values(hss_store *st, const char *element, const char *org,
     hss_stmt *s = hss_store_prepare(
         st, "SELECT d.element_id, o.code, d.period, d.value, d.category, d.generated "
             "FROM data_value d JOIN metric_org o ON o.id = d.org_id "
-            "WHERE (?1 IS NULL OR d.element_id = ?1) AND d.period BETWEEN ?2 AND ?3 "
+            "WHERE (CAST(?1 AS BIGINT) IS NULL OR d.element_id = ?1) AND d.period BETWEEN ?2 AND ?3 "
             "ORDER BY d.element_id, o.code, d.period, d.category", err);
     if (!s) {
         mx_tree_free(&tree);

@@ -228,6 +228,19 @@ hss_code plan_db_rect_close_passing(hss_store *st, int64_t id, const char *at, i
     return rc;
 }
 
+/* "YYYY-MM-DDTHH:MM:SSZ" (UTC, as saved) as "YYYY-MM-DD HH:MM" in Beijing time (UTC+8).
+ * Returns 0 (out untouched) for text of another shape. */
+static int beijing_minute(const char *utc, char out[32])
+{
+    int y, mo, d, h, mi;
+    if (!utc || sscanf(utc, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) != 5)
+        return 0;
+    long day = hss_days_from_civil(y, mo, d) + (h + 8) / 24;
+    hss_civil_from_days(day, &y, &mo, &d);
+    snprintf(out, 32, "%04d-%02d-%02d %02d:%02d", y, mo, d, (h + 8) % 24, mi);
+    return 1;
+}
+
 hss_code plan_db_eval_list(hss_store *st, hss_table **out, hss_error *err)
 {
     static const colspec cols[] = {
@@ -239,13 +252,22 @@ hss_code plan_db_eval_list(hss_store *st, hss_table **out, hss_error *err)
         {"fail", "未达标", HSS_COL_INT},      {"unknown", "无法判断", HSS_COL_INT},
         {"label", "说明", HSS_COL_TEXT},      {"user", "保存人", HSS_COL_TEXT},
     };
+    /* at twice: the second becomes Beijing time in C (date arithmetic stays out of SQL) */
     hss_stmt *s = hss_store_prepare(st,
-        "SELECT id,at,strftime('%Y-%m-%d %H:%M',at,'+8 hours'),pack,pack_title,pack_version,year,data_version,"
+        "SELECT id,at,at,pack,pack_title,pack_version,year,data_version,"
         "pass,fail,unknown,label,user_name "
         "FROM plan_eval ORDER BY id DESC", err);
     if (!s)
         return HSS_EDB;
-    *out = rows_to_table(s, cols, sizeof cols / sizeof *cols);
+    *out = table_of(cols, sizeof cols / sizeof *cols);
+    while (hss_store_step(s) == HSS_ROW) {
+        hss_table_add_row(*out);
+        fill_row(*out, s, cols, sizeof cols / sizeof *cols);
+        char local[32];
+        if (beijing_minute(col_text(s, 2), local))
+            hss_table_set_text(*out, 2, local);
+    }
+    hss_store_finalize(s);
     return HSS_OK;
 }
 
@@ -499,7 +521,7 @@ hss_code plan_db_tasks_list(hss_store *st, const hss_plan_actor *who, const hss_
     hss_stmt *s = hss_store_prepare(st,
         "SELECT * FROM (SELECT t.id,t.pack,t.document,t.doc_title,t.quote,t.title_zh,t.title_en,t.target_zh,"
         " t.target_en,t.value,t.unit_zh,t.year,t.due,t.lead,"
-        " (SELECT group_concat(unit,'、') FROM (SELECT unit FROM plan_task_unit u WHERE u.task_id=t.id ORDER BY pos)),"
+        " (SELECT group_concat(unit,'、') FROM (SELECT unit FROM plan_task_unit u WHERE u.task_id=t.id ORDER BY pos) AS u),"
         " t.area,coalesce(a.name,t.area),t.status,"
         " (SELECT count(*) FROM plan_report r WHERE r.task_id=t.id),"
         " (SELECT max(date) FROM plan_report r WHERE r.task_id=t.id),"
@@ -509,7 +531,7 @@ hss_code plan_db_tasks_list(hss_store *st, const hss_plan_actor *who, const hss_
         "FROM plan_task t LEFT JOIN area a ON a.code=t.area "
         "WHERE t.area>=?3 AND t.area<?4"
         " AND (?5 IS NULL OR EXISTS(SELECT 1 FROM plan_task_unit u WHERE u.task_id=t.id AND u.unit=?5))"
-        " AND (?6 IS NULL OR t.status=?6) AND (?7 IS NULL OR t.id=?7)) "
+        " AND (?6 IS NULL OR t.status=?6) AND (?7 IS NULL OR t.id=?7)) AS t "
         "WHERE ?8=0 OR overdue ORDER BY document,id", err);
     if (!s)
         return HSS_EDB;
@@ -853,7 +875,7 @@ hss_code plan_db_city(hss_store *st, char out[16], hss_error *err)
      * on its own) uses its top area. */
     hss_stmt *s = hss_store_prepare(st,
         "SELECT code FROM area WHERE level='city' UNION ALL "
-        "SELECT code FROM (SELECT code FROM area WHERE parent_code IS NULL ORDER BY code) LIMIT 1", err);
+        "SELECT code FROM (SELECT code FROM area WHERE parent_code IS NULL ORDER BY code) AS top LIMIT 1", err);
     if (!s)
         return HSS_EDB;
     hss_code rc = HSS_OK;

@@ -34,12 +34,12 @@ hss_code hss_region_search(hss_store *st, const char *text, const char *under, s
         " SELECT 'area' AS kind, a.code, a.name, a.level AS detail, p.name AS place,"
         "  CASE WHEN a.name=?2 THEN 0 WHEN substr(a.name,1,length(?2))=?2 THEN 1 ELSE 2 END AS rank, 0 AS k"
         "  FROM sub JOIN area a ON a.code=sub.code LEFT JOIN area p ON p.code=a.parent_code"
-        "  WHERE CASE WHEN ?3 THEN substr(a.code,1,length(?2))=?2 ELSE instr(a.name,?2)>0 END"
+        "  WHERE CASE WHEN ?3<>0 THEN substr(a.code,1,length(?2))=?2 ELSE instr(a.name,?2)>0 END"
         " UNION ALL"
         " SELECT 'facility', f.code, f.name, f.type, a.name,"
         "  CASE WHEN f.name=?2 THEN 0 WHEN substr(f.name,1,length(?2))=?2 THEN 1 ELSE 2 END, 1"
         "  FROM sub JOIN facility f ON f.area_code=sub.code JOIN area a ON a.code=f.area_code"
-        "  WHERE CASE WHEN ?3 THEN substr(f.code,1,length(?2))=?2 ELSE instr(f.name,?2)>0 END)"
+        "  WHERE CASE WHEN ?3<>0 THEN substr(f.code,1,length(?2))=?2 ELSE instr(f.name,?2)>0 END) AS hit"
         " ORDER BY rank, k, length(code), code LIMIT ?4", err);
     if (!q)
         return HSS_EDB;

@@ -66,7 +66,7 @@ static char *compare_lines(long long a, long long b)
 static void save_change_save_compare(void **state)
 {
     (void)state;
-    long long v0 = db_query_int(db, "SELECT coalesce((SELECT value FROM hss_meta WHERE key='data_version'),0)");
+    long long v0 = db_query_int(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM hss_meta WHERE key='data_version'),0)");
     long long s1 = save("年度");
     /* every finding of the pack is kept: 1 rule x 5 counties, with the pack and data versions */
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM plan_finding WHERE eval_id=1"), 5);

@@ -140,7 +140,8 @@ static void monthly_bulletin(void **state)
     free(out);
 
     /* a Liaocheng region: ranked on Liaocheng's indicator targets */
-    plan_sql(db, "INSERT OR REPLACE INTO hss_meta(key, value) VALUES('region', 'liaocheng')");
+    plan_sql(db, "INSERT INTO hss_meta(key, value) VALUES('region', 'liaocheng') "
+                 "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
     char *first = bulletin("2025-11");
     assert_non_null(strstr(first, "目标值依据：聊城市规划标准"));
     assert_non_null(strstr(first, "此前没有通报"));

@@ -56,8 +56,9 @@ static hss_store *region_db(const char *name)
 static char *extras_of(hss_store *st, const char *code)
 {
     hss_stmt *s = hss_store_prepare(
-        st, "SELECT IFNULL(beds_rehabilitation,'-') || '|' || IFNULL(beds_nursing,'-') || '|' || "
-            "IFNULL(run_by,'-') FROM facility WHERE code=?1", NULL);
+        st, "SELECT coalesce(CAST(beds_rehabilitation AS TEXT),'-') || '|' || "
+            "coalesce(CAST(beds_nursing AS TEXT),'-') || '|' || coalesce(run_by,'-') FROM facility WHERE code=?1",
+        NULL);
     assert_non_null(s);
     hss_store_bind_text(s, 1, code);
     assert_int_equal(hss_store_step(s), HSS_ROW);

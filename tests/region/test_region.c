@@ -64,9 +64,9 @@ static char *snapshot(hss_store *st)
     static const char *const q[] = {
         "SELECT count(*) FROM area", "SELECT count(*) FROM facility", "SELECT count(*) FROM staff",
         "SELECT count(*) FROM vehicle", "SELECT count(*) FROM boundary",
-        "SELECT total(population) + total(lon) FROM area",
-        "SELECT total(beds_open) + total(length(services)) FROM facility",
-        "SELECT total(count) FROM staff", "SELECT total(count) FROM vehicle"};
+        "SELECT coalesce(sum(population), 0) + coalesce(sum(lon), 0) FROM area",
+        "SELECT coalesce(sum(beds_open), 0) + coalesce(sum(length(services)), 0) FROM facility",
+        "SELECT coalesce(sum(count), 0) FROM staff", "SELECT coalesce(sum(count), 0) FROM vehicle"};
     for (size_t i = 0; i < sizeof q / sizeof *q; i++)
         hss_buf_printf(&b, "%lld ", hss_test_query_int(st, q[i]));
     hss_buf_printf(&b, "v%lld", (long long)hss_store_data_version(st));
