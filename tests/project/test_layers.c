@@ -119,21 +119,8 @@ static void lex(const char *src, tok_fn fn, void *ctx)
     }
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    hss_buf b;
-    hss_buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        hss_buf_append(&b, chunk, n);
-    fclose(f);
-    hss_buf_putc(&b, 0);
-    return hss_buf_steal(&b);
-}
+/* The whole file, NUL-terminated; NULL when it cannot be read. */
+static char *slurp(const char *path) { return hss_read_file(path, NULL, NULL); }
 
 /* Calls fn on every .c and .h file under dir (recursively), in name order per directory. */
 static void each_source(const char *dir, void (*fn)(const char *path, void *ctx), void *ctx)

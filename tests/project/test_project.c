@@ -8,20 +8,8 @@
 
 #include <dirent.h>
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    hss_buf b;
-    hss_buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        hss_buf_append(&b, chunk, n);
-    fclose(f);
-    return hss_buf_steal(&b);
-}
+/* The whole file, NUL-terminated; NULL when it cannot be read. */
+static char *slurp(const char *path) { return hss_read_file(path, NULL, NULL); }
 
 static void readme_is_short(void **state)
 {
