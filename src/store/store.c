@@ -211,16 +211,11 @@ static hss_code migrate(hss_store *st, hss_error *err)
 
 /* ---- opening -------------------------------------------------------------------------------- */
 
-static int is_pg_url(const char *path)
-{
-    return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
-}
-
 hss_store *hss_store_open(const char *path, hss_error *err)
 {
     hss_store *st = hss_xcalloc(1, sizeof *st);
     st->path = hss_xstrdup(path);
-    st->ops = is_pg_url(path) || hss_store_pg_test_url(path) ? &hss_store_pg_ops : &hss_store_sqlite_ops;
+    st->ops = hss_store_pg_is_url(path) || hss_store_pg_test_url(path) ? &hss_store_pg_ops : &hss_store_sqlite_ops;
     hss_error local;
     hss_error_clear(&local);
     if (st->ops->open(st, err)) {
@@ -237,7 +232,7 @@ hss_store *hss_store_open(const char *path, hss_error *err)
 
 hss_store *hss_store_open_existing(const char *path, hss_error *err)
 {
-    if (strcmp(path, ":memory:") != 0 && !is_pg_url(path) && strncmp(path, "file:", 5) != 0 &&
+    if (strcmp(path, ":memory:") != 0 && !hss_store_pg_is_url(path) && strncmp(path, "file:", 5) != 0 &&
         access(path, F_OK) != 0) {
         hss_fail(err, HSS_ENOTFOUND, "%s: no such database (create one with `hss demo` or `hss import`)", path);
         return NULL;

@@ -19,13 +19,15 @@
 #include "base/base.h"
 #include "store/store_pg.h"
 
+int hss_store_pg_is_url(const char *path)
+{
+    return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
+}
+
 const char *hss_store_pg_test_url(const char *path)
 {
     const char *url = getenv("HSS_STORE_PG");
-    if (!url || !*url || !path)
-        return NULL;
-    if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0 ||
-        strncmp(path, "file:", 5) == 0)
+    if (!url || !*url || !path || hss_store_pg_is_url(path) || strncmp(path, "file:", 5) == 0)
         return NULL;
     return url;
 }

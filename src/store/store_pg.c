@@ -373,6 +373,16 @@ static int name_char(char ch)
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
 }
 
+/* Makes room for parameter number num (from 1) in the names array. */
+static void names_reserve(char ***nm, int *cap, int num)
+{
+    while (num > *cap) {
+        *nm = hss_xrealloc(*nm, (size_t)(*cap * 2) * sizeof **nm);
+        memset(*nm + *cap, 0, (size_t)*cap * sizeof **nm);
+        *cap *= 2;
+    }
+}
+
 /* Numbers the placeholders as SQLite would: `?` takes the next number, `?N` the number N, and a
  * named parameter the number of its first appearance. Quoted text and comments are copied. */
 static char *number_params(const char *sql, int *nparams, char ***names)
@@ -419,11 +429,7 @@ static char *number_params(const char *sql, int *nparams, char ***names)
                     num = i + 1;
             if (!num) {
                 num = max + 1;
-                if (num > cap) {
-                    nm = hss_xrealloc(nm, (size_t)(cap * 2) * sizeof *nm);
-                    memset(nm + cap, 0, (size_t)cap * sizeof *nm);
-                    cap *= 2;
-                }
+                names_reserve(&nm, &cap, num);
                 nm[num - 1] = hss_xstrndup(p, (size_t)(e - p));
             }
         } else {
@@ -431,11 +437,7 @@ static char *number_params(const char *sql, int *nparams, char ***names)
             p++;
             continue;
         }
-        while (num > cap) {
-            nm = hss_xrealloc(nm, (size_t)(cap * 2) * sizeof *nm);
-            memset(nm + cap, 0, (size_t)cap * sizeof *nm);
-            cap *= 2;
-        }
+        names_reserve(&nm, &cap, num);
         if (num > max)
             max = num;
         hss_buf_printf(&b, "$%d", num);
