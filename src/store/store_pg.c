@@ -909,6 +909,14 @@ typedef struct pg_load {
     hss_buf row; /* rows not yet sent */
 } pg_load;
 
+/* Ends the savepoint a load runs in: kept when it loaded, undone when it failed. */
+static void load_savepoint_end(pg_conn *c, int failed)
+{
+    if (failed)
+        simple(c, "ROLLBACK TO SAVEPOINT hss_load");
+    simple(c, "RELEASE SAVEPOINT hss_load");
+}
+
 static hss_code pg_load_begin(hss_store_loader *ld, const char *const *cols, hss_error *err)
 {
     pg_conn *c = CONN(ld->st);
@@ -918,11 +926,14 @@ static hss_code pg_load_begin(hss_store_loader *ld, const char *const *cols, hss
     for (int i = 0; i < ld->ncols; i++)
         hss_buf_printf(&sql, "%s%s", i ? "," : "", cols[i]);
     hss_buf_puts(&sql, ") FROM STDIN");
+    /* a load that fails is undone alone, as a failing statement is, and the transaction goes on */
+    simple(c, "SAVEPOINT hss_load");
     PGresult *r = PQexec(c->c, sql.data);
     hss_buf_free(&sql);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
         set_error(c, r);
         PQclear(r);
+        load_savepoint_end(c, 1);
         return hss_fail(err, HSS_EDB, "%s: bulk load: %s", ld->table, c->errmsg);
     }
     PQclear(r);
@@ -1016,6 +1027,7 @@ static hss_code pg_load_end(hss_store_loader *ld, int abort, hss_error *err)
         }
         PQclear(r);
     }
+    load_savepoint_end(c, abort || rc != HSS_OK);
     hss_buf_free(&p->row);
     free(p);
     ld->impl = NULL;

@@ -232,8 +232,15 @@ static void a_difference_is_caught(void **state)
     snprintf(path, sizeof path, "%s/skew.db", dir);
     hss_store *a = hss_store_open_existing(src_path, &err), *b = hss_store_open(path, &err);
     assert_non_null(b);
-    assert_int_equal(hss_store_exec(b, "CREATE TEMP TRIGGER skew AFTER INSERT ON main.facility BEGIN "
-                                       "UPDATE facility SET name=name||'x' WHERE code=NEW.code; END", &err), HSS_OK);
+    if (hss_store_is_pg(b)) {
+        assert_int_equal(hss_store_exec(b, "CREATE FUNCTION skew() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                                           "UPDATE facility SET name=name||'x' WHERE code=NEW.code; RETURN NULL; END $$; "
+                                           "CREATE TRIGGER skew AFTER INSERT ON facility FOR EACH ROW EXECUTE FUNCTION skew()",
+                                        &err), HSS_OK);
+    } else {
+        assert_int_equal(hss_store_exec(b, "CREATE TEMP TRIGGER skew AFTER INSERT ON main.facility BEGIN "
+                                           "UPDATE facility SET name=name||'x' WHERE code=NEW.code; END", &err), HSS_OK);
+    }
     hss_store_copy_result res;
     assert_int_equal(hss_store_copy(a, b, NULL, &res, &err), HSS_EDB);
     assert_non_null(strstr(err.msg, "facility: the copy differs from the source"));
@@ -278,15 +285,17 @@ static void bad_paths_and_names_are_clear_errors(void **state)
     /* facility rows refer to areas: without them the copy cannot commit, and leaves nothing */
     snprintf(cmd, sizeof cmd, "%s copy --from %s --to %s/fk.db --tables facility 2>&1", hss_test_bin(), src_path, dir);
     assert_int_equal(hss_test_run(cmd, &out), 1);
-    assert_non_null(strstr(out, "fk.db: the copy could not commit: database: FOREIGN KEY constraint failed "
-                                "(do the tables named refer to tables not named?)"));
+    assert_non_null(strstr(out, "fk.db: the copy could not commit: database: "));
+    assert_non_null(strstr(out, "(do the tables named refer to tables not named?)"));
+    assert_true(strstr(out, "FOREIGN KEY constraint failed") || strstr(out, "violates foreign key constraint"));
     free(out);
     snprintf(cmd, sizeof cmd, "%s/fk.db", dir);
     assert_int_equal(db_query_int(cmd, "SELECT count(*) FROM facility"), 0);
 
     snprintf(cmd, sizeof cmd, "%s copy --from %s --to %s 2>&1", hss_test_bin(), src_path, src_path);
     assert_int_equal(hss_test_run(cmd, &out), 1);
-    assert_non_null(strstr(out, "the source and the destination are the same database"));
+    /* one SQLite file opened twice would wait on its own lock; a PostgreSQL schema is simply not empty */
+    assert_non_null(strstr(out, getenv("HSS_STORE_PG") ? "is not empty" : "the source and the destination are the same database"));
     free(out);
 
     snprintf(cmd, sizeof cmd, "%s copy --from %s 2>&1", hss_test_bin(), src_path);
@@ -300,10 +309,15 @@ static void bad_paths_and_names_are_clear_errors(void **state)
 static hss_store *typed_store(void)
 {
     hss_error err;
-    hss_store *st = hss_store_open(":memory:", &err);
+    static int k;
+    char path[700];
+    snprintf(path, sizeof path, "%s/typed%d.db", dir, k++);
+    hss_store *st = hss_store_open(path, &err);
     assert_non_null(st);
-    assert_int_equal(hss_store_exec(st, "CREATE TABLE t(i INTEGER PRIMARY KEY, r REAL, s TEXT, b BLOB, n TEXT)", &err),
-                     HSS_OK);
+    /* DDL outside a migration is not translated: each database gets its own types */
+    const char *ddl = hss_store_is_pg(st) ? "CREATE TABLE t(i BIGINT PRIMARY KEY, r DOUBLE PRECISION, s TEXT, b BYTEA, n TEXT)"
+                                          : "CREATE TABLE t(i INTEGER PRIMARY KEY, r REAL, s TEXT, b BLOB, n TEXT)";
+    assert_int_equal(hss_store_exec(st, ddl, &err), HSS_OK);
     return st;
 }
 
@@ -363,9 +377,16 @@ static void bulk_load_refuses_misuse(void **state)
     hss_store_load_int(ld, 0, 7);
     assert_int_equal(hss_store_load_next(ld, &err), HSS_OK);
     hss_store_load_int(ld, 0, 7); /* the same key again */
-    assert_int_equal(hss_store_load_next(ld, &err), HSS_EDB);
-    assert_non_null(strstr(err.msg, "t: row 2"));
-    hss_store_load_abort(ld);
+    if (hss_store_is_pg(st)) {
+        /* COPY streams the rows: the server finds the duplicate when the load ends */
+        assert_int_equal(hss_store_load_next(ld, &err), HSS_OK);
+        assert_int_equal(hss_store_load_end(ld, &err), HSS_EDB);
+        assert_non_null(strstr(err.msg, "duplicate key"));
+    } else {
+        assert_int_equal(hss_store_load_next(ld, &err), HSS_EDB);
+        assert_non_null(strstr(err.msg, "t: row 2"));
+        hss_store_load_abort(ld);
+    }
     hss_store_rollback(st);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM t"), 0);
     hss_store_close(st);
