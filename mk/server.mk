@@ -21,5 +21,5 @@ serve: $(BUILD)/hss web/dist/index.html
 	[ -f lishui.db ] || $(BUILD)/hss demo lishui --db lishui.db
 	printf '%s\n' '$(DEMO_PASSWORD)' | $(BUILD)/hss user add $(DEMO_LOGIN) --role planner --scope 331100 --password-stdin --db lishui.db
 	@echo "demo login: $(DEMO_LOGIN) / $(DEMO_PASSWORD) (planner, 丽水市: counts only)"
-	care/demo_logins.sh $(BUILD)/hss lishui.db
+	$(BUILD)/hss care demo-logins --db lishui.db
 	$(BUILD)/hss serve --db lishui.db

@@ -403,6 +403,16 @@ hss_code hss_care_figures_taken(hss_store *st, hss_error *err);
  * generated care data. */
 hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_error *err);
 
+/* Whom the care roles' demo logins stand for (demo_logins.c): the first county's first township
+ * family-doctor team (code, "team · facility" and its county), that county's general hospital
+ * and a resident of the team's villages under chronic-disease management (citizen ID number). */
+typedef struct hss_care_demo_people {
+    char team[64], team_label[256], county[16];
+    char hospital[64], hospital_name[256];
+    char resident[32];
+} hss_care_demo_people;
+hss_code hss_care_demo_pick(hss_store *st, hss_care_demo_people *out, hss_error *err);
+
 /* ---- writes from the dashboard (write.c) ----------------------------------------------------- */
 
 /* What was wrong with one field of a request, for a form to show beside that field: the field's

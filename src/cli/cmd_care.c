@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/auth.h"
 #include "care/care.h"
+#include "server/server.h"
 #include "cli/cli.h"
 
 /* ---- a small option parser: --name value pairs, boolean flags, positional arguments ------- */
@@ -327,6 +329,7 @@ static const char CARE_USAGE[] =
     "  followups --resident R --as USER [--team T|--facility C|--area A]\n"
     "  measures [--under AREA] [--date D] [--rules FILE]\n"
     "  generate [--scale S] [--seed N]      generated demo residents, contracts, referrals, follow-ups\n"
+    "  demo-logins                         one login per care role on a demo region, printed\n"
     "  (R is an 18-character ID number or a resident id; every listing takes --format table|csv|json)";
 
 static int int_opt(const opts *o, const char *name, int *out)
@@ -342,6 +345,31 @@ static int int_opt(const opts *o, const char *name, int *out)
     }
     *out = (int)v;
     return 0;
+}
+
+/* The demo logins of the care roles (the planner's is made by `make serve`), with passwords
+ * that say they are demo ones, and what each stands for. */
+static hss_code demo_logins(hss_store *st, hss_error *err)
+{
+    hss_care_demo_people p;
+    if (hss_care_demo_pick(st, &p, err))
+        return err->code;
+    char city[8]; /* the CDC login reads the whole city of the team's county */
+    snprintf(city, sizeof city, "%.4s00", p.county);
+    if ( hss_user_add_care(st, "doctor", "doctor", p.team, "乡镇家庭医生(演示)", "doctor-demo-2025", err) ||
+        hss_user_add_care(st, "villagedoc", "doctor", p.team, "村医(演示)", "village-demo-2025", err) ||
+        hss_user_add_care(st, "hospital", "hospital", p.hospital, "县医院转诊科(演示)", "hospital-demo-2025", err) ||
+        hss_auth_user_add(st, "cdc", "cdc", city, "cdc-demo-2025", err) ||
+        hss_user_add_resident(st, "resident", p.resident, "resident-demo-2025", err))
+        return err->code ? err->code : HSS_EDB;
+    printf("care demo logins (generated demo data):\n"
+           "  doctor     / doctor-demo-2025    township family doctor, %s\n"
+           "  villagedoc / village-demo-2025   village doctor of the same team\n"
+           "  hospital   / hospital-demo-2025  receiving hospital, %s\n"
+           "  cdc        / cdc-demo-2025       CDC of the city (alerts and surveillance, no named residents)\n"
+           "  resident   / resident-demo-2025  a resident of the team's villages (their own record)\n",
+           p.team_label, p.hospital_name);
+    return HSS_OK;
 }
 
 int hss_cmd_care(int argc, char **argv)
@@ -482,6 +510,8 @@ int hss_cmd_care(int argc, char **argv)
                    hss_store_col_int64(s, 0), hss_store_col_int64(s, 1), hss_store_col_int64(s, 2),
                    hss_store_col_int64(s, 3), hss_store_col_int64(s, 4));
         hss_store_finalize(s);
+    } else if (strcmp(cmd, "demo-logins") == 0) {
+        FAIL_IF(demo_logins(st, &err));
     } else {
         fprintf(stderr, "hss: unknown care subcommand '%s%s%s'\n", cmd, two ? " " : "", sub);
         hss_store_close(st);

@@ -798,6 +798,24 @@ static void demo_generation(void **state)
     hss_store_close(st);
 }
 
+/* `hss care demo-logins` on a database without a demo region: a clear error, no account made. */
+static void demo_logins_need_a_demo_region(void **state)
+{
+    (void)state;
+    char *dir = hss_test_tmpdir(), path[600], cmd[1400], *out = NULL;
+    snprintf(path, sizeof path, "%s/empty.db", dir);
+    hss_error err;
+    hss_store *st = hss_store_open(path, &err);
+    assert_non_null(st);
+    hss_store_close(st);
+    snprintf(cmd, sizeof cmd, "%s care demo-logins --db %s 2>&1", hss_test_bin(), path);
+    assert_int_equal(hss_test_run(cmd, &out), 1);
+    assert_non_null(strstr(out, "no township family-doctor team, county general hospital or managed resident"));
+    free(out);
+    assert_int_equal(db_query_int(path, "SELECT count(*) FROM app_user"), 0);
+    free(dir);
+}
+
 int main(void)
 {
     g_dir = hss_test_tmpdir();
@@ -813,6 +831,7 @@ int main(void)
         cmocka_unit_test(team_phone),
         cmocka_unit_test(cli_commands),
         cmocka_unit_test(demo_generation),
+        cmocka_unit_test(demo_logins_need_a_demo_region),
     };
     int rc = cmocka_run_group_tests_name("care", tests, NULL, NULL);
     free(g_dir);

@@ -1,7 +1,7 @@
 /* test_lang_e2e.c: the user's language on every screen of the Lishui demo, in headless Chromium
  * (tests/server/e2e_lang.mjs). Builds the Lishui demo (a small resident sample), makes the demo
  * logins of every role (`make demo` does the same: the planner of mk/server.mk and
- * care/demo_logins.sh), starts `hss serve` cold and lets the script log in as each role and scan
+ * `hss care demo-logins`), starts `hss serve` cold and lets the script log in as each role and scan
  * every screen, export heading and a sample of refusals in Chinese mode for internal ids, file
  * names, paths, English words and UTC times; then checks that the HTML report is titled with the
  * city (丽水市), not the province above it. The script also prints the first screen's time and
@@ -19,7 +19,7 @@ static void every_screen_in_chinese(void **state)
     snprintf(cmd, sizeof cmd, "%s demo lishui --db '%s' --quiet --residents-scale 0.01 >/dev/null 2>&1", hss_test_bin(), db);
     assert_int_equal(hss_test_run(cmd, NULL), 0);
     assert_int_equal(add_user(db, "demo", "planner", "331100", "lishui-demo-2025", NULL), 0);
-    snprintf(cmd, sizeof cmd, "care/demo_logins.sh '%s' '%s' 2>&1", hss_test_bin(), db);
+    snprintf(cmd, sizeof cmd, "%s care demo-logins --db '%s' 2>&1", hss_test_bin(), db);
     int rc = hss_test_run(cmd, &out);
     if (rc)
         fputs(out, stderr);
