@@ -19,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "rounds/rounds.h"
+#include "../tests/rounds/vrp_inst.h"
 
 #define MAXN 8
 
@@ -61,53 +61,9 @@ static int lishui(const char *db)
 
 /* ---- small instances --------------------------------------------------------------------- */
 
-typedef struct {
-    size_t n;
-    double t[(MAXN + 1) * (MAXN + 1)], dwell[MAXN + 1];
-    int freq[MAXN + 1];
-    hss_vrp vrp;
-} inst;
+typedef vrp_inst inst;
 
-static void make(inst *I, size_t n, uint64_t seed)
-{
-    hss_rng r;
-    hss_rng_seed(&r, seed);
-    double x[MAXN + 1], y[MAXN + 1];
-    size_t N = n + 1;
-    I->n = n;
-    for (size_t i = 0; i <= n; i++) {
-        x[i] = hss_rng_uniform(&r) * 40;
-        y[i] = hss_rng_uniform(&r) * 40;
-        I->dwell[i] = i ? 20 + 10 * (double)(hss_rng_next(&r) % 5) : 0;
-        I->freq[i] = i ? 1 + (int)(hss_rng_next(&r) % 3 == 0) : 0;
-    }
-    for (size_t i = 0; i < N; i++)
-        for (size_t j = 0; j < N; j++)
-            I->t[i * N + j] = i == j ? 0 : hypot(x[i] - x[j], y[i] - y[j]) * (1.2 + 0.5 * hss_rng_uniform(&r));
-    for (size_t k = 0; k < N; k++)
-        for (size_t i = 0; i < N; i++)
-            for (size_t j = 0; j < N; j++)
-                if (I->t[i * N + k] + I->t[k * N + j] < I->t[i * N + j])
-                    I->t[i * N + j] = I->t[i * N + k] + I->t[k * N + j];
-    I->vrp = (hss_vrp){n, I->t, I->dwell, I->freq, 240 + 30 * (double)(seed % 5)};
-}
-
-static double best_order(const inst *I, int *perm, size_t k, size_t at)
-{
-    if (at == k)
-        return hss_vrp_route_fits(&I->vrp, perm, k) ? hss_vrp_route_drive(&I->vrp, perm, k) : INFINITY;
-    double best = INFINITY;
-    for (size_t i = at; i < k; i++) {
-        int t = perm[at];
-        perm[at] = perm[i];
-        perm[i] = t;
-        double c = best_order(I, perm, k, at + 1);
-        best = c < best ? c : best;
-        perm[i] = perm[at];
-        perm[at] = t;
-    }
-    return best;
-}
+static void make(inst *I, size_t n, uint64_t seed) { vrp_inst_make(I, n, seed, 240 + 30 * (double)(seed % 5)); }
 
 /* Writes the set-partitioning ILP in CPLEX LP format, runs glpsol, returns its optimum. */
 static double glpk(const inst *I, const char *dir, int id, double *seconds)
@@ -129,7 +85,7 @@ static double glpk(const inst *I, const char *dir, int id, double *seconds)
                 perm[k++] = (int)v;
                 fq = I->freq[v] > fq ? I->freq[v] : fq;
             }
-        cost[m] = fq * best_order(I, perm, k, 0);
+        cost[m] = fq * vrp_inst_best_order(I, perm, k, 0);
         if (isfinite(cost[m]))
             fprintf(f, " + %.6f x%u", cost[m], m);
     }

@@ -7,61 +7,11 @@
  * must not exceed it.
  */
 #include "testutil.h"
-#include "rounds/rounds.h"
 
-#define MAXN 9
+#include "vrp_inst.h"
 
-typedef struct {
-    size_t n;
-    double t[(MAXN + 1) * (MAXN + 1)];
-    double dwell[MAXN + 1];
-    int freq[MAXN + 1];
-    hss_vrp vrp;
-} inst;
-
-static void make(inst *I, size_t n, uint64_t seed, double limit)
-{
-    hss_rng r;
-    hss_rng_seed(&r, seed);
-    double x[MAXN + 1], y[MAXN + 1];
-    I->n = n;
-    for (size_t i = 0; i <= n; i++) {
-        x[i] = hss_rng_uniform(&r) * 40;
-        y[i] = hss_rng_uniform(&r) * 40;
-        I->dwell[i] = i ? 20 + 10 * (double)(hss_rng_next(&r) % 5) : 0;
-        I->freq[i] = i ? 1 + (int)(hss_rng_next(&r) % 3 == 0) : 0;
-    }
-    /* shortest paths over a complete graph of detoured segments keep the triangle inequality */
-    size_t N = n + 1;
-    for (size_t i = 0; i < N; i++)
-        for (size_t j = 0; j < N; j++)
-            I->t[i * N + j] = i == j ? 0 : hypot(x[i] - x[j], y[i] - y[j]) * (1.2 + 0.5 * hss_rng_uniform(&r));
-    for (size_t k = 0; k < N; k++)
-        for (size_t i = 0; i < N; i++)
-            for (size_t j = 0; j < N; j++)
-                if (I->t[i * N + k] + I->t[k * N + j] < I->t[i * N + j])
-                    I->t[i * N + j] = I->t[i * N + k] + I->t[k * N + j];
-    I->vrp = (hss_vrp){n, I->t, I->dwell, I->freq, limit};
-}
-
-/* Brute force: best tour of every subset by trying every order. */
-static double best_order(const inst *I, int *perm, size_t k, size_t at)
-{
-    if (at == k)
-        return hss_vrp_route_fits(&I->vrp, perm, k) ? hss_vrp_route_drive(&I->vrp, perm, k) : INFINITY;
-    double best = INFINITY;
-    for (size_t i = at; i < k; i++) {
-        int t = perm[at];
-        perm[at] = perm[i];
-        perm[i] = t;
-        double c = best_order(I, perm, k, at + 1);
-        if (c < best)
-            best = c;
-        perm[i] = perm[at];
-        perm[at] = t;
-    }
-    return best;
-}
+#define MAXN VRP_MAXN
+typedef vrp_inst inst;
 
 static double subset_cost[1 << MAXN];
 
@@ -98,7 +48,7 @@ static double brute(const inst *I)
                 perm[k++] = (int)v;
                 f = I->freq[v] > f ? I->freq[v] : f;
             }
-        subset_cost[mask] = f * best_order(I, perm, k, 0);
+        subset_cost[mask] = f * vrp_inst_best_order(I, perm, k, 0);
     }
     unsigned blocks[MAXN + 1];
     return partitions(I, 1, blocks, 0);
@@ -131,7 +81,7 @@ static void exact_matches_enumeration(void **state)
     for (uint64_t seed = 1; seed <= 12; seed++) {
         inst I;
         size_t n = 3 + seed % 6; /* 3 .. 8 stops */
-        make(&I, n, seed, 240 + 30 * (double)(seed % 5));
+        vrp_inst_make(&I, n, seed, 240 + 30 * (double)(seed % 5));
         double opt = brute(&I);
         hss_vrp_sol s;
         hss_vrp_solve(&I.vrp, 12, &s);
@@ -152,7 +102,7 @@ static void heuristic_within_five_percent(void **state)
     for (uint64_t seed = 100; seed < 124; seed++) {
         inst I;
         size_t n = 6 + seed % 3; /* 6 .. 8 stops */
-        make(&I, n, seed, 240 + 30 * (double)(seed % 5));
+        vrp_inst_make(&I, n, seed, 240 + 30 * (double)(seed % 5));
         double opt = brute(&I);
         hss_vrp_sol s;
         hss_vrp_solve(&I.vrp, 0, &s); /* force the heuristic */
@@ -169,7 +119,7 @@ static void lone_visit_too_long_is_unserved(void **state)
 {
     (void)state;
     inst I;
-    make(&I, 4, 7, 480);
+    vrp_inst_make(&I, 4, 7, 480);
     /* village 2 is 5 hours away each way */
     for (size_t j = 0; j <= 4; j++) {
         if (j != 2) {
