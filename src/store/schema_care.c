@@ -425,8 +425,16 @@ HSS_SCHEMA(hss_schema_care, "care",
     "  FROM care_followup_old f JOIN care_enrolment_old e ON e.id=f.enrolment_id"
     "  JOIN care_resident_old r ON r.id=e.resident_id;"
     "INSERT INTO care_request SELECT * FROM care_request_old;"
+    /* made again after the tables whose triggers fill it, so that the catalogue (and `hss copy`,
+     * which takes tables in creation order) still lists it after them */
+    "ALTER TABLE care_figures_dirty RENAME TO care_figures_dirty_old;"
+    "CREATE TABLE care_figures_dirty("
+    "  township TEXT PRIMARY KEY,"
+    "  county_code TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "INSERT INTO care_figures_dirty SELECT * FROM care_figures_dirty_old;"
     "DROP TABLE care_followup_old, care_enrolment_old, care_referral_event_old, care_referral_old, care_contract_old,"
-    "  care_resident_old, care_request_old;"
+    "  care_resident_old, care_request_old, care_figures_dirty_old;"
     "CREATE INDEX care_resident_village ON care_resident(village_code);"
     "CREATE INDEX care_resident_county ON care_resident(county_code);"
     "CREATE INDEX care_contract_resident ON care_contract(resident_id, start_date);"
