@@ -160,8 +160,8 @@ hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, in
         return hss_fail(err, HSS_EINVAL, "visit date %s is before the enrolment on %s", f->date, enrolled);
     if (hss_store_begin(st, err))
         return HSS_EDB;
-    s = hss_store_prepare(st, "INSERT INTO care_followup(enrolment_id,visit_date,sbp,dbp,glucose,symptoms,adherence,referred,user_name) "
-                              "VALUES(?,?,?,?,?,?,?,?,?)", err);
+    s = hss_store_prepare(st, "INSERT INTO care_followup(enrolment_id,visit_date,sbp,dbp,glucose,symptoms,adherence,referred,user_name,"
+                              "county_code) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,(SELECT county_code FROM care_enrolment WHERE id=?1))", err);
     if (!s) {
         hss_store_rollback(st);
         return HSS_EDB;

@@ -474,17 +474,19 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
     if ((rc = exec_del(st, err)) || (rc = make_teams(st, &R, vs, nv, err)))
         goto done;
     S.res = hss_store_prepare(st, "INSERT INTO care_resident(id_number,name,sex,birth_date,village_code,county_code,household,"
-                                  "conditions,generated) VALUES(?,?,?,?,?,?,?,?,1) ON CONFLICT(id_number) DO NOTHING", err);
+                                  "conditions,generated) VALUES(?,?,?,?,?,?,?,?,1) ON CONFLICT DO NOTHING", err);
     S.con = hss_store_prepare(st, "INSERT INTO care_contract(resident_id,team_code,package,start_date,end_date,renewal_of,"
                                   "village_code,county_code,generated) VALUES(?,?,?,?,?,?,?,?,1)", err);
     S.enr = hss_store_prepare(st, "INSERT INTO care_enrolment(resident_id,disease,enrolled_on,village_code,county_code,generated,"
                                   "s_birth,s_enrolled,s_nvisits,s_visits) VALUES(?1,?2,?3,?4,?5,1,?6,?7,?8,?9)", err);
     S.fu = hss_store_prepare(st, "INSERT INTO care_followup(enrolment_id,visit_date,sbp,dbp,glucose,symptoms,adherence,referred,"
-                                 "user_name,generated) VALUES(?,?,?,?,?,?,?,?,'generated',1)", err);
+                                 "user_name,generated,county_code) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,'generated',1,"
+                                 "(SELECT county_code FROM care_enrolment WHERE id=?1))", err);
     S.ref = hss_store_prepare(st, "INSERT INTO care_referral(resident_id,from_facility,to_facility,to_name,in_county,priority,reason,"
                                   "state,requested_at,accepted_at,rejected_at,arrived_at,completed_at,down_referred_at,received_at,"
                                   "village_code,county_code,generated) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,1)", err);
-    S.ev = hss_store_prepare(st, "INSERT INTO care_referral_event(referral_id,state,at,user_name,note) VALUES(?,?,?,'generated','')", err);
+    S.ev = hss_store_prepare(st, "INSERT INTO care_referral_event(referral_id,state,at,user_name,note,county_code) VALUES(?1,?2,?3,'generated','',"
+                                 "(SELECT county_code FROM care_referral WHERE id=?1))", err);
     if (!S.res || !S.con || !S.enr || !S.fu || !S.ref || !S.ev) {
         rc = HSS_EDB;
         goto done;

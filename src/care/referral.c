@@ -76,7 +76,8 @@ static hss_code log_event(hss_store *st, int64_t id, const char *state, const ch
                           const char *note, hss_error *err)
 {
     hss_stmt *s = hss_store_prepare(st,
-        "INSERT INTO care_referral_event(referral_id,state,at,user_name,note) VALUES(?,?,?,?,?)", err);
+        "INSERT INTO care_referral_event(referral_id,state,at,user_name,note,county_code) "
+        "VALUES(?1,?2,?3,?4,?5,(SELECT county_code FROM care_referral WHERE id=?1))", err);
     if (!s) {
         hss_store_rollback(st);
         return HSS_EDB;

@@ -77,6 +77,20 @@ unsigned hss_care_key_groups(int32_t birth, unsigned conditions, int32_t day)
     return m;
 }
 
+/* A resident whose new village lies in another county moves there first, so that the import's
+ * upsert, keyed by ID number and county (the partition key on PostgreSQL), finds them. */
+static hss_code move_county(hss_store *st, const char *id_number, const char *village, hss_error *err)
+{
+    hss_stmt *s = hss_store_prepare(st, "UPDATE care_resident SET county_code=? WHERE id_number=?", err);
+    if (!s)
+        return HSS_EDB;
+    hss_store_bind_textn(s, 1, village, 6);
+    hss_store_bind_text(s, 2, id_number);
+    int rc = hss_store_step(s);
+    hss_store_finalize(s);
+    return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, "moving a resident to another county");
+}
+
 hss_code hss_care_audit(hss_store *st, const char *user, const char *action, int64_t resident_id,
                         hss_error *err)
 {
@@ -213,13 +227,13 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
     }
     hss_code rc = HSS_OK;
     hss_stmt *vq = hss_store_prepare(st, "SELECT 1 FROM area WHERE code=? AND level='village'", err);
-    hss_stmt *ex = hss_store_prepare(st, "SELECT household,conditions FROM care_resident WHERE id_number=?", err);
+    hss_stmt *ex = hss_store_prepare(st, "SELECT household,conditions,county_code FROM care_resident WHERE id_number=?", err);
     /* A column absent from the file (?9 household, ?10 conditions = 0) leaves the stored value
      * alone; only a present cell, empty or not, replaces it. */
     hss_stmt *ins = hss_store_prepare(st,
         "INSERT INTO care_resident(id_number,name,sex,birth_date,village_code,county_code,household,conditions,generated) "
-        "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,0) ON CONFLICT(id_number) DO UPDATE SET name=excluded.name, sex=excluded.sex,"
-        " birth_date=excluded.birth_date, village_code=excluded.village_code, county_code=excluded.county_code,"
+        "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,0) ON CONFLICT(id_number, county_code) DO UPDATE SET name=excluded.name,"
+        " sex=excluded.sex, birth_date=excluded.birth_date, village_code=excluded.village_code,"
         " household=CASE WHEN ?9<>0 THEN excluded.household ELSE care_resident.household END,"
         " conditions=CASE WHEN ?10<>0 THEN excluded.conditions ELSE care_resident.conditions END,"
         " generated=0", err);
@@ -337,6 +351,11 @@ hss_code hss_care_residents_import(hss_store *st, const char *path, hss_care_imp
                 local.cleared_households++;
             if (has_conditions && mask == 0 && hss_store_col_int(ex, 1) != 0)
                 local.cleared_conditions++;
+            const char *old_county = hss_store_col_text(ex, 2);
+            if (old_county && strncmp(old_county, village, 6) != 0 && move_county(st, idn, village, err)) {
+                rc = HSS_EDB;
+                goto done;
+            }
         }
         hss_store_reset(ins);
         hss_store_bind_text(ins, 1, idn);

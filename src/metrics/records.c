@@ -210,8 +210,7 @@ hss_code mx_records_refresh(hss_store *st, const mx_tree *t, mx_aggmap *delta, i
                                       "element_id=? AND org_id=? AND period=?", err);
     r.put = hss_store_prepare(st, "INSERT INTO metric_record_value(element_id, "
                                   "org_id, period, value, county_code) VALUES(?,?,?,?,?) "
-                                  "ON CONFLICT(element_id, org_id, period) DO UPDATE SET value=excluded.value, "
-                                  "county_code=excluded.county_code", err);
+                                  "ON CONFLICT(element_id, org_id, period, county_code) DO UPDATE SET value=excluded.value", err);
     r.del = hss_store_prepare(st, "DELETE FROM metric_record_value WHERE element_id=? AND "
                                   "org_id=? AND period=?", err);
     if (!r.get_rec || !r.get_imp || !r.put || !r.del)

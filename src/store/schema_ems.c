@@ -62,4 +62,45 @@ HSS_SCHEMA(hss_schema_ems, "ems",
     "CREATE INDEX ems_aed_county ON ems_aed(county_code);",
     /* v3: the day an AED was installed (YYYY-MM-DD, NULL when not known), so that a plan's
      * "新增 AED" counts the AEDs installed since the plan was issued */
-    "ALTER TABLE ems_aed ADD COLUMN installed TEXT;");
+    "ALTER TABLE ems_aed ADD COLUMN installed TEXT;",
+    /* v4 (issue 15): on PostgreSQL the calls and the unit events are partitioned by county
+     * (PARTITION BY HASH(county_code)), so their keys name county_code: a call is (call_id,
+     * county_code), an event (id, county_code). SQLite keeps its tables and gains the index the
+     * call upsert names. Units and AEDs are the region's equipment: small reference tables. */
+    "CREATE UNIQUE INDEX ems_call_id_county ON ems_call(call_id, county_code);"
+    HSS_SQL_PG
+    "ALTER TABLE ems_call RENAME TO ems_call_old;"
+    "ALTER TABLE ems_unit_event RENAME TO ems_unit_event_old;"
+    "CREATE TABLE ems_call("
+    "  call_id TEXT NOT NULL,"
+    "  county_code TEXT NOT NULL,"
+    "  village_code TEXT NOT NULL,"
+    "  lon REAL NOT NULL, lat REAL NOT NULL,"
+    "  priority TEXT NOT NULL DEFAULT '',"
+    "  category TEXT NOT NULL DEFAULT '',"
+    "  received_at INTEGER NOT NULL,"
+    "  dispatched_at INTEGER, departed_at INTEGER, on_scene_at INTEGER, left_scene_at INTEGER,"
+    "  at_hospital_at INTEGER, handover_at INTEGER,"
+    "  unit_code TEXT,"
+    "  hospital_code TEXT,"
+    "  outcome TEXT NOT NULL DEFAULT '',"
+    "  busy_end INTEGER,"
+    "  generated INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY(call_id, county_code)"
+    ") PARTITION BY HASH(county_code);"
+    "CREATE TABLE ems_unit_event("
+    "  id INTEGER PRIMARY KEY,"
+    "  unit_code TEXT NOT NULL REFERENCES ems_unit(code) ON DELETE CASCADE DEFERRABLE,"
+    "  county_code TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK(state IN ('available','dispatched','on_scene','transporting',"
+    "    'at_hospital','out_of_service')),"
+    "  user_name TEXT NOT NULL,"
+    "  recorded_at TEXT NOT NULL"
+    ") PARTITION BY HASH(county_code);"
+    "INSERT INTO ems_call SELECT * FROM ems_call_old;"
+    "INSERT INTO ems_unit_event SELECT * FROM ems_unit_event_old;"
+    "DROP TABLE ems_call_old, ems_unit_event_old;"
+    "CREATE INDEX ems_call_county ON ems_call(county_code, received_at);"
+    "CREATE INDEX ems_call_unit ON ems_call(unit_code, dispatched_at);"
+    "CREATE INDEX ems_unit_event_unit ON ems_unit_event(unit_code, at);");

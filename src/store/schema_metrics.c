@@ -66,4 +66,21 @@ HSS_SCHEMA(hss_schema_metrics, "metrics",
     "  PRIMARY KEY(element_id, org_id, period)"
     ") WITHOUT ROWID;"
     /* aggregates built before v2 know nothing of slices 2-4: build them again on next use */
-    "DELETE FROM hss_meta WHERE key = 'metrics.aggregates_tree';");
+    "DELETE FROM hss_meta WHERE key = 'metrics.aggregates_tree';",
+    /* v3 (issue 15): on PostgreSQL the figures taken from the care records are partitioned by
+     * county (PARTITION BY HASH(county_code)) and keyed with it; SQLite gains the index the
+     * upsert names. data_value and metric_agg hold facility and area figures, keyed by org and
+     * area rather than by county: they stay as they are. */
+    "CREATE UNIQUE INDEX metric_record_value_county ON metric_record_value(element_id, org_id, period, county_code);"
+    HSS_SQL_PG
+    "ALTER TABLE metric_record_value RENAME TO metric_record_value_old;"
+    "CREATE TABLE metric_record_value("
+    "  element_id INTEGER NOT NULL,"
+    "  org_id INTEGER NOT NULL,"
+    "  period INTEGER NOT NULL CHECK(period BETWEEN 190001 AND 210012),"
+    "  value REAL NOT NULL CHECK(value >= 0),"
+    "  county_code TEXT NOT NULL,"
+    "  PRIMARY KEY(element_id, org_id, period, county_code)"
+    ") PARTITION BY HASH(county_code);"
+    "INSERT INTO metric_record_value SELECT * FROM metric_record_value_old;"
+    "DROP TABLE metric_record_value_old;");

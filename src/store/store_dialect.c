@@ -7,7 +7,11 @@
  *   `x INTEGER PRIMARY KEY` (SQLite's row id: a new row without one gets the next number) ->
  *     BIGINT PRIMARY KEY numbered by a sequence in a BEFORE INSERT trigger, which also moves the
  *     sequence past an id given explicitly, as SQLite's next row id follows the largest;
- *   `CREATE TRIGGER t AFTER INSERT ON x BEGIN …; END` -> a PL/pgSQL function and a row trigger.
+ *   `CREATE TRIGGER t AFTER INSERT ON x BEGIN …; END` -> a PL/pgSQL function and a row trigger;
+ *   `CREATE TABLE x(…) PARTITION BY HASH(k)` (written in PostgreSQL forms only) -> the table and
+ *     its HSS_PG_PARTITIONS partitions x_p0 …; its row-id column `id INTEGER PRIMARY KEY` becomes
+ *     `id BIGINT NOT NULL`, numbered as above, with PRIMARY KEY(id, k) (PostgreSQL wants the
+ *     partition key in every key of a partitioned table).
  * Statements in the modules' SQL use the dialect both accept; the few SQLite functions they
  * still call are provided for PostgreSQL in store_pg.c (schema hss_compat).
  */
@@ -31,6 +35,10 @@ const char *hss_store_pg_test_url(const char *path)
         return NULL;
     return url;
 }
+
+/* Hash partitions of each partitioned table: fixed, so that adding a county needs no partition
+ * management (a county's rows go to the partition its code hashes to). */
+#define HSS_PG_PARTITIONS 16
 
 static int word_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
 
@@ -133,13 +141,42 @@ static void rowid_trigger(hss_buf *out, const char *table, const char *col)
                    table, table, col);
 }
 
+/* The column of `PARTITION BY HASH(k)` in the statement [s, e) into key ("" when none). */
+static void partition_key(const char *s, const char *e, char *key, size_t n)
+{
+    key[0] = 0;
+    const char *p = strcasestr(s, "PARTITION BY");
+    if (!p || p >= e)
+        return;
+    p += strlen("PARTITION BY");
+    char w[128];
+    next_word(&p, w, sizeof w); /* HASH or LIST */
+    if (p < e)
+        next_word(&p, key, n);
+}
+
+/* `, PRIMARY KEY(col, key)` before the table's closing parenthesis (the last one written). */
+static void key_before_paren(hss_buf *out, const char *col, const char *key)
+{
+    char *close = strrchr(out->data, ')');
+    if (!close)
+        return;
+    char *tail = hss_xstrdup(close);
+    out->len = (size_t)(close - out->data);
+    out->data[out->len] = 0;
+    hss_buf_printf(out, ", PRIMARY KEY(%s, %s)%s", col, key, tail);
+    free(tail);
+}
+
 /* Any other statement: type names, WITHOUT ROWID, and the row-id column. */
 static void plain(hss_buf *out, const char *s, const char *e)
 {
-    char table[128] = "", col[128] = "", prev[128] = "";
+    char table[128] = "", col[128] = "", prev[128] = "", pkey[128] = "";
     const char *w = s + strspn(s, " \t\r\n");
     int create_table = strncasecmp(w, "CREATE TABLE", 12) == 0;
     int alter_table = strncasecmp(w, "ALTER TABLE", 11) == 0;
+    if (create_table)
+        partition_key(s, e, pkey, sizeof pkey);
     if (create_table || alter_table) {
         const char *p = w + (create_table ? 12 : 11);
         char word[128];
@@ -170,11 +207,13 @@ static void plain(hss_buf *out, const char *s, const char *e)
             size_t n = strlen("INTEGER PRIMARY KEY");
             if (at_words(p, "INTEGER PRIMARY KEY AUTOINCREMENT"))
                 n = strlen("INTEGER PRIMARY KEY AUTOINCREMENT");
-            hss_buf_printf(out, alter_table ? "BIGINT" : "BIGINT PRIMARY KEY");
+            hss_buf_printf(out, alter_table ? "BIGINT" : *pkey ? "BIGINT NOT NULL" : "BIGINT PRIMARY KEY");
             snprintf(col, sizeof col, "%s", prev);
             p += n;
             continue;
         }
+        if (*pkey && *col && at_words(p, "PARTITION BY"))
+            key_before_paren(out, col, pkey);
         if ((create_table || alter_table) && at_words(p, "TEXT") && strcasecmp(prev, "AS") != 0) {
             /* byte order, as SQLite compares text, whatever the database's locale */
             hss_buf_printf(out, "TEXT COLLATE \"C\"");
@@ -206,6 +245,10 @@ static void plain(hss_buf *out, const char *s, const char *e)
     }
     if (*e == ';')
         hss_buf_append(out, ";", 1);
+    if (*pkey && *table)
+        for (int i = 0; i < HSS_PG_PARTITIONS; i++)
+            hss_buf_printf(out, "\nCREATE TABLE %s_p%d PARTITION OF %s FOR VALUES WITH (MODULUS %d, REMAINDER %d);",
+                           table, i, table, HSS_PG_PARTITIONS, i);
     if ((create_table || alter_table) && *col && *table)
         rowid_trigger(out, table, col);
     if (alter_table && *col && *table) /* the rows there are numbered, then the key is made */
