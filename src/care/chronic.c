@@ -64,7 +64,7 @@ hss_code hss_care_enrol(hss_store *st, const char *resident, const char *disease
         hss_store_rollback(st);
         return rc;
     }
-    if ((rc = care_commit(st, err)))
+    if ((rc = care_commit_village(st, r.village, err)))
         return rc;
     return HSS_OK;
 }
@@ -191,7 +191,7 @@ hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, in
     }
     if (id)
         *id = hss_store_last_id(st);
-    if ((rc = refresh_summary(st, enr, err)) || (rc = hss_store_bump_version(st, err)) ||
+    if ((rc = refresh_summary(st, enr, err)) || (rc = care_changed(st, r.village, err)) ||
         (rc = hss_store_commit(st, err))) {
         hss_store_rollback(st);
         return rc;

@@ -2,7 +2,8 @@
  * worklist.c: a family-doctor team's or a facility's daily worklist: every chronic patient in
  * its villages whose next action (scheduler.c) is due, overdue, a re-check or a referral, plus
  * accepted referrals whose patient has not arrived after the escalation delay. Most urgent
- * first; each row names the reason. Every resident listed is written to the access log.
+ * first; each row names the reason. Every resident listed is written to the access log. The
+ * server keeps computed lists between the writes that change them (worklist_cache.c).
  */
 #include "care/care_int.h"
 
@@ -169,6 +170,30 @@ static hss_code items_compute(hss_store *st, const hss_care_rules *r, const hss_
     return HSS_OK;
 }
 
+/* items_compute, or the list kept for the same team, day and rules when no write since has
+ * touched the team's villages (worklist_cache.c). The data version is read before the list is
+ * computed, so that a write during the computation makes the kept list computed again. */
+static hss_code items_kept(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day, int all,
+                           hss_care_worklist_paging *pg, item **out, size_t *n_out, hss_error *err)
+{
+    char *key = pg && pg->cached ? care_wl_key(st, v, r, day, all) : NULL;
+    int64_t version = key ? hss_store_data_version(st) : 0;
+    size_t bytes = 0;
+    item *kept = key ? care_wl_get(st, key, version, &bytes) : NULL;
+    if (kept) {
+        pg->hit = 1;
+        *out = kept;
+        *n_out = bytes / sizeof *kept;
+        free(key);
+        return HSS_OK;
+    }
+    hss_code rc = items_compute(st, r, v, day, all, out, n_out, err);
+    if (!rc && key)
+        care_wl_put(st, key, v, version, *out, *n_out * sizeof **out);
+    free(key);
+    return rc;
+}
+
 typedef struct {
     const item *first; /* the first item of this action: its id, label and rank */
     long long rows, overdue;
@@ -289,7 +314,7 @@ hss_code hss_care_worklist_page(hss_store *st, const hss_care_rules *r, const hs
         return rc;
     item *items = NULL;
     size_t len = 0;
-    if ((rc = items_compute(st, r, v, day, all, &items, &len, err)))
+    if ((rc = items_kept(st, r, v, day, all, pg, &items, &len, err)))
         return rc;
     size_t from = 0, n = len;
     if (pg) {
