@@ -60,7 +60,12 @@ hss_code care_commit_village(hss_store *st, const char *village, hss_error *err)
 
 /* Ends a read transaction that audited what it showed: when rc is HSS_OK and the commit
  * succeeds, hands t over in *out; otherwise rolls back, frees t and returns the error. */
+/* The access-log rows of one read of many residents (ids: a JSON array of resident ids),
+ * committed before it returns: with the caller's transaction when one is open, else together
+ * with other threads' (access_batch.c). care_access_log_rows is the one INSERT (resident.c). */
 hss_code care_access_log_many(hss_store *st, const char *user, const char *action, const char *ids, hss_error *err);
+hss_code care_access_log_rows(hss_store *st, const char *at, const char *user, const char *action, const char *ids,
+                              hss_error *err);
 hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table **out, hss_error *err);
 
 /* Appends every row of s to t, whose columns match the statement's by position (integer
