@@ -6,13 +6,15 @@
  *
  * Validity. Every care write bumps the store's data version (care_commit), so the version
  * read before a list was computed says what the list saw. A follow-up, a referral or a new
- * enrolment also notes, in the same transaction, which village the new version changed (an
- * hss_meta row `care_changed:<version>` = village code; the last CHANGES_KEPT are kept). A
- * kept list is served at a later version only when every version since it was computed is
- * such a note, about a village outside the team's: any other change (another kind of care
- * write, an import, a write by another process that does not note its village, a version whose
- * note has been dropped) makes it computed again. Since the notes are in the database, writes
- * by another process (`hss care followup add`) are seen exactly like the server's own.
+ * enrolment also notes, in the same transaction, whose records the new version changed (an
+ * hss_meta row `care_changed:<version>` = "village resident_id"; the last CHANGES_KEPT are
+ * kept). A kept list is used at a later version only when every version since it was computed
+ * is such a note: notes about villages outside the team's leave it as it is, and the rows of
+ * the team's residents named in the others are computed again (worklist.c), one resident
+ * instead of the whole team. Any other change (another kind of care write, an import, a write
+ * that notes nothing, a version whose note has been dropped) makes the whole list computed
+ * again. Since the notes are in the database, writes by another process (`hss care followup
+ * add`) are seen exactly like the server's own.
  *
  * What is kept is the list before paging and before names are looked up: every page served
  * from it still reads its residents' names and writes their access-log rows.
@@ -56,15 +58,16 @@ static void change_key(int64_t version, char out[40])
     snprintf(out, 40, "care_changed:%012lld", (long long)(version > 0 ? version : 0));
 }
 
-hss_code care_changed(hss_store *st, const char *village, hss_error *err)
+hss_code care_changed(hss_store *st, const char *village, int64_t resident, hss_error *err)
 {
     hss_code rc = hss_store_bump_version(st, err);
     if (rc || !village || !*village)
         return rc;
     int64_t v = hss_store_data_version(st);
-    char key[40], old[40];
+    char key[40], old[40], note[48];
     change_key(v, key);
-    if ((rc = hss_store_meta_set(st, key, village, err)))
+    snprintf(note, sizeof note, "%s %lld", village, (long long)resident);
+    if ((rc = hss_store_meta_set(st, key, note, err)))
         return rc;
     /* notes older than CHANGES_KEPT versions go: a list that old is computed again anyway */
     change_key(v - CHANGES_KEPT, old);
@@ -80,8 +83,10 @@ static int village_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Whether every version in (from, to] is a note of a village not in villages[]: 1 yes, 0 no. */
-static int changes_miss(hss_store *st, int64_t from, int64_t to, char **villages, size_t n)
+/* The residents whose records changed in versions (from, to] within villages[], into *ids:
+ * 1 when every version in between is a note (so that recomputing those residents' rows
+ * brings the list up to date), 0 when one is not (the list must be computed again). */
+static int changes_read(hss_store *st, int64_t from, int64_t to, char **villages, size_t n, hss_vec *ids)
 {
     if (to - from > CHANGES_READ)
         return 0;
@@ -94,14 +99,20 @@ static int changes_miss(hss_store *st, int64_t from, int64_t to, char **villages
     hss_store_bind_text(s, 1, lo);
     hss_store_bind_text(s, 2, hi);
     int64_t notes = 0;
-    int miss = 1;
-    while (miss && hss_store_step(s) == HSS_ROW) {
-        const char *vil = care_col_text(s, 0);
+    int ok = 1;
+    while (ok && hss_store_step(s) == HSS_ROW) {
+        char village[16] = "";
+        long long resident = 0;
+        ok = sscanf(care_col_text(s, 0), "%15s %lld", village, &resident) == 2 && resident > 0;
+        const char *vil = village;
+        if (ok && bsearch(&vil, villages, n, sizeof *villages, village_cmp)) {
+            int64_t *id = hss_vec_push(ids);
+            *id = resident;
+        }
         notes++;
-        miss = !bsearch(&vil, villages, n, sizeof *villages, village_cmp);
     }
     hss_store_finalize(s);
-    return miss && notes == to - from;
+    return ok && notes == to - from;
 }
 
 /* ---- entries ------------------------------------------------------------------------------- */
@@ -131,7 +142,7 @@ char *care_wl_key(hss_store *st, const hss_care_viewer *v, const hss_care_rules 
     return hss_buf_steal(&b);
 }
 
-void *care_wl_get(hss_store *st, const char *key, int64_t version, size_t *bytes)
+void *care_wl_get(hss_store *st, const char *key, int64_t version, size_t *bytes, hss_vec *changed)
 {
     void *out = NULL;
     pthread_mutex_lock(&mu);
@@ -142,23 +153,23 @@ void *care_wl_get(hss_store *st, const char *key, int64_t version, size_t *bytes
         if (e->version > version)
             break; /* kept by a reader that saw newer data than this one: not for it */
         if (e->version < version) {
-            /* the notes are read without the lock; the entry may change meanwhile */
+            /* the notes are read without the lock (the entry may be replaced meanwhile) */
             int64_t from = e->version;
             unsigned long used = e->used;
-            char **vs = e->villages;
             size_t nv = e->nvillages;
             char **copy = hss_xmalloc((nv ? nv : 1) * sizeof *copy);
             for (size_t j = 0; j < nv; j++)
-                copy[j] = hss_xstrdup(vs[j]);
+                copy[j] = hss_xstrdup(e->villages[j]);
             pthread_mutex_unlock(&mu);
-            int ok = changes_miss(st, from, version, copy, nv);
+            int ok = changes_read(st, from, version, copy, nv, changed);
             for (size_t j = 0; j < nv; j++)
                 free(copy[j]);
             free(copy);
             pthread_mutex_lock(&mu);
             if (!ok || !e->key || strcmp(e->key, key) != 0 || e->version != from || e->used != used)
                 break;
-            e->version = version;
+            if (!changed->len)
+                e->version = version; /* nothing of the team's changed: right at this version too */
         }
         e->used = ++use_clock;
         out = hss_xmalloc(e->bytes ? e->bytes : 1);
@@ -167,6 +178,8 @@ void *care_wl_get(hss_store *st, const char *key, int64_t version, size_t *bytes
         break;
     }
     pthread_mutex_unlock(&mu);
+    if (!out)
+        changed->len = 0;
     return out;
 }
 
