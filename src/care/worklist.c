@@ -240,7 +240,8 @@ static hss_code items_kept(hss_store *st, const hss_care_rules *r, const hss_car
         size_t n = bytes / sizeof *kept;
         int64_t *ids = changed.items;
         size_t nids = 0;
-        qsort(ids, changed.len, sizeof *ids, id_cmp);
+        if (changed.len)
+            qsort(ids, changed.len, sizeof *ids, id_cmp);
         for (size_t i = 0; i < changed.len; i++)
             if (!nids || ids[nids - 1] != ids[i])
                 ids[nids++] = ids[i];
