@@ -336,13 +336,20 @@ hss_code hss_care_patients_load(hss_store *st, const hss_care_viewer *v, hss_car
 hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v,
                            int32_t day, int all, hss_table **out, hss_error *err);
 
-/* One page of a worklist. In: offset (rows skipped) and limit (rows at most; 0 = all). Out:
- * total (rows of the whole worklist) and by_action (action, action_label, rows, overdue over all
- * rows, most urgent action first; caller frees). */
+/* One page of a worklist. In: offset (rows skipped) and limit (rows at most; 0 = all), and
+ * `cached`: a team's or facility's list may be kept in this process between the writes that
+ * change it (worklist_cache.c; the server asks for it, HSS_CARE_WORKLIST_CACHE=0 turns it off;
+ * the answer is the same either way). Out: total (rows of the whole worklist), by_action
+ * (action, action_label, rows, overdue over all rows, most urgent action first; caller frees)
+ * and hit (1 when the list came from the cache). */
 typedef struct hss_care_worklist_paging {
     size_t offset, limit, total;
+    int cached, hit;
     hss_table *by_action;
 } hss_care_worklist_paging;
+
+/* Forgets every kept worklist (tests). */
+void hss_care_worklist_cache_clear(void);
 
 /* hss_care_worklist's rows offset..offset+limit (pg NULL: all). Only the residents on the page
  * are looked up and written to the access log, one row per listed row. */

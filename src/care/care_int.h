@@ -54,14 +54,40 @@ const char *care_col_text(hss_stmt *s, int i);
 hss_code care_step_done(hss_store *st, hss_stmt *s, hss_error *err, const char *what);
 /* Ends a write transaction: bumps the data version and commits, or rolls back on failure. */
 hss_code care_commit(hss_store *st, hss_error *err);
+/* The same for a write that changed only the records of one resident: the kept worklists of
+ * other villages' teams stay, and their team's recomputes only their rows (worklist_cache.c). */
+hss_code care_commit_village(hss_store *st, const char *village, int64_t resident, hss_error *err);
 
 /* Ends a read transaction that audited what it showed: when rc is HSS_OK and the commit
  * succeeds, hands t over in *out; otherwise rolls back, frees t and returns the error. */
+/* The access-log rows of one read of many residents (ids: a JSON array of resident ids),
+ * committed before it returns: with the caller's transaction when one is open, else together
+ * with other threads' (access_batch.c). care_access_log_rows is the one INSERT (resident.c). */
 hss_code care_access_log_many(hss_store *st, const char *user, const char *action, const char *ids, hss_error *err);
+hss_code care_access_log_rows(hss_store *st, const char *at, const char *user, const char *action, const char *ids,
+                              hss_error *err);
 hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table **out, hss_error *err);
 
 /* Appends every row of s to t, whose columns match the statement's by position (integer
  * columns as integers, the others as text, "" for NULL), then finalizes s. */
 void care_fill(hss_table *t, hss_stmt *s);
+
+/* hss_care_patients_load, of one resident only when `resident` is not 0 (chronic.c). */
+hss_code care_patients_load(hss_store *st, const hss_care_viewer *v, int64_t resident, hss_care_patient **out,
+                            size_t *n, hss_error *err);
+
+/* The kept worklists of teams and facilities (worklist_cache.c). care_changed bumps the data
+ * version inside a care write's transaction and notes the resident (and their village) it
+ * changed (village NULL: unknown, every kept list is computed again). care_wl_key is the cache
+ * key of a worklist (NULL when such a list is not kept: an area's, or the cache is off).
+ * care_wl_get returns a malloc'd copy of the items kept for it, which are right at `version`
+ * once the rows of the residents it pushes onto `changed` (int64_t ids, maybe repeated) are
+ * computed again; NULL when there is no such list. care_wl_put keeps items computed from data
+ * at least as new as `version`. */
+hss_code care_changed(hss_store *st, const char *village, int64_t resident, hss_error *err);
+char *care_wl_key(hss_store *st, const hss_care_viewer *v, const hss_care_rules *r, int32_t day, int all);
+void *care_wl_get(hss_store *st, const char *key, int64_t version, size_t *bytes, hss_vec *changed);
+void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64_t version, const void *items,
+                 size_t bytes);
 
 #endif

@@ -64,7 +64,7 @@ hss_code hss_care_enrol(hss_store *st, const char *resident, const char *disease
         hss_store_rollback(st);
         return rc;
     }
-    if ((rc = care_commit(st, err)))
+    if ((rc = care_commit_village(st, r.village, r.id, err)))
         return rc;
     return HSS_OK;
 }
@@ -191,7 +191,7 @@ hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, in
     }
     if (id)
         *id = hss_store_last_id(st);
-    if ((rc = refresh_summary(st, enr, err)) || (rc = hss_store_bump_version(st, err)) ||
+    if ((rc = refresh_summary(st, enr, err)) || (rc = care_changed(st, r.village, r.id, err)) ||
         (rc = hss_store_commit(st, err))) {
         hss_store_rollback(st);
         return rc;
@@ -250,17 +250,25 @@ hss_code hss_care_followups(hss_store *st, const hss_care_viewer *v, const char 
 hss_code hss_care_patients_load(hss_store *st, const hss_care_viewer *v, hss_care_patient **out,
                                 size_t *n, hss_error *err)
 {
+    return care_patients_load(st, v, 0, out, n, err);
+}
+
+hss_code care_patients_load(hss_store *st, const hss_care_viewer *v, int64_t resident, hss_care_patient **out,
+                            size_t *n, hss_error *err)
+{
     hss_buf c, q;
     hss_buf_init(&c);
     hss_buf_init(&q);
     hss_buf_printf(&q, "SELECT id,resident_id,disease='diabetes',s_birth,s_enrolled,s_nvisits,s_visits "
-                       "FROM care_enrolment WHERE %s",
-                   care_scope_clause(v, "village_code", &c));
+                       "FROM care_enrolment WHERE %s%s",
+                   care_scope_clause(v, "village_code", &c), resident ? " AND resident_id=:resident" : "");
     hss_stmt *s = hss_store_prepare(st, q.data, err);
     hss_buf_free(&c);
     hss_buf_free(&q);
     if (!s)
         return HSS_EDB;
+    if (resident)
+        hss_store_bind_int64(s, hss_store_bind_index(s, ":resident"), resident);
     hss_code rc = care_scope_bind(st, s, v, err);
     if (rc) {
         hss_store_finalize(s);

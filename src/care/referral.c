@@ -159,7 +159,7 @@ hss_code hss_care_referral_add(hss_store *st, const hss_care_referral_req *q, in
     int64_t rid = hss_store_last_id(st);
     if ((rc = log_event(st, rid, "requested", q->at, q->user, q->reason, err)))
         return rc;
-    if ((rc = care_commit(st, err)))
+    if ((rc = care_commit_village(st, r.village, r.id, err)))
         return rc;
     if (id)
         *id = rid;
@@ -198,16 +198,19 @@ hss_code hss_care_referral_transition(hss_store *st, int64_t id, const char *sta
         return HSS_EDB;
     hss_code rc = HSS_OK;
     hss_stmt *s = hss_store_prepare(st, "SELECT state,(SELECT at FROM care_referral_event WHERE referral_id=?1 "
-                                            "ORDER BY id DESC LIMIT 1) FROM care_referral WHERE id=?1", err);
+                                            "ORDER BY id DESC LIMIT 1),village_code,resident_id FROM care_referral WHERE id=?1", err);
     if (!s) {
         hss_store_rollback(st);
         return HSS_EDB;
     }
     hss_store_bind_int64(s, 1, id);
-    char cur[32] = "", last[32] = "";
+    char cur[32] = "", last[32] = "", village[16] = "";
+    int64_t resident = 0;
     if (hss_store_step(s) == HSS_ROW) {
         snprintf(cur, sizeof cur, "%s", care_col_text(s, 0));
         snprintf(last, sizeof last, "%s", care_col_text(s, 1));
+        snprintf(village, sizeof village, "%s", care_col_text(s, 2));
+        resident = hss_store_col_int64(s, 3);
     }
     hss_store_finalize(s);
     if (!*cur) {
@@ -248,7 +251,7 @@ hss_code hss_care_referral_transition(hss_store *st, int64_t id, const char *sta
     }
     if ((rc = log_event(st, id, STATES[to][0], at, user, note, err)))
         return rc;
-    if ((rc = care_commit(st, err)))
+    if ((rc = care_commit_village(st, village, resident, err)))
         return rc;
     return HSS_OK;
 }

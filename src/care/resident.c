@@ -108,29 +108,20 @@ hss_code hss_care_audit(hss_store *st, const char *user, const char *action, int
     return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, "writing the access log");
 }
 
-/* The access-log rows of one read that lists many residents (ids: a JSON array of resident
- * ids), written by one statement in one short transaction of its own: the rows are committed
- * before the list is shown, and the write lock is held only for the insert. */
-hss_code care_access_log_many(hss_store *st, const char *user, const char *action, const char *ids, hss_error *err)
+/* The access-log rows of one read of many residents, written by one statement (the caller's
+ * transaction, or one of its own; access_batch.c groups the latter). */
+hss_code care_access_log_rows(hss_store *st, const char *at, const char *user, const char *action, const char *ids,
+                              hss_error *err)
 {
-    char ts[24];
-    care_timestamp(ts);
-    if (hss_store_begin(st, err))
-        return HSS_EDB;
     hss_stmt *s = hss_store_prepare(st, "INSERT INTO care_access_log(at,user_name,action,resident_id) "
-                                            "SELECT ?1,?2,?3,value FROM json_each(?4)", err);
-    if (!s) {
-        hss_store_rollback(st);
+                                        "SELECT ?1,?2,?3,value FROM json_each(?4)", err);
+    if (!s)
         return HSS_EDB;
-    }
-    hss_store_bind_text(s, 1, ts);
+    hss_store_bind_text(s, 1, at);
     hss_store_bind_text(s, 2, user && *user ? user : "unknown");
     hss_store_bind_text(s, 3, action);
     hss_store_bind_text(s, 4, ids);
-    hss_code rc = care_step_done(st, s, err, "writing the access log");
-    if (rc || (rc = hss_store_commit(st, err)))
-        hss_store_rollback(st);
-    return rc;
+    return care_step_done(st, s, err, "writing the access log");
 }
 
 hss_code care_resident_get(hss_store *st, const char *key, care_resident *r, hss_error *err)

@@ -150,12 +150,17 @@ hss_code care_step_done(hss_store *st, hss_stmt *s, hss_error *err, const char *
     return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, what);
 }
 
-hss_code care_commit(hss_store *st, hss_error *err)
+hss_code care_commit_village(hss_store *st, const char *village, int64_t resident, hss_error *err)
 {
     hss_code rc;
-    if ((rc = hss_store_bump_version(st, err)) || (rc = hss_store_commit(st, err)))
+    if ((rc = care_changed(st, village, resident, err)) || (rc = hss_store_commit(st, err)))
         hss_store_rollback(st);
     return rc;
+}
+
+hss_code care_commit(hss_store *st, hss_error *err)
+{
+    return care_commit_village(st, NULL, 0, err);
 }
 
 hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table **out, hss_error *err)

@@ -2,7 +2,8 @@
  * worklist.c: a family-doctor team's or a facility's daily worklist: every chronic patient in
  * its villages whose next action (scheduler.c) is due, overdue, a re-check or a referral, plus
  * accepted referrals whose patient has not arrived after the escalation delay. Most urgent
- * first; each row names the reason. Every resident listed is written to the access log.
+ * first; each row names the reason. Every resident listed is written to the access log. The
+ * server keeps computed lists between the writes that change them (worklist_cache.c).
  */
 #include "care/care_int.h"
 
@@ -35,7 +36,12 @@ static int item_cmp(const void *a, const void *b)
         return x->rank - y->rank;
     if (x->next.due != y->next.due)
         return x->next.due < y->next.due ? -1 : 1;
-    return x->resident_id < y->resident_id ? -1 : x->resident_id > y->resident_id;
+    if (x->resident_id != y->resident_id)
+        return x->resident_id < y->resident_id ? -1 : 1;
+    /* one resident's rows in one order, so that a list patched for them reads as a fresh one */
+    if (x->disease != y->disease)
+        return x->disease - y->disease;
+    return strcmp(x->next.reason, y->next.reason);
 }
 
 /* A listed resident's name, masked ID number and village name. */
@@ -91,17 +97,18 @@ static hss_code people_of(hss_store *st, const char *ids, person **out, size_t *
     return HSS_OK;
 }
 
-/* Every item of the viewer's worklist on `day`, most urgent first. Caller frees *out. */
-static hss_code items_compute(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day,
-                              int all, item **out, size_t *n_out, hss_error *err)
+/* Appends the items of the viewer's worklist on `day` (of one resident only when `resident`
+ * is not 0) to items[0..*len) of capacity *cap, unsorted. */
+static hss_code items_add(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day, int all,
+                          int64_t resident, item **items_io, size_t *len_io, size_t *cap_io, hss_error *err)
 {
     hss_care_patient *ps = NULL;
     size_t n = 0;
-    hss_code rc = hss_care_patients_load(st, v, &ps, &n, err);
+    hss_code rc = care_patients_load(st, v, resident, &ps, &n, err);
     if (rc)
         return rc;
-    size_t cap = 64, len = 0;
-    item *items = hss_xmalloc(cap * sizeof *items);
+    item *items = *items_io;
+    size_t cap = *cap_io, len = *len_io;
     for (size_t i = 0; i < n; i++) {
         hss_care_next nx;
         hss_care_next_action(r, &ps[i], day, &nx);
@@ -130,15 +137,19 @@ static hss_code items_compute(hss_store *st, const hss_care_rules *r, const hss_
     hss_buf_init(&c);
     hss_buf_init(&q);
     hss_buf_printf(&q, "SELECT id,resident_id,accepted_at,to_name FROM care_referral WHERE state='accepted' AND "
-                       "substr(accepted_at,1,10) < ?1 AND %s", care_scope_clause(v, "village_code", &c));
+                       "substr(accepted_at,1,10) < ?1 AND %s%s", care_scope_clause(v, "village_code", &c),
+                   resident ? " AND resident_id=:resident" : "");
     hss_stmt *s = hss_store_prepare(st, q.data, err);
     hss_buf_free(&c);
     hss_buf_free(&q);
-    if (!s) {
-        free(items);
+    *items_io = items;
+    *len_io = len;
+    *cap_io = cap;
+    if (!s)
         return HSS_EDB;
-    }
     hss_store_bind_text(s, 1, limit);
+    if (resident)
+        hss_store_bind_int64(s, hss_store_bind_index(s, ":resident"), resident);
     care_scope_bind(st, s, v, NULL);
     while (hss_store_step(s) == HSS_ROW) {
         if (len == cap) {
@@ -163,10 +174,93 @@ static hss_code items_compute(hss_store *st, const hss_care_rules *r, const hss_
         it->action_zh = "转诊超期未到诊";
     }
     hss_store_finalize(s);
+    *items_io = items;
+    *len_io = len;
+    *cap_io = cap;
+    return HSS_OK;
+}
+
+/* Every item of the viewer's worklist on `day`, most urgent first. Caller frees *out. */
+static hss_code items_compute(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day,
+                              int all, item **out, size_t *n_out, hss_error *err)
+{
+    size_t cap = 64, len = 0;
+    item *items = hss_xmalloc(cap * sizeof *items);
+    hss_code rc = items_add(st, r, v, day, all, 0, &items, &len, &cap, err);
+    if (rc) {
+        free(items);
+        return rc;
+    }
     qsort(items, len, sizeof *items, item_cmp);
     *out = items;
     *n_out = len;
     return HSS_OK;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A kept list brought up to date: the rows of the residents in changed[] (sorted, unique)
+ * dropped and computed again from what is stored now. */
+static hss_code items_patch(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day, int all,
+                            const int64_t *changed, size_t nchanged, item **items_io, size_t *len_io, hss_error *err)
+{
+    item *items = *items_io;
+    size_t len = 0, cap = *len_io + 8;
+    for (size_t i = 0; i < *len_io; i++)
+        if (!bsearch(&items[i].resident_id, changed, nchanged, sizeof *changed, id_cmp))
+            items[len++] = items[i];
+    items = hss_xrealloc(items, cap * sizeof *items);
+    hss_code rc = HSS_OK;
+    for (size_t i = 0; i < nchanged && !rc; i++)
+        rc = items_add(st, r, v, day, all, changed[i], &items, &len, &cap, err);
+    qsort(items, len, sizeof *items, item_cmp);
+    *items_io = items;
+    *len_io = len;
+    return rc;
+}
+
+/* items_compute, or the list kept for the same team, day and rules when no write since has
+ * touched the team's villages (worklist_cache.c). The data version is read before the list is
+ * computed, so that a write during the computation makes the kept list computed again. */
+static hss_code items_kept(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day, int all,
+                           hss_care_worklist_paging *pg, item **out, size_t *n_out, hss_error *err)
+{
+    char *key = pg && pg->cached ? care_wl_key(st, v, r, day, all) : NULL;
+    int64_t version = key ? hss_store_data_version(st) : 0;
+    size_t bytes = 0;
+    hss_vec changed;
+    hss_vec_init(&changed, sizeof(int64_t));
+    item *kept = key ? care_wl_get(st, key, version, &bytes, &changed) : NULL;
+    hss_code rc;
+    if (kept) {
+        size_t n = bytes / sizeof *kept;
+        int64_t *ids = changed.items;
+        size_t nids = 0;
+        if (changed.len)
+            qsort(ids, changed.len, sizeof *ids, id_cmp);
+        for (size_t i = 0; i < changed.len; i++)
+            if (!nids || ids[nids - 1] != ids[i])
+                ids[nids++] = ids[i];
+        rc = nids ? items_patch(st, r, v, day, all, ids, nids, &kept, &n, err) : HSS_OK;
+        if (!rc && nids)
+            care_wl_put(st, key, v, version, kept, n * sizeof *kept);
+        pg->hit = 1 + (nids > 0); /* 1: as kept, 2: patched */
+        *out = kept;
+        *n_out = n;
+        if (rc)
+            free(kept);
+    } else {
+        rc = items_compute(st, r, v, day, all, out, n_out, err);
+        if (!rc && key)
+            care_wl_put(st, key, v, version, *out, *n_out * sizeof **out);
+    }
+    hss_vec_free(&changed);
+    free(key);
+    return rc;
 }
 
 typedef struct {
@@ -289,7 +383,7 @@ hss_code hss_care_worklist_page(hss_store *st, const hss_care_rules *r, const hs
         return rc;
     item *items = NULL;
     size_t len = 0;
-    if ((rc = items_compute(st, r, v, day, all, &items, &len, err)))
+    if ((rc = items_kept(st, r, v, day, all, pg, &items, &len, err)))
         return rc;
     size_t from = 0, n = len;
     if (pg) {

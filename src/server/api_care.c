@@ -275,7 +275,7 @@ static enum MHD_Result api_worklist(hss_req *r)
     hss_care_rules rules;
     hss_care_rules_default(&rules);
     hss_care_viewer v = {r->user, team, facility, NULL, NULL};
-    hss_care_worklist_paging pg = {.offset = (size_t)offset, .limit = (size_t)limit};
+    hss_care_worklist_paging pg = {.offset = (size_t)offset, .limit = (size_t)limit, .cached = 1};
     hss_table *t = NULL;
     hss_error err;
     hss_error_clear(&err);

@@ -159,17 +159,27 @@ static int gate_waiting(write_gate *g)
 
 /* ---- the connection ------------------------------------------------------------------------- */
 
+/* Statements a connection has finished with, kept prepared (reset, bindings cleared) for the
+ * next prepare of the same SQL text: a request runs the same few dozen statements every time,
+ * and parsing and planning them again cost as much as running most of them. */
+enum { KEPT_STMTS = 64, KEPT_SQL_MAX = 4096 };
+
+typedef struct sq_stmt sq_stmt;
+
 typedef struct sq_conn {
     sqlite3 *db;
+    sq_stmt *kept[KEPT_STMTS]; /* idle statements, each with its SQL text */
+    unsigned long kept_used[KEPT_STMTS], kept_clock;
     write_gate *gate; /* shared with the process's other connections to the file */
     int gated;        /* this connection is through the gate (its transaction is open) */
     int wal_frames;   /* frames in the write-ahead log after this connection's last commit */
 } sq_conn;
 
-typedef struct sq_stmt {
+struct sq_stmt {
     hss_stmt base;
     sqlite3_stmt *s;
-} sq_stmt;
+    char *sql; /* the text it was prepared from, when it may be kept after finalize */
+};
 
 #define CONN(st) ((sq_conn *)(st)->impl)
 #define STMT(x) (((sq_stmt *)(x))->s)
@@ -241,11 +251,21 @@ static hss_code sq_open(hss_store *st, hss_error *err)
     return HSS_OK;
 }
 
+static void stmt_free(sq_stmt *x)
+{
+    sqlite3_finalize(x->s);
+    free(x->sql);
+    free(x);
+}
+
 static void sq_close(hss_store *st)
 {
     sq_conn *c = CONN(st);
     if (!c)
         return;
+    for (size_t i = 0; i < KEPT_STMTS; i++)
+        if (c->kept[i])
+            stmt_free(c->kept[i]);
     if (c->db)
         sqlite3_close_v2(c->db);
     if (c->gated)
@@ -297,14 +317,25 @@ static int sq_writers_waiting(hss_store *st) { return CONN(st)->gate ? gate_wait
 
 static hss_stmt *sq_prepare(hss_store *st, const char *sql, hss_error *err)
 {
+    sq_conn *c = CONN(st);
+    for (size_t i = 0; i < KEPT_STMTS; i++)
+        if (c->kept[i] && strcmp(c->kept[i]->sql, sql) == 0) {
+            sq_stmt *x = c->kept[i];
+            c->kept[i] = NULL;
+            return &x->base;
+        }
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(CONN(st)->db, sql, -1, &s, NULL) != SQLITE_OK) {
-        hss_fail(err, HSS_EDB, "database: cannot prepare statement: %s", sqlite3_errmsg(CONN(st)->db));
+    const char *tail = NULL;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &s, &tail) != SQLITE_OK) {
+        hss_fail(err, HSS_EDB, "database: cannot prepare statement: %s", sqlite3_errmsg(c->db));
         return NULL;
     }
     sq_stmt *x = hss_xcalloc(1, sizeof *x);
     x->base.st = st;
     x->s = s;
+    /* one statement of plain SQL (the text after a first statement would be lost) */
+    if (s && strlen(sql) < KEPT_SQL_MAX && tail && tail[strspn(tail, " \t\r\n;")] == 0)
+        x->sql = hss_xstrdup(sql);
     return &x->base;
 }
 
@@ -317,10 +348,30 @@ static int sq_step(hss_stmt *s)
 static void sq_reset(hss_stmt *s) { sqlite3_reset(STMT(s)); }
 static void sq_clear(hss_stmt *s) { sqlite3_clear_bindings(STMT(s)); }
 
+/* Keeps a finished statement for the next prepare of its SQL, or finalizes it. */
 static void sq_finalize(hss_stmt *s)
 {
-    sqlite3_finalize(STMT(s));
-    free(s);
+    sq_stmt *x = (sq_stmt *)s;
+    sq_conn *c = s->st && s->st->impl ? CONN(s->st) : NULL;
+    if (!c || !x->sql || !x->s) {
+        stmt_free(x);
+        return;
+    }
+    sqlite3_reset(x->s); /* ends its read, if it was in the middle of one */
+    sqlite3_clear_bindings(x->s);
+    size_t slot = 0;
+    for (size_t i = 0; i < KEPT_STMTS; i++) {
+        if (!c->kept[i]) {
+            slot = i;
+            break;
+        }
+        if (c->kept_used[i] < c->kept_used[slot])
+            slot = i;
+    }
+    if (c->kept[slot])
+        stmt_free(c->kept[slot]);
+    c->kept[slot] = x;
+    c->kept_used[slot] = ++c->kept_clock;
 }
 
 static void sq_bind(hss_stmt *s, int i, const store_val *v)

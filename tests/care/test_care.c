@@ -532,6 +532,99 @@ static void worklist_pages_log_only_the_rows_shown(void **state)
     hss_store_close(st);
 }
 
+/* One worklist read of T1 (or F1) on 2026-06-30 with every row, as text: the rows, the total
+ * and the counts by action; *hit says whether it came from the kept lists. */
+static char *wl_text(hss_store *st, const hss_care_viewer *v, int cached, int *hit)
+{
+    hss_care_rules r;
+    hss_care_rules_default(&r);
+    int32_t day;
+    hss_care_parse_day("2026-06-30", 0, &day);
+    hss_care_worklist_paging pg = {.limit = 2, .cached = cached};
+    hss_table *t;
+    hss_error err;
+    hss_error_clear(&err);
+    ok(hss_care_worklist_page(st, &r, v, day, 1, &pg, &t, &err), &err);
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_printf(&b, "total %zu\n", pg.total);
+    hss_table *both[] = {pg.by_action, t};
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < hss_table_rows(both[k]); i++) {
+            for (size_t j = 0; j < hss_table_cols(both[k]); j++)
+                hss_buf_printf(&b, "%s|", hss_table_cell(both[k], i, j));
+            hss_buf_putc(&b, '\n');
+        }
+    hss_table_free(t);
+    hss_table_free(pg.by_action);
+    if (hit)
+        *hit = pg.hit;
+    return hss_buf_steal(&b);
+}
+
+/* A kept list answers as a fresh one: reads the same; want_hit says how it is expected to
+ * come: 0 computed again, 1 as kept (no change since touched the team's villages), 2 kept with
+ * the rows of the team's residents that changed computed again. */
+static void expect_kept(hss_store *st, const hss_care_viewer *v, int want_hit, const char *what)
+{
+    int hit = -1;
+    char *kept = wl_text(st, v, 1, &hit), *fresh = wl_text(st, v, 0, NULL);
+    if (strcmp(kept, fresh) != 0)
+        fail_msg("%s: the kept worklist\n%s differs from the fresh one\n%s", what, kept, fresh);
+    if (hit != want_hit)
+        fail_msg("%s: kept list used as %d, expected %d (0 computed, 1 as kept, 2 patched)", what, hit, want_hit);
+    free(kept);
+    free(fresh);
+}
+
+static void kept_worklists_answer_as_fresh_ones(void **state)
+{
+    (void)state;
+    char path[600], cmd[1600], *out = NULL;
+    cohort c;
+    hss_store *st = build_cohort("wlcache.db", &c, path);
+    hss_care_worklist_cache_clear();
+    hss_care_viewer t1 = {"doc", "T1", NULL, NULL, NULL}, f1 = {"doc", NULL, "F1", NULL, NULL};
+    expect_kept(st, &t1, 0, "first read");
+    expect_kept(st, &t1, 1, "second read");
+    expect_kept(st, &f1, 0, "the facility's first read");
+    char *before = wl_text(st, &t1, 0, NULL);
+    /* another team's patient (E, T2): T1's and F1's lists stay */
+    fu(st, c.e, "diabetes", "2026-06-20", -1, -1, 6.0);
+    expect_kept(st, &t1, 1, "after another team's follow-up");
+    expect_kept(st, &f1, 1, "the facility after another team's follow-up");
+    /* the team's own patient (B, re-check due): B's rows computed again, and they have changed */
+    fu(st, c.b, "hypertension", "2026-06-24", 130, 80, -1);
+    expect_kept(st, &t1, 2, "after the team's follow-up");
+    expect_kept(st, &f1, 2, "the facility after the team's follow-up");
+    char *after = wl_text(st, &t1, 0, NULL);
+    assert_string_not_equal(before, after);
+    free(before);
+    free(after);
+    /* a referral step of the team's patient A: the escalation row goes; a patient with two
+     * rows (A: a routine visit and the escalation) */
+    hss_error err;
+    hss_error_clear(&err);
+    int64_t ref = hss_test_query_int(st, "SELECT min(id) FROM care_referral WHERE state='accepted'");
+    ok(hss_care_referral_transition(st, ref, "arrived", "2026-06-29T09:00", "h1", NULL, &err), &err);
+    expect_kept(st, &t1, 2, "after a referral step");
+    /* another process (the command line): the team's patient, then another team's */
+    snprintf(cmd, sizeof cmd, "%s care followup add --db %s --resident %s --disease hypertension --date 2026-06-28 "
+                              "--sbp 165 --dbp 100 2>&1", hss_test_bin(), path, c.b);
+    assert_int_equal(hss_test_run(cmd, &out), 0);
+    free(out);
+    expect_kept(st, &t1, 2, "after another process's follow-up for the team");
+    snprintf(cmd, sizeof cmd, "%s care followup add --db %s --resident %s --disease diabetes --date 2026-06-28 "
+                              "--glucose 6.1 2>&1", hss_test_bin(), path, c.e);
+    assert_int_equal(hss_test_run(cmd, &out), 0);
+    free(out);
+    expect_kept(st, &t1, 1, "after another process's follow-up for another team");
+    /* a change that names no village (a team's villages): every kept list is computed again */
+    ok(hss_care_team_add(st, "T1", "甲镇一团队", "F1", "331102001001", "村医甲", &err), &err);
+    expect_kept(st, &t1, 0, "after the team lost a village");
+    hss_store_close(st);
+}
+
 static void bad_records_are_refused(void **state)
 {
     (void)state;
@@ -827,6 +920,7 @@ int main(void)
         cmocka_unit_test(overdue_referrals_escalate),
         cmocka_unit_test(worklist_scope_and_audit),
         cmocka_unit_test(worklist_pages_log_only_the_rows_shown),
+        cmocka_unit_test(kept_worklists_answer_as_fresh_ones),
         cmocka_unit_test(bad_records_are_refused),
         cmocka_unit_test(team_phone),
         cmocka_unit_test(cli_commands),

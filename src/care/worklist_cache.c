@@ -1,0 +1,262 @@
+/*
+ * worklist_cache.c: the computed worklists of teams and facilities, kept between the writes
+ * that change them. Computing a team's list (loading and scheduling every patient of its
+ * villages) is half of what a worklist page costs, and a team's doctors read it again after
+ * every follow-up they record, while the other teams' writes leave it as it is.
+ *
+ * Validity. Every care write bumps the store's data version (care_commit), so the version
+ * read before a list was computed says what the list saw. A follow-up, a referral or a new
+ * enrolment also notes, in the same transaction, whose records the new version changed (an
+ * hss_meta row `care_changed:<version>` = "village resident_id"; the last CHANGES_KEPT are
+ * kept). A kept list is used at a later version only when every version since it was computed
+ * is such a note: notes about villages outside the team's leave it as it is, and the rows of
+ * the team's residents named in the others are computed again (worklist.c), one resident
+ * instead of the whole team. Any other change (another kind of care write, an import, a write
+ * that notes nothing, a version whose note has been dropped) makes the whole list computed
+ * again. Since the notes are in the database, writes by another process (`hss care followup
+ * add`) are seen exactly like the server's own.
+ *
+ * What is kept is the list before paging and before names are looked up: every page served
+ * from it still reads its residents' names and writes their access-log rows.
+ */
+#include "care/care_int.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ENTRIES = 512, CHANGES_KEPT = 4096, CHANGES_READ = 1024 };
+
+typedef struct {
+    char *key;        /* unit, day, all, rules: wl_key() */
+    int64_t version;  /* data version the items are known to be right at */
+    char **villages;  /* the unit's villages, sorted */
+    size_t nvillages;
+    void *items;
+    size_t bytes;
+    unsigned long used; /* for eviction: the least recently used goes */
+} entry;
+
+static entry cache[ENTRIES];
+static unsigned long use_clock;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static int disabled = -1; /* HSS_CARE_WORKLIST_CACHE=0 turns the cache off (tests compare) */
+
+static int cache_off(void)
+{
+    if (disabled < 0) {
+        const char *e = getenv("HSS_CARE_WORKLIST_CACHE");
+        disabled = e && strcmp(e, "0") == 0;
+    }
+    return disabled;
+}
+
+/* ---- the notes of changed villages ------------------------------------------------------- */
+
+static void change_key(int64_t version, char out[40])
+{
+    snprintf(out, 40, "care_changed:%012lld", (long long)(version > 0 ? version : 0));
+}
+
+hss_code care_changed(hss_store *st, const char *village, int64_t resident, hss_error *err)
+{
+    hss_code rc = hss_store_bump_version(st, err);
+    if (rc || !village || !*village)
+        return rc;
+    int64_t v = hss_store_data_version(st);
+    char key[40], old[40], note[48];
+    change_key(v, key);
+    snprintf(note, sizeof note, "%s %lld", village, (long long)resident);
+    if ((rc = hss_store_meta_set(st, key, note, err)))
+        return rc;
+    /* notes older than CHANGES_KEPT versions go: a list that old is computed again anyway */
+    change_key(v - CHANGES_KEPT, old);
+    hss_stmt *s = hss_store_prepare(st, "DELETE FROM hss_meta WHERE key >= 'care_changed:' AND key < ?", err);
+    if (!s)
+        return HSS_EDB;
+    hss_store_bind_text(s, 1, old);
+    return care_step_done(st, s, err, "dropping old notes of changed villages");
+}
+
+static int village_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The residents whose records changed in versions (from, to] within villages[], into *ids:
+ * 1 when every version in between is a note (so that recomputing those residents' rows
+ * brings the list up to date), 0 when one is not (the list must be computed again). */
+static int changes_read(hss_store *st, int64_t from, int64_t to, char **villages, size_t n, hss_vec *ids)
+{
+    if (to - from > CHANGES_READ)
+        return 0;
+    char lo[40], hi[40];
+    change_key(from, lo);
+    change_key(to, hi);
+    hss_stmt *s = hss_store_prepare(st, "SELECT value FROM hss_meta WHERE key > ? AND key <= ?", NULL);
+    if (!s)
+        return 0;
+    hss_store_bind_text(s, 1, lo);
+    hss_store_bind_text(s, 2, hi);
+    int64_t notes = 0;
+    int ok = 1;
+    while (ok && hss_store_step(s) == HSS_ROW) {
+        char village[16] = "";
+        long long resident = 0;
+        ok = sscanf(care_col_text(s, 0), "%15s %lld", village, &resident) == 2 && resident > 0;
+        const char *vil = village;
+        if (ok && bsearch(&vil, villages, n, sizeof *villages, village_cmp)) {
+            int64_t *id = hss_vec_push(ids);
+            *id = resident;
+        }
+        notes++;
+    }
+    hss_store_finalize(s);
+    return ok && notes == to - from;
+}
+
+/* ---- entries ------------------------------------------------------------------------------- */
+
+static void entry_clear(entry *e)
+{
+    for (size_t i = 0; i < e->nvillages; i++)
+        free(e->villages[i]);
+    free(e->villages);
+    free(e->key);
+    free(e->items);
+    memset(e, 0, sizeof *e);
+}
+
+char *care_wl_key(hss_store *st, const hss_care_viewer *v, const hss_care_rules *r, int32_t day, int all)
+{
+    if (!v || (!v->team && !v->facility) || cache_off())
+        return NULL; /* area worklists (a whole county) are not kept */
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_printf(&b, "%s|%c|%s|%d|%d|%d %d %d %d %d %d|%d %d %d %d %d|%d %d|%.17g %.17g %.17g|%u %u", hss_store_path(st), v->team ? 'T' : 'F',
+                   v->team ? v->team : v->facility, (int)day, all, r->routine_days, r->recheck_days,
+                   r->referral_followup_days, r->due_window_days, r->visits_per_year, r->referral_overdue_days,
+                   r->htn_sbp, r->htn_dbp, r->htn_sbp_65, r->htn_dbp_65, r->elderly_age, r->emerg_sbp, r->emerg_dbp,
+                   r->dm_glucose, r->emerg_glucose_high, r->emerg_glucose_low, (unsigned)r->emerg_symptoms[0],
+                   (unsigned)r->emerg_symptoms[1]);
+    return hss_buf_steal(&b);
+}
+
+void *care_wl_get(hss_store *st, const char *key, int64_t version, size_t *bytes, hss_vec *changed)
+{
+    void *out = NULL;
+    pthread_mutex_lock(&mu);
+    for (size_t i = 0; i < ENTRIES; i++) {
+        entry *e = &cache[i];
+        if (!e->key || strcmp(e->key, key) != 0)
+            continue;
+        if (e->version > version)
+            break; /* kept by a reader that saw newer data than this one: not for it */
+        if (e->version < version) {
+            /* the notes are read without the lock (the entry may be replaced meanwhile) */
+            int64_t from = e->version;
+            unsigned long used = e->used;
+            size_t nv = e->nvillages;
+            char **copy = hss_xmalloc((nv ? nv : 1) * sizeof *copy);
+            for (size_t j = 0; j < nv; j++)
+                copy[j] = hss_xstrdup(e->villages[j]);
+            pthread_mutex_unlock(&mu);
+            int ok = changes_read(st, from, version, copy, nv, changed);
+            for (size_t j = 0; j < nv; j++)
+                free(copy[j]);
+            free(copy);
+            pthread_mutex_lock(&mu);
+            if (!ok || !e->key || strcmp(e->key, key) != 0 || e->version != from || e->used != used)
+                break;
+            if (!changed->len)
+                e->version = version; /* nothing of the team's changed: right at this version too */
+        }
+        e->used = ++use_clock;
+        out = hss_xmalloc(e->bytes ? e->bytes : 1);
+        memcpy(out, e->items, e->bytes);
+        *bytes = e->bytes;
+        break;
+    }
+    pthread_mutex_unlock(&mu);
+    if (!out)
+        changed->len = 0;
+    return out;
+}
+
+/* The villages a team or facility worklist covers (the scope clause's), sorted. */
+static char **unit_villages(hss_store *st, const hss_care_viewer *v, size_t *n)
+{
+    hss_stmt *s = hss_store_prepare(st, v->team ? "SELECT village_code FROM care_team_village WHERE team_code=?"
+                                                : "SELECT tv.village_code FROM care_team_village tv JOIN care_team t "
+                                                  "ON t.code=tv.team_code WHERE t.facility_code=?", NULL);
+    if (!s)
+        return NULL;
+    hss_store_bind_text(s, 1, v->team ? v->team : v->facility);
+    size_t cap = 16, len = 0;
+    char **vs = hss_xmalloc(cap * sizeof *vs);
+    int rc;
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
+        if (len == cap)
+            vs = hss_xrealloc(vs, (cap *= 2) * sizeof *vs);
+        vs[len++] = hss_xstrdup(care_col_text(s, 0));
+    }
+    hss_store_finalize(s);
+    if (rc != HSS_DONE) {
+        while (len)
+            free(vs[--len]);
+        free(vs);
+        return NULL;
+    }
+    qsort(vs, len, sizeof *vs, village_cmp);
+    *n = len;
+    return vs;
+}
+
+void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64_t version, const void *items,
+                 size_t bytes)
+{
+    size_t nv = 0;
+    char **vs = unit_villages(st, v, &nv);
+    if (!vs)
+        return;
+    pthread_mutex_lock(&mu);
+    entry *e = NULL;
+    for (size_t i = 0; i < ENTRIES && !e; i++)
+        if (cache[i].key && strcmp(cache[i].key, key) == 0)
+            e = &cache[i];
+    if (e && e->version > version) { /* a newer list is kept already */
+        pthread_mutex_unlock(&mu);
+        for (size_t i = 0; i < nv; i++)
+            free(vs[i]);
+        free(vs);
+        return;
+    }
+    for (size_t i = 0; i < ENTRIES && !e; i++)
+        if (!cache[i].key)
+            e = &cache[i];
+    if (!e) {
+        e = &cache[0];
+        for (size_t i = 1; i < ENTRIES; i++)
+            if (cache[i].used < e->used)
+                e = &cache[i];
+    }
+    entry_clear(e);
+    e->key = hss_xstrdup(key);
+    e->version = version;
+    e->villages = vs;
+    e->nvillages = nv;
+    e->items = hss_xmalloc(bytes ? bytes : 1);
+    memcpy(e->items, items, bytes);
+    e->bytes = bytes;
+    e->used = ++use_clock;
+    pthread_mutex_unlock(&mu);
+}
+
+void hss_care_worklist_cache_clear(void)
+{
+    pthread_mutex_lock(&mu);
+    for (size_t i = 0; i < ENTRIES; i++)
+        entry_clear(&cache[i]);
+    disabled = -1;
+    pthread_mutex_unlock(&mu);
+}
