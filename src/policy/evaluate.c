@@ -52,7 +52,13 @@ static hss_table *findings_table(void)
     return t;
 }
 
-static int fac_matches(const prule *r, const pfac *f)
+/* The service a rule selects facilities by (asked once per rule, not per facility), or NULL. */
+static const char *service_filter(const prule *r)
+{
+    return policy_service_filters(r) ? prule_str(r, "service") : NULL;
+}
+
+static int fac_matches(const prule *r, const char *svc, const pfac *f)
 {
     if (r->types && !(r->types & (1u << f->type)))
         return 0;
@@ -66,7 +72,7 @@ static int fac_matches(const prule *r, const pfac *f)
         return 0;
     if (r->sub_centre >= 0 && (f->sub_centre != 0) != r->sub_centre)
         return 0;
-    if (policy_service_filters(r) && !policy_has_service(f->services, prule_str(r, "service")))
+    if (svc && !policy_has_service(f->services, svc))
         return 0;
     return 1;
 }
@@ -124,6 +130,7 @@ typedef struct {
     int *first;      /* slot s's facilities are fac[first[s] .. first[s + 1]) */
     int *fac;        /* facility indices, grouped by slot, in facility order within a group */
     int *fac_slot;   /* per facility: the slot it sums into, -1 when the rule does not select it */
+    int *anc[8];     /* per level (hss_level): each facility's area's ancestor there, or -1 */
     pagg *sums;      /* per area (rules of any level) */
     pagg one;        /* the area sum handed out for a level rule */
 } fsums;
@@ -134,6 +141,8 @@ static void fsums_free(fsums *fs)
     free(fs->first);
     free(fs->fac);
     free(fs->fac_slot);
+    for (size_t i = 0; i < sizeof fs->anc / sizeof *fs->anc; i++)
+        free(fs->anc[i]);
     free(fs->sums);
 }
 
@@ -143,6 +152,18 @@ static int ancestor_at(const pregion *R, int a, int level)
     while (a >= 0 && R->areas[a].level != level)
         a = R->areas[a].parent;
     return a;
+}
+
+/* Each facility's ancestor at `level`, worked out once per evaluation and level. */
+static const int *fac_ancestors(fsums *fs, int level)
+{
+    const pregion *R = fs->R;
+    if (!fs->anc[level]) {
+        fs->anc[level] = hss_xmalloc((R->nfacs + 1) * sizeof *fs->anc[level]);
+        for (size_t i = 0; i < R->nfacs; i++)
+            fs->anc[level][i] = ancestor_at(R, R->facs[i].area, level);
+    }
+    return fs->anc[level];
 }
 
 static void group_by_level(fsums *fs, const prule *r)
@@ -160,8 +181,11 @@ static void group_by_level(fsums *fs, const prule *r)
     memset(fs->first, 0, ((size_t)n + 2) * sizeof *fs->first);
     /* a counting sort of the selected facilities by slot */
     int *anc = fs->fac_slot;
+    const char *svc = service_filter(r);
+    const int *at = r->level < (int)(sizeof fs->anc / sizeof *fs->anc) ? fac_ancestors(fs, r->level) : NULL;
     for (size_t i = 0; i < R->nfacs; i++) {
-        int a = fac_matches(r, &R->facs[i]) ? ancestor_at(R, R->facs[i].area, r->level) : -1;
+        int a = !fac_matches(r, svc, &R->facs[i]) ? -1
+                : at ? at[i] : ancestor_at(R, R->facs[i].area, r->level);
         anc[i] = a >= 0 ? fs->slot[a] : -1;
         if (anc[i] >= 0)
             fs->first[anc[i] + 2]++;
@@ -183,8 +207,9 @@ static void sum_subtrees(fsums *fs, const prule *r)
     if (!fs->sums)
         fs->sums = hss_xmalloc((R->nareas ? R->nareas : 1) * sizeof *fs->sums);
     memset(fs->sums, 0, (R->nareas ? R->nareas : 1) * sizeof *fs->sums);
+    const char *svc = service_filter(r);
     for (size_t i = 0; i < R->nfacs; i++)
-        if (fac_matches(r, &R->facs[i]))
+        if (fac_matches(r, svc, &R->facs[i]))
             sum_fac(&fs->sums[R->facs[i].area], R, &R->facs[i], &fs->mark);
     for (size_t k = R->nareas; k-- > 0;) {
         int a = R->order[k];
@@ -411,10 +436,11 @@ static void eval_rule(ctx *c, const prule *r, const int *by_code)
 {
     const pregion *R = c->R;
     if (r->each == SUBJ_FACILITY) {
+        const char *svc = service_filter(r);
         for (size_t i = 0; i < R->nfacs; i++) {
             const pfac *f = &R->facs[i];
             const parea *a = &R->areas[f->area];
-            if (!a->in_scope || !fac_matches(r, f) || !named_area(R, r, f->area, 1))
+            if (!a->in_scope || !fac_matches(r, svc, f) || !named_area(R, r, f->area, 1))
                 continue;
             if (r->kind >= 0 && a->kind != r->kind)
                 continue;
