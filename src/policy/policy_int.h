@@ -174,6 +174,7 @@ typedef struct prule {
 
 typedef struct {
     char *quote, *reason, *document;
+    char *reason_zh; /* the reason in Chinese, NULL when the pack gives none */
     size_t line;
     char *pack;
 } pnotenc;
