@@ -146,18 +146,21 @@ hss_code plan_db_eval_insert(hss_store *st, const hss_plan_actor *who, const pla
  * SQLite, COPY on PostgreSQL), in the caller's transaction: first one row per rule (title,
  * unit, document), then one per finding. */
 
-/* The rule's row: title, unit, document, once per rule (findings come rule by rule; a rule
- * met again later is not stored twice). */
+/* The rule's row: title, unit, document, once per rule (findings come rule by rule, and a pack
+ * holds each rule id once, so a rule's rows are together). */
 static hss_code rules_load(hss_store *st, int64_t id, const hss_table *f, const size_t *col,
-                           const char *const *keep, hss_error *err)
+                           hss_error *err)
 {
     static const char *const cols[] = {"eval_id", "rule", "title", "unit", "document"};
     hss_store_loader *ld = hss_store_load_begin(st, "plan_eval_rule", cols, 5, err);
     if (!ld)
         return HSS_EDB;
+    const char *last = NULL;
     for (size_t r = 0; r < hss_table_rows(f); r++) {
-        if (!keep[r])
+        const char *rule = hss_table_cell(f, r, col[0]);
+        if (last && strcmp(last, rule) == 0)
             continue;
+        last = rule;
         hss_store_load_int(ld, 0, id);
         for (int k = 0; k < 4; k++)
             hss_store_load_text(ld, k + 1, hss_table_cell(f, r, col[k]));
@@ -180,9 +183,11 @@ static void load_number(hss_store_loader *ld, int c, const hss_table *f, size_t 
 }
 
 /* One row per finding: key, county, status, numbers and what differs per finding (names, gap
- * text); title, unit and document are in the rule's row ('' here). */
+ * text); title, unit and document are in the rule's row ('' here). Keys are unique (one finding
+ * per rule and area or facility); the table's unique index would refuse a repeat and the save
+ * roll back. */
 static hss_code findings_load(hss_store *st, int64_t id, const hss_table *f, const size_t *col,
-                              const unsigned char *dup, hss_error *err)
+                              hss_error *err)
 {
     static const char *const cols[] = {"eval_id", "rule", "area", "facility", "county", "status",
                                        "observed", "target", "gap", "area_name", "facility_name",
@@ -191,8 +196,6 @@ static hss_code findings_load(hss_store *st, int64_t id, const hss_table *f, con
     if (!ld)
         return HSS_EDB;
     for (size_t r = 0; r < hss_table_rows(f); r++) {
-        if (dup[r])
-            continue;
         const char *area = hss_table_cell(f, r, col[1]);
         char county[7];
         plan_county_of(area, county);
@@ -216,64 +219,6 @@ static hss_code findings_load(hss_store *st, int64_t id, const hss_table *f, con
     return hss_store_load_end(ld, err);
 }
 
-static uint64_t key_hash(const hss_table *f, size_t r, const size_t *col)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (int k = 0; k < 3; k++) {
-        for (const char *p = hss_table_cell(f, r, col[k]); *p; p++)
-            h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-        h = (h ^ 0xff) * 1099511628211ULL; /* separator */
-    }
-    return h;
-}
-
-static int key_equal(const hss_table *f, size_t a, size_t b, const size_t *col)
-{
-    for (int k = 0; k < 3; k++)
-        if (strcmp(hss_table_cell(f, a, col[k]), hss_table_cell(f, b, col[k])) != 0)
-            return 0;
-    return 1;
-}
-
-/* Marks in dup[] every finding whose key (rule, area, facility) comes again later: the later
- * one is stored, as the upsert this replaces did. keep[] gets the rule's first finding's row
- * (non-NULL) once per rule id. */
-static void mark_repeats(const hss_table *f, const size_t *col, unsigned char *dup, const char **keep)
-{
-    size_t n = hss_table_rows(f), cap = 16;
-    while (cap < 2 * n + 2)
-        cap *= 2;
-    size_t *slot = hss_xmalloc(cap * sizeof *slot);
-    for (size_t i = 0; i < cap; i++)
-        slot[i] = (size_t)-1;
-    for (size_t r = n; r-- > 0;) {
-        size_t j = key_hash(f, r, col) & (cap - 1);
-        while (slot[j] != (size_t)-1 && !key_equal(f, slot[j], r, col))
-            j = (j + 1) & (cap - 1);
-        if (slot[j] != (size_t)-1)
-            dup[r] = 1;
-        else
-            slot[j] = r;
-    }
-    free(slot);
-    /* rule rows: the first finding of each rule id (ids repeat only if a pack repeated one) */
-    const char *last = NULL;
-    hss_vec kept;
-    hss_vec_init(&kept, sizeof(const char *));
-    for (size_t r = 0; r < n; r++) {
-        const char *rule = hss_table_cell(f, r, col[0]);
-        if (last && strcmp(last, rule) == 0)
-            continue;
-        last = rule;
-        int seen = 0;
-        for (size_t q = 0; q < kept.len && !seen; q++)
-            seen = strcmp(HSS_VEC_AT(&kept, const char *, q), rule) == 0;
-        if (!seen)
-            *(const char **)hss_vec_push(&kept) = keep[r] = rule;
-    }
-    hss_vec_free(&kept);
-}
-
 hss_code plan_db_findings_insert(hss_store *st, int64_t id, const hss_table *f, hss_error *err)
 {
     static const char *const names[] = {"rule", "area", "facility", "status", "observed", "target",
@@ -284,15 +229,9 @@ hss_code plan_db_findings_insert(hss_store *st, int64_t id, const hss_table *f, 
     for (size_t k = 0; k < N; k++)
         if ((col[k] = plan_col(f, names[k])) == (size_t)-1)
             return hss_fail(err, HSS_EUNKNOWN, "evaluation result has no column '%s'", names[k]);
-    size_t n = hss_table_rows(f);
-    unsigned char *dup = hss_xcalloc(n + 1, 1);
-    const char **keep = hss_xcalloc(n + 1, sizeof *keep);
-    mark_repeats(f, col, dup, keep);
-    hss_code rc = rules_load(st, id, f, col + 10, keep, err);
+    hss_code rc = rules_load(st, id, f, col + 10, err);
     if (rc == HSS_OK)
-        rc = findings_load(st, id, f, col, dup, err);
-    free(dup);
-    free(keep);
+        rc = findings_load(st, id, f, col, err);
     return rc;
 }
 
