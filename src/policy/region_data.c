@@ -302,6 +302,9 @@ static hss_code load_counts(hss_store *st, pregion *R, int staff, hss_error *err
         return err->code;
     hss_vec rows;
     hss_vec_init(&rows, sizeof(prow));
+    /* about one staff row per facility on a province: room for that many without doubling */
+    rows.cap = R->nfacs + 16;
+    rows.items = hss_xmalloc(rows.cap * sizeof(prow));
     int rc, last = -1, sorted = 1;
     while ((rc = hss_store_step(s)) == HSS_ROW) {
         const char *fc = hss_store_col_text(s, 0);
