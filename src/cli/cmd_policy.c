@@ -11,7 +11,7 @@
 
 static const char POLICY_USAGE[] =
     "hss policy check FILE [--seeds DIR]\n"
-    "       hss policy coverage NAME|FILE [--detail] [--format table|csv|json]\n"
+    "       hss policy coverage NAME|FILE [--detail] [--lang zh|en] [--format table|csv|json]\n"
     "       hss policy measures [--format table|csv|json]";
 
 static int policy_check(int argc, char **argv)
@@ -61,11 +61,13 @@ static int policy_check(int argc, char **argv)
 
 static int policy_coverage(int argc, char **argv)
 {
-    const char *name = NULL, *fmt = "table";
+    const char *name = NULL, *fmt = "table", *lang = "zh";
     int detail = 0;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
             fmt = argv[++i];
+        else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+            lang = argv[++i];
         else if (strcmp(argv[i], "--detail") == 0)
             detail = 1;
         else if (argv[i][0] != '-' && !name)
@@ -78,12 +80,16 @@ static int policy_coverage(int argc, char **argv)
         return hss_cli_usage(POLICY_USAGE);
     if (hss_cli_format(fmt, &f))
         return 2;
+    if (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0) {
+        fprintf(stderr, "hss: --lang must be zh or en, not '%s'\n", lang);
+        return 2;
+    }
     if (f == HSS_FORMAT_JSON) /* JSON: every standard as one item */
         detail = 1;
     hss_error err;
     hss_error_clear(&err);
     hss_table *t;
-    if (hss_policy_coverage(name, detail, &t, &err) != HSS_OK)
+    if (hss_policy_coverage(name, detail, strcmp(lang, "en") == 0, &t, &err) != HSS_OK)
         return hss_cli_fail(&err);
     hss_table_write(t, f, stdout);
     hss_table_free(t);

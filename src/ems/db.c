@@ -538,8 +538,9 @@ hss_code ems_db_put_aed(hss_store *st, const ems_aed *a, hss_error *err)
 }
 
 /* Per county: active AEDs, those installed on or after `since` (when given) and those with no
- * installed day; as hss_ems_sum rows with kind 0 = active, 1 = installed since, 2 = undated. */
-hss_code hss_ems_aed_sums(hss_store *st, const char *since, hss_ems_sum **out, size_t *n, hss_error *err)
+ * installed day. */
+hss_code hss_ems_aed_sums(hss_store *st, const char *since, hss_ems_aed_sum **out, size_t *n,
+                          hss_error *err)
 {
     *out = NULL;
     *n = 0;
@@ -553,16 +554,22 @@ hss_code hss_ems_aed_sums(hss_store *st, const char *since, hss_ems_sum **out, s
     hss_vec v;
     hss_vec_init(&v, sizeof **out);
     int rc;
-    while ((rc = hss_store_step(s)) == HSS_ROW)
-        for (int k = 0; k < 3; k++) {
-            hss_ems_sum *e = hss_vec_push(&v);
-            e->code = hss_xstrdup(hss_store_col_text(s, 0));
-            e->kind = k;
-            e->count = hss_store_col_int64(s, 1 + k);
-            e->sum = 0;
-        }
+    while ((rc = hss_store_step(s)) == HSS_ROW) {
+        hss_ems_aed_sum *e = hss_vec_push(&v);
+        e->county = hss_xstrdup(hss_store_col_text(s, 0));
+        e->active = hss_store_col_int64(s, 1);
+        e->since = hss_store_col_int64(s, 2);
+        e->undated = hss_store_col_int64(s, 3);
+    }
     *out = vec_take(&v, n);
     return finish(st, s, rc, err, "reading AEDs");
+}
+
+void hss_ems_aed_sums_free(hss_ems_aed_sum *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(s[i].county);
+    free(s);
 }
 
 hss_code ems_db_aeds_usable(hss_store *st, const char *day, double **ll, size_t *n, hss_error *err)

@@ -91,10 +91,17 @@ typedef struct hss_ems_sum {
 hss_code hss_ems_unit_sums(hss_store *st, hss_ems_sum **out, size_t *n, hss_error *err);
 hss_code hss_ems_call_sums(hss_store *st, hss_ems_sum **out, size_t *n, hss_error *err);
 void hss_ems_sums_free(hss_ems_sum *s, size_t n);
-/* AEDs per county code (db.c): three rows each, count = active AEDs (kind 0), those installed on
- * or after `since` YYYY-MM-DD (kind 1; none when since is NULL) and those with no installed day
- * (kind 2). Free with hss_ems_sums_free. */
-hss_code hss_ems_aed_sums(hss_store *st, const char *since, hss_ems_sum **out, size_t *n, hss_error *err);
+/* Active AEDs of one county (db.c). */
+typedef struct hss_ems_aed_sum {
+    char *county;   /* county code */
+    int64_t active; /* active AEDs */
+    int64_t since;  /* of those, installed on or after `since` (0 when since is NULL) */
+    int64_t undated; /* of those, with no installed day */
+} hss_ems_aed_sum;
+/* One row per county with an active AED, by county code. Free with hss_ems_aed_sums_free. */
+hss_code hss_ems_aed_sums(hss_store *st, const char *since, hss_ems_aed_sum **out, size_t *n,
+                          hss_error *err);
+void hss_ems_aed_sums_free(hss_ems_aed_sum *s, size_t n);
 
 /* ---- dispatch --------------------------------------------------------------------------- */
 

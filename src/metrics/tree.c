@@ -20,9 +20,8 @@ static uint64_t fnv(const char *s, uint64_t h)
     return h;
 }
 
-static void strmap_grow(mx_strmap *m)
+static void strmap_resize(mx_strmap *m, size_t ncap)
 {
-    size_t ncap = m->cap ? m->cap * 2 : 64;
     char **keys = hss_xcalloc(ncap, sizeof *keys);
     int *vals = hss_xcalloc(ncap, sizeof *vals);
     for (size_t i = 0; i < m->cap; i++) {
@@ -41,10 +40,19 @@ static void strmap_grow(mx_strmap *m)
     m->cap = ncap;
 }
 
+void mx_strmap_reserve(mx_strmap *m, size_t n)
+{
+    size_t cap = m->cap ? m->cap : 64;
+    while (n * 2 > cap)
+        cap *= 2;
+    if (cap > m->cap)
+        strmap_resize(m, cap);
+}
+
 void mx_strmap_put(mx_strmap *m, const char *key, int val)
 {
     if ((m->len + 1) * 2 > m->cap)
-        strmap_grow(m);
+        strmap_resize(m, m->cap ? m->cap * 2 : 64);
     size_t j = fnv(key, 1469598103934665603ULL) & (m->cap - 1);
     while (m->keys[j]) {
         if (strcmp(m->keys[j], key) == 0) {
@@ -53,7 +61,7 @@ void mx_strmap_put(mx_strmap *m, const char *key, int val)
         }
         j = (j + 1) & (m->cap - 1);
     }
-    m->keys[j] = hss_xstrdup(key);
+    m->keys[j] = m->borrowed ? (char *)key : hss_xstrdup(key);
     m->vals[j] = val;
     m->len++;
 }
@@ -75,11 +83,37 @@ int mx_strmap_get(const mx_strmap *m, const char *key, int *val)
 
 void mx_strmap_free(mx_strmap *m)
 {
-    for (size_t i = 0; i < m->cap; i++)
+    for (size_t i = 0; i < m->cap && !m->borrowed; i++)
         free(m->keys[i]);
     free(m->keys);
     free(m->vals);
     memset(m, 0, sizeof *m);
+}
+
+/* The tree's strings live in large blocks freed together: one allocation per 256 KiB instead
+ * of five per facility and area (a province holds 130,000 of them). */
+struct mx_strblock {
+    struct mx_strblock *next;
+    size_t used, cap;
+    char data[];
+};
+
+static char *tree_str(mx_tree *t, const char *s)
+{
+    size_t n = strlen(s ? s : "") + 1;
+    struct mx_strblock *b = t->strings;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 256 * 1024 ? n : 256 * 1024;
+        b = hss_xmalloc(sizeof *b + cap);
+        b->next = t->strings;
+        b->used = 0;
+        b->cap = cap;
+        t->strings = b;
+    }
+    char *out = b->data + b->used;
+    memcpy(out, s ? s : "", n);
+    b->used += n;
+    return out;
 }
 
 static int level_of(const char *s)
@@ -91,6 +125,7 @@ static int level_of(const char *s)
 hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
 {
     memset(t, 0, sizeof *t);
+    t->index.borrowed = 1;
     /* in code order: the generated demo data draw their random numbers in tree order, and an
      * unordered scan returns rows in a different order on each database */
     hss_stmt *s = hss_store_prepare(
@@ -103,11 +138,11 @@ hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
     uint64_t h = 1469598103934665603ULL;
     while (hss_store_step(s) == HSS_ROW) {
         mx_area *a = hss_vec_push(&areas);
-        a->code = hss_xstrdup(hss_store_col_text(s, 0));
+        a->code = tree_str(t, hss_store_col_text(s, 0));
         const char *p = hss_store_col_text(s, 1);
-        *(char **)hss_vec_push(&parents) = p ? hss_xstrdup(p) : NULL;
+        *(char **)hss_vec_push(&parents) = p ? tree_str(t, p) : NULL;
         a->level = level_of(hss_store_col_text(s, 2));
-        a->name = hss_xstrdup(hss_store_col_text(s, 3));
+        a->name = tree_str(t, hss_store_col_text(s, 3));
         a->population = hss_store_col_is_null(s, 4) ? -1 : hss_store_col_int64(s, 4);
         /* order-independent: a sum of one hash per row */
         h += fnv(p ? p : "-", fnv(a->code, 1469598103934665603ULL));
@@ -115,6 +150,7 @@ hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
     hss_store_finalize(s);
     t->areas = areas.items;
     t->na = areas.len;
+    mx_strmap_reserve(&t->index, t->na);
     for (size_t i = 0; i < t->na; i++)
         mx_strmap_put(&t->index, t->areas[i].code, (int)i);
     for (size_t i = 0; i < t->na; i++) {
@@ -123,7 +159,6 @@ hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
         if (p && !mx_strmap_get(&t->index, p, &pi))
             pi = -1;
         t->areas[i].parent = pi;
-        free(p);
     }
     hss_vec_free(&parents);
     /* Populations: an area without a stored population gets the sum of its children's, deepest
@@ -159,9 +194,9 @@ hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
         if (!mx_strmap_get(&t->index, ac, &ai))
             continue; /* the region module's foreign key prevents this */
         mx_fac *f = hss_vec_push(&facs);
-        f->code = hss_xstrdup(hss_store_col_text(s, 0));
-        f->name = hss_xstrdup(hss_store_col_text(s, 1));
-        f->type = hss_xstrdup(hss_store_col_text(s, 2));
+        f->code = tree_str(t, hss_store_col_text(s, 0));
+        f->name = tree_str(t, hss_store_col_text(s, 1));
+        f->type = tree_str(t, hss_store_col_text(s, 2));
         f->area = ai;
         f->basic = hss_facility_type_is_basic(f->type);
         f->beds_open = hss_store_col_is_null(s, 4) ? -1 : hss_store_col_int64(s, 4);
@@ -172,6 +207,7 @@ hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
     hss_store_finalize(s);
     t->facs = facs.items;
     t->nf = facs.len;
+    mx_strmap_reserve(&t->index, t->na + t->nf);
     for (size_t i = 0; i < t->nf; i++)
         mx_strmap_put(&t->index, t->facs[i].code, -(int)i - 1);
     t->fingerprint = h;
@@ -180,14 +216,9 @@ hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
 
 void mx_tree_free(mx_tree *t)
 {
-    for (size_t i = 0; i < t->na; i++) {
-        free(t->areas[i].code);
-        free(t->areas[i].name);
-    }
-    for (size_t i = 0; i < t->nf; i++) {
-        free(t->facs[i].code);
-        free(t->facs[i].name);
-        free(t->facs[i].type);
+    for (struct mx_strblock *b = t->strings, *next; b; b = next) {
+        next = b->next;
+        free(b);
     }
     free(t->areas);
     free(t->facs);

@@ -142,39 +142,81 @@ hss_code plan_db_eval_insert(hss_store *st, const hss_plan_actor *who, const pla
     return rc;
 }
 
-/* The rule's row of a saved evaluation (title, unit, document), once per rule. */
-static int rule_insert(hss_stmt *s, int64_t id, const hss_table *f, size_t r, const size_t *col)
+/* The rows of a saved evaluation go in through the store's bulk loader (one reused INSERT on
+ * SQLite, COPY on PostgreSQL), in the caller's transaction: first one row per rule (title,
+ * unit, document), then one per finding. */
+
+/* The rule's row: title, unit, document, once per rule (findings come rule by rule, and a pack
+ * holds each rule id once, so a rule's rows are together). */
+static hss_code rules_load(hss_store *st, int64_t id, const hss_table *f, const size_t *col,
+                           hss_error *err)
 {
-    hss_store_reset(s);
-    hss_store_bind_int64(s, 1, id);
-    for (int k = 0; k < 4; k++)
-        hss_store_bind_text(s, k + 2, hss_table_cell(f, r, col[k]));
-    return hss_store_step(s) == HSS_DONE;
+    static const char *const cols[] = {"eval_id", "rule", "title", "unit", "document"};
+    hss_store_loader *ld = hss_store_load_begin(st, "plan_eval_rule", cols, 5, err);
+    if (!ld)
+        return HSS_EDB;
+    const char *last = NULL;
+    for (size_t r = 0; r < hss_table_rows(f); r++) {
+        const char *rule = hss_table_cell(f, r, col[0]);
+        if (last && strcmp(last, rule) == 0)
+            continue;
+        last = rule;
+        hss_store_load_int(ld, 0, id);
+        for (int k = 0; k < 4; k++)
+            hss_store_load_text(ld, k + 1, hss_table_cell(f, r, col[k]));
+        if (hss_store_load_next(ld, err)) {
+            hss_store_load_abort(ld);
+            return HSS_EDB;
+        }
+    }
+    return hss_store_load_end(ld, err);
 }
 
-/* One finding: key, county, status, numbers and what differs per finding (names, gap text). */
-static int finding_insert(hss_stmt *s, int64_t id, const hss_table *f, size_t r, const size_t *col)
+/* A finding's number column: NULL when empty or not a number. */
+static void load_number(hss_store_loader *ld, int c, const hss_table *f, size_t r, size_t col)
 {
-    hss_store_reset(s);
-    hss_store_bind_int64(s, 1, id);
-    const char *area = hss_table_cell(f, r, col[1]);
-    char county[7];
-    plan_county_of(area, county);
-    hss_store_bind_text(s, 2, hss_table_cell(f, r, col[0]));
-    hss_store_bind_text(s, 3, area);
-    hss_store_bind_text(s, 4, hss_table_cell(f, r, col[2]));
-    hss_store_bind_copy(s, 5, county);
-    hss_store_bind_text(s, 6, hss_table_cell(f, r, col[3]));
-    for (int k = 4; k <= 6; k++) {
-        double v;
-        if (hss_table_is_null(f, r, col[k]) || hss_parse_double(hss_table_cell(f, r, col[k]), &v) != 0)
-            hss_store_bind_null(s, k + 3);
-        else
-            hss_store_bind_double(s, k + 3, v);
+    double v;
+    if (hss_table_is_null(f, r, col) || hss_parse_double(hss_table_cell(f, r, col), &v) != 0)
+        hss_store_load_null(ld, c);
+    else
+        hss_store_load_double(ld, c, v);
+}
+
+/* One row per finding: key, county, status, numbers and what differs per finding (names, gap
+ * text); title, unit and document are in the rule's row ('' here). Keys are unique (one finding
+ * per rule and area or facility); the table's unique index would refuse a repeat and the save
+ * roll back. */
+static hss_code findings_load(hss_store *st, int64_t id, const hss_table *f, const size_t *col,
+                              hss_error *err)
+{
+    static const char *const cols[] = {"eval_id", "rule", "area", "facility", "county", "status",
+                                       "observed", "target", "gap", "area_name", "facility_name",
+                                       "gap_text", "title", "unit", "document"};
+    hss_store_loader *ld = hss_store_load_begin(st, "plan_finding", cols, 15, err);
+    if (!ld)
+        return HSS_EDB;
+    for (size_t r = 0; r < hss_table_rows(f); r++) {
+        const char *area = hss_table_cell(f, r, col[1]);
+        char county[7];
+        plan_county_of(area, county);
+        hss_store_load_int(ld, 0, id);
+        hss_store_load_text(ld, 1, hss_table_cell(f, r, col[0]));
+        hss_store_load_text(ld, 2, area);
+        hss_store_load_text(ld, 3, hss_table_cell(f, r, col[2]));
+        hss_store_load_text(ld, 4, county);
+        hss_store_load_text(ld, 5, hss_table_cell(f, r, col[3]));
+        for (int k = 4; k <= 6; k++)
+            load_number(ld, k + 2, f, r, col[k]);
+        for (int k = 7; k <= 9; k++)
+            hss_store_load_text(ld, k + 2, hss_table_cell(f, r, col[k]));
+        for (int k = 12; k <= 14; k++)
+            hss_store_load_text(ld, k, "");
+        if (hss_store_load_next(ld, err)) {
+            hss_store_load_abort(ld);
+            return HSS_EDB;
+        }
     }
-    for (int k = 7; k <= 9; k++)
-        hss_store_bind_text(s, k + 3, hss_table_cell(f, r, col[k]));
-    return hss_store_step(s) == HSS_DONE;
+    return hss_store_load_end(ld, err);
 }
 
 hss_code plan_db_findings_insert(hss_store *st, int64_t id, const hss_table *f, hss_error *err)
@@ -187,27 +229,9 @@ hss_code plan_db_findings_insert(hss_store *st, int64_t id, const hss_table *f, 
     for (size_t k = 0; k < N; k++)
         if ((col[k] = plan_col(f, names[k])) == (size_t)-1)
             return hss_fail(err, HSS_EUNKNOWN, "evaluation result has no column '%s'", names[k]);
-    /* two statements prepared once and reused for every row, in the caller's transaction */
-    hss_stmt *s = hss_store_prepare(st,
-        "INSERT INTO plan_finding(eval_id,rule,area,facility,county,status,observed,target,"
-        "gap,area_name,facility_name,gap_text,title,unit,document) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,'','','') "
-        "ON CONFLICT(eval_id, rule, area, facility) DO UPDATE SET county=excluded.county, status=excluded.status, "
-        "observed=excluded.observed, target=excluded.target, gap=excluded.gap, area_name=excluded.area_name, "
-        "facility_name=excluded.facility_name, gap_text=excluded.gap_text, title='', unit='', document=''", err);
-    hss_stmt *q = s ? hss_store_prepare(st,
-        "INSERT INTO plan_eval_rule(eval_id,rule,title,unit,document) VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING", err) : NULL;
-    int ok = q != NULL;
-    const char *last = NULL; /* findings come rule by rule */
-    for (size_t r = 0; ok && r < hss_table_rows(f); r++) {
-        const char *rule = hss_table_cell(f, r, col[0]);
-        if (!last || strcmp(last, rule) != 0)
-            ok = rule_insert(q, id, f, r, col + 10);
-        last = rule;
-        ok = ok && finding_insert(s, id, f, r, col);
-    }
-    hss_code rc = ok ? HSS_OK : s && q ? hss_store_error(st, err, "saving a finding") : HSS_EDB;
-    hss_store_finalize(s);
-    hss_store_finalize(q);
+    hss_code rc = rules_load(st, id, f, col + 10, err);
+    if (rc == HSS_OK)
+        rc = findings_load(st, id, f, col, err);
     return rc;
 }
 

@@ -77,7 +77,7 @@ hss_code hss_plan_tasks_load(hss_store *st, const hss_plan_actor *who, const cha
     hss_table *cov = NULL;
     hss_code rc = plan_db_city(st, city, err);
     if (rc == HSS_OK)
-        rc = hss_policy_coverage(pack, 0, &cov, err);
+        rc = hss_policy_coverage(pack, 0, 0, &cov, err);
     if (rc == HSS_OK)
         rc = hss_store_begin(st, err);
     if (rc) {

@@ -10,60 +10,98 @@
 
 #include "policy/policy_int.h"
 
-static const char *unknown_reason(const measure_def *m)
+/* Why a rule evaluates to unknown, in English or Chinese. */
+static void unknown_reason(const measure_def *m, int zh, char *out, size_t n)
 {
-    return m->requires;
+    if (zh)
+        snprintf(out, n, "需要%s", m->requires_zh ? m->requires_zh : m->requires);
+    else
+        snprintf(out, n, "needs %s", m->requires);
 }
 
+/* Why a plan task is not a rule, in English or Chinese. */
+static void task_reason(const hss_policy_task *k, int zh, char *out, size_t n)
+{
+    if (zh)
+        snprintf(out, n, "存储的数据无法检查：列为规划任务，由%s牵头", k->lead);
+    else
+        snprintf(out, n, "stored data cannot show it: a plan task led by %s", k->lead);
+}
+
+enum { I_KIND, I_ID, I_DOC, I_QUOTE, I_REASON, I_STATUS, I_PACK, I_MEASURE, I_REASON_ZH };
+
 /* One row per standard: every rule (checkable or unknown), every task, every standard listed
- * not_encoded. */
+ * not_encoded. The reason in English (reason) and Chinese (reason_zh), as the findings give
+ * theirs; a not_encoded entry without reason_zh keeps its one reason in both. */
 static void coverage_items(const hss_policy_pack *p, hss_table *t)
 {
     static const char *const cols[] = {"kind", "id", "document", "quote", "reason", "status",
-                                       "pack", "measure"};
+                                       "pack", "measure", "reason_zh"};
     for (size_t c = 0; c < sizeof cols / sizeof *cols; c++)
-        hss_table_add_col(t, cols[c], NULL, HSS_COL_TEXT);
+        hss_table_add_col(t, cols[c], c == I_REASON_ZH ? "原因" : NULL, HSS_COL_TEXT);
+    char why[600];
     for (size_t i = 0; i < p->nrules; i++) {
         const prule *r = &p->rules[i];
         hss_table_add_row(t);
-        hss_table_set_text(t, 0, "rule");
-        hss_table_set_text(t, 1, r->id);
-        hss_table_set_text(t, 2, r->document);
-        hss_table_set_text(t, 3, r->quote);
+        hss_table_set_text(t, I_KIND, "rule");
+        hss_table_set_text(t, I_ID, r->id);
+        hss_table_set_text(t, I_DOC, r->document);
+        hss_table_set_text(t, I_QUOTE, r->quote);
         if (r->measure->requires) {
-            char why[300];
-            snprintf(why, sizeof why, "needs %s", unknown_reason(r->measure));
-            hss_table_set_text(t, 4, why);
+            unknown_reason(r->measure, 0, why, sizeof why);
+            hss_table_set_text(t, I_REASON, why);
+            unknown_reason(r->measure, 1, why, sizeof why);
+            hss_table_set_text(t, I_REASON_ZH, why);
         }
-        hss_table_set_text(t, 5, r->measure->requires ? "unknown" : "checkable");
-        hss_table_set_text(t, 6, r->pack);
-        hss_table_set_text(t, 7, r->measure->name);
+        hss_table_set_text(t, I_STATUS, r->measure->requires ? "unknown" : "checkable");
+        hss_table_set_text(t, I_PACK, r->pack);
+        hss_table_set_text(t, I_MEASURE, r->measure->name);
     }
     for (size_t i = 0; i < p->ntasks; i++) {
         const hss_policy_task *k = &p->tasks[i];
-        char why[600];
-        snprintf(why, sizeof why, "stored data cannot show it: a plan task led by %s", k->lead);
         hss_table_add_row(t);
-        hss_table_set_text(t, 0, "task");
-        hss_table_set_text(t, 1, k->id);
-        hss_table_set_text(t, 2, k->document);
-        hss_table_set_text(t, 3, k->quote);
-        hss_table_set_text(t, 4, why);
-        hss_table_set_text(t, 5, "task");
-        hss_table_set_text(t, 6, k->pack);
+        hss_table_set_text(t, I_KIND, "task");
+        hss_table_set_text(t, I_ID, k->id);
+        hss_table_set_text(t, I_DOC, k->document);
+        hss_table_set_text(t, I_QUOTE, k->quote);
+        task_reason(k, 0, why, sizeof why);
+        hss_table_set_text(t, I_REASON, why);
+        task_reason(k, 1, why, sizeof why);
+        hss_table_set_text(t, I_REASON_ZH, why);
+        hss_table_set_text(t, I_STATUS, "task");
+        hss_table_set_text(t, I_PACK, k->pack);
     }
     for (size_t i = 0; i < p->nnotenc; i++) {
+        const pnotenc *n = &p->notenc[i];
         hss_table_add_row(t);
-        hss_table_set_text(t, 0, "not_encoded");
-        hss_table_set_text(t, 2, p->notenc[i].document);
-        hss_table_set_text(t, 3, p->notenc[i].quote);
-        hss_table_set_text(t, 4, p->notenc[i].reason);
-        hss_table_set_text(t, 5, "not_encoded");
-        hss_table_set_text(t, 6, p->notenc[i].pack);
+        hss_table_set_text(t, I_KIND, "not_encoded");
+        hss_table_set_text(t, I_DOC, n->document);
+        hss_table_set_text(t, I_QUOTE, n->quote);
+        hss_table_set_text(t, I_REASON, n->reason);
+        hss_table_set_text(t, I_REASON_ZH, n->reason_zh ? n->reason_zh : n->reason);
+        hss_table_set_text(t, I_STATUS, "not_encoded");
+        hss_table_set_text(t, I_PACK, n->pack);
     }
 }
 
-hss_code hss_policy_coverage(const char *name, int detail, hss_table **out, hss_error *err)
+/* The distinct reasons the rules of `file` evaluate to unknown, "; "-joined, in one language. */
+static char *unknown_reasons(const hss_policy_pack *p, const char *file, int zh)
+{
+    hss_buf why;
+    hss_buf_init(&why);
+    for (size_t i = 0; i < p->nrules; i++) {
+        const prule *r = &p->rules[i];
+        if (strcmp(r->document, file) != 0 || !r->measure->requires)
+            continue;
+        char item[300];
+        unknown_reason(r->measure, zh, item, sizeof item);
+        if (!why.data || !strstr(why.data, item))
+            hss_buf_printf(&why, "%s%s", why.len ? (zh ? "；" : "; ") : "", item);
+    }
+    return why.data ? hss_buf_steal(&why) : hss_xstrdup("");
+}
+
+hss_code hss_policy_coverage(const char *name, int detail, int en, hss_table **out, hss_error *err)
 {
     *out = NULL;
     hss_policy_pack *p = hss_policy_load(name, err);
@@ -76,14 +114,17 @@ hss_code hss_policy_coverage(const char *name, int detail, hss_table **out, hss_
         *out = t;
         return HSS_OK;
     }
-    hss_table_add_col(t, "pack", "政策包", HSS_COL_TEXT);
-    hss_table_add_col(t, "document", "文件", HSS_COL_TEXT);
-    hss_table_add_col(t, "title", "标题", HSS_COL_TEXT);
-    hss_table_add_col(t, "checkable", "可检查", HSS_COL_INT);
-    hss_table_add_col(t, "unknown", "无法判断", HSS_COL_INT);
-    hss_table_add_col(t, "tasks", "规划任务", HSS_COL_INT);
-    hss_table_add_col(t, "not_encoded", "未编码", HSS_COL_INT);
-    hss_table_add_col(t, "unknown_reasons", "无法判断原因", HSS_COL_TEXT);
+    hss_table_add_col(t, "pack", en ? "pack" : "政策包", HSS_COL_TEXT);
+    hss_table_add_col(t, "document", en ? "document" : "文件", HSS_COL_TEXT);
+    hss_table_add_col(t, "title", en ? "title" : "标题", HSS_COL_TEXT);
+    hss_table_add_col(t, "checkable", en ? "checkable" : "可检查", HSS_COL_INT);
+    hss_table_add_col(t, "unknown", en ? "unknown" : "无法判断", HSS_COL_INT);
+    hss_table_add_col(t, "tasks", en ? "tasks" : "规划任务", HSS_COL_INT);
+    hss_table_add_col(t, "not_encoded", en ? "not encoded" : "未编码", HSS_COL_INT);
+    if (en)
+        hss_table_add_col(t, "unknown_reasons", "unknown reasons", HSS_COL_TEXT);
+    else
+        hss_table_add_col(t, "unknown_reasons_zh", "无法判断原因", HSS_COL_TEXT);
     /* Documents: those listed, then any cited by a rule but not listed. */
     size_t nd = p->ndocs;
     const char **files = hss_xmalloc((p->ndocs + p->nrules + 1) * sizeof *files);
@@ -118,22 +159,11 @@ hss_code hss_policy_coverage(const char *name, int detail, hss_table **out, hss_
     }
     for (size_t d = 0; d < nd; d++) {
         long long checkable = 0, unk = 0, ne = 0;
-        hss_buf why;
-        hss_buf_init(&why);
-        for (size_t i = 0; i < p->nrules; i++) {
-            const prule *r = &p->rules[i];
-            if (strcmp(r->document, files[d]) != 0)
-                continue;
-            if (!r->measure->requires) {
-                checkable++;
-                continue;
+        for (size_t i = 0; i < p->nrules; i++)
+            if (strcmp(p->rules[i].document, files[d]) == 0) {
+                checkable += !p->rules[i].measure->requires;
+                unk += p->rules[i].measure->requires != NULL;
             }
-            unk++;
-            char item[300];
-            snprintf(item, sizeof item, "needs %s", unknown_reason(r->measure));
-            if (!why.data || !strstr(why.data, item))
-                hss_buf_printf(&why, "%s%s", why.len ? "; " : "", item);
-        }
         for (size_t i = 0; i < p->nnotenc; i++)
             if (strcmp(p->notenc[i].document, files[d]) == 0)
                 ne++;
@@ -148,8 +178,9 @@ hss_code hss_policy_coverage(const char *name, int detail, hss_table **out, hss_
         hss_table_set_int(t, 4, unk);
         hss_table_set_int(t, 5, tasks);
         hss_table_set_int(t, 6, ne);
-        hss_table_set_text(t, 7, why.data ? why.data : "");
-        hss_buf_free(&why);
+        char *why = unknown_reasons(p, files[d], !en);
+        hss_table_set_text(t, 7, why);
+        free(why);
     }
     free(files);
     free(titles);

@@ -18,25 +18,42 @@ struct policy_ems_sums {
     char *aed_since;            /* the `since` the AED sums were read for (NULL = not read) */
 };
 
-/* Adds one place's sums to its area and every area above it (the ems module's own walk goes
- * up the same area table). A place missing from the area table counts nowhere, as there. */
-static void add_up(const pregion *R, struct policy_ems_sums *S, const hss_ems_sum *e, int units)
+/* Calls fn(S, area index, row) for the stored place `code` and every area above it (the ems
+ * module's own walk goes up the same area table). A place missing from the area table counts
+ * nowhere, as there. */
+static void for_area_and_ancestors(const pregion *R, struct policy_ems_sums *S, const char *code,
+                                   void (*fn)(struct policy_ems_sums *, int, const void *),
+                                   const void *row)
 {
-    int k = e->kind == 0 || e->kind == 1 ? e->kind : -1;
-    int i = policy_region_find(R, e->code);
-    for (int guard = 0; i >= 0 && guard < 16; guard++, i = R->areas[i].parent) {
-        if (units) {
-            S->units[i] += e->count;
-            S->crew_ok[i] += (int64_t)e->sum;
-            continue;
-        }
-        if (k >= 0) {
-            S->calls[i][k] += e->count;
-            S->secs[i][k] += e->sum;
-        }
-        S->calls[i][2] += e->count;
-        S->secs[i][2] += e->sum;
+    int i = policy_region_find(R, code);
+    for (int guard = 0; i >= 0 && guard < 16; guard++, i = R->areas[i].parent)
+        fn(S, i, row);
+}
+
+static void add_units(struct policy_ems_sums *S, int i, const void *row)
+{
+    const hss_ems_sum *e = row;
+    S->units[i] += e->count;
+    S->crew_ok[i] += (int64_t)e->sum;
+}
+
+static void add_calls(struct policy_ems_sums *S, int i, const void *row)
+{
+    const hss_ems_sum *e = row;
+    if (e->kind == 0 || e->kind == 1) {
+        S->calls[i][e->kind] += e->count;
+        S->secs[i][e->kind] += e->sum;
     }
+    S->calls[i][2] += e->count;
+    S->secs[i][2] += e->sum;
+}
+
+static void add_aeds(struct policy_ems_sums *S, int i, const void *row)
+{
+    const hss_ems_aed_sum *e = row;
+    S->aeds[i][0] += e->active;
+    S->aeds[i][1] += e->since;
+    S->aeds[i][2] += e->undated;
 }
 
 static struct policy_ems_sums *sums_load(const pregion *R)
@@ -53,18 +70,20 @@ static struct policy_ems_sums *sums_load(const pregion *R)
     /* a failed read counts as nothing recorded: the measures then say so or fall back */
     if (hss_ems_unit_sums(R->st, &e, &n, &err) == HSS_OK) {
         for (size_t i = 0; i < n; i++)
-            add_up(R, S, &e[i], 1);
+            for_area_and_ancestors(R, S, e[i].code, add_units, &e[i]);
         hss_ems_sums_free(e, n);
     }
     if (hss_ems_call_sums(R->st, &e, &n, &err) == HSS_OK) {
         for (size_t i = 0; i < n; i++)
-            add_up(R, S, &e[i], 0);
+            for_area_and_ancestors(R, S, e[i].code, add_calls, &e[i]);
         hss_ems_sums_free(e, n);
     }
     return S;
 }
 
-static const struct policy_ems_sums *sums_of(const pregion *R)
+/* The sums, read on first use; the region is const to the measures, its links (what the
+ * evaluation opened once) are not. */
+static struct policy_ems_sums *sums_of(const pregion *R)
 {
     if (!R->links->ems_sums)
         R->links->ems_sums = sums_load(R);
@@ -104,22 +123,19 @@ static void aeds_load(const pregion *R, struct policy_ems_sums *S, const char *s
     S->aed_since = hss_xstrdup(key);
     free(S->aeds);
     S->aeds = hss_xcalloc(R->nareas ? R->nareas : 1, sizeof *S->aeds);
-    hss_ems_sum *e;
+    hss_ems_aed_sum *e;
     size_t n;
     hss_error err;
     if (hss_ems_aed_sums(R->st, since, &e, &n, &err) != HSS_OK)
         return; /* as for units: a failed read counts as nothing recorded */
-    for (size_t j = 0; j < n; j++) {
-        int i = policy_region_find(R, e[j].code);
-        for (int guard = 0; i >= 0 && guard < 16; guard++, i = R->areas[i].parent)
-            S->aeds[i][e[j].kind] += e[j].count;
-    }
-    hss_ems_sums_free(e, n);
+    for (size_t j = 0; j < n; j++)
+        for_area_and_ancestors(R, S, e[j].county, add_aeds, &e[j]);
+    hss_ems_aed_sums_free(e, n);
 }
 
 int policy_ems_aeds(const pregion *R, const parea *a, const char *since, int64_t out[3])
 {
-    struct policy_ems_sums *S = (struct policy_ems_sums *)sums_of(R);
+    struct policy_ems_sums *S = sums_of(R);
     aeds_load(R, S, since);
     size_t i = (size_t)(a - R->areas);
     for (int k = 0; k < 3; k++)

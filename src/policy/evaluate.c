@@ -52,7 +52,13 @@ static hss_table *findings_table(void)
     return t;
 }
 
-static int fac_matches(const prule *r, const pfac *f)
+/* The service a rule selects facilities by (asked once per rule, not per facility), or NULL. */
+static const char *service_filter(const prule *r)
+{
+    return policy_service_filters(r) ? prule_str(r, "service") : NULL;
+}
+
+static int fac_matches(const prule *r, const char *svc, const pfac *f)
 {
     if (r->types && !(r->types & (1u << f->type)))
         return 0;
@@ -66,7 +72,7 @@ static int fac_matches(const prule *r, const pfac *f)
         return 0;
     if (r->sub_centre >= 0 && (f->sub_centre != 0) != r->sub_centre)
         return 0;
-    if (policy_service_filters(r) && !policy_has_service(f->services, prule_str(r, "service")))
+    if (svc && !policy_has_service(f->services, svc))
         return 0;
     return 1;
 }
@@ -80,26 +86,64 @@ static void run_by_unknown(presult *m)
     snprintf(m->reason_zh, sizeof m->reason_zh, "需要各机构的举办层级（run_by），尚无机构登记");
 }
 
-static int has_fac_filter(const prule *r)
+/* What a rule counts of a facility besides its figures, in `marked`: service_share, those
+ * with the service; grade_share, those at or above the grade (grades are listed best first:
+ * 3A, 3B, 2A, ..., so "at least" is an index at or below the named grade's). */
+typedef struct {
+    const char *svc;
+    int grade_max; /* -1: none */
+} fmark;
+
+static fmark rule_mark(const prule *r)
 {
-    return r->types || r->grades || r->ownerships || r->run_bys || r->central >= 0 ||
-           r->sub_centre >= 0 ||
-           policy_service_filters(r) || strcmp(r->measure->name, "service_share") == 0 ||
-           strcmp(r->measure->name, "grade_share") == 0;
+    fmark m = {NULL, -1};
+    const char *svc = prule_str(r, "service");
+    if (svc && strcmp(r->measure->name, "service_share") == 0)
+        m.svc = svc;
+    const char *at_least = prule_str(r, "grade_at_least");
+    if (at_least && strcmp(r->measure->name, "grade_share") == 0)
+        m.grade_max = hss_model_find(HSS_VOCAB_GRADE, at_least);
+    return m;
 }
 
-/* Sums over only the facilities the rule's scope selects, for the areas the rule judges. A rule
- * of one level (the usual case) gets one sum per area of that level, each facility added once
- * to its ancestor there (no subtree propagation, and a sum only per area of that level);
- * otherwise every area's subtree sum. Area a's sum is sums[slot ? slot[a] : a]. */
+static void sum_fac(pagg *dst, const pregion *R, const pfac *f, const fmark *m)
+{
+    pagg_add_fac(dst, R, f);
+    if (m->svc && policy_has_service(f->services, m->svc))
+        dst->marked++;
+    if (m->grade_max >= 0 && f->grade >= 0 && f->grade <= m->grade_max)
+        dst->marked++;
+}
+
+/* The sums a rule's measure reads: over only the facilities the rule's scope selects (every
+ * facility when it names no filter), for the areas the rule judges. A rule of one level (the
+ * usual case) groups its facilities by their ancestor at that level (an area's parent is always
+ * one level up, so that is the area's subtree) and sums an area's group when the area is
+ * judged, into one record: no array of 30,000 sums of half a kilobyte for a village rule,
+ * whose first touch cost more than the summing. A rule of any level gets every area's subtree
+ * sum. The memory is kept from rule to rule of one evaluation. */
 typedef struct {
-    pagg *sums;
-    int *slot; /* area index -> index into sums, -1 for areas of other levels; NULL: by area */
+    const pregion *R;
+    fmark mark;
+    int level_rule;  /* 1: groups by slot; 0: `sums` by area */
+    int *slot;       /* area index -> its level's slot, -1 for areas of other levels */
+    int *first;      /* slot s's facilities are fac[first[s] .. first[s + 1]) */
+    int *fac;        /* facility indices, grouped by slot, in facility order within a group */
+    int *fac_slot;   /* per facility: the slot it sums into, -1 when the rule does not select it */
+    int *anc[8];     /* per level (hss_level): each facility's area's ancestor there, or -1 */
+    pagg *sums;      /* per area (rules of any level) */
+    pagg one;        /* the area sum handed out for a level rule */
 } fsums;
 
-static const pagg *fsums_of(const fsums *fs, int area)
+static void fsums_free(fsums *fs)
 {
-    return &fs->sums[fs->slot ? fs->slot[area] : area];
+    free(fs->slot);
+    free(fs->first);
+    free(fs->fac);
+    free(fs->fac_slot);
+    for (size_t i = 0; i < sizeof fs->anc / sizeof *fs->anc; i++)
+        free(fs->anc[i]);
+    free(fs->sums);
 }
 
 /* Index of area a's ancestor (or itself) at `level`, or -1. */
@@ -110,45 +154,89 @@ static int ancestor_at(const pregion *R, int a, int level)
     return a;
 }
 
-static fsums filtered_sums(const pregion *R, const prule *r)
+/* Each facility's ancestor at `level`, worked out once per evaluation and level. */
+static const int *fac_ancestors(fsums *fs, int level)
 {
-    fsums fs = {NULL, NULL};
-    size_t n = R->nareas;
-    if (r->level >= 0) {
-        fs.slot = hss_xmalloc((R->nareas + 1) * sizeof *fs.slot);
-        n = 0;
-        for (size_t i = 0; i < R->nareas; i++)
-            fs.slot[i] = R->areas[i].level == r->level ? (int)n++ : -1;
+    const pregion *R = fs->R;
+    if (!fs->anc[level]) {
+        fs->anc[level] = hss_xmalloc((R->nfacs + 1) * sizeof *fs->anc[level]);
+        for (size_t i = 0; i < R->nfacs; i++)
+            fs->anc[level][i] = ancestor_at(R, R->facs[i].area, level);
     }
-    fs.sums = hss_xcalloc(n ? n : 1, sizeof *fs.sums);
-    const char *svc = prule_str(r, "service");
-    int mark = svc && strcmp(r->measure->name, "service_share") == 0;
-    /* grade_share: grades are listed best first (3A, 3B, 2A, ...), so "at least" is an index
-     * at or below the named grade's */
-    const char *at_least = prule_str(r, "grade_at_least");
-    int grade_max = at_least && strcmp(r->measure->name, "grade_share") == 0
-                        ? hss_model_find(HSS_VOCAB_GRADE, at_least) : -1;
+    return fs->anc[level];
+}
+
+static void group_by_level(fsums *fs, const prule *r)
+{
+    const pregion *R = fs->R;
+    if (!fs->slot) {
+        fs->slot = hss_xmalloc((R->nareas + 1) * sizeof *fs->slot);
+        fs->first = hss_xmalloc((R->nareas + 2) * sizeof *fs->first);
+        fs->fac = hss_xmalloc((R->nfacs + 1) * sizeof *fs->fac);
+        fs->fac_slot = hss_xmalloc((R->nfacs + 1) * sizeof *fs->fac_slot);
+    }
+    int n = 0;
+    for (size_t i = 0; i < R->nareas; i++)
+        fs->slot[i] = R->areas[i].level == r->level ? n++ : -1;
+    memset(fs->first, 0, ((size_t)n + 2) * sizeof *fs->first);
+    /* a counting sort of the selected facilities by slot */
+    int *anc = fs->fac_slot;
+    const char *svc = service_filter(r);
+    const int *at = r->level < (int)(sizeof fs->anc / sizeof *fs->anc) ? fac_ancestors(fs, r->level) : NULL;
     for (size_t i = 0; i < R->nfacs; i++) {
-        const pfac *f = &R->facs[i];
-        if (!fac_matches(r, f))
-            continue;
-        int a = fs.slot ? ancestor_at(R, f->area, r->level) : f->area;
-        if (a < 0)
-            continue;
-        pagg *dst = fs.slot ? &fs.sums[fs.slot[a]] : &fs.sums[a];
-        pagg_add_fac(dst, R, f);
-        if (mark && policy_has_service(f->services, svc))
-            dst->marked++;
-        if (grade_max >= 0 && f->grade >= 0 && f->grade <= grade_max)
-            dst->marked++;
+        int a = !fac_matches(r, svc, &R->facs[i]) ? -1
+                : at ? at[i] : ancestor_at(R, R->facs[i].area, r->level);
+        anc[i] = a >= 0 ? fs->slot[a] : -1;
+        if (anc[i] >= 0)
+            fs->first[anc[i] + 2]++;
     }
-    if (!fs.slot)
-        for (size_t k = R->nareas; k-- > 0;) {
-            int a = R->order[k];
-            if (R->areas[a].parent >= 0)
-                pagg_add(&fs.sums[R->areas[a].parent], &fs.sums[a]);
+    for (int s = 0; s < n; s++)
+        fs->first[s + 2] += fs->first[s + 1];
+    /* first[s + 1] is now where slot s begins; filling moves it to where s ends = s + 1 begins */
+    for (size_t i = 0; i < R->nfacs; i++) {
+        int s = anc[i];
+        if (s >= 0) {
+            fs->fac[fs->first[s + 1]++] = (int)i;
         }
-    return fs;
+    }
+}
+
+static void sum_subtrees(fsums *fs, const prule *r)
+{
+    const pregion *R = fs->R;
+    if (!fs->sums)
+        fs->sums = hss_xmalloc((R->nareas ? R->nareas : 1) * sizeof *fs->sums);
+    memset(fs->sums, 0, (R->nareas ? R->nareas : 1) * sizeof *fs->sums);
+    const char *svc = service_filter(r);
+    for (size_t i = 0; i < R->nfacs; i++)
+        if (fac_matches(r, svc, &R->facs[i]))
+            sum_fac(&fs->sums[R->facs[i].area], R, &R->facs[i], &fs->mark);
+    for (size_t k = R->nareas; k-- > 0;) {
+        int a = R->order[k];
+        if (R->areas[a].parent >= 0)
+            pagg_add(&fs->sums[R->areas[a].parent], &fs->sums[a]);
+    }
+}
+
+static void fsums_for(fsums *fs, const prule *r)
+{
+    fs->mark = rule_mark(r);
+    fs->level_rule = r->level >= 0;
+    if (fs->level_rule)
+        group_by_level(fs, r);
+    else
+        sum_subtrees(fs, r);
+}
+
+static const pagg *fsums_of(fsums *fs, int area)
+{
+    if (!fs->level_rule)
+        return &fs->sums[area];
+    memset(&fs->one, 0, sizeof fs->one);
+    int s = fs->slot[area];
+    for (int j = fs->first[s]; j < fs->first[s + 1]; j++)
+        sum_fac(&fs->one, fs->R, &fs->R->facs[fs->fac[j]], &fs->mark);
+    return &fs->one;
 }
 
 static int approx_eq(double a, double b)
@@ -216,6 +304,7 @@ typedef struct {
     hss_policy_result *res;
     const pregion *R;
     const hss_policy_pack *pack;
+    fsums sums; /* the rule's facility sums (memory kept from rule to rule) */
 } ctx;
 
 /* The title a pack gives a document (the child's listing wins), or "". */
@@ -347,10 +436,11 @@ static void eval_rule(ctx *c, const prule *r, const int *by_code)
 {
     const pregion *R = c->R;
     if (r->each == SUBJ_FACILITY) {
+        const char *svc = service_filter(r);
         for (size_t i = 0; i < R->nfacs; i++) {
             const pfac *f = &R->facs[i];
             const parea *a = &R->areas[f->area];
-            if (!a->in_scope || !fac_matches(r, f) || !named_area(R, r, f->area, 1))
+            if (!a->in_scope || !fac_matches(r, svc, f) || !named_area(R, r, f->area, 1))
                 continue;
             if (r->kind >= 0 && a->kind != r->kind)
                 continue;
@@ -364,9 +454,7 @@ static void eval_rule(ctx *c, const prule *r, const int *by_code)
         }
         return;
     }
-    fsums fs = {NULL, NULL};
-    if (has_fac_filter(r))
-        fs = filtered_sums(R, r);
+    fsums_for(&c->sums, r);
     for (size_t k = 0; k < R->nareas; k++) {
         int ai = by_code[k];
         const parea *a = &R->areas[ai];
@@ -388,12 +476,10 @@ static void eval_rule(ctx *c, const prule *r, const int *by_code)
         else if (r->run_bys && R->run_by_known == 0)
             run_by_unknown(&m);
         else
-            r->measure->fn(R, r, a, NULL, fs.sums ? fsums_of(&fs, ai) : &R->sub[ai], &m);
+            r->measure->fn(R, r, a, NULL, fsums_of(&c->sums, ai), &m);
         if (!m.skip)
             add_finding(c, r, a, NULL, &m);
     }
-    free(fs.sums);
-    free(fs.slot);
 }
 
 static void summarise(hss_policy_result *res, const pregion *R)
@@ -510,13 +596,14 @@ hss_code hss_policy_evaluate(hss_store *st, const hss_policy_pack *pack, int yea
     res->findings = findings_table();
     R.st = st;
     R.year = res->year;
-    ctx c = {res, &R, pack};
+    ctx c = {.res = res, .R = &R, .pack = pack, .sums = {.R = &R}};
     for (size_t i = 0; i < pack->nrules; i++) {
         const prule *r = &pack->rules[i];
         if (res->year && r->year && r->year > res->year)
             continue; /* not due yet */
         eval_rule(&c, r, by_code);
     }
+    fsums_free(&c.sums);
     summarise(res, &R);
     free(by_code);
     policy_region_free(&R);

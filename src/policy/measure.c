@@ -962,6 +962,8 @@ static void m_basic_share_increase(const pregion *R, const prule *r, const parea
 
 #define TRAVEL "road travel times"
 #define ACTIVITY "monthly activity data"
+#define TRAVEL_ZH "道路通行时间数据"
+#define ACTIVITY_ZH "月度业务数据"
 #define A SUBJ_AREA
 #define F SUBJ_FACILITY
 
@@ -1010,7 +1012,7 @@ static const measure_def CATALOGUE[] = {
     {"sub_centre_distance_km", A | F, 0, "次中心距县域医疗中心距离", "distance of a sub-centre from the county medical centre (km)", "", NULL, m_sub_centre_distance, NULL},
     {"village_service_share", A, 0, "行政村卫生服务覆盖率", "villages served (clinic in the circle, stationed doctor or rounds)", "minutes visits_per_week", NULL, m_village_service, NULL},
     {"village_visit_share", A, 0, "村级巡诊或派驻服务覆盖率", "villages served by rounds or a stationed doctor", "visits_per_week", NULL, m_village_visit, NULL},
-    {"emergency_response_hours", A, 0, "卫生应急响应时间", "public-health emergency response time (h)", "", TRAVEL, m_needs_travel, NULL},
+    {"emergency_response_hours", A, 0, "卫生应急响应时间", "public-health emergency response time (h)", "", TRAVEL, m_needs_travel, TRAVEL_ZH},
     /* need monthly activity data */
     {"in_county_treatment_rate", A, 0, "县域内就诊率", "in-county treatment rate", "", NULL, m_indicator, NULL},
     {"basic_level_visit_share", A, 0, "基层门急诊人次占比", "basic-level share of outpatient visits", "", NULL, m_indicator, NULL},
@@ -1018,8 +1020,8 @@ static const measure_def CATALOGUE[] = {
     {"contracting_rate", A, 0, "家庭医生签约率", "family-doctor contracting rate", "", NULL, m_indicator, NULL},
     {"key_group_contracting_rate", A, 0, "重点人群签约率", "key-group contracting rate", "", NULL, m_indicator, NULL},
     {"health_literacy_rate", A, 0, "居民健康素养水平", "health literacy rate", "", NULL, m_indicator, NULL},
-    {"average_length_of_stay", F | A, 0, "平均住院日", "average length of stay (days)", "", ACTIVITY, m_needs_activity, NULL},
-    {"blood_vans_per_supply", A, 0, "每3吨供血量送血车数", "blood vans per 3 t of blood supplied", "", ACTIVITY, m_needs_activity, NULL},
+    {"average_length_of_stay", F | A, 0, "平均住院日", "average length of stay (days)", "", ACTIVITY, m_needs_activity, ACTIVITY_ZH},
+    {"blood_vans_per_supply", A, 0, "每3吨供血量送血车数", "blood vans per 3 t of blood supplied", "", ACTIVITY, m_needs_activity, ACTIVITY_ZH},
     /* need records HSS does not store yet */
     {"public_health_staff_per_10k", A, 0, "每万人口公共卫生人员数", "public-health staff per 10,000 residents", "", "public-health staff counts (all professional public-health institutions)", m_needs_other, "全部专业公共卫生机构的公共卫生人员数"},
     {"capability_standard_share", A, 0, "服务能力达标占比", "share meeting the service-capability standard", "", "service-capability assessment results", m_needs_other, "服务能力评价结果"},

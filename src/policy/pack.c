@@ -694,6 +694,7 @@ void hss_policy_free(hss_policy_pack *p)
     for (size_t i = 0; i < p->nnotenc; i++) {
         free(p->notenc[i].quote);
         free(p->notenc[i].reason);
+        free(p->notenc[i].reason_zh);
         free(p->notenc[i].document);
         free(p->notenc[i].pack);
     }
@@ -737,22 +738,24 @@ static void parse_documents(diag *d, const hss_yaml *docs, hss_policy_pack *p)
             ERR(d, ne->line, "not_encoded must be a list of {quote, reason}");
             continue;
         }
-        static const char *const nkeys[] = {"quote", "reason"};
+        static const char *const nkeys[] = {"quote", "reason", "reason_zh"};
         for (size_t k = 0; k < ne->n; k++) {
             const hss_yaml *it = ne->items[k];
             if (it->type != HSS_YAML_MAP) {
                 ERR(d, it->line, "a not_encoded entry must be a map with quote and reason");
                 continue;
             }
-            unknown_keys(d, it, nkeys, 2, "not_encoded");
+            unknown_keys(d, it, nkeys, 3, "not_encoded");
             const char *q = scalar(d, it, "quote", 1, "not_encoded");
             const char *why = scalar(d, it, "reason", 1, "not_encoded");
+            const char *why_zh = scalar(d, it, "reason_zh", 0, "not_encoded");
             if (q && file)
                 check_quote(d, file, q, hss_yaml_get(it, "quote")->line);
             p->notenc = hss_xrealloc(p->notenc, (p->nnotenc + 1) * sizeof *p->notenc);
             pnotenc *n = &p->notenc[p->nnotenc++];
             n->quote = hss_xstrdup(q ? q : "");
             n->reason = hss_xstrdup(why ? why : "");
+            n->reason_zh = why_zh ? hss_xstrdup(why_zh) : NULL;
             n->document = hss_xstrdup(file ? file : "?");
             n->pack = hss_xstrdup(p->name);
             n->line = it->line;

@@ -90,11 +90,12 @@ int hss_policy_check(const char *path, const char *seeds_dir, hss_buf *report, i
 
 /* Coverage of each document the pack (and its parents) cites: rules that HSS checks, rules
  * declared but evaluating to unknown (with the reason), plan tasks, standards declared
- * not_encoded. Columns: pack, document, title, checkable, unknown, tasks, not_encoded,
- * unknown_reasons. When `detail` is set: one row per standard instead, columns kind (rule|task|
- * not_encoded), id (empty for not_encoded), document, quote, reason, status (checkable|unknown|
- * task|not_encoded), pack, measure. */
-hss_code hss_policy_coverage(const char *pack, int detail, hss_table **out, hss_error *err);
+ * not_encoded. Columns: pack, document, title, checkable, unknown, tasks, not_encoded, and the
+ * reasons for unknown: unknown_reasons_zh (Chinese), or with `en` unknown_reasons (English).
+ * When `detail` is set: one row per standard instead, columns kind (rule|task|not_encoded), id
+ * (empty for not_encoded), document, quote, reason (English), status (checkable|unknown|task|
+ * not_encoded), pack, measure, reason_zh (Chinese), in either language. */
+hss_code hss_policy_coverage(const char *pack, int detail, int en, hss_table **out, hss_error *err);
 
 /* ---- the measure catalogue -------------------------------------------------------------- */
 

@@ -84,7 +84,6 @@ typedef struct {
     size_t nfacs;
     pcount *staff, *veh; /* every facility's staff and vehicle rows, by facility */
     size_t nstaffrows, nvehrows;
-    pagg *sub;       /* per area: all facilities in its subtree */
     int *order;      /* area indices, parents before children */
     int generated;
     size_t run_by_known; /* facilities whose run_by is recorded */
@@ -175,6 +174,7 @@ typedef struct prule {
 
 typedef struct {
     char *quote, *reason, *document;
+    char *reason_zh; /* the reason in Chinese, NULL when the pack gives none */
     size_t line;
     char *pack;
 } pnotenc;

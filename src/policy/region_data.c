@@ -1,8 +1,8 @@
 /*
  * region_data.c: reads the stored region (area, facility, staff, vehicle) into memory once per
- * evaluation and sums every facility into its area and all ancestors, so that each measure is
- * a few arithmetic operations per area. A province (~100,000 facilities) loads in well under a
- * second. Missing numbers stay missing (counted in *_known), never zero.
+ * evaluation, so that each rule sums its facilities into the areas it judges (evaluate.c) and
+ * each measure is a few arithmetic operations per area. A province (~100,000 facilities) loads
+ * in about a tenth of a second. Missing numbers stay missing (counted in *_known), never zero.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -194,7 +194,7 @@ static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
         st,
         "SELECT code, name, type, grade, ownership, area_code, beds_approved, beds_open, "
         "beds_infectious, central, sub_centre, services, generated, beds_rehabilitation, "
-        "beds_nursing, run_by FROM facility ORDER BY code",
+        "beds_nursing, run_by FROM facility",
         err);
     if (!s)
         return err->code;
@@ -302,6 +302,9 @@ static hss_code load_counts(hss_store *st, pregion *R, int staff, hss_error *err
         return err->code;
     hss_vec rows;
     hss_vec_init(&rows, sizeof(prow));
+    /* about one staff row per facility on a province: room for that many without doubling */
+    rows.cap = R->nfacs + 16;
+    rows.items = hss_xmalloc(rows.cap * sizeof(prow));
     int rc, last = -1, sorted = 1;
     while ((rc = hss_store_step(s)) == HSS_ROW) {
         const char *fc = hss_store_col_text(s, 0);
@@ -384,7 +387,10 @@ hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
     rc = load_facilities(st, R, err);
     if (rc != HSS_OK)
         return rc;
-    /* The query returns them by code (fac_find's order); sort only if the collation differed. */
+    /* By code (fac_find's order): sorted here, not by the query, because reading the table in
+     * its stored order and sorting in memory costs less than reading it through the index on
+     * code, and the collation is then strcmp's on every database. Already in order (the usual
+     * case: codes inserted in order), the check below is all it costs. */
     for (size_t i = 1; i < R->nfacs; i++)
         if (fac_cmp(&R->facs[i - 1], &R->facs[i]) > 0) {
             qsort(R->facs, R->nfacs, sizeof *R->facs, fac_cmp);
@@ -395,12 +401,8 @@ hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
         rc = load_counts(st, R, 0, err);
     if (rc != HSS_OK)
         return rc;
-    /* Subtree sums: each facility into its own area, then children into parents (deepest
-     * first). Population: an area without its own figure takes the sum of its children when
-     * every child has one. */
-    R->sub = hss_xcalloc(R->nareas ? R->nareas : 1, sizeof *R->sub);
-    for (size_t i = 0; i < R->nfacs; i++)
-        pagg_add_fac(&R->sub[R->facs[i].area], R, &R->facs[i]);
+    /* Population: an area without its own figure takes the sum of its children when every
+     * child has one (deepest first). Facility sums are made per rule (evaluate.c). */
     int64_t *childpop = hss_xcalloc(R->nareas + 1, sizeof *childpop);
     int *children = hss_xcalloc(R->nareas + 1, sizeof *children);
     int *childunknown = hss_xcalloc(R->nareas + 1, sizeof *childunknown);
@@ -412,7 +414,6 @@ hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
             A->pop_known = 1;
         }
         if (A->parent >= 0) {
-            pagg_add(&R->sub[A->parent], &R->sub[a]);
             children[A->parent]++;
             if (A->pop_known)
                 childpop[A->parent] += A->population;
@@ -441,7 +442,6 @@ void policy_region_free(pregion *R)
     free(R->facs);
     free(R->staff);
     free(R->veh);
-    free(R->sub);
     free(R->order);
     free(R->hash);
     memset(R, 0, sizeof *R);

@@ -89,6 +89,7 @@ static void coverage_json_lists_every_standard(void)
         assert_true(cJSON_IsString(cJSON_GetObjectItem(it, "quote")));
         assert_non_null(cJSON_GetObjectItem(it, "id"));
         assert_non_null(cJSON_GetObjectItem(it, "reason"));
+        assert_non_null(cJSON_GetObjectItem(it, "reason_zh"));
         if (!strcmp(kind, "task")) {
             assert_string_equal(cJSON_GetObjectItem(it, "id")->valuestring, "t.train");
             assert_string_equal(cJSON_GetObjectItem(it, "quote")->valuestring, "培训原文");
@@ -270,16 +271,32 @@ static void policy_commands(void **state)
     assert_int_equal(run(&out, "policy coverage %s", pack), 0);
     assert_non_null(strstr(out, "901_test.txt"));
     free(out);
+    /* the reasons in Chinese by default, in English with --lang en */
     assert_int_equal(run(&out, "policy coverage %s --format csv", pack), 0);
-    assert_non_null(strstr(out, "clitest,901_test.txt,测试文件,1,1,1,1,needs road travel times"));
+    assert_non_null(strstr(out, ",unknown_reasons_zh\n"));
+    assert_non_null(strstr(out, "clitest,901_test.txt,测试文件,1,1,1,1,需要道路通行时间数据\n"));
+    assert_null(strstr(out, "needs"));
+    free(out);
+    assert_int_equal(run(&out, "policy coverage %s", pack), 0);
+    assert_non_null(strstr(out, "无法判断原因"));
+    assert_non_null(strstr(out, "需要道路通行时间数据"));
+    assert_null(strstr(out, "needs"));
+    free(out);
+    assert_int_equal(run(&out, "policy coverage %s --lang en --format csv", pack), 0);
+    assert_non_null(strstr(out, "clitest,901_test.txt,测试文件,1,1,1,1,needs road travel times\n"));
+    free(out);
+    assert_int_equal(run(&out, "policy coverage %s --lang fr", pack), 2);
     free(out);
     assert_int_equal(run(&out, "policy coverage %s --detail --format csv", pack), 0);
-    assert_non_null(strstr(out, "kind,id,document,quote,reason,status,pack,measure\n"));
-    assert_non_null(strstr(out, "rule,amb,901_test.txt,每3万人口1辆 <b>,,checkable,clitest,ambulance_count\n"));
-    assert_non_null(strstr(out, "rule,resp,901_test.txt,少于11分钟,needs road travel times,unknown,clitest,"));
+    assert_non_null(strstr(out, "kind,id,document,quote,reason,status,pack,measure,reason_zh\n"));
+    assert_non_null(strstr(out, "rule,amb,901_test.txt,每3万人口1辆 <b>,,checkable,clitest,ambulance_count,\n"));
+    assert_non_null(strstr(out, "rule,resp,901_test.txt,少于11分钟,needs road travel times,unknown,clitest,"
+                                "emergency_response_hours,需要道路通行时间数据\n"));
     assert_non_null(strstr(out, "task,t.train,901_test.txt,培训原文,stored data cannot show it: a plan "
-                                "task led by 市卫生健康委,task,clitest,\n"));
-    assert_non_null(strstr(out, "not_encoded,,901_test.txt,未编码原文,测试,not_encoded,clitest,\n"));
+                                "task led by 市卫生健康委,task,clitest,,存储的数据无法检查：列为规划任务，"
+                                "由市卫生健康委牵头\n"));
+    /* a not_encoded entry without reason_zh gives its one reason in both */
+    assert_non_null(strstr(out, "not_encoded,,901_test.txt,未编码原文,测试,not_encoded,clitest,,测试\n"));
     free(out);
     coverage_json_lists_every_standard();
     assert_int_equal(run(&out, "policy measures --format csv"), 0);

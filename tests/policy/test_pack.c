@@ -312,7 +312,7 @@ static void shipped_packs_are_valid(void **state)
         assert_true(hss_table_rows(t) > 0);
         hss_table_free(t);
         hss_table *cov;
-        assert_int_equal(hss_policy_coverage(names[i], 0, &cov, &err), HSS_OK);
+        assert_int_equal(hss_policy_coverage(names[i], 0, 0, &cov, &err), HSS_OK);
         assert_true(hss_table_rows(cov) >= 1);
         hss_table_free(cov);
     }
@@ -355,7 +355,7 @@ static void coverage_counts_each_document(void **state)
     (void)state;
     hss_error err;
     hss_table *t;
-    assert_int_equal(hss_policy_coverage("lishui", 0, &t, &err), HSS_OK);
+    assert_int_equal(hss_policy_coverage("lishui", 0, 1, &t, &err), HSS_OK);
     /* Rows: 001_ and 000_, each with checkable, unknown and not-encoded standards. */
     long r001 = -1;
     for (size_t r = 0; r < hss_table_rows(t); r++)
@@ -367,7 +367,15 @@ static void coverage_counts_each_document(void **state)
     assert_true(atoi(hss_table_cell(t, (size_t)r001, 6)) > 0);
     assert_non_null(strstr(hss_table_cell(t, (size_t)r001, 7), "needs road travel times"));
     hss_table_free(t);
-    assert_int_equal(hss_policy_coverage("lishui", 1, &t, &err), HSS_OK);
+    /* in Chinese: the same reasons, no English word */
+    assert_int_equal(hss_policy_coverage("lishui", 0, 0, &t, &err), HSS_OK);
+    assert_string_equal(hss_table_col_name(t, 7), "unknown_reasons_zh");
+    assert_non_null(strstr(hss_table_cell(t, (size_t)r001, 7), "需要道路通行时间数据"));
+    assert_non_null(strstr(hss_table_cell(t, (size_t)r001, 7), "需要月度业务数据"));
+    for (const char *p = hss_table_cell(t, (size_t)r001, 7); *p; p++)
+        assert_false((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'));
+    hss_table_free(t);
+    assert_int_equal(hss_policy_coverage("lishui", 1, 0, &t, &err), HSS_OK);
     /* Every standard is a rule, a task or not_encoded, each with its quote; tasks and
      * not-encoded standards say why data cannot check them. */
     int tasks = 0;
@@ -375,12 +383,12 @@ static void coverage_counts_each_document(void **state)
         const char *kind = hss_table_cell(t, r, 0);
         assert_true(*hss_table_cell(t, r, 3));
         if (strcmp(kind, "rule") != 0)
-            assert_true(*hss_table_cell(t, r, 4));
+            assert_true(*hss_table_cell(t, r, 4) && *hss_table_cell(t, r, 8));
         tasks += !strcmp(kind, "task");
     }
     assert_true(tasks > 50);
     hss_table_free(t);
-    assert_int_equal(hss_policy_coverage("nosuch", 0, &t, &err), HSS_ENOTFOUND);
+    assert_int_equal(hss_policy_coverage("nosuch", 0, 0, &t, &err), HSS_ENOTFOUND);
 }
 
 int main(void)
