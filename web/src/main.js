@@ -12,7 +12,7 @@ import { searchBox } from './search.js';
 import { renderIndicators } from './indicators.js';
 import { renderAlerts } from './alerts.js';
 import { careRoute, careNav } from './care.js';
-import { coveragePanel } from './coverage.js';
+import { coveragePanel, coverageFetch } from './coverage.js';
 import { renderEms } from './ems.js';
 import { renderPlan } from './plan.js';
 import { renderRounds } from './rounds.js';
@@ -130,8 +130,9 @@ function shell(crumbs) {
   return { side, main };
 }
 
-async function renderTree(side, current, base = '#/area/') {
-  const data = await api('/areas' + qs({ under: state.me.scope }));
+// `early`: the answer when the caller asked for it already (the area page asks everything at once).
+async function renderTree(side, current, base = '#/area/', early = null) {
+  const data = await (early || api('/areas' + qs({ under: state.me.scope })));
   const byParent = {};
   for (const a of data.areas) { (byParent[a.parent_code] ||= []).push(a); state.names[a.code] = a.name; }
   const root = data.areas.find((a) => a.code === state.me.scope) || data.areas[0];
@@ -142,9 +143,19 @@ async function renderTree(side, current, base = '#/area/') {
 }
 
 // ---- area page -------------------------------------------------------------------------------------
+// Every request of the page starts at once, before the area's own answer (its name, breadcrumbs
+// and children) arrives: none of them needs it, and waiting for it added a round trip to the
+// first screen after login. Each panel is drawn as its own answer comes.
 async function renderArea(code) {
+  state.filters = {}; state.findOffset = 0; state.facOffset = 0; state.facType = '';
+  const early = {
+    area: api('/areas/' + code), tree: api('/areas' + qs({ under: state.me.scope })), map: mapData(code),
+    summary: api('/summary' + qs({ under: code })), findings: loadFindings(code), facilities: api(facilitiesPath(code)),
+    ...coverageFetch({ api, qs, code }),
+  };
+  for (const p of Object.values(early)) p.catch(() => {}); /* a refusal is shown once, by the area's answer */
   let area;
-  try { area = await api('/areas/' + code); } catch (e) { return renderMessage(e.message); }
+  try { area = await early.area; } catch (e) { return renderMessage(e.message); }
   state.area = area;
   const { side, main } = shell(area.path);
   const title = h('h1', {}, area.area.name, area.area.generated ? h('small', {}, ' ' + t('generated')) : null);
@@ -155,22 +166,27 @@ async function renderArea(code) {
   const facilities = h('section', { class: 'panel', id: 'facilities' }, h('h2', {}, t('facilities')));
   const siting = h('section', { class: 'panel', id: 'siting' });
   main.append(title, cards, h('div', { class: 'row' }, mapBox, summary), siting, findings, facilities);
-  state.filters = {}; state.findOffset = 0; state.facOffset = 0; state.facType = '';
   await Promise.all([
-    renderTree(side, code).catch((e) => console.error(e)),
-    renderMap(code).then(() => coveragePanel({ code, chart, mapBox, cards, box: siting, api, h, qs })),
-    renderSummary(code, summary, cards),
-    loadFindings(code).then(() => { renderCards(cards); renderFindings(findings); }),
-    renderFacilities(facilities),
+    renderTree(side, code, '#/area/', early.tree).catch((e) => console.error(e)),
+    renderMap(code, early.map).then(() => coveragePanel({ code, chart, mapBox, cards, box: siting, api, h, qs, early })),
+    renderSummary(code, summary, cards, early.summary),
+    early.findings.then(() => { renderCards(cards); renderFindings(findings); }),
+    renderFacilities(facilities, early.facilities),
   ]).catch((e) => console.error(e));
 }
 
-async function renderMap(code) {
-  const [bounds, points] = await Promise.all([
-    api('/geo/boundaries' + qs({ under: code })), api('/geo/facilities' + qs({ under: code })),
-  ]);
+const mapData = (code) => Promise.all([api('/geo/boundaries' + qs({ under: code })), api('/geo/facilities' + qs({ under: code }))]);
+
+// A type with more facilities than this is drawn as one shape (ECharts' large mode: a city's
+// 1,487 points as single symbols took most of the first screen's drawing); hover and click still
+// find the point.
+const LARGE_SERIES = 200;
+
+async function renderMap(code, early) {
+  const [bounds, points] = await early;
   const el = $('map');
   if (!el || state.area?.area.code !== code) return; /* another area's page replaced this one meanwhile */
+  const drawStart = performance.now();
   if (chart) chart.dispose();
   chart = echarts.init(el);
   const mapName = 'area-' + code;
@@ -184,7 +200,7 @@ async function renderMap(code) {
   }
   const series = Object.values(byType).map((s) => ({
     type: 'scatter', coordinateSystem: 'geo', name: s.name, data: s.data, symbolSize: 7,
-    emphasis: { scale: 1.6 },
+    emphasis: { scale: 1.6 }, large: s.data.length > LARGE_SERIES, largeThreshold: LARGE_SERIES,
   }));
   chart.setOption({
     animation: false,
@@ -194,6 +210,7 @@ async function renderMap(code) {
            emphasis: { itemStyle: { areaColor: '#c6dcf3' } } },
     series,
   });
+  performance.measure('hss-map-draw', { start: drawStart }); /* the e2e reports it beside the first screen's time */
   chart.on('click', (p) => {
     if (p.seriesType === 'scatter' && p.data.code) location.hash = '#/facility/' + encodeURIComponent(p.data.code);
     else if (p.componentType === 'geo') {
@@ -210,8 +227,8 @@ function escapeHtml(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
 
-async function renderSummary(code, box, cards) {
-  const data = await api('/summary' + qs({ under: code }));
+async function renderSummary(code, box, cards, early) {
+  const data = await (early || api('/summary' + qs({ under: code })));
   const cols = [['name', t('name')], ['population', t('population')], ['facilities', t('facilitiesN')],
     ['beds_approved', t('bedsApproved')], ['beds_open', t('bedsOpen')], ['staff', t('staff')], ['ambulances', t('ambulances')]];
   box.append(h('table', { class: 'grid' },
@@ -308,9 +325,11 @@ function renderFindings(box) {
   box.append(pager());
 }
 
-async function renderFacilities(box) {
+const facilitiesPath = (code) => '/facilities' + qs({ under: code, type: state.facType, limit: '20', offset: String(state.facOffset) });
+
+async function renderFacilities(box, early) {
   const code = state.area.area.code;
-  const data = await api('/facilities' + qs({ under: code, type: state.facType, limit: '20', offset: String(state.facOffset) }));
+  const data = await (early || api(facilitiesPath(code)));
   box.replaceChildren(h('h2', {}, t('facilities')));
   const types = (state.area.facilities_by_type || []).map((x) => [x.type, `${idLabel(x.type, x.type_zh)} (${x.count})`]);
   box.append(h('div', { class: 'filters' },
