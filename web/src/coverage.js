@@ -5,7 +5,7 @@
 // the documents' 11- and 14-minute targets), and the siting panel (POST /api/v1/site: type, K,
 // minutes -> proposed sites on the map with the residents each brings in). main.js hands over
 // its helpers; this file owns only the map series whose ids start with "cov-" and "site-".
-import { t, addWords, idLabel } from './i18n.js';
+import { t, addWords, idLabel, bracket } from './i18n.js';
 
 addWords({
   coverageLayer: '服务圈覆盖', coverageShare: '服务圈覆盖率', outside: '圈外常住人口', inCircle: '圈内村/社区',
@@ -137,7 +137,7 @@ export function coveragePanel(ctx) {
       last = { ...data, want };
       status.textContent = `${t('coverageOf')} ${pct(last.share)} · ${t('outside')} ${num(last.uncovered)}`;
       covCard.replaceChildren(h('div', { class: 'num' }, pct(last.share)),
-        h('div', { class: 'label' }, `${t('coverageShare')}（${last.want} ${t('minutesShort')}）`),
+        h('div', { class: 'label' }, t('coverageShare') + bracket(`${last.want} ${t('minutesShort')}`)),
         h('div', { class: 'label' }, `${t('outside')}: ${num(last.uncovered)}`));
       covCard.classList.toggle('gap', last.share !== null && last.share < 1);
     } catch (e) {
@@ -178,7 +178,7 @@ function sitingPanel(ctx) {
       SITE_TYPES.map((ty) => h('option', { value: ty, selected: ty === opts.siteType ? true : null }, idLabel(ty, BASIC_ZH[ty]))))),
     h('label', {}, t('siteK'), h('input', { id: 'site-k', type: 'number', min: '1', max: '20', value: String(opts.k), class: 'num-input',
       onchange: (ev) => { opts.k = Math.max(1, Math.min(20, Number(ev.target.value) || 1)); } })),
-    h('label', {}, t('sitingFor') + '（' + t('minutesShort') + '）', h('input', { id: 'site-minutes', type: 'number', min: '1', max: '120',
+    h('label', {}, t('sitingFor') + bracket(t('minutesShort')), h('input', { id: 'site-minutes', type: 'number', min: '1', max: '120',
       value: String(opts.siteMinutes), class: 'num-input', onchange: (ev) => { opts.siteMinutes = Math.max(1, Math.min(120, Number(ev.target.value) || 15)); } })),
     button, busy), out);
 
