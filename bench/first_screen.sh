@@ -20,7 +20,7 @@ echo 'bench-pass-1' | "$HSS" user add demo --role planner --scope 331100 --passw
 for i in $(seq "$RUNS"); do
   "$HSS" serve --db "$tmp/l.db" --port 0 --web "$WEB" > "$tmp/serve.out" 2>"$tmp/serve.err" &
   pid=$!
-  for _ in $(seq 50); do grep -q http "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 300); do grep -q http "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done # up to 30 s on a loaded machine
   port=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.out")
   sleep "${START_WAIT:-0}" # seconds between the start and the login (a server is usually up long before)
   echo "run $i, load: $(uptime | sed 's/.*load average: //')"

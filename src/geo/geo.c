@@ -201,3 +201,78 @@ void hss_geo_quantise(cJSON *geometry, int digits)
         cJSON_ArrayForEach(ring, coords) quantise_ring(ring, scale);
     }
 }
+
+/* Distance from (px, py) to the segment a-b, in degrees (at city scale the plane is good enough). */
+static double segment_distance(const double *p, const double *a, const double *b)
+{
+    double dx = b[0] - a[0], dy = b[1] - a[1], len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2 : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    return hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
+}
+
+/* Marks in keep[] the positions Douglas-Peucker keeps of xy[0..n-1], the first and last always;
+ * an explicit stack of spans, so a long ring cannot exhaust the C stack. */
+static size_t douglas_peucker(const double *xy, size_t n, double tolerance, unsigned char *keep)
+{
+    size_t *stack = hss_xmalloc(2 * n * sizeof *stack), top = 0, kept = 2;
+    keep[0] = keep[n - 1] = 1;
+    stack[top++] = 0;
+    stack[top++] = n - 1;
+    while (top) {
+        size_t z = stack[--top], a = stack[--top], far = 0;
+        double worst = -1;
+        for (size_t i = a + 1; i < z; i++) {
+            double d = segment_distance(xy + 2 * i, xy + 2 * a, xy + 2 * z);
+            if (d > worst)
+                worst = d, far = i;
+        }
+        if (worst > tolerance) {
+            keep[far] = 1, kept++;
+            stack[top++] = a, stack[top++] = far;
+            stack[top++] = far, stack[top++] = z;
+        }
+    }
+    free(stack);
+    return kept;
+}
+
+static void simplify_ring(cJSON *ring, double tolerance)
+{
+    size_t n = (size_t)cJSON_GetArraySize(ring), i = 0;
+    if (n < 5)
+        return;
+    double *xy = hss_xcalloc(2 * n, sizeof *xy);
+    unsigned char *keep = hss_xcalloc(n, 1);
+    for (cJSON *pos = ring->child; pos; pos = pos->next, i++) {
+        const cJSON *x = cJSON_GetArrayItem(pos, 0), *y = cJSON_GetArrayItem(pos, 1);
+        if (!cJSON_IsNumber(x) || !cJSON_IsNumber(y))
+            goto done; /* not a ring of positions: left as it is */
+        xy[2 * i] = x->valuedouble, xy[2 * i + 1] = y->valuedouble;
+    }
+    if (douglas_peucker(xy, n, tolerance, keep) >= 4) {
+        i = 0;
+        for (cJSON *pos = ring->child, *next; pos; pos = next, i++) {
+            next = pos->next;
+            if (!keep[i])
+                cJSON_Delete(cJSON_DetachItemViaPointer(ring, pos));
+        }
+    }
+done:
+    free(keep);
+    free(xy);
+}
+
+void hss_geo_simplify(cJSON *geometry, double tolerance)
+{
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(geometry, "type");
+    cJSON *coords = cJSON_GetObjectItemCaseSensitive(geometry, "coordinates");
+    if (!cJSON_IsString(type) || !cJSON_IsArray(coords))
+        return;
+    cJSON *poly, *ring;
+    if (strcmp(type->valuestring, "MultiPolygon") == 0) {
+        cJSON_ArrayForEach(poly, coords) cJSON_ArrayForEach(ring, poly) simplify_ring(ring, tolerance);
+    } else if (strcmp(type->valuestring, "Polygon") == 0) {
+        cJSON_ArrayForEach(ring, coords) simplify_ring(ring, tolerance);
+    }
+}

@@ -41,5 +41,10 @@ double hss_geo_distance_km(double lon1, double lat1, double lon2, double lat2);
  * position equal to the one before it (rings stay closed and keep at least 4 positions), so that
  * a map of a whole city is sent at the detail a screen shows: 3 decimals are ~100 m, 4 ~10 m. */
 void hss_geo_quantise(cJSON *geometry, int digits);
+/* Drops the positions of a GeoJSON Polygon or MultiPolygon that lie within `tolerance` degrees of
+ * the line their kept neighbours draw (Douglas-Peucker on each ring), in place; a ring that would
+ * keep fewer than 4 positions is left whole. A screen showing a city draws ~300 m to a pixel, so
+ * its outlines need no position closer than that to the line: fewer positions to send and draw. */
+void hss_geo_simplify(cJSON *geometry, double tolerance);
 
 #endif

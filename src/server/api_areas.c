@@ -185,8 +185,10 @@ static char *boundaries_build(hss_store *st, const char *under, const char *leve
         cJSON *geom = cJSON_Parse(hss_table_cell(t, i, 4));
         if (!geom)
             continue;
-        /* the detail a screen shows: ~100 m for a city or province map, ~10 m below */
+        /* the detail a screen shows: ~100 m for a city or province map, ~10 m below; a city map
+         * draws ~300 m to a pixel, so positions within 100 m of their neighbours' line go */
         hss_geo_quantise(geom, digits);
+        hss_geo_simplify(geom, digits == 3 ? 1e-3 : 1e-4);
         cJSON *f = cJSON_CreateObject();
         cJSON_AddStringToObject(f, "type", "Feature");
         cJSON_AddStringToObject(f, "id", hss_table_cell(t, i, 0));

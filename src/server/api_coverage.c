@@ -172,8 +172,9 @@ static void scope_nearest(hss_req *r, cJSON *props)
     }
 }
 
-/* Computes the coverage answer (without "cached"); NULL after responding with an error. */
-static char *coverage_body(hss_req *r, const hss_access_query *q, int64_t version)
+/* Computes the coverage answer (without "cached"), with the population points when `villages`;
+ * NULL after responding with an error. */
+static char *coverage_body(hss_req *r, const hss_access_query *q, int64_t version, int villages)
 {
     char *gj = NULL;
     size_t gjlen = 0;
@@ -266,7 +267,10 @@ static char *coverage_body(hss_req *r, const hss_access_query *q, int64_t versio
         cJSON_AddItemToArray(items, it);
     }
     hss_vec_free(&groups);
-    cJSON_AddItemToObject(o, "villages", fc);
+    if (villages) /* the map's layer; a card needs only the totals (a city's points are 0.6 MB) */
+        cJSON_AddItemToObject(o, "villages", fc);
+    else
+        cJSON_Delete(fc);
     char *body = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return body;
@@ -277,7 +281,7 @@ enum MHD_Result hss_api_coverage(hss_req *r)
     char under[16];
     const char *types = hss_arg(r, "types");
     const char *by = hss_arg(r, "by");
-    const char *mode_s = hss_arg(r, "mode");
+    const char *mode_s = hss_arg(r, "mode"), *villages = hss_arg(r, "villages");
     double minutes = 15, rural = 0;
     hss_mode mode = HSS_MODE_DRIVE;
     if (!types)
@@ -290,6 +294,9 @@ enum MHD_Result hss_api_coverage(hss_req *r)
         return hss_respond_error(r, 400, "mode: must be drive or walk");
     if (by && strcmp(by, "county") != 0 && strcmp(by, "township") != 0)
         return hss_respond_error(r, 400, "by: must be county or township");
+    if (villages && strcmp(villages, "0") != 0 && strcmp(villages, "1") != 0)
+        return hss_respond_error(r, 400, "villages: must be 0 or 1");
+    int with_villages = !villages || villages[0] == '1';
     if (check_area_exists(r, under))
         return MHD_YES;
     if (!by) /* a city or province is shown by county, a county or township by township */
@@ -297,13 +304,13 @@ enum MHD_Result hss_api_coverage(hss_req *r)
     hss_access_query q = {types, minutes, mode, under, by, rural};
     hss_buf key;
     hss_buf_init(&key);
-    hss_buf_printf(&key, "coverage\n%s\n%s\n%s\n%s\n%.6g\n%.6g\n%d\n%s\n%d", hss_store_path(r->st), r->scope, under, types, minutes, rural, (int)mode,
-                   by, hss_lang_en(r)); /* the language: an unavailable answer says why in it */
+    hss_buf_printf(&key, "coverage\n%s\n%s\n%s\n%s\n%.6g\n%.6g\n%d\n%s\n%d\n%d", hss_store_path(r->st), r->scope, under, types, minutes, rural,
+                   (int)mode, by, hss_lang_en(r), with_villages); /* the language: an unavailable answer says why in it */
     int64_t version = hss_store_data_version(r->st);
     char *body = hss_cache_get(key.data, version);
     int cached = body != NULL;
     if (!body) {
-        body = coverage_body(r, &q, version);
+        body = coverage_body(r, &q, version, with_villages);
         if (body)
             hss_cache_put(key.data, version, body);
     }

@@ -62,6 +62,7 @@ static const message MESSAGES[] = {
     {"mode: must be drive or walk", "出行方式应为驾车或步行", 0},
     {"objective: must be cover or pmedian", "选址目标应为最大覆盖或最短平均时间", 0},
     {"by: must be county or township", "分组应为县或乡镇", 0},
+    {"villages: must be 0 or 1", "是否包含各村数据应为0或1", 0},
     {"lang: must be zh or en", "语言应为中文或英文", 0},
     {"note: at most 2000 bytes", "备注不能超过2000字节", 0},
     {"body: not valid JSON", "提交的内容格式有误", 0},

@@ -1,6 +1,9 @@
-/* test_geo.c: polygon parsing, containment with holes and multipolygons, distances, areas. */
+/* test_geo.c: polygon parsing, containment with holes and multipolygons, distances, areas,
+ * quantising and simplifying outlines for a map. */
 #include "testutil.h"
 #include "geo/geo.h"
+
+#include <math.h>
 
 static int parse(const char *json, hss_geo_shape *g, char *why)
 {
@@ -93,6 +96,63 @@ static void quantise_drops_repeats(void **state)
     free(s);
 }
 
+static char *simplified(const char *json, double tolerance)
+{
+    cJSON *j = cJSON_Parse(json);
+    hss_geo_simplify(j, tolerance);
+    char *s = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    return s;
+}
+
+/* Simplifying drops the positions within the tolerance of their kept neighbours' line and keeps
+ * the corners, every ring closed; a ring that would shrink below 4 positions stays whole; a long
+ * noisy ring comes down to its shape. */
+static void simplify_keeps_the_shape(void **state)
+{
+    (void)state;
+    /* a square with a wobble of 0.01 on its bottom edge and one of 0.5 on its right edge */
+    char *s = simplified("{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[0.5,0.01],[1,0],[1.5,0.5],[1,1],[0,1],[0,0]]]}", 0.05);
+    assert_string_equal(s, "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1.5,0.5],[1,1],[0,1],[0,0]]]}");
+    free(s);
+    /* every ring of a MultiPolygon, holes included */
+    s = simplified("{\"type\":\"MultiPolygon\",\"coordinates\":[[[[0,0],[5,0.001],[10,0],[10,10],[0,10],[0,0]],"
+                   "[[4,4],[6,4],[6,5],[6,6],[4,6],[4,4]]]]}", 0.01);
+    assert_string_equal(s, "{\"type\":\"MultiPolygon\",\"coordinates\":[[[[0,0],[10,0],[10,10],[0,10],[0,0]],"
+                           "[[4,4],[6,4],[6,6],[4,6],[4,4]]]]}");
+    free(s);
+    /* a sliver that would keep 3 positions is left as it was */
+    const char *sliver = "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[2,0.001],[1,0.002],[0,0]]]}";
+    s = simplified(sliver, 0.01);
+    assert_string_equal(s, sliver);
+    free(s);
+    /* 100,001 positions on a circle of radius 1 with noise of ±0.0005: a tolerance of 0.001
+     * keeps well under a thousand, every one within 0.0015 of the circle */
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_printf(&b, "{\"type\":\"Polygon\",\"coordinates\":[[");
+    for (int i = 0; i < 100000; i++) {
+        double a = 2 * M_PI * i / 100000, r = 1 + ((i * 7919) % 11 - 5) * 0.0001;
+        hss_buf_printf(&b, "[%.6f,%.6f],", r * cos(a), r * sin(a));
+    }
+    hss_buf_printf(&b, "[0.999500,0.000000]]]}"); /* closed: the first position again */
+    cJSON *j = cJSON_Parse(b.data);
+    hss_buf_free(&b);
+    hss_geo_simplify(j, 0.001);
+    cJSON *ring = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "coordinates"), 0);
+    int n = cJSON_GetArraySize(ring);
+    assert_true(n >= 20 && n < 1000);
+    cJSON *pos;
+    cJSON_ArrayForEach(pos, ring)
+    {
+        double x = cJSON_GetArrayItem(pos, 0)->valuedouble, y = cJSON_GetArrayItem(pos, 1)->valuedouble;
+        assert_true(fabs(hypot(x, y) - 1) < 0.0015);
+    }
+    cJSON *first = cJSON_GetArrayItem(ring, 0), *last = cJSON_GetArrayItem(ring, n - 1);
+    assert_true(cJSON_Compare(first, last, 1));
+    cJSON_Delete(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -100,6 +160,7 @@ int main(void)
         cmocka_unit_test(rejects_bad_geometry),
         cmocka_unit_test(distances_and_areas),
         cmocka_unit_test(quantise_drops_repeats),
+        cmocka_unit_test(simplify_keeps_the_shape),
     };
     return cmocka_run_group_tests_name("geo", tests, NULL, NULL);
 }

@@ -146,6 +146,13 @@ static void coverage_by_hand(void **state)
     assert_true(fabs(cJSON_GetArrayItem(xy, 0)->valuedouble - 119.0) < 1e-6);
     cJSON_Delete(j);
 
+    /* villages=0: the same totals and items without the points (the dashboard's card) */
+    j = get_json("/api/v1/coverage?under=331100&types=" TYPES "&minutes=3.5&rural_minutes=4.5&villages=0", &admin, 200);
+    assert_null(cJSON_GetObjectItem(j, "villages"));
+    assert_int_equal((int)num(j, "covered"), 15400);
+    assert_int_equal((int)num(item_for(cJSON_GetObjectItem(j, "items"), "331121"), "covered"), 14400);
+    cJSON_Delete(j);
+
     /* one circle for everyone (no rural_minutes): 331102 covers k=0..3 only; by township */
     j = get_json("/api/v1/coverage?under=331102&types=" TYPES "&minutes=3.5", &admin, 200);
     assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(j, "by")), "township");
@@ -220,6 +227,7 @@ static void coverage_bad_parameters(void **state)
     expect_error("/api/v1/coverage?rural_minutes=-5", &admin, 400, "rural_minutes");
     expect_error("/api/v1/coverage?mode=fly", &admin, 400, "mode: must be drive or walk");
     expect_error("/api/v1/coverage?by=village", &admin, 400, "by: must be county or township");
+    expect_error("/api/v1/coverage?villages=yes", &admin, 400, "villages: must be 0 or 1");
     expect_error("/api/v1/coverage/ems?dispatch=99", &admin, 400, "dispatch");
     expect_error("/api/v1/coverage/ems?rural_km=0", &admin, 400, "rural_km");
     /* a type with no facility stored: said so, not a table of zeros */

@@ -7,7 +7,7 @@ import * as echarts from 'echarts/core';
 import { LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent, LegendComponent, MarkLineComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import { getLang, localTime } from './i18n.js';
+import { getLang, localTime, dataLang, listSep } from './i18n.js';
 
 echarts.use([LineChart, ScatterChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, CanvasRenderer]);
 
@@ -92,14 +92,14 @@ export async function renderAlerts(ctx, params) {
       class: 'clickable' + (String(a.id) === String(view.id) ? ' selected' : ''), 'data-id': String(a.id),
       onclick: () => go({ id: String(a.id) }),
     },
-    h('td', {}, a.id), h('td', {}, a.date), h('td', {}, a.area_name || a.area_code, h('small', { class: 'muted' }, ' ' + w(a.level))),
+    h('td', {}, a.id), h('td', {}, a.date), h('td', {}, h('span', { lang: dataLang(a.area_name) }, a.area_name || a.area_code), h('small', { class: 'muted' }, ' ' + w(a.level))),
     h('td', {}, w(a.signal)), h('td', {}, sourceText(a)), h('td', {}, h('span', { class: 'badge al-' + a.status }, statusLabel(a.status)))))))));
   // after an action the hash is unchanged, so re-render in place
   if (view.id) await renderDetail(ctx, detail, view.id, () => renderAlerts(ctx, new URLSearchParams(location.hash.split('?')[1] || '')));
 }
 
 function sourceText(a) {
-  return a.level === 'county' ? `${a.sources.split(';').length} ${w('township')}` : a.sources.split(';').map(w).join('、');
+  return a.level === 'county' ? `${a.sources.split(';').length} ${w('township')}` : a.sources.split(';').map(w).join(listSep());
 }
 
 async function renderDetail(ctx, box, id, reload) {
@@ -119,11 +119,11 @@ async function renderDetail(ctx, box, id, reload) {
     } }, w(act)))
     : [h('span', { class: 'muted' }, w('closed'))];
   box.replaceChildren(
-    h('h2', { id: 'alert-title' }, `${w('detail')} #${a.id} · ${a.area_name || a.area_code} · ${w(a.signal)}`),
+    h('h2', { id: 'alert-title' }, `${w('detail')} #${a.id} · `, h('span', { lang: dataLang(a.area_name) }, a.area_name || a.area_code), ` · ${w(a.signal)}`),
     h('table', { class: 'kv' },
       row(w('status'), h('span', { class: 'badge al-' + a.status }, statusLabel(a.status))),
-      row(w('date'), a.date), row(w('area'), `${a.area_name || ''} (${a.area_code}) · ${w(a.level)}`),
-      row(w('method'), w(a.method)), row(w('sources'), a.level === 'county' ? a.sources.split(';').join('、') : a.sources.split(';').map(w).join('、')),
+      row(w('date'), a.date), row(w('area'), [h('span', { lang: dataLang(a.area_name) }, a.area_name || ''), ` (${a.area_code}) · ${w(a.level)}`]),
+      row(w('method'), w(a.method)), row(w('sources'), a.level === 'county' ? a.sources.split(';').join(listSep()) : a.sources.split(';').map(w).join(listSep())),
       row(w('raised'), localTime(a.raised_at)), row(w('assigned'), a.assigned_to || '—')),
     h('h2', {}, w('series')), h('div', { id: 'alert-series', class: 'chart' }),
     h('div', { class: 'actions' }, note, h('div', { class: 'buttons' }, buttons), msg),

@@ -4,7 +4,7 @@
 // resident's record with the log of who read it. A `resident` user sees only their own record.
 // Routes: #/care, #/care/team/T, #/care/facility/C, #/care/resident/KEY. main.js passes its
 // helpers in `ui` (h, api, shell, qs, fmt, state); DOM is built with textContent only.
-import { getLang, localTime } from './i18n.js';
+import { getLang, localTime, dataLang } from './i18n.js';
 import { whoami, allowedSteps, followupForm, referralForm, contractForm, confirmStep, followupChart, queuePanel, wireOffline, queued, fw } from './care_forms.js';
 
 const words = {
@@ -46,7 +46,7 @@ const words = {
     package: 'Package', start: 'Start', end: 'End', chronic: 'Chronic disease management', none: 'none', yes: 'yes', no: 'no',
     countsOnly: 'Your role sees aggregates only; no named resident is shown', hospitalTitle: 'Referrals to this hospital', todo: 'Actions',
     followups: 'Follow-ups', sbp: 'SBP', dbp: 'DBP', glucose: 'Glucose', by: 'By', medication: 'Medication', note: 'Note',
-    total: 'Total', shown: '', rows: 'rows', showing: 'showing', ofTotal: 'of', prevPage: 'Previous', nextPage: 'Next', find: 'Open', findPlaceholder: 'ID number or resident id', nextVisit: 'Chronic disease management: next visit', enrolled: 'Enrolled', myRecord: 'My health record', generated: '(generated data)',
+    total: 'Total', shown: 'Total:', rows: 'rows', showing: 'showing', ofTotal: 'of', prevPage: 'Previous', nextPage: 'Next', find: 'Open', findPlaceholder: 'ID number or resident id', nextVisit: 'Chronic disease management: next visit', enrolled: 'Enrolled', myRecord: 'My health record', generated: '(generated data)',
     transitionFailed: 'Not done',
     rate_contracting_rate: 'Contracting rate', rate_key_group_contracting_rate: 'Key-group contracting rate', rate_renewal_rate: 'Renewal rate',
     rate_htn_standard_management_rate: 'Hypertension managed to standard', rate_dm_standard_management_rate: 'Diabetes managed to standard',
@@ -274,7 +274,8 @@ async function renderMeasures(ui, areas, box) {
   const opts = [...new Set(areas)];
   box.append(h('div', { class: 'filters' }, h('label', {}, w('area'),
     h('select', { id: 'measures-under', onchange: (ev) => { view.measuresUnder = ev.target.value; renderMeasures(ui, areas, box); } },
-      opts.map((a) => h('option', { value: a, selected: a === under ? true : null }, ui.state.names[a] || (a === ui.state.me.scope ? ui.state.me.scope_name || a : a))))),
+      opts.map((a) => { const n = ui.state.names[a] || (a === ui.state.me.scope ? ui.state.me.scope_name || a : a);
+        return h('option', { value: a, selected: a === under ? true : null, lang: dataLang(n) }, n); }))),
     h('span', { class: 'muted' }, data.date)));
   const total = data.rows[data.rows.length - 1] || {};
   box.append(h('div', { class: 'cards', id: 'measure-cards' }, RATES.map((k) => h('div', { class: 'card stat' },
@@ -282,7 +283,9 @@ async function renderMeasures(ui, areas, box) {
   box.append(h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'measures-table' },
     h('thead', {}, h('tr', {}, [w('area'), ...RATES.map((k) => w('rate_' + k))].map((l) => h('th', {}, l)))),
     h('tbody', {}, data.rows.map((r, i) => h('tr', { class: i === data.rows.length - 1 ? 'total' : null },
-      h('td', {}, r.area || r.area_code), RATES.map((k) => h('td', {}, r[k] === null ? '—' : fmt(r[k])))))))));
+      /* the last row is the total, named in the user's language (the answer names it in Chinese) */
+      r.area_code === 'total' ? h('td', {}, w('total')) : h('td', { lang: dataLang(r.area) }, r.area || r.area_code),
+      RATES.map((k) => h('td', {}, r[k] === null ? '—' : fmt(r[k])))))))));
 }
 
 // ---- resident record ------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 // the documents' 11- and 14-minute targets), and the siting panel (POST /api/v1/site: type, K,
 // minutes -> proposed sites on the map with the residents each brings in). main.js hands over
 // its helpers; this file owns only the map series whose ids start with "cov-" and "site-".
-import { t, addWords, idLabel } from './i18n.js';
+import { t, addWords, idLabel, bracket } from './i18n.js';
 
 addWords({
   coverageLayer: '服务圈覆盖', coverageShare: '服务圈覆盖率', outside: '圈外常住人口', inCircle: '圈内村/社区',
@@ -52,7 +52,17 @@ function setSeries(chart, prefix, series, fade) {
   return true;
 }
 
-// ctx: { code, chart, mapBox, cards, box, api, h, qs }
+// The villages (a city's are 0.6 MB) only when the layer shows them: the card needs the totals.
+const coveragePath = (qs, code) => '/coverage' + qs({ under: code, types: opts.types.join(','), minutes: String(opts.minutes),
+  rural_minutes: String(opts.rural), villages: opts.on ? '1' : '0' });
+
+// The panel's two answers, asked before the map is drawn (the area page asks everything at once):
+// { cov, ems } promises that coveragePanel takes as ctx.early.
+export function coverageFetch({ api, qs, code }) {
+  return { cov: opts.types.length ? api(coveragePath(qs, code)) : Promise.resolve(null), ems: api('/coverage/ems' + qs({ under: code })) };
+}
+
+// ctx: { code, chart, mapBox, cards, box, api, h, qs, early (optional: coverageFetch's answers) }
 export function coveragePanel(ctx) {
   const { h, api, qs, code, chart } = ctx;
   const el = ctx.mapBox.querySelector('.map');
@@ -60,6 +70,8 @@ export function coveragePanel(ctx) {
   const status = h('span', { class: 'muted', id: 'coverage-status' });
   let last = null;
   let seq = 0; /* only the newest request's answer is shown */
+  let early = ctx.early || null; /* used once, by the first refresh */
+  let layer = false; /* whether our series (or the faded points) are on the chart */
 
   const typeBoxes = BASIC.map((ty) => h('label', {},
     h('input', { type: 'checkbox', value: ty, checked: opts.types.includes(ty) ? true : null,
@@ -68,7 +80,7 @@ export function coveragePanel(ctx) {
   const minInput = (id, key) => h('input', { type: 'number', id, min: '1', max: '120', step: '1', value: String(opts[key]), class: 'num-input',
     onchange: (ev) => { const v = Number(ev.target.value); if (v >= 1 && v <= 120) { opts[key] = v; refresh(); } } });
   const toggle = h('input', { type: 'checkbox', id: 'coverage-toggle', checked: opts.on ? true : null,
-    onchange: (ev) => { opts.on = ev.target.checked; draw(); } });
+    onchange: (ev) => { opts.on = ev.target.checked; if (opts.on && last && !last.villages) refresh(); else draw(); } });
   ctx.mapBox.insertBefore(h('div', { class: 'filters coverage-controls' },
     h('label', { class: 'toggle' }, toggle, h('strong', {}, t('coverageLayer'))),
     typeBoxes,
@@ -82,8 +94,10 @@ export function coveragePanel(ctx) {
   ctx.cards.append(covCard, emsCard);
 
   function draw() {
-    if (!opts.on || !last) {
-      setSeries(chart, 'cov-', [], false);
+    if (!opts.on || !last?.villages) {
+      /* redrawing the chart costs as much as drawing it: only when there is a layer to take off */
+      if (layer) setSeries(chart, 'cov-', [], false);
+      layer = false;
       el.dataset.coverage = opts.on ? 'pending' : 'off';
       delete el.dataset.circle;
       return;
@@ -102,6 +116,7 @@ export function coveragePanel(ctx) {
       { id: 'cov-out', type: 'scatter', coordinateSystem: 'geo', name: t('outCircle'), data: outside, symbolSize: 9, z: 4,
         symbol: 'diamond', itemStyle: { color: '#d9362b', borderColor: '#fff', borderWidth: 0.5 }, tooltip: tip },
     ], true);
+    layer = drawn;
     el.dataset.coverage = drawn ? 'on' : 'lost'; /* 'lost': the chart was replaced */
     el.dataset.covered = String(inside.length);
     el.dataset.uncovered = String(outside.length);
@@ -109,19 +124,20 @@ export function coveragePanel(ctx) {
   }
 
   async function refresh() {
-    const mine = ++seq;
+    const mine = ++seq, pre = early;
+    early = null;
     status.textContent = t('computing');
     covCard.querySelector('.num').textContent = '…';
     try {
       if (!opts.types.length) throw new Error(t('siteType') + '?');
       const want = `${opts.minutes}/${opts.rural}`; /* the circle this answer is for */
-      const data = await api('/coverage' + qs({ under: code, types: opts.types.join(','), minutes: String(opts.minutes), rural_minutes: String(opts.rural) }));
+      const data = await (pre ? pre.cov : api(coveragePath(qs, code)));
       if (mine !== seq) return;
       if (data.available === false) throw new Error(data.reason);
       last = { ...data, want };
       status.textContent = `${t('coverageOf')} ${pct(last.share)} · ${t('outside')} ${num(last.uncovered)}`;
       covCard.replaceChildren(h('div', { class: 'num' }, pct(last.share)),
-        h('div', { class: 'label' }, `${t('coverageShare')}（${last.want} ${t('minutesShort')}）`),
+        h('div', { class: 'label' }, t('coverageShare') + bracket(`${last.want} ${t('minutesShort')}`)),
         h('div', { class: 'label' }, `${t('outside')}: ${num(last.uncovered)}`));
       covCard.classList.toggle('gap', last.share !== null && last.share < 1);
     } catch (e) {
@@ -135,7 +151,7 @@ export function coveragePanel(ctx) {
 
   async function ems() {
     try {
-      const e = await api('/coverage/ems' + qs({ under: code }));
+      const e = await (ctx.early ? ctx.early.ems : api('/coverage/ems' + qs({ under: code })));
       if (e.available === false) throw new Error(e.reason);
       const part = (x, label) => h('div', { class: x.meets_target === false ? 'ems-line fail' : 'ems-line' },
         `${label} ${x.mean ?? '—'} ${t('minutesShort')} / ${t('emsTarget')} <${x.target}`);
@@ -162,7 +178,7 @@ function sitingPanel(ctx) {
       SITE_TYPES.map((ty) => h('option', { value: ty, selected: ty === opts.siteType ? true : null }, idLabel(ty, BASIC_ZH[ty]))))),
     h('label', {}, t('siteK'), h('input', { id: 'site-k', type: 'number', min: '1', max: '20', value: String(opts.k), class: 'num-input',
       onchange: (ev) => { opts.k = Math.max(1, Math.min(20, Number(ev.target.value) || 1)); } })),
-    h('label', {}, t('sitingFor') + '（' + t('minutesShort') + '）', h('input', { id: 'site-minutes', type: 'number', min: '1', max: '120',
+    h('label', {}, t('sitingFor') + bracket(t('minutesShort')), h('input', { id: 'site-minutes', type: 'number', min: '1', max: '120',
       value: String(opts.siteMinutes), class: 'num-input', onchange: (ev) => { opts.siteMinutes = Math.max(1, Math.min(120, Number(ev.target.value) || 15)); } })),
     button, busy), out);
 

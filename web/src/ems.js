@@ -10,7 +10,7 @@ import * as echarts from 'echarts/core';
 import { ScatterChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent, LegendComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import { getLang } from './i18n.js';
+import { getLang, dataLang } from './i18n.js';
 
 echarts.use([ScatterChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
@@ -110,7 +110,7 @@ function unitsTable(h, api, units, onChange) {
       } catch (e) { status.textContent = w('failed') + e.message; }
     });
     return h('tr', { 'data-unit': u.unit },
-      h('td', {}, h('span', { 'data-ident': '' }, u.unit)), h('td', {}, u.station_name), h('td', {}, w(u.kind)),
+      h('td', {}, h('span', { 'data-ident': '' }, u.unit)), h('td', { lang: dataLang(u.station_name) }, u.station_name), h('td', {}, w(u.kind)),
       h('td', {}, `${u.doctors}/${u.drivers}/${u.aides}`), h('td', {}, u.crew_ok ? w('ok') : w('notOk')),
       h('td', { class: 'ems-state' }, w(u.state)), h('td', {}, sel));
   });
@@ -122,7 +122,7 @@ function perfTable(h, id, rows, first) {
   if (!rows.length) return h('p', { class: 'muted' }, w('none'));
   return grid(h, id, [first, w('type'), w('calls'), w('mean'), w('median'), w('p90'), w('dispatch'), w('turnout'), w('target'), w('meets')],
     rows.map((r) => h('tr', { 'data-area': r.area, 'data-kind': r.kind },
-      h('td', {}, r.name), h('td', {}, w(r.kind)), h('td', {}, num(r.calls)), h('td', { class: 'mean' }, num(r.response_mean)),
+      h('td', { lang: dataLang(r.name) }, r.name), h('td', {}, w(r.kind)), h('td', {}, num(r.calls)), h('td', { class: 'mean' }, num(r.response_mean)),
       h('td', {}, num(r.response_median)), h('td', {}, num(r.response_p90)), h('td', {}, num(r.dispatch_mean)),
       h('td', {}, num(r.turnout_mean)), h('td', {}, r.target === null ? '—' : '<' + r.target),
       h('td', { class: 'meets' }, r.meets === null ? '—' : r.meets ? w('yes') : w('no')))));
@@ -142,7 +142,7 @@ function simPanel(h, api, qs, under, units) {
   const stations = [...new Map(units.map((u) => [u.station, u.station_name])).entries()];
   const rate = h('input', { id: 'ems-rate', type: 'number', min: '0.1', max: '200', step: '0.1', value: '20' });
   const at = h('select', { id: 'ems-add-at' }, h('option', { value: '' }, w('noAdd')),
-    stations.map(([code, name]) => h('option', { value: code }, name)));
+    stations.map(([code, name]) => h('option', { value: code, lang: dataLang(name) }, name)));
   const count = h('input', { id: 'ems-add-n', type: 'number', min: '1', max: '50', value: '1' });
   const out = h('p', { id: 'ems-sim-result' });
   const planBox = h('div', { id: 'ems-plan-box' });
@@ -162,7 +162,7 @@ function simPanel(h, api, qs, under, units) {
       const r = await api('/ems/plan' + qs({ under }));
       planBox.replaceChildren(h('p', { class: 'muted' }, w('planNote')), grid(h, 'ems-plan', [w('rank'), w('site'), w('gain'), w('share')],
         r.steps.map((st) => h('tr', {}, h('td', {}, num(st.rank)),
-          h('td', { class: 'site' }, st.name + (st.new_site ? w('lp') + w('newSite') + w('rp') : '')),
+          h('td', { class: 'site', lang: dataLang(st.name) }, st.name + (st.new_site ? w('lp') + w('newSite') + w('rp') : '')),
           h('td', {}, num(st.gain)), h('td', {}, (st.expected_share * 100).toFixed(1) + '%')))));
     } catch (e) { planBox.replaceChildren(h('p', { class: 'error' }, e.message)); }
   } }, w('runPlan'));
@@ -185,7 +185,7 @@ export async function renderEms(ctx, params) {
   const mapBox = panel(h, 'map');
   main.append(h('h1', { id: 'ems-title' }, w('title')), mapBox,
     panel(h, 'units', unitsTable(h, api, units.units, () => renderEms(ctx, params))),
-    panel(h, 'byArea', h('p', { class: 'muted' }, w('source') + '；' + w('minutes')), perfTable(h, 'ems-perf', areas.areas, w('area'))),
+    panel(h, 'byArea', h('p', { class: 'muted' }, w('source') + (getLang() === 'zh' ? '；' : '; ') + w('minutes')), perfTable(h, 'ems-perf', areas.areas, w('area'))),
     panel(h, 'byMonth', perfTable(h, 'ems-months', months.areas, w('month'))),
     panel(h, 'utilisation', utilTable(h, areas.units)),
     simPanel(h, api, qs, under, units.units));

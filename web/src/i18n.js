@@ -45,6 +45,20 @@ export function toggleLang() {
   localStorage.setItem('hss.lang', lang);
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
 }
+// The lang attribute for an element showing stored data: a name stored in Chinese (an area, a
+// facility, a team, a person, a document's title, a cited sentence) has no English form, so
+// English mode shows it as it is, marked as Chinese (a screen reader reads it so, and the English
+// scan of tests/server/e2e_lang.mjs passes only what is marked). Text of the dashboard's own is
+// never marked: in English mode it must be English.
+export function dataLang(text) { return /[\u3400-\u9fff]/.test(String(text ?? '')) ? 'zh-CN' : null; }
+// Text in brackets as the language writes them: full-width in Chinese, " (…)" in English.
+export function bracket(text) { return lang === 'zh' ? `（${text}）` : ` (${text})`; }
+// A colon after a label: full-width in Chinese.
+export function colon() { return lang === 'zh' ? '：' : ': '; }
+// The separator of a list in a line: 、 in Chinese, a comma in English.
+export function listSep() { return lang === 'zh' ? '、' : ', '; }
+// The language switch names the other language in that language.
+export function switchLang() { return lang === 'zh' ? 'en' : 'zh-CN'; }
 // English label of a vocabulary id such as general_hospital -> "general hospital".
 export function idLabel(id, zh) { return lang === 'zh' && zh ? zh : String(id || '').replace(/_/g, ' '); }
 // A time as the user reads it, in Asia/Shanghai: "YYYY-MM-DD HH:MM". A time with a zone (Z or an

@@ -9,7 +9,7 @@ import * as echarts from 'echarts/core';
 import { LineChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent, MarkLineComponent, LegendComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import { getLang } from './i18n.js';
+import { getLang, dataLang } from './i18n.js';
 
 echarts.use([LineChart, GridComponent, TooltipComponent, MarkLineComponent, LegendComponent, CanvasRenderer]);
 
@@ -80,7 +80,7 @@ export async function renderIndicators(ctx, code, params) {
   const cards = h('section', { class: 'cards ind-cards', id: 'ind-cards' });
   const trendBox = h('section', { class: 'panel' }, h('h2', { id: 'trend-title' }, w('trend')), h('div', { id: 'ind-trend', class: 'chart' }));
   const drill = h('section', { class: 'panel', id: 'ind-drill' }, h('h2', {}, w('drill')));
-  main.append(h('h1', {}, `${w('title')} · ${area.area.name}`, h('small', {}, ' ' + w('generated'))), controls, cards, trendBox, drill);
+  main.append(h('h1', {}, `${w('title')} · `, h('span', { lang: dataLang(area.area.name) }, area.area.name), h('small', {}, ' ' + w('generated'))), controls, cards, trendBox, drill);
 
   let data;
   try {
@@ -129,14 +129,14 @@ export async function renderIndicators(ctx, code, params) {
 function renderDrill(ctx, box, ind, period) {
   const { h } = ctx;
   box.replaceChildren(h('h2', {}, `${w('drill')} · ${ind.name} · ${period}`), h('p', { class: 'muted' }, w('drillHint')),
-    ind.area.source_note ? h('p', { class: 'muted', id: 'ind-source', 'data-source': ind.area.source }, `${w('source')}：${ind.area.source_note}`) : null);
+    ind.area.source_note ? h('p', { class: 'muted', id: 'ind-source', 'data-source': ind.area.source }, w('source') + (getLang() === 'en' ? ': ' : '：') + ind.area.source_note) : null);
   const worst = Math.max(1e-9, ...ind.children.map((c) => Math.abs(c.impact || 0)));
-  const link = (c) => c.level === 'facility' ? h('a', { href: '#/facility/' + encodeURIComponent(c.code) }, c.name)
-    : h('a', { href: `#/indicators/${c.code}` + (period ? '?period=' + encodeURIComponent(period) : '') }, c.name);
+  const link = (c) => c.level === 'facility' ? h('a', { href: '#/facility/' + encodeURIComponent(c.code), lang: dataLang(c.name) }, c.name)
+    : h('a', { href: `#/indicators/${c.code}` + (period ? '?period=' + encodeURIComponent(period) : ''), lang: dataLang(c.name) }, c.name);
   box.append(h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'drill-table' },
     h('thead', {}, h('tr', {}, [w('name'), w('level'), w('value'), w('target'), w('status'), w('numerator'), w('denominator'), w('change'), w('impact')].map((l) => h('th', {}, l)))),
     h('tbody', {},
-      h('tr', { class: 'total' }, h('td', {}, ind.area.name), h('td', {}, w(ind.area.level)), h('td', {}, num(ind.area.value, ind.unit)),
+      h('tr', { class: 'total' }, h('td', { lang: dataLang(ind.area.name) }, ind.area.name), h('td', {}, w(ind.area.level)), h('td', {}, num(ind.area.value, ind.unit)),
         h('td', {}, ind.area.target === null ? '—' : `${ind.op} ${num(ind.area.target, ind.unit)}`),
         h('td', {}, h('span', { class: 'badge ' + (ind.area.status === 'none' ? 'unknown' : ind.area.status) }, w(ind.area.status))),
         h('td', {}, num(ind.area.numerator)), h('td', {}, num(ind.area.denominator)), h('td', {}, num(ind.area.change)), h('td', {}, '')),

@@ -7,12 +7,12 @@ import * as echarts from 'echarts/core';
 import { ScatterChart } from 'echarts/charts';
 import { GeoComponent, TooltipComponent, LegendComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import { t, toggleLang, idLabel, getLang } from './i18n.js';
+import { t, toggleLang, idLabel, getLang, dataLang, switchLang } from './i18n.js';
 import { searchBox } from './search.js';
 import { renderIndicators } from './indicators.js';
 import { renderAlerts } from './alerts.js';
 import { careRoute, careNav } from './care.js';
-import { coveragePanel } from './coverage.js';
+import { coveragePanel, coverageFetch } from './coverage.js';
 import { renderEms } from './ems.js';
 import { renderPlan } from './plan.js';
 import { renderRounds } from './rounds.js';
@@ -39,6 +39,8 @@ function h(tag, attrs, ...kids) {
   return el;
 }
 const $ = (id) => document.getElementById(id);
+// Stored data as it is (see dataLang): a span marked Chinese when it is Chinese.
+const nm = (text) => h('span', { lang: dataLang(text) }, text ?? '');
 const fmt = (v) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'number' ? v.toLocaleString() : v);
 
 function progress(delta) {
@@ -96,7 +98,7 @@ function renderLogin(message) {
     h('label', {}, t('password'), h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
     h('button', { type: 'submit', id: 'login-button' }, t('login')),
     err,
-    h('button', { type: 'button', class: 'link', onclick: () => { toggleLang(); renderLogin(); } }, t('lang')));
+    h('button', { type: 'button', class: 'link', lang: switchLang(), onclick: () => { toggleLang(); renderLogin(); } }, t('lang')));
   app.append(form);
 }
 
@@ -107,7 +109,7 @@ function shell(crumbs) {
   const header = h('header', {},
     h('div', { class: 'brand' }, 'HSS · ' + t('title')),
     h('nav', { class: 'crumbs', id: 'crumbs' }, crumbs.map((c, i) => [i ? h('span', { class: 'sep' }, '›') : null,
-      h('a', { href: '#/area/' + c.code }, c.name)])),
+      h('a', { href: '#/area/' + c.code, lang: dataLang(c.name) }, c.name)])),
     state.me.role === 'resident' ? null : searchBox({ h, api, qs }),
     state.me.role === 'resident' ? null : h('nav', { class: 'screens', id: 'screens' },
       h('a', { href: '#/area/' + ((state.area && state.area.area.code) || state.me.scope), id: 'nav-area' }, t('navArea')),
@@ -119,7 +121,7 @@ function shell(crumbs) {
     h('div', { class: 'user' },
       careNav(h, state.me),
       h('span', {}, h('span', { 'data-ident': '' }, state.me.user), ` (${t('role_' + state.me.role)})`),
-      h('button', { class: 'link', id: 'lang', onclick: () => { toggleLang(); route(); } }, t('lang')),
+      h('button', { class: 'link', id: 'lang', lang: switchLang(), onclick: () => { toggleLang(); route(); } }, t('lang')),
       h('button', { class: 'link', id: 'logout', onclick: async () => {
         await api('/logout', { method: 'POST', body: {} }).catch(() => {});
         state.me = null; state.csrf = null; renderLogin();
@@ -130,24 +132,35 @@ function shell(crumbs) {
   return { side, main };
 }
 
-async function renderTree(side, current, base = '#/area/') {
-  const data = await api('/areas' + qs({ under: state.me.scope }));
+// `early`: the answer when the caller asked for it already (the area page asks everything at once).
+async function renderTree(side, current, base = '#/area/', early = null) {
+  const data = await (early || api('/areas' + qs({ under: state.me.scope })));
   const byParent = {};
   for (const a of data.areas) { (byParent[a.parent_code] ||= []).push(a); state.names[a.code] = a.name; }
   const root = data.areas.find((a) => a.code === state.me.scope) || data.areas[0];
   const build = (a, depth) => h('li', {},
-    h('a', { href: base + a.code, class: a.code === current ? 'current' : null, 'data-code': a.code }, a.name),
+    h('a', { href: base + a.code, class: a.code === current ? 'current' : null, 'data-code': a.code, lang: dataLang(a.name) }, a.name),
     depth < 2 && byParent[a.code] ? h('ul', {}, byParent[a.code].map((c) => build(c, depth + 1))) : null);
   if (root) side.append(h('ul', { class: 'tree' }, build(root, 0)));
 }
 
 // ---- area page -------------------------------------------------------------------------------------
+// Every request of the page starts at once, before the area's own answer (its name, breadcrumbs
+// and children) arrives: none of them needs it, and waiting for it added a round trip to the
+// first screen after login. Each panel is drawn as its own answer comes.
 async function renderArea(code) {
+  state.filters = {}; state.findOffset = 0; state.facOffset = 0; state.facType = '';
+  const early = {
+    area: api('/areas/' + code), tree: api('/areas' + qs({ under: state.me.scope })), map: mapData(code),
+    summary: api('/summary' + qs({ under: code })), findings: loadFindings(code), facilities: api(facilitiesPath(code)),
+    ...coverageFetch({ api, qs, code }),
+  };
+  for (const p of Object.values(early)) p.catch(() => {}); /* a refusal is shown once, by the area's answer */
   let area;
-  try { area = await api('/areas/' + code); } catch (e) { return renderMessage(e.message); }
+  try { area = await early.area; } catch (e) { return renderMessage(e.message); }
   state.area = area;
   const { side, main } = shell(area.path);
-  const title = h('h1', {}, area.area.name, area.area.generated ? h('small', {}, ' ' + t('generated')) : null);
+  const title = h('h1', {}, nm(area.area.name), area.area.generated ? h('small', {}, ' ' + t('generated')) : null);
   const cards = h('section', { class: 'cards', id: 'cards' });
   const mapBox = h('section', { class: 'panel map-panel' }, h('h2', {}, t('map')), h('div', { id: 'map', class: 'map' }));
   const summary = h('section', { class: 'panel', id: 'summary' }, h('h2', {}, t('summary')));
@@ -155,22 +168,27 @@ async function renderArea(code) {
   const facilities = h('section', { class: 'panel', id: 'facilities' }, h('h2', {}, t('facilities')));
   const siting = h('section', { class: 'panel', id: 'siting' });
   main.append(title, cards, h('div', { class: 'row' }, mapBox, summary), siting, findings, facilities);
-  state.filters = {}; state.findOffset = 0; state.facOffset = 0; state.facType = '';
   await Promise.all([
-    renderTree(side, code).catch((e) => console.error(e)),
-    renderMap(code).then(() => coveragePanel({ code, chart, mapBox, cards, box: siting, api, h, qs })),
-    renderSummary(code, summary, cards),
-    loadFindings(code).then(() => { renderCards(cards); renderFindings(findings); }),
-    renderFacilities(facilities),
+    renderTree(side, code, '#/area/', early.tree).catch((e) => console.error(e)),
+    renderMap(code, early.map).then(() => coveragePanel({ code, chart, mapBox, cards, box: siting, api, h, qs, early })),
+    renderSummary(code, summary, cards, early.summary),
+    early.findings.then(() => { renderCards(cards); renderFindings(findings); }),
+    renderFacilities(facilities, early.facilities),
   ]).catch((e) => console.error(e));
 }
 
-async function renderMap(code) {
-  const [bounds, points] = await Promise.all([
-    api('/geo/boundaries' + qs({ under: code })), api('/geo/facilities' + qs({ under: code })),
-  ]);
+const mapData = (code) => Promise.all([api('/geo/boundaries' + qs({ under: code })), api('/geo/facilities' + qs({ under: code }))]);
+
+// A type with more facilities than this is drawn as one shape (ECharts' large mode: a city's
+// 1,487 points as single symbols took most of the first screen's drawing); hover and click still
+// find the point.
+const LARGE_SERIES = 200;
+
+async function renderMap(code, early) {
+  const [bounds, points] = await early;
   const el = $('map');
   if (!el || state.area?.area.code !== code) return; /* another area's page replaced this one meanwhile */
+  const drawStart = performance.now();
   if (chart) chart.dispose();
   chart = echarts.init(el);
   const mapName = 'area-' + code;
@@ -184,7 +202,7 @@ async function renderMap(code) {
   }
   const series = Object.values(byType).map((s) => ({
     type: 'scatter', coordinateSystem: 'geo', name: s.name, data: s.data, symbolSize: 7,
-    emphasis: { scale: 1.6 },
+    emphasis: { scale: 1.6 }, large: s.data.length > LARGE_SERIES, largeThreshold: LARGE_SERIES,
   }));
   chart.setOption({
     animation: false,
@@ -194,6 +212,7 @@ async function renderMap(code) {
            emphasis: { itemStyle: { areaColor: '#c6dcf3' } } },
     series,
   });
+  performance.measure('hss-map-draw', { start: drawStart }); /* the e2e reports it beside the first screen's time */
   chart.on('click', (p) => {
     if (p.seriesType === 'scatter' && p.data.code) location.hash = '#/facility/' + encodeURIComponent(p.data.code);
     else if (p.componentType === 'geo') {
@@ -210,16 +229,16 @@ function escapeHtml(s) {
   return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
 
-async function renderSummary(code, box, cards) {
-  const data = await api('/summary' + qs({ under: code }));
+async function renderSummary(code, box, cards, early) {
+  const data = await (early || api('/summary' + qs({ under: code })));
   const cols = [['name', t('name')], ['population', t('population')], ['facilities', t('facilitiesN')],
     ['beds_approved', t('bedsApproved')], ['beds_open', t('bedsOpen')], ['staff', t('staff')], ['ambulances', t('ambulances')]];
   box.append(h('table', { class: 'grid' },
     h('thead', {}, h('tr', {}, cols.map(([, l]) => h('th', {}, l)))),
     h('tbody', {}, [...data.rows, { ...data.total, total: true }].map((r) => h('tr', { class: r.total ? 'total' : null, 'data-code': r.total ? 'total' : r.code },
       cols.map(([k]) => h('td', {}, k === 'name' && r.total ? t('total')
-        : k === 'name' && r.code === code ? r.name /* what is sited at the area itself (本级) */
-        : k === 'name' ? h('a', { href: '#/area/' + r.code }, r.name) : fmt(r[k]))))))));
+        : k === 'name' && r.code === code ? nm(r.name) /* what is sited at the area itself (本级) */
+        : k === 'name' ? h('a', { href: '#/area/' + r.code, lang: dataLang(r.name) }, r.name) : fmt(r[k]))))))));
   /* the cards show the same total as the table's last row, and as this area's row one level up */
   const total = data.total;
   for (const [k, l] of [['population', t('population')], ['facilities', t('facilitiesN')], ['beds_open', t('bedsOpen')], ['staff', t('staff')]])
@@ -270,7 +289,7 @@ function exportLinks(kind, params) {
 
 function select(id, value, options, onchange) {
   return h('select', { id, onchange: (ev) => onchange(ev.target.value) },
-    options.map(([v, l]) => h('option', { value: v, selected: v === (value || '') ? true : null }, l)));
+    options.map(([v, l, data]) => h('option', { value: v, selected: v === (value || '') ? true : null, lang: data ? dataLang(l) : null }, l)));
 }
 
 function renderFindings(box) {
@@ -281,7 +300,7 @@ function renderFindings(box) {
   box.append(h('div', { class: 'filters' },
     h('label', {}, t('status'), select('f-status', f.status, [['', t('all')], ['fail', t('fail')], ['pass', t('pass')], ['unknown', t('unknown')]], set('status'))),
     h('label', {}, t('measure'), select('f-measure', f.measure, [['', t('all')], ...state.measures], set('measure'))),
-    h('label', {}, t('area'), select('f-area', f.area, [['', t('all')], ...state.area.children.map((a) => [a.code, a.name])], set('area'))),
+    h('label', {}, t('area'), select('f-area', f.area, [['', t('all')], ...state.area.children.map((a) => [a.code, a.name, true])], set('area'))),
     exportLinks('findings', { under: code, status: f.status, measure: f.measure, area: f.area })));
   if (state.findingsError) { box.append(h('p', { class: 'warn' }, t('noFindings') + state.findingsError)); return; }
   const data = state.findings, rows = data.rows;
@@ -298,19 +317,23 @@ function renderFindings(box) {
     h('thead', {}, h('tr', {}, [t('rule'), t('area'), t('facility'), t('status'), t('observed'), t('target'), t('gap'), t('source')].map((l) => h('th', {}, l)))),
     h('tbody', {}, rows.map((r) => h('tr', { class: 'st-' + r.status },
       h('td', {}, h('div', {}, (en && r.title_en) || r.title || r.rule)),
-      h('td', {}, r.area ? (r.area_name || state.names[r.area] || r.area) : ''),
-      h('td', {}, r.facility ? h('a', { href: '#/facility/' + encodeURIComponent(r.facility) }, r.facility_name || r.facility) : ''),
+      h('td', {}, r.area ? nm(r.area_name || state.names[r.area] || r.area) : ''),
+      h('td', {}, r.facility ? h('a', { href: '#/facility/' + encodeURIComponent(r.facility), lang: dataLang(r.facility_name) }, r.facility_name || r.facility) : ''),
       h('td', {}, h('span', { class: 'badge ' + r.status }, t(r.status))),
       h('td', {}, fmt(r.observed), ((en && r.unit_en) || r.unit) ? ' ' + ((en && r.unit_en) || r.unit) : ''),
       h('td', {}, fmt(r.target)),
       h('td', {}, ((en && r.gap_text_en) || r.gap_text) || fmt(r.gap)),
-      h('td', { class: 'quote' }, h('q', {}, r.quote || ''), h('div', { class: 'muted' }, r.document_title || r.document || ''))))))));
+      /* the cited sentence is quoted verbatim, in the document's language, and the document is named by its own title */
+      h('td', { class: 'quote' }, h('q', { lang: dataLang(r.quote) }, r.quote || ''),
+        h('div', { class: 'muted', lang: dataLang(r.document_title) }, r.document_title || r.document || ''))))))));
   box.append(pager());
 }
 
-async function renderFacilities(box) {
+const facilitiesPath = (code) => '/facilities' + qs({ under: code, type: state.facType, limit: '20', offset: String(state.facOffset) });
+
+async function renderFacilities(box, early) {
   const code = state.area.area.code;
-  const data = await api('/facilities' + qs({ under: code, type: state.facType, limit: '20', offset: String(state.facOffset) }));
+  const data = await (early || api(facilitiesPath(code)));
   box.replaceChildren(h('h2', {}, t('facilities')));
   const types = (state.area.facilities_by_type || []).map((x) => [x.type, `${idLabel(x.type, x.type_zh)} (${x.count})`]);
   box.append(h('div', { class: 'filters' },
@@ -319,8 +342,8 @@ async function renderFacilities(box) {
   box.append(h('table', { class: 'grid', id: 'facility-table' },
     h('thead', {}, h('tr', {}, [t('name'), t('type'), t('grade'), t('area'), t('beds')].map((l) => h('th', {}, l)))),
     h('tbody', {}, data.items.map((f) => h('tr', {},
-      h('td', {}, h('a', { href: '#/facility/' + encodeURIComponent(f.code) }, f.name)),
-      h('td', {}, idLabel(f.type, f.type_zh)), h('td', {}, f.grade === 'none' ? '' : f.grade), h('td', {}, f.area_name || f.area_code),
+      h('td', {}, h('a', { href: '#/facility/' + encodeURIComponent(f.code), lang: dataLang(f.name) }, f.name)),
+      h('td', {}, idLabel(f.type, f.type_zh)), h('td', {}, f.grade === 'none' ? '' : f.grade), h('td', {}, nm(f.area_name || f.area_code)),
       h('td', {}, `${fmt(f.beds_approved)} / ${fmt(f.beds_open)}`))))));
   const end = Math.min(data.offset + data.items.length, data.total);
   box.append(h('div', { class: 'pager' },
@@ -340,11 +363,11 @@ async function renderFacility(code) {
   const row = (l, v) => h('tr', {}, h('th', {}, l), h('td', {}, v));
   main.append(
     h('p', {}, h('a', { href: '#/area/' + f.area_code, id: 'back' }, '← ' + t('back'))),
-    h('h1', { id: 'facility-name' }, f.name, f.generated ? h('small', {}, ' ' + t('generated')) : null),
+    h('h1', { id: 'facility-name' }, nm(f.name), f.generated ? h('small', {}, ' ' + t('generated')) : null),
     h('section', { class: 'panel' }, h('h2', {}, t('facilityDetail')), h('table', { class: 'kv' },
       row(t('code'), h('span', { 'data-ident': '' }, f.code)), row(t('type'), idLabel(f.type, f.type_zh)), row(t('grade'), idLabel(f.grade, f.grade_zh)),
-      row(t('ownership'), idLabel(f.ownership, f.ownership_zh)), row(t('area'), `${f.area_name || ''} (${f.area_code})`),
-      row(t('beds'), `${fmt(f.beds_approved)} / ${fmt(f.beds_open)}`), row(t('medcom'), f.medcom_name || t('none')),
+      row(t('ownership'), idLabel(f.ownership, f.ownership_zh)), row(t('area'), [nm(f.area_name), ` (${f.area_code})`]),
+      row(t('beds'), `${fmt(f.beds_approved)} / ${fmt(f.beds_open)}`), row(t('medcom'), f.medcom_name ? nm(f.medcom_name) : t('none')),
       row(t('services'), f.services_text || t('none')))),
     h('div', { class: 'row' },
       h('section', { class: 'panel' }, h('h2', {}, t('staff')), counts(f.staff)),

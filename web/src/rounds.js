@@ -5,7 +5,7 @@
 // the villages nobody serves; and a village's schedule as its residents read it (GET
 // /api/v1/rounds/schedule: date, arrival and departure time, place). One column on a phone.
 // DOM built with textContent only; SVG through createElementNS (no inline style, strict CSP).
-import { addWords, t } from './i18n.js';
+import { addWords, t, dataLang, bracket, colon } from './i18n.js';
 
 addWords({
   roundsTitle: '巡回诊疗（智慧流动医院）', navRounds: '巡回诊疗', roundsDay: '星期', roundsAll: '全部',
@@ -110,10 +110,10 @@ function dayList(h, data, day) {
   const rounds = data.rounds.filter((r) => runsOn(r, day));
   if (!rounds.length) return h('p', { class: 'muted', id: 'rounds-none' }, t('noRounds'));
   return h('ol', { class: 'rounds-list', id: 'rounds-list' }, rounds.map((r, i) => h('li', { class: 'round-item' },
-    h('div', { class: 'round-head' }, h('strong', {}, `${t('route')} ${i + 1}`), ' · ', r.home_name, ' · ', vehicleName(r.vehicle),
+    h('div', { class: 'round-head' }, h('strong', {}, `${t('route')} ${i + 1}`), ' · ', h('span', { lang: dataLang(r.home_name) }, r.home_name), ' · ', vehicleName(r.vehicle),
       r.generated ? h('small', {}, ' ' + t('generatedRound')) : null),
     h('div', { class: 'muted' }, `${weekdays(r.weekdays)} · ${t('departs')} ${r.start}`),
-    h('div', {}, r.stops.map((s) => s.name).join(' → ')))));
+    h('div', { lang: dataLang(r.stops.map((s) => s.name).join('')) }, r.stops.map((s) => s.name).join(' → ')))));
 }
 
 async function showSchedule(ctx, out, code) {
@@ -124,8 +124,8 @@ async function showSchedule(ctx, out, code) {
   if (!data.visits.length) { out.append(h('p', { class: 'muted', id: 'schedule-none' }, t('visitsNone'))); return; }
   out.append(h('ul', { class: 'schedule', id: 'schedule-list' }, data.visits.map((v) => h('li', { class: 'visit' },
     h('div', { class: 'visit-when' }, `${v.date} ${t('wd' + v.weekday)}`, h('strong', {}, ` ${v.arrive || '—'}–${v.leave || '—'}`)),
-    h('div', {}, `${t('place')}：${v.place}`),
-    h('div', { class: 'muted' }, `${t('from')}：${v.home_name}`)))));
+    h('div', {}, t('place') + colon(), h('span', { lang: dataLang(v.place) }, v.place)),
+    h('div', { class: 'muted' }, t('from') + colon(), h('span', { lang: dataLang(v.home_name) }, v.home_name))))));
 }
 
 // ctx: { h, api, qs, shell, renderTree, renderMessage, state }
@@ -152,9 +152,9 @@ export async function renderRounds(ctx, code, params) {
   const villages = [...data.villages].sort((a, b) => a.name.localeCompare(b.name, 'zh'));
   const pick = h('select', { id: 'schedule-village', onchange: (ev) => showSchedule(ctx, schedOut, ev.target.value).catch((e) => {
     schedOut.replaceChildren(h('p', { class: 'error' }, e.message)); }) },
-    h('option', { value: '' }, '—'), villages.map((v) => h('option', { value: v.code }, v.name)));
+    h('option', { value: '' }, '—'), villages.map((v) => h('option', { value: v.code, lang: dataLang(v.name) }, v.name)));
   main.append(...[
-    h('h1', { id: 'rounds-title' }, `${t('roundsTitle')} · ${area.area.name}`),
+    h('h1', { id: 'rounds-title' }, `${t('roundsTitle')} · `, h('span', { lang: dataLang(area.area.name) }, area.area.name)),
     data.coverage_error ? h('p', { class: 'warn' }, t('coverageOff') + data.coverage_error) : null,
     h('section', { class: 'cards', id: 'rounds-cards' },
       card('rounds-total', data.villages_total, t('villagesTotal')),
@@ -167,7 +167,7 @@ export async function renderRounds(ctx, code, params) {
     h('section', { class: 'panel rounds-panel', id: 'schedule' }, h('h2', {}, t('schedule')),
       h('div', { class: 'filters' }, h('label', {}, t('pickVillage'), pick)), schedOut),
     h('section', { class: 'panel rounds-panel', id: 'unserved' }, h('h2', {}, t('unservedList')),
-      unserved.length ? h('ul', { class: 'unserved-list' }, unserved.map((v) => h('li', {}, `${v.name}（${v.residents.toLocaleString()}）`)))
+      unserved.length ? h('ul', { class: 'unserved-list' }, unserved.map((v) => h('li', {}, h('span', { lang: dataLang(v.name) }, v.name), bracket(v.residents.toLocaleString()))))
         : h('p', { class: 'muted' }, t('noneUnserved')))].filter(Boolean));
   drawMap(mapBox, data, view.day);
 }

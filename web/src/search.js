@@ -1,7 +1,7 @@
 // search.js: the header's search box. Finds areas and facilities of the user's scope by name or
 // code as one types (GET /api/v1/search), and opens the one chosen. A city holds thousands of
 // facilities; nobody should page through them to find one.
-import { t, addWords, getLang } from './i18n.js';
+import { t, addWords, getLang, dataLang } from './i18n.js';
 
 addWords({ searchPlaceholder: '搜索地区或机构（名称或代码）', searchNone: '无匹配结果', searchArea: '地区' },
   { searchPlaceholder: 'Search areas or facilities (name or code)', searchNone: 'No match', searchArea: 'area' });
@@ -22,8 +22,9 @@ export function searchBox({ h, api, qs }) {
     if (mine !== seq) return; /* a newer keystroke's answer wins */
     list.replaceChildren(...(items === null || !items.length ? [h('li', { class: 'muted' }, t('searchNone'))]
       : items.map((x) => h('li', {}, h('a', { href: target(x), 'data-code': x.code, onclick: () => { list.hidden = true; input.value = ''; } },
-        h('span', {}, x.name), ' ',
-        h('small', { class: 'muted' }, [getLang() === 'en' ? x.detail.replace(/_/g, ' ') : x.detail_zh, x.place].filter(Boolean).join(' · ')))))));
+        h('span', { lang: dataLang(x.name) }, x.name), ' ',
+        h('small', { class: 'muted' }, getLang() === 'en' ? x.detail.replace(/_/g, ' ') : x.detail_zh,
+          x.place ? [' · ', h('span', { lang: dataLang(x.place) }, x.place)] : null))))));
     list.dataset.query = q; /* which text these results are for */
     list.hidden = false;
   }
