@@ -265,6 +265,21 @@ hss_code ems_db_put_call(ems_writer *w, const ems_call *c, int generated, hss_er
     return step_reset(w, s, err, "storing a call");
 }
 
+/* A call stored under two counties, or NULL: on PostgreSQL a call's key is (call_id,
+ * county_code), so a file that puts a stored call in another county would add a second row
+ * (SQLite's call id alone stays unique and refuses it at the insert). */
+int ems_db_call_in_two_counties(hss_store *st, char **id, hss_error *err)
+{
+    hss_stmt *s = hss_store_prepare(st, "SELECT call_id FROM ems_call GROUP BY call_id HAVING count(*) > 1 "
+                                        "ORDER BY call_id LIMIT 1", err);
+    if (!s)
+        return -1;
+    int found = hss_store_step(s) == HSS_ROW;
+    *id = found ? col_str(s, 0) : NULL;
+    hss_store_finalize(s);
+    return found;
+}
+
 int ems_db_overlap(hss_store *st, char **a, char **b, hss_error *err)
 {
     /* Each call against the latest end among the unit's earlier calls. */
