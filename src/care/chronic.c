@@ -141,16 +141,17 @@ hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, in
     hss_code rc = care_resident_get(st, f->resident, &r, err);
     if (rc)
         return rc;
-    hss_stmt *s = hss_store_prepare(st, "SELECT id,enrolled_on FROM care_enrolment WHERE resident_id=? AND disease=?", err);
+    hss_stmt *s = hss_store_prepare(st, "SELECT id,enrolled_on,county_code FROM care_enrolment WHERE resident_id=? AND disease=?", err);
     if (!s)
         return HSS_EDB;
     hss_store_bind_int64(s, 1, r.id);
     hss_store_bind_text(s, 2, hss_care_disease_id(d));
     int64_t enr = 0;
-    char enrolled[11] = "";
+    char enrolled[11] = "", county[8] = "";
     if (hss_store_step(s) == HSS_ROW) {
         enr = hss_store_col_int64(s, 0);
         snprintf(enrolled, sizeof enrolled, "%s", care_col_text(s, 1));
+        snprintf(county, sizeof county, "%s", care_col_text(s, 2));
     }
     hss_store_finalize(s);
     if (!enr)
@@ -161,7 +162,7 @@ hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, in
     if (hss_store_begin(st, err))
         return HSS_EDB;
     s = hss_store_prepare(st, "INSERT INTO care_followup(enrolment_id,visit_date,sbp,dbp,glucose,symptoms,adherence,referred,user_name,"
-                              "county_code) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,(SELECT county_code FROM care_enrolment WHERE id=?1))", err);
+                              "county_code) VALUES(?,?,?,?,?,?,?,?,?,?)", err);
     if (!s) {
         hss_store_rollback(st);
         return HSS_EDB;
@@ -185,6 +186,7 @@ hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, in
         hss_store_bind_text(s, 7, f->adherence);
     hss_store_bind_int(s, 8, f->referred ? 1 : 0);
     hss_store_bind_text(s, 9, f->user ? f->user : "");
+    hss_store_bind_text(s, 10, county);
     if ((rc = care_step_done(st, s, err, "storing the follow-up"))) {
         hss_store_rollback(st);
         return rc;

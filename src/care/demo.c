@@ -281,6 +281,7 @@ static hss_code gen_referral(hss_store *st, stmts *S, rng *R, int64_t rid, const
         hss_store_bind_int64(S->ev, 1, id);
         hss_store_bind_text(S->ev, 2, hss_ref_state_id((hss_ref_state)order[k]));
         hss_store_bind_copy(S->ev, 3, at[order[k]]);
+        hss_store_bind_textn(S->ev, 4, v->code, 6);
         rc = step(st, S->ev, err, "logging a generated referral");
     }
     return rc;
@@ -384,6 +385,7 @@ static hss_code gen_chronic(hss_store *st, stmts *S, rng *R, int64_t rid, int di
         hss_care_format_day(vis[k].day, vd);
         hss_store_bind_int64(f, 1, eid);
         hss_store_bind_copy(f, 2, vd);
+        hss_store_bind_textn(f, 9, v->code, 6);
         if (vis[k].sbp > 0) {
             hss_store_bind_int(f, 3, vis[k].sbp);
             hss_store_bind_int(f, 4, vis[k].dbp);
@@ -480,13 +482,11 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
     S.enr = hss_store_prepare(st, "INSERT INTO care_enrolment(resident_id,disease,enrolled_on,village_code,county_code,generated,"
                                   "s_birth,s_enrolled,s_nvisits,s_visits) VALUES(?1,?2,?3,?4,?5,1,?6,?7,?8,?9)", err);
     S.fu = hss_store_prepare(st, "INSERT INTO care_followup(enrolment_id,visit_date,sbp,dbp,glucose,symptoms,adherence,referred,"
-                                 "user_name,generated,county_code) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,'generated',1,"
-                                 "(SELECT county_code FROM care_enrolment WHERE id=?1))", err);
+                                 "user_name,generated,county_code) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,'generated',1,?9)", err);
     S.ref = hss_store_prepare(st, "INSERT INTO care_referral(resident_id,from_facility,to_facility,to_name,in_county,priority,reason,"
                                   "state,requested_at,accepted_at,rejected_at,arrived_at,completed_at,down_referred_at,received_at,"
                                   "village_code,county_code,generated) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,1)", err);
-    S.ev = hss_store_prepare(st, "INSERT INTO care_referral_event(referral_id,state,at,user_name,note,county_code) VALUES(?1,?2,?3,'generated','',"
-                                 "(SELECT county_code FROM care_referral WHERE id=?1))", err);
+    S.ev = hss_store_prepare(st, "INSERT INTO care_referral_event(referral_id,state,at,user_name,note,county_code) VALUES(?1,?2,?3,'generated','',?4)", err);
     if (!S.res || !S.con || !S.enr || !S.fu || !S.ref || !S.ev) {
         rc = HSS_EDB;
         goto done;

@@ -175,7 +175,7 @@ hss_code ems_db_boundaries(hss_store *st, char ***geojson, size_t *n, hss_error 
 
 struct ems_writer {
     hss_store *st;
-    hss_stmt *unit, *call, *move;
+    hss_stmt *unit, *call;
 };
 
 ems_writer *ems_db_writer(hss_store *st, hss_error *err)
@@ -197,10 +197,7 @@ ems_writer *ems_db_writer(hss_store *st, hss_error *err)
         " on_scene_at=excluded.on_scene_at, left_scene_at=excluded.left_scene_at, at_hospital_at=excluded.at_hospital_at,"
         " handover_at=excluded.handover_at, unit_code=excluded.unit_code, hospital_code=excluded.hospital_code,"
         " outcome=excluded.outcome, busy_end=excluded.busy_end, generated=excluded.generated", err);
-    /* a call a new file puts in another county moves there first, so that the upsert, keyed by
-     * call and county (the partition key on PostgreSQL), finds it */
-    w->move = hss_store_prepare(st, "UPDATE ems_call SET county_code=?2 WHERE call_id=?1 AND county_code<>?2", err);
-    if (!w->unit || !w->call || !w->move) {
+    if (!w->unit || !w->call) {
         ems_db_writer_free(w);
         return NULL;
     }
@@ -213,7 +210,6 @@ void ems_db_writer_free(ems_writer *w)
         return;
     hss_store_finalize(w->unit);
     hss_store_finalize(w->call);
-    hss_store_finalize(w->move);
     free(w);
 }
 
@@ -249,10 +245,6 @@ static void bind_opt_text(hss_stmt *s, int i, const char *v)
 
 hss_code ems_db_put_call(ems_writer *w, const ems_call *c, int generated, hss_error *err)
 {
-    hss_store_bind_text(w->move, 1, c->id);
-    hss_store_bind_text(w->move, 2, c->county);
-    if (step_reset(w, w->move, err, "moving a call to another county"))
-        return HSS_EDB;
     hss_stmt *s = w->call;
     hss_store_bind_text(s, 1, c->id);
     hss_store_bind_text(s, 2, c->county);
@@ -271,6 +263,21 @@ hss_code ems_db_put_call(ems_writer *w, const ems_call *c, int generated, hss_er
         hss_store_bind_int64(s, 18, ems_call_busy_end(c));
     hss_store_bind_int(s, 19, generated);
     return step_reset(w, s, err, "storing a call");
+}
+
+/* A call stored under two counties, or NULL: on PostgreSQL a call's key is (call_id,
+ * county_code), so a file that puts a stored call in another county would add a second row
+ * (SQLite's call id alone stays unique and refuses it at the insert). */
+int ems_db_call_in_two_counties(hss_store *st, char **id, hss_error *err)
+{
+    hss_stmt *s = hss_store_prepare(st, "SELECT call_id FROM ems_call GROUP BY call_id HAVING count(*) > 1 "
+                                        "ORDER BY call_id LIMIT 1", err);
+    if (!s)
+        return -1;
+    int found = hss_store_step(s) == HSS_ROW;
+    *id = found ? col_str(s, 0) : NULL;
+    hss_store_finalize(s);
+    return found;
 }
 
 int ems_db_overlap(hss_store *st, char **a, char **b, hss_error *err)

@@ -349,6 +349,14 @@ static hss_code store_calls(hss_store *st, const char *path, const ems_calls *C,
     for (size_t i = 0; i < C->n && !rc; i++)
         rc = ems_db_put_call(w, &C->c[i], generated, err);
     ems_db_writer_free(w);
+    char *moved = NULL;
+    int two = rc ? 0 : ems_db_call_in_two_counties(st, &moved, err);
+    if (two < 0)
+        rc = HSS_EDB;
+    else if (two > 0)
+        rc = hss_fail(err, HSS_EINVAL, "%s: call %s: already stored in another county (a call cannot move "
+                      "between counties)", path, moved);
+    free(moved);
     if (!rc)
         rc = check_overlaps(st, path, C, err);
     if (!rc)

@@ -76,6 +76,20 @@ static void good_calls_are_stored(void **state)
 #define OK1 "x1,2025-05-01T08:00:00+08:00,119.03,28.0,331102001004,1,,2025-05-01T08:01:00+08:00,A1," \
             "2025-05-01T08:03:00+08:00,2025-05-01T08:09:00+08:00,2025-05-01T08:20:00+08:00,,,,\n"
 
+/* A stored call that a new file puts in another county is refused, and stays as it was (on
+ * PostgreSQL a call's key is (call_id, county_code), the partition key: it would be stored twice). */
+static void a_call_cannot_move_county(void **state)
+{
+    (void)state;
+    char msg[1024];
+    assert_int_equal(import("calls.csv", EMS_CALLS, 0, msg, sizeof msg), HSS_OK);
+    assert_int_not_equal(import("moved.csv", HEAD "c2,2025-03-01T09:00:00+08:00,119.11,28.0,331121001012,2,other,,,,,,,,,\n",
+                                0, msg, sizeof msg),
+                         HSS_OK);
+    assert_int_equal(count("SELECT COUNT(*) FROM ems_call WHERE call_id='c2'"), 1);
+    assert_int_equal(count("SELECT COUNT(*) FROM ems_call WHERE call_id='c2' AND county_code='331102'"), 1);
+}
+
 static void bad_call_files_are_refused(void **state)
 {
     (void)state;
@@ -180,6 +194,7 @@ int main(void)
         cmocka_unit_test(times_parse_with_offsets),
         cmocka_unit_test(good_calls_are_stored),
         cmocka_unit_test(bad_call_files_are_refused),
+        cmocka_unit_test(a_call_cannot_move_county),
         cmocka_unit_test(bad_unit_files_are_refused),
         cmocka_unit_test(cli_import_and_crew),
     };
