@@ -48,6 +48,7 @@ typedef struct pg_conn {
     int temp_schema;   /* dropped on close (":memory:") */
     long long changes, total;
     long long unanalysed; /* rows written since the planner's statistics were last taken */
+    int wrote;            /* the open transaction changed data: its commit moves hss_commits */
     char sqlstate[6];
     char *errmsg;
     prep_entry *prep; /* PREP_SLOTS, open addressing */
@@ -113,6 +114,11 @@ static int simple(pg_conn *c, const char *sql)
     return ok;
 }
 
+static int name_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
 /* ---- exec ---------------------------------------------------------------------------------- */
 
 /* Transaction control is not wrapped in a savepoint of its own: releasing that would release
@@ -127,9 +133,65 @@ static int tx_control(const char *sql)
     return 0;
 }
 
+/* The first word of sql is `word` (case aside). */
+static int starts(const char *sql, const char *word)
+{
+    const char *w = sql + strspn(sql, " \t\r\n(");
+    size_t n = strlen(word);
+    return strncasecmp(w, word, n) == 0 && !name_char(w[n]);
+}
+
+/* ---- the commit counter -------------------------------------------------------------------
+ * SQLite's data_version tells a connection that another one committed a change; PostgreSQL has
+ * nothing alike (its statistics count every commit, reads included). So each database keeps a
+ * sequence, hss_commits, that every transaction which changed rows moves right after its
+ * commit, in the same round trip: a reader that sees the new value sees the commit's rows, and
+ * the server's answer cache (hss_store_commits) notices writes by any connection or process.
+ * Sequences are not transactional and take no row lock, so concurrent writers do not queue on
+ * the counter as they would on a counter row. */
+#define COMMITS_NEXT "SELECT nextval('hss_commits')"
+
+/* Whether a statement run by hss_store_exec changed data: its row count says so, except in a
+ * script of several statements (only the last one's count comes back), which counts as a write. */
+static int wrote_data(const char *sql, long long changed)
+{
+    const char *semi = strchr(sql, ';');
+    return changed > 0 || (semi && semi[strspn(semi, "; \t\r\n")]);
+}
+
+/* COMMIT, then the counter moved if the transaction wrote, in one round trip. The commit's
+ * own result decides; the counter's failure (it cannot fail once the schema is migrated) does
+ * not undo a commit that happened. */
+static int commit_and_count(pg_conn *c)
+{
+    int wrote = c->wrote;
+    c->wrote = 0;
+    if (!wrote)
+        return simple(c, "COMMIT");
+    if (!PQsendQuery(c->c, "COMMIT;" COMMITS_NEXT)) {
+        set_error(c, NULL);
+        return 0;
+    }
+    int ok = -1;
+    PGresult *r;
+    while ((r = PQgetResult(c->c)) != NULL) {
+        if (ok < 0) {
+            ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+            if (!ok)
+                set_error(c, r);
+        }
+        PQclear(r);
+    }
+    return ok == 1;
+}
+
 static hss_code pg_exec(hss_store *st, const char *sql, hss_error *err)
 {
     pg_conn *c = CONN(st);
+    if (starts(sql, "COMMIT") || starts(sql, "END"))
+        return commit_and_count(c) ? HSS_OK : hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
+    if (starts(sql, "BEGIN") || (starts(sql, "ROLLBACK") && !strcasestr(sql, " TO ")))
+        c->wrote = 0;
     int tx = in_tx(c) && !tx_control(sql);
     if (tx && !simple(c, "SAVEPOINT hss_stmt"))
         return hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
@@ -144,16 +206,30 @@ static hss_code pg_exec(hss_store *st, const char *sql, hss_error *err)
         }
         return hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
     }
+    long long changed = 0;
     const char *n = PQcmdTuples(r);
     if (n && *n) {
-        c->changes = atoll(n);
+        changed = atoll(n);
+        c->changes = changed;
         c->total += c->changes;
         c->unanalysed += c->changes;
     }
     PQclear(r);
-    if (tx)
+    if (tx) {
         simple(c, "RELEASE SAVEPOINT hss_stmt");
+        c->wrote |= wrote_data(sql, changed);
+    } else if (!tx_control(sql) && wrote_data(sql, changed)) {
+        simple(c, COMMITS_NEXT); /* statements that committed by themselves */
+    }
     return HSS_OK;
+}
+
+static long long pg_commits(hss_store *st)
+{
+    PGresult *r = PQexec(CONN(st)->c, "SELECT last_value + is_called::int FROM hss_commits");
+    long long v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    return v;
 }
 
 /* ---- connection ---------------------------------------------------------------------------- */
@@ -367,11 +443,6 @@ static int pg_is_constraint(hss_store *st, int unique_only)
 }
 
 /* ---- statements ---------------------------------------------------------------------------- */
-
-static int name_char(char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
-}
 
 /* Makes room for parameter number num (from 1) in the names array. */
 static void names_reserve(char ***nm, int *cap, int num)
@@ -686,6 +757,10 @@ static int run(pg_stmt *x)
         c->changes = atoll(n);
         c->total += c->changes;
         c->unanalysed += c->changes;
+        if (c->changes > 0 && in_tx(c))
+            c->wrote = 1;
+        else if (c->changes > 0)
+            simple(c, COMMITS_NEXT); /* a statement that committed by itself */
     }
     x->nrows = k == PGRES_TUPLES_OK ? PQntuples(x->res) : 0;
     x->row = -1;
@@ -1012,6 +1087,7 @@ static hss_code pg_load_end(hss_store_loader *ld, int abort, hss_error *err)
             const char *n = PQcmdTuples(r);
             c->changes = n && *n ? atoll(n) : 0;
             c->total += c->changes;
+            c->wrote |= c->changes > 0;
             c->unanalysed += c->changes;
         }
         PQclear(r);
@@ -1022,14 +1098,20 @@ static hss_code pg_load_end(hss_store_loader *ld, int abort, hss_error *err)
     return rc;
 }
 
-/* The schema's foreign keys are made deferrable after each migration (pg_migrated), so that
- * a transaction can check them at its commit. */
+/* The schema's foreign keys are deferrable (pg_migrated), so that a transaction can check them
+ * at its commit. */
 static hss_code pg_defer_fk(hss_store *st, hss_error *err) { return pg_exec(st, "SET CONSTRAINTS ALL DEFERRED", err); }
 
+/* After the migrations: foreign keys made deferrable, and the commit counter made once (under
+ * a lock, as the server's threads and other processes may open the database at once). */
 static hss_code pg_migrated(hss_store *st, hss_error *err)
 {
     return pg_exec(st,
                    "DO $hss$ DECLARE r record; BEGIN "
+                   "IF to_regclass('hss_commits') IS NULL THEN "
+                   "PERFORM pg_advisory_xact_lock(4711016); "
+                   "IF to_regclass('hss_commits') IS NULL THEN CREATE SEQUENCE hss_commits; END IF; "
+                   "END IF; "
                    "FOR r IN SELECT c.conname, t.relname FROM pg_constraint c JOIN pg_class t ON t.oid=c.conrelid "
                    "WHERE c.contype='f' AND NOT c.condeferrable AND t.relnamespace=current_schema()::regnamespace LOOP "
                    "EXECUTE format('ALTER TABLE %I ALTER CONSTRAINT %I DEFERRABLE INITIALLY IMMEDIATE', r.relname, r.conname); "
@@ -1051,6 +1133,7 @@ const store_ops hss_store_pg_ops = {
     .last_id = pg_last_id,
     .is_constraint = pg_is_constraint,
     .writers_waiting = pg_writers_waiting,
+    .commits = pg_commits,
     .ddl = hss_store_pg_ddl,
     .prepare = pg_prepare,
     .step = pg_step,
