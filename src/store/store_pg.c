@@ -34,6 +34,9 @@
 #define OID_FLOAT8 701
 #define OID_NUMERIC 1700
 
+/* Transaction-control statements held back to go with the next statement. */
+#define PEND_MAX 16
+
 /* Prepared statements kept per connection, by parameter types and SQL. */
 #define PREP_SLOTS 8192
 
@@ -49,6 +52,11 @@ typedef struct pg_conn {
     long long changes, total;
     long long unanalysed; /* rows written since the planner's statistics were last taken */
     int wrote;            /* the open transaction changed data: its commit moves hss_commits */
+    /* Transaction control not sent yet (BEGIN, SAVEPOINT, RELEASE): it goes to the server with
+     * the next statement, in the same round trip (see "round trips" below). */
+    char pend[PEND_MAX][48];
+    int npend;
+    int pend_begin; /* BEGIN is among them: the transaction has not reached the server */
     char sqlstate[6];
     char *errmsg;
     prep_entry *prep; /* PREP_SLOTS, open addressing */
@@ -100,12 +108,30 @@ static void set_error(pg_conn *c, const PGresult *r)
 
 static const char *pg_errmsg(hss_store *st) { return CONN(st)->errmsg ? CONN(st)->errmsg : "not an error"; }
 
-static int in_tx(pg_conn *c) { return PQtransactionStatus(c->c) != PQTRANS_IDLE; }
+static int in_tx(pg_conn *c) { return c->pend_begin || PQtransactionStatus(c->c) != PQTRANS_IDLE; }
 
-/* Runs one simple command and reports whether it succeeded. */
+/* The held-back transaction control and then `sql`, as one simple query (several statements
+ * separated by `;`); a malloc'd string, or NULL when nothing is held back. */
+static char *with_pending(pg_conn *c, const char *sql)
+{
+    if (!c->npend)
+        return NULL;
+    hss_buf b;
+    hss_buf_init(&b);
+    for (int i = 0; i < c->npend; i++)
+        hss_buf_printf(&b, "%s;", c->pend[i]);
+    hss_buf_puts(&b, sql);
+    c->npend = 0;
+    c->pend_begin = 0;
+    return hss_buf_steal(&b);
+}
+
+/* Runs one simple command (after what is held back) and reports whether it succeeded. */
 static int simple(pg_conn *c, const char *sql)
 {
-    PGresult *r = PQexec(c->c, sql);
+    char *own = with_pending(c, sql);
+    PGresult *r = PQexec(c->c, own ? own : sql);
+    free(own);
     ExecStatusType k = PQresultStatus(r);
     int ok = k == PGRES_COMMAND_OK || k == PGRES_TUPLES_OK;
     if (!ok)
@@ -117,6 +143,22 @@ static int simple(pg_conn *c, const char *sql)
 static int name_char(char ch)
 {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* Sends what is held back, before a call that cannot take it along. */
+static int flush(pg_conn *c)
+{
+    if (!c->npend)
+        return 1;
+    hss_buf b;
+    hss_buf_init(&b);
+    for (int i = 0; i < c->npend; i++)
+        hss_buf_printf(&b, "%s%s", i ? ";" : "", c->pend[i]);
+    c->npend = 0;
+    c->pend_begin = 0;
+    int ok = simple(c, b.data);
+    hss_buf_free(&b);
+    return ok;
 }
 
 /* ---- exec ---------------------------------------------------------------------------------- */
@@ -166,23 +208,133 @@ static int commit_and_count(pg_conn *c)
 {
     int wrote = c->wrote;
     c->wrote = 0;
-    if (!wrote)
-        return simple(c, "COMMIT");
-    if (!PQsendQuery(c->c, "COMMIT;" COMMITS_NEXT)) {
+    if (c->pend_begin) { /* no statement of the transaction reached the server */
+        c->npend = 0;
+        c->pend_begin = 0;
+        return 1;
+    }
+    hss_buf b;
+    hss_buf_init(&b);
+    for (int i = 0; i < c->npend; i++)
+        hss_buf_printf(&b, "%s;", c->pend[i]);
+    c->npend = 0;
+    hss_buf_puts(&b, wrote ? "COMMIT;" COMMITS_NEXT : "COMMIT");
+    int sent = PQsendQuery(c->c, b.data);
+    hss_buf_free(&b);
+    if (!sent) {
         set_error(c, NULL);
         return 0;
     }
-    int ok = -1;
+    /* every result up to the commit's decides; the counter's (it cannot fail once the schema
+     * is migrated) does not undo a commit that happened */
+    int ok = 1, seen_commit = 0;
     PGresult *r;
     while ((r = PQgetResult(c->c)) != NULL) {
-        if (ok < 0) {
-            ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-            if (!ok)
-                set_error(c, r);
+        if (!seen_commit) {
+            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                if (ok)
+                    set_error(c, r);
+                ok = 0;
+            }
+            /* (a COMMIT of a failed transaction answers ROLLBACK) */
+            seen_commit = strncmp(PQcmdStatus(r), "COMMIT", 6) == 0 || strncmp(PQcmdStatus(r), "ROLLBACK", 8) == 0;
         }
         PQclear(r);
     }
-    return ok == 1;
+    return ok;
+}
+
+/* ---- round trips ----------------------------------------------------------------------------
+ * A statement costs a round trip to the server, and a request writes a dozen. BEGIN, SAVEPOINT
+ * and RELEASE answer nothing the caller waits for, so they are held back (c->pend) and sent
+ * with the next statement in one round trip: as one simple query (statements joined by `;`),
+ * or ahead of a prepared statement in libpq's pipeline. A nested begin and commit with nothing
+ * between cost nothing, nor does a transaction that ran no statement. The COMMIT takes what is
+ * held back and the commit counter with it. */
+
+/* The savepoint named by `SAVEPOINT x`, `RELEASE x` or `RELEASE SAVEPOINT x`. */
+static const char *savepoint_name(const char *sql)
+{
+    const char *p = sql + strspn(sql, " ");
+    p += strcspn(p, " ");
+    p += strspn(p, " ");
+    if (starts(p, "SAVEPOINT")) {
+        p += 9;
+        p += strspn(p, " ");
+    }
+    return p;
+}
+
+/* Holds back one transaction-control statement; 0 when it must be sent now. */
+static int hold(pg_conn *c, const char *sql)
+{
+    int begin = strcasecmp(sql, "BEGIN") == 0;
+    if (!begin && !starts(sql, "SAVEPOINT") && !starts(sql, "RELEASE"))
+        return 0;
+    if (strlen(sql) >= sizeof c->pend[0] || strchr(sql, ';'))
+        return 0;
+    if (begin && (c->npend || PQtransactionStatus(c->c) != PQTRANS_IDLE))
+        return 0; /* a BEGIN inside a transaction: let the server say so */
+    /* RELEASE x right after SAVEPOINT x: neither needs sending */
+    if (starts(sql, "RELEASE") && c->npend && starts(c->pend[c->npend - 1], "SAVEPOINT") &&
+        strcmp(savepoint_name(c->pend[c->npend - 1]), savepoint_name(sql)) == 0) {
+        c->npend--;
+        return 1;
+    }
+    if (c->npend == PEND_MAX && !simple(c, "SELECT 1"))
+        return 0;
+    snprintf(c->pend[c->npend++], sizeof c->pend[0], "%s", sql);
+    c->pend_begin |= begin;
+    return 1;
+}
+
+/* Runs `sql` (one or more statements) and sums up its results: 0 and the row count of its
+ * last data statement, or -1 with the error set. Inside a transaction the statements run
+ * between a savepoint and its release, all in one round trip with what is held back, and a
+ * failure is undone to the savepoint, so that the transaction goes on. */
+static int exec_script(pg_conn *c, const char *sql, int tx, long long *changed)
+{
+    hss_buf b;
+    hss_buf_init(&b);
+    for (int i = 0; i < c->npend; i++)
+        hss_buf_printf(&b, "%s;", c->pend[i]);
+    c->npend = 0;
+    c->pend_begin = 0;
+    if (tx)
+        hss_buf_printf(&b, "SAVEPOINT hss_stmt;%s;RELEASE SAVEPOINT hss_stmt", sql);
+    else
+        hss_buf_puts(&b, sql);
+    int ok = PQsendQuery(c->c, b.data);
+    hss_buf_free(&b);
+    if (!ok) {
+        set_error(c, NULL);
+        return -1;
+    }
+    *changed = 0;
+    int failed = 0;
+    PGresult *r;
+    while ((r = PQgetResult(c->c)) != NULL) {
+        ExecStatusType k = PQresultStatus(r);
+        if (k != PGRES_COMMAND_OK && k != PGRES_TUPLES_OK && k != PGRES_EMPTY_QUERY) {
+            if (!failed)
+                set_error(c, r);
+            failed = 1;
+        } else if (k != PGRES_EMPTY_QUERY) {
+            const char *st = PQcmdStatus(r), *n = PQcmdTuples(r);
+            if (strncmp(st, "SAVEPOINT", 9) != 0 && strncmp(st, "RELEASE", 7) != 0 && strncmp(st, "BEGIN", 5) != 0)
+                *changed = n && *n ? atoll(n) : 0;
+        }
+        PQclear(r);
+    }
+    if (failed && tx) {
+        char *keep = hss_xstrdup(c->errmsg), state[6];
+        memcpy(state, c->sqlstate, sizeof state);
+        simple(c, "ROLLBACK TO SAVEPOINT hss_stmt;RELEASE SAVEPOINT hss_stmt");
+        free(c->errmsg);
+        c->errmsg = keep;
+        memcpy(c->sqlstate, state, sizeof state);
+    }
+    return failed ? -1 : 0;
 }
 
 static hss_code pg_exec(hss_store *st, const char *sql, hss_error *err)
@@ -190,42 +342,37 @@ static hss_code pg_exec(hss_store *st, const char *sql, hss_error *err)
     pg_conn *c = CONN(st);
     if (starts(sql, "COMMIT") || starts(sql, "END"))
         return commit_and_count(c) ? HSS_OK : hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
-    if (starts(sql, "BEGIN") || (starts(sql, "ROLLBACK") && !strcasestr(sql, " TO ")))
+    if (starts(sql, "ROLLBACK") && !strcasestr(sql, " TO ")) {
         c->wrote = 0;
-    int tx = in_tx(c) && !tx_control(sql);
-    if (tx && !simple(c, "SAVEPOINT hss_stmt"))
-        return hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
-    PGresult *r = PQexec(c->c, sql);
-    ExecStatusType k = PQresultStatus(r);
-    if (k != PGRES_COMMAND_OK && k != PGRES_TUPLES_OK && k != PGRES_EMPTY_QUERY) {
-        set_error(c, r);
-        PQclear(r);
-        if (tx) {
-            simple(c, "ROLLBACK TO SAVEPOINT hss_stmt");
-            simple(c, "RELEASE SAVEPOINT hss_stmt");
+        if (c->pend_begin) { /* nothing of the transaction reached the server */
+            c->npend = 0;
+            c->pend_begin = 0;
+            return HSS_OK;
         }
-        return hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
     }
+    if (strcasecmp(sql, "BEGIN") == 0)
+        c->wrote = 0;
+    if (hold(c, sql))
+        return HSS_OK;
+    int tx = in_tx(c) && !tx_control(sql);
     long long changed = 0;
-    const char *n = PQcmdTuples(r);
-    if (n && *n) {
-        changed = atoll(n);
+    if (exec_script(c, sql, tx, &changed))
+        return hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
+    if (changed) {
         c->changes = changed;
         c->total += c->changes;
         c->unanalysed += c->changes;
     }
-    PQclear(r);
-    if (tx) {
-        simple(c, "RELEASE SAVEPOINT hss_stmt");
+    if (tx)
         c->wrote |= wrote_data(sql, changed);
-    } else if (!tx_control(sql) && wrote_data(sql, changed)) {
+    else if (!tx_control(sql) && wrote_data(sql, changed))
         simple(c, COMMITS_NEXT); /* statements that committed by themselves */
-    }
     return HSS_OK;
 }
 
 static long long pg_commits(hss_store *st)
 {
+    flush(CONN(st));
     PGresult *r = PQexec(CONN(st)->c, "SELECT last_value + is_called::int FROM hss_commits");
     long long v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : -1;
     PQclear(r);
@@ -428,6 +575,7 @@ static int pg_writers_waiting(hss_store *st) { (void)st; return 0; }
 
 static long long pg_last_id(hss_store *st)
 {
+    flush(CONN(st));
     PGresult *r = PQexec(CONN(st)->c, "SELECT lastval()");
     long long v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
@@ -669,6 +817,7 @@ static void analyse_if_stale(pg_conn *c)
     if (c->unanalysed < ANALYSE_AFTER_ROWS)
         return;
     c->unanalysed = 0;
+    flush(c);
     PGresult *r = PQexec(c->c, "SELECT string_agg(quote_ident(relname), ',') FROM pg_class "
                                "WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'");
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
@@ -681,21 +830,37 @@ static void analyse_if_stale(pg_conn *c)
     PQclear(r);
 }
 
-/* Runs a prepared statement between a savepoint and its release, the three in one round trip
- * (libpq's pipeline mode). Returns the statement's result; on its failure the savepoint is
- * still open, for the caller to roll back to. */
-static PGresult *exec_guarded(pg_conn *c, const char *name, int n, const char *const *vals, const int *lens,
-                              const int *fmts)
+/* Runs a prepared statement after what is held back and, with `guard`, between a savepoint and
+ * its release, all in one round trip (libpq's pipeline mode). Returns the statement's result,
+ * or the error of what ran before it; on failure the savepoint is still open, for the caller
+ * to roll back to. */
+static PGresult *exec_prepared(pg_conn *c, int guard, const char *name, int n, const char *const *vals,
+                               const int *lens, const int *fmts)
 {
-    if (!PQenterPipelineMode(c->c))
+    if (!guard && !c->npend)
         return PQexecPrepared(c->c, name, n, vals, lens, fmts, 0);
-    PQsendQueryParams(c->c, "SAVEPOINT hss_stmt", 0, NULL, NULL, NULL, NULL, 0);
+    if (!PQenterPipelineMode(c->c)) {
+        if (!flush(c) || (guard && !simple(c, "SAVEPOINT hss_stmt")))
+            return NULL;
+        PGresult *r = PQexecPrepared(c->c, name, n, vals, lens, fmts, 0);
+        if (guard && PQresultStatus(r) == PGRES_COMMAND_OK)
+            simple(c, "RELEASE SAVEPOINT hss_stmt");
+        return r;
+    }
+    for (int i = 0; i < c->npend; i++)
+        PQsendQueryParams(c->c, c->pend[i], 0, NULL, NULL, NULL, NULL, 0);
+    int target = c->npend + guard;
+    c->npend = 0;
+    c->pend_begin = 0;
+    if (guard)
+        PQsendQueryParams(c->c, "SAVEPOINT hss_stmt", 0, NULL, NULL, NULL, NULL, 0);
     PQsendQueryPrepared(c->c, name, n, vals, lens, fmts, 0);
-    PQsendQueryParams(c->c, "RELEASE SAVEPOINT hss_stmt", 0, NULL, NULL, NULL, NULL, 0);
+    if (guard)
+        PQsendQueryParams(c->c, "RELEASE SAVEPOINT hss_stmt", 0, NULL, NULL, NULL, NULL, 0);
     PQpipelineSync(c->c);
-    PGresult *out = NULL;
-    int query = 0, syncs = 0;
-    while (syncs == 0) {
+    PGresult *out = NULL, *first_error = NULL;
+    int query = 0, synced = 0;
+    while (!synced) {
         PGresult *r = PQgetResult(c->c);
         if (!r) { /* the end of one query's results */
             query++;
@@ -703,18 +868,22 @@ static PGresult *exec_guarded(pg_conn *c, const char *name, int n, const char *c
         }
         ExecStatusType k = PQresultStatus(r);
         if (k == PGRES_PIPELINE_SYNC) {
-            syncs++;
+            synced = 1;
             PQclear(r);
-        } else if (query == 1 && !out) {
+        } else if (query == target && !out) {
             out = r;
-        } else if (query == 0 && k != PGRES_COMMAND_OK && !out) {
-            out = r; /* the savepoint itself failed */
+        } else if (query < target && !first_error && k != PGRES_COMMAND_OK) {
+            first_error = r; /* held-back control or the savepoint failed: the statement did not run */
         } else {
             PQclear(r);
         }
     }
     PQexitPipelineMode(c->c);
-    return out ? out : PQexecPrepared(c->c, name, n, vals, lens, fmts, 0);
+    if (first_error) {
+        PQclear(out);
+        return first_error;
+    }
+    return out;
 }
 
 /* Runs the statement. Inside a transaction a failing statement is undone to a savepoint, as a
@@ -738,18 +907,15 @@ static int run(pg_stmt *x)
     /* a read that fails ends in an error the caller returns; a write may be expected to fail
      * (a duplicate) and the transaction to go on */
     int tx = !x->reads && in_tx(c);
-    x->res = tx ? exec_guarded(c, x->prep_name, x->nparams, vals, lens, fmts)
-                : PQexecPrepared(c->c, x->prep_name, x->nparams, vals, lens, fmts, 0);
+    x->res = exec_prepared(c, tx, x->prep_name, x->nparams, vals, lens, fmts);
     free(vals), free(lens), free(fmts);
     ExecStatusType k = PQresultStatus(x->res);
     if (k != PGRES_TUPLES_OK && k != PGRES_COMMAND_OK) {
         set_error(c, x->res);
         PQclear(x->res);
         x->res = NULL;
-        if (tx) {
-            simple(c, "ROLLBACK TO SAVEPOINT hss_stmt");
-            simple(c, "RELEASE SAVEPOINT hss_stmt");
-        }
+        if (tx)
+            simple(c, "ROLLBACK TO SAVEPOINT hss_stmt;RELEASE SAVEPOINT hss_stmt");
         return 1;
     }
     const char *n = PQcmdTuples(x->res);
@@ -993,6 +1159,7 @@ static hss_code pg_load_begin(hss_store_loader *ld, const char *const *cols, hss
     for (int i = 0; i < ld->ncols; i++)
         hss_buf_printf(&sql, "%s%s", i ? "," : "", cols[i]);
     hss_buf_puts(&sql, ") FROM STDIN");
+    flush(c);
     PGresult *r = PQexec(c->c, sql.data);
     hss_buf_free(&sql);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
