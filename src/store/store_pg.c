@@ -51,12 +51,16 @@ typedef struct pg_conn {
     int temp_schema;   /* dropped on close (":memory:") */
     long long changes, total;
     long long unanalysed; /* rows written since the planner's statistics were last taken */
+    long long analysed_rows; /* rows written up to then */
     int wrote;            /* the open transaction changed data: its commit moves hss_commits */
     /* Transaction control not sent yet (BEGIN, SAVEPOINT, RELEASE): it goes to the server with
      * the next statement, in the same round trip (see "round trips" below). */
     char pend[PEND_MAX][48];
     int npend;
     int pend_begin; /* BEGIN is among them: the transaction has not reached the server */
+    long long last_id; /* lastval() as read with the last INSERT, when last_id_known */
+    int last_id_known;
+    int capture_id;    /* the statement being run is an INSERT */
     char sqlstate[6];
     char *errmsg;
     prep_entry *prep; /* PREP_SLOTS, open addressing */
@@ -83,6 +87,7 @@ typedef struct pg_stmt {
     int row, nrows;
     int done;
     int reads; /* a SELECT */
+    int inserts; /* an INSERT: the row's id comes back with it (hss_store_last_id) */
     unsigned char **blobs; /* decoded bytea of the current row, per column */
     size_t *blob_len;
 } pg_stmt;
@@ -159,6 +164,17 @@ static int flush(pg_conn *c)
     int ok = simple(c, b.data);
     hss_buf_free(&b);
     return ok;
+}
+
+/* A statement failed inside a transaction: back to its savepoint, keeping its error. */
+static void undo_statement(pg_conn *c)
+{
+    char *keep = hss_xstrdup(c->errmsg ? c->errmsg : ""), state[6];
+    memcpy(state, c->sqlstate, sizeof state);
+    simple(c, "ROLLBACK TO SAVEPOINT hss_stmt;RELEASE SAVEPOINT hss_stmt");
+    free(c->errmsg);
+    c->errmsg = keep;
+    memcpy(c->sqlstate, state, sizeof state);
 }
 
 /* ---- exec ---------------------------------------------------------------------------------- */
@@ -292,25 +308,49 @@ static int hold(pg_conn *c, const char *sql)
  * last data statement, or -1 with the error set. Inside a transaction the statements run
  * between a savepoint and its release, all in one round trip with what is held back, and a
  * failure is undone to the savepoint, so that the transaction goes on. */
+static PGresult *exec_prepared(pg_conn *c, int guard, const char *name, int n, const char *const *vals,
+                               const int *lens, const int *fmts);
+
+/* One statement inside a transaction: in the pipeline with its savepoint. */
+static int exec_one(pg_conn *c, const char *sql, long long *changed)
+{
+    const char *vals[1] = {sql};
+    PGresult *r = exec_prepared(c, 1, NULL, 0, vals, NULL, NULL);
+    ExecStatusType k = PQresultStatus(r);
+    if (k != PGRES_COMMAND_OK && k != PGRES_TUPLES_OK && k != PGRES_EMPTY_QUERY) {
+        set_error(c, r);
+        PQclear(r);
+        undo_statement(c);
+        return -1;
+    }
+    const char *n = PQcmdTuples(r);
+    *changed = n && *n ? atoll(n) : 0;
+    PQclear(r);
+    return 0;
+}
+
 static int exec_script(pg_conn *c, const char *sql, int tx, long long *changed)
 {
+    *changed = 0;
+    if (tx && !strchr(sql, ';'))
+        return exec_one(c, sql, changed);
+    /* several statements: the savepoint first (a script the server cannot parse runs none of
+     * its statements and aborts the transaction), then the script and the release at once */
+    if (tx && !simple(c, "SAVEPOINT hss_stmt"))
+        return -1;
+    char *own = with_pending(c, sql);
     hss_buf b;
     hss_buf_init(&b);
-    for (int i = 0; i < c->npend; i++)
-        hss_buf_printf(&b, "%s;", c->pend[i]);
-    c->npend = 0;
-    c->pend_begin = 0;
+    hss_buf_puts(&b, own ? own : sql);
+    free(own);
     if (tx)
-        hss_buf_printf(&b, "SAVEPOINT hss_stmt;%s;RELEASE SAVEPOINT hss_stmt", sql);
-    else
-        hss_buf_puts(&b, sql);
+        hss_buf_puts(&b, ";RELEASE SAVEPOINT hss_stmt");
     int ok = PQsendQuery(c->c, b.data);
     hss_buf_free(&b);
     if (!ok) {
         set_error(c, NULL);
         return -1;
     }
-    *changed = 0;
     int failed = 0;
     PGresult *r;
     while ((r = PQgetResult(c->c)) != NULL) {
@@ -326,20 +366,15 @@ static int exec_script(pg_conn *c, const char *sql, int tx, long long *changed)
         }
         PQclear(r);
     }
-    if (failed && tx) {
-        char *keep = hss_xstrdup(c->errmsg), state[6];
-        memcpy(state, c->sqlstate, sizeof state);
-        simple(c, "ROLLBACK TO SAVEPOINT hss_stmt;RELEASE SAVEPOINT hss_stmt");
-        free(c->errmsg);
-        c->errmsg = keep;
-        memcpy(c->sqlstate, state, sizeof state);
-    }
+    if (failed && tx)
+        undo_statement(c);
     return failed ? -1 : 0;
 }
 
 static hss_code pg_exec(hss_store *st, const char *sql, hss_error *err)
 {
     pg_conn *c = CONN(st);
+    c->last_id_known = 0;
     if (starts(sql, "COMMIT") || starts(sql, "END"))
         return commit_and_count(c) ? HSS_OK : hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
     if (starts(sql, "ROLLBACK") && !strcasestr(sql, " TO ")) {
@@ -384,7 +419,7 @@ static long long pg_commits(hss_store *st)
 /* SQLite functions the modules' SQL uses, for PostgreSQL. Created once per database; a new
  * version of this list replaces the old one (COMPAT_VERSION). The search path puts these
  * before PostgreSQL's own (pg_catalog last), so json_each(text) here is SQLite's. */
-#define COMPAT_VERSION "2"
+#define COMPAT_VERSION "3"
 static const char COMPAT_SQL[] =
     "CREATE SCHEMA IF NOT EXISTS hss_compat;"
     "CREATE OR REPLACE FUNCTION hss_compat.compat_version() RETURNS text LANGUAGE sql IMMUTABLE AS "
@@ -403,7 +438,11 @@ static const char COMPAT_SQL[] =
     "CREATE OR REPLACE FUNCTION hss_compat.gc_step1(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS "
     "  'SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2 ELSE $1 || '','' || $2 END';"
     "CREATE OR REPLACE AGGREGATE hss_compat.group_concat(text, text) (sfunc = hss_compat.gc_step, stype = text);"
-    "CREATE OR REPLACE AGGREGATE hss_compat.group_concat(text) (sfunc = hss_compat.gc_step1, stype = text);";
+    "CREATE OR REPLACE AGGREGATE hss_compat.group_concat(text) (sfunc = hss_compat.gc_step1, stype = text);"
+    /* lastval(), or NULL where this session has numbered no row yet (lastval() fails then,
+     * which would end the transaction): sent with each INSERT, see exec_prepared */
+    "CREATE OR REPLACE FUNCTION hss_compat.last_id() RETURNS bigint LANGUAGE plpgsql VOLATILE AS "
+    "  'BEGIN RETURN lastval(); EXCEPTION WHEN object_not_in_prerequisite_state THEN RETURN NULL; END';";
 
 /* The compatibility functions, under a lock so that many test processes can race to make them. */
 static int compat_current(pg_conn *c)
@@ -575,6 +614,8 @@ static int pg_writers_waiting(hss_store *st) { (void)st; return 0; }
 
 static long long pg_last_id(hss_store *st)
 {
+    if (CONN(st)->last_id_known)
+        return CONN(st)->last_id;
     flush(CONN(st));
     PGresult *r = PQexec(CONN(st)->c, "SELECT lastval()");
     long long v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
@@ -675,6 +716,7 @@ static hss_stmt *pg_prepare(hss_store *st, const char *sql, hss_error *err)
     x->params = hss_xcalloc((size_t)(x->nparams ? x->nparams : 1), sizeof *x->params);
     const char *w = sql + strspn(sql, " \t\r\n(");
     x->reads = strncasecmp(w, "SELECT", 6) == 0;
+    x->inserts = strncasecmp(w, "INSERT", 6) == 0;
     for (int i = 0; i < x->nparams; i++)
         x->params[i].type = HSS_SQL_NULL;
     (void)err;
@@ -808,41 +850,59 @@ static int prepare_server(pg_conn *c, pg_stmt *x)
 /* A bulk load (a demo, an import) leaves the planner without statistics until autovacuum
  * comes by, and in the load's own transaction it never does: its reads are then planned for
  * empty tables, which on a city's rows means seconds instead of milliseconds. So before a read
- * that follows many writes the tables of this schema are analysed, in the transaction, which
- * sees its own rows. */
+ * that follows many writes in a transaction, the tables the transaction changed are analysed in
+ * it (it sees its own rows). Outside a transaction (the server's many small writes) autovacuum
+ * does it, off the requests' path. */
 #define ANALYSE_AFTER_ROWS 5000
 
+/* The tables to analyse: those the open transaction changed, or else every table. */
+static const char *const STALE_SQL[] = {
+    "SELECT string_agg(quote_ident(relname), ',') FROM pg_stat_xact_user_tables "
+    "WHERE schemaname = current_schema() AND n_tup_ins + n_tup_upd + n_tup_del > 0",
+    "SELECT string_agg(quote_ident(relname), ',') FROM pg_class "
+    "WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'",
+};
+
+/* Analyses after 5,000 rows, then each time the rows written have doubled: a load of a
+ * million rows is analysed a dozen times, not two hundred. */
 static void analyse_if_stale(pg_conn *c)
 {
-    if (c->unanalysed < ANALYSE_AFTER_ROWS)
+    if (c->unanalysed < ANALYSE_AFTER_ROWS || c->unanalysed < c->analysed_rows || !in_tx(c))
         return;
+    c->analysed_rows += c->unanalysed;
     c->unanalysed = 0;
     flush(c);
-    PGresult *r = PQexec(c->c, "SELECT string_agg(quote_ident(relname), ',') FROM pg_class "
-                               "WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'");
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
-        hss_buf b;
-        hss_buf_init(&b);
-        hss_buf_printf(&b, "ANALYZE %s", PQgetvalue(r, 0, 0));
-        simple(c, b.data);
-        hss_buf_free(&b);
+    for (int i = 0; i < 2; i++) {
+        PGresult *r = PQexec(c->c, STALE_SQL[i]);
+        int found = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0);
+        if (found) {
+            hss_buf b;
+            hss_buf_init(&b);
+            hss_buf_printf(&b, "ANALYZE %s", PQgetvalue(r, 0, 0));
+            simple(c, b.data);
+            hss_buf_free(&b);
+        }
+        PQclear(r);
+        if (found)
+            break;
     }
-    PQclear(r);
 }
 
-/* Runs a prepared statement after what is held back and, with `guard`, between a savepoint and
- * its release, all in one round trip (libpq's pipeline mode). Returns the statement's result,
+/* Runs a prepared statement (or, with name NULL, the one statement vals[0]) after what is held
+ * back and, with `guard`, between a savepoint and its release, all in one round trip (libpq's
+ * pipeline mode), so that even a statement the server cannot parse fails alone. Returns its result,
  * or the error of what ran before it; on failure the savepoint is still open, for the caller
  * to roll back to. */
 static PGresult *exec_prepared(pg_conn *c, int guard, const char *name, int n, const char *const *vals,
                                const int *lens, const int *fmts)
 {
+    c->last_id_known = 0;
     if (!guard && !c->npend)
-        return PQexecPrepared(c->c, name, n, vals, lens, fmts, 0);
+        return name ? PQexecPrepared(c->c, name, n, vals, lens, fmts, 0) : PQexec(c->c, vals[0]);
     if (!PQenterPipelineMode(c->c)) {
         if (!flush(c) || (guard && !simple(c, "SAVEPOINT hss_stmt")))
             return NULL;
-        PGresult *r = PQexecPrepared(c->c, name, n, vals, lens, fmts, 0);
+        PGresult *r = name ? PQexecPrepared(c->c, name, n, vals, lens, fmts, 0) : PQexec(c->c, vals[0]);
         if (guard && PQresultStatus(r) == PGRES_COMMAND_OK)
             simple(c, "RELEASE SAVEPOINT hss_stmt");
         return r;
@@ -854,9 +914,16 @@ static PGresult *exec_prepared(pg_conn *c, int guard, const char *name, int n, c
     c->pend_begin = 0;
     if (guard)
         PQsendQueryParams(c->c, "SAVEPOINT hss_stmt", 0, NULL, NULL, NULL, NULL, 0);
-    PQsendQueryPrepared(c->c, name, n, vals, lens, fmts, 0);
+    if (name)
+        PQsendQueryPrepared(c->c, name, n, vals, lens, fmts, 0);
+    else /* one statement's text, vals[0] */
+        PQsendQueryParams(c->c, vals[0], 0, NULL, NULL, NULL, NULL, 0);
     if (guard)
         PQsendQueryParams(c->c, "RELEASE SAVEPOINT hss_stmt", 0, NULL, NULL, NULL, NULL, 0);
+    /* an INSERT's row id comes along, as the caller may ask for it next */
+    int id_query = guard && c->capture_id ? target + 2 : -1;
+    if (id_query > 0)
+        PQsendQueryParams(c->c, "SELECT hss_compat.last_id()", 0, NULL, NULL, NULL, NULL, 0);
     PQpipelineSync(c->c);
     PGresult *out = NULL, *first_error = NULL;
     int query = 0, synced = 0;
@@ -872,6 +939,10 @@ static PGresult *exec_prepared(pg_conn *c, int guard, const char *name, int n, c
             PQclear(r);
         } else if (query == target && !out) {
             out = r;
+        } else if (query == id_query) {
+            c->last_id_known = k == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0);
+            c->last_id = c->last_id_known ? atoll(PQgetvalue(r, 0, 0)) : 0;
+            PQclear(r);
         } else if (query < target && !first_error && k != PGRES_COMMAND_OK) {
             first_error = r; /* held-back control or the savepoint failed: the statement did not run */
         } else {
@@ -907,7 +978,9 @@ static int run(pg_stmt *x)
     /* a read that fails ends in an error the caller returns; a write may be expected to fail
      * (a duplicate) and the transaction to go on */
     int tx = !x->reads && in_tx(c);
+    c->capture_id = x->inserts;
     x->res = exec_prepared(c, tx, x->prep_name, x->nparams, vals, lens, fmts);
+    c->capture_id = 0;
     free(vals), free(lens), free(fmts);
     ExecStatusType k = PQresultStatus(x->res);
     if (k != PGRES_TUPLES_OK && k != PGRES_COMMAND_OK) {
@@ -915,7 +988,7 @@ static int run(pg_stmt *x)
         PQclear(x->res);
         x->res = NULL;
         if (tx)
-            simple(c, "ROLLBACK TO SAVEPOINT hss_stmt;RELEASE SAVEPOINT hss_stmt");
+            undo_statement(c);
         return 1;
     }
     const char *n = PQcmdTuples(x->res);
@@ -1153,6 +1226,7 @@ typedef struct pg_load {
 static hss_code pg_load_begin(hss_store_loader *ld, const char *const *cols, hss_error *err)
 {
     pg_conn *c = CONN(ld->st);
+    c->last_id_known = 0;
     hss_buf sql;
     hss_buf_init(&sql);
     hss_buf_printf(&sql, "COPY %s(", ld->table);
