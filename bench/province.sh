@@ -9,7 +9,7 @@
 # by side. Targets: PostgreSQL at least 5x SQLite's write throughput, worklist p99 < 20 ms.
 # Environment: SCALE (default 1, at most 1; e.g. SCALE=0.01 for 100,000 residents), RESIDENTS
 # (default 10000000, before SCALE; 65000000 for a whole province), SECONDS_RUN (60), CLIENTS
-# (64). The generated SQLite province is cached in build/bench/province-RESIDENTS-SCALE.db
+# (64), THREADS (hss serve --threads; its default when unset). The generated SQLite province is cached in build/bench/province-RESIDENTS-SCALE.db
 # (delete it to regenerate); the PostgreSQL one is generated afresh each run, or with
 # PG_LOAD=copy moved there from the SQLite file by `hss copy` (bulk load, much faster). PostgreSQL is skipped, with the reason, when this build's hss
 # cannot open a postgresql:// URL.
@@ -36,11 +36,30 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# CPU seconds used so far by process PID (with CHILDREN set: and by its children, live and
+# ended: the PostgreSQL server's backends).
+cpu_of() {
+  local pid=$1 t=0 f c
+  f=($(sed 's/^.*) //' "/proc/$pid/stat")) || { echo 0; return; }
+  t=$(( f[11] + f[12] ))
+  if [ -n "${2:-}" ]; then
+    t=$(( t + f[13] + f[14] ))
+    for c in $(pgrep -P "$pid"); do
+      f=($(sed 's/^.*) //' "/proc/$c/stat" 2>/dev/null)) || continue
+      t=$(( t + f[11] + f[12] ))
+    done
+  fi
+  echo "$t"
+}
+
 # Runs `hss serve --db DB` on a free port, the clients against it, and stops it; the clients'
-# report goes to FILE.
+# report goes to FILE, followed by the CPU time the server (and PostgreSQL's) took per request:
+# on a machine shared with other work, wall-clock figures vary with the load, CPU time less.
 load() {
-  local db=$1 out=$2 port=
-  "$BUILD/hss" serve --db "$db" --port 0 --conn-per-ip $((4 * CLIENTS)) >"$tmp/serve.out" 2>"$tmp/serve.err" &
+  local db=$1 out=$2 port= pm=
+  [ "${db#postgresql://}" != "$db" ] && pm=$(head -n 1 "$tmp/pg/data/postmaster.pid" 2>/dev/null || true)
+  "$BUILD/hss" serve --db "$db" --port 0 --conn-per-ip $((4 * CLIENTS)) ${THREADS:+--threads "$THREADS"} \
+    >"$tmp/serve.out" 2>"$tmp/serve.err" &
   server=$!
   for _ in $(seq 600); do
     port=$(sed -n 's#^HSS serving .* on http://127\.0\.0\.1:\([0-9]*\)/$#\1#p' "$tmp/serve.out")
@@ -49,8 +68,16 @@ load() {
     sleep 0.1
   done
   [ -n "$port" ] || { echo "province: hss serve did not start" >&2; return 1; }
-  local rc=0
+  local rc=0 s0 p0=0 s1 p1=0
+  s0=$(cpu_of "$server")
+  [ -n "$pm" ] && p0=$(cpu_of "$pm" children)
   HSS_BENCH_PORT=$port "$BUILD/bench/care_write" "$db" "$SECS" "$CLIENTS" >"$out" || rc=$?
+  s1=$(cpu_of "$server")
+  [ -n "$pm" ] && p1=$(cpu_of "$pm" children)
+  awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v hz="$(getconf CLK_TCK)" '
+    / requests / { for (i = 1; i < NF; i++) if ($(i + 1) == "requests") n += $i }
+    END { if (n) printf "CPU per request: hss serve %.2f ms, PostgreSQL %.2f ms, together %.2f ms (%d requests)\n",
+                        1000 * s / hz / n, 1000 * p / hz / n, 1000 * (s + p) / hz / n, n }' "$out" >>"$out"
   kill "$server" && wait "$server" 2>/dev/null || true
   server=
   cat "$out"
@@ -121,6 +148,11 @@ row "worklist reads per second" "GET /care/worklist" rate
 row "worklist p50 (ms)" "GET /care/worklist" p50
 row "worklist p99 (ms)" "GET /care/worklist" p99
 row "worklist errors" "GET /care/worklist" errors
+cpu() { [ -f "$1" ] && awk -v f="$2" '/^CPU per request/ { for (i = 1; i <= NF; i++) if ($i == f) print $(i + 1) }' "$1" || echo -; }
+printf '%-26s %14s %14s\n' "CPU ms/request: hss serve" "$(cpu "$tmp/sqlite.txt" serve)" "$(cpu "$tmp/pg.txt" serve)"
+printf '%-26s %14s %14s\n' "CPU ms/request: database" "-" "$(cpu "$tmp/pg.txt" PostgreSQL)"
+printf '%-26s %14s %14s\n' "CPU ms/request: together" "$(cpu "$tmp/sqlite.txt" together)" "$(cpu "$tmp/pg.txt" together)"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -n "$pg" ] && [ -f "$tmp/pg.txt" ]; then
   awk -v s="$(fig "POST /care/followups" "$tmp/sqlite.txt" rate)" -v p="$(fig "POST /care/followups" "$tmp/pg.txt" rate)" \
       -v l="$(fig "GET /care/worklist" "$tmp/pg.txt" p99)" 'BEGIN {

@@ -112,8 +112,9 @@ const char *hss_store_col_name(hss_stmt *s, int c);
 typedef struct hss_table hss_table;
 hss_code hss_store_table(hss_stmt *s, hss_table **out, hss_error *err);
 /* A counter that moves whenever any connection commits a change to the database (SQLite's
- * data_version as this connection sees it), for caches that must notice writes by other
- * processes; -1 when the backend keeps none (such a cache is then never reused). */
+ * data_version as this connection sees it; on PostgreSQL the sequence hss_commits, moved by
+ * each transaction that changed rows right after its commit), for caches that must notice
+ * writes by other processes; -1 when it cannot be read (such a cache is then never reused). */
 int64_t hss_store_commits(hss_store *st);
 
 /* The audit rows (INSERT INTO audit(...)) this connection has written since it opened, so that

@@ -35,6 +35,9 @@ typedef struct store_ops {
     long long (*last_id)(hss_store *st);
     int (*is_constraint)(hss_store *st, int unique_only);
     int (*writers_waiting)(hss_store *st);
+    /* A counter that moves when any connection commits a change (hss_store_commits); NULL:
+     * SQLite's PRAGMA data_version. */
+    long long (*commits)(hss_store *st);
     /* Translates one migration script into this backend's dialect (NULL: as written).
      * Returns a malloc'd string. */
     char *(*ddl)(const char *sql);

@@ -34,6 +34,9 @@
 #define OID_FLOAT8 701
 #define OID_NUMERIC 1700
 
+/* Transaction-control statements held back to go with the next statement. */
+#define PEND_MAX 16
+
 /* Prepared statements kept per connection, by parameter types and SQL. */
 #define PREP_SLOTS 8192
 
@@ -48,6 +51,16 @@ typedef struct pg_conn {
     int temp_schema;   /* dropped on close (":memory:") */
     long long changes, total;
     long long unanalysed; /* rows written since the planner's statistics were last taken */
+    long long analysed_rows; /* rows written up to then */
+    int wrote;            /* the open transaction changed data: its commit moves hss_commits */
+    /* Transaction control not sent yet (BEGIN, SAVEPOINT, RELEASE): it goes to the server with
+     * the next statement, in the same round trip (see "round trips" below). */
+    char pend[PEND_MAX][48];
+    int npend;
+    int pend_begin; /* BEGIN is among them: the transaction has not reached the server */
+    long long last_id; /* lastval() as read with the last INSERT, when last_id_known */
+    int last_id_known;
+    int capture_id;    /* the statement being run is an INSERT */
     char sqlstate[6];
     char *errmsg;
     prep_entry *prep; /* PREP_SLOTS, open addressing */
@@ -74,6 +87,7 @@ typedef struct pg_stmt {
     int row, nrows;
     int done;
     int reads; /* a SELECT */
+    int inserts; /* an INSERT: the row's id comes back with it (hss_store_last_id) */
     unsigned char **blobs; /* decoded bytea of the current row, per column */
     size_t *blob_len;
 } pg_stmt;
@@ -99,18 +113,68 @@ static void set_error(pg_conn *c, const PGresult *r)
 
 static const char *pg_errmsg(hss_store *st) { return CONN(st)->errmsg ? CONN(st)->errmsg : "not an error"; }
 
-static int in_tx(pg_conn *c) { return PQtransactionStatus(c->c) != PQTRANS_IDLE; }
+static int in_tx(pg_conn *c) { return c->pend_begin || PQtransactionStatus(c->c) != PQTRANS_IDLE; }
 
-/* Runs one simple command and reports whether it succeeded. */
+/* The held-back transaction control and then `sql`, as one simple query (several statements
+ * separated by `;`); a malloc'd string, or NULL when nothing is held back. */
+static char *with_pending(pg_conn *c, const char *sql)
+{
+    if (!c->npend)
+        return NULL;
+    hss_buf b;
+    hss_buf_init(&b);
+    for (int i = 0; i < c->npend; i++)
+        hss_buf_printf(&b, "%s;", c->pend[i]);
+    hss_buf_puts(&b, sql);
+    c->npend = 0;
+    c->pend_begin = 0;
+    return hss_buf_steal(&b);
+}
+
+/* Runs one simple command (after what is held back) and reports whether it succeeded. */
 static int simple(pg_conn *c, const char *sql)
 {
-    PGresult *r = PQexec(c->c, sql);
+    char *own = with_pending(c, sql);
+    PGresult *r = PQexec(c->c, own ? own : sql);
+    free(own);
     ExecStatusType k = PQresultStatus(r);
     int ok = k == PGRES_COMMAND_OK || k == PGRES_TUPLES_OK;
     if (!ok)
         set_error(c, r);
     PQclear(r);
     return ok;
+}
+
+static int name_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* Sends what is held back, before a call that cannot take it along. */
+static int flush(pg_conn *c)
+{
+    if (!c->npend)
+        return 1;
+    hss_buf b;
+    hss_buf_init(&b);
+    for (int i = 0; i < c->npend; i++)
+        hss_buf_printf(&b, "%s%s", i ? ";" : "", c->pend[i]);
+    c->npend = 0;
+    c->pend_begin = 0;
+    int ok = simple(c, b.data);
+    hss_buf_free(&b);
+    return ok;
+}
+
+/* A statement failed inside a transaction: back to its savepoint, keeping its error. */
+static void undo_statement(pg_conn *c)
+{
+    char *keep = hss_xstrdup(c->errmsg ? c->errmsg : ""), state[6];
+    memcpy(state, c->sqlstate, sizeof state);
+    simple(c, "ROLLBACK TO SAVEPOINT hss_stmt;RELEASE SAVEPOINT hss_stmt");
+    free(c->errmsg);
+    c->errmsg = keep;
+    memcpy(c->sqlstate, state, sizeof state);
 }
 
 /* ---- exec ---------------------------------------------------------------------------------- */
@@ -127,33 +191,227 @@ static int tx_control(const char *sql)
     return 0;
 }
 
-static hss_code pg_exec(hss_store *st, const char *sql, hss_error *err)
+/* The first word of sql is `word` (case aside). */
+static int starts(const char *sql, const char *word)
 {
-    pg_conn *c = CONN(st);
-    int tx = in_tx(c) && !tx_control(sql);
-    if (tx && !simple(c, "SAVEPOINT hss_stmt"))
-        return hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
-    PGresult *r = PQexec(c->c, sql);
+    const char *w = sql + strspn(sql, " \t\r\n(");
+    size_t n = strlen(word);
+    return strncasecmp(w, word, n) == 0 && !name_char(w[n]);
+}
+
+/* ---- the commit counter -------------------------------------------------------------------
+ * SQLite's data_version tells a connection that another one committed a change; PostgreSQL has
+ * nothing alike (its statistics count every commit, reads included). So each database keeps a
+ * sequence, hss_commits, that every transaction which changed rows moves right after its
+ * commit, in the same round trip: a reader that sees the new value sees the commit's rows, and
+ * the server's answer cache (hss_store_commits) notices writes by any connection or process.
+ * Sequences are not transactional and take no row lock, so concurrent writers do not queue on
+ * the counter as they would on a counter row. */
+#define COMMITS_NEXT "SELECT nextval('hss_commits')"
+
+/* Whether a statement run by hss_store_exec changed data: its row count says so, except in a
+ * script of several statements (only the last one's count comes back), which counts as a write. */
+static int wrote_data(const char *sql, long long changed)
+{
+    const char *semi = strchr(sql, ';');
+    return changed > 0 || (semi && semi[strspn(semi, "; \t\r\n")]);
+}
+
+/* COMMIT, then the counter moved if the transaction wrote, in one round trip. The commit's
+ * own result decides; the counter's failure (it cannot fail once the schema is migrated) does
+ * not undo a commit that happened. */
+static int commit_and_count(pg_conn *c)
+{
+    int wrote = c->wrote;
+    c->wrote = 0;
+    if (c->pend_begin) { /* no statement of the transaction reached the server */
+        c->npend = 0;
+        c->pend_begin = 0;
+        return 1;
+    }
+    hss_buf b;
+    hss_buf_init(&b);
+    for (int i = 0; i < c->npend; i++)
+        hss_buf_printf(&b, "%s;", c->pend[i]);
+    c->npend = 0;
+    hss_buf_puts(&b, wrote ? "COMMIT;" COMMITS_NEXT : "COMMIT");
+    int sent = PQsendQuery(c->c, b.data);
+    hss_buf_free(&b);
+    if (!sent) {
+        set_error(c, NULL);
+        return 0;
+    }
+    /* every result up to the commit's decides; the counter's (it cannot fail once the schema
+     * is migrated) does not undo a commit that happened */
+    int ok = 1, seen_commit = 0;
+    PGresult *r;
+    while ((r = PQgetResult(c->c)) != NULL) {
+        if (!seen_commit) {
+            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                if (ok)
+                    set_error(c, r);
+                ok = 0;
+            }
+            /* (a COMMIT of a failed transaction answers ROLLBACK) */
+            seen_commit = strncmp(PQcmdStatus(r), "COMMIT", 6) == 0 || strncmp(PQcmdStatus(r), "ROLLBACK", 8) == 0;
+        }
+        PQclear(r);
+    }
+    return ok;
+}
+
+/* ---- round trips ----------------------------------------------------------------------------
+ * A statement costs a round trip to the server, and a request writes a dozen. BEGIN, SAVEPOINT
+ * and RELEASE answer nothing the caller waits for, so they are held back (c->pend) and sent
+ * with the next statement in one round trip: as one simple query (statements joined by `;`),
+ * or ahead of a prepared statement in libpq's pipeline. A nested begin and commit with nothing
+ * between cost nothing, nor does a transaction that ran no statement. The COMMIT takes what is
+ * held back and the commit counter with it. */
+
+/* The savepoint named by `SAVEPOINT x`, `RELEASE x` or `RELEASE SAVEPOINT x`. */
+static const char *savepoint_name(const char *sql)
+{
+    const char *p = sql + strspn(sql, " ");
+    p += strcspn(p, " ");
+    p += strspn(p, " ");
+    if (starts(p, "SAVEPOINT")) {
+        p += 9;
+        p += strspn(p, " ");
+    }
+    return p;
+}
+
+/* Holds back one transaction-control statement; 0 when it must be sent now. */
+static int hold(pg_conn *c, const char *sql)
+{
+    int begin = strcasecmp(sql, "BEGIN") == 0;
+    if (!begin && !starts(sql, "SAVEPOINT") && !starts(sql, "RELEASE"))
+        return 0;
+    if (strlen(sql) >= sizeof c->pend[0] || strchr(sql, ';'))
+        return 0;
+    if (begin && (c->npend || PQtransactionStatus(c->c) != PQTRANS_IDLE))
+        return 0; /* a BEGIN inside a transaction: let the server say so */
+    /* RELEASE x right after SAVEPOINT x: neither needs sending */
+    if (starts(sql, "RELEASE") && c->npend && starts(c->pend[c->npend - 1], "SAVEPOINT") &&
+        strcmp(savepoint_name(c->pend[c->npend - 1]), savepoint_name(sql)) == 0) {
+        c->npend--;
+        return 1;
+    }
+    if (c->npend == PEND_MAX && !simple(c, "SELECT 1"))
+        return 0;
+    snprintf(c->pend[c->npend++], sizeof c->pend[0], "%s", sql);
+    c->pend_begin |= begin;
+    return 1;
+}
+
+/* Runs `sql` (one or more statements) and sums up its results: 0 and the row count of its
+ * last data statement, or -1 with the error set. Inside a transaction the statements run
+ * between a savepoint and its release, all in one round trip with what is held back, and a
+ * failure is undone to the savepoint, so that the transaction goes on. */
+static PGresult *exec_prepared(pg_conn *c, int guard, const char *name, int n, const char *const *vals,
+                               const int *lens, const int *fmts);
+
+/* One statement inside a transaction: in the pipeline with its savepoint. */
+static int exec_one(pg_conn *c, const char *sql, long long *changed)
+{
+    const char *vals[1] = {sql};
+    PGresult *r = exec_prepared(c, 1, NULL, 0, vals, NULL, NULL);
     ExecStatusType k = PQresultStatus(r);
     if (k != PGRES_COMMAND_OK && k != PGRES_TUPLES_OK && k != PGRES_EMPTY_QUERY) {
         set_error(c, r);
         PQclear(r);
-        if (tx) {
-            simple(c, "ROLLBACK TO SAVEPOINT hss_stmt");
-            simple(c, "RELEASE SAVEPOINT hss_stmt");
-        }
-        return hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
+        undo_statement(c);
+        return -1;
     }
     const char *n = PQcmdTuples(r);
-    if (n && *n) {
-        c->changes = atoll(n);
+    *changed = n && *n ? atoll(n) : 0;
+    PQclear(r);
+    return 0;
+}
+
+static int exec_script(pg_conn *c, const char *sql, int tx, long long *changed)
+{
+    *changed = 0;
+    if (tx && !strchr(sql, ';'))
+        return exec_one(c, sql, changed);
+    /* several statements: the savepoint first (a script the server cannot parse runs none of
+     * its statements and aborts the transaction), then the script and the release at once */
+    if (tx && !simple(c, "SAVEPOINT hss_stmt"))
+        return -1;
+    char *own = with_pending(c, sql);
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_puts(&b, own ? own : sql);
+    free(own);
+    if (tx)
+        hss_buf_puts(&b, ";RELEASE SAVEPOINT hss_stmt");
+    int ok = PQsendQuery(c->c, b.data);
+    hss_buf_free(&b);
+    if (!ok) {
+        set_error(c, NULL);
+        return -1;
+    }
+    int failed = 0;
+    PGresult *r;
+    while ((r = PQgetResult(c->c)) != NULL) {
+        ExecStatusType k = PQresultStatus(r);
+        if (k != PGRES_COMMAND_OK && k != PGRES_TUPLES_OK && k != PGRES_EMPTY_QUERY) {
+            if (!failed)
+                set_error(c, r);
+            failed = 1;
+        } else if (k != PGRES_EMPTY_QUERY) {
+            const char *st = PQcmdStatus(r), *n = PQcmdTuples(r);
+            if (strncmp(st, "SAVEPOINT", 9) != 0 && strncmp(st, "RELEASE", 7) != 0 && strncmp(st, "BEGIN", 5) != 0)
+                *changed = n && *n ? atoll(n) : 0;
+        }
+        PQclear(r);
+    }
+    if (failed && tx)
+        undo_statement(c);
+    return failed ? -1 : 0;
+}
+
+static hss_code pg_exec(hss_store *st, const char *sql, hss_error *err)
+{
+    pg_conn *c = CONN(st);
+    c->last_id_known = 0;
+    if (starts(sql, "COMMIT") || starts(sql, "END"))
+        return commit_and_count(c) ? HSS_OK : hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
+    if (starts(sql, "ROLLBACK") && !strcasestr(sql, " TO ")) {
+        c->wrote = 0;
+        if (c->pend_begin) { /* nothing of the transaction reached the server */
+            c->npend = 0;
+            c->pend_begin = 0;
+            return HSS_OK;
+        }
+    }
+    if (strcasecmp(sql, "BEGIN") == 0)
+        c->wrote = 0;
+    if (hold(c, sql))
+        return HSS_OK;
+    int tx = in_tx(c) && !tx_control(sql);
+    long long changed = 0;
+    if (exec_script(c, sql, tx, &changed))
+        return hss_fail(err, HSS_EDB, "database: %s", c->errmsg);
+    if (changed) {
+        c->changes = changed;
         c->total += c->changes;
         c->unanalysed += c->changes;
     }
-    PQclear(r);
     if (tx)
-        simple(c, "RELEASE SAVEPOINT hss_stmt");
+        c->wrote |= wrote_data(sql, changed);
+    else if (!tx_control(sql) && wrote_data(sql, changed))
+        simple(c, COMMITS_NEXT); /* statements that committed by themselves */
     return HSS_OK;
+}
+
+static long long pg_commits(hss_store *st)
+{
+    flush(CONN(st));
+    PGresult *r = PQexec(CONN(st)->c, "SELECT last_value + is_called::int FROM hss_commits");
+    long long v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    return v;
 }
 
 /* ---- connection ---------------------------------------------------------------------------- */
@@ -161,7 +419,7 @@ static hss_code pg_exec(hss_store *st, const char *sql, hss_error *err)
 /* SQLite functions the modules' SQL uses, for PostgreSQL. Created once per database; a new
  * version of this list replaces the old one (COMPAT_VERSION). The search path puts these
  * before PostgreSQL's own (pg_catalog last), so json_each(text) here is SQLite's. */
-#define COMPAT_VERSION "2"
+#define COMPAT_VERSION "3"
 static const char COMPAT_SQL[] =
     "CREATE SCHEMA IF NOT EXISTS hss_compat;"
     "CREATE OR REPLACE FUNCTION hss_compat.compat_version() RETURNS text LANGUAGE sql IMMUTABLE AS "
@@ -180,7 +438,11 @@ static const char COMPAT_SQL[] =
     "CREATE OR REPLACE FUNCTION hss_compat.gc_step1(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS "
     "  'SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2 ELSE $1 || '','' || $2 END';"
     "CREATE OR REPLACE AGGREGATE hss_compat.group_concat(text, text) (sfunc = hss_compat.gc_step, stype = text);"
-    "CREATE OR REPLACE AGGREGATE hss_compat.group_concat(text) (sfunc = hss_compat.gc_step1, stype = text);";
+    "CREATE OR REPLACE AGGREGATE hss_compat.group_concat(text) (sfunc = hss_compat.gc_step1, stype = text);"
+    /* lastval(), or NULL where this session has numbered no row yet (lastval() fails then,
+     * which would end the transaction): sent with each INSERT, see exec_prepared */
+    "CREATE OR REPLACE FUNCTION hss_compat.last_id() RETURNS bigint LANGUAGE plpgsql VOLATILE AS "
+    "  'BEGIN RETURN lastval(); EXCEPTION WHEN object_not_in_prerequisite_state THEN RETURN NULL; END';";
 
 /* The compatibility functions, under a lock so that many test processes can race to make them. */
 static int compat_current(pg_conn *c)
@@ -352,6 +614,9 @@ static int pg_writers_waiting(hss_store *st) { (void)st; return 0; }
 
 static long long pg_last_id(hss_store *st)
 {
+    if (CONN(st)->last_id_known)
+        return CONN(st)->last_id;
+    flush(CONN(st));
     PGresult *r = PQexec(CONN(st)->c, "SELECT lastval()");
     long long v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
@@ -367,11 +632,6 @@ static int pg_is_constraint(hss_store *st, int unique_only)
 }
 
 /* ---- statements ---------------------------------------------------------------------------- */
-
-static int name_char(char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
-}
 
 /* Makes room for parameter number num (from 1) in the names array. */
 static void names_reserve(char ***nm, int *cap, int num)
@@ -456,6 +716,7 @@ static hss_stmt *pg_prepare(hss_store *st, const char *sql, hss_error *err)
     x->params = hss_xcalloc((size_t)(x->nparams ? x->nparams : 1), sizeof *x->params);
     const char *w = sql + strspn(sql, " \t\r\n(");
     x->reads = strncasecmp(w, "SELECT", 6) == 0;
+    x->inserts = strncasecmp(w, "INSERT", 6) == 0;
     for (int i = 0; i < x->nparams; i++)
         x->params[i].type = HSS_SQL_NULL;
     (void)err;
@@ -589,42 +850,84 @@ static int prepare_server(pg_conn *c, pg_stmt *x)
 /* A bulk load (a demo, an import) leaves the planner without statistics until autovacuum
  * comes by, and in the load's own transaction it never does: its reads are then planned for
  * empty tables, which on a city's rows means seconds instead of milliseconds. So before a read
- * that follows many writes the tables of this schema are analysed, in the transaction, which
- * sees its own rows. */
+ * that follows many writes in a transaction, the tables the transaction changed are analysed in
+ * it (it sees its own rows). Outside a transaction (the server's many small writes) autovacuum
+ * does it, off the requests' path. */
 #define ANALYSE_AFTER_ROWS 5000
 
+/* The tables to analyse: those the open transaction changed, or else every table. */
+static const char *const STALE_SQL[] = {
+    "SELECT string_agg(quote_ident(relname), ',') FROM pg_stat_xact_user_tables "
+    "WHERE schemaname = current_schema() AND n_tup_ins + n_tup_upd + n_tup_del > 0",
+    "SELECT string_agg(quote_ident(relname), ',') FROM pg_class "
+    "WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'",
+};
+
+/* Analyses after 5,000 rows, then each time the rows written have doubled: a load of a
+ * million rows is analysed a dozen times, not two hundred. */
 static void analyse_if_stale(pg_conn *c)
 {
-    if (c->unanalysed < ANALYSE_AFTER_ROWS)
+    if (c->unanalysed < ANALYSE_AFTER_ROWS || c->unanalysed < c->analysed_rows || !in_tx(c))
         return;
+    c->analysed_rows += c->unanalysed;
     c->unanalysed = 0;
-    PGresult *r = PQexec(c->c, "SELECT string_agg(quote_ident(relname), ',') FROM pg_class "
-                               "WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'");
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
-        hss_buf b;
-        hss_buf_init(&b);
-        hss_buf_printf(&b, "ANALYZE %s", PQgetvalue(r, 0, 0));
-        simple(c, b.data);
-        hss_buf_free(&b);
+    flush(c);
+    for (int i = 0; i < 2; i++) {
+        PGresult *r = PQexec(c->c, STALE_SQL[i]);
+        int found = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0);
+        if (found) {
+            hss_buf b;
+            hss_buf_init(&b);
+            hss_buf_printf(&b, "ANALYZE %s", PQgetvalue(r, 0, 0));
+            simple(c, b.data);
+            hss_buf_free(&b);
+        }
+        PQclear(r);
+        if (found)
+            break;
     }
-    PQclear(r);
 }
 
-/* Runs a prepared statement between a savepoint and its release, the three in one round trip
- * (libpq's pipeline mode). Returns the statement's result; on its failure the savepoint is
- * still open, for the caller to roll back to. */
-static PGresult *exec_guarded(pg_conn *c, const char *name, int n, const char *const *vals, const int *lens,
-                              const int *fmts)
+/* Runs a prepared statement (or, with name NULL, the one statement vals[0]) after what is held
+ * back and, with `guard`, between a savepoint and its release, all in one round trip (libpq's
+ * pipeline mode), so that even a statement the server cannot parse fails alone. Returns its result,
+ * or the error of what ran before it; on failure the savepoint is still open, for the caller
+ * to roll back to. */
+static PGresult *exec_prepared(pg_conn *c, int guard, const char *name, int n, const char *const *vals,
+                               const int *lens, const int *fmts)
 {
-    if (!PQenterPipelineMode(c->c))
-        return PQexecPrepared(c->c, name, n, vals, lens, fmts, 0);
-    PQsendQueryParams(c->c, "SAVEPOINT hss_stmt", 0, NULL, NULL, NULL, NULL, 0);
-    PQsendQueryPrepared(c->c, name, n, vals, lens, fmts, 0);
-    PQsendQueryParams(c->c, "RELEASE SAVEPOINT hss_stmt", 0, NULL, NULL, NULL, NULL, 0);
+    c->last_id_known = 0;
+    if (!guard && !c->npend)
+        return name ? PQexecPrepared(c->c, name, n, vals, lens, fmts, 0) : PQexec(c->c, vals[0]);
+    if (!PQenterPipelineMode(c->c)) {
+        if (!flush(c) || (guard && !simple(c, "SAVEPOINT hss_stmt")))
+            return NULL;
+        PGresult *r = name ? PQexecPrepared(c->c, name, n, vals, lens, fmts, 0) : PQexec(c->c, vals[0]);
+        if (guard && PQresultStatus(r) == PGRES_COMMAND_OK)
+            simple(c, "RELEASE SAVEPOINT hss_stmt");
+        return r;
+    }
+    for (int i = 0; i < c->npend; i++)
+        PQsendQueryParams(c->c, c->pend[i], 0, NULL, NULL, NULL, NULL, 0);
+    int target = c->npend + guard;
+    c->npend = 0;
+    c->pend_begin = 0;
+    if (guard)
+        PQsendQueryParams(c->c, "SAVEPOINT hss_stmt", 0, NULL, NULL, NULL, NULL, 0);
+    if (name)
+        PQsendQueryPrepared(c->c, name, n, vals, lens, fmts, 0);
+    else /* one statement's text, vals[0] */
+        PQsendQueryParams(c->c, vals[0], 0, NULL, NULL, NULL, NULL, 0);
+    if (guard)
+        PQsendQueryParams(c->c, "RELEASE SAVEPOINT hss_stmt", 0, NULL, NULL, NULL, NULL, 0);
+    /* an INSERT's row id comes along, as the caller may ask for it next */
+    int id_query = guard && c->capture_id ? target + 2 : -1;
+    if (id_query > 0)
+        PQsendQueryParams(c->c, "SELECT hss_compat.last_id()", 0, NULL, NULL, NULL, NULL, 0);
     PQpipelineSync(c->c);
-    PGresult *out = NULL;
-    int query = 0, syncs = 0;
-    while (syncs == 0) {
+    PGresult *out = NULL, *first_error = NULL;
+    int query = 0, synced = 0;
+    while (!synced) {
         PGresult *r = PQgetResult(c->c);
         if (!r) { /* the end of one query's results */
             query++;
@@ -632,18 +935,26 @@ static PGresult *exec_guarded(pg_conn *c, const char *name, int n, const char *c
         }
         ExecStatusType k = PQresultStatus(r);
         if (k == PGRES_PIPELINE_SYNC) {
-            syncs++;
+            synced = 1;
             PQclear(r);
-        } else if (query == 1 && !out) {
+        } else if (query == target && !out) {
             out = r;
-        } else if (query == 0 && k != PGRES_COMMAND_OK && !out) {
-            out = r; /* the savepoint itself failed */
+        } else if (query == id_query) {
+            c->last_id_known = k == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0);
+            c->last_id = c->last_id_known ? atoll(PQgetvalue(r, 0, 0)) : 0;
+            PQclear(r);
+        } else if (query < target && !first_error && k != PGRES_COMMAND_OK) {
+            first_error = r; /* held-back control or the savepoint failed: the statement did not run */
         } else {
             PQclear(r);
         }
     }
     PQexitPipelineMode(c->c);
-    return out ? out : PQexecPrepared(c->c, name, n, vals, lens, fmts, 0);
+    if (first_error) {
+        PQclear(out);
+        return first_error;
+    }
+    return out;
 }
 
 /* Runs the statement. Inside a transaction a failing statement is undone to a savepoint, as a
@@ -667,18 +978,17 @@ static int run(pg_stmt *x)
     /* a read that fails ends in an error the caller returns; a write may be expected to fail
      * (a duplicate) and the transaction to go on */
     int tx = !x->reads && in_tx(c);
-    x->res = tx ? exec_guarded(c, x->prep_name, x->nparams, vals, lens, fmts)
-                : PQexecPrepared(c->c, x->prep_name, x->nparams, vals, lens, fmts, 0);
+    c->capture_id = x->inserts;
+    x->res = exec_prepared(c, tx, x->prep_name, x->nparams, vals, lens, fmts);
+    c->capture_id = 0;
     free(vals), free(lens), free(fmts);
     ExecStatusType k = PQresultStatus(x->res);
     if (k != PGRES_TUPLES_OK && k != PGRES_COMMAND_OK) {
         set_error(c, x->res);
         PQclear(x->res);
         x->res = NULL;
-        if (tx) {
-            simple(c, "ROLLBACK TO SAVEPOINT hss_stmt");
-            simple(c, "RELEASE SAVEPOINT hss_stmt");
-        }
+        if (tx)
+            undo_statement(c);
         return 1;
     }
     const char *n = PQcmdTuples(x->res);
@@ -686,6 +996,10 @@ static int run(pg_stmt *x)
         c->changes = atoll(n);
         c->total += c->changes;
         c->unanalysed += c->changes;
+        if (c->changes > 0 && in_tx(c))
+            c->wrote = 1;
+        else if (c->changes > 0)
+            simple(c, COMMITS_NEXT); /* a statement that committed by itself */
     }
     x->nrows = k == PGRES_TUPLES_OK ? PQntuples(x->res) : 0;
     x->row = -1;
@@ -920,13 +1234,15 @@ static void load_savepoint_end(pg_conn *c, int failed)
 static hss_code pg_load_begin(hss_store_loader *ld, const char *const *cols, hss_error *err)
 {
     pg_conn *c = CONN(ld->st);
+    c->last_id_known = 0;
     hss_buf sql;
     hss_buf_init(&sql);
     hss_buf_printf(&sql, "COPY %s(", ld->table);
     for (int i = 0; i < ld->ncols; i++)
         hss_buf_printf(&sql, "%s%s", i ? "," : "", cols[i]);
     hss_buf_puts(&sql, ") FROM STDIN");
-    /* a load that fails is undone alone, as a failing statement is, and the transaction goes on */
+    /* a load that fails is undone alone, as a failing statement is, and the transaction goes
+     * on; the savepoint carries the statements held back for the next round trip */
     simple(c, "SAVEPOINT hss_load");
     PGresult *r = PQexec(c->c, sql.data);
     hss_buf_free(&sql);
@@ -1023,6 +1339,7 @@ static hss_code pg_load_end(hss_store_loader *ld, int abort, hss_error *err)
             const char *n = PQcmdTuples(r);
             c->changes = n && *n ? atoll(n) : 0;
             c->total += c->changes;
+            c->wrote |= c->changes > 0;
             c->unanalysed += c->changes;
         }
         PQclear(r);
@@ -1034,14 +1351,20 @@ static hss_code pg_load_end(hss_store_loader *ld, int abort, hss_error *err)
     return rc;
 }
 
-/* The schema's foreign keys are made deferrable after each migration (pg_migrated), so that
- * a transaction can check them at its commit. */
+/* The schema's foreign keys are deferrable (pg_migrated), so that a transaction can check them
+ * at its commit. */
 static hss_code pg_defer_fk(hss_store *st, hss_error *err) { return pg_exec(st, "SET CONSTRAINTS ALL DEFERRED", err); }
 
+/* After the migrations: foreign keys made deferrable, and the commit counter made once (under
+ * a lock, as the server's threads and other processes may open the database at once). */
 static hss_code pg_migrated(hss_store *st, hss_error *err)
 {
     return pg_exec(st,
                    "DO $hss$ DECLARE r record; BEGIN "
+                   "IF to_regclass('hss_commits') IS NULL THEN "
+                   "PERFORM pg_advisory_xact_lock(4711016); "
+                   "IF to_regclass('hss_commits') IS NULL THEN CREATE SEQUENCE hss_commits; END IF; "
+                   "END IF; "
                    "FOR r IN SELECT c.conname, t.relname FROM pg_constraint c JOIN pg_class t ON t.oid=c.conrelid "
                    "WHERE c.contype='f' AND NOT c.condeferrable AND t.relnamespace=current_schema()::regnamespace LOOP "
                    "EXECUTE format('ALTER TABLE %I ALTER CONSTRAINT %I DEFERRABLE INITIALLY IMMEDIATE', r.relname, r.conname); "
@@ -1063,6 +1386,7 @@ const store_ops hss_store_pg_ops = {
     .last_id = pg_last_id,
     .is_constraint = pg_is_constraint,
     .writers_waiting = pg_writers_waiting,
+    .commits = pg_commits,
     .ddl = hss_store_pg_ddl,
     .prepare = pg_prepare,
     .step = pg_step,

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "report/report.h"
-#include "store/store.h"
+#include "store/store_int.h"
 
 hss_code hss_store_table(hss_stmt *s, hss_table **out, hss_error *err)
 {
@@ -44,8 +44,8 @@ hss_code hss_store_table(hss_stmt *s, hss_table **out, hss_error *err)
 
 int64_t hss_store_commits(hss_store *st)
 {
-    if (hss_store_is_pg(st))
-        return -1; /* no such counter: a cache keyed by it is never reused */
+    if (st->ops->commits)
+        return st->ops->commits(st);
     hss_stmt *s = hss_store_prepare(st, "PRAGMA data_version", NULL);
     int64_t v = s && hss_store_step(s) == HSS_ROW ? hss_store_col_int64(s, 0) : -1;
     hss_store_finalize(s);

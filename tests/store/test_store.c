@@ -171,6 +171,57 @@ static void writers_take_turns_in_order(void **state)
     free(dir);
 }
 
+/* hss_store_commits: what the server's answer cache compares to notice another connection's
+ * writes (SQLite's data_version; PostgreSQL's hss_commits sequence). It moves when another
+ * connection commits a change, in a transaction, by itself or by bulk load; not on reads, on a
+ * transaction that changed nothing, or on a rollback. */
+static void commits_move_on_other_connections_writes(void **state)
+{
+    (void)state;
+    char *dir = hss_test_tmpdir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/c.db", dir);
+    hss_error err;
+    hss_store *reader = hss_store_open(path, &err), *other = hss_store_open_existing(path, &err);
+    assert_non_null(reader);
+    assert_non_null(other);
+    int64_t v = hss_store_commits(reader);
+    assert_true(v >= 0);
+    /* reads, an empty transaction, a rolled-back write: nothing committed */
+    assert_int_equal(hss_test_query_int(other, "SELECT count(*) FROM hss_meta"), 0);
+    assert_int_equal(hss_store_begin(other, &err), HSS_OK);
+    assert_int_equal(hss_store_exec(other, "DELETE FROM hss_meta WHERE key='none'", &err), HSS_OK);
+    assert_int_equal(hss_store_commit(other, &err), HSS_OK);
+    assert_int_equal(hss_store_begin(other, &err), HSS_OK);
+    assert_int_equal(hss_store_meta_set(other, "k", "1", &err), HSS_OK);
+    hss_store_rollback(other);
+    assert_int_equal(hss_store_commits(reader), v);
+    /* a transaction that wrote */
+    assert_int_equal(hss_store_begin(other, &err), HSS_OK);
+    assert_int_equal(hss_store_meta_set(other, "k", "2", &err), HSS_OK);
+    assert_int_equal(hss_store_commit(other, &err), HSS_OK);
+    int64_t w = hss_store_commits(reader);
+    assert_true(w != v);
+    /* a statement that commits by itself */
+    assert_int_equal(hss_store_meta_set(other, "k", "3", &err), HSS_OK);
+    v = hss_store_commits(reader);
+    assert_true(v != w);
+    /* a bulk load */
+    static const char *const cols[] = {"key", "value"};
+    assert_int_equal(hss_store_begin(other, &err), HSS_OK);
+    hss_store_loader *ld = hss_store_load_begin(other, "hss_meta", cols, 2, &err);
+    assert_non_null(ld);
+    hss_store_load_text(ld, 0, "loaded");
+    hss_store_load_text(ld, 1, "x");
+    assert_int_equal(hss_store_load_next(ld, &err), HSS_OK);
+    assert_int_equal(hss_store_load_end(ld, &err), HSS_OK);
+    assert_int_equal(hss_store_commit(other, &err), HSS_OK);
+    assert_true(hss_store_commits(reader) != v);
+    hss_store_close(other);
+    hss_store_close(reader);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +230,7 @@ int main(void)
         cmocka_unit_test(rollback_leaves_data_unchanged),
         cmocka_unit_test(nested_transactions_are_savepoints),
         cmocka_unit_test(writers_take_turns_in_order),
+        cmocka_unit_test(commits_move_on_other_connections_writes),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
