@@ -193,12 +193,11 @@ hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, in
     }
     if (id)
         *id = hss_store_last_id(st);
-    if ((rc = refresh_summary(st, enr, err)) || (rc = care_changed(st, r.village, r.id, err)) ||
-        (rc = hss_store_commit(st, err))) {
+    if ((rc = refresh_summary(st, enr, err))) {
         hss_store_rollback(st);
         return rc;
     }
-    return HSS_OK;
+    return care_commit_village(st, r.village, r.id, err);
 }
 
 hss_code hss_care_followups(hss_store *st, const hss_care_viewer *v, const char *resident,
