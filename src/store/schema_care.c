@@ -8,6 +8,37 @@
  */
 #include "store/schema.h"
 
+/* v6's figure triggers on residents, contracts and enrolments: the same in its SQLite and its
+ * PostgreSQL form (the follow-up triggers differ: PostgreSQL also names the county). */
+#define FIGURE_TRIGGERS_V6 \
+    "CREATE TRIGGER care_figures_resident_ins AFTER INSERT ON care_resident BEGIN " \
+    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; " \
+    "END;" \
+    "CREATE TRIGGER care_figures_resident_upd AFTER UPDATE ON care_resident BEGIN " \
+    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; " \
+    "END;" \
+    "CREATE TRIGGER care_figures_resident_del AFTER DELETE ON care_resident BEGIN " \
+    "INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; " \
+    "END;" \
+    "CREATE TRIGGER care_figures_contract_ins AFTER INSERT ON care_contract BEGIN " \
+    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; " \
+    "END;" \
+    "CREATE TRIGGER care_figures_contract_upd AFTER UPDATE ON care_contract BEGIN " \
+    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; " \
+    "END;" \
+    "CREATE TRIGGER care_figures_contract_del AFTER DELETE ON care_contract BEGIN " \
+    "INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; " \
+    "END;" \
+    "CREATE TRIGGER care_figures_enrolment_ins AFTER INSERT ON care_enrolment BEGIN " \
+    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; " \
+    "END;" \
+    "CREATE TRIGGER care_figures_enrolment_upd AFTER UPDATE ON care_enrolment BEGIN " \
+    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; " \
+    "END;" \
+    "CREATE TRIGGER care_figures_enrolment_del AFTER DELETE ON care_enrolment BEGIN " \
+    "INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; " \
+    "END;"
+
 HSS_SCHEMA(hss_schema_care, "care",
     "CREATE TABLE care_resident("
     "  id INTEGER PRIMARY KEY,"
@@ -256,33 +287,7 @@ HSS_SCHEMA(hss_schema_care, "care",
     "UPDATE care_followup SET county_code=(SELECT e.county_code FROM care_enrolment e WHERE e.id=care_followup.enrolment_id);"
     "UPDATE care_referral_event SET county_code=(SELECT r.county_code FROM care_referral r WHERE r.id=care_referral_event.referral_id);"
     "CREATE UNIQUE INDEX care_resident_id_number_county ON care_resident(id_number, county_code);"
-    "CREATE TRIGGER care_figures_resident_ins AFTER INSERT ON care_resident BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_resident_upd AFTER UPDATE ON care_resident BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_resident_del AFTER DELETE ON care_resident BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_contract_ins AFTER INSERT ON care_contract BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_contract_upd AFTER UPDATE ON care_contract BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_contract_del AFTER DELETE ON care_contract BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_enrolment_ins AFTER INSERT ON care_enrolment BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_enrolment_upd AFTER UPDATE ON care_enrolment BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_enrolment_del AFTER DELETE ON care_enrolment BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
+    FIGURE_TRIGGERS_V6
     "CREATE TRIGGER care_figures_followup_ins AFTER INSERT ON care_followup BEGIN "
     "INSERT INTO care_figures_dirty SELECT substr(e.village_code,1,9),e.county_code FROM care_enrolment e WHERE e.id=NEW.enrolment_id ON CONFLICT DO NOTHING; "
     "END;"
@@ -448,33 +453,7 @@ HSS_SCHEMA(hss_schema_care, "care",
     "CREATE INDEX care_enrolment_county ON care_enrolment(county_code);"
     "CREATE INDEX care_followup_enrolment ON care_followup(enrolment_id, visit_date);"
     "CREATE INDEX care_request_county ON care_request(county_code, at);"
-    "CREATE TRIGGER care_figures_resident_ins AFTER INSERT ON care_resident BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_resident_upd AFTER UPDATE ON care_resident BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_resident_del AFTER DELETE ON care_resident BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_contract_ins AFTER INSERT ON care_contract BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_contract_upd AFTER UPDATE ON care_contract BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_contract_del AFTER DELETE ON care_contract BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_enrolment_ins AFTER INSERT ON care_enrolment BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_enrolment_upd AFTER UPDATE ON care_enrolment BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(NEW.village_code,1,9),NEW.county_code WHERE true ON CONFLICT DO NOTHING; INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
-    "CREATE TRIGGER care_figures_enrolment_del AFTER DELETE ON care_enrolment BEGIN "
-    "INSERT INTO care_figures_dirty SELECT substr(OLD.village_code,1,9),OLD.county_code WHERE true ON CONFLICT DO NOTHING; "
-    "END;"
+    FIGURE_TRIGGERS_V6
     "CREATE TRIGGER care_figures_followup_ins AFTER INSERT ON care_followup BEGIN "
     "INSERT INTO care_figures_dirty SELECT substr(e.village_code,1,9),e.county_code FROM care_enrolment e WHERE e.id=NEW.enrolment_id AND e.county_code=NEW.county_code ON CONFLICT DO NOTHING; "
     "END;"
