@@ -7,6 +7,7 @@
  * contracts with renewals, chronic-disease enrolments with two years of follow-ups that have
  * realistic gaps (missed quarters, re-checks, lost patients), and referrals moving through the
  * workflow. Deterministic for a seed and an as-of date (meta "demo_date", else today).
+ * The records are made in memory and then bulk-loaded table by table (see `rows`).
  */
 #include "care/care_int.h"
 

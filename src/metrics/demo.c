@@ -6,6 +6,7 @@
  * misses them, or starts below and recovers during 2025. Visits have a winter peak,
  * facilities vary around their type's typical volume, and each county's basic-level share,
  * in-county rate, contracting, literacy, fund share and chronic management follow its scenario.
+ * The values are made in memory and then bulk-loaded (see gen_value).
  */
 #include <math.h>
 #include <stdio.h>
@@ -119,6 +120,7 @@ static int org_id(gen *g, const char *code)
     return id;
 }
 
+/* Keeps one value (it cannot fail: the store is written in load_values). */
 static hss_code put(gen *g, const char *element, const char *org, int m, double v,
                     hss_error *err)
 {
