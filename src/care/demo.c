@@ -854,6 +854,9 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
         goto done;
     gen_villages(&W, &R, vs, nv, scale, asof, &rules, hs, nh);
     rc = load_rows(st, &W, err);
+    /* the monthly figures read these tables next, in this transaction */
+    for (int t = 0; t < T_N && !rc; t++)
+        rc = hss_store_analyse(st, TABLES[t], err);
     if (!rc) {
         char d[11];
         hss_care_format_day(asof, d);
