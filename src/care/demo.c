@@ -7,6 +7,7 @@
  * contracts with renewals, chronic-disease enrolments with two years of follow-ups that have
  * realistic gaps (missed quarters, re-checks, lost patients), and referrals moving through the
  * workflow. Deterministic for a seed and an as-of date (meta "demo_date", else today).
+ * The records are made in memory and then bulk-loaded table by table (see `rows`).
  */
 #include "care/care_int.h"
 
@@ -75,10 +76,6 @@ typedef struct {
     char team[64];
     char facility[40];
 } village;
-
-typedef struct {
-    hss_stmt *res, *con, *enr, *fu, *ref, *ev, *upd;
-} stmts;
 
 static hss_code exec_del(hss_store *st, hss_error *err)
 {
@@ -202,16 +199,131 @@ static const hosp *county_hospital(const hosp *hs, size_t nh, const char *county
     return &hs[first + (size_t)irange(R, 0, (int)cnt - 1)];
 }
 
+/* The generated records are kept in memory with the ids they will have, then bulk-loaded table
+ * by table (SQLite inserts, PostgreSQL COPY): a load cannot be interleaved with other
+ * statements, and a statement per row cost a PostgreSQL server a round trip each. Each table's
+ * ids go on from its largest id, in the order the rows are made, as SQLite numbers new rows. */
+typedef struct {
+    int64_t id;
+    const village *v;
+    char idn[19], name[64], bd[11], hh[48];
+    int male;
+    unsigned cond;
+} res_row;
+
+typedef struct {
+    int64_t id, rid, renewal_of; /* renewal_of 0: a first contract */
+    const village *v;
+    const char *pkg;
+    char sd[11], ed[11];
+} con_row;
+
+typedef struct {
+    int64_t id, rid;
+    const village *v;
+    int disease, nvisits;
+    int32_t birth, enrolled;
+    char ed[11];
+    unsigned char blob[CARE_SUMMARY_BYTES];
+} enr_row;
+
+typedef struct {
+    int64_t id, eid;
+    const village *v;
+    char vd[11];
+    int sbp, dbp; /* -1: not measured */
+    double glucose; /* < 0: not measured */
+    int symptoms, referred;
+    const char *adherence;
+} fu_row;
+
+typedef struct {
+    int64_t id, rid;
+    const village *v;
+    const hosp *h; /* NULL: out of the county */
+    int priority, state;
+    const char *reason;
+    int reached[7];
+    char at[7][40];
+} ref_row;
+
+typedef struct {
+    int64_t id, referral_id;
+    const village *v;
+    int state;
+    char at[40];
+} ev_row;
+
+/* The citizen ID numbers taken (stored ones and those drawn so far): an ID drawn twice is
+ * skipped and another sequence number tried, as the table's uniqueness would refuse it. */
+typedef struct {
+    char (*key)[19];
+    size_t cap, n;
+} idset;
+
+enum { T_RES, T_CON, T_ENR, T_FU, T_REF, T_EV, T_N };
+static const char *const TABLES[T_N] = {"care_resident", "care_contract", "care_enrolment",
+                                        "care_followup", "care_referral", "care_referral_event"};
+
+typedef struct {
+    hss_vec t[T_N];      /* rows of each table, of the *_row types above */
+    int64_t next[T_N];   /* the id the next row of each table gets */
+    idset ids;
+} rows;
+
+static size_t idset_slot(const idset *s, const char *k)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const char *c = k; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    size_t i = (size_t)h & (s->cap - 1);
+    while (s->key[i][0] && strcmp(s->key[i], k) != 0)
+        i = (i + 1) & (s->cap - 1);
+    return i;
+}
+
+/* Adds k; 0 when it was there already. */
+static int idset_add(idset *s, const char *k)
+{
+    if (2 * (s->n + 1) > s->cap) {
+        idset g = {NULL, s->cap ? 2 * s->cap : 4096, s->n};
+        g.key = hss_xcalloc(g.cap, sizeof *g.key);
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->key[i][0])
+                memcpy(g.key[idset_slot(&g, s->key[i])], s->key[i], sizeof *s->key);
+        free(s->key);
+        *s = g;
+    }
+    size_t i = idset_slot(s, k);
+    if (s->key[i][0])
+        return 0;
+    snprintf(s->key[i], sizeof *s->key, "%s", k);
+    s->n++;
+    return 1;
+}
+
+/* A new row of table t, numbered (every row type starts with its id). */
+static void *add_row(rows *W, int t)
+{
+    int64_t *r = hss_vec_push(&W->t[t]);
+    *r = W->next[t]++;
+    return r;
+}
+
 /* Walks a referral through the workflow from its request day, stopping at the as-of day. */
-static hss_code gen_referral(hss_store *st, stmts *S, rng *R, int64_t rid, const village *v, int32_t req,
-                             int32_t asof, int priority, const hosp *hs, size_t nh, const char *reason, hss_error *err)
+static void gen_referral(rows *W, rng *R, int64_t rid, const village *v, int32_t req, int32_t asof, int priority,
+                         const hosp *hs, size_t nh, const char *reason)
 {
     if (!v->facility[0] || req > asof)
-        return HSS_OK;
+        return;
     const hosp *h = unif(R) < 0.9 ? county_hospital(hs, nh, v->code, R) : NULL;
-    hss_stmt *s = S->ref;
-    char at[7][40];
-    int32_t t[7];
+    ref_row *x = add_row(W, T_REF);
+    x->rid = rid;
+    x->v = v;
+    x->h = h;
+    x->priority = priority;
+    x->reason = reason;
+    int32_t t[7] = {0};
     int last = 0;
     t[HSS_REF_REQUESTED] = req;
     int path[5] = {HSS_REF_ACCEPTED, HSS_REF_ARRIVED, HSS_REF_COMPLETED, HSS_REF_DOWN_REFERRED, HSS_REF_RECEIVED};
@@ -240,59 +352,34 @@ static hss_code gen_referral(hss_store *st, stmts *S, rng *R, int64_t rid, const
         int hh = irange(R, 8, 17), mm = irange(R, 0, 59);
         char d[11];
         hss_care_format_day(t[k], d);
-        snprintf(at[k], sizeof at[k], "%sT%02d:%02d", d, hh, mm);
+        snprintf(x->at[k], sizeof x->at[k], "%sT%02d:%02d", d, hh, mm);
     }
-    hss_store_bind_int64(s, 1, rid);
-    hss_store_bind_text(s, 2, v->facility);
-    if (h)
-        hss_store_bind_text(s, 3, h->code);
-    else
-        hss_store_bind_null(s, 3);
-    hss_store_bind_text(s, 4, h ? h->name : "省级医院 (生成)");
-    hss_store_bind_int(s, 5, h != NULL);
-    hss_store_bind_int(s, 6, priority);
-    hss_store_bind_text(s, 7, reason);
-    hss_store_bind_text(s, 8, hss_ref_state_id((hss_ref_state)state));
-    /* timestamps of the states reached: requested..received are columns 9..15 */
-    int reached[7] = {1, 0, 0, 0, 0, 0, 0};
+    x->state = state;
+    /* the states reached, each with its timestamp and an event */
+    x->reached[HSS_REF_REQUESTED] = 1;
     if (state == HSS_REF_REJECTED)
-        reached[HSS_REF_REJECTED] = 1;
+        x->reached[HSS_REF_REJECTED] = 1;
     else
         for (int k = 0; k < 5; k++)
             if (path[k] <= state && state != HSS_REF_REQUESTED)
-                reached[path[k]] = 1;
-    for (int k = 0; k < 7; k++) {
-        if (reached[k])
-            hss_store_bind_copy(s, 9 + k, at[k]);
-        else
-            hss_store_bind_null(s, 9 + k);
-    }
-    hss_store_bind_text(s, 16, v->code);
-    hss_store_bind_textn(s, 17, v->code, 6);
-    hss_code rc = step(st, s, err, "storing a generated referral");
-    if (rc)
-        return rc;
-    int64_t id = hss_store_last_id(st);
+                x->reached[path[k]] = 1;
     static const int order[7] = {HSS_REF_REQUESTED, HSS_REF_REJECTED, HSS_REF_ACCEPTED, HSS_REF_ARRIVED,
                                  HSS_REF_COMPLETED, HSS_REF_DOWN_REFERRED, HSS_REF_RECEIVED};
-    for (int k = 0; k < 7 && !rc; k++) {
-        if (!reached[order[k]])
+    for (int k = 0; k < 7; k++) {
+        if (!x->reached[order[k]])
             continue;
-        hss_store_bind_int64(S->ev, 1, id);
-        hss_store_bind_text(S->ev, 2, hss_ref_state_id((hss_ref_state)order[k]));
-        hss_store_bind_copy(S->ev, 3, at[order[k]]);
-        hss_store_bind_textn(S->ev, 4, v->code, 6);
-        rc = step(st, S->ev, err, "logging a generated referral");
+        ev_row *e = add_row(W, T_EV);
+        e->referral_id = x->id;
+        e->v = v;
+        e->state = order[k];
+        memcpy(e->at, x->at[order[k]], sizeof e->at);
     }
-    return rc;
 }
 
 /* Two years of follow-ups for one enrolment, with realistic gaps. */
-static hss_code gen_chronic(hss_store *st, stmts *S, rng *R, int64_t rid, int disease, int32_t birth, const village *v,
-                            int32_t asof, const hss_care_rules *rules, const hss_care_viewer *contract_of,
-                            const hosp *hs, size_t nh, int priority, hss_error *err)
+static void gen_chronic(rows *W, rng *R, int64_t rid, int disease, int32_t birth, const village *v, int32_t asof,
+                        const hss_care_rules *rules, const hosp *hs, size_t nh, int priority)
 {
-    (void)contract_of;
     int32_t enrolled = asof - irange(R, 30, 8 * 365);
     hss_care_visit vis[64];
     int nvis = 0;
@@ -360,53 +447,339 @@ static hss_code gen_chronic(hss_store *st, stmts *S, rng *R, int64_t rid, int di
     hss_care_patient p = {0};
     for (int k = 0; k < nvis; k++)
         hss_care_patient_add_visit(&p, &vis[k]);
-    char ed[11];
-    hss_care_format_day(enrolled, ed);
-    hss_stmt *e = S->enr;
-    hss_store_bind_int64(e, 1, rid);
-    hss_store_bind_text(e, 2, hss_care_disease_id(disease));
-    hss_store_bind_copy(e, 3, ed);
-    hss_store_bind_text(e, 4, v->code);
-    hss_store_bind_textn(e, 5, v->code, 6);
-    hss_store_bind_int(e, 6, birth);
-    hss_store_bind_int(e, 7, enrolled);
-    hss_store_bind_int(e, 8, p.nvisits);
-    unsigned char blob[CARE_SUMMARY_BYTES];
-    care_summary_pack(&p, blob);
-    hss_store_bind_blob_copy(e, 9, blob, sizeof blob);
-    hss_code rc = step(st, e, err, "storing a generated enrolment");
-    if (rc)
-        return rc;
-    int64_t eid = hss_store_last_id(st);
+    enr_row *e = add_row(W, T_ENR);
+    e->rid = rid;
+    e->v = v;
+    e->disease = disease;
+    e->birth = birth;
+    e->enrolled = enrolled;
+    e->nvisits = p.nvisits;
+    hss_care_format_day(enrolled, e->ed);
+    care_summary_pack(&p, e->blob);
+    int64_t eid = e->id;
     static const char *const adh[] = {"regular", "intermittent", "none"};
-    for (int k = 0; k < nvis && !rc; k++) {
-        hss_stmt *f = S->fu;
-        char vd[11];
-        hss_care_format_day(vis[k].day, vd);
-        hss_store_bind_int64(f, 1, eid);
-        hss_store_bind_copy(f, 2, vd);
-        hss_store_bind_textn(f, 9, v->code, 6);
-        if (vis[k].sbp > 0) {
-            hss_store_bind_int(f, 3, vis[k].sbp);
-            hss_store_bind_int(f, 4, vis[k].dbp);
-        } else {
-            hss_store_bind_null(f, 3);
-            hss_store_bind_null(f, 4);
-        }
-        if (vis[k].glucose >= 0)
-            hss_store_bind_double(f, 5, vis[k].glucose);
-        else
-            hss_store_bind_null(f, 5);
-        hss_store_bind_text(f, 6, vis[k].symptoms ? "dizziness" : "");
+    for (int k = 0; k < nvis; k++) {
+        fu_row *f = add_row(W, T_FU);
+        f->eid = eid;
+        f->v = v;
+        hss_care_format_day(vis[k].day, f->vd);
+        f->sbp = vis[k].sbp > 0 ? vis[k].sbp : -1;
+        f->dbp = vis[k].sbp > 0 ? vis[k].dbp : -1;
+        f->glucose = vis[k].glucose;
+        f->symptoms = vis[k].symptoms != 0;
         double a = unif(R);
-        hss_store_bind_text(f, 7, adh[a < 0.72 ? 0 : a < 0.95 ? 1 : 2]);
-        hss_store_bind_int(f, 8, vis[k].referred);
-        rc = step(st, f, err, "storing a generated follow-up");
-        if (!rc && vis[k].referred)
-            rc = gen_referral(st, S, R, rid, v, vis[k].day, asof, priority, hs, nh,
-                              disease == HSS_CARE_T2DM ? "糖尿病随访: 需转诊 (生成)" : "高血压随访: 需转诊 (生成)", err);
+        f->adherence = adh[a < 0.72 ? 0 : a < 0.95 ? 1 : 2];
+        f->referred = vis[k].referred;
+        if (vis[k].referred)
+            gen_referral(W, R, rid, v, vis[k].day, asof, priority, hs, nh,
+                         disease == HSS_CARE_T2DM ? "糖尿病随访: 需转诊 (生成)" : "高血压随访: 需转诊 (生成)");
+    }
+}
+
+/* A resident's contracts: key groups first (documents: key groups >= 90 % target), renewed
+ * yearly. Returns 1 when a contract runs at the as-of day (the resident is a priority). */
+static int gen_contracts(rows *W, rng *R, int64_t rid, const village *v, int32_t birth, unsigned cond, int32_t asof)
+{
+    unsigned groups = hss_care_key_groups(birth, cond, asof);
+    int priority_now = 0;
+    if (!v->team[0] || unif(R) >= (groups ? 0.82 : 0.38))
+        return 0;
+    const char *pkg = (cond & (HSS_CARE_HYPERTENSION | HSS_CARE_DIABETES)) ? "chronic"
+                      : (groups & HSS_CARE_ELDERLY)                          ? "elderly"
+                      : (groups & (HSS_CARE_CHILD | HSS_CARE_PREGNANT))      ? "maternal_child"
+                      : (cond & HSS_CARE_SEVERE_MENTAL_ILLNESS)              ? "mental"
+                      : (cond & HSS_CARE_TUBERCULOSIS)                       ? "tuberculosis"
+                      : (cond & HSS_CARE_DISABLED)                           ? "disabled"
+                                                                             : "basic";
+    int32_t start = asof - 730 + irange(R, 0, 364);
+    int64_t prev = 0;
+    while (start <= asof) {
+        con_row *c = add_row(W, T_CON);
+        c->rid = rid;
+        c->v = v;
+        c->pkg = pkg;
+        c->renewal_of = prev;
+        hss_care_format_day(start, c->sd);
+        hss_care_format_day(start + 364, c->ed);
+        prev = c->id;
+        if (start + 364 >= asof)
+            priority_now = 1;
+        if (unif(R) > (groups ? 0.9 : 0.8))
+            break; /* not renewed */
+        start += 365 + irange(R, 0, 30);
+    }
+    return priority_now;
+}
+
+/* One resident of village v with its records; nothing when 20 draws of an ID were all taken. */
+static void gen_resident(rows *W, rng *R, const village *v, long long household, int32_t asof,
+                         const hss_care_rules *rules, const hosp *hs, size_t nh)
+{
+    int age = gen_age(R);
+    int male = unif(R) < 0.51;
+    int32_t birth = asof - (int32_t)(age * 365.2425) - irange(R, 1, 364);
+    char bd[11];
+    hss_care_format_day(birth, bd);
+    unsigned cond = 0;
+    if (unif(R) < htn_prev(age))
+        cond |= HSS_CARE_HYPERTENSION;
+    if (unif(R) < dm_prev(age))
+        cond |= HSS_CARE_DIABETES;
+    if (age >= 15 && unif(R) < 0.006)
+        cond |= HSS_CARE_SEVERE_MENTAL_ILLNESS;
+    if (unif(R) < 0.0006)
+        cond |= HSS_CARE_TUBERCULOSIS;
+    if (unif(R) < (age >= 65 ? 0.08 : 0.025))
+        cond |= HSS_CARE_DISABLED;
+    if (!male && age >= 20 && age <= 40 && unif(R) < 0.05)
+        cond |= HSS_CARE_PREGNANT;
+    char idn[19], name[64];
+    gen_name(R, name, sizeof name);
+    int fresh = 0;
+    for (int attempt = 0; attempt < 20 && !fresh; attempt++) {
+        int seq = irange(R, 0, 499) * 2 + (male ? 1 : 0);
+        snprintf(idn, sizeof idn, "%.6s%.4s%.2s%.2s%03d", v->code, bd, bd + 5, bd + 8, seq % 1000);
+        idn[17] = hss_care_id_check_char(idn);
+        idn[18] = 0;
+        fresh = idset_add(&W->ids, idn);
+    }
+    if (!fresh)
+        return;
+    res_row *x = add_row(W, T_RES);
+    int64_t rid = x->id;
+    x->v = v;
+    x->male = male;
+    x->cond = cond;
+    memcpy(x->idn, idn, sizeof idn);
+    memcpy(x->name, name, sizeof name);
+    memcpy(x->bd, bd, sizeof bd);
+    snprintf(x->hh, sizeof x->hh, "G%s-%04lld", v->code, household);
+    int priority_now = gen_contracts(W, R, rid, v, birth, cond, asof);
+    for (int dz = 0; dz < 2; dz++)
+        if (cond & (dz ? HSS_CARE_DIABETES : HSS_CARE_HYPERTENSION))
+            gen_chronic(W, R, rid, dz, birth, v, asof, rules, hs, nh, priority_now);
+    /* other up-referrals: about 1.5 % of residents a year */
+    if (unif(R) < 0.03)
+        gen_referral(W, R, rid, v, asof - irange(R, 0, 729), asof, priority_now, hs, nh, "门诊上转 (生成)");
+}
+
+/* Where the numbering goes on (each table's largest id) and the ID numbers already stored. */
+static hss_code read_taken(hss_store *st, rows *W, hss_error *err)
+{
+    for (int t = 0; t < T_N; t++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT coalesce(max(id),0) FROM %s", TABLES[t]);
+        hss_stmt *q = hss_store_prepare(st, sql, err);
+        if (!q)
+            return HSS_EDB;
+        int r = hss_store_step(q);
+        W->next[t] = hss_store_col_int64(q, 0) + 1;
+        hss_store_finalize(q);
+        if (r != HSS_ROW)
+            return hss_store_error(st, err, "reading the largest care ids");
+    }
+    hss_stmt *q = hss_store_prepare(st, "SELECT id_number FROM care_resident", err);
+    if (!q)
+        return HSS_EDB;
+    int r;
+    while ((r = hss_store_step(q)) == HSS_ROW)
+        idset_add(&W->ids, care_col_text(q, 0));
+    hss_store_finalize(q);
+    return r == HSS_DONE ? HSS_OK : hss_store_error(st, err, "reading the stored ID numbers");
+}
+
+/* ---- the bulk load: each table's columns and how a row fills them ---------------------------- */
+
+static const char *const RES_COLS[] = {"id", "id_number", "name", "sex", "birth_date", "village_code", "county_code",
+                                       "household", "conditions", "generated"};
+static void put_res(hss_store_loader *ld, const void *row)
+{
+    const res_row *x = row;
+    hss_store_load_int(ld, 0, x->id);
+    hss_store_load_text(ld, 1, x->idn);
+    hss_store_load_text(ld, 2, x->name);
+    hss_store_load_text(ld, 3, x->male ? "male" : "female");
+    hss_store_load_text(ld, 4, x->bd);
+    hss_store_load_text(ld, 5, x->v->code);
+    hss_store_load_textn(ld, 6, x->v->code, 6);
+    hss_store_load_text(ld, 7, x->hh);
+    hss_store_load_int(ld, 8, x->cond);
+    hss_store_load_int(ld, 9, 1);
+}
+
+static const char *const CON_COLS[] = {"id", "resident_id", "team_code", "package", "start_date", "end_date",
+                                       "renewal_of", "village_code", "county_code", "generated"};
+static void put_con(hss_store_loader *ld, const void *row)
+{
+    const con_row *x = row;
+    hss_store_load_int(ld, 0, x->id);
+    hss_store_load_int(ld, 1, x->rid);
+    hss_store_load_text(ld, 2, x->v->team);
+    hss_store_load_text(ld, 3, x->pkg);
+    hss_store_load_text(ld, 4, x->sd);
+    hss_store_load_text(ld, 5, x->ed);
+    if (x->renewal_of)
+        hss_store_load_int(ld, 6, x->renewal_of);
+    hss_store_load_text(ld, 7, x->v->code);
+    hss_store_load_textn(ld, 8, x->v->code, 6);
+    hss_store_load_int(ld, 9, 1);
+}
+
+static const char *const ENR_COLS[] = {"id", "resident_id", "disease", "enrolled_on", "village_code", "county_code",
+                                       "generated", "s_birth", "s_enrolled", "s_nvisits", "s_visits"};
+static void put_enr(hss_store_loader *ld, const void *row)
+{
+    const enr_row *x = row;
+    hss_store_load_int(ld, 0, x->id);
+    hss_store_load_int(ld, 1, x->rid);
+    hss_store_load_text(ld, 2, hss_care_disease_id(x->disease));
+    hss_store_load_text(ld, 3, x->ed);
+    hss_store_load_text(ld, 4, x->v->code);
+    hss_store_load_textn(ld, 5, x->v->code, 6);
+    hss_store_load_int(ld, 6, 1);
+    hss_store_load_int(ld, 7, x->birth);
+    hss_store_load_int(ld, 8, x->enrolled);
+    hss_store_load_int(ld, 9, x->nvisits);
+    hss_store_load_blob(ld, 10, x->blob, sizeof x->blob);
+}
+
+static const char *const FU_COLS[] = {"id", "enrolment_id", "visit_date", "sbp", "dbp", "glucose", "symptoms",
+                                      "adherence", "referred", "user_name", "generated", "county_code"};
+static void put_fu(hss_store_loader *ld, const void *row)
+{
+    const fu_row *x = row;
+    hss_store_load_int(ld, 0, x->id);
+    hss_store_load_int(ld, 1, x->eid);
+    hss_store_load_text(ld, 2, x->vd);
+    if (x->sbp > 0) {
+        hss_store_load_int(ld, 3, x->sbp);
+        hss_store_load_int(ld, 4, x->dbp);
+    }
+    if (x->glucose >= 0)
+        hss_store_load_double(ld, 5, x->glucose);
+    hss_store_load_text(ld, 6, x->symptoms ? "dizziness" : "");
+    hss_store_load_text(ld, 7, x->adherence);
+    hss_store_load_int(ld, 8, x->referred);
+    hss_store_load_text(ld, 9, "generated");
+    hss_store_load_int(ld, 10, 1);
+    hss_store_load_textn(ld, 11, x->v->code, 6);
+}
+
+static const char *const REF_COLS[] = {"id", "resident_id", "from_facility", "to_facility", "to_name", "in_county",
+                                       "priority", "reason", "state", "requested_at", "accepted_at", "rejected_at",
+                                       "arrived_at", "completed_at", "down_referred_at", "received_at",
+                                       "village_code", "county_code", "generated"};
+static void put_ref(hss_store_loader *ld, const void *row)
+{
+    const ref_row *x = row;
+    hss_store_load_int(ld, 0, x->id);
+    hss_store_load_int(ld, 1, x->rid);
+    hss_store_load_text(ld, 2, x->v->facility);
+    hss_store_load_text(ld, 3, x->h ? x->h->code : NULL);
+    hss_store_load_text(ld, 4, x->h ? x->h->name : "省级医院 (生成)");
+    hss_store_load_int(ld, 5, x->h != NULL);
+    hss_store_load_int(ld, 6, x->priority);
+    hss_store_load_text(ld, 7, x->reason);
+    hss_store_load_text(ld, 8, hss_ref_state_id((hss_ref_state)x->state));
+    /* timestamps of the states reached: requested..received are columns 9..15 */
+    for (int k = 0; k < 7; k++)
+        if (x->reached[k])
+            hss_store_load_text(ld, 9 + k, x->at[k]);
+    hss_store_load_text(ld, 16, x->v->code);
+    hss_store_load_textn(ld, 17, x->v->code, 6);
+    hss_store_load_int(ld, 18, 1);
+}
+
+static const char *const EV_COLS[] = {"id", "referral_id", "state", "at", "user_name", "note", "county_code"};
+static void put_ev(hss_store_loader *ld, const void *row)
+{
+    const ev_row *x = row;
+    hss_store_load_int(ld, 0, x->id);
+    hss_store_load_int(ld, 1, x->referral_id);
+    hss_store_load_text(ld, 2, hss_ref_state_id((hss_ref_state)x->state));
+    hss_store_load_text(ld, 3, x->at);
+    hss_store_load_text(ld, 4, "generated");
+    hss_store_load_text(ld, 5, "");
+    hss_store_load_textn(ld, 6, x->v->code, 6);
+}
+
+typedef void (*put_fn)(hss_store_loader *ld, const void *row);
+
+static hss_code load_table(hss_store *st, const char *table, const char *const *cols, int ncols, const hss_vec *v,
+                           put_fn put, hss_error *err)
+{
+    hss_store_loader *ld = hss_store_load_begin(st, table, cols, ncols, err);
+    if (!ld)
+        return HSS_EDB;
+    for (size_t i = 0; i < v->len; i++) {
+        put(ld, (const char *)v->items + i * v->item_size);
+        if (hss_store_load_next(ld, err)) {
+            hss_store_load_abort(ld);
+            return HSS_EDB;
+        }
+    }
+    return hss_store_load_end(ld, err);
+}
+
+/* Loads every table, parents first. */
+static hss_code load_rows(hss_store *st, rows *W, hss_error *err)
+{
+    static const struct {
+        const char *const *cols;
+        int ncols;
+        put_fn put;
+    } T[T_N] = {
+        [T_RES] = {RES_COLS, sizeof RES_COLS / sizeof *RES_COLS, put_res},
+        [T_CON] = {CON_COLS, sizeof CON_COLS / sizeof *CON_COLS, put_con},
+        [T_ENR] = {ENR_COLS, sizeof ENR_COLS / sizeof *ENR_COLS, put_enr},
+        [T_FU] = {FU_COLS, sizeof FU_COLS / sizeof *FU_COLS, put_fu},
+        [T_REF] = {REF_COLS, sizeof REF_COLS / sizeof *REF_COLS, put_ref},
+        [T_EV] = {EV_COLS, sizeof EV_COLS / sizeof *EV_COLS, put_ev},
+    };
+    static const int order[T_N] = {T_RES, T_CON, T_ENR, T_FU, T_REF, T_EV};
+    hss_code rc = HSS_OK;
+    for (int i = 0; i < T_N && !rc; i++) {
+        int t = order[i];
+        rc = load_table(st, TABLES[t], T[t].cols, T[t].ncols, &W->t[t], T[t].put, err);
     }
     return rc;
+}
+
+static void rows_init(rows *W)
+{
+    static const size_t size[T_N] = {sizeof(res_row), sizeof(con_row), sizeof(enr_row),
+                                     sizeof(fu_row), sizeof(ref_row), sizeof(ev_row)};
+    memset(W, 0, sizeof *W);
+    for (int t = 0; t < T_N; t++)
+        hss_vec_init(&W->t[t], size[t]);
+}
+
+static void rows_free(rows *W)
+{
+    for (int t = 0; t < T_N; t++)
+        hss_vec_free(&W->t[t]);
+    free(W->ids.key);
+}
+
+/* Every village's residents (population × scale, at least one), in households of 1 to 4. */
+static void gen_villages(rows *W, rng *R, const village *vs, size_t nv, double scale, int32_t asof,
+                         const hss_care_rules *rules, const hosp *hs, size_t nh)
+{
+    for (size_t vi = 0; vi < nv; vi++) {
+        const village *v = &vs[vi];
+        long long n = llround((double)v->population * scale);
+        if (n < 1 && v->population > 0)
+            n = 1;
+        long long household = 0;
+        int left_in_house = 0;
+        for (long long i = 0; i < n; i++) {
+            if (left_in_house-- <= 0) {
+                household++;
+                left_in_house = irange(R, 1, 4) - 1;
+            }
+            gen_resident(W, R, v, household, asof, rules, hs, nh);
+        }
+    }
 }
 
 hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_error *err)
@@ -466,136 +839,24 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
     hss_store_finalize(q);
 
     hss_store_exec(st, "PRAGMA cache_size=-262144", NULL);
-    stmts S = {0};
+    rows W;
+    rows_init(&W);
     hss_code rc = hss_store_begin(st, err);
     if (rc) {
         free(vs);
         free(hs);
+        rows_free(&W);
         return rc;
     }
     if ((rc = exec_del(st, err)) || (rc = make_teams(st, &R, vs, nv, err)))
         goto done;
-    S.res = hss_store_prepare(st, "INSERT INTO care_resident(id_number,name,sex,birth_date,village_code,county_code,household,"
-                                  "conditions,generated) VALUES(?,?,?,?,?,?,?,?,1) ON CONFLICT DO NOTHING", err);
-    S.con = hss_store_prepare(st, "INSERT INTO care_contract(resident_id,team_code,package,start_date,end_date,renewal_of,"
-                                  "village_code,county_code,generated) VALUES(?,?,?,?,?,?,?,?,1)", err);
-    S.enr = hss_store_prepare(st, "INSERT INTO care_enrolment(resident_id,disease,enrolled_on,village_code,county_code,generated,"
-                                  "s_birth,s_enrolled,s_nvisits,s_visits) VALUES(?1,?2,?3,?4,?5,1,?6,?7,?8,?9)", err);
-    S.fu = hss_store_prepare(st, "INSERT INTO care_followup(enrolment_id,visit_date,sbp,dbp,glucose,symptoms,adherence,referred,"
-                                 "user_name,generated,county_code) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,'generated',1,?9)", err);
-    S.ref = hss_store_prepare(st, "INSERT INTO care_referral(resident_id,from_facility,to_facility,to_name,in_county,priority,reason,"
-                                  "state,requested_at,accepted_at,rejected_at,arrived_at,completed_at,down_referred_at,received_at,"
-                                  "village_code,county_code,generated) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,1)", err);
-    S.ev = hss_store_prepare(st, "INSERT INTO care_referral_event(referral_id,state,at,user_name,note,county_code) VALUES(?1,?2,?3,'generated','',?4)", err);
-    if (!S.res || !S.con || !S.enr || !S.fu || !S.ref || !S.ev) {
-        rc = HSS_EDB;
+    if ((rc = read_taken(st, &W, err)))
         goto done;
-    }
-    for (size_t vi = 0; vi < nv && !rc; vi++) {
-        village *v = &vs[vi];
-        long long n = llround((double)v->population * scale);
-        if (n < 1 && v->population > 0)
-            n = 1;
-        long long household = 0;
-        int left_in_house = 0;
-        for (long long i = 0; i < n && !rc; i++) {
-            if (left_in_house-- <= 0) {
-                household++;
-                left_in_house = irange(&R, 1, 4) - 1;
-            }
-            int age = gen_age(&R);
-            int male = unif(&R) < 0.51;
-            int32_t birth = asof - (int32_t)(age * 365.2425) - irange(&R, 1, 364);
-            char bd[11];
-            hss_care_format_day(birth, bd);
-            unsigned cond = 0;
-            if (unif(&R) < htn_prev(age))
-                cond |= HSS_CARE_HYPERTENSION;
-            if (unif(&R) < dm_prev(age))
-                cond |= HSS_CARE_DIABETES;
-            if (age >= 15 && unif(&R) < 0.006)
-                cond |= HSS_CARE_SEVERE_MENTAL_ILLNESS;
-            if (unif(&R) < 0.0006)
-                cond |= HSS_CARE_TUBERCULOSIS;
-            if (unif(&R) < (age >= 65 ? 0.08 : 0.025))
-                cond |= HSS_CARE_DISABLED;
-            if (!male && age >= 20 && age <= 40 && unif(&R) < 0.05)
-                cond |= HSS_CARE_PREGNANT;
-            char idn[19], name[64], hh[48];
-            gen_name(&R, name, sizeof name);
-            snprintf(hh, sizeof hh, "G%s-%04lld", v->code, household);
-            int64_t rid = 0;
-            for (int attempt = 0; attempt < 20 && !rid; attempt++) {
-                int seq = irange(&R, 0, 499) * 2 + (male ? 1 : 0);
-                snprintf(idn, sizeof idn, "%.6s%.4s%.2s%.2s%03d", v->code, bd, bd + 5, bd + 8, seq % 1000);
-                idn[17] = hss_care_id_check_char(idn);
-                idn[18] = 0;
-                hss_store_bind_copy(S.res, 1, idn);
-                hss_store_bind_copy(S.res, 2, name);
-                hss_store_bind_text(S.res, 3, male ? "male" : "female");
-                hss_store_bind_copy(S.res, 4, bd);
-                hss_store_bind_text(S.res, 5, v->code);
-                hss_store_bind_textn(S.res, 6, v->code, 6);
-                hss_store_bind_copy(S.res, 7, hh);
-                hss_store_bind_int(S.res, 8, (int)cond);
-                /* an ID already drawn is skipped (no row) and another sequence number tried */
-                int r = hss_store_step(S.res);
-                hss_store_reset(S.res);
-                if (r != HSS_DONE) {
-                    rc = hss_store_error(st, err, "storing a generated resident");
-                    break;
-                }
-                if (hss_store_changes(st) == 1)
-                    rid = hss_store_last_id(st);
-            }
-            if (rc || !rid)
-                continue;
-            /* contracts: key groups first (documents: key groups >= 90 % target) */
-            unsigned groups = hss_care_key_groups(birth, cond, asof);
-            int priority_now = 0;
-            if (v->team[0] && unif(&R) < (groups ? 0.82 : 0.38)) {
-                const char *pkg = (cond & (HSS_CARE_HYPERTENSION | HSS_CARE_DIABETES)) ? "chronic"
-                                  : (groups & HSS_CARE_ELDERLY)                          ? "elderly"
-                                  : (groups & (HSS_CARE_CHILD | HSS_CARE_PREGNANT))      ? "maternal_child"
-                                  : (cond & HSS_CARE_SEVERE_MENTAL_ILLNESS)              ? "mental"
-                                  : (cond & HSS_CARE_TUBERCULOSIS)                       ? "tuberculosis"
-                                  : (cond & HSS_CARE_DISABLED)                           ? "disabled"
-                                                                                         : "basic";
-                int32_t start = asof - 730 + irange(&R, 0, 364);
-                int64_t prev = 0;
-                while (start <= asof && !rc) {
-                    char sd[11], ed2[11];
-                    hss_care_format_day(start, sd);
-                    hss_care_format_day(start + 364, ed2);
-                    hss_store_bind_int64(S.con, 1, rid);
-                    hss_store_bind_text(S.con, 2, v->team);
-                    hss_store_bind_text(S.con, 3, pkg);
-                    hss_store_bind_copy(S.con, 4, sd);
-                    hss_store_bind_copy(S.con, 5, ed2);
-                    if (prev)
-                        hss_store_bind_int64(S.con, 6, prev);
-                    else
-                        hss_store_bind_null(S.con, 6);
-                    hss_store_bind_text(S.con, 7, v->code);
-                    hss_store_bind_textn(S.con, 8, v->code, 6);
-                    rc = step(st, S.con, err, "storing a generated contract");
-                    prev = hss_store_last_id(st);
-                    if (start + 364 >= asof)
-                        priority_now = 1;
-                    if (unif(&R) > (groups ? 0.9 : 0.8))
-                        break; /* not renewed */
-                    start += 365 + irange(&R, 0, 30);
-                }
-            }
-            for (int dz = 0; dz < 2 && !rc; dz++)
-                if (cond & (dz ? HSS_CARE_DIABETES : HSS_CARE_HYPERTENSION))
-                    rc = gen_chronic(st, &S, &R, rid, dz, birth, v, asof, &rules, NULL, hs, nh, priority_now, err);
-            /* other up-referrals: about 1.5 % of residents a year */
-            if (!rc && unif(&R) < 0.03)
-                rc = gen_referral(st, &S, &R, rid, v, asof - irange(&R, 0, 729), asof, priority_now, hs, nh,
-                                  "门诊上转 (生成)", err);
-        }
-    }
+    gen_villages(&W, &R, vs, nv, scale, asof, &rules, hs, nh);
+    rc = load_rows(st, &W, err);
+    /* the monthly figures read these tables next, in this transaction */
+    for (int t = 0; t < T_N && !rc; t++)
+        rc = hss_store_analyse(st, TABLES[t], err);
     if (!rc) {
         char d[11];
         hss_care_format_day(asof, d);
@@ -604,12 +865,7 @@ hss_code hss_care_generate_demo(hss_store *st, uint64_t seed, double scale, hss_
     if (!rc)
         rc = hss_store_bump_version(st, err);
 done:
-    hss_store_finalize(S.res);
-    hss_store_finalize(S.con);
-    hss_store_finalize(S.enr);
-    hss_store_finalize(S.fu);
-    hss_store_finalize(S.ref);
-    hss_store_finalize(S.ev);
+    rows_free(&W);
     free(vs);
     free(hs);
     if (!rc)

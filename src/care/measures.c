@@ -244,12 +244,16 @@ static hss_code count_measures(hss_store *st, const hss_care_rules *r, groups *G
                                  "AND substr(down_referred_at,1,10)>:ys AND substr(down_referred_at,1,10)<=:d%s GROUP BY p",
                          d, ys, e65, c7, M_DOWN, err)))
         return rc;
-    /* chronic: per enrolment, visits in the year and the last one */
+    /* chronic: per enrolment, visits in the year and the last one. A follow-up is in its
+     * enrolment's county (PostgreSQL's key says so): naming it lets PostgreSQL look in that
+     * county's partition only, where it otherwise probed all of them for each enrolment. */
     hss_stmt *s = prepare_scoped(st, G,
         "SELECT e.village_code,e.disease='diabetes',e.s_birth,e.enrolled_on<=:ys,"
-        " (SELECT count(*) FROM care_followup f WHERE f.enrolment_id=e.id AND f.visit_date>:ys AND f.visit_date<=:d),"
+        " (SELECT count(*) FROM care_followup f WHERE f.enrolment_id=e.id AND f.county_code=e.county_code"
+        " AND f.visit_date>:ys AND f.visit_date<=:d),"
         " l.visit_date,coalesce(l.sbp,-1),coalesce(l.dbp,-1),coalesce(l.glucose,-1),l.symptoms "
-        "FROM care_enrolment e LEFT JOIN care_followup l ON l.id=(SELECT f.id FROM care_followup f WHERE f.enrolment_id=e.id "
+        "FROM care_enrolment e LEFT JOIN care_followup l ON l.county_code=e.county_code AND l.id=(SELECT f.id "
+        " FROM care_followup f WHERE f.enrolment_id=e.id AND f.county_code=e.county_code"
         " AND f.visit_date>:ys AND f.visit_date<=:d ORDER BY f.visit_date DESC, f.id DESC LIMIT 1) "
         "WHERE e.enrolled_on<=:d%s", " AND e.village_code BETWEEN :lo AND :hi", err);
     if (!s)

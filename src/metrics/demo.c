@@ -6,6 +6,7 @@
  * misses them, or starts below and recovers during 2025. Visits have a winter peak,
  * facilities vary around their type's typical volume, and each county's basic-level share,
  * in-county rate, contracting, literacy, fund share and chronic management follow its scenario.
+ * The values are made in memory and then bulk-loaded (see gen_value).
  */
 #include <math.h>
 #include <stdio.h>
@@ -49,47 +50,153 @@ static double scenario(int kind, int m, double good, double low)
     return low + (good - low) * t;
 }
 
+/* The generated values are kept in memory, then bulk-loaded (SQLite inserts, PostgreSQL COPY):
+ * a statement per value cost a PostgreSQL server a round trip each. New org ids go on from the
+ * largest stored one, in the order the orgs are first met, as SQLite numbers new rows. */
+typedef struct {
+    int element, org, period;
+    double value;
+} gen_value;
+
+typedef struct {
+    int id;
+    const char *code; /* the tree's */
+} gen_org;
+
+/* Keys (element, org, month) of the values held: a value imported by a user for the same key
+ * is real and stays, and the generated one is left out. Open addressing; 0 is an empty slot
+ * (no key is 0: the month is at least 190001). */
+typedef struct {
+    uint64_t *slot;
+    size_t cap, n;
+} keyset;
+
 typedef struct gen {
     hss_store *st;
     mx_tree tree;
     mx_strmap orgs;
-    hss_stmt *org_ins, *put;
+    int next_org;
+    hss_vec new_orgs; /* gen_org */
+    hss_vec values;   /* gen_value */
     size_t written;
 } gen;
+
+static uint64_t value_key(int element, int org, int period)
+{
+    return (uint64_t)element << 42 | (uint64_t)org << 18 | (uint64_t)period;
+}
+
+/* Adds k; 0 when it was there already. */
+static int keyset_add(keyset *s, uint64_t k)
+{
+    if (2 * (s->n + 1) > s->cap) {
+        keyset g = {NULL, s->cap ? 2 * s->cap : 1024, 0};
+        g.slot = hss_xcalloc(g.cap, sizeof *g.slot);
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slot[i])
+                keyset_add(&g, s->slot[i]);
+        free(s->slot);
+        *s = g;
+    }
+    size_t i = (size_t)((k * 0x9E3779B97F4A7C15ull) >> 20) & (s->cap - 1);
+    while (s->slot[i] && s->slot[i] != k)
+        i = (i + 1) & (s->cap - 1);
+    if (s->slot[i])
+        return 0;
+    s->slot[i] = k;
+    s->n++;
+    return 1;
+}
 
 static int org_id(gen *g, const char *code)
 {
     int id;
     if (mx_strmap_get(&g->orgs, code, &id))
         return id;
-    hss_store_bind_text(g->org_ins, 1, code);
-    int rc = hss_store_step(g->org_ins);
-    hss_store_reset(g->org_ins);
-    if (rc != HSS_DONE)
-        return -1;
-    id = (int)hss_store_last_id(g->st);
+    gen_org *o = hss_vec_push(&g->new_orgs);
+    o->id = id = g->next_org++;
+    o->code = code;
     mx_strmap_put(&g->orgs, code, id);
     return id;
 }
 
+/* Keeps one value (it cannot fail: the store is written in load_values). */
 static hss_code put(gen *g, const char *element, const char *org, int m, double v,
                     hss_error *err)
 {
+    (void)err;
     const hss_metrics_element *e = hss_metrics_element_find(element);
-    int oid = org_id(g, org);
-    if (oid < 0)
-        return hss_store_error(g->st, err, "storing an org id");
-    int ym = (FIRST_YEAR + m / 12) * 100 + m % 12 + 1;
-    hss_store_bind_int(g->put, 1, e->id);
-    hss_store_bind_int(g->put, 2, oid);
-    hss_store_bind_int(g->put, 3, ym);
-    hss_store_bind_double(g->put, 4, v < 0 ? 0 : round(v));
-    int rc = hss_store_step(g->put);
-    hss_store_reset(g->put);
-    if (rc != HSS_DONE)
-        return hss_store_error(g->st, err, "storing a generated value");
+    gen_value *x = hss_vec_push(&g->values);
+    x->element = e->id;
+    x->org = org_id(g, org);
+    x->period = (FIRST_YEAR + m / 12) * 100 + m % 12 + 1;
+    x->value = v < 0 ? 0 : round(v);
     g->written++;
     return HSS_OK;
+}
+
+/* The largest org id and the keys of the values stored (none generated: they were deleted). */
+static hss_code read_taken(gen *g, keyset *held, hss_error *err)
+{
+    hss_stmt *q = hss_store_prepare(g->st, "SELECT id, code FROM metric_org", err);
+    if (!q)
+        return HSS_EDB;
+    int r;
+    while ((r = hss_store_step(q)) == HSS_ROW) {
+        int id = hss_store_col_int(q, 0);
+        mx_strmap_put(&g->orgs, hss_store_col_text(q, 1), id);
+        if (id >= g->next_org)
+            g->next_org = id + 1;
+    }
+    hss_store_finalize(q);
+    if (r != HSS_DONE)
+        return hss_store_error(g->st, err, "reading the metric orgs");
+    q = hss_store_prepare(g->st, "SELECT element_id, org_id, period FROM data_value WHERE category = ''", err);
+    if (!q)
+        return HSS_EDB;
+    while ((r = hss_store_step(q)) == HSS_ROW)
+        keyset_add(held, value_key(hss_store_col_int(q, 0), hss_store_col_int(q, 1), hss_store_col_int(q, 2)));
+    hss_store_finalize(q);
+    return r == HSS_DONE ? HSS_OK : hss_store_error(g->st, err, "reading the stored values");
+}
+
+/* The new orgs, then the values whose key holds none yet. */
+static hss_code load_values(gen *g, keyset *held, hss_error *err)
+{
+    static const char *const ocols[] = {"id", "code"};
+    hss_store_loader *ld = hss_store_load_begin(g->st, "metric_org", ocols, 2, err);
+    if (!ld)
+        return HSS_EDB;
+    for (size_t i = 0; i < g->new_orgs.len; i++) {
+        const gen_org *o = &HSS_VEC_AT(&g->new_orgs, gen_org, i);
+        hss_store_load_int(ld, 0, o->id);
+        hss_store_load_text(ld, 1, o->code);
+        if (hss_store_load_next(ld, err)) {
+            hss_store_load_abort(ld);
+            return HSS_EDB;
+        }
+    }
+    hss_code rc = hss_store_load_end(ld, err);
+    static const char *const vcols[] = {"element_id", "org_id", "period", "category", "value", "generated"};
+    ld = rc ? NULL : hss_store_load_begin(g->st, "data_value", vcols, 6, err);
+    if (!ld)
+        return HSS_EDB;
+    for (size_t i = 0; i < g->values.len; i++) {
+        const gen_value *x = &HSS_VEC_AT(&g->values, gen_value, i);
+        if (!keyset_add(held, value_key(x->element, x->org, x->period)))
+            continue;
+        hss_store_load_int(ld, 0, x->element);
+        hss_store_load_int(ld, 1, x->org);
+        hss_store_load_int(ld, 2, x->period);
+        hss_store_load_text(ld, 3, "");
+        hss_store_load_double(ld, 4, x->value);
+        hss_store_load_int(ld, 5, 1);
+        if (hss_store_load_next(ld, err)) {
+            hss_store_load_abort(ld);
+            return HSS_EDB;
+        }
+    }
+    return hss_store_load_end(ld, err);
 }
 
 static int county_of(const mx_tree *t, int area)
@@ -220,23 +327,19 @@ hss_code hss_metrics_generate_demo(hss_store *st, uint64_t seed, hss_error *err)
     rc = mx_catalog_sync(st, err);
     if (rc == HSS_OK)
         rc = hss_store_exec(st, "DELETE FROM data_value WHERE generated = 1", err);
-    hss_stmt *q = rc ? NULL : hss_store_prepare(st, "SELECT id, code FROM metric_org", err);
-    while (q && hss_store_step(q) == HSS_ROW)
-        mx_strmap_put(&g.orgs, hss_store_col_text(q, 1), hss_store_col_int(q, 0));
-    hss_store_finalize(q);
-    if (rc == HSS_OK) {
-        g.org_ins = hss_store_prepare(st, "INSERT INTO metric_org(code) VALUES(?)", err);
-        /* OR IGNORE: a value imported by a user for the same key is real and stays. */
-        g.put = hss_store_prepare(st, "INSERT INTO data_value(element_id, org_id, "
-                                      "period, category, value, generated) "
-                                      "VALUES(?,?,?,'',?,1) ON CONFLICT DO NOTHING", err);
-        if (!g.org_ins || !g.put)
-            rc = err->code;
-    }
+    keyset held = {0};
+    g.next_org = 1;
+    hss_vec_init(&g.new_orgs, sizeof(gen_org));
+    hss_vec_init(&g.values, sizeof(gen_value));
+    if (rc == HSS_OK)
+        rc = read_taken(&g, &held, err);
     if (rc == HSS_OK)
         rc = generate(&g, seed, err);
-    hss_store_finalize(g.org_ins);
-    hss_store_finalize(g.put);
+    if (rc == HSS_OK)
+        rc = load_values(&g, &held, err);
+    free(held.slot);
+    hss_vec_free(&g.new_orgs);
+    hss_vec_free(&g.values);
     if (rc == HSS_OK)
         rc = mx_rebuild_locked(st, &g.tree, err);
     if (rc == HSS_OK) {

@@ -493,6 +493,18 @@ static hss_code load_finish(hss_store_loader *ld, int abort, hss_error *err)
 hss_code hss_store_load_end(hss_store_loader *ld, hss_error *err) { return load_finish(ld, 0, err); }
 void hss_store_load_abort(hss_store_loader *ld) { load_finish(ld, 1, NULL); }
 
+hss_code hss_store_analyse(hss_store *st, const char *table, hss_error *err)
+{
+    for (const char *c = table; *c; c++)
+        if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+            return hss_fail(err, HSS_EINVAL, "table name '%s': letters, digits and _ only", table);
+    if (!hss_store_is_pg(st))
+        return HSS_OK; /* SQLite plans without statistics unless asked; its plans stay as they are */
+    char sql[160];
+    snprintf(sql, sizeof sql, "ANALYZE %.140s", table);
+    return hss_store_exec(st, sql, err);
+}
+
 hss_code hss_store_defer_fk(hss_store *st, hss_error *err)
 {
     if (!st->ops->defer_fk)

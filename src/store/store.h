@@ -182,6 +182,12 @@ hss_code hss_store_load_end(hss_store_loader *ld, hss_error *err);
 /* Ends a load the caller gives up on (its transaction will roll back) and frees the loader. */
 void hss_store_load_abort(hss_store_loader *ld);
 
+/* Takes the planner's statistics of `table` (a plain identifier) now, for the reads that follow
+ * a large bulk load in the same transaction: PostgreSQL would otherwise plan them for the table
+ * as it was (a correlated subquery over an "empty" table becomes a scan per outer row). Nothing
+ * on SQLite, whose plans do not depend on statistics unless ANALYZE was run. */
+hss_code hss_store_analyse(hss_store *st, const char *table, hss_error *err);
+
 /* Foreign keys of the open transaction are checked at its commit, not row by row, so that
  * tables whose rows refer to each other (or to themselves) can be loaded in any order. */
 hss_code hss_store_defer_fk(hss_store *st, hss_error *err);

@@ -222,6 +222,30 @@ static void commits_move_on_other_connections_writes(void **state)
     free(dir);
 }
 
+/* hss_store_analyse: statistics on PostgreSQL, inside the loading transaction; nothing on SQLite
+ * (no sqlite_stat1 appears, so SQLite's plans stay as they were); a name that is not a plain
+ * identifier is refused on both. */
+static void analyse_after_a_load(void **state)
+{
+    (void)state;
+    hss_error err;
+    hss_store *st = hss_store_open(":memory:", &err);
+    assert_non_null(st);
+    assert_int_equal(hss_store_begin(st, &err), HSS_OK);
+    assert_int_equal(hss_store_exec(st, "INSERT INTO area(code,name,level,kind) VALUES('331100','丽水市','city','urban')", &err), HSS_OK);
+    assert_int_equal(hss_store_analyse(st, "area", &err), HSS_OK);
+    assert_int_equal(hss_store_analyse(st, "area; DROP TABLE area", &err), HSS_EINVAL);
+    assert_non_null(strstr(err.msg, "letters, digits and _ only"));
+    assert_int_equal(hss_store_commit(st, &err), HSS_OK);
+    if (hss_store_is_pg(st))
+        assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM pg_stats WHERE schemaname=current_schema() "
+                                                "AND tablename='area'") > 0, 1);
+    else
+        assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM sqlite_master WHERE name='sqlite_stat1'"), 0);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM area"), 1);
+    hss_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +255,7 @@ int main(void)
         cmocka_unit_test(nested_transactions_are_savepoints),
         cmocka_unit_test(writers_take_turns_in_order),
         cmocka_unit_test(commits_move_on_other_connections_writes),
+        cmocka_unit_test(analyse_after_a_load),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
