@@ -134,7 +134,7 @@ static char *col_text(pregion *R, hss_stmt *s, int c)
     return out;
 }
 
-static hss_code load_areas(hss_store *st, pregion *R, char ***parents, hss_error *err)
+static hss_code load_areas(hss_store *st, pregion *R, hss_error *err)
 {
     hss_stmt *s = hss_store_prepare(
         st, "SELECT code, parent_code, level, name, kind, population, generated FROM area", err);
@@ -146,17 +146,17 @@ static hss_code load_areas(hss_store *st, pregion *R, char ***parents, hss_error
         if (R->nareas == cap) {
             cap = cap ? cap * 2 : 1024;
             R->areas = hss_xrealloc(R->areas, cap * sizeof *R->areas);
-            *parents = hss_xrealloc(*parents, cap * sizeof **parents);
         }
         parea *a = &R->areas[R->nareas];
         memset(a, 0, sizeof *a);
         a->code = col_text(R, s, 0);
-        (*parents)[R->nareas] = hss_store_col_is_null(s, 1) ? NULL : col_text(R, s, 1);
+        a->parent_code = hss_store_col_is_null(s, 1) ? NULL : col_text(R, s, 1);
         a->level = hss_model_find(HSS_VOCAB_LEVEL, hss_store_col_text(s, 2));
         a->name = col_text(R, s, 3);
         a->kind = strcmp(hss_store_col_text(s, 4), "rural") == 0;
         a->pop_known = !hss_store_col_is_null(s, 5);
         a->population = hss_store_col_int64(s, 5);
+        a->stored_pop = a->pop_known ? a->population : -1;
         if (hss_store_col_int(s, 6))
             R->generated = 1;
         a->parent = -1;
@@ -373,16 +373,14 @@ hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
         return hss_fail(err, HSS_EUNKNOWN,
                         "policy: a vocabulary outgrew the evaluator's tables; raise the sizes in "
                         "src/policy/policy_int.h");
-    char **parents = NULL;
-    hss_code rc = load_areas(st, R, &parents, err);
-    if (rc == HSS_OK) {
-        hash_build(R);
-        for (size_t i = 0; i < R->nareas; i++)
-            R->areas[i].parent = parents[i] ? policy_region_find(R, parents[i]) : -1;
-    }
-    free(parents); /* the codes are in R->strings */
+    hss_code rc = load_areas(st, R, err);
     if (rc != HSS_OK)
         return rc;
+    hash_build(R);
+    for (size_t i = 0; i < R->nareas; i++) {
+        const char *p = R->areas[i].parent_code;
+        R->areas[i].parent = p ? policy_region_find(R, p) : -1;
+    }
     order_areas(R);
     rc = load_facilities(st, R, err);
     if (rc != HSS_OK)
@@ -445,4 +443,29 @@ void policy_region_free(pregion *R)
     free(R->order);
     free(R->hash);
     memset(R, 0, sizeof *R);
+}
+
+struct hss_metrics_session *policy_metrics_open(const pregion *R, hss_error *err)
+{
+    hss_metrics_node *a = hss_xcalloc(R->nareas + 1, sizeof *a);
+    hss_metrics_node *f = hss_xcalloc(R->nfacs + 1, sizeof *f);
+    for (size_t i = 0; i < R->nareas; i++) {
+        const parea *A = &R->areas[i];
+        a[i] = (hss_metrics_node){.code = A->code, .name = A->name, .parent = A->parent_code,
+                                  .level = A->level, .population = A->stored_pop};
+    }
+    size_t nt;
+    const hss_term *types = hss_model_terms(HSS_VOCAB_FACILITY_TYPE, &nt);
+    for (size_t i = 0; i < R->nfacs; i++) {
+        const pfac *F = &R->facs[i];
+        f[i] = (hss_metrics_node){
+            .code = F->code, .name = F->name, .parent = R->areas[F->area].code,
+            .type = types[F->type].id,
+            .beds_open = F->beds_known & PB_OPEN ? (int64_t)F->beds_open : -1,
+            .beds_approved = F->beds_known & PB_APPROVED ? (int64_t)F->beds_approved : -1};
+    }
+    struct hss_metrics_session *s = hss_metrics_session_open_nodes(R->st, a, R->nareas, f, R->nfacs, err);
+    free(a);
+    free(f);
+    return s;
 }
