@@ -15,19 +15,40 @@ typedef struct {
     const char *last; /* that copy (in the pool) */
 } column;
 
-/* The copies repeating columns share, freed with the table. */
+/* Every cell's text is copied into large blocks freed with the table: one allocation per
+ * 64 KiB instead of one per cell (a province's findings have a million cells). A cell set
+ * twice leaves its first copy unused until then. */
 struct pooled {
     struct pooled *next;
+    size_t used, cap;
     char s[];
 };
 
 struct hss_table {
     column *cols;
     size_t ncols;
-    char **cells; /* row-major; NULL = null; a repeating column's cells point into pool */
+    char **cells; /* row-major; NULL = null; every cell points into pool */
     size_t nrows, cap_rows;
     struct pooled *pool;
 };
+
+static char *pool_copy(hss_table *t, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    struct pooled *p = t->pool;
+    if (!p || p->cap - p->used < n) {
+        size_t cap = n > 64 * 1024 ? n : 64 * 1024;
+        p = hss_xmalloc(sizeof *p + cap);
+        p->next = t->pool;
+        p->used = 0;
+        p->cap = cap;
+        t->pool = p;
+    }
+    char *out = p->s + p->used;
+    memcpy(out, s, n);
+    p->used += n;
+    return out;
+}
 
 int hss_format_parse(const char *s, hss_format *out)
 {
@@ -51,9 +72,6 @@ void hss_table_free(hss_table *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->nrows * t->ncols; i++)
-        if (!t->cols[i % t->ncols].repeats)
-            free(t->cells[i]);
     free(t->cells);
     for (struct pooled *p = t->pool, *next; p; p = next) {
         next = p->next;
@@ -103,7 +121,7 @@ hss_table *hss_table_page(const hss_table *t, size_t offset, size_t limit)
         hss_table_add_row(o);
         for (size_t c = 0; c < t->ncols; c++) {
             const char *v = t->cells[r * t->ncols + c];
-            o->cells[(o->nrows - 1) * o->ncols + c] = v ? hss_xstrdup(v) : NULL;
+            o->cells[(o->nrows - 1) * o->ncols + c] = v ? pool_copy(o, v) : NULL;
         }
     }
     return o;
@@ -119,18 +137,11 @@ void hss_table_set_text(hss_table *t, size_t col, const char *s)
     char **c = cell(t, col);
     column *k = &t->cols[col];
     if (!k->repeats) {
-        free(*c);
-        *c = s ? hss_xstrdup(s) : NULL;
+        *c = s ? pool_copy(t, s) : NULL;
         return;
     }
-    if (s && (!k->last || strcmp(k->last, s) != 0)) {
-        size_t n = strlen(s) + 1;
-        struct pooled *p = hss_xmalloc(sizeof *p + n);
-        memcpy(p->s, s, n);
-        p->next = t->pool;
-        t->pool = p;
-        k->last = p->s;
-    }
+    if (s && (!k->last || strcmp(k->last, s) != 0))
+        k->last = pool_copy(t, s);
     *c = s ? (char *)k->last : NULL;
 }
 
