@@ -23,8 +23,9 @@ static uint64_t fnv(const char *s, uint64_t h)
 
 static void strmap_resize(mx_strmap *m, size_t ncap)
 {
-    char **keys = hss_xcalloc(ncap, sizeof *keys);
-    int *vals = hss_xcalloc(ncap, sizeof *vals);
+    char **keys = hss_xmalloc_large(ncap * sizeof *keys);
+    int *vals = hss_xmalloc_large(ncap * sizeof *vals);
+    memset(keys, 0, ncap * sizeof *keys);
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->keys[i])
             continue;
@@ -147,7 +148,7 @@ static void tree_build(mx_tree *t, const hss_metrics_node *areas, size_t na,
 {
     t->index.borrowed = 1;
     mx_strmap_reserve(&t->index, na + nf);
-    t->areas = hss_xmalloc((na + 1) * sizeof *t->areas);
+    t->areas = hss_xmalloc_large((na + 1) * sizeof *t->areas);
     t->na = na;
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < na; i++) {
@@ -168,7 +169,7 @@ static void tree_build(mx_tree *t, const hss_metrics_node *areas, size_t na,
         t->areas[i].parent = pi;
     }
     fill_populations(t);
-    t->facs = hss_xmalloc((nf + 1) * sizeof *t->facs);
+    t->facs = hss_xmalloc_large((nf + 1) * sizeof *t->facs);
     for (size_t i = 0; i < nf; i++) {
         const hss_metrics_node *n = &facs[i];
         int ai;

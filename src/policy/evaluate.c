@@ -205,7 +205,7 @@ static void sum_subtrees(fsums *fs, const prule *r)
 {
     const pregion *R = fs->R;
     if (!fs->sums)
-        fs->sums = hss_xmalloc((R->nareas ? R->nareas : 1) * sizeof *fs->sums);
+        fs->sums = hss_xmalloc_large((R->nareas ? R->nareas : 1) * sizeof *fs->sums);
     memset(fs->sums, 0, (R->nareas ? R->nareas : 1) * sizeof *fs->sums);
     const char *svc = service_filter(r);
     for (size_t i = 0; i < R->nfacs; i++)

@@ -16,8 +16,9 @@ typedef struct {
 } column;
 
 /* Every cell's text is copied into large blocks freed with the table: one allocation per
- * 64 KiB instead of one per cell (a province's findings have a million cells). A cell set
- * twice leaves its first copy unused until then. */
+ * block (4 KiB, doubling up to 2 MiB as the table grows) instead of one per cell (a
+ * province's findings have a million cells). A cell set twice leaves its first copy unused
+ * until then. */
 struct pooled {
     struct pooled *next;
     size_t used, cap;
@@ -37,8 +38,12 @@ static char *pool_copy(hss_table *t, const char *s)
     size_t n = strlen(s) + 1;
     struct pooled *p = t->pool;
     if (!p || p->cap - p->used < n) {
-        size_t cap = n > 64 * 1024 ? n : 64 * 1024;
-        p = hss_xmalloc(sizeof *p + cap);
+        /* twice the last block, from 4 KiB (most tables are small) up to 2 MiB */
+        size_t cap = p ? 2 * (sizeof *p + p->cap) : 4096;
+        cap = (cap < (2u << 20) ? cap : 2u << 20) - sizeof *p;
+        if (cap < n)
+            cap = n;
+        p = hss_xmalloc_large(sizeof *p + cap);
         p->next = t->pool;
         p->used = 0;
         p->cap = cap;
@@ -105,8 +110,9 @@ void hss_table_col_repeats(hss_table *t, size_t col)
 void hss_table_add_row(hss_table *t)
 {
     if (t->nrows == t->cap_rows) {
+        size_t used = t->cap_rows * t->ncols * sizeof *t->cells;
         t->cap_rows = t->cap_rows ? t->cap_rows * 2 : 64;
-        t->cells = hss_xrealloc(t->cells, t->cap_rows * t->ncols * sizeof *t->cells);
+        t->cells = hss_xgrow_large(t->cells, used, t->cap_rows * t->ncols * sizeof *t->cells);
     }
     memset(t->cells + t->nrows * t->ncols, 0, t->ncols * sizeof *t->cells);
     t->nrows++;
