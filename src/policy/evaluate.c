@@ -133,7 +133,22 @@ typedef struct {
     int *anc[8];     /* per level (hss_level): each facility's area's ancestor there, or -1 */
     pagg *sums;      /* per area (rules of any level) */
     pagg one;        /* the area sum handed out for a level rule */
+    const prule *grouped; /* the rule the groups were made for (the next rule with the same
+                             level and facility scope reuses them) */
 } fsums;
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* True when rules a and b select the same facilities into the same areas' groups. */
+static int same_groups(const prule *a, const prule *b)
+{
+    return a && a->level == b->level && a->types == b->types && a->grades == b->grades &&
+           a->ownerships == b->ownerships && a->run_bys == b->run_bys && a->central == b->central &&
+           a->sub_centre == b->sub_centre && same_str(service_filter(a), service_filter(b));
+}
 
 static void fsums_free(fsums *fs)
 {
@@ -222,10 +237,12 @@ static void fsums_for(fsums *fs, const prule *r)
 {
     fs->mark = rule_mark(r);
     fs->level_rule = r->level >= 0;
-    if (fs->level_rule)
+    if (!fs->level_rule)
+        sum_subtrees(fs, r); /* leaves the groups as they are */
+    else if (!same_groups(fs->grouped, r)) {
         group_by_level(fs, r);
-    else
-        sum_subtrees(fs, r);
+        fs->grouped = r;
+    }
 }
 
 static const pagg *fsums_of(fsums *fs, int area)

@@ -331,8 +331,9 @@ static hss_code load_counts(hss_store *st, pregion *R, int staff, hss_error *err
         return err->code;
     hss_vec rows;
     hss_vec_init(&rows, sizeof(prow));
-    /* about one staff row per facility on a province: room for that many without doubling */
-    rows.cap = R->nfacs + 16;
+    /* about one staff row per facility on a province (1.1 on the generated one): room for half
+     * as many again without doubling (room not written to costs nothing) */
+    rows.cap = R->nfacs + R->nfacs / 2 + 16;
     rows.items = hss_xmalloc_large(rows.cap * sizeof(prow));
     vmemo cats = {.v = staff ? HSS_VOCAB_STAFF : HSS_VOCAB_VEHICLE};
     int rc, last = -1, sorted = 1;

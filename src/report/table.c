@@ -161,6 +161,21 @@ void hss_table_set_int(hss_table *t, size_t col, long long v)
 void hss_table_set_real(hss_table *t, size_t col, double v, int decimals)
 {
     char tmp[64];
+    /* A whole number (most counts and targets) prints as its digits, as below it would after
+     * trimming; without snprintf, which a findings table calls a quarter of a million times. */
+    if (v > -1e15 && v < 1e15 && v == (double)(long long)v) { /* (NaN fails the first test) */
+        long long n = (long long)v;
+        char *p = tmp + sizeof tmp;
+        *--p = '\0';
+        unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+        do
+            *--p = (char)('0' + u % 10);
+        while (u /= 10);
+        if (n < 0)
+            *--p = '-';
+        hss_table_set_text(t, col, p);
+        return;
+    }
     snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
     /* Trim trailing zeros so 2.50 prints as 2.5 and 3.00 as 3. */
     if (strchr(tmp, '.')) {
