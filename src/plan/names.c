@@ -1,7 +1,8 @@
 /*
  * names.c: the areas and facilities a saved evaluation's findings name, each once (a
  * snapshot keeps names in plan_eval_name, not on each of a province's 60,000 findings, where
- * a village's name came once per rule about it). A hash set over the findings' codes.
+ * a village's name came once per rule about it). A hash set over the findings' codes, then
+ * sorted by key.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,13 @@ static void name_add(name_set *s, int kind, const char *code, const char *name)
     s->slot[i] = (int)++s->len;
 }
 
+/* Key order (kind, then code): the names go into their table's key index as appends. */
+static int name_cmp(const void *x, const void *y)
+{
+    const plan_name *a = x, *b = y;
+    return a->kind != b->kind ? a->kind - b->kind : strcmp(a->code, b->code);
+}
+
 size_t plan_names_of(const hss_table *f, plan_name **out)
 {
     size_t c[4] = {plan_col(f, "area"), plan_col(f, "area_name"), plan_col(f, "facility"),
@@ -50,6 +58,7 @@ size_t plan_names_of(const hss_table *f, plan_name **out)
             name_add(&s, PLAN_NAME_FACILITY, hss_table_cell(f, r, c[2]), hss_table_cell(f, r, c[3]));
     }
     free(s.slot);
+    qsort(s.items, s.len, sizeof *s.items, name_cmp);
     *out = s.items;
     return s.len;
 }

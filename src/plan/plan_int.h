@@ -21,7 +21,7 @@ void plan_prefix_range(const char *scope, char lo[16], char hi[17]);
 size_t plan_col(const hss_table *t, const char *name);
 
 /* The distinct areas and facilities a findings table names, with their names (pointers into
- * the table): a malloc'd array, its length returned (names.c). */
+ * the table), in key order (kind, code): a malloc'd array, its length returned (names.c). */
 enum { PLAN_NAME_AREA, PLAN_NAME_FACILITY };
 typedef struct plan_name {
     int kind; /* PLAN_NAME_* */

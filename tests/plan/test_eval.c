@@ -244,14 +244,15 @@ static void names_once_per_snapshot(void **state)
     snprintf(sql, sizeof sql, "SELECT count(*) FROM plan_finding WHERE eval_id=%lld AND "
              "(area_name<>'' OR facility_name<>'')", id);
     assert_int_equal(hss_test_query_int(st, sql), 0);
-    /* back to plan v2: the names on the findings, no names table */
+    /* back to plan v2: the names on the findings, no names table, the county index */
     snprintf(sql, sizeof sql,
              "UPDATE plan_finding SET area_name=(SELECT n.name FROM plan_eval_name n WHERE n.eval_id=plan_finding.eval_id "
              "AND n.kind='area' AND n.code=plan_finding.area), facility_name=coalesce((SELECT n.name FROM "
              "plan_eval_name n WHERE n.eval_id=plan_finding.eval_id AND n.kind='facility' AND "
              "n.code=plan_finding.facility), '') WHERE eval_id=%lld", id);
     assert_int_equal(hss_store_exec(st, sql, &err), HSS_OK);
-    assert_int_equal(hss_store_exec(st, "DROP TABLE plan_eval_name; UPDATE hss_schema_version SET version=2 "
+    assert_int_equal(hss_store_exec(st, "DROP TABLE plan_eval_name; CREATE INDEX plan_finding_county ON "
+                                        "plan_finding(county, eval_id); UPDATE hss_schema_version SET version=2 "
                                         "WHERE module='plan'", &err), HSS_OK);
     hss_store_close(st);
     st = hss_store_open_existing(db, &err); /* migrates to v3 */
