@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void out_of_memory(size_t n)
 {
@@ -33,6 +34,30 @@ void *hss_xrealloc(void *p, size_t n)
     void *q = realloc(p, n ? n : 1);
     if (!q)
         out_of_memory(n);
+    return q;
+}
+
+void *hss_xmalloc_large(size_t n)
+{
+    enum { HUGE_PAGE = 2 << 20 };
+    if (n < HUGE_PAGE)
+        return hss_xmalloc(n);
+    size_t size = (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+    void *p;
+    if (posix_memalign(&p, HUGE_PAGE, size) != 0)
+        out_of_memory(n);
+#ifdef MADV_HUGEPAGE
+    madvise(p, size, MADV_HUGEPAGE); /* a hint: without huge pages the memory works the same */
+#endif
+    return p;
+}
+
+void *hss_xgrow_large(void *p, size_t used, size_t n)
+{
+    void *q = hss_xmalloc_large(n);
+    if (used)
+        memcpy(q, p, used);
+    free(p);
     return q;
 }
 

@@ -49,6 +49,10 @@ typedef struct mx_tree {
 } mx_tree;
 
 hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err);
+/* The same tree from nodes a caller read (hss_metrics_session_open_nodes); their strings are
+ * borrowed. */
+void mx_tree_from_nodes(mx_tree *t, const hss_metrics_node *areas, size_t na,
+                        const hss_metrics_node *facs, size_t nf);
 void mx_tree_free(mx_tree *t);
 /* 1 and the area index (*fac = -1) or facility index (*area = its area) when code exists. */
 int mx_tree_find(const mx_tree *t, const char *code, int *area, int *fac);

@@ -93,6 +93,23 @@ hss_code hss_metrics_session_value(hss_metrics_session *s, const char *indicator
                                    hss_error *err);
 void hss_metrics_session_close(hss_metrics_session *s);
 
+/* An area or a facility of the stored region as a caller has already read it (the policy
+ * evaluation does), so that a session need not read the region again. Every string is
+ * borrowed: it must outlive the session. */
+typedef struct hss_metrics_node {
+    const char *code, *name;
+    const char *parent;  /* an area's parent_code (NULL for a root); a facility's area_code */
+    const char *type;    /* a facility's type id; NULL for an area */
+    int level;           /* an area's level (HSS_LEVEL_*), -1 when the stored one is unknown */
+    int64_t population;  /* an area's stored population, -1 when not recorded */
+    int64_t beds_open, beds_approved; /* a facility's, -1 when not recorded */
+} hss_metrics_node;
+/* hss_metrics_session_open on the region given as every stored area and facility (any order):
+ * the same session and answers, without reading the area and facility tables. */
+hss_metrics_session *hss_metrics_session_open_nodes(hss_store *st, const hss_metrics_node *areas,
+                                                    size_t na, const hss_metrics_node *facs,
+                                                    size_t nf, hss_error *err);
+
 /* The value of indicator `indicator` (an id of indicators.yaml) for an area or facility code
  * and a period ("2025-03", "2025Q1", "2025", "YTD2025-03"), served from the maintained
  * aggregates. value = numerator / denominator * factor. Returns HSS_ENOTFOUND when there is

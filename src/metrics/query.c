@@ -100,13 +100,19 @@ hss_code hss_metrics_take_records(hss_store *st, hss_error *err)
     return rc;
 }
 
-static hss_code ctx_open(mx_ctx *c, hss_store *st, hss_error *err)
+/* Opens a context on the stored region, or on the one given as nodes (areas != NULL). */
+static hss_code ctx_open_on(mx_ctx *c, hss_store *st, const hss_metrics_node *areas, size_t na,
+                            const hss_metrics_node *facs, size_t nf, hss_error *err)
 {
     memset(c, 0, sizeof *c);
     c->st = st;
     mx_aggmap_init(&c->aggs);
     hss_vec_init(&c->summaries, sizeof(mx_summary));
-    hss_code rc = mx_tree_load(st, &c->tree, err);
+    hss_code rc = HSS_OK;
+    if (areas)
+        mx_tree_from_nodes(&c->tree, areas, na, facs, nf);
+    else
+        rc = mx_tree_load(st, &c->tree, err);
     if (rc == HSS_OK)
         rc = mx_defs_load(hss_metrics_indicator_file(), &c->defs, err);
     if (rc == HSS_OK)
@@ -114,6 +120,11 @@ static hss_code ctx_open(mx_ctx *c, hss_store *st, hss_error *err)
     if (rc)
         ctx_close(c);
     return rc;
+}
+
+static hss_code ctx_open(mx_ctx *c, hss_store *st, hss_error *err)
+{
+    return ctx_open_on(c, st, NULL, 0, NULL, 0, err);
 }
 
 static int fac_key(int fac)
@@ -507,14 +518,29 @@ struct hss_metrics_session {
     mx_ctx c;
 };
 
-hss_metrics_session *hss_metrics_session_open(hss_store *st, hss_error *err)
+static hss_metrics_session *session_open_on(hss_store *st, const hss_metrics_node *areas,
+                                            size_t na, const hss_metrics_node *facs, size_t nf,
+                                            hss_error *err)
 {
     hss_metrics_session *s = hss_xcalloc(1, sizeof *s);
-    if (ctx_open(&s->c, st, err)) {
+    if (ctx_open_on(&s->c, st, areas, na, facs, nf, err)) {
         free(s);
         return NULL;
     }
     return s;
+}
+
+hss_metrics_session *hss_metrics_session_open_nodes(hss_store *st, const hss_metrics_node *areas,
+                                                    size_t na, const hss_metrics_node *facs,
+                                                    size_t nf, hss_error *err)
+{
+    static const hss_metrics_node none; /* no areas: still the nodes' tree, an empty one */
+    return session_open_on(st, areas ? areas : &none, na, facs, nf, err);
+}
+
+hss_metrics_session *hss_metrics_session_open(hss_store *st, hss_error *err)
+{
+    return session_open_on(st, NULL, 0, NULL, 0, err);
 }
 
 void hss_metrics_session_close(hss_metrics_session *s)

@@ -172,6 +172,33 @@ static hss_code rules_load(hss_store *st, int64_t id, const hss_table *f, const 
     return hss_store_load_end(ld, err);
 }
 
+/* The names of the areas and facilities the findings name, once each. */
+static hss_code names_load(hss_store *st, int64_t id, const hss_table *f, hss_error *err)
+{
+    static const char *const cols[] = {"eval_id", "kind", "code", "name"};
+    static const char *const kinds[] = {"area", "facility"};
+    plan_name *names;
+    size_t n = plan_names_of(f, &names);
+    hss_store_loader *ld = hss_store_load_begin(st, "plan_eval_name", cols, 4, err);
+    if (!ld) {
+        free(names);
+        return HSS_EDB;
+    }
+    for (size_t i = 0; i < n; i++) {
+        hss_store_load_int(ld, 0, id);
+        hss_store_load_text(ld, 1, kinds[names[i].kind]);
+        hss_store_load_text(ld, 2, names[i].code);
+        hss_store_load_text(ld, 3, names[i].name);
+        if (hss_store_load_next(ld, err)) {
+            hss_store_load_abort(ld);
+            free(names);
+            return HSS_EDB;
+        }
+    }
+    free(names);
+    return hss_store_load_end(ld, err);
+}
+
 /* A finding's number column: NULL when empty or not a number. */
 static void load_number(hss_store_loader *ld, int c, const hss_table *f, size_t r, size_t col)
 {
@@ -182,8 +209,9 @@ static void load_number(hss_store_loader *ld, int c, const hss_table *f, size_t 
         hss_store_load_double(ld, c, v);
 }
 
-/* One row per finding: key, county, status, numbers and what differs per finding (names, gap
- * text); title, unit and document are in the rule's row ('' here). Keys are unique (one finding
+/* One row per finding: key, county, status, numbers and what differs per finding (the gap
+ * text); title, unit and document are in the rule's row, the names in plan_eval_name ('' here).
+ * Keys are unique (one finding
  * per rule and area or facility); the table's unique index would refuse a repeat and the save
  * roll back. */
 static hss_code findings_load(hss_store *st, int64_t id, const hss_table *f, const size_t *col,
@@ -207,10 +235,11 @@ static hss_code findings_load(hss_store *st, int64_t id, const hss_table *f, con
         hss_store_load_text(ld, 5, hss_table_cell(f, r, col[3]));
         for (int k = 4; k <= 6; k++)
             load_number(ld, k + 2, f, r, col[k]);
-        for (int k = 7; k <= 9; k++)
-            hss_store_load_text(ld, k + 2, hss_table_cell(f, r, col[k]));
+        hss_store_load_text(ld, 11, hss_table_cell(f, r, col[9]));
         for (int k = 12; k <= 14; k++)
             hss_store_load_text(ld, k, "");
+        hss_store_load_text(ld, 9, "");
+        hss_store_load_text(ld, 10, "");
         if (hss_store_load_next(ld, err)) {
             hss_store_load_abort(ld);
             return HSS_EDB;
@@ -230,6 +259,8 @@ hss_code plan_db_findings_insert(hss_store *st, int64_t id, const hss_table *f, 
         if ((col[k] = plan_col(f, names[k])) == (size_t)-1)
             return hss_fail(err, HSS_EUNKNOWN, "evaluation result has no column '%s'", names[k]);
     hss_code rc = rules_load(st, id, f, col + 10, err);
+    if (rc == HSS_OK)
+        rc = names_load(st, id, f, err);
     if (rc == HSS_OK)
         rc = findings_load(st, id, f, col, err);
     return rc;
@@ -306,6 +337,13 @@ hss_code plan_db_eval_exists(hss_store *st, int64_t id, hss_error *err)
     return found ? HSS_OK : hss_fail(err, HSS_ENOTFOUND, "no saved evaluation %lld", (long long)id);
 }
 
+/* A finding's area and facility names (kept once per snapshot); rows saved before the names
+ * table kept them on the finding. */
+#define NAMES_JOIN                                                                              \
+    " LEFT JOIN plan_eval_name na ON na.eval_id=f.eval_id AND na.kind='area' AND na.code=f.area" \
+    " LEFT JOIN plan_eval_name nf ON nf.eval_id=f.eval_id AND nf.kind='facility'"              \
+    " AND nf.code=f.facility"
+
 hss_code plan_db_eval_findings(hss_store *st, int64_t id, const char *lo, const char *hi,
                                const char *status, hss_table **out, hss_error *err)
 {
@@ -319,9 +357,10 @@ hss_code plan_db_eval_findings(hss_store *st, int64_t id, const char *lo, const 
         {"document", "文件", HSS_COL_TEXT},
     };
     hss_stmt *s = hss_store_prepare(st,
-        "SELECT f.rule,r.title,f.area,f.area_name,f.facility,f.facility_name,f.status,f.observed,f.target,"
+        "SELECT f.rule,r.title,f.area,coalesce(na.name,f.area_name),f.facility,"
+        "coalesce(nf.name,f.facility_name),f.status,f.observed,f.target,"
         "f.gap,r.unit,f.gap_text,r.document FROM plan_finding f"
-        " JOIN plan_eval_rule r ON r.eval_id=f.eval_id AND r.rule=f.rule"
+        " JOIN plan_eval_rule r ON r.eval_id=f.eval_id AND r.rule=f.rule" NAMES_JOIN
         " WHERE f.eval_id=?1 AND f.area>=?2 AND f.area<?3"
         " AND (?4 IS NULL OR f.status=?4) ORDER BY f.rule,f.area,f.facility", err);
     if (!s)
@@ -336,6 +375,13 @@ hss_code plan_db_eval_findings(hss_store *st, int64_t id, const char *lo, const 
 
 /* One finding as the comparison reads it. */
 enum { F_RULE, F_AREA, F_FACILITY, F_STATUS, F_GAP, F_TITLE, F_AREA_NAME, F_FACILITY_NAME, F_OBSERVED, F_TARGET, F_UNIT };
+
+/* The names of the rows that changed, read from the snapshot's names (a comparison names few
+ * of the 60,000 findings it reads, so they are not joined to every row). */
+typedef struct {
+    hss_stmt *name; /* kind, code -> name in one snapshot */
+    int64_t a, b;
+} compare_ctx;
 
 static hss_stmt *snapshot_rows(hss_store *st, int64_t id, const char *lo, const char *hi, hss_error *err)
 {
@@ -371,8 +417,24 @@ static void set_num(hss_table *t, size_t col, hss_stmt *s, int c)
         hss_table_set_real(t, col, hss_store_col_double(s, c), 4);
 }
 
+/* The name of the area or facility in column c of k, as snapshot `id` kept it: in its names,
+ * or on the finding (snapshots saved before the names table). */
+static void set_name(hss_table *t, size_t col, compare_ctx *cc, int64_t id, hss_stmt *k, int c)
+{
+    const char *code = col_text(k, c == F_AREA_NAME ? F_AREA : F_FACILITY);
+    if (!*code) {
+        hss_table_set_text(t, col, "");
+        return;
+    }
+    hss_store_bind_int64(cc->name, 1, id);
+    hss_store_bind_text(cc->name, 2, c == F_AREA_NAME ? "area" : "facility");
+    bind_text(cc->name, 3, code);
+    hss_table_set_text(t, col, hss_store_step(cc->name) == HSS_ROW ? col_text(cc->name, 0) : col_text(k, c));
+    hss_store_reset(cc->name);
+}
+
 /* Adds the row for a finding in x (before) and/or y (after) when it changed. */
-static void compare_row(hss_table *t, hss_stmt *x, hss_stmt *y)
+static void compare_row(hss_table *t, compare_ctx *cc, hss_stmt *x, hss_stmt *y)
 {
     const char *before = x ? col_text(x, F_STATUS) : "absent", *after = y ? col_text(y, F_STATUS) : "absent";
     const char *change = hss_plan_change(before, after, x ? hss_store_col_double(x, F_GAP) : 0,
@@ -388,8 +450,8 @@ static void compare_row(hss_table *t, hss_stmt *x, hss_stmt *y)
     hss_table_set_text(t, 4, after);
     hss_table_set_text(t, 5, change);
     hss_table_set_text(t, 6, col_text(k, F_TITLE));
-    hss_table_set_text(t, 7, col_text(k, F_AREA_NAME));
-    hss_table_set_text(t, 8, col_text(k, F_FACILITY_NAME));
+    set_name(t, 7, cc, y ? cc->b : cc->a, k, F_AREA_NAME);
+    set_name(t, 8, cc, y ? cc->b : cc->a, k, F_FACILITY_NAME);
     set_num(t, 9, x, F_OBSERVED);
     set_num(t, 10, y, F_OBSERVED);
     set_num(t, 11, x, F_GAP);
@@ -413,8 +475,11 @@ hss_code plan_db_eval_compare(hss_store *st, int64_t a, int64_t b, const char *l
     };
     /* Both snapshots read in key order and merged: each is one sequential index scan. */
     hss_stmt *x = snapshot_rows(st, a, lo, hi, err), *y = x ? snapshot_rows(st, b, lo, hi, err) : NULL;
-    if (!y) {
+    compare_ctx cc = {y ? hss_store_prepare(st, "SELECT name FROM plan_eval_name WHERE eval_id=? "
+                                                "AND kind=? AND code=?", err) : NULL, a, b};
+    if (!cc.name) {
         hss_store_finalize(x);
+        hss_store_finalize(y);
         return HSS_EDB;
     }
     hss_table *t = hss_table_new();
@@ -423,7 +488,7 @@ hss_code plan_db_eval_compare(hss_store *st, int64_t a, int64_t b, const char *l
     int rx = hss_store_step(x), ry = hss_store_step(y);
     while (rx == HSS_ROW || ry == HSS_ROW) {
         int d = key_cmp(x, rx == HSS_ROW, y, ry == HSS_ROW);
-        compare_row(t, d <= 0 ? x : NULL, d >= 0 ? y : NULL);
+        compare_row(t, &cc, d <= 0 ? x : NULL, d >= 0 ? y : NULL);
         if (d <= 0)
             rx = hss_store_step(x);
         if (d >= 0)
@@ -431,6 +496,7 @@ hss_code plan_db_eval_compare(hss_store *st, int64_t a, int64_t b, const char *l
     }
     hss_store_finalize(x);
     hss_store_finalize(y);
+    hss_store_finalize(cc.name);
     if (rx != HSS_DONE || ry != HSS_DONE) {
         hss_table_free(t);
         return hss_store_error(st, err, "comparing evaluations");
@@ -831,10 +897,11 @@ hss_code plan_db_rect_list(hss_store *st, const hss_plan_actor *who, const char 
     char lo[16], hi[17];
     plan_prefix_range(who->scope, lo, hi);
     hss_stmt *s = hss_store_prepare(st,
-        "SELECT r.id,r.eval_id,r.rule,er.title,r.area,f.area_name,r.facility,f.facility_name,r.unit,"
+        "SELECT r.id,r.eval_id,r.rule,er.title,r.area,coalesce(na.name,f.area_name),r.facility,"
+        "coalesce(nf.name,f.facility_name),r.unit,"
         "r.deadline,r.status,r.status='open' AND r.deadline<?1,r.created,r.closed_eval,r.closed_at,r.note,"
         "f.gap_text FROM plan_rectification r LEFT JOIN plan_finding f ON f.eval_id=r.eval_id "
-        "AND f.rule=r.rule AND f.area=r.area AND f.facility=r.facility "
+        "AND f.rule=r.rule AND f.area=r.area AND f.facility=r.facility" NAMES_JOIN " "
         "LEFT JOIN plan_eval_rule er ON er.eval_id=r.eval_id AND er.rule=r.rule "
         "WHERE r.area>=?2 AND r.area<?3 AND (?4 IS NULL OR r.unit=?4) AND (?5 IS NULL OR r.status=?5) "
         "ORDER BY r.status='open' DESC,r.deadline,r.id", err);

@@ -20,6 +20,15 @@ void plan_prefix_range(const char *scope, char lo[16], char hi[17]);
 /* The column index of `name` in t, or (size_t)-1. */
 size_t plan_col(const hss_table *t, const char *name);
 
+/* The distinct areas and facilities a findings table names, with their names (pointers into
+ * the table), in key order (kind, code): a malloc'd array, its length returned (names.c). */
+enum { PLAN_NAME_AREA, PLAN_NAME_FACILITY };
+typedef struct plan_name {
+    int kind; /* PLAN_NAME_* */
+    const char *code, *name;
+} plan_name;
+size_t plan_names_of(const hss_table *f, plan_name **out);
+
 /* ---- db.c ------------------------------------------------------------------------------------ */
 
 hss_code plan_db_actor(hss_store *st, const char *user, hss_plan_actor *a, hss_error *err);

@@ -133,7 +133,22 @@ typedef struct {
     int *anc[8];     /* per level (hss_level): each facility's area's ancestor there, or -1 */
     pagg *sums;      /* per area (rules of any level) */
     pagg one;        /* the area sum handed out for a level rule */
+    const prule *grouped; /* the rule the groups were made for (the next rule with the same
+                             level and facility scope reuses them) */
 } fsums;
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* True when rules a and b select the same facilities into the same areas' groups. */
+static int same_groups(const prule *a, const prule *b)
+{
+    return a && a->level == b->level && a->types == b->types && a->grades == b->grades &&
+           a->ownerships == b->ownerships && a->run_bys == b->run_bys && a->central == b->central &&
+           a->sub_centre == b->sub_centre && same_str(service_filter(a), service_filter(b));
+}
 
 static void fsums_free(fsums *fs)
 {
@@ -205,7 +220,7 @@ static void sum_subtrees(fsums *fs, const prule *r)
 {
     const pregion *R = fs->R;
     if (!fs->sums)
-        fs->sums = hss_xmalloc((R->nareas ? R->nareas : 1) * sizeof *fs->sums);
+        fs->sums = hss_xmalloc_large((R->nareas ? R->nareas : 1) * sizeof *fs->sums);
     memset(fs->sums, 0, (R->nareas ? R->nareas : 1) * sizeof *fs->sums);
     const char *svc = service_filter(r);
     for (size_t i = 0; i < R->nfacs; i++)
@@ -222,10 +237,12 @@ static void fsums_for(fsums *fs, const prule *r)
 {
     fs->mark = rule_mark(r);
     fs->level_rule = r->level >= 0;
-    if (fs->level_rule)
+    if (!fs->level_rule)
+        sum_subtrees(fs, r); /* leaves the groups as they are */
+    else if (!same_groups(fs->grouped, r)) {
         group_by_level(fs, r);
-    else
-        sum_subtrees(fs, r);
+        fs->grouped = r;
+    }
 }
 
 static const pagg *fsums_of(fsums *fs, int area)
@@ -305,7 +322,19 @@ typedef struct {
     const pregion *R;
     const hss_policy_pack *pack;
     fsums sums; /* the rule's facility sums (memory kept from rule to rule) */
+    hss_vec rows; /* per finding: its area's index and status (0 pass, 1 fail, 2 unknown) */
 } ctx;
+
+typedef struct {
+    int area, status;
+} frow;
+
+static void note_row(ctx *c, const parea *a, int status)
+{
+    frow *r = hss_vec_push(&c->rows);
+    r->area = (int)(a - c->R->areas);
+    r->status = status;
+}
 
 /* The title a pack gives a document (the child's listing wins), or "". */
 static const char *doc_title(const hss_policy_pack *p, const char *file)
@@ -355,11 +384,13 @@ static void add_finding(ctx *c, const prule *r, const parea *a, const pfac *f, p
     if (!m->known) {
         hss_table_set_text(t, C_STATUS, "unknown");
         c->res->unknown++;
+        note_row(c, a, 2);
         return;
     }
     hss_table_set_real(t, C_OBSERVED, m->observed, 4);
     int ok = compare(r->cmp, m->observed, target);
     hss_table_set_text(t, C_STATUS, ok ? "pass" : "fail");
+    note_row(c, a, !ok);
     if (ok) {
         c->res->pass++;
         hss_table_set_real(t, C_GAP, 0, 4);
@@ -482,7 +513,7 @@ static void eval_rule(ctx *c, const prule *r, const int *by_code)
     }
 }
 
-static void summarise(hss_policy_result *res, const pregion *R)
+static void summarise(hss_policy_result *res, const pregion *R, const hss_vec *rows)
 {
     hss_table *s = hss_table_new();
     hss_table_add_col(s, "area", "区划代码", HSS_COL_TEXT);
@@ -493,18 +524,13 @@ static void summarise(hss_policy_result *res, const pregion *R)
     hss_table_add_col(s, "unknown", "无法判断", HSS_COL_INT);
     hss_table_add_col(s, "total", "合计", HSS_COL_INT);
     int *cnt = hss_xcalloc(R->nareas * 3 + 3, sizeof *cnt);
-    hss_table *f = res->findings;
-    for (size_t i = 0; i < hss_table_rows(f); i++) {
-        int a = policy_region_find(R, hss_table_cell(f, i, C_AREA));
-        if (a < 0)
-            continue;
+    for (size_t i = 0; i < rows->len; i++) {
+        const frow *r = &HSS_VEC_AT(rows, frow, i);
         /* Roll up to the county-level ancestor, so the summary reads per county. */
-        int g = a;
+        int g = r->area;
         while (R->areas[g].level > HSS_LEVEL_COUNTY && R->areas[g].parent >= 0)
             g = R->areas[g].parent;
-        const char *st = hss_table_cell(f, i, C_STATUS);
-        int k = st[0] == 'p' ? 0 : st[0] == 'f' ? 1 : 2;
-        cnt[g * 3 + k]++;
+        cnt[g * 3 + r->status]++;
     }
     int *idx = hss_xmalloc((R->nareas + 1) * sizeof *idx);
     for (size_t i = 0; i < R->nareas; i++)
@@ -597,6 +623,7 @@ hss_code hss_policy_evaluate(hss_store *st, const hss_policy_pack *pack, int yea
     R.st = st;
     R.year = res->year;
     ctx c = {.res = res, .R = &R, .pack = pack, .sums = {.R = &R}};
+    hss_vec_init(&c.rows, sizeof(frow));
     for (size_t i = 0; i < pack->nrules; i++) {
         const prule *r = &pack->rules[i];
         if (res->year && r->year && r->year > res->year)
@@ -604,7 +631,8 @@ hss_code hss_policy_evaluate(hss_store *st, const hss_policy_pack *pack, int yea
         eval_rule(&c, r, by_code);
     }
     fsums_free(&c.sums);
-    summarise(res, &R);
+    summarise(res, &R, &c.rows);
+    hss_vec_free(&c.rows);
     free(by_code);
     policy_region_free(&R);
     *out = res;

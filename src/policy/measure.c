@@ -913,7 +913,7 @@ static int indicator_share(const pregion *R, const char *indicator, const parea 
     policy_links *L = R->links;
     if (!L->metrics_tried) {
         L->metrics_tried = 1;
-        L->metrics = hss_metrics_session_open(R->st, &err);
+        L->metrics = policy_metrics_open(R, &err);
         if (!L->metrics)
             snprintf(L->metrics_error, sizeof L->metrics_error, "%.250s", err.msg);
     }

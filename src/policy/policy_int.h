@@ -51,6 +51,8 @@ typedef struct {
     int depth;
     int64_t population; /* own figure, or the sum of its children when that is complete */
     int pop_known;      /* 0 when neither is recorded */
+    int64_t stored_pop; /* the stored figure alone, -1 when not recorded */
+    const char *parent_code; /* as stored (NULL for a root) */
     int in_scope;       /* under the evaluation's --under area */
 } parea;
 
@@ -131,6 +133,8 @@ void policy_ems_sums_free(struct policy_ems_sums *S);
 
 hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err);
 void policy_region_free(pregion *R);
+/* A metrics session on the loaded region (it does not read the region again). */
+struct hss_metrics_session *policy_metrics_open(const pregion *R, hss_error *err);
 int policy_region_find(const pregion *R, const char *code);
 void pagg_add(pagg *dst, const pagg *src);
 /* Adds facility f's own figures to d; policy_fac_agg sets g to them alone. */

@@ -108,7 +108,8 @@ void policy_fac_agg(const pregion *R, const pfac *f, pagg *g)
 }
 
 /* The region's strings (codes, names, service lists) live in large blocks freed together:
- * one allocation per 256 KiB instead of one per string (five per facility and area before). */
+ * one allocation per 2 MiB (huge pages where the kernel has them) instead of one per string
+ * (five per facility and area before). */
 struct pstrblock {
     struct pstrblock *next;
     size_t used, cap;
@@ -121,8 +122,8 @@ static char *col_text(pregion *R, hss_stmt *s, int c)
     size_t n = (size_t)hss_store_col_bytes(s, c) + 1;
     struct pstrblock *b = R->strings;
     if (!b || b->cap - b->used < n) {
-        size_t cap = n > 256 * 1024 ? n : 256 * 1024;
-        b = hss_xmalloc(sizeof *b + cap);
+        size_t cap = n > (2u << 20) - sizeof *b ? n : (2u << 20) - sizeof *b;
+        b = hss_xmalloc_large(sizeof *b + cap);
         b->next = R->strings;
         b->used = 0;
         b->cap = cap;
@@ -134,7 +135,28 @@ static char *col_text(pregion *R, hss_stmt *s, int c)
     return out;
 }
 
-static hss_code load_areas(hss_store *st, pregion *R, char ***parents, hss_error *err)
+/* hss_model_find remembering its last answer: a column's values repeat from row to row (a
+ * province has 100,000 facilities of a few types, grades and owners). */
+typedef struct {
+    hss_vocab v;
+    int idx;
+    char last[32]; /* "" until a value is remembered; longer values are not */
+} vmemo;
+
+static int vfind(vmemo *m, const char *s)
+{
+    if (m->last[0] && strcmp(m->last, s) == 0)
+        return m->idx;
+    m->idx = hss_model_find(m->v, s);
+    size_t n = strlen(s);
+    if (n < sizeof m->last)
+        memcpy(m->last, s, n + 1);
+    else
+        m->last[0] = '\0';
+    return m->idx;
+}
+
+static hss_code load_areas(hss_store *st, pregion *R, hss_error *err)
 {
     hss_stmt *s = hss_store_prepare(
         st, "SELECT code, parent_code, level, name, kind, population, generated FROM area", err);
@@ -146,17 +168,17 @@ static hss_code load_areas(hss_store *st, pregion *R, char ***parents, hss_error
         if (R->nareas == cap) {
             cap = cap ? cap * 2 : 1024;
             R->areas = hss_xrealloc(R->areas, cap * sizeof *R->areas);
-            *parents = hss_xrealloc(*parents, cap * sizeof **parents);
         }
         parea *a = &R->areas[R->nareas];
         memset(a, 0, sizeof *a);
         a->code = col_text(R, s, 0);
-        (*parents)[R->nareas] = hss_store_col_is_null(s, 1) ? NULL : col_text(R, s, 1);
+        a->parent_code = hss_store_col_is_null(s, 1) ? NULL : col_text(R, s, 1);
         a->level = hss_model_find(HSS_VOCAB_LEVEL, hss_store_col_text(s, 2));
         a->name = col_text(R, s, 3);
         a->kind = strcmp(hss_store_col_text(s, 4), "rural") == 0;
         a->pop_known = !hss_store_col_is_null(s, 5);
         a->population = hss_store_col_int64(s, 5);
+        a->stored_pop = a->pop_known ? a->population : -1;
         if (hss_store_col_int(s, 6))
             R->generated = 1;
         a->parent = -1;
@@ -208,26 +230,28 @@ static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
     }
     if (hss_store_step(n) == HSS_ROW && hss_store_col_int64(n, 0) > 0) {
         cap = (size_t)hss_store_col_int64(n, 0);
-        R->facs = hss_xmalloc(cap * sizeof *R->facs);
+        R->facs = hss_xmalloc_large(cap * sizeof *R->facs);
     }
     hss_store_finalize(n);
+    vmemo types = {.v = HSS_VOCAB_FACILITY_TYPE}, grades = {.v = HSS_VOCAB_GRADE}, owners = {.v = HSS_VOCAB_OWNERSHIP},
+          levels = {.v = HSS_VOCAB_LEVEL};
     int rc;
     while ((rc = hss_store_step(s)) == HSS_ROW) {
         int area = policy_region_find(R, hss_store_col_text(s, 5));
-        int type = hss_model_find(HSS_VOCAB_FACILITY_TYPE, hss_store_col_text(s, 2));
+        int type = vfind(&types, hss_store_col_text(s, 2));
         if (area < 0 || type < 0)
             continue; /* the region module rejects these on import; skip defensively */
         if (R->nfacs == cap) {
             cap = cap ? cap * 2 : 1024;
-            R->facs = hss_xrealloc(R->facs, cap * sizeof *R->facs);
+            R->facs = hss_xgrow_large(R->facs, R->nfacs * sizeof *R->facs, cap * sizeof *R->facs);
         }
         pfac *f = &R->facs[R->nfacs++];
         memset(f, 0, sizeof *f);
         f->code = col_text(R, s, 0);
         f->name = col_text(R, s, 1);
         f->type = type;
-        f->grade = hss_model_find(HSS_VOCAB_GRADE, hss_store_col_text(s, 3));
-        f->ownership = hss_model_find(HSS_VOCAB_OWNERSHIP, hss_store_col_text(s, 4));
+        f->grade = vfind(&grades, hss_store_col_text(s, 3));
+        f->ownership = vfind(&owners, hss_store_col_text(s, 4));
         f->area = area;
         /* beds: columns 6, 7, 8, 13, 14 */
         static const int bcol[] = {6, 7, 8, 13, 14}, bbit[] = {PB_APPROVED, PB_OPEN, PB_INF, PB_REHAB, PB_NURSING};
@@ -238,7 +262,7 @@ static hss_code load_facilities(hss_store *st, pregion *R, hss_error *err)
                 f->beds_known |= bbit[b];
             }
         f->run_by = hss_store_col_is_null(s, 15)
-                        ? -1 : hss_model_find(HSS_VOCAB_LEVEL, hss_store_col_text(s, 15));
+                        ? -1 : vfind(&levels, hss_store_col_text(s, 15));
         R->run_by_known += f->run_by >= 0;
         f->central = hss_store_col_int(s, 9);
         f->sub_centre = hss_store_col_int(s, 10);
@@ -257,8 +281,13 @@ static int fac_cmp(const void *a, const void *b)
     return strcmp(((const pfac *)a)->code, ((const pfac *)b)->code);
 }
 
-static int fac_find(const pregion *R, const char *code)
+/* Facility `code`'s index, looked for first at `near` and the next one (staff and vehicle rows
+ * come in facility order, so that is where the next row's facility usually is). */
+static int fac_find(const pregion *R, const char *code, int near)
 {
+    for (int i = near; i >= 0 && i <= near + 1 && (size_t)i < R->nfacs; i++)
+        if (strcmp(R->facs[i].code, code) == 0)
+            return i;
     size_t lo = 0, hi = R->nfacs;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -302,17 +331,19 @@ static hss_code load_counts(hss_store *st, pregion *R, int staff, hss_error *err
         return err->code;
     hss_vec rows;
     hss_vec_init(&rows, sizeof(prow));
-    /* about one staff row per facility on a province: room for that many without doubling */
-    rows.cap = R->nfacs + 16;
-    rows.items = hss_xmalloc(rows.cap * sizeof(prow));
+    /* about one staff row per facility on a province (1.1 on the generated one): room for half
+     * as many again without doubling (room not written to costs nothing) */
+    rows.cap = R->nfacs + R->nfacs / 2 + 16;
+    rows.items = hss_xmalloc_large(rows.cap * sizeof(prow));
+    vmemo cats = {.v = staff ? HSS_VOCAB_STAFF : HSS_VOCAB_VEHICLE};
     int rc, last = -1, sorted = 1;
     while ((rc = hss_store_step(s)) == HSS_ROW) {
         const char *fc = hss_store_col_text(s, 0);
-        int fi = last >= 0 && strcmp(R->facs[last].code, fc) == 0 ? last : fac_find(R, fc);
+        int fi = fac_find(R, fc, last);
         if (fi < 0)
             continue;
         const char *cat = hss_store_col_text(s, 1);
-        int k = hss_model_find(staff ? HSS_VOCAB_STAFF : HSS_VOCAB_VEHICLE, cat);
+        int k = vfind(&cats, cat);
         if (k < 0)
             continue;
         if (fi < last)
@@ -332,7 +363,7 @@ static hss_code load_counts(hss_store *st, pregion *R, int staff, hss_error *err
     prow *p = rows.items;
     if (!sorted)
         qsort(p, rows.len, sizeof *p, prow_cmp);
-    pcount *pool = hss_xmalloc((rows.len ? rows.len : 1) * sizeof *pool);
+    pcount *pool = hss_xmalloc_large((rows.len ? rows.len : 1) * sizeof *pool);
     for (size_t i = 0; i < rows.len; i++) {
         pool[i] = p[i].c;
         pfac *f = &R->facs[p[i].fac];
@@ -373,16 +404,14 @@ hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
         return hss_fail(err, HSS_EUNKNOWN,
                         "policy: a vocabulary outgrew the evaluator's tables; raise the sizes in "
                         "src/policy/policy_int.h");
-    char **parents = NULL;
-    hss_code rc = load_areas(st, R, &parents, err);
-    if (rc == HSS_OK) {
-        hash_build(R);
-        for (size_t i = 0; i < R->nareas; i++)
-            R->areas[i].parent = parents[i] ? policy_region_find(R, parents[i]) : -1;
-    }
-    free(parents); /* the codes are in R->strings */
+    hss_code rc = load_areas(st, R, err);
     if (rc != HSS_OK)
         return rc;
+    hash_build(R);
+    for (size_t i = 0; i < R->nareas; i++) {
+        const char *p = R->areas[i].parent_code;
+        R->areas[i].parent = p ? policy_region_find(R, p) : -1;
+    }
     order_areas(R);
     rc = load_facilities(st, R, err);
     if (rc != HSS_OK)
@@ -445,4 +474,29 @@ void policy_region_free(pregion *R)
     free(R->order);
     free(R->hash);
     memset(R, 0, sizeof *R);
+}
+
+struct hss_metrics_session *policy_metrics_open(const pregion *R, hss_error *err)
+{
+    hss_metrics_node *a = hss_xmalloc_large((R->nareas + 1) * sizeof *a);
+    hss_metrics_node *f = hss_xmalloc_large((R->nfacs + 1) * sizeof *f);
+    for (size_t i = 0; i < R->nareas; i++) {
+        const parea *A = &R->areas[i];
+        a[i] = (hss_metrics_node){.code = A->code, .name = A->name, .parent = A->parent_code,
+                                  .level = A->level, .population = A->stored_pop};
+    }
+    size_t nt;
+    const hss_term *types = hss_model_terms(HSS_VOCAB_FACILITY_TYPE, &nt);
+    for (size_t i = 0; i < R->nfacs; i++) {
+        const pfac *F = &R->facs[i];
+        f[i] = (hss_metrics_node){
+            .code = F->code, .name = F->name, .parent = R->areas[F->area].code,
+            .type = types[F->type].id,
+            .beds_open = F->beds_known & PB_OPEN ? (int64_t)F->beds_open : -1,
+            .beds_approved = F->beds_known & PB_APPROVED ? (int64_t)F->beds_approved : -1};
+    }
+    struct hss_metrics_session *s = hss_metrics_session_open_nodes(R->st, a, R->nareas, f, R->nfacs, err);
+    free(a);
+    free(f);
+    return s;
 }

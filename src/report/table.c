@@ -15,19 +15,45 @@ typedef struct {
     const char *last; /* that copy (in the pool) */
 } column;
 
-/* The copies repeating columns share, freed with the table. */
+/* Every cell's text is copied into large blocks freed with the table: one allocation per
+ * block (4 KiB, doubling up to 2 MiB as the table grows) instead of one per cell (a
+ * province's findings have a million cells). A cell set twice leaves its first copy unused
+ * until then. */
 struct pooled {
     struct pooled *next;
+    size_t used, cap;
     char s[];
 };
 
 struct hss_table {
     column *cols;
     size_t ncols;
-    char **cells; /* row-major; NULL = null; a repeating column's cells point into pool */
+    char **cells; /* row-major; NULL = null; every cell points into pool */
     size_t nrows, cap_rows;
     struct pooled *pool;
 };
+
+static char *pool_copy(hss_table *t, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    struct pooled *p = t->pool;
+    if (!p || p->cap - p->used < n) {
+        /* twice the last block, from 4 KiB (most tables are small) up to 2 MiB */
+        size_t cap = p ? 2 * (sizeof *p + p->cap) : 4096;
+        cap = (cap < (2u << 20) ? cap : 2u << 20) - sizeof *p;
+        if (cap < n)
+            cap = n;
+        p = hss_xmalloc_large(sizeof *p + cap);
+        p->next = t->pool;
+        p->used = 0;
+        p->cap = cap;
+        t->pool = p;
+    }
+    char *out = p->s + p->used;
+    memcpy(out, s, n);
+    p->used += n;
+    return out;
+}
 
 int hss_format_parse(const char *s, hss_format *out)
 {
@@ -51,9 +77,6 @@ void hss_table_free(hss_table *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->nrows * t->ncols; i++)
-        if (!t->cols[i % t->ncols].repeats)
-            free(t->cells[i]);
     free(t->cells);
     for (struct pooled *p = t->pool, *next; p; p = next) {
         next = p->next;
@@ -87,8 +110,9 @@ void hss_table_col_repeats(hss_table *t, size_t col)
 void hss_table_add_row(hss_table *t)
 {
     if (t->nrows == t->cap_rows) {
+        size_t used = t->cap_rows * t->ncols * sizeof *t->cells;
         t->cap_rows = t->cap_rows ? t->cap_rows * 2 : 64;
-        t->cells = hss_xrealloc(t->cells, t->cap_rows * t->ncols * sizeof *t->cells);
+        t->cells = hss_xgrow_large(t->cells, used, t->cap_rows * t->ncols * sizeof *t->cells);
     }
     memset(t->cells + t->nrows * t->ncols, 0, t->ncols * sizeof *t->cells);
     t->nrows++;
@@ -103,7 +127,7 @@ hss_table *hss_table_page(const hss_table *t, size_t offset, size_t limit)
         hss_table_add_row(o);
         for (size_t c = 0; c < t->ncols; c++) {
             const char *v = t->cells[r * t->ncols + c];
-            o->cells[(o->nrows - 1) * o->ncols + c] = v ? hss_xstrdup(v) : NULL;
+            o->cells[(o->nrows - 1) * o->ncols + c] = v ? pool_copy(o, v) : NULL;
         }
     }
     return o;
@@ -119,18 +143,11 @@ void hss_table_set_text(hss_table *t, size_t col, const char *s)
     char **c = cell(t, col);
     column *k = &t->cols[col];
     if (!k->repeats) {
-        free(*c);
-        *c = s ? hss_xstrdup(s) : NULL;
+        *c = s ? pool_copy(t, s) : NULL;
         return;
     }
-    if (s && (!k->last || strcmp(k->last, s) != 0)) {
-        size_t n = strlen(s) + 1;
-        struct pooled *p = hss_xmalloc(sizeof *p + n);
-        memcpy(p->s, s, n);
-        p->next = t->pool;
-        t->pool = p;
-        k->last = p->s;
-    }
+    if (s && (!k->last || strcmp(k->last, s) != 0))
+        k->last = pool_copy(t, s);
     *c = s ? (char *)k->last : NULL;
 }
 
@@ -144,6 +161,21 @@ void hss_table_set_int(hss_table *t, size_t col, long long v)
 void hss_table_set_real(hss_table *t, size_t col, double v, int decimals)
 {
     char tmp[64];
+    /* A whole number (most counts and targets) prints as its digits, as below it would after
+     * trimming; without snprintf, which a findings table calls a quarter of a million times. */
+    if (v > -1e15 && v < 1e15 && v == (double)(long long)v) { /* (NaN fails the first test) */
+        long long n = (long long)v;
+        char *p = tmp + sizeof tmp;
+        *--p = '\0';
+        unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+        do
+            *--p = (char)('0' + u % 10);
+        while (u /= 10);
+        if (n < 0)
+            *--p = '-';
+        hss_table_set_text(t, col, p);
+        return;
+    }
     snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
     /* Trim trailing zeros so 2.50 prints as 2.5 and 3.00 as 3. */
     if (strchr(tmp, '.')) {

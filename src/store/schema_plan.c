@@ -119,4 +119,23 @@ HSS_SCHEMA(hss_schema_plan, "plan",
     "  PRIMARY KEY(eval_id, rule)"
     ") WITHOUT ROWID;"
     "INSERT INTO plan_eval_rule(eval_id, rule, title, unit, document)"
-    "  SELECT eval_id, rule, MAX(title), MAX(unit), MAX(document) FROM plan_finding GROUP BY eval_id, rule;");
+    "  SELECT eval_id, rule, MAX(title), MAX(unit), MAX(document) FROM plan_finding GROUP BY eval_id, rule;",
+    /* v3: area and facility names are kept once per saved evaluation and code instead of on
+     * each finding (a village's name was on every rule's finding about it); plan_finding's
+     * area_name and facility_name are '' in rows saved from now on. The names of evaluations
+     * saved before are copied here, so that every snapshot reads its names the same way. */
+    "CREATE TABLE plan_eval_name("
+    "  eval_id INTEGER NOT NULL REFERENCES plan_eval(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('area','facility')),"
+    "  code TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  PRIMARY KEY(eval_id, kind, code)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO plan_eval_name(eval_id, kind, code, name)"
+    "  SELECT eval_id, 'area', area, MAX(area_name) FROM plan_finding GROUP BY eval_id, area;"
+    "INSERT INTO plan_eval_name(eval_id, kind, code, name)"
+    "  SELECT eval_id, 'facility', facility, MAX(facility_name) FROM plan_finding"
+    "  WHERE facility<>'' GROUP BY eval_id, facility;"
+    /* no query reads findings by county (a scope is a range of area codes, read through the
+     * key index); every save of a province's 60,000 findings kept this index up to date */
+    "DROP INDEX plan_finding_county;");

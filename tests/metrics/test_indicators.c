@@ -3,6 +3,7 @@
  * tests/data/metrics/values.csv on the region of tests/data/metrics/region.sql. */
 #include <math.h>
 
+#include "model/model.h"
 #include "mtest.h"
 
 static hss_store *st;
@@ -113,6 +114,86 @@ static void facility_level_and_facts(void **state)
     assert_near(mtest_value(st, "gps_per_10k", "331102001", "2025-01", &num, &den), 7.5);
     assert_near(mtest_value(st, "public_health_staff_per_10k", "331121", "2025", &num, &den),
                 6.0 / 5000 * 10000);
+}
+
+/* The region as a caller read it (codes and names kept in `keep`, freed by the caller). */
+static size_t read_nodes(const char *sql, int facilities, hss_metrics_node **out, hss_vec *keep)
+{
+    hss_error err;
+    hss_error_clear(&err);
+    hss_stmt *s = hss_store_prepare(st, sql, &err);
+    assert_non_null(s);
+    size_t n = 0;
+    *out = NULL;
+    while (hss_store_step(s) == HSS_ROW) {
+        *out = hss_xrealloc(*out, (n + 1) * sizeof **out);
+        hss_metrics_node *m = &(*out)[n++];
+        memset(m, 0, sizeof *m);
+        const char **str[] = {&m->code, &m->name, &m->parent, &m->type};
+        for (int c = 0; c < 4; c++) {
+            const char *v = hss_store_col_text(s, c);
+            *str[c] = v ? hss_xstrdup(v) : NULL;
+            *(char **)hss_vec_push(keep) = (char *)*str[c];
+        }
+        m->level = facilities ? -1 : hss_model_find(HSS_VOCAB_LEVEL, hss_store_col_text(s, 4));
+        for (int c = 0; c < 2; c++) {
+            int64_t *v = facilities ? (c ? &m->beds_approved : &m->beds_open) : &m->population;
+            if (facilities || c == 0)
+                *v = hss_store_col_is_null(s, 5 + c) ? -1 : hss_store_col_int64(s, 5 + c);
+        }
+    }
+    hss_store_finalize(s);
+    return n;
+}
+
+/* A session opened on the region a caller already read answers as one that reads it, and
+ * finds the aggregates current (no rebuild: no row is written). */
+static void session_on_read_nodes(void **state)
+{
+    (void)state;
+    hss_vec keep;
+    hss_vec_init(&keep, sizeof(char *));
+    hss_metrics_node *areas, *facs;
+    /* reversed order: the nodes' order does not matter */
+    size_t na = read_nodes("SELECT code, name, parent_code, NULL, level, population, NULL FROM area "
+                           "ORDER BY code DESC", 0, &areas, &keep);
+    size_t nf = read_nodes("SELECT code, name, area_code, type, NULL, beds_open, beds_approved "
+                           "FROM facility ORDER BY code DESC", 1, &facs, &keep);
+    assert_true(na > 5 && nf > 3);
+    hss_error err;
+    hss_error_clear(&err);
+    hss_metrics_session *a = hss_metrics_session_open(st, &err);
+    long long changes = hss_store_total_changes(st);
+    hss_metrics_session *b = hss_metrics_session_open_nodes(st, areas, na, facs, nf, &err);
+    assert_non_null(a);
+    assert_non_null(b);
+    static const char *const ind[] = {"basic_level_visit_share", "in_county_treatment_rate",
+                                      "nurses_per_doctor", "doctors_per_bed", "gps_per_10k",
+                                      "public_health_staff_per_10k", "referrals_up_per_100_visits",
+                                      "health_literacy_rate"};
+    static const char *const code[] = {"331100", "331102", "331102001", "331121", "T1", "H1"};
+    static const char *const period[] = {"2025-01", "2025Q1", "2025", "YTD2025-02"};
+    int compared = 0;
+    for (size_t i = 0; i < sizeof ind / sizeof *ind; i++)
+        for (size_t c = 0; c < sizeof code / sizeof *code; c++)
+            for (size_t p = 0; p < sizeof period / sizeof *period; p++) {
+                double v[2] = {0, 0}, n[2] = {0, 0}, d[2] = {0, 0};
+                hss_code rc[2];
+                rc[0] = hss_metrics_session_value(a, ind[i], code[c], period[p], &v[0], &n[0], &d[0], &err);
+                rc[1] = hss_metrics_session_value(b, ind[i], code[c], period[p], &v[1], &n[1], &d[1], &err);
+                assert_int_equal(rc[0], rc[1]);
+                assert_true(v[0] == v[1] && n[0] == n[1] && d[0] == d[1]);
+                compared += rc[0] == HSS_OK;
+            }
+    assert_true(compared > 40);
+    assert_int_equal(hss_store_total_changes(st), changes);
+    hss_metrics_session_close(a);
+    hss_metrics_session_close(b);
+    for (size_t i = 0; i < keep.len; i++)
+        free(HSS_VEC_AT(&keep, char *, i));
+    hss_vec_free(&keep);
+    free(areas);
+    free(facs);
 }
 
 static void no_data_is_not_found(void **state)
@@ -278,6 +359,7 @@ int main(void)
         cmocka_unit_test(in_county_rate),
         cmocka_unit_test(contracting_is_a_stock),
         cmocka_unit_test(facility_level_and_facts),
+        cmocka_unit_test(session_on_read_nodes),
         cmocka_unit_test(no_data_is_not_found),
         cmocka_unit_test(table_targets_status_and_change),
         cmocka_unit_test(findings_for_policy),

@@ -111,6 +111,7 @@ static void save_change_save_compare(void **state)
     assert_int_equal(plan_run(&out, "evaluate --db %s --compare %lld %lld --under 331124 --format csv", db, s1, s2), 0);
     assert_null(strstr(out, "331102"));
     assert_non_null(strstr(out, "newly_failing"));
+    assert_non_null(strstr(out, "戊县")); /* the area's name, from the snapshot's names */
     free(out);
 }
 
@@ -223,6 +224,46 @@ static void snapshot_equals_live(void **state)
     hss_store_close(st);
 }
 
+/* Names are kept once per snapshot: one row per area and facility its findings name, none on
+ * the findings. A snapshot saved before the names table (names on its findings) reads the same
+ * after the migration that made the table. */
+static void names_once_per_snapshot(void **state)
+{
+    (void)state;
+    hss_error err;
+    hss_store *st = hss_store_open_existing(db, &err);
+    assert_non_null(st);
+    long long id = hss_test_query_int(st, "SELECT max(id) FROM plan_eval WHERE pack='lishui'");
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT (SELECT count(DISTINCT area) FROM plan_finding WHERE eval_id=%lld)"
+             " + (SELECT count(DISTINCT facility) FROM plan_finding WHERE eval_id=%lld AND facility<>'')"
+             " - (SELECT count(*) FROM plan_eval_name WHERE eval_id=%lld)", id, id, id);
+    assert_int_equal(hss_test_query_int(st, sql), 0);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM plan_eval_name WHERE eval_id=%lld AND kind='facility'", id);
+    assert_true(hss_test_query_int(st, sql) > 0);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM plan_finding WHERE eval_id=%lld AND "
+             "(area_name<>'' OR facility_name<>'')", id);
+    assert_int_equal(hss_test_query_int(st, sql), 0);
+    /* back to plan v2: the names on the findings, no names table, the county index */
+    snprintf(sql, sizeof sql,
+             "UPDATE plan_finding SET area_name=(SELECT n.name FROM plan_eval_name n WHERE n.eval_id=plan_finding.eval_id "
+             "AND n.kind='area' AND n.code=plan_finding.area), facility_name=coalesce((SELECT n.name FROM "
+             "plan_eval_name n WHERE n.eval_id=plan_finding.eval_id AND n.kind='facility' AND "
+             "n.code=plan_finding.facility), '') WHERE eval_id=%lld", id);
+    assert_int_equal(hss_store_exec(st, sql, &err), HSS_OK);
+    assert_int_equal(hss_store_exec(st, "DROP TABLE plan_eval_name; CREATE INDEX plan_finding_county ON "
+                                        "plan_finding(county, eval_id); UPDATE hss_schema_version SET version=2 "
+                                        "WHERE module='plan'", &err), HSS_OK);
+    hss_store_close(st);
+    st = hss_store_open_existing(db, &err); /* migrates to v3 */
+    assert_non_null(st);
+    assert_int_equal(hss_store_schema_version(st, "plan"), 3);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM plan_eval_name WHERE eval_id=%lld AND kind='facility'", id);
+    assert_true(hss_test_query_int(st, sql) > 0);
+    assert_snapshot_is_live(st, "lishui", id);
+    hss_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +271,7 @@ int main(void)
         cmocka_unit_test(change_rules),
         cmocka_unit_test(bad_input),
         cmocka_unit_test(snapshot_equals_live),
+        cmocka_unit_test(names_once_per_snapshot),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
