@@ -180,17 +180,27 @@ try {
     await page.waitForSelector('#login-form');
     await page.fill('#username', 'demo');
     await page.fill('#password', plannerPw);
+    // the click's time in the page's clock, so that the page's own marks give the figures
+    await page.evaluate(() => document.getElementById('login-button').addEventListener('click', () => { window.hssClick = performance.now(); }, { capture: true }));
     const t0 = Date.now();
     await page.click('#login-button');
+    await until(page, () => document.getElementById('main')?.dataset.usable && document.querySelector('#summary table')
+      && document.querySelector('#findings-table, #findings .warn') && document.querySelector('#facility-table'));
+    const usableSeen = Date.now() - t0;
     await until(page, () => document.querySelector('#summary table') && document.querySelector('#findings-table, #findings .warn')
       && document.querySelector('#map')?.dataset.area && document.getElementById('progress').hidden);
     const ms = Date.now() - t0;
     const parts = await page.evaluate(() => {
       const login = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/v1/login'));
       const draw = performance.getEntriesByName('hss-map-draw')[0];
-      return { login: login && Math.round(login.duration), draw: draw && Math.round(draw.duration) };
+      const usable = performance.getEntriesByName('hss-usable')[0];
+      return { login: login && Math.round(login.duration), draw: draw && Math.round(draw.duration),
+        usable: usable && Math.round(usable.startTime - window.hssClick), drawn: draw && Math.round(draw.startTime + draw.duration - window.hssClick) };
     });
-    console.log(`FIGURE first screen after login (cold): ${ms} ms, ${(bytes / 1024).toFixed(0)} KiB fetched after the login page` +
+    // usable: the figures (cards), the summary, findings and facility tables shown and clickable;
+    // the map is drawn after them
+    console.log(`FIGURE first screen usable after login (cold): ${parts.usable} ms (seen by the test after ${usableSeen} ms); ` +
+      `map drawn ${parts.drawn} ms, all loaded ${ms} ms; ${(bytes / 1024).toFixed(0)} KiB fetched after the login page` +
       ` (the login's answer ${parts.login} ms, drawing the map ${parts.draw} ms)`);
     const slow = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/'))
       .sort((a, b) => b.duration - a.duration).slice(0, 4).map((e) => `${e.name.replace(/^.*\/api\/v1/, '').slice(0, 50)} ${Math.round(e.duration)} ms`));
