@@ -287,17 +287,21 @@ typedef struct hss_care_next {
     int why;          /* which rule applied (internal code read by hss_care_next_explain) */
     char reason[256]; /* why, in Chinese, naming the reading and the rule: filled by
                          hss_care_next_explain (empty after hss_care_next_action) */
+    char reason_en[256]; /* the same in English (filled with reason) */
 } hss_care_next;
 
 const char *hss_care_action_id(hss_care_action a);
 const char *hss_care_action_zh(hss_care_action a);
+/* The action's label in the user's language: hss_care_action_zh, or English when en != 0. */
+const char *hss_care_action_label(hss_care_action a, int en);
 const char *hss_care_due_id(hss_care_due d);
 
 /* The scheduler: the next action for one patient on `day`. Pure function of its inputs; cheap
  * enough to run over a whole region's patients (the reason text is left to _explain). */
 void hss_care_next_action(const hss_care_rules *r, const hss_care_patient *p, int32_t day,
                           hss_care_next *out);
-/* Writes n->reason for a result of hss_care_next_action on the same patient. */
+/* Writes n->reason (Chinese) and n->reason_en (English) for a result of hss_care_next_action on
+ * the same patient: one place words each rule in both languages. */
 void hss_care_next_explain(const hss_care_rules *r, const hss_care_patient *p, hss_care_next *n);
 
 /* ---- enrolment and follow-ups (chronic.c) -------------------------------------------------- */
@@ -345,6 +349,7 @@ hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_car
 typedef struct hss_care_worklist_paging {
     size_t offset, limit, total;
     int cached, hit;
+    int en; /* in: action_label and reason in English (else Chinese); the codes are the same */
     hss_table *by_action;
 } hss_care_worklist_paging;
 
@@ -356,11 +361,12 @@ void hss_care_worklist_cache_clear(void);
 hss_code hss_care_worklist_page(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day,
                                 int all, hss_care_worklist_paging *pg, hss_table **out, hss_error *err);
 
-/* The next action of each chronic enrolment of one resident on `day` (resident_next.c): disease,
+/* The next action of each chronic enrolment of one resident on `day` (resident_next.c), its labels
+ * in English when en != 0 (else Chinese): disease,
  * enrolled_on, action, action_label, status, due_date, days_overdue, reason. Writes no access-log
  * row: call it only after the read of the record was recorded (hss_care_resident_show). */
 hss_code hss_care_resident_next(hss_store *st, const hss_care_rules *r, int64_t resident_id, int32_t day,
-                                hss_table **out, hss_error *err);
+                                int en, hss_table **out, hss_error *err);
 
 /* ---- measures (measures.c) ------------------------------------------------------------------ */
 
@@ -437,6 +443,8 @@ hss_code hss_care_problem_set(hss_care_problem *p, const char *field, const char
  * missing 未测量. */
 const char *hss_care_reading_id(hss_care_reading r);
 const char *hss_care_reading_zh(hss_care_reading r);
+/* The verdict in the user's language: hss_care_reading_zh, or English when en != 0. */
+const char *hss_care_reading_label(hss_care_reading r, int en);
 
 /* Records a follow-up entered on a form: every field is checked first (a bad one is HSS_EINVAL
  * with p naming it; the visit may not lie after `today` nor before the enrolment; the patient

@@ -6,7 +6,7 @@
 #include "care/care_int.h"
 
 hss_code hss_care_resident_next(hss_store *st, const hss_care_rules *r, int64_t resident_id, int32_t day,
-                                hss_table **out, hss_error *err)
+                                int en, hss_table **out, hss_error *err)
 {
     hss_stmt *s = hss_store_prepare(st,
         "SELECT id,resident_id,disease='diabetes',s_birth,s_enrolled,s_nvisits,s_visits,enrolled_on "
@@ -42,11 +42,11 @@ hss_code hss_care_resident_next(hss_store *st, const hss_care_rules *r, int64_t 
         hss_table_set_text(t, 0, hss_care_disease_id(p.disease));
         hss_table_set_text(t, 1, care_col_text(s, 7));
         hss_table_set_text(t, 2, hss_care_action_id(n.action));
-        hss_table_set_text(t, 3, hss_care_action_zh(n.action));
+        hss_table_set_text(t, 3, hss_care_action_label(n.action, en));
         hss_table_set_text(t, 4, hss_care_due_id(n.status));
         hss_table_set_text(t, 5, d);
         hss_table_set_int(t, 6, n.days_overdue);
-        hss_table_set_text(t, 7, n.reason);
+        hss_table_set_text(t, 7, en ? n.reason_en : n.reason);
     }
     hss_store_finalize(s);
     if (rc != HSS_DONE) {

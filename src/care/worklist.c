@@ -15,7 +15,7 @@ typedef struct {
     int disease;     /* -1 for a referral escalation */
     int rank;        /* urgency: lower first */
     hss_care_next next;
-    const char *action_id, *action_zh;
+    const char *action_id, *action_zh, *action_en;
 } item;
 
 static int rank_of(const hss_care_next *n)
@@ -128,6 +128,7 @@ static hss_code items_add(hss_store *st, const hss_care_rules *r, const hss_care
         it->rank = rank_of(&nx);
         it->action_id = hss_care_action_id(nx.action);
         it->action_zh = hss_care_action_zh(nx.action);
+        it->action_en = hss_care_action_label(nx.action, 1);
     }
     free(ps);
     /* referral escalations: accepted, no arrival after referral_overdue_days */
@@ -170,8 +171,12 @@ static hss_code items_add(hss_store *st, const hss_care_rules *r, const hss_care
         snprintf(it->next.reason, sizeof it->next.reason, "转诊 %lld 于 %.10s 被%s接收, %d天未到诊",
                  (long long)hss_store_col_int64(s, 0), care_col_text(s, 2), care_col_text(s, 3),
                  day - acc);
+        /* English leaves out the receiving hospital's Chinese name: the referral list names it */
+        snprintf(it->next.reason_en, sizeof it->next.reason_en, "referral %lld accepted on %.10s, no arrival after %d days",
+                 (long long)hss_store_col_int64(s, 0), care_col_text(s, 2), day - acc);
         it->action_id = "referral_overdue";
         it->action_zh = "转诊超期未到诊";
+        it->action_en = "referral overdue";
     }
     hss_store_finalize(s);
     *items_io = items;
@@ -270,7 +275,7 @@ typedef struct {
 
 /* The counts by action of all items (not only a page's), most urgent action first, so the
  * screen's cards stay right whatever page it shows. */
-static hss_table *counts_of(const item *items, size_t len)
+static hss_table *counts_of(const item *items, size_t len, int en)
 {
     action_count k[8] = {{0}};
     size_t nk = 0;
@@ -301,7 +306,7 @@ static hss_table *counts_of(const item *items, size_t len)
     for (size_t j = 0; j < nk; j++) {
         hss_table_add_row(t);
         hss_table_set_text(t, 0, k[j].first->action_id);
-        hss_table_set_text(t, 1, k[j].first->action_zh);
+        hss_table_set_text(t, 1, en ? k[j].first->action_en : k[j].first->action_zh);
         hss_table_set_int(t, 2, k[j].rows);
         hss_table_set_int(t, 3, k[j].overdue);
     }
@@ -310,8 +315,8 @@ static hss_table *counts_of(const item *items, size_t len)
 
 /* The table of items[0..len) with each resident's name, masked ID number and village (one
  * query), and their access-log rows: only the residents shown are read and logged. */
-static hss_code page_rows(hss_store *st, const hss_care_viewer *v, const item *items, size_t len, hss_table **out,
-                          hss_error *err)
+static hss_code page_rows(hss_store *st, const hss_care_viewer *v, const item *items, size_t len, int en,
+                          hss_table **out, hss_error *err)
 {
     hss_table *t = hss_table_new();
     hss_table_add_col(t, "resident_id", "居民编号", HSS_COL_INT);
@@ -353,13 +358,13 @@ static hss_code page_rows(hss_store *st, const hss_care_viewer *v, const item *i
         if (it->disease >= 0)
             hss_table_set_text(t, 4, hss_care_disease_id(it->disease));
         hss_table_set_text(t, 5, it->action_id);
-        hss_table_set_text(t, 6, it->action_zh);
+        hss_table_set_text(t, 6, en ? it->action_en : it->action_zh);
         hss_table_set_text(t, 7, hss_care_due_id(it->next.status));
         char d[11];
         hss_care_format_day(it->next.due, d);
         hss_table_set_text(t, 8, d);
         hss_table_set_int(t, 9, it->next.days_overdue);
-        hss_table_set_text(t, 10, it->next.reason);
+        hss_table_set_text(t, 10, en ? it->next.reason_en : it->next.reason);
     }
     people_free(people, npeople);
     /* an empty page reads nobody: no access-log row */
@@ -390,9 +395,9 @@ hss_code hss_care_worklist_page(hss_store *st, const hss_care_rules *r, const hs
         from = pg->offset < len ? pg->offset : len;
         n = pg->limit && pg->limit < len - from ? pg->limit : len - from;
         pg->total = len;
-        pg->by_action = counts_of(items, len);
+        pg->by_action = counts_of(items, len, pg->en);
     }
-    rc = page_rows(st, v, items + from, n, out, err);
+    rc = page_rows(st, v, items + from, n, pg && pg->en, out, err);
     free(items);
     if (rc && pg) {
         hss_table_free(pg->by_action);

@@ -36,11 +36,13 @@ static hss_code problemf(hss_care_problem *p, const char *field, const char *zh,
     return hss_care_problem_set(p, field, z, e);
 }
 
-static const char *const READINGS[][2] = {
-    {"controlled", "控制满意"}, {"uncontrolled", "未控制"}, {"emergency", "危急"}, {"missing", "未测量"},
+static const char *const READINGS[][3] = {
+    {"controlled", "控制满意", "controlled"}, {"uncontrolled", "未控制", "uncontrolled"},
+    {"emergency", "危急", "emergency"}, {"missing", "未测量", "not measured"},
 };
 const char *hss_care_reading_id(hss_care_reading r) { return READINGS[r][0]; }
 const char *hss_care_reading_zh(hss_care_reading r) { return READINGS[r][1]; }
+const char *hss_care_reading_label(hss_care_reading r, int en) { return READINGS[r][en ? 2 : 1]; }
 
 /* Prepared statement or NULL (err set). */
 static hss_stmt *prep(hss_store *st, const char *sql, hss_error *err)

@@ -275,7 +275,7 @@ static enum MHD_Result api_worklist(hss_req *r)
     hss_care_rules rules;
     hss_care_rules_default(&rules);
     hss_care_viewer v = {r->user, team, facility, NULL, NULL};
-    hss_care_worklist_paging pg = {.offset = (size_t)offset, .limit = (size_t)limit, .cached = 1};
+    hss_care_worklist_paging pg = {.offset = (size_t)offset, .limit = (size_t)limit, .cached = 1, .en = hss_lang_en(r)};
     hss_table *t = NULL;
     hss_error err;
     hss_error_clear(&err);
@@ -476,7 +476,7 @@ static enum MHD_Result api_resident(hss_req *r, const char *key, int log_only)
         hss_care_rules rules;
         hss_care_rules_default(&rules);
         hss_table *next = NULL;
-        if (hss_care_resident_next(r->st, &rules, rid, day, &next, &err) == HSS_OK) {
+        if (hss_care_resident_next(r->st, &rules, rid, day, hss_lang_en(r), &next, &err) == HSS_OK) {
             cJSON_AddItemToObject(o, "chronic", table_json(next));
             hss_table_free(next);
         }

@@ -172,19 +172,21 @@ static int32_t today_local(void)
     return hss_care_today() + 1; /* UTC; Asia/Shanghai may already be a day ahead */
 }
 
-static void add_next(cJSON *o, const hss_care_reading reading, const hss_care_next *n)
+/* The verdict and the next action: codes, and their words in the user's language. */
+static void add_next(hss_req *r, cJSON *o, const hss_care_reading reading, const hss_care_next *n)
 {
+    int en = hss_lang_en(r);
     cJSON *v = cJSON_AddObjectToObject(o, "verdict");
     cJSON_AddStringToObject(v, "reading", hss_care_reading_id(reading));
-    cJSON_AddStringToObject(v, "label", hss_care_reading_zh(reading));
+    cJSON_AddStringToObject(v, "label", hss_care_reading_label(reading, en));
     cJSON *x = cJSON_AddObjectToObject(o, "next");
     char d[11];
     hss_care_format_day(n->due, d);
     cJSON_AddStringToObject(x, "action", hss_care_action_id(n->action));
-    cJSON_AddStringToObject(x, "action_label", hss_care_action_zh(n->action));
+    cJSON_AddStringToObject(x, "action_label", hss_care_action_label(n->action, en));
     cJSON_AddStringToObject(x, "status", hss_care_due_id(n->status));
     cJSON_AddStringToObject(x, "due_date", d);
-    cJSON_AddStringToObject(x, "reason", n->reason);
+    cJSON_AddStringToObject(x, "reason", en ? n->reason_en : n->reason);
 }
 
 /* Symptoms as an array of ids or a ';'-separated string, into buf. */
@@ -250,7 +252,7 @@ static hss_code do_followup(wreq *w)
     cJSON_AddNumberToObject(w->answer, "resident_id", (double)w->resident);
     cJSON_AddStringToObject(w->answer, "disease", hss_care_disease_id(d));
     cJSON_AddStringToObject(w->answer, "date", date);
-    add_next(w->answer, reading, &next);
+    add_next(w->r, w->answer, reading, &next);
     return HSS_OK;
 }
 

@@ -109,13 +109,36 @@ static double round4(double x)
     return round(x * 1e4) / 1e4;
 }
 
+/* Whom an answer is computed for: a request, or the warm-up thread computing the first screen's
+ * answers before anyone asks (hss_coverage_warm). An error is left here for the caller to send. */
+typedef struct {
+    hss_store *st;
+    const char *scope; /* the caller's scope */
+    int en;            /* the caller reads English */
+    unsigned status;   /* out: an error's HTTP status, 0 when none */
+    char msg[1024];    /* out: its message (an English format's result, put into Chinese on sending) */
+} cov_ctx;
+
+static cov_ctx ctx_of(hss_req *r)
+{
+    cov_ctx c = {.st = r->st, .scope = r->scope, .en = hss_lang_en(r)};
+    return c;
+}
+
+static char *ctx_fail(cov_ctx *c, unsigned status, const char *msg)
+{
+    c->status = status;
+    snprintf(c->msg, sizeof c->msg, "%s", msg);
+    return NULL;
+}
+
 /* A valid question the stored data cannot answer yet (no road network, no facility of the
  * types on it) is not an error of the request: 200 with "available": false and the reason, so
  * that the dashboard can say so in its card. */
-static char *unavailable_body(hss_req *r, const char *under, int64_t version, const char *reason)
+static char *unavailable_body(const cov_ctx *c, const char *under, int64_t version, const char *reason)
 {
     char said[600];
-    hss_words_reason(reason, hss_lang_en(r), said, sizeof said); /* the user's language, no paths */
+    hss_words_reason(reason, c->en, said, sizeof said); /* the user's language, no paths */
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", under);
     cJSON_AddNumberToObject(o, "data_version", (double)version);
@@ -146,9 +169,9 @@ typedef struct {
 } group;
 
 /* Name of area `code` into buf, or "". */
-static const char *area_name(hss_req *r, const char *code, char *buf, size_t n)
+static const char *area_name(const cov_ctx *c, const char *code, char *buf, size_t n)
 {
-    if (!hss_region_area_name(r->st, code, buf, n, NULL, 0))
+    if (!hss_region_area_name(c->st, code, buf, n, NULL, 0))
         buf[0] = 0;
     return buf;
 }
@@ -156,14 +179,14 @@ static const char *area_name(hss_req *r, const char *code, char *buf, size_t n)
 /* Replaces the nearest facility of each village by null when it lies outside the caller's
  * scope (a village near a county border may be served from the next county), and adds its
  * name otherwise. */
-static void scope_nearest(hss_req *r, cJSON *props)
+static void scope_nearest(const cov_ctx *c, cJSON *props)
 {
     cJSON *nf = cJSON_GetObjectItem(props, "nearest_facility");
     if (!cJSON_IsString(nf))
         return;
     char area[16], name[256];
-    int inside = hss_region_facility_place(r->st, nf->valuestring, area, name, sizeof name) &&
-                 hss_scope_contains(r->scope, area);
+    int inside = hss_region_facility_place(c->st, nf->valuestring, area, name, sizeof name) &&
+                 hss_scope_contains(c->scope, area);
     if (inside)
         cJSON_AddStringToObject(props, "nearest_name", name);
     if (!inside) {
@@ -173,32 +196,26 @@ static void scope_nearest(hss_req *r, cJSON *props)
 }
 
 /* Computes the coverage answer (without "cached"), with the population points when `villages`;
- * NULL after responding with an error. */
-static char *coverage_body(hss_req *r, const hss_access_query *q, int64_t version, int villages)
+ * NULL with the error in c. */
+static char *coverage_body(cov_ctx *c, const hss_access_query *q, int64_t version, int villages)
 {
     char *gj = NULL;
     size_t gjlen = 0;
     FILE *f = open_memstream(&gj, &gjlen);
-    if (!f) {
-        hss_respond_error(r, 500, "out of memory");
-        return NULL;
-    }
+    if (!f)
+        return ctx_fail(c, 500, "out of memory");
     hss_error err;
     hss_error_clear(&err);
-    hss_code rc = hss_access_geojson(r->st, q, f, &err);
+    hss_code rc = hss_access_geojson(c->st, q, f, &err);
     fclose(f);
     cJSON *fc = rc ? NULL : cJSON_Parse(gj);
     free(gj);
     if (rc == HSS_ENOTFOUND)
-        return unavailable_body(r, q->under, version, err.msg);
-    if (rc) {
-        hss_respond_error(r, status_of(rc), "%s", err.msg);
-        return NULL;
-    }
-    if (!fc) {
-        hss_respond_error(r, 500, "coverage: unreadable result");
-        return NULL;
-    }
+        return unavailable_body(c, q->under, version, err.msg);
+    if (rc)
+        return ctx_fail(c, status_of(rc), err.msg);
+    if (!fc)
+        return ctx_fail(c, 500, "coverage: unreadable result");
     int level_len = strcmp(q->by, "county") == 0 ? 6 : 9;
     hss_vec groups; /* of group, in code order (the points come ordered by code) */
     hss_vec_init(&groups, sizeof(group));
@@ -230,7 +247,8 @@ static char *coverage_body(hss_req *r, const hss_access_query *q, int64_t versio
         covered += cov ? (int64_t)res : 0;
         points++;
         uncovered_points += !cov;
-        scope_nearest(r, props);
+        if (villages) /* the points are sent: their nearest facility named or hidden (a look-up each) */
+            scope_nearest(c, props);
     }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "under", q->under);
@@ -256,7 +274,7 @@ static char *coverage_body(hss_req *r, const hss_access_query *q, int64_t versio
         cJSON *it = cJSON_CreateObject();
         char name[256];
         cJSON_AddStringToObject(it, "area", g->code);
-        cJSON_AddStringToObject(it, "name", area_name(r, g->code, name, sizeof name));
+        cJSON_AddStringToObject(it, "name", area_name(c, g->code, name, sizeof name));
         cJSON_AddNumberToObject(it, "residents", (double)g->residents);
         cJSON_AddNumberToObject(it, "covered", (double)g->covered);
         if (g->residents > 0)
@@ -274,6 +292,15 @@ static char *coverage_body(hss_req *r, const hss_access_query *q, int64_t versio
     char *body = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return body;
+}
+
+/* The cache key of a coverage answer: the database, the caller's scope, the canonical arguments
+ * and the language (an unavailable answer says why in it). */
+static void coverage_key(hss_buf *key, const cov_ctx *c, const hss_access_query *q, int villages)
+{
+    hss_buf_init(key);
+    hss_buf_printf(key, "coverage\n%s\n%s\n%s\n%s\n%.6g\n%.6g\n%d\n%s\n%d\n%d", hss_store_path(c->st), c->scope, q->under, q->types,
+                   q->minutes, q->rural_minutes, (int)q->mode, q->by, c->en, villages);
 }
 
 enum MHD_Result hss_api_coverage(hss_req *r)
@@ -302,21 +329,20 @@ enum MHD_Result hss_api_coverage(hss_req *r)
     if (!by) /* a city or province is shown by county, a county or township by township */
         by = strlen(under) == 6 && strcmp(under + 4, "00") == 0 ? "county" : "township";
     hss_access_query q = {types, minutes, mode, under, by, rural};
+    cov_ctx c = ctx_of(r);
     hss_buf key;
-    hss_buf_init(&key);
-    hss_buf_printf(&key, "coverage\n%s\n%s\n%s\n%s\n%.6g\n%.6g\n%d\n%s\n%d\n%d", hss_store_path(r->st), r->scope, under, types, minutes, rural,
-                   (int)mode, by, hss_lang_en(r), with_villages); /* the language: an unavailable answer says why in it */
+    coverage_key(&key, &c, &q, with_villages);
     int64_t version = hss_store_data_version(r->st);
     char *body = hss_cache_get(key.data, version);
     int cached = body != NULL;
     if (!body) {
-        body = coverage_body(r, &q, version, with_villages);
+        body = coverage_body(&c, &q, version, with_villages);
         if (body)
             hss_cache_put(key.data, version, body);
     }
     hss_buf_free(&key);
     if (!body)
-        return MHD_YES;
+        return hss_respond_error(r, c.status, "%s", c.msg);
     enum MHD_Result ret = respond_body(r, body, cached);
     free(body);
     return ret;
@@ -350,6 +376,54 @@ static cJSON *ems_part(double mean, double p90, int64_t residents, int64_t unrea
     return o;
 }
 
+/* The EMS answer's cache key, as coverage_key. */
+static void ems_key(hss_buf *key, const cov_ctx *c, const char *under, const hss_ems_opts *eo, double urban_km, double rural_km)
+{
+    hss_buf_init(key);
+    hss_buf_printf(key, "ems\n%s\n%s\n%s\n%.6g\n%.6g\n%.6g\n%.6g\n%d", hss_store_path(c->st), c->scope, under, eo->dispatch_min,
+                   eo->turnout_min, urban_km, rural_km, c->en);
+}
+
+/* Computes the EMS answer (without "cached"); NULL with the error in c. */
+static char *ems_body(cov_ctx *c, const char *under, const hss_ems_opts *eo, double urban_km, double rural_km, int64_t version)
+{
+    hss_ems_result e;
+    int64_t res = 0, cov = 0;
+    hss_error err;
+    hss_error_clear(&err);
+    hss_code rc = hss_access_ems_response(c->st, under, eo, &e, &err);
+    if (!rc)
+        rc = hss_access_ems_radius_share(c->st, under, urban_km, rural_km, &res, &cov, &err);
+    if (rc == HSS_ENOTFOUND)
+        return unavailable_body(c, under, version, err.msg);
+    if (rc)
+        return ctx_fail(c, status_of(rc), err.msg);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "under", under);
+    cJSON_AddBoolToObject(o, "available", 1);
+    cJSON_AddNumberToObject(o, "data_version", (double)version);
+    cJSON_AddNumberToObject(o, "dispatch_min", e.dispatch_min);
+    cJSON_AddNumberToObject(o, "turnout_min", e.turnout_min);
+    cJSON_AddStringToObject(o, "model", "response = dispatch + turnout + travel from the nearest ems_station or ems_center");
+    /* the documents' targets: mean response under 11 minutes urban, under 14 rural */
+    cJSON_AddItemToObject(o, "urban", ems_part(e.urban_mean, e.urban_p90, e.urban_residents, e.unreached_urban, 11));
+    cJSON_AddItemToObject(o, "rural", ems_part(e.rural_mean, e.rural_p90, e.rural_residents, e.unreached_rural, 14));
+    cJSON_AddItemToObject(o, "all", ems_part(e.all_mean, e.all_p90, e.urban_residents + e.rural_residents,
+                                             e.unreached_urban + e.unreached_rural, 0));
+    cJSON *rad = cJSON_AddObjectToObject(o, "radius");
+    cJSON_AddNumberToObject(rad, "urban_km", urban_km);
+    cJSON_AddNumberToObject(rad, "rural_km", rural_km);
+    cJSON_AddNumberToObject(rad, "residents", (double)res);
+    cJSON_AddNumberToObject(rad, "covered", (double)cov);
+    if (res > 0)
+        cJSON_AddNumberToObject(rad, "share", round4((double)cov / (double)res));
+    else
+        cJSON_AddNullToObject(rad, "share");
+    char *body = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return body;
+}
+
 enum MHD_Result hss_api_coverage_ems(hss_req *r)
 {
     char under[16];
@@ -363,62 +437,68 @@ enum MHD_Result hss_api_coverage_ems(hss_req *r)
         return MHD_YES;
     if (check_area_exists(r, under))
         return MHD_YES;
+    cov_ctx c = ctx_of(r);
     hss_buf key;
-    hss_buf_init(&key);
-    hss_buf_printf(&key, "ems\n%s\n%s\n%s\n%.6g\n%.6g\n%.6g\n%.6g\n%d", hss_store_path(r->st), r->scope, under, eo.dispatch_min, eo.turnout_min,
-                   urban_km, rural_km, hss_lang_en(r));
+    ems_key(&key, &c, under, &eo, urban_km, rural_km);
     int64_t version = hss_store_data_version(r->st);
     char *body = hss_cache_get(key.data, version);
     int cached = body != NULL;
     if (!body) {
-        hss_ems_result e;
-        int64_t res = 0, cov = 0;
-        hss_error err;
-        hss_error_clear(&err);
-        hss_code rc = hss_access_ems_response(r->st, under, &eo, &e, &err);
-        if (!rc)
-            rc = hss_access_ems_radius_share(r->st, under, urban_km, rural_km, &res, &cov, &err);
-        if (rc && rc != HSS_ENOTFOUND) {
-            hss_buf_free(&key);
-            return hss_respond_error(r, status_of(rc), "%s", err.msg);
-        }
-        if (rc == HSS_ENOTFOUND) {
-            body = unavailable_body(r, under, version, err.msg);
+        body = ems_body(&c, under, &eo, urban_km, rural_km, version);
+        if (body)
             hss_cache_put(key.data, version, body);
-            hss_buf_free(&key);
-            enum MHD_Result ret = respond_body(r, body, 0);
-            free(body);
-            return ret;
-        }
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "under", under);
-        cJSON_AddBoolToObject(o, "available", 1);
-        cJSON_AddNumberToObject(o, "data_version", (double)version);
-        cJSON_AddNumberToObject(o, "dispatch_min", e.dispatch_min);
-        cJSON_AddNumberToObject(o, "turnout_min", e.turnout_min);
-        cJSON_AddStringToObject(o, "model", "response = dispatch + turnout + travel from the nearest ems_station or ems_center");
-        /* the documents' targets: mean response under 11 minutes urban, under 14 rural */
-        cJSON_AddItemToObject(o, "urban", ems_part(e.urban_mean, e.urban_p90, e.urban_residents, e.unreached_urban, 11));
-        cJSON_AddItemToObject(o, "rural", ems_part(e.rural_mean, e.rural_p90, e.rural_residents, e.unreached_rural, 14));
-        cJSON_AddItemToObject(o, "all", ems_part(e.all_mean, e.all_p90, e.urban_residents + e.rural_residents,
-                                                 e.unreached_urban + e.unreached_rural, 0));
-        cJSON *rad = cJSON_AddObjectToObject(o, "radius");
-        cJSON_AddNumberToObject(rad, "urban_km", urban_km);
-        cJSON_AddNumberToObject(rad, "rural_km", rural_km);
-        cJSON_AddNumberToObject(rad, "residents", (double)res);
-        cJSON_AddNumberToObject(rad, "covered", (double)cov);
-        if (res > 0)
-            cJSON_AddNumberToObject(rad, "share", round4((double)cov / (double)res));
-        else
-            cJSON_AddNullToObject(rad, "share");
-        body = cJSON_PrintUnformatted(o);
-        cJSON_Delete(o);
-        hss_cache_put(key.data, version, body);
     }
     hss_buf_free(&key);
+    if (!body)
+        return hss_respond_error(r, c.status, "%s", c.msg);
     enum MHD_Result ret = respond_body(r, body, cached);
     free(body);
     return ret;
+}
+
+/* ---- the first screen's answers, before anyone asks ------------------------------------------ */
+
+/* Keeps `body` under the key of each language: an available answer has no words of its own, so
+ * one computation serves both; an unavailable one says why in the language computed. */
+static int kept(const char *key, int64_t version)
+{
+    char *b = hss_cache_get(key, version);
+    free(b);
+    return b != NULL;
+}
+
+static void warm_put(const char *key_zh, const char *key_en, int64_t version, char *body)
+{
+    if (!body)
+        return;
+    hss_cache_put(key_zh, version, body);
+    if (strstr(body, "\"available\":true"))
+        hss_cache_put(key_en, version, body);
+    free(body);
+}
+
+void hss_coverage_warm(hss_store *st, const char *under)
+{
+    int64_t version = hss_store_data_version(st);
+    cov_ctx zh = {.st = st, .scope = under}, en = {.st = st, .scope = under, .en = 1};
+    /* the dashboard's coverage card (coverage.js: the basic types, 15 and 20 minutes, no points) */
+    hss_access_query q = {BASIC_TYPES, 15, HSS_MODE_DRIVE, under,
+                          strlen(under) == 6 && strcmp(under + 4, "00") == 0 ? "county" : "township", 20};
+    hss_buf kz, ke;
+    coverage_key(&kz, &zh, &q, 0);
+    coverage_key(&ke, &en, &q, 0);
+    if (!kept(kz.data, version))
+        warm_put(kz.data, ke.data, version, coverage_body(&zh, &q, version, 0));
+    hss_buf_free(&kz);
+    hss_buf_free(&ke);
+    /* and its EMS card, with the defaults */
+    hss_ems_opts eo = {HSS_EMS_DISPATCH_MIN, HSS_EMS_TURNOUT_MIN};
+    ems_key(&kz, &zh, under, &eo, 3.5, 10);
+    ems_key(&ke, &en, under, &eo, 3.5, 10);
+    if (!kept(kz.data, version))
+        warm_put(kz.data, ke.data, version, ems_body(&zh, under, &eo, 3.5, 10, version));
+    hss_buf_free(&kz);
+    hss_buf_free(&ke);
 }
 
 /* ---- POST /api/v1/site --------------------------------------------------------------------- */

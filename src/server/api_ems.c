@@ -250,8 +250,8 @@ static enum MHD_Result set_state(hss_req *r, const char *unit)
     int64_t at = HSS_EMS_NO_TIME;
     enum MHD_Result ret;
     if (!cJSON_IsString(st) || !hss_ems_state_valid(st->valuestring))
-        ret = hss_respond_error(r, 400, "state: one of available, dispatched, on_scene, transporting, at_hospital, "
-                                        "out_of_service");
+        ret = hss_respond_error(r, 400, "state: must be available, dispatched, on scene, transporting, at hospital or "
+                                        "out of service"); /* words, not ids: a user reads it (docs/ems.md gives the ids) */
     else if (at_s && (!cJSON_IsString(at_s) || hss_ems_time_parse(at_s->valuestring, &at) != 0))
         ret = hss_respond_error(r, 400, "at: an ISO 8601 time with offset");
     else if (!unit_in_scope(r, unit))

@@ -176,6 +176,9 @@ enum MHD_Result hss_api_coverage_ems(hss_req *r);
 enum MHD_Result hss_api_site(hss_req *r);
 /* Waits for siting runs still under way (hss_server_stop). */
 void hss_coverage_shutdown(void);
+/* Computes and keeps the coverage and EMS answers the first screen asks for `under`, for a user
+ * whose scope is `under`, in both languages (api_coverage.c; the findings warm-up calls it). */
+void hss_coverage_warm(hss_store *st, const char *under);
 
 /* export.c: a table as a download (CSV with BOM for Excel, or XLSX). */
 enum MHD_Result hss_respond_table_file(hss_req *r, const hss_table *t, const char *basename, int xlsx);

@@ -51,6 +51,8 @@ static const message MESSAGES[] = {
     {"request body over the limit of %zu bytes", "提交的内容超过%zu字节的上限", 0},
     {"too many wrong passwords; try again in %d minutes", "密码错误次数过多，请%d分钟后再试", 0},
     {"status: must be pass, fail or unknown", "状态应为达标、未达标或未知", 0},
+    {"state: must be available, dispatched, on scene, transporting, at hospital or out of service",
+     "状态应为待命、已派车、到达现场、转运中、到达医院或停用", 0},
     {"status: must be new, assigned, investigating, confirmed or dismissed", "状态应为新预警、已分派、调查中、已确认或已排除", 0},
     {"level: must be province, city, county, township or village", "层级应为省、市、县、乡镇或村", 0},
     {"period: must be a month (2025-03), quarter (2025Q1), year (2025) or year to date (YTD2025-03)",

@@ -90,21 +90,18 @@ const pageText = (page, language = mode, root = 'body') => page.evaluate(([lang,
 async function scan(page, where) {
   return scanText(await pageText(page), where);
 }
-// English mode is checked on every screen of the planner and the CDC (area pages from city to
-// facility with coverage and exports, indicators, alerts with a detail, 120, 规划实施, rounds,
-// the workbench's counts, search, error states) and on the API's refusals. The screens below are
-// scanned and what they show printed, but do not fail the test yet: the family doctor's, the
-// hospital's and the resident's (the care module answers its actions, reasons and referral states
-// in Chinese only: 需转诊, 2周内复查, 血压 …; names of residents, teams and villages not yet marked
-// as data), and the 120 refusal that lists its states by id; listed in docs/server.md as left.
-const EN_PENDING = ['doctor:', 'hospital:', 'resident:', 'API error 400 {"error":"state: one of'];
+// English mode is checked on every screen of every role: the planner's and the CDC's (area pages
+// from city to facility with coverage and exports, indicators, alerts with a detail, 120, 规划实施,
+// rounds, the workbench's counts, search, error states), the family doctor's workbench and
+// resident record, the hospital's referrals and the resident's own record (the care API answers
+// its actions and reasons in the user's language; names, typed reasons and notes are marked as
+// data), and the API's refusals.
 function scanText(text, where) {
-  const pending = mode === 'en' && EN_PENDING.some((p) => where.startsWith(p));
   where = `[${mode}] ${where}`;
   const bad = mode === 'en' ? offencesEn(text) : offences(text);
   scanned.push(where);
-  if (!pending) for (const b of bad) problems.push(`${where}: ${b}`);
-  console.log(bad.length ? `${pending ? 'PENDING' : 'FOUND'} - ${where}: ${bad.join(' | ')}` : `ok - ${where}: ${LANG_NAME[mode]}`);
+  for (const b of bad) problems.push(`${where}: ${b}`);
+  console.log(bad.length ? `FOUND - ${where}: ${bad.join(' | ')}` : `ok - ${where}: ${LANG_NAME[mode]}`);
   return bad;
 }
 
@@ -183,17 +180,27 @@ try {
     await page.waitForSelector('#login-form');
     await page.fill('#username', 'demo');
     await page.fill('#password', plannerPw);
+    // the click's time in the page's clock, so that the page's own marks give the figures
+    await page.evaluate(() => document.getElementById('login-button').addEventListener('click', () => { window.hssClick = performance.now(); }, { capture: true }));
     const t0 = Date.now();
     await page.click('#login-button');
+    await until(page, () => document.getElementById('main')?.dataset.usable && document.querySelector('#summary table')
+      && document.querySelector('#findings-table, #findings .warn') && document.querySelector('#facility-table'));
+    const usableSeen = Date.now() - t0;
     await until(page, () => document.querySelector('#summary table') && document.querySelector('#findings-table, #findings .warn')
       && document.querySelector('#map')?.dataset.area && document.getElementById('progress').hidden);
     const ms = Date.now() - t0;
     const parts = await page.evaluate(() => {
       const login = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/v1/login'));
       const draw = performance.getEntriesByName('hss-map-draw')[0];
-      return { login: login && Math.round(login.duration), draw: draw && Math.round(draw.duration) };
+      const usable = performance.getEntriesByName('hss-usable')[0];
+      return { login: login && Math.round(login.duration), draw: draw && Math.round(draw.duration),
+        usable: usable && Math.round(usable.startTime - window.hssClick), drawn: draw && Math.round(draw.startTime + draw.duration - window.hssClick) };
     });
-    console.log(`FIGURE first screen after login (cold): ${ms} ms, ${(bytes / 1024).toFixed(0)} KiB fetched after the login page` +
+    // usable: the figures (cards), the summary, findings and facility tables shown and clickable;
+    // the map is drawn after them
+    console.log(`FIGURE first screen usable after login (cold): ${parts.usable} ms (seen by the test after ${usableSeen} ms); ` +
+      `map drawn ${parts.drawn} ms, all loaded ${ms} ms; ${(bytes / 1024).toFixed(0)} KiB fetched after the login page` +
       ` (the login's answer ${parts.login} ms, drawing the map ${parts.draw} ms)`);
     const slow = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/'))
       .sort((a, b) => b.duration - a.duration).slice(0, 4).map((e) => `${e.name.replace(/^.*\/api\/v1/, '').slice(0, 50)} ${Math.round(e.duration)} ms`));
@@ -299,6 +306,23 @@ try {
       await login(page, 'doctor', doctorPw);
       await visit(page, '#/care', '#worklist-table');
       await scan(page, 'doctor: workbench');
+      if (lang === 'en') {
+        // the scan fails this screen as it was before the care API spoke English: the first row's
+        // action and reason as the Chinese answer gives them, put in place of the English ones
+        const zh = await page.evaluate(async () => {
+          const tr = document.querySelector('#worklist-table tbody tr');
+          const r = await fetch('/api/v1/care/worklist?team=' + encodeURIComponent(location.hash.split('/').pop()) + '&limit=1', { headers: { 'X-HSS-Lang': 'zh' } });
+          const row = (await r.json()).rows[0];
+          const cells = [tr.querySelector('.act'), tr.querySelector('.reason')];
+          const was = cells.map((c) => c.textContent);
+          cells[0].textContent = row.action_label;
+          cells[1].textContent = row.reason;
+          return { was, row };
+        });
+        check(offencesEn(await pageText(page)).length > 0, `the English scan finds the Chinese answer's «${zh.row.action_label} ${zh.row.reason}» on the workbench`);
+        await page.evaluate((was) => { const tr = document.querySelector('#worklist-table tbody tr');
+          tr.querySelector('.act').textContent = was[0]; tr.querySelector('.reason').textContent = was[1]; }, zh.was);
+      }
       const res = await page.getAttribute('#worklist-table a.resident-link', 'href');
       await visit(page, res, '#resident-record');
       await until(page, () => document.getElementById('progress').hidden);

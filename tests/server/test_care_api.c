@@ -106,6 +106,56 @@ static void worklist_in_scope_lists_due_patients_with_reasons(void **state)
     http_resp_free(&r);
 }
 
+/* True when s is plain ASCII (no Chinese character). */
+static int ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return 0;
+    return 1;
+}
+
+/* The user's language: the same rows with the same codes; the action and the reason in English
+ * when the user reads English, in Chinese (as always) otherwise; and so on the resident's record. */
+static void worklist_and_record_speak_the_users_language(void **state)
+{
+    (void)state;
+    cJSON *zh = get_json("/api/v1/care/worklist?team=T1&date=2025-12-31", &liandu, 200);
+    cJSON *en = get_json("/api/v1/care/worklist?team=T1&date=2025-12-31&lang=en", &liandu, 200);
+    cJSON *rz = cJSON_GetObjectItem(zh, "rows"), *re = cJSON_GetObjectItem(en, "rows");
+    assert_int_equal(cJSON_GetArraySize(rz), cJSON_GetArraySize(re));
+    for (int i = 0; i < cJSON_GetArraySize(rz); i++) {
+        cJSON *z = cJSON_GetArrayItem(rz, i), *e = cJSON_GetArrayItem(re, i);
+        const char *act = cJSON_GetObjectItem(z, "action")->valuestring;
+        assert_string_equal(act, cJSON_GetObjectItem(e, "action")->valuestring);
+        const char *zr = cJSON_GetObjectItem(z, "reason")->valuestring, *er = cJSON_GetObjectItem(e, "reason")->valuestring;
+        assert_true(ascii(cJSON_GetObjectItem(e, "action_label")->valuestring) && ascii(er));
+        assert_false(ascii(cJSON_GetObjectItem(z, "action_label")->valuestring) || ascii(zr));
+        if (strcmp(act, "recheck") == 0) {
+            assert_non_null(strstr(zr, "控制不满意, 14天内复查"));
+            assert_non_null(strstr(er, "uncontrolled: re-check within 14 days"));
+        } else if (strcmp(act, "referral_overdue") == 0) {
+            assert_string_equal(cJSON_GetObjectItem(z, "action_label")->valuestring, "转诊超期未到诊");
+            assert_non_null(strstr(er, "no arrival after"));
+        }
+    }
+    cJSON *x;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItem(en, "by_action")) assert_true(ascii(cJSON_GetObjectItem(x, "action_label")->valuestring));
+    cJSON_Delete(zh);
+    cJSON_Delete(en);
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/care/residents/%s?lang=en", fx.a);
+    en = get_json(path, &liandu, 200);
+    int n = 0;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItem(en, "chronic")) {
+        assert_true(ascii(cJSON_GetObjectItem(x, "action_label")->valuestring));
+        assert_true(ascii(cJSON_GetObjectItem(x, "reason")->valuestring));
+        n++;
+    }
+    assert_true(n > 0);
+    cJSON_Delete(en);
+}
+
 static void worklist_scope_escapes_are_refused(void **state)
 {
     (void)state;
@@ -503,6 +553,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(worklist_in_scope_lists_due_patients_with_reasons),
         cmocka_unit_test(worklist_scope_escapes_are_refused),
+        cmocka_unit_test(worklist_and_record_speak_the_users_language),
         cmocka_unit_test(worklist_pages_and_logs_only_the_rows_shown),
         cmocka_unit_test(resident_lists_stay_in_scope),
         cmocka_unit_test(resident_record_is_audited_once_per_read),

@@ -11,6 +11,8 @@
  *
  * Also: scope escapes through `under`, bad parameters, the answer cache and the data version,
  * CSRF and bounds on POST /site, the same sites as the CLI's `hss site`, and the time limit. */
+#include <fcntl.h>
+
 #include "line_fixture.h"
 
 static char *dir, *db;
@@ -250,6 +252,50 @@ static void coverage_bad_parameters(void **state)
     http_req(srv.port, "GET", "/api/v1/site", admin.token, NULL, NULL, &r);
     assert_int_equal(r.status, 405);
     http_resp_free(&r);
+}
+
+/* The first screen's coverage and EMS cards are computed by the server's warm-up when it starts
+ * (hss_coverage_warm), in both languages, so that the city user's first request for them is
+ * answered from the cache. A second server on the same database, its stderr kept in a file: the
+ * test waits for the warm-up's one line there, then asks. */
+static void first_screen_cards_are_warm_before_anyone_asks(void **state)
+{
+    (void)state;
+    char errpath[800];
+    snprintf(errpath, sizeof errpath, "%s/warm.err", dir);
+    int saved = dup(2), fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, 2);
+    test_server s2 = start_server(db, NULL);
+    dup2(saved, 2);
+    close(saved);
+    close(fd);
+    int warm = 0;
+    for (int i = 0; i < 1800 && !warm; i++) { /* at most 90 s on a loaded machine */
+        char *text = hss_read_file(errpath, NULL, NULL);
+        warm = text && strstr(text, "hss: warm (");
+        free(text);
+        if (!warm)
+            usleep(50000);
+    }
+    assert_true(warm);
+    session a;
+    assert_int_equal(login(s2.port, "admin", "admin-pass-1", &a), 200);
+    /* exactly what the dashboard's cards ask (coverage.js) */
+    const char *paths[] = {"/api/v1/coverage?under=331100&types=township_health_center,community_health_center,"
+                           "community_health_station,village_clinic&minutes=15&rural_minutes=20&villages=0",
+                           "/api/v1/coverage/ems?under=331100"};
+    for (int i = 0; i < 2; i++)
+        for (int en = 0; en < 2; en++) {
+            char url[400];
+            snprintf(url, sizeof url, "%s%s", paths[i], en ? "&lang=en" : "");
+            cJSON *j = http_get_json(s2.port, url, &a, 200);
+            if (!cJSON_IsTrue(cJSON_GetObjectItem(j, "cached")))
+                fail_msg("not warm: %s", url);
+            assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "available")));
+            cJSON_Delete(j);
+        }
+    stop_server(&s2);
 }
 
 static void coverage_cached_until_data_changes(void **state)
@@ -542,6 +588,7 @@ int main(void)
         cmocka_unit_test(coverage_scope),
         cmocka_unit_test(coverage_bad_parameters),
         cmocka_unit_test(coverage_cached_until_data_changes),
+        cmocka_unit_test(first_screen_cards_are_warm_before_anyone_asks),
         cmocka_unit_test(ems_by_hand),
         cmocka_unit_test(site_checks_csrf_and_bounds),
         cmocka_unit_test(site_by_hand_and_as_the_cli),

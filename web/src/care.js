@@ -123,6 +123,13 @@ function page(ui, side) {
   return { h, main: shell.main };
 }
 
+// Stored text as it is (see dataLang in i18n.js): names of people, teams, villages and
+// facilities, and what a user typed (a referral's reason, a note), marked Chinese when it is, so
+// that English mode shows it unchanged and says which language it is in.
+const nm = (h, text) => h('span', { lang: dataLang(text) }, text ?? '');
+// A referral's state in the user's language (the answer gives the id and the Chinese word).
+const refState = (r) => (getLang() === 'zh' ? r.state_zh : w('ref_' + r.state));
+
 // ---- workbench ------------------------------------------------------------------------------
 const view = { date: '', all: false, overdue: false, measuresUnder: '', wlOffset: 0 };
 // rows of the worklist per page: a team's list runs to hundreds; only the rows shown are read
@@ -165,12 +172,12 @@ async function renderWorkbench(ui, kind, code) {
     h('button', { type: 'submit' }, w('find')));
   const side = [find, h('h2', {}, w('teams')), teams.length ? h('ul', { class: 'tree', id: 'care-teams' },
     Object.entries(byFacility).map(([fc, f]) => h('li', {},
-      h('a', { href: `#/care/facility/${encodeURIComponent(fc)}`, class: kind === 'facility' && code === fc ? 'current' : null, 'data-facility': fc }, f.name),
+      h('a', { href: `#/care/facility/${encodeURIComponent(fc)}`, class: kind === 'facility' && code === fc ? 'current' : null, 'data-facility': fc, lang: dataLang(f.name) }, f.name),
       h('ul', {}, f.teams.map((t) => h('li', {}, h('a', { href: `#/care/team/${encodeURIComponent(t.code)}`,
-        class: kind === 'team' && code === t.code ? 'current' : null, 'data-team': t.code }, t.name))))))) : h('p', { class: 'muted' }, w('noTeams'))];
+        class: kind === 'team' && code === t.code ? 'current' : null, 'data-team': t.code, lang: dataLang(t.name) }, t.name))))))) : h('p', { class: 'muted' }, w('noTeams'))];
   const { main } = page(ui, side);
   const unit = kind === 'team' ? teams.find((t) => t.code === code) : byFacility[code] ? { name: byFacility[code].name, area_code: byFacility[code].area } : null;
-  main.append(h('h1', {}, w('title'), unit ? ' · ' + unit.name : ''),
+  main.append(h('h1', {}, w('title'), unit ? [' · ', nm(h, unit.name)] : ''),
     unit && unit.phone ? h('p', { id: 'team-phone' }, w('teamPhone'), ' ', phoneLink(h, unit.phone, unit.generated)) : null, queuePanel(ui));
   if (!kind) return;
   const area = unit ? unit.area_code : ui.state.me.scope;
@@ -228,8 +235,8 @@ async function renderWorklist(ui, kind, code, box, cards, me) {
     h('thead', {}, h('tr', {}, [w('status'), w('name'), w('idNumber'), w('village'), w('disease'), w('action'), w('due'), w('daysOverdue'), w('reason'), me.may_record ? w('todo') : null].filter(Boolean).map((l) => h('th', {}, l)))),
     h('tbody', {}, data.rows.map((r) => h('tr', { class: 'wl-' + r.status, 'data-resident': r.resident_id, 'data-action': r.action, 'data-disease': r.disease || '' },
       h('td', {}, h('span', { class: 'badge st-' + r.status }, w('st_' + r.status))),
-      h('td', {}, h('a', { href: '#/care/resident/' + r.resident_id, class: 'resident-link' }, r.name)),
-      h('td', { class: 'mono' }, r.id_number), h('td', {}, r.village), h('td', {}, r.disease ? w(r.disease) : ''),
+      h('td', {}, h('a', { href: '#/care/resident/' + r.resident_id, class: 'resident-link', lang: dataLang(r.name) }, r.name)),
+      h('td', { class: 'mono' }, r.id_number), h('td', { lang: dataLang(r.village) }, r.village), h('td', {}, r.disease ? w(r.disease) : ''),
       h('td', {}, h('span', { class: 'act act-' + r.action }, r.action_label)), h('td', {}, r.due_date),
       h('td', {}, r.days_overdue > 0 ? r.days_overdue : ''), h('td', { class: 'reason' }, r.reason),
       me.may_record ? h('td', { class: 'actions' }, actions(r)) : null))))));
@@ -260,9 +267,9 @@ async function renderReferrals(ui, area, box, facilityNames = {}, me = null) {
   box.append(h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'referral-table' },
     h('thead', {}, h('tr', {}, ['#', w('name'), w('from'), w('to'), w('priority'), w('inCounty'), w('requested'), w('status'), w('reason'), w('next')].map((l) => h('th', {}, l)))),
     h('tbody', {}, rows.slice(0, 300).map((r) => h('tr', { 'data-referral': r.referral_id },
-      h('td', {}, r.referral_id), h('td', {}, h('a', { href: '#/care/resident/' + r.resident_id }, r.name)),
-      h('td', {}, facilityNames[r.from_facility] || r.from_name || r.from_facility), h('td', {}, r.to), h('td', {}, r.priority ? w('yes') : ''), h('td', {}, r.in_county ? w('yes') : w('no')),
-      h('td', {}, localTime(r.requested_at)), h('td', {}, getLang() === 'zh' ? r.state_zh : r.state), h('td', {}, r.reason),
+      h('td', {}, r.referral_id), h('td', {}, h('a', { href: '#/care/resident/' + r.resident_id, lang: dataLang(r.name) }, r.name)),
+      h('td', {}, nm(h, facilityNames[r.from_facility] || r.from_name || r.from_facility)), h('td', {}, nm(h, r.to)), h('td', {}, r.priority ? w('yes') : ''), h('td', {}, r.in_county ? w('yes') : w('no')),
+      h('td', {}, localTime(r.requested_at)), h('td', {}, refState(r)), h('td', {}, nm(h, r.reason)),
       h('td', { class: 'actions' }, allowedSteps(me, r.next).map((to) => h('button', { class: 'small', 'data-to': to, onclick: () => move(r, to) }, w('ref_' + to))))))))));
 }
 
@@ -315,27 +322,27 @@ async function renderResident(ui, key) {
   const { main } = page(ui, [h('h2', {}, resident ? w('myRecord') : w('nav')), resident ? null : h('p', {}, h('a', { href: '#/care', id: 'care-back' }, '← ' + w('back')))]);
   const row = (l, v) => h('tr', {}, h('th', {}, l), h('td', {}, v || w('none')));
   main.append(
-    h('h1', { id: 'resident-name' }, `${w('record')} · ${r.name}`, r.generated ? h('small', {}, ' ' + w('generated')) : null),
+    h('h1', { id: 'resident-name' }, `${w('record')} · `, nm(h, r.name), r.generated ? h('small', {}, ' ' + w('generated')) : null),
     h('div', { class: 'row' },
       h('section', { class: 'panel' }, h('table', { class: 'kv', id: 'resident-record' },
         row(w('idNumber'), r.id_number), row(w('sex'), label(r.sex)), row(w('birth'), r.birth_date), row(w('age'), String(r.age)),
-        row(w('village'), `${r.village} (${r.village_code})`), row(w('household'), h('span', { 'data-ident': '' }, r.household)), row(w('keyGroups'), labels(r.key_groups)),
-        row(w('contract'), r.contract_team ? `${r.contract_team_name || r.contract_team} · ${pkg(r.contract_package)} · ${w('end')} ${r.contract_end}` : ''),
+        row(w('village'), [nm(h, r.village), ` (${r.village_code})`]), row(w('household'), h('span', { 'data-ident': '' }, r.household)), row(w('keyGroups'), labels(r.key_groups)),
+        row(w('contract'), r.contract_team ? [nm(h, r.contract_team_name || r.contract_team), ` · ${pkg(r.contract_package)} · ${w('end')} ${r.contract_end}`] : ''),
         r.team_phone ? h('tr', { id: 'resident-team-phone' }, h('th', {}, w('teamPhone')), h('td', {}, phoneLink(h, r.team_phone, r.team_generated))) : null,
         row(w('chronic'), chronicText(r.chronic)))),
       h('section', { class: 'panel', id: 'access-log' }, h('h2', {}, w('accessLog'), h('small', { class: 'muted' }, ' ' + w('localTime'))), h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'access-log-table' },
         h('thead', {}, h('tr', {}, [w('at'), w('user'), w('action')].map((l) => h('th', {}, l)))),
         h('tbody', {}, log.map((x) => h('tr', { class: x.action === 'denied' ? 'denied' : null },
-          h('td', {}, localTime(x.at)), h('td', { class: 'reader' }, reader(x).map((p, i) => [i ? ' · ' : '', Array.isArray(p) ? h('span', { 'data-ident': '' }, p[1]) : p])), h('td', {}, w('act_' + x.action))))))))),
+          h('td', {}, localTime(x.at)), h('td', { class: 'reader' }, reader(x).map((p, i) => [i ? ' · ' : '', Array.isArray(p) ? h('span', { 'data-ident': '' }, p[1]) : nm(h, p)])), h('td', {}, w('act_' + x.action))))))))),
     h('section', { class: 'panel', id: 'resident-chronic' }, h('h2', {}, w('nextVisit')), table(h, [w('disease'), w('enrolled'), w('action'), w('status'), w('due'), w('reason'), ''],
       (data.chronic || []).map((c) => [w(c.disease), c.enrolled_on, c.action_label, w('st_' + c.status), c.due_date, c.reason, fuButton(c)]))),
     h('section', { class: 'panel', id: 'resident-followups' }, h('h2', {}, w('followups')), followupChart(ui, fus),
       h('div', { class: 'scroll' }, table(h, [w('due'), w('disease'), w('sbp'), w('dbp'), w('glucose'), w('medication'), w('note'), w('by')],
-        [...fus].reverse().map((f) => [f.visit_date, w(f.disease), f.sbp, f.dbp, f.glucose, f.medication, f.note, f.user_display || (f.user === 'generated' ? w('generated') : h('span', { 'data-ident': '' }, f.user))])))),
+        [...fus].reverse().map((f) => [f.visit_date, w(f.disease), f.sbp, f.dbp, f.glucose, nm(h, f.medication), nm(h, f.note), f.user_display ? nm(h, f.user_display) : (f.user === 'generated' ? w('generated') : h('span', { 'data-ident': '' }, f.user))])))),
     h('section', { class: 'panel', id: 'resident-contracts' }, h('h2', {}, w('contracts')), contractActions, table(h, [w('team'), w('package'), w('start'), w('end')],
-      data.contracts.map((c) => [getLang() === 'zh' ? c.team : `${c.team} (${c.team_code})`, pkg(c.package), c.start_date, c.end_date]))),
+      data.contracts.map((c) => [getLang() === 'zh' ? c.team : h('span', {}, nm(h, c.team), ' (', h('span', { 'data-ident': '' }, c.team_code), ')'), pkg(c.package), c.start_date, c.end_date]))),
     h('section', { class: 'panel' }, h('h2', {}, w('referrals')), table(h, ['#', w('from'), w('to'), w('requested'), w('status'), w('reason')],
-      data.referrals.map((x) => [x.referral_id, x.from, x.to, localTime(x.requested_at), getLang() === 'zh' ? x.state_zh : x.state, x.reason]))));
+      data.referrals.map((x) => [x.referral_id, nm(h, x.from), nm(h, x.to), localTime(x.requested_at), refState(x), nm(h, x.reason)]))));
   void fmt;
 }
 

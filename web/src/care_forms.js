@@ -245,7 +245,7 @@ export function followupForm(ui, p, onSaved) {
     if (!r.ok) { showErrors(form, r.data); verdict.replaceChildren(); delete verdict.dataset.state; return; }
     showErrors(form, null);
     verdict.dataset.state = r.data.verdict.reading;
-    verdict.replaceChildren(h('strong', {}, getLang() === 'zh' ? r.data.verdict.label : r.data.verdict.reading),
+    verdict.replaceChildren(h('strong', {}, r.data.verdict.label), /* in the user's language */
       ` · ${fw('nextVisit')}: ${r.data.next.action_label} (${r.data.next.due_date})`, h('div', { class: 'muted' }, r.data.next.reason));
   };
   form.addEventListener('input', () => keepDraft(key, form));

@@ -168,12 +168,22 @@ async function renderArea(code) {
   const facilities = h('section', { class: 'panel', id: 'facilities' }, h('h2', {}, t('facilities')));
   const siting = h('section', { class: 'panel', id: 'siting' });
   main.append(title, cards, h('div', { class: 'row' }, mapBox, summary), siting, findings, facilities);
-  await Promise.all([
+  // What the planner reads first, the figures and the tables, is drawn first; the map (ECharts'
+  // first drawing is the costliest step of the screen) after the browser has shown them.
+  const tables = Promise.all([
     renderTree(side, code, '#/area/', early.tree).catch((e) => console.error(e)),
-    renderMap(code, early.map).then(() => coveragePanel({ code, chart, mapBox, cards, box: siting, api, h, qs, early })),
     renderSummary(code, summary, cards, early.summary),
     early.findings.then(() => { renderCards(cards); renderFindings(findings); }),
     renderFacilities(facilities, early.facilities),
+  ]).then(() => {
+    if (!main.isConnected) return;
+    main.dataset.usable = '1'; /* figures and tables shown and clickable (bench/first_screen.sh) */
+    performance.mark('hss-usable');
+  });
+  const painted = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  await Promise.all([
+    tables,
+    tables.then(painted).then(() => renderMap(code, early.map)).then(() => coveragePanel({ code, chart, mapBox, cards, box: siting, api, h, qs, early })),
   ]).catch((e) => console.error(e));
 }
 
