@@ -112,6 +112,9 @@ hss_code hss_care_residents_list(hss_store *st, const hss_care_viewer *v, int32_
  * a named resident; exposed for the server's own reads. */
 hss_code hss_care_audit(hss_store *st, const char *user, const char *action, int64_t resident_id,
                         hss_error *err);
+/* The same when the caller knows the resident's county (NULL or "": looked up). */
+hss_code hss_care_audit_county(hss_store *st, const char *user, const char *action, int64_t resident_id,
+                               const char *county, hss_error *err);
 
 /* ---- teams and contracts (contract.c) ------------------------------------------------------ */
 

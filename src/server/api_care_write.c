@@ -426,7 +426,7 @@ static hss_code record_success(wreq *w, const char *json)
     if (!c && w->resident) {
         char action[32];
         snprintf(action, sizeof action, "%s_add", w->kind);
-        c = hss_care_audit(w->r->st, w->r->user, action, w->resident, &w->err);
+        c = hss_care_audit_county(w->r->st, w->r->user, action, w->resident, county, &w->err);
     }
     return c;
 }
