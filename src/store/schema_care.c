@@ -482,7 +482,6 @@ HSS_SCHEMA(hss_schema_care, "care",
     "ALTER TABLE care_access_log ADD COLUMN county_code TEXT NOT NULL DEFAULT '';"
     "UPDATE care_access_log SET county_code=coalesce((SELECT r.county_code FROM care_resident r "
     "  WHERE r.id=care_access_log.resident_id),'');"
-    "CREATE INDEX care_access_log_county ON care_access_log(county_code, at);"
     HSS_SQL_PG
     "CREATE TABLE care_change("
     "  version INTEGER NOT NULL,"
@@ -505,5 +504,4 @@ HSS_SCHEMA(hss_schema_care, "care",
     "INSERT INTO care_access_log SELECT l.id,l.at,l.user_name,l.action,l.resident_id,coalesce(r.county_code,'')"
     "  FROM care_access_log_old l LEFT JOIN care_resident r ON r.id=l.resident_id;"
     "DROP TABLE care_access_log_old;"
-    "CREATE INDEX care_access_log_resident ON care_access_log(resident_id, at);"
-    "CREATE INDEX care_access_log_county ON care_access_log(county_code, at);");
+    "CREATE INDEX care_access_log_resident ON care_access_log(resident_id, at);");
