@@ -80,9 +80,12 @@ hss_code care_commit_village(hss_store *st, const char *village, int64_t residen
 /* The access-log rows of one read of many residents (ids: a JSON array of resident ids),
  * committed before it returns: with the caller's transaction when one is open, else together
  * with other threads' (access_batch.c). care_access_log_rows is the one INSERT (resident.c). */
-hss_code care_access_log_many(hss_store *st, const char *user, const char *action, const char *ids, hss_error *err);
-hss_code care_access_log_rows(hss_store *st, const char *at, const char *user, const char *action, const char *ids,
+/* `county`: the residents' county when they all share it (the rows' partition key, given
+ * instead of looked up), else NULL or "". */
+hss_code care_access_log_many(hss_store *st, const char *user, const char *action, const char *ids, const char *county,
                               hss_error *err);
+hss_code care_access_log_rows(hss_store *st, const char *at, const char *user, const char *action, const char *ids,
+                              const char *county, hss_error *err);
 hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table **out, hss_error *err);
 
 /* Appends every row of s to t, whose columns match the statement's by position (integer
