@@ -9,6 +9,7 @@
  * port of 127.0.0.1 instead (bench/province.sh), and SERVER_THREADS is the server's business. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,32 +57,154 @@ static void lat_add(lat *l, double ms)
     l->v[l->n++] = ms;
 }
 
-/* One request on a fresh connection; returns the HTTP status (-1 on failure) and the body. */
-static int request(const char *req, size_t len, hss_buf *body)
+/* A client's connection to the server. Doctors' browsers keep their connection open
+ * (HTTP/1.1 persistent connections), so the clients do too; KEEPALIVE=0 in the environment
+ * makes them open a connection per request, as this bench did before, to compare. */
+typedef struct conn {
+    int fd;
+    char in[65536]; /* bytes read past the end of the previous answer (none with HTTP/1.1 use) */
+    size_t have;
+} conn;
+
+static int keepalive = 1;
+
+static void conn_close(conn *c)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    c->have = 0;
+}
+
+static int conn_open(conn *c)
+{
+    c->have = 0;
+    c->fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {0};
     a.sin_family = AF_INET;
     a.sin_port = htons((uint16_t)port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        if (fd >= 0)
-            close(fd);
+    if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        conn_close(c);
         return -1;
     }
-    for (size_t off = 0; off < len;) {
-        ssize_t w = send(fd, req + off, len - off, MSG_NOSIGNAL);
-        if (w <= 0)
-            break;
-        off += (size_t)w;
+    int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return 0;
+}
+
+/* Reads more bytes into c->in; 0 when the peer closed or failed. */
+static size_t conn_fill(conn *c)
+{
+    if (c->have == sizeof c->in)
+        return 0;
+    ssize_t n = recv(c->fd, c->in + c->have, sizeof c->in - c->have, 0);
+    if (n <= 0)
+        return 0;
+    c->have += (size_t)n;
+    return (size_t)n;
+}
+
+/* Moves n bytes from the front of c->in to body. */
+static void conn_take(conn *c, size_t n, hss_buf *body)
+{
+    hss_buf_append(body, c->in, n);
+    memmove(c->in, c->in + n, c->have - n);
+    c->have -= n;
+}
+
+/* Moves the next n bytes of the answer to body, reading as they come. */
+static int conn_take_n(conn *c, size_t n, hss_buf *body)
+{
+    while (n) {
+        if (!c->have && !conn_fill(c))
+            return -1;
+        size_t k = c->have < n ? c->have : n;
+        conn_take(c, k, body);
+        n -= k;
     }
-    hss_buf_reset(body);
-    char chunk[16384];
-    ssize_t n;
-    while ((n = recv(fd, chunk, sizeof chunk, 0)) > 0)
-        hss_buf_append(body, chunk, (size_t)n);
-    close(fd);
-    return body->len > 12 ? atoi(body->data + 9) : -1;
+    return 0;
+}
+
+/* Reads the chunked body that follows the head into body. */
+static int read_chunked(conn *c, hss_buf *body)
+{
+    for (;;) {
+        char *eol;
+        while (!(eol = memmem(c->in, c->have, "\r\n", 2)))
+            if (!conn_fill(c))
+                return -1;
+        size_t size = strtoul(c->in, NULL, 16), skip = (size_t)(eol - c->in) + 2;
+        memmove(c->in, c->in + skip, c->have - skip);
+        c->have -= skip;
+        if (conn_take_n(c, size, body))
+            return -1;
+        while (c->have < 2) /* the chunk's CRLF (no trailers from the server) */
+            if (!conn_fill(c))
+                return -1;
+        memmove(c->in, c->in + 2, c->have - 2);
+        c->have -= 2;
+        if (size == 0)
+            return 0;
+    }
+}
+
+/* Reads one answer: its head and body into body (the body after the head, as before); returns
+ * the status, -1 when the connection failed before the answer was whole. */
+static int read_answer(conn *c, hss_buf *body, int *close_after)
+{
+    char *end;
+    while (!(end = memmem(c->in, c->have, "\r\n\r\n", 4)))
+        if (!conn_fill(c))
+            return -1;
+    size_t head = (size_t)(end - c->in) + 4;
+    char h[8192];
+    snprintf(h, sizeof h, "%.*s", (int)(head < sizeof h ? head : sizeof h - 1), c->in);
+    for (char *q = h; *q; q++)
+        if (*q >= 'A' && *q <= 'Z')
+            *q = (char)(*q - 'A' + 'a');
+    int status = atoi(h + 9);
+    *close_after = strstr(h, "\r\nconnection: close") != NULL;
+    const char *cl = strstr(h, "\r\ncontent-length:");
+    int chunked = strstr(h, "\r\ntransfer-encoding: chunked") != NULL;
+    conn_take(c, head, body);
+    if (chunked)
+        return read_chunked(c, body) ? -1 : status;
+    if (!cl) { /* the body runs to the end of the connection */
+        while (conn_fill(c))
+            conn_take(c, c->have, body);
+        conn_take(c, c->have, body);
+        *close_after = 1;
+        return status;
+    }
+    return conn_take_n(c, strtoul(cl + 17, NULL, 10), body) ? -1 : status;
+}
+
+/* One request on the client's connection (opened when there is none, once more when a kept
+ * connection turns out to have been closed by the server); returns the HTTP status (-1 on
+ * failure) and the answer. */
+static int request(conn *c, const char *req, size_t len, hss_buf *body)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int reused = c->fd >= 0;
+        if (!reused && conn_open(c))
+            return -1;
+        size_t off = 0;
+        while (off < len) {
+            ssize_t w = send(c->fd, req + off, len - off, MSG_NOSIGNAL);
+            if (w <= 0)
+                break;
+            off += (size_t)w;
+        }
+        hss_buf_reset(body);
+        int close_after = 1;
+        int st = off == len ? read_answer(c, body, &close_after) : -1;
+        if (st < 0 || close_after || !keepalive)
+            conn_close(c);
+        if (st >= 0 || !reused)
+            return st;
+    }
+    return -1;
 }
 
 static double now_ms(void)
@@ -100,6 +223,8 @@ static void *run(void *arg)
 {
     worker *k = arg;
     hss_buf req, body;
+    conn c = {.fd = -1};
+    const char *hdr = keepalive ? "" : "Connection: close\r\n";
     hss_buf_init(&req);
     hss_buf_init(&body);
     unsigned seed = (unsigned)k->id * 7919u + 1;
@@ -114,27 +239,28 @@ static void *run(void *arg)
             snprintf(json, sizeof json, "{\"request_id\":\"bench-%d-%ld\",\"resident\":%lld,\"disease\":\"hypertension\",\"date\":\"%s\","
                      "\"sbp\":%d,\"dbp\":%d}", k->id, i, p->resident, demo_date, 120 + rand_r(&seed) % 50, 70 + rand_r(&seed) % 25);
         hss_buf_reset(&req);
-        hss_buf_printf(&req, "POST /api/v1/care/followups HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: hss_session=%s\r\n"
+        hss_buf_printf(&req, "POST /api/v1/care/followups HTTP/1.1\r\nHost: x\r\n%sCookie: hss_session=%s\r\n"
                              "X-CSRF-Token: %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-                       cookie, csrf, strlen(json), json);
+                       hdr, cookie, csrf, strlen(json), json);
         double t = now_ms();
-        int st = request(req.data, req.len, &body);
+        int st = request(&c, req.data, req.len, &body);
         lat_add(&k->w, now_ms() - t);
         if (st != 200) {
             k->w.errors++;
             count_bad(st);
         }
         hss_buf_reset(&req);
-        hss_buf_printf(&req, "GET /api/v1/care/worklist?team=%s&limit=50 HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: hss_session=%s\r\n\r\n",
-                       p->team, cookie);
+        hss_buf_printf(&req, "GET /api/v1/care/worklist?team=%s&limit=50 HTTP/1.1\r\nHost: x\r\n%sCookie: hss_session=%s\r\n\r\n",
+                       p->team, hdr, cookie);
         t = now_ms();
-        st = request(req.data, req.len, &body);
+        st = request(&c, req.data, req.len, &body);
         lat_add(&k->r, now_ms() - t);
         if (st != 200) {
             k->r.errors++;
             count_bad(st);
         }
     }
+    conn_close(&c);
     hss_buf_free(&req);
     hss_buf_free(&body);
     return NULL;
@@ -206,8 +332,10 @@ static int do_login(void)
     int n = snprintf(req, sizeof req, "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
                                       "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
     hss_buf b;
+    conn cn = {.fd = -1};
     hss_buf_init(&b);
-    int st = request(req, (size_t)n, &b);
+    int st = request(&cn, req, (size_t)n, &b);
+    conn_close(&cn);
     const char *c = st == 200 ? strstr(b.data, "hss_session=") : NULL, *j = c ? strstr(b.data, "\"csrf\":\"") : NULL;
     if (c)
         sscanf(c, "hss_session=%199[0-9a-f]", cookie);
@@ -226,6 +354,8 @@ int main(int argc, char **argv)
         return 2;
     }
     seconds = argc > 2 ? atoi(argv[2]) : 60;
+    const char *ka = getenv("KEEPALIVE");
+    keepalive = !(ka && strcmp(ka, "0") == 0);
     int clients = argc > 3 ? atoi(argv[3]) : 64;
     if (setup(argv[1]))
         return 1;

@@ -15,7 +15,7 @@
 
 typedef struct waiter {
     char at[24];
-    const char *user, *action, *ids;
+    const char *user, *action, *ids, *county;
     int done;
     hss_code rc;
     hss_error err;
@@ -61,13 +61,14 @@ static hss_code write_batch(hss_store *st, waiter *list, hss_error *err)
         return HSS_EDB;
     hss_code rc = HSS_OK;
     for (waiter *w = list; w && !rc; w = w->next)
-        rc = care_access_log_rows(st, w->at, w->user, w->action, w->ids, err);
+        rc = care_access_log_rows(st, w->at, w->user, w->action, w->ids, w->county, err);
     if (rc || (rc = hss_store_commit(st, err)))
         hss_store_rollback(st);
     return rc;
 }
 
-hss_code care_access_log_many(hss_store *st, const char *user, const char *action, const char *ids, hss_error *err)
+hss_code care_access_log_many(hss_store *st, const char *user, const char *action, const char *ids, const char *county,
+                              hss_error *err)
 {
     char at[24];
     care_timestamp(at);
@@ -77,12 +78,12 @@ hss_code care_access_log_many(hss_store *st, const char *user, const char *actio
         hss_code rc;
         if (hss_store_begin(st, err))
             return HSS_EDB;
-        if ((rc = care_access_log_rows(st, at, user, action, ids, err)) || (rc = hss_store_commit(st, err)))
+        if ((rc = care_access_log_rows(st, at, user, action, ids, county, err)) || (rc = hss_store_commit(st, err)))
             hss_store_rollback(st);
         return rc;
     }
     group *g = group_of(path);
-    waiter me = {.user = user, .action = action, .ids = ids};
+    waiter me = {.user = user, .action = action, .ids = ids, .county = county};
     memcpy(me.at, at, sizeof at);
     hss_error_clear(&me.err);
     pthread_mutex_lock(&g->mu);

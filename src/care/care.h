@@ -112,6 +112,9 @@ hss_code hss_care_residents_list(hss_store *st, const hss_care_viewer *v, int32_
  * a named resident; exposed for the server's own reads. */
 hss_code hss_care_audit(hss_store *st, const char *user, const char *action, int64_t resident_id,
                         hss_error *err);
+/* The same when the caller knows the resident's county (NULL or "": looked up). */
+hss_code hss_care_audit_county(hss_store *st, const char *user, const char *action, int64_t resident_id,
+                               const char *county, hss_error *err);
 
 /* ---- teams and contracts (contract.c) ------------------------------------------------------ */
 
@@ -446,18 +449,26 @@ const char *hss_care_reading_zh(hss_care_reading r);
 /* The verdict in the user's language: hss_care_reading_zh, or English when en != 0. */
 const char *hss_care_reading_label(hss_care_reading r, int en);
 
-/* Records a follow-up entered on a form: every field is checked first (a bad one is HSS_EINVAL
- * with p naming it; the visit may not lie after `today` nor before the enrolment; the patient
- * must be enrolled for the disease), then stored with its medication and note (each at most 500
- * bytes). Runs in one transaction (a savepoint inside the caller's). */
-hss_code hss_care_followup_record(hss_store *st, const hss_care_followup_req *f, const char *medication,
-                                  const char *note, int32_t today, hss_care_problem *p, int64_t *id,
-                                  hss_error *err);
-/* After a follow-up: the verdict of the last visit and the patient's next action on `day` (with
- * the reason), for one resident's enrolment in a disease. */
-hss_code hss_care_followup_outcome(hss_store *st, const hss_care_rules *r, int64_t resident_id, int disease,
-                                   int32_t day, hss_care_reading *reading, hss_care_next *next,
-                                   hss_error *err);
+/* What a follow-up recorded from a form leaves: the follow-up, its resident and their county,
+ * and the enrolment's scheduler summary after it (hss_care_followup_verdict reads it). */
+typedef struct hss_care_followup_saved {
+    int64_t id;
+    int64_t resident_id; /* also set when the scope refuses a known resident (for the audit) */
+    char county[8];
+    hss_care_patient patient;
+} hss_care_followup_saved;
+/* Records a follow-up entered on a form for a resident within viewer v's scope (v NULL: any):
+ * an unknown resident or one outside the scope is HSS_EDENIED (err says which). Every field
+ * is checked first (a bad one is HSS_EINVAL with p naming it; the visit may not lie after
+ * `today` nor before the enrolment; the patient must be enrolled for the disease), then stored
+ * with its medication and note (each at most 500 bytes). The resident and the enrolment are
+ * read once. Runs in one transaction (a savepoint inside the caller's). */
+hss_code hss_care_followup_record(hss_store *st, const hss_care_viewer *v, const hss_care_followup_req *f,
+                                  const char *medication, const char *note, int32_t today, hss_care_problem *p,
+                                  hss_care_followup_saved *out, hss_error *err);
+/* The verdict of a patient's last visit and their next action on `day` (with the reason). */
+void hss_care_followup_verdict(const hss_care_rules *r, const hss_care_patient *pt, int32_t day,
+                               hss_care_reading *reading, hss_care_next *next);
 
 /* Signs a contract (resident, team, service package, start) after checking each field. An
  * overlapping contract is HSS_ECONFLICT. */

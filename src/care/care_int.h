@@ -23,6 +23,23 @@ typedef struct care_resident {
 /* Finds a resident by full ID number or internal id. HSS_ENOTFOUND names the key (masked). */
 hss_code care_resident_get(hss_store *st, const char *key, care_resident *r, hss_error *err);
 
+/* What a follow-up needs of the enrolment it is recorded against (chronic.c). */
+typedef struct care_enrolment_row {
+    int64_t id;
+    char enrolled_on[11];
+    char county[8];
+    int32_t birth, enrolled; /* the scheduler summary's day numbers */
+} care_enrolment_row;
+/* The enrolment of a resident in a disease: 1 found, 0 none, -1 database error (err set). */
+int care_enrolment_get(hss_store *st, int64_t resident, int disease, care_enrolment_row *e, hss_error *err);
+/* Stores a checked follow-up of resident r under enrolment e (symptoms as the bit set `sym`),
+ * with its medication and note (NULL: none), refreshes the enrolment's summary and commits,
+ * noting the resident's village (a savepoint inside the caller's transaction). *after, when
+ * given, gets the enrolment's summary as stored, for its verdict and next action. */
+hss_code care_followup_store(hss_store *st, const hss_care_followup_req *f, uint32_t sym, const care_resident *r,
+                             const care_enrolment_row *e, const char *medication, const char *note, int64_t *id,
+                             hss_care_patient *after, hss_error *err);
+
 /* A WHERE fragment restricting `col` (a village-code column) to the viewer's scope, using the
  * named parameters :scope and :plen; "1" when the viewer has no restriction (v NULL). Returns
  * a static or buffered string valid until the next call with the same buffer. */
@@ -63,9 +80,12 @@ hss_code care_commit_village(hss_store *st, const char *village, int64_t residen
 /* The access-log rows of one read of many residents (ids: a JSON array of resident ids),
  * committed before it returns: with the caller's transaction when one is open, else together
  * with other threads' (access_batch.c). care_access_log_rows is the one INSERT (resident.c). */
-hss_code care_access_log_many(hss_store *st, const char *user, const char *action, const char *ids, hss_error *err);
-hss_code care_access_log_rows(hss_store *st, const char *at, const char *user, const char *action, const char *ids,
+/* `county`: the residents' county when they all share it (the rows' partition key, given
+ * instead of looked up), else NULL or "". */
+hss_code care_access_log_many(hss_store *st, const char *user, const char *action, const char *ids, const char *county,
                               hss_error *err);
+hss_code care_access_log_rows(hss_store *st, const char *at, const char *user, const char *action, const char *ids,
+                              const char *county, hss_error *err);
 hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table **out, hss_error *err);
 
 /* Appends every row of s to t, whose columns match the statement's by position (integer

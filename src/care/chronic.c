@@ -69,8 +69,9 @@ hss_code hss_care_enrol(hss_store *st, const char *resident, const char *disease
     return HSS_OK;
 }
 
-/* Recomputes the scheduler summary of one enrolment from its two latest visits. */
-static hss_code refresh_summary(hss_store *st, int64_t enrolment, hss_error *err)
+/* Recomputes the scheduler summary of one enrolment from its two latest visits; *out gets the
+ * visits as stored (the follow-up's verdict and next action are worked out from them). */
+static hss_code refresh_summary(hss_store *st, int64_t enrolment, hss_care_patient *out, hss_error *err)
 {
     hss_stmt *q = hss_store_prepare(st,
         "SELECT visit_date,coalesce(sbp,-1),coalesce(dbp,-1),coalesce(glucose,-1),symptoms,referred "
@@ -106,7 +107,99 @@ static hss_code refresh_summary(hss_store *st, int64_t enrolment, hss_error *err
     hss_store_bind_blob_copy(u, 3, blob, sizeof blob);
     int rc = hss_store_step(u);
     hss_store_finalize(u);
+    out->nvisits = p.nvisits;
+    care_summary_unpack(blob, sizeof blob, out);
     return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, "updating the scheduler summary");
+}
+
+int care_enrolment_get(hss_store *st, int64_t resident, int disease, care_enrolment_row *e, hss_error *err)
+{
+    memset(e, 0, sizeof *e);
+    hss_stmt *s = hss_store_prepare(st, "SELECT id,enrolled_on,county_code,s_birth,s_enrolled FROM care_enrolment "
+                                        "WHERE resident_id=? AND disease=?", err);
+    if (!s)
+        return -1;
+    hss_store_bind_int64(s, 1, resident);
+    hss_store_bind_text(s, 2, hss_care_disease_id(disease));
+    int rc = hss_store_step(s);
+    if (rc == HSS_ROW) {
+        e->id = hss_store_col_int64(s, 0);
+        snprintf(e->enrolled_on, sizeof e->enrolled_on, "%s", care_col_text(s, 1));
+        snprintf(e->county, sizeof e->county, "%s", care_col_text(s, 2));
+        e->birth = hss_store_col_int(s, 3);
+        e->enrolled = hss_store_col_int(s, 4);
+    }
+    hss_store_finalize(s);
+    if (rc != HSS_ROW && rc != HSS_DONE) {
+        hss_store_error(st, err, "reading the enrolment");
+        return -1;
+    }
+    return rc == HSS_ROW;
+}
+
+/* The symptoms of bit set `sym` as stored: ';'-separated ids in their canonical order. */
+static void symptoms_text(uint32_t sym, hss_buf *out)
+{
+    for (int i = 0; i < HSS_CARE_SYMPTOM_COUNT; i++)
+        if (sym & (1u << i))
+            hss_buf_printf(out, "%s%s", out->len ? ";" : "", hss_care_symptom_id(i));
+}
+
+hss_code care_followup_store(hss_store *st, const hss_care_followup_req *f, uint32_t sym, const care_resident *r,
+                             const care_enrolment_row *e, const char *medication, const char *note, int64_t *id,
+                             hss_care_patient *after, hss_error *err)
+{
+    if (hss_store_begin(st, err))
+        return HSS_EDB;
+    hss_stmt *s = hss_store_prepare(st, "INSERT INTO care_followup(enrolment_id,visit_date,sbp,dbp,glucose,symptoms,adherence,"
+                                        "referred,user_name,county_code,medication,note) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", err);
+    if (!s) {
+        hss_store_rollback(st);
+        return HSS_EDB;
+    }
+    hss_store_bind_int64(s, 1, e->id);
+    hss_store_bind_textn(s, 2, f->date, 10);
+    if (f->sbp >= 0) {
+        hss_store_bind_int(s, 3, f->sbp);
+        hss_store_bind_int(s, 4, f->dbp);
+    }
+    if (f->glucose >= 0)
+        hss_store_bind_double(s, 5, f->glucose);
+    hss_buf sy;
+    hss_buf_init(&sy);
+    symptoms_text(sym, &sy);
+    hss_store_bind_copy(s, 6, sy.data ? sy.data : "");
+    hss_buf_free(&sy);
+    if (f->adherence)
+        hss_store_bind_text(s, 7, f->adherence);
+    hss_store_bind_int(s, 8, f->referred ? 1 : 0);
+    hss_store_bind_text(s, 9, f->user ? f->user : "");
+    hss_store_bind_text(s, 10, e->county);
+    /* the column defaults when not given: one INSERT instead of an INSERT and an UPDATE */
+    hss_store_bind_text(s, 11, medication ? medication : "");
+    hss_store_bind_text(s, 12, note ? note : "");
+    hss_code rc;
+    if ((rc = care_step_done(st, s, err, "storing the follow-up"))) {
+        hss_store_rollback(st);
+        return rc;
+    }
+    if (id)
+        *id = hss_store_last_id(st);
+    hss_care_patient p;
+    memset(&p, 0, sizeof p);
+    if ((rc = refresh_summary(st, e->id, &p, err))) {
+        hss_store_rollback(st);
+        return rc;
+    }
+    if (after) {
+        *after = p;
+        after->enrolment_id = e->id;
+        after->resident_id = r->id;
+        after->disease = hss_care_disease_parse(f->disease);
+        after->birth = e->birth;
+        after->enrolled = e->enrolled;
+    }
+    return care_commit_village(st, r->village, r->id, err);
 }
 
 hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, int64_t *id,
@@ -141,63 +234,16 @@ hss_code hss_care_followup_add(hss_store *st, const hss_care_followup_req *f, in
     hss_code rc = care_resident_get(st, f->resident, &r, err);
     if (rc)
         return rc;
-    hss_stmt *s = hss_store_prepare(st, "SELECT id,enrolled_on,county_code FROM care_enrolment WHERE resident_id=? AND disease=?", err);
-    if (!s)
+    care_enrolment_row e;
+    int found = care_enrolment_get(st, r.id, d, &e, err);
+    if (found < 0)
         return HSS_EDB;
-    hss_store_bind_int64(s, 1, r.id);
-    hss_store_bind_text(s, 2, hss_care_disease_id(d));
-    int64_t enr = 0;
-    char enrolled[11] = "", county[8] = "";
-    if (hss_store_step(s) == HSS_ROW) {
-        enr = hss_store_col_int64(s, 0);
-        snprintf(enrolled, sizeof enrolled, "%s", care_col_text(s, 1));
-        snprintf(county, sizeof county, "%s", care_col_text(s, 2));
-    }
-    hss_store_finalize(s);
-    if (!enr)
+    if (!found)
         return hss_fail(err, HSS_ENOTFOUND, "resident %lld is not enrolled for %s management (hss care enrol)",
                         (long long)r.id, hss_care_disease_id(d));
-    if (strncmp(f->date, enrolled, 10) < 0)
-        return hss_fail(err, HSS_EINVAL, "visit date %s is before the enrolment on %s", f->date, enrolled);
-    if (hss_store_begin(st, err))
-        return HSS_EDB;
-    s = hss_store_prepare(st, "INSERT INTO care_followup(enrolment_id,visit_date,sbp,dbp,glucose,symptoms,adherence,referred,user_name,"
-                              "county_code) VALUES(?,?,?,?,?,?,?,?,?,?)", err);
-    if (!s) {
-        hss_store_rollback(st);
-        return HSS_EDB;
-    }
-    hss_store_bind_int64(s, 1, enr);
-    hss_store_bind_textn(s, 2, f->date, 10);
-    if (f->sbp >= 0) {
-        hss_store_bind_int(s, 3, f->sbp);
-        hss_store_bind_int(s, 4, f->dbp);
-    }
-    if (f->glucose >= 0)
-        hss_store_bind_double(s, 5, f->glucose);
-    hss_buf sy;
-    hss_buf_init(&sy);
-    for (int i = 0; i < HSS_CARE_SYMPTOM_COUNT; i++)
-        if (sym & (1u << i))
-            hss_buf_printf(&sy, "%s%s", sy.len ? ";" : "", hss_care_symptom_id(i));
-    hss_store_bind_copy(s, 6, sy.data ? sy.data : "");
-    hss_buf_free(&sy);
-    if (f->adherence)
-        hss_store_bind_text(s, 7, f->adherence);
-    hss_store_bind_int(s, 8, f->referred ? 1 : 0);
-    hss_store_bind_text(s, 9, f->user ? f->user : "");
-    hss_store_bind_text(s, 10, county);
-    if ((rc = care_step_done(st, s, err, "storing the follow-up"))) {
-        hss_store_rollback(st);
-        return rc;
-    }
-    if (id)
-        *id = hss_store_last_id(st);
-    if ((rc = refresh_summary(st, enr, err))) {
-        hss_store_rollback(st);
-        return rc;
-    }
-    return care_commit_village(st, r.village, r.id, err);
+    if (strncmp(f->date, e.enrolled_on, 10) < 0)
+        return hss_fail(err, HSS_EINVAL, "visit date %s is before the enrolment on %s", f->date, e.enrolled_on);
+    return care_followup_store(st, f, sym, &r, &e, NULL, NULL, id, NULL, err);
 }
 
 hss_code hss_care_followups(hss_store *st, const hss_care_viewer *v, const char *resident,

@@ -48,6 +48,7 @@ static int item_cmp(const void *a, const void *b)
 typedef struct {
     int64_t id;
     char masked[19];
+    char county[8];
     char *name, *village;
 } person;
 
@@ -69,7 +70,8 @@ static void people_free(person *p, size_t n)
 /* The residents whose ids are in the JSON array ids, by id (one query, not one per row). */
 static hss_code people_of(hss_store *st, const char *ids, person **out, size_t *n, hss_error *err)
 {
-    hss_stmt *s = hss_store_prepare(st, "SELECT r.id,r.id_number,r.name,coalesce(a.name,r.village_code) FROM care_resident r "
+    hss_stmt *s = hss_store_prepare(st, "SELECT r.id,r.id_number,r.name,coalesce(a.name,r.village_code),r.county_code "
+                                            "FROM care_resident r "
                                             "LEFT JOIN area a ON a.code=r.village_code "
                                             "WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY r.id", err);
     if (!s)
@@ -85,6 +87,7 @@ static hss_code people_of(hss_store *st, const char *ids, person **out, size_t *
         hss_care_id_mask(care_col_text(s, 1), p[len].masked);
         p[len].name = hss_xstrdup(care_col_text(s, 2));
         p[len].village = hss_xstrdup(care_col_text(s, 3));
+        snprintf(p[len].county, sizeof p[len].county, "%s", care_col_text(s, 4));
         len++;
     }
     hss_store_finalize(s);
@@ -366,9 +369,16 @@ static hss_code page_rows(hss_store *st, const hss_care_viewer *v, const item *i
         hss_table_set_int(t, 9, it->next.days_overdue);
         hss_table_set_text(t, 10, en ? it->next.reason_en : it->next.reason);
     }
+    /* the county of the access-log rows, when the page's residents share one (a team's do) */
+    const char *county = npeople ? people[0].county : "";
+    for (size_t i = 1; i < npeople && *county; i++)
+        if (strcmp(people[i].county, county) != 0)
+            county = "";
+    char common[8];
+    snprintf(common, sizeof common, "%s", county);
     people_free(people, npeople);
     /* an empty page reads nobody: no access-log row */
-    rc = len ? care_access_log_many(st, v->user, "worklist", ids.data, err) : HSS_OK;
+    rc = len ? care_access_log_many(st, v->user, "worklist", ids.data, common, err) : HSS_OK;
     hss_buf_free(&ids);
     if (rc) {
         hss_table_free(t);

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ENTRIES = 512, CHANGES_KEPT = 4096, CHANGES_READ = 1024 };
+enum { ENTRIES = 512, CHANGES_KEPT = 4096, CHANGES_PRUNE = 64, CHANGES_READ = 1024 };
 
 typedef struct {
     char *key;        /* unit, day, all, rules: wl_key() */
@@ -53,28 +53,34 @@ static int cache_off(void)
 
 /* ---- the notes of changed villages ------------------------------------------------------- */
 
-static void change_key(int64_t version, char out[40])
-{
-    snprintf(out, 40, "care_changed:%012lld", (long long)(version > 0 ? version : 0));
-}
-
 hss_code care_changed(hss_store *st, const char *village, int64_t resident, hss_error *err)
 {
     hss_code rc = hss_store_bump_version(st, err);
     if (rc || !village || !*village)
         return rc;
-    int64_t v = hss_store_data_version(st);
-    char key[40], old[40], note[48];
-    change_key(v, key);
-    snprintf(note, sizeof note, "%s %lld", village, (long long)resident);
-    if ((rc = hss_store_meta_set(st, key, note, err)))
-        return rc;
-    /* notes older than CHANGES_KEPT versions go: a list that old is computed again anyway */
-    change_key(v - CHANGES_KEPT, old);
-    hss_stmt *s = hss_store_prepare(st, "DELETE FROM hss_meta WHERE key >= 'care_changed:' AND key < ?", err);
+    /* the note takes the version just moved to, read in the same statement (on PostgreSQL a
+     * round trip fewer than reading it first) */
+    hss_stmt *s = hss_store_prepare(st, "INSERT INTO care_change(version,village_code,resident_id,county_code) "
+                                        "SELECT CAST(m.value AS INTEGER),?,?,? FROM hss_meta m WHERE m.key='data_version' "
+                                        "RETURNING version", err);
     if (!s)
         return HSS_EDB;
-    hss_store_bind_text(s, 1, old);
+    hss_store_bind_text(s, 1, village);
+    hss_store_bind_int64(s, 2, resident);
+    hss_store_bind_textn(s, 3, village, 6);
+    int step = hss_store_step(s);
+    int64_t v = step == HSS_ROW ? hss_store_col_int64(s, 0) : 0;
+    hss_store_finalize(s);
+    if (step != HSS_ROW)
+        return hss_store_error(st, err, "noting the changed village");
+    if (v % CHANGES_PRUNE)
+        return HSS_OK;
+    /* notes older than CHANGES_KEPT versions go (every CHANGES_PRUNE versions, not on every
+     * write): a list that old is computed again anyway */
+    s = hss_store_prepare(st, "DELETE FROM care_change WHERE version < ?", err);
+    if (!s)
+        return HSS_EDB;
+    hss_store_bind_int64(s, 1, v - CHANGES_KEPT);
     return care_step_done(st, s, err, "dropping old notes of changed villages");
 }
 
@@ -90,21 +96,18 @@ static int changes_read(hss_store *st, int64_t from, int64_t to, char **villages
 {
     if (to - from > CHANGES_READ)
         return 0;
-    char lo[40], hi[40];
-    change_key(from, lo);
-    change_key(to, hi);
-    hss_stmt *s = hss_store_prepare(st, "SELECT value FROM hss_meta WHERE key > ? AND key <= ?", NULL);
+    hss_stmt *s = hss_store_prepare(st, "SELECT village_code,resident_id FROM care_change WHERE version > ? AND version <= ?",
+                                    NULL);
     if (!s)
         return 0;
-    hss_store_bind_text(s, 1, lo);
-    hss_store_bind_text(s, 2, hi);
+    hss_store_bind_int64(s, 1, from);
+    hss_store_bind_int64(s, 2, to);
     int64_t notes = 0;
     int ok = 1;
     while (ok && hss_store_step(s) == HSS_ROW) {
-        char village[16] = "";
-        long long resident = 0;
-        ok = sscanf(care_col_text(s, 0), "%15s %lld", village, &resident) == 2 && resident > 0;
-        const char *vil = village;
+        const char *vil = care_col_text(s, 0);
+        int64_t resident = hss_store_col_int64(s, 1);
+        ok = resident > 0;
         if (ok && bsearch(&vil, villages, n, sizeof *villages, village_cmp)) {
             int64_t *id = hss_vec_push(ids);
             *id = resident;

@@ -52,24 +52,6 @@ static hss_stmt *prep(hss_store *st, const char *sql, hss_error *err)
 
 /* ---- follow-ups ---------------------------------------------------------------------------- */
 
-/* The enrolment of a resident in a disease: its id and enrolment date (0 when not enrolled). */
-static int64_t enrolment_of(hss_store *st, int64_t resident, int disease, char enrolled[11])
-{
-    hss_stmt *s = prep(st, "SELECT id,enrolled_on FROM care_enrolment WHERE resident_id=? AND disease=?", NULL);
-    if (!s)
-        return 0;
-    hss_store_bind_int64(s, 1, resident);
-    hss_store_bind_text(s, 2, hss_care_disease_id(disease));
-    int64_t id = 0;
-    if (hss_store_step(s) == HSS_ROW) {
-        id = hss_store_col_int64(s, 0);
-        if (enrolled)
-            snprintf(enrolled, 11, "%s", care_col_text(s, 1));
-    }
-    hss_store_finalize(s);
-    return id;
-}
-
 static hss_code check_date(const char *field, const char *zh_name, const char *en_name, const char *v, int32_t today,
                            hss_care_problem *p, int32_t *day)
 {
@@ -135,83 +117,49 @@ static hss_code check_readings(const hss_care_followup_req *f, int d, hss_care_p
     return HSS_OK;
 }
 
-static hss_code set_followup_notes(hss_store *st, int64_t id, const char *medication, const char *note, hss_error *err)
+hss_code hss_care_followup_record(hss_store *st, const hss_care_viewer *v, const hss_care_followup_req *f,
+                                  const char *medication, const char *note, int32_t today, hss_care_problem *p,
+                                  hss_care_followup_saved *out, hss_error *err)
 {
-    hss_stmt *s = prep(st, "UPDATE care_followup SET medication=?2, note=?3 WHERE id=?1", err);
-    if (!s)
-        return HSS_EDB;
-    hss_store_bind_int64(s, 1, id);
-    hss_store_bind_text(s, 2, medication ? medication : "");
-    hss_store_bind_text(s, 3, note ? note : "");
-    return care_step_done(st, s, err, "storing the follow-up's medication and note");
-}
-
-hss_code hss_care_followup_record(hss_store *st, const hss_care_followup_req *f, const char *medication,
-                                  const char *note, int32_t today, hss_care_problem *p, int64_t *id,
-                                  hss_error *err)
-{
+    memset(out, 0, sizeof *out);
+    care_resident r;
+    hss_code rc = care_resident_get(st, f->resident, &r, err);
+    if (rc)
+        return rc == HSS_EDB ? rc : HSS_EDENIED;
+    out->resident_id = r.id;
+    if ((rc = care_scope_check(st, v, &r, err)))
+        return rc;
     int d = hss_care_disease_parse(f->disease);
     if (d < 0)
         return hss_care_problem_set(p, "disease", "病种：应为高血压或2型糖尿病", "disease: must be hypertension or diabetes");
     int32_t day;
-    hss_code rc;
     if ((rc = check_date("date", "随访日期", "date", f->date, today, p, &day)) || (rc = check_readings(f, d, p)) ||
         (rc = check_text("medication", "用药", "medication", medication, 0, p)) ||
         (rc = check_text("note", "备注", "note", note, 0, p)))
         return rc;
-    care_resident r;
-    if ((rc = care_resident_get(st, f->resident, &r, err)))
-        return rc;
-    char enrolled[11] = "";
-    if (!enrolment_of(st, r.id, d, enrolled))
+    care_enrolment_row e;
+    int found = care_enrolment_get(st, r.id, d, &e, err);
+    if (found < 0)
+        return HSS_EDB;
+    if (!found)
         return problemf(p, "disease", "病种：该居民未纳入%s管理", "disease: the resident is not enrolled for %s management",
                         d == HSS_CARE_HTN ? "高血压" : "2型糖尿病");
-    if (strncmp(f->date, enrolled, 10) < 0)
-        return problemf(p, "date", "随访日期：早于纳入管理日期 %s", "date: before the enrolment on %s", enrolled);
-    if (hss_store_begin(st, err))
-        return HSS_EDB;
-    int64_t fid = 0;
-    if ((rc = hss_care_followup_add(st, f, &fid, err)) || (rc = set_followup_notes(st, fid, medication, note, err))) {
-        hss_store_rollback(st);
-        return rc;
-    }
-    if ((rc = hss_store_commit(st, err)))
-        return rc;
-    if (id)
-        *id = fid;
-    return HSS_OK;
+    if (strncmp(f->date, e.enrolled_on, 10) < 0)
+        return problemf(p, "date", "随访日期：早于纳入管理日期 %s", "date: before the enrolment on %s", e.enrolled_on);
+    uint32_t sym;
+    char bad[64];
+    hss_care_symptoms_parse(f->symptoms, &sym, bad); /* checked above */
+    snprintf(out->county, sizeof out->county, "%s", e.county);
+    return care_followup_store(st, f, sym, &r, &e, medication, note, &out->id, &out->patient, err);
 }
 
-hss_code hss_care_followup_outcome(hss_store *st, const hss_care_rules *r, int64_t resident_id, int disease,
-                                   int32_t day, hss_care_reading *reading, hss_care_next *next,
-                                   hss_error *err)
+void hss_care_followup_verdict(const hss_care_rules *r, const hss_care_patient *pt, int32_t day,
+                               hss_care_reading *reading, hss_care_next *next)
 {
-    hss_stmt *s = prep(st, "SELECT id,resident_id,s_birth,s_enrolled,s_nvisits,s_visits FROM care_enrolment "
-                               "WHERE resident_id=? AND disease=?", err);
-    if (!s)
-        return HSS_EDB;
-    hss_store_bind_int64(s, 1, resident_id);
-    hss_store_bind_text(s, 2, hss_care_disease_id(disease));
-    if (hss_store_step(s) != HSS_ROW) {
-        hss_store_finalize(s);
-        return hss_fail(err, HSS_ENOTFOUND, "resident %lld is not enrolled for %s", (long long)resident_id,
-                        hss_care_disease_id(disease));
-    }
-    hss_care_patient pt;
-    memset(&pt, 0, sizeof pt);
-    pt.enrolment_id = hss_store_col_int64(s, 0);
-    pt.resident_id = hss_store_col_int64(s, 1);
-    pt.disease = disease;
-    pt.birth = hss_store_col_int(s, 2);
-    pt.enrolled = hss_store_col_int(s, 3);
-    pt.nvisits = hss_store_col_int(s, 4);
-    care_summary_unpack(hss_store_col_blob(s, 5), hss_store_col_bytes(s, 5), &pt);
-    hss_store_finalize(s);
-    *reading = pt.nvisits ? hss_care_classify(r, disease, hss_care_age(pt.birth, pt.last.day), &pt.last)
-                          : HSS_READ_MISSING;
-    hss_care_next_action(r, &pt, day, next);
-    hss_care_next_explain(r, &pt, next);
-    return HSS_OK;
+    *reading = pt->nvisits ? hss_care_classify(r, pt->disease, hss_care_age(pt->birth, pt->last.day), &pt->last)
+                           : HSS_READ_MISSING;
+    hss_care_next_action(r, pt, day, next);
+    hss_care_next_explain(r, pt, next);
 }
 
 /* ---- contracts ------------------------------------------------------------------------------- */

@@ -27,6 +27,7 @@ typedef struct wreq {
     hss_care_actor actor;  /* who writes and within which scope */
     const char *kind;      /* followup, contract, renew, end, referral, enrolment, resident */
     int64_t resident;      /* the resident written about (0 for none yet) */
+    char county[8];        /* their county, when the write knows it already */
     hss_care_problem prob; /* a bad field */
     hss_error err;
     cJSON *answer;         /* the 200 answer */
@@ -226,31 +227,32 @@ static hss_code do_followup(wreq *w)
         str_field(w, "adherence", "服药依从性", &adherence) || str_field(w, "medication", "用药", &medication) ||
         str_field(w, "note", "备注", &note))
         return HSS_EINVAL;
-    if (resident_in_scope(w, key))
-        return HSS_EDENIED;
-    char rk[24];
-    snprintf(rk, sizeof rk, "%lld", (long long)w->resident);
-    const cJSON *ref = cJSON_GetObjectItem(w->body, "referred");
-    hss_care_followup_req f = {rk, disease, date, sbp >= 0 ? (int)(sbp + 0.5) : -1, dbp >= 0 ? (int)(dbp + 0.5) : -1,
+    hss_care_followup_req f = {key, disease, date, sbp >= 0 ? (int)(sbp + 0.5) : -1, dbp >= 0 ? (int)(dbp + 0.5) : -1,
                                glu, sym[0] ? sym : NULL, adherence && *adherence ? adherence : NULL,
-                               cJSON_IsTrue(ref), w->r->user};
-    int64_t id = 0;
-    hss_code c = hss_care_followup_record(w->r->st, &f, medication, note, today_local(), &w->prob, &id, &w->err);
+                               cJSON_IsTrue(cJSON_GetObjectItem(w->body, "referred")), w->r->user};
+    /* the scope check, the checks and the write read the resident and the enrolment once */
+    hss_care_followup_saved sv;
+    hss_code c = hss_care_followup_record(w->r->st, &w->actor.v, &f, medication, note, today_local(), &w->prob, &sv,
+                                          &w->err);
+    if (c == HSS_EDENIED) {
+        deny(w, sv.resident_id, "居民：不存在或不在您的服务范围内", "resident: unknown or outside your scope");
+        return c;
+    }
     if (c)
         return c;
+    w->resident = sv.resident_id;
+    snprintf(w->county, sizeof w->county, "%s", sv.county);
     hss_care_rules rules;
     hss_care_rules_default(&rules);
     hss_care_reading reading;
     hss_care_next next;
     int32_t day;
     hss_care_parse_day(date, 0, &day);
-    int d = hss_care_disease_parse(disease);
-    if ((c = hss_care_followup_outcome(w->r->st, &rules, w->resident, d, day, &reading, &next, &w->err)))
-        return c;
+    hss_care_followup_verdict(&rules, &sv.patient, day, &reading, &next);
     w->answer = cJSON_CreateObject();
-    cJSON_AddNumberToObject(w->answer, "followup_id", (double)id);
+    cJSON_AddNumberToObject(w->answer, "followup_id", (double)sv.id);
     cJSON_AddNumberToObject(w->answer, "resident_id", (double)w->resident);
-    cJSON_AddStringToObject(w->answer, "disease", hss_care_disease_id(d));
+    cJSON_AddStringToObject(w->answer, "disease", hss_care_disease_id(sv.patient.disease));
     cJSON_AddStringToObject(w->answer, "date", date);
     add_next(w->r, w->answer, reading, &next);
     return HSS_OK;
@@ -414,8 +416,9 @@ static hss_code do_resident(wreq *w)
 /* Stores the request id, the audit row and the resident's access-log row of a successful write. */
 static hss_code record_success(wreq *w, const char *json)
 {
-    char county[8] = "", target[300], detail[200];
-    if (w->resident)
+    char county[8], target[300], detail[200];
+    snprintf(county, sizeof county, "%s", w->county);
+    if (w->resident && !county[0])
         hss_care_resident_county(w->r->st, w->resident, county);
     snprintf(target, sizeof target, "%s %s", w->r->method, w->r->url);
     snprintf(detail, sizeof detail, "%s resident %lld request %s", w->kind, (long long)w->resident, w->rid);
@@ -425,7 +428,7 @@ static hss_code record_success(wreq *w, const char *json)
     if (!c && w->resident) {
         char action[32];
         snprintf(action, sizeof action, "%s_add", w->kind);
-        c = hss_care_audit(w->r->st, w->r->user, action, w->resident, &w->err);
+        c = hss_care_audit_county(w->r->st, w->r->user, action, w->resident, county, &w->err);
     }
     return c;
 }

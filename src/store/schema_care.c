@@ -462,4 +462,46 @@ HSS_SCHEMA(hss_schema_care, "care",
     "END;"
     "CREATE TRIGGER care_figures_followup_del AFTER DELETE ON care_followup BEGIN "
     "INSERT INTO care_figures_dirty SELECT substr(e.village_code,1,9),e.county_code FROM care_enrolment e WHERE e.id=OLD.enrolment_id AND e.county_code=OLD.county_code ON CONFLICT DO NOTHING; "
-    "END;");
+    "END;",
+    /* v7: the worklists' change notes (worklist_cache.c) get a table of their own: they were
+     * hss_meta rows `care_changed:<version>` = "village resident", read by key range and
+     * deleted by key range on every care write. The notes are a rolling window over the last
+     * few thousand versions that only a running server reads; the old ones are dropped (a
+     * server started on the new schema computes its lists afresh). Not partitioned on
+     * PostgreSQL: it is read by version across all counties. And the access log carries the
+     * resident's county, as the other tables about people do, so that PostgreSQL partitions
+     * it by county (its existing rows take their resident's county). */
+    "CREATE TABLE care_change("
+    "  version INTEGER NOT NULL,"          /* the data version the note is about */
+    "  village_code TEXT NOT NULL,"        /* the village of the resident whose records changed */
+    "  resident_id INTEGER NOT NULL,"
+    "  county_code TEXT NOT NULL,"
+    "  PRIMARY KEY(version)"
+    ");"
+    "DELETE FROM hss_meta WHERE key >= 'care_changed:' AND key < 'care_changed;';"
+    "ALTER TABLE care_access_log ADD COLUMN county_code TEXT NOT NULL DEFAULT '';"
+    "UPDATE care_access_log SET county_code=coalesce((SELECT r.county_code FROM care_resident r "
+    "  WHERE r.id=care_access_log.resident_id),'');"
+    HSS_SQL_PG
+    "CREATE TABLE care_change("
+    "  version INTEGER NOT NULL,"
+    "  village_code TEXT NOT NULL,"
+    "  resident_id INTEGER NOT NULL,"
+    "  county_code TEXT NOT NULL,"
+    "  PRIMARY KEY(version)"
+    ");"
+    "DELETE FROM hss_meta WHERE key >= 'care_changed:' AND key < 'care_changed;';"
+    "ALTER TABLE care_access_log RENAME TO care_access_log_old;"
+    "DROP INDEX care_access_log_resident;"
+    "CREATE TABLE care_access_log("
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"
+    "  user_name TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  resident_id INTEGER NOT NULL,"
+    "  county_code TEXT NOT NULL DEFAULT ''"
+    ") PARTITION BY HASH(county_code);"
+    "INSERT INTO care_access_log SELECT l.id,l.at,l.user_name,l.action,l.resident_id,coalesce(r.county_code,'')"
+    "  FROM care_access_log_old l LEFT JOIN care_resident r ON r.id=l.resident_id;"
+    "DROP TABLE care_access_log_old;"
+    "CREATE INDEX care_access_log_resident ON care_access_log(resident_id, at);");

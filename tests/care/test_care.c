@@ -418,6 +418,10 @@ static void worklist_scope_and_audit(void **state)
     assert_string_equal(cell(t, 1, "id_number"), m);
     hss_table_free(t);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='doc1' AND action='worklist'"), 2);
+    /* each access-log row carries its resident's county (the partition key on PostgreSQL) */
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log l JOIN care_resident p ON p.id=l.resident_id "
+                                            "WHERE l.county_code<>p.county_code"), 0);
+    assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE county_code=''") == 0);
     /* with --all, A's routine visit (scheduled) shows too, E (another team) never */
     ok(hss_care_worklist(st, &r, &t1, day, 1, &t, &err), &err);
     assert_int_equal(hss_table_rows(t), 3);

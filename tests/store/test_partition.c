@@ -13,11 +13,12 @@
 /* The tables partitioned by county, and the reference tables that must not be. */
 static const char *const PEOPLE[] = {
     "care_resident", "care_contract", "care_referral", "care_referral_event", "care_enrolment",
-    "care_followup", "care_request", "ems_call", "ems_unit_event", "metric_record_value",
+    "care_followup", "care_request", "care_access_log", "ems_call", "ems_unit_event", "metric_record_value",
 };
 static const char *const REFERENCE[] = {
     "area", "facility", "staff", "vehicle", "care_team", "care_team_village", "ems_unit", "ems_aed",
-    "care_figures_dirty", "app_user", "audit", "plan_task", "mobile_round", "surveil_series",
+    "care_figures_dirty", "app_user", "audit",
+    "care_change", /* the worklists' change notes: read by version across counties */ "plan_task", "mobile_round", "surveil_series",
 };
 #define N(a) (sizeof a / sizeof *a)
 
@@ -91,6 +92,10 @@ static void fill(hss_store *st, int old)
                 "('U1','" COUNTY_B "',1735700100,'available','d','2025-01-01T00:00:00Z');"
                 "INSERT INTO metric_record_value(element_id,org_id,period,value,county_code) VALUES"
                 "(1,1,202501,3,'" COUNTY_A "'),(1,2,202501,4,'" COUNTY_B "');");
+    exec_ok(st, old ? "INSERT INTO care_access_log(at,user_name,action,resident_id)"
+                      "  SELECT '2025-03-01T00:00:00Z','doc','show',id FROM care_resident;"
+                    : "INSERT INTO care_access_log(at,user_name,action,resident_id,county_code)"
+                      "  SELECT '2025-03-01T00:00:00Z','doc','show',id,county_code FROM care_resident;");
     exec_ok(st, old ? "INSERT INTO care_followup(enrolment_id,visit_date,sbp,dbp)"
                       "  SELECT id,'2025-03-01',130,80 FROM care_enrolment;"
                       "INSERT INTO care_referral_event(referral_id,state,at)"
@@ -346,6 +351,10 @@ static void upgrade_keeps_rows(void **state)
                      4);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_referral_event v JOIN care_referral r "
                                             "ON r.id=v.referral_id AND r.county_code=v.county_code"),
+                     4);
+    /* care v7: the access log's rows take their resident's county */
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log l JOIN care_resident r "
+                                            "ON r.id=l.resident_id AND r.county_code=l.county_code"),
                      4);
     /* writes go on: a new follow-up takes the next id, a figure trigger marks its township once */
     exec_ok(st, "DELETE FROM care_figures_dirty;"
