@@ -27,16 +27,20 @@ $(BUILD)/libhss.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+# -MMD -MP: each object and test program also depends on exactly the headers it includes
+# (build/**/*.d), tests' own headers too, so that a changed header never leaves a stale binary.
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
 $(BUILD)/hss: $(CLI_OBJ) $(BUILD)/libhss.a
 	$(CC) $(CFLAGS_ALL) -o $@ $(CLI_OBJ) $(BUILD)/libhss.a $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libhss.a tests/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(BUILD)/libhss.a $(LDLIBS_ALL) -lcmocka
+	$(CC) $(CFLAGS_ALL) -MMD -MP -Itests -o $@ $< $(BUILD)/libhss.a $(LDLIBS_ALL) -lcmocka
+
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/tests/*/*.d)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libhss.a
 	@mkdir -p $(dir $@)

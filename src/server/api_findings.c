@@ -3,8 +3,9 @@
  * (hss_policy_findings) and caches each result per (pack, year, under) until the store's data
  * version changes. Results are filtered by status, measure and area, and always by the
  * caller's scope, before they are returned as JSON or exported. A warm-up thread evaluates the
- * region's own pack for the city and every county when the server starts and again whenever the
- * data version moves, so that the first screen after a login (or after an import) does not wait
+ * region's own pack for the city and every county when the server starts and again once the data
+ * version has moved and then stood still for a few seconds (after an import, not under every care
+ * write), so that the first screen after a login (or after an import) does not wait
  * for an evaluation: a request then finds the result ready, or waits for the one under way. It
  * builds the city map's boundaries and facility points too (kept for every thread, cache.c).
  */
@@ -283,14 +284,26 @@ static void warm_level(hss_store *st, const char *pack, const char *level, int64
     hss_table_free(areas);
 }
 
+/* Seconds without a change of the data version before the warm-up evaluates it again. */
+enum { WARM_SETTLE_S = 5 };
+
 static void *warm_main(void *arg)
 {
     (void)arg;
     hss_store *st = hss_store_open_existing(warm.db, NULL);
-    int64_t done = -1;
+    int64_t done = -1, seen = -1;
+    time_t seen_at = 0;
     while (st && !warm_stopping()) {
         int64_t v = hss_store_data_version(st);
-        if (v != done) {
+        if (v != seen) {
+            seen = v;
+            seen_at = time(NULL);
+        }
+        /* At start at once; after that only once the data has settled (no write for
+         * WARM_SETTLE_S): under a steady stream of care writes the version moves every second,
+         * and findings warmed for a version that is gone by the next request are CPU thrown
+         * away (a request for a version not yet warm evaluates it itself, as before). */
+        if (v != done && (done < 0 || time(NULL) - seen_at >= WARM_SETTLE_S)) {
             char *pack = hss_policy_region_pack(st);
             struct timespec t0, t1;
             clock_gettime(CLOCK_MONOTONIC, &t0);
