@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <cjson/cJSON.h>
 #include <sodium.h>
 #include <zlib.h>
@@ -461,16 +460,6 @@ static enum MHD_Result handle_db(hss_req *r)
     return hss_serve_static(r);
 }
 
-/* A complete request, on a worker (pool.c): its answer is queued on the suspended connection,
- * which then resumes (and may be gone: r with it). */
-static void run_request(void *arg)
-{
-    hss_req *r = arg;
-    struct MHD_Connection *conn = r->conn;
-    handle(r);
-    MHD_resume_connection(conn);
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
@@ -511,13 +500,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (r->responded)
         return MHD_YES;
-    if (r->dispatched) /* resumed by its worker with no answer queued */
-        return MHD_NO;
-    r->dispatched = 1;
-    MHD_suspend_connection(conn);
-    if (!srv->pool || hss_pool_push(srv->pool, r))
-        run_request(r); /* the server is stopping: here and now */
-    return MHD_YES;
+    return handle(r);
 }
 
 /* Percent-decoding for paths and query arguments. Like libmicrohttpd's own, except that %00 becomes
@@ -569,13 +552,8 @@ hss_server *hss_server_start(const hss_server_config *cfg, hss_error *err)
     hss_server *srv = hss_xcalloc(1, sizeof *srv);
     srv->cfg = *cfg;
     srv->db_path = hss_xstrdup(cfg->db_path);
-    /* workers: on SQLite writers take turns and readers run side by side; on PostgreSQL a
-     * worker mostly waits for the database, so there more than the cores keep it busy */
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    if (ncpu < 1)
-        ncpu = 1;
     if (!srv->cfg.threads)
-        srv->cfg.threads = (int)(2 * ncpu < 4 ? 4 : 2 * ncpu > 64 ? 64 : 2 * ncpu);
+        srv->cfg.threads = 4;
     if (!srv->cfg.session_ttl)
         srv->cfg.session_ttl = 8 * 3600;
     if (!srv->cfg.lock_failures)
@@ -617,13 +595,10 @@ hss_server *hss_server_start(const hss_server_config *cfg, hss_error *err)
         hss_server_stop(srv);
         return NULL;
     }
-    srv->pool = hss_pool_start(srv->cfg.threads, run_request);
-    /* libmicrohttpd's threads only move bytes: one per core, up to 4 */
-    srv->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-                                       MHD_ALLOW_SUSPEND_RESUME,
+    srv->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
                                    (uint16_t)cfg->port, NULL, NULL, on_request, srv,
                                    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                                   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(ncpu > 4 ? 4 : ncpu),
+                                   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->cfg.threads,
                                    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
                                    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
                                    /* Against connection exhaustion: one address holds at most
@@ -657,15 +632,8 @@ void hss_server_stop(hss_server *srv)
 {
     if (!srv)
         return;
-    /* no new connections; the workers finish what they hold (requests that arrive meanwhile
-     * run on libmicrohttpd's threads), then the daemon closes the connections */
-    MHD_socket listen = srv->daemon ? MHD_quiesce_daemon(srv->daemon) : MHD_INVALID_SOCKET;
-    hss_pool_stop(srv->pool);
-    srv->pool = NULL;
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
-    if (listen != MHD_INVALID_SOCKET)
-        close(listen); /* quiescing handed it to us */
     pthread_key_delete(srv->store_key);
     hss_findings_warm_stop();
     hss_findings_cache_clear();

@@ -17,16 +17,7 @@ struct hss_server {
     char *db_path;
     char *web_root;         /* realpath of web_dir, or NULL */
     pthread_key_t store_key; /* per-thread hss_store */
-    struct hss_pool *pool;   /* the worker threads (pool.c) */
 };
-
-/* The worker threads that run complete requests (pool.c): hss_pool_push queues arg for
- * run(arg) on the next free worker (-1 once stopping: run it yourself); hss_pool_stop runs
- * what is queued, then joins the workers. */
-typedef struct hss_pool hss_pool;
-hss_pool *hss_pool_start(int workers, void (*run)(void *));
-int hss_pool_push(hss_pool *p, void *arg);
-void hss_pool_stop(hss_pool *p);
 
 /* What each worker thread keeps: its own connection (the modules prepare their statements on
  * it and finish them within the call, so no read transaction outlives a request). */
@@ -59,7 +50,6 @@ typedef struct hss_req {
     hss_buf body;          /* request body (bounded by body_limit) */
     int too_big;           /* body went over the limit */
     int responded;
-    int dispatched;        /* handed to a worker (pool.c) while its connection is suspended */
     /* the logged-in user, when authed */
     int authed;
     char user[128];
