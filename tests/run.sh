@@ -16,8 +16,10 @@ start=$(date +%s)
 run_one() { # index program
   local i=$1 t=$2 t0 out rc
   t0=$(date +%s)
-  out=$("$t" 2>&1); rc=$?
-  { echo "== $t ($(( $(date +%s) - t0 )) s)"; echo "$out"; } > "$results/$i.out"
+  # Into a file, not a pipe: a server that a failed test left running (it inherits the output)
+  # must not keep this run waiting for the end of the pipe; the test's own exit is what counts.
+  "$t" > "$results/$i.log" 2>&1 < /dev/null; rc=$?
+  { echo "== $t ($(( $(date +%s) - t0 )) s)"; cat "$results/$i.log"; } > "$results/$i.out"
   echo $rc > "$results/$i.rc"
 }
 
