@@ -166,6 +166,12 @@ void hss_cache_after(hss_req *r)
     }
 }
 
+void hss_cache_changed(hss_req *r)
+{
+    atomic_fetch_add(&epoch, 1);
+    sessions_clear(r->tdb);
+}
+
 int hss_cache_serve(hss_req *r, enum MHD_Result *ret)
 {
     hss_buf b;

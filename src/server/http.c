@@ -405,31 +405,46 @@ static int64_t audit_mark(hss_req *r)
     return hss_auth_audit_mark(r->st);
 }
 
-static enum MHD_Result api_write(hss_req *r)
+/* The write itself, run by hss_store_write on `st`: perhaps another thread's connection,
+ * committing this write together with the others that came at the same time, so the request
+ * reads and writes through st for as long as it runs. The answer is held, not sent, until the
+ * commit is done. */
+static hss_code write_work(hss_store *st, void *ctx, hss_error *err)
 {
-    hss_error err;
-    hss_error_clear(&err);
-    if (hss_store_begin(r->st, &err)) {
-        const char *h[] = {"Retry-After", "5", NULL};
-        const char *msg = "{\"error\":\"the database is busy; nothing was changed, try again\"}";
-        return hss_respond(r, 503, "application/json; charset=utf-8", msg, strlen(msg), h);
-    }
-    r->hold = 1;
+    hss_req *r = ctx;
+    hss_store *own = r->st;
+    (void)err;
+    r->st = st;
     int64_t mark = audit_mark(r);
     route_api(r);
     if (audit_mark(r) > mark)
         r->audit_done = 1; /* the endpoint's own row is this write's one row */
     audit_write(r, r->responded);
+    r->st = own;
+    return HSS_OK;
+}
+
+static enum MHD_Result api_write(hss_req *r)
+{
+    hss_error err;
+    hss_error_clear(&err);
+    r->hold = 1;
+    hss_code rc = hss_store_write(r->st, write_work, r, &err);
     r->hold = 0;
-    if (hss_store_commit(r->st, &err) != HSS_OK) {
+    if (rc != HSS_OK) {
         if (r->held)
             MHD_destroy_response(r->held);
         r->held = NULL;
-        hss_store_rollback(r->st);
+        if (!r->responded) { /* the transaction could not begin: nothing was tried */
+            const char *h[] = {"Retry-After", "5", NULL};
+            const char *msg = "{\"error\":\"the database is busy; nothing was changed, try again\"}";
+            return hss_respond(r, 503, "application/json; charset=utf-8", msg, strlen(msg), h);
+        }
         r->audit_done = 0;   /* the endpoint's own row went with the rollback */
         audit_write(r, 500); /* on its own: the change is gone, the attempt is not */
         return hss_respond_error(r, 500, "the change could not be saved; nothing was changed");
     }
+    hss_cache_changed(r);
     if (!r->held)
         return MHD_NO;
     enum MHD_Result ret = MHD_queue_response(r->conn, r->held_status, r->held);

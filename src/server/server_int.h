@@ -96,6 +96,7 @@ enum MHD_Result hss_respond_json(hss_req *r, unsigned status, char *json);
 /* cache.c: the one answer cache (see there) and the sessions of each thread. */
 void hss_cache_validate(hss_req *r);  /* at the start of a request */
 void hss_cache_after(hss_req *r);     /* at its end */
+void hss_cache_changed(hss_req *r);   /* after a write committed on another connection */
 void hss_cache_clear_all(void);       /* at the server's stop */
 /* The cache key of an answer of the request: `endpoint` (NULL: the request's path), the
  * database, the caller's scope, language and gzip, and every query argument. */

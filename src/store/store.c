@@ -120,7 +120,10 @@ const char *hss_store_errmsg(hss_store *st) { return st->ops->errmsg(st); }
 int hss_store_autocommit(hss_store *st) { return st->ops->autocommit(st); }
 int hss_store_is_pg(const hss_store *st) { return st->ops == &hss_store_pg_ops; }
 const char *hss_store_path(const hss_store *st) { return st->path; }
-int hss_store_writers_waiting(hss_store *st) { return st->ops->writers_waiting(st); }
+int hss_store_writers_waiting(hss_store *st)
+{
+    return st->ops->writers_waiting(st) + hss_store_group_waiting(st->group);
+}
 
 hss_code hss_store_error(hss_store *st, hss_error *err, const char *context)
 {
@@ -211,7 +214,7 @@ static hss_code migrate(hss_store *st, hss_error *err)
 
 /* ---- opening -------------------------------------------------------------------------------- */
 
-hss_store *hss_store_open(const char *path, hss_error *err)
+hss_store *hss_store_open_plain(const char *path, hss_error *err)
 {
     hss_store *st = hss_xcalloc(1, sizeof *st);
     st->path = hss_xstrdup(path);
@@ -230,6 +233,15 @@ hss_store *hss_store_open(const char *path, hss_error *err)
     return st;
 }
 
+hss_store *hss_store_open(const char *path, hss_error *err)
+{
+    hss_store *st = hss_store_open_plain(path, err);
+    const char *file = st && st->ops->group_file ? st->ops->group_file(st) : NULL;
+    if (file)
+        st->group = hss_store_group_ref(file);
+    return st;
+}
+
 hss_store *hss_store_open_existing(const char *path, hss_error *err)
 {
     if (strcmp(path, ":memory:") != 0 && !hss_store_pg_is_url(path) && strncmp(path, "file:", 5) != 0 &&
@@ -245,6 +257,7 @@ void hss_store_close(hss_store *st)
     if (!st)
         return;
     st->ops->close(st);
+    hss_store_group_unref(st->group);
     free(st->path);
     free(st);
 }

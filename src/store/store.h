@@ -52,10 +52,22 @@ int hss_store_autocommit(hss_store *st);
 hss_code hss_store_begin(hss_store *st, hss_error *err);
 /* Write transactions of one process on one file wait for each other at a gate, in arrival
  * order, and are woken the moment the one before commits (not in SQLite's sleeping busy
- * handler); the log is checkpointed after the gate. This is how many of them wait now. */
+ * handler); the log is checkpointed after the gate. This is how many of them wait now, at the
+ * gate or for their group (hss_store_write). */
 int hss_store_writers_waiting(hss_store *st);
 hss_code hss_store_commit(hss_store *st, hss_error *err);
 void hss_store_rollback(hss_store *st);
+
+/* A unit of write work: it runs inside a transaction on `st`, which may be another thread's
+ * connection to the same database (use st only, never a connection of your own), and returns
+ * HSS_OK to keep its changes; anything else undoes them. */
+typedef hss_code (*hss_store_work)(hss_store *st, void *ctx, hss_error *err);
+/* Runs `work` in a write transaction and returns once its changes are committed (HSS_OK), or
+ * undone (the work's code, or the commit's error in err). The threads of a process writing to
+ * one SQLite file at the same time share one commit: the waiting work runs in one transaction,
+ * each piece in a savepoint of its own (see group.c for why). Elsewhere, and inside an open
+ * transaction, the work runs at once on st. */
+hss_code hss_store_write(hss_store *st, hss_store_work work, void *ctx, hss_error *err);
 
 /* Called inside every outermost transaction that changed rows, just before its COMMIT; a
  * failure rolls the transaction back. The CLI writes its audit row this way, so that a change

@@ -73,6 +73,15 @@ typedef struct store_ops {
     /* SQL listing a table's primary-key columns in key order, one name per row; its one
      * parameter is the table's name. */
     const char *key_sql;
+    /* The file whose writers this process may commit in groups (hss_store_write), as a real
+     * path; NULL when there is nobody to share a commit with (NULL op: never). */
+    const char *(*group_file)(hss_store *st);
+    /* A group's writer leaves its log's checkpoint to the group's leader, which asks whether
+     * one is due while it holds the writer, and runs it on its own connection once its
+     * members have their answers (group.c). Needed where group_file is. */
+    void (*defer_checkpoint)(hss_store *writer);
+    int (*checkpoint_due)(hss_store *writer);
+    void (*checkpoint)(hss_store *by);
     /* After migrations were applied (NULL: nothing to do). */
     hss_code (*migrated)(hss_store *st, hss_error *err);
 } store_ops;
@@ -88,6 +97,15 @@ struct hss_store_loader {
     void *impl;       /* the backend's state */
 };
 
+/* The writers of one file in this process (group.c). */
+typedef struct store_group store_group;
+store_group *hss_store_group_ref(const char *file);
+void hss_store_group_unref(store_group *g);
+/* Work waiting for its group to be written (0 for NULL). */
+int hss_store_group_waiting(store_group *g);
+/* Opens a connection that takes no part in a group (the group's own writer). */
+hss_store *hss_store_open_plain(const char *path, hss_error *err);
+
 struct hss_store {
     const store_ops *ops;
     void *impl;  /* the backend's connection */
@@ -97,6 +115,7 @@ struct hss_store {
     hss_store_commit_hook hook; /* see hss_store_set_commit_hook */
     long long audit_rows;       /* audit rows this connection wrote */
     void *hook_ctx;
+    store_group *group; /* this file's group of writers (NULL: writes run alone) */
 };
 
 /* Every backend's statement starts with this. */

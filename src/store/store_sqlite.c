@@ -173,6 +173,7 @@ typedef struct sq_conn {
     write_gate *gate; /* shared with the process's other connections to the file */
     int gated;        /* this connection is through the gate (its transaction is open) */
     int wal_frames;   /* frames in the write-ahead log after this connection's last commit */
+    int defer_ckpt;   /* a group's writer: its leader checkpoints after answering (group.c) */
 } sq_conn;
 
 struct sq_stmt {
@@ -295,8 +296,28 @@ static void sq_ended(hss_store *st)
     if (c->gated) {
         c->gated = 0;
         gate_leave(c->gate);
-        checkpoint(c);
+        if (!c->defer_ckpt)
+            checkpoint(c);
     }
+}
+
+static void sq_defer_checkpoint(hss_store *st) { CONN(st)->defer_ckpt = 1; }
+
+/* The writer's log is over the threshold (asked while nobody else uses the writer). */
+static int sq_checkpoint_due(hss_store *writer)
+{
+    sq_conn *w = CONN(writer);
+    if (w->wal_frames < 1000)
+        return 0;
+    w->wal_frames = 0;
+    return 1;
+}
+
+/* A passive checkpoint on `by`, another connection to the file than its writer's, so that
+ * the writer is free for the next group meanwhile. */
+static void sq_checkpoint(hss_store *by)
+{
+    sqlite3_wal_checkpoint_v2(CONN(by)->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
 static long long sq_changes(hss_store *st) { return sqlite3_changes64(CONN(st)->db); }
@@ -309,6 +330,14 @@ static int sq_is_constraint(hss_store *st, int unique_only)
     if (unique_only)
         return x == SQLITE_CONSTRAINT_UNIQUE || x == SQLITE_CONSTRAINT_PRIMARYKEY;
     return (x & 0xff) == SQLITE_CONSTRAINT;
+}
+
+/* A file's connections share their commits; a private database (":memory:", a temporary
+ * file) has nobody to share with. */
+static const char *sq_group_file(hss_store *st)
+{
+    const char *file = CONN(st)->gate ? sqlite3_db_filename(CONN(st)->db, "main") : NULL;
+    return file && *file ? file : NULL;
 }
 
 static int sq_writers_waiting(hss_store *st) { return CONN(st)->gate ? gate_waiting(CONN(st)->gate) : 0; }
@@ -480,6 +509,10 @@ const store_ops hss_store_sqlite_ops = {
     .last_id = sq_last_id,
     .is_constraint = sq_is_constraint,
     .writers_waiting = sq_writers_waiting,
+    .group_file = sq_group_file,
+    .defer_checkpoint = sq_defer_checkpoint,
+    .checkpoint_due = sq_checkpoint_due,
+    .checkpoint = sq_checkpoint,
     .ddl = NULL,
     .prepare = sq_prepare,
     .step = sq_step,

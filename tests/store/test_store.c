@@ -171,6 +171,88 @@ static void writers_take_turns_in_order(void **state)
     free(dir);
 }
 
+/* ---- writes committed in groups (hss_store_write) -------------------------------------------- */
+
+typedef struct grouped {
+    hss_store *own, *ran_on;
+    int n, fail;
+    hss_code rc;
+} grouped;
+
+static hss_code put_key(hss_store *st, void *ctx, hss_error *err)
+{
+    grouped *g = ctx;
+    char key[16];
+    snprintf(key, sizeof key, "g%d", g->n);
+    g->ran_on = st;
+    hss_code rc = hss_store_meta_set(st, key, "x", err);
+    return rc ? rc : g->fail ? hss_fail(err, HSS_EINVAL, "member %d refuses", g->n) : HSS_OK;
+}
+
+static void *write_grouped(void *arg)
+{
+    grouped *g = arg;
+    hss_error err;
+    hss_error_clear(&err);
+    g->rc = hss_store_write(g->own, put_key, g, &err);
+    return NULL;
+}
+
+/* Work that arrives while a group is being written waits and is written as the next group, on
+ * one connection; a member whose work fails is undone alone and told why; the rest commit. */
+static void writes_commit_in_groups(void **state)
+{
+    (void)state;
+    int pg = getenv("HSS_STORE_PG") != NULL;
+    char *dir = hss_test_tmpdir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/w.db", dir);
+    hss_error err;
+    hss_store *st = hss_store_open(path, &err);
+    assert_non_null(st);
+    enum { N = 6 };
+    grouped g[N];
+    pthread_t th[N];
+    for (int i = 0; i < N; i++) {
+        g[i] = (grouped){hss_store_open(path, &err), NULL, i, i == 3, HSS_OK};
+        assert_non_null(g[i].own);
+    }
+    if (!pg) /* the writers queue behind a transaction this connection holds */
+        assert_int_equal(hss_store_begin(st, &err), HSS_OK);
+    for (int i = 0; i < N; i++) {
+        pthread_create(&th[i], NULL, write_grouped, &g[i]);
+        /* the exact state: the first leads and waits at the gate, the others wait for it */
+        while (!pg && hss_store_writers_waiting(st) < i + 1)
+            sched_yield();
+        if (pg)
+            pthread_join(th[i], NULL);
+    }
+    if (!pg)
+        assert_int_equal(hss_store_commit(st, &err), HSS_OK);
+    for (int i = 0; i < N; i++) {
+        if (!pg)
+            pthread_join(th[i], NULL);
+        assert_int_equal(g[i].rc, i == 3 ? HSS_EINVAL : HSS_OK);
+        char key[16];
+        snprintf(key, sizeof key, "g%d", i);
+        char *v = hss_store_meta_get(st, key);
+        if (i == 3)
+            assert_null(v);
+        else
+            assert_string_equal(v, "x");
+        free(v);
+        /* SQLite: the group's work ran on one connection, none of the members' own */
+        if (!pg && i > 1)
+            assert_ptr_equal(g[i].ran_on, g[1].ran_on);
+        assert_true(pg ? g[i].ran_on == g[i].own : g[i].ran_on != g[i].own);
+    }
+    for (int i = 0; i < N; i++)
+        hss_store_close(g[i].own);
+    assert_int_equal(hss_store_writers_waiting(st), 0);
+    hss_store_close(st);
+    free(dir);
+}
+
 /* hss_store_commits: what the server's answer cache compares to notice another connection's
  * writes (SQLite's data_version; PostgreSQL's hss_commits sequence). It moves when another
  * connection commits a change, in a transaction, by itself or by bulk load; not on reads, on a
@@ -254,6 +336,7 @@ int main(void)
         cmocka_unit_test(rollback_leaves_data_unchanged),
         cmocka_unit_test(nested_transactions_are_savepoints),
         cmocka_unit_test(writers_take_turns_in_order),
+        cmocka_unit_test(writes_commit_in_groups),
         cmocka_unit_test(commits_move_on_other_connections_writes),
         cmocka_unit_test(analyse_after_a_load),
     };
