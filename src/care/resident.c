@@ -100,26 +100,10 @@ hss_code hss_care_audit(hss_store *st, const char *user, const char *action, int
 hss_code hss_care_audit_county(hss_store *st, const char *user, const char *action, int64_t resident_id,
                                const char *county, hss_error *err)
 {
-    char ts[24];
+    char ts[24], ids[32];
     care_timestamp(ts);
-    int known = county && *county;
-    /* the row carries the resident's county, the access log's partition key on PostgreSQL */
-    hss_stmt *s = hss_store_prepare(st, known ? "INSERT INTO care_access_log(at,user_name,action,resident_id,county_code) "
-                                                "VALUES(?1,?2,?3,?4,?5)"
-                                              : "INSERT INTO care_access_log(at,user_name,action,resident_id,county_code) "
-                                                "SELECT ?1,?2,?3,?4,coalesce((SELECT r.county_code FROM care_resident r "
-                                                "WHERE r.id=?4),'')", err);
-    if (!s)
-        return HSS_EDB;
-    hss_store_bind_text(s, 1, ts);
-    hss_store_bind_text(s, 2, user && *user ? user : "unknown");
-    hss_store_bind_text(s, 3, action);
-    hss_store_bind_int64(s, 4, resident_id);
-    if (known)
-        hss_store_bind_text(s, 5, county);
-    int rc = hss_store_step(s);
-    hss_store_finalize(s);
-    return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, "writing the access log");
+    snprintf(ids, sizeof ids, "[%lld]", (long long)resident_id);
+    return care_access_log_rows(st, ts, user, action, ids, county, err);
 }
 
 /* The access-log rows of one read of many residents, written by one statement (the caller's
