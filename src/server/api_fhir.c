@@ -450,10 +450,7 @@ static enum MHD_Result api_export_file(hss_req *r, const char *rest)
     MHD_add_response_header(resp, "Content-Type", "application/fhir+ndjson");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
-    enum MHD_Result ret = MHD_queue_response(r->conn, 200, resp);
-    MHD_destroy_response(resp);
-    r->responded = 200;
-    return ret;
+    return hss_respond_resp(r, 200, resp);
 }
 
 /* ---- routing -------------------------------------------------------------------------------------- */

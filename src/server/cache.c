@@ -179,7 +179,16 @@ int hss_cache_serve(hss_req *r, enum MHD_Result *ret)
     hss_cache_key(&b, r, NULL); /* the path, for a GET */
     int64_t now = atomic_load(&epoch);
     pthread_mutex_lock(&lock);
-    size_t i = find(b.data);
+    size_t i = r->cache_skip ? SLOTS : find(b.data);
+    if (i < SLOTS && slot[i].resp && slot[i].version == now && r->deferred) {
+        /* a worker: the connection's own thread sends it (hss_cache_send_hit) */
+        r->responded = (int)slot[i].status;
+        pthread_mutex_unlock(&lock);
+        r->hit_key = hss_buf_steal(&b);
+        r->hit_version = now;
+        *ret = MHD_YES;
+        return 1;
+    }
     if (i < SLOTS && slot[i].resp && slot[i].version == now) {
         /* queued under the lock, so that no other thread destroys it meanwhile */
         *ret = MHD_queue_response(r->conn, slot[i].status, slot[i].resp);
@@ -191,6 +200,17 @@ int hss_cache_serve(hss_req *r, enum MHD_Result *ret)
     pthread_mutex_unlock(&lock);
     r->cache_key = hss_buf_steal(&b);
     return 0;
+}
+
+int hss_cache_send_hit(hss_req *r, enum MHD_Result *ret)
+{
+    pthread_mutex_lock(&lock);
+    size_t i = find(r->hit_key);
+    int found = i < SLOTS && slot[i].resp && slot[i].version == r->hit_version;
+    if (found) /* queued under the lock, so that no other thread destroys it meanwhile */
+        *ret = MHD_queue_response(r->conn, slot[i].status, slot[i].resp);
+    pthread_mutex_unlock(&lock);
+    return found;
 }
 
 void hss_cache_store(hss_req *r, unsigned status, struct MHD_Response *resp, size_t bytes)

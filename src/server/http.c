@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cjson/cJSON.h>
 #include <sodium.h>
 #include <zlib.h>
@@ -88,11 +89,12 @@ enum MHD_Result hss_respond(hss_req *r, unsigned status, const char *type, const
         MHD_add_response_header(resp, "Content-Type", type);
     for (size_t i = 0; headers && headers[i]; i += 2)
         MHD_add_response_header(resp, headers[i], headers[i + 1]);
-    if (r->hold) {
+    if (r->hold || r->deferred) {
         if (r->held)
             MHD_destroy_response(r->held);
         r->held = resp;
         r->held_status = status;
+        r->held_len = len;
         r->responded = (int)status;
         return MHD_YES;
     }
@@ -102,6 +104,22 @@ enum MHD_Result hss_respond(hss_req *r, unsigned status, const char *type, const
     else
         MHD_destroy_response(resp);
     r->responded = (int)status;
+    return ret;
+}
+
+enum MHD_Result hss_respond_resp(hss_req *r, unsigned status, struct MHD_Response *resp)
+{
+    r->responded = (int)status;
+    if (r->hold || r->deferred) {
+        if (r->held)
+            MHD_destroy_response(r->held);
+        r->held = resp;
+        r->held_status = status;
+        r->held_len = 0;
+        return MHD_YES;
+    }
+    enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
+    MHD_destroy_response(resp);
     return ret;
 }
 
@@ -447,6 +465,8 @@ static enum MHD_Result api_write(hss_req *r)
     hss_cache_changed(r);
     if (!r->held)
         return MHD_NO;
+    if (r->deferred) /* the connection's own thread sends it */
+        return MHD_YES;
     enum MHD_Result ret = MHD_queue_response(r->conn, r->held_status, r->held);
     MHD_destroy_response(r->held);
     r->held = NULL;
@@ -473,6 +493,60 @@ static enum MHD_Result handle_db(hss_req *r)
     if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
         return method_not_allowed(r, "GET");
     return hss_serve_static(r);
+}
+
+/* ---- requests on workers (pool.c) ------------------------------------------------------------ */
+
+/* A complete request, on a worker; its connection is suspended meanwhile, and r may be gone
+ * once it is resumed. */
+static void run_request(void *arg)
+{
+    hss_req *r = arg;
+    struct MHD_Connection *conn = r->conn;
+    r->deferred = 1;
+    handle(r);
+    r->finished = 1;
+    MHD_resume_connection(conn);
+}
+
+/* Hands a complete request to the next free worker, so that this thread goes on moving the
+ * bytes of its other connections. */
+static enum MHD_Result dispatch(hss_req *r)
+{
+    if (!r->srv->pool)
+        return handle(r);
+    r->dispatched = 1;
+    r->finished = 0;
+    MHD_suspend_connection(r->conn);
+    if (hss_pool_push(r->srv->pool, r))
+        run_request(r); /* the server is stopping: here and now */
+    return MHD_YES;
+}
+
+/* The worker's answer, sent from the connection's own thread once it resumed. */
+static enum MHD_Result send_finished(hss_req *r)
+{
+    enum MHD_Result ret = MHD_NO;
+    if (r->hit_key) {
+        if (hss_cache_send_hit(r, &ret))
+            return ret;
+        /* dropped from the cache in between: computed after all */
+        free(r->hit_key);
+        r->hit_key = NULL;
+        r->cache_skip = 1;
+        r->responded = 0;
+        return dispatch(r);
+    }
+    struct MHD_Response *resp = r->held;
+    if (!resp)
+        return MHD_NO;
+    r->held = NULL;
+    ret = MHD_queue_response(r->conn, r->held_status, resp);
+    if (r->cache_key && r->held_status < 500)
+        hss_cache_store(r, r->held_status, resp, r->held_len);
+    else
+        MHD_destroy_response(resp);
+    return ret;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -513,9 +587,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (r->dispatched)
+        return r->finished ? send_finished(r) : MHD_YES;
     if (r->responded)
         return MHD_YES;
-    return handle(r);
+    return dispatch(r);
 }
 
 /* Percent-decoding for paths and query arguments. Like libmicrohttpd's own, except that %00 becomes
@@ -548,6 +624,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         MHD_destroy_response(r->held);
     free(r->audit_detail);
     free(r->cache_key);
+    free(r->hit_key);
     free(r);
     *con_cls = NULL;
 }
@@ -567,8 +644,14 @@ hss_server *hss_server_start(const hss_server_config *cfg, hss_error *err)
     hss_server *srv = hss_xcalloc(1, sizeof *srv);
     srv->cfg = *cfg;
     srv->db_path = hss_xstrdup(cfg->db_path);
+    /* workers: a request waiting for its group of writes (store group.c) or for PostgreSQL
+     * holds a worker, not the connections of a libmicrohttpd thread; more waiting requests make
+     * larger groups */
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    if (ncpu < 1)
+        ncpu = 1;
     if (!srv->cfg.threads)
-        srv->cfg.threads = 4;
+        srv->cfg.threads = (int)(4 * ncpu < 8 ? 8 : 4 * ncpu > 64 ? 64 : 4 * ncpu);
     if (!srv->cfg.session_ttl)
         srv->cfg.session_ttl = 8 * 3600;
     if (!srv->cfg.lock_failures)
@@ -610,10 +693,13 @@ hss_server *hss_server_start(const hss_server_config *cfg, hss_error *err)
         hss_server_stop(srv);
         return NULL;
     }
-    srv->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+    srv->pool = hss_pool_start(srv->cfg.threads, run_request);
+    /* libmicrohttpd's threads only move bytes: one per core, up to 4 */
+    srv->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                                       MHD_ALLOW_SUSPEND_RESUME,
                                    (uint16_t)cfg->port, NULL, NULL, on_request, srv,
                                    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                                   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->cfg.threads,
+                                   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(ncpu > 4 ? 4 : ncpu),
                                    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
                                    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
                                    /* Against connection exhaustion: one address holds at most
@@ -647,8 +733,15 @@ void hss_server_stop(hss_server *srv)
 {
     if (!srv)
         return;
+    /* no new connections; the workers finish what they hold (and resume its connections),
+     * then the daemon closes the connections */
+    MHD_socket listen = srv->daemon ? MHD_quiesce_daemon(srv->daemon) : MHD_INVALID_SOCKET;
+    hss_pool_stop(srv->pool);
+    srv->pool = NULL;
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
+    if (listen != MHD_INVALID_SOCKET)
+        close(listen); /* quiescing handed it to us */
     pthread_key_delete(srv->store_key);
     hss_findings_warm_stop();
     hss_findings_cache_clear();

@@ -17,6 +17,7 @@ struct hss_server {
     char *db_path;
     char *web_root;         /* realpath of web_dir, or NULL */
     pthread_key_t store_key; /* per-thread hss_store */
+    struct hss_pool *pool;   /* the worker threads (pool.c) */
 };
 
 /* What each worker thread keeps: its own connection (the modules prepare their statements on
@@ -39,6 +40,14 @@ typedef struct hss_thread_db {
 } hss_thread_db;
 
 /* One request. */
+/* The worker threads that run complete requests (pool.c): hss_pool_push queues arg for
+ * run(arg) on the next free worker (-1 once stopping: run it yourself); hss_pool_stop runs
+ * what is queued, then joins the workers. */
+typedef struct hss_pool hss_pool;
+hss_pool *hss_pool_start(int workers, void (*run)(void *));
+int hss_pool_push(hss_pool *p, void *arg);
+void hss_pool_stop(hss_pool *p);
+
 typedef struct hss_req {
     hss_server *srv;
     struct MHD_Connection *conn;
@@ -66,6 +75,16 @@ typedef struct hss_req {
     int hold;
     struct MHD_Response *held;
     unsigned held_status;
+    size_t held_len;       /* its length, for the answer cache */
+    /* A request run by a worker (pool.c) while its connection is suspended: every answer is
+     * held, and sent by the connection's own libmicrohttpd thread once the worker is done
+     * (libmicrohttpd wants a connection's answer queued by its own thread). */
+    int deferred;
+    int dispatched;        /* handed to a worker */
+    int finished;          /* the worker is done with it */
+    char *hit_key;         /* the cached answer the worker found (sent from the cache) */
+    int64_t hit_version;
+    int cache_skip;        /* that answer was gone by then: computed instead */
     /* What the write's one audit row says, when the endpoint names it (hss_audit_note);
      * else action "write", target "METHOD path". */
     int audit_done;        /* a refusal of this request is already on record */
@@ -91,12 +110,17 @@ int hss_accepts_gzip(hss_req *r);
 enum MHD_Result hss_respond_error(hss_req *r, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Takes ownership of a malloc'd JSON string. */
+/* Sends (or holds, see hss_req) a response made elsewhere, taking it. */
+enum MHD_Result hss_respond_resp(hss_req *r, unsigned status, struct MHD_Response *resp);
 enum MHD_Result hss_respond_json(hss_req *r, unsigned status, char *json);
 
 /* cache.c: the one answer cache (see there) and the sessions of each thread. */
 void hss_cache_validate(hss_req *r);  /* at the start of a request */
 void hss_cache_after(hss_req *r);     /* at its end */
 void hss_cache_changed(hss_req *r);   /* after a write committed on another connection */
+/* Sends the cached answer a worker found (r->hit_key), from the connection's own thread;
+ * 0 when it has gone meanwhile. */
+int hss_cache_send_hit(hss_req *r, enum MHD_Result *ret);
 void hss_cache_clear_all(void);       /* at the server's stop */
 /* The cache key of an answer of the request: `endpoint` (NULL: the request's path), the
  * database, the caller's scope, language and gzip, and every query argument. */
