@@ -264,6 +264,36 @@ static const char *segment_after(const char *path, const char *prefix)
     return path + n;
 }
 
+/* The reads under /api/v1 routed by their path alone; `cached`: answered from the response
+ * cache when it holds the answer (also on libmicrohttpd's own thread, cached_inline). */
+static const struct {
+    const char *path;
+    enum MHD_Result (*fn)(hss_req *);
+    int cached;
+} GETS[] = {
+    {"/me", hss_api_me, 0},
+    {"/areas", hss_api_areas, 1},
+    {"/facilities", hss_api_facilities, 1},
+    {"/summary", hss_api_summary, 1},
+    {"/search", hss_api_search, 1},
+    {"/findings", hss_api_findings, 0},
+    {"/geo/boundaries", hss_api_boundaries, 1},
+    {"/geo/facilities", hss_api_geo_facilities, 1},
+    {"/indicators", hss_api_indicators, 1},
+    {"/alerts", hss_api_alerts, 1},
+    {"/alerts/response", hss_api_alerts_response, 1},
+    {"/rounds", hss_api_rounds, 1},
+};
+
+/* A path under /api/v1 whose answer the response cache may hold. */
+static int cacheable(const char *p)
+{
+    for (size_t i = 0; i < sizeof GETS / sizeof *GETS; i++)
+        if (strcmp(p, GETS[i].path) == 0)
+            return GETS[i].cached;
+    return segment_after(p, "/areas/") != NULL;
+}
+
 static enum MHD_Result route_api(hss_req *r)
 {
     const char *p = r->url + strlen("/api/v1");
@@ -302,31 +332,14 @@ static enum MHD_Result route_api(hss_req *r)
     if (strcmp(p, "/rounds/schedule") == 0) /* not cached: "from" defaults to today */
         return get ? hss_api_rounds_schedule(r) : method_not_allowed(r, "GET");
 
-    struct {
-        const char *path;
-        enum MHD_Result (*fn)(hss_req *);
-    } gets[] = {
-        {"/me", hss_api_me},
-        {"/areas", hss_api_areas},
-        {"/facilities", hss_api_facilities},
-        {"/summary", hss_api_summary},
-        {"/search", hss_api_search},
-        {"/findings", hss_api_findings},
-        {"/geo/boundaries", hss_api_boundaries},
-        {"/geo/facilities", hss_api_geo_facilities},
-        {"/indicators", hss_api_indicators},
-        {"/alerts", hss_api_alerts},
-        {"/alerts/response", hss_api_alerts_response},
-        {"/rounds", hss_api_rounds},
-    };
-    for (size_t i = 0; i < sizeof gets / sizeof *gets; i++) {
-        if (strcmp(p, gets[i].path) == 0) {
+    for (size_t i = 0; i < sizeof GETS / sizeof *GETS; i++) {
+        if (strcmp(p, GETS[i].path) == 0) {
             if (!get)
                 return method_not_allowed(r, "GET");
             enum MHD_Result ret;
-            if (i > 0 && gets[i].fn != hss_api_findings && hss_cache_serve(r, &ret))
+            if (GETS[i].cached && hss_cache_serve(r, &ret))
                 return ret;
-            return gets[i].fn(r);
+            return GETS[i].fn(r);
         }
     }
     const char *seg;
@@ -509,6 +522,28 @@ static void run_request(void *arg)
     MHD_resume_connection(conn);
 }
 
+/* A read whose answer is in the response cache, answered here on libmicrohttpd's thread:
+ * handing it to a worker and back would cost more than the answer. The same steps as
+ * route_api's for these paths: the session, then the cache (a resident's account goes the
+ * whole way, for its refusal). 0: not in the cache, for a worker to compute. */
+static int cached_inline(hss_req *r, enum MHD_Result *ret)
+{
+    if (strcmp(r->method, "GET") != 0 || strncmp(r->url, "/api/v1/", 8) != 0 || !cacheable(r->url + 7))
+        return 0;
+    hss_error err;
+    hss_error_clear(&err);
+    if (!(r->tdb = thread_db(r->srv, &err)))
+        return 0;
+    r->st = r->tdb->st;
+    hss_cache_validate(r);
+    hss_auth_session(r);
+    if (r->authed && strcmp(r->role, "resident") != 0 && hss_cache_serve(r, ret))
+        return 1;
+    free(r->cache_key);
+    r->cache_key = NULL;
+    return 0;
+}
+
 /* Hands a complete request to the next free worker, so that this thread goes on moving the
  * bytes of its other connections. */
 static enum MHD_Result dispatch(hss_req *r)
@@ -591,6 +626,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return r->finished ? send_finished(r) : MHD_YES;
     if (r->responded)
         return MHD_YES;
+    enum MHD_Result ret;
+    if (r->srv->pool && cached_inline(r, &ret))
+        return ret;
     return dispatch(r);
 }
 
