@@ -106,18 +106,19 @@ struct hss_strblock {
     char s[];
 };
 
-void hss_strpool_init(hss_strpool *p)
+void hss_strpool_init(hss_strpool *p, size_t first_block)
 {
     p->head = NULL;
+    p->first = first_block;
 }
 
-/* A new block with room for at least n bytes: twice the last one, from 4 KiB up to 2 MiB
- * (header included, so that a full-size block is exactly one huge page). */
+/* A new block with room for at least n bytes: twice the last one, from the first block's size
+ * up to 2 MiB (header included, so that a full-size block is exactly one huge page). */
 static struct hss_strblock *strpool_grow(hss_strpool *p, size_t n)
 {
     enum { FIRST = 4096, MOST = 2 << 20 };
     struct hss_strblock *b = p->head;
-    size_t size = b ? 2 * (sizeof *b + b->cap) : FIRST;
+    size_t size = b ? 2 * (sizeof *b + b->cap) : p->first > sizeof *b ? p->first : FIRST;
     size_t cap = (size < MOST ? size : MOST) - sizeof *b;
     if (cap < n)
         cap = n;

@@ -151,7 +151,7 @@ static hss_code write_calls(hss_store *st, const sim_model *m, const ems_areas *
                             const int32_t *hosp, int64_t t0, hss_rng *r, int year, hss_error *err)
 {
     hss_strpool pool;
-    hss_strpool_init(&pool);
+    hss_strpool_init(&pool, HSS_STRPOOL_LARGE);
     ems_call *calls = make_calls(m, A, F, hosp, t0, r, year, &pool);
     hss_code rc = ems_db_load_calls(st, calls, m->ncalls, 1, err);
     free(calls);

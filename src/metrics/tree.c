@@ -185,6 +185,7 @@ static int64_t col_count(hss_stmt *s, int c)
 hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
 {
     memset(t, 0, sizeof *t);
+    hss_strpool_init(&t->strings, HSS_STRPOOL_LARGE);
     /* in code order: the generated demo data draw their random numbers in tree order, and an
      * unordered scan returns rows in a different order on each database */
     hss_stmt *s = hss_store_prepare(

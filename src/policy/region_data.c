@@ -370,6 +370,7 @@ static hss_code load_counts(hss_store *st, pregion *R, int staff, hss_error *err
 hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
 {
     memset(R, 0, sizeof *R);
+    hss_strpool_init(&R->strings, HSS_STRPOOL_LARGE);
     R->links = hss_xcalloc(1, sizeof *R->links);
     size_t n;
     hss_model_terms(HSS_VOCAB_FACILITY_TYPE, &n);

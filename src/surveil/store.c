@@ -160,7 +160,7 @@ struct surveil_bulk {
 surveil_bulk *surveil_bulk_new(void)
 {
     surveil_bulk *b = hss_xcalloc(1, sizeof *b);
-    hss_strpool_init(&b->strs);
+    hss_strpool_init(&b->strs, 0);
     hss_vec_init(&b->series, sizeof(bulk_series));
     hss_vec_init(&b->years, sizeof(bulk_year));
     return b;

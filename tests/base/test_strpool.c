@@ -29,7 +29,7 @@ static void string_larger_than_a_block(void **state)
         big[i] = (char)('a' + i % 26);
     big[n] = '\0';
     hss_strpool p;
-    hss_strpool_init(&p);
+    hss_strpool_init(&p, 0);
     char *before = hss_strpool_copy(&p, "before");
     char *copy = hss_strpool_copy(&p, big);
     char *after = hss_strpool_copy(&p, "after");
@@ -41,8 +41,6 @@ static void string_larger_than_a_block(void **state)
     hss_strpool_free(&p);
 }
 
-/* 200,000 strings of 0 to 40 bytes (about 4 MB, so blocks of every size up to 2 MiB): each
- * reads back as written after all are copied, so no block overwrote another's strings. */
 /* The i-th string of the test below: "i:" and then i % 30 letters (want holds 64 bytes). */
 static const char *nth(int i, char *want)
 {
@@ -53,25 +51,33 @@ static const char *nth(int i, char *want)
     return want;
 }
 
-static void many_strings_across_blocks(void **state)
+/* The strings of nth() in a pool whose first block is `first` bytes. */
+static void fill_and_check(size_t first)
 {
-    (void)state;
     enum { N = 200000 };
     char **out = hss_xmalloc(N * sizeof *out);
     hss_strpool p;
-    hss_strpool_init(&p);
+    hss_strpool_init(&p, first);
     char want[64];
-    for (int i = 0; i < N; i++) {
+    for (int i = 0; i < N; i++)
         out[i] = hss_strpool_copy(&p, nth(i, want));
-    }
-    for (int i = 0; i < N; i++) {
+    for (int i = 0; i < N; i++)
         assert_string_equal(out[i], nth(i, want));
-    }
     hss_strpool_free(&p);
     /* reusable after free */
     assert_string_equal(hss_strpool_copy(&p, "again"), "again");
     hss_strpool_free(&p);
     free(out);
+}
+
+/* 200,000 strings of 2 to 36 bytes (about 4 MB, so blocks of every size up to 2 MiB): each
+ * reads back as written after all are copied, so no block overwrote another's strings. */
+static void many_strings_across_blocks(void **state)
+{
+    (void)state;
+    fill_and_check(0);                 /* blocks from 4 KiB */
+    fill_and_check(HSS_STRPOOL_LARGE); /* blocks of 2 MiB from the start */
+    fill_and_check(100);               /* a first block of 100 bytes */
 }
 
 /* copyn takes exactly n bytes: NULs inside are kept, bytes past n are not read or copied, and
@@ -80,7 +86,7 @@ static void copyn_copies_exactly_n_bytes(void **state)
 {
     (void)state;
     hss_strpool p;
-    hss_strpool_init(&p);
+    hss_strpool_init(&p, 0);
     const char with_nul[] = {'a', '\0', 'b', 'c'};
     char *x = hss_strpool_copyn(&p, with_nul, sizeof with_nul);
     assert_memory_equal(x, with_nul, sizeof with_nul);
