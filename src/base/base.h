@@ -65,6 +65,27 @@ void *hss_vec_push(hss_vec *v); /* returns a zeroed new slot */
 void hss_vec_free(hss_vec *v);
 #define HSS_VEC_AT(v, type, i) (((type *)(v)->items)[(i)])
 
+/* A pool of string copies freed all at once: many short strings (a table's cells, a region's
+ * codes and names; a province has a million of them) go into a few large blocks, so there is
+ * one allocation per block instead of one per string, the copies lie next to each other, and
+ * each page is touched once. Blocks double up to 2 MiB, taken as huge pages (hss_xmalloc_large).
+ * A zeroed pool is an empty one whose first block is 4 KiB (most pools are small). */
+typedef struct hss_strpool {
+    struct hss_strblock *head; /* the block being filled; earlier ones follow it */
+    size_t first;              /* bytes of the first block; 0: 4 KiB */
+} hss_strpool;
+/* A pool known to grow to megabytes (a region's strings) starts with one huge page, so that
+ * none of its pages is faulted in 4 KiB at a time. */
+#define HSS_STRPOOL_LARGE ((size_t)2 << 20)
+/* Empty pool whose first block is first_block bytes (0: 4 KiB; at most HSS_STRPOOL_LARGE). */
+void hss_strpool_init(hss_strpool *p, size_t first_block);
+/* A copy of s (NUL-terminated) that lives until hss_strpool_free. */
+char *hss_strpool_copy(hss_strpool *p, const char *s);
+/* A copy of the n bytes at s plus a NUL (s may hold NULs; it need not be terminated). */
+char *hss_strpool_copyn(hss_strpool *p, const char *s, size_t n);
+/* Frees every copy; the pool is empty again and can be reused. */
+void hss_strpool_free(hss_strpool *p);
+
 /* ---- strings ------------------------------------------------------------------------------- */
 
 /* A growable, always NUL-terminated byte string. */

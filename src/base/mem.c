@@ -1,5 +1,5 @@
 /*
- * mem.c: checked allocation, growable vectors and string buffers.
+ * mem.c: checked allocation, growable vectors, the string pool and string buffers.
  */
 #include "base/base.h"
 
@@ -98,6 +98,63 @@ void hss_vec_free(hss_vec *v)
     free(v->items);
     v->items = NULL;
     v->len = v->cap = 0;
+}
+
+struct hss_strblock {
+    struct hss_strblock *next;
+    size_t used, cap;
+    char s[];
+};
+
+void hss_strpool_init(hss_strpool *p, size_t first_block)
+{
+    p->head = NULL;
+    p->first = first_block;
+}
+
+/* A new block with room for at least n bytes: twice the last one, from the first block's size
+ * up to 2 MiB (header included, so that a full-size block is exactly one huge page). */
+static struct hss_strblock *strpool_grow(hss_strpool *p, size_t n)
+{
+    enum { FIRST = 4096, MOST = 2 << 20 };
+    struct hss_strblock *b = p->head;
+    size_t size = b ? 2 * (sizeof *b + b->cap) : p->first > sizeof *b ? p->first : FIRST;
+    size_t cap = (size < MOST ? size : MOST) - sizeof *b;
+    if (cap < n)
+        cap = n;
+    b = hss_xmalloc_large(sizeof *b + cap);
+    b->next = p->head;
+    b->used = 0;
+    b->cap = cap;
+    p->head = b;
+    return b;
+}
+
+char *hss_strpool_copyn(hss_strpool *p, const char *s, size_t n)
+{
+    struct hss_strblock *b = p->head;
+    if (!b || b->cap - b->used < n + 1)
+        b = strpool_grow(p, n + 1);
+    char *out = b->s + b->used;
+    if (n)
+        memcpy(out, s, n);
+    out[n] = '\0';
+    b->used += n + 1;
+    return out;
+}
+
+char *hss_strpool_copy(hss_strpool *p, const char *s)
+{
+    return hss_strpool_copyn(p, s, strlen(s));
+}
+
+void hss_strpool_free(hss_strpool *p)
+{
+    for (struct hss_strblock *b = p->head, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    p->head = NULL;
 }
 
 void hss_buf_init(hss_buf *b)

@@ -235,34 +235,134 @@ hss_code ems_db_put_unit(ems_writer *w, const ems_unit *u, hss_error *err)
     return step_reset(w, s, err, "storing a unit");
 }
 
-static void bind_opt_text(hss_stmt *s, int i, const char *v)
+/* Where a call's values go: a statement's parameters (ems_db_put_call) or a bulk load's columns
+ * (ems_db_load_calls), so that both store a call alike. Columns count from 0; a value not set
+ * is NULL in both (the statement's bindings are cleared after each call). */
+typedef struct {
+    hss_stmt *s;
+    hss_store_loader *ld;
+} call_sink;
+
+static void sink_text(call_sink *k, int c, const char *v)
 {
-    if (v && *v)
-        hss_store_bind_text(s, i, v);
+    if (k->ld)
+        hss_store_load_text(k->ld, c, v);
+    else if (v)
+        hss_store_bind_text(k->s, c + 1, v);
     else
-        hss_store_bind_null(s, i);
+        hss_store_bind_null(k->s, c + 1);
+}
+
+static void sink_int(call_sink *k, int c, int64_t v)
+{
+    if (k->ld)
+        hss_store_load_int(k->ld, c, v);
+    else
+        hss_store_bind_int64(k->s, c + 1, v);
+}
+
+static void sink_double(call_sink *k, int c, double v)
+{
+    if (k->ld)
+        hss_store_load_double(k->ld, c, v);
+    else
+        hss_store_bind_double(k->s, c + 1, v);
+}
+
+/* The values of one call's row, in the column order of the call writer's INSERT. */
+static void call_values(call_sink *k, const ems_call *c, int generated)
+{
+    sink_text(k, 0, c->id);
+    sink_text(k, 1, c->county);
+    sink_text(k, 2, c->village);
+    sink_double(k, 3, c->lon);
+    sink_double(k, 4, c->lat);
+    sink_text(k, 5, c->priority ? c->priority : "");
+    sink_text(k, 6, c->category ? c->category : "");
+    for (int i = 0; i < EMS_NSTEPS; i++)
+        if (c->t[i] != HSS_EMS_NO_TIME)
+            sink_int(k, 7 + i, c->t[i]);
+    sink_text(k, 14, c->unit && *c->unit ? c->unit : NULL);
+    sink_text(k, 15, c->hospital && *c->hospital ? c->hospital : NULL);
+    sink_text(k, 16, c->outcome ? c->outcome : "");
+    if (c->unit && *c->unit && c->t[EMS_DISPATCHED] != HSS_EMS_NO_TIME)
+        sink_int(k, 17, ems_call_busy_end(c));
+    sink_int(k, 18, generated);
 }
 
 hss_code ems_db_put_call(ems_writer *w, const ems_call *c, int generated, hss_error *err)
 {
-    hss_stmt *s = w->call;
-    hss_store_bind_text(s, 1, c->id);
-    hss_store_bind_text(s, 2, c->county);
-    hss_store_bind_text(s, 3, c->village);
-    hss_store_bind_double(s, 4, c->lon);
-    hss_store_bind_double(s, 5, c->lat);
-    hss_store_bind_text(s, 6, c->priority ? c->priority : "");
-    hss_store_bind_text(s, 7, c->category ? c->category : "");
-    for (int k = 0; k < EMS_NSTEPS; k++)
-        if (c->t[k] != HSS_EMS_NO_TIME)
-            hss_store_bind_int64(s, 8 + k, c->t[k]);
-    bind_opt_text(s, 15, c->unit);
-    bind_opt_text(s, 16, c->hospital);
-    hss_store_bind_text(s, 17, c->outcome ? c->outcome : "");
-    if (c->unit && *c->unit && c->t[EMS_DISPATCHED] != HSS_EMS_NO_TIME)
-        hss_store_bind_int64(s, 18, ems_call_busy_end(c));
-    hss_store_bind_int(s, 19, generated);
-    return step_reset(w, s, err, "storing a call");
+    call_values(&(call_sink){.s = w->call}, c, generated);
+    return step_reset(w, w->call, err, "storing a call");
+}
+
+/* ---- the generator's calls, in bulk ------------------------------------------------------
+ * A year of a city's calls (190,000 for Nanyang) goes in through the store's bulk load (COPY on
+ * PostgreSQL) rather than an upsert each, which cost PostgreSQL a round trip per call. The rows
+ * are those ems_db_put_call writes; a stored call with the same key (an imported one: the
+ * generated ones were cleared first) is replaced, as the upsert replaced it. */
+
+static int call_key_cmp(const void *a, const void *b)
+{
+    const ems_call *x = *(const ems_call *const *)a, *y = *(const ems_call *const *)b;
+    int d = strcmp(x->id, y->id);
+    return d ? d : strcmp(x->county, y->county);
+}
+
+/* Deletes the stored calls whose (id, county) is one of the n calls'. */
+static hss_code drop_same_keys(hss_store *st, const ems_call *c, size_t n, hss_error *err)
+{
+    const ems_call **by_key = hss_xmalloc((n + 1) * sizeof *by_key);
+    for (size_t i = 0; i < n; i++)
+        by_key[i] = &c[i];
+    qsort(by_key, n, sizeof *by_key, call_key_cmp);
+    hss_vec hit; /* the keys found, as pointers into c */
+    hss_vec_init(&hit, sizeof(const ems_call *));
+    hss_stmt *s = hss_store_prepare(st, "SELECT call_id, county_code FROM ems_call", err);
+    int rc = s ? HSS_ROW : HSS_EDB;
+    while (s && (rc = hss_store_step(s)) == HSS_ROW) {
+        ems_call key = {.id = (char *)hss_store_col_text(s, 0), .county = (char *)hss_store_col_text(s, 1)};
+        const ems_call *kp = &key, **found = bsearch(&kp, by_key, n, sizeof *by_key, call_key_cmp);
+        if (found)
+            *(const ems_call **)hss_vec_push(&hit) = *found;
+    }
+    hss_code out = s ? finish(st, s, rc, err, "reading the stored call ids") : HSS_EDB;
+    hss_stmt *d = out || !hit.len ? NULL
+                : hss_store_prepare(st, "DELETE FROM ems_call WHERE call_id = ? AND county_code = ?", err);
+    if (!out && hit.len && !d)
+        out = HSS_EDB;
+    for (size_t i = 0; d && !out && i < hit.len; i++) {
+        const ems_call *k = HSS_VEC_AT(&hit, const ems_call *, i);
+        hss_store_bind_text(d, 1, k->id);
+        hss_store_bind_text(d, 2, k->county);
+        if (hss_store_step(d) != HSS_DONE)
+            out = hss_store_error(st, err, "replacing a stored call");
+        hss_store_reset(d);
+    }
+    hss_store_finalize(d);
+    hss_vec_free(&hit);
+    free(by_key);
+    return out;
+}
+
+hss_code ems_db_load_calls(hss_store *st, const ems_call *c, size_t n, int generated, hss_error *err)
+{
+    static const char *const cols[] = {
+        "call_id", "county_code", "village_code", "lon", "lat", "priority", "category",
+        "received_at", "dispatched_at", "departed_at", "on_scene_at", "left_scene_at",
+        "at_hospital_at", "handover_at", "unit_code", "hospital_code", "outcome", "busy_end", "generated"};
+    hss_code rc = drop_same_keys(st, c, n, err);
+    hss_store_loader *ld = rc ? NULL : hss_store_load_begin(st, "ems_call", cols, 19, err);
+    if (!ld)
+        return rc ? rc : HSS_EDB;
+    for (size_t i = 0; i < n; i++) {
+        call_values(&(call_sink){.ld = ld}, &c[i], generated);
+        if (hss_store_load_next(ld, err)) {
+            hss_store_load_abort(ld);
+            return HSS_EDB;
+        }
+    }
+    return hss_store_load_end(ld, err);
 }
 
 /* A call stored under two counties, or NULL: on PostgreSQL a call's key is (call_id,

@@ -109,6 +109,9 @@ ems_writer *ems_db_writer(hss_store *st, hss_error *err);
 void ems_db_writer_free(ems_writer *w);
 hss_code ems_db_put_unit(ems_writer *w, const ems_unit *u, hss_error *err);
 hss_code ems_db_put_call(ems_writer *w, const ems_call *c, int generated, hss_error *err);
+/* Stores n calls at once (bulk load: the demo's year of calls), replacing stored calls of the
+ * same (id, county) as ems_db_put_call does; no other statement may run on st meanwhile. */
+hss_code ems_db_load_calls(hss_store *st, const ems_call *c, size_t n, int generated, hss_error *err);
 /* 1 and *id (malloc'd) when a call id is stored under two counties, 0 when none, -1 on error */
 int ems_db_call_in_two_counties(hss_store *st, char **id, hss_error *err);
 /* The first pair of calls whose unit is busy on both at once (ids into a, b); 0 when none. */

@@ -44,7 +44,7 @@ typedef struct mx_tree {
     mx_fac *facs;
     size_t nf;
     mx_strmap index;     /* code -> area index (>= 0) or -(facility index) - 1; keys borrowed */
-    struct mx_strblock *strings; /* storage of every code, name and type above */
+    hss_strpool strings; /* storage of every code, name and type above */
     uint64_t fingerprint; /* hash of every area's (code, parent) and facility's (code, area, type) */
 } mx_tree;
 

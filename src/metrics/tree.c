@@ -92,30 +92,10 @@ void mx_strmap_free(mx_strmap *m)
     memset(m, 0, sizeof *m);
 }
 
-/* The tree's strings live in large blocks freed together: one allocation per 256 KiB instead
- * of five per facility and area (a province holds 130,000 of them). */
-struct mx_strblock {
-    struct mx_strblock *next;
-    size_t used, cap;
-    char data[];
-};
-
+/* A copy in the tree's pool; a NULL (a column without a value) reads as "". */
 static char *tree_str(mx_tree *t, const char *s)
 {
-    size_t n = strlen(s ? s : "") + 1;
-    struct mx_strblock *b = t->strings;
-    if (!b || b->cap - b->used < n) {
-        size_t cap = n > 256 * 1024 ? n : 256 * 1024;
-        b = hss_xmalloc(sizeof *b + cap);
-        b->next = t->strings;
-        b->used = 0;
-        b->cap = cap;
-        t->strings = b;
-    }
-    char *out = b->data + b->used;
-    memcpy(out, s ? s : "", n);
-    b->used += n;
-    return out;
+    return hss_strpool_copy(&t->strings, s ? s : "");
 }
 
 /* Fills in the population of every area without a stored one from its children's, deepest
@@ -205,6 +185,7 @@ static int64_t col_count(hss_stmt *s, int c)
 hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
 {
     memset(t, 0, sizeof *t);
+    hss_strpool_init(&t->strings, HSS_STRPOOL_LARGE);
     /* in code order: the generated demo data draw their random numbers in tree order, and an
      * unordered scan returns rows in a different order on each database */
     hss_stmt *s = hss_store_prepare(
@@ -250,10 +231,7 @@ hss_code mx_tree_load(hss_store *st, mx_tree *t, hss_error *err)
 
 void mx_tree_free(mx_tree *t)
 {
-    for (struct mx_strblock *b = t->strings, *next; b; b = next) {
-        next = b->next;
-        free(b);
-    }
+    hss_strpool_free(&t->strings);
     free(t->areas);
     free(t->facs);
     mx_strmap_free(&t->index);

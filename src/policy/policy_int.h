@@ -97,7 +97,9 @@ typedef struct {
     /* code -> index hash of areas */
     int *hash;
     size_t hcap;
-    struct pstrblock *strings; /* the storage of every code, name and service list above */
+    /* the storage of every code, name and service list above: one allocation per large block
+     * instead of one per string (five per facility and area) */
+    hss_strpool strings;
 } pregion;
 
 /* State the measures computed by other modules keep for one evaluation: one metrics session

@@ -107,32 +107,11 @@ void policy_fac_agg(const pregion *R, const pfac *f, pagg *g)
     pagg_add_fac(g, R, f);
 }
 
-/* The region's strings (codes, names, service lists) live in large blocks freed together:
- * one allocation per 2 MiB (huge pages where the kernel has them) instead of one per string
- * (five per facility and area before). */
-struct pstrblock {
-    struct pstrblock *next;
-    size_t used, cap;
-    char data[];
-};
-
+/* Column c of the row, copied into the region's pool ("" for NULL). */
 static char *col_text(pregion *R, hss_stmt *s, int c)
 {
     const char *t = hss_store_col_text(s, c);
-    size_t n = (size_t)hss_store_col_bytes(s, c) + 1;
-    struct pstrblock *b = R->strings;
-    if (!b || b->cap - b->used < n) {
-        size_t cap = n > (2u << 20) - sizeof *b ? n : (2u << 20) - sizeof *b;
-        b = hss_xmalloc_large(sizeof *b + cap);
-        b->next = R->strings;
-        b->used = 0;
-        b->cap = cap;
-        R->strings = b;
-    }
-    char *out = b->data + b->used;
-    memcpy(out, t ? (const char *)t : "", n);
-    b->used += n;
-    return out;
+    return hss_strpool_copyn(&R->strings, t ? t : "", t ? (size_t)hss_store_col_bytes(s, c) : 0);
 }
 
 /* hss_model_find remembering its last answer: a column's values repeat from row to row (a
@@ -391,6 +370,7 @@ static hss_code load_counts(hss_store *st, pregion *R, int staff, hss_error *err
 hss_code policy_region_load(hss_store *st, pregion *R, hss_error *err)
 {
     memset(R, 0, sizeof *R);
+    hss_strpool_init(&R->strings, HSS_STRPOOL_LARGE);
     R->links = hss_xcalloc(1, sizeof *R->links);
     size_t n;
     hss_model_terms(HSS_VOCAB_FACILITY_TYPE, &n);
@@ -463,10 +443,7 @@ void policy_region_free(pregion *R)
         free(R->links);
         R->links = NULL;
     }
-    for (struct pstrblock *b = R->strings, *next; b; b = next) {
-        next = b->next;
-        free(b);
-    }
+    hss_strpool_free(&R->strings);
     free(R->areas);
     free(R->facs);
     free(R->staff);

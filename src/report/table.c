@@ -15,45 +15,15 @@ typedef struct {
     const char *last; /* that copy (in the pool) */
 } column;
 
-/* Every cell's text is copied into large blocks freed with the table: one allocation per
- * block (4 KiB, doubling up to 2 MiB as the table grows) instead of one per cell (a
- * province's findings have a million cells). A cell set twice leaves its first copy unused
- * until then. */
-struct pooled {
-    struct pooled *next;
-    size_t used, cap;
-    char s[];
-};
-
 struct hss_table {
     column *cols;
     size_t ncols;
     char **cells; /* row-major; NULL = null; every cell points into pool */
     size_t nrows, cap_rows;
-    struct pooled *pool;
+    /* Every cell's text, copied into large blocks freed with the table (a province's findings
+     * have a million cells). A cell set twice leaves its first copy unused until then. */
+    hss_strpool pool;
 };
-
-static char *pool_copy(hss_table *t, const char *s)
-{
-    size_t n = strlen(s) + 1;
-    struct pooled *p = t->pool;
-    if (!p || p->cap - p->used < n) {
-        /* twice the last block, from 4 KiB (most tables are small) up to 2 MiB */
-        size_t cap = p ? 2 * (sizeof *p + p->cap) : 4096;
-        cap = (cap < (2u << 20) ? cap : 2u << 20) - sizeof *p;
-        if (cap < n)
-            cap = n;
-        p = hss_xmalloc_large(sizeof *p + cap);
-        p->next = t->pool;
-        p->used = 0;
-        p->cap = cap;
-        t->pool = p;
-    }
-    char *out = p->s + p->used;
-    memcpy(out, s, n);
-    p->used += n;
-    return out;
-}
 
 int hss_format_parse(const char *s, hss_format *out)
 {
@@ -78,10 +48,7 @@ void hss_table_free(hss_table *t)
     if (!t)
         return;
     free(t->cells);
-    for (struct pooled *p = t->pool, *next; p; p = next) {
-        next = p->next;
-        free(p);
-    }
+    hss_strpool_free(&t->pool);
     for (size_t c = 0; c < t->ncols; c++) {
         free(t->cols[c].name);
         free(t->cols[c].label);
@@ -127,7 +94,7 @@ hss_table *hss_table_page(const hss_table *t, size_t offset, size_t limit)
         hss_table_add_row(o);
         for (size_t c = 0; c < t->ncols; c++) {
             const char *v = t->cells[r * t->ncols + c];
-            o->cells[(o->nrows - 1) * o->ncols + c] = v ? pool_copy(o, v) : NULL;
+            o->cells[(o->nrows - 1) * o->ncols + c] = v ? hss_strpool_copy(&o->pool, v) : NULL;
         }
     }
     return o;
@@ -143,11 +110,11 @@ void hss_table_set_text(hss_table *t, size_t col, const char *s)
     char **c = cell(t, col);
     column *k = &t->cols[col];
     if (!k->repeats) {
-        *c = s ? pool_copy(t, s) : NULL;
+        *c = s ? hss_strpool_copy(&t->pool, s) : NULL;
         return;
     }
     if (s && (!k->last || strcmp(k->last, s) != 0))
-        k->last = pool_copy(t, s);
+        k->last = hss_strpool_copy(&t->pool, s);
     *c = s ? (char *)k->last : NULL;
 }
 

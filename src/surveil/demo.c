@@ -106,6 +106,7 @@ hss_code hss_surveil_generate_demo(hss_store *st, uint64_t seed, const char *end
     if (dia_at == ili_at || (dia_at != SIZE_MAX && dia_at + 1 == ili_at))
         dia_at = pick_pair(T, tw.len, &r);
     int32_t *counts = hss_xmalloc(sizeof(int32_t) * DEMO_DAYS);
+    surveil_bulk *bulk = surveil_bulk_new();
     rc = hss_store_begin(st, err);
     if (!rc)
         rc = hss_store_exec(st,
@@ -139,10 +140,13 @@ hss_code hss_surveil_generate_demo(hss_store *st, uint64_t seed, const char *end
                         mu += 3.0 * RATE[g][s] * scale * (1.0 + 0.8 * (double)(6 - from_end));
                     counts[d] = poisson(&r, mu);
                 }
-                rc = hss_surveil_put_series(st, T[i].code, SIGNALS[g], SOURCES[s], first, counts, DEMO_DAYS, err);
+                surveil_bulk_add(bulk, T[i].code, SIGNALS[g], SOURCES[s], first, counts, DEMO_DAYS);
             }
         }
     }
+    if (!rc)
+        rc = surveil_bulk_store(st, bulk, err);
+    surveil_bulk_free(bulk);
     if (!rc) {
         char a[11], b[11], note[400];
         hss_surveil_day_string(first, a);

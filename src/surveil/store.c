@@ -139,6 +139,137 @@ hss_code hss_surveil_put_series(hss_store *st, const char *area_code, const char
     return rc ? rc : write_days(st, id, first_day, counts, n, err);
 }
 
+/* ---- whole series in bulk (surveil_int.h) ---- */
+
+typedef struct {
+    const char *area, *signal, *source; /* in the pool */
+    long first, last;
+} bulk_series;
+
+typedef struct {
+    size_t series; /* index into the series added */
+    int year;
+    unsigned char counts[YEAR_SLOTS * 4];
+} bulk_year;
+
+struct surveil_bulk {
+    hss_strpool strs;
+    hss_vec series, years;
+};
+
+surveil_bulk *surveil_bulk_new(void)
+{
+    surveil_bulk *b = hss_xcalloc(1, sizeof *b);
+    hss_strpool_init(&b->strs, 0);
+    hss_vec_init(&b->series, sizeof(bulk_series));
+    hss_vec_init(&b->years, sizeof(bulk_year));
+    return b;
+}
+
+void surveil_bulk_add(surveil_bulk *b, const char *area_code, const char *signal, const char *source,
+                      long first_day, const int32_t *counts, size_t n)
+{
+    if (n == 0)
+        return;
+    bulk_series *s = hss_vec_push(&b->series);
+    s->area = hss_strpool_copy(&b->strs, area_code);
+    s->signal = hss_strpool_copy(&b->strs, signal);
+    s->source = hss_strpool_copy(&b->strs, source);
+    s->first = first_day;
+    s->last = first_day + (long)n - 1;
+    int32_t slots[YEAR_SLOTS];
+    for (size_t i = 0; i < n;) { /* one row per calendar year, the days not given -1 */
+        int year, doy;
+        year_of(first_day + (long)i, &year, &doy);
+        blob_decode(NULL, 0, slots);
+        long j1 = jan1_of(year), next = jan1_of(year + 1);
+        for (; i < n && first_day + (long)i < next; i++)
+            slots[first_day + (long)i - j1] = counts[i];
+        bulk_year *y = hss_vec_push(&b->years);
+        y->series = b->series.len - 1;
+        y->year = year;
+        blob_encode(slots, y->counts);
+    }
+}
+
+void surveil_bulk_free(surveil_bulk *b)
+{
+    hss_strpool_free(&b->strs);
+    hss_vec_free(&b->series);
+    hss_vec_free(&b->years);
+    free(b);
+}
+
+/* The id the next new series gets: one more than the largest stored. */
+static hss_code next_series_id(hss_store *st, int64_t *id, hss_error *err)
+{
+    hss_stmt *s = hss_store_prepare(st, "SELECT coalesce(max(id), 0) + 1 FROM surveil_series", err);
+    if (!s)
+        return HSS_EDB;
+    int rc = hss_store_step(s);
+    *id = rc == HSS_ROW ? hss_store_col_int64(s, 0) : 0;
+    hss_store_finalize(s);
+    return rc == HSS_ROW ? HSS_OK : hss_store_error(st, err, "reading the series ids");
+}
+
+static hss_code load_series(hss_store *st, const surveil_bulk *b, int64_t id0, hss_error *err)
+{
+    static const char *const cols[] = {"id", "area_code", "signal", "source", "first_date", "last_date"};
+    hss_store_loader *ld = hss_store_load_begin(st, "surveil_series", cols, 6, err);
+    for (size_t i = 0; ld && i < b->series.len; i++) {
+        const bulk_series *s = &HSS_VEC_AT(&b->series, bulk_series, i);
+        char f[11], l[11];
+        hss_surveil_day_string(s->first, f);
+        hss_surveil_day_string(s->last, l);
+        hss_store_load_int(ld, 0, id0 + (int64_t)i);
+        hss_store_load_text(ld, 1, s->area);
+        hss_store_load_text(ld, 2, s->signal);
+        hss_store_load_text(ld, 3, s->source);
+        hss_store_load_text(ld, 4, f);
+        hss_store_load_text(ld, 5, l);
+        if (hss_store_load_next(ld, err)) {
+            hss_store_load_abort(ld);
+            return HSS_EDB;
+        }
+    }
+    return ld ? hss_store_load_end(ld, err) : HSS_EDB;
+}
+
+static hss_code load_years(hss_store *st, const surveil_bulk *b, int64_t id0, hss_error *err)
+{
+    static const char *const cols[] = {"key", "series_id", "year", "counts"};
+    hss_store_loader *ld = hss_store_load_begin(st, "surveil_year", cols, 4, err);
+    for (size_t i = 0; ld && i < b->years.len; i++) {
+        const bulk_year *y = &HSS_VEC_AT(&b->years, bulk_year, i);
+        int64_t id = id0 + (int64_t)y->series;
+        hss_store_load_int(ld, 0, id * 10000 + y->year);
+        hss_store_load_int(ld, 1, id);
+        hss_store_load_int(ld, 2, y->year);
+        hss_store_load_blob(ld, 3, y->counts, sizeof y->counts);
+        if (hss_store_load_next(ld, err)) {
+            hss_store_load_abort(ld);
+            return HSS_EDB;
+        }
+    }
+    return ld ? hss_store_load_end(ld, err) : HSS_EDB;
+}
+
+hss_code surveil_bulk_store(hss_store *st, const surveil_bulk *b, hss_error *err)
+{
+    int64_t id0 = 0;
+    hss_code rc = next_series_id(st, &id0, err);
+    if (!rc)
+        rc = load_series(st, b, id0, err);
+    if (!rc)
+        rc = load_years(st, b, id0, err);
+    /* the daily run reads these rows next, in the same transaction: plan it for them */
+    if (!rc)
+        rc = hss_store_analyse(st, "surveil_series", err);
+    if (!rc)
+        rc = hss_store_analyse(st, "surveil_year", err);
+    return rc;
+}
+
 hss_stmt *hss_surveil_load_prepare(hss_store *st, hss_error *err)
 {
     return hss_store_prepare(st, "SELECT year, counts FROM surveil_year WHERE key BETWEEN ? AND ?", err);

@@ -68,6 +68,19 @@ hss_code hss_surveil_fixed(const double *y, size_t n, const hss_surveil_params *
 hss_stmt *hss_surveil_load_prepare(hss_store *st, hss_error *err);
 void hss_surveil_load_with(hss_stmt *s, int64_t series_id, long from_day, long to_day, int32_t *out);
 
+/* Whole series for tables that hold none of them yet (the demo generator has just emptied
+ * them): kept in memory, then bulk-loaded (COPY on PostgreSQL) rather than an upsert, a read and
+ * a write per series and year, each a round trip to a PostgreSQL server (27,000 for Nanyang).
+ * The rows are those hss_surveil_put_series writes; series ids go on from the largest stored,
+ * in the order the series were added, as the upsert numbered them. */
+typedef struct surveil_bulk surveil_bulk;
+surveil_bulk *surveil_bulk_new(void);
+void surveil_bulk_add(surveil_bulk *b, const char *area_code, const char *signal, const char *source,
+                      long first_day, const int32_t *counts, size_t n);
+/* Stores what was added, inside the caller's transaction. */
+hss_code surveil_bulk_store(hss_store *st, const surveil_bulk *b, hss_error *err);
+void surveil_bulk_free(surveil_bulk *b);
+
 /* Ends a write transaction: when rc is HSS_OK, bumps the data version and commits; when rc
  * (or the version bump) failed, rolls back. Returns the resulting code. */
 hss_code hss_surveil_finish(hss_store *st, hss_code rc, hss_error *err);

@@ -2,7 +2,8 @@
  * test_demo.c: the generated 120 data on the hand-made region of fixture_ems.h. Units come from
  * the stations' vehicles with the EMS staff shared out; a year of calls is made by the simulation,
  * labelled generated, the same for a seed, consistent (no unit on two calls at once, steps in
- * order), and replaced, not duplicated, when generated again.
+ * order), and replaced, not duplicated, when generated again (a stored call of a generated
+ * call's key replaced too, other imported calls kept).
  */
 #include "group.h"
 
@@ -50,9 +51,19 @@ static void units_and_calls_generated(void **state)
     long long first = q(st, "SELECT received_at FROM ems_call WHERE call_id='G2025-000001'");
     long long share = q(st, "SELECT 100 * SUM(CASE WHEN hospital_code IS NOT NULL THEN 1 ELSE 0 END) / COUNT(*) FROM ems_call");
     assert_true(share > 70 && share < 90); /* 4 in 5 carried */
-    /* again with the same seed: the same calls, not twice as many */
+    /* imported calls: one under a generated call's key (id and county), one of its own */
+    ems_exec(st, "UPDATE ems_call SET generated = 0, priority = '9' WHERE call_id = 'G2025-000005';"
+                 "INSERT INTO ems_call(call_id, county_code, village_code, lon, lat, received_at)"
+                 " SELECT 'IMP-1', county_code, village_code, lon, lat, received_at FROM ems_call"
+                 " WHERE call_id = 'G2025-000001'");
+    /* again with the same seed: the same calls, not twice as many; the generated call replaces
+     * the imported one of its key (as an upsert would), the other imported call stays */
     assert_int_equal(hss_ems_demo(st, 5, 100, 2025, &units, &calls, &err), HSS_OK);
-    assert_int_equal(q(st, "SELECT COUNT(*) FROM ems_call"), (long long)calls);
+    assert_int_equal(q(st, "SELECT COUNT(*) FROM ems_call"), (long long)calls + 1);
+    assert_int_equal(q(st, "SELECT COUNT(*) FROM ems_call WHERE call_id = 'IMP-1' AND generated = 0"), 1);
+    assert_int_equal(q(st, "SELECT COUNT(*) FROM ems_call WHERE call_id = 'G2025-000005'"), 1);
+    assert_int_equal(q(st, "SELECT generated * 10 + (CASE WHEN priority = '9' THEN 1 ELSE 0 END) FROM ems_call"
+                           " WHERE call_id = 'G2025-000005'"), 10);
     assert_int_equal(q(st, "SELECT received_at FROM ems_call WHERE call_id='G2025-000001'"), first);
     assert_int_equal(q(st, "SELECT COUNT(*) FROM ems_unit"), 6); /* 3 imported + 3 generated */
     /* the measured performance and the simulation read the generated records */
