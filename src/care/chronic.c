@@ -306,7 +306,7 @@ hss_code care_patients_load(hss_store *st, const hss_care_viewer *v, int64_t res
     hss_buf c, q;
     hss_buf_init(&c);
     hss_buf_init(&q);
-    hss_buf_printf(&q, "SELECT id,resident_id,disease='diabetes',s_birth,s_enrolled,s_nvisits,s_visits "
+    hss_buf_printf(&q, "SELECT id,resident_id,disease='diabetes',s_birth,s_enrolled,s_nvisits,s_visits,county_code "
                        "FROM care_enrolment WHERE %s%s",
                    care_scope_clause(v, "village_code", &c), resident ? " AND resident_id=:resident" : "");
     hss_stmt *s = hss_store_prepare(st, q.data, err);
@@ -337,6 +337,7 @@ hss_code care_patients_load(hss_store *st, const hss_care_viewer *v, int64_t res
         p->enrolled = hss_store_col_int(s, 4);
         p->nvisits = hss_store_col_int(s, 5);
         care_summary_unpack(hss_store_col_blob(s, 6), hss_store_col_bytes(s, 6), p);
+        snprintf(p->county, sizeof p->county, "%s", care_col_text(s, 7));
     }
     hss_store_finalize(s);
     if (r != HSS_DONE) {
