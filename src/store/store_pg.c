@@ -855,12 +855,18 @@ static int prepare_server(pg_conn *c, pg_stmt *x)
  * does it, off the requests' path. */
 #define ANALYSE_AFTER_ROWS 5000
 
-/* The tables to analyse: those the open transaction changed, or else every table. */
+/* The tables to analyse: those the open transaction changed, or else every table. A partition
+ * is named by its partitioned table: ANALYZE of that table analyses each partition and also
+ * takes the statistics of the table as a whole, which autovacuum never takes (it visits
+ * partitions only) and without which the planner guesses a join on the whole table (half its
+ * rows match, by PostgreSQL's default of 200 distinct values) and reads every partition. */
 static const char *const STALE_SQL[] = {
-    "SELECT string_agg(quote_ident(relname), ',') FROM pg_stat_xact_user_tables "
-    "WHERE schemaname = current_schema() AND n_tup_ins + n_tup_upd + n_tup_del > 0",
+    "SELECT string_agg(DISTINCT quote_ident(coalesce(p.relname, s.relname)), ',') "
+    "FROM pg_stat_xact_user_tables s LEFT JOIN pg_inherits i ON i.inhrelid = s.relid "
+    "LEFT JOIN pg_class p ON p.oid = i.inhparent "
+    "WHERE s.schemaname = current_schema() AND s.n_tup_ins + s.n_tup_upd + s.n_tup_del > 0",
     "SELECT string_agg(quote_ident(relname), ',') FROM pg_class "
-    "WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'",
+    "WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'p') AND NOT relispartition",
 };
 
 /* Analyses after 5,000 rows, then each time the rows written have doubled: a load of a
