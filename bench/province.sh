@@ -12,7 +12,8 @@
 # (64), THREADS (hss serve --threads; its default when unset). The generated SQLite province is cached in build/bench/province-RESIDENTS-SCALE.db
 # (delete it to regenerate); the PostgreSQL one is generated afresh each run, or with
 # PG_LOAD=copy moved there from the SQLite file by `hss copy` (bulk load, much faster). PostgreSQL is skipped, with the reason, when this build's hss
-# cannot open a postgresql:// URL.
+# cannot open a postgresql:// URL. PG_STATS=1 profiles the PostgreSQL run (pg_stat_statements,
+# reset just before the load) and prints its costliest statements and their calls per request.
 set -eu
 cd "$(dirname "$0")/.."
 # the SQLite column must be SQLite even where the tests' redirection to PostgreSQL is set
@@ -52,6 +53,22 @@ cpu_of() {
   echo "$t"
 }
 
+# psql on the throwaway cluster's database (PG_STATS=1), as the user that owns it
+psql_pg() { psql -X -q -h "$tmp/pg" -p 5432 -U "$(stat -c %U "$tmp/pg/data")" -d hss "$@"; }
+
+# The statements that took most of the database's time in the last load (PG_STATS=1): total
+# ms, calls per request (of the REQ requests the report in FILE counts), ms per call, the text.
+pg_profile() {
+  local n
+  n=$(awk '/^CPU per request/ { sub(/[(]/, "", $(NF - 1)); print $(NF - 1) }' "$1")
+  echo "PostgreSQL's costliest statements in this load (pg_stat_statements; $n requests):"
+  psql_pg -A -F ' | ' -c "SELECT round(total_exec_time::numeric + total_plan_time::numeric) AS total_ms,
+      round(calls::numeric / ${n:-1}, 2) AS calls_per_req,
+      round(((total_exec_time + total_plan_time) / greatest(calls, 1))::numeric, 3) AS ms_per_call,
+      regexp_replace(left(query, 160), '\s+', ' ', 'g') AS query
+    FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT ${PG_STATS_TOP:-25}"
+}
+
 # Runs `hss serve --db DB` on a free port, the clients against it, and stops it; the clients'
 # report goes to FILE, followed by the CPU time the server (and PostgreSQL's) took per request:
 # on a machine shared with other work, wall-clock figures vary with the load, CPU time less.
@@ -68,7 +85,12 @@ load() {
     sleep 0.1
   done
   [ -n "$port" ] || { echo "province: hss serve did not start" >&2; return 1; }
+  # the load starts once the server's start-up warm-up (findings of every city and county, done
+  # once) is over, so that the CPU per request below is that of the requests alone
+  for _ in $(seq 1200); do grep -q 'hss: warm (' "$tmp/serve.err" && break; sleep 0.1; done
+  grep -o 'warm (.*' "$tmp/serve.err" || echo "(no warm-up message within 120 s: the load starts anyway)"
   local rc=0 s0 p0=0 s1 p1=0
+  [ -n "$pm" ] && [ -n "${PG_STATS:-}" ] && psql_pg -c "SELECT pg_stat_statements_reset()" >/dev/null
   s0=$(cpu_of "$server")
   [ -n "$pm" ] && p0=$(cpu_of "$pm" children)
   HSS_BENCH_PORT=$port "$BUILD/bench/care_write" "$db" "$SECS" "$CLIENTS" >"$out" || rc=$?
@@ -81,6 +103,7 @@ load() {
   kill "$server" && wait "$server" 2>/dev/null || true
   server=
   cat "$out"
+  [ -n "$pm" ] && [ -n "${PG_STATS:-}" ] && pg_profile "$out"
   # failed requests: what the server said about them
   [ $rc -eq 0 ] || { echo "hss serve said (last lines):"; grep -v '^hss: stopped' "$tmp/serve.err" | tail -n 5; }
   return $rc
@@ -99,7 +122,7 @@ fi
 cp "$cache" "$tmp/province.db"
 # PostgreSQL
 pg=
-if url=$(tests/pg/cluster.sh start "$tmp/pg" --bench 2>"$tmp/pg.err"); then
+if url=$(tests/pg/cluster.sh start "$tmp/pg" --bench ${PG_STATS:+--stats} 2>"$tmp/pg.err"); then
   if [ "${PG_LOAD:-}" = copy ]; then
     # the same generated province, moved by `hss copy` (bulk load) instead of generated again
     "$BUILD/hss" copy --help >/dev/null 2>&1 || { echo "province: PG_LOAD=copy needs hss copy" >&2; exit 1; }

@@ -267,6 +267,7 @@ typedef struct hss_care_patient {
     int32_t enrolled; /* day number */
     int nvisits;      /* 0, 1 or 2 valid entries below (last = [0]) */
     hss_care_visit last, prev;
+    char county[8];   /* the enrolment's county code, where the loader read it (worklists) */
 } hss_care_patient;
 
 /* Adds a visit to a patient summary (visits in date order). */

@@ -69,16 +69,19 @@ hss_code hss_care_enrol(hss_store *st, const char *resident, const char *disease
     return HSS_OK;
 }
 
-/* Recomputes the scheduler summary of one enrolment from its two latest visits; *out gets the
- * visits as stored (the follow-up's verdict and next action are worked out from them). */
-static hss_code refresh_summary(hss_store *st, int64_t enrolment, hss_care_patient *out, hss_error *err)
+/* Recomputes the scheduler summary of one enrolment (of `county`) from its two latest visits;
+ * *out gets the visits as stored (the follow-up's verdict and next action are worked out from
+ * them). The county is named so that on PostgreSQL each statement reads one partition, not 16. */
+static hss_code refresh_summary(hss_store *st, int64_t enrolment, const char *county, hss_care_patient *out,
+                                hss_error *err)
 {
     hss_stmt *q = hss_store_prepare(st,
         "SELECT visit_date,coalesce(sbp,-1),coalesce(dbp,-1),coalesce(glucose,-1),symptoms,referred "
-        "FROM care_followup WHERE enrolment_id=? ORDER BY visit_date DESC, id DESC LIMIT 2", err);
+        "FROM care_followup WHERE enrolment_id=?1 AND county_code=?2 ORDER BY visit_date DESC, id DESC LIMIT 2", err);
     if (!q)
         return HSS_EDB;
     hss_store_bind_int64(q, 1, enrolment);
+    hss_store_bind_text(q, 2, county);
     hss_care_visit v[2];
     int n = 0;
     while (n < 2 && hss_store_step(q) == HSS_ROW) {
@@ -99,10 +102,12 @@ static hss_code refresh_summary(hss_store *st, int64_t enrolment, hss_care_patie
         hss_care_patient_add_visit(&p, &v[i]);
     unsigned char blob[CARE_SUMMARY_BYTES];
     care_summary_pack(&p, blob);
-    hss_stmt *u = hss_store_prepare(st, "UPDATE care_enrolment SET s_nvisits=?2, s_visits=?3 WHERE id=?1", err);
+    hss_stmt *u = hss_store_prepare(st, "UPDATE care_enrolment SET s_nvisits=?2, s_visits=?3 WHERE id=?1 AND county_code=?4",
+                                    err);
     if (!u)
         return HSS_EDB;
     hss_store_bind_int64(u, 1, enrolment);
+    hss_store_bind_text(u, 4, county);
     hss_store_bind_int(u, 2, p.nvisits);
     hss_store_bind_blob_copy(u, 3, blob, sizeof blob);
     int rc = hss_store_step(u);
@@ -187,7 +192,7 @@ hss_code care_followup_store(hss_store *st, const hss_care_followup_req *f, uint
         *id = hss_store_last_id(st);
     hss_care_patient p;
     memset(&p, 0, sizeof p);
-    if ((rc = refresh_summary(st, e->id, &p, err))) {
+    if ((rc = refresh_summary(st, e->id, e->county, &p, err))) {
         hss_store_rollback(st);
         return rc;
     }
@@ -306,7 +311,7 @@ hss_code care_patients_load(hss_store *st, const hss_care_viewer *v, int64_t res
     hss_buf c, q;
     hss_buf_init(&c);
     hss_buf_init(&q);
-    hss_buf_printf(&q, "SELECT id,resident_id,disease='diabetes',s_birth,s_enrolled,s_nvisits,s_visits "
+    hss_buf_printf(&q, "SELECT id,resident_id,disease='diabetes',s_birth,s_enrolled,s_nvisits,s_visits,county_code "
                        "FROM care_enrolment WHERE %s%s",
                    care_scope_clause(v, "village_code", &c), resident ? " AND resident_id=:resident" : "");
     hss_stmt *s = hss_store_prepare(st, q.data, err);
@@ -337,6 +342,7 @@ hss_code care_patients_load(hss_store *st, const hss_care_viewer *v, int64_t res
         p->enrolled = hss_store_col_int(s, 4);
         p->nvisits = hss_store_col_int(s, 5);
         care_summary_unpack(hss_store_col_blob(s, 6), hss_store_col_bytes(s, 6), p);
+        snprintf(p->county, sizeof p->county, "%s", care_col_text(s, 7));
     }
     hss_store_finalize(s);
     if (r != HSS_DONE) {

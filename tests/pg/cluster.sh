@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # tests/pg/cluster.sh: a throwaway PostgreSQL 15 cluster for the tests and the benchmark.
 #
-#   tests/pg/cluster.sh start DIR [--bench]   creates a fresh cluster in DIR, starts it and prints
-#                                             its connection URL (database `hss`)
+#   tests/pg/cluster.sh start DIR [--bench] [--stats]
+#                                             creates a fresh cluster in DIR, starts it and prints
+#                                             its connection URL (database `hss`); --stats loads
+#                                             pg_stat_statements (CREATE EXTENSION in `hss`) to
+#                                             profile a run: which statements take the CPU
 #   tests/pg/cluster.sh url DIR               prints the URL of the cluster in DIR again
 #   tests/pg/cluster.sh stop DIR              stops the cluster and removes DIR
 #
@@ -85,7 +88,7 @@ wipe() {
 }
 
 start() {
-  local d=$1 mode=${2:-} bin
+  local d=$1 mode=$2 stats=$3 bin
   bin=$(pg_bin)
   wipe "$d"
   mkdir -p "$d"
@@ -107,6 +110,11 @@ start() {
     echo "max_locks_per_transaction = 256"   # dropping a test's schema locks every table of it
     echo "dynamic_shared_memory_type = mmap" # no /dev/shm needed (small in containers)
     echo "jit = off"   # compiling a query costs more than it saves on short OLTP statements
+    if [ "$stats" = 1 ]; then
+      echo "shared_preload_libraries = 'pg_stat_statements'"
+      echo "pg_stat_statements.track = all"   # statements inside functions and triggers too
+      echo "track_functions = all"
+    fi
     if [ "$mode" = --bench ]; then
       echo "synchronous_commit = off"
       echo "shared_buffers = 1GB"
@@ -121,16 +129,27 @@ start() {
     { tail -n 20 "$d/server.log" >&2; die "the server did not start (log above: $d/server.log)"; }
   "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$d" -p $PORT -U "$(owner)" -d postgres \
     -c "CREATE DATABASE hss" >/dev/null || die "could not create database hss"
+  if [ "$stats" = 1 ]; then
+    "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$d" -p $PORT -U "$(owner)" -d hss \
+      -c "CREATE EXTENSION pg_stat_statements" >/dev/null || die "could not create pg_stat_statements"
+  fi
   url_of "$d"
 }
 
-[ $# -ge 2 ] || die "usage: cluster.sh start DIR [--bench] | url DIR | stop DIR"
+[ $# -ge 2 ] || die "usage: cluster.sh start DIR [--bench] [--stats] | url DIR | stop DIR"
 cmd=$1
 dir=$(absdir "$2")
 case $cmd in
   start)
-    [ $# -le 3 ] && { [ $# -lt 3 ] || [ "$3" = --bench ]; } || die "usage: cluster.sh start DIR [--bench]"
-    start "$dir" "${3:-}" ;;
+    mode= stats=0
+    for o in "${@:3}"; do
+      case $o in
+        --bench) mode=--bench ;;
+        --stats) stats=1 ;;
+        *) die "usage: cluster.sh start DIR [--bench] [--stats]" ;;
+      esac
+    done
+    start "$dir" "$mode" "$stats" ;;
   url)
     [ -f "$dir/data/postmaster.pid" ] || die "no cluster running in '$dir'"
     url_of "$dir" ;;

@@ -44,13 +44,20 @@ url=$(tests/pg/cluster.sh start "$dir")
 check "start after a killed run gives a fresh, working cluster" \
   test "$(q "$url" "SELECT count(*) FROM pg_tables WHERE tablename='t'")" = 0
 
-# 3. a start over a cluster that is still running replaces it (here with the benchmark's settings)
+# 3. a start over a cluster that is still running replaces it (here with the benchmark's settings
+#    and the statement statistics of a profiled run)
+check "pg_stat_statements only when asked" \
+  test "$(q "$url" "SELECT count(*) FROM pg_extension WHERE extname='pg_stat_statements'")" = 0
 old=$(postmaster)
-url=$(tests/pg/cluster.sh start "$dir" --bench)
+url=$(tests/pg/cluster.sh start "$dir" --stats --bench)
 check "start over a running cluster stops the old server" gone "$old"
 check "and the new one answers" test "$(q "$url" 'SELECT 1')" = 1
 check "--bench: fsync and full_page_writes on, synchronous_commit off" \
   test "$(q "$url" "SELECT current_setting('fsync')||current_setting('full_page_writes')||current_setting('synchronous_commit')")" = ononoff
+q "$url" 'SELECT 6*7' >/dev/null
+check "--stats: pg_stat_statements counts the statements run in database hss" \
+  test "$(q "$url" "SELECT calls FROM pg_stat_statements WHERE query = 'SELECT \$1*\$2'")" = 1
+check "start refuses an unknown option" bash -c "! tests/pg/cluster.sh start '$base/x' --fast 2>/dev/null"
 check "url prints the same URL" test "$(tests/pg/cluster.sh url "$dir")" = "$url"
 
 # 4. stop removes everything; stopping again is harmless; a foreign directory is left alone

@@ -260,6 +260,52 @@ static void county_query_is_pruned(void **state)
     hss_store_close(st);
 }
 
+/* Whether the planner has statistics of the partitioned table care_access_log as a whole
+ * (pg_stats rows with inherited set), which autovacuum never takes. */
+static long long whole_table_stats(hss_store *st)
+{
+    return hss_test_query_int(st, "SELECT count(*) FROM pg_stats WHERE schemaname=current_schema() "
+                                  "AND tablename='care_access_log' AND inherited");
+}
+
+/* 6,000 access-log rows in `batches` transactions, then a read in a transaction. */
+static void write_then_read(hss_store *st, int batches)
+{
+    char sql[300];
+    for (int b = 0; b < batches; b++) {
+        exec_ok(st, "BEGIN");
+        snprintf(sql, sizeof sql, "INSERT INTO care_access_log(at,user_name,action,resident_id,county_code) "
+                                  "SELECT '2025-01-01','u','show',g,'" COUNTY_A "' FROM generate_series(1,%d) g",
+                 6000 / batches);
+        exec_ok(st, sql);
+        exec_ok(st, "COMMIT");
+    }
+    exec_ok(st, "BEGIN");
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log"), 6000);
+    exec_ok(st, "COMMIT");
+}
+
+/* A read after a bulk load in its transaction analyses the partitioned table as a whole (its
+ * statistics let the planner size joins on it; without them it read every partition); many
+ * small transactions, as a server's, leave the analysis to autovacuum, off the requests. */
+static void bulk_load_analyses_partitioned_table(void **state)
+{
+    (void)state;
+    skip_without_pg();
+    hss_store *st = open_store("analyse-bulk.db");
+    write_then_read(st, 1);
+    if (whole_table_stats(st) == 0)
+        fail_msg("no statistics of care_access_log as a whole after a bulk load and a read");
+    hss_store_close(st);
+    st = open_store("analyse-small.db");
+    write_then_read(st, 60);
+    assert_int_equal(whole_table_stats(st), 0);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM pg_stat_user_tables WHERE "
+                                            "schemaname=current_schema() AND last_analyze IS NOT NULL"),
+                     0);
+    hss_store_close(st);
+}
+
 /* Makes the store's schema as it was before partitioning (care 5, ems 3, metrics 2; the other
  * modules as they are): every table dropped, then the migrations up to those versions applied
  * the way the store applies them. */
@@ -407,6 +453,7 @@ int main(void)
         cmocka_unit_test(people_tables_partitioned_by_county),
         cmocka_unit_test(rows_land_in_their_county_partition),
         cmocka_unit_test(county_query_is_pruned),
+        cmocka_unit_test(bulk_load_analyses_partitioned_table),
         cmocka_unit_test(upgrade_keeps_rows),
         cmocka_unit_test(resident_moves_county),
     };
