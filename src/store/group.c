@@ -97,16 +97,18 @@ int hss_store_group_waiting(store_group *g)
     return n;
 }
 
-/* One piece of work in a savepoint of the group's transaction. */
-static void run_one(hss_store *w, member *m)
+/* One piece of work in a transaction of its own, or in a savepoint of the open one (the
+ * group's). A commit that fails has rolled back by itself. */
+static hss_code run_one(hss_store *st, hss_store_work work, void *ctx, hss_error *err)
 {
-    if ((m->rc = hss_store_begin(w, &m->err)))
-        return;
-    m->rc = m->work(w, m->ctx, &m->err);
-    if (m->rc == HSS_OK)
-        m->rc = hss_store_commit(w, &m->err);
+    hss_code rc = hss_store_begin(st, err);
+    if (rc)
+        return rc;
+    if ((rc = work(st, ctx, err)))
+        hss_store_rollback(st);
     else
-        hss_store_rollback(w);
+        rc = hss_store_commit(st, err);
+    return rc;
 }
 
 /* Every member of `list` in one transaction on w. A member whose work fails is undone alone;
@@ -117,7 +119,7 @@ static void run_group(hss_store *w, member *list)
     hss_error_clear(&e);
     hss_code rc = hss_store_begin(w, &e);
     for (member *m = list; m && !rc; m = m->next) {
-        run_one(w, m);
+        m->rc = run_one(w, m->work, m->ctx, &m->err);
         if (hss_store_autocommit(w)) /* the database rolled the whole transaction back */
             rc = hss_fail(&e, HSS_EDB, "%s", m->rc ? m->err.msg : "database: the transaction was rolled back");
     }
@@ -146,14 +148,8 @@ static hss_store *writer_of(store_group *g, hss_store *own)
 hss_code hss_store_write(hss_store *st, hss_store_work work, void *ctx, hss_error *err)
 {
     store_group *g = st->group;
-    if (!g || !hss_store_autocommit(st)) {
-        hss_code rc = hss_store_begin(st, err);
-        if (rc)
-            return rc;
-        if ((rc = work(st, ctx, err)) || (rc = hss_store_commit(st, err)))
-            hss_store_rollback(st);
-        return rc;
-    }
+    if (!g || !hss_store_autocommit(st))
+        return run_one(st, work, ctx, err);
     member me = {.work = work, .ctx = ctx};
     hss_error_clear(&me.err);
     pthread_mutex_lock(&g->mu);

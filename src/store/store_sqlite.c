@@ -198,6 +198,23 @@ static hss_code sq_exec(hss_store *st, const char *sql, hss_error *err)
     return HSS_OK;
 }
 
+/* SQLite's own threshold (1000 pages): past it, a passive checkpoint is due. Resets the
+ * count when it is. */
+static int checkpoint_due(sq_conn *c)
+{
+    if (c->wal_frames < 1000)
+        return 0;
+    c->wal_frames = 0;
+    return 1;
+}
+
+/* A passive checkpoint copies what no reader still needs and waits for nobody, with no
+ * write lock held. */
+static void checkpoint_run(sqlite3 *db)
+{
+    sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
 /* The log's size after a commit, for checkpoint(). A write outside hss_store_begin (one
  * statement in autocommit mode) holds no gate: its checkpoint runs here, as SQLite's would. */
 static int wal_committed(void *ctx, sqlite3 *db, const char *name, int frames)
@@ -205,21 +222,15 @@ static int wal_committed(void *ctx, sqlite3 *db, const char *name, int frames)
     sq_conn *c = ctx;
     (void)name;
     c->wal_frames = frames;
-    if (!c->gated && frames >= 1000) {
-        c->wal_frames = 0;
-        sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    }
+    if (!c->gated && checkpoint_due(c))
+        checkpoint_run(db);
     return SQLITE_OK;
 }
 
-/* SQLite's own threshold (1000 pages): past it, a passive checkpoint, which copies what no
- * reader still needs and waits for nobody, with no write lock held. */
 static void checkpoint(sq_conn *c)
 {
-    if (c->wal_frames < 1000)
-        return;
-    c->wal_frames = 0;
-    sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (checkpoint_due(c))
+        checkpoint_run(c->db);
 }
 
 static hss_code sq_open(hss_store *st, hss_error *err)
@@ -304,21 +315,11 @@ static void sq_ended(hss_store *st)
 static void sq_defer_checkpoint(hss_store *st) { CONN(st)->defer_ckpt = 1; }
 
 /* The writer's log is over the threshold (asked while nobody else uses the writer). */
-static int sq_checkpoint_due(hss_store *writer)
-{
-    sq_conn *w = CONN(writer);
-    if (w->wal_frames < 1000)
-        return 0;
-    w->wal_frames = 0;
-    return 1;
-}
+static int sq_checkpoint_due(hss_store *writer) { return checkpoint_due(CONN(writer)); }
 
-/* A passive checkpoint on `by`, another connection to the file than its writer's, so that
- * the writer is free for the next group meanwhile. */
-static void sq_checkpoint(hss_store *by)
-{
-    sqlite3_wal_checkpoint_v2(CONN(by)->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-}
+/* On `by`, another connection to the file than its writer's, so that the writer is free for
+ * the next group meanwhile. */
+static void sq_checkpoint(hss_store *by) { checkpoint_run(CONN(by)->db); }
 
 static long long sq_changes(hss_store *st) { return sqlite3_changes64(CONN(st)->db); }
 static long long sq_total_changes(hss_store *st) { return sqlite3_total_changes64(CONN(st)->db); }
