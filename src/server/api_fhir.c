@@ -450,7 +450,7 @@ static enum MHD_Result api_export_file(hss_req *r, const char *rest)
     MHD_add_response_header(resp, "Content-Type", "application/fhir+ndjson");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
-    return hss_respond_resp(r, 200, resp);
+    return hss_respond_resp(r, 200, resp, (size_t)sb.st_size);
 }
 
 /* ---- routing -------------------------------------------------------------------------------------- */

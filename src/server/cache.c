@@ -59,6 +59,13 @@ static size_t find(const char *key)
     return SLOTS;
 }
 
+/* The slot of `key` holding a whole response at `version`, or SLOTS. Lock held. */
+static size_t live(const char *key, int64_t version)
+{
+    size_t i = find(key);
+    return i < SLOTS && slot[i].resp && slot[i].version == version ? i : SLOTS;
+}
+
 /* A slot for `key` holding `bytes`, emptied and named (taking key); older slots make room. */
 static size_t claim(char *key, int64_t version, size_t bytes)
 {
@@ -179,8 +186,8 @@ int hss_cache_serve(hss_req *r, enum MHD_Result *ret)
     hss_cache_key(&b, r, NULL); /* the path, for a GET */
     int64_t now = atomic_load(&epoch);
     pthread_mutex_lock(&lock);
-    size_t i = r->cache_skip ? SLOTS : find(b.data);
-    if (i < SLOTS && slot[i].resp && slot[i].version == now && r->deferred) {
+    size_t i = r->cache_skip ? SLOTS : live(b.data, now);
+    if (i < SLOTS && r->deferred) {
         /* a worker: the connection's own thread sends it (hss_cache_send_hit) */
         r->responded = (int)slot[i].status;
         pthread_mutex_unlock(&lock);
@@ -189,7 +196,7 @@ int hss_cache_serve(hss_req *r, enum MHD_Result *ret)
         *ret = MHD_YES;
         return 1;
     }
-    if (i < SLOTS && slot[i].resp && slot[i].version == now) {
+    if (i < SLOTS) {
         /* queued under the lock, so that no other thread destroys it meanwhile */
         *ret = MHD_queue_response(r->conn, slot[i].status, slot[i].resp);
         r->responded = (int)slot[i].status;
@@ -205,8 +212,8 @@ int hss_cache_serve(hss_req *r, enum MHD_Result *ret)
 int hss_cache_send_hit(hss_req *r, enum MHD_Result *ret)
 {
     pthread_mutex_lock(&lock);
-    size_t i = find(r->hit_key);
-    int found = i < SLOTS && slot[i].resp && slot[i].version == r->hit_version;
+    size_t i = live(r->hit_key, r->hit_version);
+    int found = i < SLOTS;
     if (found) /* queued under the lock, so that no other thread destroys it meanwhile */
         *ret = MHD_queue_response(r->conn, slot[i].status, slot[i].resp);
     pthread_mutex_unlock(&lock);

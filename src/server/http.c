@@ -89,25 +89,21 @@ enum MHD_Result hss_respond(hss_req *r, unsigned status, const char *type, const
         MHD_add_response_header(resp, "Content-Type", type);
     for (size_t i = 0; headers && headers[i]; i += 2)
         MHD_add_response_header(resp, headers[i], headers[i + 1]);
-    if (r->hold || r->deferred) {
-        if (r->held)
-            MHD_destroy_response(r->held);
-        r->held = resp;
-        r->held_status = status;
-        r->held_len = len;
-        r->responded = (int)status;
-        return MHD_YES;
-    }
+    return hss_respond_resp(r, status, resp, len);
+}
+
+/* Queues resp and keeps it in the answer cache when the request's answer may be cached. */
+static enum MHD_Result queue(hss_req *r, unsigned status, struct MHD_Response *resp, size_t len)
+{
     enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
     if (r->cache_key && status < 500)
         hss_cache_store(r, status, resp, len);
     else
         MHD_destroy_response(resp);
-    r->responded = (int)status;
     return ret;
 }
 
-enum MHD_Result hss_respond_resp(hss_req *r, unsigned status, struct MHD_Response *resp)
+enum MHD_Result hss_respond_resp(hss_req *r, unsigned status, struct MHD_Response *resp, size_t len)
 {
     r->responded = (int)status;
     if (r->hold || r->deferred) {
@@ -115,12 +111,20 @@ enum MHD_Result hss_respond_resp(hss_req *r, unsigned status, struct MHD_Respons
             MHD_destroy_response(r->held);
         r->held = resp;
         r->held_status = status;
-        r->held_len = 0;
+        r->held_len = len;
         return MHD_YES;
     }
-    enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
-    MHD_destroy_response(resp);
-    return ret;
+    return queue(r, status, resp, len);
+}
+
+/* Sends the held answer (none: MHD_NO, the connection is closed). */
+static enum MHD_Result send_held(hss_req *r)
+{
+    struct MHD_Response *resp = r->held;
+    if (!resp)
+        return MHD_NO;
+    r->held = NULL;
+    return queue(r, r->held_status, resp, r->held_len);
 }
 
 enum MHD_Result hss_respond_json(hss_req *r, unsigned status, char *json)
@@ -476,14 +480,9 @@ static enum MHD_Result api_write(hss_req *r)
         return hss_respond_error(r, 500, "the change could not be saved; nothing was changed");
     }
     hss_cache_changed(r);
-    if (!r->held)
-        return MHD_NO;
-    if (r->deferred) /* the connection's own thread sends it */
+    if (r->deferred && r->held) /* the connection's own thread sends it */
         return MHD_YES;
-    enum MHD_Result ret = MHD_queue_response(r->conn, r->held_status, r->held);
-    MHD_destroy_response(r->held);
-    r->held = NULL;
-    return ret;
+    return send_held(r);
 }
 
 static enum MHD_Result handle_db(hss_req *r)
@@ -561,7 +560,7 @@ static enum MHD_Result dispatch(hss_req *r)
 /* The worker's answer, sent from the connection's own thread once it resumed. */
 static enum MHD_Result send_finished(hss_req *r)
 {
-    enum MHD_Result ret = MHD_NO;
+    enum MHD_Result ret;
     if (r->hit_key) {
         if (hss_cache_send_hit(r, &ret))
             return ret;
@@ -572,16 +571,7 @@ static enum MHD_Result send_finished(hss_req *r)
         r->responded = 0;
         return dispatch(r);
     }
-    struct MHD_Response *resp = r->held;
-    if (!resp)
-        return MHD_NO;
-    r->held = NULL;
-    ret = MHD_queue_response(r->conn, r->held_status, resp);
-    if (r->cache_key && r->held_status < 500)
-        hss_cache_store(r, r->held_status, resp, r->held_len);
-    else
-        MHD_destroy_response(resp);
-    return ret;
+    return send_held(r);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,

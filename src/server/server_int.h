@@ -110,8 +110,9 @@ int hss_accepts_gzip(hss_req *r);
 enum MHD_Result hss_respond_error(hss_req *r, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Takes ownership of a malloc'd JSON string. */
-/* Sends (or holds, see hss_req) a response made elsewhere, taking it. */
-enum MHD_Result hss_respond_resp(hss_req *r, unsigned status, struct MHD_Response *resp);
+/* Sends (or holds, see hss_req) a response made elsewhere, taking it; len: its body's bytes,
+ * for the answer cache. */
+enum MHD_Result hss_respond_resp(hss_req *r, unsigned status, struct MHD_Response *resp, size_t len);
 enum MHD_Result hss_respond_json(hss_req *r, unsigned status, char *json);
 
 /* cache.c: the one answer cache (see there) and the sessions of each thread. */
