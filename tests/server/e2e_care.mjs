@@ -82,9 +82,16 @@ try {
   check(record.includes('male') && record.includes('aged 65+') && !record.includes('老年人'),
         'sex and key groups shown in English: ' + record.replace(/\s+/g, ' ').slice(0, 160));
   await page.screenshot({ path: join(artifacts, 'care-resident-en.png') });
+  // logging out while a page is still loading: its late answer must not draw over the login form
+  // (the record's read is held back 400 ms, so the race happens on every run)
+  await page.route('**/api/v1/care/residents/**', async (r) => { await new Promise((f) => setTimeout(f, 400)); await r.continue().catch(() => {}); });
   await page.click('#lang');
   await page.click('#logout');
   await page.waitForSelector('#login-form');
+  await page.waitForTimeout(800);
+  check(await page.locator('#login-form').count() === 1 && await page.locator('#care-nav').count() === 0,
+        'a page still loading at logout does not draw over the login form');
+  await page.unroute('**/api/v1/care/residents/**');
 
   // the resident: only their own record, and who read it
   await login(page, ruser, rpassword);

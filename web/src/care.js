@@ -97,9 +97,11 @@ export async function careRoute(ui) {
   const hash = location.hash;
   // login calls route() and the hash change calls it again: while a care page is being built,
   // a second request for the same page is dropped (one read of a record, not two)
-  if (hash.startsWith('#/care') && hash === inflight) return true;
-  inflight = hash;
-  try { return await careRouteNow(ui, hash); } finally { if (inflight === hash) inflight = null; }
+  // (keyed by the session too: a page left loading at logout must not hold back the next user's)
+  const key = ui.state.session + hash;
+  if (hash.startsWith('#/care') && key === inflight) return true;
+  inflight = key;
+  try { return await careRouteNow(ui, hash); } finally { if (inflight === key) inflight = null; }
 }
 
 async function careRouteNow(ui, hash) {

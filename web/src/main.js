@@ -19,7 +19,9 @@ import { renderRounds } from './rounds.js';
 
 echarts.use([ScatterChart, GeoComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
-const state = { names: {}, me: null, csrf: null, area: null, findings: null, findingsError: null, measures: [], filters: {}, findOffset: 0, facOffset: 0, facType: '' };
+// session: bumped when a user logs out or is logged out; an answer to a request sent in an earlier
+// session is dropped (see api), so a page still loading for the last user never draws.
+const state = { session: 0, names: {}, me: null, csrf: null, area: null, findings: null, findingsError: null, measures: [], filters: {}, findOffset: 0, facOffset: 0, facType: '' };
 let chart = null;
 let pending = 0;
 
@@ -50,7 +52,15 @@ function progress(delta) {
   $('progress-text').textContent = pending > 0 ? t('loading') : '';
 }
 
+// Ends the session in this tab: what was loading for the user is dropped when it arrives.
+function endSession() {
+  state.session += 1;
+  state.me = null;
+  state.csrf = null;
+}
+
 async function api(path, opts = {}) {
+  const session = state.session;
   progress(1);
   try {
     const headers = { ...(opts.headers || {}) };
@@ -62,7 +72,9 @@ async function api(path, opts = {}) {
       body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
     });
     const data = await res.json().catch(() => ({}));
-    if (res.status === 401 && path !== '/login') { state.me = null; renderLogin(); throw new Error(data.error || 'login'); }
+    // an answer for a user who has since logged out: the page waiting for it never draws
+    if (state.session !== session) return new Promise(() => {});
+    if (res.status === 401 && path !== '/login') { endSession(); renderLogin(); throw new Error(data.error || 'login'); }
     if (!res.ok) { const e = new Error(data.error || res.statusText); e.status = res.status; throw e; }
     return data;
   } finally {
@@ -124,7 +136,7 @@ function shell(crumbs) {
       h('button', { class: 'link', id: 'lang', lang: switchLang(), onclick: () => { toggleLang(); route(); } }, t('lang')),
       h('button', { class: 'link', id: 'logout', onclick: async () => {
         await api('/logout', { method: 'POST', body: {} }).catch(() => {});
-        state.me = null; state.csrf = null; renderLogin();
+        endSession(); renderLogin();
       } }, t('logout'))));
   const side = h('aside', { id: 'tree' }, h('h2', {}, t('areas')));
   const main = h('main', { id: 'main' });

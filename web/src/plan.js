@@ -14,6 +14,7 @@ const view = { tab: 'tasks', status: '', unit: '', overdue: '', task: '', a: '',
 
 // Requests through fetch so that a refusal shows the message in the user's language (error_zh).
 async function call(ctx, path, opts = {}) {
+  const session = ctx.state.session;
   const headers = {};
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (opts.method && opts.method !== 'GET') headers['X-CSRF-Token'] = ctx.state.csrf;
@@ -22,6 +23,7 @@ async function call(ctx, path, opts = {}) {
     body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
   });
   const data = await res.json().catch(() => ({}));
+  if (ctx.state.session !== session) return new Promise(() => {}); // the user logged out meanwhile (see api)
   if (!res.ok) throw new Error((getLang() === 'zh' && data.error_zh) || data.error || res.statusText);
   return data;
 }
