@@ -9,7 +9,7 @@
  *     sequence past an id given explicitly, as SQLite's next row id follows the largest;
  *   `CREATE TRIGGER t AFTER INSERT ON x BEGIN …; END` -> a PL/pgSQL function and a row trigger;
  *   `CREATE TABLE x(…) PARTITION BY HASH(k)` (written in PostgreSQL forms only) -> the table and
- *     its HSS_PG_PARTITIONS partitions x_p0 …; its row-id column `id INTEGER PRIMARY KEY` becomes
+ *     its partitions x_p0 … (16, see partitions()); its row-id column `id INTEGER PRIMARY KEY` becomes
  *     `id BIGINT NOT NULL`, numbered as above, with PRIMARY KEY(id, k) (PostgreSQL wants the
  *     partition key in every key of a partitioned table).
  * Statements in the modules' SQL use the dialect both accept; the few SQLite functions they
@@ -36,9 +36,18 @@ const char *hss_store_pg_test_url(const char *path)
     return url;
 }
 
-/* Hash partitions of each partitioned table: fixed, so that adding a county needs no partition
- * management (a county's rows go to the partition its code hashes to). */
-#define HSS_PG_PARTITIONS 16
+/* Hash partitions of each partitioned table, fixed when the table is made, so that adding a
+ * county needs no partition management (a county's rows go to the partition its code hashes
+ * to): 16, or HSS_PG_PARTITIONS (1 to 64) when set. A smaller number makes a new database's
+ * schema quicker to make (the test suite makes hundreds; tests/pg/with_cluster.sh uses 4); a
+ * value out of range is ignored. An existing table keeps the partitions it was made with. */
+static int partitions(void)
+{
+    const char *v = getenv("HSS_PG_PARTITIONS");
+    char *end = NULL;
+    long n = v ? strtol(v, &end, 10) : 0;
+    return v && end != v && *end == 0 && n >= 1 && n <= 64 ? (int)n : 16;
+}
 
 static int word_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
 
@@ -245,10 +254,10 @@ static void plain(hss_buf *out, const char *s, const char *e)
     }
     if (*e == ';')
         hss_buf_append(out, ";", 1);
-    if (*pkey && *table)
-        for (int i = 0; i < HSS_PG_PARTITIONS; i++)
-            hss_buf_printf(out, "\nCREATE TABLE %s_p%d PARTITION OF %s FOR VALUES WITH (MODULUS %d, REMAINDER %d);",
-                           table, i, table, HSS_PG_PARTITIONS, i);
+    int parts = *pkey && *table ? partitions() : 0;
+    for (int i = 0; i < parts; i++)
+        hss_buf_printf(out, "\nCREATE TABLE %s_p%d PARTITION OF %s FOR VALUES WITH (MODULUS %d, REMAINDER %d);", table,
+                       i, table, parts, i);
     if ((create_table || alter_table) && *col && *table)
         rowid_trigger(out, table, col);
     if (alter_table && *col && *table) /* the rows there are numbered, then the key is made */

@@ -133,6 +133,27 @@ static void skip_without_pg(void)
     }
 }
 
+/* HSS_PG_PARTITIONS sets how many partitions a new table gets (the suite makes its schemas with
+ * 4, see tests/pg/with_cluster.sh); a value out of range leaves the default, 16. */
+static void partition_count_is_a_setting(void **state)
+{
+    (void)state;
+    skip_without_pg();
+    const char *count[][2] = {{"3", "3"}, {"0", "16"}, {"4x", "16"}};
+    for (size_t i = 0; i < N(count); i++) {
+        setenv("HSS_PG_PARTITIONS", count[i][0], 1);
+        char name[32];
+        snprintf(name, sizeof name, "count%zu.db", i);
+        hss_store *st = open_store(name);
+        assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid=i.inhparent "
+                                                "WHERE c.relname='care_followup' "
+                                                "AND c.relnamespace=current_schema()::regnamespace"),
+                         atoi(count[i][1]));
+        hss_store_close(st);
+    }
+    setenv("HSS_PG_PARTITIONS", "16", 1);
+}
+
 /* pg_catalog: the people and activity tables are hash-partitioned on county_code into 16;
  * the reference tables are plain tables. */
 static void people_tables_partitioned_by_county(void **state)
@@ -449,7 +470,10 @@ static void resident_moves_county(void **state)
 
 int main(void)
 {
+    /* the checks below are of the default, 16 partitions (the suite's schemas have 4) */
+    setenv("HSS_PG_PARTITIONS", "16", 1);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(partition_count_is_a_setting),
         cmocka_unit_test(people_tables_partitioned_by_county),
         cmocka_unit_test(rows_land_in_their_county_partition),
         cmocka_unit_test(county_query_is_pruned),
