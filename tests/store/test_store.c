@@ -3,6 +3,7 @@
 #include <sched.h>
 
 #include "testutil.h"
+#include "store/store_pg.h"
 
 static void migrates_and_reopens(void **state)
 {
@@ -328,6 +329,112 @@ static void analyse_after_a_load(void **state)
     hss_store_close(st);
 }
 
+/* A table made as a migration makes it: in the database's own dialect (store_dialect.c). */
+static void make_table(hss_store *st, const char *sql)
+{
+    hss_error err;
+    char *own = hss_store_is_pg(st) ? hss_store_pg_ddl(sql) : hss_xstrdup(sql);
+    if (hss_store_exec(st, own, &err) != HSS_OK)
+        fail_msg("%s: %s", own, err.msg);
+    free(own);
+}
+
+static long long insert_without_id(hss_store *st, const char *table, const char *id)
+{
+    char sql[200];
+    hss_error err;
+    snprintf(sql, sizeof sql, "INSERT INTO %s(%sv, county_code) VALUES(%s'x', '331102')", table, id ? "id, " : "",
+             id ? id : "");
+    assert_int_equal(hss_store_exec(st, sql, &err), HSS_OK);
+    snprintf(sql, sizeof sql, "SELECT max(id) FROM %s", table);
+    return hss_test_query_int(st, sql);
+}
+
+/* Row ids as SQLite gives them, on both databases: a row without an id gets the one after the
+ * largest so far, whether the larger ids came one by one, by an explicit NULL or in a bulk load;
+ * on PostgreSQL also in a table partitioned by county. */
+static void row_ids_follow_the_largest(void **state)
+{
+    (void)state;
+    hss_error err;
+    hss_store *st = hss_store_open(":memory:", &err);
+    assert_non_null(st);
+    int pg = hss_store_is_pg(st);
+    make_table(st, "CREATE TABLE r(id INTEGER PRIMARY KEY, v TEXT, county_code TEXT NOT NULL);");
+    if (pg)
+        make_table(st, "CREATE TABLE p(id INTEGER PRIMARY KEY, v TEXT, county_code TEXT NOT NULL) "
+                       "PARTITION BY HASH(county_code);");
+    for (int k = 0; k < 1 + pg; k++) {
+        const char *t = k ? "p" : "r";
+        assert_int_equal(insert_without_id(st, t, NULL), 1);
+        assert_int_equal(insert_without_id(st, t, "100, "), 100);
+        assert_int_equal(insert_without_id(st, t, NULL), 101);
+        assert_int_equal(insert_without_id(st, t, "NULL, "), 102);
+        const char *cols[] = {"id", "v", "county_code"};
+        assert_int_equal(hss_store_begin(st, &err), HSS_OK);
+        hss_store_loader *ld = hss_store_load_begin(st, t, cols, 3, &err);
+        assert_non_null(ld);
+        for (int id = 200; id < 300; id++) {
+            hss_store_load_int(ld, 0, id);
+            hss_store_load_text(ld, 1, "bulk");
+            hss_store_load_text(ld, 2, id % 2 ? "331102" : "331121");
+            assert_int_equal(hss_store_load_next(ld, &err), HSS_OK);
+        }
+        assert_int_equal(hss_store_load_end(ld, &err), HSS_OK);
+        assert_int_equal(hss_store_commit(st, &err), HSS_OK);
+        assert_int_equal(insert_without_id(st, t, NULL), 300);
+        /* a smaller explicit id leaves the next one where it was */
+        assert_int_equal(insert_without_id(st, t, "150, "), 300);
+        assert_int_equal(insert_without_id(st, t, NULL), 301);
+    }
+    hss_store_close(st);
+}
+
+/* The same triggers on both databases: on PostgreSQL one whose every statement is
+ * `INSERT INTO … SELECT …` naming NEW or OLD runs once per statement over its rows, any other
+ * once per row (store_dialect.c); either way the rows they write are SQLite's. */
+static void triggers_see_every_row(void **state)
+{
+    (void)state;
+    hss_error err;
+    hss_store *st = hss_store_open(":memory:", &err);
+    assert_non_null(st);
+    make_table(st, "CREATE TABLE src(id INTEGER PRIMARY KEY, k TEXT, county_code TEXT NOT NULL);"
+                   "CREATE TABLE marks(k TEXT PRIMARY KEY, county_code TEXT);"
+                   "CREATE TABLE counter(n INTEGER);"
+                   "INSERT INTO counter VALUES(0);"
+                   "CREATE TRIGGER src_ins AFTER INSERT ON src BEGIN "
+                   "INSERT INTO marks SELECT 'i' || NEW.k, NEW.county_code WHERE true ON CONFLICT DO NOTHING; END;"
+                   "CREATE TRIGGER src_upd AFTER UPDATE ON src BEGIN "
+                   "INSERT INTO marks SELECT 'n' || NEW.k, NEW.county_code WHERE true ON CONFLICT DO NOTHING; "
+                   "INSERT INTO marks SELECT 'o' || OLD.k, c.county_code FROM src c WHERE c.id=OLD.id ON CONFLICT DO NOTHING; END;"
+                   "CREATE TRIGGER src_del AFTER DELETE ON src BEGIN "
+                   "INSERT INTO marks SELECT 'd' || OLD.k, OLD.county_code WHERE true ON CONFLICT DO NOTHING; END;"
+                   "CREATE TRIGGER src_count AFTER INSERT ON src BEGIN UPDATE counter SET n=n+1; END;");
+    assert_int_equal(hss_store_exec(st, "INSERT INTO src(k, county_code) VALUES('a','331102'),('b','331102'),('e','331121');"
+                                        "UPDATE src SET k='c' WHERE k='b';"
+                                        "DELETE FROM src WHERE k='c';",
+                                    &err),
+                     HSS_OK);
+    hss_buf marks;
+    hss_buf_init(&marks);
+    hss_stmt *q = hss_store_prepare(st, "SELECT k || ':' || county_code FROM marks ORDER BY k", &err);
+    assert_non_null(q);
+    while (hss_store_step(q) == HSS_ROW)
+        hss_buf_printf(&marks, "%s ", hss_store_col_text(q, 0));
+    hss_store_finalize(q);
+    assert_string_equal(marks.data, "dc:331102 ia:331102 ib:331102 ie:331121 nc:331102 ob:331102 ");
+    hss_buf_free(&marks);
+    /* the trigger that is not of that shape ran once for each of the three rows */
+    assert_int_equal(hss_test_query_int(st, "SELECT n FROM counter"), 3);
+    if (hss_store_is_pg(st)) /* tgtype bit 1: a row trigger */
+        assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid=t.tgrelid "
+                                                "WHERE c.relname='src' AND c.relnamespace=current_schema()::regnamespace "
+                                                "AND t.tgname IN ('src_ins','src_upd','src_del','src_count') AND (t.tgtype & 1)=0"),
+                         3);
+    hss_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +446,8 @@ int main(void)
         cmocka_unit_test(writes_commit_in_groups),
         cmocka_unit_test(commits_move_on_other_connections_writes),
         cmocka_unit_test(analyse_after_a_load),
+        cmocka_unit_test(row_ids_follow_the_largest),
+        cmocka_unit_test(triggers_see_every_row),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
