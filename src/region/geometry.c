@@ -14,31 +14,134 @@
 
 struct rg_geo_cache {
     rg_map *index;      /* area code -> slot in geoms */
+    rg_map *owner;      /* an area code -> 1 + its entry in owners, or 0 (no boundary above) */
+    char **owners;      /* the nearest area up the tree with a boundary, as owner found it */
+    size_t nowners;
     hss_geo_shape *geoms;
+    char **codes;       /* the area code of each slot */
     unsigned char *stale; /* 1: the stored boundary changed since it was loaded */
     size_t n;
-    hss_stmt *nearest, *load;
+    hss_stmt *has_boundary, *parent, *load;
 };
 
 rg_geo_cache *rg_geo_cache_new(void)
 {
     rg_geo_cache *c = hss_xcalloc(1, sizeof *c);
     c->index = rg_map_new();
+    c->owner = rg_map_new();
     return c;
+}
+
+static void forget_owners(rg_geo_cache *c)
+{
+    for (size_t i = 0; i < c->nowners; i++)
+        free(c->owners[i]);
+    free(c->owners);
+    c->owners = NULL;
+    c->nowners = 0;
 }
 
 void rg_geo_cache_free(rg_geo_cache *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->n; i++)
+    for (size_t i = 0; i < c->n; i++) {
         hss_geo_free(&c->geoms[i]);
+        free(c->codes[i]);
+    }
     free(c->geoms);
+    free(c->codes);
     free(c->stale);
     rg_map_free(c->index);
-    hss_store_finalize(c->nearest);
+    forget_owners(c);
+    rg_map_free(c->owner);
+    hss_store_finalize(c->has_boundary);
+    hss_store_finalize(c->parent);
     hss_store_finalize(c->load);
     free(c);
+}
+
+/* The code of the nearest area at or above area_code that has a boundary (NULL when none),
+ * walking up the tree one parent at a time and keeping each answer until a boundary changes:
+ * an import asks for every facility and village, and their townships and counties are shared
+ * (one recursive query per village took half a millisecond on PostgreSQL). */
+static char *owner_code(hss_store *st, rg_geo_cache *c, const char *area_code, int depth)
+{
+    size_t i;
+    if (rg_map_get(c->owner, area_code, &i))
+        return i ? hss_xstrdup(c->owners[i - 1]) : NULL;
+    if (!c->has_boundary)
+        c->has_boundary = hss_store_prepare(st, "SELECT count(*) FROM boundary WHERE area_code=?1", NULL);
+    if (!c->parent)
+        c->parent = hss_store_prepare(st, "SELECT parent_code FROM area WHERE code=?1", NULL);
+    if (!c->has_boundary || !c->parent)
+        return NULL;
+    hss_store_reset(c->has_boundary);
+    hss_store_bind_copy(c->has_boundary, 1, area_code);
+    int own = hss_store_step(c->has_boundary) == HSS_ROW && hss_store_col_int(c->has_boundary, 0) > 0;
+    hss_store_reset(c->has_boundary);
+    char *code = NULL;
+    if (own) {
+        code = hss_xstrdup(area_code);
+    } else if (depth < 8) {
+        hss_store_reset(c->parent);
+        hss_store_bind_copy(c->parent, 1, area_code);
+        char *up = hss_store_step(c->parent) == HSS_ROW && hss_store_col_text(c->parent, 0)
+                       ? hss_xstrdup(hss_store_col_text(c->parent, 0))
+                       : NULL;
+        hss_store_reset(c->parent);
+        code = up && *up ? owner_code(st, c, up, depth + 1) : NULL;
+        free(up);
+    }
+    /* 0: no boundary above; k: owners[k - 1] */
+    if (code) {
+        c->owners = hss_xrealloc(c->owners, (c->nowners + 1) * sizeof *c->owners);
+        c->owners[c->nowners++] = hss_xstrdup(code);
+    }
+    rg_map_put(c->owner, area_code, code ? c->nowners : 0);
+    return code;
+}
+
+/* The slot of code's boundary, loaded (again, when stale) from the store; -1 when unreadable. */
+static long boundary_slot(hss_store *st, rg_geo_cache *c, const char *code)
+{
+    size_t slot;
+    int have = rg_map_get(c->index, code, &slot);
+    if (have && !c->stale[slot])
+        return (long)slot;
+    if (!c->load)
+        c->load = hss_store_prepare(st, "SELECT geometry FROM boundary WHERE area_code=?1", NULL);
+    if (!c->load)
+        return -1;
+    hss_store_reset(c->load);
+    hss_store_bind_copy(c->load, 1, code);
+    cJSON *j = NULL;
+    if (hss_store_step(c->load) == HSS_ROW)
+        j = cJSON_Parse(hss_store_col_text(c->load, 0));
+    hss_store_reset(c->load);
+    hss_geo_shape g;
+    char why[256];
+    int bad = !j || hss_geo_parse(j, &g, why, sizeof why) != 0;
+    cJSON_Delete(j);
+    if (bad) {
+        if (j)
+            hss_geo_free(&g);
+        return -1;
+    }
+    if (have) {
+        hss_geo_free(&c->geoms[slot]);
+        c->geoms[slot] = g;
+        c->stale[slot] = 0;
+        return (long)slot;
+    }
+    c->geoms = hss_xrealloc(c->geoms, (c->n + 1) * sizeof *c->geoms);
+    c->codes = hss_xrealloc(c->codes, (c->n + 1) * sizeof *c->codes);
+    c->stale = hss_xrealloc(c->stale, c->n + 1);
+    c->geoms[c->n] = g;
+    c->codes[c->n] = hss_xstrdup(code);
+    c->stale[c->n] = 0;
+    rg_map_put(c->index, code, c->n);
+    return (long)c->n++;
 }
 
 int rg_point_in_area(hss_store *st, rg_geo_cache *c, const char *area_code, double lon,
@@ -46,57 +149,13 @@ int rg_point_in_area(hss_store *st, rg_geo_cache *c, const char *area_code, doub
 {
     if (boundary_area)
         *boundary_area = NULL;
-    if (!c->nearest)
-        c->nearest = hss_store_prepare(st,
-            "WITH RECURSIVE up(code, parent_code, d) AS ("
-            "  SELECT code, parent_code, 0 FROM area WHERE code=?1"
-            "  UNION ALL SELECT a.code, a.parent_code, up.d + 1 FROM area a"
-            "  JOIN up ON a.code = up.parent_code WHERE up.d < 8)"
-            "SELECT up.code FROM up JOIN boundary b ON b.area_code = up.code ORDER BY up.d LIMIT 1",
-            NULL);
-    if (!c->load)
-        c->load = hss_store_prepare(st, "SELECT geometry FROM boundary WHERE area_code=?1", NULL);
-    if (!c->nearest || !c->load)
+    char *code = owner_code(st, c, area_code, 0);
+    if (!code)
         return -1;
-    hss_store_reset(c->nearest);
-    hss_store_bind_copy(c->nearest, 1, area_code);
-    if (hss_store_step(c->nearest) != HSS_ROW) {
-        hss_store_reset(c->nearest);
+    long slot = boundary_slot(st, c, code);
+    if (slot < 0) {
+        free(code);
         return -1;
-    }
-    char *code = hss_xstrdup(hss_store_col_text(c->nearest, 0));
-    hss_store_reset(c->nearest);
-    size_t slot;
-    int have = rg_map_get(c->index, code, &slot);
-    if (!have || c->stale[slot]) {
-        hss_store_reset(c->load);
-        hss_store_bind_copy(c->load, 1, code);
-        cJSON *j = NULL;
-        if (hss_store_step(c->load) == HSS_ROW)
-            j = cJSON_Parse(hss_store_col_text(c->load, 0));
-        hss_store_reset(c->load);
-        hss_geo_shape g;
-        char why[256];
-        int bad = !j || hss_geo_parse(j, &g, why, sizeof why) != 0;
-        cJSON_Delete(j);
-        if (bad) {
-            if (j)
-                hss_geo_free(&g);
-            free(code);
-            return -1;
-        }
-        if (have) {
-            hss_geo_free(&c->geoms[slot]);
-            c->geoms[slot] = g;
-            c->stale[slot] = 0;
-        } else {
-            c->geoms = hss_xrealloc(c->geoms, (c->n + 1) * sizeof *c->geoms);
-            c->stale = hss_xrealloc(c->stale, c->n + 1);
-            c->geoms[c->n] = g;
-            c->stale[c->n] = 0;
-            slot = c->n++;
-            rg_map_put(c->index, code, slot);
-        }
     }
     int in = hss_geo_contains(&c->geoms[slot], lon, lat);
     if (boundary_area)
@@ -111,6 +170,10 @@ void rg_geo_cache_forget(rg_geo_cache *c, const char *area_code)
     size_t slot;
     if (rg_map_get(c->index, area_code, &slot))
         c->stale[slot] = 1;
+    /* a new boundary may now be the nearest for the areas below it */
+    forget_owners(c);
+    rg_map_free(c->owner);
+    c->owner = rg_map_new();
 }
 
 int hss_region_point_in_area(hss_store *st, const char *area_code, double lon, double lat,
