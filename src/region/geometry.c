@@ -15,10 +15,9 @@
 struct rg_geo_cache {
     rg_map *index;      /* area code -> slot in geoms */
     rg_map *owner;      /* an area code -> 1 + its entry in owners, or 0 (no boundary above) */
-    char **owners;      /* the nearest area up the tree with a boundary, as owner found it */
+    char **owners;      /* the areas with a boundary that owner_index has met */
     size_t nowners;
     hss_geo_shape *geoms;
-    char **codes;       /* the area code of each slot */
     unsigned char *stale; /* 1: the stored boundary changed since it was loaded */
     size_t n;
     hss_stmt *has_boundary, *parent, *load;
@@ -45,12 +44,9 @@ void rg_geo_cache_free(rg_geo_cache *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->n; i++) {
+    for (size_t i = 0; i < c->n; i++)
         hss_geo_free(&c->geoms[i]);
-        free(c->codes[i]);
-    }
     free(c->geoms);
-    free(c->codes);
     free(c->stale);
     rg_map_free(c->index);
     forget_owners(c);
@@ -61,28 +57,29 @@ void rg_geo_cache_free(rg_geo_cache *c)
     free(c);
 }
 
-/* The code of the nearest area at or above area_code that has a boundary (NULL when none),
- * walking up the tree one parent at a time and keeping each answer until a boundary changes:
- * an import asks for every facility and village, and their townships and counties are shared
- * (one recursive query per village took half a millisecond on PostgreSQL). */
-static char *owner_code(hss_store *st, rg_geo_cache *c, const char *area_code, int depth)
+/* The nearest area at or above area_code that has a boundary, as 1 + its entry in owners (0 when
+ * none), walking up the tree one parent at a time and keeping each answer until a boundary
+ * changes: an import asks for every facility and village, and their townships and counties are
+ * shared (one recursive query per village took half a millisecond on PostgreSQL). */
+static size_t owner_index(hss_store *st, rg_geo_cache *c, const char *area_code, int depth)
 {
-    size_t i;
-    if (rg_map_get(c->owner, area_code, &i))
-        return i ? hss_xstrdup(c->owners[i - 1]) : NULL;
+    size_t k = 0;
+    if (rg_map_get(c->owner, area_code, &k))
+        return k;
     if (!c->has_boundary)
         c->has_boundary = hss_store_prepare(st, "SELECT count(*) FROM boundary WHERE area_code=?1", NULL);
     if (!c->parent)
         c->parent = hss_store_prepare(st, "SELECT parent_code FROM area WHERE code=?1", NULL);
     if (!c->has_boundary || !c->parent)
-        return NULL;
+        return 0;
     hss_store_reset(c->has_boundary);
     hss_store_bind_copy(c->has_boundary, 1, area_code);
     int own = hss_store_step(c->has_boundary) == HSS_ROW && hss_store_col_int(c->has_boundary, 0) > 0;
     hss_store_reset(c->has_boundary);
-    char *code = NULL;
     if (own) {
-        code = hss_xstrdup(area_code);
+        c->owners = hss_xrealloc(c->owners, (c->nowners + 1) * sizeof *c->owners);
+        c->owners[c->nowners++] = hss_xstrdup(area_code);
+        k = c->nowners;
     } else if (depth < 8) {
         hss_store_reset(c->parent);
         hss_store_bind_copy(c->parent, 1, area_code);
@@ -90,16 +87,11 @@ static char *owner_code(hss_store *st, rg_geo_cache *c, const char *area_code, i
                        ? hss_xstrdup(hss_store_col_text(c->parent, 0))
                        : NULL;
         hss_store_reset(c->parent);
-        code = up && *up ? owner_code(st, c, up, depth + 1) : NULL;
+        k = up && *up ? owner_index(st, c, up, depth + 1) : 0;
         free(up);
     }
-    /* 0: no boundary above; k: owners[k - 1] */
-    if (code) {
-        c->owners = hss_xrealloc(c->owners, (c->nowners + 1) * sizeof *c->owners);
-        c->owners[c->nowners++] = hss_xstrdup(code);
-    }
-    rg_map_put(c->owner, area_code, code ? c->nowners : 0);
-    return code;
+    rg_map_put(c->owner, area_code, k);
+    return k;
 }
 
 /* The slot of code's boundary, loaded (again, when stale) from the store; -1 when unreadable. */
@@ -135,10 +127,8 @@ static long boundary_slot(hss_store *st, rg_geo_cache *c, const char *code)
         return (long)slot;
     }
     c->geoms = hss_xrealloc(c->geoms, (c->n + 1) * sizeof *c->geoms);
-    c->codes = hss_xrealloc(c->codes, (c->n + 1) * sizeof *c->codes);
     c->stale = hss_xrealloc(c->stale, c->n + 1);
     c->geoms[c->n] = g;
-    c->codes[c->n] = hss_xstrdup(code);
     c->stale[c->n] = 0;
     rg_map_put(c->index, code, c->n);
     return (long)c->n++;
@@ -149,20 +139,13 @@ int rg_point_in_area(hss_store *st, rg_geo_cache *c, const char *area_code, doub
 {
     if (boundary_area)
         *boundary_area = NULL;
-    char *code = owner_code(st, c, area_code, 0);
-    if (!code)
+    size_t k = owner_index(st, c, area_code, 0);
+    long slot = k ? boundary_slot(st, c, c->owners[k - 1]) : -1;
+    if (slot < 0)
         return -1;
-    long slot = boundary_slot(st, c, code);
-    if (slot < 0) {
-        free(code);
-        return -1;
-    }
-    int in = hss_geo_contains(&c->geoms[slot], lon, lat);
     if (boundary_area)
-        *boundary_area = code;
-    else
-        free(code);
-    return in;
+        *boundary_area = hss_xstrdup(c->owners[k - 1]);
+    return hss_geo_contains(&c->geoms[slot], lon, lat);
 }
 
 void rg_geo_cache_forget(rg_geo_cache *c, const char *area_code)

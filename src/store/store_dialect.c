@@ -5,9 +5,10 @@
  *   INTEGER -> BIGINT, REAL -> DOUBLE PRECISION, BLOB -> BYTEA, `WITHOUT ROWID` dropped;
  *   a TEXT column compares in byte order (COLLATE "C"), as in SQLite, whatever the locale;
  *   `x INTEGER PRIMARY KEY` (SQLite's row id: a new row without one gets the next number) ->
- *     BIGINT PRIMARY KEY numbered by a sequence in a BEFORE INSERT trigger, which also moves the
- *     sequence past an id given explicitly, as SQLite's next row id follows the largest;
- *   `CREATE TRIGGER t AFTER INSERT ON x BEGIN …; END` -> a PL/pgSQL function and a row trigger;
+ *     BIGINT PRIMARY KEY numbered by a sequence (the column's default), which a statement
+ *     trigger moves past the ids a statement gave, as SQLite's next row id follows the largest;
+ *   `CREATE TRIGGER t AFTER INSERT ON x BEGIN …; END` -> a PL/pgSQL function and a trigger, on
+ *     the statement's rows where that gives the same rows (statement_trigger), else on each row;
  *   `CREATE TABLE x(…) PARTITION BY HASH(k)` (written in PostgreSQL forms only) -> the table and
  *     its partitions x_p0 … (16, see partitions()); its row-id column `id INTEGER PRIMARY KEY` becomes
  *     `id BIGINT NOT NULL`, numbered as above, with PRIMARY KEY(id, k) (PostgreSQL wants the
@@ -106,8 +107,17 @@ static const char *quote_end(const char *p, const char *e)
     return p;
 }
 
-/* The first `word` in [s, e) outside quotes and parentheses, or NULL. */
-static const char *top_word(const char *s, const char *e, const char *word)
+/* 1 when p, in [s, e), starts the row reference NEW., 2 when OLD., else 0. */
+static int row_ref_at(const char *s, const char *p, const char *e)
+{
+    if ((p > s && word_char(p[-1])) || p + 4 > e)
+        return 0;
+    return strncasecmp(p, "NEW.", 4) == 0 ? 1 : strncasecmp(p, "OLD.", 4) == 0 ? 2 : 0;
+}
+
+/* The first `word` (a whole word, any case) in [s, e) outside quotes, or NULL; with `top`, also
+ * outside parentheses. */
+static const char *find_word(const char *s, const char *e, const char *word, int top)
 {
     size_t n = strlen(word);
     int depth = 0;
@@ -117,12 +127,14 @@ static const char *top_word(const char *s, const char *e, const char *word)
             continue;
         }
         depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
-        if (depth == 0 && (p == s || !word_char(p[-1])) && p + n <= e && strncasecmp(p, word, n) == 0 &&
+        if ((!top || depth == 0) && (p == s || !word_char(p[-1])) && p + n <= e && strncasecmp(p, word, n) == 0 &&
             (p + n == e || !word_char(p[n])))
             return p;
     }
     return NULL;
 }
+
+static const char *top_word(const char *s, const char *e, const char *word) { return find_word(s, e, word, 1); }
 
 /* Which of NEW. and OLD. the statement [s, e) names outside quotes: 1 NEW, 2 OLD, 3 both. */
 static int row_refs(const char *s, const char *e)
@@ -133,10 +145,7 @@ static int row_refs(const char *s, const char *e)
             p = quote_end(p, e);
             continue;
         }
-        if (p > s && word_char(p[-1]))
-            continue;
-        refs |= p + 4 <= e && strncasecmp(p, "NEW.", 4) == 0 ? 1 : 0;
-        refs |= p + 4 <= e && strncasecmp(p, "OLD.", 4) == 0 ? 2 : 0;
+        refs |= row_ref_at(s, p, e);
     }
     return refs;
 }
@@ -156,9 +165,9 @@ static void over_all_rows(hss_buf *out, const char *s, const char *e, int refs)
     for (const char *p = s; p < e; p++) {
         if (p == at)
             hss_buf_printf(out, from ? " %s," : " FROM %s ", rows);
-        if ((p == s || !word_char(p[-1])) && p + 4 <= e &&
-            (strncasecmp(p, "NEW.", 4) == 0 || strncasecmp(p, "OLD.", 4) == 0)) {
-            hss_buf_printf(out, "%s.", toupper((unsigned char)*p) == 'N' ? "hss_new" : "hss_old");
+        int ref = row_ref_at(s, p, e);
+        if (ref) {
+            hss_buf_printf(out, "%s.", ref == 1 ? "hss_new" : "hss_old");
             p += 3;
             continue;
         }
@@ -183,13 +192,7 @@ static int set_insert(const char *s, const char *e)
     size_t n = strlen("ON CONFLICT DO NOTHING");
     if (tail - s < (ptrdiff_t)n || strncasecmp(tail - n, "ON CONFLICT DO NOTHING", n) != 0)
         return 0;
-    if (!*target)
-        return 0;
-    size_t k = strlen(target);
-    for (const char *q = p; q + k <= e; q++)
-        if (strncasecmp(q, target, k) == 0 && !word_char(q[-1]) && (q + k == e || !word_char(q[k])))
-            return 0;
-    return 1;
+    return *target && !find_word(p, e, target, 0);
 }
 
 /* An AFTER trigger whose every statement is `INSERT INTO … SELECT …` naming either NEW or OLD
@@ -224,9 +227,9 @@ static int statement_trigger(hss_buf *out, const char *name, const char *timing,
     if (ok && statements) {
         hss_buf_printf(out, "CREATE OR REPLACE FUNCTION %s_fn() RETURNS trigger LANGUAGE plpgsql AS $hss$ BEGIN %s "
                             "RETURN NULL; END $hss$;\n"
-                            "CREATE TRIGGER %s %s %s ON %s REFERENCING %s%s%s FOR EACH STATEMENT EXECUTE FUNCTION %s_fn();\n",
+                            "CREATE TRIGGER %s %s %s ON %s REFERENCING %s%s FOR EACH STATEMENT EXECUTE FUNCTION %s_fn();\n",
                        name, fn.data, name, timing, event, table, allowed & 2 ? "OLD TABLE AS hss_old " : "",
-                       allowed & 1 ? "NEW TABLE AS hss_new" : "", "", name);
+                       allowed & 1 ? "NEW TABLE AS hss_new" : "", name);
     }
     hss_buf_free(&fn);
     return ok && statements;

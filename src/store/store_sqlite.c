@@ -216,10 +216,10 @@ static int checkpoint_due(sq_conn *c)
  * index. So once the log holds RESTART_FRAMES pages (64 MB), the passive checkpoint is followed
  * by one that holds the write lock until the log's readers are done (a request's reads,
  * milliseconds; readers that start meanwhile read the file), so that the next commit writes the
- * log from its start again. In that bench: the log stays under 100 MB, hss serve's CPU per
- * request fell from 1.56–1.71 ms to 1.09 ms, and the restart (about twice a second) held the
- * writers for 26 ms (median). A smaller threshold (4,096 pages) restarted five times a
- * second and the writers' p99 suffered. */
+ * log from its start again. In that bench (docs/care.md): the log stays under 100 MB, hss
+ * serve's CPU per request was 1.23–1.36 ms against 1.48–1.57 ms before, and the restart (about
+ * twice a second) held the writers for 26 ms (median). A smaller threshold (4,096 pages)
+ * restarted five times a second and the writers' p99 suffered. */
 enum { RESTART_FRAMES = 16384 };
 
 /* The restart's busy handler: it waits for the writer of the moment and for the log's readers,
@@ -237,8 +237,8 @@ static int poll_busy(void *arg, int n)
 
 static void checkpoint_run(sqlite3 *db)
 {
-    int log = 0, copied = 0;
-    sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    int log = 0;
+    sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, NULL);
     if (log < RESTART_FRAMES)
         return;
     sqlite3_busy_handler(db, poll_busy, NULL);
