@@ -544,11 +544,23 @@ static int cached_inline(hss_req *r, enum MHD_Result *ret)
 }
 
 /* Hands a complete request to the next free worker, so that this thread goes on moving the
- * bytes of its other connections. */
+ * bytes of its other connections.
+ *
+ * Not on the call that completes the request, but one turn of the event loop later. On that
+ * call libmicrohttpd (0.9.75) still marks the connection as waiting to read, and a suspended
+ * connection keeps the mark: once resumed, it was read before its answer was sent, whenever
+ * another connection was older. A client that had closed its sending side after the request
+ * (HTTP allows it) then read as gone, and the connection was closed without the answer. Left
+ * without an answer for one turn, the connection is marked as waiting for us, and is
+ * suspended, and resumed, with that mark. Test: half_closed_requests_get_their_answer. */
 static enum MHD_Result dispatch(hss_req *r)
 {
     if (!r->srv->pool)
         return handle(r);
+    if (!r->turned) {
+        r->turned = 1;
+        return MHD_YES;
+    }
     r->dispatched = 1;
     r->finished = 0;
     MHD_suspend_connection(r->conn);

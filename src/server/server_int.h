@@ -80,6 +80,7 @@ typedef struct hss_req {
      * held, and sent by the connection's own libmicrohttpd thread once the worker is done
      * (libmicrohttpd wants a connection's answer queued by its own thread). */
     int deferred;
+    int turned;            /* waited one turn of the event loop before its hand-over (http.c) */
     int dispatched;        /* handed to a worker */
     int finished;          /* the worker is done with it */
     char *hit_key;         /* the cached answer the worker found (sent from the cache) */

@@ -177,6 +177,34 @@ static void malformed_requests(void **state)
     expect_status("/api/v1/areas?level=planet", &admin, 400);
 }
 
+/* A client may close its sending side once the request is out (HTTP/1.1 allows it; http_raw
+ * does). With another connection open and idle, libmicrohttpd 0.9.75 used to read that end of
+ * input when it resumed the request's connection after a worker had answered, and closed the
+ * connection without sending the answer (http.c, dispatch). Each request here goes to a worker. */
+static void half_closed_requests_get_their_answer(void **state)
+{
+    (void)state;
+    int idle[3];
+    for (int i = 0; i < 3; i++) {
+        idle[i] = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {0};
+        a.sin_family = AF_INET;
+        a.sin_port = htons((uint16_t)srv.port);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        assert_int_equal(connect(idle[i], (struct sockaddr *)&a, sizeof a), 0);
+    }
+    for (int i = 0; i < 20; i++) {
+        session s;
+        assert_int_equal(login(srv.port, "liandu", "liandu-pass-1", &s), 200);
+        http_resp r;
+        http_req(srv.port, "POST", "/api/v1/logout", s.token, s.csrf, NULL, &r);
+        assert_int_equal(r.status, 200);
+        http_resp_free(&r);
+    }
+    for (int i = 0; i < 3; i++)
+        close(idle[i]);
+}
+
 /* ---- scope ---------------------------------------------------------------------------------- */
 
 static void county_user_sees_only_own_county(void **state)
@@ -751,6 +779,7 @@ int main(void)
         cmocka_unit_test(login_errors),
         cmocka_unit_test(oversized_bodies_get_413),
         cmocka_unit_test(malformed_requests),
+        cmocka_unit_test(half_closed_requests_get_their_answer),
         cmocka_unit_test(county_user_sees_only_own_county),
         cmocka_unit_test(facilities_are_filtered_and_paged),
         cmocka_unit_test(cached_reads_follow_data_changes),
