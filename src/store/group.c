@@ -30,55 +30,33 @@ typedef struct member {
 
 /* The writers of one file in this process. */
 struct store_group {
-    char *file;          /* the file's real path */
-    int users;           /* connections open on it (hss_store_open) */
-    hss_store *writer;   /* the leaders' connection, opened by the first group */
+    char *file;           /* the file's real path */
+    hss_store *writer;    /* the leaders' connection, opened by the first group */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     member *head, **tail; /* waiting, in arrival order */
     int writing;          /* a leader is writing a group */
-    store_group *next;
 };
 
-static pthread_mutex_t groups_mu = PTHREAD_MUTEX_INITIALIZER;
-static store_group *groups;
+static store_files groups = STORE_FILES_INIT;
 
-store_group *hss_store_group_ref(const char *file)
+static void *group_make(const char *file)
 {
-    pthread_mutex_lock(&groups_mu);
-    store_group *g = groups;
-    while (g && strcmp(g->file, file) != 0)
-        g = g->next;
-    if (!g) {
-        g = hss_xcalloc(1, sizeof *g);
-        g->file = hss_xstrdup(file);
-        pthread_mutex_init(&g->mu, NULL);
-        pthread_cond_init(&g->cv, NULL);
-        g->tail = &g->head;
-        g->next = groups;
-        groups = g;
-    }
-    g->users++;
-    pthread_mutex_unlock(&groups_mu);
+    store_group *g = hss_xcalloc(1, sizeof *g);
+    g->file = hss_xstrdup(file);
+    pthread_mutex_init(&g->mu, NULL);
+    pthread_cond_init(&g->cv, NULL);
+    g->tail = &g->head;
     return g;
 }
 
+store_group *hss_store_group_ref(const char *file) { return store_files_ref(&groups, file, group_make); }
+
 void hss_store_group_unref(store_group *g)
 {
-    if (!g)
+    if (!(g = store_files_unref(&groups, g)))
         return;
-    pthread_mutex_lock(&groups_mu);
-    if (--g->users > 0) {
-        pthread_mutex_unlock(&groups_mu);
-        return;
-    }
-    for (store_group **p = &groups; *p; p = &(*p)->next)
-        if (*p == g) {
-            *p = g->next;
-            break;
-        }
-    pthread_mutex_unlock(&groups_mu);
-    hss_store_close(g->writer);
+    hss_store_close(g->writer); /* outside the list's lock: closing takes the gates' */
     pthread_mutex_destroy(&g->mu);
     pthread_cond_destroy(&g->cv);
     free(g->file);

@@ -6,6 +6,8 @@
 #ifndef HSS_STORE_INT_H
 #define HSS_STORE_INT_H
 
+#include <pthread.h>
+
 #include "store/store.h"
 
 /* One bound value, as the backend receives it. */
@@ -96,6 +98,19 @@ struct hss_store_loader {
     int bad_col;      /* a set call named a column outside 0..ncols-1 (index + 1) */
     void *impl;       /* the backend's state */
 };
+
+/* One object per database file in this process, shared by its connections (files.c). ref
+ * finds the object of `path`, made by make(path) for the first connection, and counts one
+ * more user; unref counts one less and returns the object when that was the last user (for
+ * the caller to free, no longer listed), else NULL. */
+typedef struct store_file store_file;
+typedef struct store_files {
+    pthread_mutex_t mu;
+    store_file *head;
+} store_files;
+#define STORE_FILES_INIT {PTHREAD_MUTEX_INITIALIZER, NULL}
+void *store_files_ref(store_files *fs, const char *path, void *(*make)(const char *path));
+void *store_files_unref(store_files *fs, const void *obj);
 
 /* The writers of one file in this process (group.c). */
 typedef struct store_group store_group;

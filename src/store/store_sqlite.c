@@ -31,16 +31,19 @@ typedef struct gate_waiter {
 } gate_waiter;
 
 typedef struct write_gate {
-    char *path; /* the file's real path: every connection to it shares this gate */
-    int refs;   /* open stores using it */
     pthread_mutex_t mu;
     int held;
     gate_waiter *head, *tail; /* in arrival order */
-    struct write_gate *next;
 } write_gate;
 
-static pthread_mutex_t gates_mu = PTHREAD_MUTEX_INITIALIZER;
-static write_gate *gates;
+static store_files gates = STORE_FILES_INIT; /* by the file's real path */
+
+static void *gate_make(const char *path)
+{
+    write_gate *g = hss_xcalloc(1, sizeof *g);
+    pthread_mutex_init(&g->mu, NULL);
+    return g;
+}
 
 /* The gate of a file (NULL for ":memory:", which is private to its connection). */
 static write_gate *gate_get(const char *path)
@@ -48,37 +51,15 @@ static write_gate *gate_get(const char *path)
     char real[PATH_MAX];
     if (strcmp(path, ":memory:") == 0 || *path == 0 || !realpath(path, real))
         return NULL;
-    pthread_mutex_lock(&gates_mu);
-    write_gate *g = gates;
-    while (g && strcmp(g->path, real) != 0)
-        g = g->next;
-    if (!g) {
-        g = hss_xcalloc(1, sizeof *g);
-        g->path = hss_xstrdup(real);
-        pthread_mutex_init(&g->mu, NULL);
-        g->next = gates;
-        gates = g;
-    }
-    g->refs++;
-    pthread_mutex_unlock(&gates_mu);
-    return g;
+    return store_files_ref(&gates, real, gate_make);
 }
 
 static void gate_put(write_gate *g)
 {
-    if (!g)
-        return;
-    pthread_mutex_lock(&gates_mu);
-    if (--g->refs == 0) {
-        write_gate **p = &gates;
-        while (*p != g)
-            p = &(*p)->next;
-        *p = g->next;
+    if ((g = store_files_unref(&gates, g))) {
         pthread_mutex_destroy(&g->mu);
-        free(g->path);
         free(g);
     }
-    pthread_mutex_unlock(&gates_mu);
 }
 
 static void gate_unlink(write_gate *g, gate_waiter *w)
