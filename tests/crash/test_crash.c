@@ -470,12 +470,8 @@ static void build_server_store(const char *path, const void *arg)
     hss_store_close(st);
     /* u0 logs in and out; u1 and u2 move the referrals on, which is the receiving hospital's step */
     assert_int_equal(add_user(path, "u0", "county", "331102", "password-0-ok", NULL), 0);
-    for (int i = 1; i < 3; i++) {
-        char cmd[1600];
-        snprintf(cmd, sizeof cmd, "printf '%%s\\n' 'password-%d-ok' | %s user add u%d --role hospital --facility F1 "
-                 "--password-stdin --db '%s' 2>&1", i, hss_test_bin(), i, path);
-        assert_int_equal(hss_test_run(cmd, NULL), 0);
-    }
+    assert_int_equal(add_user_args(path, "u1", "--role hospital --facility F1", "password-1-ok", NULL), 0);
+    assert_int_equal(add_user_args(path, "u2", "--role hospital --facility F1", "password-2-ok", NULL), 0);
 }
 
 static void server_killed_during_writes(void **state)

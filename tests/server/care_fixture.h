@@ -71,10 +71,9 @@ static inline void add_care_data(const char *dir, const char *db, care_fixture *
 /* `hss user add NAME --role resident --resident ID` through the CLI. */
 static inline int add_resident_user(const char *db, const char *name, const char *id, const char *pw, char **out)
 {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "printf '%%s\\n' '%s' | %s user add '%s' --role resident --resident '%s' --password-stdin --db '%s' 2>&1",
-             pw, hss_test_bin(), name, id, db);
-    return hss_test_run(cmd, out);
+    char args[300];
+    snprintf(args, sizeof args, "--role resident --resident '%s'", id);
+    return add_user_args(db, name, args, pw, out);
 }
 
 #endif

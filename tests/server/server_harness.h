@@ -50,13 +50,23 @@ static inline char *make_region_db(const char *dir)
     return hss_xstrdup(path);
 }
 
-/* `hss user add` through the CLI; returns its exit status and output in *out (may be NULL). */
-static inline int add_user(const char *db, const char *name, const char *role, const char *scope, const char *pw, char **out)
+/* `hss user add NAME ARGS --password-stdin` through the CLI, ARGS being the role and its
+ * options as typed on the command line; returns its exit status and output in *out (may be
+ * NULL). */
+static inline int add_user_args(const char *db, const char *name, const char *args, const char *pw, char **out)
 {
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "printf '%%s\\n' '%s' | %s user add '%s' --role '%s' --scope '%s' --password-stdin --db '%s' 2>&1",
-             pw, hss_test_bin(), name, role, scope, db);
+    snprintf(cmd, sizeof cmd, "printf '%%s\\n' '%s' | %s user add '%s' %s --password-stdin --db '%s' 2>&1", pw,
+             hss_test_bin(), name, args, db);
     return hss_test_run(cmd, out);
+}
+
+/* `hss user add NAME --role ROLE --scope SCOPE`, as add_user_args. */
+static inline int add_user(const char *db, const char *name, const char *role, const char *scope, const char *pw, char **out)
+{
+    char args[300];
+    snprintf(args, sizeof args, "--role '%s' --scope '%s'", role, scope);
+    return add_user_args(db, name, args, pw, out);
 }
 
 /* Starts `hss serve --db db --port 0 [extra args]` and reads the URL it prints. */

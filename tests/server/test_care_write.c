@@ -18,7 +18,6 @@ static int setup(void **state)
     dir = hss_test_tmpdir();
     db = make_region_db(dir);
     add_care_data(dir, db, &fx);
-    char cmd[2048];
     struct {
         const char *name, *args, *pw;
     } users[] = {
@@ -30,10 +29,8 @@ static int setup(void **state)
         {"admin", "--role admin --scope 331100", "admin-pass-1"},
     };
     for (size_t i = 0; i < sizeof users / sizeof *users; i++) {
-        snprintf(cmd, sizeof cmd, "printf '%%s\\n' '%s' | %s user add %s %s --password-stdin --db '%s' 2>&1", users[i].pw,
-                 hss_test_bin(), users[i].name, users[i].args, db);
         char *out = NULL;
-        int rc = hss_test_run(cmd, &out);
+        int rc = add_user_args(db, users[i].name, users[i].args, users[i].pw, &out);
         if (rc)
             fprintf(stderr, "%s: %s\n", users[i].name, out);
         free(out);

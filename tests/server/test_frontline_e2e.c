@@ -24,10 +24,8 @@ static void add_frontline_data(const char *db, const care_fixture *fx)
 
 static void user(const char *db, const char *name, const char *args, const char *pw)
 {
-    char cmd[1400], *out = NULL;
-    snprintf(cmd, sizeof cmd, "printf '%%s\\n' '%s' | %s user add %s %s --password-stdin --db '%s' 2>&1", pw, hss_test_bin(),
-             name, args, db);
-    int rc = hss_test_run(cmd, &out);
+    char *out = NULL;
+    int rc = add_user_args(db, name, args, pw, &out);
     if (rc)
         fputs(out, stderr);
     free(out);

@@ -42,14 +42,11 @@ static void second_worklist_page(void **state)
     care_fixture fx;
     add_care_data(dir, db, &fx);
     add_many_patients(dir, db);
-    char cmd[1400], *out = NULL;
-    snprintf(cmd, sizeof cmd, "printf '%%s\\n' 'doc-pass-1' | %s user add doc --role doctor --team T1 --password-stdin --db '%s' 2>&1",
-             hss_test_bin(), db);
-    assert_int_equal(hss_test_run(cmd, &out), 0);
-    free(out);
+    assert_int_equal(add_user_args(db, "doc", "--role doctor --team T1", "doc-pass-1", NULL), 0);
     const char *extra[] = {"--web", "web/dist", NULL};
     test_server srv = start_server(db, extra);
     const char *build = getenv("BUILD");
+    char cmd[1400], *out = NULL;
     snprintf(cmd, sizeof cmd, "node tests/server/e2e_worklist_pages.mjs http://127.0.0.1:%d/ %s/artifacts 2>&1", srv.port,
              build && *build ? build : "build");
     int rc = hss_test_run(cmd, &out);
