@@ -256,11 +256,13 @@ hss_stmt *auth_db_audit_select(hss_store *st, const char *user, const char *sinc
     hss_stmt *s = hss_store_prepare(st,
         /* Reads of named residents are kept once, in care_access_log (written by the care
          * module for the CLI and the server alike), and shown here beside the server's own
-         * records as action care_<action> (care_show, care_worklist, care_denied ...). */
+         * records as action care_<action> (care_show, care_worklist, care_denied ...), a row
+         * per resident read (care_access_seen: a list read is one stored row, shown as a row
+         * for each resident on the list). */
         "SELECT id,at,user_name,ip,action,target,status,detail FROM ("
         " SELECT id,at,user_name,ip,action,target,status,detail,0 AS src FROM audit"
         " UNION ALL SELECT id,at,user_name,'','care_'||action,'resident '||resident_id,"
-        "  CASE action WHEN 'denied' THEN 403 ELSE 0 END,'care_access_log',1 FROM care_access_log) AS a "
+        "  CASE action WHEN 'denied' THEN 403 ELSE 0 END,'care_access_log',1 FROM care_access_seen) AS a "
         "WHERE (?1 IS NULL OR user_name=?1) AND (?2 IS NULL OR at>=?2) ORDER BY at,src,id", err);
     if (!s)
         return NULL;

@@ -75,17 +75,18 @@ hss_code care_commit(hss_store *st, hss_error *err);
  * other villages' teams stay, and their team's recomputes only their rows (worklist_cache.c). */
 hss_code care_commit_village(hss_store *st, const char *village, int64_t resident, hss_error *err);
 
-/* Ends a read transaction that audited what it showed: when rc is HSS_OK and the commit
- * succeeds, hands t over in *out; otherwise rolls back, frees t and returns the error. */
-/* The access-log rows of one read of many residents (ids: a JSON array of resident ids),
- * committed before it returns: with the caller's transaction when one is open, else together
- * with other threads' (access_batch.c). care_access_log_rows is the one INSERT (resident.c). */
-/* `county`: the residents' county when they all share it (the rows' partition key, given
- * instead of looked up), else NULL or "". */
+/* The access-log row of one read of a list of residents (ids: a JSON array of resident ids, as
+ * listed), committed before it returns, together with other threads' writes (access_batch.c):
+ * one row naming the list, which is stored once however often it is read. `county`: the
+ * residents' county when they all share it, else NULL or "". */
 hss_code care_access_log_many(hss_store *st, const char *user, const char *action, const char *ids, const char *county,
                               hss_error *err);
+/* The access-log rows of one read of the residents in ids, a row each (resident.c): reads of
+ * one resident. */
 hss_code care_access_log_rows(hss_store *st, const char *at, const char *user, const char *action, const char *ids,
                               const char *county, hss_error *err);
+/* Ends a read transaction that audited what it showed: when rc is HSS_OK and the commit
+ * succeeds, hands t over in *out; otherwise rolls back, frees t and returns the error. */
 hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table **out, hss_error *err);
 
 /* Appends every row of s to t, whose columns match the statement's by position (integer

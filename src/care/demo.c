@@ -77,6 +77,10 @@ typedef struct {
     char facility[40];
 } village;
 
+/* The stored lists of residents read (access_batch.c) that name a generated resident. */
+#define GENERATED_LISTS \
+    "SELECT m.list_id FROM care_access_list_member m JOIN care_resident r ON r.id=m.resident_id WHERE r.generated=1"
+
 static hss_code exec_del(hss_store *st, hss_error *err)
 {
     return hss_store_exec(st,
@@ -89,6 +93,10 @@ static hss_code exec_del(hss_store *st, hss_error *err)
         "DELETE FROM care_team_village WHERE team_code IN (SELECT code FROM care_team WHERE generated=1);"
         "DELETE FROM care_team WHERE generated=1;"
         "DELETE FROM care_access_log WHERE resident_id IN (SELECT id FROM care_resident WHERE generated=1);"
+        /* the reads of lists that named a generated resident, and those lists */
+        "DELETE FROM care_access_log WHERE list_id IN (" GENERATED_LISTS ");"
+        "DELETE FROM care_access_list WHERE id IN (" GENERATED_LISTS ");"
+        "DELETE FROM care_access_list_member WHERE list_id IN (" GENERATED_LISTS ");"
         "DELETE FROM care_resident WHERE generated=1;", err);
 }
 

@@ -523,7 +523,7 @@ hss_code hss_care_resident_show(hss_store *st, const hss_care_viewer *v, const c
         hss_store_finalize(s);
     }
     if (log) {
-        s = hss_store_prepare(st, "SELECT at,user_name,action FROM care_access_log WHERE resident_id=? ORDER BY id", err);
+        s = hss_store_prepare(st, "SELECT at,user_name,action FROM care_access_seen WHERE resident_id=? ORDER BY id", err);
         if (!s) {
             hss_table_free(t);
             return HSS_EDB;

@@ -169,7 +169,7 @@ hss_code hss_care_resident_followups(hss_store *st, int64_t resident_id, hss_tab
 
 hss_code hss_care_access_log(hss_store *st, int64_t resident_id, hss_table **out, hss_error *err)
 {
-    return rows(st, by_id(st, "SELECT at,user_name,action FROM care_access_log WHERE resident_id=? ORDER BY id DESC LIMIT 1000",
+    return rows(st, by_id(st, "SELECT at,user_name,action FROM care_access_seen WHERE resident_id=? ORDER BY id DESC LIMIT 1000",
                           resident_id, err), NULL, 0, out, err);
 }
 

@@ -60,18 +60,36 @@ static cJSON *table_json(const hss_table *t)
 static void json_text(hss_buf *b, const char *s)
 {
     hss_buf_putc(b, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            hss_buf_putc(b, '\\');
-            hss_buf_putc(b, (char)c);
-        } else if (c < 0x20) {
-            hss_buf_printf(b, "\\u%04x", c);
+    while (*s) {
+        size_t n = 0; /* a run of characters that need no escape, appended at once */
+        while (s[n] && s[n] != '"' && s[n] != '\\' && (unsigned char)s[n] >= 0x20)
+            n++;
+        hss_buf_append(b, s, n);
+        s += n;
+        if (!*s)
+            break;
+        if (*s == '"' || *s == '\\') {
+            char esc[2] = {'\\', *s};
+            hss_buf_append(b, esc, 2);
         } else {
-            hss_buf_putc(b, (char)c);
+            hss_buf_printf(b, "\\u%04x", (unsigned char)*s);
         }
+        s++;
     }
     hss_buf_putc(b, '"');
+}
+
+/* Whether an integer cell's text is already JSON's form of it (what hss_table_set_int
+ * writes): an optional minus, then digits without a leading zero. */
+static int json_integer(const char *s)
+{
+    s += *s == '-';
+    if (!*s || (*s == '0' && s[1]))
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
 }
 
 static void table_json_buf(hss_buf *b, const hss_table *t)
@@ -85,12 +103,15 @@ static void table_json_buf(hss_buf *b, const hss_table *t)
                 hss_buf_putc(b, ',');
             json_text(b, hss_table_col_name(t, c));
             hss_buf_putc(b, ':');
-            if (hss_table_is_null(t, i, c))
+            const char *v = hss_table_is_null(t, i, c) ? NULL : hss_table_cell(t, i, c);
+            if (!v)
                 hss_buf_puts(b, "null");
             else if (hss_table_col_type(t, c) == HSS_COL_TEXT)
-                json_text(b, hss_table_cell(t, i, c));
+                json_text(b, v);
+            else if (hss_table_col_type(t, c) == HSS_COL_INT && json_integer(v))
+                hss_buf_puts(b, v);
             else
-                hss_buf_printf(b, "%.15g", strtod(hss_table_cell(t, i, c), NULL));
+                hss_buf_printf(b, "%.15g", strtod(v, NULL));
         }
         hss_buf_putc(b, '}');
     }

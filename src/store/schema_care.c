@@ -8,6 +8,31 @@
  */
 #include "store/schema.h"
 
+/* v8: a read of a list of residents (a worklist page) is one access-log row naming the list
+ * (list_id; resident 0), and each list is kept once, keyed by a digest of its ids, with a
+ * member row per resident (care/access_batch.c); the view gives a row per (read, resident),
+ * old rows and new alike, in the log's order. The same on both databases; the lists are
+ * shared by every read of them, so they are not partitioned. */
+#define ACCESS_LISTS_V8 \
+    "CREATE TABLE care_access_list(" \
+    "  id INTEGER PRIMARY KEY," \
+    "  digest TEXT NOT NULL UNIQUE," /* BLAKE2b-128 of ids, hex */ \
+    "  county_code TEXT NOT NULL DEFAULT ''," /* the residents' county when they share one */ \
+    "  ids TEXT NOT NULL" /* the residents as listed: a JSON array of ids */ \
+    ");" \
+    "CREATE TABLE care_access_list_member(" \
+    "  list_id INTEGER NOT NULL," \
+    "  resident_id INTEGER NOT NULL," \
+    "  county_code TEXT NOT NULL DEFAULT ''," \
+    "  PRIMARY KEY(resident_id, list_id)" \
+    ");" \
+    "ALTER TABLE care_access_log ADD COLUMN list_id INTEGER;" \
+    "CREATE INDEX care_access_log_list ON care_access_log(list_id) WHERE list_id IS NOT NULL;" \
+    "CREATE VIEW care_access_seen AS " \
+    "SELECT id,at,user_name,action,resident_id,county_code FROM care_access_log WHERE list_id IS NULL " \
+    "UNION ALL SELECT l.id,l.at,l.user_name,l.action,m.resident_id,m.county_code FROM care_access_log l " \
+    "JOIN care_access_list_member m ON m.list_id=l.list_id WHERE l.list_id IS NOT NULL;"
+
 /* v6's figure triggers on residents, contracts and enrolments: the same in its SQLite and its
  * PostgreSQL form (the follow-up triggers differ: PostgreSQL also names the county). */
 #define FIGURE_TRIGGERS_V6 \
@@ -504,4 +529,6 @@ HSS_SCHEMA(hss_schema_care, "care",
     "INSERT INTO care_access_log SELECT l.id,l.at,l.user_name,l.action,l.resident_id,coalesce(r.county_code,'')"
     "  FROM care_access_log_old l LEFT JOIN care_resident r ON r.id=l.resident_id;"
     "DROP TABLE care_access_log_old;"
-    "CREATE INDEX care_access_log_resident ON care_access_log(resident_id, at);");
+    "CREATE INDEX care_access_log_resident ON care_access_log(resident_id, at);",
+    /* v8: lists of residents read (ACCESS_LISTS_V8 above) */
+    ACCESS_LISTS_V8 HSS_SQL_PG ACCESS_LISTS_V8);

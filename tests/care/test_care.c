@@ -403,7 +403,7 @@ static void worklist_scope_and_audit(void **state)
     int32_t day;
     hss_care_parse_day("2026-06-30", 0, &day);
     hss_care_viewer t1 = {"doc1", "T1", NULL, NULL, NULL};
-    hss_table *t;
+    hss_table *t, *t1_again;
     ok(hss_care_worklist(st, &r, &t1, day, 0, &t, &err), &err);
     assert_int_equal(hss_table_rows(t), 2);
     /* A: referral accepted 2026-05-02, no arrival; B: uncontrolled on 06-10, re-check due 06-24 */
@@ -417,11 +417,22 @@ static void worklist_scope_and_audit(void **state)
     hss_care_id_mask(c.b, m);
     assert_string_equal(cell(t, 1, "id_number"), m);
     hss_table_free(t);
-    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='doc1' AND action='worklist'"), 2);
+    /* the read is one stored row naming its list; the log shows it as a row per resident */
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='doc1' AND action='worklist'"), 1);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_seen WHERE user_name='doc1' AND action='worklist'"), 2);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(DISTINCT resident_id) FROM care_access_seen "
+                                            "WHERE user_name='doc1' AND action='worklist'"), 2);
     /* each access-log row carries its resident's county (the partition key on PostgreSQL) */
-    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log l JOIN care_resident p ON p.id=l.resident_id "
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_seen l JOIN care_resident p ON p.id=l.resident_id "
                                             "WHERE l.county_code<>p.county_code"), 0);
     assert_true(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE county_code=''") == 0);
+    /* the same page read again is one more row and the same stored list */
+    long long lists = hss_test_query_int(st, "SELECT count(*) FROM care_access_list");
+    ok(hss_care_worklist(st, &r, &t1, day, 0, &t1_again, &err), &err);
+    hss_table_free(t1_again);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='doc1' AND action='worklist'"), 2);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_list"), lists);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_seen WHERE user_name='doc1' AND action='worklist'"), 4);
     /* with --all, A's routine visit (scheduled) shows too, E (another team) never */
     ok(hss_care_worklist(st, &r, &t1, day, 1, &t, &err), &err);
     assert_int_equal(hss_table_rows(t), 3);
@@ -509,7 +520,7 @@ static void worklist_pages_log_only_the_rows_shown(void **state)
     hss_table_free(pg.by_action);
     /* one access-log row, for B, the only resident shown */
     char q[200];
-    snprintf(q, sizeof q, "SELECT count(*) FROM care_access_log l JOIN care_resident p ON p.id=l.resident_id "
+    snprintf(q, sizeof q, "SELECT count(*) FROM care_access_seen l JOIN care_resident p ON p.id=l.resident_id "
                           "WHERE l.user_name='pager' AND p.id_number='%s'", c.b);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE user_name='pager'"), 1);
     assert_int_equal(hss_test_query_int(st, q), 1);

@@ -56,7 +56,7 @@ static void second_worklist_page(void **state)
     assert_int_equal(rc, 0);
     /* every resident listed on either page was read, and logged as read by the doctor */
     hss_store *st = hss_store_open_existing(db, NULL);
-    assert_true(hss_test_query_int(st, "SELECT count(DISTINCT resident_id) FROM care_access_log "
+    assert_true(hss_test_query_int(st, "SELECT count(DISTINCT resident_id) FROM care_access_seen "
                                        "WHERE user_name='doc' AND action='worklist'") >= EXTRA);
     hss_store_close(st);
     free(db);
