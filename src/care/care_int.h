@@ -107,8 +107,28 @@ hss_code care_patients_load(hss_store *st, const hss_care_viewer *v, int64_t res
  * at least as new as `version`. */
 hss_code care_changed(hss_store *st, const char *village, int64_t resident, hss_error *err);
 char *care_wl_key(hss_store *st, const hss_care_viewer *v, const hss_care_rules *r, int32_t day, int all);
-void *care_wl_get(hss_store *st, const char *key, int64_t version, size_t *bytes, hss_vec *changed);
+void *care_wl_get(hss_store *st, const char *key, int64_t version, size_t *bytes, hss_vec *changed, int64_t *base);
+/* `base`: for items patched from a kept list, the version that list was at (care_wl_get's
+ * *base), and drop[0..ndrop) the residents patched; the people kept with it, but those, stay
+ * (their names are as right at `version` as the list is). 0: a list computed afresh. */
 void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64_t version, const void *items,
-                 size_t bytes);
+                 size_t bytes, int64_t base, const int64_t *drop, size_t ndrop);
+
+/* A listed resident's name, masked ID number and village name, as a worklist page shows them
+ * (worklist.c). The names read for a kept list's pages are kept with it (worklist_cache.c), so
+ * that the next page read needs no query while the list is right: a write that changes one
+ * of its residents drops that resident's, any other change the whole list with its people. */
+typedef struct {
+    int64_t id;
+    char masked[19];
+    char county[8];
+    char *name, *village;
+} care_person;
+/* Copies into out[] (names duplicated) those of ids[0..n) kept with key's list while it is at
+ * exactly `version`, setting found[i]; returns how many. */
+size_t care_wl_people_get(const char *key, int64_t version, const int64_t *ids, size_t n, care_person *out,
+                          unsigned char *found);
+/* Keeps p[0..n) with key's list when it is still at `version`. */
+void care_wl_people_put(const char *key, int64_t version, const care_person *p, size_t n);
 
 #endif

@@ -45,13 +45,8 @@ static int item_cmp(const void *a, const void *b)
     return strcmp(x->next.reason, y->next.reason);
 }
 
-/* A listed resident's name, masked ID number and village name. */
-typedef struct {
-    int64_t id;
-    char masked[19];
-    char county[8];
-    char *name, *village;
-} person;
+/* A listed resident's name, masked ID number and village name (care_int.h). */
+typedef care_person person;
 
 static int person_cmp(const void *a, const void *b)
 {
@@ -136,6 +131,51 @@ static hss_code people_of(hss_store *st, const item *items, size_t n, person **o
     qsort(p, len, sizeof *p, person_cmp);
     *out = p;
     *len_out = len;
+    return HSS_OK;
+}
+
+/* people_of, taking the names kept with the list (key at version) and reading only the others,
+ * which are then kept with it too. */
+static hss_code people_kept(hss_store *st, const item *items, size_t n, const char *key, int64_t version, person **out,
+                            size_t *len_out, hss_error *err)
+{
+    if (!key)
+        return people_of(st, items, n, out, len_out, err);
+    int64_t *ids = hss_xmalloc((n ? n : 1) * sizeof *ids);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = items[i].resident_id;
+    unsigned char *found = hss_xmalloc(n ? n : 1);
+    person *p = hss_xmalloc((n ? n : 1) * sizeof *p);
+    /* a resident listed twice (two conditions) is looked up once */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (ids[j] == ids[i])
+                ids[i] = 0;
+    size_t got = care_wl_people_get(key, version, ids, n, p, found);
+    item *miss = hss_xmalloc((n ? n : 1) * sizeof *miss);
+    size_t nmiss = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!found[i] && ids[i])
+            miss[nmiss++] = items[i];
+    person *read = NULL;
+    size_t nread = 0;
+    hss_code rc = nmiss ? people_of(st, miss, nmiss, &read, &nread, err) : HSS_OK;
+    if (!rc && nread) {
+        care_wl_people_put(key, version, read, nread);
+        memcpy(p + got, read, nread * sizeof *read); /* the names move: read's array alone is freed */
+        got += nread;
+    }
+    free(read);
+    free(miss);
+    free(found);
+    free(ids);
+    if (rc) {
+        people_free(p, got);
+        return rc;
+    }
+    qsort(p, got, sizeof *p, person_cmp);
+    *out = p;
+    *len_out = got;
     return HSS_OK;
 }
 
@@ -276,14 +316,15 @@ static hss_code items_patch(hss_store *st, const hss_care_rules *r, const hss_ca
  * touched the team's villages (worklist_cache.c). The data version is read before the list is
  * computed, so that a write during the computation makes the kept list computed again. */
 static hss_code items_kept(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day, int all,
-                           hss_care_worklist_paging *pg, item **out, size_t *n_out, hss_error *err)
+                           hss_care_worklist_paging *pg, item **out, size_t *n_out, char **key_out, int64_t *version_out,
+                           hss_error *err)
 {
     char *key = pg && pg->cached ? care_wl_key(st, v, r, day, all) : NULL;
-    int64_t version = key ? hss_store_data_version(st) : 0;
+    int64_t version = key ? hss_store_data_version(st) : 0, base = 0;
     size_t bytes = 0;
     hss_vec changed;
     hss_vec_init(&changed, sizeof(int64_t));
-    item *kept = key ? care_wl_get(st, key, version, &bytes, &changed) : NULL;
+    item *kept = key ? care_wl_get(st, key, version, &bytes, &changed, &base) : NULL;
     hss_code rc;
     if (kept) {
         size_t n = bytes / sizeof *kept;
@@ -296,7 +337,7 @@ static hss_code items_kept(hss_store *st, const hss_care_rules *r, const hss_car
                 ids[nids++] = ids[i];
         rc = nids ? items_patch(st, r, v, day, all, ids, nids, &kept, &n, err) : HSS_OK;
         if (!rc && nids)
-            care_wl_put(st, key, v, version, kept, n * sizeof *kept);
+            care_wl_put(st, key, v, version, kept, n * sizeof *kept, base, ids, nids);
         pg->hit = 1 + (nids > 0); /* 1: as kept, 2: patched */
         *out = kept;
         *n_out = n;
@@ -305,10 +346,15 @@ static hss_code items_kept(hss_store *st, const hss_care_rules *r, const hss_car
     } else {
         rc = items_compute(st, r, v, day, all, out, n_out, err);
         if (!rc && key)
-            care_wl_put(st, key, v, version, *out, *n_out * sizeof **out);
+            care_wl_put(st, key, v, version, *out, *n_out * sizeof **out, 0, NULL, 0);
     }
     hss_vec_free(&changed);
-    free(key);
+    if (rc) {
+        free(key);
+        key = NULL;
+    }
+    *key_out = key;
+    *version_out = version;
     return rc;
 }
 
@@ -357,10 +403,11 @@ static hss_table *counts_of(const item *items, size_t len, int en)
     return t;
 }
 
-/* The table of items[0..len) with each resident's name, masked ID number and village (one
- * query), and their access-log rows: only the residents shown are read and logged. */
+/* The table of items[0..len) with each resident's name, masked ID number and village (kept
+ * with the list, or one query), and the access-log row of the read: only the residents shown
+ * are read and logged. */
 static hss_code page_rows(hss_store *st, const hss_care_viewer *v, const item *items, size_t len, int en,
-                          hss_table **out, hss_error *err)
+                          const char *list_key, int64_t version, hss_table **out, hss_error *err)
 {
     hss_table *t = hss_table_new();
     hss_table_add_col(t, "resident_id", "居民编号", HSS_COL_INT);
@@ -383,7 +430,7 @@ static hss_code page_rows(hss_store *st, const hss_care_viewer *v, const item *i
     hss_buf_putc(&ids, ']');
     person *people = NULL;
     size_t npeople = 0;
-    hss_code rc = people_of(st, items, len, &people, &npeople, err);
+    hss_code rc = people_kept(st, items, len, list_key, version, &people, &npeople, err);
     if (rc) {
         hss_buf_free(&ids);
         hss_table_free(t);
@@ -439,7 +486,9 @@ hss_code hss_care_worklist_page(hss_store *st, const hss_care_rules *r, const hs
         return rc;
     item *items = NULL;
     size_t len = 0;
-    if ((rc = items_kept(st, r, v, day, all, pg, &items, &len, err)))
+    char *key = NULL;
+    int64_t version = 0;
+    if ((rc = items_kept(st, r, v, day, all, pg, &items, &len, &key, &version, err)))
         return rc;
     size_t from = 0, n = len;
     if (pg) {
@@ -448,8 +497,9 @@ hss_code hss_care_worklist_page(hss_store *st, const hss_care_rules *r, const hs
         pg->total = len;
         pg->by_action = counts_of(items, len, pg->en);
     }
-    rc = page_rows(st, v, items + from, n, pg && pg->en, out, err);
+    rc = page_rows(st, v, items + from, n, pg && pg->en, key, version, out, err);
     free(items);
+    free(key);
     if (rc && pg) {
         hss_table_free(pg->by_action);
         pg->by_action = NULL;

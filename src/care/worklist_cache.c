@@ -16,8 +16,10 @@
  * again. Since the notes are in the database, writes by another process (`hss care followup
  * add`) are seen exactly like the server's own.
  *
- * What is kept is the list before paging and before names are looked up: every page served
- * from it still reads its residents' names and writes their access-log rows.
+ * What is kept is the list before paging. The names of the residents its pages showed are
+ * kept with it (care_wl_people_*), valid at the list's version: a patch drops the patched
+ * residents' (a note names whoever a write changed), a list computed afresh starts with none.
+ * Every page still writes its access-log row.
  */
 #include "care/care_int.h"
 
@@ -34,6 +36,8 @@ typedef struct {
     size_t nvillages;
     void *items;
     size_t bytes;
+    care_person *people; /* sorted by id: the names read for this list's pages */
+    size_t npeople;
     unsigned long used; /* for eviction: the least recently used goes */
 } entry;
 
@@ -120,8 +124,36 @@ static int changes_read(hss_store *st, int64_t from, int64_t to, char **villages
 
 /* ---- entries ------------------------------------------------------------------------------- */
 
+static void people_clear(care_person *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(p[i].name);
+        free(p[i].village);
+    }
+    free(p);
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int person_cmp(const void *a, const void *b)
+{
+    const care_person *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static care_person *person_find(const entry *e, int64_t id)
+{
+    care_person key = {.id = id};
+    return e->npeople ? bsearch(&key, e->people, e->npeople, sizeof *e->people, person_cmp) : NULL;
+}
+
 static void entry_clear(entry *e)
 {
+    people_clear(e->people, e->npeople);
     for (size_t i = 0; i < e->nvillages; i++)
         free(e->villages[i]);
     free(e->villages);
@@ -145,7 +177,7 @@ char *care_wl_key(hss_store *st, const hss_care_viewer *v, const hss_care_rules 
     return hss_buf_steal(&b);
 }
 
-void *care_wl_get(hss_store *st, const char *key, int64_t version, size_t *bytes, hss_vec *changed)
+void *care_wl_get(hss_store *st, const char *key, int64_t version, size_t *bytes, hss_vec *changed, int64_t *base)
 {
     void *out = NULL;
     pthread_mutex_lock(&mu);
@@ -175,6 +207,7 @@ void *care_wl_get(hss_store *st, const char *key, int64_t version, size_t *bytes
                 e->version = version; /* nothing of the team's changed: right at this version too */
         }
         e->used = ++use_clock;
+        *base = e->version;
         out = hss_xmalloc(e->bytes ? e->bytes : 1);
         memcpy(out, e->items, e->bytes);
         *bytes = e->bytes;
@@ -216,7 +249,7 @@ static char **unit_villages(hss_store *st, const hss_care_viewer *v, size_t *n)
 }
 
 void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64_t version, const void *items,
-                 size_t bytes)
+                 size_t bytes, int64_t base, const int64_t *drop, size_t ndrop)
 {
     size_t nv = 0;
     char **vs = unit_villages(st, v, &nv);
@@ -243,7 +276,25 @@ void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64
             if (cache[i].used < e->used)
                 e = &cache[i];
     }
+    /* a patch of the list as kept keeps the names of those it did not patch */
+    care_person *people = NULL;
+    size_t npeople = 0;
+    if (base && e->key && strcmp(e->key, key) == 0 && e->version == base) {
+        people = e->people;
+        for (size_t i = 0; i < e->npeople; i++) {
+            if (bsearch(&people[i].id, drop, ndrop, sizeof *drop, id_cmp)) {
+                free(people[i].name);
+                free(people[i].village);
+            } else {
+                people[npeople++] = people[i];
+            }
+        }
+        e->people = NULL;
+        e->npeople = 0;
+    }
     entry_clear(e);
+    e->people = people;
+    e->npeople = npeople;
     e->key = hss_xstrdup(key);
     e->version = version;
     e->villages = vs;
@@ -252,6 +303,62 @@ void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64
     memcpy(e->items, items, bytes);
     e->bytes = bytes;
     e->used = ++use_clock;
+    pthread_mutex_unlock(&mu);
+}
+
+/* ---- the names of the residents listed ---------------------------------------------------- */
+
+static entry *entry_at(const char *key, int64_t version)
+{
+    for (size_t i = 0; i < ENTRIES; i++)
+        if (cache[i].key && cache[i].version == version && strcmp(cache[i].key, key) == 0)
+            return &cache[i];
+    return NULL;
+}
+
+size_t care_wl_people_get(const char *key, int64_t version, const int64_t *ids, size_t n, care_person *out,
+                          unsigned char *found)
+{
+    size_t got = 0;
+    memset(found, 0, n);
+    if (!key)
+        return 0;
+    pthread_mutex_lock(&mu);
+    entry *e = entry_at(key, version);
+    for (size_t i = 0; e && i < n; i++) {
+        const care_person *p = person_find(e, ids[i]);
+        if (!p)
+            continue;
+        out[got] = *p;
+        out[got].name = hss_xstrdup(p->name);
+        out[got].village = hss_xstrdup(p->village);
+        got++;
+        found[i] = 1;
+    }
+    pthread_mutex_unlock(&mu);
+    return got;
+}
+
+void care_wl_people_put(const char *key, int64_t version, const care_person *p, size_t n)
+{
+    if (!key || !n)
+        return;
+    pthread_mutex_lock(&mu);
+    entry *e = entry_at(key, version);
+    if (e) {
+        size_t had = e->npeople; /* the sorted part person_find searches */
+        e->people = hss_xrealloc(e->people, (had + n) * sizeof *e->people);
+        for (size_t i = 0; i < n; i++) {
+            care_person probe = {.id = p[i].id};
+            if (had && bsearch(&probe, e->people, had, sizeof *e->people, person_cmp))
+                continue;
+            care_person *q = &e->people[e->npeople++];
+            *q = p[i];
+            q->name = hss_xstrdup(p[i].name);
+            q->village = hss_xstrdup(p[i].village);
+        }
+        qsort(e->people, e->npeople, sizeof *e->people, person_cmp);
+    }
     pthread_mutex_unlock(&mu);
 }
 

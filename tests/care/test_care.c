@@ -634,6 +634,34 @@ static void kept_worklists_answer_as_fresh_ones(void **state)
     assert_int_equal(hss_test_run(cmd, &out), 0);
     free(out);
     expect_kept(st, &t1, 1, "after another process's follow-up for another team");
+    /* the names shown are kept with the list: a resident renamed by an import (another
+     * process) shows the new name on the next page read from the kept lists */
+    char csv[700];
+    snprintf(csv, sizeof csv, "%s.rename.csv", path);
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    fprintf(f, "id_number,name,sex,birth_date,village_code\n%s,乙二,male,1990-05-05,331102001002\n", c.b);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s residents import --db %s %s 2>&1", hss_test_bin(), path, csv);
+    assert_int_equal(hss_test_run(cmd, &out), 0);
+    free(out);
+    expect_kept(st, &t1, 0, "after a resident was renamed");
+    hss_care_rules r;
+    hss_care_rules_default(&r);
+    int32_t day;
+    hss_care_parse_day("2026-06-30", 0, &day);
+    hss_care_worklist_paging pg = {.cached = 1};
+    hss_table *t;
+    ok(hss_care_worklist_page(st, &r, &t1, day, 1, &pg, &t, &err), &err);
+    assert_int_equal(pg.hit, 1);
+    int renamed = 0;
+    for (size_t i = 0; i < hss_table_rows(t); i++) {
+        assert_string_not_equal(cell(t, i, "name"), "乙");
+        renamed += strcmp(cell(t, i, "name"), "乙二") == 0;
+    }
+    assert_true(renamed > 0);
+    hss_table_free(t);
+    hss_table_free(pg.by_action);
     /* a change that names no village (a team's villages): every kept list is computed again */
     ok(hss_care_team_add(st, "T1", "甲镇一团队", "F1", "331102001001", "村医甲", &err), &err);
     expect_kept(st, &t1, 0, "after the team lost a village");
