@@ -101,18 +101,29 @@ hss_code care_patients_load(hss_store *st, const hss_care_viewer *v, int64_t res
  * version inside a care write's transaction and notes the resident (and their village) it
  * changed (village NULL: unknown, every kept list is computed again). care_wl_key is the cache
  * key of a worklist (NULL when such a list is not kept: an area's, or the cache is off).
- * care_wl_get returns a malloc'd copy of the items kept for it, which are right at `version`
- * once the rows of the residents it pushes onto `changed` (int64_t ids, maybe repeated) are
- * computed again; NULL when there is no such list. care_wl_put keeps items computed from data
- * at least as new as `version`. */
+ * care_wl_get returns a reference to the items kept for it (release it), which are right at
+ * `version` once the rows of the residents it pushes onto `changed` (int64_t ids, maybe
+ * repeated) are computed again; NULL when there is no such list. care_wl_put keeps items
+ * computed from data at least as new as `version` (a reference of its own). */
 hss_code care_changed(hss_store *st, const char *village, int64_t resident, hss_error *err);
 char *care_wl_key(hss_store *st, const hss_care_viewer *v, const hss_care_rules *r, int32_t day, int all);
-void *care_wl_get(hss_store *st, const char *key, int64_t version, size_t *bytes, hss_vec *changed, int64_t *base);
+/* A worklist's items, shared by the kept lists and the readers using them (read-only once
+ * made): a reader's page is taken from the list as kept, not from a copy of it. */
+typedef struct care_wl_items {
+    int refs; /* changed with worklist_cache.c's lock held */
+    size_t bytes;
+    void *data;
+} care_wl_items;
+/* Wraps a malloc'd array (taken over) with one reference. */
+care_wl_items *care_wl_items_new(void *data, size_t bytes);
+void care_wl_items_release(care_wl_items *it);
+care_wl_items *care_wl_get(hss_store *st, const char *key, int64_t version, hss_vec *changed, int64_t *base);
 /* `base`: for items patched from a kept list, the version that list was at (care_wl_get's
- * *base), and drop[0..ndrop) the residents patched; the people kept with it, but those, stay
- * (their names are as right at `version` as the list is). 0: a list computed afresh. */
-void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64_t version, const void *items,
-                 size_t bytes, int64_t base, const int64_t *drop, size_t ndrop);
+ * *base), and drop[0..ndrop) the residents patched; the villages and the people kept with it,
+ * but those residents', stay (the names are as right at `version` as the list is). 0: a list
+ * computed afresh. */
+void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64_t version, care_wl_items *it,
+                 int64_t base, const int64_t *drop, size_t ndrop);
 
 /* A listed resident's name, masked ID number and village name, as a worklist page shows them
  * (worklist.c). The names read for a kept list's pages are kept with it (worklist_cache.c), so

@@ -292,61 +292,80 @@ static int id_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* A kept list brought up to date: the rows of the residents in changed[] (sorted, unique)
- * dropped and computed again from what is stored now. */
+/* A kept list brought up to date: a copy of kept[0..n) without the rows of the residents in
+ * changed[] (sorted, unique), and their rows computed again from what is stored now, merged in
+ * (the list stays sorted: only the few new rows are sorted). */
 static hss_code items_patch(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day, int all,
-                            const int64_t *changed, size_t nchanged, item **items_io, size_t *len_io, hss_error *err)
+                            const int64_t *changed, size_t nchanged, const item *kept, size_t n, item **out,
+                            size_t *len_out, hss_error *err)
 {
-    item *items = *items_io;
-    size_t len = 0, cap = *len_io + 8;
-    for (size_t i = 0; i < *len_io; i++)
-        if (!bsearch(&items[i].resident_id, changed, nchanged, sizeof *changed, id_cmp))
-            items[len++] = items[i];
-    items = hss_xrealloc(items, cap * sizeof *items);
+    size_t len = 0, cap = 16;
+    item *fresh = hss_xmalloc(cap * sizeof *fresh);
     hss_code rc = HSS_OK;
     for (size_t i = 0; i < nchanged && !rc; i++)
-        rc = items_add(st, r, v, day, all, changed[i], &items, &len, &cap, err);
-    qsort(items, len, sizeof *items, item_cmp);
-    *items_io = items;
-    *len_io = len;
-    return rc;
+        rc = items_add(st, r, v, day, all, changed[i], &fresh, &len, &cap, err);
+    if (rc) {
+        free(fresh);
+        return rc;
+    }
+    qsort(fresh, len, sizeof *fresh, item_cmp);
+    item *items = hss_xmalloc((n + len ? n + len : 1) * sizeof *items);
+    size_t m = 0, f = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (bsearch(&kept[i].resident_id, changed, nchanged, sizeof *changed, id_cmp))
+            continue;
+        while (f < len && item_cmp(&fresh[f], &kept[i]) < 0)
+            items[m++] = fresh[f++];
+        items[m++] = kept[i];
+    }
+    while (f < len)
+        items[m++] = fresh[f++];
+    free(fresh);
+    *out = items;
+    *len_out = m;
+    return HSS_OK;
 }
 
 /* items_compute, or the list kept for the same team, day and rules when no write since has
  * touched the team's villages (worklist_cache.c). The data version is read before the list is
- * computed, so that a write during the computation makes the kept list computed again. */
+ * computed, so that a write during the computation makes the kept list computed again. *out
+ * is a reference to the list (the kept one itself when nothing changed): release it. */
 static hss_code items_kept(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day, int all,
-                           hss_care_worklist_paging *pg, item **out, size_t *n_out, char **key_out, int64_t *version_out,
+                           hss_care_worklist_paging *pg, care_wl_items **out, char **key_out, int64_t *version_out,
                            hss_error *err)
 {
     char *key = pg && pg->cached ? care_wl_key(st, v, r, day, all) : NULL;
     int64_t version = key ? hss_store_data_version(st) : 0, base = 0;
-    size_t bytes = 0;
     hss_vec changed;
     hss_vec_init(&changed, sizeof(int64_t));
-    item *kept = key ? care_wl_get(st, key, version, &bytes, &changed, &base) : NULL;
-    hss_code rc;
-    if (kept) {
-        size_t n = bytes / sizeof *kept;
+    care_wl_items *kept = key ? care_wl_get(st, key, version, &changed, &base) : NULL;
+    item *items = NULL;
+    size_t n = 0;
+    hss_code rc = HSS_OK;
+    if (kept && !changed.len) {
+        pg->hit = 1; /* as kept */
+        *out = kept;
+    } else if (kept) {
         int64_t *ids = changed.items;
         size_t nids = 0;
-        if (changed.len)
-            qsort(ids, changed.len, sizeof *ids, id_cmp);
+        qsort(ids, changed.len, sizeof *ids, id_cmp);
         for (size_t i = 0; i < changed.len; i++)
             if (!nids || ids[nids - 1] != ids[i])
                 ids[nids++] = ids[i];
-        rc = nids ? items_patch(st, r, v, day, all, ids, nids, &kept, &n, err) : HSS_OK;
-        if (!rc && nids)
-            care_wl_put(st, key, v, version, kept, n * sizeof *kept, base, ids, nids);
-        pg->hit = 1 + (nids > 0); /* 1: as kept, 2: patched */
-        *out = kept;
-        *n_out = n;
-        if (rc)
-            free(kept);
+        rc = items_patch(st, r, v, day, all, ids, nids, kept->data, kept->bytes / sizeof(item), &items, &n, err);
+        care_wl_items_release(kept);
+        if (!rc) {
+            *out = care_wl_items_new(items, n * sizeof *items);
+            care_wl_put(st, key, v, version, *out, base, ids, nids);
+        }
+        pg->hit = 2; /* patched */
     } else {
-        rc = items_compute(st, r, v, day, all, out, n_out, err);
-        if (!rc && key)
-            care_wl_put(st, key, v, version, *out, *n_out * sizeof **out, 0, NULL, 0);
+        rc = items_compute(st, r, v, day, all, &items, &n, err);
+        if (!rc) {
+            *out = care_wl_items_new(items, n * sizeof *items);
+            if (key)
+                care_wl_put(st, key, v, version, *out, 0, NULL, 0);
+        }
     }
     hss_vec_free(&changed);
     if (rc) {
@@ -484,12 +503,13 @@ hss_code hss_care_worklist_page(hss_store *st, const hss_care_rules *r, const hs
     hss_code rc = care_viewer_check(st, v, err);
     if (rc)
         return rc;
-    item *items = NULL;
-    size_t len = 0;
+    care_wl_items *list = NULL;
     char *key = NULL;
     int64_t version = 0;
-    if ((rc = items_kept(st, r, v, day, all, pg, &items, &len, &key, &version, err)))
+    if ((rc = items_kept(st, r, v, day, all, pg, &list, &key, &version, err)))
         return rc;
+    const item *items = list->data;
+    size_t len = list->bytes / sizeof *items;
     size_t from = 0, n = len;
     if (pg) {
         from = pg->offset < len ? pg->offset : len;
@@ -498,7 +518,7 @@ hss_code hss_care_worklist_page(hss_store *st, const hss_care_rules *r, const hs
         pg->by_action = counts_of(items, len, pg->en);
     }
     rc = page_rows(st, v, items + from, n, pg && pg->en, key, version, out, err);
-    free(items);
+    care_wl_items_release(list);
     free(key);
     if (rc && pg) {
         hss_table_free(pg->by_action);

@@ -34,8 +34,7 @@ typedef struct {
     int64_t version;  /* data version the items are known to be right at */
     char **villages;  /* the unit's villages, sorted */
     size_t nvillages;
-    void *items;
-    size_t bytes;
+    care_wl_items *items; /* shared with the readers that use it (a reference each) */
     care_person *people; /* sorted by id: the names read for this list's pages */
     size_t npeople;
     unsigned long used; /* for eviction: the least recently used goes */
@@ -151,15 +150,51 @@ static care_person *person_find(const entry *e, int64_t id)
     return e->npeople ? bsearch(&key, e->people, e->npeople, sizeof *e->people, person_cmp) : NULL;
 }
 
-static void entry_clear(entry *e)
+care_wl_items *care_wl_items_new(void *data, size_t bytes)
 {
+    care_wl_items *it = hss_xmalloc(sizeof *it);
+    it->refs = 1;
+    it->data = data;
+    it->bytes = bytes;
+    return it;
+}
+
+/* Drops a reference, with mu held; returns the items to free when it was the last. */
+static care_wl_items *items_unref(care_wl_items *it)
+{
+    return it && --it->refs == 0 ? it : NULL;
+}
+
+static void items_free(care_wl_items *it)
+{
+    if (it) {
+        free(it->data);
+        free(it);
+    }
+}
+
+void care_wl_items_release(care_wl_items *it)
+{
+    if (!it)
+        return;
+    pthread_mutex_lock(&mu);
+    care_wl_items *last = items_unref(it);
+    pthread_mutex_unlock(&mu);
+    items_free(last);
+}
+
+/* With mu held; what it frees is small, but the items may be the last reference to a whole
+ * list: freed by the caller after the lock (entry_clear's return). */
+static care_wl_items *entry_clear(entry *e)
+{
+    care_wl_items *last = items_unref(e->items);
     people_clear(e->people, e->npeople);
     for (size_t i = 0; i < e->nvillages; i++)
         free(e->villages[i]);
     free(e->villages);
     free(e->key);
-    free(e->items);
     memset(e, 0, sizeof *e);
+    return last;
 }
 
 char *care_wl_key(hss_store *st, const hss_care_viewer *v, const hss_care_rules *r, int32_t day, int all)
@@ -177,9 +212,9 @@ char *care_wl_key(hss_store *st, const hss_care_viewer *v, const hss_care_rules 
     return hss_buf_steal(&b);
 }
 
-void *care_wl_get(hss_store *st, const char *key, int64_t version, size_t *bytes, hss_vec *changed, int64_t *base)
+care_wl_items *care_wl_get(hss_store *st, const char *key, int64_t version, hss_vec *changed, int64_t *base)
 {
-    void *out = NULL;
+    care_wl_items *out = NULL;
     pthread_mutex_lock(&mu);
     for (size_t i = 0; i < ENTRIES; i++) {
         entry *e = &cache[i];
@@ -208,9 +243,8 @@ void *care_wl_get(hss_store *st, const char *key, int64_t version, size_t *bytes
         }
         e->used = ++use_clock;
         *base = e->version;
-        out = hss_xmalloc(e->bytes ? e->bytes : 1);
-        memcpy(out, e->items, e->bytes);
-        *bytes = e->bytes;
+        out = e->items;
+        out->refs++;
         break;
     }
     pthread_mutex_unlock(&mu);
@@ -248,25 +282,25 @@ static char **unit_villages(hss_store *st, const hss_care_viewer *v, size_t *n)
     return vs;
 }
 
-void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64_t version, const void *items,
-                 size_t bytes, int64_t base, const int64_t *drop, size_t ndrop)
+/* care_wl_put with mu held. Without villages (vs NULL) it only stores a patch of the entry
+ * kept at `base`, whose villages it keeps, and returns 0 when there is none; with them it
+ * stores the list in any case (the villages are then the entry's, or freed). */
+static int put_locked(const char *key, int64_t version, care_wl_items *it, int64_t base, const int64_t *drop,
+                      size_t ndrop, char **vs, size_t nv, care_wl_items **dropped)
 {
-    size_t nv = 0;
-    char **vs = unit_villages(st, v, &nv);
-    if (!vs)
-        return;
-    pthread_mutex_lock(&mu);
     entry *e = NULL;
     for (size_t i = 0; i < ENTRIES && !e; i++)
         if (cache[i].key && strcmp(cache[i].key, key) == 0)
             e = &cache[i];
     if (e && e->version > version) { /* a newer list is kept already */
-        pthread_mutex_unlock(&mu);
-        for (size_t i = 0; i < nv; i++)
+        for (size_t i = 0; vs && i < nv; i++)
             free(vs[i]);
         free(vs);
-        return;
+        return 1;
     }
+    int patch = base && e && e->version == base;
+    if (!vs && !patch)
+        return 0;
     for (size_t i = 0; i < ENTRIES && !e; i++)
         if (!cache[i].key)
             e = &cache[i];
@@ -276,10 +310,10 @@ void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64
             if (cache[i].used < e->used)
                 e = &cache[i];
     }
-    /* a patch of the list as kept keeps the names of those it did not patch */
+    /* a patch of the list as kept keeps its villages and the names of those it did not patch */
     care_person *people = NULL;
     size_t npeople = 0;
-    if (base && e->key && strcmp(e->key, key) == 0 && e->version == base) {
+    if (patch) {
         people = e->people;
         for (size_t i = 0; i < e->npeople; i++) {
             if (bsearch(&people[i].id, drop, ndrop, sizeof *drop, id_cmp)) {
@@ -291,19 +325,43 @@ void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64
         }
         e->people = NULL;
         e->npeople = 0;
+        if (!vs) {
+            vs = e->villages;
+            nv = e->nvillages;
+            e->villages = NULL;
+            e->nvillages = 0;
+        }
     }
-    entry_clear(e);
+    *dropped = entry_clear(e);
     e->people = people;
     e->npeople = npeople;
     e->key = hss_xstrdup(key);
     e->version = version;
     e->villages = vs;
     e->nvillages = nv;
-    e->items = hss_xmalloc(bytes ? bytes : 1);
-    memcpy(e->items, items, bytes);
-    e->bytes = bytes;
+    e->items = it;
+    it->refs++;
     e->used = ++use_clock;
+    return 1;
+}
+
+void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64_t version, care_wl_items *it,
+                 int64_t base, const int64_t *drop, size_t ndrop)
+{
+    care_wl_items *dropped = NULL;
+    pthread_mutex_lock(&mu);
+    int done = base && put_locked(key, version, it, base, drop, ndrop, NULL, 0, &dropped);
     pthread_mutex_unlock(&mu);
+    if (!done) {
+        size_t nv = 0;
+        char **vs = unit_villages(st, v, &nv);
+        if (!vs)
+            return;
+        pthread_mutex_lock(&mu);
+        put_locked(key, version, it, 0, NULL, 0, vs, nv, &dropped);
+        pthread_mutex_unlock(&mu);
+    }
+    items_free(dropped);
 }
 
 /* ---- the names of the residents listed ---------------------------------------------------- */
@@ -366,7 +424,7 @@ void hss_care_worklist_cache_clear(void)
 {
     pthread_mutex_lock(&mu);
     for (size_t i = 0; i < ENTRIES; i++)
-        entry_clear(&cache[i]);
+        items_free(entry_clear(&cache[i]));
     disabled = -1;
     pthread_mutex_unlock(&mu);
 }
