@@ -110,3 +110,19 @@ hss_code care_access_log_many(hss_store *st, const char *user, const char *actio
     care_timestamp(x.at);
     return hss_store_write(st, write_rows, &x, err);
 }
+
+hss_code hss_care_audit_list(hss_store *st, const char *user, const char *action, const int64_t *ids, size_t n,
+                             hss_error *err)
+{
+    if (!n)
+        return HSS_OK;
+    hss_buf b;
+    hss_buf_init(&b);
+    hss_buf_putc(&b, '[');
+    for (size_t i = 0; i < n; i++)
+        hss_buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+    hss_buf_putc(&b, ']');
+    hss_code rc = care_access_log_many(st, user, action, b.data, NULL, err);
+    hss_buf_free(&b);
+    return rc;
+}

@@ -115,6 +115,12 @@ hss_code hss_care_audit(hss_store *st, const char *user, const char *action, int
 /* The same when the caller knows the resident's county (NULL or "": looked up). */
 hss_code hss_care_audit_county(hss_store *st, const char *user, const char *action, int64_t resident_id,
                                const char *county, hss_error *err);
+/* One row for a read of a list of residents (ids[0..n), as listed; none when n is 0): the row
+ * names the list, which is stored once however often it is read (access_batch.c), and the
+ * resident's log and `hss audit` show it as a row per resident. In the caller's transaction
+ * when one is open. */
+hss_code hss_care_audit_list(hss_store *st, const char *user, const char *action, const int64_t *ids, size_t n,
+                             hss_error *err);
 
 /* ---- teams and contracts (contract.c) ------------------------------------------------------ */
 

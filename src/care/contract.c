@@ -396,6 +396,8 @@ hss_code hss_care_contracts(hss_store *st, const hss_care_viewer *v, int32_t day
     hss_table_add_col(t, "end_date", "结束", HSS_COL_TEXT);
     hss_table_add_col(t, "renewal_of", "续约自", HSS_COL_INT);
     hss_table_add_col(t, "active", "有效", HSS_COL_INT);
+    hss_vec ids; /* the residents listed: one access-log row names them */
+    hss_vec_init(&ids, sizeof(int64_t));
     while (hss_store_step(s) == HSS_ROW) {
         char m[19];
         hss_care_id_mask(care_col_text(s, 2), m);
@@ -408,9 +410,10 @@ hss_code hss_care_contracts(hss_store *st, const hss_care_viewer *v, int32_t day
         if (!hss_store_col_is_null(s, 8))
             hss_table_set_int(t, 8, hss_store_col_int64(s, 8));
         hss_table_set_int(t, 9, hss_store_col_int(s, 9));
-        if ((rc = hss_care_audit(st, v && v->user ? v->user : "unknown", "contracts", hss_store_col_int64(s, 1), err)))
-            break;
+        *(int64_t *)hss_vec_push(&ids) = hss_store_col_int64(s, 1);
     }
     hss_store_finalize(s);
+    rc = hss_care_audit_list(st, v && v->user ? v->user : "unknown", "contracts", ids.items, ids.len, err);
+    hss_vec_free(&ids);
     return care_commit_table(st, rc, t, out, err);
 }

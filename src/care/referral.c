@@ -303,6 +303,8 @@ static hss_code referrals(hss_store *st, const hss_care_viewer *v, const char *r
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         hss_table_add_col(t, cols[i][0], cols[i][1],
                           i <= 1 || i == 6 || i == 7 || i == 16 ? HSS_COL_INT : HSS_COL_TEXT);
+    hss_vec ids; /* the residents listed: one access-log row names them */
+    hss_vec_init(&ids, sizeof(int64_t));
     while (hss_store_step(s) == HSS_ROW) {
         hss_table_add_row(t);
         for (int i = 0; i < 18; i++) {
@@ -318,10 +320,11 @@ static hss_code referrals(hss_store *st, const hss_care_viewer *v, const char *r
                 hss_table_set_text(t, (size_t)i, care_col_text(s, i));
             }
         }
-        if ((rc = hss_care_audit(st, v && v->user ? v->user : "unknown", "referrals", hss_store_col_int64(s, 1), err)))
-            break;
+        *(int64_t *)hss_vec_push(&ids) = hss_store_col_int64(s, 1);
     }
     hss_store_finalize(s);
+    rc = hss_care_audit_list(st, v && v->user ? v->user : "unknown", "referrals", ids.items, ids.len, err);
+    hss_vec_free(&ids);
     return care_commit_table(st, rc, t, out, err);
 }
 

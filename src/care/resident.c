@@ -568,17 +568,20 @@ hss_code hss_care_residents_list(hss_store *st, const hss_care_viewer *v, int32_
     }
     hss_table *t = hss_table_new();
     add_resident_cols(t);
+    hss_vec ids; /* the residents listed: one access-log row names them */
+    hss_vec_init(&ids, sizeof(int64_t));
     int r;
     while ((r = hss_store_step(s)) == HSS_ROW) {
         hss_table_add_row(t);
         set_resident_cols(t, s, day);
-        rc = hss_care_audit(st, v && v->user ? v->user : "unknown", "list", hss_store_col_int64(s, 0), err);
-        if (rc)
-            break;
+        *(int64_t *)hss_vec_push(&ids) = hss_store_col_int64(s, 0);
     }
     hss_store_finalize(s);
-    if (!rc && r != HSS_DONE)
+    if (r != HSS_DONE)
         rc = hss_store_error(st, err, "reading residents");
+    else
+        rc = hss_care_audit_list(st, v && v->user ? v->user : "unknown", "list", ids.items, ids.len, err);
+    hss_vec_free(&ids);
     if (!rc)
         rc = hss_store_commit(st, err);
     else

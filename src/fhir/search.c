@@ -255,7 +255,8 @@ static void rset_add(rset *r, int64_t id)
     r->ids[r->n++] = id;
 }
 
-/* One access-log row per named resident read (action fhir), or per refusal (denied). */
+/* One access-log row for the named residents read (action fhir: one row naming their list),
+ * and one for a refusal (denied). */
 static hss_code audit(hss_store *st, const hss_fhir_viewer *v, const rset *read, int64_t denied, hss_error *err)
 {
     if ((!read || !read->n) && !denied)
@@ -263,8 +264,8 @@ static hss_code audit(hss_store *st, const hss_fhir_viewer *v, const rset *read,
     if (hss_store_begin(st, err))
         return HSS_EDB;
     hss_code rc = HSS_OK;
-    for (size_t i = 0; read && i < read->n && !rc; i++)
-        rc = hss_care_audit(st, v->user, "fhir", read->ids[i], err);
+    if (read && read->n)
+        rc = hss_care_audit_list(st, v->user, "fhir", read->ids, read->n, err);
     if (!rc && denied)
         rc = hss_care_audit(st, v->user, "denied", denied, err);
     if (rc) {

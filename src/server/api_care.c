@@ -353,8 +353,9 @@ static enum MHD_Result api_residents(hss_req *r)
     cJSON_AddNumberToObject(o, "total", (double)total);
     cJSON_AddNumberToObject(o, "offset", (double)offset);
     cJSON *a = cJSON_AddArrayToObject(o, "items");
-    hss_code c = HSS_OK;
-    for (size_t i = 0; !c && i < hss_table_rows(t); i++) {
+    size_t n = hss_table_rows(t);
+    int64_t *ids = hss_xmalloc((n ? n : 1) * sizeof *ids); /* the residents listed: one access-log row */
+    for (size_t i = 0; i < n; i++) {
         cJSON *x = cJSON_CreateObject();
         char m[19];
         hss_care_id_mask(hss_table_cell(t, i, 1), m);
@@ -376,9 +377,11 @@ static enum MHD_Result api_residents(hss_req *r)
         hss_json_cell(x, "generated", t, i, 8, 'b');
         hss_buf_free(&g);
         cJSON_AddItemToArray(a, x);
-        c = hss_care_audit(r->st, r->user, "list", id, &err);
+        ids[i] = id;
     }
     hss_table_free(t);
+    hss_code c = hss_care_audit_list(r->st, r->user, "list", ids, n, &err);
+    free(ids);
     if (c || hss_store_commit(r->st, &err)) {
         hss_store_rollback(r->st);
         cJSON_Delete(o);

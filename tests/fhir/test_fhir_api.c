@@ -111,7 +111,7 @@ static cJSON *entry_resource(const cJSON *bundle, int i)
 static long long access_rows(const char *user, const char *action, long long resident)
 {
     char sql[300];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM care_access_log WHERE user_name='%s' AND action='%s' AND resident_id=%lld",
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM care_access_seen WHERE user_name='%s' AND action='%s' AND resident_id=%lld",
              user, action, resident);
     return db_query_int(db, sql);
 }

@@ -88,10 +88,11 @@ static void every_access_leaves_one_row(void **state)
     snprintf(ref, sizeof ref, "/api/v1/care/referrals/%lld/transition", (long long)g_fx.ref_a);
     snprintf(unk, sizeof unk, "/api/v1/care/residents/%s", unknown);
     const call calls[] = {
-        /* reads of named persons: one row each (a list: one per person listed) */
+        /* reads of named persons: one row each (a list: one row naming the persons listed) */
         {&g_admin, "GET", a_show, NULL, 0, 200, 1, 0},
         {&g_admin, "GET", a_log, NULL, 0, 200, 1, 0},
-        {&g_liandu, "GET", "/api/v1/care/residents?village=331102101201", NULL, 0, 200, 2, 0},
+        {&g_liandu, "GET", "/api/v1/care/residents?village=331102101201", NULL, 0, 200, 1, 0},
+        {&g_liandu, "GET", "/api/v1/care/referrals", NULL, 0, 200, 1, 0},
         {&g_resa, "GET", "/api/v1/care/residents/me", NULL, 0, 200, 1, 0},
         {&g_admin, "GET", "/api/v1/facilities/F1", NULL, 0, 200, 1, 0},
         /* exports */
@@ -128,6 +129,8 @@ static void every_access_leaves_one_row(void **state)
     };
     for (size_t i = 0; i < sizeof calls / sizeof *calls; i++)
         one(&calls[i], calls[i].path);
+    /* the list's one row names both residents listed: the view (and `hss audit`) shows each */
+    assert_int_equal(db_query_int(g_db, "SELECT count(*) FROM care_access_seen WHERE user_name='liandu' AND action='list'"), 2);
 }
 
 /* A write's row commits with it: the referral moved above has its row, with the status. */
