@@ -45,9 +45,19 @@ void hss_day_format(long day, char out[11])
 {
     int y, m, d;
     hss_civil_from_days(day, &y, &m, &d);
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
-    memcpy(out, tmp, 10);
+    /* as "%04d-%02d-%02d" of y % 10000, m, d (years before 1 do not occur), without snprintf:
+     * a worklist page formats two dates a row */
+    unsigned yy = (unsigned)(y < 0 ? -y : y) % 10000, mm = (unsigned)m % 100, dd = (unsigned)d % 100;
+    out[0] = (char)('0' + yy / 1000);
+    out[1] = (char)('0' + yy / 100 % 10);
+    out[2] = (char)('0' + yy / 10 % 10);
+    out[3] = (char)('0' + yy % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + mm / 10);
+    out[6] = (char)('0' + mm % 10);
+    out[7] = '-';
+    out[8] = (char)('0' + dd / 10);
+    out[9] = (char)('0' + dd % 10);
     out[10] = 0;
 }
 

@@ -118,11 +118,25 @@ void hss_table_set_text(hss_table *t, size_t col, const char *s)
     *c = s ? (char *)k->last : NULL;
 }
 
+/* n's decimal digits, written backwards from the end of tmp, without snprintf (a worklist
+ * page and a findings table write many): the start of the text. */
+static char *int_text(long long n, char tmp[32])
+{
+    char *p = tmp + 32;
+    *--p = '\0';
+    unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (n < 0)
+        *--p = '-';
+    return p;
+}
+
 void hss_table_set_int(hss_table *t, size_t col, long long v)
 {
     char tmp[32];
-    snprintf(tmp, sizeof tmp, "%lld", v);
-    hss_table_set_text(t, col, tmp);
+    hss_table_set_text(t, col, int_text(v, tmp));
 }
 
 void hss_table_set_real(hss_table *t, size_t col, double v, int decimals)
@@ -131,16 +145,7 @@ void hss_table_set_real(hss_table *t, size_t col, double v, int decimals)
     /* A whole number (most counts and targets) prints as its digits, as below it would after
      * trimming; without snprintf, which a findings table calls a quarter of a million times. */
     if (v > -1e15 && v < 1e15 && v == (double)(long long)v) { /* (NaN fails the first test) */
-        long long n = (long long)v;
-        char *p = tmp + sizeof tmp;
-        *--p = '\0';
-        unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
-        do
-            *--p = (char)('0' + u % 10);
-        while (u /= 10);
-        if (n < 0)
-            *--p = '-';
-        hss_table_set_text(t, col, p);
+        hss_table_set_text(t, col, int_text((long long)v, tmp));
         return;
     }
     snprintf(tmp, sizeof tmp, "%.*f", decimals, v);

@@ -370,8 +370,16 @@ int64_t hss_store_data_version(hss_store *st)
 
 hss_code hss_store_bump_version(hss_store *st, hss_error *err)
 {
-    return hss_store_exec(st, "INSERT INTO hss_meta(key,value) VALUES('data_version','1') "
-                              "ON CONFLICT(key) DO UPDATE SET value=CAST(CAST(hss_meta.value AS INTEGER)+1 AS TEXT)", err);
+    /* a prepared statement (kept by the connection), not hss_store_exec's text parsed again:
+     * every care write bumps the version */
+    hss_stmt *s = hss_store_prepare(st, "INSERT INTO hss_meta(key,value) VALUES('data_version','1') "
+                                        "ON CONFLICT(key) DO UPDATE SET value=CAST(CAST(hss_meta.value AS INTEGER)+1 AS TEXT)",
+                                    err);
+    if (!s)
+        return HSS_EDB;
+    int rc = hss_store_step(s);
+    hss_store_finalize(s);
+    return rc == HSS_DONE ? HSS_OK : hss_store_error(st, err, "bumping the data version");
 }
 
 hss_code hss_store_meta_set(hss_store *st, const char *key, const char *value, hss_error *err)
