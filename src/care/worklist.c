@@ -390,7 +390,10 @@ static hss_table *counts_of(const item *items, size_t len, int en)
     size_t nk = 0;
     for (size_t i = 0; i < len; i++) {
         size_t j = 0;
-        while (j < nk && strcmp(k[j].first->action_id, items[i].action_id) != 0)
+        /* action ids are static strings, mostly one pointer per action: compared as pointers
+         * first */
+        while (j < nk && k[j].first->action_id != items[i].action_id &&
+               strcmp(k[j].first->action_id, items[i].action_id) != 0)
             j++;
         if (j == nk) {
             if (nk == sizeof k / sizeof *k)
