@@ -7,6 +7,8 @@
 
 #include "care/care.h"
 
+#include <pthread.h>
+
 static char *g_dir;
 static void ok(hss_code rc, const hss_error *err);
 
@@ -670,6 +672,59 @@ static void kept_worklists_answer_as_fresh_ones(void **state)
     hss_store_close(st);
 }
 
+typedef struct {
+    hss_store *st;
+    const int64_t *ids;
+    size_t n;
+    hss_code rc;
+} list_reader;
+
+static void *read_list(void *arg)
+{
+    list_reader *x = arg;
+    hss_error err;
+    hss_error_clear(&err);
+    x->rc = hss_care_audit_list(x->st, "second", "worklist", x->ids, x->n, &err);
+    return NULL;
+}
+
+/* Two connections storing the same new list at once: the second waits for the first and uses
+ * its list (on PostgreSQL its insert does nothing, on SQLite it waits for the write lock), so
+ * the list is stored once and both reads name it. */
+static void a_list_read_at_once_by_two_is_stored_once(void **state)
+{
+    (void)state;
+    char path[600];
+    cohort c;
+    hss_store *st = build_cohort("lists.db", &c, path);
+    hss_error err;
+    hss_error_clear(&err);
+    hss_store *other = hss_store_open(path, &err);
+    assert_non_null(other);
+    int64_t ids[3];
+    for (int i = 0; i < 3; i++)
+        ids[i] = hss_test_query_int(st, i == 0 ? "SELECT min(id) FROM care_resident"
+                                           : i == 1 ? "SELECT max(id) FROM care_resident"
+                                                    : "SELECT min(id) FROM care_resident WHERE id > (SELECT min(id) FROM care_resident)");
+    long long lists = hss_test_query_int(st, "SELECT count(*) FROM care_access_list");
+    ok(hss_store_begin(st, &err), &err);
+    ok(hss_care_audit_list(st, "first", "worklist", ids, 3, &err), &err);
+    list_reader x = {other, ids, 3, HSS_EDB};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, read_list, &x), 0);
+    struct timespec pause = {0, 200 * 1000 * 1000};
+    nanosleep(&pause, NULL); /* the second is waiting for the first's transaction */
+    ok(hss_store_commit(st, &err), &err);
+    pthread_join(t, NULL);
+    assert_int_equal(x.rc, HSS_OK);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_list"), lists + 1);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(DISTINCT list_id) FROM care_access_log "
+                                            "WHERE user_name IN ('first','second')"), 1);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_seen WHERE user_name IN ('first','second')"), 6);
+    hss_store_close(other);
+    hss_store_close(st);
+}
+
 static void bad_records_are_refused(void **state)
 {
     (void)state;
@@ -966,6 +1021,7 @@ int main(void)
         cmocka_unit_test(worklist_scope_and_audit),
         cmocka_unit_test(worklist_pages_log_only_the_rows_shown),
         cmocka_unit_test(kept_worklists_answer_as_fresh_ones),
+        cmocka_unit_test(a_list_read_at_once_by_two_is_stored_once),
         cmocka_unit_test(bad_records_are_refused),
         cmocka_unit_test(team_phone),
         cmocka_unit_test(cli_commands),
