@@ -966,9 +966,17 @@ static void demo_generation(void **state)
     }
     hss_store_finalize(lv);
     free(ps);
+    /* a list of generated residents read: generating again removes its read and the list */
+    int64_t listed[2] = {hss_test_query_int(st, "SELECT min(id) FROM care_resident WHERE generated=1"),
+                         hss_test_query_int(st, "SELECT max(id) FROM care_resident WHERE generated=1")};
+    ok(hss_care_audit_list(st, "doc", "worklist", listed, 2, &err), &err);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_seen WHERE user_name='doc' AND action='worklist'"), 2);
     /* deterministic: again with the same seed gives the same IDs; real data is kept */
     char *ids1 = all_id_numbers(st);
     ok(hss_care_generate_demo(st, 7, 1.0, &err), &err);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log WHERE list_id IS NOT NULL"), 0);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_list"), 0);
+    assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_list_member"), 0);
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_resident"), 600);
     long long ids = hss_test_query_int(st, "SELECT count(DISTINCT id_number) FROM care_resident");
     assert_int_equal(ids, 600);
