@@ -135,6 +135,11 @@ typedef struct {
     char county[8];
     char *name, *village;
 } care_person;
+/* Orders people by id (qsort, bsearch); frees p[0..n) with their names, and p. */
+int care_person_cmp(const void *a, const void *b);
+void care_people_free(care_person *p, size_t n);
+/* Orders int64_t ids (qsort, bsearch). */
+int care_id_cmp(const void *a, const void *b);
 /* Copies into out[] (names duplicated) those of ids[0..n) kept with key's list while it is at
  * exactly `version`, setting found[i]; returns how many. */
 size_t care_wl_people_get(const char *key, int64_t version, const int64_t *ids, size_t n, care_person *out,

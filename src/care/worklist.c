@@ -48,21 +48,6 @@ static int item_cmp(const void *a, const void *b)
 /* A listed resident's name, masked ID number and village name (care_int.h). */
 typedef care_person person;
 
-static int person_cmp(const void *a, const void *b)
-{
-    const person *x = a, *y = b;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static void people_free(person *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(p[i].name);
-        free(p[i].village);
-    }
-    free(p);
-}
-
 /* Appends to p[*len..) (capacity *cap) the residents of `county` whose ids are in the JSON
  * array ids (one query, not one per row). The county is named so that on PostgreSQL the query
  * reads that county's partition of care_resident alone, by its index: by id alone it probed all
@@ -125,10 +110,10 @@ static hss_code people_of(hss_store *st, const item *items, size_t n, person **o
     }
     hss_buf_free(&ids);
     if (rc) {
-        people_free(p, len);
+        care_people_free(p, len);
         return rc;
     }
-    qsort(p, len, sizeof *p, person_cmp);
+    qsort(p, len, sizeof *p, care_person_cmp);
     *out = p;
     *len_out = len;
     return HSS_OK;
@@ -170,10 +155,10 @@ static hss_code people_kept(hss_store *st, const item *items, size_t n, const ch
     free(found);
     free(ids);
     if (rc) {
-        people_free(p, got);
+        care_people_free(p, got);
         return rc;
     }
-    qsort(p, got, sizeof *p, person_cmp);
+    qsort(p, got, sizeof *p, care_person_cmp);
     *out = p;
     *len_out = got;
     return HSS_OK;
@@ -286,12 +271,6 @@ static hss_code items_compute(hss_store *st, const hss_care_rules *r, const hss_
     return HSS_OK;
 }
 
-static int id_cmp(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* A kept list brought up to date: a copy of kept[0..n) without the rows of the residents in
  * changed[] (sorted, unique), and their rows computed again from what is stored now, merged in
  * (the list stays sorted: only the few new rows are sorted). */
@@ -312,7 +291,7 @@ static hss_code items_patch(hss_store *st, const hss_care_rules *r, const hss_ca
     item *items = hss_xmalloc((n + len ? n + len : 1) * sizeof *items);
     size_t m = 0, f = 0;
     for (size_t i = 0; i < n; i++) {
-        if (bsearch(&kept[i].resident_id, changed, nchanged, sizeof *changed, id_cmp))
+        if (bsearch(&kept[i].resident_id, changed, nchanged, sizeof *changed, care_id_cmp))
             continue;
         while (f < len && item_cmp(&fresh[f], &kept[i]) < 0)
             items[m++] = fresh[f++];
@@ -348,7 +327,7 @@ static hss_code items_kept(hss_store *st, const hss_care_rules *r, const hss_car
     } else if (kept) {
         int64_t *ids = changed.items;
         size_t nids = 0;
-        qsort(ids, changed.len, sizeof *ids, id_cmp);
+        qsort(ids, changed.len, sizeof *ids, care_id_cmp);
         for (size_t i = 0; i < changed.len; i++)
             if (!nids || ids[nids - 1] != ids[i])
                 ids[nids++] = ids[i];
@@ -462,7 +441,7 @@ static hss_code page_rows(hss_store *st, const hss_care_viewer *v, const item *i
         const item *it = &items[i];
         hss_table_add_row(t);
         hss_table_set_int(t, 0, it->resident_id);
-        person key = {.id = it->resident_id}, *p = bsearch(&key, people, npeople, sizeof *people, person_cmp);
+        person key = {.id = it->resident_id}, *p = bsearch(&key, people, npeople, sizeof *people, care_person_cmp);
         if (p) {
             hss_table_set_text(t, 1, p->masked);
             hss_table_set_text(t, 2, p->name);
@@ -486,7 +465,7 @@ static hss_code page_rows(hss_store *st, const hss_care_viewer *v, const item *i
             county = "";
     char common[8];
     snprintf(common, sizeof common, "%s", county);
-    people_free(people, npeople);
+    care_people_free(people, npeople);
     /* an empty page reads nobody: no access-log row */
     rc = len ? care_access_log_many(st, v->user, "worklist", ids.data, common, err) : HSS_OK;
     hss_buf_free(&ids);

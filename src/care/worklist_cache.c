@@ -123,7 +123,7 @@ static int changes_read(hss_store *st, int64_t from, int64_t to, char **villages
 
 /* ---- entries ------------------------------------------------------------------------------- */
 
-static void people_clear(care_person *p, size_t n)
+void care_people_free(care_person *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(p[i].name);
@@ -132,13 +132,13 @@ static void people_clear(care_person *p, size_t n)
     free(p);
 }
 
-static int id_cmp(const void *a, const void *b)
+int care_id_cmp(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return x < y ? -1 : x > y;
 }
 
-static int person_cmp(const void *a, const void *b)
+int care_person_cmp(const void *a, const void *b)
 {
     const care_person *x = a, *y = b;
     return x->id < y->id ? -1 : x->id > y->id;
@@ -147,7 +147,7 @@ static int person_cmp(const void *a, const void *b)
 static care_person *person_find(const entry *e, int64_t id)
 {
     care_person key = {.id = id};
-    return e->npeople ? bsearch(&key, e->people, e->npeople, sizeof *e->people, person_cmp) : NULL;
+    return e->npeople ? bsearch(&key, e->people, e->npeople, sizeof *e->people, care_person_cmp) : NULL;
 }
 
 care_wl_items *care_wl_items_new(void *data, size_t bytes)
@@ -188,7 +188,7 @@ void care_wl_items_release(care_wl_items *it)
 static care_wl_items *entry_clear(entry *e)
 {
     care_wl_items *last = items_unref(e->items);
-    people_clear(e->people, e->npeople);
+    care_people_free(e->people, e->npeople);
     for (size_t i = 0; i < e->nvillages; i++)
         free(e->villages[i]);
     free(e->villages);
@@ -316,7 +316,7 @@ static int put_locked(const char *key, int64_t version, care_wl_items *it, int64
     if (patch) {
         people = e->people;
         for (size_t i = 0; i < e->npeople; i++) {
-            if (bsearch(&people[i].id, drop, ndrop, sizeof *drop, id_cmp)) {
+            if (bsearch(&people[i].id, drop, ndrop, sizeof *drop, care_id_cmp)) {
                 free(people[i].name);
                 free(people[i].village);
             } else {
@@ -408,14 +408,14 @@ void care_wl_people_put(const char *key, int64_t version, const care_person *p, 
         e->people = hss_xrealloc(e->people, (had + n) * sizeof *e->people);
         for (size_t i = 0; i < n; i++) {
             care_person probe = {.id = p[i].id};
-            if (had && bsearch(&probe, e->people, had, sizeof *e->people, person_cmp))
+            if (had && bsearch(&probe, e->people, had, sizeof *e->people, care_person_cmp))
                 continue;
             care_person *q = &e->people[e->npeople++];
             *q = p[i];
             q->name = hss_xstrdup(p[i].name);
             q->village = hss_xstrdup(p[i].village);
         }
-        qsort(e->people, e->npeople, sizeof *e->people, person_cmp);
+        qsort(e->people, e->npeople, sizeof *e->people, care_person_cmp);
     }
     pthread_mutex_unlock(&mu);
 }
