@@ -33,8 +33,8 @@ static hss_code list_members(hss_store *st, int64_t id, const char *ids, const c
     hss_stmt *s = hss_store_prepare(st, known ? "INSERT INTO care_access_list_member(list_id,resident_id,county_code) "
                                                 "SELECT ?1,value,?3 FROM json_each(?2) WHERE true ON CONFLICT DO NOTHING"
                                               : "INSERT INTO care_access_list_member(list_id,resident_id,county_code) "
-                                                "SELECT ?1,value,coalesce((SELECT r.county_code FROM care_resident r "
-                                                "WHERE r.id=value),'') FROM json_each(?2) WHERE true ON CONFLICT DO NOTHING", err);
+                                                "SELECT ?1,value," CARE_COUNTY_OF("value") " FROM json_each(?2) "
+                                                "WHERE true ON CONFLICT DO NOTHING", err);
     if (!s)
         return HSS_EDB;
     hss_store_bind_int64(s, 1, id);
@@ -103,26 +103,26 @@ static hss_code write_rows(hss_store *st, void *ctx, hss_error *err)
     return care_step_done(st, s, err, "writing the access log");
 }
 
-hss_code care_access_log_many(hss_store *st, const char *user, const char *action, const char *ids, const char *county,
-                              hss_error *err)
-{
-    rows x = {.user = user, .action = action, .ids = ids, .county = county};
-    care_timestamp(x.at);
-    return hss_store_write(st, write_rows, &x, err);
-}
-
-hss_code hss_care_audit_list(hss_store *st, const char *user, const char *action, const int64_t *ids, size_t n,
-                             hss_error *err)
+hss_code care_access_log_list(hss_store *st, const char *user, const char *action, const int64_t *ids, size_t n,
+                              const char *county, hss_error *err)
 {
     if (!n)
-        return HSS_OK;
-    hss_buf b;
+        return HSS_OK; /* a list of nobody reads nobody */
+    hss_buf b; /* the ids as a JSON array: the stored list and its digest */
     hss_buf_init(&b);
     hss_buf_putc(&b, '[');
     for (size_t i = 0; i < n; i++)
         hss_buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
     hss_buf_putc(&b, ']');
-    hss_code rc = care_access_log_many(st, user, action, b.data, NULL, err);
+    rows x = {.user = user, .action = action, .ids = b.data, .county = county};
+    care_timestamp(x.at);
+    hss_code rc = hss_store_write(st, write_rows, &x, err);
     hss_buf_free(&b);
     return rc;
+}
+
+hss_code hss_care_audit_list(hss_store *st, const char *user, const char *action, const int64_t *ids, size_t n,
+                             hss_error *err)
+{
+    return care_access_log_list(st, user, action, ids, n, NULL, err);
 }

@@ -75,16 +75,16 @@ hss_code care_commit(hss_store *st, hss_error *err);
  * other villages' teams stay, and their team's recomputes only their rows (worklist_cache.c). */
 hss_code care_commit_village(hss_store *st, const char *village, int64_t resident, hss_error *err);
 
-/* The access-log row of one read of a list of residents (ids: a JSON array of resident ids, as
- * listed), committed before it returns, together with other threads' writes (access_batch.c):
- * one row naming the list, which is stored once however often it is read. `county`: the
+/* The access-log row of one read of a list of residents (ids[0..n), as listed; none when n is
+ * 0), committed before it returns, together with other threads' writes (access_batch.c): one
+ * row naming the list, which is stored once however often it is read. `county`: the
  * residents' county when they all share it, else NULL or "". */
-hss_code care_access_log_many(hss_store *st, const char *user, const char *action, const char *ids, const char *county,
-                              hss_error *err);
-/* The access-log rows of one read of the residents in ids, a row each (resident.c): reads of
- * one resident. */
-hss_code care_access_log_rows(hss_store *st, const char *at, const char *user, const char *action, const char *ids,
+hss_code care_access_log_list(hss_store *st, const char *user, const char *action, const int64_t *ids, size_t n,
                               const char *county, hss_error *err);
+/* SQL: the county of the resident whose id is the SQL expression `id`, or '' (an access-log
+ * row's county when the caller does not know it: looked up row by row, since a join with ids
+ * from json_each, which PostgreSQL cannot size, may read every resident). */
+#define CARE_COUNTY_OF(id) "coalesce((SELECT r.county_code FROM care_resident r WHERE r.id=" id "),'')"
 /* Ends a read transaction that audited what it showed: when rc is HSS_OK and the commit
  * succeeds, hands t over in *out; otherwise rolls back, frees t and returns the error. */
 hss_code care_commit_table(hss_store *st, hss_code rc, hss_table *t, hss_table **out, hss_error *err);

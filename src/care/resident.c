@@ -100,31 +100,19 @@ hss_code hss_care_audit(hss_store *st, const char *user, const char *action, int
 hss_code hss_care_audit_county(hss_store *st, const char *user, const char *action, int64_t resident_id,
                                const char *county, hss_error *err)
 {
-    char ts[24], ids[32];
+    char ts[24];
     care_timestamp(ts);
-    snprintf(ids, sizeof ids, "[%lld]", (long long)resident_id);
-    return care_access_log_rows(st, ts, user, action, ids, county, err);
-}
-
-/* The access-log rows of one read of many residents, written by one statement (the caller's
- * transaction, or one of its own; access_batch.c groups the latter). */
-hss_code care_access_log_rows(hss_store *st, const char *at, const char *user, const char *action, const char *ids,
-                              const char *county, hss_error *err)
-{
-    /* each row's county: the one given, else its resident's, looked up row by row (a join
-     * with the ids from json_each, which PostgreSQL cannot size, may read every resident) */
     int known = county && *county;
     hss_stmt *s = hss_store_prepare(st, known ? "INSERT INTO care_access_log(at,user_name,action,resident_id,county_code) "
-                                                "SELECT ?1,?2,?3,value,?5 FROM json_each(?4)"
+                                                "VALUES(?1,?2,?3,?4,?5)"
                                               : "INSERT INTO care_access_log(at,user_name,action,resident_id,county_code) "
-                                                "SELECT ?1,?2,?3,value,coalesce((SELECT r.county_code FROM care_resident r "
-                                                "WHERE r.id=value),'') FROM json_each(?4)", err);
+                                                "VALUES(?1,?2,?3,?4," CARE_COUNTY_OF("?4") ")", err);
     if (!s)
         return HSS_EDB;
-    hss_store_bind_text(s, 1, at);
+    hss_store_bind_text(s, 1, ts);
     hss_store_bind_text(s, 2, user && *user ? user : "unknown");
     hss_store_bind_text(s, 3, action);
-    hss_store_bind_text(s, 4, ids);
+    hss_store_bind_int64(s, 4, resident_id);
     if (known)
         hss_store_bind_text(s, 5, county);
     return care_step_done(st, s, err, "writing the access log");

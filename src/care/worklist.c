@@ -422,23 +422,17 @@ static hss_code page_rows(hss_store *st, const hss_care_viewer *v, const item *i
     hss_table_add_col(t, "due_date", "应随访日期", HSS_COL_TEXT);
     hss_table_add_col(t, "days_overdue", "超期天数", HSS_COL_INT);
     hss_table_add_col(t, "reason", "原因", HSS_COL_TEXT);
-    /* the residents listed, as a JSON array: their names in one query, then the access log */
-    hss_buf ids;
-    hss_buf_init(&ids);
-    hss_buf_putc(&ids, '[');
-    for (size_t i = 0; i < len; i++)
-        hss_buf_printf(&ids, "%s%lld", i ? "," : "", (long long)items[i].resident_id);
-    hss_buf_putc(&ids, ']');
     person *people = NULL;
     size_t npeople = 0;
     hss_code rc = people_kept(st, items, len, list_key, version, &people, &npeople, err);
     if (rc) {
-        hss_buf_free(&ids);
         hss_table_free(t);
         return rc;
     }
+    int64_t *ids = hss_xmalloc((len ? len : 1) * sizeof *ids); /* the residents as listed: the access log's */
     for (size_t i = 0; i < len; i++) {
         const item *it = &items[i];
+        ids[i] = it->resident_id;
         hss_table_add_row(t);
         hss_table_set_int(t, 0, it->resident_id);
         person key = {.id = it->resident_id}, *p = bsearch(&key, people, npeople, sizeof *people, care_person_cmp);
@@ -466,9 +460,8 @@ static hss_code page_rows(hss_store *st, const hss_care_viewer *v, const item *i
     char common[8];
     snprintf(common, sizeof common, "%s", county);
     care_people_free(people, npeople);
-    /* an empty page reads nobody: no access-log row */
-    rc = len ? care_access_log_many(st, v->user, "worklist", ids.data, common, err) : HSS_OK;
-    hss_buf_free(&ids);
+    rc = care_access_log_list(st, v->user, "worklist", ids, len, common, err);
+    free(ids);
     if (rc) {
         hss_table_free(t);
         return rc;
