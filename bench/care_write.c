@@ -278,6 +278,9 @@ static void report(const char *what, lat *all, double secs)
     double p50 = all->n ? all->v[all->n / 2] : 0, p99 = all->n ? all->v[(size_t)(all->n * 0.99)] : 0;
     printf("%-28s %8zu requests  %8.1f /s  p50 %7.2f ms  p99 %7.2f ms  errors %ld\n", what, all->n, all->n / secs, p50, p99,
            all->errors);
+    if (getenv("TAIL") && all->n) /* where the tail comes from: a broad queue or a few stalls */
+        printf("%-28s p90 %7.2f ms  p99.9 %7.2f ms  max %7.2f ms\n", "", all->v[(size_t)(all->n * 0.9)],
+               all->v[(size_t)(all->n * 0.999)], all->v[all->n - 1]);
 }
 
 /* The patients of the county with the most enrolments, and a doctor of one of its teams. */
