@@ -21,8 +21,8 @@ typedef struct hss_server_config {
     const char *bind;    /* IPv4 address to listen on; NULL = 127.0.0.1 */
     int port;            /* 0 = any free port (see hss_server_port) */
     const char *web_dir; /* the built dashboard (web/dist); NULL = API only */
-    int threads;         /* worker threads (each with its database connection); 0 = four per
-                          * core, at least 8, at most 64 */
+    int threads;         /* worker threads (each with its database connection); 0 = eight per
+                          * core, at least 16, at most 64 */
     int session_ttl;     /* session lifetime in seconds; 0 = 8 hours */
     int lock_failures;   /* failed password checks that lock an account for the failing client
                           * address within lock_window; 0 = 5 */
