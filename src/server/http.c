@@ -389,9 +389,13 @@ static enum MHD_Result handle(hss_req *r)
     if (!r->tdb)
         return hss_respond_error(r, 500, "database unavailable");
     r->st = r->tdb->st;
+    /* a read's statements share one snapshot (until the request writes: its access-log row) */
+    if (!is_write(r->method))
+        hss_store_read_begin(r->st);
     hss_cache_validate(r);
     enum MHD_Result ret = handle_db(r);
     hss_cache_after(r);
+    hss_store_read_end(r->st);
     return ret;
 }
 

@@ -186,6 +186,7 @@ hss_code hss_store_write(hss_store *st, hss_store_work work, void *ctx, hss_erro
     store_group *g = st->group;
     if (!g || !hss_store_autocommit(st))
         return run_one(st, work, ctx, err);
+    hss_store_read_end(st); /* no snapshot held while waiting for the group */
     member me = {.work = work, .ctx = ctx};
     hss_error_clear(&me.err);
     pthread_mutex_lock(&g->mu);

@@ -118,6 +118,18 @@ int hss_store_is_constraint(hss_store *st) { return st->ops->is_constraint(st, 0
 int hss_store_is_unique(hss_store *st) { return st->ops->is_constraint(st, 1); }
 const char *hss_store_errmsg(hss_store *st) { return st->ops->errmsg(st); }
 int hss_store_autocommit(hss_store *st) { return st->ops->autocommit(st); }
+
+void hss_store_read_begin(hss_store *st)
+{
+    if (st->ops->read_begin)
+        st->ops->read_begin(st);
+}
+
+void hss_store_read_end(hss_store *st)
+{
+    if (st->ops->read_end)
+        st->ops->read_end(st);
+}
 int hss_store_is_pg(const hss_store *st) { return st->ops == &hss_store_pg_ops; }
 const char *hss_store_path(const hss_store *st) { return st->path; }
 int hss_store_writers_waiting(hss_store *st)

@@ -58,6 +58,16 @@ int hss_store_writers_waiting(hss_store *st);
 hss_code hss_store_commit(hss_store *st, hss_error *err);
 void hss_store_rollback(hss_store *st);
 
+/* One read snapshot for a run of reads (a request's): until hss_store_read_end, the reads on
+ * st share one read transaction instead of beginning one each. On SQLite every commit by
+ * another connection empties a connection's page cache, and a read transaction's start and end
+ * take the log's locks: under the frontline bench a worklist page made about ten reads, each
+ * reading its index pages afresh. The snapshot is invisible to writers: a write on st (a
+ * write statement, hss_store_begin, hss_store_write) ends it first, and the reads after that
+ * run on their own again; hss_store_autocommit stays 1. PostgreSQL: no effect. */
+void hss_store_read_begin(hss_store *st);
+void hss_store_read_end(hss_store *st);
+
 /* A unit of write work: it runs inside a transaction on `st`, which may be another thread's
  * connection to the same database (use st only, never a connection of your own), and returns
  * HSS_OK to keep its changes; anything else undoes them. */

@@ -82,6 +82,9 @@ typedef struct store_ops {
      * one is due while it holds the writer, and runs it on its own connection once its
      * members have their answers (group.c). Needed where group_file is. */
     void (*defer_checkpoint)(hss_store *writer);
+    /* hss_store_read_begin/_end (NULL: no effect) */
+    void (*read_begin)(hss_store *st);
+    void (*read_end)(hss_store *st);
     int (*checkpoint_due)(hss_store *writer);
     void (*checkpoint)(hss_store *by);
     /* After migrations were applied (NULL: nothing to do). */

@@ -155,6 +155,7 @@ typedef struct sq_conn {
     int gated;        /* this connection is through the gate (its transaction is open) */
     int wal_frames;   /* frames in the write-ahead log after this connection's last commit */
     int defer_ckpt;   /* a group's writer: its leader checkpoints after answering (group.c) */
+    int reading;      /* a read snapshot is open (hss_store_read_begin) */
 } sq_conn;
 
 struct sq_stmt {
@@ -174,12 +175,16 @@ static void sq_finalize(hss_stmt *s);
 /* One statement runs as a kept statement: a write's BEGIN, savepoints and COMMIT come this way,
  * and parsing them again each time was 5 % of the server's time under the frontline bench.
  * Several statements (a schema step) go through sqlite3_exec. */
+static void sq_read_end(hss_store *st);
+
 static hss_code sq_exec(hss_store *st, const char *sql, hss_error *err)
 {
     if (!strchr(sql, ';')) {
         hss_stmt *s = sq_prepare(st, sql, err);
         if (!s)
             return HSS_EDB;
+        if (CONN(st)->reading && !sqlite3_stmt_readonly(STMT(s)))
+            sq_read_end(st);
         int rc;
         while ((rc = sqlite3_step(STMT(s))) == SQLITE_ROW)
             ;
@@ -189,6 +194,7 @@ static hss_code sq_exec(hss_store *st, const char *sql, hss_error *err)
         return rc == SQLITE_DONE ? HSS_OK : HSS_EDB;
     }
     char *msg = NULL;
+    sq_read_end(st);
     if (sqlite3_exec(CONN(st)->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         hss_fail(err, HSS_EDB, "database: %s", msg ? msg : sqlite3_errmsg(CONN(st)->db));
         sqlite3_free(msg);
@@ -317,11 +323,33 @@ static void sq_close(hss_store *st)
     st->impl = NULL;
 }
 
-static int sq_autocommit(hss_store *st) { return sqlite3_get_autocommit(CONN(st)->db); }
+/* A read snapshot is a deferred transaction that only reads: callers see autocommit. */
+static int sq_autocommit(hss_store *st) { return CONN(st)->reading || sqlite3_get_autocommit(CONN(st)->db); }
+
+static void sq_read_begin(hss_store *st)
+{
+    sq_conn *c = CONN(st);
+    if (c->reading || !sqlite3_get_autocommit(c->db))
+        return;
+    hss_error e;
+    c->reading = sq_exec(st, "BEGIN", &e) == HSS_OK;
+}
+
+static void sq_read_end(hss_store *st)
+{
+    sq_conn *c = CONN(st);
+    if (!c->reading)
+        return;
+    c->reading = 0;
+    hss_error e;
+    if (!sqlite3_get_autocommit(c->db) && sq_exec(st, "COMMIT", &e))
+        sq_exec(st, "ROLLBACK", &e); /* it only read: nothing is lost */
+}
 
 static hss_code sq_begin(hss_store *st, hss_error *err)
 {
     sq_conn *c = CONN(st);
+    sq_read_end(st);
     if (c->gate) {
         if (gate_enter(c->gate, BUSY_TIMEOUT_MS))
             return hss_fail(err, HSS_EDB, "database: database is locked (other writers of this process)");
@@ -401,6 +429,10 @@ static hss_stmt *sq_prepare(hss_store *st, const char *sql, hss_error *err)
 
 static int sq_step(hss_stmt *s)
 {
+    sq_conn *c = CONN(s->st);
+    /* a write ends the read snapshot first: it commits on its own, as without one */
+    if (c->reading && !sqlite3_stmt_busy(STMT(s)) && !sqlite3_stmt_readonly(STMT(s)))
+        sq_read_end(s->st);
     int rc = sqlite3_step(STMT(s));
     return rc == SQLITE_ROW ? HSS_ROW : rc == SQLITE_DONE ? HSS_DONE : rc;
 }
@@ -532,6 +564,8 @@ const store_ops hss_store_sqlite_ops = {
     .close = sq_close,
     .exec = sq_exec,
     .autocommit = sq_autocommit,
+    .read_begin = sq_read_begin,
+    .read_end = sq_read_end,
     .begin = sq_begin,
     .ended = sq_ended,
     .errmsg = sq_errmsg,

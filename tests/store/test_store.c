@@ -436,6 +436,81 @@ static void triggers_see_every_row(void **state)
     hss_store_close(st);
 }
 
+static hss_code put_w3(hss_store *st, void *ctx, hss_error *err)
+{
+    (void)ctx;
+    return hss_store_meta_set(st, "w3", "grouped", err);
+}
+
+/* A meta value read on st, compared and freed. */
+static void assert_meta(hss_store *st, const char *key, const char *want)
+{
+    char *v = hss_store_meta_get(st, key);
+    assert_non_null(v);
+    assert_string_equal(v, want);
+    free(v);
+}
+
+/* hss_store_read_begin: the reads share one snapshot (on SQLite) until the connection writes,
+ * whichever way it writes, and each write commits on its own as without a snapshot. */
+static void reads_share_a_snapshot_until_a_write(void **state)
+{
+    (void)state;
+    int pg = getenv("HSS_STORE_PG") != NULL;
+    char *dir = hss_test_tmpdir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/snap.db", dir);
+    hss_error err;
+    hss_store *a = hss_store_open(path, &err), *b = hss_store_open_existing(path, &err);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(hss_store_exec(a, "CREATE TABLE t(x INTEGER)", &err), HSS_OK);
+    assert_int_equal(hss_store_meta_set(b, "k", "1", &err), HSS_OK);
+    /* reads in a snapshot: another connection's commit is not seen until the snapshot ends */
+    hss_store_read_begin(a);
+    assert_int_equal(hss_store_autocommit(a), 1);
+    assert_meta(a, "k", "1");
+    assert_int_equal(hss_store_meta_set(b, "k", "2", &err), HSS_OK);
+    assert_meta(a, "k", pg ? "2" : "1");
+    hss_store_read_end(a);
+    assert_meta(a, "k", "2");
+    /* a write statement ends it, and commits at once: the other connection sees it */
+    hss_store_read_begin(a);
+    assert_meta(a, "k", "2");
+    assert_int_equal(hss_store_meta_set(a, "w1", "statement", &err), HSS_OK);
+    assert_meta(b, "w1", "statement");
+    assert_int_equal(hss_store_meta_set(b, "k", "3", &err), HSS_OK);
+    assert_meta(a, "k", "3");
+    hss_store_read_end(a);
+    /* so does one written as SQL text (hss_store_exec) */
+    hss_store_read_begin(a);
+    assert_meta(a, "k", "3");
+    assert_int_equal(hss_store_exec(a, "INSERT INTO t VALUES(1)", &err), HSS_OK);
+    assert_int_equal(hss_test_query_int(b, "SELECT count(*) FROM t"), 1);
+    hss_store_read_end(a);
+    /* a transaction (hss_store_begin) */
+    hss_store_read_begin(a);
+    assert_meta(a, "k", "3");
+    assert_int_equal(hss_store_begin(a, &err), HSS_OK);
+    assert_int_equal(hss_store_meta_set(a, "w2", "transaction", &err), HSS_OK);
+    assert_int_equal(hss_store_commit(a, &err), HSS_OK);
+    assert_meta(b, "w2", "transaction");
+    assert_int_equal(hss_store_autocommit(a), 1);
+    hss_store_read_end(a);
+    /* and a write for the group (hss_store_write, the server's way) */
+    hss_store_read_begin(a);
+    assert_meta(a, "k", "3");
+    assert_int_equal(hss_store_write(a, put_w3, NULL, &err), HSS_OK);
+    assert_meta(b, "w3", "grouped");
+    assert_int_equal(hss_store_meta_set(b, "k", "4", &err), HSS_OK);
+    assert_meta(a, "k", "4");
+    hss_store_read_end(a);
+    hss_store_read_end(a); /* ending none is nothing */
+    hss_store_close(b);
+    hss_store_close(a);
+    free(dir);
+}
+
 typedef struct {
     const char *path;
     volatile int stop;
@@ -551,6 +626,7 @@ int main(void)
         cmocka_unit_test(analyse_after_a_load),
         cmocka_unit_test(row_ids_follow_the_largest),
         cmocka_unit_test(triggers_see_every_row),
+        cmocka_unit_test(reads_share_a_snapshot_until_a_write),
         cmocka_unit_test(log_stays_bounded_under_constant_reads),
         cmocka_unit_test_prestate(log_stays_bounded_under_constant_reads, "grouped"),
     };
