@@ -274,7 +274,7 @@ int main(int argc, char **argv)
         tp = hss_store_col_int64(q, 1);
     }
     hss_store_finalize(q);
-    hss_care_viewer v = {"bench", team, NULL, NULL, NULL};
+    hss_care_viewer v = {"bench", team, NULL, NULL, NULL, NULL};
     double times[21];
     size_t rows = 0;
     for (int i = 0; i < 21; i++) {

@@ -93,6 +93,8 @@ typedef struct hss_care_viewer {
     const char *facility;       /* facility code: residents of the villages of its teams */
     const char *area;           /* area code: residents of villages under it */
     const char *self_id_number; /* a resident reading their own record (full ID number) */
+    const char *within;         /* staff reading a team's or facility's worklist: their area scope;
+                                 * the unit must lie in it (hss_care_worklist_page) */
 } hss_care_viewer;
 
 /* Looks up a resident by full ID number or internal id ("123"). Returns HSS_ENOTFOUND, or
@@ -350,7 +352,10 @@ hss_code hss_care_patients_load(hss_store *st, const hss_care_viewer *v, hss_car
 hss_code hss_care_worklist(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v,
                            int32_t day, int all, hss_table **out, hss_error *err);
 
-/* One page of a worklist. In: offset (rows skipped) and limit (rows at most; 0 = all), and
+/* One page of a worklist. With v->within, a team or facility outside that scope (or a team
+ * serving villages outside it) is refused, HSS_EDENIED, and an unknown one HSS_ENOTFOUND,
+ * before anything is read: from the kept list's own villages when the list is kept, else by
+ * a query. In: offset (rows skipped) and limit (rows at most; 0 = all), and
  * `cached`: a team's or facility's list may be kept in this process between the writes that
  * change it (worklist_cache.c; the server asks for it, HSS_CARE_WORKLIST_CACHE=0 turns it off;
  * the answer is the same either way). Out: total (rows of the whole worklist), by_action
@@ -361,6 +366,8 @@ typedef struct hss_care_worklist_paging {
     int cached, hit;
     int en; /* in: action_label and reason in English (else Chinese); the codes are the same */
     hss_table *by_action;
+    int outside; /* out, with HSS_EDENIED: 1 the unit lies outside v->within, 2 the team serves
+                    villages outside it */
 } hss_care_worklist_paging;
 
 /* Forgets every kept worklist (tests). */

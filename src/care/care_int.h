@@ -117,13 +117,24 @@ typedef struct care_wl_items {
 /* Wraps a malloc'd array (taken over) with one reference. */
 care_wl_items *care_wl_items_new(void *data, size_t bytes);
 void care_wl_items_release(care_wl_items *it);
-care_wl_items *care_wl_get(hss_store *st, const char *key, int64_t version, hss_vec *changed, int64_t *base);
+/* Where a kept list's team or facility lies, for the reader's scope check without a query
+ * (worklist.c): the villages kept with the list are the unit's as long as the list is right.
+ * In: lo/hi, the reader's scope as a code range (hss_model_area_range; lo NULL: none). Out,
+ * from a kept list: area, the unit's own area code ("" when the list was kept by a reader that
+ * did not ask), and outside, how many of its villages lie outside the range. */
+typedef struct care_wl_place {
+    const char *lo, *hi;
+    char area[16];
+    long long outside;
+} care_wl_place;
+care_wl_items *care_wl_get(hss_store *st, const char *key, int64_t version, hss_vec *changed, int64_t *base,
+                           care_wl_place *place);
 /* `base`: for items patched from a kept list, the version that list was at (care_wl_get's
- * *base), and drop[0..ndrop) the residents patched; the villages and the people kept with it,
- * but those residents', stay (the names are as right at `version` as the list is). 0: a list
- * computed afresh. */
-void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64_t version, care_wl_items *it,
-                 int64_t base, const int64_t *drop, size_t ndrop);
+ * *base), and drop[0..ndrop) the residents patched; the villages, the area and the people kept
+ * with it, but those residents', stay (the names are as right at `version` as the list is). 0:
+ * a list computed afresh. `area`: the unit's area code when known (NULL or "": not known). */
+void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, const char *area, int64_t version,
+                 care_wl_items *it, int64_t base, const int64_t *drop, size_t ndrop);
 
 /* A listed resident's name, masked ID number and village name, as a worklist page shows them
  * (worklist.c). The names read for a kept list's pages are kept with it (worklist_cache.c), so

@@ -337,7 +337,7 @@ hss_code hss_care_referrals(hss_store *st, const hss_care_viewer *v, int32_t day
 hss_code hss_care_referrals_received(hss_store *st, const char *user, const char *facility, int32_t day,
                                      int overdue_days, hss_table **out, hss_error *err)
 {
-    hss_care_viewer v = {user, NULL, NULL, NULL, NULL};
+    hss_care_viewer v = {user, NULL, NULL, NULL, NULL, NULL};
     return referrals(st, &v, facility, day, overdue_days, out, err);
 }
 

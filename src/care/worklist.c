@@ -6,6 +6,7 @@
  * server keeps computed lists between the writes that change them (worklist_cache.c).
  */
 #include "care/care_int.h"
+#include "model/model.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +310,36 @@ static hss_code items_patch(hss_store *st, const hss_care_rules *r, const hss_ca
  * touched the team's villages (worklist_cache.c). The data version is read before the list is
  * computed, so that a write during the computation makes the kept list computed again. *out
  * is a reference to the list (the kept one itself when nothing changed): release it. */
+/* The viewer's unit exists and lies in v->within: from the kept list's place when the list is
+ * kept (no query; its villages are the unit's while the list is right), else from the store. */
+static hss_code unit_check(hss_store *st, const hss_care_viewer *v, int kept, care_wl_place *pl,
+                           hss_care_worklist_paging *pg, hss_error *err)
+{
+    if (!kept || (v->within && !pl->area[0])) {
+        hss_code rc = care_viewer_check(st, v, err);
+        if (rc || !v->within || (!v->team && !v->facility))
+            return rc;
+        int found = v->team ? hss_care_team_place(st, v->team, v->within, pl->area, &pl->outside)
+                            : hss_care_unit_area(st, NULL, v->facility, pl->area, NULL);
+        if (found <= 0)
+            return found < 0 ? hss_store_error(st, err, "reading the unit's place")
+                             : hss_fail(err, HSS_ENOTFOUND, "no such team or facility");
+        if (!v->team)
+            pl->outside = 0;
+    }
+    if (!v->within || (!v->team && !v->facility))
+        return HSS_OK;
+    const char *code = v->team ? v->team : v->facility;
+    int outside = !hss_model_area_contains(v->within, pl->area) ? 1 : v->team && pl->outside ? 2 : 0;
+    if (pg)
+        pg->outside = outside;
+    if (outside == 1)
+        return hss_fail(err, HSS_EDENIED, "%s %s is outside your scope", v->team ? "team" : "facility", code);
+    if (outside == 2)
+        return hss_fail(err, HSS_EDENIED, "team %s serves villages outside your scope", code);
+    return HSS_OK;
+}
+
 static hss_code items_kept(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day, int all,
                            hss_care_worklist_paging *pg, care_wl_items **out, char **key_out, int64_t *version_out,
                            hss_error *err)
@@ -317,11 +348,21 @@ static hss_code items_kept(hss_store *st, const hss_care_rules *r, const hss_car
     int64_t version = key ? hss_store_data_version(st) : 0, base = 0;
     hss_vec changed;
     hss_vec_init(&changed, sizeof(int64_t));
-    care_wl_items *kept = key ? care_wl_get(st, key, version, &changed, &base) : NULL;
+    char lo[13], hi[14];
+    care_wl_place place = {NULL, NULL, "", 0};
+    if (v->within) {
+        hss_model_area_range(v->within, lo, hi);
+        place.lo = lo;
+        place.hi = hi;
+    }
+    care_wl_items *kept = key ? care_wl_get(st, key, version, &changed, &base, &place) : NULL;
     item *items = NULL;
     size_t n = 0;
-    hss_code rc = HSS_OK;
-    if (kept && !changed.len) {
+    hss_code rc = unit_check(st, v, kept != NULL, &place, pg, err);
+    if (rc) {
+        care_wl_items_release(kept);
+        kept = NULL;
+    } else if (kept && !changed.len) {
         pg->hit = 1; /* as kept */
         *out = kept;
     } else if (kept) {
@@ -335,7 +376,7 @@ static hss_code items_kept(hss_store *st, const hss_care_rules *r, const hss_car
         care_wl_items_release(kept);
         if (!rc) {
             *out = care_wl_items_new(items, n * sizeof *items);
-            care_wl_put(st, key, v, version, *out, base, ids, nids);
+            care_wl_put(st, key, v, place.area, version, *out, base, ids, nids);
         }
         pg->hit = 2; /* patched */
     } else {
@@ -343,7 +384,7 @@ static hss_code items_kept(hss_store *st, const hss_care_rules *r, const hss_car
         if (!rc) {
             *out = care_wl_items_new(items, n * sizeof *items);
             if (key)
-                care_wl_put(st, key, v, version, *out, 0, NULL, 0);
+                care_wl_put(st, key, v, place.area, version, *out, 0, NULL, 0);
         }
     }
     hss_vec_free(&changed);
@@ -475,9 +516,7 @@ hss_code hss_care_worklist_page(hss_store *st, const hss_care_rules *r, const hs
 {
     if (!v || (!v->team && !v->facility && !v->area))
         return hss_fail(err, HSS_EINVAL, "a worklist needs a team, a facility or an area");
-    hss_code rc = care_viewer_check(st, v, err);
-    if (rc)
-        return rc;
+    hss_code rc;
     care_wl_items *list = NULL;
     char *key = NULL;
     int64_t version = 0;

@@ -24,6 +24,7 @@
 #include "care/care_int.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,7 @@ typedef struct {
     int64_t version;  /* data version the items are known to be right at */
     char **villages;  /* the unit's villages, sorted */
     size_t nvillages;
+    char area[16];    /* the unit's own area code ("" when not known) */
     care_wl_items *items; /* shared with the readers that use it (a reference each) */
     care_person *people; /* sorted by id: the names read for this list's pages */
     size_t npeople;
@@ -212,7 +214,17 @@ char *care_wl_key(hss_store *st, const hss_care_viewer *v, const hss_care_rules 
     return hss_buf_steal(&b);
 }
 
-care_wl_items *care_wl_get(hss_store *st, const char *key, int64_t version, hss_vec *changed, int64_t *base)
+/* The place of the unit of e, for a reader's scope (mu held). */
+static void place_of(const entry *e, care_wl_place *p)
+{
+    memcpy(p->area, e->area, sizeof p->area);
+    p->outside = 0;
+    for (size_t j = 0; p->lo && j < e->nvillages; j++)
+        p->outside += strcmp(e->villages[j], p->lo) < 0 || strcmp(e->villages[j], p->hi) >= 0;
+}
+
+care_wl_items *care_wl_get(hss_store *st, const char *key, int64_t version, hss_vec *changed, int64_t *base,
+                           care_wl_place *place)
 {
     care_wl_items *out = NULL;
     pthread_mutex_lock(&mu);
@@ -245,6 +257,8 @@ care_wl_items *care_wl_get(hss_store *st, const char *key, int64_t version, hss_
         *base = e->version;
         out = e->items;
         out->refs++;
+        if (place)
+            place_of(e, place);
         break;
     }
     pthread_mutex_unlock(&mu);
@@ -285,8 +299,8 @@ static char **unit_villages(hss_store *st, const hss_care_viewer *v, size_t *n)
 /* care_wl_put with mu held. Without villages (vs NULL) it only stores a patch of the entry
  * kept at `base`, whose villages it keeps, and returns 0 when there is none; with them it
  * stores the list in any case (the villages are then the entry's, or freed). */
-static int put_locked(const char *key, int64_t version, care_wl_items *it, int64_t base, const int64_t *drop,
-                      size_t ndrop, char **vs, size_t nv, care_wl_items **dropped)
+static int put_locked(const char *key, const char *area, int64_t version, care_wl_items *it, int64_t base,
+                      const int64_t *drop, size_t ndrop, char **vs, size_t nv, care_wl_items **dropped)
 {
     entry *e = NULL;
     for (size_t i = 0; i < ENTRIES && !e; i++)
@@ -313,7 +327,9 @@ static int put_locked(const char *key, int64_t version, care_wl_items *it, int64
     /* a patch of the list as kept keeps its villages and the names of those it did not patch */
     care_person *people = NULL;
     size_t npeople = 0;
+    char kept_area[16] = "";
     if (patch) {
+        memcpy(kept_area, e->area, sizeof kept_area);
         people = e->people;
         for (size_t i = 0; i < e->npeople; i++) {
             if (bsearch(&people[i].id, drop, ndrop, sizeof *drop, care_id_cmp)) {
@@ -339,18 +355,19 @@ static int put_locked(const char *key, int64_t version, care_wl_items *it, int64
     e->version = version;
     e->villages = vs;
     e->nvillages = nv;
+    snprintf(e->area, sizeof e->area, "%s", area && *area ? area : kept_area);
     e->items = it;
     it->refs++;
     e->used = ++use_clock;
     return 1;
 }
 
-void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64_t version, care_wl_items *it,
-                 int64_t base, const int64_t *drop, size_t ndrop)
+void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, const char *area, int64_t version,
+                 care_wl_items *it, int64_t base, const int64_t *drop, size_t ndrop)
 {
     care_wl_items *dropped = NULL;
     pthread_mutex_lock(&mu);
-    int done = base && put_locked(key, version, it, base, drop, ndrop, NULL, 0, &dropped);
+    int done = base && put_locked(key, area, version, it, base, drop, ndrop, NULL, 0, &dropped);
     pthread_mutex_unlock(&mu);
     if (!done) {
         size_t nv = 0;
@@ -358,7 +375,7 @@ void care_wl_put(hss_store *st, const char *key, const hss_care_viewer *v, int64
         if (!vs)
             return;
         pthread_mutex_lock(&mu);
-        put_locked(key, version, it, 0, NULL, 0, vs, nv, &dropped);
+        put_locked(key, area, version, it, 0, NULL, 0, vs, nv, &dropped);
         pthread_mutex_unlock(&mu);
     }
     items_free(dropped);

@@ -279,3 +279,13 @@ void hss_model_area_range(const char *code, char lo[13], char hi[14])
         snprintf(lo, 13, "~"); /* matches nothing */
     snprintf(hi, 14, "%s:", lo);
 }
+
+int hss_model_area_contains(const char *scope, const char *code)
+{
+    char ps[13], pc[13];
+    if (hss_model_area_prefix(scope, ps) != 0 || hss_model_area_prefix(code, pc) != 0)
+        return 0;
+    size_t n = strlen(ps);
+    /* the area itself, or a code that is longer and starts with the scope's digits */
+    return strcmp(code, scope) == 0 || (strncmp(code, ps, n) == 0 && strlen(pc) > n);
+}

@@ -83,5 +83,8 @@ int hss_model_area_prefix(const char *code, char out[13]);
  * significant prefix and hi is lo followed by ':' (the byte after '9'): an index range scan.
  * A code that is not an area code gives a range that matches nothing. */
 void hss_model_area_range(const char *code, char lo[13], char hi[14]);
+/* 1 when `code` is the area `scope` or lies under it (a longer code starting with the scope's
+ * significant digits); 0 otherwise, and for codes that are not area codes. */
+int hss_model_area_contains(const char *scope, const char *code);
 
 #endif

@@ -252,31 +252,16 @@ static enum MHD_Result api_teams(hss_req *r)
 
 /* ---- /care/worklist ----------------------------------------------------------------------- */
 
-/* Whether the team's (or facility's) facility lies in the user's scope. A team must also serve
- * only villages in the scope. Responds 404/403 and returns -1 otherwise. */
-static int unit_in_scope(hss_req *r, const char *team, const char *facility)
+/* A worklist refused because its team or facility is unknown or lies outside the user's scope
+ * (hss_care_worklist_page checks, from the kept list when it is kept): 404/403. */
+static enum MHD_Result unit_refused(hss_req *r, hss_code c, const hss_care_worklist_paging *pg, const char *team,
+                                    const char *facility)
 {
-    char area[16];
-    long long outside = 0;
-    int found = team ? hss_care_team_place(r->st, team, r->scope, area, &outside)
-                     : hss_care_unit_area(r->st, NULL, facility, area, NULL);
-    if (found < 0) {
-        hss_respond_error(r, 500, "database error");
-        return -1;
-    }
-    if (!found) {
-        hss_respond_error(r, 404, "no %s '%s'", team ? "family-doctor team" : "facility", team ? team : facility);
-        return -1;
-    }
-    if (!hss_scope_contains(r->scope, area)) {
-        hss_respond_error(r, 403, "%s %s is outside your scope", team ? "team" : "facility", team ? team : facility);
-        return -1;
-    }
-    if (team && outside) {
-        hss_respond_error(r, 403, "team %s serves villages outside your scope", team);
-        return -1;
-    }
-    return 0;
+    if (c == HSS_ENOTFOUND)
+        return hss_respond_error(r, 404, "no %s '%s'", team ? "family-doctor team" : "facility", team ? team : facility);
+    if (pg->outside == 2)
+        return hss_respond_error(r, 403, "team %s serves villages outside your scope", team);
+    return hss_respond_error(r, 403, "%s %s is outside your scope", team ? "team" : "facility", team ? team : facility);
 }
 
 static enum MHD_Result api_worklist(hss_req *r)
@@ -302,16 +287,18 @@ static enum MHD_Result api_worklist(hss_req *r)
         return MHD_YES;
     if (limit == 0)
         return hss_respond_error(r, 400, "limit: must be a whole number from 1 to 500");
-    if (hss_care_worklist_refused(r, team, facility) || unit_in_scope(r, team, facility))
+    if (hss_care_worklist_refused(r, team, facility))
         return MHD_YES;
     hss_care_rules rules;
     hss_care_rules_default(&rules);
-    hss_care_viewer v = {r->user, team, facility, NULL, NULL};
+    hss_care_viewer v = {r->user, team, facility, NULL, NULL, r->scope};
     hss_care_worklist_paging pg = {.offset = (size_t)offset, .limit = (size_t)limit, .cached = 1, .en = hss_lang_en(r)};
     hss_table *t = NULL;
     hss_error err;
     hss_error_clear(&err);
     hss_code c = hss_care_worklist_page(r->st, &rules, &v, day, (int)all, &pg, &t, &err);
+    if (c == HSS_ENOTFOUND || (c == HSS_EDENIED && pg.outside))
+        return unit_refused(r, c, &pg, team, facility);
     if (c)
         return fail(r, c, &err);
     char d[11];
@@ -538,7 +525,7 @@ static enum MHD_Result api_referrals(hss_req *r)
     int32_t day;
     if (day_arg(r, &day))
         return MHD_YES;
-    hss_care_viewer v = {r->user, NULL, NULL, under, NULL};
+    hss_care_viewer v = {r->user, NULL, NULL, under, NULL, NULL};
     hss_care_actor a; /* a doctor: the team's residents; a hospital: referrals addressed to it */
     if (hss_care_actor_of(r, &a))
         return MHD_YES;

@@ -15,15 +15,7 @@ int hss_scope_prefix(const char *code, char out[13])
     return hss_model_area_prefix(code, out);
 }
 
-int hss_scope_contains(const char *scope, const char *code)
-{
-    char ps[13], pc[13];
-    if (hss_scope_prefix(scope, ps) != 0 || hss_scope_prefix(code, pc) != 0)
-        return 0;
-    size_t n = strlen(ps);
-    /* the area itself, or a code that is longer and starts with the scope's digits */
-    return strcmp(code, scope) == 0 || (strncmp(code, ps, n) == 0 && strlen(pc) > n);
-}
+int hss_scope_contains(const char *scope, const char *code) { return hss_model_area_contains(scope, code); }
 
 void hss_prefix_range(const char *code, char lo[13], char hi[14])
 {

@@ -372,7 +372,7 @@ static void overdue_referrals_escalate(void **state)
     hss_store *st = build_cohort("od.db", &c, NULL);
     hss_error err;
     hss_error_clear(&err);
-    hss_care_viewer v = {"doc", "T1", NULL, NULL, NULL};
+    hss_care_viewer v = {"doc", "T1", NULL, NULL, NULL, NULL};
     hss_table *t;
     int32_t day;
     /* A's referral was accepted 2026-05-02 and the patient never arrived */
@@ -463,12 +463,12 @@ static void worklist_scope_and_audit(void **state)
     assert_null(strstr(err.msg, c.e));
     assert_int_equal(hss_test_query_int(st, "SELECT count(*) FROM care_access_log"), before);
     /* the area scope: 青田 sees E */
-    hss_care_viewer qt = {"county", NULL, NULL, "331121", NULL};
+    hss_care_viewer qt = {"county", NULL, NULL, "331121", NULL, NULL};
     ok(hss_care_resident_show(st, &qt, c.e, day, &rec, &log, &err), &err);
     hss_table_free(rec);
     hss_table_free(log);
     /* the resident's own access: sees the record and who read it */
-    hss_care_viewer self = {"resident", NULL, NULL, NULL, c.e};
+    hss_care_viewer self = {"resident", NULL, NULL, NULL, c.e, NULL};
     ok(hss_care_resident_show(st, &self, c.e, day, &rec, &log, &err), &err);
     hss_care_id_mask(c.e, m);
     assert_string_equal(cell(rec, 0, "id_number"), m);
@@ -481,10 +481,10 @@ static void worklist_scope_and_audit(void **state)
     hss_table_free(rec);
     hss_table_free(log);
     /* ... but not someone else's */
-    hss_care_viewer other = {"resident", NULL, NULL, NULL, c.a};
+    hss_care_viewer other = {"resident", NULL, NULL, NULL, c.a, NULL};
     assert_int_equal(hss_care_resident_show(st, &other, c.e, day, &rec, &log, &err), HSS_EDENIED);
     /* a viewer naming a team that does not exist */
-    hss_care_viewer bad = {"x", "T9", NULL, NULL, NULL};
+    hss_care_viewer bad = {"x", "T9", NULL, NULL, NULL, NULL};
     assert_int_equal(hss_care_worklist(st, &r, &bad, day, 0, &t, &err), HSS_ENOTFOUND);
     hss_store_close(st);
 }

@@ -177,6 +177,46 @@ static void worklist_scope_escapes_are_refused(void **state)
     assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user_name='qingtian' AND action='worklist'"), 0);
 }
 
+/* The same refusals once the lists are kept (read first by the city's admin): the page checks
+ * the team's place from the kept list's villages, without a query, and must refuse as the query
+ * does, including a team of an in-scope facility that also serves a village of another
+ * township (T3, for a township's user; added while the server runs, so that the kept lists are
+ * computed again; last of the file, since it adds a team and a village). */
+static void kept_worklists_are_refused_the_same(void **state)
+{
+    (void)state;
+    hss_error e;
+    hss_store *st = hss_store_open_existing(db, &e);
+    assert_non_null(st);
+    care_ok(hss_store_exec(st, "INSERT INTO area(code,parent_code,level,name,kind,population,lon,lat,generated) "
+                               "VALUES('331102001201','331102001','village','紫一村','urban',1000,119.92,28.46,1)", &e), &e);
+    care_ok(hss_care_team_add(st, "T3", "碧湖二团队", "F2", "331102101201;331102001201", "", &e), &e);
+    hss_store_close(st);
+    expect("/api/v1/care/worklist?team=T1", &admin, 200);
+    expect("/api/v1/care/worklist?team=T2", &admin, 200);
+    expect("/api/v1/care/worklist?team=T3", &admin, 200);
+    expect("/api/v1/care/worklist?facility=F2", &admin, 200);
+    for (int round = 0; round < 2; round++) { /* the second from the lists kept by the first */
+        expect("/api/v1/care/worklist?team=T1", &qingtian, 403);
+        expect("/api/v1/care/worklist?facility=F2", &qingtian, 403);
+        expect("/api/v1/care/worklist?team=T2", &liandu, 403);
+        expect("/api/v1/care/worklist?team=T2", &bihu, 403);
+        expect("/api/v1/care/worklist?team=T1", &bihu, 200);
+        expect("/api/v1/care/worklist?team=T2", &qingtian, 200);
+        http_resp r = get("/api/v1/care/worklist?team=T3&lang=en", &bihu, 403);
+        assert_true(body_has(&r, "team T3 serves villages outside your scope"));
+        http_resp_free(&r);
+        r = get("/api/v1/care/worklist?team=T1&lang=en", &qingtian, 403);
+        assert_true(body_has(&r, "team T1 is outside your scope"));
+        http_resp_free(&r);
+        expect("/api/v1/care/worklist?team=T3", &liandu, 200);
+        expect("/api/v1/care/worklist?team=T3", &qingtian, 403);
+        expect("/api/v1/care/worklist?team=NOPE", &admin, 404);
+    }
+    /* a refused read lists nobody */
+    assert_int_equal(db_int("SELECT count(*) FROM care_access_log WHERE user_name='qingtian' AND action='worklist'"), 0);
+}
+
 /* Paging: limit/offset give one page of the sorted list; total and by_action count every row;
  * only the page's residents are written to the access log. T1 on 2025-12-31 lists A twice (the
  * overdue referral, the re-check). */
@@ -577,6 +617,7 @@ int main(void)
         cmocka_unit_test(referral_transitions_need_csrf_scope_and_a_legal_move),
         cmocka_unit_test(measures_and_teams_in_scope),
         cmocka_unit_test(resident_password_change_keeps_the_link),
+        cmocka_unit_test(kept_worklists_are_refused_the_same),
         cmocka_unit_test(users_survive_the_schema_upgrade),
     };
     return cmocka_run_group_tests_name("care-api", tests, setup, teardown);
