@@ -1,7 +1,9 @@
 /* test_store.c: opening, migrating, metadata, the data version and the write gate. */
+#include <dirent.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "store/store_pg.h"
@@ -511,6 +513,56 @@ static void reads_share_a_snapshot_until_a_write(void **state)
     free(dir);
 }
 
+/* Open files of this process that are deleted temporary files (SQLite's "etilqs_…"). */
+static int temp_files_open(void)
+{
+    int n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char link[300], target[512];
+        snprintf(link, sizeof link, "/proc/self/fd/%s", e->d_name);
+        ssize_t len = readlink(link, target, sizeof target - 1);
+        if (len > 0) {
+            target[len] = 0;
+            n += strstr(target, "etilqs_") != NULL;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* SQLite: a savepoint inside a transaction (each piece of a group's work is one) keeps the
+ * pages it changes in a statement journal; a few MB of them stay in memory instead of going to
+ * a temporary file (SQLite's own threshold is 64 KiB). */
+static void savepoints_write_no_temporary_file(void **state)
+{
+    (void)state;
+    if (getenv("HSS_STORE_PG")) {
+        fprintf(stderr, "skipped on PostgreSQL: the statement journal is SQLite's\n");
+        skip();
+    }
+    char *dir = hss_test_tmpdir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/sp.db", dir);
+    hss_error err;
+    hss_store *st = hss_store_open(path, &err);
+    assert_non_null(st);
+    assert_int_equal(hss_store_exec(st, "CREATE TABLE big(b BLOB)", &err), HSS_OK);
+    for (int i = 0; i < 4; i++) /* 1 MB of pages to change */
+        assert_int_equal(hss_store_exec(st, "INSERT INTO big VALUES(zeroblob(262144))", &err), HSS_OK);
+    int before = temp_files_open();
+    assert_int_equal(hss_store_begin(st, &err), HSS_OK);
+    assert_int_equal(hss_store_begin(st, &err), HSS_OK); /* a savepoint */
+    assert_int_equal(hss_store_exec(st, "UPDATE big SET b=randomblob(262144)", &err), HSS_OK);
+    assert_int_equal(temp_files_open(), before);
+    assert_int_equal(hss_store_commit(st, &err), HSS_OK);
+    assert_int_equal(hss_store_commit(st, &err), HSS_OK);
+    hss_store_close(st);
+    free(dir);
+}
+
 typedef struct {
     const char *path;
     volatile int stop;
@@ -537,7 +589,7 @@ static void *write_big(void *arg)
     hss_error err;
     hss_store *st = hss_store_open_existing(arg, &err);
     assert_non_null(st);
-    for (int i = 0; i < 400; i++) {
+    for (int i = 0; i < 800; i++) {
         assert_int_equal(hss_store_begin(st, &err), HSS_OK);
         assert_int_equal(hss_store_exec(st, "INSERT INTO big VALUES(zeroblob(262144))", &err), HSS_OK);
         assert_int_equal(hss_store_commit(st, &err), HSS_OK);
@@ -559,7 +611,7 @@ static void *write_big_grouped(void *arg)
     hss_error err;
     hss_store *st = hss_store_open_existing(arg, &err);
     assert_non_null(st);
-    for (int i = 0; i < 400; i++)
+    for (int i = 0; i < 800; i++)
         assert_int_equal(hss_store_write(st, insert_big, NULL, &err), HSS_OK);
     hss_store_close(st);
     return NULL;
@@ -590,7 +642,7 @@ static void log_stays_bounded_under_constant_reads(void **state)
         r[i] = (reader){.path = path};
         pthread_create(&th[i], NULL, read_on, &r[i]);
     }
-    /* 200 MB written, 256 KB a commit, by two writers taking turns: one begins while the
+    /* 400 MB written, 256 KB a commit, by two writers taking turns: one begins while the
      * other's commit is still being checkpointed, as a server's writers do */
     pthread_t wt[2];
     for (int i = 0; i < 2; i++)
@@ -605,10 +657,12 @@ static void log_stays_bounded_under_constant_reads(void **state)
     }
     struct stat sb;
     assert_int_equal(stat(wal, &sb), 0);
-    fprintf(stderr, "log after 200 MB written%s under %ld reads: %lld MB\n", in_groups ? " in groups" : "", reads,
+    fprintf(stderr, "log after 400 MB written%s under %ld reads: %lld MB\n", in_groups ? " in groups" : "", reads,
             (long long)sb.st_size >> 20);
     assert_true(reads > 100);
-    assert_true(sb.st_size < 120LL << 20);
+    /* a log that never starts again holds all 400 MB; one that does, 64 MB and what was
+     * written while its checkpoint caught up (99–175 MB seen on two cores) */
+    assert_true(sb.st_size < 300LL << 20);
     hss_store_close(st);
     free(dir);
 }
@@ -627,6 +681,7 @@ int main(void)
         cmocka_unit_test(row_ids_follow_the_largest),
         cmocka_unit_test(triggers_see_every_row),
         cmocka_unit_test(reads_share_a_snapshot_until_a_write),
+        cmocka_unit_test(savepoints_write_no_temporary_file),
         cmocka_unit_test(log_stays_bounded_under_constant_reads),
         cmocka_unit_test_prestate(log_stays_bounded_under_constant_reads, "grouped"),
     };
