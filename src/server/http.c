@@ -389,8 +389,9 @@ static enum MHD_Result handle(hss_req *r)
     if (!r->tdb)
         return hss_respond_error(r, 500, "database unavailable");
     r->st = r->tdb->st;
-    /* a read's statements share one snapshot (until the request writes: its access-log row) */
-    if (!is_write(r->method))
+    /* a request's reads share one snapshot until it writes (a read's access-log row, a write's
+     * group): a write ends it first. Not a login's: its slow password check would hold it. */
+    if (strcmp(r->url, "/api/v1/login") != 0)
         hss_store_read_begin(r->st);
     hss_cache_validate(r);
     enum MHD_Result ret = handle_db(r);
