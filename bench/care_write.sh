@@ -7,7 +7,7 @@
 # move with the load, CPU time much less) and the load average.
 # Environment: SECONDS_RUN (default 60), CLIENTS (default 64), THREADS (hss serve --threads; its
 # default when unset), KEEPALIVE=0 (a connection per request, to compare), HSS_BIN (the hss to
-# serve with; default $BUILD/hss).
+# serve with; default $BUILD/hss), TAIL=1 (also p90, p99.9 and the slowest answer of each kind).
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}

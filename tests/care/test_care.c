@@ -404,7 +404,7 @@ static void worklist_scope_and_audit(void **state)
     hss_care_rules_default(&r);
     int32_t day;
     hss_care_parse_day("2026-06-30", 0, &day);
-    hss_care_viewer t1 = {"doc1", "T1", NULL, NULL, NULL};
+    hss_care_viewer t1 = {"doc1", "T1", NULL, NULL, NULL, NULL};
     hss_table *t, *t1_again;
     ok(hss_care_worklist(st, &r, &t1, day, 0, &t, &err), &err);
     assert_int_equal(hss_table_rows(t), 2);
@@ -442,7 +442,7 @@ static void worklist_scope_and_audit(void **state)
         assert_string_not_equal(cell(t, i, "name"), "戊");
     hss_table_free(t);
     /* facility F3 (team T2) sees E only: controlled on 03-01, routine due 05-30: overdue */
-    hss_care_viewer f3 = {"doc3", NULL, "F3", NULL, NULL};
+    hss_care_viewer f3 = {"doc3", NULL, "F3", NULL, NULL, NULL};
     ok(hss_care_worklist(st, &r, &f3, day, 0, &t, &err), &err);
     assert_int_equal(hss_table_rows(t), 1);
     assert_string_equal(cell(t, 0, "name"), "戊");
@@ -502,7 +502,7 @@ static void worklist_pages_log_only_the_rows_shown(void **state)
     hss_care_rules_default(&r);
     int32_t day;
     hss_care_parse_day("2026-06-30", 0, &day);
-    hss_care_viewer t1 = {"pager", "T1", NULL, NULL, NULL};
+    hss_care_viewer t1 = {"pager", "T1", NULL, NULL, NULL, NULL};
     /* with all: A's overdue referral, B's overdue re-check, A's scheduled routine visit */
     hss_care_worklist_paging pg = {.offset = 1, .limit = 1};
     hss_table *t;
@@ -603,7 +603,7 @@ static void kept_worklists_answer_as_fresh_ones(void **state)
     cohort c;
     hss_store *st = build_cohort("wlcache.db", &c, path);
     hss_care_worklist_cache_clear();
-    hss_care_viewer t1 = {"doc", "T1", NULL, NULL, NULL}, f1 = {"doc", NULL, "F1", NULL, NULL};
+    hss_care_viewer t1 = {"doc", "T1", NULL, NULL, NULL, NULL}, f1 = {"doc", NULL, "F1", NULL, NULL, NULL};
     expect_kept(st, &t1, 0, "first read");
     expect_kept(st, &t1, 1, "second read");
     expect_kept(st, &f1, 0, "the facility's first read");
