@@ -306,10 +306,6 @@ static hss_code items_patch(hss_store *st, const hss_care_rules *r, const hss_ca
     return HSS_OK;
 }
 
-/* items_compute, or the list kept for the same team, day and rules when no write since has
- * touched the team's villages (worklist_cache.c). The data version is read before the list is
- * computed, so that a write during the computation makes the kept list computed again. *out
- * is a reference to the list (the kept one itself when nothing changed): release it. */
 /* The viewer's unit exists and lies in v->within: from the kept list's place when the list is
  * kept (no query; its villages are the unit's while the list is right), else from the store. */
 static hss_code unit_check(hss_store *st, const hss_care_viewer *v, int kept, care_wl_place *pl,
@@ -340,6 +336,10 @@ static hss_code unit_check(hss_store *st, const hss_care_viewer *v, int kept, ca
     return HSS_OK;
 }
 
+/* items_compute, or the list kept for the same team, day and rules when no write since has
+ * touched the team's villages (worklist_cache.c). The data version is read before the list is
+ * computed, so that a write during the computation makes the kept list computed again. *out
+ * is a reference to the list (the kept one itself when nothing changed): release it. */
 static hss_code items_kept(hss_store *st, const hss_care_rules *r, const hss_care_viewer *v, int32_t day, int all,
                            hss_care_worklist_paging *pg, care_wl_items **out, char **key_out, int64_t *version_out,
                            hss_error *err)

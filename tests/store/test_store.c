@@ -534,8 +534,8 @@ static int temp_files_open(void)
 }
 
 /* SQLite: a savepoint inside a transaction (each piece of a group's work is one) keeps the
- * pages it changes in a statement journal; a few MB of them stay in memory instead of going to
- * a temporary file (SQLite's own threshold is 64 KiB). */
+ * pages it changes in a statement journal; up to 128 KiB of them stay in memory instead of
+ * going to a temporary file (SQLite's own threshold is 64 KiB). */
 static void savepoints_write_no_temporary_file(void **state)
 {
     (void)state;
@@ -549,13 +549,14 @@ static void savepoints_write_no_temporary_file(void **state)
     hss_error err;
     hss_store *st = hss_store_open(path, &err);
     assert_non_null(st);
-    assert_int_equal(hss_store_exec(st, "CREATE TABLE big(b BLOB)", &err), HSS_OK);
-    for (int i = 0; i < 4; i++) /* 1 MB of pages to change */
-        assert_int_equal(hss_store_exec(st, "INSERT INTO big VALUES(zeroblob(262144))", &err), HSS_OK);
+    assert_int_equal(hss_store_exec(st, "CREATE TABLE t(k INTEGER, v BLOB)", &err), HSS_OK);
+    for (int i = 0; i < 24; i++) /* a row a page */
+        assert_int_equal(hss_store_exec(st, "INSERT INTO t VALUES(1, randomblob(3000))", &err), HSS_OK);
     int before = temp_files_open();
     assert_int_equal(hss_store_begin(st, &err), HSS_OK);
     assert_int_equal(hss_store_begin(st, &err), HSS_OK); /* a savepoint */
-    assert_int_equal(hss_store_exec(st, "UPDATE big SET b=randomblob(262144)", &err), HSS_OK);
+    /* 24 pages changed, about 96 KiB of journal: over SQLite's 64 KiB, under the store's 128 */
+    assert_int_equal(hss_store_exec(st, "UPDATE t SET v=randomblob(3000)", &err), HSS_OK);
     assert_int_equal(temp_files_open(), before);
     assert_int_equal(hss_store_commit(st, &err), HSS_OK);
     assert_int_equal(hss_store_commit(st, &err), HSS_OK);
