@@ -78,9 +78,9 @@ typedef struct store_ops {
     /* The file whose writers this process may commit in groups (hss_store_write), as a real
      * path; NULL when there is nobody to share a commit with (NULL op: never). */
     const char *(*group_file)(hss_store *st);
-    /* A group's writer leaves its log's checkpoint to the group's leader, which asks whether
-     * one is due while it holds the writer, and runs it on its own connection once its
-     * members have their answers (group.c). Needed where group_file is. */
+    /* A group's writer leaves its log's checkpoint to the group: the leader asks whether one
+     * is due while it holds the writer, and the group's checkpointer thread runs it on its own
+     * connection (`by`; group.c). Needed where group_file is. */
     void (*defer_checkpoint)(hss_store *writer);
     /* hss_store_read_begin/_end (NULL: no effect) */
     void (*read_begin)(hss_store *st);

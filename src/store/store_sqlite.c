@@ -154,7 +154,7 @@ typedef struct sq_conn {
     write_gate *gate; /* shared with the process's other connections to the file */
     int gated;        /* this connection is through the gate (its transaction is open) */
     int wal_frames;   /* frames in the write-ahead log after this connection's last commit */
-    int defer_ckpt;   /* a group's writer: its leader checkpoints after answering (group.c) */
+    int defer_ckpt;   /* a group's writer: the group's checkpointer checkpoints (group.c) */
     int reading;      /* a read snapshot is open (hss_store_read_begin) */
 } sq_conn;
 
@@ -172,11 +172,12 @@ static const char *sq_errmsg(hss_store *st) { return sqlite3_errmsg(CONN(st)->db
 static hss_stmt *sq_prepare(hss_store *st, const char *sql, hss_error *err);
 static void sq_finalize(hss_stmt *s);
 
-/* One statement runs as a kept statement: a write's BEGIN, savepoints and COMMIT come this way,
- * and parsing them again each time was 5 % of the server's time under the frontline bench.
- * Several statements (a schema step) go through sqlite3_exec. */
 static void sq_read_end(hss_store *st);
 
+/* One statement runs as a kept statement: a write's BEGIN, savepoints and COMMIT come this way,
+ * and parsing them again each time was 5 % of the server's time under the frontline bench.
+ * Several statements (a schema step) go through sqlite3_exec. A write ends a read snapshot
+ * first (hss_store_read_begin). */
 static hss_code sq_exec(hss_store *st, const char *sql, hss_error *err)
 {
     if (!strchr(sql, ';')) {
