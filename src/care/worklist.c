@@ -307,25 +307,25 @@ static hss_code items_patch(hss_store *st, const hss_care_rules *r, const hss_ca
 }
 
 /* The viewer's unit exists and lies in v->within: from the kept list's place when the list is
- * kept (no query; its villages are the unit's while the list is right), else from the store. */
+ * kept (no query; its villages are the unit's while the list is right), else from the store
+ * (the place's query finds an unknown unit as well). */
 static hss_code unit_check(hss_store *st, const hss_care_viewer *v, int kept, care_wl_place *pl,
                            hss_care_worklist_paging *pg, hss_error *err)
 {
-    if (!kept || (v->within && !pl->area[0])) {
-        hss_code rc = care_viewer_check(st, v, err);
-        if (rc || !v->within || (!v->team && !v->facility))
-            return rc;
+    int placed = v->within && (v->team || v->facility);
+    if (!placed)
+        return kept ? HSS_OK : care_viewer_check(st, v, err);
+    const char *code = v->team ? v->team : v->facility;
+    if (!kept || !pl->area[0]) {
         int found = v->team ? hss_care_team_place(st, v->team, v->within, pl->area, &pl->outside)
                             : hss_care_unit_area(st, NULL, v->facility, pl->area, NULL);
         if (found <= 0)
             return found < 0 ? hss_store_error(st, err, "reading the unit's place")
-                             : hss_fail(err, HSS_ENOTFOUND, "no such team or facility");
+                             : hss_fail(err, HSS_ENOTFOUND, "no %s with code '%s'",
+                                        v->team ? "family-doctor team" : "facility", code);
         if (!v->team)
             pl->outside = 0;
     }
-    if (!v->within || (!v->team && !v->facility))
-        return HSS_OK;
-    const char *code = v->team ? v->team : v->facility;
     int outside = !hss_model_area_contains(v->within, pl->area) ? 1 : v->team && pl->outside ? 2 : 0;
     if (pg)
         pg->outside = outside;
